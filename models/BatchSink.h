@@ -1,0 +1,56 @@
+#pragma once
+
+#include "Records.h"
+
+#include <functional>
+
+namespace seam {
+
+/// Where importers deliver normalized records. StoreWriter implements it; tests may collect batches.
+/// submit() may block to apply backpressure (a bounded queue), so memory stays flat in input size.
+class BatchSink
+{
+public:
+    virtual ~BatchSink() = default;
+    virtual void submit(RecordBatch&& batch) = 0;
+};
+
+/// Accumulates records and hands a batch to the sink whenever it reaches `threshold` records.
+class BatchBuilder
+{
+public:
+    explicit BatchBuilder(BatchSink& sink, std::size_t threshold = 20000) : m_sink(sink), m_threshold(threshold) {}
+    ~BatchBuilder() { flush(); }
+    BatchBuilder(const BatchBuilder&) = delete;
+    BatchBuilder& operator=(const BatchBuilder&) = delete;
+
+    RecordBatch& batch() { return m_batch; }
+    /// Call after adding records; submits when the batch is full.
+    void maybeFlush()
+    {
+        if (m_batch.size() >= m_threshold)
+            flush();
+    }
+    void flush()
+    {
+        if (!m_batch.empty()) {
+            m_sink.submit(std::move(m_batch));
+            m_batch = RecordBatch{};
+        }
+    }
+
+private:
+    BatchSink& m_sink;
+    std::size_t m_threshold;
+    RecordBatch m_batch;
+};
+
+/// A sink that keeps every batch in memory (tests, small payloads).
+class CollectingSink : public BatchSink
+{
+public:
+    void submit(RecordBatch&& batch) override { batches.push_back(std::move(batch)); }
+    std::vector<RecordBatch> batches;
+};
+
+} // namespace seam

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace seam {
+
+/// What happened to one input (a file, a request body, a generated stream): how many records made it,
+/// which were rejected, where and why. Bad input is data, not an abort: importers record a reject and
+/// move on to the next record they can frame.
+class ImportReport
+{
+public:
+    struct Reject
+    {
+        std::string location; // "byte 1234", "line 17", "line 17, byte 80", "entry 12"
+        std::string message;  // what was wrong, for a human
+        std::uint64_t count = 1;
+    };
+
+    static constexpr std::size_t kMaxSamples = 200;
+
+    void addAccepted(std::uint64_t n = 1) { m_accepted += n; }
+    void addRejected(std::string location, std::string message, std::uint64_t count = 1);
+    /// The input could not be read further (unreadable file, unframeable bytes). What came before stays.
+    void setFatal(std::string location, std::string message);
+
+    std::uint64_t accepted() const { return m_accepted; }
+    std::uint64_t rejected() const { return m_rejected; }
+    bool hasFatal() const { return !m_fatalMessage.empty(); }
+    const std::string& fatalLocation() const { return m_fatalLocation; }
+    const std::string& fatalMessage() const { return m_fatalMessage; }
+    /// The first kMaxSamples rejects, in input order.
+    const std::vector<Reject>& samples() const { return m_samples; }
+    bool clean() const { return m_rejected == 0 && !hasFatal(); }
+
+    std::string format; // detected format, e.g. "otlp-protobuf-traces", "otlp-json"
+    std::uint64_t bytesRead = 0;
+    bool cancelled = false;
+
+private:
+    std::uint64_t m_accepted = 0;
+    std::uint64_t m_rejected = 0;
+    std::vector<Reject> m_samples;
+    std::string m_fatalLocation;
+    std::string m_fatalMessage;
+};
+
+} // namespace seam
