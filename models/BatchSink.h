@@ -19,7 +19,9 @@ public:
 class BatchBuilder
 {
 public:
-    explicit BatchBuilder(BatchSink& sink, std::size_t threshold = 20000) : m_sink(sink), m_threshold(threshold) {}
+    explicit BatchBuilder(BatchSink& sink, std::size_t threshold = 20000)
+        : m_sink(sink), m_threshold(threshold)
+    {}
     ~BatchBuilder() { flush(); }
     BatchBuilder(const BatchBuilder&) = delete;
     BatchBuilder& operator=(const BatchBuilder&) = delete;

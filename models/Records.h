@@ -17,8 +17,21 @@
 
 namespace seam {
 
-enum class SpanKind : std::uint8_t { Unspecified = 0, Internal = 1, Server = 2, Client = 3, Producer = 4, Consumer = 5 };
-enum class StatusCode : std::uint8_t { Unset = 0, Ok = 1, Error = 2 };
+enum class SpanKind : std::uint8_t
+{
+    Unspecified = 0,
+    Internal = 1,
+    Server = 2,
+    Client = 3,
+    Producer = 4,
+    Consumer = 5
+};
+enum class StatusCode : std::uint8_t
+{
+    Unset = 0,
+    Ok = 1,
+    Error = 2
+};
 
 /// A service as described by OpenTelemetry resource attributes (service.name, service.namespace,
 /// service.version, deployment.environment[.name]). Identity is (name, namespace, version,
@@ -91,7 +104,7 @@ struct PageLoadRecord
     std::string sessionKey; // may be empty (e.g. a HAR page without session)
     ServiceRef app;         // the browser application
     std::string url;
-    std::string route; // e.g. "/product/:id"; empty -> the writer derives it from url
+    std::string route; // e.g. "/product/:id" (importers/common/Route.h); empty -> the URL's path
     TimeNs start = 0;
     TimeNs duration = -1; // until load event end
     TimeNs ttfb = -1;
@@ -107,7 +120,8 @@ struct PageLoadRecord
 };
 
 /// How the browser's propagated trace id was obtained; also the link method when it matches.
-enum class TraceIdSource : std::uint8_t {
+enum class TraceIdSource : std::uint8_t
+{
     None = 0,
     SameTrace = 1,         // the resource is itself a span of the trace (OTel fetch/XHR/document spans)
     TraceparentHeader = 2, // request header traceparent / b3 / x-b3-traceid

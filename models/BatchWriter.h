@@ -1,0 +1,98 @@
+#pragma once
+
+#include "Correlator.h"
+#include "Records.h"
+#include "RollupAccumulator.h"
+#include "Sqlite.h"
+
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace seam {
+
+/// What one committed batch changed.
+struct BatchResult
+{
+    std::uint64_t newSpans = 0;
+    std::uint64_t duplicateSpans = 0;
+    std::uint64_t newPageLoads = 0;
+    std::uint64_t newResources = 0;
+    std::uint64_t newLinks = 0;
+    std::uint64_t newRecords = 0; // everything new, all kinds
+};
+
+/// Writes batches of records into the cache on the writer's connection. Lives on the writer thread;
+/// the caller owns the transaction. Keeps prepared statements and id caches (services, operations,
+/// traces, sessions, page loads) across batches; rolled-back work must call invalidateCaches().
+///
+/// Order inside a batch matters and is fixed here: sessions, page loads (which adopt orphans and
+/// pending vitals), spans, resources, errors, actions, long tasks, vitals, logs; then rollups, then
+/// the Correlator over every trace the batch touched, then derived counters.
+class BatchWriter
+{
+public:
+    explicit BatchWriter(Database& db);
+    ~BatchWriter();
+
+    BatchResult write(const RecordBatch& batch, std::int64_t sourceId);
+    void invalidateCaches();
+
+private:
+    struct Statements;
+
+    std::int64_t serviceId(const ServiceRef& service);
+    std::int64_t operationId(std::int64_t serviceId, std::string_view name);
+    /// Row id of the trace, creating the row (with no spans yet) when new.
+    std::int64_t traceRow(const TraceId& id);
+    std::int64_t sessionId(const std::string& key);
+    std::int64_t pageLoadIdByKey(const std::string& key);
+    std::int64_t pageLoadAt(std::int64_t sessionId, TimeNs time);
+
+    void writeSessions(const RecordBatch& batch);
+    void writePageLoads(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
+    void adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& key, std::int64_t sessionId,
+                           TimeNs start);
+    void writeSpans(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
+    void writeResources(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
+    void writeRumEvents(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
+    void writeVitals(const RecordBatch& batch);
+    bool applyVital(std::int64_t pageLoadId, std::string_view name, double value);
+    void writeLogs(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
+    void resolveDatadogIds();
+    void refreshCounters();
+
+    struct PageRef
+    {
+        std::int64_t id = 0;
+        bool byTime = false;
+    };
+    PageRef resolvePage(const std::string& pageLoadKey, std::int64_t sessionId, TimeNs time);
+
+    Database& m_db;
+    Statements* m_st;
+    RollupAccumulator m_rollups;
+    Correlator m_correlator;
+
+    std::unordered_map<std::string, std::int64_t> m_services;
+    std::unordered_map<std::string, std::int64_t> m_operations;
+    std::unordered_map<TraceId, std::int64_t, TraceIdHash> m_traces;
+    std::unordered_map<std::string, std::int64_t> m_sessions;
+    std::unordered_map<std::string, std::int64_t> m_pageLoads;
+
+    // Per batch.
+    struct TraceDelta
+    {
+        std::int64_t spans = 0, backendSpans = 0, errors = 0;
+        TimeNs start = 0, end = 0;
+        std::int64_t rootService = 0, rootOperation = 0;
+    };
+    std::unordered_map<std::int64_t, TraceDelta> m_traceDeltas;
+    std::vector<std::pair<std::int64_t, std::uint64_t>> m_newTraces; // (row, low64)
+    std::unordered_set<std::int64_t> m_touchedTraces;
+    std::unordered_set<std::int64_t> m_touchedPageLoads;
+    std::unordered_set<std::int64_t> m_touchedSessions;
+    std::unordered_map<std::int64_t, bool> m_serviceIsBrowser;
+};
+
+} // namespace seam

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "Sqlite.h"
+
+#include <cstdint>
+#include <memory>
+#include <unordered_set>
+#include <vector>
+
+namespace seam {
+
+/// Links browser resources to the backend traces they caused (DESIGN.md §4) and keeps the page
+/// loads' derived figures (linked resources, backend time, services reached) current.
+///
+/// It runs inside the writer's transaction after each batch, over just what the batch touched: the
+/// traces that gained spans or resources. That is what makes late arrival work both ways: a resource
+/// imported before its backend trace is found again when the trace's spans arrive, and vice versa.
+///
+/// Id-based methods (same trace, propagated headers, server-timing, Datadog ids, document meta) are
+/// all resolved by the time a resource has a `trace` row: the importers say how they got the id
+/// (resources.id_source), the Correlator checks the backend side exists and names the method. Methods
+/// without ids (the inferred time/route matcher) plug in as additional LinkStrategy objects that see
+/// the unlinked resources of touched page loads; a link never replaces one of higher confidence.
+class Correlator
+{
+public:
+    struct Link
+    {
+        std::int64_t resourceId = 0;
+        std::int64_t trace = 0;
+        std::int64_t spanId = 0; // backend entry span, 0 = unknown
+        const char* method = "";
+        double confidence = 0;
+    };
+
+    /// A pluggable way to find links for resources that have no usable trace id.
+    class LinkStrategy
+    {
+    public:
+        virtual ~LinkStrategy() = default;
+        virtual void propose(Database& db, const std::vector<std::int64_t>& pageLoads,
+                             std::vector<Link>& out) = 0;
+    };
+
+    explicit Correlator(Database& db);
+    ~Correlator();
+
+    void addStrategy(std::unique_ptr<LinkStrategy> strategy);
+
+    /// Links resources of the given traces, then refreshes the page loads affected.
+    /// `touchedPageLoads` gains the page loads whose links changed. Returns the number of new links.
+    std::uint64_t correlate(const std::unordered_set<std::int64_t>& touchedTraces,
+                            std::unordered_set<std::int64_t>& touchedPageLoads);
+
+    /// Recomputes linked_count, backend_ns and services of one page load.
+    void refreshPageLoad(std::int64_t pageLoadId);
+
+    static const char* methodName(int idSource);
+
+private:
+    bool store(const Link& link);
+
+    Database& m_db;
+    Statement m_resourcesOfTrace;
+    Statement m_backendEntry;
+    Statement m_upsertLink;
+    Statement m_pageLoadsLinkedToTrace;
+    Statement m_linksOfPageLoad;
+    Statement m_spanTimes;
+    Statement m_servicesOfTrace;
+    Statement m_updatePageLoad;
+    std::vector<std::unique_ptr<LinkStrategy>> m_strategies;
+};
+
+} // namespace seam

@@ -1,0 +1,79 @@
+#include "RollupAccumulator.h"
+
+#include "Schema.h"
+
+#include <algorithm>
+#include <sqlite3.h>
+
+namespace seam {
+
+void RollupAccumulator::add(std::int64_t serviceId, std::int64_t operationId, TimeNs start, TimeNs duration,
+                            bool error, bool entry)
+{
+    const std::int64_t bucket =
+        start - ((start % schema::kRollupBucketNs) + schema::kRollupBucketNs) % schema::kRollupBucketNs;
+    duration = std::max<TimeNs>(duration, 0);
+    addTo(serviceId, operationId, bucket, duration, error);
+    if (entry)
+        addTo(serviceId, 0, bucket, duration, error);
+}
+
+void RollupAccumulator::addTo(std::int64_t serviceId, std::int64_t operationId, std::int64_t bucket,
+                              TimeNs duration, bool error)
+{
+    Cell& c = m_cells[{serviceId, operationId, bucket}];
+    ++c.requests;
+    c.errors += error ? 1 : 0;
+    c.sum += duration;
+    c.max = std::max(c.max, duration);
+    c.histogram.add(duration);
+}
+
+void RollupAccumulator::flush(Database& db)
+{
+    if (m_cells.empty())
+        return;
+    Statement st = db.prepare(
+        "INSERT INTO rollups(service_id, operation_id, bucket_ns, requests, errors, duration_sum_ns, "
+        "duration_max_ns, histogram) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+        "ON CONFLICT(service_id, operation_id, bucket_ns) DO UPDATE SET "
+        "requests = requests + excluded.requests, errors = errors + excluded.errors, "
+        "duration_sum_ns = duration_sum_ns + excluded.duration_sum_ns, "
+        "duration_max_ns = max(duration_max_ns, excluded.duration_max_ns), "
+        "histogram = seam_histogram_merge(histogram, excluded.histogram)");
+    for (const auto& [key, c] : m_cells) {
+        const std::string hist = c.histogram.encode();
+        st.bind(1, std::get<0>(key)).bind(2, std::get<1>(key)).bind(3, std::get<2>(key));
+        st.bind(4, c.requests).bind(5, c.errors).bind(6, c.sum).bind(7, c.max);
+        st.bindBlob(8, hist.data(), int(hist.size()));
+        st.run();
+    }
+    m_cells.clear();
+}
+
+namespace {
+
+void histogramMerge(sqlite3_context* ctx, int, sqlite3_value** argv)
+{
+    LatencyHistogram h;
+    for (int i = 0; i < 2; ++i) {
+        const auto* p = static_cast<const char*>(sqlite3_value_blob(argv[i]));
+        const int n = sqlite3_value_bytes(argv[i]);
+        if (p && n > 0 && !h.mergeEncoded(std::string_view(p, std::size_t(n)))) {
+            sqlite3_result_error(ctx, "corrupt latency histogram", -1);
+            return;
+        }
+    }
+    const std::string out = h.encode();
+    sqlite3_result_blob(ctx, out.data(), int(out.size()), SQLITE_TRANSIENT);
+}
+
+} // namespace
+
+void RollupAccumulator::registerFunctions(Database& db)
+{
+    sqlite3_create_function_v2(db.handle(), "seam_histogram_merge", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                               nullptr, histogramMerge, nullptr, nullptr, nullptr);
+}
+
+} // namespace seam

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "LatencyHistogram.h"
+#include "Records.h"
+#include "Sqlite.h"
+
+#include <map>
+#include <tuple>
+
+namespace seam {
+
+/// Collects RED figures (requests, errors, latency distribution) of newly inserted spans per
+/// (service, operation, bucket) during a batch and merges them into the rollups table at the end.
+/// Only spans that were actually inserted are added, which keeps re-imports idempotent.
+class RollupAccumulator
+{
+public:
+    /// `entry` marks spans that count for the service as a whole (server, consumer, root spans).
+    void add(std::int64_t serviceId, std::int64_t operationId, TimeNs start, TimeNs duration, bool error,
+             bool entry);
+    /// Upserts into `rollups`; the connection needs the seam_histogram_merge SQL function.
+    void flush(Database& db);
+    void clear() { m_cells.clear(); }
+
+    /// Registers seam_histogram_merge(a, b) on a connection (used by the rollup upsert).
+    static void registerFunctions(Database& db);
+
+private:
+    struct Cell
+    {
+        std::int64_t requests = 0, errors = 0, sum = 0, max = 0;
+        LatencyHistogram histogram;
+    };
+    void addTo(std::int64_t serviceId, std::int64_t operationId, std::int64_t bucket, TimeNs duration,
+               bool error);
+    std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t>, Cell> m_cells;
+};
+
+} // namespace seam

@@ -1,0 +1,23 @@
+#pragma once
+
+namespace seam {
+
+class Database;
+
+/// The investigation cache's schema. Version 1 is documented in docs/SCHEMA.md; every change bumps
+/// kSchemaVersion and adds a step to migrate(). The version lives in PRAGMA user_version.
+namespace schema {
+
+constexpr int kSchemaVersion = 1;
+/// Width of a rollup bucket. Charts merge buckets into coarser steps.
+constexpr long long kRollupBucketNs = 10'000'000'000LL;
+
+/// Brings a database to kSchemaVersion (creating it when empty) inside one transaction.
+/// Throws SqliteError; a database newer than this build is refused rather than damaged.
+void migrate(Database& db);
+
+/// The connection settings every Seam connection uses (WAL, foreign keys off for speed, ...).
+void configureConnection(Database& db, bool writer);
+
+} // namespace schema
+} // namespace seam

@@ -1,0 +1,251 @@
+#include "StoreWriter.h"
+
+#include "BatchWriter.h"
+#include "RollupAccumulator.h"
+#include "Sqlite.h"
+#include "Store.h"
+
+#include <chrono>
+
+namespace seam {
+namespace {
+
+std::int64_t nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+class TaggingSink : public BatchSink
+{
+public:
+    TaggingSink(StoreWriter& writer, std::int64_t source) : m_writer(writer), m_source(source) {}
+    void submit(RecordBatch&& batch) override { m_writer.submit(m_source, std::move(batch)); }
+
+private:
+    StoreWriter& m_writer;
+    std::int64_t m_source;
+};
+
+} // namespace
+
+struct StoreWriter::Job
+{
+    std::uint64_t sequence = 0;
+    std::int64_t sourceId = 0;
+    RecordBatch batch;
+    std::function<void(Database&)> task; // set for non-batch jobs
+};
+
+StoreWriter::StoreWriter(const std::string& path) : StoreWriter(path, Options{}) {}
+
+StoreWriter::StoreWriter(const std::string& path, Options options)
+    : m_path(path), m_options(options), m_db(std::make_unique<Database>(store::openForWriting(path)))
+{
+    RollupAccumulator::registerFunctions(*m_db);
+    m_thread = std::thread([this] { run(); });
+}
+
+StoreWriter::~StoreWriter()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    m_thread.join();
+    try {
+        // Fold the WAL back so the cache is one self-contained file when Seam is not running.
+        m_db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (const SqliteError&) {
+    }
+}
+
+std::uint64_t StoreWriter::submit(std::int64_t sourceId, RecordBatch&& batch)
+{
+    const std::size_t n = std::max<std::size_t>(batch.size(), 1);
+    std::unique_lock lock(m_mutex);
+    // A batch larger than the whole queue still goes in when the queue is empty.
+    m_progress.wait(
+        lock, [&] { return m_queuedRecords == 0 || m_queuedRecords + n <= m_options.maxQueuedRecords; });
+    const std::uint64_t seq = m_nextSequence++;
+    m_queue.push_back(Job{seq, sourceId, std::move(batch), {}});
+    m_queuedRecords += n;
+    lock.unlock();
+    m_wake.notify_one();
+    return seq;
+}
+
+std::uint64_t StoreWriter::trySubmit(std::int64_t sourceId, RecordBatch& batch)
+{
+    const std::size_t n = std::max<std::size_t>(batch.size(), 1);
+    std::unique_lock lock(m_mutex);
+    if (m_queuedRecords != 0 && m_queuedRecords + n > m_options.maxQueuedRecords)
+        return 0;
+    const std::uint64_t seq = m_nextSequence++;
+    m_queue.push_back(Job{seq, sourceId, std::move(batch), {}});
+    m_queuedRecords += n;
+    lock.unlock();
+    m_wake.notify_one();
+    return seq;
+}
+
+std::unique_ptr<BatchSink> StoreWriter::sinkFor(std::int64_t sourceId)
+{
+    return std::make_unique<TaggingSink>(*this, sourceId);
+}
+
+void StoreWriter::runInTransaction(const std::function<void(Database&)>& job)
+{
+    std::uint64_t seq;
+    {
+        std::lock_guard lock(m_mutex);
+        seq = m_nextSequence++;
+        m_queue.push_back(Job{seq, 0, {}, job});
+    }
+    m_wake.notify_one();
+    std::unique_lock lock(m_mutex);
+    m_progress.wait(lock, [&] { return m_committed.load() >= seq; });
+}
+
+std::int64_t StoreWriter::beginSource(const std::string& kind, const std::string& path)
+{
+    std::int64_t id = 0;
+    runInTransaction([&](Database& db) {
+        auto st = db.prepare("INSERT INTO sources(kind, path, started_ns) VALUES (?1, ?2, ?3)");
+        st.bindText(1, kind).bindText(2, path).bind(3, nowNs());
+        st.run();
+        id = db.lastInsertRowId();
+    });
+    return id;
+}
+
+void StoreWriter::finishSource(std::int64_t sourceId, const ImportReport& report)
+{
+    flush();
+    runInTransaction([&](Database& db) {
+        const char* status = report.cancelled ? "cancelled" : report.hasFatal() ? "failed" : "done";
+        std::string error;
+        if (report.hasFatal())
+            error = report.fatalLocation().empty() ? report.fatalMessage()
+                                                   : report.fatalLocation() + ": " + report.fatalMessage();
+        auto st =
+            db.prepare("UPDATE sources SET finished_ns = ?2, status = ?3, accepted = ?4, rejected = ?5, "
+                       "bytes = ?6, format = ?7, error = ?8 WHERE id = ?1");
+        st.bind(1, sourceId).bind(2, nowNs()).bindText(3, status).bind(4, report.accepted());
+        st.bind(5, report.rejected()).bind(6, report.bytesRead).bindTextOrNull(7, report.format);
+        st.bindTextOrNull(8, error);
+        st.run();
+        auto err = db.prepare(
+            "INSERT INTO source_errors(source_id, location, message, count) VALUES (?1, ?2, ?3, ?4)");
+        for (const auto& r : report.samples()) {
+            err.bind(1, sourceId).bindText(2, r.location).bindText(3, r.message).bind(4, r.count);
+            err.run();
+        }
+    });
+}
+
+bool StoreWriter::flush()
+{
+    std::unique_lock lock(m_mutex);
+    const std::uint64_t target = m_nextSequence - 1;
+    m_progress.wait(lock, [&] { return m_committed.load() >= target; });
+    return !m_failed;
+}
+
+bool StoreWriter::waitCommitted(std::uint64_t sequence, std::chrono::milliseconds timeout)
+{
+    std::unique_lock lock(m_mutex);
+    return m_progress.wait_for(lock, timeout, [&] { return m_committed.load() >= sequence; });
+}
+
+std::size_t StoreWriter::queuedRecords() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_queuedRecords;
+}
+
+void StoreWriter::setCommitCallback(std::function<void(const CommitInfo&)> callback)
+{
+    std::lock_guard lock(m_mutex);
+    m_callback = std::move(callback);
+}
+
+std::string StoreWriter::lastError() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_lastError;
+}
+
+void StoreWriter::run()
+{
+    BatchWriter writer(*m_db);
+    std::deque<Job> jobs;
+    for (;;) {
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
+            if (m_queue.empty() && m_stopping)
+                return;
+            // Group commit: take queued batches up to the limit; a task job runs on its own.
+            std::size_t records = 0;
+            while (!m_queue.empty()) {
+                Job& next = m_queue.front();
+                if (next.task && !jobs.empty())
+                    break;
+                if (!jobs.empty() && records + next.batch.size() > m_options.groupCommitRecords)
+                    break;
+                records += next.batch.size();
+                const bool task = bool(next.task);
+                jobs.push_back(std::move(next));
+                m_queue.pop_front();
+                if (task)
+                    break;
+            }
+        }
+
+        CommitInfo info;
+        info.sequence = jobs.back().sequence;
+        std::size_t queued = 0;
+        try {
+            Transaction tx(*m_db);
+            for (Job& job : jobs) {
+                queued += std::max<std::size_t>(job.batch.size(), 1);
+                if (job.task) {
+                    job.task(*m_db);
+                    continue;
+                }
+                info.records += job.batch.size();
+                const BatchResult r = writer.write(job.batch, job.sourceId);
+                info.newSpans += r.newSpans;
+                info.newPageLoads += r.newPageLoads;
+                info.newLinks += r.newLinks;
+            }
+            tx.commit();
+        } catch (const std::exception& e) {
+            // The transaction rolled back; ids cached during it may not exist.
+            writer.invalidateCaches();
+            info.failed = true;
+            info.error = e.what();
+        }
+        jobs.clear();
+
+        std::function<void(const CommitInfo&)> callback;
+        {
+            std::lock_guard lock(m_mutex);
+            m_queuedRecords -= std::min(queued, m_queuedRecords);
+            m_committed = info.sequence;
+            if (info.failed) {
+                m_failed = true;
+                m_lastError = info.error;
+            }
+            callback = m_callback;
+        }
+        m_progress.notify_all();
+        if (callback)
+            callback(info);
+    }
+}
+
+} // namespace seam

@@ -1,0 +1,106 @@
+#pragma once
+
+#include "BatchSink.h"
+#include "ImportReport.h"
+#include "Records.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace seam {
+
+class Database;
+
+/// What the writer reports after each commit.
+struct CommitInfo
+{
+    std::uint64_t sequence = 0; // every submit() up to this one is durable
+    std::uint64_t records = 0;  // records in the committed batches
+    std::uint64_t newSpans = 0;
+    std::uint64_t newPageLoads = 0;
+    std::uint64_t newLinks = 0;
+    bool failed = false; // the batches were rolled back; see error
+    std::string error;
+};
+
+/// The one writer of an investigation cache. Importers (any number of threads) submit batches; a
+/// single thread applies them in order, merging what is queued into one transaction (group commit),
+/// then runs rollups and correlation in that same transaction, so a reader — or a process killed at
+/// any moment — only ever sees whole batches.
+///
+/// The queue is bounded in records: submit() blocks when it is full (backpressure for file imports),
+/// trySubmit() refuses instead (the live receiver answers 503).
+class StoreWriter
+{
+public:
+    struct Options
+    {
+        std::size_t maxQueuedRecords = 400'000;
+        std::size_t groupCommitRecords = 100'000;
+    };
+
+    /// Opens or creates the cache and migrates it (on the calling thread, so errors surface here).
+    /// Throws SqliteError.
+    explicit StoreWriter(const std::string& path);
+    StoreWriter(const std::string& path, Options options);
+    /// Commits what is queued and stops the thread.
+    ~StoreWriter();
+    StoreWriter(const StoreWriter&) = delete;
+    StoreWriter& operator=(const StoreWriter&) = delete;
+
+    const std::string& path() const { return m_path; }
+
+    /// Records the start of an import; returns the source id to tag its batches with.
+    std::int64_t beginSource(const std::string& kind, const std::string& path);
+    /// Records the outcome (counts, rejects, status) once the source's batches are all submitted.
+    void finishSource(std::int64_t sourceId, const ImportReport& report);
+
+    /// Blocks while the queue is full. Returns the batch's sequence number.
+    std::uint64_t submit(std::int64_t sourceId, RecordBatch&& batch);
+    /// Returns 0 (and leaves `batch` untouched) when the queue is full.
+    std::uint64_t trySubmit(std::int64_t sourceId, RecordBatch& batch);
+    /// A BatchSink that tags every batch with `sourceId` (what importers are given).
+    std::unique_ptr<BatchSink> sinkFor(std::int64_t sourceId);
+
+    /// Waits until everything submitted so far is committed. Returns false if a commit failed.
+    bool flush();
+    bool waitCommitted(std::uint64_t sequence, std::chrono::milliseconds timeout);
+    std::uint64_t committedSequence() const { return m_committed.load(); }
+    std::size_t queuedRecords() const;
+    /// Runs `job` on the writer thread inside its own transaction and waits for it (metadata, notes).
+    void runInTransaction(const std::function<void(Database&)>& job);
+
+    /// Called on the writer thread after each commit (keep it short; post to your own thread).
+    void setCommitCallback(std::function<void(const CommitInfo&)> callback);
+    std::string lastError() const;
+
+private:
+    struct Job;
+    void run();
+
+    std::string m_path;
+    Options m_options;
+    std::unique_ptr<Database> m_db;
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;     // writer waits for work
+    std::condition_variable m_progress; // submitters wait for room / commits
+    std::deque<Job> m_queue;
+    std::size_t m_queuedRecords = 0;
+    std::uint64_t m_nextSequence = 1;
+    std::atomic<std::uint64_t> m_committed{0};
+    bool m_stopping = false;
+    bool m_failed = false;
+    std::string m_lastError;
+    std::function<void(const CommitInfo&)> m_callback;
+    std::thread m_thread;
+};
+
+} // namespace seam
