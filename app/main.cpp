@@ -1,2 +1,35 @@
-// Placeholder until the CLI lands in this same change set.
-int main() { return 0; }
+// seam: the command line (subcommands, stable JSON contract) and the GUI entry point.
+
+#include "Cli.h"
+#include "GuiLauncher.h"
+
+#include <QCoreApplication>
+#include <QStringList>
+
+#include <cstdio>
+
+int main(int argc, char** argv)
+{
+    QStringList args;
+    for (int i = 1; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+
+    if (seam::cli::isCommand(args)) {
+        QCoreApplication app(argc, argv);
+        return seam::cli::run(args);
+    }
+
+    bool demo = false;
+    QStringList paths;
+    for (const QString& a : args) {
+        if (a == QLatin1String("--demo")) {
+            demo = true;
+        } else if (a.startsWith(QLatin1Char('-'))) {
+            std::fprintf(stderr, "seam: unknown option %s (try seam --help)\n", qPrintable(a));
+            return seam::cli::UsageOrFatal;
+        } else {
+            paths << a;
+        }
+    }
+    return seam::runGui(argc, argv, paths, demo);
+}

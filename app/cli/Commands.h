@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QCommandLineParser>
+#include <QStringList>
+
+namespace seam::cli {
+
+int importCommand(const QStringList& args);
+int demoCommand(const QStringList& args);
+int statsCommand(const QStringList& args);
+int pageLoadsCommand(const QStringList& args);
+int pageLoadCommand(const QStringList& args);
+int traceCommand(const QStringList& args);
+int servicesCommand(const QStringList& args);
+int queryCommand(const QStringList& args);
+
+/// Parses `args` (starting with the command name). On error prints it with the command's usage and
+/// returns false. Handles --help (printing it and setting `helped`).
+bool parseCommand(QCommandLineParser& parser, const QStringList& args, const QString& synopsis, bool& helped);
+
+/// The --db option every command takes.
+QCommandLineOption dbOption();
+QCommandLineOption jsonOption();
+
+} // namespace seam::cli

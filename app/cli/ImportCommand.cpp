@@ -1,0 +1,159 @@
+#include "Cli.h"
+#include "Commands.h"
+#include "ImportRunner.h"
+#include "Output.h"
+#include "StoreWriter.h"
+#include "Terminal.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <memory>
+
+namespace seam::cli {
+namespace {
+
+QJsonObject outcomeJson(const ImportRunner::Outcome& o)
+{
+    QJsonObject j;
+    j[QStringLiteral("path")] = QString::fromStdString(o.path);
+    j[QStringLiteral("format")] = QString::fromStdString(o.report.format);
+    j[QStringLiteral("imported")] = double(o.report.accepted());
+    j[QStringLiteral("rejected")] = double(o.report.rejected());
+    j[QStringLiteral("bytes")] = double(o.report.bytesRead);
+    j[QStringLiteral("seconds")] = o.seconds;
+    j[QStringLiteral("cancelled")] = o.report.cancelled;
+    if (o.report.hasFatal()) {
+        QJsonObject f;
+        f[QStringLiteral("location")] = QString::fromStdString(o.report.fatalLocation());
+        f[QStringLiteral("message")] = QString::fromStdString(o.report.fatalMessage());
+        j[QStringLiteral("fatal")] = f;
+    } else {
+        j[QStringLiteral("fatal")] = QJsonValue::Null;
+    }
+    QJsonArray rejects;
+    for (const auto& r : o.report.samples()) {
+        QJsonObject e;
+        e[QStringLiteral("location")] = QString::fromStdString(r.location);
+        e[QStringLiteral("message")] = QString::fromStdString(r.message);
+        e[QStringLiteral("count")] = double(r.count);
+        rejects.append(e);
+    }
+    j[QStringLiteral("rejects")] = rejects;
+    return j;
+}
+
+void printOutcome(const ImportRunner::Outcome& o)
+{
+    const auto& r = o.report;
+    QString line = QStringLiteral("%1: %2 imported, %3 rejected")
+                       .arg(QString::fromStdString(o.path))
+                       .arg(r.accepted())
+                       .arg(r.rejected());
+    if (!r.format.empty())
+        line += QStringLiteral(" [%1]").arg(QString::fromStdString(r.format));
+    line += QStringLiteral(" in %1 s").arg(o.seconds, 0, 'f', 2);
+    if (r.cancelled)
+        line += QStringLiteral(" (interrupted: what was committed is kept)");
+    // The summary is the command's result: stdout. Problems go to stderr too when stdout is a pipe.
+    writeOut(line + QLatin1Char('\n'));
+    constexpr std::size_t kShown = 10;
+    std::size_t shown = 0;
+    for (const auto& rej : r.samples()) {
+        if (shown++ == kShown)
+            break;
+        writeOut(QStringLiteral("  rejected at %1: %2%3\n")
+                     .arg(QString::fromStdString(rej.location), QString::fromStdString(rej.message),
+                          rej.count > 1 ? QStringLiteral(" (x%1)").arg(rej.count) : QString()));
+    }
+    if (r.samples().size() > kShown)
+        writeOut(QStringLiteral("  ... %1 more (seam query: SELECT * FROM source_errors WHERE source_id = %2)\n")
+                     .arg(r.samples().size() - kShown)
+                     .arg(o.sourceId));
+    if (r.hasFatal())
+        writeOut(QStringLiteral("  stopped at %1: %2\n")
+                     .arg(QString::fromStdString(r.fatalLocation().empty() ? std::string("start") : r.fatalLocation()),
+                          QString::fromStdString(r.fatalMessage())));
+}
+
+} // namespace
+
+int importCommand(const QStringList& args)
+{
+    QCommandLineParser parser;
+    parser.addOption(dbOption());
+    parser.addOption(QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print the per-file report as JSON.")));
+    const QCommandLineOption format(QStringLiteral("format"),
+                                    QStringLiteral("Skip detection: otlp-json, otlp-protobuf-traces, "
+                                                   "otlp-protobuf-logs, otlp-protobuf-stream."),
+                                    QStringLiteral("F"));
+    parser.addOption(format);
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Files or directories to import."));
+    bool helped = false;
+    if (!parseCommand(parser, args, QStringLiteral("seam import --db CACHE [--format F] FILE|DIR..."), helped))
+        return UsageOrFatal;
+    if (helped)
+        return Ok;
+    const QString db = parser.value(dbOption());
+    if (db.isEmpty() || parser.positionalArguments().isEmpty()) {
+        writeErr(QStringLiteral("seam import: needs --db CACHE and at least one FILE\n"));
+        return UsageOrFatal;
+    }
+    std::vector<std::string> paths, missing;
+    for (const QString& p : parser.positionalArguments())
+        paths.push_back(p.toStdString());
+    const std::vector<std::string> files = ImportRunner::expand(paths, missing);
+
+    std::unique_ptr<StoreWriter> writer;
+    try {
+        writer = std::make_unique<StoreWriter>(db.toStdString());
+    } catch (const std::exception& e) {
+        writeErr(QStringLiteral("seam import: %1\n").arg(QString::fromStdString(e.what())));
+        return UsageOrFatal;
+    }
+
+    InterruptGuard interrupts;
+    ImportRunner runner(*writer);
+    runner.setFormat(parser.value(format).toStdString());
+    runner.setCancelFlag(InterruptGuard::flag());
+    std::unique_ptr<ProgressLine> progress;
+    runner.setProgress([&](const std::string& path, std::uint64_t done, std::uint64_t total) {
+        if (!progress)
+            progress = std::make_unique<ProgressLine>(path);
+        progress->update(done, total);
+    });
+
+    bool anyProblem = !missing.empty();
+    QJsonArray report;
+    for (const std::string& m : missing) {
+        writeErr(QStringLiteral("seam import: %1: no such file or directory\n").arg(QString::fromStdString(m)));
+        QJsonObject j;
+        j[QStringLiteral("path")] = QString::fromStdString(m);
+        j[QStringLiteral("fatal")] = QJsonObject{{QStringLiteral("location"), QString()},
+                                                 {QStringLiteral("message"), QStringLiteral("no such file or directory")}};
+        report.append(j);
+    }
+    for (const std::string& file : files) {
+        if (InterruptGuard::interrupted())
+            break;
+        const ImportRunner::Outcome outcome = runner.importFile(file);
+        if (progress)
+            progress->finish();
+        progress.reset();
+        anyProblem = anyProblem || !outcome.report.clean() || outcome.report.cancelled;
+        if (parser.isSet(QStringLiteral("json")))
+            report.append(outcomeJson(outcome));
+        else
+            printOutcome(outcome);
+    }
+    if (parser.isSet(QStringLiteral("json")))
+        writeJson(QJsonDocument(report));
+    if (InterruptGuard::interrupted()) {
+        writeErr(QStringLiteral("seam import: interrupted; every batch committed before the interrupt is kept\n"));
+        anyProblem = true;
+    }
+    writer.reset(); // commit and checkpoint before reporting success
+    return anyProblem ? Rejected : Ok;
+}
+
+} // namespace seam::cli

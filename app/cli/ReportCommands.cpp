@@ -1,0 +1,326 @@
+// Read-only commands over an existing cache: stats, pageloads, pageload, trace, services, query.
+
+#include "Cli.h"
+#include "Commands.h"
+#include "Output.h"
+#include "Store.h"
+#include "StoreQueries.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QRegularExpression>
+
+#include <optional>
+
+namespace seam::cli {
+namespace {
+
+/// Opens the --db cache read-only; prints why not and returns nullopt.
+std::optional<Database> openCache(const QCommandLineParser& parser, const QString& command)
+{
+    const QString path = parser.value(dbOption());
+    if (path.isEmpty()) {
+        writeErr(QStringLiteral("seam %1: --db CACHE is required\n").arg(command));
+        return std::nullopt;
+    }
+    if (!QFileInfo::exists(path)) {
+        writeErr(QStringLiteral("seam %1: %2: no such file\n").arg(command, path));
+        return std::nullopt;
+    }
+    try {
+        return store::openForReading(path.toStdString());
+    } catch (const SqliteError& e) {
+        writeErr(QStringLiteral("seam %1: %2\n").arg(command, QString::fromStdString(e.what())));
+        return std::nullopt;
+    }
+}
+
+bool optionalTime(const QCommandLineParser& parser, const QCommandLineOption& option, std::optional<std::int64_t>& out,
+                  const QString& command)
+{
+    if (!parser.isSet(option))
+        return true;
+    out = parseTime(parser.value(option));
+    if (!out) {
+        writeErr(QStringLiteral("seam %1: --%2: '%3' is not a time (ns since epoch or ISO 8601)\n")
+                     .arg(command, option.names().front(), parser.value(option)));
+        return false;
+    }
+    return true;
+}
+
+std::optional<std::int64_t> parseStep(const QString& text)
+{
+    static const QRegularExpression re(QStringLiteral("^(\\d+)(ns|us|ms|s|m|h)?$"));
+    const auto m = re.match(text.trimmed());
+    if (!m.hasMatch())
+        return std::nullopt;
+    const std::int64_t n = m.captured(1).toLongLong();
+    const QString unit = m.captured(2);
+    if (unit.isEmpty() || unit == QLatin1String("ns"))
+        return n;
+    if (unit == QLatin1String("us"))
+        return n * 1'000;
+    if (unit == QLatin1String("ms"))
+        return n * 1'000'000;
+    if (unit == QLatin1String("s"))
+        return n * 1'000'000'000;
+    if (unit == QLatin1String("m"))
+        return n * 60'000'000'000;
+    return n * 3'600'000'000'000;
+}
+
+bool positiveInt(const QCommandLineParser& parser, const QCommandLineOption& option, int& out, const QString& command)
+{
+    if (!parser.isSet(option))
+        return true;
+    bool ok = false;
+    out = parser.value(option).toInt(&ok);
+    if (!ok || out <= 0) {
+        writeErr(QStringLiteral("seam %1: --%2 needs a positive number, not '%3'\n")
+                     .arg(command, option.names().front(), parser.value(option)));
+        return false;
+    }
+    return true;
+}
+
+template<typename Body>
+int guarded(const QString& command, Body body)
+{
+    try {
+        return body();
+    } catch (const SqliteError& e) {
+        writeErr(QStringLiteral("seam %1: %2\n").arg(command, QString::fromStdString(e.what())));
+        return UsageOrFatal;
+    }
+}
+
+} // namespace
+
+int statsCommand(const QStringList& args)
+{
+    const QString cmd = QStringLiteral("stats");
+    QCommandLineParser parser;
+    parser.addOption(dbOption());
+    parser.addOption(jsonOption());
+    bool helped = false;
+    if (!parseCommand(parser, args, QStringLiteral("seam stats --db CACHE [--json]"), helped))
+        return UsageOrFatal;
+    if (helped)
+        return Ok;
+    auto db = openCache(parser, cmd);
+    if (!db)
+        return UsageOrFatal;
+    return guarded(cmd, [&] {
+        const QJsonObject stats = StoreQueries(*db).stats();
+        if (parser.isSet(jsonOption())) {
+            writeJson(QJsonDocument(stats));
+        } else {
+            for (auto it = stats.begin(); it != stats.end(); ++it)
+                if (it.value().isDouble())
+                    writeOut(QStringLiteral("%1 %2\n").arg(it.key(), -18).arg(qint64(it.value().toDouble())));
+        }
+        return int(Ok);
+    });
+}
+
+int pageLoadsCommand(const QStringList& args)
+{
+    const QString cmd = QStringLiteral("pageloads");
+    QCommandLineParser parser;
+    parser.addOption(dbOption());
+    parser.addOption(jsonOption());
+    const QCommandLineOption slowest(QStringLiteral("slowest"), QStringLiteral("Only the N slowest, slowest first."),
+                                     QStringLiteral("N"));
+    const QCommandLineOption route(QStringLiteral("route"), QStringLiteral("Only this route (e.g. /checkout)."),
+                                   QStringLiteral("R"));
+    const QCommandLineOption from(QStringLiteral("from"), QStringLiteral("Started at or after T."), QStringLiteral("T"));
+    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("Started before T."), QStringLiteral("T"));
+    const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("At most N rows."), QStringLiteral("N"));
+    parser.addOptions({slowest, route, from, to, limit});
+    bool helped = false;
+    if (!parseCommand(parser, args,
+                      QStringLiteral("seam pageloads --db CACHE --json [--slowest N] [--route R] [--from T] [--to T]"),
+                      helped))
+        return UsageOrFatal;
+    if (helped)
+        return Ok;
+    StoreQueries::PageLoadFilter filter;
+    filter.route = parser.value(route).toStdString();
+    if (!positiveInt(parser, slowest, filter.slowest, cmd) || !positiveInt(parser, limit, filter.limit, cmd) ||
+        !optionalTime(parser, from, filter.from, cmd) || !optionalTime(parser, to, filter.to, cmd))
+        return UsageOrFatal;
+    auto db = openCache(parser, cmd);
+    if (!db)
+        return UsageOrFatal;
+    return guarded(cmd, [&] {
+        const bool json = parser.isSet(jsonOption());
+        // Streamed: a JSON array written row by row, so a million page loads need no million-row DOM.
+        bool first = true;
+        if (json)
+            writeOut(std::string_view("["));
+        StoreQueries(*db).pageLoads(filter, [&](const QJsonObject& row) {
+            if (json) {
+                writeOut(std::string_view(first ? "\n  " : ",\n  "));
+                writeOut(std::string_view(QJsonDocument(row).toJson(QJsonDocument::Compact).toStdString()));
+            } else {
+                writeOut(QStringLiteral("%1  %2  %3 ms  %4  %5\n")
+                             .arg(qint64(row[QStringLiteral("id")].toDouble()), 7)
+                             .arg(row[QStringLiteral("start")].toString())
+                             .arg(row[QStringLiteral("duration_ms")].toDouble(), 9, 'f', 1)
+                             .arg(row[QStringLiteral("route")].toString(), -24)
+                             .arg(row[QStringLiteral("services")].toVariant().toStringList().join(QLatin1Char(','))));
+            }
+            first = false;
+        });
+        if (json)
+            writeOut(std::string_view(first ? "]\n" : "\n]\n"));
+        return int(Ok);
+    });
+}
+
+int pageLoadCommand(const QStringList& args)
+{
+    const QString cmd = QStringLiteral("pageload");
+    QCommandLineParser parser;
+    parser.addOption(dbOption());
+    parser.addOption(jsonOption());
+    parser.addPositionalArgument(QStringLiteral("ID"), QStringLiteral("Page load id (from seam pageloads)."));
+    bool helped = false;
+    if (!parseCommand(parser, args, QStringLiteral("seam pageload --db CACHE ID --json"), helped))
+        return UsageOrFatal;
+    if (helped)
+        return Ok;
+    bool ok = false;
+    const qint64 id = parser.positionalArguments().value(0).toLongLong(&ok);
+    if (parser.positionalArguments().size() != 1 || !ok) {
+        writeErr(QStringLiteral("seam pageload: give exactly one numeric page load ID\n"));
+        return UsageOrFatal;
+    }
+    auto db = openCache(parser, cmd);
+    if (!db)
+        return UsageOrFatal;
+    return guarded(cmd, [&] {
+        const QJsonObject detail = StoreQueries(*db).pageLoad(id);
+        if (detail.isEmpty()) {
+            writeErr(QStringLiteral("seam pageload: no page load with id %1\n").arg(id));
+            return int(UsageOrFatal);
+        }
+        writeJson(QJsonDocument(detail));
+        return int(Ok);
+    });
+}
+
+int traceCommand(const QStringList& args)
+{
+    const QString cmd = QStringLiteral("trace");
+    QCommandLineParser parser;
+    parser.addOption(dbOption());
+    parser.addOption(jsonOption());
+    const QCommandLineOption folded(QStringLiteral("folded"),
+                                    QStringLiteral("flamegraph.pl folded stacks (service:operation frames, self time in us)."));
+    parser.addOption(folded);
+    parser.addPositionalArgument(QStringLiteral("TRACE_ID"), QStringLiteral("32 (or 16) hex digits."));
+    bool helped = false;
+    if (!parseCommand(parser, args, QStringLiteral("seam trace --db CACHE TRACE_ID (--json | --folded)"), helped))
+        return UsageOrFatal;
+    if (helped)
+        return Ok;
+    if (parser.positionalArguments().size() != 1) {
+        writeErr(QStringLiteral("seam trace: give exactly one TRACE_ID\n"));
+        return UsageOrFatal;
+    }
+    if (parser.isSet(folded) == parser.isSet(jsonOption())) {
+        writeErr(QStringLiteral("seam trace: choose one of --json or --folded\n"));
+        return UsageOrFatal;
+    }
+    const std::string id = parser.positionalArguments().front().toStdString();
+    auto db = openCache(parser, cmd);
+    if (!db)
+        return UsageOrFatal;
+    return guarded(cmd, [&] {
+        StoreQueries q(*db);
+        if (parser.isSet(folded)) {
+            if (!q.foldedStacks(id, [](const std::string& line) {
+                    writeOut(line);
+                    writeOut(std::string_view("\n"));
+                })) {
+                writeErr(QStringLiteral("seam trace: no trace %1\n").arg(QString::fromStdString(id)));
+                return int(UsageOrFatal);
+            }
+            return int(Ok);
+        }
+        const QJsonObject trace = q.trace(id);
+        if (trace.isEmpty()) {
+            writeErr(QStringLiteral("seam trace: no trace %1\n").arg(QString::fromStdString(id)));
+            return int(UsageOrFatal);
+        }
+        writeJson(QJsonDocument(trace));
+        return int(Ok);
+    });
+}
+
+int servicesCommand(const QStringList& args)
+{
+    const QString cmd = QStringLiteral("services");
+    QCommandLineParser parser;
+    parser.addOption(dbOption());
+    parser.addOption(jsonOption());
+    const QCommandLineOption from(QStringLiteral("from"), QStringLiteral("Start of the window."), QStringLiteral("T"));
+    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("End of the window."), QStringLiteral("T"));
+    const QCommandLineOption step(QStringLiteral("step"), QStringLiteral("Series step (10s, 1m, ... multiple of 10s)."),
+                                  QStringLiteral("S"));
+    parser.addOptions({from, to, step});
+    bool helped = false;
+    if (!parseCommand(parser, args, QStringLiteral("seam services --db CACHE --json [--from T] [--to T] [--step S]"),
+                      helped))
+        return UsageOrFatal;
+    if (helped)
+        return Ok;
+    std::optional<std::int64_t> f, t;
+    if (!optionalTime(parser, from, f, cmd) || !optionalTime(parser, to, t, cmd))
+        return UsageOrFatal;
+    std::int64_t stepNs = 0;
+    if (parser.isSet(step)) {
+        const auto s = parseStep(parser.value(step));
+        if (!s || *s <= 0) {
+            writeErr(QStringLiteral("seam services: --step: '%1' is not a duration (e.g. 10s, 1m)\n").arg(parser.value(step)));
+            return UsageOrFatal;
+        }
+        stepNs = *s;
+    }
+    auto db = openCache(parser, cmd);
+    if (!db)
+        return UsageOrFatal;
+    return guarded(cmd, [&] {
+        writeJson(QJsonDocument(StoreQueries(*db).services(f, t, stepNs)));
+        return int(Ok);
+    });
+}
+
+int queryCommand(const QStringList& args)
+{
+    const QString cmd = QStringLiteral("query");
+    QCommandLineParser parser;
+    parser.addOption(dbOption());
+    parser.addOption(jsonOption());
+    parser.addPositionalArgument(QStringLiteral("SQL"), QStringLiteral("One read-only SQL statement."));
+    bool helped = false;
+    if (!parseCommand(parser, args, QStringLiteral("seam query --db CACHE --json \"SQL\""), helped))
+        return UsageOrFatal;
+    if (helped)
+        return Ok;
+    if (parser.positionalArguments().size() != 1) {
+        writeErr(QStringLiteral("seam query: give exactly one SQL statement (quote it)\n"));
+        return UsageOrFatal;
+    }
+    auto db = openCache(parser, cmd);
+    if (!db)
+        return UsageOrFatal;
+    return guarded(cmd, [&] {
+        writeJson(QJsonDocument(StoreQueries(*db).query(parser.positionalArguments().front().toStdString())));
+        return int(Ok);
+    });
+}
+
+} // namespace seam::cli

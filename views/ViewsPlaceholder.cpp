@@ -1,1 +1,0 @@
-#include "ViewsPlaceholder.h"
