@@ -1,0 +1,690 @@
+#include "DemoBackend.h"
+
+#include <algorithm>
+
+namespace seam::demo {
+
+namespace {
+
+constexpr int kSeverityInfo = 9;
+constexpr int kSeverityWarn = 13;
+constexpr int kSeverityError = 17;
+
+std::string_view sdkVersion(std::string_view language)
+{
+    if (language == "java")
+        return "1.44.1";
+    if (language == "go")
+        return "1.32.0";
+    return "1.28.0";
+}
+
+struct Failure
+{
+    std::string_view type, message, stack;
+};
+
+/// The rare background failure every service has, in its language's words.
+Failure backgroundFailure(std::string_view language)
+{
+    if (language == "java")
+        return {
+            "org.springframework.dao.QueryTimeoutException", "PreparedStatementCallback; SQL state [57014]",
+            "org.springframework.dao.QueryTimeoutException: PreparedStatementCallback; SQL state [57014]\n"
+            "\tat org.springframework.jdbc.core.JdbcTemplate.translateException(JdbcTemplate.java:1548)\n"
+            "\tat org.springframework.jdbc.core.JdbcTemplate.execute(JdbcTemplate.java:667)\n"
+            "\tat com.shop.common.db.Repository.query(Repository.java:88)"};
+    if (language == "python")
+        return {"psycopg2.OperationalError", "server closed the connection unexpectedly",
+                "Traceback (most recent call last):\n"
+                "  File \"/app/service/handlers.py\", line 57, in handle\n"
+                "    rows = cursor.execute(query, params)\n"
+                "psycopg2.OperationalError: server closed the connection unexpectedly"};
+    if (language == "nodejs")
+        return {"Error", "socket hang up",
+                "Error: socket hang up\n    at connResetException (node:internal/errors:787:14)\n"
+                "    at Socket.socketOnEnd (node:_http_client:519:23)"};
+    return {"*net.OpError", "read tcp 10.42.3.17:41822->10.42.7.9:6379: read: connection reset by peer", ""};
+}
+
+std::string hostName(const ServiceInfo& info, std::string_view podHash, DemoRandom& rng)
+{
+    static constexpr std::string_view kChars = "bcdfghjklmnpqrstvwxz2456789";
+    std::string host = std::string(info.name) + "-" + std::string(podHash) + "-";
+    for (int i = 0; i < 5; ++i)
+        host += kChars[std::size_t(rng.range(0, std::int64_t(kChars.size()) - 1))];
+    return host;
+}
+
+otlp::resource::v1::Resource serviceResource(const ServiceInfo& info, std::string_view version,
+                                             const std::string& host)
+{
+    otlp::resource::v1::Resource r;
+    auto* a = r.mutable_attributes();
+    addString(a, "service.name", info.name);
+    addString(a, "service.namespace", "shop");
+    addString(a, "service.version", version);
+    addString(a, "service.instance.id", host);
+    addString(a, "deployment.environment.name", "production");
+    addString(a, "host.name", host);
+    addString(a, "k8s.namespace.name", "shop");
+    addString(a, "k8s.pod.name", host);
+    addString(a, "cloud.region", "eu-central-1");
+    addString(a, "telemetry.sdk.language", info.language);
+    addString(a, "telemetry.sdk.name", "opentelemetry");
+    addString(a, "telemetry.sdk.version", sdkVersion(info.language));
+    return r;
+}
+
+} // namespace
+
+DemoBackend::DemoBackend(DemoWorld& world) : m_world(world)
+{
+    registerServices();
+}
+
+void DemoBackend::registerServices()
+{
+    // Host names do not depend on the seed: the same pods serve every demo run.
+    DemoRandom hosts(0x5eed0f5eab5ULL);
+    for (int s = 0; s < kServiceCount; ++s) {
+        const ServiceInfo& info = serviceInfo(Service(s));
+        ServiceState& state = m_services[std::size_t(s)];
+        for (int i = 0; i < info.instances; ++i) {
+            const std::string host = hostName(info, info.podHash, hosts);
+            state.instances.push_back(
+                {m_world.chunk.addResource(serviceResource(info, info.version, host)), false});
+        }
+        if (Service(s) == Service::Catalog) {
+            // The bad release is a new ReplicaSet: new pod-template hash, new version.
+            for (int i = 0; i < info.instances; ++i) {
+                const std::string host = hostName(info, "7c4b9f8d6e", hosts);
+                state.badInstances.push_back({m_world.chunk.addResource(serviceResource(
+                                                  info, DemoIncidents::kBadCatalogVersion, host)),
+                                              true});
+            }
+        }
+        for (int role = 0; role < kScopeRoleCount; ++role) {
+            const auto [name, version] = scopeFor(info.language, ScopeRole(role));
+            state.scopes[std::size_t(role)] = m_world.chunk.addScope(std::string(name), std::string(version));
+        }
+    }
+}
+
+const DemoBackend::Instance& DemoBackend::pickInstance(DemoRandom& rng, Service service, TimeNs t) const
+{
+    const ServiceState& state = m_services[std::size_t(service)];
+    const auto& pool = !state.badInstances.empty() && m_world.incidents.catalogBadDeploy().contains(t)
+                           ? state.badInstances
+                           : state.instances;
+    return pool[std::size_t(rng.range(0, std::int64_t(pool.size()) - 1))];
+}
+
+SpanId DemoBackend::nextSpanId(DemoRandom& rng)
+{
+    SpanId id = 0;
+    while (id == 0)
+        id = rng.next();
+    return id;
+}
+
+otlp::trace::v1::Span* DemoBackend::newSpan(const Ctx& ctx, ScopeRole role)
+{
+    ++m_world.stats.spans;
+    ++m_world.stats.backendSpans;
+    return m_world.chunk.newSpan(ctx.instance.resource,
+                                 m_services[std::size_t(ctx.service)].scopes[std::size_t(role)]);
+}
+
+Outcome DemoBackend::serve(DemoRandom& rng, const BackendRequest& request, const Hop& hop)
+{
+    return server(
+        rng, Service::Gateway, request.method, request.route, request.target, hop,
+        [&](Ctx& c) {
+            return call(c, Service::StorefrontBff, request.method, request.route, request.target,
+                        [&](Ctx& b) { return bff(b, request); });
+        },
+        request.userAgent);
+}
+
+Outcome DemoBackend::server(DemoRandom& rng, Service service, std::string_view method, std::string_view route,
+                            std::string_view target, const Hop& hop, const Handler& handler,
+                            std::string_view userAgent)
+{
+    const ServiceInfo& info = serviceInfo(service);
+    Ctx c{rng, service, pickInstance(rng, service, hop.start), hop.trace, nextSpanId(rng), hop.start, {},
+          {},  {}};
+    const double self =
+        rng.logNormalClamped(info.selfMedianMs, 0.5, info.selfMedianMs * 0.2, info.selfMedianMs * 25);
+    // Some work (parsing, auth) before calling out, the rest (rendering, serializing) after.
+    c.now += ms(self * 0.4);
+    int status = handler(c);
+    if (status < 500 && c.errorType.empty() && rng.chance(0.0008)) {
+        const Failure f = backgroundFailure(info.language);
+        c.errorType = f.type;
+        c.errorMessage = f.message;
+        c.errorStack = f.stack;
+    }
+    if (!c.errorType.empty() && status < 500)
+        status = 500;
+    c.now += ms(self * 0.6);
+
+    auto* span = newSpan(c, ScopeRole::HttpServer);
+    setIds(span, hop.trace, c.span, hop.parent);
+    span->set_name(std::string(method) + " " + std::string(route));
+    span->set_kind(otlp::trace::v1::Span::SPAN_KIND_SERVER);
+    setTimes(span, hop.start, c.now);
+    auto* a = span->mutable_attributes();
+    addString(a, "http.request.method", method);
+    addString(a, "http.route", route);
+    const auto query = target.find('?');
+    addString(a, "url.path", target.substr(0, query));
+    if (query != std::string_view::npos)
+        addString(a, "url.query", target.substr(query + 1));
+    addString(a, "url.scheme", service == Service::Gateway ? "https" : "http");
+    addString(a, "server.address", service == Service::Gateway ? kShopHost : info.name);
+    addInt(a, "server.port", service == Service::Gateway ? 443 : 8080);
+    addString(a, "network.protocol.version", service == Service::Gateway ? "2" : "1.1");
+    if (!userAgent.empty())
+        addString(a, "user_agent.original", userAgent);
+    addInt(a, "http.response.status_code", status);
+    if (status >= 500) {
+        addString(a, "error.type", std::to_string(status));
+        ++m_world.stats.errorSpans;
+        if (!c.errorType.empty()) {
+            recordException(span, c.now - ms(0.2), c.errorType, c.errorMessage, c.errorStack);
+            log(c, kSeverityError, c.errorMessage, c.errorType);
+        } else {
+            // Semantic conventions: a 5xx makes a SERVER span an error; no description needed.
+            setError(span, {});
+        }
+    }
+    return {c.now, status, c.span};
+}
+
+int DemoBackend::call(Ctx& c, Service callee, std::string_view method, std::string_view route,
+                      std::string_view target, const Handler& handler, double timeoutMs)
+{
+    const TimeNs start = c.now + ms(c.rng.uniform(0.02, 0.15));
+    const SpanId clientId = nextSpanId(c.rng);
+    const TimeNs there = ms(c.rng.logNormalClamped(0.35, 0.4, 0.1, 5));
+    const Outcome o =
+        server(c.rng, callee, method, route, target, Hop{c.trace, clientId, start + there}, handler);
+    TimeNs end = o.end + ms(c.rng.logNormalClamped(0.3, 0.4, 0.1, 5));
+    int status = o.status;
+    const bool timedOut = timeoutMs > 0 && end - start > ms(timeoutMs);
+    if (timedOut) {
+        // The caller gives up; the callee's SERVER span runs on past the CLIENT span, as in real traces.
+        end = start + ms(timeoutMs);
+        status = 504;
+    }
+    c.now = end;
+
+    const std::string_view calleeName = serviceInfo(callee).name;
+    auto* span = newSpan(c, ScopeRole::HttpClient);
+    setIds(span, c.trace, clientId, c.span);
+    span->set_name(std::string(method) + " " + std::string(route));
+    span->set_kind(otlp::trace::v1::Span::SPAN_KIND_CLIENT);
+    setTimes(span, start, end);
+    auto* a = span->mutable_attributes();
+    addString(a, "http.request.method", method);
+    addString(a, "url.full", "http://" + std::string(calleeName) + ":8080" + std::string(target));
+    addString(a, "url.template", route);
+    addString(a, "server.address", calleeName);
+    addInt(a, "server.port", 8080);
+    addString(a, "network.protocol.version", "1.1");
+    if (timedOut) {
+        addString(a, "error.type", "java.net.http.HttpTimeoutException");
+        recordException(span, end, "java.net.http.HttpTimeoutException", "request timed out", {});
+        ++m_world.stats.errorSpans;
+        log(c, kSeverityError,
+            "call to " + std::string(calleeName) + " " + std::string(route) + " timed out after " +
+                std::to_string(int(timeoutMs)) + " ms",
+            "java.net.http.HttpTimeoutException");
+    } else {
+        addInt(a, "http.response.status_code", status);
+        if (status >= 400) {
+            addString(a, "error.type", std::to_string(status));
+            setError(span, {});
+            ++m_world.stats.errorSpans;
+        }
+        if (status >= 500)
+            log(c, kSeverityWarn,
+                "upstream " + std::string(calleeName) + " returned " + std::to_string(status) + " for " +
+                    std::string(method) + " " + std::string(target));
+    }
+    return status;
+}
+
+void DemoBackend::sql(Ctx& c, std::string_view db, std::string_view operation, std::string_view table,
+                      std::string_view statement, double durationMs)
+{
+    const TimeNs start = c.now + ms(c.rng.uniform(0.01, 0.08));
+    const TimeNs end = start + ms(durationMs);
+    auto* span = newSpan(c, ScopeRole::Sql);
+    setIds(span, c.trace, nextSpanId(c.rng), c.span);
+    span->set_name(std::string(operation) + " " + std::string(table));
+    span->set_kind(otlp::trace::v1::Span::SPAN_KIND_CLIENT);
+    setTimes(span, start, end);
+    auto* a = span->mutable_attributes();
+    addString(a, "db.system", "postgresql");
+    addString(a, "db.name", db);
+    addString(a, "db.user", db);
+    addString(a, "db.statement", statement);
+    addString(a, "db.operation", operation);
+    addString(a, "db.sql.table", table);
+    addString(a, "server.address", std::string(db) + "-db.shop.internal");
+    addInt(a, "server.port", 5432);
+    c.now = end + ms(c.rng.uniform(0.01, 0.05));
+}
+
+void DemoBackend::redis(Ctx& c, std::string_view operation, std::string_view key, double durationMs)
+{
+    const TimeNs start = c.now + ms(c.rng.uniform(0.01, 0.05));
+    const TimeNs end = start + ms(durationMs);
+    auto* span = newSpan(c, ScopeRole::Redis);
+    setIds(span, c.trace, nextSpanId(c.rng), c.span);
+    span->set_name(std::string(operation));
+    span->set_kind(otlp::trace::v1::Span::SPAN_KIND_CLIENT);
+    setTimes(span, start, end);
+    auto* a = span->mutable_attributes();
+    addString(a, "db.system", "redis");
+    addString(a, "db.operation", operation);
+    addString(a, "db.statement", std::string(operation) + " " + std::string(key));
+    addInt(a, "db.redis.database_index", 0);
+    addString(a, "server.address", "redis-cache.shop.internal");
+    addInt(a, "server.port", 6379);
+    c.now = end + ms(c.rng.uniform(0.01, 0.03));
+}
+
+void DemoBackend::elasticsearch(Ctx& c, std::string_view index, double durationMs)
+{
+    const TimeNs start = c.now + ms(c.rng.uniform(0.02, 0.1));
+    const TimeNs end = start + ms(durationMs);
+    auto* span = newSpan(c, ScopeRole::Search);
+    setIds(span, c.trace, nextSpanId(c.rng), c.span);
+    span->set_name("search");
+    span->set_kind(otlp::trace::v1::Span::SPAN_KIND_CLIENT);
+    setTimes(span, start, end);
+    auto* a = span->mutable_attributes();
+    addString(a, "db.system", "elasticsearch");
+    addString(a, "db.operation", "search");
+    addString(a, "http.request.method", "POST");
+    addString(a, "url.full", "http://search-es.shop.internal:9200/" + std::string(index) + "/_search");
+    addString(a, "server.address", "search-es.shop.internal");
+    addInt(a, "server.port", 9200);
+    addInt(a, "http.response.status_code", 200);
+    c.now = end + ms(c.rng.uniform(0.02, 0.1));
+}
+
+int DemoBackend::psp(Ctx& c)
+{
+    const TimeNs start = c.now + ms(c.rng.uniform(0.05, 0.2));
+    const TimeNs end = start + ms(c.rng.logNormalClamped(180, 0.35, 60, 2500));
+    const int status = c.rng.chance(0.01) ? 402 : 200;
+    auto* span = newSpan(c, ScopeRole::HttpClient);
+    setIds(span, c.trace, nextSpanId(c.rng), c.span);
+    span->set_name("POST https://api.psp.example/v1/charges");
+    span->set_kind(otlp::trace::v1::Span::SPAN_KIND_CLIENT);
+    setTimes(span, start, end);
+    auto* a = span->mutable_attributes();
+    addString(a, "http.request.method", "POST");
+    addString(a, "url.full", "https://api.psp.example/v1/charges");
+    addString(a, "server.address", "api.psp.example");
+    addInt(a, "server.port", 443);
+    addString(a, "peer.service", "psp");
+    addInt(a, "http.response.status_code", status);
+    if (status >= 400) {
+        addString(a, "error.type", std::to_string(status));
+        setError(span, {});
+        ++m_world.stats.errorSpans;
+    }
+    c.now = end;
+    return status;
+}
+
+void DemoBackend::parallel(Ctx& c, std::initializer_list<std::function<void(Ctx&)>> branches)
+{
+    const TimeNs fork = c.now;
+    TimeNs join = fork;
+    for (const auto& branch : branches) {
+        c.now = fork + ms(c.rng.uniform(0.01, 0.1)); // issued one after the other, in flight together
+        branch(c);
+        join = std::max(join, c.now);
+    }
+    c.now = join;
+}
+
+void DemoBackend::log(Ctx& c, int severity, std::string_view body, std::string_view exceptionType)
+{
+    ++m_world.stats.logs;
+    auto* rec = m_world.chunk.newLog(c.instance.resource,
+                                     m_services[std::size_t(c.service)].scopes[std::size_t(ScopeRole::Logs)]);
+    rec->set_time_unix_nano(std::uint64_t(c.now));
+    rec->set_observed_time_unix_nano(std::uint64_t(c.now));
+    rec->set_severity_number(severity);
+    rec->set_severity_text(severity >= kSeverityError  ? "ERROR"
+                           : severity >= kSeverityWarn ? "WARN"
+                                                       : "INFO");
+    rec->mutable_body()->set_string_value(body.data(), body.size());
+    rec->set_trace_id(c.trace.bytes.data(), c.trace.bytes.size());
+    rec->set_span_id(spanIdBytes(c.span));
+    rec->set_flags(1);
+    if (!exceptionType.empty())
+        addString(rec->mutable_attributes(), "exception.type", exceptionType);
+}
+
+// --- Handlers, one per operation. Latency medians are what such services show in production. ---
+
+int DemoBackend::bff(Ctx& c, const BackendRequest& r)
+{
+    const auto upstream = [](int status) { return status >= 500 ? (status == 504 ? 504 : 502) : status; };
+    const std::string id = std::to_string(r.productId);
+    switch (r.endpoint) {
+    case Endpoint::PageHome:
+        // Featured items and recommendations are optional: the page renders without them.
+        parallel(c, {[&](Ctx& x) {
+                         call(
+                             x, Service::Catalog, "GET", "/products/featured", "/products/featured",
+                             [&](Ctx& y) { return catalogFeatured(y); }, 800);
+                     },
+                     [&](Ctx& x) {
+                         call(
+                             x, Service::Recommendations, "GET", "/recommendations",
+                             "/recommendations?context=home",
+                             [&](Ctx& y) { return recommendations(y, "home"); }, 800);
+                     }});
+        c.now += ms(c.rng.logNormal(14, 0.35)); // server-side rendering
+        return 200;
+    case Endpoint::PageSearch:
+    case Endpoint::PageProduct:
+    case Endpoint::PageCart:
+        // Server-rendered shells; the page's data comes from its fetch calls.
+        redis(c, "GET", "session:{sid}", c.rng.logNormalClamped(0.45, 0.4, 0.1, 20));
+        c.now += ms(c.rng.logNormal(9, 0.35));
+        return 200;
+    case Endpoint::PageCheckout: {
+        const int status = call(c, Service::Checkout, "GET", "/checkout/session", "/checkout/session",
+                                [&](Ctx& y) { return checkoutSession(y); });
+        c.now += ms(c.rng.logNormal(11, 0.35));
+        return upstream(status);
+    }
+    case Endpoint::PageConfirmation: {
+        const int status = call(c, Service::Checkout, "GET", "/orders/{id}", "/orders/" + id,
+                                [&](Ctx& y) { return orderGet(y); });
+        c.now += ms(c.rng.logNormal(9, 0.35));
+        return upstream(status);
+    }
+    case Endpoint::ApiProduct: {
+        int status = 200;
+        parallel(c, {[&](Ctx& x) {
+                         status = call(x, Service::Catalog, "GET", "/products/{id}", "/products/" + id,
+                                       [&](Ctx& y) { return catalogProduct(y, r.productId); });
+                     },
+                     [&](Ctx& x) {
+                         call(x, Service::Pricing, "GET", "/prices/{id}", "/prices/" + id,
+                              [&](Ctx& y) { return price(y, r.productId); });
+                     },
+                     [&](Ctx& x) {
+                         call(x, Service::Inventory, "GET", "/stock/{id}", "/stock/" + id,
+                              [&](Ctx& y) { return stock(y, r.productId); });
+                     }});
+        return upstream(status);
+    }
+    case Endpoint::ApiRecommendations:
+        return upstream(call(c, Service::Recommendations, "GET", "/recommendations",
+                             "/recommendations?context=" + std::string(r.context),
+                             [&](Ctx& y) { return recommendations(y, r.context); }));
+    case Endpoint::ApiCart:
+        return upstream(call(c, Service::Cart, "GET", "/cart", "/cart", [&](Ctx& y) { return cartGet(y); }));
+    case Endpoint::ApiCartAdd:
+        return upstream(call(c, Service::Cart, "POST", "/cart/items", "/cart/items",
+                             [&](Ctx& y) { return cartAdd(y, r.productId); }));
+    case Endpoint::ApiSearch:
+        return upstream(call(c, Service::Search, "GET", "/search", "/search?q=" + std::string(r.searchTerm),
+                             [&](Ctx& y) { return search(y, r.searchTerm); }));
+    case Endpoint::ApiCheckout:
+        return upstream(call(c, Service::Checkout, "POST", "/checkout", "/checkout",
+                             [&](Ctx& y) { return checkoutPlace(y); }));
+    }
+    return 200;
+}
+
+namespace {
+bool failsAfterBadDeploy(DemoRandom& rng, bool badDeploy)
+{
+    return badDeploy && rng.chance(DemoIncidents::kBadCatalogErrorRate);
+}
+constexpr std::string_view kCatalogNpe =
+    "Cannot invoke \"com.shop.catalog.model.Price.amount()\" because the return value of "
+    "\"com.shop.catalog.model.Product.getListPrice()\" is null";
+constexpr std::string_view kCatalogNpeStack =
+    "java.lang.NullPointerException: Cannot invoke \"com.shop.catalog.model.Price.amount()\" because the "
+    "return "
+    "value of \"com.shop.catalog.model.Product.getListPrice()\" is null\n"
+    "\tat com.shop.catalog.api.ProductMapper.toDto(ProductMapper.java:61)\n"
+    "\tat com.shop.catalog.api.ProductController.getProduct(ProductController.java:48)\n"
+    "\tat "
+    "java.base/jdk.internal.reflect.DirectMethodHandleAccessor.invoke(DirectMethodHandleAccessor.java:103)\n"
+    "\tat org.springframework.web.servlet.FrameworkServlet.service(FrameworkServlet.java:885)";
+} // namespace
+
+int DemoBackend::catalogProduct(Ctx& c, int productId)
+{
+    const std::string id = std::to_string(productId);
+    redis(c, "GET", "product:" + id, c.rng.logNormalClamped(0.4, 0.4, 0.1, 20));
+    if (c.rng.chance(0.3)) { // cache miss
+        sql(c, "catalog", "SELECT", "products",
+            "SELECT id, sku, name, description, list_price_cents, currency, image_url FROM products WHERE id "
+            "= $1",
+            c.rng.logNormalClamped(2.5, 0.5, 0.5, 200));
+        redis(c, "SET", "product:" + id, c.rng.logNormalClamped(0.35, 0.4, 0.1, 20));
+    }
+    if (failsAfterBadDeploy(c.rng, c.instance.badDeploy)) {
+        c.errorType = "java.lang.NullPointerException";
+        c.errorMessage = kCatalogNpe;
+        c.errorStack = kCatalogNpeStack;
+        return 500;
+    }
+    return 200;
+}
+
+int DemoBackend::catalogBatch(Ctx& c, int count)
+{
+    sql(c, "catalog", "SELECT", "products",
+        "SELECT id, sku, name, list_price_cents, currency, image_url FROM products WHERE id = ANY($1)",
+        c.rng.logNormalClamped(3.0 + 0.2 * count, 0.5, 0.5, 300));
+    if (failsAfterBadDeploy(c.rng, c.instance.badDeploy)) {
+        c.errorType = "java.lang.NullPointerException";
+        c.errorMessage = kCatalogNpe;
+        c.errorStack = kCatalogNpeStack;
+        return 500;
+    }
+    return 200;
+}
+
+int DemoBackend::catalogFeatured(Ctx& c)
+{
+    redis(c, "GET", "featured:home", c.rng.logNormalClamped(0.4, 0.4, 0.1, 20));
+    if (failsAfterBadDeploy(c.rng, c.instance.badDeploy)) {
+        c.errorType = "java.lang.NullPointerException";
+        c.errorMessage = kCatalogNpe;
+        c.errorStack = kCatalogNpeStack;
+        return 500;
+    }
+    return 200;
+}
+
+int DemoBackend::recommendations(Ctx& c, std::string_view context)
+{
+    redis(c, "GET", "reco:features:" + std::string(context), c.rng.logNormalClamped(0.6, 0.4, 0.1, 20));
+    // Candidate details fetched in parallel shards; a failing shard degrades the list, not the call.
+    bool degraded = false;
+    parallel(c, {[&](Ctx& x) {
+                     degraded |= call(x, Service::Catalog, "GET", "/products", "/products?ids=batch-a",
+                                      [&](Ctx& y) { return catalogBatch(y, 6); }) >= 500;
+                 },
+                 [&](Ctx& x) {
+                     degraded |= call(x, Service::Catalog, "GET", "/products", "/products?ids=batch-b",
+                                      [&](Ctx& y) { return catalogBatch(y, 6); }) >= 500;
+                 }});
+    if (degraded)
+        log(c, kSeverityWarn, "serving fallback recommendations: catalog unavailable");
+    return 200;
+}
+
+int DemoBackend::search(Ctx& c, std::string_view term)
+{
+    elasticsearch(c, "products", c.rng.logNormalClamped(22, 0.5, 4, 1500));
+    (void)term;
+    return call(c, Service::Catalog, "GET", "/products", "/products?ids=search",
+                [&](Ctx& y) { return catalogBatch(y, 24); }) >= 500
+               ? 502
+               : 200;
+}
+
+int DemoBackend::cartGet(Ctx& c)
+{
+    redis(c, "HGETALL", "cart:{session}", c.rng.logNormalClamped(0.5, 0.4, 0.1, 20));
+    return 200;
+}
+
+int DemoBackend::cartAdd(Ctx& c, int productId)
+{
+    const int status =
+        call(c, Service::Inventory, "GET", "/stock/{id}", "/stock/" + std::to_string(productId),
+             [&](Ctx& y) { return stock(y, productId); });
+    if (status >= 500)
+        return 502;
+    redis(c, "HSET", "cart:{session}", c.rng.logNormalClamped(0.5, 0.4, 0.1, 20));
+    return 201;
+}
+
+int DemoBackend::stock(Ctx& c, int productId)
+{
+    (void)productId;
+    sql(c, "inventory", "SELECT", "stock", "SELECT available, reserved FROM stock WHERE sku = $1",
+        c.rng.logNormalClamped(1.4, 0.5, 0.3, 150));
+    return 200;
+}
+
+int DemoBackend::reserve(Ctx& c)
+{
+    sql(c, "inventory", "UPDATE", "stock",
+        "UPDATE stock SET reserved = reserved + $1 WHERE sku = $2 AND available - reserved >= $1",
+        c.rng.logNormalClamped(2.2, 0.5, 0.4, 200));
+    return 200;
+}
+
+int DemoBackend::price(Ctx& c, int productId)
+{
+    redis(c, "GET", "price:" + std::to_string(productId), c.rng.logNormalClamped(0.35, 0.4, 0.1, 20));
+    return 200;
+}
+
+// Checkout gives payments 3 s; during the lock incident the slowest calls run out of it.
+constexpr double kPaymentsTimeoutMs = 3000;
+
+int DemoBackend::checkoutSession(Ctx& c)
+{
+    call(c, Service::Cart, "GET", "/cart", "/cart", [&](Ctx& y) { return cartGet(y); });
+    const int status = call(
+        c, Service::Payments, "POST", "/payment-intents", "/payment-intents",
+        [&](Ctx& y) { return paymentIntent(y); }, kPaymentsTimeoutMs);
+    if (status == 504) {
+        c.errorType = "com.shop.checkout.PaymentTimeoutException";
+        c.errorMessage = "payment intent not created within 3000 ms";
+        c.errorStack =
+            "com.shop.checkout.PaymentTimeoutException: payment intent not created within 3000 ms\n"
+            "\tat com.shop.checkout.PaymentClient.createIntent(PaymentClient.java:77)\n"
+            "\tat com.shop.checkout.SessionController.session(SessionController.java:39)";
+        return 504;
+    }
+    return status >= 500 ? 502 : 200;
+}
+
+int DemoBackend::checkoutPlace(Ctx& c)
+{
+    if (call(c, Service::Cart, "GET", "/cart", "/cart", [&](Ctx& y) { return cartGet(y); }) >= 500)
+        return 502;
+    if (call(c, Service::Inventory, "POST", "/reservations", "/reservations",
+             [&](Ctx& y) { return reserve(y); }) >= 500)
+        return 502;
+    const int status = call(
+        c, Service::Payments, "POST", "/charges", "/charges", [&](Ctx& y) { return paymentCharge(y); },
+        kPaymentsTimeoutMs);
+    if (status == 504) {
+        c.errorType = "com.shop.checkout.PaymentTimeoutException";
+        c.errorMessage = "payment authorization not completed within 3000 ms";
+        c.errorStack =
+            "com.shop.checkout.PaymentTimeoutException: payment authorization not completed within "
+            "3000 ms\n"
+            "\tat com.shop.checkout.PaymentClient.charge(PaymentClient.java:112)\n"
+            "\tat com.shop.checkout.CheckoutController.placeOrder(CheckoutController.java:64)";
+        return 504;
+    }
+    if (status == 402) {
+        log(c, kSeverityInfo, "payment declined by PSP");
+        return 402;
+    }
+    if (status >= 500)
+        return 502;
+    sql(c, "orders", "INSERT", "orders",
+        "INSERT INTO orders (id, customer_id, total_cents, currency, status) VALUES ($1, $2, $3, $4, "
+        "'placed')",
+        c.rng.logNormalClamped(3.0, 0.5, 0.5, 300));
+    log(c, kSeverityInfo, "order placed");
+    return 201;
+}
+
+int DemoBackend::orderGet(Ctx& c)
+{
+    sql(c, "orders", "SELECT", "orders",
+        "SELECT id, status, total_cents, currency, created_at FROM orders WHERE id = $1",
+        c.rng.logNormalClamped(1.6, 0.5, 0.3, 200));
+    return 200;
+}
+
+void DemoBackend::lockPaymentAccount(Ctx& c)
+{
+    double durationMs = c.rng.logNormalClamped(1.8, 0.5, 0.4, 120);
+    if (m_world.incidents.paymentsDbLock().contains(c.now) && c.rng.chance(0.92))
+        durationMs = c.rng.uniform(1500, 4000); // waiting behind a long-running batch transaction
+    sql(c, "payments", "SELECT", "payment_accounts",
+        "SELECT id, customer_id, balance_hold_cents, version FROM payment_accounts WHERE customer_id = $1 "
+        "FOR "
+        "UPDATE",
+        durationMs);
+    if (durationMs > 1000)
+        log(c, kSeverityWarn,
+            "slow query: lock wait on payment_accounts took " + std::to_string(int(durationMs)) + " ms");
+}
+
+int DemoBackend::paymentIntent(Ctx& c)
+{
+    lockPaymentAccount(c);
+    sql(c, "payments", "INSERT", "payment_intents",
+        "INSERT INTO payment_intents (id, account_id, amount_cents, currency, status) VALUES ($1, $2, $3, "
+        "$4, "
+        "'created')",
+        c.rng.logNormalClamped(2.0, 0.5, 0.4, 200));
+    return 201;
+}
+
+int DemoBackend::paymentCharge(Ctx& c)
+{
+    lockPaymentAccount(c);
+    const int status = psp(c);
+    if (status != 200)
+        return status;
+    sql(c, "payments", "UPDATE", "payment_accounts",
+        "UPDATE payment_accounts SET balance_hold_cents = $1, version = version + 1 WHERE id = $2",
+        c.rng.logNormalClamped(1.5, 0.5, 0.3, 200));
+    sql(c, "payments", "INSERT", "charges",
+        "INSERT INTO charges (id, intent_id, psp_reference, amount_cents, status) VALUES ($1, $2, $3, $4, "
+        "'succeeded')",
+        c.rng.logNormalClamped(2.0, 0.5, 0.4, 200));
+    return 201;
+}
+
+} // namespace seam::demo
