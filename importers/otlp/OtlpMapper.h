@@ -48,10 +48,12 @@ public:
     void addSpan(const opentelemetry::proto::trace::v1::Span& span, std::string_view location);
     void addLog(const opentelemetry::proto::logs::v1::LogRecord& log, std::string_view location);
 
-    void addResourceSpans(const opentelemetry::proto::trace::v1::ResourceSpans& rs, std::string_view location);
+    void addResourceSpans(const opentelemetry::proto::trace::v1::ResourceSpans& rs,
+                          std::string_view location);
     void addResourceLogs(const opentelemetry::proto::logs::v1::ResourceLogs& rl, std::string_view location);
 
 private:
+    friend class OtlpMapperRum; // the browser-RUM half, in OtlpMapper.cpp
     struct State;
     BatchBuilder& m_out;
     ImportReport& m_report;

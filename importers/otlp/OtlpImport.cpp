@@ -1,0 +1,90 @@
+#include "OtlpImport.h"
+
+#include "FormatDetector.h"
+#include "OtlpJsonReader.h"
+#include "OtlpProtobufReader.h"
+
+namespace seam {
+namespace {
+
+struct FormatEntry
+{
+    std::string_view name;
+    std::unique_ptr<FormatReader> (*make)();
+};
+
+// One line per format. Later readers (Jaeger, Zipkin, HAR, Datadog RUM, Faro) add theirs here and a
+// sniffer in FormatDetector.
+const FormatEntry kFormats[] = {
+    {formats::kOtlpJson, [] { return std::unique_ptr<FormatReader>(new OtlpJsonReader); }},
+    {formats::kOtlpProtobufTraces,
+     [] {
+         return std::unique_ptr<FormatReader>(
+             new OtlpProtobufReader(OtlpSignal::Traces, OtlpProtobufReader::Framing::Single));
+     }},
+    {formats::kOtlpProtobufLogs,
+     [] {
+         return std::unique_ptr<FormatReader>(
+             new OtlpProtobufReader(OtlpSignal::Logs, OtlpProtobufReader::Framing::Single));
+     }},
+    {formats::kOtlpProtobufStream,
+     [] {
+         return std::unique_ptr<FormatReader>(
+             new OtlpProtobufReader(OtlpSignal::Traces, OtlpProtobufReader::Framing::LengthPrefixed));
+     }},
+};
+
+} // namespace
+
+std::unique_ptr<FormatReader> makeReader(const std::string& format)
+{
+    for (const FormatEntry& entry : kFormats)
+        if (entry.name == format)
+            return entry.make();
+    return nullptr;
+}
+
+std::vector<std::string> knownFormats()
+{
+    std::vector<std::string> names;
+    for (const FormatEntry& entry : kFormats)
+        names.emplace_back(entry.name);
+    return names;
+}
+
+ImportReport importSource(InputSource& in, BatchSink& sink, const std::atomic<bool>* cancel,
+                          std::string formatOverride, ImportProgress progress)
+{
+    ImportReport report;
+    const bool detected = formatOverride.empty();
+    report.format = detected ? detectFormat(in) : std::move(formatOverride);
+    if (!in.error().empty()) {
+        report.setFatal("byte " + std::to_string(in.offset()), in.error());
+        return report;
+    }
+    std::unique_ptr<FormatReader> reader = makeReader(report.format);
+    if (!reader) {
+        report.setFatal("byte 0", detected ? "not a recognised format (expected OTLP protobuf or JSON)"
+                                           : "unknown format \"" + report.format + "\"");
+        return report;
+    }
+    ImportContext ctx{sink, report, cancel, std::move(progress)};
+    reader->read(in, ctx);
+    // A decompression or I/O failure is the cause of whatever the reader then saw (usually a
+    // "truncated" message): report the cause.
+    if (!in.error().empty())
+        report.setFatal("byte " + std::to_string(in.offset()), in.error());
+    report.bytesRead = in.offset();
+    if (ctx.progress)
+        ctx.progress(in.rawOffset(), in.rawSize());
+    return report;
+}
+
+ImportReport importFile(const std::string& path, BatchSink& sink, const std::atomic<bool>* cancel,
+                        std::string formatOverride, ImportProgress progress)
+{
+    const std::unique_ptr<InputSource> in = InputSource::openFile(path);
+    return importSource(*in, sink, cancel, std::move(formatOverride), std::move(progress));
+}
+
+} // namespace seam
