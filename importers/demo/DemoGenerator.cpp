@@ -5,6 +5,7 @@
 #include "DemoSession.h"
 #include "DemoWorld.h"
 
+#include <algorithm>
 #include <queue>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -41,15 +42,20 @@ bool DemoGenerator::generate(const TracesCallback& onTraces, const LogsCallback&
     // Sessions arrive uniformly over the window; each draws from its own seeded stream.
     DemoRandom plan(m_options.seed);
     const TimeNs window = world.windowEnd - world.windowStart;
-    std::vector<std::unique_ptr<DemoSession>> sessions;
-    sessions.reserve(std::size_t(std::max(0, m_options.sessions)));
+    // Sessions are created at their first page view and dropped after their last, so memory follows
+    // the number of concurrent sessions, not the total.
+    const std::size_t count = std::size_t(std::max(0, m_options.sessions));
+    std::vector<std::unique_ptr<DemoSession>> sessions(count);
+    std::vector<std::uint64_t> seeds(count);
     using Next = std::pair<TimeNs, int>; // (next page view start, session index): ties break by index
-    std::priority_queue<Next, std::vector<Next>, std::greater<>> queue;
-    for (int i = 0; i < m_options.sessions; ++i) {
+    std::vector<Next> arrivals;
+    arrivals.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
         const TimeNs start = world.windowStart + TimeNs(plan.uniform() * double(window));
-        sessions.push_back(std::make_unique<DemoSession>(i, plan.next(), start));
-        queue.push({start, i});
+        seeds[i] = plan.next();
+        arrivals.push_back({start, int(i)});
     }
+    std::priority_queue<Next, std::vector<Next>, std::greater<>> queue(std::greater<>{}, std::move(arrivals));
 
     // Page views in start order across sessions, so chunks come out in time order.
     std::size_t sinceProgress = 0;
@@ -58,9 +64,12 @@ bool DemoGenerator::generate(const TracesCallback& onTraces, const LogsCallback&
             return false;
         const auto [start, index] = queue.top();
         queue.pop();
-        DemoSession& s = *sessions[std::size_t(index)];
-        if (s.views == 0)
-            browser.startSession(s);
+        auto& session = sessions[std::size_t(index)];
+        if (!session) {
+            session = std::make_unique<DemoSession>(index, seeds[std::size_t(index)], start);
+            browser.startSession(*session);
+        }
+        DemoSession& s = *session;
         const std::optional<Page> planned = plannedNext(s);
         const PageResult result = browser.pageView(s, planned);
         const std::optional<Page> next = revisedNext(s, planned, result);
@@ -72,8 +81,12 @@ bool DemoGenerator::generate(const TracesCallback& onTraces, const LogsCallback&
             s.previousUrl = std::string(pageRoute(s.page));
             s.page = *next;
             s.nextStart = result.leftAt;
-            if (s.nextStart < world.windowEnd) // the window closes; later views are not recorded
-                queue.push({s.nextStart, index});
+        }
+        if (next && s.nextStart < world.windowEnd) { // the window closes; later views are not recorded
+            queue.push({s.nextStart, index});
+        } else {
+            world.chunk.releaseResource(s.resource);
+            session.reset();
         }
         if (world.chunk.spanCount() >= kChunkSpans)
             flush();

@@ -94,8 +94,13 @@ DemoChunk::~DemoChunk() = default;
 
 ResourceHandle DemoChunk::addResource(otlp::resource::v1::Resource resource)
 {
-    m_resources.push_back(std::move(resource));
+    m_resources.push_back(std::make_unique<otlp::resource::v1::Resource>(std::move(resource)));
     return ResourceHandle(m_resources.size() - 1);
+}
+
+void DemoChunk::releaseResource(ResourceHandle resource)
+{
+    m_resources[resource].reset();
 }
 
 ScopeHandle DemoChunk::addScope(std::string name, std::string version)
@@ -114,7 +119,7 @@ otlp::trace::v1::Span* DemoChunk::newSpan(ResourceHandle resource, ScopeHandle s
         auto& rs = m_resourceSpans[resource];
         if (!rs) {
             rs = m_traces->add_resource_spans();
-            rs->mutable_resource()->CopyFrom(m_resources[resource]);
+            rs->mutable_resource()->CopyFrom(*m_resources[resource]);
             rs->set_schema_url("https://opentelemetry.io/schemas/1.26.0");
         }
         ss = rs->add_scope_spans();
@@ -131,7 +136,7 @@ otlp::logs::v1::LogRecord* DemoChunk::newLog(ResourceHandle resource, ScopeHandl
         auto& rl = m_resourceLogs[resource];
         if (!rl) {
             rl = m_logs->add_resource_logs();
-            rl->mutable_resource()->CopyFrom(m_resources[resource]);
+            rl->mutable_resource()->CopyFrom(*m_resources[resource]);
         }
         sl = rl->add_scope_logs();
         sl->mutable_scope()->CopyFrom(m_scopes[scope]);

@@ -54,6 +54,9 @@ public:
     DemoChunk& operator=(const DemoChunk&) = delete;
 
     ResourceHandle addResource(otlp::resource::v1::Resource resource);
+    /// Frees a resource no more spans will use (a finished session): memory stays flat however many
+    /// sessions a run has. Chunks keep their own copy.
+    void releaseResource(ResourceHandle resource);
     ScopeHandle addScope(std::string name, std::string version);
 
     otlp::trace::v1::Span* newSpan(ResourceHandle resource, ScopeHandle scope);
@@ -69,7 +72,7 @@ public:
 private:
     static std::uint64_t key(ResourceHandle r, ScopeHandle s) { return (std::uint64_t(r) << 32) | s; }
 
-    std::vector<otlp::resource::v1::Resource> m_resources;
+    std::vector<std::unique_ptr<otlp::resource::v1::Resource>> m_resources;
     std::vector<otlp::common::v1::InstrumentationScope> m_scopes;
     std::unique_ptr<google::protobuf::Arena> m_arena;
     otlp::trace::v1::TracesData* m_traces = nullptr;
