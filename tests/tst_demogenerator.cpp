@@ -444,6 +444,79 @@ private Q_SLOTS:
         }
     }
 
+    void throughTheMapper()
+    {
+        // The same data through the path real OTLP takes: every span arrives, and the browser spans
+        // become the RUM records the investigation is built on.
+        DemoOptions small;
+        small.sessions = 80;
+        DemoGenerator generator(small);
+        CollectingSink sink;
+        ImportReport report;
+        double lastProgress = 0;
+        QVERIFY(generator.generateInto(sink, report, nullptr, [&](double f) {
+            QVERIFY(f >= lastProgress);
+            lastProgress = f;
+        }));
+        QCOMPARE(lastProgress, 1.0);
+        QCOMPARE(report.format, std::string("demo"));
+        QVERIFY2(report.clean(),
+                 report.samples().empty() ? "fatal" : report.samples().front().message.c_str());
+        const DemoStats stats = generator.stats();
+
+        std::size_t spans = 0, logs = 0, pageLoads = 0, fetches = 0, documents = 0, errors = 0, actions = 0,
+                    longTasks = 0, vitals = 0, tracedPageLoads = 0;
+        std::set<std::string> sessions, browsers;
+        for (const RecordBatch& batch : sink.batches) {
+            spans += batch.spans.size();
+            logs += batch.logs.size();
+            pageLoads += batch.pageLoads.size();
+            errors += batch.rumErrors.size();
+            actions += batch.actions.size();
+            longTasks += batch.longTasks.size();
+            vitals += batch.vitals.size();
+            for (const auto& p : batch.pageLoads)
+                tracedPageLoads += p.traceId.isValid();
+            for (const auto& r : batch.resources) {
+                fetches += r.type == "fetch";
+                documents += r.type == "document";
+            }
+            for (const auto& session : batch.sessions) {
+                sessions.insert(session.key);
+                browsers.insert(session.browser);
+            }
+        }
+        QCOMPARE(std::uint64_t(spans), stats.spans);
+        QCOMPARE(std::uint64_t(logs), stats.logs);
+        QCOMPARE(std::uint64_t(pageLoads), stats.pageLoads);
+        QCOMPARE(tracedPageLoads, pageLoads);
+        QCOMPARE(std::uint64_t(documents), stats.pageLoads);
+        QCOMPARE(std::uint64_t(fetches), stats.fetches);
+        QCOMPARE(std::uint64_t(errors), stats.jsErrors);
+        QCOMPARE(std::uint64_t(actions), stats.clicks);
+        QCOMPARE(std::uint64_t(longTasks), stats.longTasks);
+        QVERIFY(vitals >= 2 * pageLoads); // lcp and cls events, ttfb from documentFetch
+        QCOMPARE(std::uint64_t(sessions.size()), stats.sessions);
+        QVERIFY2(browsers.count("Chrome") && browsers.count("Safari"), "browsers from user_agent.original");
+    }
+
+    void defaultThroughTheMapperTiming()
+    {
+        // Not a timed test: prints what `seam demo` costs before the store (DESIGN.md §7 style).
+        DemoGenerator generator{DemoOptions{}};
+        CollectingSink sink;
+        ImportReport report;
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(generator.generateInto(sink, report));
+        std::size_t records = 0;
+        for (const RecordBatch& batch : sink.batches)
+            records += batch.size();
+        qInfo("default demo through OtlpMapper: %lld ms, %zu records in %zu batches", timer.elapsed(),
+              records, sink.batches.size());
+        QVERIFY(report.clean());
+    }
+
     void cancel()
     {
         std::atomic<bool> cancelled{false};
