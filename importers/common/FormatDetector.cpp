@@ -124,30 +124,35 @@ bool plausibleAttributeHolder(std::string_view bytes, bool complete, std::uint64
 
 OtlpSignal classifyItem(std::string_view bytes, bool complete, bool& plausible)
 {
-    bool spanOk = true, logOk = true;
+    // Wire types decide; id lengths only break a tie, so one span with a broken id does not make a
+    // whole file unrecognisable (the reader rejects that span with a proper message).
+    bool spanWire = true, logWire = true, spanIds = true, logIds = true;
     plausible = walk(bytes, complete, [&](std::uint64_t field, int wire, std::string_view payload, bool cut) {
-        const int spanWire = expectedWire(kSpanWire, std::size(kSpanWire), field);
-        const int logWire = expectedWire(kLogWire, std::size(kLogWire), field);
-        if (spanWire >= 0 && spanWire != wire)
-            spanOk = false;
-        if (logWire >= 0 && logWire != wire)
-            logOk = false;
-        // Id lengths are the strongest evidence both ways.
+        const int expectSpan = expectedWire(kSpanWire, std::size(kSpanWire), field);
+        const int expectLog = expectedWire(kLogWire, std::size(kLogWire), field);
+        if (expectSpan >= 0 && expectSpan != wire)
+            spanWire = false;
+        if (expectLog >= 0 && expectLog != wire)
+            logWire = false;
         if (wire == kLen && !cut) {
             if ((field == 1 && payload.size() != 16) || (field == 2 && payload.size() != 8) ||
                 (field == 4 && !payload.empty() && payload.size() != 8))
-                spanOk = false;
+                spanIds = false;
             if ((field == 9 && !payload.empty() && payload.size() != 16) ||
                 (field == 10 && !payload.empty() && payload.size() != 8))
-                logOk = false;
+                logIds = false;
         }
-        return spanOk || logOk;
+        return spanWire || logWire;
     });
     if (!plausible)
         return OtlpSignal::Unknown;
-    if (spanOk && !logOk)
+    if (spanWire && logWire) {
+        spanWire = spanIds;
+        logWire = logIds;
+    }
+    if (spanWire && !logWire)
         return OtlpSignal::Traces;
-    if (logOk && !spanOk)
+    if (logWire && !spanWire)
         return OtlpSignal::Logs;
     return OtlpSignal::Unknown;
 }
