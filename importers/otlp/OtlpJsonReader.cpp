@@ -1372,10 +1372,14 @@ void OtlpJsonReader::read(InputSource& in, ImportContext& ctx)
         else
             message = rapidjson::GetParseError_En(result.Code());
         if (!handlerAbort && (ndjson || (!resynced && errorLine == startLine))) {
-            ctx.report.addRejected(location, message + "; skipped the line");
-            resynced = true;
+            // NDJSON (or maybe its first line): drop the line and go on. A one-line input that is
+            // broken is just a broken document, though: fatal, like any single document.
             stream.skipLine();
-            continue;
+            if (ndjson || stream.skipWhitespaceToValue()) {
+                ctx.report.addRejected(location, message + "; skipped the line");
+                resynced = true;
+                continue;
+            }
         }
         ctx.report.setFatal(location, message);
         break;
