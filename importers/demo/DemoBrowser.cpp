@@ -147,14 +147,11 @@ PageResult DemoBrowser::pageView(DemoSession& s, std::optional<Page> next)
     ++s.views;
     ++m_world.stats.pageLoads;
     const BrowserProfile& b = s.browser;
-    const bool safari = b.family == "Safari";
     const Network net{
         s.country->rttMs * (b.mobile ? 1.5 : 1.0) * rng.logNormalClamped(1.0, 0.2, 0.6, 3.0),
         (b.mobile ? rng.logNormalClamped(14, 0.6, 1.5, 150) : rng.logNormalClamped(45, 0.6, 4, 500)) *
             125.0, // Mbit/s to bytes/ms
         (b.mobile ? 2.2 : 1.0) * rng.logNormalClamped(1.0, 0.25, 0.6, 3.0)};
-    const auto at = [&](double offsetMs) { return t0 + ms(offsetMs); };
-    const auto offsetOf = [&](TimeNs t) { return double(t - t0) / 1e6; };
 
     // --- The document request, served by the backend (its trace is the page load's trace). ---
     BackendRequest doc;
@@ -188,198 +185,37 @@ PageResult DemoBrowser::pageView(DemoSession& s, std::optional<Page> next)
     doc.target = path;
     doc.userAgent = b.userAgent;
     doc.searchTerm = s.searchTerm;
-    const std::string pageUrl = std::string(kShopOrigin) + path;
+    const PageContext page{s,
+                           t0,
+                           firstView,
+                           net,
+                           product,
+                           path,
+                           std::string(kShopOrigin) + path,
+                           s.appVersion == "4.2.0" ? "3f9c2a1b" : "8e1d7c40"};
 
-    const double fetchStart = rng.uniform(0.3, 2.5) + (firstView ? 0 : rng.uniform(1, 8) * net.cpu);
-    const double dnsEnd = fetchStart + (firstView ? rng.logNormalClamped(12, 0.7, 1, 400) : 0);
-    const double secureStart = dnsEnd + (firstView ? net.rttMs : 0);
-    const double connectEnd = dnsEnd + (firstView ? 2 * net.rttMs : 0); // TCP + TLS 1.3, then kept alive
-    const double requestStart = connectEnd + rng.uniform(0.1, 1.0);
-    const TraceId docTrace = newTraceId(rng);
-    ++m_world.stats.traces;
-    const Outcome served = m_backend.serve(rng, doc, Hop{docTrace, 0, at(requestStart + net.rttMs / 2)});
-    const double responseStart = offsetOf(served.end) + net.rttMs / 2;
-    const std::int64_t htmlBytes = served.status >= 500 ? 2400 : rng.range(14000, 42000);
-    const double responseEnd = responseStart + double(htmlBytes) / net.bytesPerMs + 0.2;
-
-    // --- Subresources: the preload scanner finds CSS and JS at once; fonts wait for the CSS. ---
-    const std::string bundle = s.appVersion == "4.2.0" ? "3f9c2a1b" : "8e1d7c40";
-    const double parseStart = responseEnd + rng.uniform(2, 10) * net.cpu;
-    std::vector<Resource> resources;
-    const auto load = [&](std::string url, std::int64_t bytes, double startMs, bool cacheable) {
-        const bool cached = cacheable && !firstView;
-        const double duration =
-            cached ? rng.uniform(1.5, 6)
-                   : net.rttMs + rng.logNormalClamped(18, 0.7, 2, 1500) + double(bytes) / net.bytesPerMs;
-        resources.push_back({std::move(url), bytes, at(startMs), at(startMs + duration), cached});
-        return startMs + duration;
-    };
-    const std::string assets = std::string(kShopOrigin) + "/assets/";
-    const double cssEnd = load(assets + "styles." + bundle + ".css", 46210, parseStart, true);
-    const double vendorEnd = load(assets + "vendor." + bundle + ".js", 211874, parseStart + 0.4, true);
-    const double appEnd = load(assets + "app." + bundle + ".js", 96342, parseStart + 0.7, true);
-    load(assets + "fonts/inter-var.woff2", 48256, cssEnd + rng.uniform(0.5, 3), true);
-    double lcpElementEnd = -1;
-    const double imagesStart = parseStart + rng.uniform(5, 30) * net.cpu;
-    const auto images = [&](int count) {
-        for (int i = 0; i < count; ++i)
-            load(std::string(kShopOrigin) + "/images/products/" + std::to_string(pickProduct(rng)) +
-                     "-thumb.webp",
-                 rng.range(14000, 32000), imagesStart + i * rng.uniform(0.2, 2), false);
-    };
-    switch (s.page) {
-    case Page::Home: {
-        const bool hugeHero = safari && m_world.incidents.safariHeroImage().contains(t0);
-        if (hugeHero) {
-            // The incident: the 4K original, whatever the bandwidth; the LCP element of the page.
-            const double duration = rng.uniform(3000, 6000);
-            resources.push_back({std::string(kShopOrigin) + "/assets/img/hero-4k.webp",
-                                 rng.range(8'000'000, 12'000'000), at(imagesStart),
-                                 at(imagesStart + duration), false});
-            lcpElementEnd = imagesStart + duration;
-        } else {
-            lcpElementEnd =
-                load(assets + (safari ? "img/hero-spring-1600.webp" : "img/hero-spring-1600.avif"),
-                     safari ? 241330 : 164870, imagesStart, true);
-        }
-        images(4);
-        break;
-    }
-    case Page::Search:
-        images(int(rng.range(6, 12)));
-        break;
-    case Page::Product:
-        lcpElementEnd = load(std::string(kShopOrigin) + "/images/products/" + product + "-1200.webp",
-                             rng.range(90000, 180000), imagesStart, false);
-        images(3);
-        break;
-    case Page::Cart:
-        images(int(rng.range(1, 3)));
-        break;
-    case Page::Checkout:
-        // The payment provider's script: a third-party origin, so its own DNS, TCP and TLS on first use.
-        load("https://js.psp.example/v3/checkout.js", 58120, parseStart + 1 + (firstView ? 3 * net.rttMs : 0),
-             true);
-        break;
-    case Page::Confirmation:
-        break;
-    }
-
-    const double domInteractive = parseStart + rng.uniform(20, 80) * net.cpu;
-    const double dclStart =
-        std::max({domInteractive, vendorEnd, appEnd}) + rng.logNormalClamped(220, 0.45, 40, 3000) * net.cpu;
-    const double dclEnd = dclStart + rng.uniform(1, 12) * net.cpu;
-    const double firstPaint = std::max(cssEnd, domInteractive) + rng.uniform(10, 50) * net.cpu;
-    const double fcp = firstPaint + rng.uniform(0, 12);
-    double resourcesEnd = 0;
-    for (const auto& r : resources)
-        resourcesEnd = std::max(resourcesEnd, offsetOf(r.end));
-    const double domComplete = std::max(dclEnd, resourcesEnd) + rng.uniform(1, 8) * net.cpu;
-    const double loadEventStart = domComplete + rng.uniform(0.05, 0.5);
-    const double loadEventEnd = loadEventStart + rng.uniform(0.5, 12) * net.cpu;
-    const double lcp = (lcpElementEnd > 0 ? std::max(lcpElementEnd, fcp) : fcp) + rng.uniform(2, 30);
-    const double cls = std::clamp(rng.logNormal(0.03, 0.9), 0.0, 0.6);
-
-    // --- documentLoad and its children, in the browser's clock. ---
-    const auto bt = [&](double offsetMs) { return browserTime(s, at(offsetMs)); };
-    const SpanId documentLoadId = newSpanId(rng);
-    Span* documentLoad = newSpan(s, m_documentLoadScope);
-    // <meta name="traceparent"> from the server: the page load continues the backend's trace.
-    setIds(documentLoad, docTrace, documentLoadId, served.span);
-    documentLoad->set_name("documentLoad");
-    documentLoad->set_kind(Span::SPAN_KIND_INTERNAL);
-    setTimes(documentLoad, bt(fetchStart), bt(loadEventEnd));
-    addString(documentLoad->mutable_attributes(), "url.full", pageUrl);
-    addString(documentLoad->mutable_attributes(), "http.url", pageUrl);
-    addString(documentLoad->mutable_attributes(), "user_agent.original", b.userAgent);
-    addSessionAttributes(s, documentLoad);
-    addEvent(documentLoad, "fetchStart", bt(fetchStart));
-    if (!firstView) { // only a same-origin previous document has unload timings
-        const double unloadStart = responseStart + rng.uniform(0.5, 3);
-        addEvent(documentLoad, "unloadEventStart", bt(unloadStart));
-        addEvent(documentLoad, "unloadEventEnd", bt(unloadStart + rng.uniform(0.1, 2)));
-    }
-    addEvent(documentLoad, "domInteractive", bt(domInteractive));
-    addEvent(documentLoad, "domContentLoadedEventStart", bt(dclStart));
-    addEvent(documentLoad, "domContentLoadedEventEnd", bt(dclEnd));
-    addEvent(documentLoad, "domComplete", bt(domComplete));
-    addEvent(documentLoad, "loadEventStart", bt(loadEventStart));
-    addEvent(documentLoad, "loadEventEnd", bt(loadEventEnd));
-    addEvent(documentLoad, "firstPaint", bt(firstPaint));
-    addEvent(documentLoad, "firstContentfulPaint", bt(fcp));
-    const auto vital = [&](std::string_view name, double value, double timeMs) {
-        auto* ev = addEvent(documentLoad, "browser.web_vital", bt(timeMs));
-        addString(ev->mutable_attributes(), "browser.web_vital.name", name);
-        addDouble(ev->mutable_attributes(), "browser.web_vital.value", value);
-    };
-    vital("lcp", lcp, lcp);
-    vital("cls", cls, loadEventEnd);
-
-    const auto networkEvents = [&](Span* span, double start, double dnsStartMs, double dnsEndMs,
-                                   double connectEndMs, double secureStartMs, double reqStart,
-                                   double respStart, double respEnd) {
-        addEvent(span, "fetchStart", bt(start));
-        addEvent(span, "domainLookupStart", bt(dnsStartMs));
-        addEvent(span, "domainLookupEnd", bt(dnsEndMs));
-        addEvent(span, "connectStart", bt(dnsEndMs));
-        if (secureStartMs > 0) // 0 in the Performance API when no TLS handshake happened (reused connection)
-            addEvent(span, "secureConnectionStart", bt(secureStartMs));
-        addEvent(span, "connectEnd", bt(connectEndMs));
-        addEvent(span, "requestStart", bt(reqStart));
-        addEvent(span, "responseStart", bt(respStart));
-        addEvent(span, "responseEnd", bt(respEnd));
-    };
-
-    Span* documentFetch = newSpan(s, m_documentLoadScope);
-    setIds(documentFetch, docTrace, newSpanId(rng), documentLoadId);
-    documentFetch->set_name("documentFetch");
-    documentFetch->set_kind(Span::SPAN_KIND_INTERNAL);
-    setTimes(documentFetch, bt(fetchStart), bt(responseEnd));
-    addString(documentFetch->mutable_attributes(), "http.url", pageUrl);
-    addString(documentFetch->mutable_attributes(), "url.full", pageUrl);
-    addInt(documentFetch->mutable_attributes(), "http.response_content_length", htmlBytes);
-    addSessionAttributes(s, documentFetch);
-    networkEvents(documentFetch, fetchStart, fetchStart, dnsEnd, connectEnd, firstView ? secureStart : 0,
-                  requestStart, responseStart, responseEnd);
-
-    for (const auto& r : resources) {
-        Span* span = newSpan(s, m_documentLoadScope);
-        setIds(span, docTrace, newSpanId(rng), documentLoadId);
-        span->set_name("resourceFetch");
-        span->set_kind(Span::SPAN_KIND_INTERNAL);
-        setTimes(span, browserTime(s, r.start), browserTime(s, r.end));
-        addString(span->mutable_attributes(), "http.url", r.url);
-        addString(span->mutable_attributes(), "url.full", r.url);
-        addInt(span->mutable_attributes(), "http.response_content_length", r.bytes);
-        addSessionAttributes(s, span);
-        const double start = offsetOf(r.start), end = offsetOf(r.end);
-        const double firstByte = r.cached ? start + (end - start) * 0.6 : start + net.rttMs + 1;
-        const double responseAt = std::min(firstByte, end);
-        networkEvents(span, start, start, start, start, 0, std::min(start + 0.2, responseAt), responseAt,
-                      end);
-    }
-
-    PageResult result;
-    double lastActivity = loadEventEnd;
+    const DocumentTimeline timeline = loadDocument(page, doc);
+    Span* documentLoad = emitDocumentSpans(page, timeline);
     // A rendering bug in the product detail bundle hits now and then, in every browser's words.
     if (rng.chance(0.012)) {
         const std::string_view message =
             b.family == "Safari"    ? "undefined is not an object (evaluating 'product.variants.length')"
             : b.family == "Firefox" ? "product.variants is undefined"
                                     : "Cannot read properties of undefined (reading 'variants')";
-        const std::string bundleFile = "app." + bundle + ".js";
+        const std::string bundleFile = "app." + page.bundle + ".js";
         recordException(
-            documentLoad, bt(dclStart + rng.uniform(1, 20)), "TypeError", message,
+            documentLoad, browserTime(s, page.at(timeline.dclStart + rng.uniform(1, 20))), "TypeError",
+            message,
             stackTrace(b, "TypeError", message, bundleFile,
                        {{"VariantPicker.render", 73421}, {"renderComponent", 18844}, {"hydrate", 20417}}));
         ++m_world.stats.jsErrors;
         ++m_world.stats.errorSpans;
     }
-    if (served.status >= 500) {
-        const std::string message = "Page unavailable: " + std::to_string(served.status) + " " +
-                                    std::string(statusText(served.status));
-        recordException(documentLoad, bt(dclEnd), "Error", message,
-                        stackTrace(b, "Error", message, "app." + bundle + ".js", {{"bootstrap", 1022}}));
+    if (timeline.served.status >= 500) {
+        const std::string message = "Page unavailable: " + std::to_string(timeline.served.status) + " " +
+                                    std::string(statusText(timeline.served.status));
+        recordException(documentLoad, browserTime(s, page.at(timeline.dclEnd)), "Error", message,
+                        stackTrace(b, "Error", message, "app." + page.bundle + ".js", {{"bootstrap", 1022}}));
         ++m_world.stats.jsErrors;
         ++m_world.stats.errorSpans;
     }
@@ -388,10 +224,27 @@ PageResult DemoBrowser::pageView(DemoSession& s, std::optional<Page> next)
     // PerformanceLongTaskTiming entry with its duration in ms as `longtask.duration`. ---
     if (rng.chance(b.mobile ? 0.6 : 0.3)) {
         const int count = int(rng.range(1, 3));
-        for (int i = 0; i < count; ++i)
-            longTask(s, at(domInteractive + rng.uniform(0, dclEnd - domInteractive + 400)),
-                     rng.logNormalClamped(85, 0.5, 51, 1500) * net.cpu);
+        for (int i = 0; i < count; ++i) {
+            // One draw per statement: argument evaluation order is unspecified, the output must not be.
+            const double at =
+                timeline.domInteractive + rng.uniform(0, timeline.dclEnd - timeline.domInteractive + 400);
+            longTask(s, page.at(at), rng.logNormalClamped(85, 0.5, 51, 1500) * net.cpu);
+        }
     }
+
+    PageResult result;
+    const double lastActivity = appCalls(page, timeline, result);
+    userActions(page, timeline, next, std::max(timeline.loadEventEnd, lastActivity), result);
+    return result;
+}
+
+double DemoBrowser::appCalls(const PageContext& page, const DocumentTimeline& doc, PageResult& result)
+{
+    DemoSession& s = page.s;
+    DemoRandom& rng = s.rng;
+    const BrowserProfile& b = s.browser;
+    const Network& net = page.net;
+    double lastActivity = 0;
 
     // --- The app's data calls, issued together once the app has booted. ---
     struct Call
@@ -413,9 +266,9 @@ PageResult DemoBrowser::pageView(DemoSession& s, std::optional<Page> next)
                  {Endpoint::ApiCart, "/api/cart", "/api/cart", {}}};
         break;
     case Page::Product:
-        calls = {{Endpoint::ApiProduct, "/api/products/{id}", "/api/products/" + product, {}},
+        calls = {{Endpoint::ApiProduct, "/api/products/{id}", "/api/products/" + page.product, {}},
                  {Endpoint::ApiRecommendations, "/api/recommendations",
-                  "/api/recommendations?context=product&product=" + product, "product"},
+                  "/api/recommendations?context=product&product=" + page.product, "product"},
                  {Endpoint::ApiCart, "/api/cart", "/api/cart", {}}};
         break;
     case Page::Cart:
@@ -424,13 +277,13 @@ PageResult DemoBrowser::pageView(DemoSession& s, std::optional<Page> next)
                   "cart"}};
         break;
     case Page::Checkout:
-        if (served.status < 500)
+        if (doc.served.status < 500)
             calls = {{Endpoint::ApiCart, "/api/cart", "/api/cart", {}}};
         break;
     case Page::Confirmation:
         break;
     }
-    double callStart = dclEnd + rng.uniform(3, 25) * net.cpu;
+    double callStart = doc.dclEnd + rng.uniform(3, 25) * net.cpu;
     for (const Call& call : calls) {
         BackendRequest request;
         request.endpoint = call.endpoint;
@@ -440,25 +293,35 @@ PageResult DemoBrowser::pageView(DemoSession& s, std::optional<Page> next)
         request.productId = s.productId;
         request.searchTerm = s.searchTerm;
         request.context = call.context;
-        const FetchResult f = fetch(s, net, at(callStart), "GET", request, nullptr, 0);
-        lastActivity = std::max(lastActivity, offsetOf(f.end));
+        const FetchResult f = fetch(s, net, page.at(callStart), "GET", request, nullptr, 0);
+        lastActivity = std::max(lastActivity, page.offsetOf(f.end));
         if (call.endpoint == Endpoint::ApiProduct && f.status >= 500) {
-            // The product page cannot render without its product: the app reports and shows an error.
-            const std::string message = "Failed to load product " + product + ": " +
+            // The product page cannot render without its product: the app reports and shows an
+            // error.
+            const std::string message = "Failed to load product " + page.product + ": " +
                                         std::to_string(f.status) + " " + std::string(statusText(f.status));
             recordException(f.proto, browserTime(s, f.end) - ms(0.2), "Error", message,
-                            stackTrace(b, "Error", message, "app." + bundle + ".js",
+                            stackTrace(b, "Error", message, "app." + page.bundle + ".js",
                                        {{"loadProduct", 48213}, {"ProductPage.mount", 51877}}));
             ++m_world.stats.jsErrors;
             result.productFailed = true;
         }
         callStart += rng.uniform(0.2, 3);
     }
+    return lastActivity;
+}
+
+void DemoBrowser::userActions(const PageContext& page, const DocumentTimeline& doc, std::optional<Page> next,
+                              double lastActivity, PageResult& result)
+{
+    DemoSession& s = page.s;
+    DemoRandom& rng = s.rng;
+    const BrowserProfile& b = s.browser;
+    const Network& net = page.net;
 
     // --- What the user does before leaving. ---
-    const double thinkFrom = lastActivity;
     if (s.page == Page::Product && next == Page::Cart && !result.productFailed) {
-        const double clickAt = thinkFrom + rng.logNormalClamped(6000, 0.6, 800, 60000);
+        const double clickAt = lastActivity + rng.logNormalClamped(6000, 0.6, 800, 60000);
         const auto [trace, clickId] = std::pair{newTraceId(rng), newSpanId(rng)};
         ++m_world.stats.traces;
         BackendRequest request;
@@ -469,19 +332,19 @@ PageResult DemoBrowser::pageView(DemoSession& s, std::optional<Page> next)
         request.userAgent = b.userAgent;
         request.productId = s.productId;
         const FetchResult f =
-            fetch(s, net, at(clickAt + rng.uniform(2, 15) * net.cpu), "POST", request, &trace, clickId);
-        const double clickEnd = offsetOf(f.end) + rng.uniform(1, 10) * net.cpu;
-        clickSpanWith(s, trace, clickId, at(clickAt), at(clickEnd), "add-to-cart", pageUrl);
+            fetch(s, net, page.at(clickAt + rng.uniform(2, 15) * net.cpu), "POST", request, &trace, clickId);
+        const double clickEnd = page.offsetOf(f.end) + rng.uniform(1, 10) * net.cpu;
+        clickSpanWith(s, trace, clickId, page.at(clickAt), page.at(clickEnd), "add-to-cart", page.url);
         lastActivity = clickEnd + rng.uniform(20, 80);
-        result.leftAt = at(lastActivity);
-        return result;
+        result.leftAt = page.at(lastActivity);
+        return;
     }
     if (s.page == Page::Checkout && next == Page::Confirmation) {
         result.placedOrder = true;
-        if (served.status >= 500) {
-            result.checkoutStatus = served.status;
+        if (doc.served.status >= 500) {
+            result.checkoutStatus = doc.served.status;
         } else {
-            const double clickAt = thinkFrom + rng.logNormalClamped(18000, 0.5, 4000, 120000);
+            const double clickAt = lastActivity + rng.logNormalClamped(18000, 0.5, 4000, 120000);
             const auto [trace, clickId] = std::pair{newTraceId(rng), newSpanId(rng)};
             ++m_world.stats.traces;
             BackendRequest request;
@@ -490,37 +353,36 @@ PageResult DemoBrowser::pageView(DemoSession& s, std::optional<Page> next)
             request.route = "/api/checkout";
             request.target = "/api/checkout";
             request.userAgent = b.userAgent;
-            const FetchResult f =
-                fetch(s, net, at(clickAt + rng.uniform(2, 15) * net.cpu), "POST", request, &trace, clickId);
+            const FetchResult f = fetch(s, net, page.at(clickAt + rng.uniform(2, 15) * net.cpu), "POST",
+                                        request, &trace, clickId);
             result.checkoutStatus = f.status;
             if (f.status >= 400) {
                 const std::string message =
                     "Checkout failed: " + std::to_string(f.status) + " " + std::string(statusText(f.status));
                 recordException(f.proto, browserTime(s, f.end) - ms(0.2), "Error", message,
-                                stackTrace(b, "Error", message, "app." + bundle + ".js",
+                                stackTrace(b, "Error", message, "app." + page.bundle + ".js",
                                            {{"placeOrder", 60931}, {"CheckoutForm.onSubmit", 62210}}));
                 ++m_world.stats.jsErrors;
             }
-            const double clickEnd = offsetOf(f.end) + rng.uniform(1, 10) * net.cpu;
-            clickSpanWith(s, trace, clickId, at(clickAt), at(clickEnd), "place-order", pageUrl);
+            const double clickEnd = page.offsetOf(f.end) + rng.uniform(1, 10) * net.cpu;
+            clickSpanWith(s, trace, clickId, page.at(clickAt), page.at(clickEnd), "place-order", page.url);
             lastActivity = clickEnd + rng.uniform(20, 80);
-            result.leftAt = at(lastActivity);
-            return result;
+            result.leftAt = page.at(lastActivity);
+            return;
         }
     }
     if (rng.chance(0.3)) {
         // An interaction that needs no network: gallery, size picker, cookie banner.
         static constexpr std::string_view kButtons[] = {"gallery-next", "size-picker", "accept-cookies",
                                                         "filter-toggle"};
-        const double clickAt = thinkFrom + rng.logNormalClamped(3000, 0.7, 300, 30000);
+        const double clickAt = lastActivity + rng.logNormalClamped(3000, 0.7, 300, 30000);
         const double clickEnd = clickAt + rng.logNormalClamped(12, 0.6, 2, 400) * net.cpu;
         const auto [trace, clickId] = std::pair{newTraceId(rng), newSpanId(rng)};
         ++m_world.stats.traces;
-        clickSpanWith(s, trace, clickId, at(clickAt), at(clickEnd), rng.pick(kButtons), pageUrl);
+        clickSpanWith(s, trace, clickId, page.at(clickAt), page.at(clickEnd), rng.pick(kButtons), page.url);
         lastActivity = clickEnd;
     }
-    result.leftAt = at(lastActivity + rng.logNormalClamped(12000, 0.7, 1500, 150000));
-    return result;
+    result.leftAt = page.at(lastActivity + rng.logNormalClamped(12000, 0.7, 1500, 150000));
 }
 
 DemoBrowser::FetchResult DemoBrowser::fetch(DemoSession& s, const Network& net, TimeNs start,

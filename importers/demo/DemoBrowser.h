@@ -44,6 +44,42 @@ private:
         bool cached;
     };
 
+    /// One page view in progress. Offsets are milliseconds from navigation start (true time).
+    struct PageContext
+    {
+        DemoSession& s;
+        TimeNs t0; // navigation start
+        bool firstView;
+        Network net;
+        std::string product; // the product id as text
+        std::string path;
+        std::string url;
+        std::string bundle; // content hash in the asset names, by app release
+
+        TimeNs at(double offsetMs) const { return t0 + ms(offsetMs); }
+        double offsetOf(TimeNs t) const { return double(t - t0) / 1e6; }
+    };
+    /// The navigation's PerformanceTiming marks and web vitals (offsets) and what it loaded.
+    struct DocumentTimeline
+    {
+        TraceId trace;  // the backend trace that served the document (meta traceparent)
+        Outcome served; // its gateway SERVER span
+        std::int64_t htmlBytes;
+        double fetchStart, dnsEnd, secureStart, connectEnd, requestStart, responseStart, responseEnd;
+        double domInteractive, dclStart, dclEnd, firstPaint, fcp, domComplete, loadEventStart, loadEventEnd;
+        double lcp, cls;
+        std::vector<Resource> resources;
+    };
+
+    // DemoDocumentLoad.cpp: the navigation, then the document-load instrumentation's spans.
+    DocumentTimeline loadDocument(const PageContext& page, const BackendRequest& request);
+    otlp::trace::v1::Span* emitDocumentSpans(const PageContext& page, const DocumentTimeline& doc);
+    /// The app's data calls once it has booted; returns when the last one finished (offset).
+    double appCalls(const PageContext& page, const DocumentTimeline& doc, PageResult& result);
+    /// Clicks (and the calls they trigger) until the user leaves; sets result.leftAt.
+    void userActions(const PageContext& page, const DocumentTimeline& doc, std::optional<Page> next,
+                     double lastActivity, PageResult& result);
+
     /// A fetch() call from the app: the CLIENT span and the backend trace it causes.
     FetchResult fetch(DemoSession& s, const Network& net, TimeNs start, std::string_view method,
                       const BackendRequest& request, const TraceId* parentTrace, SpanId parentSpan);
