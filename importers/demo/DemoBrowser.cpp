@@ -211,13 +211,14 @@ PageResult DemoBrowser::pageView(DemoSession& s, std::optional<Page> next)
         ++m_world.stats.jsErrors;
         ++m_world.stats.errorSpans;
     }
+    const bool alreadyFailed = documentLoad->status().code() == otlp::trace::v1::Status::STATUS_CODE_ERROR;
     if (timeline.served.status >= 500) {
         const std::string message = "Page unavailable: " + std::to_string(timeline.served.status) + " " +
                                     std::string(statusText(timeline.served.status));
         recordException(documentLoad, browserTime(s, page.at(timeline.dclEnd)), "Error", message,
                         stackTrace(b, "Error", message, "app." + page.bundle + ".js", {{"bootstrap", 1022}}));
         ++m_world.stats.jsErrors;
-        ++m_world.stats.errorSpans;
+        m_world.stats.errorSpans += alreadyFailed ? 0 : 1;
     }
 
     // --- Long tasks while the app hydrates. The long-task instrumentation reports one span per
