@@ -243,7 +243,7 @@ Status Walker::resourceMessage(CodedInputStream& cis, std::uint64_t base)
             WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED;
         if (field == 1 && delimited) {
             std::uint32_t length = 0;
-            if (!cis.ReadVarint32(&length) || int(length) > cis.BytesUntilLimit())
+            if (!cis.ReadVarint32(&length) || std::int64_t(length) > cis.BytesUntilLimit())
                 return Status::Malformed;
             bool parsed = false;
             if (!parseBytes(cis, int(length), m_resource, parsed))
@@ -258,7 +258,7 @@ Status Walker::resourceMessage(CodedInputStream& cis, std::uint64_t base)
                 resourceSeen = true;
             }
             std::uint32_t length = 0;
-            if (!cis.ReadVarint32(&length) || int(length) > cis.BytesUntilLimit())
+            if (!cis.ReadVarint32(&length) || std::int64_t(length) > cis.BytesUntilLimit())
                 return Status::Malformed;
             const std::uint64_t start = base + std::uint64_t(cis.CurrentPosition());
             const auto limit = cis.PushLimit(int(length));
@@ -295,7 +295,7 @@ Status Walker::scopeMessage(CodedInputStream& cis, std::uint64_t base)
             WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED;
         if (field == 1 && delimited) {
             std::uint32_t length = 0;
-            if (!cis.ReadVarint32(&length) || int(length) > cis.BytesUntilLimit())
+            if (!cis.ReadVarint32(&length) || std::int64_t(length) > cis.BytesUntilLimit())
                 return Status::Malformed;
             bool parsed = false;
             if (!parseBytes(cis, int(length), m_scope, parsed))
@@ -317,7 +317,7 @@ Status Walker::scopeMessage(CodedInputStream& cis, std::uint64_t base)
 Status Walker::item(CodedInputStream& cis, std::uint64_t, std::uint64_t tagOffset)
 {
     std::uint32_t length = 0;
-    if (!cis.ReadVarint32(&length) || int(length) > cis.BytesUntilLimit())
+    if (!cis.ReadVarint32(&length) || std::int64_t(length) > cis.BytesUntilLimit())
         return Status::Malformed;
     const bool logs = m_signal == OtlpSignal::Logs;
     google::protobuf::MessageLite& message =
