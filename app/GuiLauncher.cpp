@@ -3,6 +3,7 @@
 #include "DemoGenerator.h"
 #include "ImportRunner.h"
 #include "InvestigationSummaryView.h"
+#include "Sqlite.h"
 #include "Store.h"
 #include "StoreQueries.h"
 #include "StoreWriter.h"
@@ -73,12 +74,14 @@ MainWindow::~MainWindow()
         m_worker.join();
 }
 
-void MainWindow::startJob(const QString& label,
-                          std::function<void(const std::atomic<bool>&, const std::function<void(double)>&)> job,
-                          std::function<void()> done)
+void MainWindow::startJob(
+    const QString& label,
+    std::function<void(const std::atomic<bool>&, const std::function<void(double)>&)> job,
+    std::function<void()> done)
 {
     if (m_worker.joinable()) {
-        QMessageBox::information(this, tr("Seam"), tr("Please wait for the current work to finish or cancel it."));
+        QMessageBox::information(this, tr("Seam"),
+                                 tr("Please wait for the current work to finish or cancel it."));
         return;
     }
     m_cancelFlag = std::make_shared<std::atomic<bool>>(false);
@@ -145,7 +148,8 @@ void MainWindow::openDemo()
                 if (!report.cancelled) {
                     const std::string truth = generator.groundTruthJson();
                     writer.runInTransaction([&](Database& db) {
-                        auto st = db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('demo_ground_truth', ?1)");
+                        auto st = db.prepare(
+                            "INSERT OR REPLACE INTO meta(key, value) VALUES ('demo_ground_truth', ?1)");
                         st.bindText(1, truth);
                         st.run();
                     });
@@ -156,7 +160,8 @@ void MainWindow::openDemo()
         },
         [this, path, result] {
             if (!result->isEmpty())
-                QMessageBox::warning(this, tr("Seam"), tr("The demo could not be generated: %1").arg(*result));
+                QMessageBox::warning(this, tr("Seam"),
+                                     tr("The demo could not be generated: %1").arg(*result));
             openCache(path);
         });
 }
@@ -174,7 +179,8 @@ void MainWindow::openPaths(const QStringList& paths)
     auto summary = std::make_shared<QStringList>();
     startJob(
         tr("Importing %n file(s)…", nullptr, int(paths.size())),
-        [cache, paths, summary](const std::atomic<bool>& cancel, const std::function<void(double)>& progress) {
+        [cache, paths, summary](const std::atomic<bool>& cancel,
+                                const std::function<void(double)>& progress) {
             try {
                 StoreWriter writer(cache.toStdString());
                 ImportRunner runner(writer);

@@ -2,7 +2,6 @@
 
 #include <QMainWindow>
 #include <QStringList>
-
 #include <atomic>
 #include <memory>
 #include <thread>
@@ -31,9 +30,10 @@ public:
     void openCache(const QString& path);
 
 private:
-    void startJob(const QString& label, std::function<void(const std::atomic<bool>& cancel,
-                                                          const std::function<void(double)>& progress)> job,
-                  std::function<void()> done);
+    void startJob(
+        const QString& label,
+        std::function<void(const std::atomic<bool>& cancel, const std::function<void(double)>& progress)> job,
+        std::function<void()> done);
     void finishJob();
     void openFileDialog();
 

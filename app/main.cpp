@@ -4,8 +4,8 @@
 #include "GuiLauncher.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QStringList>
-
 #include <cstdio>
 
 int main(int argc, char** argv)
@@ -26,6 +26,11 @@ int main(int argc, char** argv)
             demo = true;
         } else if (a.startsWith(QLatin1Char('-'))) {
             std::fprintf(stderr, "seam: unknown option %s (try seam --help)\n", qPrintable(a));
+            return seam::cli::UsageOrFatal;
+        } else if (!QFileInfo::exists(a)) {
+            // Not a file: most likely a mistyped command. Never open a window for it.
+            std::fprintf(stderr, "seam: '%s' is neither a command nor a file (try seam --help)\n",
+                         qPrintable(a));
             return seam::cli::UsageOrFatal;
         } else {
             paths << a;

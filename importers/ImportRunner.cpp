@@ -10,7 +10,8 @@
 
 namespace seam {
 
-std::vector<std::string> ImportRunner::expand(const std::vector<std::string>& paths, std::vector<std::string>& missing)
+std::vector<std::string> ImportRunner::expand(const std::vector<std::string>& paths,
+                                              std::vector<std::string>& missing)
 {
     namespace fs = std::filesystem;
     std::vector<std::string> files;

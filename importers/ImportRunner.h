@@ -36,7 +36,8 @@ public:
 
     /// Files as given; directories expanded recursively (sorted, hidden files skipped). Paths that do
     /// not exist are reported in `missing`.
-    static std::vector<std::string> expand(const std::vector<std::string>& paths, std::vector<std::string>& missing);
+    static std::vector<std::string> expand(const std::vector<std::string>& paths,
+                                           std::vector<std::string>& missing);
 
     Outcome importFile(const std::string& path);
 

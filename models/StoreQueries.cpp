@@ -71,7 +71,7 @@ const char* kindName(std::int64_t kind)
 QString isoTime(std::int64_t ns)
 {
     const qint64 ms = ns / 1'000'000;
-    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(Qt::ISODateWithMs);
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
 std::optional<std::int64_t> parseTime(const QString& text)
@@ -95,26 +95,26 @@ QJsonObject StoreQueries::stats()
 {
     // Each count is an index or table b-tree count; no joins over spans.
     QJsonObject o;
-    o[QStringLiteral("spans")] = double(m_db.queryInt("SELECT coalesce(sum(span_count), 0) FROM traces"));
-    o[QStringLiteral("traces")] = double(m_db.queryInt("SELECT count(*) FROM traces WHERE span_count > 0"));
+    o[QStringLiteral("spans")] = qint64(m_db.queryInt("SELECT coalesce(sum(span_count), 0) FROM traces"));
+    o[QStringLiteral("traces")] = qint64(m_db.queryInt("SELECT count(*) FROM traces WHERE span_count > 0"));
     o[QStringLiteral("services")] =
-        double(m_db.queryInt("SELECT count(DISTINCT name) FROM services WHERE is_browser = 0"));
-    o[QStringLiteral("sessions")] = double(m_db.queryInt("SELECT count(*) FROM sessions"));
-    o[QStringLiteral("page_loads")] = double(m_db.queryInt("SELECT count(*) FROM page_loads"));
-    o[QStringLiteral("resources")] = double(m_db.queryInt("SELECT count(*) FROM resources"));
-    o[QStringLiteral("linked_resources")] = double(m_db.queryInt("SELECT count(*) FROM links"));
-    o[QStringLiteral("rum_errors")] = double(m_db.queryInt("SELECT count(*) FROM rum_errors"));
+        qint64(m_db.queryInt("SELECT count(DISTINCT name) FROM services WHERE is_browser = 0"));
+    o[QStringLiteral("sessions")] = qint64(m_db.queryInt("SELECT count(*) FROM sessions"));
+    o[QStringLiteral("page_loads")] = qint64(m_db.queryInt("SELECT count(*) FROM page_loads"));
+    o[QStringLiteral("resources")] = qint64(m_db.queryInt("SELECT count(*) FROM resources"));
+    o[QStringLiteral("linked_resources")] = qint64(m_db.queryInt("SELECT count(*) FROM links"));
+    o[QStringLiteral("rum_errors")] = qint64(m_db.queryInt("SELECT count(*) FROM rum_errors"));
     o[QStringLiteral("error_spans")] =
-        double(m_db.queryInt("SELECT coalesce(sum(error_count), 0) FROM traces"));
-    o[QStringLiteral("logs")] = double(m_db.queryInt("SELECT count(*) FROM logs"));
-    o[QStringLiteral("actions")] = double(m_db.queryInt("SELECT count(*) FROM actions"));
-    o[QStringLiteral("long_tasks")] = double(m_db.queryInt("SELECT count(*) FROM long_tasks"));
-    o[QStringLiteral("sources")] = double(m_db.queryInt("SELECT count(*) FROM sources"));
+        qint64(m_db.queryInt("SELECT coalesce(sum(error_count), 0) FROM traces"));
+    o[QStringLiteral("logs")] = qint64(m_db.queryInt("SELECT count(*) FROM logs"));
+    o[QStringLiteral("actions")] = qint64(m_db.queryInt("SELECT count(*) FROM actions"));
+    o[QStringLiteral("long_tasks")] = qint64(m_db.queryInt("SELECT count(*) FROM long_tasks"));
+    o[QStringLiteral("sources")] = qint64(m_db.queryInt("SELECT count(*) FROM sources"));
     QJsonObject range;
     auto st = m_db.prepare("SELECT min(start_ns), max(end_ns) FROM traces WHERE start_ns IS NOT NULL");
     if (st.step() && !st.isNull(0)) {
-        range[QStringLiteral("from_ns")] = double(st.int64(0));
-        range[QStringLiteral("to_ns")] = double(st.int64(1));
+        range[QStringLiteral("from_ns")] = qint64(st.int64(0));
+        range[QStringLiteral("to_ns")] = qint64(st.int64(1));
         range[QStringLiteral("from")] = isoTime(st.int64(0));
         range[QStringLiteral("to")] = isoTime(st.int64(1));
     }
@@ -125,11 +125,11 @@ QJsonObject StoreQueries::stats()
 QJsonObject StoreQueries::pageLoadRow(Statement& st)
 {
     QJsonObject o;
-    o[QStringLiteral("id")] = double(st.int64(0));
+    o[QStringLiteral("id")] = qint64(st.int64(0));
     o[QStringLiteral("key")] = qs(st.text(1));
     o[QStringLiteral("url")] = qs(st.text(2));
     o[QStringLiteral("route")] = qs(st.text(3));
-    o[QStringLiteral("start_ns")] = double(st.int64(4));
+    o[QStringLiteral("start_ns")] = qint64(st.int64(4));
     o[QStringLiteral("start")] = isoTime(st.int64(4));
     o[QStringLiteral("duration_ms")] = msOrNull(st, 5);
     o[QStringLiteral("ttfb_ms")] = msOrNull(st, 6);
@@ -137,9 +137,9 @@ QJsonObject StoreQueries::pageLoadRow(Statement& st)
     o[QStringLiteral("lcp_ms")] = msOrNull(st, 8);
     o[QStringLiteral("cls")] = st.isNull(9) ? QJsonValue(QJsonValue::Null) : QJsonValue(st.real(9));
     o[QStringLiteral("inp_ms")] = msOrNull(st, 10);
-    o[QStringLiteral("error_count")] = double(st.int64(11));
-    o[QStringLiteral("resource_count")] = double(st.int64(12));
-    o[QStringLiteral("linked_count")] = double(st.int64(13));
+    o[QStringLiteral("error_count")] = qint64(st.int64(11));
+    o[QStringLiteral("resource_count")] = qint64(st.int64(12));
+    o[QStringLiteral("linked_count")] = qint64(st.int64(13));
     o[QStringLiteral("backend_ms")] = msOrNull(st, 14);
     QJsonArray services;
     if (!st.isNull(15))
@@ -150,7 +150,7 @@ QJsonObject StoreQueries::pageLoadRow(Statement& st)
         o[QStringLiteral("session")] = QJsonValue::Null;
     } else {
         QJsonObject s;
-        s[QStringLiteral("id")] = double(st.int64(16));
+        s[QStringLiteral("id")] = qint64(st.int64(16));
         s[QStringLiteral("key")] = qs(st.text(17));
         s[QStringLiteral("user_id")] = textOrNull(st, 18);
         s[QStringLiteral("browser")] = textOrNull(st, 19);
@@ -200,7 +200,7 @@ QJsonObject StoreQueries::pageLoad(std::int64_t id)
         return {};
     QJsonObject out;
     const QJsonObject page = pageLoadRow(st);
-    const std::int64_t pageStart = std::int64_t(page[QStringLiteral("start_ns")].toDouble());
+    const std::int64_t pageStart = page[QStringLiteral("start_ns")].toInteger();
     out[QStringLiteral("page_load")] = page;
 
     QJsonArray resources, links;
@@ -215,18 +215,18 @@ QJsonObject StoreQueries::pageLoad(std::int64_t id)
     rs.bind(1, id);
     while (rs.step()) {
         QJsonObject r;
-        r[QStringLiteral("id")] = double(rs.int64(0));
+        r[QStringLiteral("id")] = qint64(rs.int64(0));
         r[QStringLiteral("type")] = qs(rs.text(1));
         r[QStringLiteral("method")] = textOrNull(rs, 2);
         r[QStringLiteral("url")] = qs(rs.text(3));
         r[QStringLiteral("status")] =
-            rs.isNull(4) ? QJsonValue(QJsonValue::Null) : QJsonValue(double(rs.int64(4)));
-        r[QStringLiteral("start_ns")] = double(rs.int64(5));
+            rs.isNull(4) ? QJsonValue(QJsonValue::Null) : QJsonValue(qint64(rs.int64(4)));
+        r[QStringLiteral("start_ns")] = qint64(rs.int64(5));
         r[QStringLiteral("offset_ms")] = double(rs.int64(5) - pageStart) / 1e6;
         r[QStringLiteral("duration_ms")] = msOrNull(rs, 6);
         r[QStringLiteral("ttfb_ms")] = msOrNull(rs, 15);
         r[QStringLiteral("transfer_size")] =
-            rs.isNull(7) ? QJsonValue(QJsonValue::Null) : QJsonValue(double(rs.int64(7)));
+            rs.isNull(7) ? QJsonValue(QJsonValue::Null) : QJsonValue(qint64(rs.int64(7)));
         r[QStringLiteral("trace_id")] = textOrNull(rs, 8);
         r[QStringLiteral("span_id")] = rs.isNull(9) ? QJsonValue(QJsonValue::Null)
                                                     : QJsonValue(qs(spanIdHex(std::uint64_t(rs.int64(9)))));
@@ -234,7 +234,7 @@ QJsonObject StoreQueries::pageLoad(std::int64_t id)
             r[QStringLiteral("link")] = QJsonValue::Null;
         } else {
             QJsonObject l;
-            l[QStringLiteral("resource_id")] = double(rs.int64(0));
+            l[QStringLiteral("resource_id")] = qint64(rs.int64(0));
             l[QStringLiteral("trace_id")] = qs(rs.text(12));
             l[QStringLiteral("span_id")] = rs.isNull(13)
                                                ? QJsonValue(QJsonValue::Null)
@@ -269,8 +269,8 @@ QJsonObject StoreQueries::pageLoad(std::int64_t id)
     for (const auto& [name, counts] : perService) {
         QJsonObject s;
         s[QStringLiteral("name")] = qs(name);
-        s[QStringLiteral("spans")] = double(counts.first);
-        s[QStringLiteral("error_spans")] = double(counts.second);
+        s[QStringLiteral("spans")] = qint64(counts.first);
+        s[QStringLiteral("error_spans")] = qint64(counts.second);
         services.append(s);
     }
     out[QStringLiteral("services")] = services;
@@ -282,15 +282,15 @@ QJsonObject StoreQueries::pageLoad(std::int64_t id)
     es.bind(1, id);
     while (es.step()) {
         QJsonObject e;
-        e[QStringLiteral("id")] = double(es.int64(0));
-        e[QStringLiteral("time_ns")] = double(es.int64(1));
+        e[QStringLiteral("id")] = qint64(es.int64(0));
+        e[QStringLiteral("time_ns")] = qint64(es.int64(1));
         e[QStringLiteral("offset_ms")] = double(es.int64(1) - pageStart) / 1e6;
         e[QStringLiteral("type")] = textOrNull(es, 2);
         e[QStringLiteral("message")] = textOrNull(es, 3);
         e[QStringLiteral("source")] = textOrNull(es, 4);
         e[QStringLiteral("resource_url")] = textOrNull(es, 5);
         e[QStringLiteral("resource_status")] =
-            es.isNull(6) ? QJsonValue(QJsonValue::Null) : QJsonValue(double(es.int64(6)));
+            es.isNull(6) ? QJsonValue(QJsonValue::Null) : QJsonValue(qint64(es.int64(6)));
         errors.append(e);
     }
     out[QStringLiteral("errors")] = errors;
@@ -409,7 +409,7 @@ QJsonArray StoreQueries::causes(std::int64_t, const std::vector<std::int64_t>& t
         names.reset();
         c[QStringLiteral("self_ms")] = double(a.self) / 1e6;
         c[QStringLiteral("share")] = totalSelf ? double(a.self) / double(totalSelf) : 0.0;
-        c[QStringLiteral("calls")] = double(a.count);
+        c[QStringLiteral("calls")] = qint64(a.count);
         const double mean = double(a.total) / double(a.count);
         c[QStringLiteral("mean_ms")] = mean / 1e6;
         LatencyHistogram h;
@@ -418,7 +418,7 @@ QJsonArray StoreQueries::causes(std::int64_t, const std::vector<std::int64_t>& t
             h.mergeEncoded(typical.blob(0));
         typical.reset();
         if (!h.empty()) {
-            const double p50 = double(h.quantile(0.5));
+            const double p50 = qint64(h.quantile(0.5));
             c[QStringLiteral("typical_p50_ms")] = p50 / 1e6;
             c[QStringLiteral("slowdown")] = p50 > 0 ? mean / p50 : 0.0;
         }
@@ -440,11 +440,11 @@ QJsonObject StoreQueries::trace(const std::string& traceIdHex)
     QJsonObject out;
     const std::int64_t row = t.int64(0);
     out[QStringLiteral("trace_id")] = qs(id->hex());
-    out[QStringLiteral("start_ns")] = double(t.int64(1));
+    out[QStringLiteral("start_ns")] = qint64(t.int64(1));
     out[QStringLiteral("start")] = isoTime(t.int64(1));
     out[QStringLiteral("duration_ms")] = double(t.int64(2) - t.int64(1)) / 1e6;
-    out[QStringLiteral("span_count")] = double(t.int64(3));
-    out[QStringLiteral("error_count")] = double(t.int64(4));
+    out[QStringLiteral("span_count")] = qint64(t.int64(3));
+    out[QStringLiteral("error_count")] = qint64(t.int64(4));
 
     auto st =
         m_db.prepare("SELECT s.span_id, s.parent_span_id, v.name, v.version, o.name, s.kind, s.start_ns, "
@@ -467,8 +467,8 @@ QJsonObject StoreQueries::trace(const std::string& traceIdHex)
         s[QStringLiteral("service_version")] = qs(st.text(3));
         s[QStringLiteral("name")] = qs(st.text(4));
         s[QStringLiteral("kind")] = QLatin1String(kindName(st.int64(5)));
-        s[QStringLiteral("start_ns")] = double(st.int64(6));
-        s[QStringLiteral("end_ns")] = double(st.int64(7));
+        s[QStringLiteral("start_ns")] = qint64(st.int64(6));
+        s[QStringLiteral("end_ns")] = qint64(st.int64(7));
         s[QStringLiteral("duration_ms")] = double(st.int64(7) - st.int64(6)) / 1e6;
         static const char* const status[] = {"unset", "ok", "error"};
         const auto code = st.int64(8);
@@ -569,9 +569,9 @@ QJsonObject StoreQueries::services(std::optional<std::int64_t> from, std::option
         stepNs = std::max<std::int64_t>(bucket, ((span / 120 + bucket - 1) / bucket) * bucket);
     }
     stepNs = std::max<std::int64_t>(bucket, (stepNs / bucket) * bucket);
-    out[QStringLiteral("from_ns")] = double(*from);
-    out[QStringLiteral("to_ns")] = double(*to);
-    out[QStringLiteral("step_ns")] = double(stepNs);
+    out[QStringLiteral("from_ns")] = qint64(*from);
+    out[QStringLiteral("to_ns")] = qint64(*to);
+    out[QStringLiteral("step_ns")] = qint64(stepNs);
 
     struct Point
     {
@@ -604,8 +604,8 @@ QJsonObject StoreQueries::services(std::optional<std::int64_t> from, std::option
         s.total.h.mergeEncoded(st.blob(5));
     }
     auto fill = [](QJsonObject& o, const Point& p) {
-        o[QStringLiteral("requests")] = double(p.requests);
-        o[QStringLiteral("errors")] = double(p.errors);
+        o[QStringLiteral("requests")] = qint64(p.requests);
+        o[QStringLiteral("errors")] = qint64(p.errors);
         o[QStringLiteral("error_rate")] = p.requests ? double(p.errors) / double(p.requests) : 0.0;
         o[QStringLiteral("p50_ms")] = double(p.h.quantile(0.50)) / 1e6;
         o[QStringLiteral("p95_ms")] = double(p.h.quantile(0.95)) / 1e6;
@@ -623,7 +623,7 @@ QJsonObject StoreQueries::services(std::optional<std::int64_t> from, std::option
         QJsonArray series;
         for (const auto& [t, p] : s.points) {
             QJsonObject pt;
-            pt[QStringLiteral("t_ns")] = double(t);
+            pt[QStringLiteral("t_ns")] = qint64(t);
             fill(pt, p);
             series.append(pt);
         }
@@ -647,10 +647,8 @@ QJsonObject StoreQueries::query(const std::string& sql)
         QJsonArray row;
         for (int i = 0; i < st.columnCount(); ++i) {
             switch (st.columnType(i)) {
-            case 1: // SQLITE_INTEGER
-                row.append(double(st.int64(i)) == double(st.int64(i)) && std::llabs(st.int64(i)) < (1LL << 53)
-                               ? QJsonValue(double(st.int64(i)))
-                               : QJsonValue(QString::number(st.int64(i))));
+            case 1: // SQLITE_INTEGER: exact, also beyond 2^53 (ns timestamps)
+                row.append(qint64(st.int64(i)));
                 break;
             case 2: // SQLITE_FLOAT
                 row.append(st.real(i));

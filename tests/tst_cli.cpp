@@ -8,7 +8,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <csignal>
 
 class TestCli : public QObject
@@ -48,20 +47,23 @@ class TestCli : public QObject
 
     static QByteArray otlpJson(const char* traceId, const char* spanId, const char* service)
     {
-        return QStringLiteral(R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"%3"}}]},
+        return QStringLiteral(
+                   R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"%3"}}]},
  "scopeSpans":[{"scope":{"name":"test"},"spans":[{"traceId":"%1","spanId":"%2","name":"GET /api/items",
  "kind":2,"startTimeUnixNano":"1795165200000000000","endTimeUnixNano":"1795165200250000000",
  "attributes":[{"key":"http.route","value":{"stringValue":"/api/items"}}],"status":{"code":2,"message":"boom"}}]}]}]})")
             .arg(QLatin1String(traceId), QLatin1String(spanId), QLatin1String(service))
-            .toUtf8();
+            .toUtf8()
+            .replace('\n', ' '); // one object per line: NDJSON
     }
 
 private slots:
     void initTestCase()
     {
         m_demo = path("demo.seam");
-        const Result r = seam({QStringLiteral("demo"), QStringLiteral("--db"), m_demo, QStringLiteral("--sessions"),
-                               QStringLiteral("60"), QStringLiteral("--seed"), QStringLiteral("3")});
+        const Result r =
+            seam({QStringLiteral("demo"), QStringLiteral("--db"), m_demo, QStringLiteral("--sessions"),
+                  QStringLiteral("60"), QStringLiteral("--seed"), QStringLiteral("3")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(QFile::exists(m_demo + QStringLiteral(".truth.json")));
     }
@@ -73,31 +75,36 @@ private slots:
         QVERIFY(v.out.startsWith("seam "));
         const Result h = seam({QStringLiteral("--help")});
         QCOMPARE(h.exitCode, 0);
-        for (const char* cmd : {"import", "demo", "stats", "pageloads", "pageload", "trace", "services", "query"})
-            QVERIFY2(h.out.contains(QByteArray("seam ") + cmd), cmd);
+        for (const char* cmd :
+             {"import", "demo", "stats", "pageloads", "pageload", "trace", "services", "query"})
+            QVERIFY2(h.out.contains(QByteArray(QByteArray("seam ") + cmd)), cmd);
         QCOMPARE(seam({QStringLiteral("stats"), QStringLiteral("--help")}).exitCode, 0);
     }
 
     void usageErrorsExitTwo()
     {
         QCOMPARE(seam({QStringLiteral("frobnicate")}).exitCode, 2);
-        QCOMPARE(seam({QStringLiteral("stats"), QStringLiteral("--json")}).exitCode, 2);            // no --db
+        QCOMPARE(seam({QStringLiteral("stats"), QStringLiteral("--json")}).exitCode, 2); // no --db
         QCOMPARE(seam({QStringLiteral("stats"), QStringLiteral("--db"), path("missing.seam")}).exitCode, 2);
-        QCOMPARE(seam({QStringLiteral("pageloads"), QStringLiteral("--db"), m_demo, QStringLiteral("--slowest"),
-                       QStringLiteral("many")})
+        QCOMPARE(seam({QStringLiteral("pageloads"), QStringLiteral("--db"), m_demo,
+                       QStringLiteral("--slowest"), QStringLiteral("many")})
                      .exitCode,
                  2);
-        QCOMPARE(seam({QStringLiteral("trace"), QStringLiteral("--db"), m_demo, QStringLiteral("abc")}).exitCode, 2);
+        QCOMPARE(
+            seam({QStringLiteral("trace"), QStringLiteral("--db"), m_demo, QStringLiteral("abc")}).exitCode,
+            2);
         QCOMPARE(seam({QStringLiteral("pageload"), QStringLiteral("--db"), m_demo, QStringLiteral("999999"),
                        QStringLiteral("--json")})
                      .exitCode,
                  2);
-        QCOMPARE(seam({QStringLiteral("import"), QStringLiteral("--db"), path("x.seam")}).exitCode, 2); // no files
+        QCOMPARE(seam({QStringLiteral("import"), QStringLiteral("--db"), path("x.seam")}).exitCode,
+                 2); // no files
     }
 
     void statsShape()
     {
-        const Result r = seam({QStringLiteral("stats"), QStringLiteral("--db"), m_demo, QStringLiteral("--json")});
+        const Result r =
+            seam({QStringLiteral("stats"), QStringLiteral("--db"), m_demo, QStringLiteral("--json")});
         QCOMPARE(r.exitCode, 0);
         const QJsonObject o = r.json().object();
         for (const char* key : {"spans", "traces", "services", "sessions", "page_loads", "resources",
@@ -113,30 +120,32 @@ private slots:
 
     void pageLoadsAndDetail()
     {
-        const Result r = seam({QStringLiteral("pageloads"), QStringLiteral("--db"), m_demo, QStringLiteral("--json"),
-                               QStringLiteral("--slowest"), QStringLiteral("5")});
+        const Result r = seam({QStringLiteral("pageloads"), QStringLiteral("--db"), m_demo,
+                               QStringLiteral("--json"), QStringLiteral("--slowest"), QStringLiteral("5")});
         QCOMPARE(r.exitCode, 0);
         const QJsonArray rows = r.json().array();
         QCOMPARE(rows.size(), 5);
         double previous = 1e18;
         for (const auto& v : rows) {
             const QJsonObject p = v.toObject();
-            for (const char* key : {"id", "url", "route", "start_ns", "duration_ms", "ttfb_ms", "lcp_ms", "error_count",
-                                    "backend_ms", "services", "session", "trace_id"})
+            for (const char* key : {"id", "url", "route", "start_ns", "duration_ms", "ttfb_ms", "lcp_ms",
+                                    "error_count", "backend_ms", "services", "session", "trace_id"})
                 QVERIFY2(p.contains(QLatin1String(key)), key);
             QVERIFY(p[QStringLiteral("duration_ms")].toDouble() <= previous);
             previous = p[QStringLiteral("duration_ms")].toDouble();
         }
         const QString id = QString::number(rows[0].toObject()[QStringLiteral("id")].toInt());
-        const Result d = seam({QStringLiteral("pageload"), QStringLiteral("--db"), m_demo, id, QStringLiteral("--json")});
+        const Result d =
+            seam({QStringLiteral("pageload"), QStringLiteral("--db"), m_demo, id, QStringLiteral("--json")});
         QCOMPARE(d.exitCode, 0);
         const QJsonObject detail = d.json().object();
         for (const char* key : {"page_load", "resources", "links", "services", "errors", "causes"})
             QVERIFY2(detail.contains(QLatin1String(key)), key);
         QVERIFY(!detail[QStringLiteral("resources")].toArray().isEmpty());
 
-        const Result routeFiltered = seam({QStringLiteral("pageloads"), QStringLiteral("--db"), m_demo,
-                                           QStringLiteral("--json"), QStringLiteral("--route"), QStringLiteral("/cart")});
+        const Result routeFiltered =
+            seam({QStringLiteral("pageloads"), QStringLiteral("--db"), m_demo, QStringLiteral("--json"),
+                  QStringLiteral("--route"), QStringLiteral("/cart")});
         QCOMPARE(routeFiltered.exitCode, 0);
         for (const auto& v : routeFiltered.json().array())
             QCOMPARE(v.toObject()[QStringLiteral("route")].toString(), QStringLiteral("/cart"));
@@ -144,13 +153,16 @@ private slots:
 
     void traceJsonAndFolded()
     {
-        const Result q = seam({QStringLiteral("query"), QStringLiteral("--db"), m_demo, QStringLiteral("--json"),
-                               QStringLiteral("SELECT lower(hex(trace_id)) FROM traces WHERE backend_span_count > 3 "
-                                              "ORDER BY id LIMIT 1")});
+        const Result q =
+            seam({QStringLiteral("query"), QStringLiteral("--db"), m_demo, QStringLiteral("--json"),
+                  QStringLiteral("SELECT lower(hex(trace_id)) FROM traces WHERE backend_span_count > 3 "
+                                 "ORDER BY id LIMIT 1")});
         QCOMPARE(q.exitCode, 0);
-        const QString traceId = q.json().object()[QStringLiteral("rows")].toArray()[0].toArray()[0].toString();
+        const QString traceId =
+            q.json().object()[QStringLiteral("rows")].toArray()[0].toArray()[0].toString();
         QCOMPARE(traceId.size(), 32);
-        const Result t = seam({QStringLiteral("trace"), QStringLiteral("--db"), m_demo, traceId, QStringLiteral("--json")});
+        const Result t = seam(
+            {QStringLiteral("trace"), QStringLiteral("--db"), m_demo, traceId, QStringLiteral("--json")});
         QCOMPARE(t.exitCode, 0);
         const QJsonObject trace = t.json().object();
         QCOMPARE(trace[QStringLiteral("trace_id")].toString(), traceId);
@@ -159,7 +171,8 @@ private slots:
         for (const char* key : {"span_id", "parent_span_id", "service", "name", "kind", "start_ns", "end_ns",
                                 "duration_ms", "status", "attributes", "events"})
             QVERIFY2(spans[0].toObject().contains(QLatin1String(key)), key);
-        const Result f = seam({QStringLiteral("trace"), QStringLiteral("--db"), m_demo, traceId, QStringLiteral("--folded")});
+        const Result f = seam(
+            {QStringLiteral("trace"), QStringLiteral("--db"), m_demo, traceId, QStringLiteral("--folded")});
         QCOMPARE(f.exitCode, 0);
         for (const QByteArray& line : f.out.trimmed().split('\n')) {
             const int space = line.lastIndexOf(' ');
@@ -172,15 +185,16 @@ private slots:
 
     void servicesSeries()
     {
-        const Result r = seam({QStringLiteral("services"), QStringLiteral("--db"), m_demo, QStringLiteral("--json"),
-                               QStringLiteral("--step"), QStringLiteral("1m")});
+        const Result r = seam({QStringLiteral("services"), QStringLiteral("--db"), m_demo,
+                               QStringLiteral("--json"), QStringLiteral("--step"), QStringLiteral("1m")});
         QCOMPARE(r.exitCode, 0);
         const QJsonObject o = r.json().object();
         QCOMPARE(o[QStringLiteral("step_ns")].toDouble(), 60e9);
         const QJsonArray services = o[QStringLiteral("services")].toArray();
         QVERIFY(services.size() >= 8);
         const QJsonObject first = services[0].toObject();
-        for (const char* key : {"name", "requests", "errors", "error_rate", "p50_ms", "p95_ms", "p99_ms", "series"})
+        for (const char* key :
+             {"name", "requests", "errors", "error_rate", "p50_ms", "p95_ms", "p99_ms", "series"})
             QVERIFY2(first.contains(QLatin1String(key)), key);
         QVERIFY(first[QStringLiteral("series")].toArray().size() >= 20);
         QCOMPARE(seam({QStringLiteral("services"), QStringLiteral("--db"), m_demo, QStringLiteral("--step"),
@@ -191,12 +205,13 @@ private slots:
 
     void queryIsReadOnly()
     {
-        const Result bad = seam({QStringLiteral("query"), QStringLiteral("--db"), m_demo, QStringLiteral("--json"),
-                                 QStringLiteral("DELETE FROM spans")});
+        const Result bad = seam({QStringLiteral("query"), QStringLiteral("--db"), m_demo,
+                                 QStringLiteral("--json"), QStringLiteral("DELETE FROM spans")});
         QCOMPARE(bad.exitCode, 2);
         QVERIFY(bad.err.contains("read-only"));
-        const Result count = seam({QStringLiteral("query"), QStringLiteral("--db"), m_demo, QStringLiteral("--json"),
-                                   QStringLiteral("SELECT count(*) AS n FROM spans")});
+        const Result count =
+            seam({QStringLiteral("query"), QStringLiteral("--db"), m_demo, QStringLiteral("--json"),
+                  QStringLiteral("SELECT count(*) AS n FROM spans")});
         QCOMPARE(count.exitCode, 0);
         QVERIFY(count.json().object()[QStringLiteral("rows")].toArray()[0].toArray()[0].toInt() > 1000);
     }
@@ -214,24 +229,29 @@ private slots:
         const Result first = seam({QStringLiteral("import"), QStringLiteral("--db"), db, good});
         QCOMPARE(first.exitCode, 0);
         QVERIFY(first.out.contains("1 imported, 0 rejected"));
-        const Result mixed = seam({QStringLiteral("import"), QStringLiteral("--db"), db, QStringLiteral("--json"), bad});
+        const Result mixed =
+            seam({QStringLiteral("import"), QStringLiteral("--db"), db, QStringLiteral("--json"), bad});
         QCOMPARE(mixed.exitCode, 1);
         const QJsonObject report = mixed.json().array()[0].toObject();
         QCOMPARE(report[QStringLiteral("imported")].toInt(), 2);
         QCOMPARE(report[QStringLiteral("rejected")].toInt(), 1);
-        const QString where = report[QStringLiteral("rejects")].toArray()[0].toObject()[QStringLiteral("location")].toString();
+        const QString where =
+            report[QStringLiteral("rejects")].toArray()[0].toObject()[QStringLiteral("location")].toString();
         QVERIFY2(where.contains(QStringLiteral("line 2")), qPrintable(where));
 
         const Result again = seam({QStringLiteral("import"), QStringLiteral("--db"), db, good, bad});
         QCOMPARE(again.exitCode, 1);
-        const Result stats = seam({QStringLiteral("stats"), QStringLiteral("--db"), db, QStringLiteral("--json")});
+        const Result stats =
+            seam({QStringLiteral("stats"), QStringLiteral("--db"), db, QStringLiteral("--json")});
         QCOMPARE(stats.json().object()[QStringLiteral("spans")].toInt(), 3);
         QCOMPARE(stats.json().object()[QStringLiteral("error_spans")].toInt(), 3);
 
-        const Result missing = seam({QStringLiteral("import"), QStringLiteral("--db"), db, path("nope.json")});
+        const Result missing =
+            seam({QStringLiteral("import"), QStringLiteral("--db"), db, path("nope.json")});
         QCOMPARE(missing.exitCode, 1);
         writeFile(path("garbage.bin"), QByteArray(4096, '\x07'));
-        const Result garbage = seam({QStringLiteral("import"), QStringLiteral("--db"), db, path("garbage.bin")});
+        const Result garbage =
+            seam({QStringLiteral("import"), QStringLiteral("--db"), db, path("garbage.bin")});
         QCOMPARE(garbage.exitCode, 1);
         QVERIFY(garbage.out.contains("garbage.bin"));
     }
@@ -245,15 +265,19 @@ private slots:
                                               QStringLiteral("--sessions"), QStringLiteral("3000")});
         QVERIFY(p.waitForStarted());
         // Wait until something is committed, then kill without warning.
-        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(db + QStringLiteral("-wal")) && QFile(db + QStringLiteral("-wal")).size() > 4'000'000, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(db + QStringLiteral("-wal")) &&
+                                     QFile(db + QStringLiteral("-wal")).size() > 4'000'000,
+                                 60000);
         ::kill(pid_t(p.processId()), SIGKILL);
         QVERIFY(p.waitForFinished());
-        const Result stats = seam({QStringLiteral("stats"), QStringLiteral("--db"), db, QStringLiteral("--json")});
+        const Result stats =
+            seam({QStringLiteral("stats"), QStringLiteral("--db"), db, QStringLiteral("--json")});
         QCOMPARE(stats.exitCode, 0);
         QVERIFY(stats.json().object()[QStringLiteral("spans")].toInt() > 0);
-        const Result check = seam({QStringLiteral("query"), QStringLiteral("--db"), db, QStringLiteral("--json"),
-                                   QStringLiteral("SELECT (SELECT count(*) FROM spans) = (SELECT sum(span_count) FROM traces), "
-                                                  "(SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok')")});
+        const Result check = seam(
+            {QStringLiteral("query"), QStringLiteral("--db"), db, QStringLiteral("--json"),
+             QStringLiteral("SELECT (SELECT count(*) FROM spans) = (SELECT sum(span_count) FROM traces), "
+                            "(SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok')")});
         QCOMPARE(check.exitCode, 0);
         const QJsonArray row = check.json().object()[QStringLiteral("rows")].toArray()[0].toArray();
         QCOMPARE(row[0].toInt(), 1);
@@ -271,13 +295,16 @@ private slots:
         p.start(QStringLiteral(SEAM_BINARY), {QStringLiteral("demo"), QStringLiteral("--db"), db,
                                               QStringLiteral("--sessions"), QStringLiteral("3000")});
         QVERIFY(p.waitForStarted());
-        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(db + QStringLiteral("-wal")) && QFile(db + QStringLiteral("-wal")).size() > 4'000'000, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(db + QStringLiteral("-wal")) &&
+                                     QFile(db + QStringLiteral("-wal")).size() > 4'000'000,
+                                 60000);
         ::kill(pid_t(p.processId()), SIGINT);
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);
         QCOMPARE(p.exitCode(), 1);
         QVERIFY(p.readAllStandardError().contains("interrupted"));
-        const Result stats = seam({QStringLiteral("stats"), QStringLiteral("--db"), db, QStringLiteral("--json")});
+        const Result stats =
+            seam({QStringLiteral("stats"), QStringLiteral("--db"), db, QStringLiteral("--json")});
         QCOMPARE(stats.exitCode, 0);
         QVERIFY(stats.json().object()[QStringLiteral("spans")].toInt() > 0);
     }

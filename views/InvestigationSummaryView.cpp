@@ -12,7 +12,8 @@ namespace {
 QTableWidgetItem* numberItem(double value, int decimals = 0)
 {
     auto* item = new QTableWidgetItem;
-    item->setData(Qt::DisplayRole, decimals ? QVariant(QString::number(value, 'f', decimals)) : QVariant(qint64(value)));
+    item->setData(Qt::DisplayRole,
+                  decimals ? QVariant(QString::number(value, 'f', decimals)) : QVariant(qint64(value)));
     item->setData(Qt::UserRole, value);
     item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     return item;
@@ -76,15 +77,18 @@ void InvestigationSummaryView::setLoading(const QString& message)
     m_services->setRowCount(0);
 }
 
-void InvestigationSummaryView::setData(const QString& title, const QJsonObject& stats, const QJsonArray& slowest,
-                                       const QJsonObject& services)
+void InvestigationSummaryView::setData(const QString& title, const QJsonObject& stats,
+                                       const QJsonArray& slowest, const QJsonObject& services)
 {
     m_title->setText(title);
-    auto n = [&](const char* key) { return QLocale().toString(qint64(stats[QLatin1String(key)].toDouble())); };
-    m_stats->setText(tr("%1 page loads in %2 sessions · %3 resources (%4 linked to backend traces) · %5 JS errors · "
-                        "%6 spans in %7 traces across %8 services (%9 error spans)")
-                         .arg(n("page_loads"), n("sessions"), n("resources"), n("linked_resources"), n("rum_errors"),
-                              n("spans"), n("traces"), n("services"), n("error_spans")));
+    auto n = [&](const char* key) {
+        return QLocale().toString(qint64(stats[QLatin1String(key)].toDouble()));
+    };
+    m_stats->setText(
+        tr("%1 page loads in %2 sessions · %3 resources (%4 linked to backend traces) · %5 JS errors · "
+           "%6 spans in %7 traces across %8 services (%9 error spans)")
+            .arg(n("page_loads"), n("sessions"), n("resources"), n("linked_resources"), n("rum_errors"),
+                 n("spans"), n("traces"), n("services"), n("error_spans")));
 
     m_pageLoads->setSortingEnabled(false);
     m_pageLoads->setRowCount(int(slowest.size()));
@@ -96,10 +100,14 @@ void InvestigationSummaryView::setData(const QString& title, const QJsonObject& 
         m_pageLoads->setItem(row, 2, numberItem(p[QStringLiteral("duration_ms")].toDouble()));
         m_pageLoads->setItem(row, 3, numberItem(p[QStringLiteral("backend_ms")].toDouble()));
         m_pageLoads->setItem(row, 4, numberItem(p[QStringLiteral("error_count")].toDouble()));
-        m_pageLoads->setItem(row, 5, new QTableWidgetItem(s[QStringLiteral("browser")].toString() + QLatin1Char(' ') +
-                                                          s[QStringLiteral("browser_version")].toString()));
+        m_pageLoads->setItem(row, 5,
+                             new QTableWidgetItem(s[QStringLiteral("browser")].toString() + QLatin1Char(' ') +
+                                                  s[QStringLiteral("browser_version")].toString()));
         m_pageLoads->setItem(row, 6, new QTableWidgetItem(s[QStringLiteral("country")].toString()));
-        m_pageLoads->setItem(row, 7, new QTableWidgetItem(p[QStringLiteral("services")].toVariant().toStringList().join(QStringLiteral(", "))));
+        m_pageLoads->setItem(
+            row, 7,
+            new QTableWidgetItem(
+                p[QStringLiteral("services")].toVariant().toStringList().join(QStringLiteral(", "))));
     }
     m_pageLoads->setSortingEnabled(true);
     m_pageLoads->resizeColumnsToContents();
@@ -115,7 +123,10 @@ void InvestigationSummaryView::setData(const QString& title, const QJsonObject& 
         m_services->setItem(row, 3, numberItem(s[QStringLiteral("p50_ms")].toDouble(), 1));
         m_services->setItem(row, 4, numberItem(s[QStringLiteral("p95_ms")].toDouble(), 1));
         m_services->setItem(row, 5, numberItem(s[QStringLiteral("p99_ms")].toDouble(), 1));
-        m_services->setItem(row, 6, new QTableWidgetItem(s[QStringLiteral("versions")].toVariant().toStringList().join(QStringLiteral(", "))));
+        m_services->setItem(
+            row, 6,
+            new QTableWidgetItem(
+                s[QStringLiteral("versions")].toVariant().toStringList().join(QStringLiteral(", "))));
     }
     m_services->setSortingEnabled(true);
     m_services->sortByColumn(2, Qt::DescendingOrder);

@@ -20,7 +20,8 @@ public:
     explicit InvestigationSummaryView(QWidget* parent = nullptr);
 
     void setLoading(const QString& message);
-    void setData(const QString& title, const QJsonObject& stats, const QJsonArray& slowest, const QJsonObject& services);
+    void setData(const QString& title, const QJsonObject& stats, const QJsonArray& slowest,
+                 const QJsonObject& services);
 
 private:
     QLabel* m_title;

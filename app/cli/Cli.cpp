@@ -5,7 +5,6 @@
 
 #include <QCoreApplication>
 #include <QRegularExpression>
-
 #include <functional>
 #include <map>
 
@@ -30,26 +29,33 @@ const std::map<QString, Command>& commands()
 QString usage()
 {
     return QStringLiteral(
-        "Seam %1: browser RUM and backend traces, stitched together.\n"
-        "\n"
-        "Usage:\n"
-        "  seam [PATH...]                      open the GUI; a cache opens, other files import into a new cache\n"
-        "  seam --demo                         open the GUI on the bundled demo investigation\n"
-        "  seam import --db CACHE [--format F] FILE|DIR...\n"
-        "                                      import files (format detected from content; .gz transparent)\n"
-        "  seam demo   --db CACHE [--seed N] [--sessions N] [--strip-propagation F]\n"
-        "                                      generate the demo investigation (ground truth: CACHE.truth.json)\n"
-        "  seam stats  --db CACHE --json       counts of everything in the cache\n"
-        "  seam pageloads --db CACHE --json [--slowest N] [--route R] [--from T] [--to T] [--limit N]\n"
-        "  seam pageload  --db CACHE ID --json resources, links, services, errors, causes of one page load\n"
-        "  seam trace  --db CACHE TRACE_ID (--json | --folded)\n"
-        "  seam services --db CACHE --json [--from T] [--to T] [--step S]\n"
-        "  seam query  --db CACHE --json \"SQL\" read-only SQL over the cache (schema: docs/SCHEMA.md)\n"
-        "  seam serve  --db CACHE [--listen 127.0.0.1:4318]   (live receiver: not in this build yet)\n"
-        "\n"
-        "Times T: nanoseconds since the epoch or ISO 8601 (UTC if no zone). Steps S: 10s, 1m, 5m, or ns.\n"
-        "Exit codes: 0 done; 1 done but some input was rejected; 2 usage error or fatal error.\n"
-        "Each command has --help.\n")
+               "Seam %1: browser RUM and backend traces, stitched together.\n"
+               "\n"
+               "Usage:\n"
+               "  seam [PATH...]                      open the GUI; a cache opens, other files import into a "
+               "new cache\n"
+               "  seam --demo                         open the GUI on the bundled demo investigation\n"
+               "  seam import --db CACHE [--format F] FILE|DIR...\n"
+               "                                      import files (format detected from content; .gz "
+               "transparent)\n"
+               "  seam demo   --db CACHE [--seed N] [--sessions N] [--strip-propagation F]\n"
+               "                                      generate the demo investigation (ground truth: "
+               "CACHE.truth.json)\n"
+               "  seam stats  --db CACHE --json       counts of everything in the cache\n"
+               "  seam pageloads --db CACHE --json [--slowest N] [--route R] [--from T] [--to T] [--limit "
+               "N]\n"
+               "  seam pageload  --db CACHE ID --json resources, links, services, errors, causes of one page "
+               "load\n"
+               "  seam trace  --db CACHE TRACE_ID (--json | --folded)\n"
+               "  seam services --db CACHE --json [--from T] [--to T] [--step S]\n"
+               "  seam query  --db CACHE --json \"SQL\" read-only SQL over the cache (schema: "
+               "docs/SCHEMA.md)\n"
+               "  seam serve  --db CACHE [--listen 127.0.0.1:4318]   (live receiver: not in this build yet)\n"
+               "\n"
+               "Times T: nanoseconds since the epoch or ISO 8601 (UTC if no zone). Steps S: 10s, 1m, 5m, or "
+               "ns.\n"
+               "Exit codes: 0 done; 1 done but some input was rejected; 2 usage error or fatal error.\n"
+               "Each command has --help.\n")
         .arg(QStringLiteral(SEAM_VERSION));
 }
 
@@ -59,8 +65,8 @@ bool isCommand(const QStringList& args)
         return false;
     const QString& first = args.front();
     return commands().count(first) || first == QLatin1String("serve") || first == QLatin1String("--help") ||
-           first == QLatin1String("-h") || first == QLatin1String("--version") || first == QLatin1String("-v") ||
-           first == QLatin1String("help");
+           first == QLatin1String("-h") || first == QLatin1String("--version") ||
+           first == QLatin1String("-v") || first == QLatin1String("help");
 }
 
 int run(const QStringList& args)
@@ -103,7 +109,8 @@ bool parseCommand(QCommandLineParser& parser, const QStringList& args, const QSt
     }
     if (parser.isSet(help)) {
         QString text = parser.helpText();
-        text.replace(QRegularExpression(QStringLiteral("^Usage: .*\n")), QStringLiteral("Usage: ") + synopsis + QLatin1Char('\n'));
+        text.replace(QRegularExpression(QStringLiteral("^Usage: .*\n")),
+                     QStringLiteral("Usage: ") + synopsis + QLatin1Char('\n'));
         writeOut(text);
         helped = true;
     }
@@ -112,8 +119,8 @@ bool parseCommand(QCommandLineParser& parser, const QStringList& args, const QSt
 
 QCommandLineOption dbOption()
 {
-    return QCommandLineOption(QStringList{QStringLiteral("db")}, QStringLiteral("The investigation cache file."),
-                              QStringLiteral("CACHE"));
+    return QCommandLineOption(QStringList{QStringLiteral("db")},
+                              QStringLiteral("The investigation cache file."), QStringLiteral("CACHE"));
 }
 
 QCommandLineOption jsonOption()

@@ -5,7 +5,12 @@
 namespace seam::cli {
 
 /// Exit codes: a stable contract for scripts (DESIGN.md §5).
-enum ExitCode { Ok = 0, Rejected = 1, UsageOrFatal = 2 };
+enum ExitCode
+{
+    Ok = 0,
+    Rejected = 1,
+    UsageOrFatal = 2
+};
 
 /// True when the arguments ask for a command-line subcommand rather than the GUI.
 bool isCommand(const QStringList& args);

@@ -2,11 +2,11 @@
 #include "Commands.h"
 #include "DemoGenerator.h"
 #include "Output.h"
+#include "Sqlite.h"
 #include "StoreWriter.h"
 #include "Terminal.h"
 
 #include <QFile>
-
 #include <memory>
 
 namespace seam::cli {
@@ -15,16 +15,20 @@ int demoCommand(const QStringList& args)
 {
     QCommandLineParser parser;
     parser.addOption(dbOption());
-    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed (default 1)."), QStringLiteral("N"));
-    const QCommandLineOption sessions(QStringLiteral("sessions"), QStringLiteral("Number of sessions (default 2000)."),
+    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed (default 1)."),
+                                  QStringLiteral("N"));
+    const QCommandLineOption sessions(QStringLiteral("sessions"),
+                                      QStringLiteral("Number of sessions (default 2000)."),
                                       QStringLiteral("N"));
-    const QCommandLineOption strip(QStringLiteral("strip-propagation"),
-                                   QStringLiteral("Fraction (0..1) of fetch calls whose trace context is not propagated."),
-                                   QStringLiteral("F"));
+    const QCommandLineOption strip(
+        QStringLiteral("strip-propagation"),
+        QStringLiteral("Fraction (0..1) of fetch calls whose trace context is not propagated."),
+        QStringLiteral("F"));
     parser.addOptions({seed, sessions, strip});
     bool helped = false;
-    if (!parseCommand(parser, args,
-                      QStringLiteral("seam demo --db CACHE [--seed N] [--sessions N] [--strip-propagation F]"), helped))
+    if (!parseCommand(
+            parser, args,
+            QStringLiteral("seam demo --db CACHE [--seed N] [--sessions N] [--strip-propagation F]"), helped))
         return UsageOrFatal;
     if (helped)
         return Ok;
@@ -77,7 +81,8 @@ int demoCommand(const QStringList& args)
 
     const std::string truth = generator.groundTruthJson();
     writer->runInTransaction([&](Database& database) {
-        auto st = database.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('demo_ground_truth', ?1)");
+        auto st =
+            database.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('demo_ground_truth', ?1)");
         st.bindText(1, truth);
         st.run();
     });

@@ -7,7 +7,6 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
-
 #include <memory>
 
 namespace seam::cli {
@@ -67,12 +66,14 @@ void printOutcome(const ImportRunner::Outcome& o)
                           rej.count > 1 ? QStringLiteral(" (x%1)").arg(rej.count) : QString()));
     }
     if (r.samples().size() > kShown)
-        writeOut(QStringLiteral("  ... %1 more (seam query: SELECT * FROM source_errors WHERE source_id = %2)\n")
-                     .arg(r.samples().size() - kShown)
-                     .arg(o.sourceId));
+        writeOut(
+            QStringLiteral("  ... %1 more (seam query: SELECT * FROM source_errors WHERE source_id = %2)\n")
+                .arg(r.samples().size() - kShown)
+                .arg(o.sourceId));
     if (r.hasFatal())
         writeOut(QStringLiteral("  stopped at %1: %2\n")
-                     .arg(QString::fromStdString(r.fatalLocation().empty() ? std::string("start") : r.fatalLocation()),
+                     .arg(QString::fromStdString(r.fatalLocation().empty() ? std::string("start")
+                                                                           : r.fatalLocation()),
                           QString::fromStdString(r.fatalMessage())));
 }
 
@@ -82,7 +83,8 @@ int importCommand(const QStringList& args)
 {
     QCommandLineParser parser;
     parser.addOption(dbOption());
-    parser.addOption(QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print the per-file report as JSON.")));
+    parser.addOption(
+        QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print the per-file report as JSON.")));
     const QCommandLineOption format(QStringLiteral("format"),
                                     QStringLiteral("Skip detection: otlp-json, otlp-protobuf-traces, "
                                                    "otlp-protobuf-logs, otlp-protobuf-stream."),
@@ -90,7 +92,8 @@ int importCommand(const QStringList& args)
     parser.addOption(format);
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Files or directories to import."));
     bool helped = false;
-    if (!parseCommand(parser, args, QStringLiteral("seam import --db CACHE [--format F] FILE|DIR..."), helped))
+    if (!parseCommand(parser, args, QStringLiteral("seam import --db CACHE [--format F] FILE|DIR..."),
+                      helped))
         return UsageOrFatal;
     if (helped)
         return Ok;
@@ -126,11 +129,13 @@ int importCommand(const QStringList& args)
     bool anyProblem = !missing.empty();
     QJsonArray report;
     for (const std::string& m : missing) {
-        writeErr(QStringLiteral("seam import: %1: no such file or directory\n").arg(QString::fromStdString(m)));
+        writeErr(
+            QStringLiteral("seam import: %1: no such file or directory\n").arg(QString::fromStdString(m)));
         QJsonObject j;
         j[QStringLiteral("path")] = QString::fromStdString(m);
-        j[QStringLiteral("fatal")] = QJsonObject{{QStringLiteral("location"), QString()},
-                                                 {QStringLiteral("message"), QStringLiteral("no such file or directory")}};
+        j[QStringLiteral("fatal")] =
+            QJsonObject{{QStringLiteral("location"), QString()},
+                        {QStringLiteral("message"), QStringLiteral("no such file or directory")}};
         report.append(j);
     }
     for (const std::string& file : files) {
@@ -149,7 +154,8 @@ int importCommand(const QStringList& args)
     if (parser.isSet(QStringLiteral("json")))
         writeJson(QJsonDocument(report));
     if (InterruptGuard::interrupted()) {
-        writeErr(QStringLiteral("seam import: interrupted; every batch committed before the interrupt is kept\n"));
+        writeErr(
+            QStringLiteral("seam import: interrupted; every batch committed before the interrupt is kept\n"));
         anyProblem = true;
     }
     writer.reset(); // commit and checkpoint before reporting success

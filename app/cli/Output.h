@@ -2,7 +2,6 @@
 
 #include <QJsonDocument>
 #include <QString>
-
 #include <cstdio>
 #include <string_view>
 

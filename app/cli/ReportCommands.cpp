@@ -9,7 +9,6 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QRegularExpression>
-
 #include <optional>
 
 namespace seam::cli {
@@ -35,8 +34,8 @@ std::optional<Database> openCache(const QCommandLineParser& parser, const QStrin
     }
 }
 
-bool optionalTime(const QCommandLineParser& parser, const QCommandLineOption& option, std::optional<std::int64_t>& out,
-                  const QString& command)
+bool optionalTime(const QCommandLineParser& parser, const QCommandLineOption& option,
+                  std::optional<std::int64_t>& out, const QString& command)
 {
     if (!parser.isSet(option))
         return true;
@@ -70,7 +69,8 @@ std::optional<std::int64_t> parseStep(const QString& text)
     return n * 3'600'000'000'000;
 }
 
-bool positiveInt(const QCommandLineParser& parser, const QCommandLineOption& option, int& out, const QString& command)
+bool positiveInt(const QCommandLineParser& parser, const QCommandLineOption& option, int& out,
+                 const QString& command)
 {
     if (!parser.isSet(option))
         return true;
@@ -84,8 +84,7 @@ bool positiveInt(const QCommandLineParser& parser, const QCommandLineOption& opt
     return true;
 }
 
-template<typename Body>
-int guarded(const QString& command, Body body)
+template<typename Body> int guarded(const QString& command, Body body)
 {
     try {
         return body();
@@ -130,25 +129,30 @@ int pageLoadsCommand(const QStringList& args)
     QCommandLineParser parser;
     parser.addOption(dbOption());
     parser.addOption(jsonOption());
-    const QCommandLineOption slowest(QStringLiteral("slowest"), QStringLiteral("Only the N slowest, slowest first."),
-                                     QStringLiteral("N"));
-    const QCommandLineOption route(QStringLiteral("route"), QStringLiteral("Only this route (e.g. /checkout)."),
-                                   QStringLiteral("R"));
-    const QCommandLineOption from(QStringLiteral("from"), QStringLiteral("Started at or after T."), QStringLiteral("T"));
-    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("Started before T."), QStringLiteral("T"));
-    const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("At most N rows."), QStringLiteral("N"));
+    const QCommandLineOption slowest(
+        QStringLiteral("slowest"), QStringLiteral("Only the N slowest, slowest first."), QStringLiteral("N"));
+    const QCommandLineOption route(QStringLiteral("route"),
+                                   QStringLiteral("Only this route (e.g. /checkout)."), QStringLiteral("R"));
+    const QCommandLineOption from(QStringLiteral("from"), QStringLiteral("Started at or after T."),
+                                  QStringLiteral("T"));
+    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("Started before T."),
+                                QStringLiteral("T"));
+    const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("At most N rows."),
+                                   QStringLiteral("N"));
     parser.addOptions({slowest, route, from, to, limit});
     bool helped = false;
-    if (!parseCommand(parser, args,
-                      QStringLiteral("seam pageloads --db CACHE --json [--slowest N] [--route R] [--from T] [--to T]"),
-                      helped))
+    if (!parseCommand(
+            parser, args,
+            QStringLiteral("seam pageloads --db CACHE --json [--slowest N] [--route R] [--from T] [--to T]"),
+            helped))
         return UsageOrFatal;
     if (helped)
         return Ok;
     StoreQueries::PageLoadFilter filter;
     filter.route = parser.value(route).toStdString();
-    if (!positiveInt(parser, slowest, filter.slowest, cmd) || !positiveInt(parser, limit, filter.limit, cmd) ||
-        !optionalTime(parser, from, filter.from, cmd) || !optionalTime(parser, to, filter.to, cmd))
+    if (!positiveInt(parser, slowest, filter.slowest, cmd) ||
+        !positiveInt(parser, limit, filter.limit, cmd) || !optionalTime(parser, from, filter.from, cmd) ||
+        !optionalTime(parser, to, filter.to, cmd))
         return UsageOrFatal;
     auto db = openCache(parser, cmd);
     if (!db)
@@ -169,7 +173,8 @@ int pageLoadsCommand(const QStringList& args)
                              .arg(row[QStringLiteral("start")].toString())
                              .arg(row[QStringLiteral("duration_ms")].toDouble(), 9, 'f', 1)
                              .arg(row[QStringLiteral("route")].toString(), -24)
-                             .arg(row[QStringLiteral("services")].toVariant().toStringList().join(QLatin1Char(','))));
+                             .arg(row[QStringLiteral("services")].toVariant().toStringList().join(
+                                 QLatin1Char(','))));
             }
             first = false;
         });
@@ -217,12 +222,14 @@ int traceCommand(const QStringList& args)
     QCommandLineParser parser;
     parser.addOption(dbOption());
     parser.addOption(jsonOption());
-    const QCommandLineOption folded(QStringLiteral("folded"),
-                                    QStringLiteral("flamegraph.pl folded stacks (service:operation frames, self time in us)."));
+    const QCommandLineOption folded(
+        QStringLiteral("folded"),
+        QStringLiteral("flamegraph.pl folded stacks (service:operation frames, self time in us)."));
     parser.addOption(folded);
     parser.addPositionalArgument(QStringLiteral("TRACE_ID"), QStringLiteral("32 (or 16) hex digits."));
     bool helped = false;
-    if (!parseCommand(parser, args, QStringLiteral("seam trace --db CACHE TRACE_ID (--json | --folded)"), helped))
+    if (!parseCommand(parser, args, QStringLiteral("seam trace --db CACHE TRACE_ID (--json | --folded)"),
+                      helped))
         return UsageOrFatal;
     if (helped)
         return Ok;
@@ -266,13 +273,17 @@ int servicesCommand(const QStringList& args)
     QCommandLineParser parser;
     parser.addOption(dbOption());
     parser.addOption(jsonOption());
-    const QCommandLineOption from(QStringLiteral("from"), QStringLiteral("Start of the window."), QStringLiteral("T"));
-    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("End of the window."), QStringLiteral("T"));
-    const QCommandLineOption step(QStringLiteral("step"), QStringLiteral("Series step (10s, 1m, ... multiple of 10s)."),
+    const QCommandLineOption from(QStringLiteral("from"), QStringLiteral("Start of the window."),
+                                  QStringLiteral("T"));
+    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("End of the window."),
+                                QStringLiteral("T"));
+    const QCommandLineOption step(QStringLiteral("step"),
+                                  QStringLiteral("Series step (10s, 1m, ... multiple of 10s)."),
                                   QStringLiteral("S"));
     parser.addOptions({from, to, step});
     bool helped = false;
-    if (!parseCommand(parser, args, QStringLiteral("seam services --db CACHE --json [--from T] [--to T] [--step S]"),
+    if (!parseCommand(parser, args,
+                      QStringLiteral("seam services --db CACHE --json [--from T] [--to T] [--step S]"),
                       helped))
         return UsageOrFatal;
     if (helped)
@@ -284,7 +295,8 @@ int servicesCommand(const QStringList& args)
     if (parser.isSet(step)) {
         const auto s = parseStep(parser.value(step));
         if (!s || *s <= 0) {
-            writeErr(QStringLiteral("seam services: --step: '%1' is not a duration (e.g. 10s, 1m)\n").arg(parser.value(step)));
+            writeErr(QStringLiteral("seam services: --step: '%1' is not a duration (e.g. 10s, 1m)\n")
+                         .arg(parser.value(step)));
             return UsageOrFatal;
         }
         stepNs = *s;

@@ -66,9 +66,9 @@ bool ProgressLine::enabled()
 }
 
 ProgressLine::ProgressLine(std::string label)
-    : m_label(std::move(label)), m_enabled(enabled()), m_start(std::chrono::steady_clock::now()), m_last(m_start)
-{
-}
+    : m_label(std::move(label)), m_enabled(enabled()), m_start(std::chrono::steady_clock::now()),
+      m_last(m_start)
+{}
 
 ProgressLine::~ProgressLine()
 {
@@ -95,7 +95,8 @@ void ProgressLine::update(std::uint64_t done, std::uint64_t total, const std::st
     line += bytes ? humanBytes(double(done)) : std::to_string(done) + " " + unit;
     if (secs > 0.5) {
         line += "  ";
-        line += bytes ? humanBytes(double(done) / secs) + "/s" : std::to_string(std::uint64_t(double(done) / secs)) + "/s";
+        line += bytes ? humanBytes(double(done) / secs) + "/s"
+                      : std::to_string(std::uint64_t(double(done) / secs)) + "/s";
     }
     line += "  (Ctrl-C stops, keeping what is committed)";
     std::fputs(line.c_str(), stderr);

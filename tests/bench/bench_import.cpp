@@ -1,0 +1,249 @@
+// bench_import: OTLP protobuf import of N spans (default 1,000,000) into a fresh cache, next to the
+// floor measured in the same run:
+//   decode  - protobuf decoding alone (each ResourceSpans parsed with the generated code);
+//   read    - Seam's streaming reader + OTLP mapper into records, discarded (no SQL);
+//   insert  - a bare SQLite insert of the same span rows (11 columns, no index, WAL, prepared
+//             statement, 50k-row transactions) - the "floor" DESIGN.md §8 describes;
+//   import  - the real thing: `seam import` path (reader -> writer thread -> spans, traces, RUM,
+//             rollups, correlation).
+// Each phase runs in its own child process so peak RSS is per phase.
+//
+// Usage: bench_import [--spans N] [--keep DIR]
+
+#include "BatchSink.h"
+#include "DemoGenerator.h"
+#include "ImportRunner.h"
+#include "InputSource.h"
+#include "OtlpImport.h"
+#include "Sqlite.h"
+#include "StoreWriter.h"
+#include "opentelemetry/proto/trace/v1/trace.pb.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <google/protobuf/io/coded_stream.h>
+#include <string>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+using namespace seam;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct PhaseResult
+{
+    double seconds = 0;
+    std::uint64_t items = 0;
+    long peakRssKb = 0;
+};
+
+double now()
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+/// Runs `phase` in a child process; returns its timing and peak RSS.
+template<typename Fn> PhaseResult inChild(Fn phase)
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+        std::exit(2);
+    const pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        PhaseResult r = phase();
+        rusage usage{};
+        getrusage(RUSAGE_SELF, &usage);
+        r.peakRssKb = usage.ru_maxrss;
+        if (write(fds[1], &r, sizeof r) != sizeof r)
+            _exit(3);
+        _exit(0);
+    }
+    close(fds[1]);
+    PhaseResult r;
+    if (read(fds[0], &r, sizeof r) != sizeof r)
+        std::fprintf(stderr, "phase failed\n");
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return r;
+}
+
+class DiscardSink : public BatchSink
+{
+public:
+    void submit(RecordBatch&& batch) override { spans += batch.spans.size(); }
+    std::uint64_t spans = 0;
+};
+
+class KeepSpansSink : public BatchSink
+{
+public:
+    void submit(RecordBatch&& batch) override
+    {
+        for (auto& s : batch.spans)
+            spans.push_back(std::move(s));
+    }
+    std::vector<SpanRecord> spans;
+};
+
+std::uint64_t writeDemoFile(const std::string& path, std::uint64_t targetSpans)
+{
+    std::ofstream out(path, std::ios::binary);
+    DemoOptions options;
+    options.sessions = int(targetSpans / 120) + 100; // ~170 spans per session in the default mix
+    DemoGenerator generator(options);
+    std::atomic<bool> stop{false};
+    std::uint64_t written = 0;
+    std::string bytes;
+    generator.generate(
+        [&](const opentelemetry::proto::trace::v1::TracesData& chunk) {
+            if (written >= targetSpans) {
+                stop = true;
+                return;
+            }
+            // Serialized TracesData messages concatenate into one valid TracesData (repeated field 1).
+            for (const auto& rs : chunk.resource_spans())
+                for (const auto& ss : rs.scope_spans())
+                    written += std::uint64_t(ss.spans_size());
+            chunk.SerializeToString(&bytes);
+            out.write(bytes.data(), std::streamsize(bytes.size()));
+        },
+        [](const opentelemetry::proto::logs::v1::LogsData&) {}, &stop);
+    return written;
+}
+
+void report(const char* name, const PhaseResult& r, const char* unit)
+{
+    std::printf("%-8s %10.0f %s/s  %7.2f s  peak RSS %6.1f MiB  (%llu %s)\n", name,
+                double(r.items) / r.seconds, unit, r.seconds, double(r.peakRssKb) / 1024.0,
+                static_cast<unsigned long long>(r.items), unit);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    std::uint64_t target = 1'000'000;
+    std::string dir;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--spans") && i + 1 < argc)
+            target = std::strtoull(argv[++i], nullptr, 10);
+        else if (!std::strcmp(argv[i], "--keep") && i + 1 < argc)
+            dir = argv[++i];
+        else {
+            std::fprintf(stderr, "usage: bench_import [--spans N] [--keep DIR]\n");
+            return 2;
+        }
+    }
+    const bool keep = !dir.empty();
+    if (!keep)
+        dir = fs::temp_directory_path() / ("seam-bench-" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    const std::string file = dir + "/spans.pb";
+
+    const double g0 = now();
+    const std::uint64_t spans = writeDemoFile(file, target);
+    std::printf(
+        "input    %llu spans of the demo shop, %.1f MiB OTLP protobuf (TracesData), generated in %.1f s\n",
+        static_cast<unsigned long long>(spans), double(fs::file_size(file)) / (1 << 20), now() - g0);
+
+    const PhaseResult decode = inChild([&] {
+        // Protobuf decoding alone: walk the top-level field 1 frames and parse each ResourceSpans.
+        std::ifstream in(file, std::ios::binary);
+        std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const double t0 = now();
+        google::protobuf::io::CodedInputStream cis(reinterpret_cast<const std::uint8_t*>(all.data()),
+                                                   int(all.size()));
+        cis.SetTotalBytesLimit(INT32_MAX);
+        opentelemetry::proto::trace::v1::ResourceSpans rs;
+        PhaseResult r;
+        while (std::uint32_t tag = cis.ReadTag()) {
+            std::uint32_t len = 0;
+            if (tag != 10 || !cis.ReadVarint32(&len))
+                break;
+            const auto limit = cis.PushLimit(int(len));
+            rs.ParseFromCodedStream(&cis);
+            cis.PopLimit(limit);
+            for (const auto& ss : rs.scope_spans())
+                r.items += std::uint64_t(ss.spans_size());
+        }
+        r.seconds = now() - t0;
+        return r;
+    });
+    const PhaseResult readMap = inChild([&] {
+        DiscardSink sink;
+        const double t0 = now();
+        importFile(file, sink);
+        return PhaseResult{now() - t0, sink.spans, 0};
+    });
+    const PhaseResult insert = inChild([&] {
+        KeepSpansSink sink;
+        importFile(file, sink);
+        const std::string db = dir + "/floor.sqlite";
+        fs::remove(db);
+        fs::remove(db + "-wal");
+        Database d(db, Database::Mode::ReadWrite);
+        d.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+        d.exec(
+            "CREATE TABLE spans(trace_id BLOB, span_id INTEGER, parent INTEGER, service INTEGER, name "
+            "INTEGER, "
+            "kind INTEGER, start_ns INTEGER, end_ns INTEGER, status INTEGER, attributes TEXT, events TEXT)");
+        auto st = d.prepare("INSERT INTO spans VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+        const double t0 = now();
+        std::size_t i = 0;
+        d.exec("BEGIN");
+        for (const SpanRecord& s : sink.spans) {
+            st.bindBlob(1, s.traceId.bytes.data(), 16)
+                .bind(2, s.spanId)
+                .bind(3, s.parentSpanId)
+                .bind(4, 1)
+                .bind(5, 1);
+            st.bind(6, int(s.kind)).bind(7, s.start).bind(8, s.end).bind(9, int(s.statusCode));
+            st.bindTextOrNull(10, s.attributesJson).bindTextOrNull(11, s.eventsJson);
+            st.run();
+            if (++i % 50000 == 0) {
+                d.exec("COMMIT");
+                d.exec("BEGIN");
+            }
+        }
+        d.exec("COMMIT");
+        return PhaseResult{now() - t0, sink.spans.size(), 0};
+    });
+    const PhaseResult import = inChild([&] {
+        const std::string db = dir + "/import.seam";
+        for (const char* suffix : {"", "-wal", "-shm"})
+            fs::remove(db + suffix);
+        const double t0 = now();
+        std::uint64_t accepted = 0;
+        {
+            StoreWriter writer(db);
+            ImportRunner runner(writer);
+            accepted = runner.importFile(file).report.accepted();
+        } // includes the final commit and WAL checkpoint
+        return PhaseResult{now() - t0, accepted, 0};
+    });
+
+    std::printf("\n");
+    report("decode", decode, "spans");
+    report("read", readMap, "spans");
+    report("insert", insert, "rows");
+    report("import", import, "spans");
+    const double floorRate =
+        std::min(double(readMap.items) / readMap.seconds, double(insert.items) / insert.seconds);
+    const double importRate = double(import.items) / import.seconds;
+    std::printf("\nfloor (min of read and bare insert, as they overlap on two threads): %.0f spans/s\n",
+                floorRate);
+    std::printf("import reaches %.0f%% of the floor; target >= 300000 spans/s and >= 40%%\n",
+                100.0 * importRate / floorRate);
+    if (!keep)
+        fs::remove_all(dir);
+    return 0;
+}
