@@ -3,6 +3,7 @@
 #include "Hash.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <limits>
 
 namespace seam {
@@ -69,11 +70,12 @@ struct BatchWriter::Statements
               "error_count = error_count + ?4, start_ns = min(coalesce(start_ns, ?5), ?5), "
               "end_ns = max(coalesce(end_ns, ?6), ?6), root_service_id = coalesce(?7, root_service_id), "
               "root_operation_id = coalesce(?8, root_operation_id) WHERE id = ?1")),
-          spanInsert(
-              db.prepare("INSERT OR IGNORE INTO spans(trace, span_id, parent_span_id, service_id, "
-                         "operation_id, kind, start_ns, "
-                         "end_ns, status_code, status_message, attributes, events, links, scope, source_id) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")),
+          spanInsert(db.prepare("INSERT OR IGNORE INTO spans(trace, span_id, parent_span_id, service_id, "
+                                "operation_id, kind, start_ns, end_ns, status_code, payload, source_id) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")),
+          payloadInsert(
+              db.prepare("INSERT INTO span_payloads(id, status_message, attributes, events, links, scope) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")),
           sessionUpsert(db.prepare(
               "INSERT INTO sessions(key, user_id, browser, browser_version, os, device, country, "
               "app_version, "
@@ -175,7 +177,8 @@ struct BatchWriter::Statements
                 column, db.prepare(std::string("UPDATE page_loads SET ") + column + " = ?2 WHERE id = ?1"));
     }
 
-    Statement serviceUpsert, operationUpsert, traceSelect, traceInsert, traceUpdate, spanInsert;
+    Statement serviceUpsert, operationUpsert, traceSelect, traceInsert, traceUpdate, spanInsert,
+        payloadInsert;
     Statement sessionUpsert, sessionSelect, sessionInsertBare, sessionExtend;
     Statement pageLoadSelect, pageLoadInsert, pageLoadUpdate, pageLoadAt, pageLoadBefore, nextPageLoadStart;
     Statement resourceInsert, traceByLo, resourcesByLo, errorInsert, actionInsert, longTaskInsert;
@@ -185,10 +188,16 @@ struct BatchWriter::Statements
     std::vector<std::pair<std::string, Statement>> vitalUpdate;
 };
 
-BatchWriter::BatchWriter(Database& db) : m_db(db), m_st(new Statements(db)), m_correlator(db) {}
+BatchWriter::BatchWriter(Database& db) : m_db(db), m_st(new Statements(db)), m_correlator(db)
+{
+    if (std::getenv("SEAM_PROFILE_WRITER"))
+        m_profile = std::make_unique<StageProfile>();
+}
 
 BatchWriter::~BatchWriter()
 {
+    if (m_profile)
+        m_profile->print(stderr);
     delete m_st;
 }
 
@@ -201,6 +210,7 @@ void BatchWriter::invalidateCaches()
     m_pageLoads.clear();
     m_serviceIsBrowser.clear();
     m_rollups.clear();
+    m_nextPayloadId = 0;
 }
 
 std::int64_t BatchWriter::serviceId(const ServiceRef& service)
@@ -333,21 +343,30 @@ BatchResult BatchWriter::write(const RecordBatch& batch, std::int64_t sourceId)
     m_traceDeltas.clear();
     m_newTraces.clear();
     m_touchedTraces.clear();
+    m_tracesWithNewBackendSpans.clear();
     m_touchedPageLoads.clear();
     m_touchedSessions.clear();
 
+    StageTimer timer(m_profile);
     writeSessions(batch);
     writePageLoads(batch, sourceId, result);
+    timer.lap("sessions+page loads");
     writeSpans(batch, sourceId, result);
+    timer.lap("spans");
     resolveDatadogIds();
     writeResources(batch, sourceId, result);
+    timer.lap("resources");
     writeRumEvents(batch, sourceId, result);
     writeVitals(batch);
     writeLogs(batch, sourceId, result);
-
+    timer.lap("rum events+logs");
     m_rollups.flush(m_db);
-    result.newLinks = m_correlator.correlate(m_touchedTraces, m_touchedPageLoads);
+    timer.lap("rollups");
+    result.newLinks =
+        m_correlator.correlate(m_touchedTraces, m_tracesWithNewBackendSpans, m_touchedPageLoads);
+    timer.lap("correlation");
     refreshCounters();
+    timer.lap("counters");
     return result;
 }
 
@@ -445,13 +464,13 @@ void BatchWriter::writePageLoads(const RecordBatch& batch, std::int64_t sourceId
         if (!existing) {
             ++result.newPageLoads;
             ++result.newRecords;
-            adoptIntoPageLoad(id, p.key, session, p.start);
+            adoptIntoPageLoad(id, p.key, session, p.sessionKey, p.start);
         }
     }
 }
 
 void BatchWriter::adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& key, std::int64_t session,
-                                    TimeNs start)
+                                    const std::string& sessionKey, TimeNs start)
 {
     for (auto& st : m_st->adoptByKey) {
         st.bind(1, pageLoadId).bindText(2, key);
@@ -485,16 +504,12 @@ void BatchWriter::adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& 
             st.bind(1, pageLoadId).bind(2, session).bind(3, start).bind(4, end);
             st.run();
         }
-        // Pending vitals are keyed by session key, not id: look the key up once.
-        for (const auto& [k, id] : m_sessions) {
-            if (id != session)
-                continue;
+        if (!sessionKey.empty()) {
             auto& bySession = m_st->pendingVitalsBySession;
-            bySession.bindText(1, k).bind(2, start).bind(3, end);
+            bySession.bindText(1, sessionKey).bind(2, start).bind(3, end);
             while (bySession.step())
                 vitals.emplace_back(std::string(bySession.text(0)), bySession.real(1));
             bySession.reset();
-            break;
         }
     }
     for (const auto& [name, value] : vitals)
@@ -508,16 +523,31 @@ void BatchWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Ba
         const std::int64_t trace = traceRow(s.traceId);
         const std::int64_t service = serviceId(s.service);
         const std::int64_t operation = operationId(service, s.name);
+        // This is the only writer: the next payload id is known, so the span row can carry it without
+        // a second update, and the payload is only written when the span is new.
+        const bool hasPayload = !s.statusMessage.empty() || !s.attributesJson.empty() ||
+                                !s.eventsJson.empty() || !s.linksJson.empty() || !s.scope.empty();
+        if (hasPayload && m_nextPayloadId == 0)
+            m_nextPayloadId = m_db.queryInt("SELECT coalesce(max(id), 0) + 1 FROM span_payloads");
         st.bind(1, trace).bind(2, s.spanId).bind(3, s.parentSpanId).bind(4, service).bind(5, operation);
         st.bind(6, int(s.kind)).bind(7, s.start).bind(8, s.end).bind(9, int(s.statusCode));
-        st.bindTextOrNull(10, s.statusMessage)
-            .bindTextOrNull(11, s.attributesJson)
-            .bindTextOrNull(12, s.eventsJson);
-        st.bindTextOrNull(13, s.linksJson).bindTextOrNull(14, s.scope).bind(15, sourceId);
+        if (hasPayload)
+            st.bind(10, m_nextPayloadId);
+        else
+            st.bindNull(10);
+        st.bind(11, sourceId);
         st.run();
         if (m_db.changes() == 0) {
             ++result.duplicateSpans;
             continue;
+        }
+        if (hasPayload) {
+            auto& pl = m_st->payloadInsert;
+            pl.bind(1, m_nextPayloadId++)
+                .bindTextOrNull(2, s.statusMessage)
+                .bindTextOrNull(3, s.attributesJson);
+            pl.bindTextOrNull(4, s.eventsJson).bindTextOrNull(5, s.linksJson).bindTextOrNull(6, s.scope);
+            pl.run();
         }
         ++result.newSpans;
         ++result.newRecords;
@@ -555,6 +585,8 @@ void BatchWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Ba
             up.bindNull(7).bindNull(8);
         up.run();
         m_touchedTraces.insert(trace);
+        if (d.backendSpans)
+            m_tracesWithNewBackendSpans.insert(trace);
     }
 }
 

@@ -4,7 +4,9 @@
 #include "Records.h"
 #include "RollupAccumulator.h"
 #include "Sqlite.h"
+#include "StageProfile.h"
 
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -52,7 +54,7 @@ private:
     void writeSessions(const RecordBatch& batch);
     void writePageLoads(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
     void adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& key, std::int64_t sessionId,
-                           TimeNs start);
+                           const std::string& sessionKey, TimeNs start);
     void writeSpans(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
     void writeResources(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
     void writeRumEvents(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
@@ -71,6 +73,7 @@ private:
 
     Database& m_db;
     Statements* m_st;
+    std::unique_ptr<StageProfile> m_profile; // SEAM_PROFILE_WRITER=1: time per stage on exit
     RollupAccumulator m_rollups;
     Correlator m_correlator;
 
@@ -90,9 +93,11 @@ private:
     std::unordered_map<std::int64_t, TraceDelta> m_traceDeltas;
     std::vector<std::pair<std::int64_t, std::uint64_t>> m_newTraces; // (row, low64)
     std::unordered_set<std::int64_t> m_touchedTraces;
+    std::unordered_set<std::int64_t> m_tracesWithNewBackendSpans;
     std::unordered_set<std::int64_t> m_touchedPageLoads;
     std::unordered_set<std::int64_t> m_touchedSessions;
     std::unordered_map<std::int64_t, bool> m_serviceIsBrowser;
+    std::int64_t m_nextPayloadId = 0; // 0: read max(id) + 1 before the next payload
 };
 
 } // namespace seam

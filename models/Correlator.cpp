@@ -10,33 +10,35 @@
 namespace seam {
 
 Correlator::Correlator(Database& db)
-    : m_db(db),
-      // Resources that carry this trace id and have no link yet, or only a weaker one.
-      m_resourcesOfTrace(db.prepare("SELECT r.id, r.span_id, r.id_source, r.type, r.page_load_id, "
-                                    "coalesce(l.confidence, -1) FROM resources r "
-                                    "LEFT JOIN links l ON l.resource_id = r.id "
-                                    "WHERE r.trace = ?1 AND (l.resource_id IS NULL OR l.confidence < 1.0)")),
-      // The backend span that received the call: the direct child of the browser span if present,
-      // else the earliest server span, else the earliest backend span.
-      m_backendEntry(db.prepare("SELECT s.span_id, s.parent_span_id = ?2 AS direct FROM spans s "
-                                "JOIN services v ON v.id = s.service_id "
-                                "WHERE s.trace = ?1 AND v.is_browser = 0 "
-                                "ORDER BY direct DESC, s.kind = 2 DESC, s.start_ns LIMIT 1")),
+    : m_db(db), m_createTouched((db.exec("CREATE TEMP TABLE IF NOT EXISTS seam_touched_traces("
+                                         "id INTEGER PRIMARY KEY, new_backend INTEGER NOT NULL)"),
+                                 0)),
+      m_insertTouched(
+          db.prepare("INSERT OR IGNORE INTO temp.seam_touched_traces(id, new_backend) VALUES (?1, ?2)")),
+      m_clearTouched(db.prepare("DELETE FROM temp.seam_touched_traces")),
+      // Resources of touched traces that have backend spans and no link yet, or only a weaker one.
+      m_candidates(
+          db.prepare("SELECT r.id, r.trace, coalesce(r.span_id, 0), r.id_source, r.type = 'document', "
+                     "r.page_load_id, coalesce(l.confidence, -1) FROM temp.seam_touched_traces t "
+                     "JOIN traces tr ON tr.id = t.id JOIN resources r ON r.trace = t.id "
+                     "LEFT JOIN links l ON l.resource_id = r.id WHERE tr.backend_span_count > 0 "
+                     "AND (l.resource_id IS NULL OR l.confidence < 1.0)")),
+      m_pageLoadsOfGrownTraces(
+          db.prepare("SELECT DISTINCT r.page_load_id FROM temp.seam_touched_traces t "
+                     "JOIN links l ON l.trace = t.id JOIN resources r ON r.id = l.resource_id "
+                     "WHERE t.new_backend = 1 AND r.page_load_id IS NOT NULL")),
+      m_spansOfTrace(
+          db.prepare("SELECT span_id, parent_span_id, kind, start_ns, end_ns, service_id FROM spans "
+                     "WHERE trace = ?1")),
+      m_serviceInfo(db.prepare("SELECT name, is_browser FROM services WHERE id = ?1")),
       m_upsertLink(
           db.prepare("INSERT INTO links(resource_id, trace, span_id, method, confidence, created_ns) "
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(resource_id) DO UPDATE SET "
                      "trace = excluded.trace, span_id = excluded.span_id, method = excluded.method, "
                      "confidence = excluded.confidence, created_ns = excluded.created_ns "
                      "WHERE excluded.confidence > links.confidence")),
-      m_pageLoadsLinkedToTrace(db.prepare("SELECT DISTINCT r.page_load_id FROM links l "
-                                          "JOIN resources r ON r.id = l.resource_id "
-                                          "WHERE l.trace = ?1 AND r.page_load_id IS NOT NULL")),
       m_linksOfPageLoad(db.prepare("SELECT l.trace, l.span_id FROM resources r "
                                    "JOIN links l ON l.resource_id = r.id WHERE r.page_load_id = ?1")),
-      m_spanTimes(db.prepare("SELECT start_ns, end_ns FROM spans WHERE trace = ?1 AND span_id = ?2")),
-      m_servicesOfTrace(
-          db.prepare("SELECT DISTINCT v.name FROM spans s JOIN services v ON v.id = s.service_id "
-                     "WHERE s.trace = ?1 AND v.is_browser = 0")),
       m_updatePageLoad(db.prepare("UPDATE page_loads SET linked_count = ?2, backend_ns = ?3, services = ?4 "
                                   "WHERE id = ?1"))
 {}
@@ -83,67 +85,67 @@ bool Correlator::store(const Link& link)
 }
 
 std::uint64_t Correlator::correlate(const std::unordered_set<std::int64_t>& touchedTraces,
+                                    const std::unordered_set<std::int64_t>& tracesWithNewBackendSpans,
                                     std::unordered_set<std::int64_t>& touchedPageLoads)
 {
+    // Set-based: the touched traces go into a temp table and two joins find everything to do, which
+    // costs a fraction of a handful of point queries per trace.
+    for (const std::int64_t trace : touchedTraces) {
+        m_insertTouched.bind(1, trace).bind(2, tracesWithNewBackendSpans.count(trace) ? 1 : 0);
+        m_insertTouched.run();
+    }
+
     std::uint64_t added = 0;
     struct Candidate
     {
-        std::int64_t resourceId, spanId, pageLoad;
+        std::int64_t resourceId, trace, spanId, pageLoad;
         int idSource;
         bool document;
         double currentConfidence;
     };
     std::vector<Candidate> candidates;
-    for (const std::int64_t trace : touchedTraces) {
-        candidates.clear();
-        m_resourcesOfTrace.bind(1, trace);
-        while (m_resourcesOfTrace.step())
-            candidates.push_back({m_resourcesOfTrace.int64(0), m_resourcesOfTrace.int64(1),
-                                  m_resourcesOfTrace.isNull(4) ? 0 : m_resourcesOfTrace.int64(4),
-                                  int(m_resourcesOfTrace.int64(2)), m_resourcesOfTrace.text(3) == "document",
-                                  m_resourcesOfTrace.real(5)});
-        m_resourcesOfTrace.reset();
+    while (m_candidates.step())
+        candidates.push_back({m_candidates.int64(0), m_candidates.int64(1), m_candidates.int64(2),
+                              m_candidates.isNull(5) ? 0 : m_candidates.int64(5), int(m_candidates.int64(3)),
+                              m_candidates.int64(4) != 0, m_candidates.real(6)});
+    m_candidates.reset();
 
-        for (const Candidate& c : candidates) {
-            m_backendEntry.bind(1, trace).bind(2, c.spanId);
-            if (!m_backendEntry.step()) {
-                m_backendEntry.reset();
-                continue; // no backend spans (yet): a later batch will bring us back here
-            }
-            Link link;
-            link.resourceId = c.resourceId;
-            link.trace = trace;
-            link.spanId = m_backendEntry.int64(0);
-            const bool direct = m_backendEntry.int64(1) != 0;
-            m_backendEntry.reset();
+    for (const Candidate& c : candidates) {
+        const BackendEntry entry = backendEntry(c.trace, c.spanId);
+        if (!entry.spanId)
+            continue; // no backend spans (yet): a later batch brings this trace back here
+        Link link;
+        link.resourceId = c.resourceId;
+        link.trace = c.trace;
+        link.spanId = entry.spanId;
+        const bool direct = entry.direct;
 
-            if (c.document && TraceIdSource(c.idSource) == TraceIdSource::SameTrace) {
-                // The document shares its trace with the server that rendered it: the page carried
-                // <meta name="traceparent">, so the backend span is the documentLoad's parent.
-                link.method = methodName(int(TraceIdSource::DocumentMeta));
-                link.confidence = 1.0;
-            } else {
-                link.method = methodName(c.idSource);
-                // A direct parent/child relation proves the call; same trace without it is very
-                // likely (the id was propagated) but the exact entry span is a guess.
-                link.confidence =
-                    direct ? 1.0 : (TraceIdSource(c.idSource) == TraceIdSource::DatadogId ? 0.9 : 0.95);
-            }
-            if (link.confidence <= c.currentConfidence)
-                continue;
-            if (store(link)) {
-                ++added;
-                if (c.pageLoad)
-                    touchedPageLoads.insert(c.pageLoad);
-            }
+        if (c.document && TraceIdSource(c.idSource) == TraceIdSource::SameTrace) {
+            // The document shares its trace with the server that rendered it: the page carried
+            // <meta name="traceparent">, so the backend span is the documentLoad's parent.
+            link.method = methodName(int(TraceIdSource::DocumentMeta));
+            link.confidence = 1.0;
+        } else {
+            link.method = methodName(c.idSource);
+            // A direct parent/child relation proves the call; same trace without it is very likely
+            // (the id was propagated) but the exact entry span is a guess.
+            link.confidence =
+                direct ? 1.0 : (TraceIdSource(c.idSource) == TraceIdSource::DatadogId ? 0.9 : 0.95);
         }
-
-        // New spans of an already linked trace change backend time and services of its page loads.
-        m_pageLoadsLinkedToTrace.bind(1, trace);
-        while (m_pageLoadsLinkedToTrace.step())
-            touchedPageLoads.insert(m_pageLoadsLinkedToTrace.int64(0));
-        m_pageLoadsLinkedToTrace.reset();
+        if (link.confidence <= c.currentConfidence)
+            continue;
+        if (store(link)) {
+            ++added;
+            if (c.pageLoad)
+                touchedPageLoads.insert(c.pageLoad);
+        }
     }
+
+    // New backend spans of an already linked trace change backend time and services of its page loads.
+    while (m_pageLoadsOfGrownTraces.step())
+        touchedPageLoads.insert(m_pageLoadsOfGrownTraces.int64(0));
+    m_pageLoadsOfGrownTraces.reset();
+    m_clearTouched.run();
 
     if (!m_strategies.empty() && !touchedPageLoads.empty()) {
         const std::vector<std::int64_t> pages(touchedPageLoads.begin(), touchedPageLoads.end());
@@ -160,6 +162,54 @@ std::uint64_t Correlator::correlate(const std::unordered_set<std::int64_t>& touc
     return added;
 }
 
+const Correlator::ServiceInfo& Correlator::service(std::int64_t id)
+{
+    auto it = m_services.find(id);
+    if (it != m_services.end())
+        return it->second;
+    ServiceInfo info;
+    m_serviceInfo.bind(1, id);
+    if (m_serviceInfo.step()) {
+        info.name = std::string(m_serviceInfo.text(0));
+        info.browser = m_serviceInfo.int64(1) != 0;
+    }
+    m_serviceInfo.reset();
+    return m_services.emplace(id, std::move(info)).first->second;
+}
+
+void Correlator::loadTrace(std::int64_t trace)
+{
+    m_traceSpans.clear();
+    m_spansOfTrace.bind(1, trace);
+    while (m_spansOfTrace.step())
+        m_traceSpans.push_back({m_spansOfTrace.int64(0), m_spansOfTrace.int64(1),
+                                int(m_spansOfTrace.int64(2)), m_spansOfTrace.int64(3),
+                                m_spansOfTrace.int64(4), m_spansOfTrace.int64(5)});
+    m_spansOfTrace.reset();
+}
+
+Correlator::BackendEntry Correlator::backendEntry(std::int64_t trace, std::int64_t browserSpan)
+{
+    // The backend span that received the call: the direct child of the browser's span if present,
+    // else the earliest server span, else the earliest backend span. Spans of a trace are adjacent
+    // (indexed by trace), so reading them all is cheap; the choice is made here rather than in SQL.
+    loadTrace(trace);
+    BackendEntry best;
+    int bestRank = -1;
+    std::int64_t bestStart = 0;
+    for (const TraceSpan& s : m_traceSpans) {
+        if (service(s.service).browser)
+            continue;
+        const int rank = (browserSpan && s.parent == browserSpan) ? 2 : (s.kind == 2 ? 1 : 0);
+        if (rank > bestRank || (rank == bestRank && s.start < bestStart)) {
+            best = {s.id, rank == 2};
+            bestRank = rank;
+            bestStart = s.start;
+        }
+    }
+    return best;
+}
+
 void Correlator::refreshPageLoad(std::int64_t pageLoadId)
 {
     std::vector<std::pair<std::int64_t, std::int64_t>> links; // (trace, span)
@@ -167,21 +217,24 @@ void Correlator::refreshPageLoad(std::int64_t pageLoadId)
     while (m_linksOfPageLoad.step())
         links.emplace_back(m_linksOfPageLoad.int64(0), m_linksOfPageLoad.int64(1));
     m_linksOfPageLoad.reset();
+    std::sort(links.begin(), links.end());
 
     std::vector<std::pair<std::int64_t, std::int64_t>> intervals;
     std::set<std::string> services;
-    std::set<std::int64_t> seenTraces;
+    std::int64_t loaded = 0;
     for (const auto& [trace, span] : links) {
-        m_spanTimes.bind(1, trace).bind(2, span);
-        if (m_spanTimes.step())
-            intervals.emplace_back(m_spanTimes.int64(0), m_spanTimes.int64(1));
-        m_spanTimes.reset();
-        if (seenTraces.insert(trace).second) {
-            m_servicesOfTrace.bind(1, trace);
-            while (m_servicesOfTrace.step())
-                services.emplace(m_servicesOfTrace.text(0));
-            m_servicesOfTrace.reset();
+        if (trace != loaded) {
+            loadTrace(trace);
+            loaded = trace;
+            for (const TraceSpan& s : m_traceSpans) {
+                const ServiceInfo& info = service(s.service);
+                if (!info.browser)
+                    services.insert(info.name);
+            }
         }
+        for (const TraceSpan& s : m_traceSpans)
+            if (s.id == span)
+                intervals.emplace_back(s.start, s.end);
     }
 
     // Backend time is the union of the entry spans' intervals: parallel calls are not double counted.

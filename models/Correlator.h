@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -49,7 +51,9 @@ public:
 
     /// Links resources of the given traces, then refreshes the page loads affected.
     /// `touchedPageLoads` gains the page loads whose links changed. Returns the number of new links.
+    /// `tracesWithNewBackendSpans` (a subset) gained backend spans in this batch.
     std::uint64_t correlate(const std::unordered_set<std::int64_t>& touchedTraces,
+                            const std::unordered_set<std::int64_t>& tracesWithNewBackendSpans,
                             std::unordered_set<std::int64_t>& touchedPageLoads);
 
     /// Recomputes linked_count, backend_ns and services of one page load.
@@ -58,18 +62,42 @@ public:
     static const char* methodName(int idSource);
 
 private:
+    struct ServiceInfo
+    {
+        std::string name;
+        bool browser = false;
+    };
+    struct TraceSpan
+    {
+        std::int64_t id, parent;
+        int kind;
+        std::int64_t start, end, service;
+    };
+    struct BackendEntry
+    {
+        std::int64_t spanId = 0;
+        bool direct = false;
+    };
+
     bool store(const Link& link);
+    const ServiceInfo& service(std::int64_t id);
+    void loadTrace(std::int64_t trace);
+    BackendEntry backendEntry(std::int64_t trace, std::int64_t browserSpan);
 
     Database& m_db;
-    Statement m_resourcesOfTrace;
-    Statement m_backendEntry;
+    int m_createTouched; // sequencing: the temp table exists before the statements below are prepared
+    Statement m_insertTouched;
+    Statement m_clearTouched;
+    Statement m_candidates;
+    Statement m_pageLoadsOfGrownTraces;
+    Statement m_spansOfTrace;
+    Statement m_serviceInfo;
     Statement m_upsertLink;
-    Statement m_pageLoadsLinkedToTrace;
     Statement m_linksOfPageLoad;
-    Statement m_spanTimes;
-    Statement m_servicesOfTrace;
     Statement m_updatePageLoad;
     std::vector<std::unique_ptr<LinkStrategy>> m_strategies;
+    std::unordered_map<std::int64_t, ServiceInfo> m_services; // service rows never change identity
+    std::vector<TraceSpan> m_traceSpans;
 };
 
 } // namespace seam
