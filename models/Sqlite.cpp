@@ -119,7 +119,7 @@ Statement& Statement::operator=(Statement&& other) noexcept
     return *this;
 }
 
-Statement& Statement::bind(int index, std::int64_t value)
+Statement& Statement::bindInt64(int index, std::int64_t value)
 {
     sqlite3_bind_int64(m_stmt, index, value);
     return *this;

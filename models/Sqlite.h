@@ -4,6 +4,7 @@
 // the writer's hot loop needs prepared statements bound with SQLITE_STATIC blobs and no QVariant per
 // value, and readers need their own connections per thread anyway.
 
+#include <concepts>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -75,9 +76,11 @@ public:
 
     // Binding: indexes are 1-based, as in SQLite. Text and blobs are bound SQLITE_STATIC: the caller
     // keeps them alive until step() / reset().
-    Statement& bind(int index, std::int64_t value);
-    Statement& bind(int index, int value) { return bind(index, std::int64_t(value)); }
-    Statement& bind(int index, std::uint64_t value) { return bind(index, std::int64_t(value)); }
+    template<std::integral T> Statement& bind(int index, T value)
+    {
+        return bindInt64(index, std::int64_t(value)); // uint64 ids keep their bits (signed reinterpretation)
+    }
+    Statement& bindInt64(int index, std::int64_t value);
     Statement& bind(int index, double value);
     Statement& bindText(int index, std::string_view text);
     /// Binds NULL for empty text.
