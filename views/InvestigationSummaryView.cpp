@@ -43,8 +43,8 @@ InvestigationSummaryView::InvestigationSummaryView(QWidget* parent) : QWidget(pa
     m_title->setFont(f);
     m_stats = new QLabel;
     m_stats->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_pageLoads = makeTable({tr("Route"), tr("Start (UTC)"), tr("Load ms"), tr("Backend ms"), tr("Errors"),
-                             tr("Browser"), tr("Country"), tr("Services")});
+    m_pageLoads = makeTable({tr("Route"), tr("Start (UTC)"), tr("Load ms"), tr("Backend ms (view)"),
+                             tr("Errors"), tr("Browser"), tr("Country"), tr("Services")});
     m_services = makeTable({tr("Service"), tr("Requests"), tr("Error rate %"), tr("p50 ms"), tr("p95 ms"),
                             tr("p99 ms"), tr("Versions")});
     auto* split = new QSplitter(Qt::Vertical);
@@ -110,6 +110,7 @@ void InvestigationSummaryView::setData(const QString& title, const QJsonObject& 
                 p[QStringLiteral("services")].toVariant().toStringList().join(QStringLiteral(", "))));
     }
     m_pageLoads->setSortingEnabled(true);
+    m_pageLoads->sortByColumn(2, Qt::DescendingOrder);
     m_pageLoads->resizeColumnsToContents();
 
     const QJsonArray list = services[QStringLiteral("services")].toArray();
