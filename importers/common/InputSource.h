@@ -45,7 +45,8 @@ public:
     const std::string& error() const { return m_error; }
     const std::string& name() const { return m_name; }
 
-    /// Decompressed bytes may not exceed max(ratio * compressed size, floor). Defaults: 1000x, 1 GiB.
+    /// Decompressed bytes may not exceed max(ratio * compressed size, floor). Defaults: 200x, 256 MiB
+    /// (telemetry compresses 5-50x; zeros compress 1000x).
     void setExpansionLimit(std::uint64_t ratio, std::uint64_t floorBytes);
     /// Absolute cap on decompressed bytes (the live receiver's body limit); 0 = none.
     void setMaxBytes(std::uint64_t maxBytes) { m_maxBytes = maxBytes; }
@@ -74,8 +75,8 @@ private:
     bool m_eof = false;
     bool m_rawEof = false;
     std::string m_error;
-    std::uint64_t m_ratio = 1000;
-    std::uint64_t m_floor = std::uint64_t(1) << 30;
+    std::uint64_t m_ratio = 200;
+    std::uint64_t m_floor = std::uint64_t(256) << 20;
     std::uint64_t m_maxBytes = 0;
 };
 
