@@ -209,16 +209,23 @@ void BatchWriter::invalidateCaches()
     m_sessions.clear();
     m_pageLoads.clear();
     m_serviceIsBrowser.clear();
+    m_lastServiceId = 0;
     m_rollups.clear();
+    m_pending.fill(-1);
     m_nextPayloadId = 0;
 }
 
 std::int64_t BatchWriter::serviceId(const ServiceRef& service)
 {
+    // Records arrive grouped by resource: most calls ask for the same service as the previous one.
+    if (m_lastServiceId && service == m_lastService)
+        return m_lastServiceId;
     std::string key = serviceKey(service);
+    m_lastService = service;
+    m_lastServiceId = 0;
     if (auto it = m_services.find(key); it != m_services.end()) {
         if (!service.isBrowser || m_serviceIsBrowser[it->second])
-            return it->second;
+            return m_lastServiceId = it->second;
     }
     auto& st = m_st->serviceUpsert;
     const std::string_view name =
@@ -232,25 +239,23 @@ std::int64_t BatchWriter::serviceId(const ServiceRef& service)
     m_serviceIsBrowser[id] = st.int64(1) != 0;
     st.reset();
     m_services[std::move(key)] = id;
-    return id;
+    return m_lastServiceId = id;
 }
 
 std::int64_t BatchWriter::operationId(std::int64_t service, std::string_view name)
 {
     name = clip(name, kMaxNameBytes);
-    std::string key = std::to_string(service);
-    key += '\x1f';
-    key += name;
-    if (auto it = m_operations.find(key); it != m_operations.end())
+    auto& names = m_operations[service];
+    if (auto it = names.find(name); it != names.end()) // heterogeneous lookup: no key string built
         return it->second;
     auto& st = m_st->operationUpsert;
     st.bind(1, service).bindText(2, name);
     st.step();
     const std::int64_t id = st.int64(0);
     st.reset();
-    if (m_operations.size() > kCacheLimit)
-        m_operations.clear();
-    m_operations.emplace(std::move(key), id);
+    if (names.size() > kCacheLimit)
+        names.clear();
+    names.emplace(std::string(name), id);
     return id;
 }
 
@@ -335,6 +340,23 @@ BatchWriter::PageRef BatchWriter::resolvePage(const std::string& pageLoadKey, st
         return {pageLoadIdByKey(pageLoadKey), false};
     const std::int64_t id = pageLoadAt(session, time);
     return {id, id != 0};
+}
+
+std::int64_t BatchWriter::pending(PendingKind kind)
+{
+    std::int64_t& n = m_pending[int(kind)];
+    if (n < 0) {
+        static const char* const counts[] = {
+            "SELECT count(*) FROM resources WHERE page_load_id IS NULL AND page_load_key IS NOT NULL",
+            "SELECT count(*) FROM rum_errors WHERE page_load_id IS NULL AND page_load_key IS NOT NULL",
+            "SELECT count(*) FROM actions WHERE page_load_id IS NULL AND page_load_key IS NOT NULL",
+            "SELECT count(*) FROM long_tasks WHERE page_load_id IS NULL AND page_load_key IS NOT NULL",
+            "SELECT count(*) FROM pending_vitals",
+            "SELECT count(*) FROM resources WHERE trace IS NULL AND trace_lo IS NOT NULL",
+        };
+        n = m_db.queryInt(counts[int(kind)]);
+    }
+    return n;
 }
 
 BatchResult BatchWriter::write(const RecordBatch& batch, std::int64_t sourceId)
@@ -472,20 +494,32 @@ void BatchWriter::writePageLoads(const RecordBatch& batch, std::int64_t sourceId
 void BatchWriter::adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& key, std::int64_t session,
                                     const std::string& sessionKey, TimeNs start)
 {
-    for (auto& st : m_st->adoptByKey) {
+    // Items that named this page load before it arrived. Usually there are none at all, and then the
+    // four lookups are skipped: the writer knows how many are pending.
+    for (int table = 0; table < 4; ++table) {
+        if (pending(PendingKind(table)) == 0)
+            continue;
+        auto& st = m_st->adoptByKey[table];
         st.bind(1, pageLoadId).bindText(2, key);
-        while (st.step())
+        while (st.step()) {
+            --m_pending[table];
             if (!st.isNull(0))
                 m_touchedSessions.insert(st.int64(0));
+        }
         st.reset();
     }
     // Web vitals that arrived first.
-    auto& byKey = m_st->pendingVitalsByKey;
     std::vector<std::pair<std::string, double>> vitals;
-    byKey.bindText(1, key);
-    while (byKey.step())
-        vitals.emplace_back(std::string(byKey.text(0)), byKey.real(1));
-    byKey.reset();
+    const bool vitalsPending = pending(PendingKind::Vitals) > 0;
+    if (vitalsPending) {
+        auto& byKey = m_st->pendingVitalsByKey;
+        byKey.bindText(1, key);
+        while (byKey.step()) {
+            --m_pending[int(PendingKind::Vitals)];
+            vitals.emplace_back(std::string(byKey.text(0)), byKey.real(1));
+        }
+        byKey.reset();
+    }
 
     if (session) {
         auto& next = m_st->nextPageLoadStart;
@@ -504,11 +538,13 @@ void BatchWriter::adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& 
             st.bind(1, pageLoadId).bind(2, session).bind(3, start).bind(4, end);
             st.run();
         }
-        if (!sessionKey.empty()) {
+        if (vitalsPending && !sessionKey.empty()) {
             auto& bySession = m_st->pendingVitalsBySession;
             bySession.bindText(1, sessionKey).bind(2, start).bind(3, end);
-            while (bySession.step())
+            while (bySession.step()) {
+                --m_pending[int(PendingKind::Vitals)];
                 vitals.emplace_back(std::string(bySession.text(0)), bySession.real(1));
+            }
             bySession.reset();
         }
     }
@@ -593,12 +629,18 @@ void BatchWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Ba
 void BatchWriter::resolveDatadogIds()
 {
     // Resources that only knew the low 64 bits (Datadog) meet their full trace id here.
+    if (pending(PendingKind::TraceLow64) == 0) {
+        m_newTraces.clear();
+        return;
+    }
     auto& st = m_st->resourcesByLo;
     for (const auto& [row, low] : m_newTraces) {
         st.bind(1, row).bind(2, low);
         bool any = false;
-        while (st.step())
+        while (st.step()) {
             any = true;
+            --m_pending[int(PendingKind::TraceLow64)];
+        }
         st.reset();
         if (any)
             m_touchedTraces.insert(row);
@@ -665,6 +707,10 @@ void BatchWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId
         st.run();
         if (m_db.changes() == 0)
             continue;
+        if (!page.id && !r.pageLoadKey.empty())
+            addPending(PendingKind::Resources);
+        if (!trace && r.traceIdLow64)
+            addPending(PendingKind::TraceLow64);
         ++result.newResources;
         ++result.newRecords;
         if (trace)
@@ -690,9 +736,12 @@ void BatchWriter::writeRumEvents(const RecordBatch& batch, std::int64_t sourceId
         else
             st.bindNull(5);
     };
-    auto after = [&](const PageRef& page, std::int64_t session) {
+    auto after = [&](const PageRef& page, std::int64_t session, PendingKind kind,
+                     const std::string& pageLoadKey) {
         if (m_db.changes() == 0)
             return;
+        if (!page.id && !pageLoadKey.empty())
+            addPending(kind);
         ++result.newRecords;
         if (page.id)
             m_touchedPageLoads.insert(page.id);
@@ -718,7 +767,7 @@ void BatchWriter::writeRumEvents(const RecordBatch& batch, std::int64_t sourceId
             st.bindNull(12);
         st.bind(13, sourceId);
         st.run();
-        after(page, session);
+        after(page, session, PendingKind::RumErrors, e.pageLoadKey);
     }
     for (const ActionRecord& a : batch.actions) {
         if (a.key.empty())
@@ -734,7 +783,7 @@ void BatchWriter::writeRumEvents(const RecordBatch& batch, std::int64_t sourceId
             .bindTextOrNull(9, clip(a.name, 1024));
         st.bindTextOrNull(10, a.frustration).bind(11, sourceId);
         st.run();
-        after(page, session);
+        after(page, session, PendingKind::Actions, a.pageLoadKey);
     }
     for (const LongTaskRecord& t : batch.longTasks) {
         if (t.key.empty())
@@ -746,7 +795,7 @@ void BatchWriter::writeRumEvents(const RecordBatch& batch, std::int64_t sourceId
         bindPage(st, page, t.pageLoadKey, session);
         st.bind(6, t.time).bind(7, std::max<TimeNs>(t.duration, 0)).bind(8, sourceId);
         st.run();
-        after(page, session);
+        after(page, session, PendingKind::LongTasks, t.pageLoadKey);
     }
 }
 
@@ -782,6 +831,7 @@ void BatchWriter::writeVitals(const RecordBatch& batch)
             .bind(3, v.time)
             .bindText(4, v.name);
         st.bind(5, v.value).run();
+        addPending(PendingKind::Vitals);
     }
 }
 

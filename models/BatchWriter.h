@@ -6,6 +6,7 @@
 #include "Sqlite.h"
 #include "StageProfile.h"
 
+#include <array>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -71,6 +72,26 @@ private:
     };
     PageRef resolvePage(const std::string& pageLoadKey, std::int64_t sessionId, TimeNs time);
 
+    /// Rows waiting for something to arrive (indexes 0-3 match Statements::adoptByKey). Counted so that
+    /// the common case, nothing pending, costs no lookups. -1 = unknown, counted on first use.
+    enum class PendingKind
+    {
+        Resources = 0,
+        RumErrors,
+        Actions,
+        LongTasks,
+        Vitals,
+        TraceLow64,
+        Count
+    };
+    std::int64_t pending(PendingKind kind);
+    void addPending(PendingKind kind)
+    {
+        if (m_pending[int(kind)] >= 0)
+            ++m_pending[int(kind)];
+    }
+    std::array<std::int64_t, int(PendingKind::Count)> m_pending{-1, -1, -1, -1, -1, -1};
+
     Database& m_db;
     Statements* m_st;
     std::unique_ptr<StageProfile> m_profile; // SEAM_PROFILE_WRITER=1: time per stage on exit
@@ -78,7 +99,15 @@ private:
     Correlator m_correlator;
 
     std::unordered_map<std::string, std::int64_t> m_services;
-    std::unordered_map<std::string, std::int64_t> m_operations;
+    struct StringHash
+    {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
+    using NameMap = std::unordered_map<std::string, std::int64_t, StringHash, std::equal_to<>>;
+    std::unordered_map<std::int64_t, NameMap> m_operations; // service -> operation name -> id
+    ServiceRef m_lastService;
+    std::int64_t m_lastServiceId = 0;
     std::unordered_map<TraceId, std::int64_t, TraceIdHash> m_traces;
     std::unordered_map<std::string, std::int64_t> m_sessions;
     std::unordered_map<std::string, std::int64_t> m_pageLoads;
