@@ -326,7 +326,10 @@ void configureConnection(Database& db, bool writer)
     }
     db.exec("PRAGMA temp_store = MEMORY");
     db.exec("PRAGMA cache_size = -65536"); // 64 MiB
-    db.exec("PRAGMA mmap_size = 268435456");
+    // Readers map the file (fewer copies for big scans); the writer does not, so its memory stays at
+    // the page cache plus the queue however large the cache file grows.
+    if (!writer)
+        db.exec("PRAGMA mmap_size = 268435456");
 }
 
 void migrate(Database& db)

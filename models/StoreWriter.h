@@ -42,8 +42,9 @@ class StoreWriter
 public:
     struct Options
     {
-        std::size_t maxQueuedRecords = 400'000;
-        std::size_t groupCommitRecords = 100'000;
+        // Records are a few hundred bytes to a few KiB: this bounds the queue to roughly 100-200 MiB.
+        std::size_t maxQueuedRecords = 150'000;
+        std::size_t groupCommitRecords = 60'000;
     };
 
     /// Opens or creates the cache and migrates it (on the calling thread, so errors surface here).

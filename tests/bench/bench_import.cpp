@@ -8,7 +8,8 @@
 //             rollups, correlation).
 // Each phase runs in its own child process so peak RSS is per phase.
 //
-// Usage: bench_import [--spans N] [--keep DIR]
+// Usage: bench_import [--spans N] [--backend-only] [--keep DIR]
+// --backend-only drops the browser's spans: an APM-only dump, no RUM to derive.
 
 #include "BatchSink.h"
 #include "DemoGenerator.h"
@@ -94,11 +95,12 @@ public:
     std::vector<SpanRecord> spans;
 };
 
-std::uint64_t writeDemoFile(const std::string& path, std::uint64_t targetSpans)
+std::uint64_t writeDemoFile(const std::string& path, std::uint64_t targetSpans, bool backendOnly)
 {
     std::ofstream out(path, std::ios::binary);
     DemoOptions options;
-    options.sessions = int(targetSpans / 120) + 100; // ~170 spans per session in the default mix
+    // ~210 spans per session in the default mix, ~140 of them backend spans.
+    options.sessions = int(targetSpans / (backendOnly ? 120 : 180)) + 100;
     DemoGenerator generator(options);
     std::atomic<bool> stop{false};
     std::uint64_t written = 0;
@@ -110,10 +112,19 @@ std::uint64_t writeDemoFile(const std::string& path, std::uint64_t targetSpans)
                 return;
             }
             // Serialized TracesData messages concatenate into one valid TracesData (repeated field 1).
-            for (const auto& rs : chunk.resource_spans())
+            opentelemetry::proto::trace::v1::TracesData kept;
+            for (const auto& rs : chunk.resource_spans()) {
+                bool browser = false;
+                for (const auto& kv : rs.resource().attributes())
+                    browser = browser ||
+                              (kv.key() == "telemetry.sdk.language" && kv.value().string_value() == "webjs");
+                if (backendOnly && browser)
+                    continue;
+                *kept.add_resource_spans() = rs;
                 for (const auto& ss : rs.scope_spans())
                     written += std::uint64_t(ss.spans_size());
-            chunk.SerializeToString(&bytes);
+            }
+            kept.SerializeToString(&bytes);
             out.write(bytes.data(), std::streamsize(bytes.size()));
         },
         [](const opentelemetry::proto::logs::v1::LogsData&) {}, &stop);
@@ -133,13 +144,16 @@ int main(int argc, char** argv)
 {
     std::uint64_t target = 1'000'000;
     std::string dir;
+    bool backendOnly = false;
     for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--spans") && i + 1 < argc)
+        if (!std::strcmp(argv[i], "--backend-only"))
+            backendOnly = true;
+        else if (!std::strcmp(argv[i], "--spans") && i + 1 < argc)
             target = std::strtoull(argv[++i], nullptr, 10);
         else if (!std::strcmp(argv[i], "--keep") && i + 1 < argc)
             dir = argv[++i];
         else {
-            std::fprintf(stderr, "usage: bench_import [--spans N] [--keep DIR]\n");
+            std::fprintf(stderr, "usage: bench_import [--spans N] [--backend-only] [--keep DIR]\n");
             return 2;
         }
     }
@@ -150,7 +164,7 @@ int main(int argc, char** argv)
     const std::string file = dir + "/spans.pb";
 
     const double g0 = now();
-    const std::uint64_t spans = writeDemoFile(file, target);
+    const std::uint64_t spans = writeDemoFile(file, target, backendOnly);
     std::printf(
         "input    %llu spans of the demo shop, %.1f MiB OTLP protobuf (TracesData), generated in %.1f s\n",
         static_cast<unsigned long long>(spans), double(fs::file_size(file)) / (1 << 20), now() - g0);
