@@ -4,11 +4,11 @@
 // the writer's hot loop needs prepared statements bound with SQLITE_STATIC blobs and no QVariant per
 // value, and readers need their own connections per thread anyway.
 
-#include <concepts>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 struct sqlite3;
 struct sqlite3_stmt;

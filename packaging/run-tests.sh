@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds Seam (Ninja + ccache, warnings as errors) and runs the whole test
-# suite with CTest. This is the README's test command and what CI runs.
+# suite with CTest; then builds and runs it again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# This is the README's test command and what CI runs. SEAM_SKIP_ASAN=1 skips the sanitizer pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,3 +9,9 @@ packaging/deps.sh
 cmake --preset dev
 cmake --build --preset dev
 ctest --preset dev
+
+if [[ "${SEAM_SKIP_ASAN:-0}" != 1 ]]; then
+    cmake --preset asan
+    cmake --build --preset asan
+    ctest --preset asan
+fi
