@@ -92,7 +92,7 @@ struct BatchWriter::Statements
           sessionSelect(db.prepare("SELECT id FROM sessions WHERE key = ?1")),
           sessionInsertBare(db.prepare("INSERT INTO sessions(key) VALUES (?1)")),
           sessionExtend(db.prepare("UPDATE sessions SET start_ns = min(coalesce(start_ns, ?2), ?2), "
-                                   "end_ns = max(coalesce(end_ns, ?2), ?2) WHERE id = ?1")),
+                                   "end_ns = max(coalesce(end_ns, ?3), ?3) WHERE id = ?1")),
           pageLoadSelect(db.prepare("SELECT id, version FROM page_loads WHERE key = ?1")),
           pageLoadInsert(
               db.prepare("INSERT INTO page_loads(key, session_id, app_service_id, url, route, start_ns, "
@@ -479,7 +479,7 @@ void BatchWriter::writePageLoads(const RecordBatch& batch, std::int64_t sourceId
         m_touchedPageLoads.insert(id);
         if (session) {
             m_touchedSessions.insert(session);
-            m_st->sessionExtend.bind(1, session).bind(2, p.start).run();
+            extendSession(session, p.start);
         }
         if (trace)
             m_touchedTraces.insert(trace);
@@ -718,7 +718,7 @@ void BatchWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId
         if (page.id)
             m_touchedPageLoads.insert(page.id);
         if (session)
-            m_st->sessionExtend.bind(1, session).bind(2, r.start).run();
+            extendSession(session, r.start);
     }
 }
 
@@ -863,8 +863,21 @@ void BatchWriter::writeLogs(const RecordBatch& batch, std::int64_t sourceId, Bat
     }
 }
 
+void BatchWriter::extendSession(std::int64_t session, TimeNs time)
+{
+    auto [it, added] = m_sessionExtents.try_emplace(session, time, time);
+    if (!added) {
+        it->second.first = std::min(it->second.first, time);
+        it->second.second = std::max(it->second.second, time);
+    }
+}
+
 void BatchWriter::refreshCounters()
 {
+    // Once per session and batch rather than once per record.
+    for (const auto& [session, extent] : m_sessionExtents)
+        m_st->sessionExtend.bind(1, session).bind(2, extent.first).bind(3, extent.second).run();
+    m_sessionExtents.clear();
     for (const std::int64_t pageLoad : m_touchedPageLoads)
         m_st->pageLoadCounters.bind(1, pageLoad).run();
     for (const std::int64_t session : m_touchedSessions)

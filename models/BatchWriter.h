@@ -63,6 +63,7 @@ private:
     bool applyVital(std::int64_t pageLoadId, std::string_view name, double value);
     void writeLogs(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
     void resolveDatadogIds();
+    void extendSession(std::int64_t session, TimeNs time);
     void refreshCounters();
 
     struct PageRef
@@ -125,6 +126,7 @@ private:
     std::unordered_set<std::int64_t> m_tracesWithNewBackendSpans;
     std::unordered_set<std::int64_t> m_touchedPageLoads;
     std::unordered_set<std::int64_t> m_touchedSessions;
+    std::unordered_map<std::int64_t, std::pair<TimeNs, TimeNs>> m_sessionExtents; // per batch
     std::unordered_map<std::int64_t, bool> m_serviceIsBrowser;
     std::int64_t m_nextPayloadId = 0; // 0: read max(id) + 1 before the next payload
 };

@@ -20,12 +20,12 @@ Correlator::Correlator(Database& db)
       m_candidates(
           db.prepare("SELECT r.id, r.trace, coalesce(r.span_id, 0), r.id_source, r.type = 'document', "
                      "r.page_load_id, coalesce(l.confidence, -1) FROM temp.seam_touched_traces t "
-                     "JOIN traces tr ON tr.id = t.id JOIN resources r ON r.trace = t.id "
+                     "CROSS JOIN traces tr ON tr.id = t.id CROSS JOIN resources r ON r.trace = t.id "
                      "LEFT JOIN links l ON l.resource_id = r.id WHERE tr.backend_span_count > 0 "
                      "AND (l.resource_id IS NULL OR l.confidence < 1.0)")),
       m_pageLoadsOfGrownTraces(
           db.prepare("SELECT DISTINCT r.page_load_id FROM temp.seam_touched_traces t "
-                     "JOIN links l ON l.trace = t.id JOIN resources r ON r.id = l.resource_id "
+                     "CROSS JOIN links l ON l.trace = t.id CROSS JOIN resources r ON r.id = l.resource_id "
                      "WHERE t.new_backend = 1 AND r.page_load_id IS NOT NULL")),
       m_spansOfTrace(
           db.prepare("SELECT span_id, parent_span_id, kind, start_ns, end_ns, service_id FROM spans "

@@ -322,7 +322,6 @@ void configureConnection(Database& db, bool writer)
         // NORMAL in WAL mode: a committed transaction survives a killed process; only a power loss
         // can lose the last few. That is the right trade for a cache of imported files.
         db.exec("PRAGMA synchronous = NORMAL");
-        db.exec("PRAGMA wal_autocheckpoint = 20000");
     }
     db.exec("PRAGMA temp_store = MEMORY");
     db.exec("PRAGMA cache_size = -65536"); // 64 MiB

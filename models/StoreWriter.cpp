@@ -44,6 +44,14 @@ StoreWriter::StoreWriter(const std::string& path, Options options)
     : m_path(path), m_options(options), m_db(std::make_unique<Database>(store::openForWriting(path)))
 {
     RollupAccumulator::registerFunctions(*m_db);
+    // Checkpoints (copying committed WAL pages into the database file) run on their own connection
+    // and thread, so the second core does them while the writer goes on; the writer never does.
+    // The writer's own automatic checkpoint stays as a backstop: it runs between transactions, when
+    // the background one has already copied nearly everything, and completes, which lets the next
+    // transaction rewind the WAL; without it the WAL of a long import grows without bound.
+    m_db->exec("PRAGMA wal_autocheckpoint = 16384");
+    m_checkpointDb = std::make_unique<Database>(path, Database::Mode::ReadWrite);
+    m_checkpointer = std::thread([this] { checkpointLoop(); });
     m_thread = std::thread([this] { run(); });
 }
 
@@ -55,6 +63,13 @@ StoreWriter::~StoreWriter()
     }
     m_wake.notify_all();
     m_thread.join();
+    {
+        std::lock_guard lock(m_checkpointMutex);
+        m_checkpointStop = true;
+    }
+    m_checkpointWake.notify_all();
+    m_checkpointer.join();
+    m_checkpointDb.reset();
     try {
         // Fold the WAL back so the cache is one self-contained file when Seam is not running.
         m_db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -178,6 +193,25 @@ std::string StoreWriter::lastError() const
     return m_lastError;
 }
 
+void StoreWriter::checkpointLoop()
+{
+    std::unique_lock lock(m_checkpointMutex);
+    for (;;) {
+        m_checkpointWake.wait(lock, [&] { return m_checkpointStop || m_commitsSinceCheckpoint >= 4; });
+        if (m_checkpointStop)
+            return;
+        m_commitsSinceCheckpoint = 0;
+        lock.unlock();
+        try {
+            // PASSIVE: copies what it can without ever blocking the writer or readers.
+            m_checkpointDb->exec("PRAGMA wal_checkpoint(PASSIVE)");
+        } catch (const SqliteError&) {
+            // Busy or I/O trouble: the next round (or the final one on close) catches up.
+        }
+        lock.lock();
+    }
+}
+
 void StoreWriter::run()
 {
     BatchWriter writer(*m_db);
@@ -243,6 +277,11 @@ void StoreWriter::run()
             callback = m_callback;
         }
         m_progress.notify_all();
+        {
+            std::lock_guard lock(m_checkpointMutex);
+            ++m_commitsSinceCheckpoint;
+        }
+        m_checkpointWake.notify_one();
         if (callback)
             callback(info);
     }

@@ -102,6 +102,14 @@ private:
     std::string m_lastError;
     std::function<void(const CommitInfo&)> m_callback;
     std::thread m_thread;
+
+    void checkpointLoop();
+    std::unique_ptr<Database> m_checkpointDb;
+    std::mutex m_checkpointMutex;
+    std::condition_variable m_checkpointWake;
+    int m_commitsSinceCheckpoint = 0;
+    bool m_checkpointStop = false;
+    std::thread m_checkpointer;
 };
 
 } // namespace seam
