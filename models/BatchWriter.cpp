@@ -212,6 +212,8 @@ void BatchWriter::invalidateCaches()
     m_lastServiceId = 0;
     m_rollups.clear();
     m_pending.fill(-1);
+    m_sessionWatermark = -1;
+    m_sessionLatestItem.clear();
     m_nextPayloadId = 0;
 }
 
@@ -534,9 +536,11 @@ void BatchWriter::adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& 
         if (before.step())
             m_touchedPageLoads.insert(before.int64(0));
         before.reset();
-        for (auto& st : m_st->adoptByTime) {
-            st.bind(1, pageLoadId).bind(2, session).bind(3, start).bind(4, end);
-            st.run();
+        if (mayHaveItemsAfter(session, start)) {
+            for (auto& st : m_st->adoptByTime) {
+                st.bind(1, pageLoadId).bind(2, session).bind(3, start).bind(4, end);
+                st.run();
+            }
         }
         if (vitalsPending && !sessionKey.empty()) {
             auto& bySession = m_st->pendingVitalsBySession;
@@ -717,8 +721,10 @@ void BatchWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId
             m_touchedTraces.insert(trace);
         if (page.id)
             m_touchedPageLoads.insert(page.id);
-        if (session)
+        if (session) {
             extendSession(session, r.start);
+            noteSessionItem(session, r.start);
+        }
     }
 }
 
@@ -737,9 +743,11 @@ void BatchWriter::writeRumEvents(const RecordBatch& batch, std::int64_t sourceId
             st.bindNull(5);
     };
     auto after = [&](const PageRef& page, std::int64_t session, PendingKind kind,
-                     const std::string& pageLoadKey) {
+                     const std::string& pageLoadKey, TimeNs time) {
         if (m_db.changes() == 0)
             return;
+        if (session)
+            noteSessionItem(session, time);
         if (!page.id && !pageLoadKey.empty())
             addPending(kind);
         ++result.newRecords;
@@ -767,7 +775,7 @@ void BatchWriter::writeRumEvents(const RecordBatch& batch, std::int64_t sourceId
             st.bindNull(12);
         st.bind(13, sourceId);
         st.run();
-        after(page, session, PendingKind::RumErrors, e.pageLoadKey);
+        after(page, session, PendingKind::RumErrors, e.pageLoadKey, e.time);
     }
     for (const ActionRecord& a : batch.actions) {
         if (a.key.empty())
@@ -783,7 +791,7 @@ void BatchWriter::writeRumEvents(const RecordBatch& batch, std::int64_t sourceId
             .bindTextOrNull(9, clip(a.name, 1024));
         st.bindTextOrNull(10, a.frustration).bind(11, sourceId);
         st.run();
-        after(page, session, PendingKind::Actions, a.pageLoadKey);
+        after(page, session, PendingKind::Actions, a.pageLoadKey, a.time);
     }
     for (const LongTaskRecord& t : batch.longTasks) {
         if (t.key.empty())
@@ -795,7 +803,7 @@ void BatchWriter::writeRumEvents(const RecordBatch& batch, std::int64_t sourceId
         bindPage(st, page, t.pageLoadKey, session);
         st.bind(6, t.time).bind(7, std::max<TimeNs>(t.duration, 0)).bind(8, sourceId);
         st.run();
-        after(page, session, PendingKind::LongTasks, t.pageLoadKey);
+        after(page, session, PendingKind::LongTasks, t.pageLoadKey, t.time);
     }
 }
 
@@ -861,6 +869,27 @@ void BatchWriter::writeLogs(const RecordBatch& batch, std::int64_t sourceId, Bat
         if (m_db.changes())
             ++result.newRecords;
     }
+}
+
+bool BatchWriter::mayHaveItemsAfter(std::int64_t session, TimeNs time)
+{
+    if (m_sessionWatermark < 0)
+        m_sessionWatermark = m_db.queryInt("SELECT coalesce(max(id), 0) FROM sessions");
+    if (session <= m_sessionWatermark)
+        return true; // a session from an earlier run: its items are not tracked here
+    const auto it = m_sessionLatestItem.find(session);
+    return it != m_sessionLatestItem.end() && it->second >= time;
+}
+
+void BatchWriter::noteSessionItem(std::int64_t session, TimeNs time)
+{
+    if (m_sessionWatermark < 0)
+        m_sessionWatermark = m_db.queryInt("SELECT coalesce(max(id), 0) FROM sessions");
+    if (session <= m_sessionWatermark)
+        return;
+    auto [it, added] = m_sessionLatestItem.try_emplace(session, time);
+    if (!added)
+        it->second = std::max(it->second, time);
 }
 
 void BatchWriter::extendSession(std::int64_t session, TimeNs time)

@@ -64,6 +64,10 @@ private:
     void writeLogs(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
     void resolveDatadogIds();
     void extendSession(std::int64_t session, TimeNs time);
+    /// Sessions created by this writer are tracked exactly: a new page load only has to look for
+    /// earlier-arrived items to adopt when the session has items at or after its start.
+    bool mayHaveItemsAfter(std::int64_t session, TimeNs time);
+    void noteSessionItem(std::int64_t session, TimeNs time);
     void refreshCounters();
 
     struct PageRef
@@ -127,6 +131,8 @@ private:
     std::unordered_set<std::int64_t> m_touchedPageLoads;
     std::unordered_set<std::int64_t> m_touchedSessions;
     std::unordered_map<std::int64_t, std::pair<TimeNs, TimeNs>> m_sessionExtents; // per batch
+    std::int64_t m_sessionWatermark = -1; // max(sessions.id) before this writer; -1 = not read yet
+    std::unordered_map<std::int64_t, TimeNs> m_sessionLatestItem; // latest item time, new sessions only
     std::unordered_map<std::int64_t, bool> m_serviceIsBrowser;
     std::int64_t m_nextPayloadId = 0; // 0: read max(id) + 1 before the next payload
 };

@@ -1,5 +1,6 @@
 #include "Sqlite.h"
 
+#include <mutex>
 #include <sqlite3.h>
 #include <utility>
 
@@ -14,10 +15,18 @@ namespace {
     throw SqliteError(msg, rc);
 }
 
+void configureLibraryOnce()
+{
+    // Memory statistics make every SQLite allocation take a global mutex; Seam never reads them.
+    static std::once_flag once;
+    std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 } // namespace
 
 Database::Database(const std::string& path, Mode mode) : m_path(path)
 {
+    configureLibraryOnce();
     const int flags =
         mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     const int rc = sqlite3_open_v2(path.c_str(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
