@@ -85,6 +85,7 @@ private slots:
     void hugeStringInNdjsonSkipsTheLine();
     void deepNestingInsideSpan();
     void deepNestingAtRoot();
+    void jsonThatIsNotOtlp();
     void gzipVariants();
     void logsJsonWithSeverityNames();
     void invalidUtf8AndControlCharacters();
@@ -296,10 +297,29 @@ void TestOtlpJson::deepNestingInsideSpan()
 
 void TestOtlpJson::deepNestingAtRoot()
 {
-    const Result r = import("{\"x\":" + std::string(100000, '[') + std::string(100000, ']') + "}");
-    QVERIFY(!r.report.hasFatal());
+    // Deep nesting outside the OTLP structure is skipped without recursion.
+    const Result r =
+        import("{\"resourceSpans\":[],\"x\":" + std::string(100000, '[') + std::string(100000, ']') + "}");
+    QVERIFY2(!r.report.hasFatal(), r.report.fatalMessage().c_str());
     const Result unclosed = import("{\"x\":" + std::string(100000, '['));
     QVERIFY(unclosed.report.hasFatal());
+}
+
+void TestOtlpJson::jsonThatIsNotOtlp()
+{
+    // A Datadog event or a Jaeger {data: [...]} document must not pass as an empty OTLP import.
+    const Result r = import(R"({"type":"view","date":1700000000000,"view":{"id":"v1"}})");
+    QVERIFY(r.report.hasFatal());
+    QVERIFY2(r.report.fatalMessage().find("not OTLP") != std::string::npos, r.report.fatalMessage().c_str());
+    QVERIFY(r.report.fatalMessage().find("type, date, view") != std::string::npos);
+    // Mixed NDJSON: the OTLP lines import, the others are rejected with their line.
+    const Result mixed = import(doc(spanJson(1)) + "\n{\"other\":1}\n" + doc(spanJson(2)) + "\n");
+    QVERIFY(!mixed.report.hasFatal());
+    QCOMPARE(mixed.records.spans.size(), 2u);
+    QCOMPARE(mixed.report.rejected(), 1u);
+    QCOMPARE(mixed.report.samples()[0].location, std::string("line 2"));
+    // An empty object is an empty export, not an error.
+    QVERIFY(!import("{}").report.hasFatal());
 }
 
 void TestOtlpJson::gzipVariants()

@@ -210,7 +210,7 @@ private slots:
         Result r = import(bytes);
         QVERIFY(r.report.hasFatal());
         QCOMPARE(r.report.fatalMessage(),
-                 std::string("not a recognised format (expected OTLP protobuf or JSON)"));
+                 std::string("not a recognised format (expected OTLP protobuf or OTLP JSON)"));
         r = import(bytes, "otlp-protobuf-traces"); // forced: must fail cleanly, not crash
         QVERIFY(r.report.hasFatal() || r.report.rejected() > 0);
     }

@@ -64,8 +64,19 @@ ImportReport importSource(InputSource& in, BatchSink& sink, const std::atomic<bo
     }
     std::unique_ptr<FormatReader> reader = makeReader(report.format);
     if (!reader) {
-        report.setFatal("byte 0", detected ? "not a recognised format (expected OTLP protobuf or JSON)"
-                                           : "unknown format \"" + report.format + "\"");
+        std::string why = "unknown format \"" + report.format + "\"";
+        if (detected) {
+            // Say what the bytes look like: "not recognised" alone sends the user guessing.
+            const std::string_view head = in.peek(64);
+            const auto first = head.find_first_not_of(" \t\r\n");
+            if (head.empty())
+                why = "the input is empty";
+            else if (first != std::string_view::npos && head[first] == '[')
+                why = "a JSON array, not OTLP JSON (an object with resourceSpans or resourceLogs)";
+            else
+                why = "not a recognised format (expected OTLP protobuf or OTLP JSON)";
+        }
+        report.setFatal("byte 0", why);
         return report;
     }
     ImportContext ctx{sink, report, cancel, std::move(progress)};

@@ -831,6 +831,18 @@ public:
     {
         m_abortReason.clear();
         m_keyRole = Role::Envelope;
+        m_sawOtlp = false;
+        m_rootKeys.clear();
+    }
+    /// Whether the last root value had OTLP content (resourceSpans / resourceLogs), and if not, the
+    /// first keys it did have: JSON that is not OTLP must not pass as an empty import.
+    bool sawOtlp() const { return m_sawOtlp; }
+    std::string rootKeys() const
+    {
+        std::string out;
+        for (const auto& k : m_rootKeys)
+            out += (out.empty() ? "" : ", ") + k;
+        return out.empty() ? std::string("none") : out;
     }
     /// After a syntax error: forget the half-read value, deliver what was buffered.
     void abortRoot();
@@ -957,6 +969,8 @@ private:
     std::size_t m_skipDepth = 0;
     bool m_logs = false; // the current items are log records
     std::string m_abortReason;
+    bool m_sawOtlp = false;
+    std::vector<std::string> m_rootKeys;
     KeyNormalizer m_key;
 
     // Capture of one value as a DOM. A pool with an inline first block: typical spans need no malloc.
@@ -1000,7 +1014,10 @@ bool OtlpSaxHandler::Key(const char* str, rapidjson::SizeType length, bool copy)
     m_keyRole = Role::Skip;
     switch (m_frames.back()) {
     case Frame::Envelope:
+        if (m_frames.size() == 1 && m_rootKeys.size() < 6)
+            m_rootKeys.emplace_back(str, std::min<std::size_t>(length, 40));
         if (key == "resourcespans" || key == "resourcelogs") {
+            m_sawOtlp = true;
             m_keyRole = Role::ResourceGroups;
             m_logs = key == "resourcelogs";
         } else if (key == "result") {
@@ -1338,6 +1355,9 @@ void OtlpJsonReader::read(InputSource& in, ImportContext& ctx)
     rapidjson::Reader reader;
     bool ndjson = false;
     bool resynced = false;
+    std::uint64_t otlpRoots = 0;
+    std::vector<std::pair<std::string, std::string>> foreignRoots; // (location, keys), first few
+    std::uint64_t foreignCount = 0;
 
     // One iteration per root value: a single document, concatenated documents or NDJSON lines.
     while (stream.skipWhitespaceToValue()) {
@@ -1347,6 +1367,13 @@ void OtlpJsonReader::read(InputSource& in, ImportContext& ctx)
             reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag>(stream,
                                                                                              *handler);
         if (result) {
+            if (handler->sawOtlp() || handler->rootKeys() == "none") { // {} is an empty export
+                ++otlpRoots;
+            } else {
+                ++foreignCount;
+                if (foreignRoots.size() < ImportReport::kMaxSamples)
+                    foreignRoots.emplace_back("line " + std::to_string(startLine), handler->rootKeys());
+            }
             if (!ndjson && stream.line() == startLine) {
                 // A whole value on one line: from now on a newline ends a value, so a broken line
                 // cannot swallow the next.
@@ -1383,6 +1410,18 @@ void OtlpJsonReader::read(InputSource& in, ImportContext& ctx)
         }
         ctx.report.setFatal(location, message);
         break;
+    }
+    if (foreignCount && otlpRoots == 0 && !ctx.report.hasFatal()) {
+        ctx.report.setFatal(foreignRoots.front().first,
+                            "JSON, but not OTLP: no resourceSpans or resourceLogs (top-level keys: " +
+                                foreignRoots.front().second + ")");
+    } else {
+        for (const auto& [location, keys] : foreignRoots)
+            ctx.report.addRejected(
+                location, "not an OTLP object: no resourceSpans or resourceLogs (keys: " + keys + ")");
+        if (foreignCount > foreignRoots.size())
+            ctx.report.addRejected("", "more objects without OTLP content",
+                                   foreignCount - foreignRoots.size());
     }
     builder.flush();
     ctx.report.bytesRead = in.offset();
