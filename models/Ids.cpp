@@ -3,17 +3,6 @@
 namespace seam {
 namespace {
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 bool parseHexBytes(std::string_view hex, std::uint8_t* out)
 {
     for (std::size_t i = 0; i < hex.size() / 2; ++i) {
@@ -29,6 +18,17 @@ bool parseHexBytes(std::string_view hex, std::uint8_t* out)
 constexpr char kHexDigits[] = "0123456789abcdef";
 
 } // namespace
+
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
 
 bool TraceId::isValid() const
 {

@@ -40,6 +40,8 @@ struct TraceIdHash
 using SpanId = std::uint64_t;
 
 std::string spanIdHex(SpanId id);
+/// 0-15 for a hex digit of either case, -1 otherwise.
+int hexValue(char c);
 /// Accepts exactly 16 hex digits (either case).
 std::optional<SpanId> spanIdFromHex(std::string_view hex);
 /// 8 raw big-endian bytes.

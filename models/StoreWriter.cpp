@@ -84,9 +84,15 @@ std::uint64_t StoreWriter::submit(std::int64_t sourceId, RecordBatch&& batch)
     // A batch larger than the whole queue still goes in when the queue is empty.
     m_progress.wait(
         lock, [&] { return m_queuedRecords == 0 || m_queuedRecords + n <= m_options.maxQueuedRecords; });
+    return enqueue(lock, sourceId, batch, n);
+}
+
+std::uint64_t StoreWriter::enqueue(std::unique_lock<std::mutex>& lock, std::int64_t sourceId,
+                                   RecordBatch& batch, std::size_t records)
+{
     const std::uint64_t seq = m_nextSequence++;
     m_queue.push_back(Job{seq, sourceId, std::move(batch), {}});
-    m_queuedRecords += n;
+    m_queuedRecords += records;
     lock.unlock();
     m_wake.notify_one();
     return seq;
@@ -98,12 +104,7 @@ std::uint64_t StoreWriter::trySubmit(std::int64_t sourceId, RecordBatch& batch)
     std::unique_lock lock(m_mutex);
     if (m_queuedRecords != 0 && m_queuedRecords + n > m_options.maxQueuedRecords)
         return 0;
-    const std::uint64_t seq = m_nextSequence++;
-    m_queue.push_back(Job{seq, sourceId, std::move(batch), {}});
-    m_queuedRecords += n;
-    lock.unlock();
-    m_wake.notify_one();
-    return seq;
+    return enqueue(lock, sourceId, batch, n);
 }
 
 std::unique_ptr<BatchSink> StoreWriter::sinkFor(std::int64_t sourceId)

@@ -85,6 +85,8 @@ public:
 private:
     struct Job;
     void run();
+    std::uint64_t enqueue(std::unique_lock<std::mutex>& lock, std::int64_t sourceId, RecordBatch& batch,
+                          std::size_t records);
 
     std::string m_path;
     Options m_options;

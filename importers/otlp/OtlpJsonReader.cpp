@@ -1,5 +1,6 @@
 #include "OtlpJsonReader.h"
 
+#include "Ids.h"
 #include "OtlpMapper.h"
 #include "opentelemetry/proto/logs/v1/logs.pb.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
@@ -224,17 +225,6 @@ std::string shown(const JsonValue& v)
     return '"' + s + (v.GetStringLength() > 40 ? "...\"" : "\"");
 }
 
-int hexDigit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 bool decodeBase64(std::string_view in, std::string& out)
 {
     out.clear();
@@ -314,8 +304,8 @@ bool JsonToProto::hexId(const JsonValue& v, std::size_t bytes, const char* name,
                     shown(v));
     out->resize(bytes);
     for (std::size_t i = 0; i < bytes; ++i) {
-        const int hi = hexDigit(s[2 * i]);
-        const int lo = hexDigit(s[2 * i + 1]);
+        const int hi = hexValue(s[2 * i]);
+        const int lo = hexValue(s[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return fail(std::string(name) + " is not hex: " + shown(v));
         (*out)[i] = char(hi << 4 | lo);
