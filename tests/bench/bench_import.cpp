@@ -232,6 +232,8 @@ int main(int argc, char** argv)
         return PhaseResult{now() - t0, sink.spans.size(), 0};
     });
     const PhaseResult import = inChild([&] {
+        // The writer prints where its time went (per stage) when it closes.
+        setenv("SEAM_PROFILE_WRITER", "1", 1);
         const std::string db = dir + "/import.seam";
         for (const char* suffix : {"", "-wal", "-shm"})
             fs::remove(db + suffix);
