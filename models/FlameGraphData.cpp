@@ -168,6 +168,9 @@ FlameGraphData FlameGraphData::build(std::vector<FlameSpan> spans, QStringList s
             openEnd[p] = std::max(openEnd[p], b);
         }
     }
+    d.m_errorPrefix.resize(n + 1);
+    for (std::size_t i = 0; i < n; ++i)
+        d.m_errorPrefix[i + 1] = d.m_errorPrefix[i] + (d.m_frames[i].error ? 1 : 0);
     d.m_selfTime.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
         if (openEnd[i] > openStart[i])

@@ -84,6 +84,13 @@ public:
     /// Frame index of a span id, or -1 (linear; for selections coming from other views).
     int indexOfSpan(std::int64_t spanId) const;
 
+    /// Error frames among indexes [begin, end), O(1): a merged block of tiny frames shows whether
+    /// any of them failed without visiting them.
+    int errorCount(int begin, int end) const
+    {
+        return m_errorPrefix[std::size_t(end)] - m_errorPrefix[std::size_t(begin)];
+    }
+
     /// Frames whose service or operation name contains `text` (case-insensitive), in index order.
     std::vector<int> search(QStringView text) const;
 
@@ -96,7 +103,8 @@ private:
     std::vector<FlameFrame> m_frames;
     std::vector<std::int64_t> m_rowMaxEnd; // per frame: max end over its row up to and including it
     std::vector<std::int64_t> m_selfTime;
-    std::vector<int> m_rowBegin; // rowCount() + 1 offsets into m_frames
+    std::vector<std::int32_t> m_errorPrefix{0}; // frameCount() + 1 running counts of error frames
+    std::vector<int> m_rowBegin;                // rowCount() + 1 offsets into m_frames
     QStringList m_serviceNames;
     QStringList m_operationNames;
     std::int64_t m_start = 0;

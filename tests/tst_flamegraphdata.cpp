@@ -151,6 +151,9 @@ private slots:
             QCOMPARE(d.frame(d.frame(f.parent).parent).start, f.start - 20);
         QVERIFY(!d.row(2)[0].error);
         QVERIFY(d.row(2)[1].error);
+        QCOMPARE(d.errorCount(0, d.frameCount()), 1);
+        QCOMPARE(d.errorCount(d.rowBegin(2), d.rowBegin(2) + 1), 0);
+        QCOMPARE(d.errorCount(d.rowBegin(2) + 1, d.rowEnd(2)), 1);
         QCOMPARE(d.start(), 10'000);
         QCOMPARE(d.end(), 20'500);
         checkInvariants(d);
