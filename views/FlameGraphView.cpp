@@ -58,10 +58,11 @@ QString formatDuration(qint64 ns)
 struct FlameGraphView::Block
 {
     QRectF rect;
-    int first;    // frame index
-    int count;    // frames covered (1 = a frame of its own)
-    bool error;   // any of them failed
-    bool matched; // any of them matches the search (or there is no search)
+    int first;        // frame index
+    int count;        // frames covered (1 = a frame of its own)
+    bool error;       // any of them failed
+    bool matched;     // any of them matches the search (or there is no search)
+    double textRight; // where the next frame of the row starts: text beyond would be painted over
 };
 
 FlameGraphView::FlameGraphView(QWidget* parent) : QAbstractScrollArea(parent)
@@ -315,6 +316,10 @@ void FlameGraphView::paintRow(QPainter& painter, int row, int y, qint64 from, qi
     int i = d.firstEndingAfter(row, from);
     while (i < end && d.frame(i).start <= to) {
         const FlameFrame& f = d.frame(i);
+        if (f.end < from) { // overlapped by a longer frame that reaches into view; this one does not
+            ++i;
+            continue;
+        }
         const int first = i++;
         const double x0 = xOf(f.start);
         double x1 = xOf(f.end);
@@ -337,8 +342,12 @@ void FlameGraphView::paintRow(QPainter& painter, int row, int y, qint64 from, qi
         }
         const double left = std::max(x0, -2.0);
         const double right = std::min(std::max(x1, x0 + 1.0), viewport()->width() + 2.0);
+        int next = i;
+        while (next < end && d.frame(next).end < from)
+            ++next;
+        const double textRight = next < end ? std::min(right, xOf(d.frame(next).start)) : right;
         paintBlock(painter, Block{QRectF(left, y, right - left, height), first, i - first,
-                                  d.errorCount(first, i) > 0, matches(first, i)});
+                                  d.errorCount(first, i) > 0, matches(first, i), textRight});
     }
 }
 
@@ -354,20 +363,26 @@ void FlameGraphView::paintBlock(QPainter& painter, const Block& block)
     QRectF r = block.rect;
     if (r.width() > 2 * kMinBoxPx)
         r.setWidth(r.width() - 1);
-    if (block.error) {
-        painter.fillRect(r, block.matched ? kErrorColour : blend(kErrorColour, fill, 0.6));
+    const QColor error = block.matched ? kErrorColour : blend(kErrorColour, fill, 0.6);
+    if (block.error && block.count == 1) { // a failed span: red border
+        painter.fillRect(r, error);
         const QRectF inner = r.adjusted(kErrorBorderPx, kErrorBorderPx, -kErrorBorderPx, -kErrorBorderPx);
         if (inner.width() >= 1)
             painter.fillRect(inner, fill);
     } else {
         painter.fillRect(r, fill);
     }
-    if (block.count > 1)
+    if (block.count > 1) {
+        // Failures among merged spans only underline the block: in a dense trace a border on every
+        // block that holds one would paint the whole graph red.
+        if (block.error)
+            painter.fillRect(QRectF(r.left(), r.bottom() - kErrorBorderPx, r.width(), kErrorBorderPx), error);
         return;
+    }
 
     const QFontMetrics fm = fontMetrics();
-    const int textWidth = int(r.width()) - 6;
-    if (textWidth < fm.averageCharWidth() * 3)
+    const int textWidth = int(std::min(r.right(), block.textRight) - r.left()) - 6;
+    if (textWidth < fm.averageCharWidth() * 5) // a letter and an ellipsis help nobody
         return;
     const QString service = d.serviceName(f.service);
     const QString operation = d.operationName(f.operation);
@@ -376,7 +391,7 @@ void FlameGraphView::paintBlock(QPainter& painter, const Block& block)
     if (!block.matched)
         text = blend(text, palette().color(QPalette::Base), 0.6);
     painter.setPen(text);
-    painter.drawText(r.adjusted(3, 0, -3, 0), Qt::AlignLeft | Qt::AlignVCenter,
+    painter.drawText(QRectF(r.left() + 3, r.top(), textWidth, r.height()), Qt::AlignLeft | Qt::AlignVCenter,
                      fm.elidedText(label, Qt::ElideRight, textWidth));
 }
 
