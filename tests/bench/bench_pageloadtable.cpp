@@ -1,0 +1,188 @@
+// Prints what the page-load table costs at 10k and 1M page loads: first page, count, a jump to the
+// middle, random jumps, sort and filter changes. The point is the shape: what the user waits for
+// before seeing rows (first page, a jump) should not grow with the cache; the count may, and it runs
+// on the loader thread while the first rows are already shown.
+//
+// usage: bench_pageloadtable [--sizes 10000,1000000] [--keep DIR]
+
+#include "PageLoadTableModel.h"
+#include "Store.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <cstdio>
+#include <functional>
+#include <random>
+
+using namespace seam;
+
+namespace {
+
+constexpr qint64 kT0 = 1'763'629'200'000'000'000;
+const char* const kRoutes[] = {"/", "/product/:id", "/search", "/cart", "/checkout", "/account", "/help"};
+const char* const kBrowsers[] = {"Chrome", "Safari", "Firefox", "Edge", "Samsung Internet"};
+const char* const kCountries[] = {"DE", "US", "FR", "GB", "IT", "ES", "NL", "PL"};
+
+/// Written with SQL directly (a fixture, not an import): page loads and their sessions, nothing else.
+void writeCache(const std::string& path, int rows)
+{
+    Database db = store::openForWriting(path);
+    std::mt19937_64 rng(42);
+    const int sessions = std::max(1, rows / 20);
+    Transaction tx(db);
+    auto session = db.prepare(
+        "INSERT INTO sessions(id, key, browser, country, app_version) VALUES (?1, ?2, ?3, ?4, ?5)");
+    for (int s = 1; s <= sessions; ++s) {
+        const std::string key = "session-" + std::to_string(s);
+        session.bind(1, s)
+            .bindText(2, key)
+            .bindText(3, kBrowsers[rng() % 5])
+            .bindText(4, kCountries[rng() % 8]);
+        session.bindText(5, rng() % 7 == 0 ? "4.1.3" : "4.2.0").run();
+    }
+    auto page =
+        db.prepare("INSERT INTO page_loads(id, key, session_id, url, route, start_ns, duration_ns, ttfb_ns, "
+                   "lcp_ns, error_count, backend_ns, services) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    std::lognormal_distribution<double> loadMs(7.0, 0.6); // median ~1.1 s, a long tail
+    for (int n = 1; n <= rows; ++n) {
+        const std::string key = "page-" + std::to_string(n);
+        const std::string route = kRoutes[rng() % 7];
+        const std::string url = "https://shop.example" + route + "?n=" + std::to_string(n);
+        const qint64 duration = qint64(loadMs(rng) * 1e6);
+        page.bind(1, n).bindText(2, key).bind(3, std::int64_t(rng() % std::uint64_t(sessions)) + 1);
+        page.bindText(4, url).bindText(5, route).bind(6, kT0 + qint64(n) * 50'000'000);
+        page.bind(7, duration)
+            .bind(8, duration / 8)
+            .bind(9, duration * 2 / 3)
+            .bind(10, rng() % 40 == 0 ? 1 : 0);
+        if (route == "/checkout" || route == "/cart")
+            page.bind(11, duration / 3).bindText(12, "cart,gateway,payments");
+        else
+            page.bindNull(11).bindNull(12);
+        page.run();
+    }
+    tx.commit();
+}
+
+double waitMs(const std::function<bool()>& done, qint64 timeoutMs = 120'000)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!done() && t.elapsed() < timeoutMs)
+        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 50);
+    return double(t.nsecsElapsed()) / 1e6;
+}
+
+bool loaded(PageLoadTableModel& model, int row)
+{
+    return model.data(model.index(row, PageLoadTableModel::Route)).isValid();
+}
+
+/// Time to row 0's data and to the exact count, from the moment `change` runs.
+void measureChange(const std::unique_ptr<PageLoadTableModel>& model, const char* what,
+                   const std::function<void()>& change)
+{
+    QElapsedTimer t;
+    t.start();
+    change();
+    waitMs([&] { return (model->rowCount() > 0 && loaded(*model, 0)) || !model->isCounting(); });
+    const double first = double(t.nsecsElapsed()) / 1e6;
+    waitMs([&] { return !model->isCounting(); });
+    const double count = double(t.nsecsElapsed()) / 1e6;
+    std::printf("  %-36s first page %8.1f ms   count %8.1f ms   rows %d\n", what, first, count,
+                model->rowCount());
+}
+
+void bench(const QString& dir, int rows)
+{
+    const QString path = QDir(dir).filePath(QStringLiteral("pageloads-%1.seam").arg(rows));
+    QElapsedTimer t;
+    t.start();
+    writeCache(path.toStdString(), rows);
+    std::printf("%d page loads (fixture written in %.1f s)\n", rows, double(t.elapsed()) / 1e3);
+
+    std::unique_ptr<PageLoadTableModel> model;
+    measureChange(model, "open (by start)", [&] { model = std::make_unique<PageLoadTableModel>(path); });
+
+    const int middle = model->rowCount() / 2;
+    const double jump = waitMs([&] { return loaded(*model, middle); });
+    std::printf("  %-36s %8.1f ms\n", "jump to row N/2", jump);
+
+    // Random jumps, as a dragged scrollbar makes them: each is one page query.
+    std::mt19937 rng(7);
+    double total = 0, worst = 0;
+    constexpr int kJumps = 50;
+    for (int i = 0; i < kJumps; ++i) {
+        const int row = int(rng() % std::uint32_t(model->rowCount()));
+        const double ms = waitMs([&] { return loaded(*model, row); });
+        total += ms;
+        worst = std::max(worst, ms);
+    }
+    std::printf("  %-36s mean %6.2f ms   worst %6.2f ms\n", "random jumps (50)", total / kJumps, worst);
+
+    measureChange(model, "sort load time desc (indexed)",
+                  [&] { model->sort(PageLoadTableModel::LoadTime, Qt::DescendingOrder); });
+    measureChange(model, "sort load time asc (reversed)",
+                  [&] { model->sort(PageLoadTableModel::LoadTime, Qt::AscendingOrder); });
+    measureChange(model, "sort route (indexed)", [&] { model->sort(PageLoadTableModel::Route); });
+    measureChange(model, "sort browser (join, unindexed)", [&] { model->sort(PageLoadTableModel::Browser); });
+    measureChange(model, "sort start", [&] { model->sort(PageLoadTableModel::Start); });
+    measureChange(model, "filter route:/checkout",
+                  [&] { model->setFilter(PageLoadFilter::parse(QStringLiteral("route:/checkout"))); });
+    measureChange(model, "filter browser:Safari duration>2s", [&] {
+        model->setFilter(PageLoadFilter::parse(QStringLiteral("browser:Safari duration>2s")));
+    });
+    measureChange(model, "filter service:payments status:error", [&] {
+        model->setFilter(PageLoadFilter::parse(QStringLiteral("service:payments status:error")));
+    });
+    const int middleFiltered = model->rowCount() / 2;
+    std::printf("  %-36s %8.1f ms\n", "  jump to row N/2 (filtered)",
+                waitMs([&] { return loaded(*model, middleFiltered); }));
+    // Typing: every keystroke is a new filter; only the last one's rows may land.
+    measureChange(model, "5 filters in a row (typing)", [&] {
+        for (const char* f : {"r", "route:/c", "route:/ca", "route:/car", "route:/cart"})
+            model->setFilter(PageLoadFilter::parse(QString::fromLatin1(f)));
+    });
+
+    Database db = store::openForReading(path.toStdString());
+    QElapsedTimer c;
+    c.start();
+    QStringList completions = PageLoadFilter::completions(u"route:/", 7, &db);
+    completions += PageLoadFilter::completions(u"browser:", 8, &db);
+    std::printf("  %-36s %8.1f ms (%lld values)\n",
+                "completions route: + browser:", double(c.nsecsElapsed()) / 1e6, qint64(completions.size()));
+    std::printf("  id list held by the model: %.1f MiB\n\n", double(rows) * 8 / 1024 / 1024);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("sizes"), QStringLiteral("Comma-separated cache sizes."),
+                      QStringLiteral("list"), QStringLiteral("10000,1000000")});
+    parser.addOption({QStringLiteral("keep"), QStringLiteral("Write the caches to DIR and keep them."),
+                      QStringLiteral("dir")});
+    parser.process(app);
+
+    QTemporaryDir temp;
+    const QString dir =
+        parser.isSet(QStringLiteral("keep")) ? parser.value(QStringLiteral("keep")) : temp.path();
+    QDir().mkpath(dir);
+    for (const QString& size : parser.value(QStringLiteral("sizes")).split(QLatin1Char(','))) {
+        const int rows = size.toInt();
+        if (rows <= 0) {
+            std::fprintf(stderr, "bad size: %s\n", qPrintable(size));
+            return 2;
+        }
+        QFile::remove(QDir(dir).filePath(QStringLiteral("pageloads-%1.seam").arg(rows)));
+        bench(dir, rows);
+    }
+    return 0;
+}

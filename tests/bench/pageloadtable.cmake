@@ -1,0 +1,2 @@
+add_executable(bench_pageloadtable ${CMAKE_CURRENT_LIST_DIR}/bench_pageloadtable.cpp)
+target_link_libraries(bench_pageloadtable PRIVATE seam_core)
