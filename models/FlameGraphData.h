@@ -79,6 +79,8 @@ public:
     int frameAt(int depth, std::int64_t time, std::int64_t tolerance = 0) const;
     /// First frame index of row `depth` that may end at or after `time` (painting starts there).
     int firstEndingAfter(int depth, std::int64_t time) const;
+    /// Latest end among the frames of `index`'s row up to and including it.
+    std::int64_t maxEndUpTo(int index) const { return m_rowMaxEnd[std::size_t(index)]; }
     /// The first frame (by start) whose parent is `index`, or -1.
     int firstChild(int index) const;
     /// Frame index of a span id, or -1 (linear; for selections coming from other views).

@@ -200,6 +200,7 @@ private slots:
         QCOMPARE(d.frameAt(1, 500), indexOf(d, 2));
         QCOMPARE(d.frameAt(1, 950), -1);
         QCOMPARE(d.firstEndingAfter(1, 250), d.rowBegin(1)); // the long frame is still visible there
+        QCOMPARE(d.maxEndUpTo(d.rowEnd(1) - 1), 900);
     }
 
     void selfTimeSubtractsTheUnionOfChildren()

@@ -292,6 +292,47 @@ private slots:
         QVERIFY(image.pixelColor(790, view.rowHeight() / 2).lightness() < 160); // muted boxes for light text
     }
 
+    void tinyFramesMergeIntoBlocksThatStayClickable()
+    {
+        // 10,000 calls of 1 us each under a 10 ms root: a tenth of a pixel apiece at 800 px.
+        std::vector<FlameSpan> spans;
+        FlameSpan root;
+        root.spanId = 1;
+        root.service = 0;
+        root.start = kT0;
+        root.end = kT0 + 10 * kMs;
+        spans.push_back(root);
+        for (int i = 0; i < 10'000; ++i) {
+            FlameSpan s = root;
+            s.spanId = 100 + i;
+            s.parentSpanId = 1;
+            s.service = 1;
+            s.start = kT0 + i * 1000;
+            s.end = s.start + 1000;
+            s.error = i == 5'000;
+            spans.push_back(s);
+        }
+        FlameGraphView& view = show(std::make_shared<const FlameGraphData>(
+            FlameGraphData::build(std::move(spans), {QStringLiteral("gateway"), QStringLiteral("redis")},
+                                  {QStringLiteral("GET")})));
+        const QImage image = view.viewport()->grab().toImage();
+        const int y = view.rowHeight() + view.rowHeight() / 2;
+        const QColor background = view.palette().color(QPalette::Base);
+        for (int x = 2; x < view.viewport()->width() - 2; ++x) // one solid run, no gaps
+            QVERIFY2(image.pixelColor(x, y) != background, qPrintable(QString::number(x)));
+        // The failed call underlines its block, near its place in time.
+        const int errorX = view.viewport()->width() / 2;
+        const QColor underline = image.pixelColor(errorX, 2 * view.rowHeight() - 3);
+        QVERIFY2(underline.red() > 180 && underline.green() < 90, qPrintable(underline.name()));
+        QVERIFY(image.pixelColor(errorX - 40, 2 * view.rowHeight() - 3) != underline);
+        QVERIFY(image.pixelColor(errorX + 40, 2 * view.rowHeight() - 3) != underline);
+
+        QSignalSpy selected(&view, &FlameGraphView::frameSelected);
+        QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, QPoint(errorX, y));
+        QCOMPARE(selected.count(), 1);
+        QVERIFY(qAbs(selected.at(0).at(0).toLongLong() - (100 + 5'000)) <= 20); // within a pixel's worth
+    }
+
     void paintsAHundredThousandSpans()
     {
         FlameGraphView& view = show(bigTrace(100'000));

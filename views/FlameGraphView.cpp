@@ -15,7 +15,9 @@ namespace seam {
 
 namespace {
 
-constexpr double kMinBoxPx = 3.0;   // narrower frames are merged into blocks
+constexpr double kMinBoxPx = 3.0; // narrower frames are merged into blocks...
+// ...of at most this width: a longer block would smear one error or search hit over its whole length.
+constexpr double kMaxBlockPx = 12.0;
 constexpr double kHitSlackPx = 2.0; // a click this close to a frame still hits it
 constexpr double kZoomStep = 0.8;   // range factor per wheel notch or '+'
 constexpr qint64 kMinRangeNs = 100; // deepest zoom
@@ -329,11 +331,15 @@ void FlameGraphView::paintRow(QPainter& painter, int row, int y, qint64 from, qi
             // stops at the first frame reaching clearly past it, which gets painted on its own.
             auto nextTime = qint64(double(f.end) + minBoxNs);
             while (i < end) {
-                i = std::max(i, d.firstEndingAfter(row, nextTime));
+                const int skipTo = d.firstEndingAfter(row, nextTime);
+                if (skipTo > i) {
+                    x1 = std::max(x1, xOf(d.maxEndUpTo(skipTo - 1)));
+                    i = skipTo;
+                }
                 if (i >= end)
                     break;
                 const double nextX1 = xOf(d.frame(i).end);
-                if (nextX1 - x1 >= 2 * kMinBoxPx)
+                if (nextX1 - x1 >= 2 * kMinBoxPx || nextX1 - x0 > kMaxBlockPx)
                     break;
                 x1 = nextX1;
                 nextTime = qint64(double(d.frame(i).end) + minBoxNs);
@@ -359,9 +365,10 @@ void FlameGraphView::paintBlock(QPainter& painter, const Block& block)
     QColor fill = colours[std::size_t(f.service + 1)];
     if (block.count > 1) // merged: a shade darker, so it does not pass for a single span
         fill = fill.darker(115);
-    // One pixel of gap on the right separates neighbours once boxes are wide enough to show it.
+    // One pixel of gap on the right separates spans once boxes are wide enough to show it; merged
+    // blocks of one dense run stay joined, they are not separate spans.
     QRectF r = block.rect;
-    if (r.width() > 2 * kMinBoxPx)
+    if (block.count == 1 && r.width() > 2 * kMinBoxPx)
         r.setWidth(r.width() - 1);
     const QColor error = block.matched ? kErrorColour : blend(kErrorColour, fill, 0.6);
     if (block.error && block.count == 1) { // a failed span: red border

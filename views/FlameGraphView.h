@@ -10,7 +10,8 @@
 namespace seam {
 
 /// Time-based flamegraph (icicle: roots on top) of one or several backend traces, coloured by service,
-/// errors outlined in red. It paints a precomputed FlameGraphData and never lays out anything itself.
+/// failed spans outlined in red (merged blocks that hold one: underlined). It paints a precomputed
+/// FlameGraphData and never lays out anything itself.
 ///
 /// A repaint visits only the rows and frames that intersect the exposed rect: each row is entered by
 /// binary search, and a run of frames narrower than a few pixels is drawn as one block whose extent
