@@ -190,7 +190,7 @@ private:
     {
         if (m_error.message.isEmpty())
             m_error = {offset, std::max(length, 1),
-                       QStringLiteral("position %1: %2").arg(offset + 1).arg(what)};
+                       QStringLiteral("position %1: %2").arg(QString::number(offset + 1), what)};
         return false;
     }
 

@@ -68,7 +68,8 @@ public:
     /// result reverses it in place. column -1: cache order (by id).
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
-    /// Re-queries with `filter` (an invalid filter shows no rows; check isValid() before).
+    /// Re-queries with `filter` (an invalid filter shows no rows; check isValid() before). The same
+    /// filter text again is a no-op: refresh() re-runs the query.
     void setFilter(const PageLoadFilter& filter);
     const PageLoadFilter& filter() const { return m_filter; }
     int sortColumn() const { return m_sortColumn; }
