@@ -449,10 +449,10 @@ PageLoadFilter PageLoadFilter::parse(QStringView text)
     return PageLoadFilterParser(text).run();
 }
 
-int PageLoadFilter::bind(Statement& statement, int firstIndex) const
+int PageLoadFilter::bind(Statement& statement, const std::vector<Value>& values, int firstIndex)
 {
     int index = firstIndex;
-    for (const Value& v : m_values) {
+    for (const Value& v : values) {
         if (const auto* i = std::get_if<std::int64_t>(&v))
             statement.bindInt64(index, *i);
         else if (const auto* d = std::get_if<double>(&v))

@@ -57,7 +57,9 @@ public:
     const std::vector<Value>& values() const { return m_values; }
     /// Binds values() from `firstIndex` on; returns the next free index. Text is bound without a copy:
     /// this filter must outlive the statement's next step()/reset().
-    int bind(Statement& statement, int firstIndex = 1) const;
+    int bind(Statement& statement, int firstIndex = 1) const { return bind(statement, m_values, firstIndex); }
+    /// The same for values kept apart from their filter (e.g. handed to another thread with sql()).
+    static int bind(Statement& statement, const std::vector<Value>& values, int firstIndex = 1);
 
     /// The field names, in the order completion offers them.
     static QStringList fieldNames();

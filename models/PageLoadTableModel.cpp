@@ -90,12 +90,13 @@ public:
     }
 
     /// Everything of older generations is abandoned; then the scan starts.
+    /// Takes the filter as SQL and values only: nothing implicitly shared crosses the thread.
     void startScan(quint64 generation, const PageLoadFilter& filter, std::string orderBy)
     {
         {
             std::lock_guard lock(m_mutex);
             m_generation.store(generation);
-            m_scanRequest = ScanRequest{generation, filter, std::move(orderBy)};
+            m_scanRequest = ScanRequest{generation, filter.sql(), filter.values(), std::move(orderBy)};
             m_pageRequests.clear();
         }
         m_wake.notify_one();
@@ -127,7 +128,8 @@ private:
     struct ScanRequest
     {
         quint64 generation = 0;
-        PageLoadFilter filter;
+        std::string where;
+        std::vector<PageLoadFilter::Value> values;
         std::string orderBy;
     };
     struct PageRequest
@@ -139,7 +141,8 @@ private:
     struct Scan
     {
         quint64 generation = 0;
-        PageLoadFilter filter; // owns the text bound (without a copy) to the statement: declared before it
+        std::vector<PageLoadFilter::Value>
+            values; // bound without a copy to the statement: declared before it
         Statement statement;
         std::vector<qint64> ids;
         bool sentFirst = false;
@@ -219,11 +222,11 @@ private:
     {
         std::optional<Scan> scan(std::in_place);
         scan->generation = request.generation;
-        scan->filter = std::move(request.filter);
+        scan->values = std::move(request.values);
         try {
-            scan->statement = db.prepare("SELECT p.id" + std::string(kJoins) + " WHERE " +
-                                         scan->filter.sql() + " ORDER BY " + request.orderBy);
-            scan->filter.bind(scan->statement);
+            scan->statement = db.prepare("SELECT p.id" + std::string(kJoins) + " WHERE " + request.where +
+                                         " ORDER BY " + request.orderBy);
+            PageLoadFilter::bind(scan->statement, scan->values);
         } catch (const SqliteError& e) {
             post([g = request.generation, message = QString::fromStdString(e.what())](PageLoadTableModel* m) {
                 m->loaderFailed(g, message);
