@@ -1,0 +1,106 @@
+#pragma once
+
+#include <QFlags>
+#include <QObject>
+#include <QString>
+#include <optional>
+#include <vector>
+
+namespace seam {
+
+/// The focus of an investigation: what every view shows and what every view may change. Views never
+/// call each other; they observe this object and write to it, which is what links them (KCachegrind's
+/// TraceItemView, Hotspot's filter-and-zoom stack).
+///
+/// One signal, changed(), carries a bitmask of what changed, so a view that shows several properties
+/// updates once per user action. A setter given the current value changes nothing and emits nothing.
+///
+/// Selections (a page load, a span in it) are kept in a back/forward history like a browser's: a new
+/// selection after going back drops the forward entries, and the same selection twice in a row is one
+/// entry. The time range, filter and traces are not history: they follow from the selection or are
+/// edited in place.
+class Investigation : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum Change
+    {
+        TimeRangeChanged = 0x01,
+        FilterChanged = 0x02,
+        PageLoadChanged = 0x04,
+        TracesChanged = 0x08,
+        SpanChanged = 0x10,
+        HistoryChanged = 0x20, ///< canGoBack() or canGoForward() may differ
+    };
+    Q_DECLARE_FLAGS(Changes, Change)
+    Q_FLAG(Changes)
+
+    struct TimeRange
+    {
+        qint64 from = 0; ///< ns since the epoch
+        qint64 to = 0;
+        friend bool operator==(const TimeRange&, const TimeRange&) = default;
+    };
+
+    /// One history entry. 0 means none for either id.
+    struct Selection
+    {
+        qint64 pageLoad = 0;
+        qint64 span = 0;
+        friend bool operator==(const Selection&, const Selection&) = default;
+    };
+
+    /// Older entries are forgotten beyond this: a long session must not grow without bound.
+    static constexpr int kMaxHistory = 200;
+
+    explicit Investigation(QObject* parent = nullptr);
+
+    const std::optional<TimeRange>& timeRange() const { return m_timeRange; }
+    const QString& filterText() const { return m_filterText; }
+    /// page_loads.id, 0 when none.
+    qint64 selectedPageLoad() const { return m_selection.pageLoad; }
+    /// traces.id of the selected page load's backend traces, as the loader found them.
+    const std::vector<qint64>& selectedTraces() const { return m_traces; }
+    /// Span id within selectedTraces(), 0 when none.
+    qint64 selectedSpan() const { return m_selection.span; }
+
+    void setTimeRange(std::optional<TimeRange> range);
+    void setFilterText(const QString& text);
+    /// Selects a page load (0: none), clears the span and the traces (they belong to the old one) and
+    /// records the selection in the history.
+    void selectPageLoad(qint64 pageLoadId);
+    /// Set by whoever resolved the selected page load's traces; not history.
+    void setSelectedTraces(std::vector<qint64> traceRowIds);
+    /// Selects a span of the current page load (0: none) and records it in the history.
+    void selectSpan(qint64 spanId);
+
+    bool canGoBack() const { return m_current > 0; }
+    bool canGoForward() const { return m_current + 1 < int(m_history.size()); }
+    /// The recorded selections, oldest first, and the index of the current one (-1: none yet).
+    const std::vector<Selection>& history() const { return m_history; }
+    int historyIndex() const { return m_current; }
+
+public slots:
+    void goBack();
+    void goForward();
+
+signals:
+    void changed(seam::Investigation::Changes changes);
+
+private:
+    /// Applies `selection` and, if `record`, appends it to the history. Emits once.
+    void select(Selection selection, bool record);
+    void goTo(int index);
+
+    std::optional<TimeRange> m_timeRange;
+    QString m_filterText;
+    Selection m_selection;
+    std::vector<qint64> m_traces;
+    std::vector<Selection> m_history;
+    int m_current = -1; // index into m_history of the shown selection; -1 before the first one
+};
+
+} // namespace seam
+
+Q_DECLARE_OPERATORS_FOR_FLAGS(seam::Investigation::Changes)

@@ -1,0 +1,124 @@
+#include "FlameGraphPanel.h"
+#include "FlameGraphView.h"
+#include "Investigation.h"
+#include "LinkedViews.h"
+#include "PageLoadTableModel.h"
+#include "PageLoadsPanel.h"
+#include "RecordFactory.h"
+#include "StoreWriter.h"
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace seam;
+
+/// The linked views as the main window wires them, driven through real widgets offscreen.
+class TestMainViews : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        using namespace seam::test;
+        QVERIFY(m_dir.isValid());
+        m_cache = m_dir.filePath(QStringLiteral("views.seam"));
+        StoreWriter writer(m_cache.toStdString());
+        // Two page loads a minute apart, each with a fetch linked to its 3-span backend trace; the
+        // second one's backend fails.
+        for (int i = 0; i < 2; ++i) {
+            const TimeNs t0 = kT0 + i * 60'000'000'000LL;
+            writer.submit(0, browserBatch(i, traceId(i), 0x42, t0));
+            writer.submit(0,
+                          backendBatch(traceId(i), 0x42, t0, i == 1 ? StatusCode::Error : StatusCode::Unset));
+        }
+        QVERIFY(writer.flush());
+    }
+
+    void clickingARowShowsItsBackendTraces()
+    {
+        Investigation investigation;
+        LinkedViews views(m_cache, &investigation);
+        views.resize(1400, 800);
+        views.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&views));
+
+        QTableView* table = views.pageLoads()->table();
+        PageLoadTableModel* model = views.pageLoads()->model();
+        QTRY_COMPARE(model->rowCount(), 2);
+        QCOMPARE(views.flameGraph()->view()->data(), nullptr); // nothing selected yet
+
+        const QModelIndex index = model->index(1, PageLoadTableModel::Route);
+        const qint64 pageLoad = model->pageLoadIdAt(1);
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
+        QCOMPARE(investigation.selectedPageLoad(), pageLoad);
+
+        FlameGraphView* graph = views.flameGraph()->view();
+        // The browser's fetch span (same trace) plus gateway, payments and its query.
+        QTRY_VERIFY(graph->data() && graph->data()->frameCount() == 4);
+        QVERIFY(graph->data()->serviceNames().contains(QStringLiteral("payments")));
+        QCOMPARE(investigation.selectedTraces().size(), std::size_t(1));
+        QVERIFY(views.flameGraph()->header()->text().contains(QStringLiteral("/checkout")));
+        QVERIFY(views.flameGraph()->header()->text().contains(QStringLiteral("payments")));
+
+        // A click on a frame selects its span in the Investigation.
+        const int payments = graph->data()->indexOfSpan(0x101);
+        QVERIFY(payments >= 0);
+        QTest::mouseClick(graph->viewport(), Qt::LeftButton, {},
+                          graph->frameRect(payments).center().toPoint());
+        QCOMPARE(investigation.selectedSpan(), 0x101);
+
+        // Another row, then back: the first page load and its span come back, table and graph alike.
+        const qint64 other = model->pageLoadIdAt(0);
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
+                          table->visualRect(model->index(0, PageLoadTableModel::Route)).center());
+        QCOMPARE(investigation.selectedPageLoad(), other);
+        QCOMPARE(investigation.selectedSpan(), 0);
+        QVERIFY(investigation.canGoBack());
+        investigation.goBack();
+        QCOMPARE(investigation.selectedPageLoad(), pageLoad);
+        QCOMPARE(table->selectionModel()->currentIndex().row(), 1);
+        QTRY_COMPARE(graph->selectedSpan(), 0x101);
+    }
+
+    void filterNarrowsTheTableAndReportsErrors()
+    {
+        Investigation investigation;
+        LinkedViews views(m_cache, &investigation);
+        views.resize(1400, 800);
+        views.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&views));
+        PageLoadsPanel* panel = views.pageLoads();
+        QTRY_COMPARE(panel->model()->rowCount(), 2);
+
+        QTest::keyClicks(panel->filterEdit(), QStringLiteral("route:/nowhere"));
+        QTRY_COMPARE(panel->model()->rowCount(), 0);
+        QVERIFY(panel->filterError()->isHidden());
+        QCOMPARE(investigation.filterText(), QStringLiteral("route:/nowhere"));
+
+        panel->filterEdit()->clear();
+        QTest::keyClicks(panel->filterEdit(), QStringLiteral("duration>fast"));
+        QTRY_VERIFY(panel->filterError()->isVisible());
+        QVERIFY(panel->filterError()->text().contains(QStringLiteral("fast")));
+        // The invalid text is not applied: the table and the Investigation keep the last valid filter.
+        QCOMPARE(investigation.filterText(), QStringLiteral("route:/nowhere"));
+        QCOMPARE(panel->model()->rowCount(), 0);
+
+        panel->filterEdit()->clear();
+        QTest::keyClicks(panel->filterEdit(), QStringLiteral("route:/checkout"));
+        QTest::keyClick(panel->filterEdit(), Qt::Key_Return);
+        QVERIFY(panel->filterError()->isHidden());
+        QTRY_COMPARE(panel->model()->rowCount(), 2);
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QString m_cache;
+};
+
+QTEST_MAIN(TestMainViews)
+#include "tst_mainviews.moc"

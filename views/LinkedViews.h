@@ -1,0 +1,54 @@
+#pragma once
+
+#include "Investigation.h"
+
+#include <QWidget>
+
+class QSplitter;
+class QTabWidget;
+
+namespace seam {
+
+class FlameGraphPanel;
+class PageLoadsPanel;
+class PageLoadTraceLoader;
+struct PageLoadTraces;
+
+/// The linked views of one open cache and the wiring between them and the Investigation: the page
+/// loads (table and filter) on the left above a tab area for details, the flamegraph of the selected
+/// page load's backend traces on the right. The panels only know the Investigation; this class is the
+/// one place that turns its changes into loads and its loads into pictures, so the main window and the
+/// GUI tests wire things identically.
+class LinkedViews : public QWidget
+{
+    Q_OBJECT
+
+public:
+    LinkedViews(const QString& cachePath, Investigation* investigation, QWidget* parent = nullptr);
+    ~LinkedViews() override;
+
+    PageLoadsPanel* pageLoads() const { return m_pageLoads; }
+    FlameGraphPanel* flameGraph() const { return m_flameGraph; }
+    PageLoadTraceLoader* traceLoader() const { return m_loader; }
+
+    /// Adds a page under the page-load table (the summary, later span details and the session).
+    void addDetailsTab(QWidget* widget, const QString& title);
+
+    /// The splitter positions, for QSettings.
+    QByteArray saveState() const;
+    bool restoreState(const QByteArray& state);
+
+private:
+    void investigationChanged(Investigation::Changes changes);
+    void tracesLoaded(const PageLoadTraces& traces);
+
+    Investigation* m_investigation;
+    PageLoadTraceLoader* m_loader;
+    PageLoadsPanel* m_pageLoads;
+    FlameGraphPanel* m_flameGraph;
+    QTabWidget* m_details;
+    QSplitter* m_horizontal;
+    QSplitter* m_left;
+};
+
+} // namespace seam

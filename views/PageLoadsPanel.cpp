@@ -1,0 +1,193 @@
+#include "PageLoadsPanel.h"
+
+#include "PageLoadFilter.h"
+#include "PageLoadTableModel.h"
+#include "Sqlite.h"
+#include "Store.h"
+
+#include <QCompleter>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QStringListModel>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace seam {
+namespace {
+
+// Long enough to skip the intermediate states of a word being typed, short enough to feel live.
+constexpr int kApplyDelayMs = 250;
+
+} // namespace
+
+PageLoadsPanel::PageLoadsPanel(const QString& cachePath, Investigation* investigation, QWidget* parent)
+    : QWidget(parent), m_investigation(investigation), m_model(new PageLoadTableModel(cachePath, this)),
+      m_filterEdit(new QLineEdit), m_filterError(new QLabel), m_table(new QTableView),
+      m_completer(new QCompleter(this)), m_completions(new QStringListModel(this)),
+      m_applyTimer(new QTimer(this))
+{
+    try {
+        m_db = std::make_unique<Database>(store::openForReading(cachePath.toStdString()));
+    } catch (const SqliteError&) {
+        // Completion then offers field names only; the table reports the problem itself.
+    }
+
+    m_filterEdit->setPlaceholderText(tr("Filter: route:/checkout duration>2s browser:Safari -country:US"));
+    m_filterEdit->setClearButtonEnabled(true);
+    m_filterEdit->setToolTip(
+        tr("Terms are ANDed: field:value, field:~text, field>2s, a bare word (route or URL), -term to "
+           "negate. Tab or Ctrl+Space completes fields and values."));
+
+    m_filterError->setWordWrap(true);
+    QPalette errorPalette = m_filterError->palette();
+    errorPalette.setColor(QPalette::WindowText, QColor(0xc6, 0x28, 0x28));
+    m_filterError->setPalette(errorPalette);
+    m_filterError->hide();
+
+    // The completer completes the term under the cursor, not the whole line, so it is attached with
+    // setWidget() and fed by hand; the filter already returns only what fits the term.
+    m_completer->setModel(m_completions);
+    m_completer->setCompletionMode(QCompleter::UnfilteredPopupCompletion);
+    m_completer->setCaseSensitivity(Qt::CaseInsensitive);
+    m_completer->setWidget(m_filterEdit);
+    connect(m_completer, qOverload<const QString&>(&QCompleter::activated), this,
+            &PageLoadsPanel::insertCompletion);
+    connect(m_filterEdit, &QLineEdit::textEdited, this, &PageLoadsPanel::updateCompletions);
+
+    m_applyTimer->setSingleShot(true);
+    m_applyTimer->setInterval(kApplyDelayMs);
+    connect(m_applyTimer, &QTimer::timeout, this, &PageLoadsPanel::applyFilter);
+    connect(m_filterEdit, &QLineEdit::textChanged, m_applyTimer, qOverload<>(&QTimer::start));
+    connect(m_filterEdit, &QLineEdit::returnPressed, this, &PageLoadsPanel::applyFilter);
+
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->hide();
+    // Fixed row heights: the view never measures rows that are not loaded yet.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setSectionsMovable(true);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setColumnWidth(PageLoadTableModel::Route, 160);
+    m_table->setColumnWidth(PageLoadTableModel::Url, 220);
+    m_table->setColumnWidth(PageLoadTableModel::Start, 150);
+    m_table->setSortingEnabled(true);
+    // The slowest first: that is what one opens the tool for.
+    m_table->sortByColumn(PageLoadTableModel::LoadTime, Qt::DescendingOrder);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &PageLoadsPanel::currentRowChanged);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &PageLoadsPanel::syncSelection);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &PageLoadsPanel::syncSelection);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    layout->addWidget(m_filterEdit);
+    layout->addWidget(m_filterError);
+    layout->addWidget(m_table, 1);
+
+    connect(m_investigation, &Investigation::changed, this, &PageLoadsPanel::investigationChanged);
+    if (!m_investigation->filterText().isEmpty()) {
+        m_filterEdit->setText(m_investigation->filterText());
+        applyFilter();
+    }
+}
+
+PageLoadsPanel::~PageLoadsPanel() = default;
+
+void PageLoadsPanel::focusFilter()
+{
+    m_filterEdit->setFocus(Qt::ShortcutFocusReason);
+    m_filterEdit->selectAll();
+}
+
+void PageLoadsPanel::applyFilter()
+{
+    m_applyTimer->stop();
+    const PageLoadFilter filter = PageLoadFilter::parse(m_filterEdit->text());
+    if (!filter.isValid()) {
+        // Keep showing the last valid result: a half-typed term should not blank the table.
+        m_filterError->setText(filter.error().message);
+        m_filterError->show();
+        return;
+    }
+    m_filterError->hide();
+    m_model->setFilter(filter);
+    m_investigation->setFilterText(filter.text());
+}
+
+void PageLoadsPanel::updateCompletions()
+{
+    const QString text = m_filterEdit->text();
+    const int cursor = m_filterEdit->cursorPosition();
+    const int start = PageLoadFilter::completionStart(text, cursor);
+    const QStringList completions = PageLoadFilter::completions(text, cursor, m_db.get());
+    // Nothing typed for this term, or it is complete already: a popup would only be in the way.
+    if (cursor == start || completions.isEmpty() ||
+        (completions.size() == 1 && completions.front() == text.mid(start, cursor - start))) {
+        m_completer->popup()->hide();
+        return;
+    }
+    m_completions->setStringList(completions);
+    m_completer->complete();
+}
+
+void PageLoadsPanel::insertCompletion(const QString& completion)
+{
+    QString text = m_filterEdit->text();
+    const int cursor = m_filterEdit->cursorPosition();
+    const int start = PageLoadFilter::completionStart(text, cursor);
+    text.replace(start, cursor - start, completion);
+    m_filterEdit->setText(text);
+    m_filterEdit->setCursorPosition(start + int(completion.size()));
+}
+
+void PageLoadsPanel::currentRowChanged()
+{
+    if (m_syncing)
+        return;
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    // A reset (sort, filter) clears the current index: that is not the user deselecting.
+    if (!current.isValid())
+        return;
+    m_investigation->selectPageLoad(m_model->pageLoadIdAt(current.row()));
+}
+
+void PageLoadsPanel::investigationChanged(Investigation::Changes changes)
+{
+    if (changes & Investigation::FilterChanged && m_investigation->filterText() != m_filterEdit->text()) {
+        m_filterEdit->setText(m_investigation->filterText());
+        applyFilter();
+    }
+    if (changes & Investigation::PageLoadChanged)
+        syncSelection();
+}
+
+void PageLoadsPanel::syncSelection()
+{
+    const qint64 id = m_investigation->selectedPageLoad();
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    if (current.isValid() && id != 0 && m_model->pageLoadIdAt(current.row()) == id)
+        return;
+    const int row = id != 0 ? m_model->rowOfPageLoad(id) : -1;
+    if (row < 0 && !current.isValid())
+        return; // not counted yet, or filtered out: rowsInserted brings us back
+    m_syncing = true;
+    if (row < 0) {
+        m_table->selectionModel()->clear();
+    } else {
+        const QModelIndex index = m_model->index(row, PageLoadTableModel::Route);
+        m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                              QItemSelectionModel::Rows);
+        m_table->scrollTo(index);
+    }
+    m_syncing = false;
+}
+
+} // namespace seam
