@@ -2,13 +2,18 @@
 
 #include "DemoGenerator.h"
 #include "ImportRunner.h"
+#include "Investigation.h"
 #include "InvestigationSummaryView.h"
+#include "LinkedViews.h"
+#include "PageLoadsPanel.h"
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreQueries.h"
 #include "StoreWriter.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
@@ -20,11 +25,19 @@
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QStyle>
+#include <QTableView>
+#include <QToolBar>
 
 namespace seam {
 namespace {
+
+const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
+const QString kLinkedViewsKey = QStringLiteral("mainWindow/linkedViews");
 
 QString investigationsDir()
 {
@@ -62,12 +75,44 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     file->addAction(tr("&Open or Import…"), QKeySequence::Open, this, &MainWindow::openFileDialog);
     file->addAction(tr("Open &Demo Investigation"), this, &MainWindow::openDemo);
     file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
-    resize(1400, 860);
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    // Back and forward walk the Investigation's selection history, as in a browser; they act on
+    // whichever Investigation is current, so they are created once and re-targeted per cache.
+    QMenu* go = menuBar()->addMenu(tr("&Go"));
+    m_back = go->addAction(style()->standardIcon(QStyle::SP_ArrowBack), tr("&Back"), this, [this] {
+        if (m_investigation)
+            m_investigation->goBack();
+    });
+    m_back->setShortcuts(QKeySequence::Back);
+    m_forward = go->addAction(style()->standardIcon(QStyle::SP_ArrowForward), tr("&Forward"), this, [this] {
+        if (m_investigation)
+            m_investigation->goForward();
+    });
+    m_forward->setShortcuts(QKeySequence::Forward);
+    go->addSeparator();
+    m_find = go->addAction(tr("&Filter Page Loads"), this, [this] {
+        if (m_linked)
+            m_linked->pageLoads()->focusFilter();
+    });
+    m_find->setShortcut(QKeySequence::Find);
+    QToolBar* toolBar = addToolBar(tr("Navigation"));
+    toolBar->setObjectName(QStringLiteral("navigation"));
+    toolBar->setMovable(false);
+    toolBar->addAction(m_back);
+    toolBar->addAction(m_forward);
+    updateHistoryActions();
+
+    // Most of the screen by default: the linked views want width for the table and the flamegraph.
+    const QRect screen = this->screen()->availableGeometry();
+    resize(std::min(1700, screen.width() * 9 / 10), std::min(1000, screen.height() * 9 / 10));
+    restoreGeometry(QSettings().value(kGeometryKey).toByteArray());
 }
 
 MainWindow::~MainWindow()
 {
+    // The linked views read the Investigation until they are gone.
+    delete m_linked;
     if (m_cancelFlag)
         *m_cancelFlag = true;
     if (m_worker.joinable())
@@ -252,7 +297,54 @@ void MainWindow::openCache(const QString& path)
             }
             m_summary->setData(QFileInfo(path).fileName(), loaded->stats, loaded->slowest, loaded->services);
             m_status->setText(path);
+            showLinkedViews(path);
         });
+}
+
+void MainWindow::showLinkedViews(const QString& path)
+{
+    // Taken back from the window, which would delete it: the summary before the first cache (re-parented
+    // below), the previous cache's views after.
+    takeCentralWidget();
+    if (m_linked) {
+        saveLayout();
+        m_summary->setParent(nullptr); // it outlives the views of one cache
+        delete m_linked;
+        delete m_investigation;
+    }
+
+    m_investigation = new Investigation(this);
+    connect(m_investigation, &Investigation::changed, this, [this](Investigation::Changes changes) {
+        if (changes & Investigation::HistoryChanged)
+            updateHistoryActions();
+    });
+    m_linked = new LinkedViews(path, m_investigation);
+    m_linked->addDetailsTab(m_summary, tr("Summary"));
+    m_linked->restoreState(QSettings().value(kLinkedViewsKey).toByteArray());
+    setCentralWidget(m_linked);
+    updateHistoryActions();
+    m_linked->pageLoads()->table()->setFocus();
+}
+
+void MainWindow::updateHistoryActions()
+{
+    m_back->setEnabled(m_investigation && m_investigation->canGoBack());
+    m_forward->setEnabled(m_investigation && m_investigation->canGoForward());
+    m_find->setEnabled(m_linked != nullptr);
+}
+
+void MainWindow::saveLayout()
+{
+    QSettings settings;
+    settings.setValue(kGeometryKey, saveGeometry());
+    if (m_linked)
+        settings.setValue(kLinkedViewsKey, m_linked->saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveLayout();
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::openFileDialog()

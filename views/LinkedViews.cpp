@@ -8,6 +8,7 @@
 #include <QDataStream>
 #include <QHBoxLayout>
 #include <QIODevice>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTabWidget>
 
@@ -27,12 +28,8 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
     m_details->setDocumentMode(true);
     m_left->addWidget(m_pageLoads);
     m_left->addWidget(m_details);
-    m_left->setStretchFactor(0, 3);
-    m_left->setStretchFactor(1, 2);
     m_horizontal->addWidget(m_left);
     m_horizontal->addWidget(m_flameGraph);
-    m_horizontal->setStretchFactor(0, 1);
-    m_horizontal->setStretchFactor(1, 1);
     m_horizontal->setChildrenCollapsible(false);
 
     auto* layout = new QHBoxLayout(this);
@@ -57,7 +54,13 @@ LinkedViews::~LinkedViews() = default;
 
 void LinkedViews::addDetailsTab(QWidget* widget, const QString& title)
 {
-    m_details->addTab(widget, title);
+    // A page scrolls rather than impose its minimum width on the splitter (a long line of figures
+    // would otherwise squeeze the flamegraph).
+    auto* scroll = new QScrollArea;
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(widget);
+    m_details->addTab(scroll, title);
 }
 
 QByteArray LinkedViews::saveState() const
@@ -76,7 +79,20 @@ bool LinkedViews::restoreState(const QByteArray& state)
     in >> version >> horizontal >> left;
     if (in.status() != QDataStream::Ok || version != kStateVersion)
         return false;
-    return m_horizontal->restoreState(horizontal) && m_left->restoreState(left);
+    m_restored = m_horizontal->restoreState(horizontal) && m_left->restoreState(left);
+    return m_restored;
+}
+
+void LinkedViews::showEvent(QShowEvent* event)
+{
+    // Default proportions once the real size is known: left alone, the splitter follows the size hints
+    // and the wide table squeezes the flamegraph, which is what a click is for.
+    if (!m_restored) {
+        m_restored = true;
+        m_horizontal->setSizes({width() * 45 / 100, width() * 55 / 100});
+        m_left->setSizes({height() * 60 / 100, height() * 40 / 100});
+    }
+    QWidget::showEvent(event);
 }
 
 void LinkedViews::investigationChanged(Investigation::Changes changes)

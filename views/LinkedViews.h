@@ -38,6 +38,9 @@ public:
     QByteArray saveState() const;
     bool restoreState(const QByteArray& state);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void investigationChanged(Investigation::Changes changes);
     void tracesLoaded(const PageLoadTraces& traces);
@@ -49,6 +52,7 @@ private:
     QTabWidget* m_details;
     QSplitter* m_horizontal;
     QSplitter* m_left;
+    bool m_restored = false; // sizes come from saved state or were set on first show
 };
 
 } // namespace seam
