@@ -43,7 +43,7 @@ void FlameGraphPanel::showPageLoad(const PageLoadTraces& traces)
     else
         parts << tr("%n backend trace(s)", nullptr, int(traces.traces.size()));
     if (!traces.services.isEmpty())
-        parts << traces.services;
+        parts << traces.services.split(QLatin1Char(','), Qt::SkipEmptyParts).join(QStringLiteral(", "));
     m_header->setText(parts.join(QStringLiteral("  ·  ")));
     m_view->setData(traces.graph);
 }
