@@ -4,6 +4,9 @@
 #include "FlameGraphView.h"
 #include "PageLoadTraceLoader.h"
 #include "PageLoadsPanel.h"
+#include "WaterfallLoader.h"
+#include "WaterfallPanel.h"
+#include "WaterfallView.h"
 
 #include <QDataStream>
 #include <QHBoxLayout>
@@ -15,21 +18,27 @@
 namespace seam {
 namespace {
 
-constexpr quint32 kStateVersion = 1;
+// 2: the right side became a splitter (waterfall above flamegraph). Older state is dropped whole
+// rather than half applied: the default proportions are a better start than a mix.
+constexpr quint32 kStateVersion = 2;
 
 } // namespace
 
 LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation, QWidget* parent)
     : QWidget(parent), m_investigation(investigation), m_loader(new PageLoadTraceLoader(cachePath, this)),
+      m_waterfallLoader(new WaterfallLoader(cachePath, this)),
       m_pageLoads(new PageLoadsPanel(cachePath, investigation)), m_flameGraph(new FlameGraphPanel),
-      m_details(new QTabWidget), m_horizontal(new QSplitter(Qt::Horizontal)),
-      m_left(new QSplitter(Qt::Vertical))
+      m_waterfall(new WaterfallPanel), m_details(new QTabWidget), m_horizontal(new QSplitter(Qt::Horizontal)),
+      m_left(new QSplitter(Qt::Vertical)), m_right(new QSplitter(Qt::Vertical))
 {
     m_details->setDocumentMode(true);
     m_left->addWidget(m_pageLoads);
     m_left->addWidget(m_details);
+    m_right->addWidget(m_waterfall);
+    m_right->addWidget(m_flameGraph);
+    m_right->setChildrenCollapsible(false);
     m_horizontal->addWidget(m_left);
-    m_horizontal->addWidget(m_flameGraph);
+    m_horizontal->addWidget(m_right);
     m_horizontal->setChildrenCollapsible(false);
 
     auto* layout = new QHBoxLayout(this);
@@ -43,6 +52,13 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
     });
     connect(m_flameGraph->view(), &FlameGraphView::frameSelected, m_investigation,
             &Investigation::selectSpan);
+    connect(m_waterfallLoader, &WaterfallLoader::loaded, this, &LinkedViews::waterfallLoaded);
+    connect(m_waterfallLoader, &WaterfallLoader::failed, this, [this](qint64, const QString& message) {
+        m_waterfall->showMessage(tr("The page load could not be read: %1").arg(message));
+    });
+    connect(m_waterfall->view(), &WaterfallView::spanSelected, m_investigation, &Investigation::selectSpan);
+    connect(m_waterfall->view(), &WaterfallView::resourceSelected, this,
+            [this](qint64 resourceId, qint64) { resourceSelected(resourceId); });
 
     if (m_investigation->selectedPageLoad() != 0)
         investigationChanged(Investigation::PageLoadChanged);
@@ -67,7 +83,7 @@ QByteArray LinkedViews::saveState() const
 {
     QByteArray state;
     QDataStream out(&state, QIODevice::WriteOnly);
-    out << kStateVersion << m_horizontal->saveState() << m_left->saveState();
+    out << kStateVersion << m_horizontal->saveState() << m_left->saveState() << m_right->saveState();
     return state;
 }
 
@@ -75,11 +91,15 @@ bool LinkedViews::restoreState(const QByteArray& state)
 {
     QDataStream in(state);
     quint32 version = 0;
-    QByteArray horizontal, left;
-    in >> version >> horizontal >> left;
+    QByteArray horizontal, left, right;
+    in >> version;
     if (in.status() != QDataStream::Ok || version != kStateVersion)
         return false;
-    m_restored = m_horizontal->restoreState(horizontal) && m_left->restoreState(left);
+    in >> horizontal >> left >> right;
+    if (in.status() != QDataStream::Ok)
+        return false;
+    m_restored =
+        m_horizontal->restoreState(horizontal) && m_left->restoreState(left) && m_right->restoreState(right);
     return m_restored;
 }
 
@@ -91,6 +111,7 @@ void LinkedViews::showEvent(QShowEvent* event)
         m_restored = true;
         m_horizontal->setSizes({width() * 45 / 100, width() * 55 / 100});
         m_left->setSizes({height() * 60 / 100, height() * 40 / 100});
+        m_right->setSizes({height() * 45 / 100, height() * 55 / 100});
     }
     QWidget::showEvent(event);
 }
@@ -100,6 +121,9 @@ void LinkedViews::investigationChanged(Investigation::Changes changes)
     if (changes & Investigation::PageLoadChanged) {
         const qint64 id = m_investigation->selectedPageLoad();
         m_loader->load(id);
+        m_waterfallLoader->load(id);
+        m_waterfall->showMessage(id != 0 ? tr("Loading the waterfall…")
+                                         : tr("Select a page load to see its waterfall."));
         m_flameGraph->showMessage(id != 0 ? tr("Loading the backend traces…")
                                           : tr("Select a page load to see the backend traces it caused."));
         return; // the span, if any, is selected once its graph is there
@@ -108,6 +132,7 @@ void LinkedViews::investigationChanged(Investigation::Changes changes)
         FlameGraphView* view = m_flameGraph->view();
         if (view->selectedSpan() != m_investigation->selectedSpan())
             view->selectSpan(m_investigation->selectedSpan());
+        m_waterfall->view()->selectSpan(m_investigation->selectedSpan());
     }
 }
 
@@ -119,6 +144,29 @@ void LinkedViews::tracesLoaded(const PageLoadTraces& traces)
     m_investigation->setSelectedTraces(traces.traces);
     if (m_investigation->selectedSpan() != 0)
         m_flameGraph->view()->selectSpan(m_investigation->selectedSpan());
+}
+
+void LinkedViews::waterfallLoaded(std::shared_ptr<const WaterfallData> data)
+{
+    // The loader delivers the latest request only; an id of 0 means the page load has gone, which
+    // the panel says.
+    if (data->pageLoadId != 0 && data->pageLoadId != m_investigation->selectedPageLoad())
+        return;
+    m_waterfall->showData(std::move(data));
+    if (m_investigation->selectedSpan() != 0)
+        m_waterfall->view()->selectSpan(m_investigation->selectedSpan());
+}
+
+void LinkedViews::resourceSelected(qint64 resourceId)
+{
+    // The Investigation has no resource focus yet: a linked call selects the backend span that served
+    // it, so the flamegraph shows where the call's time went.
+    const auto& data = m_waterfall->view()->data();
+    if (!data)
+        return;
+    for (const WaterfallResource& r : data->resources)
+        if (r.id == resourceId && r.entrySpanId != 0)
+            m_investigation->selectSpan(r.entrySpanId);
 }
 
 } // namespace seam

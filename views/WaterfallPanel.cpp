@@ -1,0 +1,58 @@
+#include "WaterfallPanel.h"
+
+#include "PageLoadTableModel.h"
+#include "WaterfallView.h"
+
+#include <QLabel>
+#include <QVBoxLayout>
+#include <algorithm>
+
+namespace seam {
+
+WaterfallPanel::WaterfallPanel(QWidget* parent)
+    : QWidget(parent), m_header(new QLabel), m_view(new WaterfallView)
+{
+    m_header->setTextFormat(Qt::PlainText);
+    m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_header->setContentsMargins(6, 4, 6, 4);
+    QFont bold = m_header->font();
+    bold.setBold(true);
+    m_header->setFont(bold);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_header);
+    layout->addWidget(m_view, 1);
+    showMessage(tr("Select a page load to see its waterfall."));
+}
+
+void WaterfallPanel::showMessage(const QString& message)
+{
+    m_header->setText(message);
+    m_view->setData(nullptr);
+}
+
+void WaterfallPanel::showData(std::shared_ptr<const WaterfallData> data)
+{
+    if (!data || data->pageLoadId == 0) {
+        showMessage(tr("This page load is no longer in the cache."));
+        return;
+    }
+    QStringList parts{tr("Waterfall"), data->route.isEmpty() ? tr("(no route)") : data->route};
+    if (data->duration)
+        parts << PageLoadTableModel::formatDuration(*data->duration);
+    const auto linked = std::count_if(data->resources.begin(), data->resources.end(),
+                                      [](const WaterfallResource& r) { return r.isLinked(); });
+    parts
+        << tr("%1 of %n resource(s) linked to the backend", nullptr, int(data->resources.size())).arg(linked);
+    // Corrected clocks are worth knowing before reading the nested spans' positions.
+    const bool shifted = std::any_of(data->resources.begin(), data->resources.end(),
+                                     [](const WaterfallResource& r) { return r.clockShift != 0; });
+    if (shifted)
+        parts << tr("backend clock skew corrected");
+    m_header->setText(parts.join(QStringLiteral("  ·  ")));
+    m_view->setData(std::move(data));
+}
+
+} // namespace seam

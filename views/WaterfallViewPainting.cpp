@@ -1,0 +1,420 @@
+// WaterfallView: painting, labels and tooltips. Geometry, selection and input live in WaterfallView.cpp.
+
+#include "PageLoadTableModel.h"
+#include "WaterfallView.h"
+
+#include <QPaintEvent>
+#include <QPainter>
+#include <QScrollBar>
+#include <QUrl>
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace seam {
+namespace {
+
+constexpr int kIndentPx = 12;  // per span depth, in the label column
+constexpr int kMinBarPx = 2;   // a 0.1 ms call is still something to see and click
+constexpr int kTickMinPx = 80; // between ruler labels
+constexpr int kHitSlackPx = 4; // a hover this close to an error marker or long task still finds it
+const QColor kErrorColour(214, 39, 40);
+// Resource Timing phases in the colours browsers' network panels use for them.
+const QColor kDnsColour(0, 150, 136);
+const QColor kConnectColour(255, 152, 0);
+const QColor kSslColour(156, 39, 176);
+const QColor kTtfbColour(76, 175, 80);
+const QColor kDownloadColour(33, 150, 243);
+const QColor kLongTaskColour(191, 120, 40);
+
+/// FNV-1a over the name, as FlameGraphView colours services: a service has one hue in both views.
+quint32 stableHash(const QString& text)
+{
+    quint32 h = 2166136261u;
+    for (const QChar c : text) {
+        h ^= c.unicode();
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/// Resource types keep fixed hues (not hashed): "fetch is orange" is learnt once. Red is for errors.
+QColor typeColour(const QString& type, bool dark)
+{
+    int hue = -1;
+    if (type == QLatin1String("document"))
+        hue = 215;
+    else if (type == QLatin1String("fetch") || type == QLatin1String("xhr"))
+        hue = 32;
+    else if (type == QLatin1String("script"))
+        hue = 270;
+    else if (type == QLatin1String("css"))
+        hue = 150;
+    else if (type == QLatin1String("image") || type == QLatin1String("media"))
+        hue = 90;
+    else if (type == QLatin1String("font"))
+        hue = 320;
+    if (hue < 0)
+        return dark ? QColor(120, 120, 120) : QColor(185, 185, 185);
+    return dark ? QColor::fromHsv(hue, 170, 170) : QColor::fromHsv(hue, 120, 235);
+}
+
+QString duration(qint64 ns)
+{
+    return PageLoadTableModel::formatDuration(ns);
+}
+
+/// An offset from the page's start, signed: a beacon may be sent before navigation ends.
+QString offset(qint64 ns)
+{
+    return (ns < 0 ? QStringLiteral("−") : QStringLiteral("+")) + duration(std::abs(ns));
+}
+
+/// A "nice" ruler step (1, 2 or 5 times a power of ten) at least `minPx` wide.
+qint64 tickStep(double nsPerPx, int minPx)
+{
+    const double wanted = std::max(nsPerPx * minPx, 1.0);
+    const double decade = std::pow(10.0, std::floor(std::log10(wanted)));
+    for (const double f : {1.0, 2.0, 5.0})
+        if (decade * f >= wanted)
+            return qint64(decade * f);
+    return qint64(decade * 10);
+}
+
+struct Phase
+{
+    const std::optional<qint64>& ns;
+    const QColor& colour;
+    const char* name;
+};
+
+std::array<Phase, 5> phasesOf(const WaterfallResource& r)
+{
+    return {Phase{r.dns, kDnsColour, "DNS"}, Phase{r.connect, kConnectColour, "Connect"},
+            Phase{r.ssl, kSslColour, "TLS"}, Phase{r.ttfb, kTtfbColour, "TTFB"},
+            Phase{r.download, kDownloadColour, "Download"}};
+}
+
+} // namespace
+
+QColor WaterfallView::serviceColour(const QString& service) const
+{
+    auto it = m_serviceColours.find(service);
+    if (it == m_serviceColours.end()) {
+        // The hue and lightness rule of FlameGraphView::updateColours.
+        const int hue = 30 + int(stableHash(service) % 300u);
+        it = m_serviceColours.insert(service, m_darkPalette ? QColor::fromHsv(hue, 150, 135)
+                                                            : QColor::fromHsv(hue, 85, 240));
+    }
+    return *it;
+}
+
+void WaterfallView::paintEvent(QPaintEvent* event)
+{
+    QPainter painter(viewport());
+    const QRect exposed = event->rect();
+    painter.fillRect(exposed, palette().color(QPalette::Base));
+    if (!m_data || m_rows.empty()) {
+        painter.setPen(palette().color(QPalette::PlaceholderText));
+        painter.drawText(viewport()->rect(), Qt::AlignCenter,
+                         m_data ? tr("This page load recorded no resources.") : QString());
+        return;
+    }
+    const int ruler = rulerHeight();
+    const QRect rows(0, ruler, viewport()->width(), viewport()->height() - ruler);
+    painter.save();
+    painter.setClipRect(rows.intersected(exposed));
+    // Only the rows that intersect the exposed rect: the division gives the first and last directly.
+    const int scroll = verticalScrollBar()->value();
+    const int first = std::max(0, (std::max(exposed.top(), ruler) - ruler + scroll) / rowHeight());
+    const int last = std::min(rowCount() - 1, (exposed.bottom() - ruler + scroll) / rowHeight());
+    for (int row = first; row <= last; ++row)
+        paintRow(painter, row, rowRect(row));
+    painter.setPen(palette().color(QPalette::Mid));
+    painter.drawLine(labelWidth(), ruler, labelWidth(), rows.bottom());
+    paintMarks(painter);
+    painter.restore();
+    if (exposed.top() < ruler)
+        paintRuler(painter);
+}
+
+void WaterfallView::paintRuler(QPainter& painter)
+{
+    const QRect axis = timelineRect();
+    const int ruler = rulerHeight();
+    const int line = fontMetrics().height();
+    painter.fillRect(0, 0, viewport()->width(), ruler, palette().color(QPalette::Window));
+    painter.setPen(palette().color(QPalette::Mid));
+    painter.drawLine(0, ruler - 1, viewport()->width(), ruler - 1);
+
+    const qint64 span = std::max<qint64>(1, m_data->end() - m_data->start);
+    const qint64 step = tickStep(double(span) / axis.width(), kTickMinPx);
+    const QColor text = palette().color(QPalette::WindowText);
+    for (qint64 t = 0; t <= span; t += step) {
+        const int x = int(xOf(m_data->start + t));
+        painter.setPen(palette().color(QPalette::Mid));
+        painter.drawLine(x, ruler - 5, x, ruler - 1);
+        painter.setPen(text);
+        painter.drawText(QRect(x + 3, ruler - line - 3, kTickMinPx, line), Qt::AlignLeft | Qt::AlignVCenter,
+                         t == 0 ? QStringLiteral("0") : duration(t));
+    }
+    painter.setPen(text);
+    painter.drawText(QRect(6, 0, labelWidth() - 6, ruler), Qt::AlignLeft | Qt::AlignVCenter,
+                     tr("%n row(s)", nullptr, rowCount()));
+}
+
+void WaterfallView::paintMarks(QPainter& painter)
+{
+    struct Mark
+    {
+        std::optional<qint64> at;
+        QColor colour;
+        QString name;
+    };
+    const Mark marks[] = {{m_data->ttfb, kTtfbColour, tr("TTFB")},
+                          {m_data->fcp, kDownloadColour, tr("FCP")},
+                          {m_data->lcp, kSslColour, tr("LCP")},
+                          {m_data->duration, palette().color(QPalette::Text), tr("Load")}};
+    const int ruler = rulerHeight();
+    const int line = fontMetrics().height();
+    for (const Mark& m : marks) {
+        if (!m.at)
+            continue;
+        const int x = int(xOf(m_data->start + *m.at));
+        painter.setPen(QPen(m.colour, 1, Qt::DashLine));
+        painter.drawLine(x, ruler, x, viewport()->height());
+        // The name sits at the top of the ruler, above the tick labels; the clip is lifted for it.
+        painter.save();
+        painter.setClipping(false);
+        painter.setPen(m.colour);
+        painter.drawLine(x, 0, x, ruler);
+        painter.drawText(QRect(x + 2, 1, 60, line), Qt::AlignLeft | Qt::AlignVCenter, m.name);
+        painter.restore();
+    }
+}
+
+QString WaterfallView::labelOf(const Row& row) const
+{
+    switch (row.kind) {
+    case RowKind::Resource: {
+        const WaterfallResource& r = m_data->resources[std::size_t(row.resource)];
+        const QUrl url(r.url);
+        QString where = r.url;
+        if (url.isValid() && !url.host().isEmpty()) {
+            where = url.path();
+            if (url.hasQuery())
+                where += QLatin1Char('?') + url.query();
+            if (url.host() != m_pageHost)
+                where = url.host() + where;
+        }
+        QStringList parts{r.type};
+        if (!r.method.isEmpty())
+            parts << r.method;
+        parts << where;
+        return parts.join(QLatin1Char(' '));
+    }
+    case RowKind::Span: {
+        const WaterfallSpan& s = m_data->resources[std::size_t(row.resource)].spans[std::size_t(row.span)];
+        return s.service + QStringLiteral("  ") + s.operation;
+    }
+    case RowKind::LongTasks:
+        return tr("Long tasks (%1)").arg(m_data->longTasks.size());
+    case RowKind::Errors:
+        return tr("JS errors (%1)").arg(m_data->errors.size());
+    }
+    return {};
+}
+
+void WaterfallView::paintRow(QPainter& painter, int index, const QRect& rect)
+{
+    const Row& row = m_rows[std::size_t(index)];
+    if (index == m_selected)
+        painter.fillRect(rect, palette().color(QPalette::Highlight));
+    else if (index % 2 == 1)
+        painter.fillRect(rect, palette().color(QPalette::AlternateBase));
+    const QColor text = palette().color(index == m_selected ? QPalette::HighlightedText : QPalette::Text);
+
+    // Label column: the backend is indented under its call; a failed status is red at the right.
+    int indent = 6;
+    int statusWidth = 0;
+    if (row.kind == RowKind::Span)
+        indent +=
+            kIndentPx * (1 + m_data->resources[std::size_t(row.resource)].spans[std::size_t(row.span)].depth);
+    if (row.kind == RowKind::Resource) {
+        const WaterfallResource& r = m_data->resources[std::size_t(row.resource)];
+        if (r.status) {
+            statusWidth = fontMetrics().horizontalAdvance(QStringLiteral("0000"));
+            painter.setPen(*r.status >= 400 || *r.status == 0 ? kErrorColour : text);
+            painter.drawText(QRect(labelWidth() - statusWidth - 4, rect.top(), statusWidth, rect.height()),
+                             Qt::AlignRight | Qt::AlignVCenter, QString::number(*r.status));
+        }
+    }
+    const QRect label(indent, rect.top(), labelWidth() - indent - statusWidth - 8, rect.height());
+    painter.setPen(text);
+    painter.drawText(label, Qt::AlignLeft | Qt::AlignVCenter,
+                     fontMetrics().elidedText(labelOf(row), Qt::ElideMiddle, label.width()));
+
+    const QRect bar = rect.adjusted(0, 3, 0, -3);
+    switch (row.kind) {
+    case RowKind::Resource:
+        paintResource(painter, m_data->resources[std::size_t(row.resource)], bar);
+        break;
+    case RowKind::Span: {
+        const WaterfallResource& r = m_data->resources[std::size_t(row.resource)];
+        paintSpan(painter, r, r.spans[std::size_t(row.span)], bar);
+        break;
+    }
+    case RowKind::LongTasks:
+    case RowKind::Errors:
+        paintEvents(painter, row, bar);
+        break;
+    }
+}
+
+void WaterfallView::paintResource(QPainter& painter, const WaterfallResource& r, const QRect& rect)
+{
+    const double x0 = xOf(r.start);
+    const double x1 = std::max(xOf(r.end()), x0 + kMinBarPx);
+    const QRectF bar(x0, rect.top(), x1 - x0, rect.height());
+    painter.fillRect(bar, typeColour(r.type, m_darkPalette));
+
+    // Phases end at the response end, latest first; what remains at the start is queueing.
+    const auto phases = phasesOf(r);
+    double right = x1;
+    for (auto it = phases.rbegin(); it != phases.rend() && right > x0; ++it) {
+        if (!it->ns || *it->ns <= 0)
+            continue;
+        const double width = double(*it->ns) * (xOf(r.start + 1'000'000'000) - x0) / 1e9;
+        const double left = std::max(x0, right - width);
+        painter.fillRect(QRectF(left, bar.top() + bar.height() / 4, right - left, bar.height() / 2),
+                         it->colour);
+        right = left;
+    }
+
+    // A call that reached the backend is outlined: solid when ids prove the link, dashed when guessed.
+    if (r.isLinked()) {
+        painter.setPen(
+            QPen(palette().color(QPalette::Text), 1, r.isInferred() ? Qt::DashLine : Qt::SolidLine));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(bar.adjusted(0.5, 0.5, -0.5, -0.5));
+    }
+    if (r.duration) {
+        painter.setPen(palette().color(QPalette::Text));
+        painter.drawText(QRectF(x1 + 4, rect.top(), 90, rect.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                         duration(*r.duration));
+    }
+}
+
+void WaterfallView::paintSpan(QPainter& painter, const WaterfallResource& r, const WaterfallSpan& s,
+                              const QRect& rect)
+{
+    const double x0 = xOf(s.start);
+    const double x1 = std::max(xOf(s.end), x0 + kMinBarPx);
+    const QRectF bar(x0, rect.top() + 1, x1 - x0, rect.height() - 2);
+    painter.save();
+    if (r.isInferred())
+        painter.setOpacity(0.65); // the backend of a guessed link is shown, but not as fact
+    painter.fillRect(bar, serviceColour(s.service));
+    if (s.error) {
+        painter.setPen(QPen(kErrorColour, 2));
+        painter.drawRect(bar.adjusted(1, 1, -1, -1));
+    } else if (r.isInferred()) {
+        painter.setPen(QPen(palette().color(QPalette::Text), 1, Qt::DashLine));
+        painter.drawRect(bar.adjusted(0.5, 0.5, -0.5, -0.5));
+    }
+    const int room = int(bar.width()) - 6;
+    if (room > fontMetrics().horizontalAdvance(QStringLiteral("M…"))) {
+        // Boxes are light on light palettes and dark on dark ones: the palette's text reads on both.
+        painter.setPen(palette().color(QPalette::Text));
+        painter.drawText(bar.adjusted(3, 0, -3, 0), Qt::AlignLeft | Qt::AlignVCenter,
+                         fontMetrics().elidedText(s.operation, Qt::ElideRight, room));
+    }
+    painter.restore();
+}
+
+void WaterfallView::paintEvents(QPainter& painter, const Row& row, const QRect& rect)
+{
+    if (row.kind == RowKind::LongTasks) {
+        for (const WaterfallEvent& e : m_data->longTasks) {
+            const double x0 = xOf(e.time);
+            const double x1 = std::max(xOf(e.time + e.duration), x0 + kMinBarPx);
+            painter.fillRect(QRectF(x0, rect.top(), x1 - x0, rect.height()), kLongTaskColour);
+        }
+        return;
+    }
+    // Errors are moments: a red diamond each.
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(kErrorColour);
+    const double half = rect.height() / 2.0;
+    for (const WaterfallEvent& e : m_data->errors) {
+        const double x = xOf(e.time);
+        const double y = rect.center().y() + 0.5;
+        const QPointF diamond[] = {{x, y - half}, {x + half, y}, {x, y + half}, {x - half, y}};
+        painter.drawPolygon(diamond, 4);
+    }
+    painter.restore();
+}
+
+QString WaterfallView::toolTipFor(int index, int x) const
+{
+    const Row& row = m_rows[std::size_t(index)];
+    const qint64 t0 = m_data->start;
+    QStringList lines;
+    switch (row.kind) {
+    case RowKind::Resource: {
+        const WaterfallResource& r = m_data->resources[std::size_t(row.resource)];
+        lines << (r.method.isEmpty() ? r.url : r.method + QLatin1Char(' ') + r.url);
+        QString timing = tr("%1 · starts at %2").arg(r.type, offset(r.start - t0));
+        if (r.duration)
+            timing += tr(" · takes %1").arg(duration(*r.duration));
+        if (r.status)
+            timing += tr(" · status %1").arg(*r.status);
+        lines << timing;
+        QStringList phases;
+        for (const Phase& p : phasesOf(r))
+            if (p.ns)
+                phases << QString::fromLatin1(p.name) + QLatin1Char(' ') + duration(*p.ns);
+        if (!phases.isEmpty())
+            lines << phases.join(QStringLiteral(" · "));
+        if (r.isLinked()) {
+            lines << tr("Linked by %1, confidence %2%").arg(r.linkMethod).arg(qRound(r.confidence * 100));
+            if (r.clockShift != 0)
+                lines << tr("Backend clock corrected by %1 to fit the call").arg(offset(r.clockShift));
+            if (r.omittedSpans > 0)
+                lines << tr("%n backend span(s) not shown", nullptr, r.omittedSpans);
+        } else if (r.type == QLatin1String("fetch") || r.type == QLatin1String("xhr")) {
+            lines << tr("No backend trace linked");
+        }
+        break;
+    }
+    case RowKind::Span: {
+        const WaterfallResource& r = m_data->resources[std::size_t(row.resource)];
+        const WaterfallSpan& s = r.spans[std::size_t(row.span)];
+        lines << s.service + QStringLiteral(": ") + s.operation;
+        lines << tr("starts at %1 · takes %2").arg(offset(s.start - t0), duration(s.end - s.start));
+        if (s.error)
+            lines << tr("Failed");
+        if (r.isInferred())
+            lines
+                << tr("Inferred link (%1, confidence %2%)").arg(r.linkMethod).arg(qRound(r.confidence * 100));
+        if (r.clockShift != 0)
+            lines << tr("Backend clock corrected by %1").arg(offset(r.clockShift));
+        break;
+    }
+    case RowKind::LongTasks:
+        for (const WaterfallEvent& e : m_data->longTasks)
+            if (x >= xOf(e.time) - kHitSlackPx && x <= xOf(e.time + e.duration) + kHitSlackPx)
+                lines << tr("Long task at %1, %2").arg(offset(e.time - t0), duration(e.duration));
+        break;
+    case RowKind::Errors:
+        for (const WaterfallEvent& e : m_data->errors)
+            if (std::abs(x - xOf(e.time)) <= rowHeight() / 2 + kHitSlackPx)
+                lines << offset(e.time - t0) + QStringLiteral("  ") + e.message;
+        break;
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace seam
