@@ -122,6 +122,8 @@ void WaterfallView::paintEvent(QPaintEvent* event)
     }
     const int ruler = rulerHeight();
     const QRect rows(0, ruler, viewport()->width(), viewport()->height() - ruler);
+    if (exposed.top() < ruler)
+        paintRuler(painter); // first: the marks write their names over it
     painter.save();
     painter.setClipRect(rows.intersected(exposed));
     // Only the rows that intersect the exposed rect: the division gives the first and last directly.
@@ -134,8 +136,6 @@ void WaterfallView::paintEvent(QPaintEvent* event)
     painter.drawLine(labelWidth(), ruler, labelWidth(), rows.bottom());
     paintMarks(painter);
     painter.restore();
-    if (exposed.top() < ruler)
-        paintRuler(painter);
 }
 
 void WaterfallView::paintRuler(QPainter& painter)
@@ -177,10 +177,14 @@ void WaterfallView::paintMarks(QPainter& painter)
                           {m_data->duration, palette().color(QPalette::Text), tr("Load")}};
     const int ruler = rulerHeight();
     const int line = fontMetrics().height();
+    int labelsEnd = 0; // TTFB, FCP and LCP are often pixels apart: names are set side by side
     for (const Mark& m : marks) {
         if (!m.at)
             continue;
         const int x = int(xOf(m_data->start + *m.at));
+        const int nameWidth = fontMetrics().horizontalAdvance(m.name);
+        const int nameX = std::min(std::max(x + 2, labelsEnd + 4), viewport()->width() - nameWidth - 2);
+        labelsEnd = nameX + nameWidth;
         painter.setPen(QPen(m.colour, 1, Qt::DashLine));
         painter.drawLine(x, ruler, x, viewport()->height());
         // The name sits at the top of the ruler, above the tick labels; the clip is lifted for it.
@@ -188,7 +192,7 @@ void WaterfallView::paintMarks(QPainter& painter)
         painter.setClipping(false);
         painter.setPen(m.colour);
         painter.drawLine(x, 0, x, ruler);
-        painter.drawText(QRect(x + 2, 1, 60, line), Qt::AlignLeft | Qt::AlignVCenter, m.name);
+        painter.drawText(QRect(nameX, 1, nameWidth, line), Qt::AlignLeft | Qt::AlignVCenter, m.name);
         painter.restore();
     }
 }
