@@ -218,6 +218,12 @@ void WaterfallView::mousePressEvent(QMouseEvent* event)
         select(row, true);
 }
 
+void WaterfallView::mouseReleaseEvent(QMouseEvent* event)
+{
+    // The press selected; the release of that click is ours too, not the parent's.
+    event->setAccepted(event->button() == Qt::LeftButton && m_data);
+}
+
 void WaterfallView::keyPressEvent(QKeyEvent* event)
 {
     if (m_data && rowCount() > 0 && (event->key() == Qt::Key_Up || event->key() == Qt::Key_Down)) {
