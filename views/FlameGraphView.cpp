@@ -1,5 +1,7 @@
 #include "FlameGraphView.h"
 
+#include "ServiceColours.h"
+
 #include <QApplication>
 #include <QHelpEvent>
 #include <QKeyEvent>
@@ -23,17 +25,6 @@ constexpr double kZoomStep = 0.8;   // range factor per wheel notch or '+'
 constexpr qint64 kMinRangeNs = 100; // deepest zoom
 constexpr int kErrorBorderPx = 2;
 const QColor kErrorColour(214, 39, 40);
-
-/// FNV-1a over the name: a service keeps its hue across runs, traces and machines (qHash is seeded).
-quint32 stableHash(const QString& text)
-{
-    quint32 h = 2166136261u;
-    for (const QChar c : text) {
-        h ^= c.unicode();
-        h *= 16777619u;
-    }
-    return h;
-}
 
 QColor blend(const QColor& a, const QColor& b, double t)
 {
@@ -250,18 +241,12 @@ void FlameGraphView::updateScrollBar()
 
 void FlameGraphView::updateColours()
 {
-    // Light pastel boxes under dark text on light palettes, muted ones under light text on dark
-    // palettes; red hues are left to errors.
     const QColor base = palette().color(QPalette::Base);
     const bool dark = base.lightness() < 128;
-    const auto colourOf = [dark](const QString& name) {
-        const int hue = 30 + int(stableHash(name) % 300u);
-        return dark ? QColor::fromHsv(hue, 150, 135) : QColor::fromHsv(hue, 85, 240);
-    };
     m_colours.assign(1, palette().color(QPalette::Button));
     if (m_data)
         for (const QString& name : m_data->serviceNames())
-            m_colours.push_back(colourOf(name));
+            m_colours.push_back(serviceColour(name, dark));
     m_dimmedColours.clear();
     for (const QColor& c : m_colours)
         m_dimmedColours.push_back(blend(c, base, 0.75));

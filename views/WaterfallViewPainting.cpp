@@ -1,6 +1,7 @@
 // WaterfallView: painting, labels and tooltips. Geometry, selection and input live in WaterfallView.cpp.
 
 #include "PageLoadTableModel.h"
+#include "ServiceColours.h"
 #include "WaterfallView.h"
 
 #include <QPaintEvent>
@@ -26,17 +27,6 @@ const QColor kSslColour(156, 39, 176);
 const QColor kTtfbColour(76, 175, 80);
 const QColor kDownloadColour(33, 150, 243);
 const QColor kLongTaskColour(191, 120, 40);
-
-/// FNV-1a over the name, as FlameGraphView colours services: a service has one hue in both views.
-quint32 stableHash(const QString& text)
-{
-    quint32 h = 2166136261u;
-    for (const QChar c : text) {
-        h ^= c.unicode();
-        h *= 16777619u;
-    }
-    return h;
-}
 
 /// Resource types keep fixed hues (not hashed): "fetch is orange" is learnt once. Red is for errors.
 QColor typeColour(const QString& type, bool dark)
@@ -101,10 +91,7 @@ QColor WaterfallView::serviceColour(const QString& service) const
 {
     auto it = m_serviceColours.find(service);
     if (it == m_serviceColours.end()) {
-        // The hue and lightness rule of FlameGraphView::updateColours.
-        const int hue = 30 + int(stableHash(service) % 300u);
-        it = m_serviceColours.insert(service, m_darkPalette ? QColor::fromHsv(hue, 150, 135)
-                                                            : QColor::fromHsv(hue, 85, 240));
+        it = m_serviceColours.insert(service, seam::serviceColour(service, m_darkPalette));
     }
     return *it;
 }
