@@ -7,31 +7,17 @@
 namespace seam {
 
 PageLoadTraceLoader::PageLoadTraceLoader(const QString& cachePath, QObject* parent)
-    : QObject(parent), m_cachePath(cachePath.toStdString()), m_worker([this] { run(); })
+    : QObject(parent), m_cachePath(cachePath.toStdString()),
+      m_worker([this](quint64 generation, qint64 id) { work(generation, id); })
 {}
 
-PageLoadTraceLoader::~PageLoadTraceLoader()
-{
-    {
-        std::lock_guard lock(m_mutex);
-        m_stop = true;
-    }
-    m_wake.notify_one();
-    m_worker.join();
-}
+PageLoadTraceLoader::~PageLoadTraceLoader() = default; // m_worker, declared last, joins its thread first
 
 void PageLoadTraceLoader::load(qint64 pageLoadId)
 {
     ++m_generation;
     m_loading = pageLoadId != 0;
-    {
-        std::lock_guard lock(m_mutex);
-        if (pageLoadId != 0)
-            m_request.emplace(m_generation, pageLoadId);
-        else
-            m_request.reset();
-    }
-    m_wake.notify_one();
+    m_worker.request(m_generation, pageLoadId);
 }
 
 PageLoadTraces PageLoadTraceLoader::loadNow(const std::string& cachePath, qint64 pageLoadId)
@@ -67,34 +53,21 @@ PageLoadTraces PageLoadTraceLoader::loadNow(const std::string& cachePath, qint64
     return result;
 }
 
-void PageLoadTraceLoader::run()
+void PageLoadTraceLoader::work(quint64 generation, qint64 id)
 {
-    for (;;) {
-        std::pair<quint64, qint64> request;
-        {
-            std::unique_lock lock(m_mutex);
-            m_wake.wait(lock, [this] { return m_stop || m_request.has_value(); });
-            if (m_stop)
-                return;
-            request = *m_request;
-            m_request.reset();
-        }
-        // The result travels to the GUI thread by pointer: nothing built here stays shared with this
-        // thread once it is posted.
-        std::shared_ptr<PageLoadTraces> result;
-        QString error;
-        try {
-            result = std::make_shared<PageLoadTraces>(loadNow(m_cachePath, request.second));
-        } catch (const std::exception& e) {
-            error = QString::fromUtf8(e.what());
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, request, result = std::move(result), error] {
-                deliver(request.first, request.second, result, error);
-            },
-            Qt::QueuedConnection);
+    // The result travels to the GUI thread by pointer: nothing built here stays shared with this
+    // thread once it is posted.
+    std::shared_ptr<PageLoadTraces> result;
+    QString error;
+    try {
+        result = std::make_shared<PageLoadTraces>(loadNow(m_cachePath, id));
+    } catch (const std::exception& e) {
+        error = QString::fromUtf8(e.what());
     }
+    QMetaObject::invokeMethod(
+        this,
+        [this, generation, id, result = std::move(result), error] { deliver(generation, id, result, error); },
+        Qt::QueuedConnection);
 }
 
 void PageLoadTraceLoader::deliver(quint64 generation, qint64 pageLoadId,

@@ -1,14 +1,12 @@
 #pragma once
 
 #include "FlameGraphData.h"
+#include "LatestRequestWorker.h"
 
 #include <QObject>
 #include <QString>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <thread>
 #include <vector>
 
 namespace seam {
@@ -51,7 +49,7 @@ signals:
     void failed(qint64 pageLoadId, const QString& message);
 
 private:
-    void run();
+    void work(quint64 generation, qint64 id); // on the worker thread
     void deliver(quint64 generation, qint64 pageLoadId, std::shared_ptr<PageLoadTraces> result,
                  const QString& error);
 
@@ -59,11 +57,7 @@ private:
     quint64 m_generation = 0; // GUI thread: the request whose result is wanted
     bool m_loading = false;
 
-    std::mutex m_mutex; // guards the fields below, shared with the worker
-    std::condition_variable m_wake;
-    std::optional<std::pair<quint64, qint64>> m_request; // generation, page load id
-    bool m_stop = false;
-    std::thread m_worker; // last: started once the rest exists
+    LatestRequestWorker m_worker; // last: its thread starts once the rest exists
 };
 
 } // namespace seam
