@@ -3,6 +3,7 @@
 #include "FlameGraphView.h"
 #include "PageLoadTableModel.h"
 #include "PageLoadTraceLoader.h"
+#include "PanelHeader.h"
 
 #include <QLabel>
 #include <QVBoxLayout>
@@ -10,20 +11,9 @@
 namespace seam {
 
 FlameGraphPanel::FlameGraphPanel(QWidget* parent)
-    : QWidget(parent), m_header(new QLabel), m_view(new FlameGraphView)
+    : QWidget(parent), m_header(makePanelHeader()), m_view(new FlameGraphView)
 {
-    m_header->setTextFormat(Qt::PlainText);
-    m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_header->setContentsMargins(6, 4, 6, 4);
-    QFont bold = m_header->font();
-    bold.setBold(true);
-    m_header->setFont(bold);
-
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(0);
-    layout->addWidget(m_header);
-    layout->addWidget(m_view, 1);
+    layOutPanel(this, m_header, m_view);
     showMessage(tr("Select a page load to see the backend traces it caused."));
 }
 

@@ -1,6 +1,7 @@
 #include "WaterfallPanel.h"
 
 #include "PageLoadTableModel.h"
+#include "PanelHeader.h"
 #include "WaterfallView.h"
 
 #include <QLabel>
@@ -10,20 +11,9 @@
 namespace seam {
 
 WaterfallPanel::WaterfallPanel(QWidget* parent)
-    : QWidget(parent), m_header(new QLabel), m_view(new WaterfallView)
+    : QWidget(parent), m_header(makePanelHeader()), m_view(new WaterfallView)
 {
-    m_header->setTextFormat(Qt::PlainText);
-    m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_header->setContentsMargins(6, 4, 6, 4);
-    QFont bold = m_header->font();
-    bold.setBold(true);
-    m_header->setFont(bold);
-
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(0);
-    layout->addWidget(m_header);
-    layout->addWidget(m_view, 1);
+    layOutPanel(this, m_header, m_view);
     showMessage(tr("Select a page load to see its waterfall."));
 }
 
