@@ -24,7 +24,21 @@ void Investigation::selectPageLoad(qint64 pageLoadId)
 {
     if (pageLoadId == m_selection.pageLoad)
         return;
-    select({pageLoadId, 0}, true);
+    apply({pageLoadId, 0, 0}, true);
+}
+
+void Investigation::navigate(Selection selection)
+{
+    if (selection == m_selection)
+        return;
+    apply(selection, true);
+}
+
+void Investigation::selectResource(qint64 resourceId, qint64 spanId)
+{
+    if (resourceId == m_selection.resource && spanId == m_selection.span)
+        return;
+    apply({m_selection.pageLoad, resourceId, spanId}, true);
 }
 
 void Investigation::setSelectedTraces(std::vector<qint64> traceRowIds)
@@ -39,7 +53,7 @@ void Investigation::selectSpan(qint64 spanId)
 {
     if (spanId == m_selection.span)
         return;
-    select({m_selection.pageLoad, spanId}, true);
+    apply({m_selection.pageLoad, m_selection.resource, spanId}, true);
 }
 
 void Investigation::goBack()
@@ -57,10 +71,10 @@ void Investigation::goForward()
 void Investigation::goTo(int index)
 {
     m_current = index;
-    select(m_history[std::size_t(index)], false);
+    apply(m_history[std::size_t(index)], false);
 }
 
-void Investigation::select(Selection selection, bool record)
+void Investigation::apply(Selection selection, bool record)
 {
     Changes changes;
     if (selection.pageLoad != m_selection.pageLoad) {
@@ -71,6 +85,8 @@ void Investigation::select(Selection selection, bool record)
             changes |= TracesChanged;
         }
     }
+    if (selection.resource != m_selection.resource)
+        changes |= ResourceChanged;
     if (selection.span != m_selection.span)
         changes |= SpanChanged;
     m_selection = selection;

@@ -32,6 +32,7 @@ public:
         TracesChanged = 0x08,
         SpanChanged = 0x10,
         HistoryChanged = 0x20, ///< canGoBack() or canGoForward() may differ
+        ResourceChanged = 0x40,
     };
     Q_DECLARE_FLAGS(Changes, Change)
     Q_FLAG(Changes)
@@ -43,11 +44,12 @@ public:
         friend bool operator==(const TimeRange&, const TimeRange&) = default;
     };
 
-    /// One history entry. 0 means none for either id.
+    /// One history entry. 0 means none for any id.
     struct Selection
     {
-        qint64 pageLoad = 0;
-        qint64 span = 0;
+        qint64 pageLoad = 0; ///< page_loads.id
+        qint64 resource = 0; ///< resources.id of a resource of that page load
+        qint64 span = 0;     ///< span id within the page load's backend traces
         friend bool operator==(const Selection&, const Selection&) = default;
     };
 
@@ -62,17 +64,27 @@ public:
     qint64 selectedPageLoad() const { return m_selection.pageLoad; }
     /// traces.id of the selected page load's backend traces, as the loader found them.
     const std::vector<qint64>& selectedTraces() const { return m_traces; }
+    /// resources.id of the selected resource (a fetch, script, the document) of the page load, 0 when none.
+    qint64 selectedResource() const { return m_selection.resource; }
     /// Span id within selectedTraces(), 0 when none.
     qint64 selectedSpan() const { return m_selection.span; }
+    const Selection& selection() const { return m_selection; }
 
     void setTimeRange(std::optional<TimeRange> range);
     void setFilterText(const QString& text);
-    /// Selects a page load (0: none), clears the span and the traces (they belong to the old one) and
-    /// records the selection in the history.
+    /// Selects a page load (0: none), clears the resource, the span and the traces (they belong to the
+    /// old one) and records the selection in the history.
     void selectPageLoad(qint64 pageLoadId);
+    /// Goes to a whole selection in one history step: what a view that lists things from many page
+    /// loads (the session journey, the error list) does when one is clicked.
+    void navigate(Selection selection);
     /// Set by whoever resolved the selected page load's traces; not history.
     void setSelectedTraces(std::vector<qint64> traceRowIds);
-    /// Selects a span of the current page load (0: none) and records it in the history.
+    /// Selects a resource of the current page load (0: none) and, with it, the backend span that served
+    /// it (0: none); records it in the history.
+    void selectResource(qint64 resourceId, qint64 spanId = 0);
+    /// Selects a span of the current page load (0: none), keeping the resource, and records it in the
+    /// history.
     void selectSpan(qint64 spanId);
 
     bool canGoBack() const { return m_current > 0; }
@@ -90,7 +102,7 @@ signals:
 
 private:
     /// Applies `selection` and, if `record`, appends it to the history. Emits once.
-    void select(Selection selection, bool record);
+    void apply(Selection selection, bool record);
     void goTo(int index);
 
     std::optional<TimeRange> m_timeRange;

@@ -128,11 +128,14 @@ void LinkedViews::investigationChanged(Investigation::Changes changes)
                                           : tr("Select a page load to see the backend traces it caused."));
         return; // the span, if any, is selected once its graph is there
     }
+    if (changes & Investigation::ResourceChanged)
+        m_waterfall->view()->selectResource(m_investigation->selectedResource());
     if (changes & Investigation::SpanChanged) {
         FlameGraphView* view = m_flameGraph->view();
         if (view->selectedSpan() != m_investigation->selectedSpan())
             view->selectSpan(m_investigation->selectedSpan());
-        m_waterfall->view()->selectSpan(m_investigation->selectedSpan());
+        if (m_investigation->selectedSpan() != 0 || m_investigation->selectedResource() == 0)
+            m_waterfall->view()->selectSpan(m_investigation->selectedSpan());
     }
 }
 
@@ -153,20 +156,22 @@ void LinkedViews::waterfallLoaded(std::shared_ptr<const WaterfallData> data)
     if (data->pageLoadId != 0 && data->pageLoadId != m_investigation->selectedPageLoad())
         return;
     m_waterfall->showData(std::move(data));
+    if (m_investigation->selectedResource() != 0)
+        m_waterfall->view()->selectResource(m_investigation->selectedResource());
     if (m_investigation->selectedSpan() != 0)
         m_waterfall->view()->selectSpan(m_investigation->selectedSpan());
 }
 
 void LinkedViews::resourceSelected(qint64 resourceId)
 {
-    // The Investigation has no resource focus yet: a linked call selects the backend span that served
-    // it, so the flamegraph shows where the call's time went.
-    const auto& data = m_waterfall->view()->data();
-    if (!data)
-        return;
-    for (const WaterfallResource& r : data->resources)
-        if (r.id == resourceId && r.entrySpanId != 0)
-            m_investigation->selectSpan(r.entrySpanId);
+    // A linked call selects the backend span that served it too, so the flamegraph shows where the
+    // call's time went.
+    qint64 entrySpan = 0;
+    if (const auto& data = m_waterfall->view()->data())
+        for (const WaterfallResource& r : data->resources)
+            if (r.id == resourceId)
+                entrySpan = r.entrySpanId;
+    m_investigation->selectResource(resourceId, entrySpan);
 }
 
 } // namespace seam

@@ -133,6 +133,17 @@ void WaterfallView::selectSpan(qint64 spanId)
     select(row, false);
 }
 
+void WaterfallView::selectResource(qint64 resourceId)
+{
+    if (!m_data)
+        return;
+    if (resourceId != 0) {
+        select(rowOfResource(resourceId), false);
+    } else if (m_selected >= 0 && m_rows[std::size_t(m_selected)].kind == RowKind::Resource) {
+        select(-1, false);
+    }
+}
+
 void WaterfallView::select(int row, bool notify)
 {
     if (row >= 0)

@@ -53,6 +53,8 @@ public slots:
     /// Selects a span chosen elsewhere: no spanSelected() echo. A selected call whose entry span it is
     /// stays selected.
     void selectSpan(qint64 spanId);
+    /// Selects a resource chosen elsewhere (0: clears a selected resource row): no echo.
+    void selectResource(qint64 resourceId);
 
 signals:
     /// A click on a call or asset; traceRowId is 0 when it reached no known backend trace.
