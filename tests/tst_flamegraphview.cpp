@@ -240,6 +240,13 @@ private slots:
         view.selectSpan(kDb);
         QCOMPARE(view.selectedSpan(), qint64(kDb));
         QCOMPARE(selected.count(), 0);
+        view.selectSpan(0); // the Investigation cleared the span: no stale highlight
+        QCOMPARE(view.selectedSpan(), 0);
+        view.selectSpan(kDb);
+        view.selectSpan(0xdeadbeef); // a span of another trace
+        QCOMPARE(view.selectedSpan(), 0);
+        QCOMPARE(selected.count(), 0);
+        view.selectSpan(kDb);
         view.setData(smallTrace());
         QCOMPARE(view.selectedSpan(), 0);
     }

@@ -199,8 +199,15 @@ bool FlameGraphView::matches(int begin, int end) const
 
 void FlameGraphView::selectSpan(qint64 spanId)
 {
-    if (m_data)
-        select(m_data->indexOfSpan(spanId), false);
+    if (!m_data)
+        return;
+    const int index = spanId != 0 ? m_data->indexOfSpan(spanId) : -1;
+    if (index >= 0) {
+        select(index, false);
+    } else if (m_selected >= 0) { // nothing, or a span this graph does not show: no stale highlight
+        m_selected = -1;
+        viewport()->update();
+    }
 }
 
 void FlameGraphView::select(int index, bool notify)
