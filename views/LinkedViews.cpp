@@ -68,6 +68,11 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
 // thread when QObject deletes it.
 LinkedViews::~LinkedViews() = default;
 
+bool LinkedViews::isLoading() const
+{
+    return m_loader->isLoading() || m_waterfallLoader->isLoading();
+}
+
 void LinkedViews::addDetailsTab(QWidget* widget, const QString& title)
 {
     // A page scrolls rather than impose its minimum width on the splitter (a long line of figures

@@ -37,6 +37,10 @@ public:
     PageLoadTraceLoader* traceLoader() const { return m_loader; }
     WaterfallLoader* waterfallLoader() const { return m_waterfallLoader; }
 
+    /// True while any panel is still reading what the current selection needs (tests and benches wait
+    /// for this to turn false).
+    bool isLoading() const;
+
     /// Adds a page under the page-load table (the summary, later span details and the session).
     void addDetailsTab(QWidget* widget, const QString& title);
 

@@ -1,0 +1,182 @@
+// Prints how long a click on a page load takes to become pictures — trace resolution, flamegraph
+// layout, waterfall, the other linked panels, and the repaint — on a small and on a large cache. The
+// point is the ratio: a click reads what it shows (one page load, its traces, their rollups), so the
+// time must not grow with the cache. Target: click at 10M spans <= 2x click at 10k spans.
+//
+// The caches are demo investigations (the same generator as `seam demo`), sized by span count; the
+// large one spreads its sessions over more hours, as a real long capture would.
+//
+// usage: bench_clicktoviews [--sizes 10000,10000000] [--clicks 40] [--keep DIR]
+//   --keep DIR  keeps (and reuses) the generated caches there: the 10M one takes minutes to write.
+
+#include "DemoGenerator.h"
+#include "ImportReport.h"
+#include "Investigation.h"
+#include "LinkedViews.h"
+#include "Sqlite.h"
+#include "Store.h"
+#include "StoreWriter.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <vector>
+
+using namespace seam;
+
+namespace {
+
+constexpr double kSpansPerSession = 209; // the demo's mix: 418,623 spans for 2,000 sessions
+
+double seconds(const QElapsedTimer& timer) { return double(timer.nsecsElapsed()) / 1e9; }
+
+void writeDemoCache(const QString& path, qint64 spans)
+{
+    DemoOptions options;
+    options.sessions = std::max(5, int(double(spans) / kSpansPerSession));
+    // Keep the demo's density (about 67 sessions a minute): a bigger capture covers more time.
+    options.minutes = std::max(30, options.sessions * 30 / 2000);
+    std::printf("writing %s: %d sessions over %d min ...\n", qPrintable(path), options.sessions,
+                options.minutes);
+    std::fflush(stdout);
+    QElapsedTimer timer;
+    timer.start();
+    StoreWriter writer(path.toStdString());
+    DemoGenerator generator(options);
+    ImportReport report;
+    const qint64 source = writer.beginSource("demo", "bench");
+    generator.generateInto(*writer.sinkFor(source), report);
+    writer.finishSource(source, report);
+        std::printf("  %llu records in %.1f s\n", static_cast<unsigned long long>(report.accepted()),
+                seconds(timer));
+}
+
+struct CacheFacts
+{
+    qint64 spans = 0;
+    qint64 pageLoads = 0;
+    qint64 bytes = 0;
+    std::vector<qint64> clicks; // page loads to click: the slowest linked ones, then a random sample
+};
+
+CacheFacts inspect(const QString& path, int clicks)
+{
+    CacheFacts facts;
+    Database db = store::openForReading(path.toStdString());
+    facts.spans = db.queryInt("SELECT count(*) FROM spans");
+    facts.pageLoads = db.queryInt("SELECT coalesce(max(id), 0) FROM page_loads");
+    facts.bytes = QFileInfo(path).size();
+    // What an investigator clicks first: slow loads that reached the backend.
+    auto slow = db.prepare("SELECT id FROM page_loads WHERE linked_count > 0 "
+                           "ORDER BY duration_ns DESC LIMIT ?1");
+    slow.bind(1, clicks / 2);
+    while (slow.step())
+        facts.clicks.push_back(slow.int64(0));
+    std::mt19937_64 rng(7);
+    auto exists = db.prepare("SELECT id FROM page_loads WHERE id >= ?1 ORDER BY id LIMIT 1");
+    while (int(facts.clicks.size()) < clicks && facts.pageLoads > 0) {
+        exists.reset();
+        exists.bind(1, std::int64_t(rng() % std::uint64_t(facts.pageLoads)) + 1);
+        if (exists.step())
+            facts.clicks.push_back(exists.int64(0));
+    }
+    return facts;
+}
+
+struct ClickTimes
+{
+    std::vector<double> ms;
+    double percentile(double p) const
+    {
+        std::vector<double> sorted = ms;
+        std::sort(sorted.begin(), sorted.end());
+        return sorted.empty() ? 0 : sorted[std::min(sorted.size() - 1, std::size_t(p * double(sorted.size())))];
+    }
+};
+
+/// Clicks each page load through the Investigation, as the table does, and waits until every panel
+/// has its data and the window has repainted.
+ClickTimes clickThrough(const QString& path, const std::vector<qint64>& pageLoads)
+{
+    Investigation investigation;
+    LinkedViews views(path, &investigation);
+    views.resize(1920, 1000);
+    views.show();
+    QApplication::processEvents();
+
+    ClickTimes times;
+    QElapsedTimer timer;
+    // The first click warms the page cache of the file; it is not what the user waits for twice.
+    for (std::size_t i = 0; i <= pageLoads.size(); ++i) {
+        const qint64 id = pageLoads[i == 0 ? 0 : i - 1];
+        investigation.selectPageLoad(0);
+        while (views.isLoading())
+            QApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+        timer.start();
+        investigation.selectPageLoad(id);
+        while (views.isLoading())
+            QApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+        views.repaint(); // the pictures, not only the data
+        if (i > 0)
+            times.ms.push_back(seconds(timer) * 1e3);
+    }
+    return times;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? "offscreen" : qgetenv("QT_QPA_PLATFORM"));
+    QApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    QCommandLineOption sizesOption(QStringLiteral("sizes"), QStringLiteral("Cache sizes in spans."),
+                                   QStringLiteral("list"), QStringLiteral("10000,10000000"));
+    QCommandLineOption clicksOption(QStringLiteral("clicks"), QStringLiteral("Clicks per cache."),
+                                    QStringLiteral("n"), QStringLiteral("40"));
+    QCommandLineOption keepOption(QStringLiteral("keep"), QStringLiteral("Keep/reuse caches in DIR."),
+                                  QStringLiteral("dir"));
+    parser.addOptions({sizesOption, clicksOption, keepOption});
+    parser.process(app);
+
+    QTemporaryDir temp;
+    const QString dir = parser.isSet(keepOption) ? parser.value(keepOption) : temp.path();
+    QDir().mkpath(dir);
+    const int clicks = std::max(2, parser.value(clicksOption).toInt());
+
+    struct Row
+    {
+        CacheFacts facts;
+        ClickTimes times;
+    };
+    std::vector<Row> rows;
+    for (const QString& size : parser.value(sizesOption).split(QLatin1Char(','))) {
+        const qint64 spans = size.toLongLong();
+        const QString path = dir + QStringLiteral("/click-%1.seam").arg(spans);
+        if (!QFileInfo::exists(path))
+            writeDemoCache(path, spans);
+        Row row;
+        row.facts = inspect(path, clicks);
+        row.times = clickThrough(path, row.facts.clicks);
+        rows.push_back(std::move(row));
+    }
+
+    std::printf("\n%12s %12s %10s %8s %10s %10s %10s\n", "spans", "page loads", "file MiB", "clicks",
+                "median ms", "p90 ms", "max ms");
+    for (const Row& row : rows)
+        std::printf("%12lld %12lld %10.0f %8zu %10.1f %10.1f %10.1f\n", static_cast<long long>(row.facts.spans),
+                    static_cast<long long>(row.facts.pageLoads), double(row.facts.bytes) / (1 << 20),
+                    row.times.ms.size(), row.times.percentile(0.5), row.times.percentile(0.9),
+                    row.times.percentile(1.0));
+    if (rows.size() >= 2 && rows.front().times.percentile(0.5) > 0)
+        std::printf("\nmedian click, largest / smallest cache: %.2fx (target <= 2x)\n",
+                    rows.back().times.percentile(0.5) / rows.front().times.percentile(0.5));
+    return 0;
+}
