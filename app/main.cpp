@@ -1,7 +1,7 @@
 // seam: the command line (subcommands, stable JSON contract) and the GUI entry point.
 
 #include "Cli.h"
-#include "GuiLauncher.h"
+#include "MainWindow.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>

@@ -2,6 +2,7 @@
 
 #include "FlameGraphPanel.h"
 #include "FlameGraphView.h"
+#include "PageLoadTableModel.h"
 #include "PageLoadTraceLoader.h"
 #include "PageLoadsPanel.h"
 #include "WaterfallLoader.h"
@@ -71,6 +72,11 @@ LinkedViews::~LinkedViews() = default;
 bool LinkedViews::isLoading() const
 {
     return m_loader->isLoading() || m_waterfallLoader->isLoading();
+}
+
+void LinkedViews::refresh()
+{
+    m_pageLoads->model()->refresh();
 }
 
 void LinkedViews::addDetailsTab(QWidget* widget, const QString& title)

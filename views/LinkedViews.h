@@ -40,6 +40,9 @@ public:
     /// True while any panel is still reading what the current selection needs (tests and benches wait
     /// for this to turn false).
     bool isLoading() const;
+    /// Re-reads what the views list (after an import into this cache committed more data); the
+    /// selection stays.
+    void refresh();
 
     /// Adds a page under the page-load table (the summary, later span details and the session).
     void addDetailsTab(QWidget* widget, const QString& title);

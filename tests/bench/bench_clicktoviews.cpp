@@ -34,7 +34,10 @@ namespace {
 
 constexpr double kSpansPerSession = 209; // the demo's mix: 418,623 spans for 2,000 sessions
 
-double seconds(const QElapsedTimer& timer) { return double(timer.nsecsElapsed()) / 1e9; }
+double seconds(const QElapsedTimer& timer)
+{
+    return double(timer.nsecsElapsed()) / 1e9;
+}
 
 void writeDemoCache(const QString& path, qint64 spans)
 {
@@ -53,7 +56,7 @@ void writeDemoCache(const QString& path, qint64 spans)
     const qint64 source = writer.beginSource("demo", "bench");
     generator.generateInto(*writer.sinkFor(source), report);
     writer.finishSource(source, report);
-        std::printf("  %llu records in %.1f s\n", static_cast<unsigned long long>(report.accepted()),
+    std::printf("  %llu records in %.1f s\n", static_cast<unsigned long long>(report.accepted()),
                 seconds(timer));
 }
 
@@ -96,7 +99,8 @@ struct ClickTimes
     {
         std::vector<double> sorted = ms;
         std::sort(sorted.begin(), sorted.end());
-        return sorted.empty() ? 0 : sorted[std::min(sorted.size() - 1, std::size_t(p * double(sorted.size())))];
+        return sorted.empty() ? 0
+                              : sorted[std::min(sorted.size() - 1, std::size_t(p * double(sorted.size())))];
     }
 };
 
@@ -133,7 +137,8 @@ ClickTimes clickThrough(const QString& path, const std::vector<qint64>& pageLoad
 
 int main(int argc, char** argv)
 {
-    qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? "offscreen" : qgetenv("QT_QPA_PLATFORM"));
+    qputenv("QT_QPA_PLATFORM",
+            qgetenv("QT_QPA_PLATFORM").isEmpty() ? "offscreen" : qgetenv("QT_QPA_PLATFORM"));
     QApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
@@ -171,10 +176,10 @@ int main(int argc, char** argv)
     std::printf("\n%12s %12s %10s %8s %10s %10s %10s\n", "spans", "page loads", "file MiB", "clicks",
                 "median ms", "p90 ms", "max ms");
     for (const Row& row : rows)
-        std::printf("%12lld %12lld %10.0f %8zu %10.1f %10.1f %10.1f\n", static_cast<long long>(row.facts.spans),
-                    static_cast<long long>(row.facts.pageLoads), double(row.facts.bytes) / (1 << 20),
-                    row.times.ms.size(), row.times.percentile(0.5), row.times.percentile(0.9),
-                    row.times.percentile(1.0));
+        std::printf("%12lld %12lld %10.0f %8zu %10.1f %10.1f %10.1f\n",
+                    static_cast<long long>(row.facts.spans), static_cast<long long>(row.facts.pageLoads),
+                    double(row.facts.bytes) / (1 << 20), row.times.ms.size(), row.times.percentile(0.5),
+                    row.times.percentile(0.9), row.times.percentile(1.0));
     if (rows.size() >= 2 && rows.front().times.percentile(0.5) > 0)
         std::printf("\nmedian click, largest / smallest cache: %.2fx (target <= 2x)\n",
                     rows.back().times.percentile(0.5) / rows.front().times.percentile(0.5));

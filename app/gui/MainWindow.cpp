@@ -1,27 +1,36 @@
-#include "GuiLauncher.h"
+#include "MainWindow.h"
 
 #include "DemoGenerator.h"
+#include "FlameGraphPanel.h"
+#include "FlameGraphView.h"
 #include "ImportRunner.h"
+#include "ImportSummaryDialog.h"
 #include "Investigation.h"
 #include "InvestigationSummaryView.h"
 #include "LinkedViews.h"
 #include "PageLoadsPanel.h"
+#include "RecentFiles.h"
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreQueries.h"
 #include "StoreWriter.h"
+#include "Theme.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
 #include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
@@ -32,12 +41,15 @@
 #include <QStyle>
 #include <QTableView>
 #include <QToolBar>
+#include <QUrl>
 
 namespace seam {
 namespace {
 
 const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kLinkedViewsKey = QStringLiteral("mainWindow/linkedViews");
+const QString kLastInvestigationKey = QStringLiteral("lastInvestigation");
+const QString kThemeKey = QStringLiteral("appearance/theme");
 
 QString investigationsDir()
 {
@@ -48,12 +60,14 @@ QString investigationsDir()
 
 } // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_recent(new RecentFiles(this))
 {
     setWindowTitle(tr("Seam"));
+    setAcceptDrops(true);
     m_summary = new InvestigationSummaryView;
     setCentralWidget(m_summary);
-    m_summary->setLoading(tr("Open a cache, import telemetry, or start the demo (File menu)."));
+    m_summary->setLoading(tr("Open a cache, import telemetry (or drop files here), or start the demo "
+                             "(File menu)."));
 
     m_status = new QLabel;
     m_progress = new QProgressBar;
@@ -70,12 +84,62 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
             *m_cancelFlag = true;
         m_status->setText(tr("Cancelling: keeping what is committed…"));
     });
+    connect(m_recent, &RecentFiles::openRequested, this, [this](const QString& path) { openPaths({path}); });
 
+    createMenus();
+    updateActions();
+
+    // Most of the screen by default: the linked views want width for the table and the flamegraph.
+    const QRect screen = this->screen()->availableGeometry();
+    resize(std::min(1700, screen.width() * 9 / 10), std::min(1000, screen.height() * 9 / 10));
+    restoreGeometry(QSettings().value(kGeometryKey).toByteArray());
+}
+
+void MainWindow::createMenus()
+{
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open or Import…"), QKeySequence::Open, this, &MainWindow::openFileDialog);
+    file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::openFileDialog)
+        ->setStatusTip(tr("Open a Seam cache, or import telemetry files into a new investigation"));
+    m_import = file->addAction(tr("&Import into This Investigation…"), this, &MainWindow::importFileDialog);
+    m_import->setShortcut(Qt::CTRL | Qt::Key_I);
     file->addAction(tr("Open &Demo Investigation"), this, &MainWindow::openDemo);
+    m_recent->attach(file->addMenu(tr("Open &Recent")));
+    file->addSeparator();
+    m_close = file->addAction(tr("&Close Investigation"), QKeySequence::Close, this,
+                              &MainWindow::closeInvestigation);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    // Zoom acts on the flamegraph: the view with a time axis one explores (the waterfall fits its page).
+    const auto flame = [this](auto member) {
+        return [this, member] {
+            if (m_linked)
+                (m_linked->flameGraph()->view()->*member)();
+        };
+    };
+    m_zoomActions = {
+        view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, this, flame(&FlameGraphView::zoomIn)),
+        view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, this, flame(&FlameGraphView::zoomOut)),
+        view->addAction(tr("&Reset Zoom"), QKeySequence(Qt::CTRL | Qt::Key_0), this,
+                        flame(&FlameGraphView::reset)),
+    };
+    view->addSeparator();
+    QMenu* themeMenu = view->addMenu(tr("&Theme"));
+    auto* themes = new QActionGroup(this);
+    const Theme current = themeFromName(QSettings().value(kThemeKey).toString());
+    for (const auto& [theme, label] :
+         {std::pair{Theme::System, tr("&System")}, std::pair{Theme::Light, tr("&Light")},
+          std::pair{Theme::Dark, tr("&Dark")}}) {
+        QAction* action = themeMenu->addAction(label);
+        action->setCheckable(true);
+        action->setChecked(theme == current);
+        themes->addAction(action);
+        connect(action, &QAction::triggered, this, [theme] {
+            QSettings().setValue(kThemeKey, themeName(theme));
+            applyTheme(theme);
+        });
+    }
 
     // Back and forward walk the Investigation's selection history, as in a browser; they act on
     // whichever Investigation is current, so they are created once and re-targeted per cache.
@@ -101,12 +165,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     toolBar->setMovable(false);
     toolBar->addAction(m_back);
     toolBar->addAction(m_forward);
-    updateHistoryActions();
+}
 
-    // Most of the screen by default: the linked views want width for the table and the flamegraph.
-    const QRect screen = this->screen()->availableGeometry();
-    resize(std::min(1700, screen.width() * 9 / 10), std::min(1000, screen.height() * 9 / 10));
-    restoreGeometry(QSettings().value(kGeometryKey).toByteArray());
+QString MainWindow::statusText() const
+{
+    return m_status->text();
 }
 
 MainWindow::~MainWindow()
@@ -213,6 +276,8 @@ void MainWindow::openDemo()
 
 void MainWindow::openPaths(const QStringList& paths)
 {
+    if (paths.isEmpty())
+        return;
     if (paths.size() == 1 && store::isCacheFile(paths.front().toStdString())) {
         openCache(paths.front());
         return;
@@ -221,53 +286,107 @@ void MainWindow::openPaths(const QStringList& paths)
     const QString cache = investigationsDir() + QLatin1Char('/') + name + QLatin1Char('-') +
                           QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")) +
                           QStringLiteral(".seam");
-    auto summary = std::make_shared<QStringList>();
+    runImport(cache, paths, false);
+}
+
+void MainWindow::importIntoCurrent(const QStringList& paths)
+{
+    if (paths.isEmpty())
+        return;
+    if (m_cachePath.isEmpty() || !m_linked) {
+        openPaths(paths);
+        return;
+    }
+    runImport(m_cachePath, paths, true);
+}
+
+void MainWindow::runImport(const QString& cache, const QStringList& paths, bool intoCurrent)
+{
+    struct Result
+    {
+        std::vector<ImportRunner::Outcome> outcomes;
+        QStringList missing;
+        QString error;
+    };
+    auto result = std::make_shared<Result>();
     startJob(
-        tr("Importing %n file(s)…", nullptr, int(paths.size())),
-        [cache, paths, summary](const std::atomic<bool>& cancel,
-                                const std::function<void(double)>& progress) {
+        intoCurrent ? tr("Importing %n file(s) into this investigation…", nullptr, int(paths.size()))
+                    : tr("Importing %n file(s)…", nullptr, int(paths.size())),
+        [cache, paths, result](const std::atomic<bool>& cancel, const std::function<void(double)>& progress) {
             try {
+                // Readers of the open views keep reading: the cache is in WAL mode, and they see the
+                // import once it is committed and they refresh.
                 StoreWriter writer(cache.toStdString());
                 ImportRunner runner(writer);
                 runner.setCancelFlag(&cancel);
-                runner.setProgress([&](const std::string&, std::uint64_t done, std::uint64_t total) {
-                    if (total)
-                        progress(double(done) / double(total));
-                });
                 std::vector<std::string> in, missing;
                 for (const QString& p : paths)
                     in.push_back(p.toStdString());
-                for (const std::string& f : ImportRunner::expand(in, missing)) {
-                    if (cancel)
-                        break;
-                    const auto o = runner.importFile(f);
-                    QString line = QStringLiteral("%1: %2 imported, %3 rejected")
-                                       .arg(QString::fromStdString(f))
-                                       .arg(o.report.accepted())
-                                       .arg(o.report.rejected());
-                    if (o.report.hasFatal())
-                        line += QStringLiteral(" — stopped at %1: %2")
-                                    .arg(QString::fromStdString(o.report.fatalLocation()),
-                                         QString::fromStdString(o.report.fatalMessage()));
-                    summary->append(line);
+                const std::vector<std::string> files = ImportRunner::expand(in, missing);
+                for (std::size_t i = 0; i < files.size() && !cancel; ++i) {
+                    runner.setProgress([&](const std::string&, std::uint64_t done, std::uint64_t total) {
+                        if (total)
+                            progress((double(i) + double(done) / double(total)) / double(files.size()));
+                    });
+                    result->outcomes.push_back(runner.importFile(files[i]));
                 }
                 for (const std::string& m : missing)
-                    summary->append(QStringLiteral("%1: no such file").arg(QString::fromStdString(m)));
+                    result->missing.append(QString::fromStdString(m));
+                writer.flush();
             } catch (const std::exception& e) {
-                summary->append(QString::fromStdString(e.what()));
+                result->error = QString::fromStdString(e.what());
             }
         },
-        [this, cache, summary] {
-            openCache(cache);
-            m_status->setText(summary->join(QStringLiteral("; ")));
+        [this, cache, intoCurrent, result] {
+            if (!result->error.isEmpty()) {
+                QMessageBox::warning(this, tr("Seam"), tr("The import failed: %1").arg(result->error));
+                if (!intoCurrent)
+                    return;
+            }
+            const QString line = ImportSummaryDialog::oneLine(result->outcomes, result->missing);
+            if (intoCurrent && m_linked && cache == m_cachePath) {
+                m_linked->refresh();
+                reloadSummary();
+            } else if (!intoCurrent) {
+                openCache(cache);
+            }
+            m_status->setText(line);
+            if (ImportSummaryDialog::needsAttention(result->outcomes, result->missing)) {
+                auto* dialog = new ImportSummaryDialog(cache, result->outcomes, result->missing, this);
+                dialog->setAttribute(Qt::WA_DeleteOnClose);
+                dialog->show();
+            }
+            emit importFinished(cache, line);
         });
 }
 
 void MainWindow::openCache(const QString& path)
 {
-    m_cachePath = path;
-    setWindowTitle(tr("Seam — %1").arg(QFileInfo(path).fileName()));
     m_summary->setLoading(tr("Loading %1…").arg(QFileInfo(path).fileName()));
+    loadSummary(path, [this, path](const QString& error) {
+        if (!error.isEmpty()) {
+            m_summary->setLoading(tr("Cannot open %1: %2").arg(path, error));
+            m_status->setText(tr("Cannot open %1").arg(path));
+            m_recent->remove(path);
+            return;
+        }
+        m_cachePath = path;
+        setWindowTitle(tr("Seam — %1").arg(QFileInfo(path).fileName()));
+        m_status->setText(QDir::toNativeSeparators(path));
+        m_recent->add(path);
+        QSettings().setValue(kLastInvestigationKey, QFileInfo(path).absoluteFilePath());
+        showLinkedViews(path);
+    });
+}
+
+void MainWindow::reloadSummary()
+{
+    if (!m_cachePath.isEmpty())
+        loadSummary(m_cachePath, [](const QString&) {});
+}
+
+void MainWindow::loadSummary(const QString& path, std::function<void(const QString& error)> done)
+{
     struct Loaded
     {
         QJsonObject stats, services;
@@ -279,6 +398,8 @@ void MainWindow::openCache(const QString& path)
         tr("Reading the investigation…"),
         [path, loaded](const std::atomic<bool>&, const std::function<void(double)>&) {
             try {
+                if (!store::isCacheFile(path.toStdString()))
+                    throw std::runtime_error("not a Seam cache (or no such file)");
                 Database db = store::openForReading(path.toStdString());
                 StoreQueries q(db);
                 loaded->stats = q.stats();
@@ -290,47 +411,96 @@ void MainWindow::openCache(const QString& path)
                 loaded->error = QString::fromStdString(e.what());
             }
         },
-        [this, path, loaded] {
-            if (!loaded->error.isEmpty()) {
-                m_summary->setLoading(tr("Cannot open %1: %2").arg(path, loaded->error));
-                return;
-            }
-            m_summary->setData(QFileInfo(path).fileName(), loaded->stats, loaded->slowest, loaded->services);
-            m_status->setText(path);
-            showLinkedViews(path);
+        [this, path, loaded, done = std::move(done)] {
+            if (loaded->error.isEmpty())
+                m_summary->setData(QFileInfo(path).fileName(), loaded->stats, loaded->slowest,
+                                   loaded->services);
+            done(loaded->error);
         });
+}
+
+void MainWindow::dropLinkedViews()
+{
+    // Taken back from the window, which would delete it: the summary outlives the views of one cache.
+    if (!m_linked)
+        return;
+    saveLayout();
+    takeCentralWidget();
+    m_summary->setParent(nullptr);
+    delete m_linked;
+    delete m_investigation;
+    m_linked = nullptr;
+    m_investigation = nullptr;
 }
 
 void MainWindow::showLinkedViews(const QString& path)
 {
-    // Taken back from the window, which would delete it: the summary before the first cache (re-parented
-    // below), the previous cache's views after.
-    takeCentralWidget();
-    if (m_linked) {
-        saveLayout();
-        m_summary->setParent(nullptr); // it outlives the views of one cache
-        delete m_linked;
-        delete m_investigation;
-    }
+    if (m_linked)
+        dropLinkedViews();
+    else
+        takeCentralWidget(); // the summary, shown alone before the first cache
 
     m_investigation = new Investigation(this);
     connect(m_investigation, &Investigation::changed, this, [this](Investigation::Changes changes) {
         if (changes & Investigation::HistoryChanged)
-            updateHistoryActions();
+            updateActions();
     });
     m_linked = new LinkedViews(path, m_investigation);
     m_linked->addDetailsTab(m_summary, tr("Summary"));
     m_linked->restoreState(QSettings().value(kLinkedViewsKey).toByteArray());
     setCentralWidget(m_linked);
-    updateHistoryActions();
+    updateActions();
     m_linked->pageLoads()->table()->setFocus();
+    emit investigationOpened(path);
 }
 
-void MainWindow::updateHistoryActions()
+void MainWindow::closeInvestigation()
+{
+    if (!m_linked || isBusy())
+        return;
+    dropLinkedViews();
+    m_cachePath.clear();
+    QSettings().remove(kLastInvestigationKey);
+    setCentralWidget(m_summary);
+    m_summary->setLoading(tr("Open a cache, import telemetry (or drop files here), or start the demo "
+                             "(File menu)."));
+    setWindowTitle(tr("Seam"));
+    m_status->clear();
+    updateActions();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    const bool local = !urls.isEmpty() &&
+                       std::all_of(urls.begin(), urls.end(), [](const QUrl& u) { return u.isLocalFile(); });
+    if (local && !isBusy())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls())
+        paths.append(url.toLocalFile());
+    event->acceptProposedAction();
+    // A cache opens; telemetry joins the open investigation (that is why one drops it there), or starts
+    // a new one when none is open.
+    if (paths.size() == 1 && store::isCacheFile(paths.front().toStdString()))
+        openCache(paths.front());
+    else
+        importIntoCurrent(paths);
+}
+
+void MainWindow::updateActions()
 {
     m_back->setEnabled(m_investigation && m_investigation->canGoBack());
     m_forward->setEnabled(m_investigation && m_investigation->canGoForward());
     m_find->setEnabled(m_linked != nullptr);
+    m_import->setEnabled(m_linked != nullptr);
+    m_close->setEnabled(m_linked != nullptr);
+    for (QAction* zoom : m_zoomActions)
+        zoom->setEnabled(m_linked != nullptr);
 }
 
 void MainWindow::saveLayout()
@@ -356,18 +526,33 @@ void MainWindow::openFileDialog()
         openPaths(files);
 }
 
+void MainWindow::importFileDialog()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Import telemetry into this investigation"), QString(),
+        tr("Telemetry (*.json *.ndjson *.jsonl *.har *.pb *.bin *.gz);;All files (*)"));
+    importIntoCurrent(files);
+}
+
 int runGui(int& argc, char** argv, const QStringList& paths, bool demo)
 {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("seam"));
     QApplication::setOrganizationName(QStringLiteral("seam"));
     QApplication::setApplicationVersion(QStringLiteral(SEAM_VERSION));
+    applyTheme(themeFromName(QSettings().value(kThemeKey).toString()));
     MainWindow window;
     window.show();
-    if (demo)
+    if (demo) {
         window.openDemo();
-    else if (!paths.isEmpty())
+    } else if (!paths.isEmpty()) {
         window.openPaths(paths);
+    } else {
+        // Where the user left off; gone files are skipped.
+        const QString last = QSettings().value(kLastInvestigationKey).toString();
+        if (!last.isEmpty() && store::isCacheFile(last.toStdString()))
+            window.openCache(last);
+    }
     return app.exec();
 }
 

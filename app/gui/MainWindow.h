@@ -1,0 +1,104 @@
+#pragma once
+
+#include "ImportRunner.h"
+
+#include <QMainWindow>
+#include <QStringList>
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <thread>
+#include <vector>
+
+class QAction;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+
+namespace seam {
+
+class Investigation;
+class InvestigationSummaryView;
+class LinkedViews;
+class RecentFiles;
+
+/// The main window: opens a cache, imports files into a new investigation or the current one (File
+/// menu or drag and drop), generates the demo — always off the GUI thread with progress and cancel —
+/// then shows the linked views of the cache around one Investigation. It wires and lays out; the views
+/// live in views/. One long job runs at a time on a worker thread; results are posted back.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    void openDemo();
+    /// One cache file: opens it. Telemetry files and folders: imports them into a new investigation.
+    void openPaths(const QStringList& paths);
+    /// Imports telemetry into the open investigation (a new one when none is open).
+    void importIntoCurrent(const QStringList& paths);
+    void openCache(const QString& path);
+    void closeInvestigation();
+
+    const QString& cachePath() const { return m_cachePath; }
+    LinkedViews* linkedViews() const { return m_linked; }
+    Investigation* investigation() const { return m_investigation; }
+    RecentFiles* recentFiles() const { return m_recent; }
+    bool isBusy() const { return m_worker.joinable(); }
+    /// The status bar's message.
+    QString statusText() const;
+
+signals:
+    /// The linked views of `path` are showing.
+    void investigationOpened(const QString& path);
+    /// An import finished (into `cachePath`), with the status-bar summary of it.
+    void importFinished(const QString& cachePath, const QString& summary);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createMenus();
+    /// Replaces the views of the previous cache (if any) with linked views of `path`.
+    void showLinkedViews(const QString& path);
+    /// Takes the linked views of the open cache down; the summary stays for the next one.
+    void dropLinkedViews();
+    void runImport(const QString& cachePath, const QStringList& paths, bool intoCurrent);
+    void reloadSummary();
+    void loadSummary(const QString& path, std::function<void(const QString& error)> done);
+    void saveLayout();
+    void updateActions();
+    void startJob(
+        const QString& label,
+        std::function<void(const std::atomic<bool>& cancel, const std::function<void(double)>& progress)> job,
+        std::function<void()> done);
+    void finishJob();
+    void openFileDialog();
+    void importFileDialog();
+
+    InvestigationSummaryView* m_summary;
+    Investigation* m_investigation = nullptr; // one per open cache
+    LinkedViews* m_linked = nullptr;
+    RecentFiles* m_recent;
+    QAction* m_import = nullptr;
+    QAction* m_close = nullptr;
+    QAction* m_back = nullptr;
+    QAction* m_forward = nullptr;
+    QAction* m_find = nullptr;
+    std::vector<QAction*> m_zoomActions;
+    QProgressBar* m_progress;
+    QPushButton* m_cancel;
+    QLabel* m_status;
+    std::thread m_worker;
+    std::shared_ptr<std::atomic<bool>> m_cancelFlag;
+    QString m_cachePath;
+};
+
+/// Runs the GUI: the demo, the given paths, or the last investigation.
+int runGui(int& argc, char** argv, const QStringList& paths, bool demo);
+
+} // namespace seam
