@@ -13,6 +13,10 @@
 #include "ImportReport.h"
 #include "Investigation.h"
 #include "LinkedViews.h"
+#include "PageLoadTableModel.h"
+#include "PageLoadTraceLoader.h"
+#include "PageLoadsPanel.h"
+#include "WaterfallLoader.h"
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreWriter.h"
@@ -104,6 +108,24 @@ struct ClickTimes
     }
 };
 
+/// What each loader's query costs alone, on this thread: where a slow click spends its time.
+void loaderBreakdown(const QString& path, const std::vector<qint64>& pageLoads)
+{
+    ClickTimes traces, waterfall;
+    QElapsedTimer timer;
+    for (qint64 id : pageLoads) {
+        timer.start();
+        PageLoadTraceLoader::loadNow(path.toStdString(), id);
+        traces.ms.push_back(seconds(timer) * 1e3);
+        timer.start();
+        WaterfallLoader::loadNow(path.toStdString(), id);
+        waterfall.ms.push_back(seconds(timer) * 1e3);
+    }
+    std::printf("  loaders alone (median / max ms): traces+flamegraph %.1f / %.1f, waterfall %.1f / %.1f\n",
+                traces.percentile(0.5), traces.percentile(1.0), waterfall.percentile(0.5),
+                waterfall.percentile(1.0));
+}
+
 /// Clicks each page load through the Investigation, as the table does, and waits until every panel
 /// has its data and the window has repainted.
 ClickTimes clickThrough(const QString& path, const std::vector<qint64>& pageLoads)
@@ -112,7 +134,13 @@ ClickTimes clickThrough(const QString& path, const std::vector<qint64>& pageLoad
     LinkedViews views(path, &investigation);
     views.resize(1920, 1000);
     views.show();
-    QApplication::processEvents();
+    // Clicks come after the table has counted its rows (on its loader thread): the steady state.
+    QElapsedTimer counting;
+    counting.start();
+    while (views.pageLoads()->model()->isCounting())
+        QApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+    std::printf("  table counted %d rows in %.0f ms\n", views.pageLoads()->model()->rowCount(),
+                seconds(counting) * 1e3);
 
     ClickTimes times;
     QElapsedTimer timer;
@@ -169,6 +197,8 @@ int main(int argc, char** argv)
             writeDemoCache(path, spans);
         Row row;
         row.facts = inspect(path, clicks);
+        std::printf("%s:\n", qPrintable(QFileInfo(path).fileName()));
+        loaderBreakdown(path, row.facts.clicks);
         row.times = clickThrough(path, row.facts.clicks);
         rows.push_back(std::move(row));
     }
