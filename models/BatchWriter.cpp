@@ -1,6 +1,7 @@
 #include "BatchWriter.h"
 
 #include "Hash.h"
+#include "LinkInference.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -394,6 +395,20 @@ BatchResult BatchWriter::write(const RecordBatch& batch, std::int64_t sourceId)
     return result;
 }
 
+std::uint64_t BatchWriter::inferLinks()
+{
+    if (m_inferFrom > m_inferTo)
+        return 0;
+    const TimeNs from = m_inferFrom - kInferenceLookback, to = m_inferTo;
+    m_inferFrom = std::numeric_limits<TimeNs>::max();
+    m_inferTo = std::numeric_limits<TimeNs>::min();
+    StageTimer timer(m_profile);
+    LinkInference inference(m_db, m_correlator);
+    const LinkInference::Stats stats = inference.run(from, to);
+    timer.lap("inferred links");
+    return std::uint64_t(stats.linked);
+}
+
 void BatchWriter::writeSessions(const RecordBatch& batch)
 {
     auto& st = m_st->sessionUpsert;
@@ -560,6 +575,8 @@ void BatchWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Ba
 {
     auto& st = m_st->spanInsert;
     for (const SpanRecord& s : batch.spans) {
+        m_inferFrom = std::min(m_inferFrom, s.start);
+        m_inferTo = std::max(m_inferTo, s.start);
         const std::int64_t trace = traceRow(s.traceId);
         const std::int64_t service = serviceId(s.service);
         const std::int64_t operation = operationId(service, s.name);
@@ -658,6 +675,8 @@ void BatchWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId
     for (const ResourceRecord& r : batch.resources) {
         if (r.key.empty())
             continue;
+        m_inferFrom = std::min(m_inferFrom, r.start);
+        m_inferTo = std::max(m_inferTo, r.start);
         const std::int64_t session = sessionId(r.sessionKey);
         const PageRef page = resolvePage(r.pageLoadKey, session, r.start);
         std::int64_t trace = 0;

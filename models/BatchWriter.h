@@ -7,6 +7,7 @@
 #include "StageProfile.h"
 
 #include <array>
+#include <limits>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -40,6 +41,14 @@ public:
 
     BatchResult write(const RecordBatch& batch, std::int64_t sourceId);
     void invalidateCaches();
+    /// Runs LinkInference over the time range written since the last call (widened back by
+    /// kInferenceLookback so calls of page loads that started earlier are included). Returns the
+    /// links written.
+    std::uint64_t inferLinks();
+
+    /// How far before the earliest new record inference looks for page loads: a call belongs to a page
+    /// load that may have started minutes before it.
+    static constexpr TimeNs kInferenceLookback = 10LL * 60 * 1'000'000'000;
 
 private:
     struct Statements;
@@ -102,6 +111,9 @@ private:
     std::unique_ptr<StageProfile> m_profile; // SEAM_PROFILE_WRITER=1: time per stage on exit
     RollupAccumulator m_rollups;
     Correlator m_correlator;
+    // Time range of spans and resources written since the last inferLinks(); empty when from > to.
+    TimeNs m_inferFrom = std::numeric_limits<TimeNs>::max();
+    TimeNs m_inferTo = std::numeric_limits<TimeNs>::min();
 
     std::unordered_map<std::string, std::int64_t> m_services;
     struct StringHash

@@ -45,11 +45,6 @@ Correlator::Correlator(Database& db)
 
 Correlator::~Correlator() = default;
 
-void Correlator::addStrategy(std::unique_ptr<LinkStrategy> strategy)
-{
-    m_strategies.push_back(std::move(strategy));
-}
-
 const char* Correlator::methodName(int idSource)
 {
     switch (TraceIdSource(idSource)) {
@@ -146,16 +141,6 @@ std::uint64_t Correlator::correlate(const std::unordered_set<std::int64_t>& touc
         touchedPageLoads.insert(m_pageLoadsOfGrownTraces.int64(0));
     m_pageLoadsOfGrownTraces.reset();
     m_clearTouched.run();
-
-    if (!m_strategies.empty() && !touchedPageLoads.empty()) {
-        const std::vector<std::int64_t> pages(touchedPageLoads.begin(), touchedPageLoads.end());
-        std::vector<Link> proposals;
-        for (auto& strategy : m_strategies)
-            strategy->propose(m_db, pages, proposals);
-        for (const Link& link : proposals)
-            if (store(link))
-                ++added;
-    }
 
     for (const std::int64_t pageLoad : touchedPageLoads)
         refreshPageLoad(pageLoad);

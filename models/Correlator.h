@@ -20,9 +20,10 @@ namespace seam {
 ///
 /// Id-based methods (same trace, propagated headers, server-timing, Datadog ids, document meta) are
 /// all resolved by the time a resource has a `trace` row: the importers say how they got the id
-/// (resources.id_source), the Correlator checks the backend side exists and names the method. Methods
-/// without ids (the inferred time/route matcher) plug in as additional LinkStrategy objects that see
-/// the unlinked resources of touched page loads; a link never replaces one of higher confidence.
+/// (resources.id_source), the Correlator checks the backend side exists and names the method. Calls
+/// without ids are matched by LinkInference once an import has settled (it needs both sides and the
+/// session's confirmed links); it writes through addLink(). A link never replaces one of higher
+/// confidence.
 class Correlator
 {
 public:
@@ -35,19 +36,12 @@ public:
         double confidence = 0;
     };
 
-    /// A pluggable way to find links for resources that have no usable trace id.
-    class LinkStrategy
-    {
-    public:
-        virtual ~LinkStrategy() = default;
-        virtual void propose(Database& db, const std::vector<std::int64_t>& pageLoads,
-                             std::vector<Link>& out) = 0;
-    };
-
     explicit Correlator(Database& db);
     ~Correlator();
 
-    void addStrategy(std::unique_ptr<LinkStrategy> strategy);
+    /// Stores a link unless the resource has one of equal or higher confidence. True when written.
+    /// The caller refreshes the page load (refreshPageLoad) once it is done adding.
+    bool addLink(const Link& link) { return store(link); }
 
     /// Links resources of the given traces, then refreshes the page loads affected.
     /// `touchedPageLoads` gains the page loads whose links changed. Returns the number of new links.
@@ -95,7 +89,6 @@ private:
     Statement m_upsertLink;
     Statement m_linksOfPageLoad;
     Statement m_updatePageLoad;
-    std::vector<std::unique_ptr<LinkStrategy>> m_strategies;
     std::unordered_map<std::int64_t, ServiceInfo> m_services; // service rows never change identity
     std::vector<TraceSpan> m_traceSpans;
 };

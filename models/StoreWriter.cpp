@@ -36,6 +36,8 @@ struct StoreWriter::Job
     std::int64_t sourceId = 0;
     RecordBatch batch;
     std::function<void(Database&)> task; // set for non-batch jobs
+    bool infer = false;                  // a task that runs BatchWriter::inferLinks()
+    std::uint64_t* inferred = nullptr;   // where it reports the links written
 };
 
 StoreWriter::StoreWriter(const std::string& path) : StoreWriter(path, Options{}) {}
@@ -137,9 +139,29 @@ std::int64_t StoreWriter::beginSource(const std::string& kind, const std::string
     return id;
 }
 
+std::uint64_t StoreWriter::inferLinks()
+{
+    std::uint64_t links = 0;
+    std::uint64_t seq;
+    {
+        std::lock_guard lock(m_mutex);
+        seq = m_nextSequence++;
+        Job job{seq, 0, {}, [](Database&) {}};
+        job.infer = true;
+        job.inferred = &links;
+        m_queue.push_back(std::move(job));
+    }
+    m_wake.notify_one();
+    std::unique_lock lock(m_mutex);
+    m_progress.wait(lock, [&] { return m_committed.load() >= seq; });
+    return links;
+}
+
 void StoreWriter::finishSource(std::int64_t sourceId, const ImportReport& report)
 {
     flush();
+    if (m_options.inferLinks && !report.cancelled)
+        inferLinks();
     runInTransaction([&](Database& db) {
         const char* status = report.cancelled ? "cancelled" : report.hasFatal() ? "failed" : "done";
         std::string error;
@@ -247,6 +269,12 @@ void StoreWriter::run()
             Transaction tx(*m_db);
             for (Job& job : jobs) {
                 queued += std::max<std::size_t>(job.batch.size(), 1);
+                if (job.infer) {
+                    const std::uint64_t links = writer.inferLinks();
+                    info.newLinks += links;
+                    *job.inferred = links;
+                    continue;
+                }
                 if (job.task) {
                     job.task(*m_db);
                     continue;

@@ -45,6 +45,8 @@ public:
         // Records are a few hundred bytes to a few KiB: this bounds the queue to roughly 100-200 MiB.
         std::size_t maxQueuedRecords = 150'000;
         std::size_t groupCommitRecords = 60'000;
+        /// Match calls without trace ids to backend traces (LinkInference) when a source finishes.
+        bool inferLinks = true;
     };
 
     /// Opens or creates the cache and migrates it (on the calling thread, so errors surface here).
@@ -60,8 +62,13 @@ public:
 
     /// Records the start of an import; returns the source id to tag its batches with.
     std::int64_t beginSource(const std::string& kind, const std::string& path);
-    /// Records the outcome (counts, rejects, status) once the source's batches are all submitted.
+    /// Records the outcome (counts, rejects, status) once the source's batches are all submitted, after
+    /// inferring links for what it brought (see inferLinks()).
     void finishSource(std::int64_t sourceId, const ImportReport& report);
+    /// Matches the calls without trace ids written since the last time to backend traces (LinkInference)
+    /// and waits for it. Inference wants both sides present, so it runs when a source has settled
+    /// (finishSource does it) or, for a live stream, every now and then. Returns the links written.
+    std::uint64_t inferLinks();
 
     /// Blocks while the queue is full. Returns the batch's sequence number.
     std::uint64_t submit(std::int64_t sourceId, RecordBatch&& batch);
