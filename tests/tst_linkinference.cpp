@@ -1,5 +1,6 @@
 #include "Correlator.h"
 #include "DemoGenerator.h"
+#include "DemoScore.h"
 #include "ImportReport.h"
 #include "LinkInference.h"
 #include "RecordFactory.h"
@@ -271,28 +272,15 @@ private slots:
         const LinkInference::Stats stats = inference.run(db.queryInt("SELECT min(start_ns) FROM page_loads"),
                                                          db.queryInt("SELECT max(start_ns) FROM page_loads"));
 
-        std::map<std::string, std::string> truth; // resource key -> backend trace id (hex)
-        const QJsonObject json = QJsonDocument::fromJson(QByteArray::fromStdString(m_truth)).object();
-        for (const QJsonValue& v : json.value(QStringLiteral("stripped_fetches")).toArray())
-            truth[v[QStringLiteral("resource_key")].toString().toStdString()] =
-                v[QStringLiteral("backend_trace_id")].toString().toStdString();
-        QVERIFY(truth.size() > 500);
-
-        auto st = db.prepare("SELECT r.key, lower(hex(t.trace_id)) FROM links l JOIN resources r ON r.id = "
-                             "l.resource_id JOIN traces t ON t.id = l.trace WHERE l.method = 'inferred'");
-        int inferred = 0, correct = 0;
-        while (st.step()) {
-            ++inferred;
-            const auto it = truth.find(std::string(st.text(0)));
-            correct += it != truth.end() && it->second == st.text(1) ? 1 : 0;
-        }
+        const InferredLinkScore score = scoreInferredLinks(db, m_truth);
         db.exec("ROLLBACK");
-        const double precision = inferred ? double(correct) / inferred : 0;
-        const double recall = double(correct) / double(truth.size());
-        qInfo("%s: %zu stripped calls, %d inferred, %d correct: precision %.4f, recall %.4f "
+        QVERIFY(score.stripped > 500);
+        const double precision = score.precision(), recall = score.recall();
+        qInfo("%s: %llu stripped calls, %llu inferred, %llu correct: precision %.4f, recall %.4f "
               "(examined %d, ambiguous %d, unmatched %d)",
-              QTest::currentDataTag(), truth.size(), inferred, correct, precision, recall, stats.examined,
-              stats.ambiguous, stats.unmatched);
+              QTest::currentDataTag(), static_cast<unsigned long long>(score.stripped),
+              static_cast<unsigned long long>(score.inferred), static_cast<unsigned long long>(score.correct),
+              precision, recall, stats.examined, stats.ambiguous, stats.unmatched);
         QVERIFY2(precision >= minPrecision, qPrintable(QString::number(precision)));
         QVERIFY2(recall >= minRecall, qPrintable(QString::number(recall)));
     }

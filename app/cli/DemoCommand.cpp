@@ -1,8 +1,10 @@
 #include "Cli.h"
 #include "Commands.h"
 #include "DemoGenerator.h"
+#include "DemoScore.h"
 #include "Output.h"
 #include "Sqlite.h"
+#include "Store.h"
 #include "StoreWriter.h"
 #include "Terminal.h"
 
@@ -98,6 +100,22 @@ int demoCommand(const QStringList& args)
                  .arg(report.accepted())
                  .arg(options.seed)
                  .arg(truthFile.fileName()));
+    if (options.stripPropagation > 0 && finished) {
+        try {
+            Database reader = store::openForReading(db.toStdString());
+            const InferredLinkScore score = scoreInferredLinks(reader, truth);
+            writeOut(QStringLiteral("inferred links: %1 of %2 calls without propagation linked, %3 correct "
+                                    "(precision %4%, recall %5%)\n")
+                         .arg(score.inferred)
+                         .arg(score.stripped)
+                         .arg(score.correct)
+                         .arg(score.precision() * 100, 0, 'f', 1)
+                         .arg(score.recall() * 100, 0, 'f', 1));
+        } catch (const std::exception& e) {
+            writeErr(QStringLiteral("seam demo: cannot score the inferred links: %1\n")
+                         .arg(QString::fromStdString(e.what())));
+        }
+    }
     if (!finished) {
         writeErr(QStringLiteral("seam demo: interrupted; what was committed is kept\n"));
         return Rejected;
