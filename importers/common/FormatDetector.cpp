@@ -1,6 +1,7 @@
 #include "FormatDetector.h"
 
 #include "InputSource.h"
+#include "har/HarReader.h"
 
 #include <algorithm>
 #include <cctype>
@@ -303,6 +304,8 @@ std::string detectFormat(std::string_view head, bool complete, std::string_view 
             return std::string(formats::kOtlpProtobufLogs);
         return std::string(formats::kOtlpProtobufTraces);
     }
+    if (json && looksLikeHar(head))
+        return std::string(formats::kHar);
     if (json)
         return std::string(formats::kOtlpJson);
     if (sniffFrameByteOrder(head, complete))

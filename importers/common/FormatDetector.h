@@ -15,6 +15,7 @@ inline constexpr std::string_view kOtlpJson = "otlp-json";
 inline constexpr std::string_view kOtlpProtobufTraces = "otlp-protobuf-traces";
 inline constexpr std::string_view kOtlpProtobufLogs = "otlp-protobuf-logs";
 inline constexpr std::string_view kOtlpProtobufStream = "otlp-protobuf-stream";
+inline constexpr std::string_view kHar = "har";
 inline constexpr std::string_view kUnknown = "unknown";
 } // namespace formats
 

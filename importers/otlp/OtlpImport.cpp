@@ -3,6 +3,7 @@
 #include "FormatDetector.h"
 #include "OtlpJsonReader.h"
 #include "OtlpProtobufReader.h"
+#include "har/HarReader.h"
 
 namespace seam {
 namespace {
@@ -32,6 +33,7 @@ const FormatEntry kFormats[] = {
          return std::unique_ptr<FormatReader>(
              new OtlpProtobufReader(OtlpSignal::Traces, OtlpProtobufReader::Framing::LengthPrefixed));
      }},
+    {formats::kHar, [] { return std::unique_ptr<FormatReader>(new HarReader); }},
 };
 
 } // namespace
