@@ -108,7 +108,7 @@ LinkInference::LinkInference(Database& db, Correlator& correlator) : LinkInferen
 {}
 
 LinkInference::LinkInference(Database& db, Correlator& correlator, Evidence evidence)
-    : m_db(db), m_correlator(correlator), m_evidence(evidence),
+    : m_correlator(correlator), m_evidence(evidence),
       m_calls(db.prepare("SELECT r.id, r.page_load_id, coalesce(r.session_id, 0), coalesce(r.method, 'GET'), "
                          "r.url, coalesce(r.status, 0), r.start_ns, r.duration_ns, r.trace, r.span_id "
                          "FROM page_loads p JOIN resources r ON r.page_load_id = p.id "

@@ -84,7 +84,6 @@ private:
     /// 0 when `c` cannot be the call's server side; else a confidence.
     double match(const Call& call, const SkewBounds& skew, const Candidate& c) const;
 
-    Database& m_db;
     Correlator& m_correlator;
     Evidence m_evidence;
     Statement m_calls;

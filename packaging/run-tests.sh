@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds Seam (Ninja + ccache, warnings as errors) and runs the whole test
 # suite with CTest; then builds and runs it again under AddressSanitizer + UndefinedBehaviorSanitizer.
-# This is the README's test command and what CI runs. SEAM_SKIP_ASAN=1 skips the sanitizer pass.
+# Then every importer's libFuzzer target runs for a bounded time (packaging/run-fuzz.sh).
+# This is the README's test command and what CI runs. SEAM_SKIP_ASAN=1 skips the sanitizer pass,
+# SEAM_SKIP_FUZZ=1 the fuzzers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,4 +16,8 @@ if [[ "${SEAM_SKIP_ASAN:-0}" != 1 ]]; then
     cmake --preset asan
     cmake --build --preset asan
     ctest --preset asan
+fi
+
+if [[ "${SEAM_SKIP_FUZZ:-0}" != 1 ]]; then
+    packaging/run-fuzz.sh
 fi

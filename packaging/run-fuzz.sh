@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, ASan+UBSan) and runs each for a bounded time from a seed corpus
+# (the demo's telemetry in every encoding, plus the public sample files). A crash, a sanitizer report,
+# a timeout or an out-of-memory is a failure; the input that caused it is kept in build/fuzz/findings.
+#   SEAM_FUZZ_SECONDS   time per target (default 20)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds="${SEAM_FUZZ_SECONDS:-20}"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz
+
+bin=build/fuzz/tests/fuzz
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$bin/make_fuzz_seeds" "$work/seeds"
+public=../shared/fixtures/public
+if [[ -d "$public" ]]; then
+    mkdir -p "$work/seeds/otlp-json"
+    cp "$public"/otlp/*.json "$work/seeds/otlp-json/" 2>/dev/null || true
+    find "$public" -type f ! -name '*.md' -exec cp {} "$work/seeds/auto/" \; 2>/dev/null || true
+fi
+
+mkdir -p build/fuzz/findings
+status=0
+for target in "$bin"/fuzz_*; do
+    [[ -f "$target" && -x "$target" ]] || continue
+    name=$(basename "$target")
+    format=${name#fuzz_}
+    format=${format//_/-}
+    corpus="$work/corpus/$format"
+    mkdir -p "$corpus"
+    seeds="$work/seeds/$format"
+    [[ -d "$seeds" ]] || seeds="$work/seeds/auto"
+    echo "== $name: ${seconds}s"
+    if ! ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 \
+        UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$PWD/tests/fuzz/ubsan.supp" \
+        "$target" "$corpus" "$seeds" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+        -max_len=262144 -print_final_stats=1 -artifact_prefix="build/fuzz/findings/$name-" \
+        > "$work/$name.log" 2>&1; then
+        echo "!! $name found a problem; input kept in build/fuzz/findings/"
+        tail -n 40 "$work/$name.log"
+        status=1
+    else
+        grep -E "stat::number_of_executed_units|stat::peak_rss_mb|cov:" "$work/$name.log" | tail -n 3
+    fi
+done
+exit $status
