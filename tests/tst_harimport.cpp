@@ -579,6 +579,26 @@ void TestHarImport::tolerantOfWrongOptionalTypes()
     QCOMPARE(res.ttfbNs, TimeNs(-1));
     QVERIFY(res.pageLoadKey.empty());
     QCOMPARE(res.traceIdSource, TraceIdSource::None);
+
+    // Playwright: no User-Agent header recorded, the browser named in log.browser; failed requests
+    // have status -1 and _failureText.
+    const std::string playwright =
+        R"({"log":{"version":"1.2","creator":{"name":"Playwright","version":"1.42.1"},"browser":{"name":"chromium",)"
+        R"("version":"123.0.6312.4"},"pages":[],"entries":[{"startedDateTime":"2024-03-01T10:00:00.000Z","time":-1,)"
+        R"("request":{"method":"GET","url":"https://a.example/gone","headers":[]},"response":{"status":-1,)"
+        R"("headers":[],"content":{"size":-1,"mimeType":"x-unknown"},"_failureText":"net::ERR_ABORTED",)"
+        R"("_transferSize":-1},"timings":{"blocked":-1,"dns":-1,"connect":-1,"ssl":-1,"send":-1,"wait":-1,)"
+        R"("receive":-1},"_monotonicTime":85.3,"_frameref":"frame@1","_serverPort":443}]}})";
+    const Result pw = importBytes(playwright);
+    QVERIFY2(pw.report.clean(), qPrintable(rejects(pw.report)));
+    QCOMPARE(pw.report.format, std::string("har"));
+    QCOMPARE(pw.records.sessions.at(0).browser, std::string("Chrome"));
+    QCOMPARE(pw.records.sessions.at(0).browserVersion, std::string("123"));
+    const ResourceRecord& gone = pw.records.resources.at(0);
+    QCOMPARE(gone.statusCode, 0);
+    QCOMPARE(gone.duration, TimeNs(-1));
+    QCOMPARE(gone.transferSize, std::int64_t(-1));
+    QCOMPARE(gone.type, std::string("other"));
 }
 
 void TestHarImport::unterminatedJson()

@@ -1,0 +1,2 @@
+add_executable(bench_harimport ${CMAKE_CURRENT_LIST_DIR}/bench_harimport.cpp)
+target_link_libraries(bench_harimport PRIVATE seam_importers seam_core)
