@@ -7,6 +7,7 @@
 #include "har/HarFields.h"
 #include "har/HarReader.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -636,6 +637,40 @@ void TestHarImport::hugeStrings()
     QCOMPARE(r.records.resources[0].traceIdSource, TraceIdSource::DocumentMeta);
     QCOMPARE(r.records.pageLoads.at(0).traceId.hex(), std::string("0af7651916cd43dd8448eb211c80319c"));
     QCOMPARE(r.records.resources[1].url, std::string("https://a.example/after"));
+    // A body larger than an entry may be (64 MiB) still is no reason to drop the entry: the reader holds
+    // only the body's first MiB.
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("video.har"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const std::string head = harDoc(entry(100, "https://a.example/v.mp4", R"(,"_note":"@")"));
+        const std::size_t at = head.find('@');
+        const QByteArray chunk(1 << 20, 'B');
+        f.write(head.data(), qint64(at));
+        for (int i = 0; i < 35; ++i)
+            f.write(chunk);
+        f.write(R"(","_content":{"text":")");
+        for (int i = 0; i < 35; ++i)
+            f.write(chunk);
+        f.write(R"("},"_x":")");
+        f.write(head.data() + at + 1, qint64(head.size() - at - 1));
+        f.close();
+        const Result v = importPath(path);
+        QVERIFY2(v.report.clean(), qPrintable(rejects(v.report)));
+        QCOMPARE(v.records.resources.size(), 1u);
+    }
+    // Backslashes all the way: skipping stays linear.
+    std::string slashes;
+    for (int i = 0; i < (4 << 20); ++i)
+        slashes += "\\\\";
+    QElapsedTimer timer;
+    timer.start();
+    const Result b =
+        importBytes(harDoc(entry(100, "https://a.example/b", R"(,"comment":")" + slashes + "\"")));
+    QVERIFY2(b.report.clean(), qPrintable(rejects(b.report)));
+    QCOMPARE(b.records.resources.size(), 1u);
+    QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
     // Escapes and multi-byte characters around the cut keep the JSON valid.
     std::string tricky;
     while (tricky.size() < HarReader::kMaxStringBytes + 64)

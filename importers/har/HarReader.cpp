@@ -70,6 +70,8 @@ public:
 
     /// Whether the string just read was cut (and resets the flag).
     bool takeTruncated() { return std::exchange(m_truncated, false); }
+    /// Bytes of cut strings skipped so far (not held anywhere).
+    std::uint64_t skippedBytes() const { return m_skipped; }
     bool stopped() const { return m_stopped; }
 
     /// 1-based line number of the current position (counted lazily, each byte once).
@@ -141,25 +143,19 @@ private:
                 return;
             char* p = m_cur;
             while (p < m_end) {
-                if (m_escape) {
+                const char c = *p;
+                if (m_escape)
                     m_escape = false;
-                    ++p;
-                    continue;
-                }
-                const char* hit = static_cast<const char*>(std::memchr(p, '"', std::size_t(m_end - p)));
-                const char* slash = static_cast<const char*>(std::memchr(p, '\\', std::size_t(m_end - p)));
-                if (slash && (!hit || slash < hit)) {
-                    p = const_cast<char*>(slash) + 1;
+                else if (c == '\\')
                     m_escape = true;
-                    continue;
-                }
-                if (hit) {
-                    m_cur = const_cast<char*>(hit);
-                    return;
-                }
-                p = m_end;
+                else if (c == '"')
+                    break;
+                ++p;
             }
-            m_cur = m_end;
+            m_skipped += std::uint64_t(p - m_cur);
+            m_cur = p;
+            if (p < m_end)
+                return;
         }
     }
 
@@ -198,6 +194,7 @@ private:
     std::uint64_t m_base = 0; // offset of m_buffer[0]
     std::uint64_t m_lines = 0;
     std::uint64_t m_lastProgressMiB = 0;
+    std::uint64_t m_skipped = 0;
     std::size_t m_stringBytes = 0;
     int m_hexLeft = 0;
     bool m_inString = false;
@@ -951,6 +948,7 @@ private:
         m_captureTruncatedKey.clear();
         m_lastKey.clear();
         m_captureStart = m_stream.Tell();
+        m_captureSkipStart = m_stream.skippedBytes();
         if (what == Capture::Page)
             m_captureLocation = itemLocation("page", m_pageIndex);
         else if (what == Capture::Entry)
@@ -963,7 +961,10 @@ private:
 
     bool checkCaptureSize()
     {
-        if (!m_captureFailed && m_stream.Tell() - m_captureStart > HarReader::kMaxItemBytes) {
+        // What the DOM holds: the bytes read since the item began, less the cut strings' skipped rest.
+        const std::uint64_t held =
+            m_stream.Tell() - m_captureStart - (m_stream.skippedBytes() - m_captureSkipStart);
+        if (!m_captureFailed && held > HarReader::kMaxItemBytes) {
             m_captureFailed = true;
             auto drop = [](rapidjson::Document&) { return false; };
             m_doc.Populate(drop); // drops what was built
@@ -1023,6 +1024,7 @@ private:
     Capture m_capture = Capture::None;
     std::size_t m_captureDepth = 0;
     std::uint64_t m_captureStart = 0;
+    std::uint64_t m_captureSkipStart = 0;
     bool m_captureFailed = false;
     std::string m_captureTruncatedKey;
     std::string m_captureLocation;
