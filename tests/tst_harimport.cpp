@@ -163,6 +163,7 @@ private slots:
     void checkoutResources();
     void entriesBeforePages();
     void manyEntriesBeforePagesSpill();
+    void documentEntry();
     void badEntriesRejectedOthersKept();
     void tolerantOfWrongOptionalTypes();
     void unterminatedJson();
@@ -523,6 +524,42 @@ void TestHarImport::manyEntriesBeforePagesSpill()
     QCOMPARE(rows(db, "SELECT url, substr(page_load_key, instr(page_load_key, '/page/')) FROM resources "
                       "WHERE page_load_id IS NULL"),
              QStringList{QStringLiteral("https://a.example/orphan|/page/nope")});
+}
+
+void TestHarImport::documentEntry()
+{
+    // Without Chrome's _resourceType: Sec-Fetch-Dest, then the MIME type, then Accept: text/html for
+    // the first request of a page. A redirect is not the page's document; the page takes its URL from
+    // the document it led to.
+    auto e = [](int ms, const std::string& url, int status, const std::string& mime,
+                const std::string& reqHeaders) {
+        return R"({"pageref":"p1","startedDateTime":"2024-03-01T10:00:00.)" +
+               std::to_string(1000 + ms).substr(1) + R"(Z","time":10,"request":{"method":"GET","url":")" +
+               url + R"(","headers":[)" + reqHeaders + R"(]},"response":{"status":)" +
+               std::to_string(status) + R"(,"headers":[],"content":{"mimeType":")" + mime +
+               R"("}},"timings":{"send":1,"wait":8,"receive":1}})";
+    };
+    const std::string entries =
+        e(0, "http://shop.example.com/", 301, "text/html", R"({"name":"Accept","value":"text/html,*/*"})") +
+        "," +
+        e(20, "https://shop.example.com/home", 200, "", R"({"name":"Accept","value":"text/html,*/*"})") +
+        "," +
+        e(40, "https://shop.example.com/widget", 200, "text/html",
+          R"({"name":"Sec-Fetch-Dest","value":"iframe"})") +
+        "," + e(50, "https://shop.example.com/fragment", 200, "text/html", "") + "," +
+        e(60, "https://shop.example.com/x", 200, "", R"({"name":"sec-fetch-dest","value":"empty"})") + "," +
+        e(70, "https://shop.example.com/s", 200, "", R"({"name":"Sec-Fetch-Dest","value":"style"})");
+    const Result r = importBytes(harDoc(entries));
+    QVERIFY2(r.report.clean(), qPrintable(rejects(r.report)));
+    QStringList types;
+    for (const ResourceRecord& res : r.records.resources)
+        types << QString::fromStdString(res.type + ' ' + std::to_string(res.statusCode));
+    QCOMPARE(types, (QStringList{QStringLiteral("document 301"), QStringLiteral("document 200"),
+                                 QStringLiteral("document 200"), QStringLiteral("other 200"),
+                                 QStringLiteral("fetch 200"), QStringLiteral("css 200")}));
+    QCOMPARE(r.records.pageLoads.size(), 1u);
+    QCOMPARE(r.records.pageLoads[0].url, std::string("https://shop.example.com/home"));
+    QCOMPARE(r.records.pageLoads[0].ttfb, TimeNs(20000000 + 9000000));
 }
 
 void TestHarImport::badEntriesRejectedOthersKept()

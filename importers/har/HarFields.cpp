@@ -351,6 +351,24 @@ std::string_view typeFromChromeResourceType(std::string_view t)
     return {};
 }
 
+std::string_view typeFromFetchDest(std::string_view dest)
+{
+    static constexpr std::pair<std::string_view, std::string_view> kMap[] = {
+        {"document", "document"},    {"iframe", "document"},
+        {"frame", "document"},       {"script", "script"},
+        {"worker", "script"},        {"sharedworker", "script"},
+        {"serviceworker", "script"}, {"style", "css"},
+        {"image", "image"},          {"font", "font"},
+        {"audio", "media"},          {"video", "media"},
+        {"track", "media"},          {"empty", "fetch"},
+        {"manifest", "other"},       {"object", "other"},
+        {"embed", "other"}};
+    for (const auto& [from, to] : kMap)
+        if (equalsIgnoreCase(trim(dest), from))
+            return to;
+    return {};
+}
+
 std::string_view typeFromMime(std::string_view mime)
 {
     mime = trim(mime.substr(0, mime.find(';')));

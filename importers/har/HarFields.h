@@ -55,6 +55,9 @@ std::optional<std::uint64_t> parseDecimalU64(std::string_view text);
 /// Resource type from Chrome's `_resourceType` (document, stylesheet, script, xhr, fetch, ...).
 /// Empty when the value is not one we know.
 std::string_view typeFromChromeResourceType(std::string_view resourceType);
+/// Resource type from the Sec-Fetch-Dest request header (document, script, style, image, empty, ...).
+/// Empty when the value is not one we know.
+std::string_view typeFromFetchDest(std::string_view dest);
 /// Resource type from a response MIME type; "document" for HTML. Empty when it does not tell.
 std::string_view typeFromMime(std::string_view mime);
 /// Resource type from the URL's file extension; empty when it does not tell.

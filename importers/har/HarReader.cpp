@@ -528,6 +528,8 @@ void HarMapper::entry(const JsonValue& v, std::uint64_t index, const std::string
 
     // Type: what the browser said, else the MIME type, else the URL, else how it was requested.
     std::string_view type = har::typeFromChromeResourceType(stringOf(v, "_resourceType"));
+    if (type.empty())
+        type = har::typeFromFetchDest(header(requestHeaders, "sec-fetch-dest"));
     const bool browserSaid = !type.empty();
     if (type.empty() && content)
         type = har::typeFromMime(stringOf(*content, "mimeType"));
@@ -535,6 +537,9 @@ void HarMapper::entry(const JsonValue& v, std::uint64_t index, const std::string
         type = har::typeFromMime(header(responseHeaders, "content-type"));
     if (type.empty())
         type = har::typeFromUrl(url);
+    if (type.empty() && !propagatedHeader && header(requestHeaders, "accept").starts_with("text/html") &&
+        !m_pagesWithDocument.count(e.pageref))
+        type = "document"; // a navigation whose response type was not recorded
     if (type.empty()) {
         const JsonValue* initiator = member(v, "_initiator");
         const bool byScript = initiator && stringOf(*initiator, "type") == "script";
@@ -543,8 +548,11 @@ void HarMapper::entry(const JsonValue& v, std::uint64_t index, const std::string
     } else if (type == "document" && propagatedHeader && !browserSaid) {
         type = "fetch"; // HTML fetched by script: browsers do not add traceparent to navigations
     }
-    if (type == "document") {
-        // The first document of a page is the page's own; later HTML is frames or fetched fragments.
+    const int status = r.statusCode; // 304 Not Modified is a document, not a redirect
+    const bool redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    if (type == "document" && !redirect) {
+        // The first document of a page (after redirects) is the page's own; later HTML is frames or
+        // fetched fragments.
         if (m_pagesWithDocument.insert(e.pageref).second)
             e.pageDocument = !e.pageref.empty();
         else if (!browserSaid)
