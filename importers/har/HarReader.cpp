@@ -319,10 +319,8 @@ public:
         m_browserVersion = std::string(stringOf(v, "version"));
     }
 
-    void pagesBegin() { m_inPages = true; }
     void pagesEnd()
     {
-        m_inPages = false;
         m_pagesDone = true;
         drainBuffer();
     }
@@ -377,7 +375,6 @@ private:
     std::unordered_map<std::string, Document> m_documents; // page id -> its document entry
     std::unordered_set<std::string> m_pagesWithDocument;   // decided while reading entries
     std::vector<Entry> m_buffer;
-    bool m_inPages = false;
     bool m_pagesDone = false;
     bool m_bufferEntries = false;
     bool m_spilled = false;
@@ -654,6 +651,7 @@ void HarMapper::emitPage(Page& page, const Document* doc)
     if (doc)
         p.traceId = doc->traceId;
     m_documents.erase(page.id);
+    page.title = std::string(); // only the id is needed from now on (duplicates)
 }
 
 void HarMapper::drainBuffer()
@@ -894,8 +892,6 @@ private:
                 if (entries) {
                     m_sawEntries = true;
                     m_mapper.entriesBegin();
-                } else {
-                    m_mapper.pagesBegin();
                 }
                 return true;
             }
