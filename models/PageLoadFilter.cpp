@@ -16,7 +16,8 @@ enum class Kind
     Duration, // ns column, values with a unit
     Count,    // non-negative integer column
     Number,   // real column (CLS)
-    Status    // error / ok
+    Status,   // error / ok
+    Operation // service:operation reached by one of the page load's linked backend traces
 };
 
 struct Field
@@ -52,7 +53,19 @@ const Field kFields[] = {
     {QLatin1String("inp"), Kind::Duration, "p.inp_ns"},
     {QLatin1String("cls"), Kind::Number, "p.cls"},
     {QLatin1String("resources"), Kind::Count, "p.resource_count"},
+    {QLatin1String("operation"), Kind::Operation, "p.id"},
 };
+
+// Page loads whose linked backend traces contain a span of one operation (?1 service name, ?2 span
+// name). Uncorrelated, so SQLite evaluates it once per statement into an ephemeral index, starting from
+// the operation: operations (tiny) -> spans of those operations -> their traces -> links_by_trace ->
+// resources (primary key) -> page_load_id. spans has no index on operation_id, so the middle step is
+// one scan of spans (small rows, no payload) per statement rather than one per page load.
+constexpr const char* kOperationCondition =
+    "p.id IN (SELECT r.page_load_id FROM links l JOIN resources r ON r.id = l.resource_id "
+    "WHERE l.trace IN (SELECT sp.trace FROM spans sp WHERE sp.operation_id IN "
+    "(SELECT o.id FROM operations o JOIN services v ON v.id = o.service_id "
+    "WHERE v.is_browser = 0 AND v.name = ? AND o.name = ?)))";
 
 const Field* findField(QStringView name)
 {
@@ -290,6 +303,21 @@ private:
                 m_values.emplace_back("," + v.text.toStdString() + ",");
             }
             return true;
+        case Kind::Operation: {
+            if (op == Op::Substring)
+                return fail(opStart, opLength,
+                            QStringLiteral("'operation' takes an exact service:operation (no ~)"));
+            const qsizetype colon = v.text.indexOf(QLatin1Char(':'));
+            if (colon <= 0 || colon + 1 == v.text.size())
+                return fail(v.offset, v.length,
+                            QStringLiteral("'%1' is not service:operation (e.g. operation:\"payments:POST "
+                                           "/charge\")")
+                                .arg(v.text));
+            condition = kOperationCondition;
+            m_values.emplace_back(v.text.left(colon).toStdString());
+            m_values.emplace_back(v.text.mid(colon + 1).toStdString());
+            return true;
+        }
         case Kind::Status:
             if (v.text.compare(QLatin1String("error"), Qt::CaseInsensitive) == 0)
                 condition = column + " > 0";
@@ -523,6 +551,13 @@ QStringList cachedValues(Database& db, QStringView fieldName, const QString& pre
         return column(db.prepare("SELECT DISTINCT name FROM services WHERE is_browser = 0 AND name LIKE ?1 "
                                  "ESCAPE '\\' ORDER BY 1 LIMIT 50"),
                       like);
+    if (fieldName == QLatin1String("operation")) {
+        // operations is one row per (service, span name): small, read whole.
+        return column(db.prepare("SELECT DISTINCT v.name || ':' || o.name AS n FROM operations o "
+                                 "JOIN services v ON v.id = o.service_id WHERE v.is_browser = 0 AND n LIKE ?1 "
+                                 "ESCAPE '\\' ORDER BY 1 LIMIT 50"),
+                      like);
+    }
     if (fieldName == QLatin1String("version")) {
         QStringList out = column(db.prepare("SELECT DISTINCT version FROM services WHERE is_browser = 1 AND "
                                             "version LIKE ?1 ESCAPE '\\' ORDER BY 1 LIMIT 50"),
@@ -602,6 +637,11 @@ QStringList PageLoadFilter::completions(QStringView text, int cursor, Database* 
         if (v.startsWith(prefix, field->caseInsensitive ? Qt::CaseInsensitive : Qt::CaseSensitive))
             out.append(negation + field->name + op + quotedIfNeeded(v));
     return out;
+}
+
+QString PageLoadFilter::operationTerm(const QString& service, const QString& operation)
+{
+    return QStringLiteral("operation:") + quotedIfNeeded(service + QLatin1Char(':') + operation);
 }
 
 QStringList PageLoadFilter::fieldNames()

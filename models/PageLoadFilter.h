@@ -23,6 +23,11 @@ class Statement;
 ///   - a bare word, matching a substring of the route or the URL;
 ///   - either of these negated with a leading `-` (`-browser:Chrome`): the complement, so page loads
 ///     whose value is unknown match a negated term.
+/// `operation:<service>:<operation>` (e.g. `operation:"payments:POST /charge"`) matches page loads one
+/// of whose linked backend traces (links -> resources.page_load_id) contains a span of that operation
+/// (span name) of that backend service; the value splits at its first ':', so it must name the
+/// service. It is exact only (no `~`). Its cost is one scan of `spans` per query (no index on
+/// operation_id), not one per page load.
 /// Values with spaces are quoted ("Mobile Safari"; `\"` and `\\` inside quotes). Durations need a
 /// unit (ms, s, m): a bare "200" is ambiguous between the tools people come from, so it is refused.
 ///
@@ -61,12 +66,16 @@ public:
     /// The same for values kept apart from their filter (e.g. handed to another thread with sql()).
     static int bind(Statement& statement, const std::vector<Value>& values, int firstIndex = 1);
 
+    /// The term selecting page loads that reached `operation` of backend `service`, quoted as needed:
+    /// `operation:"payments:POST /charge"`.
+    static QString operationTerm(const QString& service, const QString& operation);
+
     /// The field names, in the order completion offers them.
     static QStringList fieldNames();
     /// Where the term under `cursor` starts: completions() replace text[start, cursor).
     static int completionStart(QStringView text, int cursor);
     /// Replacements for the term under `cursor`: field names ("browser:", "duration>"), and with a
-    /// cache, its values for route, browser, os, device, country, version and service (at most 50; the
+    /// cache, its values for route, browser, os, device, country, version, service and operation (at most 50; the
     /// queries are bounded: index seeks, small tables or a sample of recent sessions).
     static QStringList completions(QStringView text, int cursor, Database* db = nullptr);
 
