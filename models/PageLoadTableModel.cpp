@@ -90,13 +90,14 @@ public:
     }
 
     /// Everything of older generations is abandoned; then the scan starts.
-    /// Takes the filter as SQL and values only: nothing implicitly shared crosses the thread.
-    void startScan(quint64 generation, const PageLoadFilter& filter, std::string orderBy)
+    /// Takes the condition as SQL and values only: nothing implicitly shared crosses the thread.
+    void startScan(quint64 generation, std::string where, std::vector<PageLoadFilter::Value> values,
+                   std::string orderBy)
     {
         {
             std::lock_guard lock(m_mutex);
             m_generation.store(generation);
-            m_scanRequest = ScanRequest{generation, filter.sql(), filter.values(), std::move(orderBy)};
+            m_scanRequest = ScanRequest{generation, std::move(where), std::move(values), std::move(orderBy)};
             m_pageRequests.clear();
         }
         m_wake.notify_one();
@@ -364,6 +365,14 @@ void PageLoadTableModel::setFilter(const PageLoadFilter& filter)
     restart();
 }
 
+void PageLoadTableModel::setTimeRange(std::optional<std::pair<qint64, qint64>> range)
+{
+    if (range == m_timeRange)
+        return;
+    m_timeRange = range;
+    restart();
+}
+
 void PageLoadTableModel::sort(int column, Qt::SortOrder order)
 {
     if (column < -1 || column >= ColumnCount || (column == m_sortColumn && order == m_sortOrder))
@@ -398,7 +407,15 @@ void PageLoadTableModel::restart()
     m_pending.clear();
     m_counting = true;
     m_failed = false;
-    m_loader->startScan(++m_generation, m_filter, orderBy());
+    std::string where = m_filter.sql();
+    std::vector<PageLoadFilter::Value> values = m_filter.values();
+    if (m_timeRange) {
+        // The filter's placeholders come first; these two take the next indexes.
+        where = "(" + where + ") AND p.start_ns >= ? AND p.start_ns < ?";
+        values.emplace_back(std::int64_t(m_timeRange->first));
+        values.emplace_back(std::int64_t(m_timeRange->second));
+    }
+    m_loader->startScan(++m_generation, std::move(where), std::move(values), orderBy());
     endResetModel();
 }
 

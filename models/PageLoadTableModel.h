@@ -9,6 +9,7 @@
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace seam {
@@ -72,6 +73,11 @@ public:
     /// filter text again is a no-op: refresh() re-runs the query.
     void setFilter(const PageLoadFilter& filter);
     const PageLoadFilter& filter() const { return m_filter; }
+    /// Re-queries with only the page loads starting in [from, to) (ns since the epoch), as a bound
+    /// `p.start_ns >= ? AND p.start_ns < ?` ANDed to the filter; nullopt: any time. The same range again
+    /// is a no-op.
+    void setTimeRange(std::optional<std::pair<qint64, qint64>> range);
+    const std::optional<std::pair<qint64, qint64>>& timeRange() const { return m_timeRange; }
     int sortColumn() const { return m_sortColumn; }
     Qt::SortOrder sortOrder() const { return m_sortOrder; }
     /// Runs the query again (e.g. after an import committed more page loads).
@@ -124,6 +130,7 @@ private:
     void loaderFailed(quint64 generation, const QString& message);
 
     PageLoadFilter m_filter;
+    std::optional<std::pair<qint64, qint64>> m_timeRange;
     int m_sortColumn = Start;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
     quint64 m_generation = 0;

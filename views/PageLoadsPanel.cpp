@@ -6,6 +6,8 @@
 #include "Store.h"
 
 #include <QCompleter>
+#include <QDateTime>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -13,6 +15,7 @@
 #include <QStringListModel>
 #include <QTableView>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace seam {
@@ -25,8 +28,8 @@ constexpr int kApplyDelayMs = 250;
 
 PageLoadsPanel::PageLoadsPanel(const QString& cachePath, Investigation* investigation, QWidget* parent)
     : QWidget(parent), m_investigation(investigation), m_model(new PageLoadTableModel(cachePath, this)),
-      m_filterEdit(new QLineEdit), m_filterError(new QLabel), m_table(new QTableView),
-      m_completer(new QCompleter(this)), m_completions(new QStringListModel(this)),
+      m_filterEdit(new QLineEdit), m_filterError(new QLabel), m_timeRangeChip(new QToolButton),
+      m_table(new QTableView), m_completer(new QCompleter(this)), m_completions(new QStringListModel(this)),
       m_applyTimer(new QTimer(this))
 {
     try {
@@ -88,11 +91,26 @@ PageLoadsPanel::PageLoadsPanel(const QString& cachePath, Investigation* investig
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
-    layout->addWidget(m_filterEdit);
+    auto* filterRow = new QHBoxLayout;
+    filterRow->setContentsMargins(0, 0, 0, 0);
+    filterRow->setSpacing(4);
+    filterRow->addWidget(m_filterEdit, 1);
+    filterRow->addWidget(m_timeRangeChip);
+    layout->addLayout(filterRow);
     layout->addWidget(m_filterError);
     layout->addWidget(m_table, 1);
 
+    m_timeRangeChip->setAutoRaise(false);
+    m_timeRangeChip->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_timeRangeChip->setToolTip(tr("Only page loads that started in this time range are listed. Click to "
+                                   "show all."));
+    m_timeRangeChip->hide();
+    connect(m_timeRangeChip, &QToolButton::clicked, this,
+            [this] { m_investigation->setTimeRange(std::nullopt); });
+
     connect(m_investigation, &Investigation::changed, this, &PageLoadsPanel::investigationChanged);
+    if (m_investigation->timeRange())
+        applyTimeRange();
     if (!m_investigation->filterText().isEmpty()) {
         m_filterEdit->setText(m_investigation->filterText());
         applyFilter();
@@ -165,8 +183,31 @@ void PageLoadsPanel::investigationChanged(Investigation::Changes changes)
         m_filterEdit->setText(m_investigation->filterText());
         applyFilter();
     }
+    if (changes & Investigation::TimeRangeChanged)
+        applyTimeRange();
     if (changes & Investigation::PageLoadChanged)
         syncSelection();
+}
+
+void PageLoadsPanel::applyTimeRange()
+{
+    const auto& range = m_investigation->timeRange();
+    if (!range) {
+        m_model->setTimeRange(std::nullopt);
+        m_timeRangeChip->hide();
+        return;
+    }
+    m_model->setTimeRange(std::pair(range->from, range->to));
+    const QDateTime from = QDateTime::fromMSecsSinceEpoch(range->from / 1'000'000);
+    const QDateTime to = QDateTime::fromMSecsSinceEpoch(range->to / 1'000'000);
+    // Seconds unless the range is shorter than a few of them; the date when it is not today's.
+    const bool shortRange = range->to - range->from < 10'000'000'000;
+    const QString time = shortRange ? QStringLiteral("HH:mm:ss.zzz") : QStringLiteral("HH:mm:ss");
+    const QString fromFormat =
+        from.date() == QDate::currentDate() ? time : QStringLiteral("yyyy-MM-dd ") + time;
+    const QString toFormat = to.date() == from.date() ? time : QStringLiteral("yyyy-MM-dd ") + time;
+    m_timeRangeChip->setText(tr("%1 – %2  ✕").arg(from.toString(fromFormat), to.toString(toFormat)));
+    m_timeRangeChip->show();
 }
 
 void PageLoadsPanel::syncSelection()

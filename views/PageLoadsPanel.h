@@ -11,6 +11,7 @@ class QLineEdit;
 class QStringListModel;
 class QTableView;
 class QTimer;
+class QToolButton;
 
 namespace seam {
 
@@ -20,7 +21,8 @@ class PageLoadTableModel;
 /// The page loads of the cache: a filter line (with completion of fields and the cache's values,
 /// errors shown in place) over the sortable, lazily paged table. It writes the selected page load and
 /// the applied filter into the Investigation and follows the Investigation when something else (back,
-/// forward, another view) selects a page load.
+/// forward, another view) selects a page load. The Investigation's time range (brushed in the scatter
+/// chart) restricts the table too; a chip beside the filter shows it and clears it.
 class PageLoadsPanel : public QWidget
 {
     Q_OBJECT
@@ -34,6 +36,8 @@ public:
     QLineEdit* filterEdit() const { return m_filterEdit; }
     /// Shows why the filter text is invalid; hidden while it is valid.
     QLabel* filterError() const { return m_filterError; }
+    /// The Investigation's time range ("09:12:00–09:18:30 ×"); hidden without one, a click clears it.
+    QToolButton* timeRangeChip() const { return m_timeRangeChip; }
 
 public slots:
     /// Puts the keyboard in the filter line, its text selected (Ctrl+F).
@@ -47,11 +51,14 @@ private:
     void investigationChanged(Investigation::Changes changes);
     /// Selects the Investigation's page load if its row is known (it may arrive later: rows stream in).
     void syncSelection();
+    /// Restricts the table to the Investigation's time range and shows it in the chip.
+    void applyTimeRange();
 
     Investigation* m_investigation;
     PageLoadTableModel* m_model;
     QLineEdit* m_filterEdit;
     QLabel* m_filterError;
+    QToolButton* m_timeRangeChip;
     QTableView* m_table;
     QCompleter* m_completer;
     QStringListModel* m_completions;
