@@ -113,6 +113,16 @@ RecordBatch journeyBatch()
     e.source = "source";
     b.rumErrors.push_back(e);
 
+    // A page load without session (a HAR page): shown alone, with its own events.
+    b.pageLoads.push_back(pageLoad("lonely", "", "/lonely", kT0 + 5 * kS, 200 * kMs));
+    RumErrorRecord lonelyError;
+    lonelyError.key = "lonely-error";
+    lonelyError.pageLoadKey = "lonely";
+    lonelyError.time = kT0 + 5'100 * kMs;
+    lonelyError.type = "ReferenceError";
+    lonelyError.message = "x is not defined";
+    b.rumErrors.push_back(lonelyError);
+
     b.sessions.push_back(session("other", "user-7"));
     b.pageLoads.push_back(pageLoad("other-home", "other", "/", kT0 + 11 * kS, 300 * kMs));
     b.actions.push_back(action("other-click", "other", "other-home", kT0 + 12 * kS, "Search"));
@@ -209,6 +219,13 @@ private slots:
         QCOMPARE(other.session.userId, QStringLiteral("user-7"));
         QCOMPARE(other.steps.size(), std::size_t(3));
         QCOMPARE(other.steps[2].status, 404);
+
+        const SessionJourney lonely = SessionJourneyLoader::loadNow(m_cache.toStdString(), page("lonely"));
+        QCOMPARE(lonely.session.id, 0);
+        QCOMPARE(lonely.steps.size(), std::size_t(2));
+        QCOMPARE(lonely.steps[1].kind, Kind::JsError);
+        QCOMPARE(lonely.steps[1].pageLoadId, page("lonely"));
+        QVERIFY(SessionJourneyPanel::describe(lonely).contains(QStringLiteral("without a session")));
 
         const SessionJourney missing = SessionJourneyLoader::loadNow(m_cache.toStdString(), 999'999);
         QCOMPARE(missing.pageLoadId, 0);
@@ -400,6 +417,8 @@ private slots:
 
         // A page load of another session reads that one.
         investigation.selectPageLoad(page("other-home"));
+        QVERIFY(panel.loader()->isLoading());
+        QVERIFY(panel.header()->text().startsWith(QStringLiteral("Reading")));
         QTRY_VERIFY(view->journey() && view->journey()->session.userId == QStringLiteral("user-7"));
         QCOMPARE(view->stepCount(), 3);
         QVERIFY(panel.header()->text().contains(QStringLiteral("user-7")));

@@ -42,10 +42,14 @@ void SessionJourneyPanel::reload()
 {
     const qint64 pageLoad = m_investigation->selectedPageLoad();
     m_loader->load(pageLoad);
-    if (pageLoad == 0)
+    if (pageLoad == 0) {
         showMessage(tr("Select a page load to see its session's journey."));
-    else if (!m_view->journey())
-        m_header->setText(tr("Reading the session…"));
+        return;
+    }
+    // The strip shown stays until the new one replaces it (milliseconds: no flicker), without a
+    // highlight: the selection is not on it.
+    m_view->setSelection(pageLoad, m_investigation->selectedResource());
+    m_header->setText(tr("Reading the session of the selected page load…"));
 }
 
 void SessionJourneyPanel::onInvestigationChanged(int changes)
