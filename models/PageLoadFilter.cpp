@@ -553,10 +553,11 @@ QStringList cachedValues(Database& db, QStringView fieldName, const QString& pre
                       like);
     if (fieldName == QLatin1String("operation")) {
         // operations is one row per (service, span name): small, read whole.
-        return column(db.prepare("SELECT DISTINCT v.name || ':' || o.name AS n FROM operations o "
-                                 "JOIN services v ON v.id = o.service_id WHERE v.is_browser = 0 AND n LIKE ?1 "
-                                 "ESCAPE '\\' ORDER BY 1 LIMIT 50"),
-                      like);
+        return column(
+            db.prepare("SELECT DISTINCT v.name || ':' || o.name AS n FROM operations o "
+                       "JOIN services v ON v.id = o.service_id WHERE v.is_browser = 0 AND n LIKE ?1 "
+                       "ESCAPE '\\' ORDER BY 1 LIMIT 50"),
+            like);
     }
     if (fieldName == QLatin1String("version")) {
         QStringList out = column(db.prepare("SELECT DISTINCT version FROM services WHERE is_browser = 1 AND "

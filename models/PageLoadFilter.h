@@ -75,8 +75,8 @@ public:
     /// Where the term under `cursor` starts: completions() replace text[start, cursor).
     static int completionStart(QStringView text, int cursor);
     /// Replacements for the term under `cursor`: field names ("browser:", "duration>"), and with a
-    /// cache, its values for route, browser, os, device, country, version, service and operation (at most 50; the
-    /// queries are bounded: index seeks, small tables or a sample of recent sessions).
+    /// cache, its values for route, browser, os, device, country, version, service and operation (at most 50;
+    /// the queries are bounded: index seeks, small tables or a sample of recent sessions).
     static QStringList completions(QStringView text, int cursor, Database* db = nullptr);
 
     friend bool operator==(const PageLoadFilter& a, const PageLoadFilter& b) { return a.m_text == b.m_text; }

@@ -211,6 +211,16 @@ private slots:
             {QStringLiteral("%say \"hi\" \\\\o/%")});
         row("route:/a  duration>1s", "(p.route = ?) AND (p.duration_ns > ?)",
             {QStringLiteral("/a"), qint64(1'000'000'000)});
+        const char* operation =
+            "(p.id IN (SELECT r.page_load_id FROM links l JOIN resources r ON r.id = l.resource_id "
+            "WHERE l.trace IN (SELECT sp.trace FROM spans sp WHERE sp.operation_id IN "
+            "(SELECT o.id FROM operations o JOIN services v ON v.id = o.service_id "
+            "WHERE v.is_browser = 0 AND v.name = ? AND o.name = ?))))";
+        row("operation:\"payments:POST /charge\"", operation,
+            {QStringLiteral("payments"), QStringLiteral("POST /charge")});
+        // The value splits at its first colon: routes with parameters stay whole.
+        row("operation:\"users:GET /users/:id\"", operation,
+            {QStringLiteral("users"), QStringLiteral("GET /users/:id")});
     }
 
     void compilesToBoundValues()
@@ -283,6 +293,16 @@ private slots:
         row("errors>1.5", 7, "position 8: '1.5' is not a count (e.g. 0, 3)");
         row("cls>abc", 4, "position 5: 'abc' is not a number (e.g. 0.1)");
         row("status:broken", 7, "position 8: 'broken' is not a status (error or ok)");
+        row("operation:payments", 10,
+            "position 11: 'payments' is not service:operation (e.g. operation:\"payments:POST /charge\")");
+        row("operation::GET", 10,
+            "position 11: ':GET' is not service:operation (e.g. operation:\"payments:POST /charge\")");
+        row("operation:payments:", 10,
+            "position 11: 'payments:' is not service:operation (e.g. operation:\"payments:POST /charge\")");
+        row("operation:~pay", 9, "position 10: 'operation' takes an exact service:operation (no ~)");
+        row("operation>1", 9,
+            "position 10: 'operation' is not a number: use operation:value or operation:~text");
+        row("operatoin:a:b", 0, "position 1: unknown field 'operatoin' (did you mean operation?)");
     }
 
     void rejects()
@@ -343,6 +363,18 @@ private slots:
         row("session:session-1", pages({1}));
         row("route:/checkout duration>3s browser:Safari", pages({1}));
         row("route:'; DROP TABLE spans; --", {});
+        // Pages 0 and 1 reach gateway and payments "POST /api", page 3 catalog "POST /api".
+        row("operation:\"payments:POST /api\"", pages({0, 1}));
+        row("operation:\"gateway:POST /api\"", pages({0, 1}));
+        row("operation:\"catalog:POST /api\"", pages({3}));
+        row("-operation:\"catalog:POST /api\"", pages({0, 1, 2, 4, 5, 6}));
+        row("operation:\"catalog:POST /api\" operation:\"payments:POST /api\"", {});
+        row("operation:\"payments:GET /api\"", {});
+        row("operation:\"Payments:POST /api\"", {});
+        row("operation:\"nosuch:POST /api\"", {});
+        // The browser's own span is in the same trace but is not a backend operation.
+        row("operation:\"shop-web:HTTP POST\"", {});
+        row("operation:\"payments:POST /api\" route:/checkout duration>3s", pages({1}));
     }
 
     void selects()
@@ -403,6 +435,18 @@ private slots:
         QCOMPARE(complete(u"country:"),
                  (QStringList{QStringLiteral("country:DE"), QStringLiteral("country:FR"),
                               QStringLiteral("country:IT"), QStringLiteral("country:US")}));
+        QCOMPARE(complete(u"operation:"), (QStringList{QStringLiteral("operation:\"catalog:POST /api\""),
+                                                       QStringLiteral("operation:\"gateway:POST /api\""),
+                                                       QStringLiteral("operation:\"payments:POST /api\"")}));
+        QCOMPARE(complete(u"-operation:\"pay"),
+                 QStringList{QStringLiteral("-operation:\"payments:POST /api\"")});
+        QCOMPARE(complete(u"operation:shop"), QStringList()); // browser spans are not offered
+        for (const QString& c : complete(u"operation:"))
+            QVERIFY2(PageLoadFilter::parse(c).isValid(), qPrintable(c));
+        QCOMPARE(PageLoadFilter::operationTerm(QStringLiteral("payments"), QStringLiteral("POST /api")),
+                 QStringLiteral("operation:\"payments:POST /api\""));
+        QCOMPARE(PageLoadFilter::operationTerm(QStringLiteral("db"), QStringLiteral("query")),
+                 QStringLiteral("operation:db:query"));
         QCOMPARE(complete(u"version:4."),
                  (QStringList{QStringLiteral("version:4.1.3"), QStringLiteral("version:4.2.0")}));
         // Every completion parses.
