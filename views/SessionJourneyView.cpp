@@ -315,6 +315,23 @@ void SessionJourneyView::mousePressEvent(QMouseEvent* event)
         activate(step);
 }
 
+void SessionJourneyView::mouseMoveEvent(QMouseEvent* event)
+{
+    // Every step is clickable: say so where there is one.
+    const bool overStep = m_journey && stepAt(event->position().toPoint()) >= 0;
+    if (overStep)
+        viewport()->setCursor(Qt::PointingHandCursor);
+    else
+        viewport()->unsetCursor();
+    QAbstractScrollArea::mouseMoveEvent(event);
+}
+
+void SessionJourneyView::mouseReleaseEvent(QMouseEvent* event)
+{
+    // The press activated; the release of that click is ours too, not the parent's.
+    event->setAccepted(event->button() == Qt::LeftButton && m_journey);
+}
+
 void SessionJourneyView::keyPressEvent(QKeyEvent* event)
 {
     const int n = stepCount();
