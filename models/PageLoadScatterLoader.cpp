@@ -8,7 +8,8 @@ namespace seam {
 
 PageLoadScatterLoader::PageLoadScatterLoader(const QString& cachePath, QObject* parent)
     : QObject(parent), m_cachePath(cachePath.toStdString()),
-      m_worker([this](quint64 generation, const Request& request) { work(generation, request); })
+      m_worker([this](quint64 generation, const Request& request) { work(generation, request); }),
+      m_locateWorker([this](quint64 generation, qint64 id) { locateWork(generation, id); })
 {}
 
 PageLoadScatterLoader::~PageLoadScatterLoader()
@@ -22,6 +23,36 @@ void PageLoadScatterLoader::load(const PageLoadFilter& filter, int maxPoints)
     m_latest.store(m_generation);
     m_loading = true;
     m_worker.request(m_generation, Request{filter.sql(), filter.values(), maxPoints});
+}
+
+void PageLoadScatterLoader::locate(qint64 pageLoadId)
+{
+    m_locateWorker.request(++m_locateGeneration, pageLoadId);
+}
+
+void PageLoadScatterLoader::locateWork(quint64 generation, qint64 id)
+{
+    PageLoadScatterPoint point;
+    try {
+        Database db = store::openForReading(m_cachePath);
+        Statement st =
+            db.prepare("SELECT start_ns, duration_ns, error_count > 0, route FROM page_loads WHERE id = ?1");
+        st.bindInt64(1, id);
+        if (!st.step() || st.isNull(1))
+            return;
+        const std::string_view route = st.text(3);
+        point = PageLoadScatterPoint{id, st.int64(0), st.int64(1), st.int64(2) != 0,
+                                     QString::fromUtf8(route.data(), qsizetype(route.size()))};
+    } catch (const std::exception&) {
+        return; // the chart simply does not ring it; the scan reports a broken cache
+    }
+    QMetaObject::invokeMethod(
+        this,
+        [this, generation, point = std::move(point)] {
+            if (generation == m_locateGeneration)
+                emit located(point);
+        },
+        Qt::QueuedConnection);
 }
 
 PageLoadScatterData PageLoadScatterLoader::loadNow(const std::string& cachePath, const PageLoadFilter& filter,

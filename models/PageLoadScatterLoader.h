@@ -35,6 +35,9 @@ public:
     /// Starts loading the page loads matching `filter` (an invalid one matches nothing).
     void load(const PageLoadFilter& filter, int maxPoints = PageLoadScatterData::kDefaultMaxPoints);
     bool isLoading() const { return m_loading; }
+    /// Reads one page load's point (a primary-key lookup on the worker), for a selection the decimation
+    /// left out; located() follows. 0 cancels.
+    void locate(qint64 pageLoadId);
 
     /// The work of one job, on the calling thread. Throws SqliteError.
     static PageLoadScatterData loadNow(const std::string& cachePath, const PageLoadFilter& filter,
@@ -43,6 +46,8 @@ public:
 signals:
     void loaded(std::shared_ptr<const seam::PageLoadScatterData> data);
     void failed(const QString& message);
+    /// The point of the page load asked for with locate() (not emitted when it has no load time).
+    void located(const seam::PageLoadScatterPoint& point);
 
 private:
     using Request = PageLoadScatterRequest;
@@ -50,6 +55,7 @@ private:
     void work(quint64 generation, const Request& request); // on the worker thread
     void deliver(quint64 generation, std::shared_ptr<const PageLoadScatterData> result, const QString& error);
     static int progress(void* self);
+    void locateWork(quint64 generation, qint64 id); // on the locate worker's thread
 
     const std::string m_cachePath;
     quint64 m_generation = 0;          // GUI thread: the request whose result is wanted
@@ -57,7 +63,11 @@ private:
     std::atomic<quint64> m_running{0}; // the generation of the job being run
     bool m_loading = false;
 
-    LatestRequestWorkerOf<Request> m_worker; // last: its thread starts once the rest exists
+    quint64 m_locateGeneration = 0;
+
+    // Last: their threads start once the rest exists.
+    LatestRequestWorkerOf<Request> m_worker;
+    LatestRequestWorker m_locateWorker;
 };
 
 } // namespace seam

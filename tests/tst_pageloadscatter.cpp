@@ -223,6 +223,21 @@ private slots:
         QVERIFY(result);
         QCOMPARE(result->matched, qint64(expected));
         QVERIFY(!loader.isLoading());
+
+        // One point alone, for a selection the decimation left out.
+        QSignalSpy located(&loader, &PageLoadScatterLoader::located);
+        loader.locate(7);
+        loader.locate(101);
+        QVERIFY(located.wait(10'000));
+        QTest::qWait(50);
+        QCOMPARE(located.size(), 1);
+        const auto one = located[0][0].value<PageLoadScatterPoint>();
+        QCOMPARE(one.id, qint64(101));
+        QCOMPARE(one.start, startOf(101));
+        QCOMPARE(one.duration, *durationOf(101));
+        QCOMPARE(one.route, QLatin1String(kRoutes[101 % 4]));
+        loader.locate(100); // no load time: nothing to draw
+        QVERIFY(!located.wait(300));
     }
 
     void tableModelTimeRange()

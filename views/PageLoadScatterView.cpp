@@ -119,6 +119,7 @@ PageLoadScatterView::PageLoadScatterView(const QString& cachePath, Investigation
     updateTitle();
 
     connect(m_loader, &PageLoadScatterLoader::loaded, this, &PageLoadScatterView::setData);
+    connect(m_loader, &PageLoadScatterLoader::located, this, &PageLoadScatterView::showSelected);
     connect(m_loader, &PageLoadScatterLoader::failed, this, [this](const QString& message) {
         m_error = message;
         updateTitle();
@@ -310,13 +311,19 @@ QRectF PageLoadScatterView::plotRect() const
 
 qint64 PageLoadScatterView::pageLoadAt(QPointF pos) const
 {
+    const int index = pointAt(pos);
+    return index < 0 ? 0 : m_data->points[std::size_t(index)].id;
+}
+
+int PageLoadScatterView::pointAt(QPointF pos) const
+{
     if (!m_data || m_data->points.empty())
-        return 0;
+        return -1;
     // Candidates: the points within the radius horizontally, found by binary search on start time.
     const qint64 from = timeAt(pos.x() - kPickRadius);
     const qint64 to = timeAt(pos.x() + kPickRadius);
     const auto& points = m_data->points;
-    qint64 best = 0;
+    int best = -1;
     qreal bestDistance = qreal(kPickRadius * kPickRadius) + 0.01;
     for (std::size_t i = m_data->lowerBound(from); i < points.size() && points[i].start <= to; ++i) {
         const QPointF d = positionOf(points[i].start, points[i].duration) - pos;
@@ -325,7 +332,7 @@ qint64 PageLoadScatterView::pageLoadAt(QPointF pos) const
         const bool onTop = points[i].error || m_data->isSlow(points[i]);
         if (distance < bestDistance || (distance == bestDistance && onTop)) {
             bestDistance = distance;
-            best = points[i].id;
+            best = int(i);
         }
     }
     return best;
@@ -335,12 +342,22 @@ void PageLoadScatterView::updateSelected()
 {
     const qint64 id = m_investigation->selectedPageLoad();
     const int index = m_data && id != 0 ? m_data->indexOf(id) : -1;
-    if (index < 0) {
-        m_selected->clear();
+    if (index >= 0) {
+        m_loader->locate(0);
+        showSelected(m_data->points[std::size_t(index)]);
         return;
     }
-    const PageLoadScatterPoint& p = m_data->points[std::size_t(index)];
-    m_selected->replace(QList<QPointF>{QPointF(double(p.start) / 1e6, yValue(p.duration))});
+    m_selected->clear();
+    // Left out by the decimation (or not loaded yet): ask for its point alone. Without decimation it is
+    // not there because it does not match the filter.
+    m_loader->locate(!m_data || m_data->isDecimated() ? id : 0);
+}
+
+void PageLoadScatterView::showSelected(const PageLoadScatterPoint& point)
+{
+    if (point.id != m_investigation->selectedPageLoad())
+        return;
+    m_selected->replace(QList<QPointF>{QPointF(double(point.start) / 1e6, yValue(point.duration))});
 }
 
 void PageLoadScatterView::shade(qreal x0, qreal x1)
@@ -397,8 +414,7 @@ void PageLoadScatterView::mouseMoveEvent(QMouseEvent* event)
     QChartView::mouseMoveEvent(event);
     if (event->buttons() != Qt::NoButton)
         return;
-    const qint64 id = pageLoadAt(event->position());
-    const int index = id != 0 ? m_data->indexOf(id) : -1;
+    const int index = pointAt(event->position());
     if (index < 0) {
         QToolTip::hideText();
         return;

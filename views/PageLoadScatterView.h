@@ -81,6 +81,9 @@ private:
     void shade(qreal x0, qreal x1);
     QPointF toViewport(QPointF chartValue) const;
     static double yValue(qint64 durationNs);
+    /// Index into m_data->points of the point nearest `pos` within kPickRadius, or -1.
+    int pointAt(QPointF pos) const;
+    void showSelected(const PageLoadScatterPoint& point);
 
     Investigation* m_investigation;
     PageLoadScatterLoader* m_loader;

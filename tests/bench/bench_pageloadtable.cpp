@@ -5,6 +5,7 @@
 //
 // usage: bench_pageloadtable [--sizes 10000,1000000] [--keep DIR]
 
+#include "PageLoadScatterLoader.h"
 #include "PageLoadTableModel.h"
 #include "Store.h"
 
@@ -155,7 +156,29 @@ void bench(const QString& dir, int rows)
     completions += PageLoadFilter::completions(u"browser:", 8, &db);
     std::printf("  %-36s %8.1f ms (%lld values)\n",
                 "completions route: + browser:", double(c.nsecsElapsed()) / 1e6, qint64(completions.size()));
-    std::printf("  id list held by the model: %.1f MiB\n\n", double(rows) * 8 / 1024 / 1024);
+    std::printf("  id list held by the model: %.1f MiB\n", double(rows) * 8 / 1024 / 1024);
+
+    // The scatter chart's points: one scan of the matching page loads, decimated, routes of those
+    // shown; then the same through the loader (its own thread and connection) as the chart gets them.
+    for (const char* text : {"", "route:/checkout", "browser:Safari duration>2s"}) {
+        const PageLoadFilter filter = PageLoadFilter::parse(QString::fromLatin1(text));
+        QElapsedTimer s;
+        s.start();
+        const PageLoadScatterData data = PageLoadScatterLoader::loadNow(path.toStdString(), filter);
+        std::printf("  scatter %-28s %8.1f ms   %lld of %lld shown, errors %lld of %lld, p95 %.0f ms\n",
+                    *text ? text : "(all)", double(s.nsecsElapsed()) / 1e6, qint64(data.points.size()),
+                    data.matched, data.errorsShown, data.errors, double(data.slowThreshold) / 1e6);
+    }
+    PageLoadScatterLoader loader(path);
+    std::shared_ptr<const PageLoadScatterData> arrived;
+    QObject::connect(&loader, &PageLoadScatterLoader::loaded,
+                     [&](std::shared_ptr<const PageLoadScatterData> d) { arrived = std::move(d); });
+    // Typing: only the last filter's points arrive; the scans of the others are interrupted.
+    for (const char* f : {"r", "route:/c", "route:/ca", "route:/car", "route:/cart"})
+        loader.load(PageLoadFilter::parse(QString::fromLatin1(f)));
+    const double typed = waitMs([&] { return arrived != nullptr; });
+    std::printf("  scatter 5 filters in a row (loader)  %8.1f ms   %lld points\n\n", typed,
+                arrived ? qint64(arrived->points.size()) : qint64(-1));
 }
 
 } // namespace
