@@ -193,6 +193,8 @@ void TestHarImport::isoTimes()
     QVERIFY(!parseIsoTime(""));
     QVERIFY(!parseIsoTime("yesterday"));
     QVERIFY(!parseIsoTime("2024-13-01T10:00:00Z"));
+    QVERIFY(!parseIsoTime("2610-03-01T10:00:00Z")); // beyond int64 nanoseconds
+    QVERIFY(parseIsoTime("2200-12-31T23:59:59.999999999-23:59"));
     QVERIFY(!parseIsoTime("2024-03-01T10:00:00Zjunk"));
     QVERIFY(!parseIsoTime("2024-03-01T10:00:00."));
 }
@@ -617,6 +619,18 @@ void TestHarImport::tolerantOfWrongOptionalTypes()
     QCOMPARE(res.ttfbNs, TimeNs(-1));
     QVERIFY(res.pageLoadKey.empty());
     QCOMPARE(res.traceIdSource, TraceIdSource::None);
+
+    // Numbers at the edges of what JSON can say: ignored, no overflow.
+    const Result huge = importBytes(harDoc(
+        R"({"pageref":"p1","startedDateTime":"2024-03-01T10:00:00Z","time":1e308,"request":{"method":"GET",)"
+        R"("url":"https://a.example/h"},"response":{"status":1e300,"bodySize":9.3e18,"headersSize":9.2e18,)"
+        R"("_transferSize":-9.3e18},"timings":{"blocked":1e11,"dns":1e11,"connect":1e11,"send":1e11,"wait":1e11,)"
+        R"("receive":-1e308}})"));
+    QVERIFY2(huge.report.clean(), qPrintable(rejects(huge.report)));
+    QCOMPARE(huge.records.resources.at(0).transferSize, std::int64_t(-1));
+    QCOMPARE(huge.records.resources.at(0).statusCode, 0);
+    QCOMPARE(huge.records.resources.at(0).duration, TimeNs(500000000000000000)); // sum of the phases
+    QCOMPARE(huge.records.resources.at(0).ttfbNs, TimeNs(200000000000000000));
 
     // Playwright: no User-Agent header recorded, the browser named in log.browser; failed requests
     // have status -1 and _failureText.

@@ -110,7 +110,9 @@ std::optional<TimeNs> parseIsoTime(std::string_view s)
         if (!digits(s, pos, 2, second))
             return std::nullopt;
     }
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+    // Years beyond 2200 would overflow nanoseconds (int64 ends in 2262) once durations are added.
+    if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
+        minute > 59 || second > 60)
         return std::nullopt;
     std::int64_t fraction = 0;
     if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {

@@ -238,9 +238,10 @@ std::optional<std::int64_t> intOf(const JsonValue& object, const char* name)
     const JsonValue* v = member(object, name);
     if (!v || !v->IsNumber())
         return std::nullopt;
+    // Statuses and sizes: anything beyond a petabyte is garbage, and staying far from the int64 limits
+    // keeps sums of two of them defined.
     const double d = v->GetDouble();
-    if (!std::isfinite(d) || d < double(std::numeric_limits<std::int64_t>::min()) ||
-        d > double(std::numeric_limits<std::int64_t>::max()))
+    if (!std::isfinite(d) || d < -1e15 || d > 1e15)
         return std::nullopt;
     return std::int64_t(d);
 }
