@@ -219,8 +219,8 @@ void PageLoadScatterView::updateTitle()
     } else if (m_data->matched == 0) {
         title = tr("No page load with a load time matches the filter");
     } else if (m_data->isDecimated()) {
-        title = tr("%1 of %2 page loads shown (each minute's slowest, %3 of %4 with errors, a sample of "
-                   "the rest)")
+        title = tr("%1 of %2 page loads shown (the slowest of every stretch of time, %3 of %4 with "
+                   "errors, a sample of the rest)")
                     .arg(locale.toString(qint64(m_data->points.size())), locale.toString(m_data->matched),
                          locale.toString(m_data->errorsShown), locale.toString(m_data->errors));
     } else {
