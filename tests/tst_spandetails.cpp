@@ -262,6 +262,39 @@ private slots:
         QVERIFY(!panel.pageLoadsButton()->isEnabled());
     }
 
+    void panelFollowsTheLatestSelectionAndThePalette()
+    {
+        Investigation inv;
+        SpanDetailsPanel panel(m_path, &inv);
+        selectPage1(inv);
+        std::vector<qint64> shownSpans;
+        connect(&panel, &SpanDetailsPanel::detailsShown, this, [&] {
+            if (panel.details()->what == SpanDetails::What::Span)
+                shownSpans.push_back(panel.details()->spanId);
+        });
+        // Clicking through quickly: only the last selection is shown.
+        inv.selectSpan(kGateway);
+        inv.selectSpan(kQuery);
+        inv.selectSpan(kCharge);
+        QTRY_VERIFY(!panel.isLoading());
+        QCOMPARE(panel.details()->spanId, qint64(kCharge));
+        QTest::qWait(50);
+        QCOMPARE(panel.details()->spanId, qint64(kCharge));
+        QCOMPARE(shownSpans, std::vector<qint64>{qint64(kCharge)}); // the superseded ones never showed
+
+        const QColor light = panel.statusLabel()->palette().color(QPalette::WindowText);
+        QPalette dark = panel.palette();
+        dark.setColor(QPalette::Base, QColor(30, 30, 30));
+        dark.setColor(QPalette::Window, QColor(40, 40, 40));
+        dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+        panel.setPalette(dark);
+        const QColor onDark = panel.statusLabel()->palette().color(QPalette::WindowText);
+        QVERIFY(onDark != light);
+        QVERIFY(onDark.lightness() > light.lightness()); // still red, but readable on dark
+        QVERIFY(onDark.red() > onDark.green());
+        QVERIFY(findSection(panel.tree(), QStringLiteral("Attributes (6)"))); // rebuilt, not lost
+    }
+
     void panelShowsAResourceWithoutSpan()
     {
         Investigation inv;

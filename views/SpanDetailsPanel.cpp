@@ -28,6 +28,12 @@ bool isDark(const QPalette& palette)
     return palette.color(QPalette::Base).lightness() < 128;
 }
 
+/// Red for errors, lightened on dark palettes so it stays readable.
+QColor errorColour(const QPalette& palette)
+{
+    return isDark(palette) ? kErrorColour.lighter(140) : kErrorColour;
+}
+
 /// One line for a cell: line breaks shown as ⏎ (the tooltip has the text as it is).
 QString oneLine(const QString& text)
 {
@@ -260,7 +266,7 @@ void SpanDetailsPanel::showSpan(const SpanDetails& d)
                               : e.exceptionType + QStringLiteral(": ") + e.exceptionMessage;
             QTreeWidgetItem* event = addRow(events, when, summary);
             if (e.isException) {
-                event->setForeground(1, kErrorColour);
+                event->setForeground(1, errorColour(palette()));
                 // Exceptions first in readable form, then whatever else the event carries.
                 if (!e.exceptionType.isEmpty())
                     addRow(event, tr("type"), e.exceptionType);
@@ -302,7 +308,7 @@ void SpanDetailsPanel::showSpan(const SpanDetails& d)
             key += QStringLiteral("  ") + l.service;
         QTreeWidgetItem* log = addRow(logs, key, l.body);
         if (l.severity >= 17)
-            log->setForeground(0, kErrorColour);
+            log->setForeground(0, errorColour(palette()));
         addAttributes(log, l.attributes);
     }
     if (d.moreLogs > 0)
@@ -367,7 +373,7 @@ void SpanDetailsPanel::updateStatusColour()
     const bool ok = d.what == SpanDetails::What::Span ? d.statusCode == 1 : !error;
     QColor colour = palette().color(QPalette::WindowText);
     if (error)
-        colour = dark ? kErrorColour.lighter(140) : kErrorColour;
+        colour = errorColour(palette());
     else if (ok)
         colour = dark ? QColor(110, 200, 120) : QColor(30, 130, 50);
     p.setColor(QPalette::WindowText, colour);
@@ -377,8 +383,12 @@ void SpanDetailsPanel::updateStatusColour()
 void SpanDetailsPanel::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange)
+    if (event->type() == QEvent::PaletteChange) {
         updateStatusColour();
+        // Error rows carry their colour: rebuild them for the new palette.
+        if (m_details->what == SpanDetails::What::Span)
+            showSpan(*m_details);
+    }
 }
 
 QString SpanDetailsPanel::selectedText() const
