@@ -357,6 +357,12 @@ private slots:
         QCOMPARE(inv.selectedSpan(), qint64(kCharge));
         QCOMPARE(inv.selectedPageLoad(), m_page1);
 
+        // A span selected elsewhere makes its error row current.
+        panel.view()->setCurrentIndex(m->index(2, 0));
+        inv.selectSpan(kGateway);
+        inv.selectSpan(kCharge);
+        QCOMPARE(panel.view()->currentIndex().row(), 1);
+
         // The browser error goes to its page load (a new history entry, span cleared).
         panel.view()->setCurrentIndex(m->index(0, 0));
         QTest::keyClick(panel.view(), Qt::Key_Return);

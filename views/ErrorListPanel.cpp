@@ -36,7 +36,15 @@ ErrorListPanel::ErrorListPanel(const QString& cachePath, Investigation* investig
 
     connect(m_view, &QTreeView::activated, this,
             [this](const QModelIndex& index) { m_model->activate(index.row()); });
-    connect(m_model, &ErrorListModel::loaded, this, &ErrorListPanel::updateHeader);
+    connect(m_model, &ErrorListModel::loaded, this, [this] {
+        updateHeader();
+        followSelectedSpan();
+    });
+    if (m_investigation)
+        connect(m_investigation, &Investigation::changed, this, [this](Investigation::Changes changes) {
+            if (changes & Investigation::SpanChanged)
+                followSelectedSpan();
+        });
     connect(m_model, &ErrorListModel::failed, this, [this](const QString& message) {
         m_header->setText(tr("Could not read the errors: %1").arg(message));
     });
@@ -46,6 +54,21 @@ ErrorListPanel::ErrorListPanel(const QString& cachePath, Investigation* investig
 bool ErrorListPanel::isLoading() const
 {
     return m_model->isLoading();
+}
+
+void ErrorListPanel::followSelectedSpan()
+{
+    const qint64 span = m_investigation ? m_investigation->selectedSpan() : 0;
+    if (span == 0)
+        return;
+    for (int r = 0; r < m_model->rowCount(); ++r) {
+        const ErrorEntry& e = m_model->entry(r);
+        if (e.kind == ErrorEntry::Kind::ErrorSpan && e.spanId == span) {
+            m_view->setCurrentIndex(m_model->index(r, 0));
+            m_view->scrollTo(m_view->currentIndex());
+            return;
+        }
+    }
 }
 
 void ErrorListPanel::updateHeader()
