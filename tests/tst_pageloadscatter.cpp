@@ -278,7 +278,7 @@ private slots:
         QVERIFY(viewLoaded.wait(10'000) || view->data());
         QTRY_VERIFY_WITH_TIMEOUT(!panel->model()->isCounting(), 10'000);
         QCOMPARE(panel->model()->rowCount(), kRows);
-        QTest::qWait(20); // the chart lays out its new axes
+        QTest::qWait(50); // the chart lays out its new axes
         QCOMPARE(view->data()->matched, qint64(kRows - kRows / 50));
         QVERIFY(!view->data()->isDecimated());
         QCOMPARE(
