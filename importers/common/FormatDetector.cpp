@@ -2,6 +2,8 @@
 
 #include "InputSource.h"
 #include "har/HarReader.h"
+#include "jaeger/JaegerReader.h"
+#include "zipkin/ZipkinReader.h"
 
 #include <algorithm>
 #include <cctype>
@@ -306,6 +308,11 @@ std::string detectFormat(std::string_view head, bool complete, std::string_view 
     }
     if (json && looksLikeHar(head))
         return std::string(formats::kHar);
+    // Jaeger and Zipkin JSON: by their keys (a span array starts with '[', which looksLikeJson refuses).
+    if (looksLikeJaegerJson(head))
+        return std::string(formats::kJaegerJson);
+    if (looksLikeZipkinJson(head))
+        return std::string(formats::kZipkinJson);
     if (json)
         return std::string(formats::kOtlpJson);
     if (sniffFrameByteOrder(head, complete))

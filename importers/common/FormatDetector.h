@@ -16,6 +16,8 @@ inline constexpr std::string_view kOtlpProtobufTraces = "otlp-protobuf-traces";
 inline constexpr std::string_view kOtlpProtobufLogs = "otlp-protobuf-logs";
 inline constexpr std::string_view kOtlpProtobufStream = "otlp-protobuf-stream";
 inline constexpr std::string_view kHar = "har";
+inline constexpr std::string_view kJaegerJson = "jaeger-json";
+inline constexpr std::string_view kZipkinJson = "zipkin-json";
 inline constexpr std::string_view kUnknown = "unknown";
 } // namespace formats
 

@@ -4,6 +4,8 @@
 #include "OtlpJsonReader.h"
 #include "OtlpProtobufReader.h"
 #include "har/HarReader.h"
+#include "jaeger/JaegerReader.h"
+#include "zipkin/ZipkinReader.h"
 
 namespace seam {
 namespace {
@@ -34,6 +36,8 @@ const FormatEntry kFormats[] = {
              new OtlpProtobufReader(OtlpSignal::Traces, OtlpProtobufReader::Framing::LengthPrefixed));
      }},
     {formats::kHar, [] { return std::unique_ptr<FormatReader>(new HarReader); }},
+    {formats::kJaegerJson, [] { return std::unique_ptr<FormatReader>(new JaegerReader); }},
+    {formats::kZipkinJson, [] { return std::unique_ptr<FormatReader>(new ZipkinReader); }},
 };
 
 } // namespace
