@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -65,18 +66,17 @@ struct Verdict
 /// Compares the minutes around the load with the baseline. Both an error-rate increase (absolute, and
 /// relative for rare errors) and a p95 ratio count; too few requests around the load count for nothing,
 /// and the score is damped until there are twice the minimum.
-Verdict judge(const ServiceRateStats& around, const ServiceRateStats& base, bool baseIsBefore)
+Verdict judge(const ServiceRateStats& around, const ServiceRateStats& base, const QString& baseWord)
 {
     Verdict v;
-    const QString baseWord = baseIsBefore ? tr("before") : tr("in the rest of the window");
     if (around.requests == 0 && base.requests == 0) {
         v.reason = tr("no requests in the window");
         return v;
     }
     if (around.requests < ServiceRatesData::kMinRequests) {
-        v.reason = around.requests == 0
-                       ? tr("no requests around the load")
-                       : tr("only %n request(s) around the load", nullptr, int(around.requests));
+        v.reason = around.requests == 0   ? tr("no requests around the load")
+                   : around.requests == 1 ? tr("only 1 request around the load")
+                                          : tr("only %1 requests around the load").arg(around.requests);
         return v;
     }
     const bool hasBase = base.requests >= ServiceRatesData::kMinRequests;
@@ -94,20 +94,22 @@ Verdict judge(const ServiceRateStats& around, const ServiceRateStats& base, bool
     const double confidence =
         std::min(1.0, double(around.requests) / double(2 * ServiceRatesData::kMinRequests));
     v.score = std::max(errScore, latScore) * confidence;
-    if (v.score < ServiceRatesData::kMisbehaving) {
+    const QString errText =
+        hasBase ? tr("error rate %1 vs %2 %3")
+                      .arg(ServiceRatesData::formatRate(a), ServiceRatesData::formatRate(b), baseWord)
+                : tr("error rate %1 (too little traffic %2 to compare)")
+                      .arg(ServiceRatesData::formatRate(a), baseWord);
+    const QString latText = tr("p95 %1 vs %2 %3")
+                                .arg(ServiceRatesData::formatLatency(around.p95),
+                                     ServiceRatesData::formatLatency(base.p95), baseWord);
+    const double threshold = ServiceRatesData::kMisbehaving / std::max(confidence, 1e-9);
+    if (v.score < ServiceRatesData::kMisbehaving)
         v.reason = tr("steady: error rate %1, p95 %2")
                        .arg(ServiceRatesData::formatRate(a), ServiceRatesData::formatLatency(around.p95));
-    } else if (errScore >= latScore) {
-        v.reason = hasBase
-                       ? tr("error rate %1 vs %2 %3")
-                             .arg(ServiceRatesData::formatRate(a), ServiceRatesData::formatRate(b), baseWord)
-                       : tr("error rate %1 (too little traffic %2 to compare)")
-                             .arg(ServiceRatesData::formatRate(a), baseWord);
-    } else {
-        v.reason = tr("p95 %1 vs %2 %3")
-                       .arg(ServiceRatesData::formatLatency(around.p95),
-                            ServiceRatesData::formatLatency(base.p95), baseWord);
-    }
+    else if (errScore >= latScore)
+        v.reason = latScore >= threshold ? errText + QStringLiteral("; ") + latText : errText;
+    else
+        v.reason = errScore >= threshold ? latText + QStringLiteral("; ") + errText : latText;
     return v;
 }
 
@@ -164,11 +166,15 @@ ServiceRatesData ServiceRatesData::load(Database& db, const ServiceRatesRequest&
     std::map<qint64, std::pair<std::string, bool>> serviceRows; // id -> name, is_browser
     std::map<std::string, std::vector<ServiceRateSpan>> spansByName;
     std::set<std::string> names;
+    std::map<std::string, std::set<std::string>> callees; // caller -> backend services it calls
     {
         auto svc = db.prepare("SELECT name, is_browser FROM services WHERE id = ?1");
-        auto st = db.prepare("SELECT service_id, start_ns, end_ns, status_code, kind, parent_span_id FROM "
-                             "spans WHERE trace = ?1");
+        auto st =
+            db.prepare("SELECT service_id, start_ns, end_ns, status_code, kind, parent_span_id, span_id "
+                       "FROM spans WHERE trace = ?1");
         for (const qint64 trace : request.traces) {
+            std::map<qint64, const std::string*> serviceOfSpan; // backend spans of this trace
+            std::vector<std::pair<qint64, const std::string*>> parentOf;
             st.reset();
             st.bind(1, trace);
             while (st.step()) {
@@ -184,11 +190,18 @@ ServiceRatesData ServiceRatesData::load(Database& db, const ServiceRatesRequest&
                 }
                 if (it->second.second)
                     continue; // a browser app: not a backend service
-                names.insert(it->second.first);
+                const std::string* name = &*names.insert(it->second.first).first;
+                serviceOfSpan[st.int64(6)] = name;
+                parentOf.emplace_back(st.int64(5), name);
                 const int kind = int(st.int64(4));
                 if (kind == kKindServer || kind == kKindConsumer || st.int64(5) == 0)
-                    spansByName[it->second.first].push_back(
+                    spansByName[*name].push_back(
                         {st.int64(1), st.int64(2) - st.int64(1), st.int64(3) == kStatusError});
+            }
+            for (const auto& [parent, name] : parentOf) {
+                const auto p = serviceOfSpan.find(parent);
+                if (p != serviceOfSpan.end() && *p->second != *name)
+                    callees[*p->second].insert(*name);
             }
         }
     }
@@ -255,13 +268,35 @@ ServiceRatesData ServiceRatesData::load(Database& db, const ServiceRatesRequest&
             s.points.push_back(p);
         }
 
-        // The baseline: before the minutes around the load when there is enough of it, else the rest.
+        // The baseline: the calmer side of the window, before or after the minutes around the load (a
+        // load late in a long incident has the incident's start in its "before"; one early in it, its end
+        // in its "after"). The whole rest of the window when neither side has enough requests.
         s.around = around.stats();
-        s.baselineIsBefore = before.requests >= kMinRequests;
-        if (!s.baselineIsBefore)
-            before.add(after);
-        s.baseline = before.stats();
-        Verdict verdict = judge(s.around, s.baseline, s.baselineIsBefore);
+        struct Baseline
+        {
+            ServiceRateStats stats;
+            QString word;
+        };
+        std::vector<Baseline> baselines;
+        if (before.requests >= kMinRequests)
+            baselines.push_back({before.stats(), tr("before")});
+        if (after.requests >= kMinRequests)
+            baselines.push_back({after.stats(), tr("after")});
+        if (baselines.empty()) {
+            Acc rest = before;
+            rest.add(after);
+            baselines.push_back({rest.stats(), tr("in the rest of the window")});
+        }
+        Verdict verdict;
+        verdict.score = -1;
+        for (const Baseline& b : baselines) {
+            Verdict candidate = judge(s.around, b.stats, b.word);
+            if (candidate.score > verdict.score) {
+                verdict = std::move(candidate);
+                s.baseline = b.stats;
+                s.baselineWhen = b.word;
+            }
+        }
 
         // A version alone misbehaving (a bad deploy) is judged against the whole service's baseline:
         // a new version has no "before" of its own.
@@ -274,7 +309,7 @@ ServiceRatesData ServiceRatesData::load(Database& db, const ServiceRatesRequest&
                 v.errorRate.reserve(acc.steps.size());
                 for (const Acc& a : acc.steps)
                     v.errorRate.push_back(a.requests ? double(a.errors) / double(a.requests) : -1.0);
-                const Verdict vv = judge(acc.around.stats(), s.baseline, s.baselineIsBefore);
+                const Verdict vv = judge(acc.around.stats(), s.baseline, s.baselineWhen);
                 v.score = vv.score;
                 if (vv.score >= kMisbehaving && vv.score > verdict.score + 0.5)
                     verdict = {vv.score, tr("version %1: %2").arg(v.version, vv.reason)};
@@ -292,7 +327,86 @@ ServiceRatesData ServiceRatesData::load(Database& db, const ServiceRatesRequest&
                              return a.score > b.score;
                          return a.around.requests > b.around.requests;
                      });
+    orderDownstreamFirst(d.services, callees);
     return d;
+}
+
+void ServiceRatesData::orderDownstreamFirst(std::vector<ServiceRateSeries>& services,
+                                            const std::map<std::string, std::set<std::string>>& callees)
+{
+    // Misbehaving services whose misbehaving callees (in these traces, transitively) explain them: a
+    // caller waiting on a locked callee is as slow as it, often slower with its own retries and time-outs,
+    // and fails when it times out. Blame goes downstream: the worst remaining misbehaving service is
+    // shown after the worst misbehaving service it calls, recursively; the rest keep their order.
+    std::map<std::string, size_t> index;
+    for (size_t i = 0; i < services.size(); ++i)
+        index[services[i].name.toStdString()] = i;
+    auto misbehavingBelow = [&](const std::string& from, const std::vector<bool>& taken) {
+        // The best-scored misbehaving service reachable from `from`, not yet placed.
+        std::set<std::string> seen{from};
+        std::vector<std::string> todo{from};
+        std::optional<size_t> best;
+        while (!todo.empty()) {
+            const std::string n = todo.back();
+            todo.pop_back();
+            const auto c = callees.find(n);
+            if (c == callees.end())
+                continue;
+            for (const std::string& callee : c->second) {
+                if (!seen.insert(callee).second)
+                    continue;
+                todo.push_back(callee);
+                const auto i = index.find(callee);
+                if (i != index.end() && !taken[i->second] && services[i->second].misbehaving &&
+                    (!best || services[i->second].score > services[*best].score))
+                    best = i->second;
+            }
+        }
+        return best;
+    };
+    std::vector<bool> taken(services.size(), false);
+    std::vector<size_t> order;
+    order.reserve(services.size());
+    for (size_t i = 0; i < services.size(); ++i) {
+        if (!services[i].misbehaving)
+            break; // sorted: the rest are not misbehaving
+        while (!taken[i]) {
+            size_t pick = i;
+            std::set<size_t> visited{pick};
+            while (const auto below = misbehavingBelow(services[pick].name.toStdString(), taken)) {
+                if (!visited.insert(*below).second)
+                    break; // a cycle
+                pick = *below;
+            }
+            taken[pick] = true;
+            order.push_back(pick);
+        }
+    }
+    for (size_t i = 0; i < services.size(); ++i)
+        if (!taken[i])
+            order.push_back(i);
+    // Callers shown after a misbehaving callee say so.
+    for (size_t i = 0; i < services.size(); ++i) {
+        ServiceRateSeries& s = services[i];
+        if (!s.misbehaving)
+            continue;
+        const auto c = callees.find(s.name.toStdString());
+        if (c == callees.end())
+            continue;
+        for (const std::string& callee : c->second) {
+            const auto j = index.find(callee);
+            if (j != index.end() && services[j->second].misbehaving) {
+                s.blamedOn = services[j->second].name;
+                s.reason += tr(" (calls %1)").arg(s.blamedOn);
+                break;
+            }
+        }
+    }
+    std::vector<ServiceRateSeries> sorted;
+    sorted.reserve(services.size());
+    for (const size_t i : order)
+        sorted.push_back(std::move(services[i]));
+    services = std::move(sorted);
 }
 
 } // namespace seam

@@ -3,6 +3,9 @@
 #include <QString>
 #include <QStringList>
 #include <cstdint>
+#include <map>
+#include <set>
+#include <string>
 #include <vector>
 
 namespace seam {
@@ -66,12 +69,17 @@ struct ServiceRateSeries
     std::vector<ServiceRateVersion> perVersion; ///< only when more than one version is in the window
     std::vector<ServiceRateSpan> spans;         ///< this request's entry spans of the service
     ServiceRateStats around;                    ///< the minutes around the load
-    ServiceRateStats baseline;                  ///< before them (or the rest of the window)
-    bool baselineIsBefore = true;               ///< false: baseline is the whole rest of the window
+    /// What the minutes around the load are compared with: the side of the window, before or after them,
+    /// against which the service looks worst (the calmer one), or the whole rest of the window when
+    /// neither side alone has kMinRequests.
+    ServiceRateStats baseline;
+    QString baselineWhen; ///< "before", "after" or "in the rest of the window", as the reason says
     /// How much worse the service did around the load than in the baseline; >= kMisbehaving flags it.
     double score = 0;
     bool misbehaving = false;
     QString reason; ///< one line: "error rate 24% vs 0.3% before", "p95 3.1 s vs 410 ms before"
+    /// A misbehaving service this one calls in the selected traces (its misbehaviour is likely inherited).
+    QString blamedOn;
 };
 
 /// Per-service error rate and latency (p50, p95) from the rollups over a window around a page load,
@@ -101,6 +109,11 @@ struct ServiceRatesData
     /// Reads everything from `db`: the page load row, the distinct services of the traces' spans (their
     /// primary key), then for each service version the rollups' primary key range. Throws SqliteError.
     static ServiceRatesData load(Database& db, const ServiceRatesRequest& request);
+
+    /// Puts a misbehaving service after the misbehaving services it calls (by `callees`, from the selected
+    /// traces: caller name -> callee names), keeping the score order otherwise; `services` sorted by score.
+    static void orderDownstreamFirst(std::vector<ServiceRateSeries>& services,
+                                     const std::map<std::string, std::set<std::string>>& callees);
 
     /// "3.1 s", "410 ms", "0.8 ms".
     static QString formatLatency(qint64 ns);
