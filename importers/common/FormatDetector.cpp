@@ -1,6 +1,8 @@
 #include "FormatDetector.h"
 
 #include "InputSource.h"
+#include "datadog/DatadogRumReader.h"
+#include "faro/FaroReader.h"
 #include "har/HarReader.h"
 #include "jaeger/JaegerReader.h"
 #include "zipkin/ZipkinReader.h"
@@ -308,6 +310,11 @@ std::string detectFormat(std::string_view head, bool complete, std::string_view 
     }
     if (json && looksLikeHar(head))
         return std::string(formats::kHar);
+    // Datadog RUM events / export envelopes and Faro payloads: by their keys and event types.
+    if (json && looksLikeDatadogRum(head))
+        return std::string(formats::kDatadogRum);
+    if (json && looksLikeFaro(head))
+        return std::string(formats::kFaro);
     // Jaeger and Zipkin JSON: by their keys (a span array starts with '[', which looksLikeJson refuses).
     if (looksLikeJaegerJson(head))
         return std::string(formats::kJaegerJson);

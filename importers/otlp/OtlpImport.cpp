@@ -3,6 +3,8 @@
 #include "FormatDetector.h"
 #include "OtlpJsonReader.h"
 #include "OtlpProtobufReader.h"
+#include "datadog/DatadogRumReader.h"
+#include "faro/FaroReader.h"
 #include "har/HarReader.h"
 #include "jaeger/JaegerReader.h"
 #include "zipkin/ZipkinReader.h"
@@ -36,6 +38,8 @@ const FormatEntry kFormats[] = {
              new OtlpProtobufReader(OtlpSignal::Traces, OtlpProtobufReader::Framing::LengthPrefixed));
      }},
     {formats::kHar, [] { return std::unique_ptr<FormatReader>(new HarReader); }},
+    {formats::kDatadogRum, [] { return std::unique_ptr<FormatReader>(new DatadogRumReader); }},
+    {formats::kFaro, [] { return std::unique_ptr<FormatReader>(new FaroReader); }},
     {formats::kJaegerJson, [] { return std::unique_ptr<FormatReader>(new JaegerReader); }},
     {formats::kZipkinJson, [] { return std::unique_ptr<FormatReader>(new ZipkinReader); }},
 };
