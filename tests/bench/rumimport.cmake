@@ -1,0 +1,2 @@
+add_executable(bench_rumimport ${CMAKE_CURRENT_LIST_DIR}/bench_rumimport.cpp)
+target_link_libraries(bench_rumimport PRIVATE seam_importers seam_core)
