@@ -1,0 +1,2 @@
+add_executable(bench_spanjsonimport ${CMAKE_CURRENT_LIST_DIR}/bench_spanjsonimport.cpp)
+target_link_libraries(bench_spanjsonimport PRIVATE seam_importers seam_core)
