@@ -11,6 +11,7 @@
 #include "opentelemetry/proto/rpc/status.pb.h"
 
 #include <QElapsedTimer>
+#include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -231,6 +232,30 @@ private slots:
         Database db = store::openForReading(m_db.toStdString());
         QCOMPARE(db.queryInt("SELECT count(*) FROM spans"), 3);
         QCOMPARE(m_receiver->stats().acceptedSpans, 3u);
+    }
+
+    void signalsForTheGui()
+    {
+        QSignalSpy committed(m_receiver.get(), &LiveReceiver::committed);
+        QSignalSpy stats(m_receiver.get(), &LiveReceiver::statsChanged);
+        QCOMPARE(send(request("POST", "/v1/traces", tracesProto(2), "application/x-protobuf")).status, 200);
+        QCOMPARE(send(request("POST", "/v1/traces", tracesProto(3, "b"), "application/x-protobuf")).status,
+                 200);
+        QTRY_COMPARE_WITH_TIMEOUT(committed.isEmpty() ? 0ull : committed.last().at(0).toULongLong(), 5ull,
+                                  3000);
+        QVERIFY(committed.count() <= 2); // coalesced per interval, not one per request or commit
+        QVERIFY(stats.count() > 0 || stats.wait(2000));
+        const auto last = stats.last().at(0).value<LiveStats>();
+        QCOMPARE(last.acceptedSpans, std::uint64_t(5));
+        QCOMPARE(last.requests, std::uint64_t(2));
+        QVERIFY(!committed.wait(1200)); // nothing new: no signal
+
+        // A second receiver cannot take the same port; it says why.
+        StoreWriter other(m_dir.filePath(QStringLiteral("other.seam")).toStdString());
+        LiveReceiver second(other);
+        QVERIFY(!second.start(QHostAddress::LocalHost, m_receiver->port()));
+        QVERIFY(second.errorString().contains(QString::number(m_receiver->port())));
+        QVERIFY(!second.isListening());
     }
 
     void jsonTraces()

@@ -20,6 +20,7 @@ const std::map<QString, Command>& commands()
         {QStringLiteral("stats"), statsCommand},       {QStringLiteral("pageloads"), pageLoadsCommand},
         {QStringLiteral("pageload"), pageLoadCommand}, {QStringLiteral("trace"), traceCommand},
         {QStringLiteral("services"), servicesCommand}, {QStringLiteral("query"), queryCommand},
+        {QStringLiteral("serve"), serveCommand},
     };
     return table;
 }
@@ -50,7 +51,9 @@ QString usage()
                "  seam services --db CACHE --json [--from T] [--to T] [--step S]\n"
                "  seam query  --db CACHE --json \"SQL\" read-only SQL over the cache (schema: "
                "docs/SCHEMA.md)\n"
-               "  seam serve  --db CACHE [--listen 127.0.0.1:4318]   (live receiver: not in this build yet)\n"
+               "  seam serve  --db CACHE [--listen 127.0.0.1:4318] [--allow-remote] [--cors-origin ORIGIN]... "
+               "[--max-body BYTES]\n"
+               "                                      receive OTLP/HTTP traces and logs (and browser RUM) live\n"
                "\n"
                "Times T: nanoseconds since the epoch or ISO 8601 (UTC if no zone). Steps S: 10s, 1m, 5m, or "
                "ns.\n"
@@ -64,7 +67,7 @@ bool isCommand(const QStringList& args)
     if (args.isEmpty())
         return false;
     const QString& first = args.front();
-    return commands().count(first) || first == QLatin1String("serve") || first == QLatin1String("--help") ||
+    return commands().count(first) || first == QLatin1String("--help") ||
            first == QLatin1String("-h") || first == QLatin1String("--version") ||
            first == QLatin1String("-v") || first == QLatin1String("help");
 }
@@ -81,10 +84,6 @@ int run(const QStringList& args)
     if (first == QLatin1String("--version") || first == QLatin1String("-v")) {
         writeOut(QStringLiteral("seam %1\n").arg(QStringLiteral(SEAM_VERSION)));
         return Ok;
-    }
-    if (first == QLatin1String("serve")) {
-        writeErr(QStringLiteral("seam serve: the live receiver is not part of this build yet\n"));
-        return UsageOrFatal;
     }
     const auto it = commands().find(first);
     if (it == commands().end()) {

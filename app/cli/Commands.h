@@ -13,6 +13,7 @@ int pageLoadCommand(const QStringList& args);
 int traceCommand(const QStringList& args);
 int servicesCommand(const QStringList& args);
 int queryCommand(const QStringList& args);
+int serveCommand(const QStringList& args);
 
 /// Parses `args` (starting with the command name). On error prints it with the command's usage and
 /// returns false. Handles --help (printing it and setting `helped`).
