@@ -483,9 +483,85 @@ private slots:
                     QCOMPARE(s.blamedOn, QStringLiteral("payments"));
             qInfo("demo /checkout %lld: payments first, %s", qint64(r.pageLoadId),
                   qPrintable(d.services[0].reason));
+            if (checked == 0) {
+                // The panel on the same selection, in the space the main window gives it.
+                Investigation inv;
+                ServiceRatesPanel panel(QString::fromStdString(path), &inv);
+                panel.resize(900, 330);
+                panel.show();
+                QVERIFY(QTest::qWaitForWindowExposed(&panel));
+                QSignalSpy rendered(&panel, &ServiceRatesPanel::rendered);
+                inv.selectPageLoad(r.pageLoadId);
+                inv.setSelectedTraces(r.traces);
+                QTRY_COMPARE(panel.rowCount(), int(d.services.size()));
+                QCOMPARE(panel.rowService(0), QStringLiteral("payments"));
+                QVERIFY(panel.rowFlagged(0));
+                QTRY_VERIFY(rendered.count() >= 1);
+                qInfo("demo: %d services, data arrival -> painted %.1f ms", panel.rowCount(),
+                      panel.lastRenderMs());
+                const QString shot = qEnvironmentVariable("SEAM_SERVICERATES_SCREENSHOT");
+                if (!shot.isEmpty())
+                    panel.grab().save(shot);
+            }
             ++checked;
         }
         QVERIFY(checked > 0);
+
+        // The bad catalog deploy: product pages during it put catalog first, with both versions shown.
+        QJsonObject deploy;
+        for (const auto& v : truth[QStringLiteral("incidents")].toArray())
+            if (v.toObject()[QStringLiteral("id")].toString() == QLatin1String("catalog-bad-deploy"))
+                deploy = v.toObject();
+        QVERIFY(!deploy.isEmpty());
+        auto pl = db.prepare(
+            "SELECT p.id FROM page_loads p WHERE p.route = '/product/:id' AND p.start_ns >= ?1 AND "
+            "p.start_ns < ?2 AND p.services LIKE '%catalog%' ORDER BY p.start_ns LIMIT 1 OFFSET 5");
+        pl.bind(1, deploy[QStringLiteral("start_ns")].toInteger())
+            .bind(2, deploy[QStringLiteral("end_ns")].toInteger());
+        QVERIFY(pl.step());
+        ServiceRatesRequest r;
+        r.pageLoadId = pl.int64(0);
+        auto tr = db.prepare("SELECT DISTINCT l.trace FROM links l JOIN resources x ON x.id = l.resource_id "
+                             "WHERE x.page_load_id = ?1");
+        tr.bind(1, r.pageLoadId);
+        while (tr.step())
+            r.traces.push_back(tr.int64(0));
+        const ServiceRatesData d = ServiceRatesData::load(db, r);
+        QVERIFY(!d.services.empty());
+        QVERIFY2(d.services[0].name == QLatin1String("catalog") && d.services[0].misbehaving,
+                 qPrintable(d.services[0].name + QStringLiteral(": ") + d.services[0].reason));
+        QVERIFY2(d.services[0].versions.contains(QStringLiteral("2.8.0")),
+                 qPrintable(d.services[0].versions.join(u',')));
+        qInfo("demo /product/:id %lld: catalog first (%s), %s", qint64(r.pageLoadId),
+              qPrintable(d.services[0].versions.join(QStringLiteral(", "))),
+              qPrintable(d.services[0].reason));
+        QCOMPARE(d.services[0].versions, (QStringList{QStringLiteral("2.7.3"), QStringLiteral("2.8.0")}));
+        QVERIFY2(d.services[0].reason.startsWith(QLatin1String("version 2.8.0: error rate")),
+                 qPrintable(d.services[0].reason));
+        QCOMPARE(d.services[0].perVersion.size(), size_t(2));
+        for (const auto& v : d.services[0].perVersion)
+            QCOMPARE(v.errorRate.size(), d.services[0].points.size());
+
+        // In the panel: one dashed error-rate line per version on catalog's chart.
+        Investigation inv;
+        ServiceRatesPanel panel(QString::fromStdString(path), &inv);
+        panel.resize(900, 330);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        inv.selectPageLoad(r.pageLoadId);
+        inv.setSelectedTraces(r.traces);
+        QTRY_COMPARE(panel.rowCount(), int(d.services.size()));
+        QCOMPARE(panel.rowService(0), QStringLiteral("catalog"));
+        QStringList versionLines;
+        for (QAbstractSeries* s : panel.errorChart(0)->series())
+            if (s->objectName() == QLatin1String("versionErrorRate") && s->isVisible())
+                versionLines << s->name();
+        QCOMPARE(versionLines, (QStringList{QStringLiteral("2.7.3"), QStringLiteral("2.8.0")}));
+        const QString shot = qEnvironmentVariable("SEAM_SERVICERATES_SCREENSHOT");
+        if (!shot.isEmpty()) {
+            QTest::qWait(50);
+            panel.grab().save(QString(shot).replace(QLatin1String(".png"), QLatin1String("-deploy.png")));
+        }
     }
 };
 

@@ -82,6 +82,16 @@ double tickInterval(qint64 windowNs)
     return 20;
 }
 
+/// The colour of the n-th version of a service on its error-rate chart (not red: red is the service's
+/// own error rate when it runs one version).
+QColor versionColour(size_t n, bool dark)
+{
+    static const QColor light[] = {QColor(31, 100, 170), QColor(220, 110, 0), QColor(40, 140, 60),
+                                   QColor(130, 80, 170)};
+    const QColor c = light[n % std::size(light)];
+    return dark ? c.lighter(160) : c;
+}
+
 QValueAxis* makeAxis(Qt::Alignment alignment, QChart* chart)
 {
     auto* axis = new QValueAxis(chart);
@@ -330,7 +340,7 @@ ServiceRatesPanel::Row& ServiceRatesPanel::row(int index)
         titleLine->addWidget(r->title, 1);
         infoLayout->addLayout(titleLine);
         r->detail = new QLabel;
-        r->detail->setTextFormat(Qt::PlainText);
+        r->detail->setTextFormat(Qt::RichText);
         r->detail->setWordWrap(true);
         r->detail->setAlignment(Qt::AlignLeft | Qt::AlignTop);
         r->detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -459,9 +469,8 @@ void ServiceRatesPanel::styleRow(Row& r, const QString& service, bool flagged)
         axis->setTitleVisible(false);
     }
     r.errRate->setPen(QPen(error, 2));
-    static const Qt::PenStyle dashes[] = {Qt::DashLine, Qt::DotLine, Qt::DashDotLine, Qt::DashDotDotLine};
     for (size_t v = 0; v < r.versionRates.size(); ++v)
-        r.versionRates[v]->setPen(QPen(error.darker(100 + int(v) * 25), 1.2, dashes[v % 4]));
+        r.versionRates[v]->setPen(QPen(versionColour(v, dark), 1.8));
     r.p50->setPen(QPen(line, 1.2));
     r.p95->setPen(QPen(line, 2.4));
     for (QScatterSeries* s : {r.thisRequest, r.thisRequestErrors}) {
@@ -505,20 +514,29 @@ void ServiceRatesPanel::fillRow(Row& r, const ServiceRateSeries& s)
     r.flagged = s.misbehaving;
     r.reason = s.reason;
     r.title->setText(s.misbehaving ? QStringLiteral("⚠ ") + s.name : s.name);
+    // Versions: one line per version on the error-rate chart when several ran in the window, keyed
+    // here by colour, with each version's error rate over the window.
+    const bool dark = darkPalette();
     QStringList lines;
     if (s.perVersion.empty()) {
         if (!s.versions.isEmpty())
-            lines << tr("version %1").arg(s.versions.join(QStringLiteral(", ")));
+            lines << tr("version %1").arg(s.versions.join(QStringLiteral(", ")).toHtmlEscaped());
     } else {
         QStringList parts;
-        for (const ServiceRateVersion& v : s.perVersion)
-            parts << QStringLiteral("%1 %2").arg(
-                v.version,
-                ServiceRatesData::formatRate(v.requests ? double(v.errors) / double(v.requests) : 0.0));
-        lines << tr("versions (errors): %1").arg(parts.join(QStringLiteral(", ")));
+        for (size_t v = 0; v < s.perVersion.size(); ++v) {
+            const ServiceRateVersion& ver = s.perVersion[v];
+            const QString rateText =
+                ServiceRatesData::formatRate(ver.requests ? double(ver.errors) / double(ver.requests) : 0.0);
+            const QString key =
+                v < r.versionRates.size()
+                    ? QStringLiteral("<span style=\"color:%1\">■</span> ").arg(versionColour(v, dark).name())
+                    : QString();
+            parts << key + tr("%1: %2 errors").arg(ver.version.toHtmlEscaped(), rateText);
+        }
+        lines << parts.join(QStringLiteral(", "));
     }
-    lines << s.reason;
-    r.detail->setText(lines.join(QLatin1Char('\n')));
+    lines << s.reason.toHtmlEscaped();
+    r.detail->setText(lines.join(QStringLiteral("<br>")));
     r.widget->setToolTip(tr("%1\n%2 requests around the load, %3 errors; baseline %4 requests, %5 errors")
                              .arg(s.name)
                              .arg(s.around.requests)
@@ -540,6 +558,7 @@ void ServiceRatesPanel::fillRow(Row& r, const ServiceRateSeries& s)
         latMaxNs = std::max(latMaxNs, double(p.p95));
     }
     r.errRate->replace(rate);
+    r.errRate->setVisible(s.perVersion.empty()); // else the versions' lines say it all
     for (size_t v = 0; v < r.versionRates.size(); ++v) {
         QLineSeries* line = r.versionRates[v];
         if (v >= s.perVersion.size()) {
@@ -581,14 +600,20 @@ void ServiceRatesPanel::fillRow(Row& r, const ServiceRateSeries& s)
     r.thisRequest->replace(mine);
     r.thisRequestErrors->replace(mineErrors);
 
-    const double errTop = std::max(5.0, niceCeil(rateMax * 1.1));
+    // Percent tops that split into whole-number ticks.
+    double errTop = 100;
+    for (const double top : {2.0, 4.0, 10.0, 20.0, 40.0, 60.0, 100.0})
+        if (rateMax * 1.1 <= top) {
+            errTop = top;
+            break;
+        }
     const double latTop = niceCeil(std::max(latMaxNs / unit * 1.1, seconds ? 0.1 : 1.0));
     r.errY->setRange(0, errTop);
     r.errY->setTickCount(3);
     r.errY->setLabelFormat(QStringLiteral("%.0f%%"));
     r.latY->setRange(0, latTop);
     r.latY->setTickCount(3);
-    r.latY->setLabelFormat(seconds ? QStringLiteral("%.1f s") : QStringLiteral("%.0f ms"));
+    r.latY->setLabelFormat(seconds ? QStringLiteral("%.3g s") : QStringLiteral("%.3g ms"));
     for (QValueAxis* x : {r.errX, r.latX}) {
         x->setRange(xMin, xMax);
         x->setTickType(QValueAxis::TicksDynamic);
@@ -631,8 +656,8 @@ void ServiceRatesPanel::showData(std::shared_ptr<const ServiceRatesData> data)
     head << tr("loaded at %1")
                 .arg(QDateTime::fromMSecsSinceEpoch(d.loadStart / 1'000'000)
                          .toString(QStringLiteral("HH:mm:ss")));
-    head << tr("%n service(s)", nullptr, int(d.services.size()));
-    head << (flagged ? tr("%n misbehaving around the load", nullptr, flagged) : tr("none misbehaving"));
+    head << (d.services.size() == 1 ? tr("1 service") : tr("%1 services").arg(d.services.size()));
+    head << (flagged ? tr("%1 misbehaving around the load").arg(flagged) : tr("none misbehaving"));
     m_header->setText(head.join(QStringLiteral("  ·  ")));
 
     m_scroll->widget()->setUpdatesEnabled(false);
