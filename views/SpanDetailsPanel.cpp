@@ -199,10 +199,12 @@ void SpanDetailsPanel::showDetails(std::shared_ptr<const SpanDetails> details)
     m_details = details ? std::move(details) : std::make_shared<const SpanDetails>();
     switch (m_details->what) {
     case SpanDetails::What::Nothing:
-        showMessage(
-            (m_investigation && (m_investigation->selectedSpan() || m_investigation->selectedResource()))
-                ? tr("The selection is not in the cache (yet).")
-                : tr("Select a span or a resource to see its details."));
+        if (!m_investigation || (!m_investigation->selectedSpan() && !m_investigation->selectedResource()))
+            showMessage(tr("Select a span or a resource to see its details."));
+        else if (m_investigation->selectedSpan() && m_investigation->selectedTraces().empty())
+            showMessage(tr("Waiting for the page load's traces…"));
+        else
+            showMessage(tr("The selection is not in the cache (yet)."));
         break;
     case SpanDetails::What::Span:
         showSpan(*m_details);
