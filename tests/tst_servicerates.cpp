@@ -13,6 +13,7 @@
 #include <QAreaSeries>
 #include <QChart>
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -320,6 +321,32 @@ private slots:
         QVERIFY(v[4].blamedOn.isEmpty()); // not misbehaving: not blamed on anyone
     }
 
+    void staleResultsAreDropped()
+    {
+        // Clicking through selections quickly: only the last request's result arrives.
+        ServiceRatesLoader loader(QString::fromStdString(m_path));
+        QSignalSpy loaded(&loader, &ServiceRatesLoader::loaded);
+        ServiceRatesRequest r;
+        r.pageLoadId = m_pageLoad;
+        r.traces = {m_trace};
+        for (const qint64 window : {60 * kMinute, 5 * kMinute, 15 * kMinute}) {
+            r.windowNs = window;
+            loader.load(r);
+        }
+        QVERIFY(loader.isLoading());
+        QTRY_COMPARE(loaded.count(), 1);
+        QTest::qWait(100); // nothing else arrives
+        QCOMPARE(loaded.count(), 1);
+        QCOMPARE(loaded[0][0].value<std::shared_ptr<const ServiceRatesData>>()->windowNs, 15 * kMinute);
+        QVERIFY(!loader.isLoading());
+        // A request for nothing cancels.
+        loader.load(r);
+        loader.load({});
+        QVERIFY(!loader.isLoading());
+        QTest::qWait(100);
+        QCOMPARE(loaded.count(), 1);
+    }
+
     void unknownPageLoad()
     {
         ServiceRatesRequest r;
@@ -401,8 +428,17 @@ private slots:
         QVERIFY(x->min() <= -5 && x->min() > -5.2);
         QCOMPARE(panel.rowService(0), QStringLiteral("bravo"));
         QTRY_VERIFY(rendered.count() >= 1);
-        qInfo("data arrival -> painted: %.1f ms with new charts, %.1f ms reusing them", first,
-              panel.lastRenderMs());
+        // Reusing the charts: the median of a few window switches (the machine is shared; one is noise).
+        std::vector<double> reuse{panel.lastRenderMs()};
+        for (int i = 0; i < 6; ++i) {
+            rendered.clear();
+            panel.windowSelector()->setCurrentIndex((i + 1) % 3); // always another one
+            QTRY_VERIFY(rendered.count() >= 1);
+            reuse.push_back(panel.lastRenderMs());
+        }
+        std::sort(reuse.begin(), reuse.end());
+        qInfo("data arrival -> painted: %.1f ms with new charts, median %.1f ms reusing them", first,
+              reuse[reuse.size() / 2]);
 
         // Selecting nothing says so.
         inv.selectPageLoad(0);
@@ -472,7 +508,10 @@ private slots:
             while (tr.step())
                 r.traces.push_back(tr.int64(0));
             QVERIFY(!r.traces.empty());
+            QElapsedTimer timer;
+            timer.start();
             const ServiceRatesData d = ServiceRatesData::load(db, r);
+            const double ms = double(timer.nsecsElapsed()) / 1e6;
             QVERIFY(d.services.size() >= 2);
             QVERIFY2(d.services[0].name == QLatin1String("payments"),
                      qPrintable(d.services[0].name + QStringLiteral(": ") + d.services[0].reason));
@@ -481,8 +520,8 @@ private slots:
             for (const auto& s : d.services)
                 if (s.name == QLatin1String("checkout") && s.misbehaving)
                     QCOMPARE(s.blamedOn, QStringLiteral("payments"));
-            qInfo("demo /checkout %lld: payments first, %s", qint64(r.pageLoadId),
-                  qPrintable(d.services[0].reason));
+            qInfo("demo /checkout %lld: payments first, %s (read in %.1f ms)", qint64(r.pageLoadId),
+                  qPrintable(d.services[0].reason), ms);
             if (checked == 0) {
                 // The panel on the same selection, in the space the main window gives it.
                 Investigation inv;
