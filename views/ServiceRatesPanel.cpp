@@ -582,7 +582,8 @@ void ServiceRatesPanel::fillRow(Row& r, const ServiceRateSeries& s)
         latMaxNs = std::max(latMaxNs, double(sp.duration));
 
     // Latency in ms or s, whichever reads better at this row's scale.
-    const bool seconds = latMaxNs >= 2e9;
+    const double topMs = niceCeil(std::max(latMaxNs / 1e6 * 1.1, 1.0));
+    const bool seconds = topMs >= 1000;
     const double unit = seconds ? 1e9 : 1e6;
     QList<QPointF> p50, p95;
     for (const ServiceRatePoint& p : s.points) {
@@ -607,7 +608,7 @@ void ServiceRatesPanel::fillRow(Row& r, const ServiceRateSeries& s)
             errTop = top;
             break;
         }
-    const double latTop = niceCeil(std::max(latMaxNs / unit * 1.1, seconds ? 0.1 : 1.0));
+    const double latTop = seconds ? topMs / 1000 : topMs;
     r.errY->setRange(0, errTop);
     r.errY->setTickCount(3);
     r.errY->setLabelFormat(QStringLiteral("%.0f%%"));
