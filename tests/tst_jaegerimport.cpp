@@ -64,6 +64,7 @@ private slots:
     void badSpansRejectedOthersKept();
     void unterminatedKeepsWhatCameBefore();
     void hugeString();
+    void largeFileIsNotOneItem();
     void deepNesting();
     void notJaeger();
     void reimportIsIdempotent();
@@ -402,8 +403,9 @@ void TestJaegerImport::badSpansRejectedOthersKept()
 
 void TestJaegerImport::unterminatedKeepsWhatCameBefore()
 {
-    // Spans wait for their trace's processes; when the document breaks off they are kept with the
-    // processes seen so far (none here: they are rejected, located), and the syntax error is fatal.
+    // The document breaks off in the third span: the two before it are kept (their processes came
+    // first), the syntax error is fatal and located. (Spans still waiting for processes that never
+    // come are rejected with their own locations; see badSpansRejectedOthersKept.)
     const std::string processesFirst =
         R"({"data":[{"traceID":"4bf92f3577b34da6a3ce929d0e0e4736","processes":)"
         R"({"p1":{"serviceName":"svc"}},"spans":[)" +
@@ -431,6 +433,22 @@ void TestJaegerImport::hugeString()
     QCOMPARE(report.fatalMessage(), std::string("a string or token is longer than 16 MiB"));
     QVERIFY2(report.fatalLocation().starts_with("line 1, byte "), qPrintable(rejects(report)));
     QCOMPARE(records.spans.size(), 1u); // the span before it
+}
+
+void TestJaegerImport::largeFileIsNotOneItem()
+{
+    // More than JsonItemStream::kMaxItemBytes in one {"data": [...]} envelope and one trace: only the
+    // spans count toward an item's size, never the envelope or trace around them.
+    const std::string mib(1u << 20, 'z');
+    std::string spans;
+    const int n = 70;
+    for (int i = 1; i <= n; ++i)
+        spans += (i > 1 ? "," : "") +
+                 jspan(i, R"(,"tags":[{"key":"blob","type":"string","value":")" + mib + R"("}])");
+    RecordBatch records;
+    const ImportReport report = importBytes(jtrace(spans), &records);
+    QVERIFY2(report.clean(), qPrintable(rejects(report)));
+    QCOMPARE(records.spans.size(), std::size_t(n));
 }
 
 void TestJaegerImport::deepNesting()

@@ -118,6 +118,7 @@ struct Capture
 {
     std::size_t rootIndex = 0; // index of its frame in the path
     std::uint64_t start = 0;
+    std::uint64_t nestedBytes = 0; // bytes of the items captured inside it: not part of its size
     std::string location;
     bool failed = false;
     std::string why;
@@ -206,7 +207,7 @@ private:
         if (m_path.empty() || !m_owned.back() || m_captures.empty())
             return nullptr;
         Capture* c = m_captures.back().get();
-        if (!c->failed && m_stream.Tell() - c->start > JsonItemStream::kMaxItemBytes)
+        if (!c->failed && m_stream.Tell() - c->start - c->nestedBytes > JsonItemStream::kMaxItemBytes)
             fail(*c, "is larger than " + std::to_string(JsonItemStream::kMaxItemBytes >> 20) + " MiB");
         return c->failed ? nullptr : c;
     }
@@ -306,6 +307,8 @@ private:
     {
         std::unique_ptr<Capture> c = std::move(m_captures.back());
         m_captures.pop_back();
+        if (!m_captures.empty())
+            m_captures.back()->nestedBytes += m_stream.Tell() - c->start;
         bool ok = true;
         if (c->failed) {
             m_ctx.report.addRejected(c->location, "an item " + c->why + "; skipped");

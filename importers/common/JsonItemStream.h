@@ -19,8 +19,8 @@ namespace seam {
 ///
 /// Guards: a single string or token above kMaxTokenBytes ends the input with a located error (what
 /// was delivered before is kept); an item nested deeper than kMaxItemDepth or larger than
-/// kMaxItemBytes is rejected with its location and skipped; nesting deeper than kMaxDepth outside any
-/// item ends the input. Cancellation is checked while reading.
+/// kMaxItemBytes (not counting the items captured inside it) is rejected with its location and skipped;
+/// nesting deeper than kMaxDepth outside any item ends the input. Cancellation is checked while reading.
 class JsonItemStream
 {
 public:
