@@ -450,6 +450,74 @@ private slots:
         QCOMPARE(panel.rowCount(), 2); // rows kept for reuse, not shown
     }
 
+    void twentyServicesScroll()
+    {
+        // A request through 20 services (a chain): 20 rows of two charts, scrolled in the panel's space;
+        // a second page load through the same services reuses every chart.
+        const std::string path = m_dir.filePath(QStringLiteral("twenty.seam")).toStdString();
+        {
+            StoreWriter w(path);
+            RecordBatch b;
+            int n = 1;
+            for (TimeNs t = kLoad - 16 * kMinute; t < kLoad + 16 * kMinute; t += 5 * kSecond, ++n)
+                for (int k = 0; k < 20; ++k)
+                    b.spans.push_back(span(traceId(n), SpanId(0x10 + k), k ? SpanId(0x10 + k - 1) : 0,
+                                           backend("svc-" + std::to_string(k)), "GET /", SpanKind::Server, t,
+                                           200 - 5 * k));
+            w.submit(0, std::move(b));
+            for (int p = 0; p < 2; ++p) {
+                const TraceId selected = traceId(200000 + p);
+                w.submit(0, browserBatch(p, selected, 0x42, kLoad + p * kMinute));
+                RecordBatch mine;
+                for (int k = 0; k < 20; ++k)
+                    mine.spans.push_back(span(selected, SpanId(0x100 + k), k ? SpanId(0x100 + k - 1) : 0x42,
+                                              backend("svc-" + std::to_string(k)), "GET /", SpanKind::Server,
+                                              kLoad + p * kMinute, 200 - 5 * k));
+                w.submit(0, std::move(mine));
+            }
+            QVERIFY(w.flush());
+        }
+        Database db = store::openForReading(path);
+        auto selection = [&](int p) {
+            auto st =
+                db.prepare("SELECT p.id, l.trace FROM page_loads p JOIN resources r ON r.page_load_id = p.id "
+                           "JOIN links l ON l.resource_id = r.id WHERE p.key = ?1");
+            const std::string key = "page-" + std::to_string(p);
+            st.bindText(1, key);
+            return st.step() ? std::pair<qint64, qint64>{st.int64(0), st.int64(1)}
+                             : std::pair<qint64, qint64>{0, 0};
+        };
+        Investigation inv;
+        ServiceRatesPanel panel(QString::fromStdString(path), &inv);
+        panel.resize(900, 330);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QSignalSpy rendered(&panel, &ServiceRatesPanel::rendered);
+        std::vector<double> ms;
+        std::vector<QChart*> charts;
+        for (int p = 0; p < 2; ++p) {
+            const auto [pageLoad, trace] = selection(p);
+            QVERIFY(pageLoad && trace);
+            rendered.clear();
+            inv.selectPageLoad(pageLoad);
+            inv.setSelectedTraces(std::vector<qint64>{trace});
+            QTRY_COMPARE(panel.rowCount(), 20);
+            QTRY_VERIFY(rendered.count() >= 1);
+            ms.push_back(panel.lastRenderMs());
+            if (p == 0)
+                for (int i = 0; i < 20; ++i)
+                    charts.push_back(panel.latencyChart(i));
+        }
+        for (int i = 0; i < 20; ++i)
+            QCOMPARE(panel.latencyChart(i), charts[size_t(i)]);
+        QVERIFY(!panel.rowFlagged(0)); // all steady
+        // Only the first rows fit; the rest scroll.
+        QVERIFY(!panel.rowWidget(0)->visibleRegion().isEmpty());
+        QVERIFY(panel.rowWidget(19)->visibleRegion().isEmpty());
+        qInfo("20 services: data arrival -> painted %.1f ms creating the charts, %.1f ms reusing them", ms[0],
+              ms[1]);
+    }
+
     void panelFollowsTheDarkPalette()
     {
         Investigation inv;
