@@ -131,6 +131,9 @@ struct ServiceRatesPanel::Row
     QString service;
     bool flagged = false;
     QString reason;
+    // What styleRow() last applied, so that a row showing the same service again is not restyled.
+    QString styledService;
+    int styledFlagged = -1;
 };
 
 ServiceRatesPanel::ServiceRatesPanel(const QString& cachePath, Investigation* investigation, QWidget* parent)
@@ -416,6 +419,8 @@ ServiceRatesPanel::Row& ServiceRatesPanel::row(int index)
 
 void ServiceRatesPanel::styleRow(Row& r, const QString& service, bool flagged)
 {
+    r.styledService = service;
+    r.styledFlagged = flagged ? 1 : 0;
     const bool dark = darkPalette();
     const QPalette pal = palette();
     const QColor base = pal.color(QPalette::Base);
@@ -633,7 +638,8 @@ void ServiceRatesPanel::fillRow(Row& r, const ServiceRateSeries& s)
     r.latShade->upperSeries()->replace({QPointF(0, latTop), QPointF(loadEnd, latTop)});
     r.latShade->lowerSeries()->replace({QPointF(0, 0), QPointF(loadEnd, 0)});
 
-    styleRow(r, s.name, s.misbehaving);
+    if (r.styledService != s.name || r.styledFlagged != (s.misbehaving ? 1 : 0))
+        styleRow(r, s.name, s.misbehaving); // palette changes restyle every row (changeEvent)
 }
 
 void ServiceRatesPanel::showData(std::shared_ptr<const ServiceRatesData> data)
