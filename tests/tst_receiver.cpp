@@ -2,6 +2,7 @@
 // partial success, CORS, limits, backpressure (acknowledged only once committed), and hostile clients
 // (garbage, lying lengths, slow headers and bodies, gzip bombs, huge headers, too many connections).
 
+#include "FormatDetector.h"
 #include "LiveReceiver.h"
 #include "OtlpImport.h"
 #include "OtlpTestData.h"
@@ -285,6 +286,16 @@ private slots:
         const Reply br = send(request("POST", "/v1/traces", tracesProto(2), "application/x-protobuf",
                                       {"Content-Encoding: br"}));
         QCOMPARE(br.status, 415);
+        // Content-Encoding: deflate (zlib).
+        auto other = traces(3);
+        for (auto& span : *other.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans())
+            span.set_trace_id(traceBytes(7));
+        const QByteArray deflated = qCompress(QByteArray::fromStdString(other.SerializeAsString())).mid(4);
+        QCOMPARE(send(request("POST", "/v1/traces", deflated, "application/x-protobuf",
+                              {"Content-Encoding: deflate"}))
+                     .status,
+                 200);
+        QCOMPARE(count("spans"), 8);
     }
 
     void logs()
@@ -372,21 +383,54 @@ private slots:
 
     void rumRoutes()
     {
-        // Routed to the Datadog RUM / Faro readers when this build has them; never silently dropped.
-        const QByteArray dd = "{\"type\":\"view\",\"date\":1700000000000}\n";
-        const Reply d = send(
-            request("POST", "/proxy?ddforward=%2Fapi%2Fv2%2Frum%3Fddsource%3Dbrowser", dd, "text/plain"));
-        const Reply f = send(request("POST", "/collect/appkey", "{\"meta\":{}}", "application/json"));
-        if (!makeReader("datadog-rum")) {
-            QCOMPARE(d.status, 501);
+        // The Datadog browser SDK's proxy option: POST <proxy>?ddforward=<intake path>, NDJSON as text/plain.
+        const QByteArray dd =
+            R"({"type":"long_task","date":1709287200000,"session":{"id":"s"},"view":{"id":"v"},"long_task":{"id":"lt","duration":60000000}})"
+            "\n"
+            R"({"type":"view","date":1,"view":{"url":"x"}})"
+            "\n";
+        const Reply d = send(request("POST", "/datadog?ddforward=%2Fapi%2Fv2%2Frum%3Fddsource%3Dbrowser", dd,
+                                     "text/plain;charset=UTF-8", {"Origin: https://shop.example"}));
+        if (!makeReader(std::string(formats::kDatadogRum))) {
+            QCOMPARE(d.status, 501); // never silently dropped
             QVERIFY(d.body.contains("not stored"));
         } else {
-            QVERIFY(d.status == 202 || d.status == 400);
+            QCOMPARE(d.status, 202);
+            QCOMPARE(d.body, QByteArray(R"({"rejected":1})")); // the view without an id
+            QCOMPARE(d.header("Access-Control-Allow-Origin"), QByteArray("https://shop.example"));
+            QCOMPARE(count("long_tasks"), 1);
+            // Garbage: refused as a whole (400, a JSON status) or line by line (202 with the count).
+            const Reply bad =
+                send(request("POST", "/datadog?ddforward=x", "\x01\x02 not json", "text/plain"));
+            QVERIFY2((bad.status == 400 && bad.body.startsWith(R"({"code":3,)")) ||
+                         (bad.status == 202 && bad.body == R"({"rejected":1})"),
+                     bad.body);
+            QCOMPARE(count("long_tasks"), 1);
+            // compressIntakeRequests: zlib deflate, announced in the forwarded intake URL.
+            const QByteArray compressed =
+                qCompress(
+                    R"({"type":"long_task","date":1709287200000,"session":{"id":"s"},"view":{"id":"v"},"long_task":{"id":"lt2","duration":60000000}})",
+                    6)
+                    .mid(4);
+            const Reply z = send(request(
+                "POST",
+                "/datadog?ddforward=%2Fapi%2Fv2%2Frum%3Fddsource%3Dbrowser%26dd-evp-encoding%3Ddeflate",
+                compressed, "text/plain"));
+            QCOMPARE(z.status, 202);
+            QCOMPARE(count("long_tasks"), 2);
         }
-        if (!makeReader("faro"))
+
+        // Grafana Faro: /collect and /collect/<app key>.
+        const QByteArray faro =
+            R"({"meta":{"session":{"id":"s1"},"page":{"id":"p","url":"https://a.example/x"}},"logs":[{"message":"ok","timestamp":"2024-03-01T10:00:00Z"}]})";
+        const Reply f = send(request("POST", "/collect/appkey", faro, "application/json"));
+        const Reply f2 = send(request("POST", "/collect", faro, "application/json"));
+        if (!makeReader(std::string(formats::kFaro))) {
             QCOMPARE(f.status, 501);
-        else
-            QVERIFY(f.status == 202 || f.status == 400);
+        } else {
+            QCOMPARE(f.status, 202);
+            QCOMPARE(f2.status, 202);
+        }
         QCOMPARE(send(request("POST", "/collect/a/b", "{}", "application/json")).status, 404);
     }
 
@@ -491,6 +535,12 @@ private slots:
         google::rpc::Status status;
         QVERIFY(status.ParseFromArray(b.body.constData(), int(b.body.size())));
         QCOMPARE(status.code(), 8);
+        const QByteArray deflateBomb = qCompress(QByteArray(16 << 20, '\0'), 9).mid(4);
+        QVERIFY(deflateBomb.size() < 64 * 1024);
+        QCOMPARE(send(request("POST", "/v1/traces", deflateBomb, "application/x-protobuf",
+                              {"Content-Encoding: deflate"}))
+                     .status,
+                 413);
         verifyStillServing();
     }
 

@@ -10,17 +10,20 @@
 #include <QTimer>
 #include <QUrlQuery>
 #include <cctype>
+#include <cstring>
 #include <iterator>
 #include <optional>
 #include <sys/socket.h>
+#include <zlib.h>
 
 namespace seam::live {
 
 namespace {
 
-// The format names the RUM importers register under (importers/datadog, importers/faro).
-constexpr const char* kDatadogRumFormat = "datadog-rum";
-constexpr const char* kFaroFormat = "faro";
+// The RUM importers (importers/datadog, importers/faro), looked up by name so that a build without
+// one answers 501 rather than failing to link.
+constexpr std::string_view kDatadogRumFormat = formats::kDatadogRum;
+constexpr std::string_view kFaroFormat = formats::kFaro;
 
 constexpr int kReadBufferBytes = 64 * 1024;
 constexpr int kSweepMs = 100;
@@ -126,10 +129,44 @@ struct DecodeJob
     Route route = Route::Unknown;
     Encoding encoding = Encoding::Protobuf;
     bool gzip = false;
+    bool deflate = false; // zlib-wrapped deflate (Content-Encoding: deflate, Datadog's dd-evp-encoding)
     QByteArray body;
     QByteArray origin;
     quint64 requestNumber = 0;
 };
+
+constexpr const char* kTooLarge = "the body is larger than the limit after decompression";
+
+/// Inflates a zlib stream (RFC 1950), at most `maxBytes` of output. Returns null or what went wrong.
+const char* inflateZlib(const QByteArray& in, qint64 maxBytes, QByteArray& out)
+{
+    z_stream zs{};
+    if (inflateInit(&zs) != Z_OK)
+        return "cannot initialise zlib";
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.constData()));
+    zs.avail_in = uInt(in.size());
+    const char* error = nullptr;
+    char chunk[64 * 1024];
+    for (;;) {
+        zs.next_out = reinterpret_cast<Bytef*>(chunk);
+        zs.avail_out = sizeof chunk;
+        const int rc = inflate(&zs, Z_NO_FLUSH);
+        const auto produced = qsizetype(sizeof chunk - zs.avail_out);
+        if (out.size() + produced > maxBytes) {
+            error = kTooLarge;
+            break;
+        }
+        out.append(chunk, produced);
+        if (rc == Z_STREAM_END)
+            break;
+        if (rc != Z_OK) {
+            error = rc == Z_BUF_ERROR ? "the deflate stream is truncated" : "corrupt deflate data";
+            break;
+        }
+    }
+    inflateEnd(&zs);
+    return error;
+}
 
 Response otlpError(Encoding encoding, int status, const QByteArray& message)
 {
@@ -164,6 +201,18 @@ DecodeResult decode(ReceiverShared& shared, DecodeJob& job)
         return result;
     }
 
+    if (job.deflate) {
+        QByteArray inflated;
+        const char* error = inflateZlib(job.body, shared.options.maxBodyBytes, inflated);
+        if (error) {
+            const bool tooBig = std::strcmp(error, kTooLarge) == 0;
+            result.response =
+                otlpError(job.encoding, tooBig ? 413 : 400, QByteArray("Content-Encoding deflate: ") + error);
+            return result;
+        }
+        job.body = std::move(inflated);
+    }
+
     const std::unique_ptr<InputSource> in =
         InputSource::fromBuffer(std::string_view(job.body.constData(), std::size_t(job.body.size())),
                                 "request " + std::to_string(job.requestNumber));
@@ -187,10 +236,10 @@ DecodeResult decode(ReceiverShared& shared, DecodeJob& job)
                                                 : std::string(formats::kOtlpProtobufLogs);
         break;
     case Route::DatadogRum:
-        format = kDatadogRumFormat;
+        format = std::string(kDatadogRumFormat);
         break;
     case Route::Faro:
-        format = kFaroFormat;
+        format = std::string(kFaroFormat);
         break;
     case Route::Metrics:
     case Route::Unknown:
@@ -275,6 +324,7 @@ struct ReceiverServer::Connection
     Route route = Route::Unknown;
     Encoding encoding = Encoding::Protobuf;
     bool gzip = false;
+    bool deflate = false;
     QByteArray corsOrigin;   // echoed in Access-Control-Allow-Origin when allowed
     bool halfClosed = false; // our side is shut down; waiting for the client to close
     qint64 discarded = 0;    // bytes read and thrown away while closing
@@ -458,6 +508,8 @@ bool ReceiverServer::onHeaders(Connection& c)
     c.keepAlive = req.keepAlive();
     c.route = routeFor(req);
     c.encoding = otlpEncoding(req.header("content-type")).value_or(Encoding::Protobuf);
+    if (c.route == Route::DatadogRum || c.route == Route::Faro)
+        c.encoding = Encoding::Json; // their errors are JSON whatever the (text/plain) body says it is
     const bool hasBody = req.chunked || req.contentLength > 0;
 
     const QByteArray origin = req.header("origin");
@@ -522,14 +574,22 @@ bool ReceiverServer::onHeaders(Connection& c)
     if (!rum && c.route != Route::Metrics && !otlpEncoding(req.header("content-type")))
         return refuse(415, "Content-Type must be application/x-protobuf or application/json");
     const QByteArray contentEncoding = req.header("content-encoding").trimmed().toLower();
-    if (!contentEncoding.isEmpty() && contentEncoding != "identity" && contentEncoding != "gzip")
-        return refuse(415, "Content-Encoding must be gzip or identity, not " + contentEncoding);
+    if (!contentEncoding.isEmpty() && contentEncoding != "identity" && contentEncoding != "gzip" &&
+        contentEncoding != "deflate")
+        return refuse(415, "Content-Encoding must be gzip, deflate or identity, not " + contentEncoding);
     c.gzip = contentEncoding == "gzip";
+    // The Datadog browser SDK (compressIntakeRequests) says so in the forwarded intake URL instead.
+    c.deflate =
+        contentEncoding == "deflate" ||
+        (c.route == Route::DatadogRum && QUrlQuery(QString::fromLatin1(req.query))
+                                             .queryItemValue(QStringLiteral("ddforward"), QUrl::FullyDecoded)
+                                             .contains(QLatin1String("dd-evp-encoding=deflate")));
     if (rum) {
-        const char* format = c.route == Route::DatadogRum ? kDatadogRumFormat : kFaroFormat;
+        const std::string format(c.route == Route::DatadogRum ? kDatadogRumFormat : kFaroFormat);
         if (!makeReader(format))
             return refuse(501, QByteArray(c.route == Route::DatadogRum ? "Datadog RUM" : "Faro") +
-                                   " intake is not available in this build (no \"" + format +
+                                   " intake is not available in this build (no \"" +
+                                   QByteArray::fromStdString(format) +
                                    "\" reader): the events were not stored");
     }
 
@@ -574,6 +634,7 @@ void ReceiverServer::dispatch(Connection& c)
     job->route = c.route;
     job->encoding = c.encoding;
     job->gzip = c.gzip;
+    job->deflate = c.deflate;
     job->body = std::move(req.body);
     job->requestNumber = m_shared->requests.load() + m_shared->failedRequests.load();
     // A chunked body may be smaller than what was reserved so far; a Content-Length one is exact.
