@@ -20,8 +20,8 @@
 namespace seam {
 namespace {
 
-// Load times below this (ms) are drawn on it: the log axis has no zero.
-constexpr double kMinMs = 1.0;
+// Load times below this (ns) are drawn on it: the log axis has no zero.
+constexpr double kMinDurationNs = 1e6;
 constexpr qreal kMarkerSize = 6;
 constexpr qreal kSelectedMarkerSize = 15;
 
@@ -151,15 +151,17 @@ void PageLoadScatterView::investigationChanged(Investigation::Changes changes)
         updateSelected();
 }
 
-double PageLoadScatterView::yValue(qint64 durationNs)
+double PageLoadScatterView::yValue(qint64 durationNs) const
 {
-    return std::max(kMinMs, double(durationNs) / 1e6);
+    return std::max(kMinDurationNs, double(durationNs)) / m_yUnitNs;
 }
 
 void PageLoadScatterView::setData(std::shared_ptr<const PageLoadScatterData> data)
 {
     m_data = std::move(data);
     m_error.clear();
+    m_yUnitNs = m_data->maxDuration > 1'000'000'000 ? 1e9 : 1e6;
+    m_y->setTitleText(m_yUnitNs == 1e9 ? tr("Load time (s)") : tr("Load time (ms)"));
     QList<QPointF> ok, slow, errors;
     for (const PageLoadScatterPoint& p : m_data->points) {
         const QPointF point(double(p.start) / 1e6, yValue(p.duration));
@@ -204,7 +206,9 @@ void PageLoadScatterView::updateAxes()
     for (const PageLoadScatterPoint& p : m_data->points)
         lo = std::min(lo, yValue(p.duration));
     const double hi = yValue(m_data->maxDuration);
-    m_y->setRange(std::pow(10.0, std::floor(std::log10(lo))),
+    // Whole decades; the bottom a hair below its power of ten so that the axis labels it (0.1 is not
+    // exactly a power of ten in binary).
+    m_y->setRange(std::pow(10.0, std::floor(std::log10(lo))) * (1 - 1e-9),
                   std::pow(10.0, std::ceil(std::log10(hi * 1.0001))));
 }
 

@@ -80,7 +80,8 @@ private:
     /// The span [x0, x1] (viewport) clipped to the plot area, drawn as the shading.
     void shade(qreal x0, qreal x1);
     QPointF toViewport(QPointF chartValue) const;
-    static double yValue(qint64 durationNs);
+    /// A load time on the y axis: in ms or s (m_yUnitNs), at least 1 ms (the log axis has no zero).
+    double yValue(qint64 durationNs) const;
     /// Index into m_data->points of the point nearest `pos` within kPickRadius, or -1.
     int pointAt(QPointF pos) const;
     void showSelected(const PageLoadScatterPoint& point);
@@ -97,6 +98,7 @@ private:
     QDateTimeAxis* m_x;
     QLogValueAxis* m_y;
     QGraphicsRectItem* m_shading;
+    double m_yUnitNs = 1e6; // seconds once loads take more than a second: no "10000" labels
 
     bool m_pressed = false;  // left button down in the plot area
     bool m_brushing = false; // moved far enough to be a drag
