@@ -16,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+#include <QToolTip>
 #include <algorithm>
 #include <optional>
 #include <random>
@@ -332,6 +333,18 @@ private slots:
         QCOMPARE(investigation.timeRange(), range); // a click is not a brush
         // Far from every point: nothing is picked, the selection stays.
         QCOMPARE(view->pageLoadAt(QPointF(plot.left() + 2, plot.top() + 2)), qint64(0));
+
+        // Hovering a point says what it is.
+        QTest::mouseMove(viewport, at.toPoint());
+        QTRY_VERIFY_WITH_TIMEOUT(QToolTip::text().contains(QLatin1String(kRoutes[n % 4])), 5000);
+        QVERIFY(QToolTip::text().contains(PageLoadTableModel::formatDuration(*durationOf(n))));
+
+        // Escape during a drag abandons it: the range stays as it was.
+        QTest::mousePress(viewport, Qt::LeftButton, {}, from.toPoint());
+        dragTo(viewport, from + QPointF(60, 0));
+        QTest::keyClick(view, Qt::Key_Escape);
+        QTest::mouseRelease(viewport, Qt::LeftButton, {}, (from + QPointF(60, 0)).toPoint());
+        QCOMPARE(investigation.timeRange(), range);
 
         // Escape clears the range; the table lists everything again.
         QTest::keyClick(view, Qt::Key_Escape);
