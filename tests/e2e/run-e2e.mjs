@@ -1,0 +1,549 @@
+#!/usr/bin/env node
+// End-to-end tests of `seam serve` with the real OpenTelemetry JavaScript SDKs.
+//
+//   node tests/e2e/run-e2e.mjs --seam PATH/TO/seam (node|browser) [--keep]
+//
+// node:    for each OTLP/HTTP encoding (protobuf with exporter-trace-otlp-proto, JSON with
+//          exporter-trace-otlp-http): start `seam serve` on a free loopback port, start two
+//          instrumented node services (frontend -> backend over HTTP), send them requests (one route
+//          fails with a 500), stop the services (they flush their spans and report what seam
+//          acknowledged), wait for the spans in the cache, stop seam with SIGTERM and check the cache
+//          with `seam query`: services, spans, parent/child across the two services, error status.
+// browser: an instrumented node backend serves a page (OpenTelemetry web SDK with the document-load
+//          and fetch instrumentations, bundled here with esbuild) to headless Chromium driven by
+//          playwright-core; the page posts OTLP/JSON to seam cross-origin (--cors-origin), the backend
+//          posts protobuf. Checks the page load, its fetch resources and their links to the backend
+//          server spans, the document joined to the backend trace through <meta name="traceparent">.
+//
+// Installs tests/e2e/node_modules with `npm ci --no-audit --no-fund --prefer-offline` when it is
+// missing or older than package-lock.json. Exit codes: 0 passed, 1 failed, 77 skipped (npm or the
+// registry unreachable, Chromium missing), after printing "SKIPPED: <why>".
+
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const SKIP = 77;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const t0 = Date.now();
+const children = new Set();
+let failures = 0;
+
+function log(msg) {
+    console.log(`[${((Date.now() - t0) / 1000).toFixed(2)}s] ${msg}`);
+}
+
+function skip(why) {
+    console.log(`SKIPPED: ${why}`);
+    cleanupAndExit(SKIP);
+}
+
+function check(cond, what, detail) {
+    if (cond) {
+        console.log(`  ok   ${what}`);
+    } else {
+        failures++;
+        console.log(`  FAIL ${what}${detail === undefined ? '' : `: ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`}`);
+    }
+    return cond;
+}
+
+function cleanupAndExit(code) {
+    for (const child of children) {
+        if (child.exitCode === null && child.signalCode === null)
+            child.kill('SIGKILL');
+    }
+    process.exit(code);
+}
+
+// ---- arguments -----------------------------------------------------------------------------------
+
+const args = process.argv.slice(2);
+let seamBinary = process.env.SEAM_BINARY || '';
+let scenario = '';
+let keep = false;
+for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--seam')
+        seamBinary = args[++i];
+    else if (args[i] === '--keep')
+        keep = true;
+    else if (args[i] === 'node' || args[i] === 'browser')
+        scenario = args[i];
+    else {
+        console.error(`unknown argument ${args[i]}\nusage: run-e2e.mjs --seam PATH (node|browser) [--keep]`);
+        process.exit(2);
+    }
+}
+if (!scenario || !seamBinary) {
+    console.error('usage: run-e2e.mjs --seam PATH (node|browser) [--keep]');
+    process.exit(2);
+}
+if (!fs.existsSync(seamBinary)) {
+    console.error(`seam binary not found: ${seamBinary}`);
+    process.exit(1);
+}
+
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `seam-e2e-${scenario}-`));
+process.on('exit', () => {
+    if (!keep && failures === 0)
+        fs.rmSync(workDir, { recursive: true, force: true });
+});
+for (const sig of ['SIGINT', 'SIGTERM'])
+    process.on(sig, () => cleanupAndExit(1));
+
+// ---- npm dependencies ----------------------------------------------------------------------------
+
+function lockHash() {
+    return createHash('sha256').update(fs.readFileSync(path.join(here, 'package-lock.json'))).digest('hex');
+}
+
+const NETWORK_ERRORS = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|network|ENOTCACHED|proxy/i;
+
+function installDependencies() {
+    const stamp = path.join(here, 'node_modules', '.seam-e2e-lock');
+    const want = lockHash();
+    if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === want)
+        return;
+    const npm = spawnSync('npm', ['--version'], { encoding: 'utf8' });
+    if (npm.error || npm.status !== 0)
+        skip(`npm is not installed (${npm.error ? npm.error.code : `exit ${npm.status}`}); the e2e tests need Node.js and npm`);
+    log(`npm ${npm.stdout.trim()}: npm ci in ${here}`);
+    const started = Date.now();
+    const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], {
+        cwd: here,
+        encoding: 'utf8',
+        timeout: 180000,
+    });
+    const output = `${ci.stdout || ''}${ci.stderr || ''}`;
+    if (ci.error || ci.status !== 0) {
+        const tail = output.trim().split('\n').slice(-6).join('\n');
+        if ((ci.error && ci.error.code === 'ETIMEDOUT') || NETWORK_ERRORS.test(output))
+            skip(`npm ci could not reach the npm registry and the npm cache lacks the packages:\n${tail}`);
+        console.log(`npm ci failed (exit ${ci.status}):\n${tail}`);
+        cleanupAndExit(1);
+    }
+    fs.writeFileSync(stamp, want);
+    log(`npm ci done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+// ---- processes -----------------------------------------------------------------------------------
+
+// Starts a process and resolves with the first stdout match of `ready` once it appears.
+function start(name, command, argv, { env = {}, ready, timeoutMs = 20000 } = {}) {
+    const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    child.output = '';
+    child.name = name;
+    child.exited = new Promise((resolve) =>
+        child.on('exit', (code, signal) => {
+            children.delete(child);
+            resolve({ code, signal });
+        }));
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (d) => {
+        child.output += d;
+        for (const line of d.split('\n').filter(Boolean))
+            console.log(`    ${name}! ${line}`);
+    });
+    child.stdout.setEncoding('utf8');
+    return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${name} did not get ready in ${timeoutMs} ms`)), timeoutMs);
+        child.on('error', (err) => reject(new Error(`${name}: ${err.message}`)));
+        child.exited.then(({ code, signal }) => {
+            clearTimeout(timer);
+            reject(new Error(`${name} exited (${signal || code}) before it was ready:\n${child.output}`));
+        });
+        child.stdout.on('data', (d) => {
+            child.output += d;
+            const m = ready && child.output.match(ready);
+            if (m) {
+                clearTimeout(timer);
+                resolve({ child, match: m });
+            }
+        });
+    });
+}
+
+async function stop(child, timeoutMs = 15000) {
+    if (child.exitCode !== null || child.signalCode !== null)
+        return { code: child.exitCode, signal: child.signalCode };
+    child.kill('SIGTERM');
+    let timer;
+    const result = await Promise.race([
+        child.exited,
+        new Promise((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!result) {
+        child.kill('SIGKILL');
+        throw new Error(`${child.name} did not stop within ${timeoutMs} ms of SIGTERM`);
+    }
+    return result;
+}
+
+// A node service's last stdout line is its exporter summary (see node/tracing.js).
+function exportSummary(child) {
+    const lines = child.output.trim().split('\n');
+    try {
+        return JSON.parse(lines[lines.length - 1]);
+    } catch {
+        return { exported: 0, failed: -1, errors: [`no summary in output: ${child.output}`] };
+    }
+}
+
+function startSeam(cache, corsOrigins = []) {
+    const argv = ['serve', '--db', cache, '--listen', '127.0.0.1:0'];
+    for (const origin of corsOrigins)
+        argv.push('--cors-origin', origin);
+    return start('seam', seamBinary, argv, { ready: /listening on (http:\/\/127\.0\.0\.1:\d+)/ }).then(
+        ({ child, match }) => ({ child, url: match[1] }));
+}
+
+function startService(file, env) {
+    return start(path.basename(file, '.js'), process.execPath, [path.join(here, 'node', file)], {
+        env,
+        ready: /listening (\d+)/,
+    }).then(({ child, match }) => ({ child, url: `http://127.0.0.1:${match[1]}` }));
+}
+
+// seam query takes no bound parameters: every statement here is a fixed string, values are joined
+// in SQL rather than pasted into it.
+function query(cache, sql) {
+    const r = spawnSync(seamBinary, ['query', '--db', cache, '--json', sql], { encoding: 'utf8' });
+    if (r.status !== 0)
+        throw new Error(`seam query failed (${r.status}): ${r.stderr}\n${sql}`);
+    const { columns, rows } = JSON.parse(r.stdout);
+    return rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]])));
+}
+
+function scalar(cache, sql) {
+    const rows = query(cache, sql);
+    return rows.length ? Object.values(rows[0])[0] : undefined;
+}
+
+async function waitFor(what, fn, timeoutMs = 15000) {
+    const until = Date.now() + timeoutMs;
+    let last;
+    for (;;) {
+        last = fn();
+        if (last.done)
+            return last;
+        if (Date.now() > until)
+            return last;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+}
+
+function get(url) {
+    return new Promise((resolve, reject) => {
+        http.get(url, (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (d) => (body += d));
+            res.on('end', () => resolve({ status: res.statusCode, body }));
+        }).on('error', reject);
+    });
+}
+
+function freePort() {
+    return new Promise((resolve, reject) => {
+        const srv = net.createServer();
+        srv.on('error', reject);
+        srv.listen(0, '127.0.0.1', () => {
+            const { port } = srv.address();
+            srv.close(() => resolve(port));
+        });
+    });
+}
+
+// ---- node scenario -------------------------------------------------------------------------------
+
+const OK_REQUESTS = 4;
+const FAIL_REQUESTS = 2;
+
+async function runNode(protocol) {
+    console.log(`\n== node services, OTLP/HTTP ${protocol === 'proto' ? 'protobuf' : 'JSON'} (${protocol})`);
+    const cache = path.join(workDir, `node-${protocol}.seam`);
+    const seam = await startSeam(cache);
+    log(`seam serve at ${seam.url}`);
+    const otlp = { E2E_OTLP_PROTOCOL: protocol, E2E_OTLP_ENDPOINT: seam.url };
+    const backend = await startService('backend.js', { ...otlp, E2E_SERVICE_NAME: 'e2e-backend' });
+    const frontend = await startService('frontend.js', {
+        ...otlp,
+        E2E_SERVICE_NAME: 'e2e-frontend',
+        BACKEND_URL: backend.url,
+    });
+    log(`frontend ${frontend.url} -> backend ${backend.url}`);
+
+    const statuses = [];
+    for (let i = 0; i < OK_REQUESTS; i++)
+        statuses.push((await get(`${frontend.url}/checkout`)).status);
+    for (let i = 0; i < FAIL_REQUESTS; i++)
+        statuses.push((await get(`${frontend.url}/checkout-fail`)).status);
+    check(statuses.join() === [...Array(OK_REQUESTS).fill(200), ...Array(FAIL_REQUESTS).fill(502)].join(),
+          'the services answer 200 for /checkout and 502 for /checkout-fail', statuses);
+
+    // Stopping a service flushes its spans: its exporter reports success only for what seam acknowledged.
+    const stopped = await Promise.all([stop(frontend.child), stop(backend.child)]);
+    const summaries = [exportSummary(frontend.child), exportSummary(backend.child)];
+    check(stopped.every((s) => s.code === 0) && summaries.every((s) => s.failed === 0),
+          'both services flushed their spans and every export was acknowledged', { stopped, summaries });
+    const acknowledged = summaries.reduce((n, s) => n + s.exported, 0);
+    const expected = (OK_REQUESTS + FAIL_REQUESTS) * 3; // frontend server + client, backend server
+    check(acknowledged === expected, `the SDKs exported ${expected} spans`, acknowledged);
+    log(`services stopped, ${acknowledged} spans acknowledged`);
+
+    const seen = await waitFor('spans', () => {
+        const n = scalar(cache, 'SELECT count(*) FROM spans');
+        return { done: n >= acknowledged, n };
+    });
+    log(`${seen.n} spans in the cache while seam runs`);
+    const seamStop = await stop(seam.child);
+    check(seamStop.code === 0, 'seam serve exits 0 on SIGTERM', seamStop);
+
+    checkNodeCache(cache, acknowledged);
+}
+
+function checkNodeCache(cache, acknowledged) {
+    const n = OK_REQUESTS + FAIL_REQUESTS;
+    const services = query(cache, 'SELECT name, version, environment, is_browser FROM services ORDER BY name');
+    check(JSON.stringify(services.map((s) => s.name)) === '["e2e-backend","e2e-frontend"]',
+          'services e2e-backend and e2e-frontend', services);
+    check(services.every((s) => s.version === '1.0.0' && s.environment === 'e2e' && s.is_browser === 0),
+          'service version and environment from the resource, not browsers', services);
+    check(scalar(cache, 'SELECT count(*) FROM spans') === acknowledged, `the cache holds all ${acknowledged} acknowledged spans`,
+          scalar(cache, 'SELECT count(*) FROM spans'));
+    const source = query(cache, "SELECT kind, status, accepted, rejected FROM sources WHERE kind = 'live'");
+    check(source.length === 1 && source[0].status === 'done' && source[0].accepted === acknowledged && source[0].rejected === 0,
+          'one live source, done, every span accepted, none rejected', source);
+    check(scalar(cache, 'SELECT count(*) FROM traces') === n, `${n} traces, one per request`,
+          scalar(cache, 'SELECT count(*) FROM traces'));
+    check(scalar(cache, 'SELECT count(*) FROM traces WHERE span_count <> 3') === 0, 'every trace has its 3 spans',
+          query(cache, 'SELECT lower(hex(trace_id)) AS trace, span_count FROM traces WHERE span_count <> 3'));
+
+    const kinds = query(cache, `SELECT service, kind, count(*) AS n FROM v_spans GROUP BY service, kind ORDER BY service, kind`);
+    check(JSON.stringify(kinds) === JSON.stringify([
+        { service: 'e2e-backend', kind: 2, n },
+        { service: 'e2e-frontend', kind: 2, n },
+        { service: 'e2e-frontend', kind: 3, n },
+    ]), 'per service: frontend server + client spans, backend server spans', kinds);
+
+    // Roots: the frontend's server spans (the driver's requests are not traced).
+    const roots = query(cache, `SELECT service, kind FROM v_spans WHERE parent_span_id IS NULL OR parent_span_id IN ('', '0000000000000000')`);
+    check(roots.length === n && roots.every((r) => r.service === 'e2e-frontend' && r.kind === 2),
+          'each trace is rooted at a frontend server span', roots);
+    check(scalar(cache, `SELECT count(*) FROM traces t JOIN services s ON s.id = t.root_service_id WHERE s.name = 'e2e-frontend'`) === n,
+          'traces.root_service_id is the frontend', query(cache, 'SELECT root_service_id FROM traces'));
+
+    // Across the services: backend server span -> frontend client span -> frontend server span.
+    const chains = query(cache, `
+        SELECT count(*) AS n FROM spans b
+        JOIN services bs ON bs.id = b.service_id AND bs.name = 'e2e-backend'
+        JOIN spans c ON c.trace = b.trace AND c.span_id = b.parent_span_id
+        JOIN services cs ON cs.id = c.service_id AND cs.name = 'e2e-frontend'
+        JOIN spans s ON s.trace = c.trace AND s.span_id = c.parent_span_id AND s.service_id = c.service_id
+        WHERE b.kind = 2 AND c.kind = 3 AND s.kind = 2 AND s.parent_span_id = 0
+          AND c.start_ns >= s.start_ns AND c.end_ns <= s.end_ns`);
+    check(chains[0].n === n, `${n} backend server spans are children of frontend client spans, children of frontend server spans`, chains);
+
+    // Error status: the backend's 500 and what the frontend saw; the successful route has none.
+    const errors = query(cache, `
+        SELECT service, kind, status_code, count(*) AS n, min(json_extract(attributes, '$."http.response.status_code"')) AS http_status,
+               min(coalesce(json_extract(attributes, '$."url.path"'), json_extract(attributes, '$."http.target"'), json_extract(attributes, '$."url.full"'))) AS url
+        FROM v_spans WHERE status_code = 2 GROUP BY service, kind, status_code ORDER BY service, kind`);
+    const errorKey = errors.map((e) => `${e.service}/${e.kind}/${e.n}`).join(' ');
+    check(errorKey === `e2e-backend/2/${FAIL_REQUESTS} e2e-frontend/2/${FAIL_REQUESTS} e2e-frontend/3/${FAIL_REQUESTS}`,
+          'error status on the failing route: backend server (500), frontend client (got 500) and server (502)', errors);
+    check(errors.length === 3 && errors[0].http_status === 500 && errors[1].http_status === 502 && errors[2].http_status === 500,
+          'http.response.status_code attributes 500 / 502 / 500 on the error spans', errors);
+    check(errors.length > 0 && errors[0].url && String(errors[0].url).includes('/api/fail'), 'the backend error span is /api/fail', errors[0]);
+    check(scalar(cache, 'SELECT count(*) FROM traces WHERE error_count > 0') === FAIL_REQUESTS,
+          `${FAIL_REQUESTS} traces count errors`, query(cache, 'SELECT error_count FROM traces'));
+    const okErrors = scalar(cache, `SELECT count(*) FROM v_spans WHERE status_code = 2
+        AND coalesce(json_extract(attributes, '$."url.path"'), json_extract(attributes, '$."http.target"'), '') LIKE '%/api/items%'`);
+    check(okErrors === 0, 'no error status on /api/items', okErrors);
+    const rollups = query(cache, `SELECT s.name, sum(r.requests) AS requests, sum(r.errors) AS errors FROM rollups r
+        JOIN services s ON s.id = r.service_id WHERE r.operation_id = 0 GROUP BY s.name ORDER BY s.name`);
+    check(JSON.stringify(rollups) === JSON.stringify([
+        { name: 'e2e-backend', requests: n, errors: FAIL_REQUESTS },
+        { name: 'e2e-frontend', requests: n, errors: FAIL_REQUESTS },
+    ]), 'service rollups count requests and errors', rollups);
+}
+
+// ---- browser scenario ----------------------------------------------------------------------------
+
+const CHROMIUM_ARGS = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+];
+
+async function runBrowser() {
+    console.log('\n== browser: OpenTelemetry web SDK in headless Chromium, node backend');
+    const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
+    if (!fs.existsSync(chromium))
+        skip(`${chromium} not found: install Debian's chromium (packaging/deps.sh does) or set CHROMIUM`);
+
+    const esbuild = await import(pathToFileURL(path.join(here, 'node_modules', 'esbuild', 'lib', 'main.js')).href);
+    const bundleDir = path.join(workDir, 'web');
+    const started = Date.now();
+    await esbuild.default.build({
+        entryPoints: [path.join(here, 'web', 'app.js')],
+        bundle: true,
+        format: 'iife',
+        platform: 'browser',
+        target: 'es2020',
+        outfile: path.join(bundleDir, 'app.js'),
+        logLevel: 'warning',
+    });
+    log(`esbuild ${esbuild.default.version}: bundled web/app.js (${(fs.statSync(path.join(bundleDir, 'app.js')).size / 1024).toFixed(0)} KiB) in ${Date.now() - started} ms`);
+
+    // The page's origin must be known to seam (CORS) before the backend starts exporting to seam.
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    const cache = path.join(workDir, 'browser.seam');
+    const seam = await startSeam(cache, [origin]);
+    log(`seam serve at ${seam.url}, CORS origin ${origin}`);
+    const backend = await startService('backend.js', {
+        E2E_OTLP_PROTOCOL: 'proto',
+        E2E_OTLP_ENDPOINT: seam.url,
+        E2E_SERVICE_NAME: 'e2e-shop-backend',
+        E2E_WEB_DIR: bundleDir,
+        E2E_BROWSER_OTLP: seam.url,
+        PORT: String(port),
+    });
+    check(backend.url === origin, 'backend serves the page on the chosen origin', backend.url);
+
+    const { chromium: pwChromium } = await import(pathToFileURL(path.join(here, 'node_modules', 'playwright-core', 'index.mjs')).href);
+    const profile = fs.mkdtempSync(path.join(workDir, 'chromium-profile-'));
+    const context = await pwChromium.launchPersistentContext(profile, {
+        executablePath: chromium,
+        headless: true,
+        args: ['--headless', ...CHROMIUM_ARGS],
+    });
+    log(`Chromium ${context.browser() ? context.browser().version() : ''} started`);
+    let result;
+    const consoleErrors = [];
+    try {
+        const page = await context.newPage();
+        page.on('console', (msg) => {
+            if (msg.type() === 'error')
+                consoleErrors.push(msg.text());
+        });
+        page.on('pageerror', (err) => consoleErrors.push(String(err)));
+        await page.goto(`${origin}/`, { waitUntil: 'load' });
+        result = await page.evaluate(() => window.e2eDone);
+        check(!result.error && result.failed === 0 && result.spans > 0, 'the page ran and its exporter was acknowledged', result);
+        check((await page.textContent('#status')) === 'fail route answered 500', 'the page saw the 500 of /api/fail');
+    } finally {
+        await context.close();
+    }
+    const unexpected = consoleErrors.filter((e) => !/status of 500/.test(e));
+    check(unexpected.length === 0, 'no console errors in the page but the expected 500', consoleErrors);
+    log(`page done, browser exported ${result.spans} spans`);
+
+    const stopped = await stop(backend.child);
+    const summary = exportSummary(backend.child);
+    check(stopped.code === 0 && summary.failed === 0, 'the backend flushed its spans', { stopped, summary });
+    const acknowledged = summary.exported + result.spans;
+    const seen = await waitFor('spans', () => {
+        const n = scalar(cache, 'SELECT count(*) FROM spans');
+        return { done: n >= acknowledged, n };
+    });
+    log(`${seen.n} spans in the cache (${summary.exported} backend, ${result.spans} browser)`);
+    // Links are made when both sides are in; give the correlator a moment if they are not yet.
+    await waitFor('links', () => ({ done: scalar(cache, 'SELECT count(*) FROM links') >= 2 }), 5000);
+    const seamStop = await stop(seam.child);
+    check(seamStop.code === 0, 'seam serve exits 0 on SIGTERM', seamStop);
+
+    checkBrowserCache(cache, acknowledged, result.sessionId);
+}
+
+function checkBrowserCache(cache, acknowledged, sessionId) {
+    check(scalar(cache, 'SELECT count(*) FROM spans') === acknowledged, `the cache holds all ${acknowledged} acknowledged spans`,
+          scalar(cache, 'SELECT count(*) FROM spans'));
+    const services = query(cache, 'SELECT name, is_browser FROM services ORDER BY name');
+    check(JSON.stringify(services) === JSON.stringify([{ name: 'e2e-shop-backend', is_browser: 0 }, { name: 'e2e-web', is_browser: 1 }]),
+          'services: the backend and the browser app (is_browser)', services);
+
+    const sessions = query(cache, 'SELECT key, browser, page_load_count FROM sessions');
+    check(sessions.length === 1 && sessions[0].key === sessionId && sessions[0].page_load_count === 1,
+          'one session, keyed by the page\'s session.id, with one page load', sessions);
+
+    const loads = query(cache, `SELECT p.id, p.url, p.route, p.duration_ns, p.ttfb_ns, p.resource_count, p.linked_count, p.services,
+        lower(hex(t.trace_id)) AS trace, p.span_id, s.name AS app FROM page_loads p JOIN services s ON s.id = p.app_service_id
+        LEFT JOIN traces t ON t.id = p.trace`);
+    check(loads.length === 1, 'one page_loads row', loads);
+    if (loads.length !== 1)
+        return;
+    const load = loads[0];
+    check(load.app === 'e2e-web' && /^http:\/\/127\.0\.0\.1:\d+\/$/.test(load.url), 'the page load is e2e-web\'s, for the page URL', load);
+    check(load.duration_ns > 0 && load.ttfb_ns > 0 && load.ttfb_ns <= load.duration_ns, 'page load duration and TTFB from the document-load timings', load);
+
+    // The document joined the backend trace that served the HTML (<meta name="traceparent">).
+    const docTrace = query(cache, `SELECT v.name AS service, s.kind, o.name AS operation, printf('%016x', s.span_id) AS span_id
+        FROM page_loads p JOIN spans s ON s.trace = p.trace JOIN services v ON v.id = s.service_id
+        JOIN operations o ON o.id = s.operation_id WHERE v.name = 'e2e-shop-backend'`);
+    check(docTrace.length === 1 && docTrace[0].kind === 2, 'the page load\'s trace is the backend trace that served the document', { load, docTrace });
+    const docLoad = query(cache, `SELECT printf('%016x', d.span_id) AS span_id, printf('%016x', d.parent_span_id) AS parent,
+        printf('%016x', p.span_id) AS page_load_span FROM page_loads p JOIN spans d ON d.trace = p.trace
+        JOIN operations o ON o.id = d.operation_id WHERE o.name = 'documentLoad'`);
+    check(docLoad.length === 1 && docTrace.length === 1 && docLoad[0].parent === docTrace[0].span_id,
+          'the documentLoad span is a child of the backend span that served the HTML', { docLoad, docTrace });
+
+    const resources = query(cache, `SELECT r.id, r.type, r.method, r.url, r.status, r.id_source, r.page_load_id,
+        lower(hex(t.trace_id)) AS trace, printf('%016x', r.span_id) AS span_id FROM resources r LEFT JOIN traces t ON t.id = r.trace
+        WHERE r.type = 'fetch' ORDER BY r.url`);
+    check(resources.length === 2 && resources.every((r) => r.page_load_id === load.id),
+          'two fetch resources, in the page load', resources);
+    const byPath = Object.fromEntries(resources.map((r) => [new URL(r.url).pathname, r]));
+    check(byPath['/api/items'] && byPath['/api/fail'], 'the fetches of /api/items and /api/fail', resources.map((r) => r.url));
+    check(byPath['/api/fail'] && byPath['/api/fail'].status === 500 && byPath['/api/items'] && byPath['/api/items'].status === 200,
+          'fetch statuses 200 and 500', resources);
+
+    // Each fetch is linked to the backend server span whose parent is the browser's fetch span.
+    const links = query(cache, `SELECT l.resource_id, l.method, l.confidence, printf('%016x', l.span_id) AS span_id,
+        lower(hex(t.trace_id)) AS trace, s.kind, s.status_code, printf('%016x', s.parent_span_id) AS parent, v.name AS service,
+        json_extract(p.attributes, '$."url.path"') AS path
+        FROM links l JOIN traces t ON t.id = l.trace JOIN spans s ON s.trace = l.trace AND s.span_id = l.span_id
+        JOIN services v ON v.id = s.service_id LEFT JOIN span_payloads p ON p.id = s.payload ORDER BY l.resource_id`);
+    for (const r of resources) {
+        const link = links.find((l) => l.resource_id === r.id);
+        const what = new URL(r.url).pathname;
+        check(link && link.service === 'e2e-shop-backend' && link.kind === 2 && link.trace === r.trace && link.parent === r.span_id &&
+              link.path === what,
+              `fetch ${what} is linked to the backend server span of ${what}, child of the browser's fetch span`, { resource: r, link });
+        check(link && link.confidence === 1, `the ${what} link has confidence 1 (${link ? link.method : 'none'})`, link);
+    }
+    const failLink = links.find((l) => l.path === '/api/fail');
+    check(failLink && failLink.status_code === 2, 'the linked /api/fail backend span has error status', failLink);
+    const linkedLoad = query(cache, 'SELECT linked_count, services, backend_ns FROM page_loads');
+    check(linkedLoad[0].linked_count === 2 && linkedLoad[0].services === 'e2e-shop-backend' && linkedLoad[0].backend_ns > 0,
+          'the page load counts 2 linked resources reaching e2e-shop-backend', linkedLoad);
+}
+
+// ---- main ----------------------------------------------------------------------------------------
+
+try {
+    installDependencies();
+    if (scenario === 'node') {
+        await runNode('proto');
+        await runNode('json');
+    } else {
+        await runBrowser();
+    }
+} catch (err) {
+    failures++;
+    console.log(`FAIL ${err.stack || err}`);
+}
+log(failures ? `${failures} check(s) failed; caches kept in ${workDir}` : `passed${keep ? `; caches in ${workDir}` : ''}`);
+cleanupAndExit(failures ? 1 : 0);
