@@ -195,6 +195,13 @@ FlameGraphData FlameGraphData::load(Database& db, const std::vector<std::int64_t
         return it->second;
     };
 
+    // The browser's own spans (documentLoad, fetch) are the waterfall's; the flamegraph is the backend's.
+    // A server span that rendered the page is their parent, so leaving them out leaves no orphans.
+    std::unordered_set<std::int64_t> browserServices;
+    Statement browser = db.prepare("SELECT id FROM services WHERE is_browser = 1");
+    while (browser.step())
+        browserServices.insert(browser.int64(0));
+
     Statement st = db.prepare("SELECT span_id, parent_span_id, service_id, operation_id, start_ns, end_ns, "
                               "status_code FROM spans WHERE trace = ?1");
     std::unordered_set<std::int64_t> seen;
@@ -203,6 +210,8 @@ FlameGraphData FlameGraphData::load(Database& db, const std::vector<std::int64_t
             continue;
         st.bind(1, trace);
         while (st.step()) {
+            if (browserServices.count(st.int64(2)))
+                continue;
             FlameSpan s;
             s.trace = trace;
             s.spanId = st.int64(0);

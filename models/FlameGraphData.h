@@ -52,7 +52,8 @@ public:
     /// missing becomes a root, and a parent cycle (hostile data) is broken where it is found.
     static FlameGraphData build(std::vector<FlameSpan> spans, QStringList serviceNames,
                                 QStringList operationNames);
-    /// Reads the spans of the given traces (`traces.id`, one indexed query each) and their names.
+    /// Reads the backend spans of the given traces (`traces.id`, one indexed query each; spans of
+    /// browser services are left out: they are the waterfall's) and their names.
     /// Throws SqliteError.
     static FlameGraphData load(Database& db, const std::vector<std::int64_t>& traceRowIds);
 

@@ -5,7 +5,12 @@
 #include "PageLoadTableModel.h"
 #include "PageLoadsPanel.h"
 #include "RecordFactory.h"
+#include "ServiceRatesPanel.h"
+#include "SessionJourneyPanel.h"
+#include "SessionJourneyView.h"
 #include "StoreWriter.h"
+#include "WaterfallPanel.h"
+#include "WaterfallView.h"
 
 #include <QLabel>
 #include <QLineEdit>
@@ -58,9 +63,26 @@ private slots:
         QCOMPARE(investigation.selectedPageLoad(), pageLoad);
 
         FlameGraphView* graph = views.flameGraph()->view();
-        // The browser's fetch span (same trace) plus gateway, payments and its query.
-        QTRY_VERIFY(graph->data() && graph->data()->frameCount() == 4);
+        // Gateway, payments and its query; the browser's fetch span (same trace) is the waterfall's.
+        QTRY_VERIFY(graph->data() && graph->data()->frameCount() == 3);
         QVERIFY(graph->data()->serviceNames().contains(QStringLiteral("payments")));
+        QVERIFY(!graph->data()->serviceNames().contains(QStringLiteral("shop-web")));
+
+        // Every other view follows the same click: the waterfall shows the fetch with its backend
+        // spans nested, the service charts the services of the trace, the journey the session.
+        QTRY_VERIFY(!views.isLoading());
+        WaterfallView* waterfall = views.waterfall()->view();
+        QVERIFY(waterfall->data());
+        const int fetchRow = waterfall->rowOfResource(waterfall->data()->resources.front().id);
+        QVERIFY(fetchRow >= 0);
+        QCOMPARE(waterfall->rowKind(fetchRow + 1), WaterfallView::RowKind::Span);
+        QVERIFY(waterfall->rowOfSpan(0x101) > fetchRow);
+        ServiceRatesPanel* rates = views.serviceRates();
+        QTRY_COMPARE(rates->rowCount(), 2);
+        QStringList services{rates->rowService(0), rates->rowService(1)};
+        services.sort();
+        QCOMPARE(services, (QStringList{QStringLiteral("gateway"), QStringLiteral("payments")}));
+        QCOMPARE(views.journey()->view()->highlightedPageLoad(), pageLoad);
         QCOMPARE(investigation.selectedTraces().size(), std::size_t(1));
         QVERIFY(views.flameGraph()->header()->text().contains(QStringLiteral("/checkout")));
         QVERIFY(views.flameGraph()->header()->text().contains(QStringLiteral("payments")));

@@ -1,10 +1,16 @@
 #include "LinkedViews.h"
 
+#include "ErrorListPanel.h"
 #include "FlameGraphPanel.h"
 #include "FlameGraphView.h"
+#include "PageLoadScatterView.h"
 #include "PageLoadTableModel.h"
 #include "PageLoadTraceLoader.h"
 #include "PageLoadsPanel.h"
+#include "ServiceRatesPanel.h"
+#include "SessionJourneyLoader.h"
+#include "SessionJourneyPanel.h"
+#include "SpanDetailsPanel.h"
 #include "WaterfallLoader.h"
 #include "WaterfallPanel.h"
 #include "WaterfallView.h"
@@ -19,24 +25,35 @@
 namespace seam {
 namespace {
 
-// 2: the right side became a splitter (waterfall above flamegraph). Older state is dropped whole
-// rather than half applied: the default proportions are a better start than a mix.
-constexpr quint32 kStateVersion = 2;
+// 3: scatter and service rates joined the left, journey and details the right. Older state is
+// dropped whole rather than half applied: the default proportions are a better start than a mix.
+constexpr quint32 kStateVersion = 3;
 
 } // namespace
 
 LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation, QWidget* parent)
     : QWidget(parent), m_investigation(investigation), m_loader(new PageLoadTraceLoader(cachePath, this)),
       m_waterfallLoader(new WaterfallLoader(cachePath, this)),
-      m_pageLoads(new PageLoadsPanel(cachePath, investigation)), m_flameGraph(new FlameGraphPanel),
-      m_waterfall(new WaterfallPanel), m_details(new QTabWidget), m_horizontal(new QSplitter(Qt::Horizontal)),
-      m_left(new QSplitter(Qt::Vertical)), m_right(new QSplitter(Qt::Vertical))
+      m_pageLoads(new PageLoadsPanel(cachePath, investigation)),
+      m_scatter(new PageLoadScatterView(cachePath, investigation)),
+      m_serviceRates(new ServiceRatesPanel(cachePath, investigation)),
+      m_journey(new SessionJourneyPanel(cachePath, investigation)), m_flameGraph(new FlameGraphPanel),
+      m_waterfall(new WaterfallPanel), m_spanDetails(new SpanDetailsPanel(cachePath, investigation)),
+      m_errors(new ErrorListPanel(cachePath, investigation)), m_details(new QTabWidget),
+      m_horizontal(new QSplitter(Qt::Horizontal)), m_left(new QSplitter(Qt::Vertical)),
+      m_right(new QSplitter(Qt::Vertical))
 {
     m_details->setDocumentMode(true);
+    m_details->addTab(m_spanDetails, tr("&Details"));
+    m_details->addTab(m_errors, tr("&Errors"));
+    m_left->addWidget(m_scatter);
     m_left->addWidget(m_pageLoads);
-    m_left->addWidget(m_details);
+    m_left->addWidget(m_serviceRates);
+    m_left->setChildrenCollapsible(false);
+    m_right->addWidget(m_journey);
     m_right->addWidget(m_waterfall);
     m_right->addWidget(m_flameGraph);
+    m_right->addWidget(m_details);
     m_right->setChildrenCollapsible(false);
     m_horizontal->addWidget(m_left);
     m_horizontal->addWidget(m_right);
@@ -71,12 +88,15 @@ LinkedViews::~LinkedViews() = default;
 
 bool LinkedViews::isLoading() const
 {
-    return m_loader->isLoading() || m_waterfallLoader->isLoading();
+    return m_loader->isLoading() || m_waterfallLoader->isLoading() || m_scatter->isLoading() ||
+           m_serviceRates->isLoading() || m_journey->loader()->isLoading() || m_spanDetails->isLoading() ||
+           m_errors->isLoading();
 }
 
 void LinkedViews::refresh()
 {
     m_pageLoads->model()->refresh();
+    m_scatter->refresh();
 }
 
 void LinkedViews::addDetailsTab(QWidget* widget, const QString& title)
@@ -120,9 +140,12 @@ void LinkedViews::showEvent(QShowEvent* event)
     // and the wide table squeezes the flamegraph, which is what a click is for.
     if (!m_restored) {
         m_restored = true;
-        m_horizontal->setSizes({width() * 45 / 100, width() * 55 / 100});
-        m_left->setSizes({height() * 60 / 100, height() * 40 / 100});
-        m_right->setSizes({height() * 45 / 100, height() * 55 / 100});
+        const int h = height();
+        m_horizontal->setSizes({width() * 46 / 100, width() * 54 / 100});
+        m_left->setSizes({h * 24 / 100, h * 40 / 100, h * 36 / 100});
+        const int journey = std::min(m_journey->sizeHint().height(), h * 14 / 100);
+        const int rest = h - journey;
+        m_right->setSizes({journey, rest * 32 / 100, rest * 38 / 100, rest * 30 / 100});
     }
     QWidget::showEvent(event);
 }

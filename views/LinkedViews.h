@@ -10,19 +10,31 @@ class QTabWidget;
 
 namespace seam {
 
+class ErrorListPanel;
 class FlameGraphPanel;
+class PageLoadScatterView;
 class PageLoadsPanel;
+class ServiceRatesPanel;
+class SessionJourneyPanel;
+class SpanDetailsPanel;
 class PageLoadTraceLoader;
 class WaterfallLoader;
 class WaterfallPanel;
 struct PageLoadTraces;
 struct WaterfallData;
 
-/// The linked views of one open cache and the wiring between them and the Investigation: the page
-/// loads (table and filter) on the left above a tab area for details; on the right the selected page
-/// load's waterfall above the flamegraph of its backend traces. The panels only know the Investigation; this
-/// class is the one place that turns its changes into loads and its loads into pictures, so the main window
-/// and the GUI tests wire things identically.
+/// The linked views of one open cache around one Investigation, laid out so that a 1920x1080 screen
+/// shows them together:
+///
+///     | load-time scatter            | session journey                      |
+///     | filter + page-load table     | waterfall of the selected page load  |
+///     | service rates around it      | backend flamegraph of its traces     |
+///     |                              | span details | errors | summary     |
+///
+/// The panels only know the Investigation. The newer ones (scatter, journey, service rates, details,
+/// errors) own their loaders; the waterfall and flamegraph are fed here from two shared loaders, so
+/// this class is the one place that turns selection changes into their pictures. The main window and
+/// the GUI tests wire things identically through it.
 class LinkedViews : public QWidget
 {
     Q_OBJECT
@@ -32,6 +44,12 @@ public:
     ~LinkedViews() override;
 
     PageLoadsPanel* pageLoads() const { return m_pageLoads; }
+    PageLoadScatterView* scatter() const { return m_scatter; }
+    ServiceRatesPanel* serviceRates() const { return m_serviceRates; }
+    SessionJourneyPanel* journey() const { return m_journey; }
+    SpanDetailsPanel* spanDetails() const { return m_spanDetails; }
+    ErrorListPanel* errors() const { return m_errors; }
+    QTabWidget* detailsTabs() const { return m_details; }
     FlameGraphPanel* flameGraph() const { return m_flameGraph; }
     WaterfallPanel* waterfall() const { return m_waterfall; }
     PageLoadTraceLoader* traceLoader() const { return m_loader; }
@@ -44,7 +62,7 @@ public:
     /// selection stays.
     void refresh();
 
-    /// Adds a page under the page-load table (the summary, later span details and the session).
+    /// Adds a page to the details tabs under the flamegraph (the main window adds the summary).
     void addDetailsTab(QWidget* widget, const QString& title);
 
     /// The splitter positions, for QSettings.
@@ -64,12 +82,17 @@ private:
     PageLoadTraceLoader* m_loader;
     WaterfallLoader* m_waterfallLoader;
     PageLoadsPanel* m_pageLoads;
+    PageLoadScatterView* m_scatter;
+    ServiceRatesPanel* m_serviceRates;
+    SessionJourneyPanel* m_journey;
     FlameGraphPanel* m_flameGraph;
     WaterfallPanel* m_waterfall;
+    SpanDetailsPanel* m_spanDetails;
+    ErrorListPanel* m_errors;
     QTabWidget* m_details;
     QSplitter* m_horizontal;
-    QSplitter* m_left;
-    QSplitter* m_right;      // waterfall above flamegraph
+    QSplitter* m_left;       // scatter, table, service rates
+    QSplitter* m_right;      // journey, waterfall, flamegraph, details
     bool m_restored = false; // sizes come from saved state or were set on first show
 };
 

@@ -1,0 +1,136 @@
+// Takes the README screenshot from the real application: opens the demo investigation in the main
+// window, filters the page loads to /checkout, sorts them slowest first, clicks the slowest one with
+// real mouse events, waits until every linked view has its data and grabs the window.
+//
+// usage: seam_screenshot OUT.png [--theme system|light|dark] [--size 1920x1080]
+// Run it under Xvfb (xvfb-run -a -s "-screen 0 1920x1080x24") or with QT_QPA_PLATFORM=offscreen.
+
+#include "FlameGraphData.h"
+#include "FlameGraphPanel.h"
+#include "FlameGraphView.h"
+#include "LinkedViews.h"
+#include "MainWindow.h"
+#include "PageLoadTableModel.h"
+#include "PageLoadsPanel.h"
+#include "Theme.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+#include <cstdio>
+
+using namespace seam;
+
+namespace {
+
+bool waitFor(const std::function<bool()>& condition, int timeoutMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!condition()) {
+        if (timer.elapsed() > timeoutMs)
+            return false;
+        QTest::qWait(20);
+    }
+    return true;
+}
+
+int fail(const char* what)
+{
+    std::fprintf(stderr, "seam_screenshot: %s\n", what);
+    return 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("seam"));
+    QApplication::setOrganizationName(QStringLiteral("seam"));
+    const QStringList args = QApplication::arguments();
+    if (args.size() < 2)
+        return fail("usage: seam_screenshot OUT.png [--theme system|light|dark] [--size WxH]");
+    const QString out = args.at(1);
+    QSize size(1920, 1080);
+    for (int i = 2; i + 1 < args.size(); i += 2) {
+        if (args.at(i) == QLatin1String("--theme"))
+            applyTheme(themeFromName(args.at(i + 1)));
+        else if (args.at(i) == QLatin1String("--size"))
+            size = QSize(args.at(i + 1).section(QLatin1Char('x'), 0, 0).toInt(),
+                         args.at(i + 1).section(QLatin1Char('x'), 1, 1).toInt());
+    }
+
+    MainWindow window;
+    window.resize(size);
+    window.show();
+    QSignalSpy opened(&window, &MainWindow::investigationOpened);
+    window.openDemo();
+    if (!opened.wait(180'000))
+        return fail("the demo investigation did not open");
+    LinkedViews* views = window.linkedViews();
+    PageLoadsPanel* panel = views->pageLoads();
+    PageLoadTableModel* model = panel->model();
+
+    // What a user would do: type a filter, sort by load time, click the slowest.
+    panel->filterEdit()->setFocus();
+    QTest::keyClicks(panel->filterEdit(), QStringLiteral("route:/checkout"));
+    QTest::keyClick(panel->filterEdit(), Qt::Key_Return);
+    if (!waitFor(
+            [&] {
+                return model->filter().text() == QLatin1String("route:/checkout") && !model->isCounting();
+            },
+            30'000))
+        return fail("the filter did not apply");
+    QHeaderView* header = panel->table()->horizontalHeader();
+    const auto clickHeader = [&] {
+        const int x = header->sectionViewportPosition(PageLoadTableModel::LoadTime) +
+                      header->sectionSize(PageLoadTableModel::LoadTime) / 2;
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
+    };
+    clickHeader();
+    if (model->sortOrder() != Qt::DescendingOrder)
+        clickHeader();
+    if (!waitFor(
+            [&] {
+                return !model->isCounting() && model->rowCount() > 0 &&
+                       model->data(model->index(0, 0)).isValid();
+            },
+            30'000))
+        return fail("the sorted page loads did not arrive");
+    QTableView* table = panel->table();
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
+                      table->visualRect(model->index(0, PageLoadTableModel::Route)).center());
+    if (!waitFor([&] { return !views->isLoading(); }, 30'000))
+        return fail("the linked views did not finish loading");
+
+    // Then where the time went: click the longest leaf of the flamegraph (the span details follow).
+    FlameGraphView* graph = views->flameGraph()->view();
+    if (const auto& data = graph->data()) {
+        std::vector<bool> hasChild(std::size_t(data->frameCount()), false);
+        for (int i = 0; i < data->frameCount(); ++i)
+            if (data->frame(i).parent >= 0)
+                hasChild[std::size_t(data->frame(i).parent)] = true;
+        int longest = -1;
+        for (int i = 0; i < data->frameCount(); ++i) {
+            const FlameFrame& f = data->frame(i);
+            if (!hasChild[std::size_t(i)] &&
+                (longest < 0 || f.end - f.start > data->frame(longest).end - data->frame(longest).start))
+                longest = i;
+        }
+        if (longest >= 0)
+            QTest::mouseClick(graph->viewport(), Qt::LeftButton, {},
+                              graph->frameRect(longest).center().toPoint());
+    }
+    if (!waitFor([&] { return !views->isLoading(); }, 30'000))
+        return fail("the span details did not load");
+    QTest::qWait(800); // charts animate and repaint
+    if (!window.grab().save(out))
+        return fail("cannot write the PNG");
+    std::printf("%s: %dx%d\n", qPrintable(out), window.width(), window.height());
+    return 0;
+}
