@@ -122,7 +122,9 @@ struct Capture
     std::string location;
     bool failed = false;
     std::string why;
-    rapidjson::MemoryPoolAllocator<> pool;
+    // Most items fit in the first block: reused captures then build their DOM without allocating.
+    alignas(8) char block[16 * 1024];
+    rapidjson::MemoryPoolAllocator<> pool{block, sizeof block};
     std::optional<rapidjson::Document> doc;
 };
 
@@ -261,7 +263,16 @@ private:
             role = m_client.capture(m_path);
         m_path.back().role = role;
         if (role) {
-            auto capture = std::make_unique<Capture>();
+            std::unique_ptr<Capture> capture;
+            if (m_spare.empty()) {
+                capture = std::make_unique<Capture>();
+            } else {
+                capture = std::move(m_spare.back());
+                m_spare.pop_back();
+                capture->failed = false;
+                capture->why.clear();
+                capture->nestedBytes = 0;
+            }
             capture->rootIndex = m_path.size() - 1;
             // RapidJSON calls StartObject before or after taking the '{', depending on the state.
             capture->start = m_stream.Peek() == '{' ? m_stream.Tell() : m_stream.Tell() - 1;
@@ -319,6 +330,10 @@ private:
             if (!ok && m_abortReason.empty())
                 m_abortReason = "stopped";
         }
+        c->doc.reset();
+        c->pool.Clear();
+        if (m_spare.size() < 8)
+            m_spare.push_back(std::move(c));
         if ((++m_items & 1023) == 0 && m_ctx.cancelled()) {
             m_abortReason = "cancelled";
             return false;
@@ -333,6 +348,7 @@ private:
     std::vector<std::uint32_t> m_counts; // values / members forwarded into each open frame
     std::vector<bool> m_owned;           // the frame belongs to a capture (failed ones included)
     std::vector<std::unique_ptr<Capture>> m_captures;
+    std::vector<std::unique_ptr<Capture>> m_spare; // finished captures, for reuse
     std::string m_pendingKey;
     std::vector<std::string> m_rootKeys;
     std::string m_abortReason;
