@@ -478,6 +478,17 @@ void TestJaegerImport::notJaeger()
              std::string("JSON, but not Jaeger: no data, traceID or spans (top-level keys: hello, n)"));
     // An empty answer of the query API is not an error.
     QVERIFY(importBytes(R"({"data":[],"total":0,"limit":0,"offset":0,"errors":null})").clean());
+    // Its errors are reported.
+    const std::string notFound =
+        R"({"data":null,"total":0,"limit":0,"offset":0,"errors":[{"code":404,"msg":"trace not found",)"
+        R"("traceID":"4bf92f3577b34da6a3ce929d0e0e4736"}]})";
+    QCOMPARE(detect(notFound), std::string("jaeger-json"));
+    const ImportReport answer = importBytes(notFound);
+    QVERIFY(!answer.hasFatal());
+    QCOMPARE(answer.rejected(), std::uint64_t(1));
+    QCOMPARE(answer.samples()[0].location + ": " + answer.samples()[0].message,
+             std::string("line 1, byte 0: the Jaeger API reported an error 404: trace not found (trace "
+                         "4bf92f3577b34da6a3ce929d0e0e4736)"));
 }
 
 void TestJaegerImport::reimportIsIdempotent()

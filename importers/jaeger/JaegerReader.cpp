@@ -220,9 +220,11 @@ public:
             if (member(v, "spanID") || member(v, "operationName")) {
                 span(v, location); // a bare span (in an array, or alone)
             } else {
-                if (path.back().role == Root)
+                if (path.back().role == Root) {
                     m_rootWasJaeger = member(v, "data") || member(v, "traceID") || member(v, "spans") ||
                                       member(v, "processes");
+                    apiErrors(member(v, "errors"), location);
+                }
                 traceEnd();
             }
             break;
@@ -251,6 +253,23 @@ public:
     }
 
 private:
+    /// The query API's {"data": ..., "errors": [{code, msg, traceID}]}: each error is reported.
+    void apiErrors(const Value* errors, const std::string& location)
+    {
+        if (!errors || !errors->IsArray())
+            return;
+        for (const Value& e : errors->GetArray()) {
+            std::string message = "the Jaeger API reported an error";
+            if (const Value* code = member(e, "code"); code && code->IsInt())
+                message += ' ' + std::to_string(code->GetInt());
+            if (const Value* msg = member(e, "msg"); msg && msg->IsString())
+                message += ": " + std::string(view(*msg).substr(0, 500));
+            if (const Value* trace = member(e, "traceID"); trace && trace->IsString())
+                message += " (trace " + std::string(view(*trace).substr(0, 64)) + ")";
+            m_ctx.report.addRejected(location, message);
+        }
+    }
+
     void span(const Value& v, const std::string& location)
     {
         m_sawSpan = true;
@@ -615,7 +634,10 @@ bool looksLikeJaegerJson(std::string_view head)
         return true;
     if (has(shape.rootKeys, "data"))
         return jaegerKeys(shape.itemKeys) ||
-               (shape.dataIsEmptyArray && (has(shape.rootKeys, "total") || has(shape.rootKeys, "errors")));
+               (shape.dataIsEmptyArray && (has(shape.rootKeys, "total") || has(shape.rootKeys, "errors"))) ||
+               // The query API's answer, whatever data holds (null when the trace was not found).
+               (has(shape.rootKeys, "total") && has(shape.rootKeys, "limit") &&
+                has(shape.rootKeys, "offset") && has(shape.rootKeys, "errors"));
     return false;
 }
 

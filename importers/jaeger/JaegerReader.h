@@ -31,7 +31,8 @@ bool looksLikeJaegerJson(std::string_view head);
 ///   otel.scope.name/version (otel.library.*) -> instrumentation scope, w3c.tracestate -> trace
 ///   state; internal.span.format is dropped;
 /// - logs -> span events (time from timestamp in microseconds, name from the `event` field, the other
-///   fields as attributes); warnings are ignored.
+///   fields as attributes); warnings are ignored;
+/// - the query API's `errors` ({code, msg, traceID}) are reported as rejects of the file.
 ///
 /// Streaming (JsonItemStream): spans are converted one at a time. Jaeger writes a trace's processes
 /// after its spans, so a trace's spans wait, as compact protobuf messages, until its processes arrive
