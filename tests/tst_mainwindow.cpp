@@ -3,6 +3,7 @@
 #include "ImportSummaryDialog.h"
 #include "Investigation.h"
 #include "LinkedViews.h"
+#include "LiveController.h"
 #include "MainWindow.h"
 #include "PageLoadTableModel.h"
 #include "PageLoadsPanel.h"
@@ -16,7 +17,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QMimeData>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -174,6 +179,46 @@ private slots:
         QVERIFY2(badItem->child(0)->text(0).contains(QStringLiteral("byte")) ||
                      badItem->child(0)->text(0).contains(QStringLiteral("line")),
                  qPrintable(badItem->child(0)->text(0)));
+    }
+
+    void liveModeFeedsTheOpenInvestigation()
+    {
+        const QString cache = copyOfCache(QStringLiteral("live.seam"));
+        QSettings().setValue(QStringLiteral("live/port"), 0); // any free port
+        MainWindow window;
+        window.show();
+        QSignalSpy opened(&window, &MainWindow::investigationOpened);
+        window.openCache(cache);
+        QVERIFY(opened.wait(10000));
+        PageLoadTableModel* model = window.linkedViews()->pageLoads()->model();
+        QTRY_COMPARE(model->rowCount(), 1);
+        const qint64 selected = model->pageLoadIdAt(0);
+        window.investigation()->selectPageLoad(selected);
+
+        window.liveAction()->trigger();
+        QVERIFY(window.live()->isRunning());
+        QVERIFY(window.liveAction()->isChecked());
+        const QUrl url(window.live()->listenUrl() + QStringLiteral("/v1/traces"));
+        QCOMPARE(url.host(), QStringLiteral("127.0.0.1"));
+
+        QNetworkAccessManager network;
+        QNetworkRequest request(url);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        QNetworkReply* reply =
+            network.post(request, pageLoadJson(QStringLiteral("2af7651916cd43dd8448eb211c80319c"),
+                                               seam::test::kT0 + 300'000'000'000LL, QStringLiteral("/live")));
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        // Acknowledged means committed; the views refresh on their own, the selection stays.
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, 5000);
+        QCOMPARE(window.investigation()->selectedPageLoad(), selected);
+        QVERIFY(window.findChild<QLabel*>() != nullptr);
+
+        window.liveAction()->trigger();
+        QVERIFY(!window.live()->isRunning());
+        QVERIFY(!window.liveAction()->isChecked());
+        reply->deleteLater();
     }
 
     void recentFilesForgetMissingOnesAndAreBounded()

@@ -97,6 +97,8 @@ void LinkedViews::refresh()
 {
     m_pageLoads->model()->refresh();
     m_scatter->refresh();
+    m_serviceRates->refresh();
+    m_journey->reload();
 }
 
 void LinkedViews::addDetailsTab(QWidget* widget, const QString& title)

@@ -58,6 +58,10 @@ public:
     /// Milliseconds from the last data's arrival to its charts painted (-1 before any).
     double lastRenderMs() const { return m_lastRenderMs; }
 
+public slots:
+    /// Re-reads the rollups of the selection (live data arrived); the charts stay up meanwhile.
+    void refresh();
+
 signals:
     /// New data is in the charts (not yet painted).
     void dataShown();
@@ -71,7 +75,6 @@ private:
     struct Row;
 
     void onInvestigationChanged(Investigation::Changes changes);
-    void refresh();
     void showMessage(const QString& text);
     void showData(std::shared_ptr<const ServiceRatesData> data);
     Row& row(int index);

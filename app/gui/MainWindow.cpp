@@ -8,6 +8,7 @@
 #include "Investigation.h"
 #include "InvestigationSummaryView.h"
 #include "LinkedViews.h"
+#include "LiveController.h"
 #include "PageLoadsPanel.h"
 #include "RecentFiles.h"
 #include "Sqlite.h"
@@ -26,8 +27,11 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHostAddress>
+#include <QInputDialog>
 #include <QJsonArray>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -60,7 +64,9 @@ QString investigationsDir()
 
 } // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_recent(new RecentFiles(this))
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_recent(new RecentFiles(this)), m_live(new LiveController(this)),
+      m_liveStatus(new QLabel)
 {
     setWindowTitle(tr("Seam"));
     setAcceptDrops(true);
@@ -77,6 +83,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_recent(new Rece
     m_cancel = new QPushButton(tr("Cancel"));
     m_cancel->hide();
     statusBar()->addWidget(m_status, 1);
+    m_liveStatus->hide();
+    statusBar()->addPermanentWidget(m_liveStatus);
+    connect(m_live, &LiveController::statusChanged, this, [this](const QString& text) {
+        m_liveStatus->setText(text);
+        m_liveStatus->setVisible(!text.isEmpty());
+    });
+    connect(m_live, &LiveController::refreshWanted, this, [this] {
+        if (m_linked && QFileInfo(m_cachePath) == QFileInfo(m_live->cachePath()))
+            m_linked->refresh();
+    });
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
     connect(m_cancel, &QPushButton::clicked, this, [this] {
@@ -141,6 +157,20 @@ void MainWindow::createMenus()
         });
     }
 
+    QMenu* live = menuBar()->addMenu(tr("&Live"));
+    m_liveAction = live->addAction(tr("&Receive Live Telemetry"));
+    m_liveAction->setCheckable(true);
+    m_liveAction->setShortcut(Qt::CTRL | Qt::Key_L);
+    m_liveAction->setStatusTip(tr("Receive OTLP/HTTP and browser RUM into this investigation"));
+    connect(m_liveAction, &QAction::triggered, this, [this](bool on) {
+        if (on)
+            startLive();
+        else
+            stopLive();
+    });
+    live->addAction(tr("Listen &Address…"), this, &MainWindow::editLiveAddress);
+    live->addAction(tr("Allowed Browser &Origins…"), this, &MainWindow::editLiveOrigins);
+
     // Back and forward walk the Investigation's selection history, as in a browser; they act on
     // whichever Investigation is current, so they are created once and re-targeted per cache.
     QMenu* go = menuBar()->addMenu(tr("&Go"));
@@ -165,6 +195,93 @@ void MainWindow::createMenus()
     toolBar->setMovable(false);
     toolBar->addAction(m_back);
     toolBar->addAction(m_forward);
+    toolBar->addSeparator();
+    toolBar->addAction(m_liveAction);
+}
+
+bool MainWindow::startLive()
+{
+    if (isBusy()) {
+        m_liveAction->setChecked(false);
+        QMessageBox::information(this, tr("Seam"),
+                                 tr("Please wait for the current work to finish or cancel it."));
+        return false;
+    }
+    // Into the open investigation, or a new one named after the moment.
+    const QString cache = m_linked
+                              ? m_cachePath
+                              : investigationsDir() + QStringLiteral("/live-") +
+                                    QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")) +
+                                    QStringLiteral(".seam");
+    if (!m_live->start(cache, LiveController::loadSettings())) {
+        m_liveAction->setChecked(false);
+        QMessageBox::warning(this, tr("Seam"),
+                             tr("Live mode could not start: %1").arg(m_live->errorString()));
+        return false;
+    }
+    m_liveAction->setChecked(true);
+    if (!m_linked)
+        openCache(cache);
+    updateActions();
+    return true;
+}
+
+void MainWindow::stopLive()
+{
+    m_live->stop();
+    m_liveAction->setChecked(false);
+    updateActions();
+}
+
+void MainWindow::editLiveAddress()
+{
+    LiveController::Settings settings = LiveController::loadSettings();
+    bool ok = false;
+    const QString text = QInputDialog::getText(
+        this, tr("Live Listen Address"),
+        tr("Host and port to listen on (127.0.0.1 keeps it to this machine):"), QLineEdit::Normal,
+        QStringLiteral("%1:%2").arg(settings.host).arg(settings.port), &ok);
+    if (!ok)
+        return;
+    const QString host = text.section(QLatin1Char(':'), 0, -2).trimmed();
+    const uint port = text.section(QLatin1Char(':'), -1).toUInt(&ok);
+    if (!ok || port > 65535 || QHostAddress(host).isNull()) {
+        QMessageBox::warning(this, tr("Seam"), tr("'%1' is not HOST:PORT (e.g. 127.0.0.1:4318).").arg(text));
+        return;
+    }
+    if (!QHostAddress(host).isLoopback() &&
+        QMessageBox::warning(this, tr("Seam"),
+                             tr("%1 is reachable from other machines: anyone who can reach it can write "
+                                "into this investigation. Listen there anyway?")
+                                 .arg(host),
+                             QMessageBox::Yes | QMessageBox::No, QMessageBox::No) != QMessageBox::Yes)
+        return;
+    settings.host = host;
+    settings.port = quint16(port);
+    LiveController::saveSettings(settings);
+    if (m_live->isRunning()) {
+        stopLive();
+        startLive();
+    }
+}
+
+void MainWindow::editLiveOrigins()
+{
+    LiveController::Settings settings = LiveController::loadSettings();
+    bool ok = false;
+    const QString text =
+        QInputDialog::getText(this, tr("Allowed Browser Origins"),
+                              tr("Origins whose pages may send telemetry (CORS), separated by spaces, e.g. "
+                                 "http://localhost:3000; * allows any:"),
+                              QLineEdit::Normal, settings.corsOrigins.join(QLatin1Char(' ')), &ok);
+    if (!ok)
+        return;
+    settings.corsOrigins = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    LiveController::saveSettings(settings);
+    if (m_live->isRunning()) {
+        stopLive();
+        startLive();
+    }
 }
 
 QString MainWindow::statusText() const
@@ -295,6 +412,12 @@ void MainWindow::importIntoCurrent(const QStringList& paths)
         return;
     if (m_cachePath.isEmpty() || !m_linked) {
         openPaths(paths);
+        return;
+    }
+    if (m_live->isRunning()) {
+        QMessageBox::information(this, tr("Seam"),
+                                 tr("Live data is being written into this investigation. Stop live mode "
+                                    "(Live menu) to import files into it."));
         return;
     }
     runImport(m_cachePath, paths, true);
@@ -435,6 +558,9 @@ void MainWindow::dropLinkedViews()
 
 void MainWindow::showLinkedViews(const QString& path)
 {
+    // Live data goes to the investigation it was started on: another one ends it.
+    if (m_live->isRunning() && QFileInfo(m_live->cachePath()) != QFileInfo(path))
+        stopLive();
     if (m_linked)
         dropLinkedViews();
     else
@@ -458,6 +584,7 @@ void MainWindow::closeInvestigation()
 {
     if (!m_linked || isBusy())
         return;
+    stopLive();
     dropLinkedViews();
     m_cachePath.clear();
     QSettings().remove(kLastInvestigationKey);
@@ -497,7 +624,8 @@ void MainWindow::updateActions()
     m_back->setEnabled(m_investigation && m_investigation->canGoBack());
     m_forward->setEnabled(m_investigation && m_investigation->canGoForward());
     m_find->setEnabled(m_linked != nullptr);
-    m_import->setEnabled(m_linked != nullptr);
+    // One writer per cache: while live data flows in, imports wait.
+    m_import->setEnabled(m_linked != nullptr && !m_live->isRunning());
     m_close->setEnabled(m_linked != nullptr);
     for (QAction* zoom : m_zoomActions)
         zoom->setEnabled(m_linked != nullptr);
@@ -513,6 +641,7 @@ void MainWindow::saveLayout()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    m_live->stop(); // answers and commits what is in flight
     saveLayout();
     QMainWindow::closeEvent(event);
 }

@@ -20,6 +20,7 @@ namespace seam {
 class Investigation;
 class InvestigationSummaryView;
 class LinkedViews;
+class LiveController;
 class RecentFiles;
 
 /// The main window: opens a cache, imports files into a new investigation or the current one (File
@@ -46,6 +47,12 @@ public:
     LinkedViews* linkedViews() const { return m_linked; }
     Investigation* investigation() const { return m_investigation; }
     RecentFiles* recentFiles() const { return m_recent; }
+    LiveController* live() const { return m_live; }
+    QAction* liveAction() const { return m_liveAction; }
+    /// Live mode: receives OTLP/HTTP (and RUM intake) into the open investigation, or into a new one
+    /// when none is open. False (with a message box) when the address is taken.
+    bool startLive();
+    void stopLive();
     bool isBusy() const { return m_worker.joinable(); }
     /// The status bar's message.
     QString statusText() const;
@@ -79,11 +86,16 @@ private:
     void finishJob();
     void openFileDialog();
     void importFileDialog();
+    void editLiveAddress();
+    void editLiveOrigins();
 
     InvestigationSummaryView* m_summary;
     Investigation* m_investigation = nullptr; // one per open cache
     LinkedViews* m_linked = nullptr;
     RecentFiles* m_recent;
+    LiveController* m_live;
+    QAction* m_liveAction = nullptr;
+    QLabel* m_liveStatus;
     QAction* m_import = nullptr;
     QAction* m_close = nullptr;
     QAction* m_back = nullptr;
