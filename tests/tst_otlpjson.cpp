@@ -89,6 +89,7 @@ private slots:
     void gzipVariants();
     void logsJsonWithSeverityNames();
     void invalidUtf8AndControlCharacters();
+    void everyEventAndLinkKept();
 };
 
 // moc cannot tokenize some of the raw-string JSON below, so it only sees the declaration.
@@ -350,6 +351,30 @@ void TestOtlpJson::invalidUtf8AndControlCharacters()
                             "\xff" + R"("}}])")));
     QVERIFY2(r.report.clean(), qPrintable(rejects(r.report)));
     QCOMPARE(r.records.spans[0].attributesJson, std::string("{\"k\":\"a\\u0001b\xef\xbf\xbd\"}"));
+}
+
+void TestOtlpJson::everyEventAndLinkKept()
+{
+    // As the OpenTelemetry JS exporters write them: attributes and droppedAttributesCount around the
+    // name. Every event must stay an event (a nested key once turned the second one into a link).
+    const std::string events =
+        R"(,"events":[{"attributes":[],"name":"fetchStart","timeUnixNano":"1544712660100000000","droppedAttributesCount":0},)"
+        R"({"attributes":[{"key":"k","value":{"stringValue":"v"}}],"name":"requestStart","timeUnixNano":"1544712660200000000","droppedAttributesCount":0},)"
+        R"({"attributes":[],"name":"responseStart","timeUnixNano":"1544712660300000000","droppedAttributesCount":0}],)"
+        R"("links":[{"attributes":[],"traceId":"5b8efff798038103d269b633813fc60d","spanId":"eee19b7ec3c1b101","droppedAttributesCount":0},)"
+        R"({"traceId":"5b8efff798038103d269b633813fc60e","spanId":"eee19b7ec3c1b102","attributes":[]}])";
+    const Result r = import(doc(spanJson(1, events)));
+    QVERIFY2(r.report.clean(), qPrintable(rejects(r.report)));
+    QCOMPARE(r.records.spans.size(), 1u);
+    const SpanRecord& s = r.records.spans[0];
+    const QByteArray eventsJson = QByteArray::fromStdString(s.eventsJson);
+    QVERIFY2(eventsJson.count("\"name\"") == 3, eventsJson.constData());
+    QVERIFY2(eventsJson.contains("fetchStart") && eventsJson.contains("requestStart") &&
+                 eventsJson.contains("responseStart"),
+             eventsJson.constData());
+    const QByteArray linksJson = QByteArray::fromStdString(s.linksJson);
+    QCOMPARE(linksJson.count("span_id"), 2);
+    QVERIFY2(!linksJson.contains("Start"), linksJson.constData());
 }
 
 #endif

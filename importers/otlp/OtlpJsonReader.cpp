@@ -652,8 +652,10 @@ bool JsonToProto::span(const JsonValue& v, otlp::trace::v1::Span& out)
                 continue;
             if (!x.IsArray())
                 return fail(std::string(key) + " must be an array, got " + shown(x));
+            // Decided once: event() and link() reuse m_key's buffer, which `key` views.
+            const bool events = key == "events";
             for (const JsonValue& e : x.GetArray())
-                if (key == "events" ? !event(e, *out.add_events()) : !link(e, *out.add_links()))
+                if (events ? !event(e, *out.add_events()) : !link(e, *out.add_links()))
                     return false;
         } else if (key == "status") {
             if (!status(x, *out.mutable_status()))
