@@ -9,6 +9,11 @@ packages=(
     libsqlite3-dev sqlite3 zlib1g-dev libprotobuf-dev protobuf-compiler rapidjson-dev
     clang libclang-rt-14-dev
 )
+# The end-to-end tests (tests/e2e): headless Chromium, and Node.js with npm unless some other install
+# (nodesource, nvm) already provides them.
+packages+=(chromium)
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 if [[ "${1:-}" == "--gui" ]]; then
     packages+=(xvfb xauth imagemagick fonts-dejavu-core)
 fi

@@ -347,8 +347,9 @@ function checkNodeCache(cache, acknowledged) {
         JOIN spans c ON c.trace = b.trace AND c.span_id = b.parent_span_id
         JOIN services cs ON cs.id = c.service_id AND cs.name = 'e2e-frontend'
         JOIN spans s ON s.trace = c.trace AND s.span_id = c.parent_span_id AND s.service_id = c.service_id
-        WHERE b.kind = 2 AND c.kind = 3 AND s.kind = 2 AND s.parent_span_id = 0
-          AND c.start_ns >= s.start_ns AND c.end_ns <= s.end_ns`);
+        WHERE b.kind = 2 AND c.kind = 3 AND s.kind = 2 AND s.parent_span_id = 0`);
+    // (No check that children lie within their parents' times: the JS SDK starts spans on a
+    // millisecond clock and ends them on a monotonic one, so an end may be off by a millisecond.)
     check(chains[0].n === n, `${n} backend server spans are children of frontend client spans, children of frontend server spans`, chains);
 
     // Error status: the backend's 500 and what the frontend saw; the successful route has none.
@@ -480,7 +481,7 @@ function checkBrowserCache(cache, acknowledged, sessionId) {
           'one session, keyed by the page\'s session.id, with one page load', sessions);
 
     const loads = query(cache, `SELECT p.id, p.url, p.route, p.duration_ns, p.ttfb_ns, p.resource_count, p.linked_count, p.services,
-        lower(hex(t.trace_id)) AS trace, p.span_id, s.name AS app FROM page_loads p JOIN services s ON s.id = p.app_service_id
+        lower(hex(t.trace_id)) AS trace, s.name AS app FROM page_loads p JOIN services s ON s.id = p.app_service_id
         LEFT JOIN traces t ON t.id = p.trace`);
     check(loads.length === 1, 'one page_loads row', loads);
     if (loads.length !== 1)
@@ -488,6 +489,15 @@ function checkBrowserCache(cache, acknowledged, sessionId) {
     const load = loads[0];
     check(load.app === 'e2e-web' && /^http:\/\/127\.0\.0\.1:\d+\/$/.test(load.url), 'the page load is e2e-web\'s, for the page URL', load);
     check(load.duration_ns > 0 && load.ttfb_ns > 0 && load.ttfb_ns <= load.duration_ns, 'page load duration and TTFB from the document-load timings', load);
+    // The timing marks arrive as span events (OTLP/JSON from the browser): all of them, in order.
+    const marks = query(cache, `SELECT o.name AS span, json_group_array(json_extract(e.value, '$.name')) AS events
+        FROM spans s JOIN operations o ON o.id = s.operation_id JOIN span_payloads p ON p.id = s.payload, json_each(p.events) e
+        WHERE o.name IN ('documentLoad', 'documentFetch') GROUP BY o.name ORDER BY o.name`);
+    const eventsOf = (name) => JSON.parse((marks.find((m) => m.span === name) || { events: '[]' }).events);
+    check(['fetchStart', 'domInteractive', 'domContentLoadedEventEnd', 'loadEventEnd'].every((e) => eventsOf('documentLoad').includes(e)),
+          'the documentLoad span has its timing events', marks);
+    check(['fetchStart', 'requestStart', 'responseStart', 'responseEnd'].every((e) => eventsOf('documentFetch').includes(e)),
+          'the documentFetch span has its network timing events', marks);
 
     // The document joined the backend trace that served the HTML (<meta name="traceparent">).
     const docTrace = query(cache, `SELECT v.name AS service, s.kind, o.name AS operation, printf('%016x', s.span_id) AS span_id
@@ -527,8 +537,12 @@ function checkBrowserCache(cache, acknowledged, sessionId) {
     const failLink = links.find((l) => l.path === '/api/fail');
     check(failLink && failLink.status_code === 2, 'the linked /api/fail backend span has error status', failLink);
     const linkedLoad = query(cache, 'SELECT linked_count, services, backend_ns FROM page_loads');
-    check(linkedLoad[0].linked_count === 2 && linkedLoad[0].services === 'e2e-shop-backend' && linkedLoad[0].backend_ns > 0,
-          'the page load counts 2 linked resources reaching e2e-shop-backend', linkedLoad);
+    // Linked: the document (to the span that served the HTML) and both fetches.
+    check(linkedLoad[0].linked_count === 3 && linkedLoad[0].services === 'e2e-shop-backend' && linkedLoad[0].backend_ns > 0,
+          'the page load counts 3 linked resources (document and fetches) reaching e2e-shop-backend', linkedLoad);
+    const docLink = query(cache, `SELECT l.method, l.confidence FROM links l JOIN resources r ON r.id = l.resource_id
+        JOIN page_loads p ON p.id = r.page_load_id AND l.trace = p.trace WHERE r.type = 'document'`);
+    check(docLink.length === 1 && docLink[0].confidence === 1, 'the document resource is linked to the trace that served it', docLink);
 }
 
 // ---- main ----------------------------------------------------------------------------------------

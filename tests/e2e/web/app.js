@@ -33,13 +33,28 @@ const exporter = {
     shutdown: () => otlp.shutdown(),
 };
 
+// Watches spans end, so that the page flushes only once the document-load and both fetch spans are done
+// (the fetch instrumentation ends its span when the resource timing entry shows up).
+const ended = { documentLoad: 0, fetch: 0 };
+const watcher = {
+    onStart() {},
+    onEnd(span) {
+        if (span.name === 'documentLoad')
+            ended.documentLoad++;
+        else if ((span.instrumentationScope || span.instrumentationLibrary || {}).name === '@opentelemetry/instrumentation-fetch')
+            ended.fetch++;
+    },
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+};
+
 const provider = new WebTracerProvider({
     resource: resourceFromAttributes({
         'service.name': 'e2e-web',
         'service.version': '1.0.0',
         'session.id': sessionId,
     }),
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 200 })],
+    spanProcessors: [watcher, new BatchSpanProcessor(exporter, { scheduledDelayMillis: 200 })],
 });
 provider.register();
 
@@ -52,19 +67,24 @@ registerInstrumentations({
     ],
 });
 
-function documentLoadEnded() {
-    // The document-load instrumentation ends its spans in a task after the load event.
-    return new Promise((resolve) => {
-        const after = () => setTimeout(resolve, 300);
-        if (document.readyState === 'complete')
-            after();
-        else
-            window.addEventListener('load', after);
+function until(condition, what, timeoutMs = 10000) {
+    return new Promise((resolve, reject) => {
+        const started = performance.now();
+        const poll = () => {
+            if (condition())
+                resolve();
+            else if (performance.now() - started > timeoutMs)
+                reject(new Error(`timed out waiting for ${what}: ${JSON.stringify(ended)}`));
+            else
+                setTimeout(poll, 20);
+        };
+        poll();
     });
 }
 
 async function run() {
-    await documentLoadEnded();
+    // The document-load instrumentation ends its spans in a task after the load event.
+    await until(() => ended.documentLoad === 1, 'the documentLoad span');
     const items = await fetch('/api/items').then((r) => r.json());
     const list = document.getElementById('items');
     for (const item of items.items) {
@@ -74,8 +94,7 @@ async function run() {
     }
     const fail = await fetch('/api/fail');
     document.getElementById('status').textContent = `fail route answered ${fail.status}`;
-    // The fetch instrumentation ends its span once the resource timing entry is there.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await until(() => ended.fetch === 2, 'both fetch spans');
     await provider.forceFlush();
     return { sessionId, ...exported };
 }
