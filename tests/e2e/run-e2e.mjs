@@ -307,6 +307,7 @@ async function runNode(protocol) {
     check(seamStop.code === 0, 'seam serve exits 0 on SIGTERM', seamStop);
 
     checkNodeCache(cache, acknowledged);
+    return scalar(cache, "SELECT bytes FROM sources WHERE kind = 'live'");
 }
 
 function checkNodeCache(cache, acknowledged) {
@@ -550,8 +551,13 @@ function checkBrowserCache(cache, acknowledged, sessionId) {
 try {
     installDependencies();
     if (scenario === 'node') {
-        await runNode('proto');
-        await runNode('json');
+        const protoBytes = await runNode('proto');
+        const jsonBytes = await runNode('json');
+        // The same spans as JSON (hex ids, key names, nanosecond strings) are well over the protobuf size:
+        // evidence that the two exporters really posted the two encodings.
+        console.log('\n== both encodings');
+        check(protoBytes > 0 && jsonBytes > 1.5 * protoBytes, 'seam received protobuf from the proto exporter and JSON from the http one',
+              { protoBytes, jsonBytes });
     } else {
         await runBrowser();
     }
