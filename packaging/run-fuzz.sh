@@ -2,11 +2,11 @@
 # Builds the libFuzzer targets (clang, ASan+UBSan) and runs each for a bounded time from a seed corpus
 # (the demo's telemetry in every encoding, plus the public sample files). A crash, a sanitizer report,
 # a timeout or an out-of-memory is a failure; the input that caused it is kept in build/fuzz/findings.
-#   SEAM_FUZZ_SECONDS   time per target (default 20)
+#   SEAM_FUZZ_SECONDS   time per target (default 12)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds="${SEAM_FUZZ_SECONDS:-20}"
+seconds="${SEAM_FUZZ_SECONDS:-12}"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
 
@@ -14,12 +14,27 @@ bin=build/fuzz/tests/fuzz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$bin/make_fuzz_seeds" "$work/seeds"
+# Each format's target also starts from the sample files of that format: the public ones written by
+# other projects (when ../shared is there) and the project's own test fixtures.
 public=../shared/fixtures/public
-if [[ -d "$public" ]]; then
-    mkdir -p "$work/seeds/otlp-json"
-    cp "$public"/otlp/*.json "$work/seeds/otlp-json/" 2>/dev/null || true
-    find "$public" -type f ! -name '*.md' -exec cp {} "$work/seeds/auto/" \; 2>/dev/null || true
-fi
+seed_from() { # seed_from FORMAT DIR...
+    local format=$1
+    shift
+    mkdir -p "$work/seeds/$format"
+    for dir in "$@"; do
+        [[ -d "$dir" ]] && find "$dir" -maxdepth 1 -type f ! -name '*.md' -exec cp {} "$work/seeds/$format/" \;
+    done
+    return 0
+}
+seed_from otlp-json "$public/otlp"
+seed_from har "$public/har" tests/data/har
+seed_from datadog-rum "$public/datadog-rum" tests/data/datadog
+seed_from faro "$public/faro" tests/data/faro
+seed_from jaeger-json "$public/jaeger" tests/data/jaeger
+seed_from zipkin-json "$public/zipkin" tests/data/zipkin
+for format in otlp-json har datadog-rum faro jaeger-json zipkin-json; do
+    cp "$work/seeds/$format"/* "$work/seeds/auto/" 2>/dev/null || true
+done
 
 mkdir -p build/fuzz/findings
 status=0

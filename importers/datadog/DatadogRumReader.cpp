@@ -32,8 +32,11 @@ std::string hex64(std::uint64_t v)
     return buf;
 }
 
-TimeNs msToNs(double ms)
+/// Milliseconds since the epoch as ns; nullopt when not a time a nanosecond clock can hold.
+std::optional<TimeNs> msToNs(double ms)
 {
+    if (!std::isfinite(ms) || std::fabs(ms) > 9e12) // int64 ns end in the year 2262
+        return std::nullopt;
     // Exact for whole milliseconds (a double times 1e6 is not, beyond 2^53 ns).
     const double whole = std::floor(ms);
     return TimeNs(whole) * 1000000 + TimeNs(std::llround((ms - whole) * 1e6));
@@ -137,9 +140,12 @@ private:
             return; // session_replay, telemetry, ...: not RUM data Seam shows
 
         TimeNs time = 0;
-        if (const rapidjson::Value* date = member(e, "date"); date && date->IsNumber())
-            time = msToNs(date->GetDouble());
-        else if (date)
+        if (const rapidjson::Value* date = member(e, "date"); date && date->IsNumber()) {
+            const std::optional<TimeNs> ns = msToNs(date->GetDouble());
+            if (!ns)
+                return reject(location, "\"date\" is out of range for milliseconds since the epoch");
+            time = *ns;
+        } else if (date)
             return reject(location, "\"date\" is not a number (milliseconds since the epoch)");
         else if (env.timestamp)
             time = *env.timestamp;

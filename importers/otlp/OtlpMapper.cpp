@@ -7,6 +7,7 @@
 #include "opentelemetry/proto/logs/v1/logs.pb.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
 
+#include <cmath>
 #include <unordered_set>
 
 namespace seam {
@@ -444,7 +445,8 @@ void OtlpMapperRum::pageLoad(const BrowserSpan& b)
             continue;
         const std::string_view name = findString(ev.attributes(), "browser.web_vital.name");
         const std::optional<double> value = findDouble(ev.attributes(), "browser.web_vital.value");
-        if (!value)
+        // Milliseconds (CLS is a score); anything beyond an hour, negative or not finite is noise.
+        if (!value || !std::isfinite(*value) || *value < 0 || *value > 3'600'000)
             continue;
         const TimeNs ns = TimeNs(*value * 1e6);
         if (name == "lcp")
