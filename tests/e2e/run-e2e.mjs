@@ -104,11 +104,49 @@ function lockHash() {
 
 const NETWORK_ERRORS = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|network|ENOTCACHED|proxy/i;
 
+function sleepMs(ms) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 function installDependencies() {
     const stamp = path.join(here, 'node_modules', '.seam-e2e-lock');
     const want = lockHash();
-    if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === want)
+    const upToDate = () => fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === want;
+    if (upToDate())
         return;
+    // Several build directories share tests/e2e: one npm ci at a time (a directory is an atomic lock).
+    const lock = path.join(here, '.npm-ci.lock');
+    const until = Date.now() + 180000;
+    while (!tryLock(lock)) {
+        if (Date.now() > until) {
+            console.log(`another npm ci in ${here} holds ${lock} for over 3 minutes; remove it if stale`);
+            cleanupAndExit(1);
+        }
+        sleepMs(250);
+    }
+    const unlock = () => fs.rmSync(lock, { recursive: true, force: true });
+    process.on('exit', unlock); // also when npm ci ends in a skip or failure exit
+    if (!upToDate())
+        runNpmCi(stamp, want);
+    unlock();
+    process.off('exit', unlock);
+}
+
+function tryLock(lock) {
+    try {
+        fs.mkdirSync(lock);
+        return true;
+    } catch (err) {
+        if (err.code !== 'EEXIST')
+            throw err;
+        // A lock left by a killed run: older than any npm ci we would wait for.
+        if (Date.now() - fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 300000)
+            fs.rmSync(lock, { recursive: true, force: true });
+        return false;
+    }
+}
+
+function runNpmCi(stamp, want) {
     const npm = spawnSync('npm', ['--version'], { encoding: 'utf8' });
     if (npm.error || npm.status !== 0)
         skip(`npm is not installed (${npm.error ? npm.error.code : `exit ${npm.status}`}); the e2e tests need Node.js and npm`);
