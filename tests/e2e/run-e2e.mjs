@@ -340,7 +340,7 @@ async function runNode(protocol) {
         const n = scalar(cache, 'SELECT count(*) FROM spans');
         return { done: n >= acknowledged, n };
     });
-    log(`${seen.n} spans in the cache while seam runs`);
+    check(seen.done, 'every acknowledged span is readable in the cache while seam runs', seen);
     const seamStop = await stop(seam.child);
     check(seamStop.code === 0, 'seam serve exits 0 on SIGTERM', seamStop);
 
@@ -500,8 +500,13 @@ async function runBrowser() {
         return { done: n >= acknowledged, n };
     });
     log(`${seen.n} spans in the cache (${summary.exported} backend, ${result.spans} browser)`);
-    // Links are made when both sides are in; give the correlator a moment if they are not yet.
-    await waitFor('links', () => ({ done: scalar(cache, 'SELECT count(*) FROM links') >= 2 }), 5000);
+    check(seen.done, 'every acknowledged span is readable in the cache while seam runs', seen);
+    // Live correlation: the document and both fetches are linked before seam stops.
+    const live = await waitFor('links', () => {
+        const n = scalar(cache, 'SELECT count(*) FROM links');
+        return { done: n >= 3, n };
+    }, 5000);
+    check(live.done, 'the 3 links are made live, while seam runs', live);
     const seamStop = await stop(seam.child);
     check(seamStop.code === 0, 'seam serve exits 0 on SIGTERM', seamStop);
 
