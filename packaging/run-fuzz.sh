@@ -47,6 +47,16 @@ for target in "$bin"/fuzz_*; do
     mkdir -p "$corpus"
     seeds="$work/seeds/$format"
     [[ -d "$seeds" ]] || seeds="$work/seeds/auto"
+    # Inputs that once found a bug run first, every time.
+    regressions=(tests/fuzz/regressions/"$format"-*)
+    if [[ -e "${regressions[0]}" ]] && ! ASAN_OPTIONS=detect_leaks=0 \
+        UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$PWD/tests/fuzz/ubsan.supp" \
+        "$target" "${regressions[@]}" > "$work/$name-regressions.log" 2>&1; then
+        echo "!! $name fails on a regression input"
+        tail -n 40 "$work/$name-regressions.log"
+        status=1
+        continue
+    fi
     echo "== $name: ${seconds}s"
     if ! ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 \
         UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$PWD/tests/fuzz/ubsan.supp" \
