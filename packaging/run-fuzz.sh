@@ -5,6 +5,8 @@
 #   SEAM_FUZZ_SECONDS   time per target (default 12)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache keys on paths relative to the checkout, so a fresh clone elsewhere reuses earlier builds.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 
 seconds="${SEAM_FUZZ_SECONDS:-12}"
 cmake --preset fuzz >/dev/null

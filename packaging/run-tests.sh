@@ -6,6 +6,8 @@
 # SEAM_SKIP_FUZZ=1 the fuzzers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache keys on paths relative to the checkout, so a fresh clone elsewhere reuses earlier builds.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 
 packaging/deps.sh
 cmake --preset dev
