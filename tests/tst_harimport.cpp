@@ -164,6 +164,7 @@ private slots:
     void entriesBeforePages();
     void manyEntriesBeforePagesSpill();
     void documentEntry();
+    void emptyPagesSkipped();
     void badEntriesRejectedOthersKept();
     void tolerantOfWrongOptionalTypes();
     void unterminatedJson();
@@ -562,6 +563,28 @@ void TestHarImport::documentEntry()
     QCOMPARE(r.records.pageLoads.size(), 1u);
     QCOMPARE(r.records.pageLoads[0].url, std::string("https://shop.example.com/home"));
     QCOMPARE(r.records.pageLoads[0].ttfb, TimeNs(20000000 + 9000000));
+}
+
+// Playwright records the blank page a persistent browser context opens with: no entries, no title, no
+// timings. It is not a page load; a page without entries that has timings or a URL title still is.
+void TestHarImport::emptyPagesSkipped()
+{
+    const std::string pages =
+        R"("pages":[{"startedDateTime":"2024-03-01T09:59:59Z","id":"page@blank","title":"",)"
+        R"("pageTimings":{"onContentLoad":-1,"onLoad":-1}},)"
+        R"({"startedDateTime":"2024-03-01T10:00:00Z","id":"p1","title":"Shop","pageTimings":{"onLoad":500}},)"
+        R"({"startedDateTime":"2024-03-01T10:01:00Z","id":"p2","title":"https://a.example/gone",)"
+        R"("pageTimings":{"onLoad":-1}},)"
+        R"({"startedDateTime":"2024-03-01T10:02:00Z","id":"p3","title":"","pageTimings":{"onLoad":800}}])";
+    const std::string har = R"({"log":{"version":"1.2","creator":{"name":"Playwright","version":"1.65.1"},)" +
+                            pages + R"(,"entries":[)" + entry(100, "https://a.example/") + "]}}";
+    const Result r = importBytes(har);
+    QVERIFY2(r.report.clean(), qPrintable(rejects(r.report)));
+    QStringList keys;
+    for (const PageLoadRecord& p : r.records.pageLoads)
+        keys << QString::fromStdString(p.key.substr(p.key.rfind('/') + 1) + ' ' + p.url);
+    QCOMPARE(keys, (QStringList{QStringLiteral("p1 "), QStringLiteral("p2 https://a.example/gone"),
+                                QStringLiteral("p3 ")}));
 }
 
 void TestHarImport::badEntriesRejectedOthersKept()

@@ -669,7 +669,10 @@ void HarMapper::finish()
     drainBuffer();
     for (const std::string& id : m_pageOrder) {
         Page& page = m_pages.at(id);
-        if (!page.emitted)
+        // A page without entries is written only if it says something: Playwright records the blank
+        // page a persistent context opens with (no title, no timings) as a page of its own.
+        const bool saysSomething = page.onLoad >= 0 || page.onContentLoad >= 0 || looksLikeUrl(page.title);
+        if (!page.emitted && saysSomething)
             emitPage(page, nullptr);
     }
     if (m_start > m_end)
