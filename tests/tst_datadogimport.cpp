@@ -45,6 +45,7 @@ private slots:
     void detection();
     void publicFixtures();
     void shopNdjson();
+    void realSdkIntake();
     void exportEnvelope();
     void crossFormatLinks_data();
     void crossFormatLinks();
@@ -214,6 +215,55 @@ void TestDatadogImport::shopNdjson()
         QStringList{QStringLiteral("dd-session-1|u-42|2.4.1|0|5000000000")});
     QCOMPARE(rows(db, "SELECT name, version, is_browser FROM services"),
              QStringList{QStringLiteral("shop-web|2.4.1|1")});
+}
+
+// What the Datadog browser SDK 7.16.2 posted through its `proxy` option (captured from a real run in
+// headless Chromium: a page with two fetches traced with tracecontext + datadog headers, an uncaught
+// error, a click that fetches, two long tasks; the view's last update came when the page was left).
+void TestDatadogImport::realSdkIntake()
+{
+    const std::string cache = cachePath("real.seam");
+    const auto reports = importIntoCache(cache, {kData + QStringLiteral("browser-rum-7.16.2-intake.ndjson")});
+    const ImportReport& r = reports.front();
+    QCOMPARE(QString::fromStdString(r.format), QStringLiteral("datadog-rum"));
+    QVERIFY2(r.clean(), qPrintable(rejects(r)));
+    QCOMPARE(r.accepted(), 13u);
+    Database db = store::openForReading(cache);
+    QCOMPARE(
+        rows(db, "SELECT p.key, p.url, p.route, p.start_ns, p.duration_ns, p.ttfb_ns, p.fcp_ns, p.lcp_ns, "
+                 "p.cls, p.inp_ns, p.version, p.error_count, v.name, v.version, v.environment "
+                 "FROM page_loads p JOIN services v ON v.id = p.app_service_id"),
+        QStringList{QStringLiteral("be817d7e-20f6-4d2f-b05e-419ed00af10d|http://127.0.0.1:18080/|/|"
+                                   "1796339778508000000|448700000|60700000|448000000|448000000|0.0|8000000|3|"
+                                   "1|e2e-dd-web|1.2.3|e2e")});
+    QCOMPARE(
+        rows(db, "SELECT type, method, url, status, start_ns, duration_ns, ttfb_ns, id_source, "
+                 "printf('%016x', trace_lo), printf('%016x', span_id) FROM resources ORDER BY start_ns"),
+        (QStringList{
+            QStringLiteral("document|-|http://127.0.0.1:18080/|200|1796339778508000000|63800000|54600000|0|"
+                           "0000000000000000|0000000000000000"),
+            QStringLiteral("script|-|http://127.0.0.1:18080/app.js|200|1796339778597000000|45900000|"
+                           "16500000|0|0000000000000000|0000000000000000"),
+            QStringLiteral("image|-|http://127.0.0.1:18080/img.png|404|1796339778604000000|41700000|"
+                           "27000000|0|0000000000000000|0000000000000000"),
+            QStringLiteral("image|-|http://127.0.0.1:18080/favicon.ico|404|1796339778966000000|14000000|"
+                           "5500000|0|0000000000000000|0000000000000000"),
+            // The low 64 bits the SDK put in traceparent (00-0000000000000000b4d1c2784437f3ec-...).
+            QStringLiteral("fetch|GET|http://127.0.0.1:18080/api/items|200|1796339779267000000|78500000|"
+                           "71600000|4|b4d1c2784437f3ec|325add81b8d69fbb"),
+            QStringLiteral("fetch|GET|http://127.0.0.1:18080/api/fail|500|1796339779363000000|69700000|"
+                           "63300000|4|f6d17ac1def5158a|5197234450a091c5"),
+            QStringLiteral("fetch|GET|http://127.0.0.1:18080/api/items?buy=1|200|1796339779878000000|"
+                           "4400000|1500000|4|3fc5ea7e14d8666d|0f68fa0bdceb89ab")}));
+    QCOMPARE(rows(db, "SELECT type, name, time_ns, duration_ns FROM actions"),
+             QStringList{QStringLiteral("click|Buy|1796339779875000000|17000000")});
+    QCOMPARE(rows(db, "SELECT type, message, source, substr(stack, 1, 20) FROM rum_errors"),
+             QStringList{QStringLiteral("Error|boom from e2e|source|Error: boom from e2e")});
+    QCOMPARE(rows(db, "SELECT count(*), sum(duration_ns) FROM long_tasks"),
+             QStringList{QStringLiteral("2|387700000")});
+    // The SDK's events carry no user agent (the intake adds it): no browser from a file.
+    QCOMPARE(rows(db, "SELECT key, user_id, browser, app_version FROM sessions"),
+             QStringList{QStringLiteral("5f842162-e4e7-4f77-a362-bdcb1f3e0880|u-42|-|1.2.3")});
 }
 
 void TestDatadogImport::exportEnvelope()

@@ -389,8 +389,12 @@ private slots:
             "\n"
             R"({"type":"view","date":1,"view":{"url":"x"}})"
             "\n";
-        const Reply d = send(request("POST", "/datadog?ddforward=%2Fapi%2Fv2%2Frum%3Fddsource%3Dbrowser", dd,
-                                     "text/plain;charset=UTF-8", {"Origin: https://shop.example"}));
+        const Reply d = send(
+            request("POST", "/datadog?ddforward=%2Fapi%2Fv2%2Frum%3Fddsource%3Dbrowser", dd,
+                    "text/plain;charset=UTF-8",
+                    {"Origin: https://shop.example", "User-Agent: Mozilla/5.0 (Macintosh; Intel Mac OS X "
+                                                     "10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+                                                     "Version/17.2 Safari/605.1.15"}));
         if (!makeReader(std::string(formats::kDatadogRum))) {
             QCOMPARE(d.status, 501); // never silently dropped
             QVERIFY(d.body.contains("not stored"));
@@ -399,6 +403,17 @@ private slots:
             QCOMPARE(d.body, QByteArray(R"({"rejected":1})")); // the view without an id
             QCOMPARE(d.header("Access-Control-Allow-Origin"), QByteArray("https://shop.example"));
             QCOMPARE(count("long_tasks"), 1);
+            // The events carry no browser: the intake request's User-Agent gives it, as Datadog's intake
+            // does.
+            {
+                Database db = store::openForReading(m_db.toStdString());
+                Statement st =
+                    db.prepare("SELECT browser || ' ' || browser_version || ' ' || os || ' ' || device "
+                               "FROM sessions WHERE key = 's'");
+                QVERIFY(st.step());
+                QCOMPARE(QString::fromUtf8(st.text(0).data(), qsizetype(st.text(0).size())),
+                         QStringLiteral("Safari 17 macOS desktop"));
+            }
             // Garbage: refused as a whole (400, a JSON status) or line by line (202 with the count).
             const Reply bad =
                 send(request("POST", "/datadog?ddforward=x", "\x01\x02 not json", "text/plain"));

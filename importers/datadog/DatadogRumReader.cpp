@@ -101,6 +101,21 @@ public:
     }
 
 private:
+    /// The value of `key` in a Datadog tag list ("k1:v1,k2:v2"), or "".
+    static std::string tagValue(std::string_view tags, std::string_view key)
+    {
+        while (!tags.empty()) {
+            const std::size_t comma = tags.find(',');
+            const std::string_view tag = tags.substr(0, comma);
+            if (tag.size() > key.size() && tag.starts_with(key) && tag[key.size()] == ':')
+                return clipUtf8(std::string(tag.substr(key.size() + 1)), 256);
+            if (comma == std::string_view::npos)
+                break;
+            tags.remove_prefix(comma + 1);
+        }
+        return {};
+    }
+
     void exported(const rapidjson::Value& item, const std::string& location)
     {
         const rapidjson::Value* attrs = member(item, "attributes");
@@ -163,6 +178,8 @@ private:
             m_ev.app.name = stringAt(e, "application.id");
         m_ev.app.version = stringAt(e, "version");
         m_ev.app.environment = !env.environment.empty() ? env.environment : stringAt(e, "env");
+        if (m_ev.app.environment.empty()) // the browser SDK sends it only in "ddtags": "env:prod,service:..."
+            m_ev.app.environment = tagValue(stringAt(e, "ddtags"), "env");
         m_ev.app.isBrowser = true;
 
         bool ok = false;

@@ -4,6 +4,7 @@
 #include "InputSource.h"
 #include "OtlpImport.h"
 #include "StoreWriter.h"
+#include "UserAgent.h"
 
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -131,7 +132,7 @@ struct DecodeJob
     bool gzip = false;
     bool deflate = false; // zlib-wrapped deflate (Content-Encoding: deflate, Datadog's dd-evp-encoding)
     QByteArray body;
-    QByteArray origin;
+    QByteArray userAgent; // Datadog RUM: the browser's, which its events do not carry
     quint64 requestNumber = 0;
 };
 
@@ -166,6 +167,23 @@ const char* inflateZlib(const QByteArray& in, qint64 maxBytes, QByteArray& out)
     }
     inflateEnd(&zs);
     return error;
+}
+
+/// Datadog's intake takes the browser, OS and device from the request's User-Agent (the SDK's events
+/// do not carry them); so does Seam when the SDK posts to it directly.
+void fillBrowserFromUserAgent(std::vector<SessionRecord>& sessions, const std::string& userAgent)
+{
+    const UserAgentInfo ua = parseUserAgent(userAgent);
+    for (SessionRecord& s : sessions) {
+        if (!s.browser.empty())
+            continue;
+        s.browser = ua.browser;
+        s.browserVersion = ua.browserVersion;
+        if (s.os.empty())
+            s.os = ua.os;
+        if (s.device.empty())
+            s.device = ua.device;
+    }
 }
 
 Response otlpError(Encoding encoding, int status, const QByteArray& message)
@@ -271,6 +289,8 @@ DecodeResult decode(ReceiverShared& shared, DecodeJob& job)
     for (RecordBatch& b : sink.batches)
         appendBatch(batch, std::move(b));
     sink.batches.clear();
+    if (job.route == Route::DatadogRum && !job.userAgent.isEmpty())
+        fillBrowserFromUserAgent(batch.sessions, job.userAgent.toStdString());
     result.spans = batch.spans.size();
     result.logs = batch.logs.size();
     result.records = batch.size();
@@ -636,6 +656,8 @@ void ReceiverServer::dispatch(Connection& c)
     job->gzip = c.gzip;
     job->deflate = c.deflate;
     job->body = std::move(req.body);
+    if (c.route == Route::DatadogRum)
+        job->userAgent = req.header("user-agent");
     job->requestNumber = m_shared->requests.load() + m_shared->failedRequests.load();
     // A chunked body may be smaller than what was reserved so far; a Content-Length one is exact.
     const qint64 reserved = std::max<qint64>(c.reserved, job->body.size());
