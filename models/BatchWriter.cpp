@@ -121,6 +121,22 @@ struct BatchWriter::Statements
                                     "download_ns, trace, trace_lo, span_id, id_source, source_id) VALUES "
                                     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
                                     "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)")),
+          // A twin: the same request reported by the other instrumentation of the same page, the one with
+          // the trace id when this one has none and vice versa (or the same trace: a re-import). Starts
+          // within 50 ms; durations are not compared (a fetch span ends when the page has read the body).
+          resourceTwin(db.prepare(
+              "SELECT id, trace FROM resources WHERE session_id = ?1 AND start_ns BETWEEN ?2 - 50000000 AND "
+              "?2 + 50000000 AND url = ?3 AND type = ?4 AND key <> ?5 AND (CASE WHEN ?6 IS NULL THEN trace "
+              "IS NOT NULL ELSE trace IS NULL OR trace = ?6 END) LIMIT 2")),
+          resourceMerge(db.prepare(
+              "UPDATE resources SET method = coalesce(method, ?2), status = coalesce(status, ?3), "
+              "duration_ns = coalesce(duration_ns, ?4), transfer_size = coalesce(transfer_size, ?5), "
+              "dns_ns = coalesce(dns_ns, ?6), connect_ns = coalesce(connect_ns, ?7), ssl_ns = "
+              "coalesce(ssl_ns, "
+              "?8), ttfb_ns = coalesce(ttfb_ns, ?9), download_ns = coalesce(download_ns, ?10), "
+              "span_id = CASE WHEN trace IS NULL AND ?11 IS NOT NULL THEN ?12 ELSE span_id END, "
+              "id_source = CASE WHEN trace IS NULL AND ?11 IS NOT NULL THEN ?13 ELSE id_source END, "
+              "trace = coalesce(trace, ?11) WHERE id = ?1")),
           traceByLo(db.prepare("SELECT id FROM traces WHERE trace_lo = ?1 LIMIT 2")),
           resourcesByLo(db.prepare("UPDATE resources SET trace = ?1 WHERE trace IS NULL AND trace_lo = ?2 "
                                    "RETURNING id")),
@@ -182,7 +198,8 @@ struct BatchWriter::Statements
         payloadInsert;
     Statement sessionUpsert, sessionSelect, sessionInsertBare, sessionExtend;
     Statement pageLoadSelect, pageLoadInsert, pageLoadUpdate, pageLoadAt, pageLoadBefore, nextPageLoadStart;
-    Statement resourceInsert, traceByLo, resourcesByLo, errorInsert, actionInsert, longTaskInsert;
+    Statement resourceInsert, resourceTwin, resourceMerge, traceByLo, resourcesByLo, errorInsert,
+        actionInsert, longTaskInsert;
     Statement pendingVitalInsert, pendingVitalsByKey, pendingVitalsBySession, logInsert;
     Statement pageLoadCounters, sessionCounters;
     Statement adoptByKey[4], adoptByTime[4];
@@ -694,6 +711,8 @@ void BatchWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId
             if (matches != 1)
                 trace = 0; // none yet, or ambiguous: keep the low bits and wait
         }
+        if (r.mayHaveTwin && session && mergeIntoTwin(r, session, trace))
+            continue;
         st.bindText(1, r.key);
         if (page.id)
             st.bind(2, page.id);
@@ -745,6 +764,49 @@ void BatchWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId
             noteSessionItem(session, r.start);
         }
     }
+}
+
+bool BatchWriter::mergeIntoTwin(const ResourceRecord& r, std::int64_t session, std::int64_t trace)
+{
+    auto& find = m_st->resourceTwin;
+    find.bind(1, session).bind(2, r.start).bindText(3, clip(r.url, 8192));
+    find.bindText(4, r.type.empty() ? std::string_view("other") : std::string_view(r.type))
+        .bindText(5, r.key);
+    if (trace)
+        find.bind(6, trace);
+    else
+        find.bindNull(6);
+    std::int64_t twin = 0;
+    int found = 0;
+    while (find.step()) {
+        ++found;
+        twin = find.int64(0);
+    }
+    find.reset();
+    if (found != 1)
+        return false; // none, or two identical calls at once: keep the record on its own
+    auto& up = m_st->resourceMerge;
+    up.bind(1, twin).bindTextOrNull(2, r.method);
+    if (r.statusCode)
+        up.bind(3, r.statusCode);
+    else
+        up.bindNull(3);
+    up.bindNonNegative(4, r.duration).bindNonNegative(5, r.transferSize).bindNonNegative(6, r.dnsNs);
+    up.bindNonNegative(7, r.connectNs).bindNonNegative(8, r.sslNs).bindNonNegative(9, r.ttfbNs);
+    up.bindNonNegative(10, r.downloadNs);
+    if (trace)
+        up.bind(11, trace);
+    else
+        up.bindNull(11);
+    if (r.spanId)
+        up.bind(12, r.spanId);
+    else
+        up.bindNull(12);
+    up.bind(13, int(r.traceIdSource));
+    up.run();
+    if (trace)
+        m_touchedTraces.insert(trace);
+    return true;
 }
 
 void BatchWriter::writeRumEvents(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result)

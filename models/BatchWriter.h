@@ -67,6 +67,9 @@ private:
                            const std::string& sessionKey, TimeNs start);
     void writeSpans(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
     void writeResources(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
+    /// Merges `r` into the one resource that is the same request reported by another instrumentation;
+    /// false if there is none (or more than one).
+    bool mergeIntoTwin(const ResourceRecord& r, std::int64_t session, std::int64_t trace);
     void writeRumEvents(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
     void writeVitals(const RecordBatch& batch);
     bool applyVital(std::int64_t pageLoadId, std::string_view name, double value);

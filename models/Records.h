@@ -152,6 +152,10 @@ struct ResourceRecord
     /// Span id of the browser-side span (OTel fetch span) or the propagated parent id.
     SpanId spanId = 0;
     TraceIdSource traceIdSource = TraceIdSource::None;
+    /// The same request may also arrive as another record with another key (Faro reports a fetch as a
+    /// performance entry with timings and as an OpenTelemetry span with the trace id): the writer merges
+    /// it into a unique twin of the session with the same type and URL that started at the same time.
+    bool mayHaveTwin = false;
 };
 
 struct RumErrorRecord

@@ -149,6 +149,91 @@ private slots:
         QCOMPARE(db.queryInt("SELECT count(*) FROM links"), 0);
         QCOMPARE(db.queryInt("SELECT linked_count FROM page_loads"), 0);
     }
+
+    // Faro reports a fetch twice: a performance entry (timings, no trace id) and an OTel fetch span
+    // (trace id). The writer merges a record that may have a twin into the one resource of the other kind
+    // with the same session, type and URL that started within 50 ms, in either order; never two records
+    // of the same kind, and not when two candidates would fit.
+    void twinResourcesMerge()
+    {
+        const auto path = dbPath("twins.seam");
+        auto perf = [](const char* key, TimeNs start) {
+            ResourceRecord r;
+            r.key = key;
+            r.sessionKey = "session-1";
+            r.type = "fetch";
+            r.url = "https://shop.example/api/checkout";
+            r.statusCode = 200;
+            r.start = start;
+            r.duration = 40'000'000;
+            r.ttfbNs = 30'000'000;
+            r.mayHaveTwin = true;
+            return r;
+        };
+        auto traced = [&](const char* key, TimeNs start, int trace) {
+            ResourceRecord r = perf(key, start);
+            r.method = "POST";
+            r.duration = 140'000'000; // the span ends when the page has read the body
+            r.ttfbNs = -1;
+            r.traceId = traceId(trace);
+            r.spanId = 0x42;
+            r.traceIdSource = TraceIdSource::SameTrace;
+            return r;
+        };
+        {
+            StoreWriter w(path);
+            RecordBatch b = browserBatch(1, traceId(1), 0x42, kT0); // session-1, a page load at kT0
+            b.resources.clear();
+            b.spans.clear();
+            const TimeNs t = kT0 + 1'000'000'000;
+            b.resources.push_back(perf("perf-a", t));                      // merged with span-a below
+            b.resources.push_back(perf("perf-b", t + 3'000'000'000));      // two identical calls 10 ms
+            b.resources.push_back(perf("perf-c", t + 3'010'000'000));      // apart: never merged
+            b.resources.push_back(traced("span-d", t + 5'000'000'000, 4)); // span first, then
+            w.submit(0, std::move(b));
+            RecordBatch later;
+            later.resources.push_back(traced("span-a", t + 2'000'000, 2));
+            later.resources.push_back(traced("span-b", t + 3'004'000'000, 3)); // ambiguous: perf-b or perf-c
+            later.resources.push_back(perf("perf-d", t + 5'001'000'000));      // its performance entry
+            w.submit(0, std::move(later));
+            w.submit(0, backendBatch(traceId(2), 0x42, t - 300'000'000));
+            QVERIFY(w.flush());
+        }
+        auto snapshot = [&] {
+            Database db = store::openForReading(path);
+            QStringList out;
+            auto st =
+                db.prepare("SELECT r.key, r.method, r.duration_ns, r.ttfb_ns, r.trace IS NOT NULL, "
+                           "r.id_source, l.method FROM resources r LEFT JOIN links l ON l.resource_id = r.id "
+                           "ORDER BY r.start_ns, r.key");
+            while (st.step()) {
+                QStringList cols;
+                for (int c = 0; c < st.columnCount(); ++c)
+                    cols << (st.isNull(c) ? QStringLiteral("-")
+                                          : QString::fromUtf8(st.text(c).data(), st.text(c).size()));
+                out << cols.join(QLatin1Char('|'));
+            }
+            return out;
+        };
+        const QStringList expected{
+            QStringLiteral("perf-a|POST|40000000|30000000|1|1|trace"), // timings kept, trace added, linked
+            QStringLiteral("perf-b|-|40000000|30000000|0|0|-"),
+            QStringLiteral("span-b|POST|140000000|-|1|1|-"),
+            QStringLiteral("perf-c|-|40000000|30000000|0|0|-"),
+            QStringLiteral("span-d|POST|140000000|30000000|1|1|-"), // the entry's TTFB filled in
+        };
+        QCOMPARE(snapshot(), expected);
+        {
+            StoreWriter w(path); // everything again: nothing changes
+            RecordBatch again;
+            const TimeNs t = kT0 + 1'000'000'000;
+            again.resources = {perf("perf-a", t), traced("span-a", t + 2'000'000, 2),
+                               perf("perf-d", t + 5'001'000'000), traced("span-d", t + 5'000'000'000, 4)};
+            w.submit(0, std::move(again));
+            QVERIFY(w.flush());
+        }
+        QCOMPARE(snapshot(), expected);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCorrelator)

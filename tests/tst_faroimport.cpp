@@ -35,6 +35,7 @@ private slots:
     void detection();
     void publicPayload();
     void shopNdjson();
+    void realSdkPayloads();
     void idempotentReimport();
     void badInput();
     void cliImport();
@@ -128,16 +129,17 @@ void TestFaroImport::shopNdjson()
                                     "1709287200500000000|1500000000|180500000|900000000|2100500000|0.12|1"),
                      QStringLiteral("faro:f-sess-1:pg-2|https://shop.example.com/cart|/cart|"
                                     "1709287260000000000|-|-|-|-|-|0")}));
-    QCOMPARE(
-        rows(db, "SELECT key, type, url, status, start_ns, duration_ns, transfer_size, dns_ns, connect_ns, "
-                 "ssl_ns, ttfb_ns, download_ns, id_source FROM resources ORDER BY key"),
-        (QStringList{
-            QStringLiteral("faro:f-sess-1:res-1|fetch|https://shop.example.com/api/stock/4711|200|"
-                           "1709287202380000000|120000000|340|3000000|10000000|6000000|90000000|8000000|0"),
-            // The same fetch seen by the OTel fetch instrumentation in "traces" (the OTLP path).
-            QStringLiteral("otel:5b8efff798038103d269b633813fc60c:eee19b7ec3c1b174|fetch|"
-                           "https://shop.example.com/api/stock/4711|200|1709287202380000000|120000000|"
-                           "-|-|-|-|-|-|1")}));
+    QCOMPARE(rows(db,
+                  "SELECT key, type, url, status, start_ns, duration_ns, transfer_size, dns_ns, connect_ns, "
+                  "ssl_ns, ttfb_ns, download_ns, id_source FROM resources ORDER BY key"),
+             // The performance entry (timings) and the same fetch seen by the OTel fetch instrumentation in
+             // "traces" (its trace, id source 1) are one resource.
+             (QStringList{QStringLiteral(
+                 "faro:f-sess-1:res-1|fetch|https://shop.example.com/api/stock/4711|200|"
+                 "1709287202380000000|120000000|340|3000000|10000000|6000000|90000000|8000000|1")}));
+    QCOMPARE(rows(db, "SELECT r.method, hex(t.trace_id), printf('%016x', r.span_id) FROM resources r "
+                      "JOIN traces t ON t.id = r.trace"),
+             QStringList{QStringLiteral("GET|5B8EFFF798038103D269B633813FC60C|eee19b7ec3c1b174")});
     QCOMPARE(rows(db,
                   "SELECT key, browser, browser_version, os, device, user_id, app_version, start_ns, end_ns "
                   "FROM sessions"),
@@ -162,6 +164,54 @@ void TestFaroImport::shopNdjson()
              QStringList{QStringLiteral("shop-frontend|HTTP GET|3")});
 }
 
+// What the Grafana Faro web SDK 2.12.1 with its tracing instrumentation posted to /collect (captured
+// from a real run in headless Chromium: two fetches, a pushed log and error, a click on a
+// data-faro-user-action-name button that fetches). Each fetch arrives three times: a
+// faro.performance.resource event (timings, stamped with its start), a faro.tracing.fetch event and an
+// OpenTelemetry fetch span in "traces" (trace ids): one resource each, with both.
+void TestFaroImport::realSdkPayloads()
+{
+    const std::string cache = cachePath("real.seam");
+    const auto reports = importIntoCache(cache, {kData + QStringLiteral("faro-web-sdk-2.12.1.ndjson")});
+    const ImportReport& r = reports.front();
+    QCOMPARE(QString::fromStdString(r.format), QStringLiteral("faro"));
+    QVERIFY2(r.clean(), qPrintable(rejects(r)));
+    Database db = store::openForReading(cache);
+    QCOMPARE(rows(db, "SELECT url, route, start_ns, duration_ns, ttfb_ns, fcp_ns, lcp_ns, cls, inp_ns "
+                      "FROM page_loads"),
+             QStringList{QStringLiteral("http://127.0.0.1:18080/|/|1796339765428000000|702000000|127100000|"
+                                        "672000000|672000000|0.0|16000000")});
+    QCOMPARE(rows(db, "SELECT r.type, r.method, r.url, r.status, r.start_ns, r.duration_ns, r.ttfb_ns, "
+                      "r.id_source, lower(hex(t.trace_id)), printf('%016x', r.span_id) FROM resources r "
+                      "LEFT JOIN traces t ON t.id = r.trace ORDER BY r.start_ns"),
+             (QStringList{
+                 QStringLiteral("fetch|GET|http://127.0.0.1:18080/api/items|200|1796339766128000000|15000000|"
+                                "6000000|1|572bd28288c0c4facfe7a5045e25ab89|cfdfc56c8e517c12"),
+                 QStringLiteral("fetch|GET|http://127.0.0.1:18080/api/fail|500|1796339766166000000|7000000|"
+                                "3000000|1|6654b1d66ec81d61575776339edc3bfe|6683175ec8361f04"),
+                 QStringLiteral("fetch|GET|http://127.0.0.1:18080/api/items?buy=1|200|1796339766678000000|"
+                                "4000000|1000000|1|04372244ec9aa47ed1e119ec77052f26|afdc92f839ffebd0")}));
+    QCOMPARE(db.queryInt("SELECT count(*) FROM resources WHERE page_load_id IS NULL"), 0);
+    // Faro 2's user action, stamped with its start; no faro.tracing.* bookkeeping among the actions.
+    QCOMPARE(rows(db, "SELECT type, name, time_ns, duration_ns FROM actions"),
+             QStringList{QStringLiteral("click|buy-button|1796339766672000000|121700000")});
+    QCOMPARE(rows(db, "SELECT key, user_id, browser, browser_version, os, device, app_version FROM sessions"),
+             QStringList{QStringLiteral("bEdnSygVF1|u-7|Chrome|156|Linux|desktop|2.0.0")});
+    QCOMPARE(rows(db, "SELECT type, message FROM rum_errors"),
+             QStringList{QStringLiteral("Error|faro boom")});
+    QCOMPARE(rows(db, "SELECT body FROM logs"), QStringList{QStringLiteral("hello from e2e")});
+    QCOMPARE(rows(db,
+                  "SELECT o.name, s.kind, count(*) FROM spans s JOIN operations o ON o.id = s.operation_id "
+                  "GROUP BY 1, 2"),
+             QStringList{QStringLiteral("GET|3|3")});
+
+    // Again: nothing new, the merged resources stay merged.
+    importIntoCache(cache, {kData + QStringLiteral("faro-web-sdk-2.12.1.ndjson")});
+    Database again = store::openForReading(cache);
+    QCOMPARE(again.queryInt("SELECT count(*) FROM resources"), 3);
+    QCOMPARE(again.queryInt("SELECT count(*) FROM resources WHERE trace IS NULL"), 0);
+}
+
 void TestFaroImport::idempotentReimport()
 {
     const std::string cache = cachePath("twice.seam");
@@ -179,7 +229,7 @@ void TestFaroImport::idempotentReimport()
         before = rows(db, snapshot);
     }
     QCOMPARE(before, QStringList{QStringLiteral(
-                         "2/2/1/1/2/1/1/faro:f-sess-1:pg-1:1:2100500000,faro:f-sess-1:pg-2:0:-")});
+                         "2/1/1/1/2/1/1/faro:f-sess-1:pg-1:1:2100500000,faro:f-sess-1:pg-2:0:-")});
     importIntoCache(cache, files);
     Database db = store::openForReading(cache);
     QCOMPARE(rows(db, snapshot), before);

@@ -109,12 +109,18 @@ void writeValue(JsonWriter& w, const rapidjson::Value& v, int depth)
         w.null();
 }
 
-/// A sink that forwards the OTLP reader's batches to ours.
+/// A sink that forwards the OTLP reader's batches to ours. Faro's tracing reports each fetch/XHR both as
+/// an OpenTelemetry span and as a performance resource entry: the writer merges the two.
 class ForwardingSink : public BatchSink
 {
 public:
     explicit ForwardingSink(BatchSink& to) : m_to(to) {}
-    void submit(RecordBatch&& batch) override { m_to.submit(std::move(batch)); }
+    void submit(RecordBatch&& batch) override
+    {
+        for (ResourceRecord& r : batch.resources)
+            r.mayHaveTwin = true;
+        m_to.submit(std::move(batch));
+    }
 
 private:
     BatchSink& m_to;
@@ -460,17 +466,40 @@ private:
             return navigation(attrs, t);
         if (name == "faro.performance.resource")
             return resource(item, attrs, t, where);
-        if (name.starts_with("session_"))
-            return true; // the SDK's session bookkeeping, not something the user did
+        // The SDK's session bookkeeping, and the tracing instrumentation's copy of each client span
+        // (the span itself arrives in "traces"): nothing the user did.
+        if (name.starts_with("session_") || name.starts_with("faro.tracing."))
+            return true;
         ActionRecord a;
         a.key = itemKey("event", item, t);
         a.pageLoadKey = m_p.pageKey;
         a.sessionKey = m_p.sessionKey;
         a.time = t;
-        a.type = "custom";
-        a.name = name;
+        if (name == "faro.user.action") { // Faro 2's user actions, stamped with their start
+            a.type = userActionType(stringAt(attrs, "userActionTrigger"));
+            a.name = clipUtf8(stringAt(attrs, "userActionName"), 1024);
+            a.duration = msAttr(attrs, "userActionDuration");
+        } else if (name == "faro.navigation") { // a route change inside the page (single-page apps)
+            a.type = "navigation";
+            a.name = clipUtf8(stringAt(attrs, "toUrl"), kMaxUrlBytes);
+            a.duration = msAttr(attrs, "duration");
+        }
+        if (a.name.empty()) {
+            a.type = "custom";
+            a.name = name;
+        }
         m_out.batch().actions.push_back(std::move(a));
         return true;
+    }
+
+    static std::string userActionType(std::string_view trigger)
+    {
+        if (trigger == "pointerdown" || trigger == "pointerup" || trigger == "click" ||
+            trigger == "mousedown")
+            return "click";
+        if (trigger == "keydown" || trigger == "keyup" || trigger == "keypress")
+            return "keypress";
+        return trigger.empty() ? std::string("custom") : clipUtf8(std::string(trigger), 64);
     }
 
     bool navigation(const rapidjson::Value& attrs, TimeNs t)
@@ -493,8 +522,7 @@ private:
         if (p.duration < 0)
             p.duration = msAttr(attrs, "pageLoadTime");
         p.ttfb = msAttr(attrs, "ttfb");
-        // The event is sent once the page has loaded: it started `duration` before.
-        p.start = p.duration >= 0 ? std::min(t - p.duration, m_p.first.value_or(t)) : m_p.first.value_or(t);
+        p.start = t; // the SDK stamps the event with the navigation's start (the time origin)
         p.version = 1;
         m_out.batch().pageLoads.push_back(std::move(p));
         return true;
@@ -514,8 +542,9 @@ private:
         r.pageLoadKey = m_p.pageKey;
         r.sessionKey = m_p.sessionKey;
         r.type = resourceType(stringAt(attrs, "initiatorType"));
+        r.mayHaveTwin = true;
         r.duration = msAttr(attrs, "duration");
-        r.start = r.duration >= 0 ? t - r.duration : t;
+        r.start = t; // the SDK stamps performance entries with their start time
         r.statusCode = int(std::clamp<std::int64_t>(int64At(attrs, "responseStatus").value_or(0), 0, 999));
         r.transferSize =
             int64At(attrs, "transferSize").value_or(int64At(attrs, "encodedBodySize").value_or(-1));
