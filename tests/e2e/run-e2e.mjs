@@ -29,6 +29,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SKIP = 77;
+const SCENARIOS = ['node', 'browser', 'datadog', 'faro', 'har'];
 const here = path.dirname(fileURLToPath(import.meta.url));
 const t0 = Date.now();
 const children = new Set();
@@ -72,15 +73,15 @@ for (let i = 0; i < args.length; i++) {
         seamBinary = args[++i];
     else if (args[i] === '--keep')
         keep = true;
-    else if (args[i] === 'node' || args[i] === 'browser')
+    else if (SCENARIOS.includes(args[i]))
         scenario = args[i];
     else {
-        console.error(`unknown argument ${args[i]}\nusage: run-e2e.mjs --seam PATH (node|browser) [--keep]`);
+        console.error(`unknown argument ${args[i]}\nusage: run-e2e.mjs --seam PATH (${SCENARIOS.join('|')}) [--keep]`);
         process.exit(2);
     }
 }
 if (!scenario || !seamBinary) {
-    console.error('usage: run-e2e.mjs --seam PATH (node|browser) [--keep]');
+    console.error(`usage: run-e2e.mjs --seam PATH (${SCENARIOS.join('|')}) [--keep]`);
     process.exit(2);
 }
 if (!fs.existsSync(seamBinary)) {
@@ -427,52 +428,71 @@ const CHROMIUM_ARGS = [
     '--disable-sync',
 ];
 
-async function runBrowser() {
-    console.log('\n== browser: OpenTelemetry web SDK in headless Chromium, node backend');
-    const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
-    if (!fs.existsSync(chromium))
-        skip(`${chromium} not found: install Debian's chromium (packaging/deps.sh does) or set CHROMIUM`);
-
+// Bundles web/<entry>.js for the browser (esbuild from node_modules) into one directory.
+async function bundleWeb(entries) {
     const esbuild = await import(pathToFileURL(path.join(here, 'node_modules', 'esbuild', 'lib', 'main.js')).href);
     const bundleDir = path.join(workDir, 'web');
     const started = Date.now();
     await esbuild.default.build({
-        entryPoints: [path.join(here, 'web', 'app.js')],
+        entryPoints: entries.map((e) => path.join(here, 'web', `${e}.js`)),
         bundle: true,
         format: 'iife',
         platform: 'browser',
         target: 'es2020',
-        outfile: path.join(bundleDir, 'app.js'),
+        outdir: bundleDir,
         logLevel: 'warning',
     });
-    log(`esbuild ${esbuild.default.version}: bundled web/app.js (${(fs.statSync(path.join(bundleDir, 'app.js')).size / 1024).toFixed(0)} KiB) in ${Date.now() - started} ms`);
+    const sizes = entries.map((e) => `${e}.js ${(fs.statSync(path.join(bundleDir, `${e}.js`)).size / 1024).toFixed(0)} KiB`);
+    log(`esbuild ${esbuild.default.version}: bundled ${sizes.join(', ')} in ${Date.now() - started} ms`);
+    return bundleDir;
+}
 
-    // The page's origin must be known to seam (CORS) before the backend starts exporting to seam.
-    const port = await freePort();
-    const origin = `http://127.0.0.1:${port}`;
-    const cache = path.join(workDir, 'browser.seam');
-    const seam = await startSeam(cache, [origin]);
-    log(`seam serve at ${seam.url}, CORS origin ${origin}`);
-    const backend = await startService('backend.js', {
-        E2E_OTLP_PROTOCOL: 'proto',
-        E2E_OTLP_ENDPOINT: seam.url,
-        E2E_SERVICE_NAME: 'e2e-shop-backend',
-        E2E_WEB_DIR: bundleDir,
-        E2E_BROWSER_OTLP: seam.url,
-        PORT: String(port),
-    });
-    check(backend.url === origin, 'backend serves the page on the chosen origin', backend.url);
+function chromiumPath() {
+    const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
+    if (!fs.existsSync(chromium))
+        skip(`${chromium} not found: install Debian's chromium (packaging/deps.sh does) or set CHROMIUM`);
+    return chromium;
+}
 
+// Headless Chromium with a fresh profile (and a HAR recording when harPath is given).
+async function launchChromium(chromium, harPath) {
     const { chromium: pwChromium } = await import(pathToFileURL(path.join(here, 'node_modules', 'playwright-core', 'index.mjs')).href);
     const profile = fs.mkdtempSync(path.join(workDir, 'chromium-profile-'));
     const context = await pwChromium.launchPersistentContext(profile, {
         executablePath: chromium,
         headless: true,
         args: ['--headless', ...CHROMIUM_ARGS],
+        ...(harPath ? { recordHar: { path: harPath, content: 'embed' } } : {}),
     });
-    log(`Chromium ${context.browser() ? context.browser().version() : ''} started`);
-    let result;
+    log(`Chromium ${context.browser() ? context.browser().version() : ''} started${harPath ? ', recording a HAR' : ''}`);
+    return context;
+}
+
+// The shop: seam serve (allowing the page's origin when the page posts to it) and the instrumented
+// backend serving web/<page> on a free loopback port. browserEndpoint is where the page posts its
+// telemetry (seam by default).
+async function startShop({ cache, page, bundleDir, pagePostsToSeam = true, browserEndpoint }) {
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    const seam = await startSeam(cache, pagePostsToSeam ? [origin] : []);
+    log(`seam serve at ${seam.url}${pagePostsToSeam ? `, CORS origin ${origin}` : ''}`);
+    const backend = await startService('backend.js', {
+        E2E_OTLP_PROTOCOL: 'proto',
+        E2E_OTLP_ENDPOINT: seam.url,
+        E2E_SERVICE_NAME: 'e2e-shop-backend',
+        E2E_WEB_DIR: bundleDir,
+        E2E_WEB_PAGE: page,
+        E2E_BROWSER_OTLP: browserEndpoint || seam.url,
+        PORT: String(port),
+    });
+    check(backend.url === origin, 'backend serves the page on the chosen origin', backend.url);
+    return { seam, backend, origin };
+}
+
+// Opens the page, waits for window.e2eDone, runs `then(page)` and closes the browser.
+async function visit(context, url, then = async () => {}) {
     const consoleErrors = [];
+    let result;
     try {
         const page = await context.newPage();
         page.on('console', (msg) => {
@@ -480,20 +500,39 @@ async function runBrowser() {
                 consoleErrors.push(msg.text());
         });
         page.on('pageerror', (err) => consoleErrors.push(String(err)));
-        await page.goto(`${origin}/`, { waitUntil: 'load' });
+        await page.goto(url, { waitUntil: 'load' });
+        await page.waitForFunction(() => window.e2eDone, null, { timeout: 15000 });
         result = await page.evaluate(() => window.e2eDone);
-        check(!result.error && result.failed === 0 && result.spans > 0, 'the page ran and its exporter was acknowledged', result);
-        check((await page.textContent('#status')) === 'fail route answered 500', 'the page saw the 500 of /api/fail');
+        await then(page, result);
     } finally {
         await context.close();
     }
+    return { result, consoleErrors };
+}
+
+async function stopBackend(backend) {
+    const stopped = await stop(backend.child);
+    const summary = exportSummary(backend.child);
+    check(stopped.code === 0 && summary.failed === 0, 'the backend flushed its spans', { stopped, summary });
+    return summary;
+}
+
+async function runBrowser() {
+    console.log('\n== browser: OpenTelemetry web SDK in headless Chromium, node backend');
+    const chromium = chromiumPath();
+    const bundleDir = await bundleWeb(['app']);
+    const cache = path.join(workDir, 'browser.seam');
+    const { seam, backend, origin } = await startShop({ cache, page: 'index.html', bundleDir });
+    const context = await launchChromium(chromium);
+    const { result, consoleErrors } = await visit(context, `${origin}/`, async (page, done) => {
+        check(!done.error && done.failed === 0 && done.spans > 0, 'the page ran and its exporter was acknowledged', done);
+        check((await page.textContent('#status')) === 'fail route answered 500', 'the page saw the 500 of /api/fail');
+    });
     const unexpected = consoleErrors.filter((e) => !/status of 500/.test(e));
     check(unexpected.length === 0, 'no console errors in the page but the expected 500', consoleErrors);
     log(`page done, browser exported ${result.spans} spans`);
 
-    const stopped = await stop(backend.child);
-    const summary = exportSummary(backend.child);
-    check(stopped.code === 0 && summary.failed === 0, 'the backend flushed its spans', { stopped, summary });
+    const summary = await stopBackend(backend);
     const acknowledged = summary.exported + result.spans;
     const seen = await waitFor('spans', () => {
         const n = scalar(cache, 'SELECT count(*) FROM spans');
@@ -589,6 +628,272 @@ function checkBrowserCache(cache, acknowledged, sessionId) {
     check(docLink.length === 1 && docLink[0].confidence === 1, 'the document resource is linked to the trace that served it', docLink);
 }
 
+// ---- Datadog browser RUM scenario ----------------------------------------------------------------
+
+async function runDatadog() {
+    console.log('\n== datadog: Datadog browser RUM SDK (proxy option) in headless Chromium, node backend');
+    const chromium = chromiumPath();
+    const bundleDir = await bundleWeb(['datadog']);
+    const cache = path.join(workDir, 'datadog.seam');
+    const { seam, backend, origin } = await startShop({ cache, page: 'datadog.html', bundleDir });
+    const context = await launchChromium(chromium);
+    const { result, consoleErrors } = await visit(context, `${origin}/`, async (page, done) => {
+        check(!done.error && done.sessionId && done.viewId, 'the SDK started a session and the page ran', done);
+        await page.click('#buy');
+        check((await page.textContent('#status')) === 'bought', 'the page took the click');
+        // Leaving the page makes the SDK send its last view update and everything still batched.
+        await page.goto('about:blank');
+    });
+    const unexpected = consoleErrors.filter((e) => !/status of 500|e2e checkout exploded/.test(e));
+    check(unexpected.length === 0, 'no console errors in the page but the expected 500 and the thrown error', consoleErrors);
+
+    await stopBackend(backend);
+    const seen = await waitFor('rum', () => {
+        const loads = scalar(cache, 'SELECT count(*) FROM page_loads WHERE inp_ns IS NOT NULL OR duration_ns IS NOT NULL');
+        const fetches = scalar(cache, "SELECT count(*) FROM resources WHERE type = 'fetch'");
+        const actions = scalar(cache, 'SELECT count(*) FROM actions');
+        const links = scalar(cache, 'SELECT count(*) FROM links');
+        return { done: loads === 1 && fetches === 2 && actions >= 1 && links >= 2, loads, fetches, actions, links };
+    });
+    check(seen.done, 'the view, both fetches, the click and their links are in the cache while seam runs', seen);
+    const seamStop = await stop(seam.child);
+    check(seamStop.code === 0, 'seam serve exits 0 on SIGTERM', seamStop);
+    checkDatadogCache(cache, result);
+}
+
+function checkDatadogCache(cache, { sessionId, viewId }) {
+    const source = query(cache, "SELECT count(*) AS requests, sum(accepted) AS accepted, sum(rejected) AS rejected FROM sources WHERE kind = 'live'");
+    check(source[0].accepted > 0 && source[0].rejected === 0, 'the live source accepted the intake events, rejected none', source);
+    const sessions = query(cache, 'SELECT key, user_id, browser, os, app_version FROM sessions');
+    check(sessions.length === 1 && sessions[0].key === sessionId && sessions[0].user_id === 'e2e-user-42' &&
+          sessions[0].app_version === '1.2.3', 'one session, keyed by the SDK\'s session id, with its user and version', sessions);
+    check(sessions.length === 1 && sessions[0].browser === 'Chrome' && sessions[0].os === 'Linux',
+          'the session\'s browser and OS from the intake request\'s User-Agent (the events carry none)', sessions);
+
+    const loads = query(cache, `SELECT p.id, p.key, p.url, p.route, p.duration_ns, p.ttfb_ns, p.fcp_ns, p.lcp_ns, p.error_count,
+        p.linked_count, p.services, s.name AS app FROM page_loads p LEFT JOIN services s ON s.id = p.app_service_id`);
+    check(loads.length === 1 && loads[0].key === viewId && loads[0].app === 'e2e-dd-web' && loads[0].route === '/',
+          'one page load: the SDK\'s view, of e2e-dd-web', loads);
+    if (loads.length !== 1)
+        return;
+    const load = loads[0];
+    check(load.duration_ns > 0 && load.ttfb_ns > 0 && load.ttfb_ns <= load.duration_ns && load.fcp_ns > 0,
+          'loading time, TTFB and FCP from the view (nanoseconds)', load);
+    check(load.error_count >= 1, 'the page load counts the uncaught error', load);
+
+    const resources = query(cache, `SELECT r.id, r.type, r.method, r.url, r.status, r.duration_ns, r.ttfb_ns, r.page_load_id,
+        printf('%016x', r.span_id) AS span_id, lower(hex(t.trace_id)) AS trace FROM resources r LEFT JOIN traces t ON t.id = r.trace ORDER BY r.start_ns`);
+    check(resources.length >= 3 && resources.every((r) => r.page_load_id === load.id), 'the view\'s resources belong to its page load', resources);
+    check(resources.some((r) => r.type === 'document' && r.status === 200), 'the document resource', resources);
+    const fetches = resources.filter((r) => r.type === 'fetch');
+    const byPath = Object.fromEntries(fetches.map((r) => [new URL(r.url).pathname, r]));
+    check(fetches.length === 2 && byPath['/api/items']?.status === 200 && byPath['/api/fail']?.status === 500,
+          'the fetches of /api/items (200) and /api/fail (500)', fetches);
+    check(fetches.every((r) => r.duration_ns > 0 && r.ttfb_ns > 0 && r.ttfb_ns <= r.duration_ns), 'fetch durations and TTFB phases', fetches);
+
+    // The SDK's 64-bit trace ids, continued by the OpenTelemetry backend (W3C traceparent with the
+    // high half zero): the resources' _dd.trace_id finds the backend trace by its low 64 bits.
+    const links = query(cache, `SELECT l.resource_id, l.method, l.confidence, v.name AS service, s.kind, s.status_code,
+        printf('%016x', s.parent_span_id) AS parent, lower(hex(t.trace_id)) AS trace, json_extract(p.attributes, '$."url.path"') AS path
+        FROM links l JOIN traces t ON t.id = l.trace JOIN spans s ON s.trace = l.trace AND s.span_id = l.span_id
+        JOIN services v ON v.id = s.service_id LEFT JOIN span_payloads p ON p.id = s.payload`);
+    for (const [what, r] of Object.entries(byPath)) {
+        const link = links.find((l) => l.resource_id === r.id);
+        check(link && link.method === 'datadog-id' && link.service === 'e2e-shop-backend' && link.kind === 2 && link.path === what &&
+              link.trace.startsWith('0000000000000000') && link.trace === r.trace,
+              `fetch ${what} is linked by its Datadog trace id to the backend server span of ${what}`, { resource: r, link });
+        check(link && link.parent === r.span_id && link.confidence === 1,
+              `the ${what} backend span is the child of the browser's span id (confidence 1)`, { resource: r, link });
+    }
+    check(links.find((l) => l.path === '/api/fail')?.status_code === 2, 'the linked /api/fail backend span has error status', links);
+    check(load.linked_count >= 2 && load.services === 'e2e-shop-backend', 'the page load counts its linked calls and the backend service', load);
+
+    const errors = query(cache, 'SELECT type, message, source, stack FROM rum_errors');
+    check(errors.some((e) => e.message === 'e2e checkout exploded' && e.type === 'Error' && /datadog\.js/.test(e.stack || '')),
+          'the uncaught error with its type and stack', errors);
+    const actions = query(cache, 'SELECT type, name FROM actions');
+    check(actions.some((a) => a.type === 'click' && /buy/i.test(a.name || '')), 'the click on Buy', actions);
+}
+
+// ---- Grafana Faro scenario -------------------------------------------------------------------------
+
+async function runFaro() {
+    console.log('\n== faro: Grafana Faro web SDK with tracing in headless Chromium, node backend');
+    const chromium = chromiumPath();
+    const bundleDir = await bundleWeb(['faro']);
+    const cache = path.join(workDir, 'faro.seam');
+    const { seam, backend, origin } = await startShop({ cache, page: 'faro.html', bundleDir });
+    const context = await launchChromium(chromium);
+    const { result, consoleErrors } = await visit(context, `${origin}/`, async (page, done) => {
+        check(!done.error && done.sessionId, 'the page ran and flushed its spans', done);
+        check((await page.textContent('#status')) === 'fail route answered 500', 'the page saw the 500 of /api/fail');
+        await page.click('#buy');
+        await page.waitForFunction(() => document.getElementById('status').textContent === 'bought');
+        check(await page.evaluate(() => window.e2eFlush()), 'the page flushed its spans');
+        await page.goto('about:blank');
+    });
+    const unexpected = consoleErrors.filter((e) => !/status of 500|e2e payment widget failed/.test(e));
+    check(unexpected.length === 0, 'no console errors in the page but the expected 500', consoleErrors);
+
+    await stopBackend(backend);
+    const seen = await waitFor('faro', () => {
+        const loads = scalar(cache, 'SELECT count(*) FROM page_loads');
+        const browserSpans = scalar(cache, 'SELECT count(*) FROM spans s JOIN services v ON v.id = s.service_id WHERE v.is_browser = 1');
+        const links = scalar(cache, 'SELECT count(*) FROM links');
+        const errors = scalar(cache, 'SELECT count(*) FROM rum_errors');
+        const actions = scalar(cache, 'SELECT count(*) FROM actions');
+        return { done: loads === 1 && browserSpans >= 3 && links >= 3 && errors >= 1 && actions >= 1, loads, browserSpans, links,
+                 errors, actions };
+    });
+    check(seen.done, 'the page load, the fetch spans, their links and the error are in the cache while seam runs', seen);
+    const seamStop = await stop(seam.child);
+    check(seamStop.code === 0, 'seam serve exits 0 on SIGTERM', seamStop);
+    checkFaroCache(cache, result);
+}
+
+function checkFaroCache(cache, { sessionId }) {
+    const source = query(cache, "SELECT sum(accepted) AS accepted, sum(rejected) AS rejected FROM sources WHERE kind = 'live'");
+    check(source[0].accepted > 0 && source[0].rejected === 0, 'the live source accepted the payloads, rejected none', source);
+    const sessions = query(cache, 'SELECT key, user_id, browser, os, app_version FROM sessions');
+    check(sessions.length === 1 && sessions[0].key === sessionId && sessions[0].user_id === 'e2e-user-7' &&
+          sessions[0].browser === 'Chrome' && sessions[0].app_version === '2.0.0',
+          'one session: Faro\'s session id, user, browser from meta, app version', sessions);
+    const loads = query(cache, `SELECT p.id, p.url, p.route, p.duration_ns, p.ttfb_ns, p.fcp_ns, p.lcp_ns, p.error_count, p.linked_count,
+        p.services, s.name AS app FROM page_loads p LEFT JOIN services s ON s.id = p.app_service_id`);
+    check(loads.length === 1 && loads[0].app === 'e2e-faro-web' && loads[0].route === '/', 'one page load of e2e-faro-web', loads);
+    if (loads.length !== 1)
+        return;
+    const load = loads[0];
+    check(load.duration_ns > 0 && load.ttfb_ns > 0 && load.ttfb_ns <= load.duration_ns && load.fcp_ns > 0 && load.lcp_ns > 0,
+          'duration and TTFB from faro.performance.navigation, FCP and LCP from web-vitals measurements', load);
+
+    // Faro reports each fetch three times: a faro.performance.resource event (timings), a
+    // faro.tracing.fetch event and an OpenTelemetry fetch span (trace ids). One resource each.
+    const fetches = query(cache, `SELECT r.id, r.method, r.url, r.status, r.duration_ns, r.ttfb_ns, r.page_load_id,
+        printf('%016x', r.span_id) AS span_id, lower(hex(t.trace_id)) AS trace FROM resources r LEFT JOIN traces t ON t.id = r.trace
+        WHERE r.type = 'fetch' ORDER BY r.start_ns`);
+    const byPath = Object.fromEntries(fetches.map((r) => [new URL(r.url).pathname + new URL(r.url).search, r]));
+    check(fetches.length === 3 && byPath['/api/items']?.status === 200 && byPath['/api/fail']?.status === 500 &&
+          byPath['/api/items?buy=1']?.status === 200 && fetches.every((r) => r.page_load_id === load.id),
+          'one resource per fetch (/api/items 200, /api/fail 500, /api/items?buy=1 200) in the page load', fetches);
+    check(fetches.every((r) => r.trace && r.ttfb_ns > 0 && r.method === 'GET'),
+          'each fetch has its trace id (from the span) and its timing phases (from the performance entry)', fetches);
+    const links = query(cache, `SELECT l.resource_id, l.method, l.confidence, v.name AS service, s.kind,
+        printf('%016x', s.parent_span_id) AS parent, json_extract(p.attributes, '$."url.path"') AS path
+        FROM links l JOIN spans s ON s.trace = l.trace AND s.span_id = l.span_id
+        JOIN services v ON v.id = s.service_id LEFT JOIN span_payloads p ON p.id = s.payload`);
+    for (const [what, r] of Object.entries(byPath)) {
+        const link = links.find((l) => l.resource_id === r.id);
+        check(link && link.service === 'e2e-shop-backend' && link.kind === 2 && link.path === what.split('?')[0] &&
+              link.parent === r.span_id &&
+              link.confidence === 1, `fetch ${what} is linked to the backend server span its fetch span started`, { resource: r, link });
+    }
+    const errors = query(cache, 'SELECT type, message, stack FROM rum_errors');
+    check(errors.some((e) => e.message === 'e2e payment widget failed' && e.type === 'Error' && /faro\.js/.test(e.stack || '')),
+          'the pushed error with its stack', errors);
+    const logs = query(cache, 'SELECT body FROM logs');
+    check(logs.some((l) => String(l.body).includes('e2e page fetched its items')), 'the pushed log', logs);
+    const actions = query(cache, 'SELECT type, name, duration_ns FROM actions');
+    check(actions.length === 1 && actions[0].type === 'click' && actions[0].name === 'buy-button' && actions[0].duration_ns > 0,
+          'the click on Buy is the one user action (Faro\'s own bookkeeping events are not)', actions);
+}
+
+// ---- Playwright HAR scenario -----------------------------------------------------------------------
+
+// Accepts the page's OTLP/JSON exports and drops them: in this scenario the browser's own telemetry is
+// only what Playwright records in the HAR.
+function startSink() {
+    return new Promise((resolve) => {
+        const server = http.createServer((req, res) => {
+            req.resume();
+            req.on('end', () => {
+                res.writeHead(req.method === 'OPTIONS' ? 204 : 200, {
+                    'Access-Control-Allow-Origin': req.headers.origin || '*',
+                    'Access-Control-Allow-Methods': 'POST, OPTIONS',
+                    'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] || 'content-type',
+                    'Content-Type': 'application/json',
+                });
+                res.end(req.method === 'OPTIONS' ? '' : '{}');
+            });
+        });
+        server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}` }));
+    });
+}
+
+async function runHar() {
+    console.log('\n== har: a HAR recorded by Playwright, imported beside the backend spans seam received');
+    const chromium = chromiumPath();
+    const bundleDir = await bundleWeb(['app']);
+    const cache = path.join(workDir, 'har.seam');
+    const sink = await startSink();
+    const { seam, backend, origin } = await startShop({ cache, page: 'index.html', bundleDir, pagePostsToSeam: false,
+                                                        browserEndpoint: sink.url });
+    const harPath = path.join(workDir, 'shop.har');
+    const context = await launchChromium(chromium, harPath);
+    await visit(context, `${origin}/`, async (page, done) => {
+        check(!done.error, 'the page ran', done);
+    });
+    sink.server.close();
+    const summary = await stopBackend(backend);
+    const seen = await waitFor('spans', () => {
+        const n = scalar(cache, 'SELECT count(*) FROM spans');
+        return { done: n >= summary.exported, n };
+    });
+    check(seen.done, 'the backend spans are in the cache', seen);
+    const seamStop = await stop(seam.child);
+    check(seamStop.code === 0, 'seam serve exits 0 on SIGTERM', seamStop);
+
+    const har = JSON.parse(fs.readFileSync(harPath, 'utf8'));
+    // Beside the shop's page, Playwright records the blank page the persistent context opened with.
+    check(har.log.creator.name === 'Playwright' && har.log.pages.length >= 1, 'Playwright wrote a HAR', har.log.creator);
+    const imported = spawnSync(seamBinary, ['import', '--db', cache, '--json', harPath], { encoding: 'utf8' });
+    let report = [];
+    try {
+        report = JSON.parse(imported.stdout);
+    } catch {
+        report = [{ error: imported.stdout + imported.stderr }];
+    }
+    check(imported.status === 0 && report[0]?.format === 'har' && report[0].imported > 0 && report[0].rejected === 0,
+          'seam import reads the HAR (exit 0, format har, nothing rejected)', { status: imported.status, report });
+    const again = spawnSync(seamBinary, ['import', '--db', cache, '--json', harPath], { encoding: 'utf8' });
+    const before = query(cache, 'SELECT (SELECT count(*) FROM page_loads) AS loads, (SELECT count(*) FROM resources) AS resources');
+    check(again.status === 0, 'importing the HAR again succeeds', again.stderr);
+    checkHarCache(cache, har, before);
+}
+
+function checkHarCache(cache, har, countsAfterFirstImport) {
+    const counts = query(cache, 'SELECT (SELECT count(*) FROM page_loads) AS loads, (SELECT count(*) FROM resources) AS resources');
+    check(JSON.stringify(counts) === JSON.stringify(countsAfterFirstImport), 'the second import added nothing', { counts, countsAfterFirstImport });
+    const loads = query(cache, 'SELECT id, url, route, duration_ns, ttfb_ns, linked_count, services FROM page_loads');
+    check(loads.length === 1 && /^http:\/\/127\.0\.0\.1:\d+\/$/.test(loads[0].url) && loads[0].duration_ns > 0 && loads[0].ttfb_ns > 0,
+          'one page load: the HAR page, with its load time and the document\'s TTFB', loads);
+    if (loads.length !== 1)
+        return;
+    const entries = har.log.entries.length;
+    const resources = query(cache, `SELECT r.id, r.type, r.method, r.url, r.status, r.page_load_id, r.id_source, lower(hex(t.trace_id)) AS trace
+        FROM resources r LEFT JOIN traces t ON t.id = r.trace ORDER BY r.start_ns`);
+    check(resources.length === entries && resources.every((r) => r.page_load_id === loads[0].id),
+          `every HAR entry (${entries}) is a resource of the page load`, resources);
+    const links = query(cache, `SELECT l.resource_id, l.method, l.confidence, v.name AS service, s.kind,
+        json_extract(p.attributes, '$."url.path"') AS path FROM links l JOIN spans s ON s.trace = l.trace AND s.span_id = l.span_id
+        JOIN services v ON v.id = s.service_id LEFT JOIN span_payloads p ON p.id = s.payload`);
+    const sameOrigin = (r) => new URL(r.url).origin === new URL(loads[0].url).origin;
+    const doc = resources.find((r) => r.type === 'document' && sameOrigin(r));
+    const docLink = doc && links.find((l) => l.resource_id === doc.id);
+    check(docLink && docLink.method === 'document-meta' && docLink.service === 'e2e-shop-backend' && docLink.kind === 2 && docLink.path === '/',
+          'the document is linked through its <meta name="traceparent"> to the backend span that served it', { doc, docLink });
+    for (const what of ['/api/items', '/api/fail']) {
+        const r = resources.find((x) => sameOrigin(x) && new URL(x.url).pathname === what);
+        const link = r && links.find((l) => l.resource_id === r.id);
+        check(link && link.method === 'traceparent-header' && link.service === 'e2e-shop-backend' && link.kind === 2 && link.path === what &&
+              link.confidence === 1, `the ${what} entry is linked through its traceparent request header (confidence 1)`, { resource: r, link });
+    }
+    const exports = resources.filter((r) => !sameOrigin(r));
+    check(exports.length > 0 && exports.every((r) => !links.some((l) => l.resource_id === r.id)),
+          'the page\'s calls to another origin (its OTLP exports) are resources without links', exports);
+    check(loads[0].linked_count === 3 && loads[0].services === 'e2e-shop-backend', 'the page load counts 3 linked resources', loads[0]);
+}
+
 // ---- main ----------------------------------------------------------------------------------------
 
 try {
@@ -601,8 +906,14 @@ try {
         console.log('\n== both encodings');
         check(protoBytes > 0 && jsonBytes > 1.5 * protoBytes, 'seam received protobuf from the proto exporter and JSON from the http one',
               { protoBytes, jsonBytes });
-    } else {
+    } else if (scenario === 'browser') {
         await runBrowser();
+    } else if (scenario === 'datadog') {
+        await runDatadog();
+    } else if (scenario === 'faro') {
+        await runFaro();
+    } else {
+        await runHar();
     }
 } catch (err) {
     failures++;

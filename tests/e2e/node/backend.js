@@ -2,8 +2,10 @@
 // The e2e "backend" service. GET /api/items answers 200 with JSON, GET /api/fail answers 500 (its
 // server span gets error status). With E2E_WEB_DIR set it also serves the browser test's page:
 // GET / (index.html, with the document's own traceparent in a <meta> tag and the OTLP endpoint the
-// page posts to) and GET /app.js (the esbuild bundle).
-// Environment: E2E_OTLP_PROTOCOL, E2E_OTLP_ENDPOINT, PORT (0 = any), E2E_WEB_DIR, E2E_BROWSER_OTLP.
+// page posts to; E2E_WEB_PAGE names another page of web/) and GET /<name>.js (the esbuild bundles in
+// E2E_WEB_DIR).
+// Environment: E2E_OTLP_PROTOCOL, E2E_OTLP_ENDPOINT, PORT (0 = any), E2E_WEB_DIR, E2E_WEB_PAGE,
+// E2E_BROWSER_OTLP.
 // Prints "listening PORT" on stdout when ready.
 
 const { startTracing, shutdownOnSignal } = require('./tracing');
@@ -15,6 +17,7 @@ const http = require('http');
 const path = require('path');
 
 const webDir = process.env.E2E_WEB_DIR || '';
+const webPage = process.env.E2E_WEB_PAGE || 'index.html';
 
 function send(res, status, type, body, extraHeaders = {}) {
     res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...extraHeaders });
@@ -29,7 +32,7 @@ function indexHtml() {
     const ctx = api.trace.getActiveSpan().spanContext();
     const traceparent = `00-${ctx.traceId}-${ctx.spanId}-0${ctx.traceFlags & 1}`;
     return fs
-        .readFileSync(path.join(__dirname, '..', 'web', 'index.html'), 'utf8')
+        .readFileSync(path.join(__dirname, '..', 'web', webPage), 'utf8')
         .replace('{{TRACEPARENT}}', escapeAttr(traceparent))
         .replace('{{OTLP_ENDPOINT}}', escapeAttr(process.env.E2E_BROWSER_OTLP || ''));
 }
@@ -44,8 +47,9 @@ const server = http.createServer((req, res) => {
             send(res, 500, 'application/json', JSON.stringify({ error: 'inventory database unavailable' }));
         } else if (webDir && req.method === 'GET' && url.pathname === '/') {
             send(res, 200, 'text/html; charset=utf-8', indexHtml(), { 'Cache-Control': 'no-store' });
-        } else if (webDir && req.method === 'GET' && url.pathname === '/app.js') {
-            send(res, 200, 'text/javascript', fs.readFileSync(path.join(webDir, 'app.js'), 'utf8'));
+        } else if (webDir && req.method === 'GET' && /^\/[a-z]+\.js$/.test(url.pathname) &&
+                   fs.existsSync(path.join(webDir, url.pathname))) {
+            send(res, 200, 'text/javascript', fs.readFileSync(path.join(webDir, url.pathname), 'utf8'));
         } else if (req.method === 'GET' && url.pathname === '/favicon.ico') {
             send(res, 204, 'image/x-icon', '');
         } else {
