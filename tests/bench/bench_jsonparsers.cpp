@@ -13,6 +13,7 @@
 // usage: bench_jsonparsers [--spans N] [--keep DIR]
 
 #include "BatchSink.h"
+#include "BenchPhase.h"
 #include "DemoGenerator.h"
 #include "InputSource.h"
 #include "OtlpImport.h"
@@ -36,51 +37,12 @@
 #include <cstring>
 #include <fstream>
 #include <string>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace seam;
+using namespace seam::bench;
 
 namespace {
-
-double now()
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-struct Result
-{
-    double seconds = 0;
-    std::uint64_t spans = 0;
-    long peakRssKb = 0;
-};
-
-template<typename Fn> Result inChild(Fn phase)
-{
-    int fds[2];
-    if (pipe(fds) != 0)
-        std::exit(2);
-    const pid_t pid = fork();
-    if (pid == 0) {
-        close(fds[0]);
-        Result r = phase();
-        rusage usage{};
-        getrusage(RUSAGE_SELF, &usage);
-        r.peakRssKb = usage.ru_maxrss;
-        if (write(fds[1], &r, sizeof r) != sizeof r)
-            _exit(3);
-        _exit(0);
-    }
-    close(fds[1]);
-    Result r;
-    if (read(fds[0], &r, sizeof r) != sizeof r)
-        std::fprintf(stderr, "phase failed\n");
-    close(fds[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return r;
-}
 
 std::string hexOfBase64(std::string_view b64)
 {
@@ -207,20 +169,20 @@ int main(int argc, char** argv)
     const std::string path = dir + "/bench-otlp-" + std::to_string(target) + ".json";
     std::printf("writing %s ...\n", path.c_str());
     // Written by a child so that the parent stays small: children inherit (and count) its pages.
-    const std::uint64_t spans = inChild([&] { return Result{0, writeFile(path, target), 0}; }).spans;
+    const std::uint64_t spans = inChild([&] { return PhaseResult{0, writeFile(path, target), 0}; }).items;
     const double mib = double(std::ifstream(path, std::ios::ate | std::ios::binary).tellg()) / (1 << 20);
     std::printf("%llu spans, %.0f MiB, one document\n\n", static_cast<unsigned long long>(spans), mib);
 
-    const Result qt = inChild([&] {
+    const PhaseResult qt = inChild([&] {
         const double t0 = now();
         const QJsonDocument doc = QJsonDocument::fromJson(readAll(path));
         std::uint64_t n = 0;
         for (const QJsonValue rs : doc.object().value(QLatin1String("resourceSpans")).toArray())
             for (const QJsonValue ss : rs.toObject().value(QLatin1String("scopeSpans")).toArray())
                 n += std::uint64_t(ss.toObject().value(QLatin1String("spans")).toArray().size());
-        return Result{now() - t0, n, 0};
+        return PhaseResult{now() - t0, n, 0};
     });
-    const Result dom = inChild([&] {
+    const PhaseResult dom = inChild([&] {
         const double t0 = now();
         const QByteArray bytes = readAll(path);
         rapidjson::Document doc;
@@ -230,23 +192,23 @@ int main(int argc, char** argv)
             for (const auto& rs : doc["resourceSpans"].GetArray())
                 for (const auto& ss : rs["scopeSpans"].GetArray())
                     n += ss["spans"].Size();
-        return Result{now() - t0, n, 0};
+        return PhaseResult{now() - t0, n, 0};
     });
-    const Result sax = inChild([&] {
+    const PhaseResult sax = inChild([&] {
         const double t0 = now();
         const QByteArray bytes = readAll(path);
         rapidjson::Reader reader;
         rapidjson::StringStream stream(bytes.constData());
         CountingHandler handler;
         reader.Parse(stream, handler);
-        return Result{now() - t0, handler.spanIds, 0};
+        return PhaseResult{now() - t0, handler.spanIds, 0};
     });
 #ifdef SEAM_BENCH_SIMDJSON
-    const Result simd = inChild([&] {
+    const PhaseResult simd = inChild([&] {
         const double t0 = now();
         simdjson::padded_string bytes;
         if (simdjson::padded_string::load(path).get(bytes))
-            return Result{now() - t0, 0, 0};
+            return PhaseResult{now() - t0, 0, 0};
         simdjson::ondemand::parser parser;
         simdjson::ondemand::document doc;
         std::uint64_t n = 0;
@@ -259,20 +221,20 @@ int main(int argc, char** argv)
                             ++n;
                     }
         }
-        return Result{now() - t0, n, 0};
+        return PhaseResult{now() - t0, n, 0};
     });
 #endif
-    const Result seamReader = inChild([&] {
+    const PhaseResult seamReader = inChild([&] {
         const double t0 = now();
         DiscardSink sink;
         auto in = InputSource::openFile(path);
         importSource(*in, sink, nullptr, "otlp-json");
-        return Result{now() - t0, sink.spans, 0};
+        return PhaseResult{now() - t0, sink.spans, 0};
     });
 
     std::printf("%-16s %10s %12s %10s %14s\n", "parser", "seconds", "spans/s", "MiB/s", "peak RSS MiB");
-    const auto row = [&](const char* name, const Result& r, const char* note) {
-        std::printf("%-16s %10.2f %12.0f %10.1f %14.0f  %s\n", name, r.seconds, double(r.spans) / r.seconds,
+    const auto row = [&](const char* name, const PhaseResult& r, const char* note) {
+        std::printf("%-16s %10.2f %12.0f %10.1f %14.0f  %s\n", name, r.seconds, double(r.items) / r.seconds,
                     mib / r.seconds, double(r.peakRssKb) / 1024, note);
     };
     row("qt-dom", qt, "whole document in memory");

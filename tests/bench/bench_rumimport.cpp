@@ -5,6 +5,7 @@
 //   bench_rumimport [--format datadog|faro] [--views N] [--keep DIR]
 
 #include "BatchSink.h"
+#include "BenchPhase.h"
 #include "ImportRunner.h"
 #include "InputSource.h"
 #include "OtlpImport.h"
@@ -16,53 +17,13 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace seam;
+using namespace seam::bench;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct PhaseResult
-{
-    double seconds = 0;
-    std::uint64_t items = 0;
-    std::uint64_t rejected = 0;
-    long peakRssKb = 0;
-};
-
-double now()
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-template<typename Fn> PhaseResult inChild(Fn phase)
-{
-    int fds[2];
-    if (pipe(fds) != 0)
-        std::exit(2);
-    const pid_t pid = fork();
-    if (pid == 0) {
-        close(fds[0]);
-        PhaseResult r = phase();
-        rusage usage{};
-        getrusage(RUSAGE_SELF, &usage);
-        r.peakRssKb = usage.ru_maxrss;
-        if (write(fds[1], &r, sizeof r) != ssize_t(sizeof r))
-            _exit(3);
-        _exit(0);
-    }
-    close(fds[1]);
-    PhaseResult r;
-    if (read(fds[0], &r, sizeof r) != ssize_t(sizeof r))
-        std::fprintf(stderr, "phase failed\n");
-    close(fds[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return r;
-}
 
 class CountingSink : public BatchSink
 {
