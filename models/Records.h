@@ -11,6 +11,7 @@
 #include "Ids.h"
 
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -222,6 +223,29 @@ struct RecordBatch
                rumErrors.size() + actions.size() + longTasks.size() + vitals.size();
     }
     bool empty() const { return size() == 0; }
+
+    /// Moves `other`'s records to the end of this batch's.
+    void append(RecordBatch&& other)
+    {
+        auto move = [](auto& to, auto& from) {
+            if (to.empty()) {
+                to = std::move(from);
+            } else {
+                to.reserve(to.size() + from.size());
+                std::move(from.begin(), from.end(), std::back_inserter(to));
+            }
+            from.clear();
+        };
+        move(spans, other.spans);
+        move(logs, other.logs);
+        move(sessions, other.sessions);
+        move(pageLoads, other.pageLoads);
+        move(resources, other.resources);
+        move(rumErrors, other.rumErrors);
+        move(actions, other.actions);
+        move(longTasks, other.longTasks);
+        move(vitals, other.vitals);
+    }
 };
 
 } // namespace seam

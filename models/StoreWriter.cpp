@@ -267,8 +267,10 @@ void StoreWriter::run()
         std::size_t queued = 0;
         try {
             Transaction tx(*m_db);
-            for (Job& job : jobs) {
+            for (const Job& job : jobs)
                 queued += std::max<std::size_t>(job.batch.size(), 1);
+            for (std::size_t i = 0; i < jobs.size(); ++i) {
+                Job& job = jobs[i];
                 if (job.infer) {
                     const std::uint64_t links = writer.inferLinks();
                     info.newLinks += links;
@@ -279,6 +281,11 @@ void StoreWriter::run()
                     job.task(*m_db);
                     continue;
                 }
+                // Small batches of one source (a live receiver's requests) are written as one: the
+                // writer's per-batch work (correlation, rollups, session extents) then runs once a commit.
+                while (i + 1 < jobs.size() && !jobs[i + 1].task && !jobs[i + 1].infer &&
+                       jobs[i + 1].sourceId == job.sourceId)
+                    job.batch.append(std::move(jobs[++i].batch));
                 info.records += job.batch.size();
                 const BatchResult r = writer.write(job.batch, job.sourceId);
                 info.newSpans += r.newSpans;

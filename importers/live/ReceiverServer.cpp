@@ -104,27 +104,6 @@ std::optional<Encoding> otlpEncoding(const QByteArray& contentType)
     return std::nullopt;
 }
 
-void appendBatch(RecordBatch& into, RecordBatch&& from)
-{
-    auto move = [](auto& dst, auto& src) {
-        if (dst.empty()) {
-            dst = std::move(src);
-        } else {
-            dst.reserve(dst.size() + src.size());
-            std::move(src.begin(), src.end(), std::back_inserter(dst));
-        }
-    };
-    move(into.spans, from.spans);
-    move(into.logs, from.logs);
-    move(into.sessions, from.sessions);
-    move(into.pageLoads, from.pageLoads);
-    move(into.resources, from.resources);
-    move(into.rumErrors, from.rumErrors);
-    move(into.actions, from.actions);
-    move(into.longTasks, from.longTasks);
-    move(into.vitals, from.vitals);
-}
-
 struct DecodeJob
 {
     Route route = Route::Unknown;
@@ -287,7 +266,7 @@ DecodeResult decode(ReceiverShared& shared, DecodeJob& job)
 
     RecordBatch batch;
     for (RecordBatch& b : sink.batches)
-        appendBatch(batch, std::move(b));
+        batch.append(std::move(b));
     sink.batches.clear();
     if (job.route == Route::DatadogRum && !job.userAgent.isEmpty())
         fillBrowserFromUserAgent(batch.sessions, job.userAgent.toStdString());
