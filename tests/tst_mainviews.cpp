@@ -107,6 +107,32 @@ private slots:
         QTRY_COMPARE(graph->selectedSpan(), 0x101);
     }
 
+    void focusAloneSelectsNothingKeysDo()
+    {
+        Investigation investigation;
+        LinkedViews views(m_cache, &investigation);
+        views.resize(1400, 800);
+        views.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&views));
+        QTableView* table = views.pageLoads()->table();
+        PageLoadTableModel* model = views.pageLoads()->model();
+        QTRY_COMPARE(model->rowCount(), 2);
+
+        // Window activation or Tab gives the table a current row; the user chose nothing yet.
+        views.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&views));
+        table->setFocus(Qt::TabFocusReason);
+        QTRY_VERIFY(table->hasFocus());
+        QCOMPARE(table->currentIndex().row(), 0);
+        QCOMPARE(investigation.selectedPageLoad(), 0);
+
+        // The keyboard does choose: Down moves to and selects a row, Up the one before.
+        QTest::keyClick(table, Qt::Key_Down);
+        QCOMPARE(investigation.selectedPageLoad(), model->pageLoadIdAt(1));
+        QTest::keyClick(table, Qt::Key_Up);
+        QCOMPARE(investigation.selectedPageLoad(), model->pageLoadIdAt(0));
+    }
+
     void filterNarrowsTheTableAndReportsErrors()
     {
         Investigation investigation;

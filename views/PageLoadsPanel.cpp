@@ -83,7 +83,10 @@ PageLoadsPanel::PageLoadsPanel(const QString& cachePath, Investigation* investig
     m_table->setSortingEnabled(true);
     // The slowest first: that is what one opens the tool for.
     m_table->sortByColumn(PageLoadTableModel::LoadTime, Qt::DescendingOrder);
+    // A click sets the current row before selecting it, so both signals lead to the same check.
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &PageLoadsPanel::currentRowChanged);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &PageLoadsPanel::currentRowChanged);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &PageLoadsPanel::syncSelection);
     connect(m_model, &QAbstractItemModel::modelReset, this, &PageLoadsPanel::syncSelection);
@@ -171,8 +174,9 @@ void PageLoadsPanel::currentRowChanged()
     if (m_syncing)
         return;
     const QModelIndex current = m_table->selectionModel()->currentIndex();
-    // A reset (sort, filter) clears the current index: that is not the user deselecting.
-    if (!current.isValid())
+    // A reset (sort, filter) clears the current index: that is not the user deselecting. Focus
+    // arriving (window activation, Tab) makes a row current without selecting it: not a choice either.
+    if (!current.isValid() || !m_table->selectionModel()->isRowSelected(current.row()))
         return;
     m_investigation->selectPageLoad(m_model->pageLoadIdAt(current.row()));
 }

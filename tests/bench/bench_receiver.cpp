@@ -5,7 +5,10 @@
 // that the cache holds exactly what was acknowledged.
 //
 // Usage: bench_receiver [--clients N] [--sessions N] [--seconds S] [--gzip] [--queue RECORDS] [--keep DIR]
-// (--queue: the writer's queue bound; small values show 503 + Retry-After backpressure.)
+//                       [--target PORT]
+// (--queue: the writer's queue bound; small values show 503 + Retry-After backpressure.
+//  --target: post to a receiver already listening on 127.0.0.1:PORT, e.g. `seam serve` or the GUI's
+//  Live mode, instead of an in-process one; its cache is not checked.)
 
 #include "DemoGenerator.h"
 #include "LiveReceiver.h"
@@ -24,6 +27,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -207,6 +211,7 @@ int main(int argc, char** argv)
     bool gzip = false;
     std::size_t queue = StoreWriter::Options{}.maxQueuedRecords;
     std::string keep;
+    int target = 0;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--clients" && i + 1 < argc)
@@ -221,11 +226,14 @@ int main(int argc, char** argv)
             gzip = true;
         else if (a == "--keep" && i + 1 < argc)
             keep = argv[++i];
+        else if (a == "--target" && i + 1 < argc && std::atoi(argv[i + 1]) > 0 &&
+                 std::atoi(argv[i + 1]) < 65536)
+            target = std::atoi(argv[++i]);
         else {
             std::fprintf(
                 stderr,
                 "usage: bench_receiver [--clients N] [--sessions N] [--seconds S] [--gzip] [--queue RECORDS] "
-                "[--keep DIR]\n");
+                "[--keep DIR] [--target PORT]\n");
             return 2;
         }
     }
@@ -285,18 +293,9 @@ int main(int argc, char** argv)
     s.gzip = gzip;
     double elapsed = 0;
     LiveStats stats;
-    {
-        StoreWriter::Options writerOptions;
-        writerOptions.maxQueuedRecords = queue;
-        StoreWriter writer(db, writerOptions);
-        LiveReceiver receiver(writer);
-        LiveOptions options;
-        options.inferLinksIntervalMs = 0;
-        if (!receiver.start(QHostAddress::LocalHost, 0, options)) {
-            std::fprintf(stderr, "%s\n", qPrintable(receiver.errorString()));
-            return 2;
-        }
-        s.port = receiver.port();
+    // Runs the clients to completion; `waitFor` blocks until they are joined (an event loop when the
+    // receiver lives in this process).
+    auto runClients = [&](const std::function<void(std::atomic<bool>&)>& waitFor) {
         const auto t0 = Clock::now();
         s.deadline = t0 + std::chrono::seconds(seconds);
         std::vector<std::thread> threads;
@@ -308,22 +307,47 @@ int main(int argc, char** argv)
                 t.join();
             done = true;
         });
-        QTimer poll;
-        QObject::connect(&poll, &QTimer::timeout, [&] {
-            if (done)
-                QCoreApplication::quit();
-        });
-        poll.start(20);
-        QCoreApplication::exec();
+        waitFor(done);
         joiner.join();
         elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+    };
+    if (target) {
+        s.port = quint16(target);
+        runClients([](std::atomic<bool>& done) {
+            while (!done)
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        });
+    } else {
+        StoreWriter::Options writerOptions;
+        writerOptions.maxQueuedRecords = queue;
+        StoreWriter writer(db, writerOptions);
+        LiveReceiver receiver(writer);
+        LiveOptions options;
+        options.inferLinksIntervalMs = 0;
+        if (!receiver.start(QHostAddress::LocalHost, 0, options)) {
+            std::fprintf(stderr, "%s\n", qPrintable(receiver.errorString()));
+            return 2;
+        }
+        s.port = receiver.port();
+        runClients([](std::atomic<bool>& done) {
+            QTimer poll;
+            QObject::connect(&poll, &QTimer::timeout, [&] {
+                if (done)
+                    QCoreApplication::quit();
+            });
+            poll.start(20);
+            QCoreApplication::exec();
+        });
         receiver.stop();
         stats = receiver.stats();
     }
 
-    Database cache = store::openForReading(db);
-    const auto cachedSpans = std::uint64_t(cache.queryInt("SELECT count(*) FROM spans"));
-    const auto cachedLogs = std::uint64_t(cache.queryInt("SELECT count(*) FROM logs"));
+    std::uint64_t cachedSpans = 0, cachedLogs = 0;
+    if (!target) {
+        Database cache = store::openForReading(db);
+        cachedSpans = std::uint64_t(cache.queryInt("SELECT count(*) FROM spans"));
+        cachedLogs = std::uint64_t(cache.queryInt("SELECT count(*) FROM logs"));
+    }
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
 
@@ -342,6 +366,11 @@ int main(int argc, char** argv)
                 (unsigned long long)stats.busyRequests, (unsigned long long)stats.failedRequests);
     std::printf("  peak RSS: %.1f MB (payloads held by the clients: %.1f MB)\n",
                 double(ru.ru_maxrss) / 1024.0, double(totalBytes) / 1e6);
+    if (target) {
+        std::printf("  cache: not checked (external receiver on 127.0.0.1:%d)\n", target);
+        fs::remove_all(dir);
+        return s.failed ? 1 : 0;
+    }
     // Demo spans are unique by (trace, span id) and logs by content: the cache holds what was acknowledged.
     const bool same = cachedSpans == s.ackedSpans && cachedLogs == s.ackedLogs;
     std::printf("  cache: %llu spans, %llu logs -> %s\n", (unsigned long long)cachedSpans,
