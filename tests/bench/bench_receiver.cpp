@@ -5,7 +5,7 @@
 // that the cache holds exactly what was acknowledged.
 //
 // Usage: bench_receiver [--clients N] [--sessions N] [--seconds S] [--gzip] [--queue RECORDS] [--keep DIR]
-//                       [--target PORT]
+//                       [--target PORT] [--seed N]
 // (--queue: the writer's queue bound; small values show 503 + Retry-After backpressure.
 //  --target: post to a receiver already listening on 127.0.0.1:PORT, e.g. `seam serve` or the GUI's
 //  Live mode, instead of an in-process one; its cache is not checked.)
@@ -212,6 +212,7 @@ int main(int argc, char** argv)
     std::size_t queue = StoreWriter::Options{}.maxQueuedRecords;
     std::string keep;
     int target = 0;
+    std::uint64_t seed = DemoOptions{}.seed;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--clients" && i + 1 < argc)
@@ -222,6 +223,8 @@ int main(int argc, char** argv)
             seconds = std::max(1, std::atoi(argv[++i]));
         else if (a == "--queue" && i + 1 < argc)
             queue = std::size_t(std::max(1, std::atoi(argv[++i])));
+        else if (a == "--seed" && i + 1 < argc)
+            seed = std::strtoull(argv[++i], nullptr, 10);
         else if (a == "--gzip")
             gzip = true;
         else if (a == "--keep" && i + 1 < argc)
@@ -233,7 +236,7 @@ int main(int argc, char** argv)
             std::fprintf(
                 stderr,
                 "usage: bench_receiver [--clients N] [--sessions N] [--seconds S] [--gzip] [--queue RECORDS] "
-                "[--keep DIR] [--target PORT]\n");
+                "[--keep DIR] [--target PORT] [--seed N]\n");
             return 2;
         }
     }
@@ -244,6 +247,7 @@ int main(int argc, char** argv)
     {
         DemoOptions options;
         options.sessions = sessions;
+        options.seed = seed;
         DemoGenerator generator(options);
         generator.generate(
             [&](const opentelemetry::proto::trace::v1::TracesData& d) {
