@@ -50,7 +50,7 @@ private slots:
     void crossFormatLinks_data();
     void crossFormatLinks();
     void idempotentReimport();
-    void gzipIntake();
+    void gzipIntake(); // and zlib
     void badInput();
     void hugeStringAndDeepNesting();
     void cliImport();
@@ -349,6 +349,16 @@ void TestDatadogImport::gzipIntake()
     const ImportReport r = importBytes(std::string(z.constData(), std::size_t(z.size())));
     QCOMPARE(QString::fromStdString(r.format), QStringLiteral("datadog-rum"));
     QVERIFY2(r.accepted() == 11u && r.rejected() == 2u, qPrintable(rejects(r)));
+
+    // With compressIntakeRequests the browser SDK deflates (zlib, CompressionStream('deflate')): a
+    // body saved from DevTools or a proxy is that, and imports the same.
+    QFile ndjson(kData + QStringLiteral("shop.ndjson"));
+    QVERIFY(ndjson.open(QIODevice::ReadOnly));
+    const QByteArray zlib = qCompress(ndjson.readAll()).mid(4); // qCompress prefixes the length
+    QVERIFY(zlib.startsWith('\x78'));
+    const ImportReport d = importBytes(std::string(zlib.constData(), std::size_t(zlib.size())));
+    QCOMPARE(QString::fromStdString(d.format), QStringLiteral("datadog-rum"));
+    QVERIFY2(d.accepted() == 11u && d.rejected() == 2u, qPrintable(rejects(d)));
 }
 
 void TestDatadogImport::badInput()

@@ -2,6 +2,7 @@
 #include "OtlpImport.h"
 #include "OtlpTestData.h"
 
+#include <QByteArray>
 #include <QElapsedTimer>
 #include <QTemporaryFile>
 #include <QTest>
@@ -78,6 +79,32 @@ private slots:
         QVERIFY(in->isGzip());
         QCOMPARE(readAll(*in), text);
         QVERIFY(in->error().empty());
+    }
+
+    void zlibTransparent()
+    {
+        std::string text;
+        for (int i = 0; i < 50000; ++i)
+            text += "{\"line\":" + std::to_string(i) + "}\n";
+        const QByteArray z = qCompress(QByteArray::fromStdString(text)).mid(4); // zlib, without Qt's length
+        auto in = InputSource::fromBuffer(std::string_view(z.constData(), std::size_t(z.size())));
+        QCOMPARE(in->peek(8), std::string_view("{\"line\":"));
+        QCOMPARE(in->compression(), InputSource::Compression::Zlib);
+        QCOMPARE(readAll(*in), text);
+        QVERIFY(in->error().empty());
+
+        // Damage is reported as zlib, with the compressed byte it was found at.
+        QByteArray broken = z;
+        for (qsizetype i = 10; i < 30; ++i)
+            broken[i] = char(0xff);
+        auto bad = InputSource::fromBuffer(std::string_view(broken.constData(), std::size_t(broken.size())));
+        readAll(*bad);
+        QVERIFY2(bad->error().find("corrupt zlib data at compressed byte") == 0, bad->error().c_str());
+
+        // Text that merely starts with 'x' is text: the header check value must hold as well.
+        auto plain = InputSource::fromBuffer("x-ray\n");
+        QCOMPARE(readAll(*plain), std::string("x-ray\n"));
+        QVERIFY(!plain->isCompressed());
     }
 
     void concatenatedGzip()

@@ -1,10 +1,9 @@
 #include "InputSource.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <zlib.h>
 
 namespace seam {
 
@@ -73,9 +72,22 @@ std::size_t InputSource::readRaw(char* out, std::size_t n)
     return got;
 }
 
+namespace {
+
+/// RFC 1950 header with the 32 KiB window every zlib, browser CompressionStream and Datadog SDK uses,
+/// no preset dictionary, and a valid check value. Text and OTLP protobuf never start like this.
+bool isZlibHeader(std::uint8_t cmf, std::uint8_t flg)
+{
+    return cmf == 0x78 && (flg & 0x20) == 0 && ((cmf << 8) | flg) % 31 == 0;
+}
+
+} // namespace
+
 bool InputSource::inflateMore()
 {
     Inflater& inf = *m_inflater;
+    const bool gzip = m_compression == Compression::Gzip;
+    const char* kind = gzip ? "gzip" : "zlib";
     const std::size_t oldSize = m_buffer.size();
     m_buffer.resize(oldSize + kChunk);
     inf.stream.next_out = reinterpret_cast<Bytef*>(m_buffer.data() + oldSize);
@@ -85,16 +97,16 @@ bool InputSource::inflateMore()
             const std::size_t got = readRaw(inf.raw.data(), inf.raw.size());
             if (got == 0) {
                 if (!inf.finished && m_error.empty())
-                    m_error = "gzip stream is truncated";
+                    m_error = std::string(kind) + " stream is truncated";
                 break;
             }
             inf.stream.next_in = reinterpret_cast<Bytef*>(inf.raw.data());
             inf.stream.avail_in = uInt(got);
         }
         if (inf.finished) {
-            // Concatenated gzip members are legal (e.g. appended exports): start the next one,
-            // unless what follows is padding.
-            if (inf.stream.next_in[0] != 0x1f) {
+            // Concatenated members are legal (e.g. appended exports): start the next one, unless
+            // what follows is padding.
+            if (inf.stream.next_in[0] != (gzip ? 0x1f : 0x78)) {
                 inf.stream.avail_in = 0;
                 continue;
             }
@@ -105,7 +117,7 @@ bool InputSource::inflateMore()
         if (rc == Z_STREAM_END) {
             inf.finished = true;
         } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-            m_error = std::string("corrupt gzip data at compressed byte ") +
+            m_error = std::string("corrupt ") + kind + " data at compressed byte " +
                       std::to_string(m_rawOffset - inf.stream.avail_in) + ": " +
                       (inf.stream.msg ? inf.stream.msg : "inflate failed");
             break;
@@ -116,8 +128,8 @@ bool InputSource::inflateMore()
     m_decoded += produced;
     const std::uint64_t limit = std::max(m_floor, m_ratio * std::max<std::uint64_t>(m_rawOffset, 1));
     if (m_decoded > limit && m_error.empty()) {
-        m_error = "gzip data expands beyond " + std::to_string(limit) +
-                  " bytes (more than " + std::to_string(m_ratio) + "x its compressed size): refusing a likely gzip bomb";
+        m_error = std::string(kind) + " data expands beyond " + std::to_string(limit) + " bytes (more than " +
+                  std::to_string(m_ratio) + "x its compressed size): refusing a likely gzip bomb";
         m_buffer.resize(oldSize);
         return false;
     }
@@ -131,15 +143,21 @@ bool InputSource::fill(std::size_t want)
         m_pos = 0;
     }
     while (m_buffer.size() - m_pos < want && !m_eof && m_error.empty()) {
-        if (!m_inflater && !m_gzip && m_offset == 0 && m_buffer.empty() && m_rawOffset == 0) {
-            // First read: sniff the gzip magic.
+        if (!m_sniffed) {
+            // First read: sniff the gzip magic or a zlib header.
+            m_sniffed = true;
             std::string head(2, '\0');
             const std::size_t got = readRaw(head.data(), 2);
             head.resize(got);
-            if (got == 2 && std::uint8_t(head[0]) == 0x1f && std::uint8_t(head[1]) == 0x8b) {
-                m_gzip = true;
+            const auto b0 = got == 2 ? std::uint8_t(head[0]) : 0, b1 = got == 2 ? std::uint8_t(head[1]) : 0;
+            if (b0 == 0x1f && b1 == 0x8b)
+                m_compression = Compression::Gzip;
+            else if (isZlibHeader(b0, b1))
+                m_compression = Compression::Zlib;
+            if (m_compression != Compression::None) {
                 m_inflater = std::make_unique<Inflater>();
-                if (inflateInit2(&m_inflater->stream, 16 + MAX_WBITS) != Z_OK) {
+                const int windowBits = m_compression == Compression::Gzip ? 16 + MAX_WBITS : MAX_WBITS;
+                if (inflateInit2(&m_inflater->stream, windowBits) != Z_OK) {
                     m_error = "cannot initialise zlib";
                     return false;
                 }
@@ -154,7 +172,7 @@ bool InputSource::fill(std::size_t want)
             }
             continue;
         }
-        if (m_gzip) {
+        if (m_inflater) {
             if (!inflateMore() && (m_rawEof || !m_error.empty()))
                 m_eof = true;
         } else {
@@ -178,7 +196,8 @@ std::size_t InputSource::read(char* out, std::size_t n)
 {
     std::size_t done = 0;
     while (done < n) {
-        if (m_pos == m_buffer.size() && !fill(std::min<std::size_t>(n - done, kChunk)) && m_pos == m_buffer.size())
+        if (m_pos == m_buffer.size() && !fill(std::min<std::size_t>(n - done, kChunk)) &&
+            m_pos == m_buffer.size())
             break;
         const std::size_t take = std::min(n - done, m_buffer.size() - m_pos);
         std::memcpy(out + done, m_buffer.data() + m_pos, take);

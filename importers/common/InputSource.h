@@ -8,10 +8,10 @@
 
 namespace seam {
 
-/// A forward-only byte stream over a file or an in-memory buffer, transparently inflating gzip
-/// (detected from the magic bytes, not the file name). Reads in chunks so memory stays flat in the
-/// input's size, and caps how far compressed data may expand: a gzip bomb ends with an error
-/// instead of an endless import.
+/// A forward-only byte stream over a file or an in-memory buffer, transparently inflating gzip and
+/// zlib-wrapped deflate (detected from the header bytes, not the file name: a Datadog intake body
+/// saved from the browser is zlib). Reads in chunks so memory stays flat in the input's size, and caps
+/// how far compressed data may expand: a gzip bomb ends with an error instead of an endless import.
 class InputSource
 {
 public:
@@ -39,9 +39,18 @@ public:
     std::uint64_t rawOffset() const { return m_rawOffset; }
     /// Size of the raw input if known (files), else 0.
     std::uint64_t rawSize() const { return m_rawSize; }
-    bool isGzip() const { return m_gzip; }
+    enum class Compression
+    {
+        None,
+        Gzip,
+        Zlib
+    };
+    /// Known once the first bytes were read (peek(2) is enough).
+    Compression compression() const { return m_compression; }
+    bool isGzip() const { return m_compression == Compression::Gzip; }
+    bool isCompressed() const { return m_compression != Compression::None; }
     bool atEnd();
-    /// Empty while fine; otherwise what went wrong (I/O error, corrupt gzip, expansion limit).
+    /// Empty while fine; otherwise what went wrong (I/O error, corrupt data, expansion limit).
     const std::string& error() const { return m_error; }
     const std::string& name() const { return m_name; }
 
@@ -64,7 +73,8 @@ private:
     std::uint64_t m_rawOffset = 0;
     std::uint64_t m_rawSize = 0;
 
-    bool m_gzip = false;
+    Compression m_compression = Compression::None;
+    bool m_sniffed = false;
     struct Inflater;
     std::unique_ptr<Inflater> m_inflater;
 

@@ -15,7 +15,6 @@
 #include <iterator>
 #include <optional>
 #include <sys/socket.h>
-#include <zlib.h>
 
 namespace seam::live {
 
@@ -115,39 +114,6 @@ struct DecodeJob
     quint64 requestNumber = 0;
 };
 
-constexpr const char* kTooLarge = "the body is larger than the limit after decompression";
-
-/// Inflates a zlib stream (RFC 1950), at most `maxBytes` of output. Returns null or what went wrong.
-const char* inflateZlib(const QByteArray& in, qint64 maxBytes, QByteArray& out)
-{
-    z_stream zs{};
-    if (inflateInit(&zs) != Z_OK)
-        return "cannot initialise zlib";
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.constData()));
-    zs.avail_in = uInt(in.size());
-    const char* error = nullptr;
-    char chunk[64 * 1024];
-    for (;;) {
-        zs.next_out = reinterpret_cast<Bytef*>(chunk);
-        zs.avail_out = sizeof chunk;
-        const int rc = inflate(&zs, Z_NO_FLUSH);
-        const auto produced = qsizetype(sizeof chunk - zs.avail_out);
-        if (out.size() + produced > maxBytes) {
-            error = kTooLarge;
-            break;
-        }
-        out.append(chunk, produced);
-        if (rc == Z_STREAM_END)
-            break;
-        if (rc != Z_OK) {
-            error = rc == Z_BUF_ERROR ? "the deflate stream is truncated" : "corrupt deflate data";
-            break;
-        }
-    }
-    inflateEnd(&zs);
-    return error;
-}
-
 /// Datadog's intake takes the browser, OS and device from the request's User-Agent (the SDK's events
 /// do not carry them); so does Seam when the SDK posts to it directly.
 void fillBrowserFromUserAgent(std::vector<SessionRecord>& sessions, const std::string& userAgent)
@@ -198,27 +164,22 @@ DecodeResult decode(ReceiverShared& shared, DecodeJob& job)
         return result;
     }
 
-    if (job.deflate) {
-        QByteArray inflated;
-        const char* error = inflateZlib(job.body, shared.options.maxBodyBytes, inflated);
-        if (error) {
-            const bool tooBig = std::strcmp(error, kTooLarge) == 0;
-            result.response =
-                otlpError(job.encoding, tooBig ? 413 : 400, QByteArray("Content-Encoding deflate: ") + error);
-            return result;
-        }
-        job.body = std::move(inflated);
-    }
-
     const std::unique_ptr<InputSource> in =
         InputSource::fromBuffer(std::string_view(job.body.constData(), std::size_t(job.body.size())),
                                 "request " + std::to_string(job.requestNumber));
     in->setMaxBytes(std::uint64_t(shared.options.maxBodyBytes));
     job.body = QByteArray(); // the source has its own copy
     in->peek(2);
+    // The source inflates what it recognises from the bytes; a body that contradicts its
+    // Content-Encoding is refused rather than read as something else.
     if (job.gzip && !in->isGzip()) {
         result.response =
             otlpError(job.encoding, 400, "Content-Encoding is gzip but the body is not gzip data");
+        return result;
+    }
+    if (job.deflate && in->compression() != InputSource::Compression::Zlib) {
+        result.response =
+            otlpError(job.encoding, 400, "Content-Encoding is deflate but the body is not zlib data");
         return result;
     }
 

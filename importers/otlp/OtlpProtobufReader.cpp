@@ -139,7 +139,7 @@ private:
                               " bytes, more than the limit of " + std::to_string(kMaxMessageBytes));
             return false;
         }
-        if (!m_in.isGzip() && m_in.rawSize() && offset + length > m_in.rawSize()) {
+        if (!m_in.isCompressed() && m_in.rawSize() && offset + length > m_in.rawSize()) {
             fatal(offset, std::string(what) + " claims " + std::to_string(length) +
                               " bytes but the input ends at byte " + std::to_string(m_in.rawSize()) +
                               " (truncated?)");
