@@ -21,6 +21,24 @@
 
 using namespace seam;
 
+/// The linked views on a cache, shown as the main window shows them.
+struct Shown
+{
+    explicit Shown(const QString& cache) : views(cache, &investigation)
+    {
+        views.resize(1400, 800);
+        views.show();
+    }
+    /// Exposed, with the page-load table counted.
+    bool ready(int rows)
+    {
+        return QTest::qWaitForWindowExposed(&views) &&
+               QTest::qWaitFor([&] { return views.pageLoads()->model()->rowCount() == rows; }, 5000);
+    }
+    Investigation investigation;
+    LinkedViews views;
+};
+
 /// The linked views as the main window wires them, driven through real widgets offscreen.
 class TestMainViews : public QObject
 {
@@ -46,15 +64,12 @@ private slots:
 
     void clickingARowShowsItsBackendTraces()
     {
-        Investigation investigation;
-        LinkedViews views(m_cache, &investigation);
-        views.resize(1400, 800);
-        views.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&views));
-
+        Shown shown(m_cache);
+        QVERIFY(shown.ready(2));
+        Investigation& investigation = shown.investigation;
+        LinkedViews& views = shown.views;
         QTableView* table = views.pageLoads()->table();
         PageLoadTableModel* model = views.pageLoads()->model();
-        QTRY_COMPARE(model->rowCount(), 2);
         QCOMPARE(views.flameGraph()->view()->data(), nullptr); // nothing selected yet
 
         const QModelIndex index = model->index(1, PageLoadTableModel::Route);
@@ -109,39 +124,33 @@ private slots:
 
     void focusAloneSelectsNothingKeysDo()
     {
-        Investigation investigation;
-        LinkedViews views(m_cache, &investigation);
-        views.resize(1400, 800);
-        views.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&views));
-        QTableView* table = views.pageLoads()->table();
-        PageLoadTableModel* model = views.pageLoads()->model();
-        QTRY_COMPARE(model->rowCount(), 2);
+        Shown shown(m_cache);
+        QVERIFY(shown.ready(2));
+        QTableView* table = shown.views.pageLoads()->table();
+        const auto selected = [&] { return shown.investigation.selectedPageLoad(); };
+        const auto idAt = [&](int row) { return shown.views.pageLoads()->model()->pageLoadIdAt(row); };
 
         // Window activation or Tab gives the table a current row; the user chose nothing yet.
-        views.activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(&views));
+        shown.views.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&shown.views));
         table->setFocus(Qt::TabFocusReason);
         QTRY_VERIFY(table->hasFocus());
         QCOMPARE(table->currentIndex().row(), 0);
-        QCOMPARE(investigation.selectedPageLoad(), 0);
+        QCOMPARE(selected(), 0);
 
         // The keyboard does choose: Down moves to and selects a row, Up the one before.
         QTest::keyClick(table, Qt::Key_Down);
-        QCOMPARE(investigation.selectedPageLoad(), model->pageLoadIdAt(1));
+        QCOMPARE(selected(), idAt(1));
         QTest::keyClick(table, Qt::Key_Up);
-        QCOMPARE(investigation.selectedPageLoad(), model->pageLoadIdAt(0));
+        QCOMPARE(selected(), idAt(0));
     }
 
     void filterNarrowsTheTableAndReportsErrors()
     {
-        Investigation investigation;
-        LinkedViews views(m_cache, &investigation);
-        views.resize(1400, 800);
-        views.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&views));
-        PageLoadsPanel* panel = views.pageLoads();
-        QTRY_COMPARE(panel->model()->rowCount(), 2);
+        Shown shown(m_cache);
+        QVERIFY(shown.ready(2));
+        Investigation& investigation = shown.investigation;
+        PageLoadsPanel* panel = shown.views.pageLoads();
 
         QTest::keyClicks(panel->filterEdit(), QStringLiteral("route:/nowhere"));
         QTRY_COMPARE(panel->model()->rowCount(), 0);
