@@ -36,6 +36,7 @@ private slots:
     void publicPayload();
     void shopNdjson();
     void realSdkPayloads();
+    void revisitsAreSeparatePageLoads();
     void idempotentReimport();
     void badInput();
     void cliImport();
@@ -210,6 +211,60 @@ void TestFaroImport::realSdkPayloads()
     Database again = store::openForReading(cache);
     QCOMPARE(again.queryInt("SELECT count(*) FROM resources"), 3);
     QCOMPARE(again.queryInt("SELECT count(*) FROM resources WHERE trace IS NULL"), 0);
+}
+
+void TestFaroImport::revisitsAreSeparatePageLoads()
+{
+    // Faro 2 sends no page id. One session: /a, /b, /a again, then a late resource entry of the first
+    // /a visit. Three page loads; every item lands in the visit it happened in.
+    auto payload = [](const char* url, const char* exceptions, const char* events) {
+        return std::string(
+                   R"({"meta":{"session":{"id":"s1"},"app":{"name":"shop"},"page":{"url":"https://shop.example)") +
+               url + R"("}},"exceptions":[)" + exceptions + R"(],"events":[)" + events + "]}\n";
+    };
+    auto navigation = [](const char* url, const char* id, const char* time) {
+        return std::string(
+                   R"({"name":"faro.performance.navigation","domain":"browser","timestamp":"2026-03-01T10:00:)") +
+               time + R"(Z","attributes":{"name":"https://shop.example)" + url + R"(","faroNavigationId":")" +
+               id + R"(","duration":"1200","ttfb":"100"}})";
+    };
+    auto resource = [](const char* id, const char* navigationId, const char* time) {
+        return std::string(
+                   R"({"name":"faro.performance.resource","domain":"browser","timestamp":"2026-03-01T10:00:)") +
+               time + R"(Z","attributes":{"name":"https://shop.example/api/)" + id +
+               R"(","faroResourceId":")" + id + R"(","faroNavigationId":")" + navigationId +
+               R"(","initiatorType":"fetch","duration":"50"}})";
+    };
+    auto exception = [](const char* value, const char* time) {
+        return std::string(R"({"type":"Error","value":")") + value + R"(","timestamp":"2026-03-01T10:00:)" +
+               time + R"(Z"})";
+    };
+    const std::string ndjson =
+        payload("/a", exception("boom in a1", "00.500").c_str(), navigation("/a", "N1", "00.000").c_str()) +
+        payload("/b", "", navigation("/b", "N2", "10.000").c_str()) +
+        payload("/a", exception("boom in a2", "20.500").c_str(),
+                (navigation("/a", "N3", "20.000") + "," + resource("r3", "N3", "20.300")).c_str()) +
+        payload("/a", "", resource("r1", "N1", "01.000").c_str());
+    const QString file = m_dir.filePath(QStringLiteral("revisits.ndjson"));
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(ndjson.data(), qint64(ndjson.size()));
+    out.close();
+
+    const std::string cache = cachePath("revisits.seam");
+    const ImportReport r = importIntoCache(cache, {file}).front();
+    QVERIFY2(r.rejected() == 0, qPrintable(rejects(r)));
+    Database db = store::openForReading(cache);
+    QCOMPARE(
+        rows(db, "SELECT p.url, (p.start_ns - (SELECT min(start_ns) FROM page_loads)) / 1000000, "
+                 "p.duration_ns / 1000000, "
+                 "(SELECT group_concat(message) FROM rum_errors e WHERE e.page_load_id = p.id), "
+                 "(SELECT group_concat(url) FROM resources r WHERE r.page_load_id = p.id) "
+                 "FROM page_loads p ORDER BY p.start_ns"),
+        (QStringList{
+            QStringLiteral("https://shop.example/a|0|1200|boom in a1|https://shop.example/api/r1"),
+            QStringLiteral("https://shop.example/b|10000|1200|-|-"),
+            QStringLiteral("https://shop.example/a|20000|1200|boom in a2|https://shop.example/api/r3")}));
 }
 
 void TestFaroImport::idempotentReimport()

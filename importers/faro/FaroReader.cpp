@@ -12,6 +12,7 @@
 #include <cmath>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace seam {
@@ -143,16 +144,24 @@ public:
         else if (meta)
             m_report.addRejected(location, "\"meta\" is not an object; items are imported without it");
 
-        // The payload's time span: the page load's start and the session's extent.
+        // The payload's time span: the page load's start and the session's extent. Navigations are
+        // noted first, so that the payload's other items already belong to the visit they start.
         forEachItem(
             doc,
-            [&](const rapidjson::Value& item, const std::string&, std::string_view) {
+            [&](const rapidjson::Value& item, const std::string&, std::string_view kind) {
                 if (const std::optional<TimeNs> t = itemTime(item)) {
                     m_p.first = m_p.first ? std::min(*m_p.first, *t) : *t;
                     m_p.last = m_p.last ? std::max(*m_p.last, *t) : *t;
                 }
+                if (m_p.keyedByUrl && kind == "events" &&
+                    stringAt(item, "name") == "faro.performance.navigation")
+                    if (const rapidjson::Value* attrs = member(item, "attributes");
+                        attrs && attrs->IsObject())
+                        noteNavigation(urlKey(navigationUrl(*attrs)), stringAt(*attrs, "faroNavigationId"));
             },
             location);
+        if (m_p.keyedByUrl)
+            m_p.pageKey = visitKey(m_p.pageKey);
         if (m_p.first) {
             writeSession();
             writeBarePageLoad();
@@ -195,6 +204,7 @@ private:
         std::string sessionKey;
         std::string pageKey;
         std::string pageUrl;
+        bool keyedByUrl = false; // no page.id: the page load is known by session and URL
         ServiceRef app;
         std::optional<TimeNs> first, last;
         SessionRecord session;
@@ -241,8 +251,10 @@ private:
         const std::string pageId = clipUtf8(stringAt(meta, "page.id"), 256);
         if (!pageId.empty())
             m_p.pageKey = "faro:" + m_p.sessionKey + ":" + pageId;
-        else if (!m_p.pageUrl.empty())
-            m_p.pageKey = "faro:" + m_p.sessionKey + ":" + hex64(Fnv1a().add(m_p.pageUrl).value());
+        else if (!m_p.pageUrl.empty()) {
+            m_p.pageKey = urlKey(m_p.pageUrl);
+            m_p.keyedByUrl = true;
+        }
 
         SessionRecord& s = m_p.session;
         s.key = m_p.sessionKey;
@@ -301,6 +313,41 @@ private:
         p.start = *m_p.first;
         p.version = 0;
         m_out.batch().pageLoads.push_back(std::move(p));
+    }
+
+    std::string urlKey(std::string_view url) const
+    {
+        return "faro:" + m_p.sessionKey + ":" + hex64(Fnv1a().add(url).value());
+    }
+
+    std::string navigationUrl(const rapidjson::Value& attrs) const
+    {
+        std::string url = clipUtf8(stringAt(attrs, "name"), kMaxUrlBytes);
+        return url.empty() ? m_p.pageUrl : url;
+    }
+
+    /// Faro 2 sends no page id, so a page load is known by session and URL; within one file, a
+    /// later navigation to the same URL (a new faroNavigationId) is a revisit and gets its own key.
+    /// The first visit keeps the URL's key, which items sent before its navigation already used.
+    void noteNavigation(const std::string& urlKey, const std::string& navigationId)
+    {
+        if (navigationId.empty() || m_navigationKeys.contains(navigationId))
+            return;
+        if (m_visits.size() >= kMaxRememberedKeys || m_navigationKeys.size() >= kMaxRememberedKeys) {
+            m_visits.clear();
+            m_navigationKeys.clear();
+        }
+        Visit& visit = m_visits[urlKey];
+        visit.key = visit.navigationId.empty() ? urlKey : urlKey + ":" + navigationId;
+        visit.navigationId = navigationId;
+        m_navigationKeys.emplace(navigationId, visit.key);
+    }
+
+    /// The page-load key of the latest visit to a URL key.
+    std::string visitKey(const std::string& urlKey) const
+    {
+        const auto it = m_visits.find(urlKey);
+        return it == m_visits.end() ? urlKey : it->second.key;
     }
 
     static bool remember(std::unordered_set<std::string>& set, const std::string& key)
@@ -504,10 +551,8 @@ private:
 
     bool navigation(const rapidjson::Value& attrs, TimeNs t)
     {
-        std::string url = clipUtf8(stringAt(attrs, "name"), kMaxUrlBytes);
-        if (url.empty())
-            url = m_p.pageUrl;
-        std::string key = m_p.pageKey;
+        std::string url = navigationUrl(attrs);
+        std::string key = m_p.keyedByUrl ? visitKey(urlKey(url)) : m_p.pageKey;
         if (key.empty()) {
             const std::string id = stringAt(attrs, "faroNavigationId");
             key = "faro:" + m_p.sessionKey + ":" + (id.empty() ? hex64(Fnv1a().add(url).value()) : id);
@@ -540,6 +585,10 @@ private:
         const std::string id = stringAt(attrs, "faroResourceId");
         r.key = id.empty() ? itemKey("resource", item, t) : "faro:" + m_p.sessionKey + ":" + id;
         r.pageLoadKey = m_p.pageKey;
+        if (m_p.keyedByUrl) // the entry names its navigation: exact even when it arrives late
+            if (const auto nav = m_navigationKeys.find(stringAt(attrs, "faroNavigationId"));
+                nav != m_navigationKeys.end())
+                r.pageLoadKey = nav->second;
         r.sessionKey = m_p.sessionKey;
         r.type = resourceType(stringAt(attrs, "initiatorType"));
         r.mayHaveTwin = true;
@@ -596,6 +645,13 @@ private:
     ImportReport& m_report;
     Payload m_p;
     std::unordered_set<std::string> m_pages;
+    struct Visit
+    {
+        std::string navigationId; // faroNavigationId of the latest navigation to the URL
+        std::string key;          // its page load's key
+    };
+    std::unordered_map<std::string, Visit> m_visits;               // by URL key
+    std::unordered_map<std::string, std::string> m_navigationKeys; // faroNavigationId -> page-load key
 };
 
 } // namespace
