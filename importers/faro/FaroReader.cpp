@@ -555,7 +555,7 @@ private:
         std::string key = m_p.keyedByUrl ? visitKey(urlKey(url)) : m_p.pageKey;
         if (key.empty()) {
             const std::string id = stringAt(attrs, "faroNavigationId");
-            key = "faro:" + m_p.sessionKey + ":" + (id.empty() ? hex64(Fnv1a().add(url).value()) : id);
+            key = id.empty() ? urlKey(url) : "faro:" + m_p.sessionKey + ":" + id;
         }
         PageLoadRecord p;
         p.key = std::move(key);
