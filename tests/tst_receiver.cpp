@@ -449,6 +449,42 @@ private slots:
         QCOMPARE(send(request("POST", "/collect/a/b", "{}", "application/json")).status, 404);
     }
 
+    void faroRevisitsAcrossRequests()
+    {
+        if (!makeReader(std::string(formats::kFaro)))
+            QSKIP("this build has no Faro reader");
+        // Faro 2 sends no page id and each request is read on its own: the receiver remembers the
+        // session's navigations, so /a, /b, /a again are three page loads and the second /a's error is
+        // its own. Requests are sent one after the other, as the SDK does.
+        auto post = [&](const char* url, const char* navigationId, const char* second, const char* error) {
+            QByteArray body =
+                "{'meta':{'session':{'id':'s9'},'page':{'url':'https://shop.example@URL'}},"
+                "'events':[{'name':'faro.performance.navigation','timestamp':'2026-03-01T10:00:@SZ',"
+                "'attributes':{'name':'https://shop.example@URL','faroNavigationId':'@N','duration':'900'}}]"
+                "@E}";
+            body.replace("@E", error ? ","
+                                       "'exceptions':[{'type':'Error','value':'" +
+                                           QByteArray(error) + "','timestamp':'2026-03-01T10:00:@SZ'}]"
+                                     : QByteArray());
+            body.replace("@URL", url).replace("@N", navigationId).replace("@S", second).replace('\'', '"');
+            QCOMPARE(send(request("POST", "/collect", body, "application/json")).status, 202);
+        };
+        post("/a", "N1", "00.000", "first");
+        post("/b", "N2", "10.000", nullptr);
+        post("/a", "N3", "20.000", "second");
+        m_writer->flush();
+        Database db = store::openForReading(m_db.toStdString());
+        Statement st =
+            db.prepare("SELECT p.url || ' ' || coalesce((SELECT group_concat(message) FROM rum_errors e "
+                       "WHERE e.page_load_id = p.id), '-') FROM page_loads p ORDER BY p.start_ns");
+        QStringList loads;
+        while (st.step())
+            loads << QString::fromUtf8(st.text(0).data(), qsizetype(st.text(0).size()));
+        QCOMPARE(loads, (QStringList{QStringLiteral("https://shop.example/a first"),
+                                     QStringLiteral("https://shop.example/b -"),
+                                     QStringLiteral("https://shop.example/a second")}));
+    }
+
     void cors()
     {
         const Reply pre = send("OPTIONS /v1/traces HTTP/1.1\r\nHost: x\r\nOrigin: https://shop.example\r\n"

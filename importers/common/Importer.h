@@ -3,6 +3,7 @@
 #include "BatchSink.h"
 #include "ImportReport.h"
 #include "InputSource.h"
+#include "StreamMemory.h"
 
 #include <atomic>
 #include <functional>
@@ -19,6 +20,9 @@ struct ImportContext
     const std::atomic<bool>* cancel = nullptr;
     /// Called now and then with the source's raw offset (for progress bars); may be empty.
     std::function<void(std::uint64_t rawBytes, std::uint64_t rawTotal)> progress;
+    /// Shared with the other sources of the same stream (a live receiver's requests); null for a file,
+    /// whose reader then remembers on its own.
+    StreamMemory* memory = nullptr;
 
     bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
 };

@@ -12,7 +12,6 @@
 #include <cmath>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-#include <unordered_map>
 #include <unordered_set>
 
 namespace seam {
@@ -130,7 +129,9 @@ private:
 class FaroMapper
 {
 public:
-    FaroMapper(BatchBuilder& out, ImportContext& ctx) : m_out(out), m_ctx(ctx), m_report(ctx.report) {}
+    FaroMapper(BatchBuilder& out, ImportContext& ctx)
+        : m_out(out), m_ctx(ctx), m_report(ctx.report), m_memory(ctx.memory ? *ctx.memory : m_ownMemory)
+    {}
 
     void payload(const rapidjson::Value& doc, const std::string& location)
     {
@@ -326,28 +327,47 @@ private:
         return url.empty() ? m_p.pageUrl : url;
     }
 
-    /// Faro 2 sends no page id, so a page load is known by session and URL; within one file, a
-    /// later navigation to the same URL (a new faroNavigationId) is a revisit and gets its own key.
-    /// The first visit keeps the URL's key, which items sent before its navigation already used.
+    /// Faro 2 sends no page id, so a page load is known by session and URL; a later navigation to the
+    /// same URL (a new faroNavigationId) is a revisit and gets its own key. The first visit keeps the
+    /// URL's key, which items sent before its navigation already used. Remembered per stream: a live
+    /// receiver's requests, or one file.
     void noteNavigation(const std::string& urlKey, const std::string& navigationId)
     {
-        if (navigationId.empty() || m_navigationKeys.contains(navigationId))
+        if (navigationId.empty())
             return;
-        if (m_visits.size() >= kMaxRememberedKeys || m_navigationKeys.size() >= kMaxRememberedKeys) {
-            m_visits.clear();
-            m_navigationKeys.clear();
-        }
-        Visit& visit = m_visits[urlKey];
-        visit.key = visit.navigationId.empty() ? urlKey : urlKey + ":" + navigationId;
-        visit.navigationId = navigationId;
-        m_navigationKeys.emplace(navigationId, visit.key);
+        m_memory.with([&](StreamMemory::Map& memory) {
+            const auto [nav, isNew] = memory.try_emplace(navigationMemoryKey(navigationId));
+            if (!isNew)
+                return; // this navigation again (a re-sent or re-imported payload)
+            std::string& latest = memory["faro.url:" + urlKey];
+            latest = latest.empty() ? urlKey : urlKey + ":" + navigationId;
+            nav->second = latest;
+        });
     }
 
     /// The page-load key of the latest visit to a URL key.
-    std::string visitKey(const std::string& urlKey) const
+    std::string visitKey(const std::string& urlKey)
     {
-        const auto it = m_visits.find(urlKey);
-        return it == m_visits.end() ? urlKey : it->second.key;
+        return m_memory.with([&](StreamMemory::Map& memory) {
+            const auto it = memory.find("faro.url:" + urlKey);
+            return it == memory.end() ? urlKey : it->second;
+        });
+    }
+
+    /// The page-load key of a navigation seen in this stream, or empty.
+    std::string navigationKey(const std::string& navigationId)
+    {
+        if (navigationId.empty())
+            return {};
+        return m_memory.with([&](StreamMemory::Map& memory) {
+            const auto it = memory.find(navigationMemoryKey(navigationId));
+            return it == memory.end() ? std::string() : it->second;
+        });
+    }
+
+    std::string navigationMemoryKey(const std::string& navigationId) const
+    {
+        return "faro.nav:" + m_p.sessionKey + ":" + navigationId;
     }
 
     static bool remember(std::unordered_set<std::string>& set, const std::string& key)
@@ -586,9 +606,8 @@ private:
         r.key = id.empty() ? itemKey("resource", item, t) : "faro:" + m_p.sessionKey + ":" + id;
         r.pageLoadKey = m_p.pageKey;
         if (m_p.keyedByUrl) // the entry names its navigation: exact even when it arrives late
-            if (const auto nav = m_navigationKeys.find(stringAt(attrs, "faroNavigationId"));
-                nav != m_navigationKeys.end())
-                r.pageLoadKey = nav->second;
+            if (std::string key = navigationKey(stringAt(attrs, "faroNavigationId")); !key.empty())
+                r.pageLoadKey = std::move(key);
         r.sessionKey = m_p.sessionKey;
         r.type = resourceType(stringAt(attrs, "initiatorType"));
         r.mayHaveTwin = true;
@@ -645,13 +664,9 @@ private:
     ImportReport& m_report;
     Payload m_p;
     std::unordered_set<std::string> m_pages;
-    struct Visit
-    {
-        std::string navigationId; // faroNavigationId of the latest navigation to the URL
-        std::string key;          // its page load's key
-    };
-    std::unordered_map<std::string, Visit> m_visits;               // by URL key
-    std::unordered_map<std::string, std::string> m_navigationKeys; // faroNavigationId -> page-load key
+    StreamMemory m_ownMemory; // a file's, when the stream has none
+    StreamMemory&
+        m_memory; // navigations: "faro.nav:<session>:<id>" and "faro.url:<url key>" -> page-load key
 };
 
 } // namespace

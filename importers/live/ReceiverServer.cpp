@@ -205,7 +205,7 @@ DecodeResult decode(ReceiverShared& shared, DecodeJob& job)
     }
 
     CollectingSink sink;
-    ImportReport report = importSource(*in, sink, nullptr, format);
+    ImportReport report = importSource(*in, sink, nullptr, format, {}, &shared.memory);
     const std::string& inputError = in->error();
     if (!inputError.empty() && (inputError.find("exceeds the limit") != std::string::npos ||
                                 inputError.find("expands beyond") != std::string::npos)) {

@@ -4,6 +4,7 @@
 #include "ImportReport.h"
 #include "LiveReceiver.h"
 #include "OtlpResponses.h"
+#include "StreamMemory.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -37,6 +38,8 @@ struct ReceiverShared
     const LiveOptions options;
     std::int64_t sourceId = 0;
     QThreadPool decoders;
+    /// What readers remember from one request to the next (Faro's navigations).
+    StreamMemory memory;
 
     std::atomic<std::uint64_t> requests{0}, acceptedSpans{0}, acceptedLogs{0}, acceptedRecords{0},
         rejectedRecords{0}, failedRequests{0}, busyRequests{0}, metricsRequests{0};

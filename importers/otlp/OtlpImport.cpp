@@ -63,7 +63,7 @@ std::vector<std::string> knownFormats()
 }
 
 ImportReport importSource(InputSource& in, BatchSink& sink, const std::atomic<bool>* cancel,
-                          std::string formatOverride, ImportProgress progress)
+                          std::string formatOverride, ImportProgress progress, StreamMemory* memory)
 {
     ImportReport report;
     const bool detected = formatOverride.empty();
@@ -89,7 +89,7 @@ ImportReport importSource(InputSource& in, BatchSink& sink, const std::atomic<bo
         report.setFatal("byte 0", why);
         return report;
     }
-    ImportContext ctx{sink, report, cancel, std::move(progress)};
+    ImportContext ctx{sink, report, cancel, std::move(progress), memory};
     reader->read(in, ctx);
     // A decompression or I/O failure is the cause of whatever the reader then saw (usually a
     // "truncated" message): report the cause.

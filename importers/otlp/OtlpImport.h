@@ -21,8 +21,10 @@ std::vector<std::string> knownFormats();
 /// Detects the format (unless `formatOverride` names one), reads the whole source into `sink` and
 /// says what happened. Never throws for bad input: unreadable, unrecognised or broken input ends up
 /// as the report's fatal error, with everything delivered before it kept.
+/// `memory`: see ImportContext::memory.
 ImportReport importSource(InputSource& in, BatchSink& sink, const std::atomic<bool>* cancel = nullptr,
-                          std::string formatOverride = {}, ImportProgress progress = {});
+                          std::string formatOverride = {}, ImportProgress progress = {},
+                          StreamMemory* memory = nullptr);
 ImportReport importFile(const std::string& path, BatchSink& sink, const std::atomic<bool>* cancel = nullptr,
                         std::string formatOverride = {}, ImportProgress progress = {});
 
