@@ -1,7 +1,7 @@
 #include "ImportRunner.h"
 
 #include "InputSource.h"
-#include "OtlpImport.h"
+#include "ImportFormats.h"
 #include "StoreWriter.h"
 
 #include <algorithm>

@@ -1,5 +1,7 @@
 #include "FlameGraphData.h"
 
+#include "SpanTree.h"
+
 #include "Sqlite.h"
 
 #include <algorithm>
@@ -146,37 +148,14 @@ FlameGraphData FlameGraphData::build(std::vector<FlameSpan> spans, QStringList s
         }
     }
 
-    // Self time: a frame's children come in start order (rows are sorted), so the union of their
-    // intervals is swept in one pass with one open interval per parent.
     const std::size_t n = d.m_frames.size();
-    std::vector<std::int64_t> covered(n, 0), openStart(n, 0);
-    std::vector<std::int64_t> openEnd(n, std::numeric_limits<std::int64_t>::min());
-    for (const FlameFrame& c : d.m_frames) {
-        if (c.parent < 0)
-            continue;
-        const auto p = std::size_t(c.parent);
-        const FlameFrame& pf = d.m_frames[p];
-        const std::int64_t a = std::max(c.start, pf.start), b = std::min(c.end, pf.end);
-        if (b <= a)
-            continue;
-        if (a > openEnd[p]) {
-            if (openEnd[p] > openStart[p])
-                covered[p] += openEnd[p] - openStart[p];
-            openStart[p] = a;
-            openEnd[p] = b;
-        } else {
-            openEnd[p] = std::max(openEnd[p], b);
-        }
-    }
     d.m_errorPrefix.resize(n + 1);
     for (std::size_t i = 0; i < n; ++i)
         d.m_errorPrefix[i + 1] = d.m_errorPrefix[i] + (d.m_frames[i].error ? 1 : 0);
-    d.m_selfTime.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        if (openEnd[i] > openStart[i])
-            covered[i] += openEnd[i] - openStart[i];
-        d.m_selfTime[i] = std::max<std::int64_t>(0, d.m_frames[i].end - d.m_frames[i].start - covered[i]);
-    }
+    std::vector<ParentedInterval> intervals(n);
+    for (std::size_t i = 0; i < n; ++i)
+        intervals[i] = {d.m_frames[i].start, d.m_frames[i].end, std::int32_t(d.m_frames[i].parent)};
+    d.m_selfTime = selfTimes(intervals);
     return d;
 }
 

@@ -88,37 +88,6 @@ std::optional<double> doubleOf(const rapidjson::Value& v)
     return std::nullopt;
 }
 
-bool decodeBase64(std::string_view in, std::string& out)
-{
-    out.clear();
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (char c : in) {
-        int v;
-        if (c >= 'A' && c <= 'Z')
-            v = c - 'A';
-        else if (c >= 'a' && c <= 'z')
-            v = c - 'a' + 26;
-        else if (c >= '0' && c <= '9')
-            v = c - '0' + 52;
-        else if (c == '+' || c == '-')
-            v = 62;
-        else if (c == '/' || c == '_')
-            v = 63;
-        else if (c == '=')
-            break;
-        else
-            return false;
-        acc = (acc << 6) | std::uint32_t(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(char((acc >> bits) & 0xff));
-        }
-    }
-    return true;
-}
-
 std::string spanIdBytes(SpanId id)
 {
     std::string out(8, '\0');

@@ -28,8 +28,6 @@ std::optional<SpanId> spanIdFromShortHex(std::string_view hex);
 std::optional<std::uint64_t> unsignedOf(const rapidjson::Value& v);
 std::optional<std::int64_t> signedOf(const rapidjson::Value& v);
 std::optional<double> doubleOf(const rapidjson::Value& v);
-/// Standard or URL-safe base64, padding optional; false on any other character.
-bool decodeBase64(std::string_view in, std::string& out);
 /// 8 big-endian bytes, as OTLP carries span ids.
 std::string spanIdBytes(SpanId id);
 std::string traceIdBytes(const TraceId& id);

@@ -4,7 +4,7 @@
 #include "JsonDocuments.h"
 #include "Route.h"
 #include "UserAgent.h"
-#include "har/HarFields.h"
+#include "IsoTime.h"
 
 #include <algorithm>
 #include <charconv>
@@ -131,7 +131,7 @@ private:
                     env.environment = std::string(t.GetString() + 4, t.GetStringLength() - 4);
         if (const rapidjson::Value* ts = member(*attrs, "timestamp")) {
             if (ts->IsString())
-                env.timestamp = har::parseIsoTime(std::string_view(ts->GetString(), ts->GetStringLength()));
+                env.timestamp = parseIsoTime(std::string_view(ts->GetString(), ts->GetStringLength()));
             else if (ts->IsNumber())
                 env.timestamp = msToNs(ts->GetDouble());
         }

@@ -6,7 +6,7 @@
 #include "OtlpJsonReader.h"
 #include "Route.h"
 #include "UserAgent.h"
-#include "har/HarFields.h"
+#include "IsoTime.h"
 
 #include <algorithm>
 #include <cmath>
@@ -235,7 +235,7 @@ private:
         const rapidjson::Value* ts = member(item, "timestamp");
         if (!ts || !ts->IsString())
             return std::nullopt;
-        return har::parseIsoTime(std::string_view(ts->GetString(), ts->GetStringLength()));
+        return parseIsoTime(std::string_view(ts->GetString(), ts->GetStringLength()));
     }
 
     void readMeta(const rapidjson::Value& meta)

@@ -1,7 +1,11 @@
 #include "HarReader.h"
 
-#include "FormatDetector.h"
+#include "FormatNames.h"
+#include "Base64.h"
 #include "HarFields.h"
+#include "IsoTime.h"
+#include "Propagation.h"
+#include "TextUtil.h"
 #include "Hash.h"
 #include "Route.h"
 #include "UserAgent.h"
@@ -254,7 +258,7 @@ std::string_view header(const JsonValue* headers, std::string_view name)
     for (const JsonValue& h : headers->GetArray()) {
         if (!h.IsObject())
             continue;
-        if (har::equalsIgnoreCase(stringOf(h, "name"), name))
+        if (text::equalsIgnoreCase(stringOf(h, "name"), name))
             return stringOf(h, "value");
     }
     return {};
@@ -293,7 +297,7 @@ std::string normalizedBrowserName(std::string_view name)
                                                                                {"msedge", "Edge"},
                                                                                {"opera", "Opera"}};
     for (const auto& [from, to] : kNames)
-        if (har::equalsIgnoreCase(name, from))
+        if (text::equalsIgnoreCase(name, from))
             return std::string(to);
     return {};
 }
@@ -390,7 +394,7 @@ void HarMapper::page(const JsonValue& v, const std::string& location)
         m_report.addRejected(location, "page without an \"id\" string; skipped");
         return;
     }
-    const auto start = har::parseIsoTime(stringOf(v, "startedDateTime"));
+    const auto start = parseIsoTime(stringOf(v, "startedDateTime"));
     if (!start) {
         m_report.addRejected(location,
                              "page \"" + id + "\": startedDateTime missing or not ISO 8601; skipped");
@@ -426,7 +430,7 @@ void HarMapper::entry(const JsonValue& v, std::uint64_t index, const std::string
     if (!truncatedKey.empty())
         return reject("the \"" + truncatedKey + "\" string is longer than " +
                       std::to_string(HarReader::kMaxStringBytes >> 20) + " MiB");
-    const auto start = har::parseIsoTime(stringOf(v, "startedDateTime"));
+    const auto start = parseIsoTime(stringOf(v, "startedDateTime"));
     if (!start)
         return reject("startedDateTime missing or not ISO 8601");
     const JsonValue* request = member(v, "request");
@@ -503,10 +507,10 @@ void HarMapper::entry(const JsonValue& v, std::uint64_t index, const std::string
     }
 
     // Propagated trace ids, the most direct evidence first.
-    har::PropagatedTrace trace =
-        har::fromTraceParent(header(requestHeaders, "traceparent"), TraceIdSource::TraceparentHeader);
+    PropagatedTrace trace =
+        fromTraceParent(header(requestHeaders, "traceparent"), TraceIdSource::TraceparentHeader);
     if (!trace.found())
-        trace = har::fromB3(header(requestHeaders, "b3"));
+        trace = fromB3(header(requestHeaders, "b3"));
     if (!trace.found()) {
         const std::string_view b3Trace = header(requestHeaders, "x-b3-traceid");
         if (auto id = TraceId::fromHex(b3Trace);
@@ -519,10 +523,10 @@ void HarMapper::entry(const JsonValue& v, std::uint64_t index, const std::string
     // Browsers add request trace headers to fetch/XHR calls only, never to navigations or assets.
     const bool propagatedHeader = trace.found() || !header(requestHeaders, "x-datadog-trace-id").empty();
     if (!trace.found())
-        if (auto tp = har::traceParentFromServerTiming(header(responseHeaders, "server-timing")))
-            trace = har::fromTraceParent(*tp, TraceIdSource::ServerTiming);
+        if (auto tp = traceParentFromServerTiming(header(responseHeaders, "server-timing")))
+            trace = fromTraceParent(*tp, TraceIdSource::ServerTiming);
     if (!trace.found())
-        trace = har::fromTraceParent(header(responseHeaders, "traceresponse"), TraceIdSource::ServerTiming);
+        trace = fromTraceParent(header(responseHeaders, "traceresponse"), TraceIdSource::ServerTiming);
 
     // Type: what the browser said, else the MIME type, else the URL, else how it was requested.
     std::string_view type = har::typeFromChromeResourceType(stringOf(v, "_resourceType"));
@@ -563,21 +567,21 @@ void HarMapper::entry(const JsonValue& v, std::uint64_t index, const std::string
         if (text && text->IsString()) {
             const std::string_view body(text->GetString(), text->GetStringLength());
             std::optional<std::string> tp;
-            if (har::equalsIgnoreCase(stringOf(*content, "encoding"), "base64")) {
+            if (text::equalsIgnoreCase(stringOf(*content, "encoding"), "base64")) {
                 const std::size_t take = HarReader::kMaxBodyScanBytes / 3 * 4 + 4;
-                tp = har::traceParentFromHtml(
-                    har::decodeBase64Prefix(body.substr(0, take), HarReader::kMaxBodyScanBytes));
+                tp = traceParentFromHtml(
+                    decodeBase64Prefix(body.substr(0, take), HarReader::kMaxBodyScanBytes));
             } else {
-                tp = har::traceParentFromHtml(body.substr(0, HarReader::kMaxBodyScanBytes));
+                tp = traceParentFromHtml(body.substr(0, HarReader::kMaxBodyScanBytes));
             }
             if (tp)
-                trace = har::fromTraceParent(*tp, TraceIdSource::DocumentMeta);
+                trace = fromTraceParent(*tp, TraceIdSource::DocumentMeta);
         }
     }
     if (!trace.found()) {
-        if (auto low = har::parseDecimalU64(header(requestHeaders, "x-datadog-trace-id")); low && *low) {
+        if (auto low = parseDecimalU64(header(requestHeaders, "x-datadog-trace-id")); low && *low) {
             trace.low64 = *low;
-            trace.spanId = har::parseDecimalU64(header(requestHeaders, "x-datadog-parent-id")).value_or(0);
+            trace.spanId = parseDecimalU64(header(requestHeaders, "x-datadog-parent-id")).value_or(0);
             trace.source = TraceIdSource::DatadogId;
         }
     }

@@ -1,5 +1,6 @@
 #include "JaegerReader.h"
 
+#include "Base64.h"
 #include "JsonItemStream.h"
 #include "OtlpMapper.h"
 #include "SpanJsonFields.h"

@@ -1,8 +1,8 @@
 #include "ReceiverServer.h"
 
-#include "FormatDetector.h"
+#include "ImportFormats.h"
+#include "OtlpSniff.h"
 #include "InputSource.h"
-#include "OtlpImport.h"
 #include "StoreWriter.h"
 #include "UserAgent.h"
 

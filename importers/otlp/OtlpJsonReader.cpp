@@ -1,5 +1,6 @@
 #include "OtlpJsonReader.h"
 
+#include "Base64.h"
 #include "Ids.h"
 #include "OtlpMapper.h"
 #include "opentelemetry/proto/logs/v1/logs.pb.h"
@@ -223,37 +224,6 @@ std::string shown(const JsonValue& v)
                               : "a literal";
     std::string s(view(v).substr(0, 40));
     return '"' + s + (v.GetStringLength() > 40 ? "...\"" : "\"");
-}
-
-bool decodeBase64(std::string_view in, std::string& out)
-{
-    out.clear();
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (char c : in) {
-        int v;
-        if (c >= 'A' && c <= 'Z')
-            v = c - 'A';
-        else if (c >= 'a' && c <= 'z')
-            v = c - 'a' + 26;
-        else if (c >= '0' && c <= '9')
-            v = c - '0' + 52;
-        else if (c == '+' || c == '-')
-            v = 62;
-        else if (c == '/' || c == '_')
-            v = 63;
-        else if (c == '=')
-            break;
-        else
-            return false;
-        acc = (acc << 6) | std::uint32_t(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(char((acc >> bits) & 0xff));
-        }
-    }
-    return true;
 }
 
 /// Builds protobuf messages from captured JSON. Each function returns false with m_error set.

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "FormatDetector.h"
+#include "FormatNames.h"
+#include "OtlpSniff.h"
 #include "Importer.h"
 
 namespace seam {

@@ -16,7 +16,7 @@
 #include "DemoGenerator.h"
 #include "ImportRunner.h"
 #include "InputSource.h"
-#include "OtlpImport.h"
+#include "ImportFormats.h"
 #include "Sqlite.h"
 #include "StoreWriter.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"

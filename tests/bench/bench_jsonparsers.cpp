@@ -16,7 +16,7 @@
 #include "BenchPhase.h"
 #include "DemoGenerator.h"
 #include "InputSource.h"
-#include "OtlpImport.h"
+#include "ImportFormats.h"
 #include "opentelemetry/proto/logs/v1/logs.pb.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
 

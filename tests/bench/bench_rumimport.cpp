@@ -8,7 +8,7 @@
 #include "BenchPhase.h"
 #include "ImportRunner.h"
 #include "InputSource.h"
-#include "OtlpImport.h"
+#include "ImportFormats.h"
 #include "StoreWriter.h"
 
 #include <chrono>

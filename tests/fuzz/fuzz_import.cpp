@@ -4,7 +4,7 @@
 
 #include "BatchSink.h"
 #include "InputSource.h"
-#include "OtlpImport.h"
+#include "ImportFormats.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,0 +1,675 @@
+#include "StoreQueries.h"
+
+#include "SpanTree.h"
+
+#include "Ids.h"
+#include "LatencyHistogram.h"
+#include "Schema.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QTimeZone>
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace seam {
+namespace {
+
+constexpr const char* kPageLoadColumns =
+    "p.id, p.key, p.url, p.route, p.start_ns, p.duration_ns, p.ttfb_ns, p.fcp_ns, p.lcp_ns, p.cls, p.inp_ns, "
+    "p.error_count, p.resource_count, p.linked_count, p.backend_ns, p.services, "
+    "s.id, s.key, s.user_id, s.browser, s.browser_version, s.os, s.device, s.country, s.app_version, "
+    "lower(hex(t.trace_id)), v.name, v.version";
+constexpr const char* kPageLoadJoins =
+    " FROM page_loads p LEFT JOIN sessions s ON s.id = p.session_id "
+    "LEFT JOIN traces t ON t.id = p.trace LEFT JOIN services v ON v.id = p.app_service_id";
+
+QString qs(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
+QJsonValue msOrNull(Statement& st, int col)
+{
+    if (st.isNull(col))
+        return QJsonValue::Null;
+    return double(st.int64(col)) / 1e6;
+}
+
+QJsonValue textOrNull(Statement& st, int col)
+{
+    return st.isNull(col) ? QJsonValue(QJsonValue::Null) : QJsonValue(qs(st.text(col)));
+}
+
+QJsonValue parseJsonText(std::string_view text, bool array)
+{
+    if (text.empty())
+        return array ? QJsonValue(QJsonArray()) : QJsonValue(QJsonObject());
+    const auto doc = QJsonDocument::fromJson(QByteArray(text.data(), qsizetype(text.size())));
+    if (array)
+        return doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(QJsonArray());
+    return doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(QJsonObject());
+}
+
+std::optional<TraceId> traceIdArg(const std::string& hex)
+{
+    auto id = TraceId::fromHex(hex);
+    if (!id || !id->isValid())
+        return std::nullopt;
+    return id;
+}
+
+const char* kindName(std::int64_t kind)
+{
+    static const char* const names[] = {"unspecified", "internal", "server",
+                                        "client",      "producer", "consumer"};
+    return kind >= 0 && kind < 6 ? names[kind] : "unspecified";
+}
+
+/// One frame of a folded stack. ';' separates frames, so it becomes ','; control bytes (NUL,
+/// newline, ...) are written as \xHH so that line-based tools see one stack per line.
+std::string foldedFrame(std::string_view name)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(name.size());
+    for (const char c : name) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == ';')
+            out += ',';
+        else if (u < 0x20 || u == 0x7f)
+            out += {'\\', 'x', kHex[u >> 4], kHex[u & 15]};
+        else
+            out += c;
+    }
+    return out;
+}
+
+} // namespace
+
+QString isoTime(std::int64_t ns)
+{
+    const qint64 ms = ns / 1'000'000;
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+std::optional<std::int64_t> parseTime(const QString& text)
+{
+    bool ok = false;
+    const qlonglong n = text.toLongLong(&ok);
+    if (ok)
+        return n;
+    QDateTime dt = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!dt.isValid())
+        dt = QDateTime::fromString(text, Qt::ISODate);
+    if (!dt.isValid())
+        return std::nullopt;
+    if (dt.timeSpec() == Qt::LocalTime && !text.endsWith(QLatin1Char('Z')) &&
+        !text.contains(QLatin1Char('+')))
+        dt.setTimeZone(QTimeZone::utc());
+    return std::int64_t(dt.toMSecsSinceEpoch()) * 1'000'000;
+}
+
+QJsonObject StoreQueries::stats()
+{
+    // Each count is an index or table b-tree count; no joins over spans.
+    QJsonObject o;
+    o[QStringLiteral("spans")] = qint64(m_db.queryInt("SELECT coalesce(sum(span_count), 0) FROM traces"));
+    o[QStringLiteral("traces")] = qint64(m_db.queryInt("SELECT count(*) FROM traces WHERE span_count > 0"));
+    o[QStringLiteral("services")] =
+        qint64(m_db.queryInt("SELECT count(DISTINCT name) FROM services WHERE is_browser = 0"));
+    o[QStringLiteral("sessions")] = qint64(m_db.queryInt("SELECT count(*) FROM sessions"));
+    o[QStringLiteral("page_loads")] = qint64(m_db.queryInt("SELECT count(*) FROM page_loads"));
+    o[QStringLiteral("resources")] = qint64(m_db.queryInt("SELECT count(*) FROM resources"));
+    o[QStringLiteral("linked_resources")] = qint64(m_db.queryInt("SELECT count(*) FROM links"));
+    o[QStringLiteral("rum_errors")] = qint64(m_db.queryInt("SELECT count(*) FROM rum_errors"));
+    o[QStringLiteral("error_spans")] =
+        qint64(m_db.queryInt("SELECT coalesce(sum(error_count), 0) FROM traces"));
+    o[QStringLiteral("logs")] = qint64(m_db.queryInt("SELECT count(*) FROM logs"));
+    o[QStringLiteral("actions")] = qint64(m_db.queryInt("SELECT count(*) FROM actions"));
+    o[QStringLiteral("long_tasks")] = qint64(m_db.queryInt("SELECT count(*) FROM long_tasks"));
+    o[QStringLiteral("sources")] = qint64(m_db.queryInt("SELECT count(*) FROM sources"));
+    QJsonObject range;
+    auto st = m_db.prepare("SELECT min(start_ns), max(end_ns) FROM traces WHERE start_ns IS NOT NULL");
+    if (st.step() && !st.isNull(0)) {
+        range[QStringLiteral("from_ns")] = qint64(st.int64(0));
+        range[QStringLiteral("to_ns")] = qint64(st.int64(1));
+        range[QStringLiteral("from")] = isoTime(st.int64(0));
+        range[QStringLiteral("to")] = isoTime(st.int64(1));
+    }
+    o[QStringLiteral("time_range")] = range;
+    return o;
+}
+
+QJsonObject StoreQueries::pageLoadRow(Statement& st)
+{
+    QJsonObject o;
+    o[QStringLiteral("id")] = qint64(st.int64(0));
+    o[QStringLiteral("key")] = qs(st.text(1));
+    o[QStringLiteral("url")] = qs(st.text(2));
+    o[QStringLiteral("route")] = qs(st.text(3));
+    o[QStringLiteral("start_ns")] = qint64(st.int64(4));
+    o[QStringLiteral("start")] = isoTime(st.int64(4));
+    o[QStringLiteral("duration_ms")] = msOrNull(st, 5);
+    o[QStringLiteral("ttfb_ms")] = msOrNull(st, 6);
+    o[QStringLiteral("fcp_ms")] = msOrNull(st, 7);
+    o[QStringLiteral("lcp_ms")] = msOrNull(st, 8);
+    o[QStringLiteral("cls")] = st.isNull(9) ? QJsonValue(QJsonValue::Null) : QJsonValue(st.real(9));
+    o[QStringLiteral("inp_ms")] = msOrNull(st, 10);
+    o[QStringLiteral("error_count")] = qint64(st.int64(11));
+    o[QStringLiteral("resource_count")] = qint64(st.int64(12));
+    o[QStringLiteral("linked_count")] = qint64(st.int64(13));
+    o[QStringLiteral("backend_ms")] = msOrNull(st, 14);
+    QJsonArray services;
+    if (!st.isNull(15))
+        for (const QString& s : qs(st.text(15)).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            services.append(s);
+    o[QStringLiteral("services")] = services;
+    if (st.isNull(16)) {
+        o[QStringLiteral("session")] = QJsonValue::Null;
+    } else {
+        QJsonObject s;
+        s[QStringLiteral("id")] = qint64(st.int64(16));
+        s[QStringLiteral("key")] = qs(st.text(17));
+        s[QStringLiteral("user_id")] = textOrNull(st, 18);
+        s[QStringLiteral("browser")] = textOrNull(st, 19);
+        s[QStringLiteral("browser_version")] = textOrNull(st, 20);
+        s[QStringLiteral("os")] = textOrNull(st, 21);
+        s[QStringLiteral("device")] = textOrNull(st, 22);
+        s[QStringLiteral("country")] = textOrNull(st, 23);
+        s[QStringLiteral("app_version")] = textOrNull(st, 24);
+        o[QStringLiteral("session")] = s;
+    }
+    o[QStringLiteral("trace_id")] = textOrNull(st, 25);
+    o[QStringLiteral("app")] = textOrNull(st, 26);
+    o[QStringLiteral("app_version")] = textOrNull(st, 27);
+    return o;
+}
+
+void StoreQueries::pageLoads(const PageLoadFilter& filter, const std::function<void(const QJsonObject&)>& row)
+{
+    std::string sql = std::string("SELECT ") + kPageLoadColumns + kPageLoadJoins + " WHERE 1";
+    if (filter.from)
+        sql += " AND p.start_ns >= ?1";
+    if (filter.to)
+        sql += " AND p.start_ns < ?2";
+    if (!filter.route.empty())
+        sql += " AND p.route = ?3";
+    if (filter.slowest > 0)
+        sql += " AND p.duration_ns IS NOT NULL ORDER BY p.duration_ns DESC LIMIT ?4";
+    else
+        sql += " ORDER BY p.start_ns, p.id LIMIT ?4";
+    auto st = m_db.prepare(sql);
+    if (filter.from)
+        st.bind(1, *filter.from);
+    if (filter.to)
+        st.bind(2, *filter.to);
+    if (!filter.route.empty())
+        st.bindText(3, filter.route);
+    st.bind(4, std::int64_t(filter.slowest > 0 ? filter.slowest : filter.limit > 0 ? filter.limit : -1));
+    while (st.step())
+        row(pageLoadRow(st));
+}
+
+QJsonObject StoreQueries::pageLoad(std::int64_t id)
+{
+    auto st = m_db.prepare(std::string("SELECT ") + kPageLoadColumns + kPageLoadJoins + " WHERE p.id = ?1");
+    st.bind(1, id);
+    if (!st.step())
+        return {};
+    QJsonObject out;
+    const QJsonObject page = pageLoadRow(st);
+    const std::int64_t pageStart = page[QStringLiteral("start_ns")].toInteger();
+    out[QStringLiteral("page_load")] = page;
+
+    QJsonArray resources, links;
+    std::vector<std::int64_t> traces;
+    auto rs = m_db.prepare(
+        "SELECT r.id, r.type, r.method, r.url, r.status, r.start_ns, r.duration_ns, r.transfer_size, "
+        "lower(hex(t.trace_id)), r.span_id, l.method, l.confidence, lower(hex(lt.trace_id)), l.span_id, "
+        "l.trace, "
+        "r.ttfb_ns FROM resources r LEFT JOIN traces t ON t.id = r.trace LEFT JOIN links l ON l.resource_id "
+        "= r.id "
+        "LEFT JOIN traces lt ON lt.id = l.trace WHERE r.page_load_id = ?1 ORDER BY r.start_ns, r.id");
+    rs.bind(1, id);
+    while (rs.step()) {
+        QJsonObject r;
+        r[QStringLiteral("id")] = qint64(rs.int64(0));
+        r[QStringLiteral("type")] = qs(rs.text(1));
+        r[QStringLiteral("method")] = textOrNull(rs, 2);
+        r[QStringLiteral("url")] = qs(rs.text(3));
+        r[QStringLiteral("status")] =
+            rs.isNull(4) ? QJsonValue(QJsonValue::Null) : QJsonValue(qint64(rs.int64(4)));
+        r[QStringLiteral("start_ns")] = qint64(rs.int64(5));
+        r[QStringLiteral("offset_ms")] = double(rs.int64(5) - pageStart) / 1e6;
+        r[QStringLiteral("duration_ms")] = msOrNull(rs, 6);
+        r[QStringLiteral("ttfb_ms")] = msOrNull(rs, 15);
+        r[QStringLiteral("transfer_size")] =
+            rs.isNull(7) ? QJsonValue(QJsonValue::Null) : QJsonValue(qint64(rs.int64(7)));
+        r[QStringLiteral("trace_id")] = textOrNull(rs, 8);
+        r[QStringLiteral("span_id")] = rs.isNull(9) ? QJsonValue(QJsonValue::Null)
+                                                    : QJsonValue(qs(spanIdHex(std::uint64_t(rs.int64(9)))));
+        if (rs.isNull(10)) {
+            r[QStringLiteral("link")] = QJsonValue::Null;
+        } else {
+            QJsonObject l;
+            l[QStringLiteral("resource_id")] = qint64(rs.int64(0));
+            l[QStringLiteral("trace_id")] = qs(rs.text(12));
+            l[QStringLiteral("span_id")] = rs.isNull(13)
+                                               ? QJsonValue(QJsonValue::Null)
+                                               : QJsonValue(qs(spanIdHex(std::uint64_t(rs.int64(13)))));
+            l[QStringLiteral("method")] = qs(rs.text(10));
+            l[QStringLiteral("confidence")] = rs.real(11);
+            r[QStringLiteral("link")] = l;
+            links.append(l);
+            if (std::find(traces.begin(), traces.end(), rs.int64(14)) == traces.end())
+                traces.push_back(rs.int64(14));
+        }
+        resources.append(r);
+    }
+    out[QStringLiteral("resources")] = resources;
+    out[QStringLiteral("links")] = links;
+
+    // Services reached, with their share of spans and errors in the linked traces.
+    std::map<std::string, std::pair<std::int64_t, std::int64_t>> perService;
+    auto ss = m_db.prepare("SELECT v.name, count(*), sum(s.status_code = 2) FROM spans s "
+                           "JOIN services v ON v.id = s.service_id WHERE s.trace = ?1 AND v.is_browser = 0 "
+                           "GROUP BY v.name");
+    for (const std::int64_t t : traces) {
+        ss.bind(1, t);
+        while (ss.step()) {
+            auto& p = perService[std::string(ss.text(0))];
+            p.first += ss.int64(1);
+            p.second += ss.int64(2);
+        }
+        ss.reset();
+    }
+    QJsonArray services;
+    for (const auto& [name, counts] : perService) {
+        QJsonObject s;
+        s[QStringLiteral("name")] = qs(name);
+        s[QStringLiteral("spans")] = qint64(counts.first);
+        s[QStringLiteral("error_spans")] = qint64(counts.second);
+        services.append(s);
+    }
+    out[QStringLiteral("services")] = services;
+
+    QJsonArray errors;
+    auto es = m_db.prepare(
+        "SELECT id, time_ns, type, message, source, resource_url, resource_status FROM rum_errors "
+        "WHERE page_load_id = ?1 ORDER BY time_ns");
+    es.bind(1, id);
+    while (es.step()) {
+        QJsonObject e;
+        e[QStringLiteral("id")] = qint64(es.int64(0));
+        e[QStringLiteral("time_ns")] = qint64(es.int64(1));
+        e[QStringLiteral("offset_ms")] = double(es.int64(1) - pageStart) / 1e6;
+        e[QStringLiteral("type")] = textOrNull(es, 2);
+        e[QStringLiteral("message")] = textOrNull(es, 3);
+        e[QStringLiteral("source")] = textOrNull(es, 4);
+        e[QStringLiteral("resource_url")] = textOrNull(es, 5);
+        e[QStringLiteral("resource_status")] =
+            es.isNull(6) ? QJsonValue(QJsonValue::Null) : QJsonValue(qint64(es.int64(6)));
+        errors.append(e);
+    }
+    out[QStringLiteral("errors")] = errors;
+
+    QJsonArray longTasks;
+    auto lt =
+        m_db.prepare("SELECT time_ns, duration_ns FROM long_tasks WHERE page_load_id = ?1 ORDER BY time_ns");
+    lt.bind(1, id);
+    while (lt.step()) {
+        QJsonObject t;
+        t[QStringLiteral("offset_ms")] = double(lt.int64(0) - pageStart) / 1e6;
+        t[QStringLiteral("duration_ms")] = double(lt.int64(1)) / 1e6;
+        longTasks.append(t);
+    }
+    out[QStringLiteral("long_tasks")] = longTasks;
+
+    QJsonArray actions;
+    auto as = m_db.prepare(
+        "SELECT time_ns, type, name, frustration FROM actions WHERE page_load_id = ?1 ORDER BY time_ns");
+    as.bind(1, id);
+    while (as.step()) {
+        QJsonObject a;
+        a[QStringLiteral("offset_ms")] = double(as.int64(0) - pageStart) / 1e6;
+        a[QStringLiteral("type")] = textOrNull(as, 1);
+        a[QStringLiteral("name")] = textOrNull(as, 2);
+        a[QStringLiteral("frustration")] = textOrNull(as, 3);
+        actions.append(a);
+    }
+    out[QStringLiteral("actions")] = actions;
+    out[QStringLiteral("causes")] = causes(id, traces);
+    return out;
+}
+
+QJsonArray StoreQueries::causes(std::int64_t, const std::vector<std::int64_t>& traces)
+{
+    // Where the backend time went: self time per (service, operation) over the linked traces, each
+    // compared with that operation's typical latency from the rollups (self time: SpanTree).
+    struct Span
+    {
+        std::int64_t id, parent, service, operation, start, end;
+    };
+    struct Agg
+    {
+        std::int64_t self = 0, total = 0, count = 0;
+        std::int64_t service = 0;
+    };
+    std::map<std::int64_t, Agg> perOperation;
+    std::int64_t totalSelf = 0;
+    auto st = m_db.prepare(
+        "SELECT s.span_id, s.parent_span_id, s.service_id, s.operation_id, s.start_ns, s.end_ns "
+        "FROM spans s JOIN services v ON v.id = s.service_id WHERE s.trace = ?1 AND v.is_browser = 0");
+    for (const std::int64_t trace : traces) {
+        std::vector<Span> spans;
+        st.bind(1, trace);
+        while (st.step())
+            spans.push_back({st.int64(0), st.int64(1), st.int64(2), st.int64(3), st.int64(4), st.int64(5)});
+        st.reset();
+        std::vector<TreeSpan> tree(spans.size());
+        for (std::size_t i = 0; i < spans.size(); ++i)
+            tree[i] = {std::uint64_t(spans[i].id), std::uint64_t(spans[i].parent), spans[i].start, spans[i].end};
+        const std::vector<std::int64_t> selfNs = selfTimes(tree, buildSpanTree(tree));
+        for (std::size_t i = 0; i < spans.size(); ++i) {
+            const Span& s = spans[i];
+            const std::int64_t self = selfNs[i];
+            Agg& a = perOperation[s.operation];
+            a.self += self;
+            a.total += s.end - s.start;
+            ++a.count;
+            a.service = s.service;
+            totalSelf += self;
+        }
+    }
+    std::vector<std::pair<std::int64_t, Agg>> ranked(perOperation.begin(), perOperation.end());
+    std::sort(ranked.begin(), ranked.end(),
+              [](const auto& a, const auto& b) { return a.second.self > b.second.self; });
+    if (ranked.size() > 5)
+        ranked.resize(5);
+
+    auto names =
+        m_db.prepare("SELECT v.name, o.name FROM operations o JOIN services v ON v.id = o.service_id "
+                     "WHERE o.id = ?1");
+    auto typical = m_db.prepare("SELECT histogram FROM rollups WHERE service_id = ?1 AND operation_id = ?2");
+    QJsonArray out;
+    for (const auto& [op, a] : ranked) {
+        if (a.self <= 0)
+            continue;
+        QJsonObject c;
+        names.bind(1, op);
+        if (names.step()) {
+            c[QStringLiteral("service")] = qs(names.text(0));
+            c[QStringLiteral("operation")] = qs(names.text(1));
+        }
+        names.reset();
+        c[QStringLiteral("self_ms")] = double(a.self) / 1e6;
+        c[QStringLiteral("share")] = totalSelf ? double(a.self) / double(totalSelf) : 0.0;
+        c[QStringLiteral("calls")] = qint64(a.count);
+        const double mean = double(a.total) / double(a.count);
+        c[QStringLiteral("mean_ms")] = mean / 1e6;
+        LatencyHistogram h;
+        typical.bind(1, a.service).bind(2, op);
+        while (typical.step())
+            h.mergeEncoded(typical.blob(0));
+        typical.reset();
+        if (!h.empty()) {
+            const double p50 = qint64(h.quantile(0.5));
+            c[QStringLiteral("typical_p50_ms")] = p50 / 1e6;
+            c[QStringLiteral("slowdown")] = p50 > 0 ? mean / p50 : 0.0;
+        }
+        out.append(c);
+    }
+    return out;
+}
+
+QJsonObject StoreQueries::trace(const std::string& traceIdHex)
+{
+    const auto id = traceIdArg(traceIdHex);
+    if (!id)
+        return {};
+    auto t =
+        m_db.prepare("SELECT id, start_ns, end_ns, span_count, error_count FROM traces WHERE trace_id = ?1");
+    t.bindBlob(1, id->bytes.data(), 16);
+    if (!t.step() || t.int64(3) == 0)
+        return {};
+    QJsonObject out;
+    const std::int64_t row = t.int64(0);
+    out[QStringLiteral("trace_id")] = qs(id->hex());
+    out[QStringLiteral("start_ns")] = qint64(t.int64(1));
+    out[QStringLiteral("start")] = isoTime(t.int64(1));
+    out[QStringLiteral("duration_ms")] = double(t.int64(2) - t.int64(1)) / 1e6;
+    out[QStringLiteral("span_count")] = qint64(t.int64(3));
+    out[QStringLiteral("error_count")] = qint64(t.int64(4));
+
+    auto st =
+        m_db.prepare("SELECT s.span_id, s.parent_span_id, v.name, v.version, o.name, s.kind, s.start_ns, "
+                     "s.end_ns, s.status_code, "
+                     "p.status_message, p.attributes, p.events, v.is_browser, p.scope, p.links FROM spans s "
+                     "LEFT JOIN span_payloads p ON p.id = s.payload "
+                     "JOIN services v ON v.id = s.service_id JOIN operations o ON o.id = s.operation_id "
+                     "WHERE s.trace = ?1 ORDER BY s.start_ns, s.span_id");
+    st.bind(1, row);
+    QJsonArray spans;
+    std::set<QString> services;
+    std::vector<TreeSpan> tree;
+    while (st.step()) {
+        tree.push_back({std::uint64_t(st.int64(0)), std::uint64_t(st.int64(1)), st.int64(6), st.int64(7)});
+        QJsonObject s;
+        s[QStringLiteral("span_id")] = qs(spanIdHex(std::uint64_t(st.int64(0))));
+        s[QStringLiteral("parent_span_id")] = st.int64(1)
+                                                  ? QJsonValue(qs(spanIdHex(std::uint64_t(st.int64(1)))))
+                                                  : QJsonValue(QJsonValue::Null);
+        const QString service = qs(st.text(2));
+        services.insert(service);
+        s[QStringLiteral("service")] = service;
+        s[QStringLiteral("service_version")] = qs(st.text(3));
+        s[QStringLiteral("name")] = qs(st.text(4));
+        s[QStringLiteral("kind")] = QLatin1String(kindName(st.int64(5)));
+        s[QStringLiteral("start_ns")] = qint64(st.int64(6));
+        s[QStringLiteral("end_ns")] = qint64(st.int64(7));
+        s[QStringLiteral("duration_ms")] = double(st.int64(7) - st.int64(6)) / 1e6;
+        static const char* const status[] = {"unset", "ok", "error"};
+        const auto code = st.int64(8);
+        s[QStringLiteral("status")] = QLatin1String(code >= 0 && code < 3 ? status[code] : "unset");
+        s[QStringLiteral("status_message")] = textOrNull(st, 9);
+        s[QStringLiteral("attributes")] = parseJsonText(st.text(10), false);
+        s[QStringLiteral("events")] = parseJsonText(st.text(11), true);
+        s[QStringLiteral("links")] = parseJsonText(st.text(14), true);
+        s[QStringLiteral("browser")] = st.int64(12) != 0;
+        s[QStringLiteral("scope")] = textOrNull(st, 13);
+        spans.append(s);
+    }
+    QJsonArray serviceList;
+    for (const QString& s : services)
+        serviceList.append(s);
+    out[QStringLiteral("services")] = serviceList;
+    out[QStringLiteral("spans")] = spans;
+    // Problems in the trace's structure are data, not silence: a parent cycle is broken at its
+    // earliest span (as --folded and the flamegraph do) and said here.
+    QJsonArray problems;
+    for (const std::int32_t i : buildSpanTree(tree).cycleRoots) {
+        QJsonObject p;
+        p[QStringLiteral("kind")] = QStringLiteral("parent_cycle");
+        p[QStringLiteral("span_id")] = qs(spanIdHex(tree[std::size_t(i)].id));
+        p[QStringLiteral("message")] =
+            QStringLiteral("the span's parent links form a cycle; it is treated as a root");
+        problems.append(p);
+    }
+    out[QStringLiteral("problems")] = problems;
+    return out;
+}
+
+bool StoreQueries::foldedStacks(const std::string& traceIdHex,
+                                const std::function<void(const std::string&)>& line)
+{
+    const auto id = traceIdArg(traceIdHex);
+    if (!id)
+        return false;
+    auto st =
+        m_db.prepare("SELECT s.span_id, s.parent_span_id, v.name, o.name, s.start_ns, s.end_ns FROM spans s "
+                     "JOIN traces t ON t.id = s.trace JOIN services v ON v.id = s.service_id "
+                     "JOIN operations o ON o.id = s.operation_id WHERE t.trace_id = ?1");
+    st.bindBlob(1, id->bytes.data(), 16);
+    std::vector<TreeSpan> spans;
+    std::vector<std::string> frames;
+    while (st.step()) {
+        spans.push_back({std::uint64_t(st.int64(0)), std::uint64_t(st.int64(1)), st.int64(4), st.int64(5)});
+        frames.push_back(foldedFrame(std::string(st.text(2)) + ":" + std::string(st.text(3))));
+    }
+    if (spans.empty())
+        return false;
+    // Every span is kept: orphans are roots, and a parent cycle is broken at its earliest span
+    // (SpanTree), so hostile parent links cannot empty the output.
+    const SpanTree tree = buildSpanTree(spans);
+    const std::vector<std::int64_t> self = selfTimes(spans, tree);
+    std::map<std::string, std::int64_t> folded;
+    std::vector<std::int32_t> path;
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+        path.clear();
+        for (std::int32_t cur = std::int32_t(i); cur >= 0; cur = tree.parent[std::size_t(cur)])
+            path.push_back(cur);
+        std::string key;
+        for (auto it = path.rbegin(); it != path.rend(); ++it) {
+            if (!key.empty())
+                key += ';';
+            key += frames[std::size_t(*it)];
+        }
+        folded[key] += self[i] / 1000; // microseconds
+    }
+    for (const auto& [stack, us] : folded)
+        if (us > 0)
+            line(stack + " " + std::to_string(us));
+    return true;
+}
+
+QJsonObject StoreQueries::services(std::optional<std::int64_t> from, std::optional<std::int64_t> to,
+                                   std::int64_t stepNs)
+{
+    const std::int64_t bucket = schema::kRollupBucketNs;
+    if (!from || !to) {
+        auto r = m_db.prepare("SELECT min(bucket_ns), max(bucket_ns) FROM rollups");
+        if (r.step() && !r.isNull(0)) {
+            if (!from)
+                from = r.int64(0);
+            if (!to)
+                to = r.int64(1) + bucket;
+        }
+    }
+    QJsonObject out;
+    if (!from || !to || *to <= *from) {
+        out[QStringLiteral("services")] = QJsonArray();
+        return out;
+    }
+    if (stepNs <= 0) {
+        const std::int64_t span = *to - *from;
+        stepNs = std::max<std::int64_t>(bucket, ((span / 120 + bucket - 1) / bucket) * bucket);
+    }
+    stepNs = std::max<std::int64_t>(bucket, (stepNs / bucket) * bucket);
+    out[QStringLiteral("from_ns")] = qint64(*from);
+    out[QStringLiteral("to_ns")] = qint64(*to);
+    out[QStringLiteral("step_ns")] = qint64(stepNs);
+
+    struct Point
+    {
+        std::int64_t requests = 0, errors = 0;
+        LatencyHistogram h;
+    };
+    struct Service
+    {
+        std::set<std::string> versions;
+        std::map<std::int64_t, Point> points;
+        Point total;
+    };
+    std::map<std::string, Service> services;
+    // Uses rollups_by_bucket for the range, joins the small services table.
+    auto st = m_db.prepare(
+        "SELECT v.name, v.version, r.bucket_ns, r.requests, r.errors, r.histogram FROM rollups r "
+        "JOIN services v ON v.id = r.service_id WHERE r.operation_id = 0 AND v.is_browser = 0 "
+        "AND r.bucket_ns >= ?1 AND r.bucket_ns < ?2");
+    st.bind(1, *from).bind(2, *to);
+    while (st.step()) {
+        Service& s = services[std::string(st.text(0))];
+        s.versions.emplace(st.text(1));
+        const std::int64_t t = *from + ((st.int64(2) - *from) / stepNs) * stepNs;
+        Point& p = s.points[t];
+        p.requests += st.int64(3);
+        p.errors += st.int64(4);
+        p.h.mergeEncoded(st.blob(5));
+        s.total.requests += st.int64(3);
+        s.total.errors += st.int64(4);
+        s.total.h.mergeEncoded(st.blob(5));
+    }
+    auto fill = [](QJsonObject& o, const Point& p) {
+        o[QStringLiteral("requests")] = qint64(p.requests);
+        o[QStringLiteral("errors")] = qint64(p.errors);
+        o[QStringLiteral("error_rate")] = p.requests ? double(p.errors) / double(p.requests) : 0.0;
+        o[QStringLiteral("p50_ms")] = double(p.h.quantile(0.50)) / 1e6;
+        o[QStringLiteral("p95_ms")] = double(p.h.quantile(0.95)) / 1e6;
+        o[QStringLiteral("p99_ms")] = double(p.h.quantile(0.99)) / 1e6;
+    };
+    QJsonArray list;
+    for (const auto& [name, s] : services) {
+        QJsonObject o;
+        o[QStringLiteral("name")] = qs(name);
+        QJsonArray versions;
+        for (const auto& v : s.versions)
+            versions.append(qs(v));
+        o[QStringLiteral("versions")] = versions;
+        fill(o, s.total);
+        QJsonArray series;
+        for (const auto& [t, p] : s.points) {
+            QJsonObject pt;
+            pt[QStringLiteral("t_ns")] = qint64(t);
+            fill(pt, p);
+            series.append(pt);
+        }
+        o[QStringLiteral("series")] = series;
+        list.append(o);
+    }
+    out[QStringLiteral("services")] = list;
+    return out;
+}
+
+QJsonObject StoreQueries::query(const std::string& sql)
+{
+    auto st = m_db.prepare(sql);
+    if (!st.isReadOnly())
+        throw SqliteError("seam query is read-only: the statement would modify the cache", 0);
+    QJsonArray columns;
+    for (int i = 0; i < st.columnCount(); ++i)
+        columns.append(qs(st.columnName(i)));
+    QJsonArray rows;
+    while (st.step()) {
+        QJsonArray row;
+        for (int i = 0; i < st.columnCount(); ++i) {
+            switch (st.columnType(i)) {
+            case 1: // SQLITE_INTEGER: exact, also beyond 2^53 (ns timestamps)
+                row.append(qint64(st.int64(i)));
+                break;
+            case 2: // SQLITE_FLOAT
+                row.append(st.real(i));
+                break;
+            case 3: // SQLITE_TEXT
+                row.append(qs(st.text(i)));
+                break;
+            case 4: { // SQLITE_BLOB: hex, as ids are shown everywhere else
+                const auto b = st.blob(i);
+                row.append(QString::fromLatin1(QByteArray(b.data(), qsizetype(b.size())).toHex()));
+                break;
+            }
+            default:
+                row.append(QJsonValue::Null);
+            }
+        }
+        rows.append(row);
+    }
+    QJsonObject out;
+    out[QStringLiteral("columns")] = columns;
+    out[QStringLiteral("rows")] = rows;
+    return out;
+}
+
+} // namespace seam

@@ -1,0 +1,10 @@
+# app/: the command line (the real binary) and the main window.
+seam_add_qtest(tst_cli SOURCES app/tst_cli.cpp LIBS seam_core)
+add_dependencies(tst_cli seam)
+# `seam serve` end to end (the real binary): ready line, SIGTERM drain, SIGKILL durability.
+seam_add_qtest(tst_serve SOURCES app/tst_serve.cpp support/OtlpTestData.h LIBS seam_importers seam_core Qt6::Network)
+add_dependencies(tst_serve seam)
+# The main window: opening, importing into the open investigation (menu and drag and drop), recent
+# files, the import summary, closing, themes.
+seam_add_qtest(tst_mainwindow SOURCES app/tst_mainwindow.cpp support/RecordFactory.h LIBS seam_gui)
+seam_add_qtest(tst_demoinvestigation SOURCES app/tst_demoinvestigation.cpp LIBS seam_importers seam_core)

@@ -1,2 +1,0 @@
-seam_add_qtest(tst_cli SOURCES tst_cli.cpp LIBS seam_core)
-add_dependencies(tst_cli seam)

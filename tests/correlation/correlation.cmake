@@ -1,0 +1,5 @@
+# models/correlation: links by ids and headers, inferred links (precision/recall on the demo).
+seam_add_qtest(tst_correlator SOURCES correlation/tst_correlator.cpp support/RecordFactory.h LIBS seam_core)
+# Inferred links (models/LinkInference): matching rules on hand-built calls, and precision/recall
+# against the demo's ground truth with propagation stripped from a share of the calls.
+seam_add_qtest(tst_linkinference SOURCES correlation/tst_linkinference.cpp support/RecordFactory.h LIBS seam_importers)

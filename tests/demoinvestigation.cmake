@@ -1,1 +1,0 @@
-seam_add_qtest(tst_demoinvestigation SOURCES tst_demoinvestigation.cpp LIBS seam_importers seam_core)

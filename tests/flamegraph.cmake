@@ -1,2 +1,0 @@
-seam_add_qtest(tst_flamegraphdata SOURCES tst_flamegraphdata.cpp RecordFactory.h LIBS seam_core)
-seam_add_qtest(tst_flamegraphview SOURCES tst_flamegraphview.cpp LIBS seam_views)

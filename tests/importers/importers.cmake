@@ -1,0 +1,22 @@
+# importers/: every format reader, detection, input sources, the demo generator and the live receiver.
+# The OTLP importer (importers/otlp) and its shared helpers (importers/common).
+seam_add_qtest(tst_inputsource SOURCES importers/tst_inputsource.cpp support/OtlpTestData.h LIBS seam_importers)
+seam_add_qtest(tst_formatdetector SOURCES importers/tst_formatdetector.cpp support/OtlpTestData.h LIBS seam_importers)
+seam_add_qtest(tst_otlpprotobuf SOURCES importers/tst_otlpprotobuf.cpp support/OtlpTestData.h LIBS seam_importers)
+seam_add_qtest(tst_otlpjson SOURCES importers/tst_otlpjson.cpp support/OtlpTestData.h LIBS seam_importers)
+seam_add_qtest(tst_otlpmapper SOURCES importers/tst_otlpmapper.cpp support/OtlpTestData.h LIBS seam_importers)
+seam_add_qtest(tst_useragent SOURCES importers/tst_useragent.cpp support/OtlpTestData.h LIBS seam_importers)
+seam_add_qtest(tst_route SOURCES importers/tst_route.cpp support/OtlpTestData.h LIBS seam_importers)
+# The HAR 1.2 importer (importers/har).
+seam_add_qtest(tst_harimport SOURCES importers/tst_harimport.cpp LIBS seam_importers)
+# The Datadog RUM (importers/datadog) and Grafana Faro (importers/faro) importers.
+seam_add_qtest(tst_datadogimport SOURCES importers/tst_datadogimport.cpp support/RumImportTestUtil.h LIBS seam_importers)
+seam_add_qtest(tst_faroimport SOURCES importers/tst_faroimport.cpp support/RumImportTestUtil.h LIBS seam_importers)
+# The Jaeger JSON importer (importers/jaeger).
+seam_add_qtest(tst_jaegerimport SOURCES importers/tst_jaegerimport.cpp support/SpanImportTestUtil.h LIBS seam_importers)
+# The Zipkin v2 JSON importer (importers/zipkin).
+seam_add_qtest(tst_zipkinimport SOURCES importers/tst_zipkinimport.cpp support/SpanImportTestUtil.h LIBS seam_importers)
+# The demo investigation generator (importers/demo).
+seam_add_qtest(tst_demogenerator SOURCES importers/tst_demogenerator.cpp LIBS seam_importers)
+# The live OTLP/HTTP receiver (importers/live): protocol, limits and hostile clients over loopback.
+seam_add_qtest(tst_receiver SOURCES importers/tst_receiver.cpp support/OtlpTestData.h LIBS seam_live)

@@ -1,2 +1,0 @@
-seam_add_qtest(tst_pageloadfilter SOURCES tst_pageloadfilter.cpp RecordFactory.h LIBS seam_core)
-seam_add_qtest(tst_pageloadtablemodel SOURCES tst_pageloadtablemodel.cpp LIBS seam_core)

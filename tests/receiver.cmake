@@ -1,2 +1,0 @@
-# The live OTLP/HTTP receiver (importers/live): protocol, limits and hostile clients over loopback.
-seam_add_qtest(tst_receiver SOURCES tst_receiver.cpp OtlpTestData.h LIBS seam_live)

@@ -1,0 +1,2 @@
+# models/report: the command line's JSON and folded output.
+seam_add_qtest(tst_storequeries SOURCES report/tst_storequeries.cpp support/RecordFactory.h LIBS seam_core)

@@ -1,0 +1,15 @@
+# views/: widgets driven offscreen with QTest events, on real caches.
+seam_add_qtest(tst_flamegraphview SOURCES views/tst_flamegraphview.cpp LIBS seam_views seam_ingest)
+# The page-load scatter chart: its data (decimation, p95), loader and view, brushing a time range that
+# filters the page-load table (models/PageLoadScatter*, views/PageLoadScatterView, PageLoadsPanel).
+seam_add_qtest(tst_pageloadscatter SOURCES views/tst_pageloadscatter.cpp LIBS seam_views seam_ingest)
+# Per-service error rate and latency around the selected page load: data (models/ServiceRatesData) and panel.
+seam_add_qtest(tst_servicerates SOURCES views/tst_servicerates.cpp support/RecordFactory.h LIBS seam_views seam_importers)
+# The session journey strip: its data (models/SessionJourney), loader, view and panel.
+seam_add_qtest(tst_sessionjourney SOURCES views/tst_sessionjourney.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
+# Span and error details: models/SpanDetails, models/ErrorListModel, views/SpanDetailsPanel and
+# views/ErrorListPanel, and the `operation:` filter term they set.
+seam_add_qtest(tst_spandetails SOURCES views/tst_spandetails.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
+# The page-load waterfall: its data (models/WaterfallData) and view, and its place in the linked views.
+seam_add_qtest(tst_waterfall SOURCES views/tst_waterfall.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
+seam_add_qtest(tst_mainviews SOURCES views/tst_mainviews.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
