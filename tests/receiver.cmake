@@ -1,2 +1,4 @@
 # The live OTLP/HTTP receiver (importers/live): protocol, limits and hostile clients over loopback.
 seam_add_qtest(tst_receiver SOURCES tst_receiver.cpp OtlpTestData.h LIBS seam_live)
+# Which Origin and Host headers the receiver accepts (importers/live/RequestPolicy), on its own.
+seam_add_qtest(tst_requestpolicy SOURCES tst_requestpolicy.cpp LIBS seam_live)
