@@ -52,7 +52,7 @@ QString usage()
                "  seam query  --db CACHE --json \"SQL\" read-only SQL over the cache (schema: "
                "docs/SCHEMA.md)\n"
                "  seam serve  --db CACHE [--listen 127.0.0.1:4318] [--allow-remote] [--cors-origin ORIGIN]... "
-               "[--max-body BYTES]\n"
+               "[--allow-host NAME[:PORT]]... [--max-body BYTES]\n"
                "                                      receive OTLP/HTTP traces and logs (and browser RUM) live\n"
                "\n"
                "Times T: nanoseconds since the epoch or ISO 8601 (UTC if no zone). Steps S: 10s, 1m, 5m, or "

@@ -2,6 +2,7 @@
 #include "Commands.h"
 #include "LiveReceiver.h"
 #include "Output.h"
+#include "RequestPolicy.h"
 #include "Sqlite.h"
 #include "StoreWriter.h"
 
@@ -104,7 +105,8 @@ QString statusLine(const LiveStats& s)
 int serveCommand(const QStringList& args)
 {
     const QString synopsis = QStringLiteral("seam serve --db CACHE [--listen HOST:PORT] [--allow-remote] "
-                                            "[--cors-origin ORIGIN]... [--max-body BYTES]");
+                                            "[--cors-origin ORIGIN]... [--allow-host NAME[:PORT]]... "
+                                            "[--max-body BYTES]");
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Receive OTLP/HTTP traces and logs into the cache."));
     parser.addOption(dbOption());
@@ -116,12 +118,17 @@ int serveCommand(const QStringList& args)
                                          QStringLiteral("Allow listening on a non-loopback address."));
     const QCommandLineOption cors(
         QStringLiteral("cors-origin"),
-        QStringLiteral("Let browser pages from ORIGIN post (repeatable; '*' for any)."),
+        QStringLiteral("Let browser pages from ORIGIN post (repeatable; '*' for any but 'null')."),
         QStringLiteral("ORIGIN"));
+    const QCommandLineOption allowHost(
+        QStringLiteral("allow-host"),
+        QStringLiteral("Also accept requests whose Host header is NAME (any port) or NAME:PORT, e.g. behind "
+                       "a proxy (repeatable; the listening address and localhost need none)."),
+        QStringLiteral("NAME[:PORT]"));
     const QCommandLineOption maxBody(
         QStringLiteral("max-body"), QStringLiteral("Largest request body after decompression (default 64M)."),
         QStringLiteral("BYTES"));
-    parser.addOptions({listen, allowRemote, cors, maxBody});
+    parser.addOptions({listen, allowRemote, cors, allowHost, maxBody});
     bool helped = false;
     if (!parseCommand(parser, args, synopsis, helped))
         return UsageOrFatal;
@@ -158,7 +165,25 @@ int serveCommand(const QStringList& args)
                 .arg(address.toString()));
     }
     LiveOptions options;
-    options.corsOrigins = parser.values(cors);
+    for (const QString& origin : parser.values(cors)) {
+        // A setting that cannot equal what a browser sends would silently refuse the pages it names.
+        if (live::RequestPolicy::normalizeOrigin(origin).isEmpty()) {
+            writeErr(QStringLiteral("seam serve: --cors-origin wants scheme://host[:port] (e.g. "
+                                    "http://localhost:3000), * or null, not '%1'\n")
+                         .arg(origin));
+            return UsageOrFatal;
+        }
+        options.corsOrigins.append(origin);
+    }
+    for (const QString& host : parser.values(allowHost)) {
+        if (!live::RequestPolicy::parseAuthority(host.trimmed().toUtf8())) {
+            writeErr(QStringLiteral("seam serve: --allow-host wants NAME or NAME:PORT (e.g. seam.lan or "
+                                    "seam.lan:8080), not '%1'\n")
+                         .arg(host));
+            return UsageOrFatal;
+        }
+        options.allowedHosts.append(host);
+    }
     if (parser.isSet(maxBody) && !parseBytes(parser.value(maxBody), options.maxBodyBytes)) {
         writeErr(
             QStringLiteral("seam serve: --max-body wants a size such as 67108864, 64M or 512k (up to 4G)\n"));
@@ -224,6 +249,10 @@ int serveCommand(const QStringList& args)
         return UsageOrFatal;
     }
     const LiveStats s = receiver.stats();
+    if (s.refusedRequests > 0)
+        writeErr(QStringLiteral("seam serve: %1 request(s) refused for their Origin or Host header (see "
+                                "--cors-origin and --allow-host)\n")
+                     .arg(s.refusedRequests));
     writeOut(
         QStringLiteral("stopped: %1 spans, %2 logs, %3 records in all from %4 requests; %5 records rejected, "
                        "%6 requests refused, %7 answered busy\n")

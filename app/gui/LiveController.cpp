@@ -13,6 +13,7 @@ namespace {
 const QString kHostKey = QStringLiteral("live/host");
 const QString kPortKey = QStringLiteral("live/port");
 const QString kOriginsKey = QStringLiteral("live/corsOrigins");
+const QString kAllowedHostsKey = QStringLiteral("live/allowedHosts");
 constexpr int kRefreshIntervalMs = 1000;
 
 } // namespace
@@ -43,6 +44,7 @@ LiveController::Settings LiveController::loadSettings()
     s.host = settings.value(kHostKey, s.host).toString();
     s.port = quint16(settings.value(kPortKey, s.port).toUInt());
     s.corsOrigins = settings.value(kOriginsKey).toStringList();
+    s.allowedHosts = settings.value(kAllowedHostsKey).toStringList();
     return s;
 }
 
@@ -52,6 +54,7 @@ void LiveController::saveSettings(const Settings& s)
     settings.setValue(kHostKey, s.host);
     settings.setValue(kPortKey, s.port);
     settings.setValue(kOriginsKey, s.corsOrigins);
+    settings.setValue(kAllowedHostsKey, s.allowedHosts);
 }
 
 bool LiveController::start(const QString& cachePath, const Settings& settings)
@@ -81,6 +84,7 @@ bool LiveController::start(const QString& cachePath, const Settings& settings)
     });
     LiveOptions options;
     options.corsOrigins = settings.corsOrigins;
+    options.allowedHosts = settings.allowedHosts;
     if (!m_receiver->start(address, settings.port, options)) {
         m_error = m_receiver->errorString();
         m_receiver.reset();

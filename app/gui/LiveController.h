@@ -27,6 +27,7 @@ public:
         QString host = QStringLiteral("127.0.0.1");
         quint16 port = 4318;
         QStringList corsOrigins;
+        QStringList allowedHosts; // LiveOptions::allowedHosts
     };
 
     explicit LiveController(QObject* parent = nullptr);

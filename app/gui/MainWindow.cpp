@@ -9,6 +9,7 @@
 #include "InvestigationSummaryView.h"
 #include "LinkedViews.h"
 #include "LiveController.h"
+#include "LiveHostsPrompt.h"
 #include "PageLoadsPanel.h"
 #include "RecentFiles.h"
 #include "Sqlite.h"
@@ -170,6 +171,12 @@ void MainWindow::createMenus()
     });
     live->addAction(tr("Listen &Address…"), this, &MainWindow::editLiveAddress);
     live->addAction(tr("Allowed Browser &Origins…"), this, &MainWindow::editLiveOrigins);
+    live->addAction(tr("Allowed Host &Names…"), this, [this] {
+        if (promptLiveAllowedHosts(this) && m_live->isRunning()) {
+            stopLive();
+            startLive();
+        }
+    });
 
     // Back and forward walk the Investigation's selection history, as in a browser; they act on
     // whichever Investigation is current, so they are created once and re-targeted per cache.

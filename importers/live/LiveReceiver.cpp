@@ -137,6 +137,7 @@ LiveStats LiveReceiver::stats() const
     s.acceptedRecords = m_shared->acceptedRecords;
     s.rejectedRecords = m_shared->rejectedRecords;
     s.failedRequests = m_shared->failedRequests;
+    s.refusedRequests = m_shared->refusedRequests;
     s.busyRequests = m_shared->busyRequests;
     s.metricsRequests = m_shared->metricsRequests;
     s.queuedRecords = m_writer.queuedRecords();

@@ -42,8 +42,13 @@ struct LiveOptions
     int retryAfterSeconds = 1;
     /// Decoder threads (gzip, protobuf/JSON parsing, record mapping).
     int decodeThreads = 2;
-    /// Origins allowed to post cross-origin (exact "scheme://host[:port]"); "*" allows any.
+    /// Origins allowed to post cross-origin ("scheme://host[:port]"); "*" allows any but "null", which
+    /// has to be listed itself. A request with any other Origin is refused (403), whatever its route.
     QStringList corsOrigins;
+    /// Names besides the listening address by which clients may reach the receiver, "NAME" (any port)
+    /// or "NAME:PORT": a request whose Host names anything else is refused (421), against DNS
+    /// rebinding (live::RequestPolicy).
+    QStringList allowedHosts;
     /// Match calls without trace ids to backend traces this often while data keeps coming (0: only
     /// at stop).
     int inferLinksIntervalMs = 30'000;
@@ -58,6 +63,7 @@ struct LiveStats
     std::uint64_t acceptedRecords = 0; // every committed record (RUM included)
     std::uint64_t rejectedRecords = 0; // records refused inside otherwise good requests
     std::uint64_t failedRequests = 0;  // 4xx answers (bad requests, limits, timeouts)
+    std::uint64_t refusedRequests = 0; // of those, refused for their Origin or Host (403, 421)
     std::uint64_t busyRequests = 0;    // 503 answers: the client retries later
     std::uint64_t metricsRequests = 0; // /v1/metrics: acknowledged, not stored
     std::uint64_t queuedRecords = 0;   // in the writer's queue now

@@ -102,6 +102,7 @@ int grpcCodeForHttp(int httpStatus)
     case 429:
         return 8; // RESOURCE_EXHAUSTED
     case 403:
+    case 421:
         return 7; // PERMISSION_DENIED
     case 415:
         return 3;

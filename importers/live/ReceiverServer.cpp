@@ -59,6 +59,8 @@ QByteArray reasonPhrase(int status)
         return "URI Too Long";
     case 415:
         return "Unsupported Media Type";
+    case 421:
+        return "Misdirected Request";
     case 431:
         return "Request Header Fields Too Large";
     case 500:
@@ -320,6 +322,8 @@ bool ReceiverServer::listen(const QHostAddress& address, quint16 port, QString* 
     }
     if (actualPort)
         *actualPort = m_listener->serverPort();
+    m_policy = RequestPolicy(address, m_listener->serverPort(), m_shared->options.corsOrigins,
+                             m_shared->options.allowedHosts);
     m_sweepTimer = new QTimer(this);
     m_sweepTimer->setInterval(kSweepMs);
     connect(m_sweepTimer, &QTimer::timeout, this, &ReceiverServer::sweep);
@@ -473,15 +477,10 @@ bool ReceiverServer::onHeaders(Connection& c)
     const bool hasBody = req.chunked || req.contentLength > 0;
 
     const QByteArray origin = req.header("origin");
-    c.corsOrigin.clear();
-    if (!origin.isEmpty()) {
-        for (const QString& allowed : o.corsOrigins) {
-            if (allowed == QLatin1String("*") || allowed.toUtf8() == origin) {
-                c.corsOrigin = origin;
-                break;
-            }
-        }
-    }
+    // Decided on the headers alone, before anything else: a foreign page or a rebound DNS name gets
+    // nothing stored, whatever the route (RequestPolicy.h says why these two headers).
+    const PolicyVerdict verdict = m_policy.check(req);
+    c.corsOrigin = verdict.allowOrigin;
 
     auto refuse = [&](int status, const QByteArray& message, bool countFailed = true) {
         if (countFailed)
@@ -492,6 +491,10 @@ bool ReceiverServer::onHeaders(Connection& c)
         return false;
     };
 
+    if (!verdict.allowed) {
+        ++m_shared->refusedRequests;
+        return refuse(verdict.status, verdict.message);
+    }
     if (c.route == Route::Unknown)
         return refuse(404, "no such endpoint: POST /v1/traces, /v1/logs or /v1/metrics");
 

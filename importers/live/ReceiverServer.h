@@ -4,6 +4,7 @@
 #include "ImportReport.h"
 #include "LiveReceiver.h"
 #include "OtlpResponses.h"
+#include "RequestPolicy.h"
 #include "StreamMemory.h"
 
 #include <QElapsedTimer>
@@ -42,7 +43,7 @@ struct ReceiverShared
     StreamMemory memory;
 
     std::atomic<std::uint64_t> requests{0}, acceptedSpans{0}, acceptedLogs{0}, acceptedRecords{0},
-        rejectedRecords{0}, failedRequests{0}, busyRequests{0}, metricsRequests{0};
+        rejectedRecords{0}, failedRequests{0}, refusedRequests{0}, busyRequests{0}, metricsRequests{0};
     std::atomic<int> connections{0};
 
     /// The commit callback reaches the server through this (cleared before the server goes away).
@@ -125,6 +126,7 @@ private:
     qint64 now() const { return m_clock.elapsed(); }
 
     std::shared_ptr<ReceiverShared> m_shared;
+    RequestPolicy m_policy; // set once listening: it needs the address and port
     QTcpServer* m_listener = nullptr;
     QTimer* m_sweepTimer = nullptr;
     QElapsedTimer m_clock;

@@ -25,6 +25,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
@@ -219,6 +220,35 @@ private slots:
         QVERIFY(!window.live()->isRunning());
         QVERIFY(!window.liveAction()->isChecked());
         reply->deleteLater();
+    }
+
+    void liveAllowedHostNamesReachTheReceiver()
+    {
+        // Live > Allowed Host Names is saved with the Live settings and given to the receiver: a name
+        // listed there is served, any other name (a DNS-rebound page's) is refused.
+        QSettings().setValue(QStringLiteral("live/port"), 0);
+        LiveController::Settings settings = LiveController::loadSettings();
+        settings.allowedHosts = {QStringLiteral("seam.test")};
+        LiveController::saveSettings(settings);
+        LiveController live;
+        QVERIFY2(live.start(copyOfCache(QStringLiteral("hosts.seam")), LiveController::loadSettings()),
+                 qPrintable(live.errorString()));
+        const quint16 port = quint16(QUrl(live.listenUrl()).port());
+        auto statusFor = [port](const QByteArray& host) {
+            QTcpSocket s;
+            s.connectToHost(QHostAddress::LocalHost, port);
+            if (!s.waitForConnected(3000))
+                return 0;
+            s.write("POST /v1/metrics HTTP/1.1\r\nHost: " + host + ':' + QByteArray::number(port) +
+                    "\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+            QByteArray reply;
+            while (s.waitForReadyRead(3000))
+                reply += s.readAll();
+            return reply.mid(9, 3).toInt();
+        };
+        QCOMPARE(statusFor("seam.test"), 200);
+        QCOMPARE(statusFor("evil.example"), 421);
+        live.stop();
     }
 
     void recentFilesForgetMissingOnesAndAreBounded()

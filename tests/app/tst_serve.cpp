@@ -16,6 +16,18 @@
 
 using namespace seam::test;
 
+namespace {
+
+/// An OTLP/JSON export of one span; `n` makes it a span of its own.
+QByteArray oneSpanJson(int n)
+{
+    return R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b716920333)" +
+           QByteArray::number(n) +
+           R"(","name":"x","startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000001000000"}]}]}]})";
+}
+
+} // namespace
+
 class TestServe : public QObject
 {
     Q_OBJECT
@@ -107,6 +119,15 @@ private slots:
                       QStringLiteral("--max-body"), QStringLiteral("lots")})
                      .first,
                  2);
+        // Settings that could never match what a client sends are refused, not silently kept.
+        const auto origin = run({QStringLiteral("--db"), m_dir.filePath(QStringLiteral("x.seam")),
+                                 QStringLiteral("--cors-origin"), QStringLiteral("localhost:3000")});
+        QCOMPARE(origin.first, 2);
+        QVERIFY(origin.second.contains("--cors-origin wants"));
+        const auto host = run({QStringLiteral("--db"), m_dir.filePath(QStringLiteral("x.seam")),
+                               QStringLiteral("--allow-host"), QStringLiteral("http://seam.test/")});
+        QCOMPARE(host.first, 2);
+        QVERIFY(host.second.contains("--allow-host wants"));
     }
 
     void sigtermDrainsAndExitsZero()
@@ -134,6 +155,43 @@ private slots:
             d.queryInt(
                 "SELECT count(*) FROM sources WHERE kind = 'live' AND status = 'done' AND accepted = 500"),
             1);
+    }
+
+    void foreignPagesAndNamesAreRefused()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("policy.seam"));
+        QProcess p;
+        const quint16 port =
+            start(p, {QStringLiteral("--db"), db, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                      QStringLiteral("--allow-host"), QStringLiteral("seam.test")});
+        QVERIFY(port != 0);
+        // One OTLP/JSON span per request, each its own; the status of the answer.
+        int n = 0;
+        auto status = [&](const QByteArray& host, const QByteArray& origin = {}) {
+            const QByteArray body = oneSpanJson(++n);
+            QTcpSocket s;
+            s.connectToHost(QHostAddress::LocalHost, port);
+            if (!s.waitForConnected(3000))
+                return 0;
+            s.write("POST /v1/traces HTTP/1.1\r\nHost: " + host + ':' + QByteArray::number(port) +
+                    (origin.isEmpty() ? QByteArray() : QByteArray("\r\nOrigin: " + origin)) +
+                    "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+                    QByteArray::number(body.size()) + "\r\n\r\n" + body);
+            QByteArray reply;
+            while (s.waitForReadyRead(3000))
+                reply += s.readAll();
+            return reply.mid(9, 3).toInt();
+        };
+        QCOMPARE(status("127.0.0.1"), 200);
+        QCOMPARE(status("localhost"), 200);
+        QCOMPARE(status("seam.test"), 200);                         // --allow-host
+        QCOMPARE(status("evil.example"), 421);                      // a DNS-rebound page
+        QCOMPARE(status("127.0.0.1", "https://evil.example"), 403); // another site's page
+        ::kill(pid_t(p.processId()), SIGTERM);
+        QVERIFY(p.waitForFinished(15000));
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY(p.readAllStandardError().contains("2 request(s) refused for their Origin or Host"));
+        QCOMPARE(spansIn(db), 3);
     }
 
     void sigkillLosesNothingAcknowledged()

@@ -20,3 +20,6 @@ seam_add_qtest(tst_zipkinimport SOURCES importers/tst_zipkinimport.cpp support/S
 seam_add_qtest(tst_demogenerator SOURCES importers/tst_demogenerator.cpp LIBS seam_importers)
 # The live OTLP/HTTP receiver (importers/live): protocol, limits and hostile clients over loopback.
 seam_add_qtest(tst_receiver SOURCES importers/tst_receiver.cpp support/OtlpTestData.h LIBS seam_live)
+# The receiver's Origin/Host policy: the pure decision, and over loopback HTTP.
+seam_add_qtest(tst_requestpolicy SOURCES importers/tst_requestpolicy.cpp LIBS seam_live)
+seam_add_qtest(tst_receiverpolicy SOURCES importers/tst_receiverpolicy.cpp support/OtlpTestData.h LIBS seam_live)

@@ -166,6 +166,7 @@ class TestReceiver : public QObject
         o.bodyTimeoutMs = 3000;
         o.idleTimeoutMs = 3000;
         o.corsOrigins = {QStringLiteral("https://shop.example")};
+        o.allowedHosts = {QStringLiteral("x")}; // the hand-written requests below say "Host: x"
         o.inferLinksIntervalMs = 0;
         return o;
     }
@@ -505,9 +506,12 @@ private slots:
                                         {"Origin: https://shop.example"}));
         QCOMPARE(post.status, 200);
         QCOMPARE(post.header("Access-Control-Allow-Origin"), QByteArray("https://shop.example"));
+        // Another page's post is refused outright, not just kept from reading the answer.
         const Reply other = send(request("POST", "/v1/traces", tracesProto(1), "application/x-protobuf",
                                          {"Origin: https://evil.example"}));
+        QCOMPARE(other.status, 403);
         QVERIFY(other.header("Access-Control-Allow-Origin").isEmpty());
+        QCOMPARE(count("spans"), 1);
 
         // "*" only when asked for.
         LiveOptions any = quickOptions();
