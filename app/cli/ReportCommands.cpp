@@ -1,4 +1,4 @@
-// Read-only commands over an existing cache: stats, pageloads, pageload, trace, services, query.
+// Read-only commands over an existing cache: stats, pageloads, pageload, trace, services.
 
 #include "Cli.h"
 #include "Commands.h"
@@ -306,31 +306,6 @@ int servicesCommand(const QStringList& args)
         return UsageOrFatal;
     return guarded(cmd, [&] {
         writeJson(QJsonDocument(StoreQueries(*db).services(f, t, stepNs)));
-        return int(Ok);
-    });
-}
-
-int queryCommand(const QStringList& args)
-{
-    const QString cmd = QStringLiteral("query");
-    QCommandLineParser parser;
-    parser.addOption(dbOption());
-    parser.addOption(jsonOption());
-    parser.addPositionalArgument(QStringLiteral("SQL"), QStringLiteral("One read-only SQL statement."));
-    bool helped = false;
-    if (!parseCommand(parser, args, QStringLiteral("seam query --db CACHE --json \"SQL\""), helped))
-        return UsageOrFatal;
-    if (helped)
-        return Ok;
-    if (parser.positionalArguments().size() != 1) {
-        writeErr(QStringLiteral("seam query: give exactly one SQL statement (quote it)\n"));
-        return UsageOrFatal;
-    }
-    auto db = openCache(parser, cmd);
-    if (!db)
-        return UsageOrFatal;
-    return guarded(cmd, [&] {
-        writeJson(QJsonDocument(StoreQueries(*db).query(parser.positionalArguments().front().toStdString())));
         return int(Ok);
     });
 }

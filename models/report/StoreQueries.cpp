@@ -633,43 +633,4 @@ QJsonObject StoreQueries::services(std::optional<std::int64_t> from, std::option
     return out;
 }
 
-QJsonObject StoreQueries::query(const std::string& sql)
-{
-    auto st = m_db.prepare(sql);
-    if (!st.isReadOnly())
-        throw SqliteError("seam query is read-only: the statement would modify the cache", 0);
-    QJsonArray columns;
-    for (int i = 0; i < st.columnCount(); ++i)
-        columns.append(qs(st.columnName(i)));
-    QJsonArray rows;
-    while (st.step()) {
-        QJsonArray row;
-        for (int i = 0; i < st.columnCount(); ++i) {
-            switch (st.columnType(i)) {
-            case 1: // SQLITE_INTEGER: exact, also beyond 2^53 (ns timestamps)
-                row.append(qint64(st.int64(i)));
-                break;
-            case 2: // SQLITE_FLOAT
-                row.append(st.real(i));
-                break;
-            case 3: // SQLITE_TEXT
-                row.append(qs(st.text(i)));
-                break;
-            case 4: { // SQLITE_BLOB: hex, as ids are shown everywhere else
-                const auto b = st.blob(i);
-                row.append(QString::fromLatin1(QByteArray(b.data(), qsizetype(b.size())).toHex()));
-                break;
-            }
-            default:
-                row.append(QJsonValue::Null);
-            }
-        }
-        rows.append(row);
-    }
-    QJsonObject out;
-    out[QStringLiteral("columns")] = columns;
-    out[QStringLiteral("rows")] = rows;
-    return out;
-}
-
 } // namespace seam

@@ -38,8 +38,6 @@ public:
     /// RED series per service from the rollups. step 0 = automatic (<= ~120 points).
     QJsonObject services(std::optional<std::int64_t> from, std::optional<std::int64_t> to,
                          std::int64_t stepNs);
-    /// Runs a read-only statement; throws SqliteError for a bad or writing statement.
-    QJsonObject query(const std::string& sql);
 
 private:
     QJsonObject pageLoadRow(Statement& st);

@@ -8,3 +8,5 @@ add_dependencies(tst_serve seam)
 # files, the import summary, closing, themes.
 seam_add_qtest(tst_mainwindow SOURCES app/tst_mainwindow.cpp support/RecordFactory.h LIBS seam_gui)
 seam_add_qtest(tst_demoinvestigation SOURCES app/tst_demoinvestigation.cpp LIBS seam_importers seam_core)
+seam_add_qtest(tst_querycommand SOURCES app/tst_querycommand.cpp support/RecordFactory.h LIBS seam_core)
+add_dependencies(tst_querycommand seam)

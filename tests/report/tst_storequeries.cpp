@@ -140,17 +140,6 @@ private slots:
         const double p50 = payments[QStringLiteral("p50_ms")].toDouble();
         QVERIFY(p50 > 1500 && p50 < 1700);
     }
-
-    void queryIsReadOnly()
-    {
-        Database db = store::openForReading(m_path);
-        StoreQueries q(db);
-        const QJsonObject r = q.query("SELECT name, count(*) AS n FROM v_spans GROUP BY name ORDER BY name");
-        QCOMPARE(r[QStringLiteral("columns")].toArray().size(), 2);
-        QCOMPARE(r[QStringLiteral("rows")].toArray().size(), 4);
-        QVERIFY_THROWS_EXCEPTION(SqliteError, q.query("DELETE FROM spans"));
-        QVERIFY_THROWS_EXCEPTION(SqliteError, q.query("SELEC nonsense"));
-    }
 };
 
 QTEST_GUILESS_MAIN(TestStoreQueries)
