@@ -25,6 +25,9 @@ inline constexpr std::string_view kUnknown = "unknown";
 
 /// How many decoded bytes detection looks at.
 constexpr std::size_t kDetectHeadBytes = 64 * 1024;
+/// How far detection reads on (in memory, for the reader to consume next) while an OTLP protobuf
+/// message has not yet shown a span or log record: a first resource bigger than the head, say.
+constexpr std::size_t kDetectMaxBytes = 64 << 20;
 /// No single OTLP message (a request, a frame, a span) may claim more than this.
 constexpr std::uint64_t kMaxMessageBytes = 512ull << 20;
 
@@ -42,11 +45,13 @@ struct ProtobufSniff
     OtlpSignal signal = OtlpSignal::Unknown;
 };
 
-/// Walks the first resource -> scope -> item of a serialized TracesData/LogsData (or the Export*
-/// request, the same on the wire) and decides from the wire types which one it is: a Span starts
-/// with length-delimited ids of 16 and 8 bytes and has fixed64 times in fields 7/8, a LogRecord has
-/// fixed64 times in fields 1/11 and a varint severity in 2. `complete` says whether `bytes` is the
-/// whole message or only its beginning (then running off the end is not held against it).
+/// Walks resource -> scope -> item of a serialized TracesData/LogsData (or the Export* request, the
+/// same on the wire) until a span or log record says which one it is: a Span starts with
+/// length-delimited ids in fields 1/2 and has fixed64 times in fields 7/8, a LogRecord has fixed64
+/// times in fields 1/11 and a varint severity in 2; a record whose own fields fit both is decided by
+/// its nested messages, or else (whole, without span ids) taken as a log record. `complete` says
+/// whether `bytes` is the whole message or only its beginning: then running off the end anywhere, also
+/// inside a tag or a length, is not held against it, and the signal may stay Unknown.
 ProtobufSniff sniffOtlpProtobuf(std::string_view bytes, bool complete);
 
 enum class FrameByteOrder : std::uint8_t
@@ -61,9 +66,10 @@ enum class FrameByteOrder : std::uint8_t
 std::optional<FrameByteOrder> sniffFrameByteOrder(std::string_view head, bool complete);
 
 /// Detects the format from content. The file name is only a tie-breaker (e.g. "logs" in the name
-/// for a protobuf message whose first record does not tell spans from logs).
+/// for a protobuf message without any span or log record to tell).
 std::string detectFormat(std::string_view head, bool complete, std::string_view fileNameHint = {});
-/// Peeks (after transparent gzip) at the start of `in` without consuming it.
+/// Peeks (after transparent gzip) at the start of `in` without consuming it: kDetectHeadBytes, or up
+/// to kDetectMaxBytes while OTLP protobuf has not yet said whether it holds spans or logs.
 std::string detectFormat(InputSource& in, std::string_view fileNameHint = {});
 
 } // namespace seam
