@@ -32,9 +32,13 @@ public:
     std::uint64_t below(std::uint64_t n)
     {
         if (m_pos < m_bytes.size()) {
+            // As many bytes as n - 1 has.
             std::uint64_t v = 0;
-            for (std::uint64_t range = 1; range < n && m_pos < m_bytes.size(); range <<= 8)
+            int taken = 0;
+            do {
                 v = v << 8 | std::uint8_t(m_bytes[m_pos++]);
+                ++taken;
+            } while (taken < 8 && ((n - 1) >> (8 * taken)) != 0 && m_pos < m_bytes.size());
             return v % n;
         }
         // splitmix64
