@@ -440,20 +440,30 @@ std::string detectFormat(std::string_view head, bool complete, std::string_view 
     return std::string(formats::kUnknown);
 }
 
-std::string detectFormat(InputSource& in, std::string_view fileNameHint)
+std::string_view peekOtlpHead(InputSource& in, std::uint64_t length, bool* ended)
 {
-    std::size_t want = kDetectHeadBytes;
+    const auto upTo = [&](std::uint64_t n) { return std::size_t(std::min(n, length)); };
+    std::size_t want = upTo(kDetectHeadBytes);
     std::string_view head = in.peek(want);
     // Spans or logs picks the reader, and a guess would read every record as the wrong kind: while the
     // message is sound but has not said which, look further rather than guess.
-    while (head.size() == want && want < kDetectMaxBytes) {
+    while (head.size() == want && want < upTo(kDetectMaxBytes)) {
         const ProtobufSniff pb = sniffOtlpProtobuf(head, false);
         if (!pb.plausible || pb.signal != OtlpSignal::Unknown)
             break;
-        want = std::min(want * 4, kDetectMaxBytes);
+        want = upTo(std::min<std::uint64_t>(std::uint64_t(want) * 4, kDetectMaxBytes));
         head = in.peek(want);
     }
-    return detectFormat(head, head.size() < want, fileNameHint.empty() ? in.name() : fileNameHint);
+    if (ended)
+        *ended = head.size() < want;
+    return head;
+}
+
+std::string detectFormat(InputSource& in, std::string_view fileNameHint)
+{
+    bool ended = false;
+    const std::string_view head = peekOtlpHead(in, UINT64_MAX, &ended);
+    return detectFormat(head, ended, fileNameHint.empty() ? in.name() : fileNameHint);
 }
 
 } // namespace seam

@@ -65,6 +65,11 @@ enum class FrameByteOrder : std::uint8_t
 /// not say, so little-endian is accepted when big-endian is implausible.
 std::optional<FrameByteOrder> sniffFrameByteOrder(std::string_view head, bool complete);
 
+/// Peeks at the OTLP protobuf message (of `length` bytes, or the rest) at the current position of `in`
+/// without consuming it: kDetectHeadBytes, or further, up to kDetectMaxBytes, while its bytes read as
+/// OTLP that has not yet shown a span or log record. `ended` tells whether the input ended first.
+std::string_view peekOtlpHead(InputSource& in, std::uint64_t length, bool* ended = nullptr);
+
 /// Detects the format from content. The file name is only a tie-breaker (e.g. "logs" in the name
 /// for a protobuf message without any span or log record to tell).
 std::string detectFormat(std::string_view head, bool complete, std::string_view fileNameHint = {});
