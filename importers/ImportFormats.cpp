@@ -111,9 +111,9 @@ std::string detectFormat(std::string_view head, bool complete, std::string_view 
 
 std::string detectFormat(InputSource& in, std::string_view fileNameHint)
 {
-    const std::string_view head = in.peek(kDetectHeadBytes);
-    return detectFormat(head, head.size() < kDetectHeadBytes,
-                        fileNameHint.empty() ? in.name() : fileNameHint);
+    bool ended = false;
+    const std::string_view head = peekOtlpHead(in, UINT64_MAX, &ended);
+    return detectFormat(head, ended, fileNameHint.empty() ? in.name() : fileNameHint);
 }
 
 std::unique_ptr<FormatReader> makeReader(const std::string& format)

@@ -15,9 +15,10 @@ namespace seam {
 class InputSource;
 
 /// Detects the format from content. The file name is only a tie-breaker (e.g. "logs" in the name
-/// for a protobuf message whose first record does not tell spans from logs).
+/// for a protobuf message without any span or log record to tell).
 std::string detectFormat(std::string_view head, bool complete, std::string_view fileNameHint = {});
-/// Peeks (after transparent gzip) at the start of `in` without consuming it.
+/// Peeks (after transparent gzip) at the start of `in` without consuming it: kDetectHeadBytes, or up
+/// to kDetectMaxBytes while OTLP protobuf has not yet said whether it holds spans or logs.
 std::string detectFormat(InputSource& in, std::string_view fileNameHint = {});
 
 using ImportProgress = std::function<void(std::uint64_t rawBytes, std::uint64_t rawTotal)>;

@@ -19,24 +19,34 @@ trap 'rm -rf "$work"' EXIT
 # Each format's target also starts from the sample files of that format: the public ones written by
 # other projects (when ../shared is there) and the project's own test fixtures.
 public=../shared/fixtures/public
+# A missing seed folder is a mistake (a renamed folder once left a fuzzer without its samples, unnoticed),
+# except under ../shared, which only the dev machine has.
 seed_from() { # seed_from FORMAT DIR...
     local format=$1
     shift
     mkdir -p "$work/seeds/$format"
     for dir in "$@"; do
-        [[ -d "$dir" ]] && find "$dir" -maxdepth 1 -type f ! -name '*.md' -exec cp {} "$work/seeds/$format/" \;
+        if [[ ! -d "$dir" ]]; then
+            if [[ "$dir" == "$public"/* && ! -d "$public" ]]; then
+                continue
+            fi
+            echo "run-fuzz.sh: seed folder $dir (for $format) does not exist" >&2
+            exit 1
+        fi
+        find "$dir" -maxdepth 1 -type f ! -name '*.md' -exec cp {} "$work/seeds/$format/" \;
     done
-    return 0
 }
 seed_from otlp-json "$public/otlp"
 seed_from har "$public/har" tests/data/har
-seed_from datadog-rum "$public/datadog-rum" tests/data/datadog
+seed_from datadog-rum "$public/datadog-rum" tests/data/datadog-rum
 seed_from faro "$public/faro" tests/data/faro
 seed_from jaeger-json "$public/jaeger" tests/data/jaeger
 seed_from zipkin-json "$public/zipkin" tests/data/zipkin
 for format in otlp-json har datadog-rum faro jaeger-json zipkin-json; do
     cp "$work/seeds/$format"/* "$work/seeds/auto/" 2>/dev/null || true
 done
+# fuzz_detect (detection alone) starts from everything detection may meet.
+seed_from detect "$work/seeds/auto"
 
 mkdir -p build/fuzz/findings
 status=0

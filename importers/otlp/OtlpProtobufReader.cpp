@@ -386,7 +386,7 @@ void Walker::readFrames()
         if (length == 0)
             continue;
         // Each frame says for itself whether it carries spans or logs.
-        const std::string_view frameHead = m_in.peek(std::min<std::size_t>(length, kDetectHeadBytes));
+        const std::string_view frameHead = peekOtlpHead(m_in, length);
         const ProtobufSniff sniff = sniffOtlpProtobuf(frameHead, frameHead.size() == length);
         if (sniff.signal != OtlpSignal::Unknown)
             m_signal = sniff.signal;

@@ -1,5 +1,11 @@
 #include "OtlpSniff.h"
 
+#include "FormatNames.h"
+#include "InputSource.h"
+
+#include <algorithm>
+#include <span>
+
 namespace seam {
 namespace {
 
@@ -11,13 +17,18 @@ public:
 
     bool atEnd() const { return m_pos >= m_bytes.size(); }
     std::size_t remaining() const { return m_bytes.size() - m_pos; }
+    /// The last failed read stopped at the end of the view (a tag, value or length cut short), not at
+    /// a malformed varint: in a prefix of a message that is no fault of the message.
+    bool ranOut() const { return m_ranOut; }
 
     bool readVarint(std::uint64_t& value)
     {
         value = 0;
         for (int shift = 0; shift < 64; shift += 7) {
-            if (m_pos >= m_bytes.size())
+            if (m_pos >= m_bytes.size()) {
+                m_ranOut = true;
                 return false;
+            }
             const auto b = std::uint8_t(m_bytes[m_pos++]);
             value |= std::uint64_t(b & 0x7f) << shift;
             if (!(b & 0x80))
@@ -63,17 +74,113 @@ private:
 
     std::string_view m_bytes;
     std::size_t m_pos = 0;
+    bool m_ranOut = false;
 };
 
 constexpr int kLen = 2;
 
-/// Expected wire type per field number (index), -1 = not a field of the message.
-constexpr int kSpanWire[] = {-1, kLen, kLen, kLen, kLen, kLen, 0, 1, 1, kLen, 0, kLen, 0, kLen, 0, kLen, 5};
-constexpr int kLogWire[] = {-1, 1, 0, kLen, -1, kLen, kLen, 0, 5, kLen, kLen, 1, kLen};
-
-int expectedWire(const int* table, std::size_t size, std::uint64_t field)
+/// The messages inside a span or a log record, as far as telling the two apart needs them.
+enum class Shape : std::uint8_t
 {
-    return field < size ? table[field] : -1;
+    Opaque, // string, bytes or not looked into
+    AnyValue,
+    ArrayValue,
+    KeyValueList,
+    KeyValue,
+    Event,
+    Link,
+    Status,
+    Span,
+    Log
+};
+
+/// Per field number (index): its wire type (-1: not a field of the message, anything goes, as for
+/// fields of newer versions) and, when length-delimited, the message inside.
+struct FieldRule
+{
+    int wire = -1;
+    Shape nested = Shape::Opaque;
+};
+
+// Indexed by field number; the comments name the fields.
+// -, string, bool, int, double, array, kvlist, bytes
+constexpr FieldRule kAnyValueRules[] = {
+    {}, {kLen}, {0}, {0}, {1}, {kLen, Shape::ArrayValue}, {kLen, Shape::KeyValueList}, {kLen}};
+constexpr FieldRule kArrayValueRules[] = {{}, {kLen, Shape::AnyValue}};
+constexpr FieldRule kKeyValueListRules[] = {{}, {kLen, Shape::KeyValue}};
+constexpr FieldRule kKeyValueRules[] = {{}, {kLen}, {kLen, Shape::AnyValue}};
+// -, time, name, attributes, dropped_attributes_count
+constexpr FieldRule kEventRules[] = {{}, {1}, {kLen}, {kLen, Shape::KeyValue}, {0}};
+// -, trace_id, span_id, trace_state, attributes, dropped_attributes_count, flags
+constexpr FieldRule kLinkRules[] = {{}, {kLen}, {kLen}, {kLen}, {kLen, Shape::KeyValue}, {0}, {5}};
+// Field 1 was the deprecated code of old senders: left alone. Then message, code.
+constexpr FieldRule kStatusRules[] = {{}, {}, {kLen}, {0}};
+constexpr FieldRule kSpanRules[] = {
+    {},
+    {kLen},                  // trace_id
+    {kLen},                  // span_id
+    {kLen},                  // trace_state
+    {kLen},                  // parent_span_id
+    {kLen},                  // name
+    {0},                     // kind
+    {1},                     // start_time_unix_nano
+    {1},                     // end_time_unix_nano
+    {kLen, Shape::KeyValue}, // attributes
+    {0},                     // dropped_attributes_count
+    {kLen, Shape::Event},    // events
+    {0},                     // dropped_events_count
+    {kLen, Shape::Link},     // links
+    {0},                     // dropped_links_count
+    {kLen, Shape::Status},   // status
+    {5},                     // flags
+};
+constexpr FieldRule kLogRules[] = {
+    {},
+    {1},                     // time_unix_nano
+    {0},                     // severity_number
+    {kLen},                  // severity_text
+    {},                      // the name of old versions: left alone
+    {kLen, Shape::AnyValue}, // body
+    {kLen, Shape::KeyValue}, // attributes
+    {0},                     // dropped_attributes_count
+    {5},                     // flags
+    {kLen},                  // trace_id
+    {kLen},                  // span_id
+    {1},                     // observed_time_unix_nano
+    {kLen},                  // event_name
+};
+
+std::span<const FieldRule> rulesOf(Shape shape)
+{
+    switch (shape) {
+    case Shape::AnyValue:
+        return kAnyValueRules;
+    case Shape::ArrayValue:
+        return kArrayValueRules;
+    case Shape::KeyValueList:
+        return kKeyValueListRules;
+    case Shape::KeyValue:
+        return kKeyValueRules;
+    case Shape::Event:
+        return kEventRules;
+    case Shape::Link:
+        return kLinkRules;
+    case Shape::Status:
+        return kStatusRules;
+    case Shape::Span:
+        return kSpanRules;
+    case Shape::Log:
+        return kLogRules;
+    case Shape::Opaque:
+        break;
+    }
+    return {};
+}
+
+FieldRule ruleOf(Shape shape, std::uint64_t field)
+{
+    const std::span<const FieldRule> rules = rulesOf(shape);
+    return field < rules.size() ? rules[field] : FieldRule{};
 }
 
 /// Walks a message of which only the field framing is checked. Returns false on impossible framing.
@@ -82,9 +189,11 @@ template<typename Visit> bool walk(std::string_view bytes, bool complete, Visit&
 {
     WireCursor c(bytes);
     while (!c.atEnd()) {
+        // A prefix may end anywhere, also inside a tag, a varint value or a length: the bytes seen so far
+        // are all there is to judge (rejecting there made one file in twenty "unrecognised", issue 18).
         std::uint64_t tag = 0;
         if (!c.readVarint(tag))
-            return !complete; // ran off a truncated view
+            return !complete && c.ranOut();
         const std::uint64_t field = tag >> 3;
         const int wireType = int(tag & 7);
         if (field == 0 || field > (1u << 29) - 1)
@@ -92,7 +201,7 @@ template<typename Visit> bool walk(std::string_view bytes, bool complete, Visit&
         std::string_view payload;
         bool cut = false;
         if (!c.skipPayload(wireType, &payload, &cut))
-            return false;
+            return !complete && c.ranOut();
         if (cut && complete)
             return false;
         if (!visit(field, wireType, payload, cut))
@@ -103,6 +212,25 @@ template<typename Visit> bool walk(std::string_view bytes, bool complete, Visit&
     return true;
 }
 
+/// protobuf itself refuses to parse messages nested deeper than this.
+constexpr int kMaxDepth = 100;
+
+/// Whether `bytes` (the whole message, or a prefix unless `complete`) walks as a `shape` message: its
+/// fields with their wire types, nested messages likewise, down to the values of attributes.
+bool deepValid(Shape shape, std::string_view bytes, bool complete, int depth = 0)
+{
+    if (depth > kMaxDepth)
+        return true; // nothing that deep is needed to tell spans from logs
+    return walk(bytes, complete, [&](std::uint64_t field, int wire, std::string_view payload, bool cut) {
+        const FieldRule rule = ruleOf(shape, field);
+        if (rule.wire < 0)
+            return true;
+        if (rule.wire != wire)
+            return false;
+        return rule.nested == Shape::Opaque || deepValid(rule.nested, payload, !cut, depth + 1);
+    });
+}
+
 /// Resource / InstrumentationScope: attribute lists of KeyValue {key 1, value 2}.
 bool plausibleAttributeHolder(std::string_view bytes, bool complete, std::uint64_t attributesField)
 {
@@ -111,91 +239,81 @@ bool plausibleAttributeHolder(std::string_view bytes, bool complete, std::uint64
             return true;
         if (wire != kLen)
             return false;
-        return walk(payload, complete && !cut, [](std::uint64_t f, int w, std::string_view, bool) {
+        return walk(payload, !cut, [](std::uint64_t f, int w, std::string_view, bool) {
             return (f != 1 && f != 2) || w == kLen;
         });
     });
 }
 
-OtlpSignal classifyItem(std::string_view bytes, bool complete, bool& plausible)
+/// What the records seen so far say. Records of a valid message never contradict each other, so the
+/// first one that only a span or only a log record can be decides.
+struct Verdict
 {
-    // Wire types decide; id lengths only break a tie, so one span with a broken id does not make a
-    // whole file unrecognisable (the reader rejects that span with a proper message).
-    bool spanWire = true, logWire = true, spanIds = true, logIds = true;
-    plausible = walk(bytes, complete, [&](std::uint64_t field, int wire, std::string_view payload, bool cut) {
-        const int expectSpan = expectedWire(kSpanWire, std::size(kSpanWire), field);
-        const int expectLog = expectedWire(kLogWire, std::size(kLogWire), field);
+    OtlpSignal decided = OtlpSignal::Unknown;
+    bool leansLogs = false; // a whole record fitted both, so it has no span ids: a log record
+};
+
+/// Span or log record? Where only one of the two fits the wire types of the record's own fields, it
+/// decides: a span starts with its ids, bytes in fields 1 and 2, where a log record has a fixed64 time
+/// and a varint severity. Where both fit (a record of only fields 3, 5, 9 and the like), the nested
+/// messages decide: attributes (9) against trace id bytes, a name (5) against an AnyValue body. A whole
+/// record that still fits both has no trace and span ids, which every span has: it leans towards logs.
+/// A record cut by the view that fits both says nothing yet. Returns false if the record fits neither.
+bool classifyItem(std::string_view bytes, bool complete, Verdict& verdict)
+{
+    bool spanWire = true, logWire = true;
+    const bool plausible = walk(bytes, complete, [&](std::uint64_t field, int wire, std::string_view, bool) {
+        const int expectSpan = ruleOf(Shape::Span, field).wire;
+        const int expectLog = ruleOf(Shape::Log, field).wire;
         if (expectSpan >= 0 && expectSpan != wire)
             spanWire = false;
         if (expectLog >= 0 && expectLog != wire)
             logWire = false;
-        if (wire == kLen && !cut) {
-            if ((field == 1 && payload.size() != 16) || (field == 2 && payload.size() != 8) ||
-                (field == 4 && !payload.empty() && payload.size() != 8))
-                spanIds = false;
-            if ((field == 9 && !payload.empty() && payload.size() != 16) ||
-                (field == 10 && !payload.empty() && payload.size() != 8))
-                logIds = false;
-        }
         return spanWire || logWire;
     });
     if (!plausible)
-        return OtlpSignal::Unknown;
+        return false;
     if (spanWire && logWire) {
-        spanWire = spanIds;
-        logWire = logIds;
+        spanWire = deepValid(Shape::Span, bytes, complete);
+        logWire = deepValid(Shape::Log, bytes, complete);
     }
-    if (spanWire && !logWire)
-        return OtlpSignal::Traces;
-    if (logWire && !spanWire)
-        return OtlpSignal::Logs;
-    return OtlpSignal::Unknown;
+    if (spanWire != logWire)
+        verdict.decided = spanWire ? OtlpSignal::Traces : OtlpSignal::Logs;
+    else if (spanWire && complete)
+        verdict.leansLogs = true;
+    return true;
 }
 
 /// ScopeSpans / ScopeLogs: scope 1, items 2, schema_url 3.
-ProtobufSniff sniffScope(std::string_view bytes, bool complete)
+bool sniffScope(std::string_view bytes, bool complete, Verdict& verdict)
 {
-    ProtobufSniff result{true, OtlpSignal::Unknown};
-    bool decided = false;
-    result.plausible =
-        walk(bytes, complete, [&](std::uint64_t field, int wire, std::string_view payload, bool cut) {
-            if (field > 3)
-                return true;
-            if (wire != kLen)
-                return false;
-            if (field == 1)
-                return plausibleAttributeHolder(payload, complete && !cut, 3);
-            if (field == 2 && !decided) {
-                bool ok = false;
-                result.signal = classifyItem(payload, complete && !cut, ok);
-                decided = result.signal != OtlpSignal::Unknown;
-                return ok;
-            }
+    return walk(bytes, complete, [&](std::uint64_t field, int wire, std::string_view payload, bool cut) {
+        if (field > 3)
             return true;
-        });
-    return result;
+        if (wire != kLen)
+            return false;
+        if (field == 1)
+            return plausibleAttributeHolder(payload, !cut, 3);
+        if (field == 2 && verdict.decided == OtlpSignal::Unknown)
+            return classifyItem(payload, !cut, verdict);
+        return true;
+    });
 }
 
 /// ResourceSpans / ResourceLogs: resource 1, scope items 2 (or legacy 1000), schema_url 3.
-ProtobufSniff sniffResource(std::string_view bytes, bool complete)
+bool sniffResource(std::string_view bytes, bool complete, Verdict& verdict)
 {
-    ProtobufSniff result{true, OtlpSignal::Unknown};
-    result.plausible =
-        walk(bytes, complete, [&](std::uint64_t field, int wire, std::string_view payload, bool cut) {
-            if (field > 3 && field != 1000)
-                return true;
-            if (wire != kLen)
-                return false;
-            if (field == 1)
-                return plausibleAttributeHolder(payload, complete && !cut, 1);
-            if ((field == 2 || field == 1000) && result.signal == OtlpSignal::Unknown) {
-                const ProtobufSniff scope = sniffScope(payload, complete && !cut);
-                result.signal = scope.signal;
-                return scope.plausible;
-            }
+    return walk(bytes, complete, [&](std::uint64_t field, int wire, std::string_view payload, bool cut) {
+        if (field > 3 && field != 1000)
             return true;
-        });
-    return result;
+        if (wire != kLen)
+            return false;
+        if (field == 1)
+            return plausibleAttributeHolder(payload, !cut, 1);
+        if ((field == 2 || field == 1000) && verdict.decided == OtlpSignal::Unknown)
+            return sniffScope(payload, !cut, verdict);
+        return true;
+    });
 }
 
 std::uint32_t readU32(std::string_view b, FrameByteOrder order)
@@ -234,18 +352,18 @@ ProtobufSniff sniffOtlpProtobuf(std::string_view bytes, bool complete)
     // A real TracesData/LogsData starts with field 1 (resource_spans / resource_logs), length-delimited.
     if (bytes.empty() || bytes[0] != '\x0a')
         return {};
-    ProtobufSniff result{true, OtlpSignal::Unknown};
-    result.plausible =
+    Verdict verdict;
+    const bool plausible =
         walk(bytes, complete, [&](std::uint64_t field, int wire, std::string_view payload, bool cut) {
             if (field != 1 || wire != kLen)
                 return false;
-            if (result.signal != OtlpSignal::Unknown)
-                return true;
-            const ProtobufSniff r = sniffResource(payload, complete && !cut);
-            result.signal = r.signal;
-            return r.plausible;
+            return verdict.decided != OtlpSignal::Unknown || sniffResource(payload, !cut, verdict);
         });
-    return result;
+    if (!plausible)
+        return {};
+    if (verdict.decided == OtlpSignal::Unknown && verdict.leansLogs)
+        return {true, OtlpSignal::Logs};
+    return {true, verdict.decided};
 }
 
 std::optional<FrameByteOrder> sniffFrameByteOrder(std::string_view head, bool complete)
@@ -255,6 +373,25 @@ std::optional<FrameByteOrder> sniffFrameByteOrder(std::string_view head, bool co
     if (plausibleFrames(head, complete, FrameByteOrder::LittleEndian))
         return FrameByteOrder::LittleEndian;
     return std::nullopt;
+}
+
+std::string_view peekOtlpHead(InputSource& in, std::uint64_t length, bool* ended)
+{
+    const auto upTo = [&](std::uint64_t n) { return std::size_t(std::min(n, length)); };
+    std::size_t want = upTo(kDetectHeadBytes);
+    std::string_view head = in.peek(want);
+    // Spans or logs picks the reader, and a guess would read every record as the wrong kind: while the
+    // message is sound but has not said which, look further rather than guess.
+    while (head.size() == want && want < upTo(kDetectMaxBytes)) {
+        const ProtobufSniff pb = sniffOtlpProtobuf(head, false);
+        if (!pb.plausible || pb.signal != OtlpSignal::Unknown)
+            break;
+        want = upTo(std::min<std::uint64_t>(std::uint64_t(want) * 4, kDetectMaxBytes));
+        head = in.peek(want);
+    }
+    if (ended)
+        *ended = head.size() < want;
+    return head;
 }
 
 } // namespace seam

@@ -23,3 +23,4 @@ seam_add_qtest(tst_receiver SOURCES importers/tst_receiver.cpp support/OtlpTestD
 # The receiver's Origin/Host policy: the pure decision, and over loopback HTTP.
 seam_add_qtest(tst_requestpolicy SOURCES importers/tst_requestpolicy.cpp LIBS seam_live)
 seam_add_qtest(tst_receiverpolicy SOURCES importers/tst_receiverpolicy.cpp support/OtlpTestData.h LIBS seam_live)
+seam_add_qtest(tst_formatdetectorproperty SOURCES importers/tst_formatdetectorproperty.cpp support/OtlpRandomMessages.h LIBS seam_importers)

@@ -87,6 +87,71 @@ private slots:
         QCOMPARE(detect(garbage), QStringLiteral("unknown"));
     }
 
+    void headEndingInsideATagOrLength()
+    {
+        // Issue 18: a valid dump bigger than the 64 KiB head was "not a recognised format" when the head
+        // ended right after a span's tag or inside its length: the walk rejected the cut varint.
+        // Spans of 130+ bytes have 2-byte lengths; a resource attribute of `pad` bytes slides the spans
+        // across the end of the head until one's tag is its last byte.
+        auto message = [](int pad) {
+            auto req = test::traces(1200);
+            test::setString(req.mutable_resource_spans(0)->mutable_resource()->add_attributes(), "pad",
+                            std::string(std::size_t(pad), 'p'));
+            for (auto& span : *req.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans())
+                test::setString(span.add_attributes(), "url.full",
+                                "https://shop.example/products/12345-thumb.webp");
+            return req.SerializeAsString();
+        };
+        int aligned = 0;
+        for (int pad = 0; pad < 200; ++pad) {
+            const std::string pb = message(pad);
+            // span tag, 2-byte length, trace id tag and size: the head ends after the tag
+            const std::string_view at = std::string_view(pb).substr(kDetectHeadBytes - 1, 5);
+            if (at[0] != '\x12' || !(at[1] & 0x80) || (at[2] & 0x80) || at[3] != '\x0a' || at[4] != '\x10')
+                continue;
+            ++aligned;
+            QCOMPARE(detect(pb), QStringLiteral("otlp-protobuf-traces"));
+            QCOMPARE(detect(test::gzip(pb)), QStringLiteral("otlp-protobuf-traces"));
+            // ... and for every other end of the head around there, also inside the length.
+            for (std::size_t n = kDetectHeadBytes - 300; n < kDetectHeadBytes + 300; ++n)
+                QCOMPARE(QString::fromStdString(detectFormat(std::string_view(pb).substr(0, n), false)),
+                         QStringLiteral("otlp-protobuf-traces"));
+        }
+        QVERIFY(aligned >= 1);
+    }
+
+    void logsWhoseFirstResourceIsBiggerThanTheHead()
+    {
+        // No log record within the first 64 KiB: detection reads on instead of guessing traces.
+        auto req = test::logs(3);
+        test::setString(req.mutable_resource_logs(0)->mutable_resource()->add_attributes(),
+                        "process.command_line", std::string(300 * 1024, 'x'));
+        const std::string pb = req.SerializeAsString();
+        QCOMPARE(detect(pb, "dump.pb"), QStringLiteral("otlp-protobuf-logs"));
+        QCOMPARE(detect(test::gzip(pb), "dump.pb.gz"), QStringLiteral("otlp-protobuf-logs"));
+        auto traces = test::traces(3);
+        *traces.mutable_resource_spans(0)->mutable_resource() = req.resource_logs(0).resource();
+        QCOMPARE(detect(traces.SerializeAsString(), "app-logs.pb"), QStringLiteral("otlp-protobuf-traces"));
+    }
+
+    void logRecordsThatFitASpanToo()
+    {
+        // Only severity text (3) and body (5): a span's trace state and name have the same wire types.
+        // The body is an AnyValue message where a name is text, and a span without ids is no span.
+        test::otlp::collector::logs::v1::ExportLogsServiceRequest req;
+        auto* records = req.add_resource_logs()->add_scope_logs();
+        for (int i = 0; i < 3; ++i) {
+            auto* log = records->add_log_records();
+            log->set_severity_text("WARN");
+            log->mutable_body()->set_string_value("disk almost full");
+        }
+        QCOMPARE(detect(req.SerializeAsString(), "dump.pb"), QStringLiteral("otlp-protobuf-logs"));
+        // Empty records (every field of a log record is optional) are log records too.
+        for (auto& log : *records->mutable_log_records())
+            log.Clear();
+        QCOMPARE(detect(req.SerializeAsString(), "dump.pb"), QStringLiteral("otlp-protobuf-logs"));
+    }
+
     void sniffDistinguishesSpansFromLogs()
     {
         QCOMPARE(sniffOtlpProtobuf(test::traces(1).SerializeAsString(), true).signal, OtlpSignal::Traces);

@@ -256,6 +256,22 @@ private slots:
         QVERIFY(r.report.rejected() >= 1);
     }
 
+    void streamFrameWhoseFirstResourceIsBiggerThanTheHead()
+    {
+        // Each frame says for itself whether it holds spans or logs; one whose first log record lies
+        // beyond the first 64 KiB is read further rather than taken for the previous frame's kind.
+        auto logs = test::logs(2);
+        test::setString(logs.mutable_resource_logs(0)->mutable_resource()->add_attributes(),
+                        "process.command_line", std::string(200 * 1024, 'x'));
+        const std::string stream =
+            test::frame(test::traces(3).SerializeAsString()) + test::frame(logs.SerializeAsString());
+        const Result r = import(stream);
+        QCOMPARE(r.report.format, std::string("otlp-protobuf-stream"));
+        QVERIFY2(r.report.clean(), qPrintable(rejectMessages(r.report)));
+        QCOMPARE(r.records.spans.size(), 3u);
+        QCOMPARE(r.records.logs.size(), 2u);
+    }
+
     void streamTruncatedFrame()
     {
         const std::string f = test::frame(test::traces(3).SerializeAsString());
