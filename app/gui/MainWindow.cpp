@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include "AppIdentity.h"
+
 #include "DemoGenerator.h"
 #include "FlameGraphPanel.h"
 #include "FlameGraphView.h"
@@ -673,9 +675,7 @@ void MainWindow::importFileDialog()
 int runGui(int& argc, char** argv, const QStringList& paths, bool demo)
 {
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("seam"));
-    QApplication::setOrganizationName(QStringLiteral("seam"));
-    QApplication::setApplicationVersion(QStringLiteral(SEAM_VERSION));
+    applyApplicationIdentity();
     applyTheme(themeFromName(QSettings().value(kThemeKey).toString()));
     MainWindow window;
     window.show();

@@ -4,6 +4,7 @@
 #include "Investigation.h"
 #include "LinkedViews.h"
 #include "LiveController.h"
+#include "AppIdentity.h"
 #include "MainWindow.h"
 #include "PageLoadTableModel.h"
 #include "PageLoadsPanel.h"
@@ -92,6 +93,21 @@ private slots:
     }
 
     void cleanup() { QSettings().clear(); }
+
+    void theWindowCarriesTheApplicationIcon()
+    {
+        // The icon is compiled in from resources/seam.qrc in every size the desktop asks for.
+        const QIcon icon = seam::applicationIcon();
+        QList<QSize> sizes = icon.availableSizes();
+        QCOMPARE(sizes.size(), 7);
+        for (const int size : {16, 24, 32, 48, 64, 128, 256}) {
+            QVERIFY2(sizes.contains(QSize(size, size)), qPrintable(QString::number(size)));
+            QCOMPARE(icon.pixmap(size).size(), QSize(size, size));
+        }
+        QApplication::setWindowIcon(icon);
+        seam::MainWindow window;
+        QCOMPARE(window.windowIcon().availableSizes().size(), 7);
+    }
 
     void openingACacheShowsItsViewsAndRemembersIt()
     {
