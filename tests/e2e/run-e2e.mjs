@@ -450,7 +450,7 @@ async function bundleWeb(entries) {
 function chromiumPath() {
     const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
     if (!fs.existsSync(chromium))
-        skip(`${chromium} not found: install Debian's chromium (packaging/deps.sh does) or set CHROMIUM`);
+        skip(`${chromium} not found: install Debian's chromium (scripts/deps.sh does) or set CHROMIUM`);
     return chromium;
 }
 

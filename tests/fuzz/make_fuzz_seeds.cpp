@@ -1,6 +1,6 @@
 // Writes a small seed corpus per fuzz target into DIR/<format>/: real-looking OTLP (the demo's browser
 // and backend telemetry, cut small) in each encoding, so the fuzzers start from deep inside the
-// formats rather than from empty input. Public sample files are added by packaging/run-fuzz.sh.
+// formats rather than from empty input. Public sample files are added by scripts/run-fuzz.sh.
 //
 // usage: make_fuzz_seeds DIR
 

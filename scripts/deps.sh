@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Seam needs to build, test and run on Debian 12, skipping what is already there.
-# Usage: packaging/deps.sh [--gui]   (--gui adds Xvfb and friends for machines without a display)
+# Usage: scripts/deps.sh [--gui]   (--gui adds Xvfb and friends for machines without a display)
 set -euo pipefail
 
 packages=(

@@ -1,4 +1,4 @@
-// packaging/run-fuzz.sh's seed folders (issue 18): its seed_from helper, taken from the script and run
+// scripts/run-fuzz.sh's seed folders (issue 18): its seed_from helper, taken from the script and run
 // by bash, must give every format its own samples, stop on a folder that does not exist, and let only
 // the public samples of ../shared be absent. The fuzzers themselves are not built here.
 
@@ -25,7 +25,7 @@ private:
         const QString script =
             QStringLiteral("set -euo pipefail\n"
                            "work=\"$1\"; public=\"$2\"\n"
-                           "eval \"$(sed -n '/^seed_from() {/,/^}/p' packaging/run-fuzz.sh)\"\n"
+                           "eval \"$(sed -n '/^seed_from() {/,/^}/p' scripts/run-fuzz.sh)\"\n"
                            "declare -F seed_from >/dev/null\n") +
             calls;
         QProcess bash;
@@ -47,7 +47,7 @@ private slots:
         QTemporaryDir work;
         QVERIFY(QDir().mkpath(work.filePath(QStringLiteral("seeds/auto"))));
         const Result r = run(work.path(), work.filePath(QStringLiteral("no-shared/fixtures/public")),
-                             QStringLiteral("eval \"$(grep '^seed_from ' packaging/run-fuzz.sh)\"\n"));
+                             QStringLiteral("eval \"$(grep '^seed_from ' scripts/run-fuzz.sh)\"\n"));
         QCOMPARE(r.exitCode, 0);
         for (const char* format : {"har", "datadog-rum", "faro", "jaeger-json", "zipkin-json"})
             QVERIFY2(filesIn(work.filePath(QStringLiteral("seeds/") + QLatin1String(format))) > 0, format);

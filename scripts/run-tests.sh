@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds Seam (Ninja + ccache, warnings as errors) and runs the whole test
 # suite with CTest; then builds and runs it again under AddressSanitizer + UndefinedBehaviorSanitizer.
-# Then every importer's libFuzzer target runs for a bounded time (packaging/run-fuzz.sh).
+# Then every importer's libFuzzer target runs for a bounded time (scripts/run-fuzz.sh).
 # This is the README's test command and what CI runs. SEAM_SKIP_ASAN=1 skips the sanitizer pass,
 # SEAM_SKIP_FUZZ=1 the fuzzers.
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 # ccache keys on paths relative to the checkout, so a fresh clone elsewhere reuses earlier builds.
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 
-packaging/deps.sh
+scripts/deps.sh
 cmake --preset dev
 cmake --build --preset dev
 ctest --preset dev
@@ -21,5 +21,5 @@ if [[ "${SEAM_SKIP_ASAN:-0}" != 1 ]]; then
 fi
 
 if [[ "${SEAM_SKIP_FUZZ:-0}" != 1 ]]; then
-    packaging/run-fuzz.sh
+    scripts/run-fuzz.sh
 fi

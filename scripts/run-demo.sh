@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 gui=()
 [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ]] && gui=(--gui)
-packaging/deps.sh "${gui[@]}"
+scripts/deps.sh "${gui[@]}"
 cmake --preset dev
 cmake --build --preset dev --target seam
 
