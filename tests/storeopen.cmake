@@ -1,0 +1,4 @@
+# Opening caches (models/CacheOpen, CacheCheck, RecoverCache): foreign and non-SQLite files left
+# untouched, damage found and recovered from, read-only caches read, writers that cannot write saying
+# why. Some tests hold root to permission bits (tests/CacheDamage.h).
+seam_add_qtest(tst_storeopen SOURCES tst_storeopen.cpp CacheDamage.h RecordFactory.h LIBS seam_core)
