@@ -1,6 +1,6 @@
-// Opening investigation caches (models/CacheOpen, CacheCheck, Store): what is not a
-// cache is refused before anything is written to it, damage is found and reported, caches that
-// cannot be written are read all the same.
+// Opening investigation caches (models/CacheOpen, CacheCheck, Store): what is not a cache is refused
+// before anything is written to it, damage is found and reported, caches that cannot be written are
+// read all the same, and a writer that cannot write says why.
 
 #include "CacheCheck.h"
 #include "CacheDamage.h"
@@ -326,6 +326,24 @@ private slots:
         QCOMPARE(fileHash(QString::fromStdString(cache)), before);
     }
 
+    void fullDiskStopsTheWriterWithItsCause()
+    {
+        const std::string cache = copyOfCache(QStringLiteral("full.seam"));
+        StoreWriter writer(cache);
+        // The writer's connection may not grow the file: what a full disk does to it.
+        writer.runInTransaction([](Database& db) {
+            db.exec("PRAGMA max_page_count = " + std::to_string(db.queryInt("PRAGMA page_count")));
+        });
+        QVERIFY(!writer.failed());
+        for (int n = kPages; n < 3 * kPages; ++n) {
+            writer.submit(0, browserBatch(n, traceId(n), 0x42, kT0 + n * 1'000'000'000LL));
+            writer.submit(0, backendBatch(traceId(n), 0x42, kT0 + n * 1'000'000'000LL));
+        }
+        QVERIFY(!writer.flush());
+        QVERIFY(writer.failed());
+        QCOMPARE(writer.lastErrorCode() & 0xff, SQLITE_FULL);
+        QVERIFY(contains(store::writeFailureCause(writer.lastErrorCode()), "the disk is full (SQLITE_FULL)"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestStoreOpen)
