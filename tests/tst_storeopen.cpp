@@ -1,12 +1,14 @@
-// Opening investigation caches (models/CacheOpen, CacheCheck, Store): what is not a cache is refused
-// before anything is written to it, damage is found and reported, caches that cannot be written are
-// read all the same, and a writer that cannot write says why.
+// Opening investigation caches (models/CacheOpen, CacheCheck, RecoverCache, Store): what is not a
+// cache is refused before anything is written to it, damage is found and reported, damaged caches
+// are recovered into new ones, caches that cannot be written are read all the same, and a writer that
+// cannot write says why.
 
 #include "CacheCheck.h"
 #include "CacheDamage.h"
 #include "CacheError.h"
 #include "CacheOpen.h"
 #include "RecordFactory.h"
+#include "RecoverCache.h"
 #include "Schema.h"
 #include "Sqlite.h"
 #include "Store.h"
@@ -241,6 +243,73 @@ private slots:
         QVERIFY(bounded.seconds < whole.seconds);
         // A stopped check leaves the connection usable.
         QCOMPARE(count(db, "notes"), 120000);
+    }
+
+    void recoveryCopiesTheReadableRows()
+    {
+        const std::string damaged = copyOfCache(QStringLiteral("torn.seam"));
+        std::int64_t pageLoads = 0, spans = 0, resources = 0;
+        {
+            Database db(damaged, Database::Mode::ReadOnly);
+            pageLoads = count(db, "page_loads");
+            spans = count(db, "spans");
+            resources = count(db, "resources");
+        }
+        // A leaf in the middle of a rowid table, of a WITHOUT ROWID table, and of an index.
+        damagePage(damaged, leafPageOf(damaged, "page_loads"));
+        damagePage(damaged, leafPageOf(damaged, "spans"));
+        damagePage(damaged, leafPageOf(damaged, "resources_by_session"));
+        {
+            Database db(damaged, Database::Mode::ReadOnly);
+            QVERIFY(store::quickCheck(db, std::chrono::hours(1)).damaged);
+        }
+        const QByteArray before = fileHash(QString::fromStdString(damaged));
+
+        const std::string target = path(QStringLiteral("recovered.seam"));
+        const RecoverReport report = recoverCache(damaged, target);
+        QCOMPARE(fileHash(QString::fromStdString(damaged)), before); // the source is only read
+        QVERIFY2(!report.cancelled, report.summary().c_str());
+        const auto table = [&](const char* name) {
+            for (const TableRecovery& t : report.tables)
+                if (t.table == name)
+                    return t;
+            return TableRecovery{};
+        };
+        QCOMPARE(table("page_loads").damagedStretches, 1);
+        QCOMPARE(table("spans").damagedStretches, 1);
+        QCOMPARE(table("resources").damagedStretches, 0); // only an index of it was damaged
+        QVERIFY(table("page_loads").complete && table("spans").complete);
+
+        {
+            Database db = store::openForReading(target);
+            Statement integrity = db.prepare("PRAGMA integrity_check");
+            QVERIFY(integrity.step());
+            QCOMPARE(integrity.text(0), std::string_view("ok"));
+            // One leaf page of each table is lost: most rows survive.
+            const std::int64_t recoveredPageLoads = count(db, "page_loads");
+            const std::int64_t recoveredSpans = count(db, "spans");
+            QCOMPARE(recoveredPageLoads, table("page_loads").copied);
+            QVERIFY2(recoveredPageLoads < pageLoads && recoveredPageLoads >= pageLoads * 9 / 10,
+                     qPrintable(QStringLiteral("%1 of %2").arg(recoveredPageLoads).arg(pageLoads)));
+            QVERIFY2(recoveredSpans < spans && recoveredSpans >= spans * 9 / 10,
+                     qPrintable(QStringLiteral("%1 of %2").arg(recoveredSpans).arg(spans)));
+            QCOMPARE(count(db, "resources"), resources);
+            QCOMPARE(db.queryInt("SELECT count(*) FROM meta WHERE key = 'recovered_from'"), 1);
+        }
+        StoreWriter writable(target); // a healthy cache, open for writing
+        QVERIFY_THROWS_EXCEPTION(store::CacheError, recoverCache(damaged, target)); // never over a cache
+    }
+
+    void recoveryOfAHealthyCacheCopiesEverything()
+    {
+        const std::string target = path(QStringLiteral("copy.seam"));
+        const RecoverReport report = recoverCache(m_cache, target);
+        QCOMPARE(report.damagedStretches(), 0);
+        Database from(m_cache, Database::Mode::ReadOnly);
+        Database to = store::openForReading(target);
+        for (const char* t : {"page_loads", "spans", "span_payloads", "traces", "resources", "links",
+                              "rollups", "sessions", "services", "operations", "sources"})
+            QVERIFY2(count(to, t) == count(from, t), t);
     }
 
     void readOnlyFolderIsReadable()
