@@ -5,3 +5,5 @@ seam_add_qtest(tst_storeopen SOURCES tst_storeopen.cpp CacheDamage.h RecordFacto
 # The same through the seam binary: exit codes and messages of import, stats and pageloads.
 seam_add_qtest(tst_cliopen SOURCES tst_cliopen.cpp CacheDamage.h LIBS seam_core)
 add_dependencies(tst_cliopen seam)
+# The main window on a damaged cache: open read-only, recover into a new investigation, or cancel.
+seam_add_qtest(tst_damagedcache SOURCES tst_damagedcache.cpp CacheDamage.h RecordFactory.h LIBS seam_gui)
