@@ -147,7 +147,17 @@ FileKind checkBeforeWriting(const std::string& path)
 
 Database openWritableConnection(const std::string& path)
 {
-    Database db(path, Database::Mode::ReadWrite);
+    Database db;
+    try {
+        db = Database(path, Database::Mode::ReadWrite);
+    } catch (const SqliteError& e) {
+        // SQLite only says "unable to open database file" when it may not create the file.
+        if ((e.code() & 0xff) == SQLITE_CANTOPEN && !fs::exists(path) && !directoryWritable(path))
+            throw CacheError(CacheError::Reason::ReadOnly,
+                             "cannot create " + path + ": its folder cannot be written (SQLITE_CANTOPEN)",
+                             e.code());
+        throw;
+    }
     // SQLite silently opens a file it may not write read-only; every write would then fail.
     if (sqlite3_db_readonly(db.handle(), "main") == 1)
         throw CacheError(CacheError::Reason::ReadOnly,

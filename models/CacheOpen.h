@@ -20,7 +20,8 @@ enum class FileKind
 FileKind checkBeforeWriting(const std::string& path);
 
 /// The writer's connection: opens (creating) `path` read-write. Throws CacheError(ReadOnly) naming the
-/// cause when SQLite could only open it read-only (file permissions, read-only media).
+/// cause when SQLite could only open it read-only (file permissions, read-only media) or cannot create
+/// it in its folder.
 Database openWritableConnection(const std::string& path);
 
 /// A read-only connection that also works where the cache cannot be written, e.g. on read-only media:

@@ -341,6 +341,14 @@ private slots:
             QVERIFY2(r.refused, r.what.c_str());
             QCOMPARE(int(r.reason), int(Reason::ReadOnly));
             QVERIFY2(contains(r.what, "read-only (SQLITE_READONLY)"), r.what.c_str());
+
+            const std::string fresh = QString(dir + QStringLiteral("/new.seam")).toStdString();
+            const Refusal create = refusal([&] { StoreWriter w(fresh); });
+            QVERIFY2(create.refused, create.what.c_str());
+            QCOMPARE(int(create.reason), int(Reason::ReadOnly));
+            QVERIFY2(contains(create.what, "cannot create") &&
+                         contains(create.what, "folder cannot be written"),
+                     create.what.c_str());
         }
         QFile(dir).setPermissions(QFile(dir).permissions() | QFileDevice::WriteOwner);
     }
