@@ -3,10 +3,12 @@
 // check. Run it on a big cache to choose the budgets, e.g. one made by
 //   seam demo --db big.seam --sessions 20000        (about 2.7 GB, 4.2 M spans)
 //
-// usage: bench_cachecheck CACHE [--runs N]
+// usage: bench_cachecheck CACHE [--runs N] [--recover TARGET]
 // The first run reads from disk unless the file is in the page cache; later runs from memory.
+// --recover: also times recoverCache(CACHE, TARGET) (TARGET must not exist), the GUI's recovery.
 
 #include "CacheCheck.h"
+#include "RecoverCache.h"
 #include "Sqlite.h"
 #include "Store.h"
 
@@ -41,8 +43,13 @@ int main(int argc, char** argv)
     }
     const std::string path = argv[1];
     int runs = 2;
-    if (argc >= 4 && std::strcmp(argv[2], "--runs") == 0)
-        runs = std::max(1, std::atoi(argv[3]));
+    std::string recoverInto;
+    for (int i = 2; i + 1 < argc; i += 2) {
+        if (std::strcmp(argv[i], "--runs") == 0)
+            runs = std::max(1, std::atoi(argv[i + 1]));
+        else if (std::strcmp(argv[i], "--recover") == 0)
+            recoverInto = argv[i + 1];
+    }
     std::error_code ec;
     const auto bytes = std::filesystem::file_size(path, ec);
     if (ec) {
@@ -73,6 +80,13 @@ int main(int argc, char** argv)
                 Database writer = store::openForWriting(path);
             }
             std::printf("  %-34s %8.3f s\n", "openForWriting (with its check)", seconds(started));
+        }
+        if (!recoverInto.empty()) {
+            const auto started = std::chrono::steady_clock::now();
+            const RecoverReport report = recoverCache(path, recoverInto);
+            const double s = seconds(started);
+            std::printf("recoverCache: %.1f s, %.0f rows/s: %s\n", s, double(report.copied()) / s,
+                        report.summary().c_str());
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_cachecheck: %s\n", e.what());
