@@ -11,8 +11,8 @@ namespace store {
 
 /// How long opening a cache may spend on PRAGMA quick_check. A whole check reads every page: on the
 /// 2.6 GB cache of `seam demo --sessions 20000` (4.2 M spans) it took 3.2-7.5 s from the page cache
-/// and 15 s from disk (tests/bench/bench_cachecheck), too much to pay on every command; the default
-/// demo (255 MB) takes 0.21 s. Within the budget a cache of a few hundred MB is checked whole; a
+/// (tests/bench/bench_cachecheck) and 15 s from disk (sqlite3 shell, page cache dropped), too much to
+/// pay on every command; the default demo (255 MB) takes 0.21 s. Within the budget a cache of a few hundred MB is checked whole; a
 /// bigger one in part (the rest still fails cleanly, as "damaged", when a query reads a damaged page).
 /// Writers and the GUI's opening get more: a damaged cache written into gets worse.
 constexpr std::chrono::milliseconds kWriterCheckBudget{1500};
