@@ -1,3 +1,4 @@
+#include "CacheError.h"
 #include "Cli.h"
 #include "Commands.h"
 #include "ImportRunner.h"
@@ -127,6 +128,8 @@ int importCommand(const QStringList& args)
     });
 
     bool anyProblem = !missing.empty();
+    bool writeFailed = false;
+    std::string failure;
     QJsonArray report;
     for (const std::string& m : missing) {
         writeErr(
@@ -150,6 +153,14 @@ int importCommand(const QStringList& args)
             report.append(outcomeJson(outcome));
         else
             printOutcome(outcome);
+        // A cache that cannot be written (full disk, read-only, locked) fails every file after this one
+        // too: stop, and say why with a fatal exit rather than "some input rejected".
+        if (writer->failed()) {
+            writeFailed = true;
+            failure = writer->lastErrorCode() ? store::writeFailureCause(writer->lastErrorCode())
+                                              : writer->lastError();
+            break;
+        }
     }
     if (parser.isSet(QStringLiteral("json")))
         writeJson(QJsonDocument(report));
@@ -159,6 +170,12 @@ int importCommand(const QStringList& args)
         anyProblem = true;
     }
     writer.reset(); // commit and checkpoint before reporting success
+    if (writeFailed) {
+        writeErr(QStringLiteral("seam import: cannot write to %1: %2; stopped (batches committed before "
+                                "are kept)\n")
+                     .arg(db, QString::fromStdString(failure)));
+        return UsageOrFatal;
+    }
     return anyProblem ? Rejected : Ok;
 }
 

@@ -1,5 +1,6 @@
 // Read-only commands over an existing cache: stats, pageloads, pageload, trace, services.
 
+#include "CacheCheck.h"
 #include "Cli.h"
 #include "Commands.h"
 #include "Output.h"
@@ -27,7 +28,10 @@ std::optional<Database> openCache(const QCommandLineParser& parser, const QStrin
         return std::nullopt;
     }
     try {
-        return store::openForReading(path.toStdString());
+        Database db = store::openForReading(path.toStdString());
+        // Damage the check can see is reported instead of answers read around it.
+        store::requireUndamaged(db, store::kReaderCheckBudget);
+        return db;
     } catch (const SqliteError& e) {
         writeErr(QStringLiteral("seam %1: %2\n").arg(command, QString::fromStdString(e.what())));
         return std::nullopt;

@@ -1,7 +1,8 @@
 #include "MainWindow.h"
 
 #include "AppIdentity.h"
-
+#include "CacheCheck.h"
+#include "CacheError.h"
 #include "DemoGenerator.h"
 #include "FlameGraphPanel.h"
 #include "FlameGraphView.h"
@@ -495,44 +496,62 @@ void MainWindow::runImport(const QString& cache, const QStringList& paths, bool 
 void MainWindow::openCache(const QString& path)
 {
     m_summary->setLoading(tr("Loading %1…").arg(QFileInfo(path).fileName()));
-    loadSummary(path, [this, path](const QString& error) {
+    loadSummary(path, true, [this, path](const QString& error, const QString& damage) {
+        if (!damage.isEmpty()) {
+            if (!error.isEmpty())
+                m_summary->setLoading(tr("The summary of %1 cannot be read: %2").arg(path, error));
+            offerRecovery(path, damage);
+            return;
+        }
         if (!error.isEmpty()) {
             m_summary->setLoading(tr("Cannot open %1: %2").arg(path, error));
             m_status->setText(tr("Cannot open %1").arg(path));
             m_recent->remove(path);
             return;
         }
-        m_cachePath = path;
-        setWindowTitle(tr("Seam — %1").arg(QFileInfo(path).fileName()));
-        m_status->setText(QDir::toNativeSeparators(path));
-        m_recent->add(path);
-        QSettings().setValue(kLastInvestigationKey, QFileInfo(path).absoluteFilePath());
-        showLinkedViews(path);
+        showCache(path);
     });
+}
+
+void MainWindow::showCache(const QString& path)
+{
+    m_cachePath = path;
+    setWindowTitle(tr("Seam — %1").arg(QFileInfo(path).fileName()));
+    m_status->setText(QDir::toNativeSeparators(path));
+    m_recent->add(path);
+    QSettings().setValue(kLastInvestigationKey, QFileInfo(path).absoluteFilePath());
+    showLinkedViews(path);
 }
 
 void MainWindow::reloadSummary()
 {
     if (!m_cachePath.isEmpty())
-        loadSummary(m_cachePath, [](const QString&) {});
+        loadSummary(m_cachePath, false, [](const QString&, const QString&) {});
 }
 
-void MainWindow::loadSummary(const QString& path, std::function<void(const QString& error)> done)
+void MainWindow::loadSummary(const QString& path, bool checkDamage,
+                             std::function<void(const QString& error, const QString& damage)> done)
 {
     struct Loaded
     {
         QJsonObject stats, services;
         QJsonArray slowest;
-        QString error;
+        QString error, damage;
     };
     auto loaded = std::make_shared<Loaded>();
     startJob(
         tr("Reading the investigation…"),
-        [path, loaded](const std::atomic<bool>&, const std::function<void(double)>&) {
+        [path, checkDamage, loaded](const std::atomic<bool>&, const std::function<void(double)>&) {
             try {
                 if (!store::isCacheFile(path.toStdString()))
                     throw std::runtime_error("not a Seam cache (or no such file)");
                 Database db = store::openForReading(path.toStdString());
+                if (checkDamage) {
+                    // Opening is once per investigation: the writer's budget (models/CacheCheck.h).
+                    const store::QuickCheck check = store::quickCheck(db, store::kWriterCheckBudget);
+                    if (check.damaged)
+                        loaded->damage = QString::fromStdString(check.detail);
+                }
                 StoreQueries q(db);
                 loaded->stats = q.stats();
                 StoreQueries::PageLoadFilter filter;
@@ -541,13 +560,15 @@ void MainWindow::loadSummary(const QString& path, std::function<void(const QStri
                 loaded->services = q.services(std::nullopt, std::nullopt, 0);
             } catch (const std::exception& e) {
                 loaded->error = QString::fromStdString(e.what());
+                if (store::isDamage(e) && loaded->damage.isEmpty())
+                    loaded->damage = loaded->error;
             }
         },
         [this, path, loaded, done = std::move(done)] {
             if (loaded->error.isEmpty())
                 m_summary->setData(QFileInfo(path).fileName(), loaded->stats, loaded->slowest,
                                    loaded->services);
-            done(loaded->error);
+            done(loaded->error, loaded->damage);
         });
 }
 

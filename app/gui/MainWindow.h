@@ -76,7 +76,16 @@ private:
     void dropLinkedViews();
     void runImport(const QString& cachePath, const QStringList& paths, bool intoCurrent);
     void reloadSummary();
-    void loadSummary(const QString& path, std::function<void(const QString& error)> done);
+    /// Reads the summary of `path` on the worker thread. With `checkDamage`, also runs the bounded
+    /// quick check; `damage` says what is damaged (from the check or a query), empty when nothing is.
+    void loadSummary(const QString& path, bool checkDamage,
+                     std::function<void(const QString& error, const QString& damage)> done);
+    /// The tail of openCache once the cache is readable: remembers it and shows its linked views.
+    void showCache(const QString& path);
+    // A damaged cache (DamagedCache.cpp): asks whether to open it read-only, recover its readable rows
+    // into a new investigation, or leave it.
+    void offerRecovery(const QString& path, const QString& damage);
+    void recoverIntoNewInvestigation(const QString& path);
     void saveLayout();
     void updateActions();
     void startJob(

@@ -216,6 +216,18 @@ std::string StoreWriter::lastError() const
     return m_lastError;
 }
 
+bool StoreWriter::failed() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_failed;
+}
+
+int StoreWriter::lastErrorCode() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_lastErrorCode;
+}
+
 void StoreWriter::checkpointLoop()
 {
     std::unique_lock lock(m_checkpointMutex);
@@ -264,6 +276,7 @@ void StoreWriter::run()
 
         CommitInfo info;
         info.sequence = jobs.back().sequence;
+        int errorCode = 0;
         std::size_t queued = 0;
         try {
             Transaction tx(*m_db);
@@ -298,6 +311,8 @@ void StoreWriter::run()
             writer.invalidateCaches();
             info.failed = true;
             info.error = e.what();
+            if (const auto* sqlite = dynamic_cast<const SqliteError*>(&e))
+                errorCode = sqlite->code();
         }
         jobs.clear();
 
@@ -309,6 +324,7 @@ void StoreWriter::run()
             if (info.failed) {
                 m_failed = true;
                 m_lastError = info.error;
+                m_lastErrorCode = errorCode;
             }
             callback = m_callback;
         }

@@ -88,6 +88,11 @@ public:
     /// Called on the writer thread after each commit (keep it short; post to your own thread).
     void setCommitCallback(std::function<void(const CommitInfo&)> callback);
     std::string lastError() const;
+    /// True once a commit failed (its batches were rolled back): what follows may be incomplete.
+    bool failed() const;
+    /// SQLite's (extended) result code of the last failed commit (SQLITE_FULL, SQLITE_READONLY,
+    /// SQLITE_BUSY, ...), 0 when none failed or the failure was not SQLite's.
+    int lastErrorCode() const;
 
 private:
     struct Job;
@@ -109,6 +114,7 @@ private:
     bool m_stopping = false;
     bool m_failed = false;
     std::string m_lastError;
+    int m_lastErrorCode = 0;
     std::function<void(const CommitInfo&)> m_callback;
     std::thread m_thread;
 

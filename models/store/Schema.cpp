@@ -346,6 +346,7 @@ void migrate(Database& db)
         if (db.queryInt("SELECT count(*) FROM sqlite_master") != 0)
             throw SqliteError("not a Seam investigation cache (unversioned tables present)", 0);
         db.exec(kSchemaV1);
+        db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
         db.exec("INSERT INTO meta(key, value) VALUES ('rollup_bucket_ns', '" +
                 std::to_string(kRollupBucketNs) + "'), ('created_by', 'seam " SEAM_VERSION "')");
     }

@@ -9,6 +9,9 @@ class Database;
 namespace schema {
 
 constexpr int kSchemaVersion = 1;
+/// PRAGMA application_id of caches ("Seam"): tells a cache from other programs' SQLite files by its
+/// header alone. Caches made before it have 0 there and are known by meta.created_by.
+constexpr int kApplicationId = 0x5365616D;
 /// Width of a rollup bucket. Charts merge buckets into coarser steps.
 constexpr long long kRollupBucketNs = 10'000'000'000LL;
 

@@ -1,5 +1,6 @@
 #include "Sqlite.h"
 
+#include <filesystem>
 #include <mutex>
 #include <sqlite3.h>
 #include <utility>
@@ -7,12 +8,45 @@
 namespace seam {
 namespace {
 
+/// Whoever sees a damaged-file error (a CLI user, a log) needs to know which file and that it is damaged,
+/// not only SQLite's "database disk image is malformed".
+std::string namingDamage(sqlite3* db, int rc, std::string msg)
+{
+    const int primary = rc & 0xff;
+    if (primary != SQLITE_CORRUPT && primary != SQLITE_NOTADB)
+        return msg;
+    const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+    return msg + "; " + (file && *file ? file : "the cache") + " is damaged";
+}
+
 [[noreturn]] void fail(sqlite3* db, int rc, std::string_view context)
 {
     std::string msg(context);
     msg += ": ";
     msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    throw SqliteError(msg, rc);
+    throw SqliteError(namingDamage(db, rc, std::move(msg)), rc);
+}
+
+/// `file:` URI of a path: the characters URIs give a meaning are escaped; "file://" + an empty
+/// authority keeps a path starting with "//" a path.
+std::string fileUri(const std::string& path, const char* query)
+{
+    std::error_code ec;
+    std::string abs = std::filesystem::absolute(path, ec).string();
+    if (ec)
+        abs = path;
+    std::string uri = "file://";
+    for (const char c : abs) {
+        if (c == '%')
+            uri += "%25";
+        else if (c == '?')
+            uri += "%3f";
+        else if (c == '#')
+            uri += "%23";
+        else
+            uri += c;
+    }
+    return uri + "?" + query;
 }
 
 void configureLibraryOnce()
@@ -27,9 +61,13 @@ void configureLibraryOnce()
 Database::Database(const std::string& path, Mode mode) : m_path(path)
 {
     configureLibraryOnce();
-    const int flags =
-        mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    const int rc = sqlite3_open_v2(path.c_str(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    int flags = mode == Mode::ReadWrite ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+    std::string name = path;
+    if (mode == Mode::Immutable) {
+        flags |= SQLITE_OPEN_URI;
+        name = fileUri(path, "immutable=1");
+    }
+    const int rc = sqlite3_open_v2(name.c_str(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         std::string msg = "cannot open " + path + ": " + (m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc));
         sqlite3_close(m_db);
@@ -69,7 +107,7 @@ void Database::exec(std::string_view sql)
     if (rc != SQLITE_OK) {
         std::string msg = err ? err : sqlite3_errstr(rc);
         sqlite3_free(err);
-        throw SqliteError(msg, rc);
+        throw SqliteError(namingDamage(m_db, rc, std::move(msg)), rc);
     }
 }
 
@@ -183,7 +221,7 @@ bool Statement::step()
         return true;
     if (rc == SQLITE_DONE)
         return false;
-    const std::string msg = std::string("step failed: ") + sqlite3_errmsg(m_db);
+    std::string msg = namingDamage(m_db, rc, std::string("step failed: ") + sqlite3_errmsg(m_db));
     sqlite3_reset(m_stmt);
     throw SqliteError(msg, rc);
 }

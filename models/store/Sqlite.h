@@ -33,11 +33,15 @@ public:
     enum class Mode
     {
         ReadWrite,
-        ReadOnly
+        ReadOnly,
+        /// Read-only through SQLite's `immutable=1` URI: no locks, no -wal/-shm, no change detection.
+        /// Only for files nobody can be writing (read-only media); see store::openReadOnlyConnection.
+        Immutable
     };
 
     Database() = default;
-    /// Opens (creating when ReadWrite) the file. Throws SqliteError.
+    /// Opens (creating when ReadWrite) the file. Throws SqliteError. An error that says the file is
+    /// damaged (SQLITE_CORRUPT, SQLITE_NOTADB), here or from any statement, names the file.
     Database(const std::string& path, Mode mode);
     ~Database();
     Database(Database&& other) noexcept;

@@ -1,22 +1,42 @@
 #include "Store.h"
 
+#include "CacheCheck.h"
+#include "CacheError.h"
+#include "CacheOpen.h"
 #include "Schema.h"
 
 #include <fstream>
+#include <sqlite3.h>
 
 namespace seam::store {
 
 Database openForWriting(const std::string& path)
 {
-    Database db(path, Database::Mode::ReadWrite);
-    schema::configureConnection(db, true);
-    schema::migrate(db);
+    // Nothing may write before the file is known to be ours: journal_mode = WAL alone rewrites the
+    // header of any SQLite database it is given.
+    const bool existing = checkBeforeWriting(path) == FileKind::Cache;
+    Database db = openWritableConnection(path);
+    try {
+        // A damaged cache written into gets worse: refuse, so the damage can be recovered from.
+        if (existing)
+            requireUndamaged(db, kWriterCheckBudget);
+        schema::configureConnection(db, true);
+        schema::migrate(db);
+    } catch (const CacheError&) {
+        throw;
+    } catch (const SqliteError& e) {
+        // E.g. SQLITE_READONLY_DIRECTORY: the file is writable, its folder is not (no -wal possible).
+        if ((e.code() & 0xff) == SQLITE_READONLY)
+            throw CacheError(CacheError::Reason::ReadOnly,
+                             "cannot write " + path + ": " + writeFailureCause(e.code()), e.code());
+        throw;
+    }
     return db;
 }
 
 Database openForReading(const std::string& path)
 {
-    Database db(path, Database::Mode::ReadOnly);
+    Database db = openReadOnlyConnection(path);
     schema::configureConnection(db, false);
     db.exec("PRAGMA query_only = 1");
     const auto version = db.queryInt("PRAGMA user_version");
@@ -34,7 +54,7 @@ bool isCacheFile(const std::string& path)
     if (!in.read(header, sizeof header) || std::string_view(header, 15) != "SQLite format 3")
         return false;
     try {
-        Database db(path, Database::Mode::ReadOnly);
+        Database db = openReadOnlyConnection(path);
         return db.queryInt("SELECT count(*) FROM sqlite_master WHERE name = 'page_loads'") == 1;
     } catch (const SqliteError&) {
         return false;

@@ -10,3 +10,8 @@ seam_add_qtest(tst_mainwindow SOURCES app/tst_mainwindow.cpp support/RecordFacto
 seam_add_qtest(tst_demoinvestigation SOURCES app/tst_demoinvestigation.cpp LIBS seam_importers seam_core)
 seam_add_qtest(tst_querycommand SOURCES app/tst_querycommand.cpp support/RecordFactory.h LIBS seam_core)
 add_dependencies(tst_querycommand seam)
+# Opening caches through the seam binary: exit codes and messages of import, stats and pageloads.
+seam_add_qtest(tst_cliopen SOURCES app/tst_cliopen.cpp support/CacheDamage.h LIBS seam_core)
+add_dependencies(tst_cliopen seam)
+# The main window on a damaged cache: open read-only, recover into a new investigation, or cancel.
+seam_add_qtest(tst_damagedcache SOURCES app/tst_damagedcache.cpp support/CacheDamage.h support/RecordFactory.h LIBS seam_gui)

@@ -1,3 +1,7 @@
 # models/store: schema, writer round trips, latency sketches.
 seam_add_qtest(tst_store SOURCES store/tst_store.cpp support/RecordFactory.h LIBS seam_core)
 seam_add_qtest(tst_latencyhistogram SOURCES store/tst_latencyhistogram.cpp LIBS seam_core)
+# Opening caches (store/CacheOpen, CacheCheck, RecoverCache): foreign and non-SQLite files left
+# untouched, damage found and recovered from, read-only caches read, writers that cannot write saying
+# why. Some tests hold root to permission bits (tests/support/CacheDamage.h).
+seam_add_qtest(tst_storeopen SOURCES store/tst_storeopen.cpp support/CacheDamage.h support/RecordFactory.h LIBS seam_core)
