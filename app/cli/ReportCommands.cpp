@@ -2,6 +2,7 @@
 
 #include "Cli.h"
 #include "Commands.h"
+#include "Format.h"
 #include "Output.h"
 #include "Store.h"
 #include "StoreQueries.h"
