@@ -1,19 +1,15 @@
 #include "ErrorListModel.h"
 
+#include "Format.h"
+#include "QtText.h"
 #include "SpanDetails.h"
 #include "Sqlite.h"
 #include "Store.h"
 
 #include <algorithm>
-#include <cmath>
 
 namespace seam {
 namespace {
-
-QString qs(std::string_view s)
-{
-    return QString::fromUtf8(s.data(), qsizetype(s.size()));
-}
 
 QString textOrEmpty(const Statement& st, int col)
 {
@@ -257,20 +253,6 @@ int ErrorListModel::rowCount(const QModelIndex& parent) const
 int ErrorListModel::columnCount(const QModelIndex& parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
-}
-
-QString ErrorListModel::formatOffset(qint64 ns)
-{
-    const QString sign = ns < 0 ? QStringLiteral("−") : QStringLiteral("+");
-    const double a = std::abs(double(ns));
-    if (a < 1e6)
-        return sign + QString::number(a / 1e6, 'f', 2) + QStringLiteral(" ms");
-    if (a < 1e9)
-        return sign + QString::number(a / 1e6, 'f', 0) + QStringLiteral(" ms");
-    if (a < 60e9)
-        return sign + QString::number(a / 1e9, 'f', 2) + QStringLiteral(" s");
-    const qint64 seconds = qint64(a / 1e9);
-    return sign + QStringLiteral("%1m %2s").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
 }
 
 QVariant ErrorListModel::data(const QModelIndex& index, int role) const

@@ -109,8 +109,6 @@ public:
     /// the selected page load); a browser error goes to its page load.
     void activate(int row);
 
-    static QString formatOffset(qint64 ns);
-
 signals:
     /// A new list is shown (after a reload); the panel updates its header.
     void loaded();

@@ -2,6 +2,7 @@
 
 #include "SpanTree.h"
 
+#include "QtText.h"
 #include "Sqlite.h"
 
 #include <algorithm>
@@ -211,12 +212,10 @@ FlameGraphData FlameGraphData::load(Database& db, const std::vector<std::int64_t
         Statement q = db.prepare(sql);
         for (const std::int64_t id : ids) {
             q.bind(1, id);
-            if (q.step()) {
-                const std::string_view name = q.text(0);
-                out.append(QString::fromUtf8(name.data(), qsizetype(name.size())));
-            } else {
+            if (q.step())
+                out.append(qs(q.text(0)));
+            else
                 out.append(QString());
-            }
             q.reset();
         }
         return out;

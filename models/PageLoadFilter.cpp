@@ -1,5 +1,6 @@
 #include "PageLoadFilter.h"
 
+#include "QtText.h"
 #include "Sqlite.h"
 
 #include <algorithm>
@@ -502,11 +503,6 @@ QString quotedIfNeeded(const QString& value)
     escaped.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
         .replace(QLatin1Char('"'), QLatin1String("\\\""));
     return QLatin1Char('"') + escaped + QLatin1Char('"');
-}
-
-QString qs(std::string_view s)
-{
-    return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
 
 QStringList column(Statement&& st, const std::string& prefix)

@@ -1,5 +1,6 @@
 #include "PageLoadScatterData.h"
 
+#include "QtText.h"
 #include "Sqlite.h"
 
 #include <algorithm>
@@ -223,8 +224,7 @@ PageLoadScatterData PageLoadScatterData::load(Database& db, const std::string& w
             const std::string_view text = route.text(0);
             auto it = routes.find(std::string(text));
             if (it == routes.end())
-                it = routes.emplace(std::string(text), QString::fromUtf8(text.data(), qsizetype(text.size())))
-                         .first;
+                it = routes.emplace(std::string(text), qs(text)).first;
             p.route = it->second;
         }
         data.points.push_back(std::move(p));

@@ -1,5 +1,7 @@
 #include "PageLoadTableModel.h"
 
+#include "Format.h"
+#include "QtText.h"
 #include "Store.h"
 
 #include <QDateTime>
@@ -26,11 +28,6 @@ constexpr std::size_t kIdChunk = 65536;
 constexpr auto kIdChunkInterval = std::chrono::milliseconds(100);
 // Requests beyond this are for rows the user has long scrolled past.
 constexpr std::size_t kMaxQueuedPages = 32;
-
-QString qs(std::string_view s)
-{
-    return QString::fromUtf8(s.data(), qsizetype(s.size()));
-}
 
 std::optional<qint64> optionalInt(const Statement& st, int col)
 {
@@ -713,19 +710,6 @@ QVariant PageLoadTableModel::headerData(int section, Qt::Orientation orientation
     default:
         return {};
     }
-}
-
-QString PageLoadTableModel::formatDuration(qint64 ns)
-{
-    // Thresholds are on the rounded value, so 999.6 ms reads "1.0 s", not "1000 ms".
-    if (ns < 1'000'000)
-        return QString::number(double(ns) / 1e6, 'f', 1) + QLatin1String(" ms");
-    if (qRound64(double(ns) / 1e6) < 1000)
-        return QString::number(qRound64(double(ns) / 1e6)) + QLatin1String(" ms");
-    if (qRound64(double(ns) / 1e8) < 600)
-        return QString::number(double(ns) / 1e9, 'f', 1) + QLatin1String(" s");
-    const qint64 seconds = qRound64(double(ns) / 1e9);
-    return QStringLiteral("%1 min %2 s").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
 }
 
 } // namespace seam

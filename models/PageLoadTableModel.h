@@ -90,9 +90,6 @@ public:
     /// A linear search of the ids: about a millisecond per million rows.
     int rowOfPageLoad(qint64 id) const;
 
-    /// "120 ms", "3.8 s", "2 min 05 s"; "0.4 ms" below a millisecond.
-    static QString formatDuration(qint64 ns);
-
 signals:
     /// The scan is done: rowCount() is exact for the current filter and sort.
     void countFinished(int rows);

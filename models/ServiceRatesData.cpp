@@ -1,7 +1,10 @@
 #include "ServiceRatesData.h"
 
-#include "LatencyHistogram.h"
+#include "Format.h"
+#include "QtText.h"
+#include "RedTotals.h"
 #include "Schema.h"
+#include "ServiceSeries.h"
 #include "Sqlite.h"
 
 #include <QCoreApplication>
@@ -29,32 +32,16 @@ qint64 floorTo(qint64 v, qint64 step)
     return v - ((v % step) + step) % step;
 }
 
-/// Requests, errors and a latency distribution being summed up.
-struct Acc
+ServiceRateStats statsOf(const RedTotals& t)
 {
-    qint64 requests = 0;
-    qint64 errors = 0;
-    LatencyHistogram h;
+    return {t.requests, t.errors, t.latency.quantile(0.95)};
+}
 
-    void add(qint64 r, qint64 e, std::string_view histogram)
-    {
-        requests += r;
-        errors += e;
-        h.mergeEncoded(histogram);
-    }
-    void add(const Acc& o)
-    {
-        requests += o.requests;
-        errors += o.errors;
-        h.merge(o.h);
-    }
-    ServiceRateStats stats() const { return {requests, errors, h.quantile(0.95)}; }
-};
-
+/// One version's rollups summed per step and per part of the window.
 struct VersionAcc
 {
-    std::vector<Acc> steps;
-    Acc around, before, after;
+    std::vector<RedTotals> steps;
+    RedTotals around, before, after;
 };
 
 struct Verdict
@@ -95,17 +82,13 @@ Verdict judge(const ServiceRateStats& around, const ServiceRateStats& base, cons
         std::min(1.0, double(around.requests) / double(2 * ServiceRatesData::kMinRequests));
     v.score = std::max(errScore, latScore) * confidence;
     const QString errText =
-        hasBase ? tr("error rate %1 vs %2 %3")
-                      .arg(ServiceRatesData::formatRate(a), ServiceRatesData::formatRate(b), baseWord)
-                : tr("error rate %1 (too little traffic %2 to compare)")
-                      .arg(ServiceRatesData::formatRate(a), baseWord);
-    const QString latText = tr("p95 %1 vs %2 %3")
-                                .arg(ServiceRatesData::formatLatency(around.p95),
-                                     ServiceRatesData::formatLatency(base.p95), baseWord);
+        hasBase ? tr("error rate %1 vs %2 %3").arg(formatPercent(a), formatPercent(b), baseWord)
+                : tr("error rate %1 (too little traffic %2 to compare)").arg(formatPercent(a), baseWord);
+    const QString latText =
+        tr("p95 %1 vs %2 %3").arg(formatDuration(around.p95), formatDuration(base.p95), baseWord);
     const double threshold = ServiceRatesData::kMisbehaving / std::max(confidence, 1e-9);
     if (v.score < ServiceRatesData::kMisbehaving)
-        v.reason = tr("steady: error rate %1, p95 %2")
-                       .arg(ServiceRatesData::formatRate(a), ServiceRatesData::formatLatency(around.p95));
+        v.reason = tr("steady: error rate %1, p95 %2").arg(formatPercent(a), formatDuration(around.p95));
     else if (errScore >= latScore)
         v.reason = latScore >= threshold ? errText + QStringLiteral("; ") + latText : errText;
     else
@@ -114,25 +97,6 @@ Verdict judge(const ServiceRateStats& around, const ServiceRateStats& base, cons
 }
 
 } // namespace
-
-QString ServiceRatesData::formatLatency(qint64 ns)
-{
-    if (ns < 1'000'000)
-        return QString::number(double(ns) / 1e6, 'f', 1) + QLatin1String(" ms");
-    if (qRound64(double(ns) / 1e6) < 1000)
-        return QString::number(qRound64(double(ns) / 1e6)) + QLatin1String(" ms");
-    return QString::number(double(ns) / 1e9, 'f', 1) + QLatin1String(" s");
-}
-
-QString ServiceRatesData::formatRate(double rate)
-{
-    const double pct = rate * 100.0;
-    if (pct == 0)
-        return QStringLiteral("0%");
-    if (pct < 10)
-        return QString::number(pct, 'f', 1) + QLatin1Char('%');
-    return QString::number(qRound(pct)) + QLatin1Char('%');
-}
 
 ServiceRatesData ServiceRatesData::load(Database& db, const ServiceRatesRequest& request)
 {
@@ -148,13 +112,12 @@ ServiceRatesData ServiceRatesData::load(Database& db, const ServiceRatesRequest&
         d.pageLoadFound = true;
         d.loadStart = st.int64(0);
         d.loadDuration = std::max<qint64>(0, st.int64(1));
-        const auto route = st.text(2);
-        d.route = QString::fromUtf8(route.data(), qsizetype(route.size()));
+        d.route = qs(st.text(2));
     }
 
     // The window: ~kTargetSteps steps of whole rollup buckets, aligned so every bucket falls in one step.
     const qint64 bucket = schema::kRollupBucketNs;
-    d.step = std::max(bucket, ((2 * d.windowNs / kTargetSteps + bucket - 1) / bucket) * bucket);
+    d.step = rollupStep(2 * d.windowNs, kTargetSteps);
     d.from = floorTo(d.loadStart - d.windowNs, d.step);
     const qint64 end = d.loadStart + d.windowNs;
     const qint64 stepCount = (end - d.from + d.step - 1) / d.step;
@@ -232,7 +195,7 @@ ServiceRatesData ServiceRatesData::load(Database& db, const ServiceRatesRequest&
                 const qint64 b = rollups.int64(0);
                 const auto hist = rollups.blob(3);
                 acc->steps[size_t((b - d.from) / d.step)].add(rollups.int64(1), rollups.int64(2), hist);
-                Acc& part = b < d.aroundFrom ? acc->before : b < d.aroundTo ? acc->around : acc->after;
+                RedTotals& part = b < d.aroundFrom ? acc->before : b < d.aroundTo ? acc->around : acc->after;
                 part.add(rollups.int64(1), rollups.int64(2), hist);
             }
         }
@@ -245,8 +208,8 @@ ServiceRatesData ServiceRatesData::load(Database& db, const ServiceRatesRequest&
             std::sort(s.spans.begin(), s.spans.end(),
                       [](const ServiceRateSpan& a, const ServiceRateSpan& b) { return a.start < b.start; });
         }
-        std::vector<Acc> steps(static_cast<size_t>(stepCount));
-        Acc around, before, after;
+        std::vector<RedTotals> steps(static_cast<size_t>(stepCount));
+        RedTotals around, before, after;
         for (const auto& [version, acc] : perVersion) {
             s.versions << QString::fromStdString(version);
             for (size_t i = 0; i < steps.size(); ++i)
@@ -257,21 +220,14 @@ ServiceRatesData ServiceRatesData::load(Database& db, const ServiceRatesRequest&
         }
         s.points.reserve(steps.size());
         for (size_t i = 0; i < steps.size(); ++i) {
-            const Acc& a = steps[i];
-            ServiceRatePoint p;
-            p.t = d.from + qint64(i) * d.step;
-            p.requests = a.requests;
-            p.errors = a.errors;
-            p.errorRate = a.requests ? double(a.errors) / double(a.requests) : 0.0;
-            p.p50 = a.h.quantile(0.50);
-            p.p95 = a.h.quantile(0.95);
-            s.points.push_back(p);
+            const RedPoint red = RedPoint::of(d.from + qint64(i) * d.step, steps[i]);
+            s.points.push_back({red.t, red.requests, red.errors, red.errorRate, red.p50, red.p95});
         }
 
         // The baseline: the calmer side of the window, before or after the minutes around the load (a
         // load late in a long incident has the incident's start in its "before"; one early in it, its end
         // in its "after"). The whole rest of the window when neither side has enough requests.
-        s.around = around.stats();
+        s.around = statsOf(around);
         struct Baseline
         {
             ServiceRateStats stats;
@@ -279,13 +235,13 @@ ServiceRatesData ServiceRatesData::load(Database& db, const ServiceRatesRequest&
         };
         std::vector<Baseline> baselines;
         if (before.requests >= kMinRequests)
-            baselines.push_back({before.stats(), tr("before")});
+            baselines.push_back({statsOf(before), tr("before")});
         if (after.requests >= kMinRequests)
-            baselines.push_back({after.stats(), tr("after")});
+            baselines.push_back({statsOf(after), tr("after")});
         if (baselines.empty()) {
-            Acc rest = before;
+            RedTotals rest = before;
             rest.add(after);
-            baselines.push_back({rest.stats(), tr("in the rest of the window")});
+            baselines.push_back({statsOf(rest), tr("in the rest of the window")});
         }
         Verdict verdict;
         verdict.score = -1;
@@ -307,9 +263,9 @@ ServiceRatesData ServiceRatesData::load(Database& db, const ServiceRatesRequest&
                 v.requests = acc.around.requests + acc.before.requests + acc.after.requests;
                 v.errors = acc.around.errors + acc.before.errors + acc.after.errors;
                 v.errorRate.reserve(acc.steps.size());
-                for (const Acc& a : acc.steps)
-                    v.errorRate.push_back(a.requests ? double(a.errors) / double(a.requests) : -1.0);
-                const Verdict vv = judge(acc.around.stats(), s.baseline, s.baselineWhen);
+                for (const RedTotals& a : acc.steps)
+                    v.errorRate.push_back(a.requests ? a.errorRate() : -1.0);
+                const Verdict vv = judge(statsOf(acc.around), s.baseline, s.baselineWhen);
                 v.score = vv.score;
                 if (vv.score >= kMisbehaving && vv.score > verdict.score + 0.5)
                     verdict = {vv.score, tr("version %1: %2").arg(v.version, vv.reason)};

@@ -114,11 +114,6 @@ struct ServiceRatesData
     /// traces: caller name -> callee names), keeping the score order otherwise; `services` sorted by score.
     static void orderDownstreamFirst(std::vector<ServiceRateSeries>& services,
                                      const std::map<std::string, std::set<std::string>>& callees);
-
-    /// "3.1 s", "410 ms", "0.8 ms".
-    static QString formatLatency(qint64 ns);
-    /// "24%", "0.3%", "0%".
-    static QString formatRate(double rate);
 };
 
 } // namespace seam

@@ -1,5 +1,6 @@
 #include "SpanDetails.h"
 
+#include "QtText.h"
 #include "Sqlite.h"
 #include "Store.h"
 
@@ -10,11 +11,6 @@
 
 namespace seam {
 namespace {
-
-QString qs(std::string_view s)
-{
-    return QString::fromUtf8(s.data(), qsizetype(s.size()));
-}
 
 QString textOrEmpty(const Statement& st, int col)
 {

@@ -1,7 +1,7 @@
 #include "FlameGraphPanel.h"
 
 #include "FlameGraphView.h"
-#include "PageLoadTableModel.h"
+#include "Format.h"
 #include "PageLoadTraceLoader.h"
 #include "PanelHeader.h"
 
@@ -27,7 +27,7 @@ void FlameGraphPanel::showPageLoad(const PageLoadTraces& traces)
 {
     QStringList parts{traces.route.isEmpty() ? tr("(no route)") : traces.route};
     if (traces.duration)
-        parts << PageLoadTableModel::formatDuration(*traces.duration);
+        parts << formatDuration(*traces.duration);
     if (traces.traces.empty())
         parts << tr("no backend trace linked");
     else

@@ -1,5 +1,6 @@
 #include "FlameGraphView.h"
 
+#include "Format.h"
 #include "ServiceColours.h"
 
 #include <QApplication>
@@ -31,18 +32,6 @@ QColor blend(const QColor& a, const QColor& b, double t)
     return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * t),
                             float(a.greenF() + (b.greenF() - a.greenF()) * t),
                             float(a.blueF() + (b.blueF() - a.blueF()) * t));
-}
-
-QString formatDuration(qint64 ns)
-{
-    const double v = double(ns);
-    if (ns >= 1'000'000'000)
-        return QString::number(v / 1e9, 'f', 3) + QStringLiteral(" s");
-    if (ns >= 1'000'000)
-        return QString::number(v / 1e6, 'f', 2) + QStringLiteral(" ms");
-    if (ns >= 1'000)
-        return QString::number(v / 1e3, 'f', 1) + QStringLiteral(" \u00b5s");
-    return QString::number(ns) + QStringLiteral(" ns");
 }
 
 } // namespace

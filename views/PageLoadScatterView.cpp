@@ -1,7 +1,7 @@
 #include "PageLoadScatterView.h"
 
+#include "Format.h"
 #include "PageLoadScatterLoader.h"
-#include "PageLoadTableModel.h"
 
 #include <QApplication>
 #include <QDateTime>
@@ -175,10 +175,9 @@ void PageLoadScatterView::setData(std::shared_ptr<const PageLoadScatterData> dat
     m_ok->replace(ok);
     m_slow->replace(slow);
     m_errors->replace(errors);
-    m_slow->setName(
-        m_data->slowThreshold > 0
-            ? tr("Slower than p95 (%1)").arg(PageLoadTableModel::formatDuration(m_data->slowThreshold))
-            : tr("Slow"));
+    m_slow->setName(m_data->slowThreshold > 0
+                        ? tr("Slower than p95 (%1)").arg(formatDuration(m_data->slowThreshold))
+                        : tr("Slow"));
     updateAxes();
     updateTitle();
     updateSelected();
@@ -425,8 +424,7 @@ void PageLoadScatterView::mouseMoveEvent(QMouseEvent* event)
     }
     const PageLoadScatterPoint& p = m_data->points[std::size_t(index)];
     QString text = tr("%1\nLoad time %2\n%3")
-                       .arg(p.route.isEmpty() ? tr("(no route)") : p.route,
-                            PageLoadTableModel::formatDuration(p.duration),
+                       .arg(p.route.isEmpty() ? tr("(no route)") : p.route, formatDuration(p.duration),
                             timeText(p.start, QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")));
     if (p.error)
         text += tr("\nWith errors");

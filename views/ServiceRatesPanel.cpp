@@ -1,5 +1,6 @@
 #include "ServiceRatesPanel.h"
 
+#include "Format.h"
 #include "PanelHeader.h"
 #include "ServiceColours.h"
 #include "ServiceRatesLoader.h"
@@ -531,7 +532,7 @@ void ServiceRatesPanel::fillRow(Row& r, const ServiceRateSeries& s)
         for (size_t v = 0; v < s.perVersion.size(); ++v) {
             const ServiceRateVersion& ver = s.perVersion[v];
             const QString rateText =
-                ServiceRatesData::formatRate(ver.requests ? double(ver.errors) / double(ver.requests) : 0.0);
+                formatPercent(ver.requests ? double(ver.errors) / double(ver.requests) : 0.0);
             const QString key =
                 v < r.versionRates.size()
                     ? QStringLiteral("<span style=\"color:%1\">■</span> ").arg(versionColour(v, dark).name())

@@ -1,7 +1,7 @@
 #include "SessionJourneyPanel.h"
 
+#include "Format.h"
 #include "Investigation.h"
-#include "PageLoadTableModel.h"
 #include "PanelHeader.h"
 #include "SessionJourneyLoader.h"
 #include "SessionJourneyView.h"
@@ -100,7 +100,7 @@ QString SessionJourneyPanel::describe(const SessionJourney& j)
             parts << QDateTime::fromMSecsSinceEpoch(*s.start / 1'000'000)
                          .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
         if (const auto length = s.length())
-            parts << PageLoadTableModel::formatDuration(*length);
+            parts << formatDuration(*length);
         parts << tr("%n page view(s)", nullptr, s.pageLoadCount);
         parts << tr("%n error(s)", nullptr, s.errorCount);
     }

@@ -1,6 +1,6 @@
 #include "SessionJourneyView.h"
 
-#include "PageLoadTableModel.h"
+#include "Format.h"
 
 #include <QDateTime>
 #include <QHelpEvent>
@@ -380,7 +380,7 @@ QString SessionJourneyView::toolTipFor(int index) const
         lines << tr("Started %1").arg(clock(s.time));
         if (s.duration)
             lines << (m_journey->isSlow(index) ? tr("Load time %1 (slow)") : tr("Load time %1"))
-                         .arg(PageLoadTableModel::formatDuration(*s.duration));
+                         .arg(formatDuration(*s.duration));
         if (s.errorCount > 0)
             lines << tr("%n error(s)", nullptr, s.errorCount);
         int actions = 0, failed = 0, errors = 0;
@@ -420,11 +420,9 @@ QString SessionJourneyView::toolTipFor(int index) const
     if (s.kind != Kind::PageView) {
         const JourneyStep& view = m_journey->steps[std::size_t(std::max(0, s.pageView))];
         lines << tr("%1 (%2 into %3)")
-                     .arg(clock(s.time),
-                          PageLoadTableModel::formatDuration(std::max<qint64>(0, s.time - view.time)),
-                          view.label);
+                     .arg(clock(s.time), formatDuration(std::max<qint64>(0, s.time - view.time)), view.label);
         if (s.duration)
-            lines << tr("Took %1").arg(PageLoadTableModel::formatDuration(*s.duration));
+            lines << tr("Took %1").arg(formatDuration(*s.duration));
     }
     return lines.join(QLatin1Char('\n'));
 }
@@ -525,7 +523,7 @@ void SessionJourneyView::paintPageView(QPainter& painter, int index, const QRect
     };
     const QColor dim = mix(base, p.color(QPalette::Text), 0.7);
     if (s.duration)
-        part(PageLoadTableModel::formatDuration(*s.duration), slow ? m_slow : dim);
+        part(formatDuration(*s.duration), slow ? m_slow : dim);
     if (errors)
         part(tr("%n error(s)", nullptr, s.errorCount), m_error);
 }

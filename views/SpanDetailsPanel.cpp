@@ -1,8 +1,7 @@
 #include "SpanDetailsPanel.h"
 
-#include "ErrorListModel.h"
+#include "Format.h"
 #include "PageLoadFilter.h"
-#include "PageLoadTableModel.h"
 #include "PanelHeader.h"
 #include "SpanDetails.h"
 
@@ -78,7 +77,7 @@ QTreeWidgetItem* addSection(QTreeWidget* tree, const QString& title, bool expand
 
 QString duration(qint64 ns)
 {
-    return ns < 0 ? QString() : PageLoadTableModel::formatDuration(ns);
+    return ns < 0 ? QString() : formatDuration(ns);
 }
 
 QString statusText(const SpanDetails& d)
@@ -240,7 +239,7 @@ void SpanDetailsPanel::showSpan(const SpanDetails& d)
                : QString::number(d.startNs));
     QString share;
     if (d.traceDurationNs > 0)
-        share = tr(" (%1% of the trace)").arg(QString::number(100.0 * d.traceShare(), 'f', 1));
+        share = tr(" (%1 of the trace)").arg(formatPercent(d.traceShare()));
     addRow(span, tr("duration"), duration(d.durationNs) + share);
     QString parent = tr("(root)");
     if (d.parentSpanId != 0 && d.parentOperation.isEmpty())
@@ -259,7 +258,7 @@ void SpanDetailsPanel::showSpan(const SpanDetails& d)
     if (!d.events.empty()) {
         QTreeWidgetItem* events = addSection(m_tree, tr("Events (%1)").arg(d.events.size()));
         for (const SpanEventDetail& e : d.events) {
-            const QString when = ErrorListModel::formatOffset(e.offsetNs) + QStringLiteral("  ") + e.name;
+            const QString when = formatOffset(e.offsetNs) + QStringLiteral("  ") + e.name;
             QString summary;
             if (e.isException)
                 summary = e.exceptionType.isEmpty() ? e.exceptionMessage
@@ -304,7 +303,7 @@ void SpanDetailsPanel::showSpan(const SpanDetails& d)
         d.logsAreFromTrace ? tr("Logs of the trace around this span (%1)") : tr("Logs (%1)");
     QTreeWidgetItem* logs = addSection(m_tree, logsTitle.arg(d.logs.size() + std::size_t(d.moreLogs)));
     for (const LogDetail& l : d.logs) {
-        QString key = ErrorListModel::formatOffset(l.offsetNs) + QStringLiteral("  ") +
+        QString key = formatOffset(l.offsetNs) + QStringLiteral("  ") +
                       (l.severityText.isEmpty() ? QString::number(l.severity) : l.severityText);
         if (d.logsAreFromTrace && !l.service.isEmpty())
             key += QStringLiteral("  ") + l.service;

@@ -1,6 +1,6 @@
 #include "WaterfallPanel.h"
 
-#include "PageLoadTableModel.h"
+#include "Format.h"
 #include "PanelHeader.h"
 #include "WaterfallView.h"
 
@@ -31,7 +31,7 @@ void WaterfallPanel::showData(std::shared_ptr<const WaterfallData> data)
     }
     QStringList parts{tr("Waterfall"), data->route.isEmpty() ? tr("(no route)") : data->route};
     if (data->duration)
-        parts << PageLoadTableModel::formatDuration(*data->duration);
+        parts << formatDuration(*data->duration);
     const auto linked = std::count_if(data->resources.begin(), data->resources.end(),
                                       [](const WaterfallResource& r) { return r.isLinked(); });
     parts

@@ -1,6 +1,6 @@
 // WaterfallView: painting, labels and tooltips. Geometry, selection and input live in WaterfallView.cpp.
 
-#include "PageLoadTableModel.h"
+#include "Format.h"
 #include "ServiceColours.h"
 #include "WaterfallView.h"
 
@@ -47,17 +47,6 @@ QColor typeColour(const QString& type, bool dark)
     if (hue < 0)
         return dark ? QColor(120, 120, 120) : QColor(185, 185, 185);
     return dark ? QColor::fromHsv(hue, 170, 170) : QColor::fromHsv(hue, 120, 235);
-}
-
-QString duration(qint64 ns)
-{
-    return PageLoadTableModel::formatDuration(ns);
-}
-
-/// An offset from the page's start, signed: a beacon may be sent before navigation ends.
-QString offset(qint64 ns)
-{
-    return (ns < 0 ? QStringLiteral("−") : QStringLiteral("+")) + duration(std::abs(ns));
 }
 
 /// A "nice" ruler step (1, 2 or 5 times a power of ten) at least `minPx` wide.
@@ -143,7 +132,7 @@ void WaterfallView::paintRuler(QPainter& painter)
         painter.drawLine(x, ruler - 5, x, ruler - 1);
         painter.setPen(text);
         painter.drawText(QRect(x + 3, ruler - line - 3, kTickMinPx, line), Qt::AlignLeft | Qt::AlignVCenter,
-                         t == 0 ? QStringLiteral("0") : duration(t));
+                         t == 0 ? QStringLiteral("0") : formatDuration(t));
     }
     painter.setPen(text);
     painter.drawText(QRect(6, 0, labelWidth() - 6, ruler), Qt::AlignLeft | Qt::AlignVCenter,
@@ -292,7 +281,7 @@ void WaterfallView::paintResource(QPainter& painter, const WaterfallResource& r,
     if (r.duration) {
         painter.setPen(palette().color(QPalette::Text));
         painter.drawText(QRectF(x1 + 4, rect.top(), 90, rect.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                         duration(*r.duration));
+                         formatDuration(*r.duration));
     }
 }
 
@@ -357,22 +346,22 @@ QString WaterfallView::toolTipFor(int index, int x) const
     case RowKind::Resource: {
         const WaterfallResource& r = m_data->resources[std::size_t(row.resource)];
         lines << (r.method.isEmpty() ? r.url : r.method + QLatin1Char(' ') + r.url);
-        QString timing = tr("%1 · starts at %2").arg(r.type, offset(r.start - t0));
+        QString timing = tr("%1 · starts at %2").arg(r.type, formatOffset(r.start - t0));
         if (r.duration)
-            timing += tr(" · takes %1").arg(duration(*r.duration));
+            timing += tr(" · takes %1").arg(formatDuration(*r.duration));
         if (r.status)
             timing += tr(" · status %1").arg(*r.status);
         lines << timing;
         QStringList phases;
         for (const Phase& p : phasesOf(r))
             if (p.ns)
-                phases << QString::fromLatin1(p.name) + QLatin1Char(' ') + duration(*p.ns);
+                phases << QString::fromLatin1(p.name) + QLatin1Char(' ') + formatDuration(*p.ns);
         if (!phases.isEmpty())
             lines << phases.join(QStringLiteral(" · "));
         if (r.isLinked()) {
-            lines << tr("Linked by %1, confidence %2%").arg(r.linkMethod).arg(qRound(r.confidence * 100));
+            lines << tr("Linked by %1, confidence %2").arg(r.linkMethod, formatPercent(r.confidence));
             if (r.clockShift != 0)
-                lines << tr("Backend clock corrected by %1 to fit the call").arg(offset(r.clockShift));
+                lines << tr("Backend clock corrected by %1 to fit the call").arg(formatOffset(r.clockShift));
             if (r.omittedSpans > 0)
                 lines << tr("%n backend span(s) not shown", nullptr, r.omittedSpans);
         } else if (r.type == QLatin1String("fetch") || r.type == QLatin1String("xhr")) {
@@ -384,25 +373,26 @@ QString WaterfallView::toolTipFor(int index, int x) const
         const WaterfallResource& r = m_data->resources[std::size_t(row.resource)];
         const WaterfallSpan& s = r.spans[std::size_t(row.span)];
         lines << s.service + QStringLiteral(": ") + s.operation;
-        lines << tr("starts at %1 · takes %2").arg(offset(s.start - t0), duration(s.end - s.start));
+        lines
+            << tr("starts at %1 · takes %2").arg(formatOffset(s.start - t0), formatDuration(s.end - s.start));
         if (s.error)
             lines << tr("Failed");
         if (r.isInferred())
             lines
                 << tr("Inferred link (%1, confidence %2%)").arg(r.linkMethod).arg(qRound(r.confidence * 100));
         if (r.clockShift != 0)
-            lines << tr("Backend clock corrected by %1").arg(offset(r.clockShift));
+            lines << tr("Backend clock corrected by %1").arg(formatOffset(r.clockShift));
         break;
     }
     case RowKind::LongTasks:
         for (const WaterfallEvent& e : m_data->longTasks)
             if (x >= xOf(e.time) - kHitSlackPx && x <= xOf(e.time + e.duration) + kHitSlackPx)
-                lines << tr("Long task at %1, %2").arg(offset(e.time - t0), duration(e.duration));
+                lines << tr("Long task at %1, %2").arg(formatOffset(e.time - t0), formatDuration(e.duration));
         break;
     case RowKind::Errors:
         for (const WaterfallEvent& e : m_data->errors)
             if (std::abs(x - xOf(e.time)) <= rowHeight() / 2 + kHitSlackPx)
-                lines << offset(e.time - t0) + QStringLiteral("  ") + e.message;
+                lines << formatOffset(e.time - t0) + QStringLiteral("  ") + e.message;
         break;
     }
     return lines.join(QLatin1Char('\n'));

@@ -1,15 +1,14 @@
 #include "Cli.h"
 #include "Commands.h"
-#include "DemoGenerator.h"
+#include "DemoInvestigation.h"
 #include "DemoScore.h"
+#include "Format.h"
 #include "Output.h"
 #include "Sqlite.h"
 #include "Store.h"
-#include "StoreWriter.h"
 #include "Terminal.h"
 
 #include <QFile>
-#include <memory>
 
 namespace seam::cli {
 
@@ -57,44 +56,30 @@ int demoCommand(const QStringList& args)
         return UsageOrFatal;
     }
 
-    std::unique_ptr<StoreWriter> writer;
-    try {
-        writer = std::make_unique<StoreWriter>(db.toStdString());
-    } catch (const std::exception& e) {
-        writeErr(QStringLiteral("seam demo: %1\n").arg(QString::fromStdString(e.what())));
-        return UsageOrFatal;
-    }
     InterruptGuard interrupts;
-    const std::string description = "demo seed=" + std::to_string(options.seed) +
-                                    " sessions=" + std::to_string(options.sessions) +
-                                    " strip=" + std::to_string(options.stripPropagation);
-    const std::int64_t source = writer->beginSource("demo", description);
-    auto sink = writer->sinkFor(source);
-    DemoGenerator generator(options);
-    ImportReport report;
-    ProgressLine progress("generating demo investigation");
-    const bool finished = generator.generateInto(*sink, report, InterruptGuard::flag(), [&](double fraction) {
-        progress.update(std::uint64_t(fraction * 1000), 1000, "permille");
-    });
-    progress.finish();
-    report.cancelled = !finished;
-    writer->flush();
-    writer->finishSource(source, report);
-
-    const std::string truth = generator.groundTruthJson();
-    writer->runInTransaction([&](Database& database) {
-        auto st =
-            database.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('demo_ground_truth', ?1)");
-        st.bindText(1, truth);
-        st.run();
-    });
+    DemoInvestigationResult demo;
+    {
+        ProgressLine progress("generating demo investigation");
+        try {
+            demo = writeDemoInvestigation(
+                db.toStdString(), options,
+                [&](double fraction) { progress.update(std::uint64_t(fraction * 1000), 1000, "permille"); },
+                InterruptGuard::flag());
+        } catch (const std::exception& e) {
+            progress.finish();
+            writeErr(QStringLiteral("seam demo: %1\n").arg(QString::fromStdString(e.what())));
+            return UsageOrFatal;
+        }
+    }
+    const ImportReport& report = demo.report;
+    const bool finished = demo.finished;
+    const std::string& truth = demo.groundTruthJson;
     QFile truthFile(db + QStringLiteral(".truth.json"));
     if (!truthFile.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
         truthFile.write(truth.data(), qint64(truth.size())) != qint64(truth.size())) {
         writeErr(QStringLiteral("seam demo: cannot write %1\n").arg(truthFile.fileName()));
         return UsageOrFatal;
     }
-    writer.reset();
     writeOut(QStringLiteral("%1: demo investigation, %2 records (seed %3); ground truth in %4\n")
                  .arg(db)
                  .arg(report.accepted())
@@ -105,12 +90,11 @@ int demoCommand(const QStringList& args)
             Database reader = store::openForReading(db.toStdString());
             const InferredLinkScore score = scoreInferredLinks(reader, truth);
             writeOut(QStringLiteral("inferred links: %1 of %2 calls without propagation linked, %3 correct "
-                                    "(precision %4%, recall %5%)\n")
+                                    "(precision %4, recall %5)\n")
                          .arg(score.inferred)
                          .arg(score.stripped)
                          .arg(score.correct)
-                         .arg(score.precision() * 100, 0, 'f', 1)
-                         .arg(score.recall() * 100, 0, 'f', 1));
+                         .arg(formatPercent(score.precision()), formatPercent(score.recall())));
         } catch (const std::exception& e) {
             writeErr(QStringLiteral("seam demo: cannot score the inferred links: %1\n")
                          .arg(QString::fromStdString(e.what())));

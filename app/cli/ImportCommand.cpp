@@ -1,6 +1,7 @@
 #include "CacheError.h"
 #include "Cli.h"
 #include "Commands.h"
+#include "Format.h"
 #include "ImportRunner.h"
 #include "Output.h"
 #include "StoreWriter.h"
@@ -8,6 +9,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <cmath>
 #include <memory>
 
 namespace seam::cli {
@@ -52,7 +54,7 @@ void printOutcome(const ImportRunner::Outcome& o)
                        .arg(r.rejected());
     if (!r.format.empty())
         line += QStringLiteral(" [%1]").arg(QString::fromStdString(r.format));
-    line += QStringLiteral(" in %1 s").arg(o.seconds, 0, 'f', 2);
+    line += QStringLiteral(" in %1").arg(formatDuration(std::llround(o.seconds * 1e9)));
     if (r.cancelled)
         line += QStringLiteral(" (interrupted: what was committed is kept)");
     // The summary is the command's result: stdout. Problems go to stderr too when stdout is a pipe.

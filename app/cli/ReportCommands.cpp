@@ -3,6 +3,7 @@
 #include "CacheCheck.h"
 #include "Cli.h"
 #include "Commands.h"
+#include "Format.h"
 #include "Output.h"
 #include "Store.h"
 #include "StoreQueries.h"
@@ -10,6 +11,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QRegularExpression>
+#include <cmath>
 #include <optional>
 
 namespace seam::cli {
@@ -172,13 +174,15 @@ int pageLoadsCommand(const QStringList& args)
                 writeOut(std::string_view(first ? "\n  " : ",\n  "));
                 writeOut(std::string_view(QJsonDocument(row).toJson(QJsonDocument::Compact).toStdString()));
             } else {
-                writeOut(QStringLiteral("%1  %2  %3 ms  %4  %5\n")
-                             .arg(qint64(row[QStringLiteral("id")].toDouble()), 7)
-                             .arg(row[QStringLiteral("start")].toString())
-                             .arg(row[QStringLiteral("duration_ms")].toDouble(), 9, 'f', 1)
-                             .arg(row[QStringLiteral("route")].toString(), -24)
-                             .arg(row[QStringLiteral("services")].toVariant().toStringList().join(
-                                 QLatin1Char(','))));
+                const QJsonValue ms = row[QStringLiteral("duration_ms")];
+                writeOut(
+                    QStringLiteral("%1  %2  %3  %4  %5\n")
+                        .arg(qint64(row[QStringLiteral("id")].toDouble()), 7)
+                        .arg(row[QStringLiteral("start")].toString())
+                        .arg(ms.isNull() ? QString() : formatDuration(std::llround(ms.toDouble() * 1e6)), 9)
+                        .arg(row[QStringLiteral("route")].toString(), -24)
+                        .arg(row[QStringLiteral("services")].toVariant().toStringList().join(
+                            QLatin1Char(','))));
             }
             first = false;
         });

@@ -1,5 +1,7 @@
 #include "Terminal.h"
 
+#include "Format.h"
+
 #include <csignal>
 #include <cstdio>
 #include <unistd.h>
@@ -87,11 +89,8 @@ void ProgressLine::update(std::uint64_t done, std::uint64_t total, const std::st
     const double secs = std::chrono::duration<double>(now - m_start).count();
     const bool bytes = unit == "bytes";
     std::string line = "\r\033[K" + m_label + "  ";
-    if (total > 0) {
-        char pct[16];
-        std::snprintf(pct, sizeof pct, "%5.1f%%  ", 100.0 * double(done) / double(total));
-        line += pct;
-    }
+    if (total > 0)
+        line += formatPercent(double(done) / double(total)).toStdString() + "  ";
     line += bytes ? humanBytes(double(done)) : std::to_string(done) + " " + unit;
     if (secs > 0.5) {
         line += "  ";

@@ -1,5 +1,7 @@
 #include "ImportSummaryDialog.h"
 
+#include "Format.h"
+
 #include <QDialogButtonBox>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -7,6 +9,7 @@
 #include <QLocale>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <cmath>
 
 namespace seam {
 namespace {
@@ -84,7 +87,7 @@ ImportSummaryDialog::ImportSummaryDialog(const QString& cachePath,
         item->setText(FormatColumn, QString::fromStdString(o.report.format));
         item->setText(ImportedColumn, number(o.report.accepted()));
         item->setText(RejectedColumn, number(o.report.rejected()));
-        item->setText(TimeColumn, tr("%1 s").arg(o.seconds, 0, 'f', 1));
+        item->setText(TimeColumn, formatDuration(std::llround(o.seconds * 1e9)));
         for (int c : {ImportedColumn, RejectedColumn, TimeColumn})
             item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
         if (o.report.hasFatal()) {

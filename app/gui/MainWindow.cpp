@@ -1,9 +1,10 @@
 #include "MainWindow.h"
 
 #include "AppIdentity.h"
+#include "BackgroundJob.h"
 #include "CacheCheck.h"
 #include "CacheError.h"
-#include "DemoGenerator.h"
+#include "DemoInvestigation.h"
 #include "FlameGraphPanel.h"
 #include "FlameGraphView.h"
 #include "ImportRunner.h"
@@ -13,6 +14,7 @@
 #include "LinkedViews.h"
 #include "LiveController.h"
 #include "LiveHostsPrompt.h"
+#include "LiveSettingsPrompts.h"
 #include "PageLoadsPanel.h"
 #include "RecentFiles.h"
 #include "Sqlite.h"
@@ -31,17 +33,11 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHostAddress>
-#include <QInputDialog>
 #include <QJsonArray>
 #include <QLabel>
-#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QPointer>
-#include <QProgressBar>
-#include <QPushButton>
 #include <QScreen>
 #include <QSettings>
 #include <QStandardPaths>
@@ -80,12 +76,7 @@ MainWindow::MainWindow(QWidget* parent)
                              "(File menu)."));
 
     m_status = new QLabel;
-    m_progress = new QProgressBar;
-    m_progress->setRange(0, 1000);
-    m_progress->setMaximumWidth(280);
-    m_progress->hide();
-    m_cancel = new QPushButton(tr("Cancel"));
-    m_cancel->hide();
+    m_job = new BackgroundJob;
     statusBar()->addWidget(m_status, 1);
     m_liveStatus->hide();
     statusBar()->addPermanentWidget(m_liveStatus);
@@ -97,13 +88,9 @@ MainWindow::MainWindow(QWidget* parent)
         if (m_linked && QFileInfo(m_cachePath) == QFileInfo(m_live->cachePath()))
             m_linked->refresh();
     });
-    statusBar()->addPermanentWidget(m_progress);
-    statusBar()->addPermanentWidget(m_cancel);
-    connect(m_cancel, &QPushButton::clicked, this, [this] {
-        if (m_cancelFlag)
-            *m_cancelFlag = true;
-        m_status->setText(tr("Cancelling: keeping what is committed…"));
-    });
+    statusBar()->addPermanentWidget(m_job);
+    connect(m_job, &BackgroundJob::cancelRequested, this,
+            [this] { m_status->setText(tr("Cancelling: keeping what is committed…")); });
     connect(m_recent, &RecentFiles::openRequested, this, [this](const QString& path) { openPaths({path}); });
 
     createMenus();
@@ -172,14 +159,18 @@ void MainWindow::createMenus()
         else
             stopLive();
     });
-    live->addAction(tr("Listen &Address…"), this, &MainWindow::editLiveAddress);
-    live->addAction(tr("Allowed Browser &Origins…"), this, &MainWindow::editLiveOrigins);
-    live->addAction(tr("Allowed Host &Names…"), this, [this] {
-        if (promptLiveAllowedHosts(this) && m_live->isRunning()) {
-            stopLive();
-            startLive();
-        }
-    });
+    // Each prompt saves the Live settings; a running receiver restarts to use them.
+    const auto restartLiveIf = [this](bool (*prompt)(QWidget*)) {
+        return [this, prompt] {
+            if (prompt(this) && m_live->isRunning()) {
+                stopLive();
+                startLive();
+            }
+        };
+    };
+    live->addAction(tr("Listen &Address…"), this, restartLiveIf(&promptLiveAddress));
+    live->addAction(tr("Allowed Browser &Origins…"), this, restartLiveIf(&promptLiveOrigins));
+    live->addAction(tr("Allowed Host &Names…"), this, restartLiveIf(&promptLiveAllowedHosts));
 
     // Back and forward walk the Investigation's selection history, as in a browser; they act on
     // whichever Investigation is current, so they are created once and re-targeted per cache.
@@ -243,57 +234,6 @@ void MainWindow::stopLive()
     updateActions();
 }
 
-void MainWindow::editLiveAddress()
-{
-    LiveController::Settings settings = LiveController::loadSettings();
-    bool ok = false;
-    const QString text = QInputDialog::getText(
-        this, tr("Live Listen Address"),
-        tr("Host and port to listen on (127.0.0.1 keeps it to this machine):"), QLineEdit::Normal,
-        QStringLiteral("%1:%2").arg(settings.host).arg(settings.port), &ok);
-    if (!ok)
-        return;
-    const QString host = text.section(QLatin1Char(':'), 0, -2).trimmed();
-    const uint port = text.section(QLatin1Char(':'), -1).toUInt(&ok);
-    if (!ok || port > 65535 || QHostAddress(host).isNull()) {
-        QMessageBox::warning(this, tr("Seam"), tr("'%1' is not HOST:PORT (e.g. 127.0.0.1:4318).").arg(text));
-        return;
-    }
-    if (!QHostAddress(host).isLoopback() &&
-        QMessageBox::warning(this, tr("Seam"),
-                             tr("%1 is reachable from other machines: anyone who can reach it can write "
-                                "into this investigation. Listen there anyway?")
-                                 .arg(host),
-                             QMessageBox::Yes | QMessageBox::No, QMessageBox::No) != QMessageBox::Yes)
-        return;
-    settings.host = host;
-    settings.port = quint16(port);
-    LiveController::saveSettings(settings);
-    if (m_live->isRunning()) {
-        stopLive();
-        startLive();
-    }
-}
-
-void MainWindow::editLiveOrigins()
-{
-    LiveController::Settings settings = LiveController::loadSettings();
-    bool ok = false;
-    const QString text =
-        QInputDialog::getText(this, tr("Allowed Browser Origins"),
-                              tr("Origins whose pages may send telemetry (CORS), separated by spaces, e.g. "
-                                 "http://localhost:3000; * allows any:"),
-                              QLineEdit::Normal, settings.corsOrigins.join(QLatin1Char(' ')), &ok);
-    if (!ok)
-        return;
-    settings.corsOrigins = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
-    LiveController::saveSettings(settings);
-    if (m_live->isRunning()) {
-        stopLive();
-        startLive();
-    }
-}
-
 QString MainWindow::statusText() const
 {
     return m_status->text();
@@ -303,100 +243,49 @@ MainWindow::~MainWindow()
 {
     // The linked views read the Investigation until they are gone.
     delete m_linked;
-    if (m_cancelFlag)
-        *m_cancelFlag = true;
-    if (m_worker.joinable())
-        m_worker.join();
+    m_job->stop();
 }
 
-void MainWindow::startJob(
-    const QString& label,
-    std::function<void(const std::atomic<bool>&, const std::function<void(double)>&)> job,
-    std::function<void()> done)
+bool MainWindow::isBusy() const
 {
-    if (m_worker.joinable()) {
+    return m_job->isBusy();
+}
+
+void MainWindow::startJob(const QString& label, BackgroundJob::Job job, std::function<void()> done)
+{
+    if (m_job->isBusy()) {
         QMessageBox::information(this, tr("Seam"),
                                  tr("Please wait for the current work to finish or cancel it."));
         return;
     }
-    m_cancelFlag = std::make_shared<std::atomic<bool>>(false);
     m_status->setText(label);
-    m_progress->setValue(0);
-    m_progress->show();
-    m_cancel->show();
-    QPointer<MainWindow> self(this);
-    auto cancel = m_cancelFlag;
-    m_worker = std::thread([self, cancel, job = std::move(job), done = std::move(done)] {
-        auto progress = [self](double fraction) {
-            QMetaObject::invokeMethod(qApp, [self, fraction] {
-                if (self)
-                    self->m_progress->setValue(int(fraction * 1000));
-            });
-        };
-        job(*cancel, progress);
-        QMetaObject::invokeMethod(qApp, [self, done] {
-            if (!self)
-                return;
-            self->finishJob();
-            done();
-        });
-    });
-}
-
-void MainWindow::finishJob()
-{
-    if (m_worker.joinable())
-        m_worker.join();
-    m_progress->hide();
-    m_cancel->hide();
+    m_job->start(std::move(job), std::move(done));
 }
 
 void MainWindow::openDemo()
 {
     const QString path = investigationsDir() + QStringLiteral("/demo-seed1.seam");
-    if (store::isCacheFile(path.toStdString())) {
-        try {
-            Database db = store::openForReading(path.toStdString());
-            if (db.queryInt("SELECT count(*) FROM meta WHERE key = 'demo_ground_truth'") == 1) {
-                openCache(path);
-                return;
-            }
-        } catch (const SqliteError&) {
-        }
+    if (isCompleteDemoInvestigation(path.toStdString())) {
+        openCache(path);
+        return;
     }
+    // Whatever is there is a demo cut short (or not a demo): start afresh.
     QFile::remove(path);
     QFile::remove(path + QStringLiteral("-wal"));
     QFile::remove(path + QStringLiteral("-shm"));
-    auto result = std::make_shared<QString>();
+    auto error = std::make_shared<QString>();
     startJob(
         tr("Generating the demo investigation…"),
-        [path, result](const std::atomic<bool>& cancel, const std::function<void(double)>& progress) {
+        [path, error](const std::atomic<bool>& cancel, const std::function<void(double)>& progress) {
             try {
-                StoreWriter writer(path.toStdString());
-                const auto source = writer.beginSource("demo", "demo seed=1");
-                auto sink = writer.sinkFor(source);
-                DemoGenerator generator(DemoOptions{});
-                ImportReport report;
-                report.cancelled = !generator.generateInto(*sink, report, &cancel, progress);
-                writer.flush();
-                writer.finishSource(source, report);
-                if (!report.cancelled) {
-                    const std::string truth = generator.groundTruthJson();
-                    writer.runInTransaction([&](Database& db) {
-                        auto st = db.prepare(
-                            "INSERT OR REPLACE INTO meta(key, value) VALUES ('demo_ground_truth', ?1)");
-                        st.bindText(1, truth);
-                        st.run();
-                    });
-                }
+                writeDemoInvestigation(path.toStdString(), DemoOptions{}, progress, &cancel);
             } catch (const std::exception& e) {
-                *result = QString::fromStdString(e.what());
+                *error = QString::fromStdString(e.what());
             }
         },
-        [this, path, result] {
-            if (!result->isEmpty())
-                QMessageBox::warning(this, tr("Seam"),
-                                     tr("The demo could not be generated: %1").arg(*result));
+        [this, path, error] {
+            if (!error->isEmpty())
+                QMessageBox::warning(this, tr("Seam"), tr("The demo could not be generated: %1").arg(*error));
             openCache(path);
         });
 }

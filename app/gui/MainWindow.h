@@ -1,19 +1,15 @@
 #pragma once
 
+#include "BackgroundJob.h"
 #include "ImportRunner.h"
 
 #include <QMainWindow>
 #include <QStringList>
-#include <atomic>
 #include <functional>
-#include <memory>
-#include <thread>
 #include <vector>
 
 class QAction;
 class QLabel;
-class QProgressBar;
-class QPushButton;
 
 namespace seam {
 
@@ -53,7 +49,7 @@ public:
     /// when none is open. False (with a message box) when the address is taken.
     bool startLive();
     void stopLive();
-    bool isBusy() const { return m_worker.joinable(); }
+    bool isBusy() const;
     /// The status bar's message.
     QString statusText() const;
 
@@ -88,15 +84,10 @@ private:
     void recoverIntoNewInvestigation(const QString& path);
     void saveLayout();
     void updateActions();
-    void startJob(
-        const QString& label,
-        std::function<void(const std::atomic<bool>& cancel, const std::function<void(double)>& progress)> job,
-        std::function<void()> done);
-    void finishJob();
+    /// Runs `job` off the GUI thread with `label` in the status bar (one at a time), then `done`.
+    void startJob(const QString& label, BackgroundJob::Job job, std::function<void()> done);
     void openFileDialog();
     void importFileDialog();
-    void editLiveAddress();
-    void editLiveOrigins();
 
     InvestigationSummaryView* m_summary;
     Investigation* m_investigation = nullptr; // one per open cache
@@ -111,11 +102,8 @@ private:
     QAction* m_forward = nullptr;
     QAction* m_find = nullptr;
     std::vector<QAction*> m_zoomActions;
-    QProgressBar* m_progress;
-    QPushButton* m_cancel;
+    BackgroundJob* m_job;
     QLabel* m_status;
-    std::thread m_worker;
-    std::shared_ptr<std::atomic<bool>> m_cancelFlag;
     QString m_cachePath;
 };
 

@@ -1,18 +1,19 @@
 #include "StoreQueries.h"
 
+#include "BackendCauses.h"
+#include "Format.h"
+#include "InvestigationStats.h"
+#include "ServiceSeries.h"
 #include "SpanTree.h"
+#include "TraceServices.h"
 
 #include "Ids.h"
-#include "LatencyHistogram.h"
-#include "Schema.h"
+#include "QtText.h"
 
-#include <QDateTime>
 #include <QJsonDocument>
-#include <QTimeZone>
 #include <algorithm>
 #include <map>
 #include <set>
-#include <unordered_map>
 
 namespace seam {
 namespace {
@@ -25,11 +26,6 @@ constexpr const char* kPageLoadColumns =
 constexpr const char* kPageLoadJoins =
     " FROM page_loads p LEFT JOIN sessions s ON s.id = p.session_id "
     "LEFT JOIN traces t ON t.id = p.trace LEFT JOIN services v ON v.id = p.app_service_id";
-
-QString qs(std::string_view s)
-{
-    return QString::fromUtf8(s.data(), qsizetype(s.size()));
-}
 
 QJsonValue msOrNull(Statement& st, int col)
 {
@@ -89,55 +85,29 @@ std::string foldedFrame(std::string_view name)
 
 } // namespace
 
-QString isoTime(std::int64_t ns)
-{
-    const qint64 ms = ns / 1'000'000;
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
-}
-
-std::optional<std::int64_t> parseTime(const QString& text)
-{
-    bool ok = false;
-    const qlonglong n = text.toLongLong(&ok);
-    if (ok)
-        return n;
-    QDateTime dt = QDateTime::fromString(text, Qt::ISODateWithMs);
-    if (!dt.isValid())
-        dt = QDateTime::fromString(text, Qt::ISODate);
-    if (!dt.isValid())
-        return std::nullopt;
-    if (dt.timeSpec() == Qt::LocalTime && !text.endsWith(QLatin1Char('Z')) &&
-        !text.contains(QLatin1Char('+')))
-        dt.setTimeZone(QTimeZone::utc());
-    return std::int64_t(dt.toMSecsSinceEpoch()) * 1'000'000;
-}
-
 QJsonObject StoreQueries::stats()
 {
-    // Each count is an index or table b-tree count; no joins over spans.
+    const InvestigationStats stats = investigationStats(m_db);
     QJsonObject o;
-    o[QStringLiteral("spans")] = qint64(m_db.queryInt("SELECT coalesce(sum(span_count), 0) FROM traces"));
-    o[QStringLiteral("traces")] = qint64(m_db.queryInt("SELECT count(*) FROM traces WHERE span_count > 0"));
-    o[QStringLiteral("services")] =
-        qint64(m_db.queryInt("SELECT count(DISTINCT name) FROM services WHERE is_browser = 0"));
-    o[QStringLiteral("sessions")] = qint64(m_db.queryInt("SELECT count(*) FROM sessions"));
-    o[QStringLiteral("page_loads")] = qint64(m_db.queryInt("SELECT count(*) FROM page_loads"));
-    o[QStringLiteral("resources")] = qint64(m_db.queryInt("SELECT count(*) FROM resources"));
-    o[QStringLiteral("linked_resources")] = qint64(m_db.queryInt("SELECT count(*) FROM links"));
-    o[QStringLiteral("rum_errors")] = qint64(m_db.queryInt("SELECT count(*) FROM rum_errors"));
-    o[QStringLiteral("error_spans")] =
-        qint64(m_db.queryInt("SELECT coalesce(sum(error_count), 0) FROM traces"));
-    o[QStringLiteral("logs")] = qint64(m_db.queryInt("SELECT count(*) FROM logs"));
-    o[QStringLiteral("actions")] = qint64(m_db.queryInt("SELECT count(*) FROM actions"));
-    o[QStringLiteral("long_tasks")] = qint64(m_db.queryInt("SELECT count(*) FROM long_tasks"));
-    o[QStringLiteral("sources")] = qint64(m_db.queryInt("SELECT count(*) FROM sources"));
+    o[QStringLiteral("spans")] = qint64(stats.spans);
+    o[QStringLiteral("traces")] = qint64(stats.traces);
+    o[QStringLiteral("services")] = qint64(stats.services);
+    o[QStringLiteral("sessions")] = qint64(stats.sessions);
+    o[QStringLiteral("page_loads")] = qint64(stats.pageLoads);
+    o[QStringLiteral("resources")] = qint64(stats.resources);
+    o[QStringLiteral("linked_resources")] = qint64(stats.linkedResources);
+    o[QStringLiteral("rum_errors")] = qint64(stats.rumErrors);
+    o[QStringLiteral("error_spans")] = qint64(stats.errorSpans);
+    o[QStringLiteral("logs")] = qint64(stats.logs);
+    o[QStringLiteral("actions")] = qint64(stats.actions);
+    o[QStringLiteral("long_tasks")] = qint64(stats.longTasks);
+    o[QStringLiteral("sources")] = qint64(stats.sources);
     QJsonObject range;
-    auto st = m_db.prepare("SELECT min(start_ns), max(end_ns) FROM traces WHERE start_ns IS NOT NULL");
-    if (st.step() && !st.isNull(0)) {
-        range[QStringLiteral("from_ns")] = qint64(st.int64(0));
-        range[QStringLiteral("to_ns")] = qint64(st.int64(1));
-        range[QStringLiteral("from")] = isoTime(st.int64(0));
-        range[QStringLiteral("to")] = isoTime(st.int64(1));
+    if (stats.timeRange) {
+        range[QStringLiteral("from_ns")] = qint64(stats.timeRange->from);
+        range[QStringLiteral("to_ns")] = qint64(stats.timeRange->to);
+        range[QStringLiteral("from")] = isoTime(stats.timeRange->from);
+        range[QStringLiteral("to")] = isoTime(stats.timeRange->to);
     }
     o[QStringLiteral("time_range")] = range;
     return o;
@@ -273,25 +243,12 @@ QJsonObject StoreQueries::pageLoad(std::int64_t id)
     out[QStringLiteral("links")] = links;
 
     // Services reached, with their share of spans and errors in the linked traces.
-    std::map<std::string, std::pair<std::int64_t, std::int64_t>> perService;
-    auto ss = m_db.prepare("SELECT v.name, count(*), sum(s.status_code = 2) FROM spans s "
-                           "JOIN services v ON v.id = s.service_id WHERE s.trace = ?1 AND v.is_browser = 0 "
-                           "GROUP BY v.name");
-    for (const std::int64_t t : traces) {
-        ss.bind(1, t);
-        while (ss.step()) {
-            auto& p = perService[std::string(ss.text(0))];
-            p.first += ss.int64(1);
-            p.second += ss.int64(2);
-        }
-        ss.reset();
-    }
     QJsonArray services;
-    for (const auto& [name, counts] : perService) {
+    for (const TraceServiceCount& count : traceServiceCounts(m_db, traces)) {
         QJsonObject s;
-        s[QStringLiteral("name")] = qs(name);
-        s[QStringLiteral("spans")] = qint64(counts.first);
-        s[QStringLiteral("error_spans")] = qint64(counts.second);
+        s[QStringLiteral("name")] = qs(count.name);
+        s[QStringLiteral("spans")] = qint64(count.spans);
+        s[QStringLiteral("error_spans")] = qint64(count.errorSpans);
         services.append(s);
     }
     out[QStringLiteral("services")] = services;
@@ -341,84 +298,26 @@ QJsonObject StoreQueries::pageLoad(std::int64_t id)
         actions.append(a);
     }
     out[QStringLiteral("actions")] = actions;
-    out[QStringLiteral("causes")] = causes(id, traces);
+    out[QStringLiteral("causes")] = causes(traces);
     return out;
 }
 
-QJsonArray StoreQueries::causes(std::int64_t, const std::vector<std::int64_t>& traces)
+QJsonArray StoreQueries::causes(const std::vector<std::int64_t>& traces)
 {
-    // Where the backend time went: self time per (service, operation) over the linked traces, each
-    // compared with that operation's typical latency from the rollups (self time: SpanTree).
-    struct Span
-    {
-        std::int64_t id, parent, service, operation, start, end;
-    };
-    struct Agg
-    {
-        std::int64_t self = 0, total = 0, count = 0;
-        std::int64_t service = 0;
-    };
-    std::map<std::int64_t, Agg> perOperation;
-    std::int64_t totalSelf = 0;
-    auto st = m_db.prepare(
-        "SELECT s.span_id, s.parent_span_id, s.service_id, s.operation_id, s.start_ns, s.end_ns "
-        "FROM spans s JOIN services v ON v.id = s.service_id WHERE s.trace = ?1 AND v.is_browser = 0");
-    for (const std::int64_t trace : traces) {
-        std::vector<Span> spans;
-        st.bind(1, trace);
-        while (st.step())
-            spans.push_back({st.int64(0), st.int64(1), st.int64(2), st.int64(3), st.int64(4), st.int64(5)});
-        st.reset();
-        std::vector<TreeSpan> tree(spans.size());
-        for (std::size_t i = 0; i < spans.size(); ++i)
-            tree[i] = {std::uint64_t(spans[i].id), std::uint64_t(spans[i].parent), spans[i].start, spans[i].end};
-        const std::vector<std::int64_t> selfNs = selfTimes(tree, buildSpanTree(tree));
-        for (std::size_t i = 0; i < spans.size(); ++i) {
-            const Span& s = spans[i];
-            const std::int64_t self = selfNs[i];
-            Agg& a = perOperation[s.operation];
-            a.self += self;
-            a.total += s.end - s.start;
-            ++a.count;
-            a.service = s.service;
-            totalSelf += self;
-        }
-    }
-    std::vector<std::pair<std::int64_t, Agg>> ranked(perOperation.begin(), perOperation.end());
-    std::sort(ranked.begin(), ranked.end(),
-              [](const auto& a, const auto& b) { return a.second.self > b.second.self; });
-    if (ranked.size() > 5)
-        ranked.resize(5);
-
-    auto names =
-        m_db.prepare("SELECT v.name, o.name FROM operations o JOIN services v ON v.id = o.service_id "
-                     "WHERE o.id = ?1");
-    auto typical = m_db.prepare("SELECT histogram FROM rollups WHERE service_id = ?1 AND operation_id = ?2");
     QJsonArray out;
-    for (const auto& [op, a] : ranked) {
-        if (a.self <= 0)
-            continue;
+    for (const BackendCause& cause : backendCauses(m_db, traces)) {
         QJsonObject c;
-        names.bind(1, op);
-        if (names.step()) {
-            c[QStringLiteral("service")] = qs(names.text(0));
-            c[QStringLiteral("operation")] = qs(names.text(1));
+        if (cause.named) {
+            c[QStringLiteral("service")] = qs(cause.service);
+            c[QStringLiteral("operation")] = qs(cause.operation);
         }
-        names.reset();
-        c[QStringLiteral("self_ms")] = double(a.self) / 1e6;
-        c[QStringLiteral("share")] = totalSelf ? double(a.self) / double(totalSelf) : 0.0;
-        c[QStringLiteral("calls")] = qint64(a.count);
-        const double mean = double(a.total) / double(a.count);
-        c[QStringLiteral("mean_ms")] = mean / 1e6;
-        LatencyHistogram h;
-        typical.bind(1, a.service).bind(2, op);
-        while (typical.step())
-            h.mergeEncoded(typical.blob(0));
-        typical.reset();
-        if (!h.empty()) {
-            const double p50 = qint64(h.quantile(0.5));
-            c[QStringLiteral("typical_p50_ms")] = p50 / 1e6;
-            c[QStringLiteral("slowdown")] = p50 > 0 ? mean / p50 : 0.0;
+        c[QStringLiteral("self_ms")] = double(cause.selfNs) / 1e6;
+        c[QStringLiteral("share")] = cause.share;
+        c[QStringLiteral("calls")] = qint64(cause.calls);
+        c[QStringLiteral("mean_ms")] = cause.meanNs / 1e6;
+        if (cause.typicalP50Ns) {
+            c[QStringLiteral("typical_p50_ms")] = double(*cause.typicalP50Ns) / 1e6;
+            c[QStringLiteral("slowdown")] = cause.slowdown;
         }
         out.append(c);
     }
@@ -548,81 +447,36 @@ bool StoreQueries::foldedStacks(const std::string& traceIdHex,
 QJsonObject StoreQueries::services(std::optional<std::int64_t> from, std::optional<std::int64_t> to,
                                    std::int64_t stepNs)
 {
-    const std::int64_t bucket = schema::kRollupBucketNs;
-    if (!from || !to) {
-        auto r = m_db.prepare("SELECT min(bucket_ns), max(bucket_ns) FROM rollups");
-        if (r.step() && !r.isNull(0)) {
-            if (!from)
-                from = r.int64(0);
-            if (!to)
-                to = r.int64(1) + bucket;
-        }
-    }
+    const ServiceSeriesSet set = serviceSeries(m_db, from, to, stepNs);
     QJsonObject out;
-    if (!from || !to || *to <= *from) {
+    if (!set.hasWindow) {
         out[QStringLiteral("services")] = QJsonArray();
         return out;
     }
-    if (stepNs <= 0) {
-        const std::int64_t span = *to - *from;
-        stepNs = std::max<std::int64_t>(bucket, ((span / 120 + bucket - 1) / bucket) * bucket);
-    }
-    stepNs = std::max<std::int64_t>(bucket, (stepNs / bucket) * bucket);
-    out[QStringLiteral("from_ns")] = qint64(*from);
-    out[QStringLiteral("to_ns")] = qint64(*to);
-    out[QStringLiteral("step_ns")] = qint64(stepNs);
-
-    struct Point
-    {
-        std::int64_t requests = 0, errors = 0;
-        LatencyHistogram h;
-    };
-    struct Service
-    {
-        std::set<std::string> versions;
-        std::map<std::int64_t, Point> points;
-        Point total;
-    };
-    std::map<std::string, Service> services;
-    // Uses rollups_by_bucket for the range, joins the small services table.
-    auto st = m_db.prepare(
-        "SELECT v.name, v.version, r.bucket_ns, r.requests, r.errors, r.histogram FROM rollups r "
-        "JOIN services v ON v.id = r.service_id WHERE r.operation_id = 0 AND v.is_browser = 0 "
-        "AND r.bucket_ns >= ?1 AND r.bucket_ns < ?2");
-    st.bind(1, *from).bind(2, *to);
-    while (st.step()) {
-        Service& s = services[std::string(st.text(0))];
-        s.versions.emplace(st.text(1));
-        const std::int64_t t = *from + ((st.int64(2) - *from) / stepNs) * stepNs;
-        Point& p = s.points[t];
-        p.requests += st.int64(3);
-        p.errors += st.int64(4);
-        p.h.mergeEncoded(st.blob(5));
-        s.total.requests += st.int64(3);
-        s.total.errors += st.int64(4);
-        s.total.h.mergeEncoded(st.blob(5));
-    }
-    auto fill = [](QJsonObject& o, const Point& p) {
+    out[QStringLiteral("from_ns")] = qint64(set.from);
+    out[QStringLiteral("to_ns")] = qint64(set.to);
+    out[QStringLiteral("step_ns")] = qint64(set.step);
+    auto fill = [](QJsonObject& o, const RedPoint& p) {
         o[QStringLiteral("requests")] = qint64(p.requests);
         o[QStringLiteral("errors")] = qint64(p.errors);
-        o[QStringLiteral("error_rate")] = p.requests ? double(p.errors) / double(p.requests) : 0.0;
-        o[QStringLiteral("p50_ms")] = double(p.h.quantile(0.50)) / 1e6;
-        o[QStringLiteral("p95_ms")] = double(p.h.quantile(0.95)) / 1e6;
-        o[QStringLiteral("p99_ms")] = double(p.h.quantile(0.99)) / 1e6;
+        o[QStringLiteral("error_rate")] = p.errorRate;
+        o[QStringLiteral("p50_ms")] = double(p.p50) / 1e6;
+        o[QStringLiteral("p95_ms")] = double(p.p95) / 1e6;
+        o[QStringLiteral("p99_ms")] = double(p.p99) / 1e6;
     };
     QJsonArray list;
-    for (const auto& [name, s] : services) {
+    for (const ServiceSeries& s : set.services) {
         QJsonObject o;
-        o[QStringLiteral("name")] = qs(name);
+        o[QStringLiteral("name")] = qs(s.name);
         QJsonArray versions;
         for (const auto& v : s.versions)
             versions.append(qs(v));
         o[QStringLiteral("versions")] = versions;
         fill(o, s.total);
         QJsonArray series;
-        for (const auto& [t, p] : s.points) {
+        for (const RedPoint& p : s.series) {
             QJsonObject pt;
-            pt[QStringLiteral("t_ns")] = qint64(t);
+            pt[QStringLiteral("t_ns")] = qint64(p.t);
             fill(pt, p);
             series.append(pt);
         }

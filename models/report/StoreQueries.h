@@ -7,12 +7,14 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace seam {
 
-/// Read-side queries behind the command line (and later the views). Each works on a read-only
-/// connection and touches only what it returns: indexes serve every lookup, nothing scans spans.
-/// JSON field names here are a public contract (README "JSON output").
+/// The command line's JSON (README "JSON output": field names are a public contract). Rows are read
+/// here and written as they are; what is computed (counts, causes, services reached, RED series) comes
+/// from the analysis room, which the GUI calls too. Each works on a read-only connection and touches
+/// only what it returns: indexes serve every lookup, nothing scans spans.
 class StoreQueries
 {
 public:
@@ -41,14 +43,9 @@ public:
 
 private:
     QJsonObject pageLoadRow(Statement& st);
-    QJsonArray causes(std::int64_t pageLoadId, const std::vector<std::int64_t>& traces);
+    QJsonArray causes(const std::vector<std::int64_t>& traces);
 
     Database& m_db;
 };
-
-/// "2026-11-20T09:00:00.000Z" from ns since the epoch.
-QString isoTime(std::int64_t ns);
-/// Accepts ns since the epoch, or ISO 8601 (with or without zone; UTC assumed). nullopt on error.
-std::optional<std::int64_t> parseTime(const QString& text);
 
 } // namespace seam

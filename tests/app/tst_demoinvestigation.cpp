@@ -1,11 +1,10 @@
 // The demo investigation, end to end through the store: generated, mapped, written, rolled up and
 // correlated. The ground-truth incidents must be visible to the queries the product asks.
 
-#include "DemoGenerator.h"
+#include "DemoInvestigation.h"
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreQueries.h"
-#include "StoreWriter.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -29,16 +28,11 @@ class TestDemoInvestigation : public QObject
         DemoOptions options;
         options.seed = seed;
         options.sessions = sessions;
-        StoreWriter writer(path);
-        const auto source = writer.beginSource("demo", "test");
-        auto sink = writer.sinkFor(source);
-        DemoGenerator generator(options);
-        ImportReport report;
-        if (!generator.generateInto(*sink, report))
+        // The same function `seam demo` and the GUI's demo call.
+        const DemoInvestigationResult demo = writeDemoInvestigation(path, options);
+        if (!demo.finished)
             return {};
-        writer.flush();
-        writer.finishSource(source, report);
-        return report.rejected() == 0 ? generator.groundTruthJson() : std::string();
+        return demo.report.rejected() == 0 ? demo.groundTruthJson : std::string();
     }
 
     QJsonObject incident(const char* id) const

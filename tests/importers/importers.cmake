@@ -18,6 +18,10 @@ seam_add_qtest(tst_jaegerimport SOURCES importers/tst_jaegerimport.cpp support/S
 seam_add_qtest(tst_zipkinimport SOURCES importers/tst_zipkinimport.cpp support/SpanImportTestUtil.h LIBS seam_importers)
 # The demo investigation generator (importers/demo).
 seam_add_qtest(tst_demogenerator SOURCES importers/tst_demogenerator.cpp LIBS seam_importers)
+# The demo written into a cache: the one function behind `seam demo` and the GUI's demo, checked
+# against the real binary.
+seam_add_qtest(tst_writedemo SOURCES importers/tst_writedemo.cpp LIBS seam_demo)
+add_dependencies(tst_writedemo seam)
 # The live OTLP/HTTP receiver (importers/live): protocol, limits and hostile clients over loopback.
 seam_add_qtest(tst_receiver SOURCES importers/tst_receiver.cpp support/OtlpTestData.h LIBS seam_live)
 # The receiver's Origin/Host policy: the pure decision, and over loopback HTTP.

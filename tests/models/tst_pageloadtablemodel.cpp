@@ -1,3 +1,4 @@
+#include "Format.h"
 #include "PageLoadTableModel.h"
 #include "Store.h"
 
@@ -160,7 +161,7 @@ private slots:
         const auto at = [&](int column, int role) { return model.data(model.index(row, column), role); };
         QCOMPARE(waitData(model, row, PageLoadTableModel::LoadTime).toLongLong(), *durationOf(4));
         QCOMPARE(at(PageLoadTableModel::LoadTime, Qt::DisplayRole).toString(),
-                 PageLoadTableModel::formatDuration(*durationOf(4)));
+                 formatDuration(*durationOf(4)));
         QCOMPARE(at(PageLoadTableModel::Backend, Qt::DisplayRole).toString(), QStringLiteral("120 ms"));
         QCOMPARE(at(PageLoadTableModel::Backend, Qt::UserRole).toLongLong(), qint64(120'000'000));
         QCOMPARE(at(PageLoadTableModel::Services, Qt::DisplayRole).toString(),
@@ -187,26 +188,6 @@ private slots:
         QCOMPARE(model.data(model.index(0, PageLoadTableModel::Backend)).toString(), QString());
         QCOMPARE(model.headerData(PageLoadTableModel::LoadTime, Qt::Horizontal).toString(),
                  QStringLiteral("Load time"));
-    }
-
-    void formatDuration_data()
-    {
-        QTest::addColumn<qint64>("ns");
-        QTest::addColumn<QString>("text");
-        QTest::newRow("sub-ms") << qint64(400'000) << QStringLiteral("0.4 ms");
-        QTest::newRow("ms") << qint64(120'000'000) << QStringLiteral("120 ms");
-        QTest::newRow("999.6 ms") << qint64(999'600'000) << QStringLiteral("1.0 s");
-        QTest::newRow("0") << qint64(0) << QStringLiteral("0.0 ms");
-        QTest::newRow("s") << qint64(3'800'000'000) << QStringLiteral("3.8 s");
-        QTest::newRow("59.9 s") << qint64(59'900'000'000) << QStringLiteral("59.9 s");
-        QTest::newRow("min") << qint64(125'000'000'000) << QStringLiteral("2 min 05 s");
-    }
-
-    void formatDuration()
-    {
-        QFETCH(qint64, ns);
-        QFETCH(QString, text);
-        QCOMPARE(PageLoadTableModel::formatDuration(ns), text);
     }
 
     void sortsByLoadTime()

@@ -5,3 +5,4 @@ seam_add_qtest(tst_latencyhistogram SOURCES store/tst_latencyhistogram.cpp LIBS 
 # untouched, damage found and recovered from, read-only caches read, writers that cannot write saying
 # why. Some tests hold root to permission bits (tests/support/CacheDamage.h).
 seam_add_qtest(tst_storeopen SOURCES store/tst_storeopen.cpp support/CacheDamage.h support/RecordFactory.h LIBS seam_core)
+seam_add_qtest(tst_qttext SOURCES store/tst_qttext.cpp LIBS seam_store)

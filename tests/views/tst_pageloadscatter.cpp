@@ -1,3 +1,4 @@
+#include "Format.h"
 #include "Investigation.h"
 #include "PageLoadScatterData.h"
 #include "PageLoadScatterLoader.h"
@@ -337,7 +338,7 @@ private slots:
         // Hovering a point says what it is.
         QTest::mouseMove(viewport, at.toPoint());
         QTRY_VERIFY_WITH_TIMEOUT(QToolTip::text().contains(QLatin1String(kRoutes[n % 4])), 5000);
-        QVERIFY(QToolTip::text().contains(PageLoadTableModel::formatDuration(*durationOf(n))));
+        QVERIFY(QToolTip::text().contains(formatDuration(*durationOf(n))));
 
         // Escape during a drag abandons it: the range stays as it was.
         QTest::mousePress(viewport, Qt::LeftButton, {}, from.toPoint());

@@ -2,6 +2,7 @@
 // normal writer) and the panel (driven through the Investigation, as the main window drives it).
 
 #include "DemoGenerator.h"
+#include "Format.h"
 #include "Investigation.h"
 #include "RecordFactory.h"
 #include "ServiceRatesData.h"
@@ -218,9 +219,9 @@ private slots:
         const double around = bravo.around.errorRate();
         QVERIFY2(around > 0.25 && around < 0.35, qPrintable(QString::number(around)));
         // Both the errors and the latency are far off: the reason names both.
-        QVERIFY2(bravo.reason.contains(
-                     QStringLiteral("error rate %1 vs 0% before").arg(ServiceRatesData::formatRate(around))),
-                 qPrintable(bravo.reason));
+        QVERIFY2(
+            bravo.reason.contains(QStringLiteral("error rate %1 vs 0% before").arg(formatPercent(around))),
+            qPrintable(bravo.reason));
         QVERIFY2(bravo.reason.contains(QLatin1String("p95 1.9 s vs")) ||
                      bravo.reason.contains(QLatin1String("p95 2.0 s vs")) ||
                      bravo.reason.contains(QLatin1String("p95 2.1 s vs")),

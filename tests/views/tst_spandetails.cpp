@@ -218,7 +218,7 @@ private slots:
         QTreeWidgetItem* events = findSection(tree, QStringLiteral("Events (1)"));
         QVERIFY(events);
         QTreeWidgetItem* exception = events->child(0);
-        QCOMPARE(exception->text(0), QStringLiteral("+10 ms  exception"));
+        QCOMPARE(exception->text(0), QStringLiteral("+10.0 ms  exception"));
         QCOMPARE(exception->text(1), QStringLiteral("CardDeclined: card declined by issuer"));
         QVERIFY(exception->isExpanded());
         QCOMPARE(exception->child(0)->text(1), QStringLiteral("CardDeclined"));
