@@ -70,8 +70,9 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
     });
     connect(m_flameGraph->view(), &FlameGraphView::frameSelected, m_investigation,
             &Investigation::selectSpan);
-    connect(m_waterfallLoader, &WaterfallLoader::loaded, this, &LinkedViews::waterfallLoaded);
-    connect(m_waterfallLoader, &WaterfallLoader::failed, this, [this](qint64, const QString& message) {
+    m_waterfallLoader->onLoaded(this,
+                                [this](std::shared_ptr<const WaterfallData> data) { waterfallLoaded(data); });
+    connect(m_waterfallLoader, &WaterfallLoader::failed, this, [this](const QString& message) {
         m_waterfall->showMessage(tr("The page load could not be read: %1").arg(message));
     });
     connect(m_waterfall->view(), &WaterfallView::spanSelected, m_investigation, &Investigation::selectSpan);

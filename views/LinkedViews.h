@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Investigation.h"
+#include "WaterfallLoader.h"
 
 #include <QWidget>
 #include <memory>
@@ -18,10 +19,8 @@ class ServiceRatesPanel;
 class SessionJourneyPanel;
 class SpanDetailsPanel;
 class PageLoadTraceLoader;
-class WaterfallLoader;
 class WaterfallPanel;
 struct PageLoadTraces;
-struct WaterfallData;
 
 /// The linked views of one open cache around one Investigation, laid out so that a 1920x1080 screen
 /// shows them together:

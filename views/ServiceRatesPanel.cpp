@@ -198,9 +198,9 @@ ServiceRatesPanel::ServiceRatesPanel(const QString& cachePath, Investigation* in
     layOutPanel(this, top, m_stack);
 
     connect(m_window, &QComboBox::currentIndexChanged, this, [this] { refresh(); });
-    connect(m_loader, &ServiceRatesLoader::loaded, this,
-            [this](std::shared_ptr<const ServiceRatesData> data) { showData(std::move(data)); });
-    connect(m_loader, &ServiceRatesLoader::failed, this, [this](qint64, const QString& error) {
+    m_loader->onLoaded(this,
+                       [this](std::shared_ptr<const ServiceRatesData> data) { showData(std::move(data)); });
+    connect(m_loader, &ServiceRatesLoader::failed, this, [this](const QString& error) {
         showMessage(tr("Could not read the service rates: %1").arg(error));
     });
     if (m_investigation)

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "Investigation.h"
-#include "ServiceRatesData.h"
+#include "ServiceRatesLoader.h"
 
 #include <QElapsedTimer>
 #include <QWidget>
@@ -16,8 +16,6 @@ class QScrollArea;
 class QVBoxLayout;
 
 namespace seam {
-
-class ServiceRatesLoader;
 
 /// Error rate and latency (p50, p95) of every backend service the selected page load reached, over a
 /// window around the load's moment, from the rollups: small multiples, one row per service, sharing the
