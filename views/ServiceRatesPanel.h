@@ -17,6 +17,8 @@ class QVBoxLayout;
 
 namespace seam {
 
+class ServiceRateRow;
+
 /// Error rate and latency (p50, p95) of every backend service the selected page load reached, over a
 /// window around the load's moment, from the rollups: small multiples, one row per service, sharing the
 /// time axis (minutes from the load), the load marked on every chart, the services that misbehaved
@@ -70,17 +72,13 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
-    struct Row;
-
     void onInvestigationChanged(Investigation::Changes changes);
     void showMessage(const QString& text);
     void showData(std::shared_ptr<const ServiceRatesData> data);
-    Row& row(int index);
-    void fillRow(Row& row, const ServiceRateSeries& series);
-    void styleRow(Row& row, const QString& service, bool flagged);
+    /// Row `index`, made (and styled) when there are not that many yet.
+    ServiceRateRow& row(int index);
     void restyleAll();
     void chartPainted();
-    bool darkPalette() const;
 
     Investigation* m_investigation;
     ServiceRatesLoader* m_loader;
@@ -90,7 +88,7 @@ private:
     QLabel* m_message;
     QScrollArea* m_scroll;
     QVBoxLayout* m_rowsLayout;
-    std::vector<std::unique_ptr<Row>> m_rows;
+    std::vector<std::unique_ptr<ServiceRateRow>> m_rows;
     int m_shownRows = 0;
     std::shared_ptr<const ServiceRatesData> m_data;
     QElapsedTimer m_arrival;
