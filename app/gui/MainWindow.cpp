@@ -10,6 +10,7 @@
 #include "LinkedViews.h"
 #include "LiveController.h"
 #include "LiveHostsPrompt.h"
+#include "LongJob.h"
 #include "PageLoadsPanel.h"
 #include "RecentFiles.h"
 #include "Sqlite.h"
@@ -36,7 +37,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScreen>
@@ -67,7 +67,7 @@ QString investigationsDir()
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_recent(new RecentFiles(this)), m_live(new LiveController(this)),
-      m_liveStatus(new QLabel)
+      m_liveStatus(new QLabel), m_job(new LongJob(this))
 {
     setWindowTitle(tr("Seam"));
     setAcceptDrops(true);
@@ -96,9 +96,10 @@ MainWindow::MainWindow(QWidget* parent)
     });
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
+    connect(m_job, &LongJob::progressed, this,
+            [this](double fraction) { m_progress->setValue(int(fraction * 1000)); });
     connect(m_cancel, &QPushButton::clicked, this, [this] {
-        if (m_cancelFlag)
-            *m_cancelFlag = true;
+        m_job->cancel();
         m_status->setText(tr("Cancelling: keeping what is committed…"));
     });
     connect(m_recent, &RecentFiles::openRequested, this, [this](const QString& path) { openPaths({path}); });
@@ -300,10 +301,13 @@ MainWindow::~MainWindow()
 {
     // The linked views read the Investigation until they are gone.
     delete m_linked;
-    if (m_cancelFlag)
-        *m_cancelFlag = true;
-    if (m_worker.joinable())
-        m_worker.join();
+    // Cancels a running job and waits for it, before the parts its end would touch go.
+    delete m_job;
+}
+
+bool MainWindow::isBusy() const
+{
+    return m_job->isRunning();
 }
 
 void MainWindow::startJob(
@@ -311,39 +315,23 @@ void MainWindow::startJob(
     std::function<void(const std::atomic<bool>&, const std::function<void(double)>&)> job,
     std::function<void()> done)
 {
-    if (m_worker.joinable()) {
+    if (m_job->isRunning()) {
         QMessageBox::information(this, tr("Seam"),
                                  tr("Please wait for the current work to finish or cancel it."));
         return;
     }
-    m_cancelFlag = std::make_shared<std::atomic<bool>>(false);
     m_status->setText(label);
     m_progress->setValue(0);
     m_progress->show();
     m_cancel->show();
-    QPointer<MainWindow> self(this);
-    auto cancel = m_cancelFlag;
-    m_worker = std::thread([self, cancel, job = std::move(job), done = std::move(done)] {
-        auto progress = [self](double fraction) {
-            QMetaObject::invokeMethod(qApp, [self, fraction] {
-                if (self)
-                    self->m_progress->setValue(int(fraction * 1000));
-            });
-        };
-        job(*cancel, progress);
-        QMetaObject::invokeMethod(qApp, [self, done] {
-            if (!self)
-                return;
-            self->finishJob();
-            done();
-        });
+    m_job->start(std::move(job), [this, done = std::move(done)] {
+        finishJob();
+        done();
     });
 }
 
 void MainWindow::finishJob()
 {
-    if (m_worker.joinable())
-        m_worker.join();
     m_progress->hide();
     m_cancel->hide();
 }

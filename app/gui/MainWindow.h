@@ -6,8 +6,6 @@
 #include <QStringList>
 #include <atomic>
 #include <functional>
-#include <memory>
-#include <thread>
 #include <vector>
 
 class QAction;
@@ -21,12 +19,13 @@ class Investigation;
 class InvestigationSummaryView;
 class LinkedViews;
 class LiveController;
+class LongJob;
 class RecentFiles;
 
 /// The main window: opens a cache, imports files into a new investigation or the current one (File
 /// menu or drag and drop), generates the demo — always off the GUI thread with progress and cancel —
 /// then shows the linked views of the cache around one Investigation. It wires and lays out; the views
-/// live in views/. One long job runs at a time on a worker thread; results are posted back.
+/// live in views/. One long job runs at a time on a worker thread (LongJob); results are posted back.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -53,7 +52,7 @@ public:
     /// when none is open. False (with a message box) when the address is taken.
     bool startLive();
     void stopLive();
-    bool isBusy() const { return m_worker.joinable(); }
+    bool isBusy() const;
     /// The status bar's message.
     QString statusText() const;
 
@@ -105,8 +104,7 @@ private:
     QProgressBar* m_progress;
     QPushButton* m_cancel;
     QLabel* m_status;
-    std::thread m_worker;
-    std::shared_ptr<std::atomic<bool>> m_cancelFlag;
+    LongJob* m_job;
     QString m_cachePath;
 };
 

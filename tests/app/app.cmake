@@ -7,6 +7,8 @@ add_dependencies(tst_serve seam)
 # The main window: opening, importing into the open investigation (menu and drag and drop), recent
 # files, the import summary, closing, themes.
 seam_add_qtest(tst_mainwindow SOURCES app/tst_mainwindow.cpp support/RecordFactory.h LIBS seam_gui)
+# The main window's long-job runner (app/gui/LongJob): progress, cancel, one at a time, shutdown.
+seam_add_qtest(tst_longjob SOURCES app/tst_longjob.cpp LIBS seam_gui)
 seam_add_qtest(tst_demoinvestigation SOURCES app/tst_demoinvestigation.cpp LIBS seam_importers seam_core)
 seam_add_qtest(tst_querycommand SOURCES app/tst_querycommand.cpp support/RecordFactory.h LIBS seam_core)
 add_dependencies(tst_querycommand seam)
