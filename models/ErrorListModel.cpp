@@ -179,10 +179,11 @@ ErrorList ErrorList::load(Database& db, qint64 pageLoadId, const std::vector<qin
 }
 
 ErrorListModel::ErrorListModel(const QString& cachePath, Investigation* investigation, QObject* parent)
-    : QAbstractTableModel(parent), m_cachePath(cachePath.toStdString()), m_investigation(investigation),
-      m_list(std::make_shared<const ErrorList>()),
-      m_worker([this](quint64 generation, const Request& request) { work(generation, request); })
+    : QAbstractTableModel(parent), m_investigation(investigation),
+      m_list(std::make_shared<const ErrorList>()), m_loader(new ErrorListLoader(cachePath, this))
 {
+    m_loader->onLoaded(this, [this](std::shared_ptr<const ErrorList> list) { show(std::move(list)); });
+    connect(m_loader, &ErrorListLoader::failed, this, &ErrorListModel::failed);
     if (investigation) {
         connect(investigation, &Investigation::changed, this, &ErrorListModel::investigationChanged);
         if (investigation->selectedPageLoad() != 0)
@@ -190,7 +191,7 @@ ErrorListModel::ErrorListModel(const QString& cachePath, Investigation* investig
     }
 }
 
-ErrorListModel::~ErrorListModel() = default; // m_worker, declared last, joins its thread first
+ErrorListModel::~ErrorListModel() = default;
 
 void ErrorListModel::investigationChanged(Investigation::Changes changes)
 {
@@ -203,42 +204,16 @@ void ErrorListModel::investigationChanged(Investigation::Changes changes)
 
 void ErrorListModel::load(qint64 pageLoadId, std::vector<qint64> traceRowIds)
 {
-    ++m_generation;
     if (pageLoadId == 0) {
-        m_worker.cancelPending();
-        m_loading = false;
-        deliver(m_generation, std::make_shared<const ErrorList>(), QString());
+        m_loader->cancel();
+        show(std::make_shared<const ErrorList>());
         return;
     }
-    m_loading = true;
-    m_worker.request(m_generation, Request{pageLoadId, std::move(traceRowIds)});
+    m_loader->load(ErrorListRequest{pageLoadId, std::move(traceRowIds)});
 }
 
-void ErrorListModel::work(quint64 generation, const Request& request)
+void ErrorListModel::show(std::shared_ptr<const ErrorList> list)
 {
-    std::shared_ptr<const ErrorList> result;
-    QString error;
-    try {
-        Database db = store::openForReading(m_cachePath);
-        result =
-            std::make_shared<const ErrorList>(ErrorList::load(db, request.pageLoadId, request.traceRowIds));
-    } catch (const std::exception& e) {
-        error = QString::fromUtf8(e.what());
-    }
-    QMetaObject::invokeMethod(
-        this, [this, generation, result = std::move(result), error] { deliver(generation, result, error); },
-        Qt::QueuedConnection);
-}
-
-void ErrorListModel::deliver(quint64 generation, std::shared_ptr<const ErrorList> list, const QString& error)
-{
-    if (generation != m_generation)
-        return; // the user has moved on
-    m_loading = false;
-    if (!list) {
-        emit failed(error);
-        return;
-    }
     beginResetModel();
     m_list = std::move(list);
     endResetModel();

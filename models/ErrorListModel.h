@@ -1,7 +1,7 @@
 #pragma once
 
+#include "BackgroundLoader.h"
 #include "Investigation.h"
-#include "LatestRequestWorker.h"
 
 #include <QAbstractTableModel>
 #include <QPointer>
@@ -36,6 +36,15 @@ struct ErrorEntry
     bool isBackend() const { return kind != Kind::JsError; }
 };
 
+/// What an ErrorList is read for.
+struct ErrorListRequest
+{
+    qint64 pageLoadId = 0;
+    std::vector<qint64> traceRowIds;
+
+    friend bool operator==(const ErrorListRequest&, const ErrorListRequest&) = default;
+};
+
 /// Everything the error list shows for one page load, in time order.
 struct ErrorList
 {
@@ -53,14 +62,14 @@ struct ErrorList
     /// the failed spans and error logs (severity >= 17) of `traceRowIds`. Index seeks only
     /// (rum_errors_by_page_load / _by_session, spans' primary key, logs_by_trace). Throws SqliteError.
     static ErrorList load(Database& db, qint64 pageLoadId, const std::vector<qint64>& traceRowIds);
+    static ErrorList load(Database& db, const ErrorListRequest& request)
+    {
+        return load(db, request.pageLoadId, request.traceRowIds);
+    }
 };
 
-/// What an ErrorListModel job needs.
-struct ErrorListRequest
-{
-    qint64 pageLoadId = 0;
-    std::vector<qint64> traceRowIds;
-};
+/// Reads an ErrorList off the GUI thread (ErrorListRequest{} cancels).
+using ErrorListLoader = BackgroundLoader<ErrorList, ErrorListRequest>;
 
 /// "Errors around the selection" as a table: time (relative to the page load's start), side
 /// (browser / backend), where, what, message. Follows an Investigation: reloads on a worker thread
@@ -98,7 +107,7 @@ public:
 
     /// Loads the errors around `pageLoadId` and `traceRowIds` (0: empties the list).
     void load(qint64 pageLoadId, std::vector<qint64> traceRowIds);
-    bool isLoading() const { return m_loading; }
+    bool isLoading() const { return m_loader->isLoading(); }
 
     const ErrorEntry& entry(int row) const { return m_list->entries[std::size_t(row)]; }
     qint64 pageLoadId() const { return m_list->pageLoadId; }
@@ -115,18 +124,12 @@ signals:
     void failed(const QString& message);
 
 private:
-    using Request = ErrorListRequest;
     void investigationChanged(Investigation::Changes changes);
-    void work(quint64 generation, const Request& request);
-    void deliver(quint64 generation, std::shared_ptr<const ErrorList> list, const QString& error);
+    void show(std::shared_ptr<const ErrorList> list);
 
-    const std::string m_cachePath;
     QPointer<Investigation> m_investigation;
     std::shared_ptr<const ErrorList> m_list;
-    quint64 m_generation = 0;
-    bool m_loading = false;
-
-    LatestRequestWorkerOf<Request> m_worker; // last: its thread starts once the rest exists
+    ErrorListLoader* m_loader; // a child: its thread stops when QObject deletes it
 };
 
 } // namespace seam

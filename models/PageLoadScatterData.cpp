@@ -232,4 +232,21 @@ PageLoadScatterData PageLoadScatterData::load(Database& db, const std::string& w
     return data;
 }
 
+PageLoadScatterData PageLoadScatterData::load(Database& db, const PageLoadScatterRequest& request)
+{
+    return load(db, request.where, request.values, request.maxPoints);
+}
+
+PageLoadScatterPoint PageLoadScatterPoint::load(Database& db, qint64 pageLoadId)
+{
+    Statement st =
+        db.prepare("SELECT start_ns, duration_ns, error_count > 0, route FROM page_loads WHERE id = ?1");
+    st.bindInt64(1, pageLoadId);
+    if (!st.step() || st.isNull(1))
+        return {};
+    const std::string_view route = st.text(3);
+    return PageLoadScatterPoint{pageLoadId, st.int64(0), st.int64(1), st.int64(2) != 0,
+                                QString::fromUtf8(route.data(), qsizetype(route.size()))};
+}
+
 } // namespace seam

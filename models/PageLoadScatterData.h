@@ -18,7 +18,13 @@ struct PageLoadScatterPoint
     qint64 duration = 0; ///< load time, ns
     bool error = false;  ///< error_count > 0
     QString route;       ///< filled for the points shown (tooltips), empty in the decimation input
+
+    /// Page load `pageLoadId` alone (a primary-key lookup), for a selection the decimation left out;
+    /// id 0 when it is not in the cache or has no load time (nothing to draw). Throws SqliteError.
+    static PageLoadScatterPoint load(Database& db, qint64 pageLoadId);
 };
+
+struct PageLoadScatterRequest;
 
 /// The points of the page-load scatter chart: load time over wall time for the page loads matching a
 /// filter, decimated so that an overview of a million page loads stays a few thousand markers.
@@ -63,9 +69,27 @@ struct PageLoadScatterData
     static PageLoadScatterData load(Database& db, const std::string& where,
                                     const std::vector<PageLoadFilter::Value>& values,
                                     int maxPoints = kDefaultMaxPoints);
+    static PageLoadScatterData load(Database& db, const PageLoadScatterRequest& request);
     /// The statistics and decimation of `all` (any order; routes are left as they are).
     static PageLoadScatterData fromPoints(std::vector<PageLoadScatterPoint> all,
                                           int maxPoints = kDefaultMaxPoints);
+};
+
+/// What a scatter is read for: a filter as SQL and values (nothing implicitly shared, so it can cross
+/// to a worker thread) and the cap on the points shown.
+struct PageLoadScatterRequest
+{
+    std::string where;
+    std::vector<PageLoadFilter::Value> values;
+    int maxPoints = PageLoadScatterData::kDefaultMaxPoints;
+
+    PageLoadScatterRequest() = default;
+    /// The page loads matching `filter` (an invalid one matches nothing).
+    PageLoadScatterRequest(const PageLoadFilter& filter,
+                           int maxPoints = PageLoadScatterData::kDefaultMaxPoints)
+        : where(filter.sql()), values(filter.values()), maxPoints(maxPoints)
+    {}
+    friend bool operator==(const PageLoadScatterRequest&, const PageLoadScatterRequest&) = default;
 };
 
 } // namespace seam

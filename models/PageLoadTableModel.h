@@ -14,10 +14,13 @@
 
 namespace seam {
 
+class PageLoadTableLoader;
+
 /// The page loads of a cache as a sortable, filterable table that stays smooth with millions of rows.
 ///
 /// How it pages: a filter or sort change runs one ordered scan of page-load ids (`SELECT p.id ...
-/// WHERE <filter> ORDER BY <column>, p.id`) on a loader thread with its own read-only connection. The
+/// WHERE <filter> ORDER BY <column>, p.id`) on a loader thread (PageLoadTableLoader) with its own
+/// read-only connection. The
 /// ids stream in (rowCount() grows in chunks; countFinished() says when it is exact) and give every
 /// row a position, so any page of 256 rows is one primary-key lookup of its ids, wherever the view
 /// scrolls: no OFFSET, no cost that grows with the depth of the row. The scan is also the count, done
@@ -96,7 +99,7 @@ signals:
     void queryFailed(const QString& message);
 
 private:
-    class Loader;
+    friend class PageLoadTableLoader; // builds rows and posts the callbacks below
 
     struct Row
     {
@@ -141,7 +144,7 @@ private:
     mutable std::unordered_set<int> m_pending;
     mutable quint64 m_useClock = 0;
 
-    std::unique_ptr<Loader> m_loader; // last: its thread stops before the rest goes away
+    std::unique_ptr<PageLoadTableLoader> m_loader; // last: its thread stops before the rest goes away
 };
 
 } // namespace seam

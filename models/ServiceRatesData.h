@@ -20,6 +20,8 @@ struct ServiceRatesRequest
     qint64 pageLoadId = 0;
     std::vector<qint64> traces; ///< traces.id
     qint64 windowNs = 15LL * 60 * 1'000'000'000;
+
+    friend bool operator==(const ServiceRatesRequest&, const ServiceRatesRequest&) = default;
 };
 
 /// One step of a service's series: rollup buckets merged over [t, t + step).

@@ -2,7 +2,6 @@
 
 #include "QtText.h"
 #include "Sqlite.h"
-#include "Store.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -315,61 +314,14 @@ SpanDetails SpanDetails::loadResource(Database& db, qint64 resourceId)
     return d;
 }
 
-SpanDetailsLoader::SpanDetailsLoader(const QString& cachePath, QObject* parent)
-    : QObject(parent), m_cachePath(cachePath.toStdString()),
-      m_worker([this](quint64 generation, const SpanDetailsRequest& request) { work(generation, request); })
-{}
-
-SpanDetailsLoader::~SpanDetailsLoader() = default; // m_worker, declared last, joins its thread first
-
-void SpanDetailsLoader::load(SpanDetailsRequest request)
+SpanDetails SpanDetails::load(Database& db, const SpanDetailsRequest& request)
 {
-    ++m_generation;
-    if (request.spanId == 0 && request.resourceId == 0) {
-        m_worker.cancelPending();
-        m_loading = false;
-        emit loaded(std::make_shared<const SpanDetails>());
-        return;
-    }
-    m_loading = true;
-    m_worker.request(m_generation, std::move(request));
-}
-
-SpanDetails SpanDetailsLoader::loadNow(const std::string& cachePath, const SpanDetailsRequest& request)
-{
-    Database db = store::openForReading(cachePath);
     if (request.spanId != 0) {
-        SpanDetails span = SpanDetails::loadSpan(db, request.traceRowIds, request.spanId);
-        if (span.what == SpanDetails::What::Span || request.resourceId == 0)
+        SpanDetails span = loadSpan(db, request.traceRowIds, request.spanId);
+        if (span.what == What::Span || request.resourceId == 0)
             return span;
     }
-    return SpanDetails::loadResource(db, request.resourceId);
-}
-
-void SpanDetailsLoader::work(quint64 generation, const SpanDetailsRequest& request)
-{
-    std::shared_ptr<const SpanDetails> result;
-    QString error;
-    try {
-        result = std::make_shared<const SpanDetails>(loadNow(m_cachePath, request));
-    } catch (const std::exception& e) {
-        error = QString::fromUtf8(e.what());
-    }
-    QMetaObject::invokeMethod(
-        this, [this, generation, result = std::move(result), error] { deliver(generation, result, error); },
-        Qt::QueuedConnection);
-}
-
-void SpanDetailsLoader::deliver(quint64 generation, std::shared_ptr<const SpanDetails> result,
-                                const QString& error)
-{
-    if (generation != m_generation)
-        return; // the user has moved on
-    m_loading = false;
-    if (result)
-        emit loaded(result);
-    else
-        emit failed(error);
+    return loadResource(db, request.resourceId);
 }
 
 } // namespace seam

@@ -1,8 +1,5 @@
 #pragma once
 
-#include "LatestRequestWorker.h"
-
-#include <QObject>
 #include <QString>
 #include <QVariant>
 #include <memory>
@@ -13,6 +10,16 @@
 namespace seam {
 
 class Database;
+
+/// What SpanDetails::load reads: a span of some traces, else a resource.
+struct SpanDetailsRequest
+{
+    std::vector<qint64> traceRowIds;
+    qint64 spanId = 0;
+    qint64 resourceId = 0;
+
+    friend bool operator==(const SpanDetailsRequest&, const SpanDetailsRequest&) = default;
+};
 
 /// One attribute of a span, event, link or log: the key and its value with the JSON type it had
 /// (string, int, double, bool; arrays and objects are kept as compact JSON text).
@@ -126,6 +133,9 @@ struct SpanDetails
     /// How far around the span a trace's logs are taken when the span has none of its own.
     static constexpr qint64 kTraceLogMarginNs = 1'000'000'000;
 
+    /// The span of `request` when its traces have it, else its resource (What::Nothing when neither
+    /// is there). Throws SqliteError.
+    static SpanDetails load(Database& db, const SpanDetailsRequest& request);
     /// The span `spanId` of the first of `traceRowIds` that has it. Throws SqliteError.
     static SpanDetails loadSpan(Database& db, const std::vector<qint64>& traceRowIds, qint64 spanId);
     /// The resource `resourceId` with its link. Throws SqliteError.
@@ -137,47 +147,6 @@ struct SpanDetails
     /// Parses the events JSON array ([{t, name, attributes}]) relative to `spanStartNs`.
     static std::vector<SpanEventDetail> parseEvents(std::string_view json, qint64 spanStartNs);
     static std::vector<SpanLinkDetail> parseLinks(std::string_view json);
-};
-
-/// What a SpanDetailsLoader job needs: a span of some traces, else a resource.
-struct SpanDetailsRequest
-{
-    std::vector<qint64> traceRowIds;
-    qint64 spanId = 0;
-    qint64 resourceId = 0;
-};
-
-/// Reads SpanDetails off the GUI thread like WaterfallLoader: one worker serving the latest request,
-/// results of superseded requests dropped, a read-only connection per job.
-class SpanDetailsLoader : public QObject
-{
-    Q_OBJECT
-
-public:
-    explicit SpanDetailsLoader(const QString& cachePath, QObject* parent = nullptr);
-    ~SpanDetailsLoader() override;
-
-    /// Starts loading; a request with neither span nor resource cancels what was asked before and
-    /// delivers an empty SpanDetails (What::Nothing) at once.
-    void load(SpanDetailsRequest request);
-    bool isLoading() const { return m_loading; }
-
-    /// The work of one job, on the calling thread. Throws SqliteError.
-    static SpanDetails loadNow(const std::string& cachePath, const SpanDetailsRequest& request);
-
-signals:
-    void loaded(std::shared_ptr<const seam::SpanDetails> details);
-    void failed(const QString& message);
-
-private:
-    void work(quint64 generation, const SpanDetailsRequest& request); // on the worker thread
-    void deliver(quint64 generation, std::shared_ptr<const SpanDetails> result, const QString& error);
-
-    const std::string m_cachePath;
-    quint64 m_generation = 0;
-    bool m_loading = false;
-
-    LatestRequestWorkerOf<SpanDetailsRequest> m_worker; // last: its thread starts once the rest exists
 };
 
 } // namespace seam

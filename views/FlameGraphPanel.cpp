@@ -2,7 +2,7 @@
 
 #include "FlameGraphView.h"
 #include "Format.h"
-#include "PageLoadTraceLoader.h"
+#include "PageLoadTraces.h"
 #include "PanelHeader.h"
 
 #include <QLabel>
@@ -23,7 +23,7 @@ void FlameGraphPanel::showMessage(const QString& message)
     m_view->setData(nullptr);
 }
 
-void FlameGraphPanel::showPageLoad(const PageLoadTraces& traces)
+void FlameGraphPanel::showPageLoad(const PageLoadTraces& traces, std::shared_ptr<const FlameGraphData> graph)
 {
     QStringList parts{traces.route.isEmpty() ? tr("(no route)") : traces.route};
     if (traces.duration)
@@ -35,7 +35,7 @@ void FlameGraphPanel::showPageLoad(const PageLoadTraces& traces)
     if (!traces.services.isEmpty())
         parts << traces.services.split(QLatin1Char(','), Qt::SkipEmptyParts).join(QStringLiteral(", "));
     m_header->setText(parts.join(QStringLiteral("  ·  ")));
-    m_view->setData(traces.graph);
+    m_view->setData(std::move(graph));
 }
 
 } // namespace seam

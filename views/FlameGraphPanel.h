@@ -1,11 +1,13 @@
 #pragma once
 
 #include <QWidget>
+#include <memory>
 
 class QLabel;
 
 namespace seam {
 
+class FlameGraphData;
 class FlameGraphView;
 struct PageLoadTraces;
 
@@ -23,7 +25,8 @@ public:
 
     /// Empties the graph and shows `message` in the header (nothing selected, loading, an error).
     void showMessage(const QString& message);
-    void showPageLoad(const PageLoadTraces& traces);
+    /// Shows `graph`, the flamegraph of `traces`, under a header saying whose it is.
+    void showPageLoad(const PageLoadTraces& traces, std::shared_ptr<const FlameGraphData> graph);
 
 private:
     QLabel* m_header;

@@ -5,13 +5,10 @@
 #include "FlameGraphView.h"
 #include "PageLoadScatterView.h"
 #include "PageLoadTableModel.h"
-#include "PageLoadTraceLoader.h"
 #include "PageLoadsPanel.h"
 #include "ServiceRatesPanel.h"
-#include "SessionJourneyLoader.h"
 #include "SessionJourneyPanel.h"
 #include "SpanDetailsPanel.h"
-#include "WaterfallLoader.h"
 #include "WaterfallPanel.h"
 #include "WaterfallView.h"
 
@@ -32,7 +29,9 @@ constexpr quint32 kStateVersion = 3;
 } // namespace
 
 LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation, QWidget* parent)
-    : QWidget(parent), m_investigation(investigation), m_loader(new PageLoadTraceLoader(cachePath, this)),
+    : QWidget(parent), m_investigation(investigation),
+      m_traces(new PageLoadTraceResolver(cachePath, investigation, this)),
+      m_flameGraphLoader(new FlameGraphLoader(cachePath, this)),
       m_waterfallLoader(new WaterfallLoader(cachePath, this)),
       m_pageLoads(new PageLoadsPanel(cachePath, investigation)),
       m_scatter(new PageLoadScatterView(cachePath, investigation)),
@@ -64,14 +63,20 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
     layout->addWidget(m_horizontal);
 
     connect(m_investigation, &Investigation::changed, this, &LinkedViews::investigationChanged);
-    connect(m_loader, &PageLoadTraceLoader::loaded, this, &LinkedViews::tracesLoaded);
-    connect(m_loader, &PageLoadTraceLoader::failed, this, [this](qint64, const QString& message) {
+    connect(m_traces, &PageLoadTraceResolver::resolved, this, &LinkedViews::tracesResolved);
+    connect(m_traces, &PageLoadTraceResolver::failed, this, [this](qint64, const QString& message) {
+        m_flameGraph->showMessage(tr("The backend traces could not be read: %1").arg(message));
+    });
+    m_flameGraphLoader->onLoaded(
+        this, [this](std::shared_ptr<const FlameGraphData> graph) { flameGraphLoaded(graph); });
+    connect(m_flameGraphLoader, &FlameGraphLoader::failed, this, [this](const QString& message) {
         m_flameGraph->showMessage(tr("The backend traces could not be read: %1").arg(message));
     });
     connect(m_flameGraph->view(), &FlameGraphView::frameSelected, m_investigation,
             &Investigation::selectSpan);
-    connect(m_waterfallLoader, &WaterfallLoader::loaded, this, &LinkedViews::waterfallLoaded);
-    connect(m_waterfallLoader, &WaterfallLoader::failed, this, [this](qint64, const QString& message) {
+    m_waterfallLoader->onLoaded(this,
+                                [this](std::shared_ptr<const WaterfallData> data) { waterfallLoaded(data); });
+    connect(m_waterfallLoader, &WaterfallLoader::failed, this, [this](const QString& message) {
         m_waterfall->showMessage(tr("The page load could not be read: %1").arg(message));
     });
     connect(m_waterfall->view(), &WaterfallView::spanSelected, m_investigation, &Investigation::selectSpan);
@@ -82,15 +87,14 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
         investigationChanged(Investigation::PageLoadChanged);
 }
 
-// Declared here so the members' destructors see complete types; the loader (a child) joins its
-// thread when QObject deletes it.
+// The loaders (children) join their threads when QObject deletes them.
 LinkedViews::~LinkedViews() = default;
 
 bool LinkedViews::isLoading() const
 {
-    return m_loader->isLoading() || m_waterfallLoader->isLoading() || m_scatter->isLoading() ||
-           m_serviceRates->isLoading() || m_journey->loader()->isLoading() || m_spanDetails->isLoading() ||
-           m_errors->isLoading();
+    return m_traces->isLoading() || m_flameGraphLoader->isLoading() || m_waterfallLoader->isLoading() ||
+           m_scatter->isLoading() || m_serviceRates->isLoading() || m_journey->loader()->isLoading() ||
+           m_spanDetails->isLoading() || m_errors->isLoading();
 }
 
 void LinkedViews::refresh()
@@ -156,7 +160,8 @@ void LinkedViews::investigationChanged(Investigation::Changes changes)
 {
     if (changes & Investigation::PageLoadChanged) {
         const qint64 id = m_investigation->selectedPageLoad();
-        m_loader->load(id);
+        // The resolver reads the traces; the graph follows them (tracesResolved).
+        m_flameGraphLoader->cancel();
         m_waterfallLoader->load(id);
         m_waterfall->showMessage(id != 0 ? tr("Loading the waterfall…")
                                          : tr("Select a page load to see its waterfall."));
@@ -175,12 +180,25 @@ void LinkedViews::investigationChanged(Investigation::Changes changes)
     }
 }
 
-void LinkedViews::tracesLoaded(const PageLoadTraces& traces)
+void LinkedViews::tracesResolved(std::shared_ptr<const PageLoadTraces> traces)
 {
-    if (traces.pageLoadId != m_investigation->selectedPageLoad())
+    if (traces->traces.empty()) {
+        // Nothing to read: the header says so over an empty graph.
+        m_flameGraphLoader->cancel();
+        m_flameGraph->showPageLoad(*traces,
+                                   std::make_shared<const FlameGraphData>(FlameGraphData::build({}, {}, {})));
         return;
-    m_flameGraph->showPageLoad(traces);
-    m_investigation->setSelectedTraces(traces.traces);
+    }
+    m_flameGraphLoader->load(std::vector<std::int64_t>(traces->traces.begin(), traces->traces.end()));
+}
+
+void LinkedViews::flameGraphLoaded(std::shared_ptr<const FlameGraphData> graph)
+{
+    // The loader delivers the latest request only: the graph of the resolver's current traces.
+    const std::shared_ptr<const PageLoadTraces>& traces = m_traces->current();
+    if (!traces)
+        return;
+    m_flameGraph->showPageLoad(*traces, std::move(graph));
     if (m_investigation->selectedSpan() != 0)
         m_flameGraph->view()->selectSpan(m_investigation->selectedSpan());
 }

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "FlameGraphLoader.h"
 #include "Investigation.h"
+#include "PageLoadTraceResolver.h"
+#include "WaterfallLoader.h"
 
 #include <QWidget>
 #include <memory>
@@ -17,11 +20,7 @@ class PageLoadsPanel;
 class ServiceRatesPanel;
 class SessionJourneyPanel;
 class SpanDetailsPanel;
-class PageLoadTraceLoader;
-class WaterfallLoader;
 class WaterfallPanel;
-struct PageLoadTraces;
-struct WaterfallData;
 
 /// The linked views of one open cache around one Investigation, laid out so that a 1920x1080 screen
 /// shows them together:
@@ -31,8 +30,10 @@ struct WaterfallData;
 ///     | service rates around it      | backend flamegraph of its traces     |
 ///     |                              | span details | errors | summary     |
 ///
-/// The panels only know the Investigation. The newer ones (scatter, journey, service rates, details,
-/// errors) own their loaders; the waterfall and flamegraph are fed here from two shared loaders, so
+/// The panels only know the Investigation. The selected page load's traces are a model fact: a
+/// PageLoadTraceResolver owned here resolves them as soon as the page load changes and publishes them
+/// to the Investigation, where service rates, details and errors pick them up while the flamegraph is
+/// still being laid out. Most panels own their loaders; the waterfall and flamegraph are fed here, so
 /// this class is the one place that turns selection changes into their pictures. The main window and
 /// the GUI tests wire things identically through it.
 class LinkedViews : public QWidget
@@ -52,7 +53,8 @@ public:
     QTabWidget* detailsTabs() const { return m_details; }
     FlameGraphPanel* flameGraph() const { return m_flameGraph; }
     WaterfallPanel* waterfall() const { return m_waterfall; }
-    PageLoadTraceLoader* traceLoader() const { return m_loader; }
+    PageLoadTraceResolver* traceResolver() const { return m_traces; }
+    FlameGraphLoader* flameGraphLoader() const { return m_flameGraphLoader; }
     WaterfallLoader* waterfallLoader() const { return m_waterfallLoader; }
 
     /// True while any panel is still reading what the current selection needs (tests and benches wait
@@ -74,12 +76,14 @@ protected:
 
 private:
     void investigationChanged(Investigation::Changes changes);
-    void tracesLoaded(const PageLoadTraces& traces);
+    void tracesResolved(std::shared_ptr<const PageLoadTraces> traces);
+    void flameGraphLoaded(std::shared_ptr<const FlameGraphData> graph);
     void waterfallLoaded(std::shared_ptr<const WaterfallData> data);
     void resourceSelected(qint64 resourceId);
 
     Investigation* m_investigation;
-    PageLoadTraceLoader* m_loader;
+    PageLoadTraceResolver* m_traces;
+    FlameGraphLoader* m_flameGraphLoader;
     WaterfallLoader* m_waterfallLoader;
     PageLoadsPanel* m_pageLoads;
     PageLoadScatterView* m_scatter;

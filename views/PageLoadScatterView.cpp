@@ -118,7 +118,7 @@ PageLoadScatterView::PageLoadScatterView(const QString& cachePath, Investigation
     updateAxes();
     updateTitle();
 
-    connect(m_loader, &PageLoadScatterLoader::loaded, this, &PageLoadScatterView::setData);
+    m_loader->onLoaded(this, [this](std::shared_ptr<const PageLoadScatterData> data) { setData(data); });
     connect(m_loader, &PageLoadScatterLoader::located, this, &PageLoadScatterView::showSelected);
     connect(m_loader, &PageLoadScatterLoader::failed, this, [this](const QString& message) {
         m_error = message;

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "Investigation.h"
-#include "ServiceRatesData.h"
+#include "ServiceRatesLoader.h"
 
 #include <QElapsedTimer>
 #include <QWidget>
@@ -17,7 +17,7 @@ class QVBoxLayout;
 
 namespace seam {
 
-class ServiceRatesLoader;
+class ServiceRateRow;
 
 /// Error rate and latency (p50, p95) of every backend service the selected page load reached, over a
 /// window around the load's moment, from the rollups: small multiples, one row per service, sharing the
@@ -72,17 +72,13 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
-    struct Row;
-
     void onInvestigationChanged(Investigation::Changes changes);
     void showMessage(const QString& text);
     void showData(std::shared_ptr<const ServiceRatesData> data);
-    Row& row(int index);
-    void fillRow(Row& row, const ServiceRateSeries& series);
-    void styleRow(Row& row, const QString& service, bool flagged);
+    /// Row `index`, made (and styled) when there are not that many yet.
+    ServiceRateRow& row(int index);
     void restyleAll();
     void chartPainted();
-    bool darkPalette() const;
 
     Investigation* m_investigation;
     ServiceRatesLoader* m_loader;
@@ -92,7 +88,7 @@ private:
     QLabel* m_message;
     QScrollArea* m_scroll;
     QVBoxLayout* m_rowsLayout;
-    std::vector<std::unique_ptr<Row>> m_rows;
+    std::vector<std::unique_ptr<ServiceRateRow>> m_rows;
     int m_shownRows = 0;
     std::shared_ptr<const ServiceRatesData> m_data;
     QElapsedTimer m_arrival;

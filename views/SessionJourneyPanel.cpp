@@ -18,8 +18,8 @@ SessionJourneyPanel::SessionJourneyPanel(const QString& cachePath, Investigation
       m_view(new SessionJourneyView), m_loader(new SessionJourneyLoader(cachePath, this))
 {
     layOutPanel(this, m_header, m_view);
-    connect(m_loader, &SessionJourneyLoader::loaded, this, &SessionJourneyPanel::onLoaded);
-    connect(m_loader, &SessionJourneyLoader::failed, this, [this](qint64, const QString& message) {
+    m_loader->onLoaded(this, [this](std::shared_ptr<const SessionJourney> journey) { onLoaded(journey); });
+    connect(m_loader, &SessionJourneyLoader::failed, this, [this](const QString& message) {
         showMessage(tr("Could not read the session: %1").arg(message));
     });
     connect(m_view, &SessionJourneyView::stepActivated, this, [this](qint64 pageLoad, qint64 resource) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "SessionJourneyLoader.h"
+
 #include <QWidget>
 #include <memory>
 
@@ -8,9 +10,7 @@ class QLabel;
 namespace seam {
 
 class Investigation;
-class SessionJourneyLoader;
 class SessionJourneyView;
-struct SessionJourney;
 
 /// The session journey of the selected page load: a one-line header with the session's facts (user,
 /// browser, OS, device, country, app version, start, length, counts, what the caps left out) over the

@@ -3,7 +3,6 @@
 #include "Format.h"
 #include "PageLoadFilter.h"
 #include "PanelHeader.h"
-#include "SpanDetails.h"
 
 #include <QAction>
 #include <QApplication>
@@ -146,7 +145,7 @@ SpanDetailsPanel::SpanDetailsPanel(const QString& cachePath, Investigation* inve
     layOutPanel(this, top, m_tree);
     setFocusProxy(m_tree);
 
-    connect(m_loader, &SpanDetailsLoader::loaded, this, &SpanDetailsPanel::showDetails);
+    m_loader->onLoaded(this, [this](std::shared_ptr<const SpanDetails> details) { showDetails(details); });
     connect(m_loader, &SpanDetailsLoader::failed, this, [this](const QString& message) {
         showMessage(tr("Could not read the details: %1").arg(message));
     });
@@ -181,6 +180,12 @@ void SpanDetailsPanel::requestDetails()
     // A span whose traces are not resolved yet waits for them (TracesChanged) unless a resource says more.
     if (request.traceRowIds.empty())
         request.spanId = 0;
+    if (request.spanId == 0 && request.resourceId == 0) {
+        // Nothing to read: what was asked before is dropped and the panel says so at once.
+        m_loader->cancel();
+        showDetails(nullptr);
+        return;
+    }
     m_loader->load(std::move(request));
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Investigation.h"
+#include "SpanDetailsLoader.h"
 
 #include <QPointer>
 #include <QWidget>
@@ -13,9 +14,6 @@ class QTreeWidget;
 class QTreeWidgetItem;
 
 namespace seam {
-
-struct SpanDetails;
-class SpanDetailsLoader;
 
 /// Details of the selected span (or, with no span, of the selected resource): a compact header
 /// (service · operation, duration, status in colour) above a tree of its fields, attributes, events

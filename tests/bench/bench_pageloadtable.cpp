@@ -188,8 +188,7 @@ void bench(const QString& dir, int rows, bool reuse)
     }
     PageLoadScatterLoader loader(path);
     std::shared_ptr<const PageLoadScatterData> arrived;
-    QObject::connect(&loader, &PageLoadScatterLoader::loaded,
-                     [&](std::shared_ptr<const PageLoadScatterData> d) { arrived = std::move(d); });
+    loader.onLoaded(&loader, [&](std::shared_ptr<const PageLoadScatterData> d) { arrived = std::move(d); });
     // Typing: only the last filter's points arrive; the scans of the others are interrupted.
     for (const char* f : {"r", "route:/c", "route:/ca", "route:/car", "route:/cart"})
         loader.load(PageLoadFilter::parse(QString::fromLatin1(f)));

@@ -3,3 +3,6 @@ seam_add_qtest(tst_investigation SOURCES models/tst_investigation.cpp LIBS seam_
 seam_add_qtest(tst_pageloadfilter SOURCES models/tst_pageloadfilter.cpp support/RecordFactory.h LIBS seam_core)
 seam_add_qtest(tst_pageloadtablemodel SOURCES models/tst_pageloadtablemodel.cpp LIBS seam_core)
 seam_add_qtest(tst_flamegraphdata SOURCES models/tst_flamegraphdata.cpp support/RecordFactory.h LIBS seam_core)
+# The one background-loader template every view's loader is (models/BackgroundLoader*): latest
+# request wins, superseded work is interrupted, failures and shutdown.
+seam_add_qtest(tst_backgroundloader SOURCES models/tst_backgroundloader.cpp LIBS seam_core)

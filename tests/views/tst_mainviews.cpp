@@ -1,8 +1,11 @@
+#include "ErrorListModel.h"
+#include "ErrorListPanel.h"
 #include "FlameGraphPanel.h"
 #include "FlameGraphView.h"
 #include "Investigation.h"
 #include "LinkedViews.h"
 #include "PageLoadTableModel.h"
+#include "PageLoadTraceResolver.h"
 #include "PageLoadsPanel.h"
 #include "RecordFactory.h"
 #include "ServiceRatesPanel.h"
@@ -12,6 +15,7 @@
 #include "WaterfallPanel.h"
 #include "WaterfallView.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
@@ -120,6 +124,97 @@ private slots:
         QCOMPARE(investigation.selectedPageLoad(), pageLoad);
         QCOMPARE(table->selectionModel()->currentIndex().row(), 1);
         QTRY_COMPARE(graph->selectedSpan(), 0x101);
+    }
+
+    void tracesAreKnownWithoutAFlameGraph()
+    {
+        // The page-load table, service rates and errors around one Investigation with the traces
+        // resolver, and no flamegraph anywhere: a click makes the traces known and both panels fill.
+        Investigation investigation;
+        PageLoadTraceResolver resolver(m_cache, &investigation);
+        QWidget window;
+        auto* layout = new QHBoxLayout(&window);
+        auto* pageLoads = new PageLoadsPanel(m_cache, &investigation);
+        auto* rates = new ServiceRatesPanel(m_cache, &investigation);
+        auto* errors = new ErrorListPanel(m_cache, &investigation);
+        layout->addWidget(pageLoads);
+        layout->addWidget(rates);
+        layout->addWidget(errors);
+        window.resize(1600, 600);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_COMPARE(pageLoads->model()->rowCount(), 2);
+
+        // The later page load: its backend failed.
+        PageLoadTableModel* model = pageLoads->model();
+        const auto startOf = [&](int row) {
+            return model->index(row, PageLoadTableModel::Start).data(Qt::UserRole).toLongLong();
+        };
+        QTRY_VERIFY(startOf(0) != 0 && startOf(1) != 0);
+        const int failing = startOf(1) > startOf(0) ? 1 : 0;
+        QTableView* table = pageLoads->table();
+        const QModelIndex index = model->index(failing, PageLoadTableModel::Route);
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
+        QCOMPARE(investigation.selectedPageLoad(), model->pageLoadIdAt(failing));
+        QVERIFY(resolver.isLoading());
+        QTRY_COMPARE(investigation.selectedTraces().size(), std::size_t(1));
+        QVERIFY(resolver.current());
+        QCOMPARE(resolver.current()->pageLoadId, investigation.selectedPageLoad());
+        QCOMPARE(resolver.current()->route, QStringLiteral("/checkout"));
+
+        QTRY_COMPARE(rates->rowCount(), 2);
+        QStringList services{rates->rowService(0), rates->rowService(1)};
+        services.sort();
+        QCOMPARE(services, (QStringList{QStringLiteral("gateway"), QStringLiteral("payments")}));
+        // The backend's failed spans are found through the traces, like the page's own errors.
+        const auto backendErrors = [&] {
+            int n = 0;
+            for (int row = 0; row < errors->model()->rowCount(); ++row)
+                n += errors->model()->entry(row).isBackend() ? 1 : 0;
+            return n;
+        };
+        QTRY_VERIFY(!errors->isLoading() && backendErrors() > 0);
+
+        // Another page load drops the traces at once; its own arrive in turn.
+        const std::vector<qint64> failingTraces = investigation.selectedTraces();
+        investigation.selectPageLoad(model->pageLoadIdAt(1 - failing));
+        QVERIFY(investigation.selectedTraces().empty());
+        QVERIFY(!resolver.current());
+        QTRY_COMPARE(investigation.selectedTraces().size(), std::size_t(1));
+        QVERIFY(investigation.selectedTraces() != failingTraces);
+        QTRY_VERIFY(!errors->isLoading() && backendErrors() == 0);
+    }
+
+    void tracesArePublishedBeforeTheFlameGraphIsDrawn()
+    {
+        Shown shown(m_cache);
+        QVERIFY(shown.ready(2));
+        Investigation& investigation = shown.investigation;
+        LinkedViews& views = shown.views;
+        // What the views had when the traces became known.
+        int published = 0;
+        bool graphShown = true;
+        bool ratesLoading = false;
+        connect(&investigation, &Investigation::changed, this, [&](Investigation::Changes changes) {
+            if (!(changes & Investigation::TracesChanged) || investigation.selectedTraces().empty())
+                return;
+            ++published;
+            graphShown = views.flameGraph()->view()->data() != nullptr;
+            ratesLoading = views.serviceRates()->isLoading();
+        });
+        QTableView* table = views.pageLoads()->table();
+        const QModelIndex index = views.pageLoads()->model()->index(1, PageLoadTableModel::Route);
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
+        QTRY_COMPARE(published, 1);
+        // The traces do not come out of the flamegraph: they are known first, and the service rates
+        // start reading from them while the graph is still to be laid out.
+        QVERIFY(!graphShown);
+        QVERIFY(ratesLoading);
+        FlameGraphView* graph = views.flameGraph()->view();
+        QTRY_VERIFY(graph->data() && graph->data()->frameCount() == 3);
+        QTRY_COMPARE(views.serviceRates()->rowCount(), 2);
+        QTRY_VERIFY(!views.isLoading());
+        QCOMPARE(published, 1);
     }
 
     void focusAloneSelectsNothingKeysDo()
