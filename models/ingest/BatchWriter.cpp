@@ -2,14 +2,16 @@
 
 #include "LinkInference.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <limits>
 
 namespace seam {
 
 BatchWriter::BatchWriter(Database& db)
-    : m_db(db), m_st(db), m_correlator(db), m_datadog(db), m_dimensions(db, m_st), m_pending(db),
-      m_sessions(db, m_st), m_spans(db, m_st, m_dimensions, m_rollups, m_touches),
+    : m_db(db), m_st(db), m_dataVersion(db.prepare("PRAGMA data_version")), m_correlator(db), m_datadog(db),
+      m_dimensions(db, m_st), m_pending(db), m_sessions(db, m_st),
+      m_spans(db, m_st, m_dimensions, m_rollups, m_touches),
       m_rum(db, m_st, m_dimensions, m_pending, m_sessions, m_datadog, m_touches)
 {
     if (std::getenv("SEAM_PROFILE_WRITER"))
@@ -22,13 +24,49 @@ BatchWriter::~BatchWriter()
         m_profile->print(stderr);
 }
 
-void BatchWriter::invalidateCaches()
+void BatchWriter::forgetWhatOthersChange()
 {
-    m_dimensions.clear();
-    m_rollups.clear();
+    m_spans.forgetPayloadIds();
     m_pending.forget();
     m_sessions.forget();
-    m_spans.forgetPayloadIds();
+    m_dimensions.forgetMutable();
+    m_correlator.invalidateCaches();
+}
+
+void BatchWriter::invalidateCaches()
+{
+    forgetWhatOthersChange();
+    m_dimensions.clear();
+    m_rollups.clear();
+    m_touches.startBatch();
+    m_seenDataVersion = -1;
+}
+
+void BatchWriter::beginTransaction()
+{
+    // data_version changes when another connection commits (never for this one's own commits): the
+    // common case, this writer alone, costs one pragma per transaction.
+    const std::int64_t version = m_dataVersion.step() ? m_dataVersion.int64(0) : -1;
+    m_dataVersion.reset();
+    if (version != m_seenDataVersion)
+        forgetWhatOthersChange();
+    m_seenDataVersion = version;
+}
+
+void BatchWriter::committed()
+{
+    m_inferTakenFrom = std::numeric_limits<TimeNs>::max();
+    m_inferTakenTo = std::numeric_limits<TimeNs>::min();
+}
+
+void BatchWriter::rolledBack()
+{
+    invalidateCaches();
+    if (m_inferTakenFrom <= m_inferTakenTo) {
+        m_touches.noteInferenceTime(m_inferTakenFrom);
+        m_touches.noteInferenceTime(m_inferTakenTo);
+    }
+    committed();
 }
 
 BatchResult BatchWriter::write(const RecordBatch& batch, std::int64_t sourceId)
@@ -81,6 +119,8 @@ std::uint64_t BatchWriter::inferLinks()
     if (m_touches.inferFrom > m_touches.inferTo)
         return 0;
     const TimeNs from = m_touches.inferFrom - kInferenceLookback, to = m_touches.inferTo;
+    m_inferTakenFrom = std::min(m_inferTakenFrom, m_touches.inferFrom);
+    m_inferTakenTo = std::max(m_inferTakenTo, m_touches.inferTo);
     m_touches.inferFrom = std::numeric_limits<TimeNs>::max();
     m_touches.inferTo = std::numeric_limits<TimeNs>::min();
     StageTimer timer(m_profile);

@@ -15,13 +15,21 @@
 #include "WriteStatements.h"
 #include "WriteTouches.h"
 
+#include <limits>
 #include <memory>
 
 namespace seam {
 
 /// Writes batches of records into the cache on the writer's connection. Lives on the writer thread;
-/// the caller owns the transaction. Keeps prepared statements and id caches (services, operations,
-/// traces, sessions, page loads) across batches; rolled-back work must call invalidateCaches().
+/// the caller owns the transaction and tells this writer where each one starts and how it ends
+/// (beginTransaction(), committed(), rolledBack()). Keeps prepared statements and id caches (services,
+/// operations, traces, sessions, page loads) across batches and transactions.
+///
+/// Other connections may write to the same file between this one's transactions (a second `seam
+/// import`, `seam serve`): at the start of each transaction, when the file changed since this
+/// connection's last one (PRAGMA data_version), whatever they may have made stale is read again —
+/// the next payload id, what waits for a page load or a trace, which sessions have untracked items,
+/// services' browser flags. Ids of rows others created are found by their keys like any other row.
 ///
 /// Order inside a batch matters and is fixed here: sessions, page loads (which adopt orphans and
 /// pending vitals), spans, Datadog ids of the new traces, resources, errors, actions, long tasks,
@@ -34,6 +42,13 @@ public:
     ~BatchWriter();
     BatchWriter(const BatchWriter&) = delete;
     BatchWriter& operator=(const BatchWriter&) = delete;
+
+    /// Call first in each transaction (after BEGIN IMMEDIATE).
+    void beginTransaction();
+    void committed();
+    /// The transaction rolled back: forgets every id it may have cached and gives inference back the
+    /// range it had taken.
+    void rolledBack();
 
     BatchResult write(const RecordBatch& batch, std::int64_t sourceId);
     void invalidateCaches();
@@ -48,9 +63,16 @@ public:
 
 private:
     void resolveDatadogIds();
+    /// Drops what another connection's commits may have made stale.
+    void forgetWhatOthersChange();
 
     Database& m_db;
     WriteStatements m_st;
+    Statement m_dataVersion;
+    std::int64_t m_seenDataVersion = -1; // PRAGMA data_version at the start of the last transaction
+    // The inference range taken by inferLinks() in the open transaction, restored if it rolls back.
+    TimeNs m_inferTakenFrom = std::numeric_limits<TimeNs>::max();
+    TimeNs m_inferTakenTo = std::numeric_limits<TimeNs>::min();
     std::unique_ptr<StageProfile> m_profile; // SEAM_PROFILE_WRITER=1: time per stage on exit
     RollupAccumulator m_rollups;
     Correlator m_correlator;

@@ -56,6 +56,7 @@ void SessionTracker::forget()
 {
     m_watermark = -1;
     m_latestItem.clear();
+    m_extents.clear(); // empty between batches; after a rollback they may name rows that do not exist
 }
 
 } // namespace seam

@@ -26,8 +26,9 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
         const std::int64_t trace = m_dimensions.traceRow(s.traceId);
         const std::int64_t service = m_dimensions.serviceId(s.service);
         const std::int64_t operation = m_dimensions.operationId(service, s.name);
-        // This is the only writer: the next payload id is known, so the span row can carry it without
-        // a second update, and the payload is only written when the span is new.
+        // The next payload id is known (read inside this transaction, which holds the write lock, and
+        // again whenever another connection committed since), so the span row can carry it without a
+        // second update, and the payload is only written when the span is new.
         const bool hasPayload = !s.statusMessage.empty() || !s.attributesJson.empty() ||
                                 !s.eventsJson.empty() || !s.linksJson.empty() || !s.scope.empty();
         if (hasPayload && m_nextPayloadId == 0)
