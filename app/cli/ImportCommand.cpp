@@ -17,7 +17,9 @@ QJsonObject outcomeJson(const ImportRunner::Outcome& o)
     QJsonObject j;
     j[QStringLiteral("path")] = QString::fromStdString(o.path);
     j[QStringLiteral("format")] = QString::fromStdString(o.report.format);
+    // imported: committed to the cache; read: accepted by the reader (more only when writing stopped).
     j[QStringLiteral("imported")] = double(o.report.accepted());
+    j[QStringLiteral("read")] = double(o.report.read());
     j[QStringLiteral("rejected")] = double(o.report.rejected());
     j[QStringLiteral("bytes")] = double(o.report.bytesRead);
     j[QStringLiteral("seconds")] = o.seconds;
@@ -70,7 +72,9 @@ void printOutcome(const ImportRunner::Outcome& o)
             QStringLiteral("  ... %1 more (seam query: SELECT * FROM source_errors WHERE source_id = %2)\n")
                 .arg(r.samples().size() - kShown)
                 .arg(o.sourceId));
-    if (r.hasFatal())
+    if (o.writeFailure.failed())
+        writeOut(QStringLiteral("  stopped: %1\n").arg(QString::fromStdString(r.fatalMessage())));
+    else if (r.hasFatal())
         writeOut(QStringLiteral("  stopped at %1: %2\n")
                      .arg(QString::fromStdString(r.fatalLocation().empty() ? std::string("start")
                                                                            : r.fatalLocation()),
@@ -127,6 +131,7 @@ int importCommand(const QStringList& args)
     });
 
     bool anyProblem = !missing.empty();
+    bool writeFailed = false;
     QJsonArray report;
     for (const std::string& m : missing) {
         writeErr(
@@ -150,6 +155,18 @@ int importCommand(const QStringList& args)
             report.append(outcomeJson(outcome));
         else
             printOutcome(outcome);
+        if (outcome.writeFailure.failed()) {
+            // The cache cannot take more (disk full, read-only, locked, I/O error): the import stops.
+            writeErr(
+                QStringLiteral("seam import: cannot write to %1: %2; stopped at %3 (%4 of %5 records read "
+                               "from it committed; what was committed is kept)\n")
+                    .arg(db, QString::fromStdString(outcome.writeFailure.cause()),
+                         QString::fromStdString(file))
+                    .arg(outcome.report.accepted())
+                    .arg(outcome.report.read()));
+            writeFailed = true;
+            break;
+        }
     }
     if (parser.isSet(QStringLiteral("json")))
         writeJson(QJsonDocument(report));
@@ -159,6 +176,8 @@ int importCommand(const QStringList& args)
         anyProblem = true;
     }
     writer.reset(); // commit and checkpoint before reporting success
+    if (writeFailed)
+        return UsageOrFatal;
     return anyProblem ? Rejected : Ok;
 }
 

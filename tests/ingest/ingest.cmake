@@ -3,3 +3,5 @@
 seam_add_qtest(tst_concurrentwriters SOURCES ingest/tst_concurrentwriters.cpp support/RecordFactory.h
                LIBS seam_importers seam_core)
 add_dependencies(tst_concurrentwriters seam)
+seam_add_qtest(tst_writefailure SOURCES ingest/tst_writefailure.cpp LIBS seam_importers seam_core)
+add_dependencies(tst_writefailure seam)
