@@ -16,6 +16,27 @@
 namespace seam {
 namespace {
 
+/// Stamps each batch with the items the report accepted since the previous batch (RecordBatch::items):
+/// readers count an item once its records are added, and hand a batch over when it is full, so the
+/// stamp is the items whose records the batch completes. The writer sums the stamps of what it
+/// committed: what an import reports as imported when writing stopped halfway.
+class ItemStampingSink : public BatchSink
+{
+public:
+    ItemStampingSink(BatchSink& inner, const ImportReport& report) : m_inner(inner), m_report(report) {}
+    void submit(RecordBatch&& batch) override
+    {
+        batch.items = m_report.read() - m_stamped;
+        m_stamped = m_report.read();
+        m_inner.submit(std::move(batch));
+    }
+
+private:
+    BatchSink& m_inner;
+    const ImportReport& m_report;
+    std::uint64_t m_stamped = 0;
+};
+
 struct FormatEntry
 {
     std::string_view name;
@@ -171,7 +192,8 @@ ImportReport importSource(InputSource& in, BatchSink& sink, const std::atomic<bo
         report.setFatal("byte 0", why);
         return report;
     }
-    ImportContext ctx{sink, report, cancel, std::move(progress), memory};
+    ItemStampingSink stamping(sink, report);
+    ImportContext ctx{stamping, report, cancel, std::move(progress), memory};
     reader->read(in, ctx);
     // A decompression or I/O failure is the cause of whatever the reader then saw (usually a
     // "truncated" message): report the cause.

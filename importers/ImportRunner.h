@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ImportReport.h"
+#include "WriteFailure.h"
 
 #include <atomic>
 #include <functional>
@@ -15,6 +16,10 @@ class StoreWriter;
 /// file's records delivered in batches (parsing here, SQL on the writer thread, so the two overlap),
 /// and the outcome — accepted, rejected with locations, fatal errors, cancellation — recorded.
 /// Shared by `seam import` and the GUI's import action.
+///
+/// The report counts what was committed: when a commit fails (disk full, read-only, locked by another
+/// program, I/O error) reading stops, the report's accepted() becomes the items of the batches that
+/// did commit (read() keeps what was read), its fatal error says why, and writeFailure is set.
 class ImportRunner
 {
 public:
@@ -24,6 +29,8 @@ public:
         std::int64_t sourceId = 0;
         ImportReport report;
         double seconds = 0;
+        /// Set when writing to the cache failed: the import stopped there (nothing later is written).
+        WriteFailure writeFailure;
     };
     /// (raw bytes read, raw total) of the current file.
     using Progress = std::function<void(const std::string& path, std::uint64_t done, std::uint64_t total)>;

@@ -20,7 +20,9 @@ QJsonObject outcomeJson(const ImportRunner::Outcome& o)
     QJsonObject j;
     j[QStringLiteral("path")] = QString::fromStdString(o.path);
     j[QStringLiteral("format")] = QString::fromStdString(o.report.format);
+    // imported: committed to the cache; read: accepted by the reader (more only when writing stopped).
     j[QStringLiteral("imported")] = double(o.report.accepted());
+    j[QStringLiteral("read")] = double(o.report.read());
     j[QStringLiteral("rejected")] = double(o.report.rejected());
     j[QStringLiteral("bytes")] = double(o.report.bytesRead);
     j[QStringLiteral("seconds")] = o.seconds;
@@ -73,7 +75,9 @@ void printOutcome(const ImportRunner::Outcome& o)
             QStringLiteral("  ... %1 more (seam query: SELECT * FROM source_errors WHERE source_id = %2)\n")
                 .arg(r.samples().size() - kShown)
                 .arg(o.sourceId));
-    if (r.hasFatal())
+    if (o.writeFailure.failed())
+        writeOut(QStringLiteral("  stopped: %1\n").arg(QString::fromStdString(r.fatalMessage())));
+    else if (r.hasFatal())
         writeOut(QStringLiteral("  stopped at %1: %2\n")
                      .arg(QString::fromStdString(r.fatalLocation().empty() ? std::string("start")
                                                                            : r.fatalLocation()),
@@ -131,7 +135,6 @@ int importCommand(const QStringList& args)
 
     bool anyProblem = !missing.empty();
     bool writeFailed = false;
-    std::string failure;
     QJsonArray report;
     for (const std::string& m : missing) {
         writeErr(
@@ -155,12 +158,19 @@ int importCommand(const QStringList& args)
             report.append(outcomeJson(outcome));
         else
             printOutcome(outcome);
-        // A cache that cannot be written (full disk, read-only, locked) fails every file after this one
-        // too: stop, and say why with a fatal exit rather than "some input rejected".
-        if (writer->failed()) {
+        if (outcome.writeFailure.failed()) {
+            // The cache cannot take more (disk full, read-only, locked, I/O error): the import stops.
+            writeErr(
+                QStringLiteral("seam import: cannot write to %1: %2; stopped at %3 (%4 of %5 records read "
+                               "from it committed; what was committed is kept)\n")
+                    .arg(db,
+                         QString::fromStdString(outcome.writeFailure.code
+                                                    ? store::writeFailureCause(outcome.writeFailure.code)
+                                                    : outcome.writeFailure.message),
+                         QString::fromStdString(file))
+                    .arg(outcome.report.accepted())
+                    .arg(outcome.report.read()));
             writeFailed = true;
-            failure = writer->lastErrorCode() ? store::writeFailureCause(writer->lastErrorCode())
-                                              : writer->lastError();
             break;
         }
     }
@@ -172,12 +182,8 @@ int importCommand(const QStringList& args)
         anyProblem = true;
     }
     writer.reset(); // commit and checkpoint before reporting success
-    if (writeFailed) {
-        writeErr(QStringLiteral("seam import: cannot write to %1: %2; stopped (batches committed before "
-                                "are kept)\n")
-                     .arg(db, QString::fromStdString(failure)));
+    if (writeFailed)
         return UsageOrFatal;
-    }
     return anyProblem ? Rejected : Ok;
 }
 

@@ -55,6 +55,10 @@ public:
 
     static const char* methodName(int idSource);
 
+    /// Forgets the services it read: after a rollback (ids may be gone) or when another connection may
+    /// have changed a service's browser flag.
+    void invalidateCaches() { m_services.clear(); }
+
 private:
     struct ServiceInfo
     {
@@ -89,7 +93,7 @@ private:
     Statement m_upsertLink;
     Statement m_linksOfPageLoad;
     Statement m_updatePageLoad;
-    std::unordered_map<std::int64_t, ServiceInfo> m_services; // service rows never change identity
+    std::unordered_map<std::int64_t, ServiceInfo> m_services; // see invalidateCaches()
     std::vector<TraceSpan> m_traceSpans;
 };
 

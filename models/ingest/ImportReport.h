@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -21,12 +22,18 @@ public:
 
     static constexpr std::size_t kMaxSamples = 200;
 
+    /// An item read and mapped to records (counted once its records are handed to the batch).
     void addAccepted(std::uint64_t n = 1) { m_accepted += n; }
     void addRejected(std::string location, std::string message, std::uint64_t count = 1);
     /// The input could not be read further (unreadable file, unframeable bytes). What came before stays.
     void setFatal(std::string location, std::string message);
 
-    std::uint64_t accepted() const { return m_accepted; }
+    /// Items that made it: those read, or fewer when writing them stopped (setCommitted()).
+    std::uint64_t accepted() const { return m_committed < m_accepted ? m_committed : m_accepted; }
+    /// Items read and mapped to records, whether or not they could be written.
+    std::uint64_t read() const { return m_accepted; }
+    /// Writing stopped (disk full, read-only, locked, ...): only `items` of those read are in the cache.
+    void setCommitted(std::uint64_t items) { m_committed = items; }
     std::uint64_t rejected() const { return m_rejected; }
     bool hasFatal() const { return !m_fatalMessage.empty(); }
     const std::string& fatalLocation() const { return m_fatalLocation; }
@@ -41,6 +48,7 @@ public:
 
 private:
     std::uint64_t m_accepted = 0;
+    std::uint64_t m_committed = std::numeric_limits<std::uint64_t>::max(); // all read, unless setCommitted()
     std::uint64_t m_rejected = 0;
     std::vector<Reject> m_samples;
     std::string m_fatalLocation;

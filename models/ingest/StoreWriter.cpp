@@ -6,6 +6,7 @@
 #include "Store.h"
 
 #include <chrono>
+#include <sqlite3.h>
 
 namespace seam {
 namespace {
@@ -38,6 +39,7 @@ struct StoreWriter::Job
     std::function<void(Database&)> task; // set for non-batch jobs
     bool infer = false;                  // a task that runs BatchWriter::inferLinks()
     std::uint64_t* inferred = nullptr;   // where it reports the links written
+    bool* committed = nullptr;           // a task's waiter learns here whether it committed
 };
 
 StoreWriter::StoreWriter(const std::string& path) : StoreWriter(path, Options{}) {}
@@ -52,6 +54,11 @@ StoreWriter::StoreWriter(const std::string& path, Options options)
     // the background one has already copied nearly everything, and completes, which lets the next
     // transaction rewind the WAL; without it the WAL of a long import grows without bound.
     m_db->exec("PRAGMA wal_autocheckpoint = 16384");
+    // Other writers on the file hold its write lock one transaction at a time: poll for it every
+    // millisecond (SQLite's own timeout backs off to 100 ms and would miss the short gap between two
+    // transactions of a busy writer) until the transaction's deadline.
+    m_busyDeadline = std::chrono::steady_clock::now() + m_options.lockTimeout;
+    sqlite3_busy_handler(m_db->handle(), &StoreWriter::waitWhileBusy, this);
     m_checkpointDb = std::make_unique<Database>(path, Database::Mode::ReadWrite);
     m_checkpointer = std::thread([this] { checkpointLoop(); });
     m_thread = std::thread([this] { run(); });
@@ -73,7 +80,9 @@ StoreWriter::~StoreWriter()
     m_checkpointer.join();
     m_checkpointDb.reset();
     try {
-        // Fold the WAL back so the cache is one self-contained file when Seam is not running.
+        // Fold the WAL back so the cache is one self-contained file when Seam is not running. While
+        // another program writes, give up soon: the last connection to close folds it.
+        m_busyDeadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
         m_db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
     } catch (const SqliteError&) {
     }
@@ -114,29 +123,51 @@ std::unique_ptr<BatchSink> StoreWriter::sinkFor(std::int64_t sourceId)
     return std::make_unique<TaggingSink>(*this, sourceId);
 }
 
-void StoreWriter::runInTransaction(const std::function<void(Database&)>& job)
+bool StoreWriter::runInTransaction(const std::function<void(Database&)>& job)
 {
+    bool committed = false;
     std::uint64_t seq;
     {
         std::lock_guard lock(m_mutex);
         seq = m_nextSequence++;
-        m_queue.push_back(Job{seq, 0, {}, job});
+        Job task{seq, 0, {}, job};
+        task.committed = &committed;
+        m_queue.push_back(std::move(task));
     }
     m_wake.notify_one();
     std::unique_lock lock(m_mutex);
     m_progress.wait(lock, [&] { return m_committed.load() >= seq; });
+    return committed;
 }
 
-std::int64_t StoreWriter::beginSource(const std::string& kind, const std::string& path)
+std::int64_t StoreWriter::beginSource(const std::string& kind, const std::string& path, OnFailure onFailure)
 {
     std::int64_t id = 0;
-    runInTransaction([&](Database& db) {
+    const bool ok = runInTransaction([&](Database& db) {
         auto st = db.prepare("INSERT INTO sources(kind, path, started_ns) VALUES (?1, ?2, ?3)");
         st.bindText(1, kind).bindText(2, path).bind(3, nowNs());
         st.run();
         id = db.lastInsertRowId();
     });
+    if (!ok)
+        return 0;
+    std::lock_guard lock(m_mutex);
+    m_sources[id].stopOnFailure = onFailure == OnFailure::StopSource;
     return id;
+}
+
+SourceCommits StoreWriter::sourceCommits(std::int64_t sourceId) const
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_sources.find(sourceId);
+    return it == m_sources.end() ? SourceCommits{} : it->second.commits;
+}
+
+bool StoreWriter::sourceFailed(std::int64_t sourceId) const
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_sources.find(sourceId);
+    return it != m_sources.end() && it->second.commits.failed;
 }
 
 std::uint64_t StoreWriter::inferLinks()
@@ -160,7 +191,19 @@ std::uint64_t StoreWriter::inferLinks()
 void StoreWriter::finishSource(std::int64_t sourceId, const ImportReport& report)
 {
     flush();
-    if (m_options.inferLinks && !report.cancelled)
+    bool stopped = false; // an import whose writing failed
+    WriteFailure failure;
+    {
+        std::lock_guard lock(m_mutex);
+        if (const auto it = m_sources.find(sourceId); it != m_sources.end()) {
+            stopped = it->second.stopOnFailure && it->second.commits.failed;
+            failure = it->second.commits.failure;
+        }
+    }
+    // Still locked by another program: trying again would only make the import wait as long once more.
+    if (stopped && WriteFailure::isBusy(failure.code))
+        return;
+    if (m_options.inferLinks && !report.cancelled && !stopped)
         inferLinks();
     runInTransaction([&](Database& db) {
         const char* status = report.cancelled ? "cancelled" : report.hasFatal() ? "failed" : "done";
@@ -213,7 +256,23 @@ void StoreWriter::setCommitCallback(std::function<void(const CommitInfo&)> callb
 std::string StoreWriter::lastError() const
 {
     std::lock_guard lock(m_mutex);
-    return m_lastError;
+    return m_lastFailure.message;
+}
+
+WriteFailure StoreWriter::lastFailure() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_lastFailure;
+}
+
+int StoreWriter::waitWhileBusy(void* self, int)
+{
+    // Runs on the thread using the writer's connection (the writer thread, or the destructor's).
+    const auto* writer = static_cast<const StoreWriter*>(self);
+    if (std::chrono::steady_clock::now() >= writer->m_busyDeadline)
+        return 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return 1;
 }
 
 bool StoreWriter::failed() const
@@ -225,7 +284,7 @@ bool StoreWriter::failed() const
 int StoreWriter::lastErrorCode() const
 {
     std::lock_guard lock(m_mutex);
-    return m_lastErrorCode;
+    return m_lastFailure.code;
 }
 
 void StoreWriter::checkpointLoop()
@@ -252,6 +311,9 @@ void StoreWriter::run()
     BatchWriter writer(*m_db);
     std::deque<Job> jobs;
     for (;;) {
+        std::uint64_t lastSequence = 0;
+        std::size_t queued = 0; // records (at least 1 per job) leaving the queue
+        bool moreQueued = false;
         {
             std::unique_lock lock(m_mutex);
             m_wake.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
@@ -261,59 +323,37 @@ void StoreWriter::run()
             std::size_t records = 0;
             while (!m_queue.empty()) {
                 Job& next = m_queue.front();
+                if (!next.task) {
+                    // The rest of a file whose writing failed is dropped: the import stops there.
+                    const auto source = m_sources.find(next.sourceId);
+                    if (source != m_sources.end() && source->second.stopOnFailure &&
+                        source->second.commits.failed) {
+                        lastSequence = next.sequence;
+                        queued += std::max<std::size_t>(next.batch.size(), 1);
+                        m_queue.pop_front();
+                        continue;
+                    }
+                }
                 if (next.task && !jobs.empty())
                     break;
                 if (!jobs.empty() && records + next.batch.size() > m_options.groupCommitRecords)
                     break;
                 records += next.batch.size();
+                queued += std::max<std::size_t>(next.batch.size(), 1);
+                lastSequence = next.sequence;
                 const bool task = bool(next.task);
                 jobs.push_back(std::move(next));
                 m_queue.pop_front();
                 if (task)
                     break;
             }
+            moreQueued = !m_queue.empty();
         }
 
         CommitInfo info;
-        info.sequence = jobs.back().sequence;
-        int errorCode = 0;
-        std::size_t queued = 0;
-        try {
-            Transaction tx(*m_db);
-            for (const Job& job : jobs)
-                queued += std::max<std::size_t>(job.batch.size(), 1);
-            for (std::size_t i = 0; i < jobs.size(); ++i) {
-                Job& job = jobs[i];
-                if (job.infer) {
-                    const std::uint64_t links = writer.inferLinks();
-                    info.newLinks += links;
-                    *job.inferred = links;
-                    continue;
-                }
-                if (job.task) {
-                    job.task(*m_db);
-                    continue;
-                }
-                // Small batches of one source (a live receiver's requests) are written as one: the
-                // writer's per-batch work (correlation, rollups, session extents) then runs once a commit.
-                while (i + 1 < jobs.size() && !jobs[i + 1].task && !jobs[i + 1].infer &&
-                       jobs[i + 1].sourceId == job.sourceId)
-                    job.batch.append(std::move(jobs[++i].batch));
-                info.records += job.batch.size();
-                const BatchResult r = writer.write(job.batch, job.sourceId);
-                info.newSpans += r.newSpans;
-                info.newPageLoads += r.newPageLoads;
-                info.newLinks += r.newLinks;
-            }
-            tx.commit();
-        } catch (const std::exception& e) {
-            // The transaction rolled back; ids cached during it may not exist.
-            writer.invalidateCaches();
-            info.failed = true;
-            info.error = e.what();
-            if (const auto* sqlite = dynamic_cast<const SqliteError*>(&e))
-                errorCode = sqlite->code();
-        }
+        if (!jobs.empty())
+            commitJobs(writer, jobs, info);
+        info.sequence = lastSequence;
         jobs.clear();
 
         std::function<void(const CommitInfo&)> callback;
@@ -323,8 +363,7 @@ void StoreWriter::run()
             m_committed = info.sequence;
             if (info.failed) {
                 m_failed = true;
-                m_lastError = info.error;
-                m_lastErrorCode = errorCode;
+                m_lastFailure = WriteFailure{info.errorCode, info.error};
             }
             callback = m_callback;
         }
@@ -336,6 +375,98 @@ void StoreWriter::run()
         m_checkpointWake.notify_one();
         if (callback)
             callback(info);
+        // Let another program's writer, waiting for the lock, take its turn before this one goes on
+        // (its busy handler polls every millisecond).
+        if (moreQueued)
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+}
+
+void StoreWriter::commitJobs(BatchWriter& writer, std::deque<Job>& jobs, CommitInfo& info)
+{
+    const auto deadline = std::chrono::steady_clock::now() + m_options.lockTimeout;
+    std::unordered_map<std::int64_t, SourceCommits> bySource;
+    for (;;) {
+        info = CommitInfo{};
+        bySource.clear();
+        m_busyDeadline = deadline;
+        try {
+            Transaction tx(*m_db);
+            writer.beginTransaction();
+            applyJobs(writer, jobs, info, bySource);
+            tx.commit();
+            writer.committed();
+            break;
+        } catch (const std::exception& e) {
+            // The transaction rolled back; ids cached during it may not exist.
+            writer.rolledBack();
+            const auto* sqlite = dynamic_cast<const SqliteError*>(&e);
+            const int code = sqlite ? sqlite->code() : 0;
+            // Another writer holds the lock (or SQLite could not wait for it): the whole transaction
+            // is tried again until the deadline.
+            if (WriteFailure::isBusy(code) && std::chrono::steady_clock::now() < deadline) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                continue;
+            }
+            info.failed = true;
+            info.error = e.what();
+            info.errorCode = code;
+            break;
+        }
+    }
+
+    std::lock_guard lock(m_mutex);
+    if (!info.failed) {
+        for (const auto& [source, c] : bySource) {
+            SourceCommits& total = m_sources[source].commits;
+            total.items += c.items;
+            total.records += c.records;
+        }
+        for (Job& job : jobs)
+            if (job.committed)
+                *job.committed = true;
+        return;
+    }
+    for (const Job& job : jobs) {
+        if (job.task)
+            continue;
+        SourceCommits& c = m_sources[job.sourceId].commits;
+        if (!c.failed) {
+            c.failed = true;
+            c.failure = WriteFailure{info.errorCode, info.error};
+        }
+    }
+}
+
+void StoreWriter::applyJobs(BatchWriter& writer, std::deque<Job>& jobs, CommitInfo& info,
+                            std::unordered_map<std::int64_t, SourceCommits>& bySource)
+{
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        Job& job = jobs[i];
+        if (job.infer) {
+            const std::uint64_t links = writer.inferLinks();
+            info.newLinks += links;
+            *job.inferred = links;
+            continue;
+        }
+        if (job.task) {
+            job.task(*m_db);
+            continue;
+        }
+        // Small batches of one source (a live receiver's requests) are written as one: the writer's
+        // per-batch work (correlation, rollups, session extents) then runs once a commit. A retried
+        // transaction finds them merged already (the others left empty).
+        while (i + 1 < jobs.size() && !jobs[i + 1].task && !jobs[i + 1].infer &&
+               jobs[i + 1].sourceId == job.sourceId)
+            job.batch.append(std::move(jobs[++i].batch));
+        info.records += job.batch.size();
+        SourceCommits& c = bySource[job.sourceId];
+        c.items += job.batch.items;
+        c.records += job.batch.size();
+        const BatchResult r = writer.write(job.batch, job.sourceId);
+        info.newSpans += r.newSpans;
+        info.newPageLoads += r.newPageLoads;
+        info.newLinks += r.newLinks;
     }
 }
 

@@ -3,6 +3,7 @@
 #include "BatchSink.h"
 #include "ImportReport.h"
 #include "Records.h"
+#include "WriteFailure.h"
 
 #include <atomic>
 #include <chrono>
@@ -13,9 +14,11 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 
 namespace seam {
 
+class BatchWriter;
 class Database;
 
 /// What the writer reports after each commit.
@@ -28,12 +31,28 @@ struct CommitInfo
     std::uint64_t newLinks = 0;
     bool failed = false; // the batches were rolled back; see error
     std::string error;
+    int errorCode = 0; // SQLite result code of the failure (see WriteFailure)
 };
 
-/// The one writer of an investigation cache. Importers (any number of threads) submit batches; a
-/// single thread applies them in order, merging what is queued into one transaction (group commit),
-/// then runs rollups and correlation in that same transaction, so a reader — or a process killed at
-/// any moment — only ever sees whole batches.
+/// What of one source's batches is in the cache.
+struct SourceCommits
+{
+    std::uint64_t items = 0;   // input items of committed batches (RecordBatch::items)
+    std::uint64_t records = 0; // records of committed batches
+    bool failed = false;       // a batch of the source was rolled back: `failure` says why
+    WriteFailure failure;
+};
+
+/// The writer of an investigation cache. Importers (any number of threads) submit batches; a single
+/// thread applies them in order, merging what is queued into one transaction (group commit), then runs
+/// rollups and correlation in that same transaction, so a reader — or a process killed at any moment —
+/// only ever sees whole batches.
+///
+/// Other processes (another `seam import`, `seam serve`, the GUI) may write to the same file: each
+/// transaction takes SQLite's write lock (BEGIN IMMEDIATE), waits for another writer's transaction to
+/// end (up to Options::lockTimeout), and is retried as a whole when SQLite answers "busy"; after each
+/// commit with more work queued the writer pauses briefly so a waiting writer gets its turn. The
+/// BatchWriter re-reads what another writer may have changed (see there).
 ///
 /// The queue is bounded in records: submit() blocks when it is full (backpressure for file imports),
 /// trySubmit() refuses instead (the live receiver answers 503).
@@ -47,6 +66,16 @@ public:
         std::size_t groupCommitRecords = 60'000;
         /// Match calls without trace ids to backend traces (LinkInference) when a source finishes.
         bool inferLinks = true;
+        /// How long a transaction waits for another program's write lock on the cache before it fails
+        /// ("locked by another program"). Another writer holds it for one of its transactions at a time.
+        std::chrono::milliseconds lockTimeout{60'000};
+    };
+
+    /// What happens to a source's queued batches after one of its batches failed to commit.
+    enum class OnFailure
+    {
+        KeepWriting, // each batch on its own (a live stream: the client retries what failed)
+        StopSource,  // drop the rest (a file: the import stops; what committed is a prefix of it)
     };
 
     /// Opens or creates the cache and migrates it (on the calling thread, so errors surface here).
@@ -60,8 +89,14 @@ public:
 
     const std::string& path() const { return m_path; }
 
-    /// Records the start of an import; returns the source id to tag its batches with.
-    std::int64_t beginSource(const std::string& kind, const std::string& path);
+    /// Records the start of an import; returns the source id to tag its batches with, or 0 when the
+    /// cache cannot be written (lastFailure() says why).
+    std::int64_t beginSource(const std::string& kind, const std::string& path,
+                             OnFailure onFailure = OnFailure::KeepWriting);
+    /// What of the source's batches is committed so far (call flush() first for the final figures).
+    SourceCommits sourceCommits(std::int64_t sourceId) const;
+    /// True once a batch of the source failed to commit.
+    bool sourceFailed(std::int64_t sourceId) const;
     /// Records the outcome (counts, rejects, status) once the source's batches are all submitted, after
     /// inferring links for what it brought (see inferLinks()).
     void finishSource(std::int64_t sourceId, const ImportReport& report);
@@ -83,11 +118,13 @@ public:
     std::uint64_t committedSequence() const { return m_committed.load(); }
     std::size_t queuedRecords() const;
     /// Runs `job` on the writer thread inside its own transaction and waits for it (metadata, notes).
-    void runInTransaction(const std::function<void(Database&)>& job);
+    /// Returns false if the transaction failed (lastFailure() says why).
+    bool runInTransaction(const std::function<void(Database&)>& job);
 
     /// Called on the writer thread after each commit (keep it short; post to your own thread).
     void setCommitCallback(std::function<void(const CommitInfo&)> callback);
     std::string lastError() const;
+    WriteFailure lastFailure() const;
     /// True once a commit failed (its batches were rolled back): what follows may be incomplete.
     bool failed() const;
     /// SQLite's (extended) result code of the last failed commit (SQLITE_FULL, SQLITE_READONLY,
@@ -96,7 +133,17 @@ public:
 
 private:
     struct Job;
+    struct SourceState
+    {
+        SourceCommits commits;
+        bool stopOnFailure = false;
+    };
     void run();
+    /// One transaction over `jobs`, retried while the cache is busy; fills `info`.
+    void commitJobs(BatchWriter& writer, std::deque<Job>& jobs, CommitInfo& info);
+    void applyJobs(BatchWriter& writer, std::deque<Job>& jobs, CommitInfo& info,
+                   std::unordered_map<std::int64_t, SourceCommits>& bySource);
+    static int waitWhileBusy(void* self, int attempts);
     std::uint64_t enqueue(std::unique_lock<std::mutex>& lock, std::int64_t sourceId, RecordBatch& batch,
                           std::size_t records);
 
@@ -113,8 +160,9 @@ private:
     std::atomic<std::uint64_t> m_committed{0};
     bool m_stopping = false;
     bool m_failed = false;
-    std::string m_lastError;
-    int m_lastErrorCode = 0;
+    WriteFailure m_lastFailure;
+    std::unordered_map<std::int64_t, SourceState> m_sources;
+    std::chrono::steady_clock::time_point m_busyDeadline; // the busy handler gives up here
     std::function<void(const CommitInfo&)> m_callback;
     std::thread m_thread;
 

@@ -19,19 +19,46 @@ bool isDamage(const std::exception& e)
     return false;
 }
 
+std::string writeFailureWords(int code)
+{
+    switch (code & 0xff) {
+    case SQLITE_FULL:
+        return "disk full";
+    case SQLITE_READONLY:
+        return "read-only";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return "locked by another program";
+    case SQLITE_IOERR:
+        return "I/O error";
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return "damaged cache file";
+    case SQLITE_NOMEM:
+        return "out of memory";
+    case SQLITE_CANTOPEN:
+        return "cannot open the file";
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+        return "permission denied";
+    default:
+        return "error";
+    }
+}
+
 std::string writeFailureCause(int code)
 {
     switch (code & 0xff) {
     case SQLITE_FULL:
-        return "the disk is full (SQLITE_FULL)";
+        return "disk full (SQLITE_FULL)";
     case SQLITE_READONLY:
         return "the cache is read-only (SQLITE_READONLY): check the permissions of the file and its "
                "folder, or copy it off read-only media";
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        // Every connection waits up to 10 s (Database's busy timeout) before giving up.
-        return "the cache is locked by another program (SQLITE_BUSY, still locked after 10 s): is another "
-               "Seam writing to it?";
+        // Readers wait up to 10 s (Database's busy timeout), the writer up to its lock timeout (60 s).
+        return "the cache is locked by another program (SQLITE_BUSY, still locked after waiting): is "
+               "another program holding a write transaction on it?";
     case SQLITE_IOERR:
         return "an input/output error while writing the cache (SQLITE_IOERR: " +
                std::string(sqlite3_errstr(code)) + ")";

@@ -34,7 +34,10 @@ bool isDamageCode(int code);
 /// True for a CacheError with Reason::Damaged and for any SqliteError with a damage code.
 bool isDamage(const std::exception& e);
 
-/// What stopped a write, in words a user can act on, naming SQLite's code: "the disk is full
+/// What stopped a write in a few words: "disk full", "read-only", "locked by another program",
+/// "I/O error", ... (the one mapping of SQLite codes to causes; writeFailureCause says more).
+std::string writeFailureWords(int code);
+/// What stopped a write, in words a user can act on, naming SQLite's code: "disk full
 /// (SQLITE_FULL)", "the cache is read-only (SQLITE_READONLY) ...", "the cache is locked by another
 /// program (SQLITE_BUSY) ...". Unknown codes give SQLite's own text.
 std::string writeFailureCause(int code);

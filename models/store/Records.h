@@ -14,6 +14,7 @@
 #include <iterator>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace seam {
@@ -216,6 +217,10 @@ struct RecordBatch
     std::vector<ActionRecord> actions;
     std::vector<LongTaskRecord> longTasks;
     std::vector<VitalRecord> vitals;
+    /// Input items (the importer's accepted count) whose records are complete with this batch, so the
+    /// writer can say how many of a source's items are committed in the unit its report counts them in.
+    /// Set by importSource(); 0 where nobody counts.
+    std::uint64_t items = 0;
 
     std::size_t size() const
     {
@@ -245,6 +250,7 @@ struct RecordBatch
         move(actions, other.actions);
         move(longTasks, other.longTasks);
         move(vitals, other.vitals);
+        items += std::exchange(other.items, 0);
     }
 };
 

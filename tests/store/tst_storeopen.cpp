@@ -419,7 +419,7 @@ private slots:
         QVERIFY(!writer.flush());
         QVERIFY(writer.failed());
         QCOMPARE(writer.lastErrorCode() & 0xff, SQLITE_FULL);
-        QVERIFY(contains(store::writeFailureCause(writer.lastErrorCode()), "the disk is full (SQLITE_FULL)"));
+        QVERIFY(contains(store::writeFailureCause(writer.lastErrorCode()), "disk full (SQLITE_FULL)"));
     }
 };
 

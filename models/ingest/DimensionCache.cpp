@@ -1,0 +1,180 @@
+#include "DimensionCache.h"
+
+#include "Sqlite.h"
+#include "TextLimits.h"
+#include "WriteStatements.h"
+
+namespace seam {
+namespace {
+
+constexpr std::size_t kCacheLimit = 1'000'000;
+
+std::string serviceKey(const ServiceRef& s)
+{
+    std::string k;
+    k.reserve(s.name.size() + s.ns.size() + s.version.size() + s.environment.size() + 3);
+    k += s.name;
+    k += '\x1f';
+    k += s.ns;
+    k += '\x1f';
+    k += s.version;
+    k += '\x1f';
+    k += s.environment;
+    return k;
+}
+
+} // namespace
+
+DimensionCache::DimensionCache(Database& db, WriteStatements& statements) : m_db(db), m_st(statements) {}
+
+void DimensionCache::forgetMutable()
+{
+    m_services.clear();
+    m_serviceIsBrowser.clear();
+    m_lastServiceId = 0;
+}
+
+void DimensionCache::clear()
+{
+    forgetMutable();
+    m_operations.clear();
+    m_traces.clear();
+    m_sessions.clear();
+    m_pageLoads.clear();
+    m_newTraces.clear();
+}
+
+std::int64_t DimensionCache::serviceId(const ServiceRef& service)
+{
+    // Records arrive grouped by resource: most calls ask for the same service as the previous one.
+    if (m_lastServiceId && service == m_lastService)
+        return m_lastServiceId;
+    std::string key = serviceKey(service);
+    m_lastService = service;
+    m_lastServiceId = 0;
+    if (auto it = m_services.find(key); it != m_services.end()) {
+        if (!service.isBrowser || m_serviceIsBrowser[it->second])
+            return m_lastServiceId = it->second;
+    }
+    auto& st = m_st.serviceUpsert;
+    const std::string_view name = ingest::clip(
+        service.name.empty() ? std::string_view("unknown_service") : service.name, ingest::kMaxNameBytes);
+    st.bindText(1, name)
+        .bindText(2, ingest::clip(service.ns, ingest::kMaxNameBytes))
+        .bindText(3, ingest::clip(service.version, ingest::kMaxNameBytes));
+    st.bindText(4, ingest::clip(service.environment, ingest::kMaxNameBytes))
+        .bind(5, service.isBrowser ? 1 : 0);
+    st.step();
+    const std::int64_t id = st.int64(0);
+    m_serviceIsBrowser[id] = st.int64(1) != 0;
+    st.reset();
+    m_services[std::move(key)] = id;
+    return m_lastServiceId = id;
+}
+
+bool DimensionCache::isBrowser(std::int64_t serviceId) const
+{
+    const auto it = m_serviceIsBrowser.find(serviceId);
+    return it != m_serviceIsBrowser.end() && it->second;
+}
+
+std::int64_t DimensionCache::operationId(std::int64_t service, std::string_view name)
+{
+    name = ingest::clip(name, ingest::kMaxNameBytes);
+    auto& names = m_operations[service];
+    if (auto it = names.find(name); it != names.end()) // heterogeneous lookup: no key string built
+        return it->second;
+    auto& st = m_st.operationUpsert;
+    st.bind(1, service).bindText(2, name);
+    st.step();
+    const std::int64_t id = st.int64(0);
+    st.reset();
+    if (names.size() > kCacheLimit)
+        names.clear();
+    names.emplace(std::string(name), id);
+    return id;
+}
+
+std::int64_t DimensionCache::traceRow(const TraceId& id)
+{
+    if (auto it = m_traces.find(id); it != m_traces.end())
+        return it->second;
+    auto& sel = m_st.traceSelect;
+    sel.bindBlob(1, id.bytes.data(), 16);
+    std::int64_t row = 0;
+    if (sel.step())
+        row = sel.int64(0);
+    sel.reset();
+    if (!row) {
+        auto& ins = m_st.traceInsert;
+        ins.bindBlob(1, id.bytes.data(), 16).bind(2, id.low64());
+        ins.run();
+        row = m_db.lastInsertRowId();
+        m_newTraces.emplace_back(row, id.low64());
+    }
+    if (m_traces.size() > kCacheLimit)
+        m_traces.clear();
+    m_traces.emplace(id, row);
+    return row;
+}
+
+std::int64_t DimensionCache::sessionId(const std::string& key)
+{
+    if (key.empty())
+        return 0;
+    if (auto it = m_sessions.find(key); it != m_sessions.end())
+        return it->second;
+    auto& sel = m_st.sessionSelect;
+    sel.bindText(1, key);
+    std::int64_t id = 0;
+    if (sel.step())
+        id = sel.int64(0);
+    sel.reset();
+    if (!id) {
+        m_st.sessionInsertBare.bindText(1, key).run();
+        id = m_db.lastInsertRowId();
+    }
+    if (m_sessions.size() > kCacheLimit)
+        m_sessions.clear();
+    m_sessions.emplace(key, id);
+    return id;
+}
+
+std::int64_t DimensionCache::pageLoadIdByKey(const std::string& key)
+{
+    if (auto it = m_pageLoads.find(key); it != m_pageLoads.end())
+        return it->second;
+    auto& sel = m_st.pageLoadSelect;
+    sel.bindText(1, key);
+    std::int64_t id = 0;
+    if (sel.step())
+        id = sel.int64(0);
+    sel.reset();
+    if (id) {
+        if (m_pageLoads.size() > kCacheLimit)
+            m_pageLoads.clear();
+        m_pageLoads.emplace(key, id);
+    }
+    return id;
+}
+
+std::int64_t DimensionCache::pageLoadAt(std::int64_t session, TimeNs time)
+{
+    if (!session)
+        return 0;
+    auto& st = m_st.pageLoadAt;
+    st.bind(1, session).bind(2, time);
+    const std::int64_t id = st.step() ? st.int64(0) : 0;
+    st.reset();
+    return id;
+}
+
+PageRef DimensionCache::resolvePage(const std::string& pageLoadKey, std::int64_t session, TimeNs time)
+{
+    if (!pageLoadKey.empty())
+        return {pageLoadIdByKey(pageLoadKey), false};
+    const std::int64_t id = pageLoadAt(session, time);
+    return {id, id != 0};
+}
+
+} // namespace seam

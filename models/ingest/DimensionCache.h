@@ -1,0 +1,84 @@
+#pragma once
+
+#include "Ids.h"
+#include "Records.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace seam {
+
+class Database;
+struct WriteStatements;
+
+/// A page load an item belongs to: named by key, or the session's page load at the item's time.
+struct PageRef
+{
+    std::int64_t id = 0;
+    bool byTime = false;
+};
+
+/// Row ids of the dimensions records refer to by natural key: services, operations, traces, sessions
+/// and page loads. Looked up (or created) once and then served from memory: most records of a batch
+/// name a service, trace or session an earlier one already did.
+///
+/// A key's row never changes identity once committed (unique constraints, rows are not deleted), so
+/// those entries stay valid whoever else writes to the file. A service's is_browser flag can be raised
+/// by another writer: forgetMutable() drops what may have changed. A rolled-back transaction may have
+/// cached ids that no longer exist: clear() drops everything.
+class DimensionCache
+{
+public:
+    DimensionCache(Database& db, WriteStatements& statements);
+
+    std::int64_t serviceId(const ServiceRef& service);
+    /// Whether a service (an id serviceId() returned) is a browser app.
+    bool isBrowser(std::int64_t serviceId) const;
+    std::int64_t operationId(std::int64_t serviceId, std::string_view name);
+    /// Row id of the trace, creating the row (with no spans yet) when new; new rows are listed in
+    /// newTraces().
+    std::int64_t traceRow(const TraceId& id);
+    /// Row id of the session (a bare row is created when new); 0 for an empty key.
+    std::int64_t sessionId(const std::string& key);
+    std::int64_t pageLoadIdByKey(const std::string& key);
+    /// The session's page load at `time` (the latest that started at or before it), 0 if none.
+    std::int64_t pageLoadAt(std::int64_t sessionId, TimeNs time);
+    PageRef resolvePage(const std::string& pageLoadKey, std::int64_t sessionId, TimeNs time);
+
+    /// Rows the writers created or found themselves.
+    void noteSession(const std::string& key, std::int64_t id) { m_sessions[key] = id; }
+    void notePageLoad(const std::string& key, std::int64_t id) { m_pageLoads[key] = id; }
+
+    /// Trace rows created since the caller last cleared the list: (row, low 64 bits of the id).
+    std::vector<std::pair<std::int64_t, std::uint64_t>>& newTraces() { return m_newTraces; }
+
+    void forgetMutable();
+    void clear();
+
+private:
+    struct StringHash
+    {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
+    using NameMap = std::unordered_map<std::string, std::int64_t, StringHash, std::equal_to<>>;
+
+    Database& m_db;
+    WriteStatements& m_st;
+    std::unordered_map<std::string, std::int64_t> m_services;
+    std::unordered_map<std::int64_t, bool> m_serviceIsBrowser;
+    ServiceRef m_lastService;
+    std::int64_t m_lastServiceId = 0;
+    std::unordered_map<std::int64_t, NameMap> m_operations; // service -> operation name -> id
+    std::unordered_map<TraceId, std::int64_t, TraceIdHash> m_traces;
+    std::unordered_map<std::string, std::int64_t> m_sessions;
+    std::unordered_map<std::string, std::int64_t> m_pageLoads;
+    std::vector<std::pair<std::int64_t, std::uint64_t>> m_newTraces;
+};
+
+} // namespace seam

@@ -1,0 +1,426 @@
+#include "RumWriter.h"
+
+#include "DatadogIds.h"
+#include "DimensionCache.h"
+#include "PendingRows.h"
+#include "SessionTracker.h"
+#include "Sqlite.h"
+#include "TextLimits.h"
+#include "WriteStatements.h"
+#include "WriteTouches.h"
+
+#include <algorithm>
+#include <limits>
+#include <vector>
+
+namespace seam {
+
+RumWriter::RumWriter(Database& db, WriteStatements& statements, DimensionCache& dimensions,
+                     PendingRows& pending, SessionTracker& sessions, DatadogIds& datadog,
+                     WriteTouches& touches)
+    : m_db(db), m_st(statements), m_dimensions(dimensions), m_pending(pending), m_sessions(sessions),
+      m_datadog(datadog), m_touches(touches)
+{}
+
+void RumWriter::writeSessions(const RecordBatch& batch)
+{
+    auto& st = m_st.sessionUpsert;
+    for (const SessionRecord& s : batch.sessions) {
+        if (s.key.empty())
+            continue;
+        st.bindText(1, s.key).bindTextOrNull(2, s.userId).bindTextOrNull(3, s.browser);
+        st.bindTextOrNull(4, s.browserVersion).bindTextOrNull(5, s.os).bindTextOrNull(6, s.device);
+        st.bindTextOrNull(7, s.country).bindTextOrNull(8, s.appVersion);
+        if (s.start)
+            st.bind(9, s.start);
+        else
+            st.bindNull(9);
+        if (s.end || s.start)
+            st.bind(10, std::max(s.end, s.start));
+        else
+            st.bindNull(10);
+        st.step();
+        const std::int64_t id = st.int64(0);
+        st.reset();
+        m_dimensions.noteSession(s.key, id);
+        m_touches.sessions.insert(id);
+    }
+}
+
+void RumWriter::writePageLoads(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result)
+{
+    for (const PageLoadRecord& p : batch.pageLoads) {
+        if (p.key.empty())
+            continue;
+        const std::int64_t session = m_dimensions.sessionId(p.sessionKey);
+        const std::int64_t app = m_dimensions.serviceId(p.app);
+        const std::int64_t trace = p.traceId.isValid() ? m_dimensions.traceRow(p.traceId) : 0;
+        const std::string_view route = p.route.empty() ? ingest::urlPath(p.url) : std::string_view(p.route);
+
+        std::int64_t existing = 0, existingVersion = 0;
+        auto& sel = m_st.pageLoadSelect;
+        sel.bindText(1, p.key);
+        if (sel.step()) {
+            existing = sel.int64(0);
+            existingVersion = sel.int64(1);
+        }
+        sel.reset();
+        if (existing && p.version <= existingVersion)
+            continue; // same or older version: re-import or an out-of-date update
+
+        Statement& st = existing ? m_st.pageLoadUpdate : m_st.pageLoadInsert;
+        int i = 1;
+        if (existing)
+            st.bind(i++, existing);
+        else
+            st.bindText(i++, p.key);
+        if (session)
+            st.bind(i++, session);
+        else
+            st.bindNull(i++);
+        st.bind(i++, app);
+        st.bindText(i++, ingest::clip(p.url, 8192));
+        st.bindText(i++, ingest::clip(route, 1024));
+        st.bind(i++, p.start);
+        st.bindNonNegative(i++, p.duration);
+        st.bindNonNegative(i++, p.ttfb);
+        st.bindNonNegative(i++, p.fcp);
+        st.bindNonNegative(i++, p.lcp);
+        if (p.cls >= 0)
+            st.bind(i++, p.cls);
+        else
+            st.bindNull(i++);
+        st.bindNonNegative(i++, p.inp);
+        if (trace)
+            st.bind(i++, trace);
+        else
+            st.bindNull(i++);
+        if (p.spanId)
+            st.bind(i++, p.spanId);
+        else
+            st.bindNull(i++);
+        st.bind(i++, p.version);
+        if (!existing)
+            st.bind(i++, sourceId);
+        st.run();
+
+        const std::int64_t id = existing ? existing : m_db.lastInsertRowId();
+        m_dimensions.notePageLoad(p.key, id);
+        m_touches.pageLoads.insert(id);
+        if (session) {
+            m_touches.sessions.insert(session);
+            m_sessions.extend(session, p.start);
+        }
+        if (trace)
+            m_touches.traces.insert(trace);
+        if (!existing) {
+            ++result.newPageLoads;
+            ++result.newRecords;
+            adoptIntoPageLoad(id, p.key, session, p.sessionKey, p.start);
+        }
+    }
+}
+
+void RumWriter::adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& key, std::int64_t session,
+                                  const std::string& sessionKey, TimeNs start)
+{
+    // Items that named this page load before it arrived. Usually there are none at all, and then the
+    // four lookups are skipped: the writer knows how many are pending.
+    for (int table = 0; table < 4; ++table) {
+        if (m_pending.count(PendingRows::Kind(table)) == 0)
+            continue;
+        auto& st = m_st.adoptByKey[table];
+        st.bind(1, pageLoadId).bindText(2, key);
+        while (st.step()) {
+            m_pending.remove(PendingRows::Kind(table));
+            if (!st.isNull(0))
+                m_touches.sessions.insert(st.int64(0));
+        }
+        st.reset();
+    }
+    // Web vitals that arrived first.
+    std::vector<std::pair<std::string, double>> vitals;
+    const bool vitalsPending = m_pending.count(PendingRows::Kind::Vitals) > 0;
+    if (vitalsPending) {
+        auto& byKey = m_st.pendingVitalsByKey;
+        byKey.bindText(1, key);
+        while (byKey.step()) {
+            m_pending.remove(PendingRows::Kind::Vitals);
+            vitals.emplace_back(std::string(byKey.text(0)), byKey.real(1));
+        }
+        byKey.reset();
+    }
+
+    if (session) {
+        auto& next = m_st.nextPageLoadStart;
+        next.bind(1, session).bind(2, start);
+        TimeNs end = std::numeric_limits<TimeNs>::max();
+        if (next.step() && !next.isNull(0))
+            end = next.int64(0);
+        next.reset();
+        // The page load before this one may lose items that were attached to it by time.
+        auto& before = m_st.pageLoadBefore;
+        before.bind(1, session).bind(2, start);
+        if (before.step())
+            m_touches.pageLoads.insert(before.int64(0));
+        before.reset();
+        if (m_sessions.mayHaveItemsAfter(session, start)) {
+            for (auto& st : m_st.adoptByTime) {
+                st.bind(1, pageLoadId).bind(2, session).bind(3, start).bind(4, end);
+                st.run();
+            }
+        }
+        if (vitalsPending && !sessionKey.empty()) {
+            auto& bySession = m_st.pendingVitalsBySession;
+            bySession.bindText(1, sessionKey).bind(2, start).bind(3, end);
+            while (bySession.step()) {
+                m_pending.remove(PendingRows::Kind::Vitals);
+                vitals.emplace_back(std::string(bySession.text(0)), bySession.real(1));
+            }
+            bySession.reset();
+        }
+    }
+    for (const auto& [name, value] : vitals)
+        applyVital(pageLoadId, name, value);
+}
+
+void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result)
+{
+    auto& st = m_st.resourceInsert;
+    for (const ResourceRecord& r : batch.resources) {
+        if (r.key.empty())
+            continue;
+        m_touches.noteInferenceTime(r.start);
+        const std::int64_t session = m_dimensions.sessionId(r.sessionKey);
+        const PageRef page = m_dimensions.resolvePage(r.pageLoadKey, session, r.start);
+        std::int64_t trace = 0;
+        if (r.traceId.isValid()) {
+            trace = m_dimensions.traceRow(r.traceId);
+        } else if (r.traceIdLow64) {
+            trace = m_datadog.traceForLow64(r.traceIdLow64); // 0: keep the low bits and wait
+        }
+        if (r.mayHaveTwin && session && mergeIntoTwin(r, session, trace))
+            continue;
+        st.bindText(1, r.key);
+        if (page.id)
+            st.bind(2, page.id);
+        else
+            st.bindNull(2);
+        st.bindTextOrNull(3, page.id && !page.byTime ? std::string_view() : std::string_view(r.pageLoadKey));
+        st.bind(4, page.byTime ? 1 : 0);
+        if (session)
+            st.bind(5, session);
+        else
+            st.bindNull(5);
+        st.bindText(6, r.type.empty() ? std::string_view("other") : std::string_view(r.type));
+        st.bindTextOrNull(7, r.method).bindText(8, ingest::clip(r.url, 8192));
+        if (r.statusCode)
+            st.bind(9, r.statusCode);
+        else
+            st.bindNull(9);
+        st.bind(10, r.start).bindNonNegative(11, r.duration).bindNonNegative(12, r.transferSize);
+        st.bindNonNegative(13, r.dnsNs).bindNonNegative(14, r.connectNs).bindNonNegative(15, r.sslNs);
+        st.bindNonNegative(16, r.ttfbNs).bindNonNegative(17, r.downloadNs);
+        if (trace)
+            st.bind(18, trace);
+        else
+            st.bindNull(18);
+        if (!trace && r.traceIdLow64)
+            st.bind(19, r.traceIdLow64);
+        else
+            st.bindNull(19);
+        if (r.spanId)
+            st.bind(20, r.spanId);
+        else
+            st.bindNull(20);
+        st.bind(21, int(r.traceIdSource)).bind(22, sourceId);
+        st.run();
+        if (m_db.changes() == 0)
+            continue;
+        if (!page.id && !r.pageLoadKey.empty())
+            m_pending.add(PendingRows::Kind::Resources);
+        if (!trace && r.traceIdLow64)
+            m_pending.add(PendingRows::Kind::TraceLow64);
+        ++result.newResources;
+        ++result.newRecords;
+        if (trace)
+            m_touches.traces.insert(trace);
+        if (page.id)
+            m_touches.pageLoads.insert(page.id);
+        if (session) {
+            m_sessions.extend(session, r.start);
+            m_sessions.noteItem(session, r.start);
+        }
+    }
+}
+
+bool RumWriter::mergeIntoTwin(const ResourceRecord& r, std::int64_t session, std::int64_t trace)
+{
+    auto& find = m_st.resourceTwin;
+    find.bind(1, session).bind(2, r.start).bindText(3, ingest::clip(r.url, 8192));
+    find.bindText(4, r.type.empty() ? std::string_view("other") : std::string_view(r.type))
+        .bindText(5, r.key);
+    if (trace)
+        find.bind(6, trace);
+    else
+        find.bindNull(6);
+    std::int64_t twin = 0;
+    int found = 0;
+    while (find.step()) {
+        ++found;
+        twin = find.int64(0);
+    }
+    find.reset();
+    if (found != 1)
+        return false; // none, or two identical calls at once: keep the record on its own
+    auto& up = m_st.resourceMerge;
+    up.bind(1, twin).bindTextOrNull(2, r.method);
+    if (r.statusCode)
+        up.bind(3, r.statusCode);
+    else
+        up.bindNull(3);
+    up.bindNonNegative(4, r.duration).bindNonNegative(5, r.transferSize).bindNonNegative(6, r.dnsNs);
+    up.bindNonNegative(7, r.connectNs).bindNonNegative(8, r.sslNs).bindNonNegative(9, r.ttfbNs);
+    up.bindNonNegative(10, r.downloadNs);
+    if (trace)
+        up.bind(11, trace);
+    else
+        up.bindNull(11);
+    if (r.spanId)
+        up.bind(12, r.spanId);
+    else
+        up.bindNull(12);
+    up.bind(13, int(r.traceIdSource));
+    up.run();
+    if (trace)
+        m_touches.traces.insert(trace);
+    return true;
+}
+
+void RumWriter::writeRumEvents(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result)
+{
+    auto bindPage = [](Statement& st, const PageRef& page, const std::string& key, std::int64_t session) {
+        if (page.id)
+            st.bind(2, page.id);
+        else
+            st.bindNull(2);
+        st.bindTextOrNull(3, page.id && !page.byTime ? std::string_view() : std::string_view(key));
+        st.bind(4, page.byTime ? 1 : 0);
+        if (session)
+            st.bind(5, session);
+        else
+            st.bindNull(5);
+    };
+    auto after = [&](const PageRef& page, std::int64_t session, PendingRows::Kind kind,
+                     const std::string& pageLoadKey, TimeNs time) {
+        if (m_db.changes() == 0)
+            return;
+        if (session)
+            m_sessions.noteItem(session, time);
+        if (!page.id && !pageLoadKey.empty())
+            m_pending.add(kind);
+        ++result.newRecords;
+        if (page.id)
+            m_touches.pageLoads.insert(page.id);
+        if (session)
+            m_touches.sessions.insert(session);
+    };
+
+    for (const RumErrorRecord& e : batch.rumErrors) {
+        if (e.key.empty())
+            continue;
+        const std::int64_t session = m_dimensions.sessionId(e.sessionKey);
+        const PageRef page = m_dimensions.resolvePage(e.pageLoadKey, session, e.time);
+        auto& st = m_st.errorInsert;
+        st.bindText(1, e.key);
+        bindPage(st, page, e.pageLoadKey, session);
+        st.bind(6, e.time)
+            .bindTextOrNull(7, ingest::clip(e.type, 1024))
+            .bindTextOrNull(8, ingest::clip(e.message, 16384));
+        st.bindTextOrNull(9, e.source)
+            .bindTextOrNull(10, ingest::clip(e.stack, 65536))
+            .bindTextOrNull(11, ingest::clip(e.resourceUrl, 8192));
+        if (e.resourceStatus)
+            st.bind(12, e.resourceStatus);
+        else
+            st.bindNull(12);
+        st.bind(13, sourceId);
+        st.run();
+        after(page, session, PendingRows::Kind::RumErrors, e.pageLoadKey, e.time);
+    }
+    for (const ActionRecord& a : batch.actions) {
+        if (a.key.empty())
+            continue;
+        const std::int64_t session = m_dimensions.sessionId(a.sessionKey);
+        const PageRef page = m_dimensions.resolvePage(a.pageLoadKey, session, a.time);
+        auto& st = m_st.actionInsert;
+        st.bindText(1, a.key);
+        bindPage(st, page, a.pageLoadKey, session);
+        st.bind(6, a.time)
+            .bindNonNegative(7, a.duration)
+            .bindTextOrNull(8, a.type)
+            .bindTextOrNull(9, ingest::clip(a.name, 1024));
+        st.bindTextOrNull(10, a.frustration).bind(11, sourceId);
+        st.run();
+        after(page, session, PendingRows::Kind::Actions, a.pageLoadKey, a.time);
+    }
+    for (const LongTaskRecord& t : batch.longTasks) {
+        if (t.key.empty())
+            continue;
+        const std::int64_t session = m_dimensions.sessionId(t.sessionKey);
+        const PageRef page = m_dimensions.resolvePage(t.pageLoadKey, session, t.time);
+        auto& st = m_st.longTaskInsert;
+        st.bindText(1, t.key);
+        bindPage(st, page, t.pageLoadKey, session);
+        st.bind(6, t.time).bind(7, std::max<TimeNs>(t.duration, 0)).bind(8, sourceId);
+        st.run();
+        after(page, session, PendingRows::Kind::LongTasks, t.pageLoadKey, t.time);
+    }
+}
+
+bool RumWriter::applyVital(std::int64_t pageLoadId, std::string_view name, double value)
+{
+    const std::string column = name == "cls" ? "cls" : std::string(name) + "_ns";
+    for (auto& [col, st] : m_st.vitalUpdate) {
+        if (col != column)
+            continue;
+        st.bind(1, pageLoadId);
+        if (name == "cls")
+            st.bind(2, value);
+        else
+            st.bind(2, std::int64_t(value * 1e6)); // ms -> ns
+        st.run();
+        return true;
+    }
+    return false; // a vital Seam does not keep (e.g. a custom one)
+}
+
+void RumWriter::writeVitals(const RecordBatch& batch)
+{
+    for (const VitalRecord& v : batch.vitals) {
+        const std::int64_t session = m_dimensions.sessionId(v.sessionKey);
+        const PageRef page = m_dimensions.resolvePage(v.pageLoadKey, session, v.time);
+        if (page.id) {
+            applyVital(page.id, v.name, v.value);
+            continue;
+        }
+        auto& st = m_st.pendingVitalInsert;
+        st.bindTextOrNull(1, v.pageLoadKey)
+            .bindTextOrNull(2, v.sessionKey)
+            .bind(3, v.time)
+            .bindText(4, v.name);
+        st.bind(5, v.value).run();
+        m_pending.add(PendingRows::Kind::Vitals);
+    }
+}
+
+void RumWriter::refreshCounters()
+{
+    m_sessions.flushExtents();
+    for (const std::int64_t pageLoad : m_touches.pageLoads)
+        m_st.pageLoadCounters.bind(1, pageLoad).run();
+    for (const std::int64_t session : m_touches.sessions)
+        m_st.sessionCounters.bind(1, session).run();
+}
+
+} // namespace seam

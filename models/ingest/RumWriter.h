@@ -1,0 +1,61 @@
+#pragma once
+
+#include "BatchResult.h"
+#include "Records.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace seam {
+
+class Database;
+class DatadogIds;
+class DimensionCache;
+class PendingRows;
+class SessionTracker;
+struct PageRef;
+struct WriteStatements;
+struct WriteTouches;
+
+/// Writes what the browser saw: sessions, page loads, resources (merging the two reports of one request
+/// that two instrumentations of a page make), JS errors, actions, long tasks and web vitals, then the
+/// page loads' and sessions' counters.
+///
+/// Browser items may arrive before the page load they belong to (another file, a later request):
+/// an item that names an unknown page load waits (page_load_key kept, pending counted), an item without
+/// a key goes to the session's page load at its time; a page load that arrives adopts both kinds.
+class RumWriter
+{
+public:
+    RumWriter(Database& db, WriteStatements& statements, DimensionCache& dimensions, PendingRows& pending,
+              SessionTracker& sessions, DatadogIds& datadog, WriteTouches& touches);
+
+    void writeSessions(const RecordBatch& batch);
+    /// Page loads adopt the items that arrived before them.
+    void writePageLoads(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
+    void writeResources(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
+    /// JS errors, actions and long tasks.
+    void writeRumEvents(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
+    void writeVitals(const RecordBatch& batch);
+    /// Session extents and the counters of the page loads and sessions the batch touched.
+    void refreshCounters();
+
+private:
+    void adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& key, std::int64_t sessionId,
+                           const std::string& sessionKey, TimeNs start);
+    /// Merges `r` into the one resource that is the same request reported by another instrumentation;
+    /// false if there is none (or more than one).
+    bool mergeIntoTwin(const ResourceRecord& r, std::int64_t session, std::int64_t trace);
+    bool applyVital(std::int64_t pageLoadId, std::string_view name, double value);
+
+    Database& m_db;
+    WriteStatements& m_st;
+    DimensionCache& m_dimensions;
+    PendingRows& m_pending;
+    SessionTracker& m_sessions;
+    DatadogIds& m_datadog;
+    WriteTouches& m_touches;
+};
+
+} // namespace seam

@@ -1,0 +1,138 @@
+#include "WriteStatements.h"
+
+namespace seam {
+
+WriteStatements::WriteStatements(Database& db)
+    : serviceUpsert(
+          db.prepare("INSERT INTO services(name, namespace, version, environment, is_browser) VALUES "
+                     "(?1, ?2, ?3, ?4, ?5) "
+                     "ON CONFLICT(name, namespace, version, environment) DO UPDATE SET "
+                     "is_browser = max(is_browser, excluded.is_browser) RETURNING id, is_browser")),
+      operationUpsert(db.prepare("INSERT INTO operations(service_id, name) VALUES (?1, ?2) "
+                                 "ON CONFLICT(service_id, name) DO UPDATE SET name = name RETURNING id")),
+      traceSelect(db.prepare("SELECT id FROM traces WHERE trace_id = ?1")),
+      traceInsert(db.prepare("INSERT INTO traces(trace_id, trace_lo) VALUES (?1, ?2)")),
+      traceUpdate(db.prepare(
+          "UPDATE traces SET span_count = span_count + ?2, backend_span_count = backend_span_count + ?3, "
+          "error_count = error_count + ?4, start_ns = min(coalesce(start_ns, ?5), ?5), "
+          "end_ns = max(coalesce(end_ns, ?6), ?6), root_service_id = coalesce(?7, root_service_id), "
+          "root_operation_id = coalesce(?8, root_operation_id) WHERE id = ?1")),
+      spanInsert(db.prepare("INSERT OR IGNORE INTO spans(trace, span_id, parent_span_id, service_id, "
+                            "operation_id, kind, start_ns, end_ns, status_code, payload, source_id) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")),
+      payloadInsert(
+          db.prepare("INSERT INTO span_payloads(id, status_message, attributes, events, links, scope) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")),
+      sessionUpsert(db.prepare(
+          "INSERT INTO sessions(key, user_id, browser, browser_version, os, device, country, "
+          "app_version, "
+          "start_ns, end_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(key) DO UPDATE "
+          "SET "
+          "user_id = coalesce(excluded.user_id, user_id), browser = coalesce(excluded.browser, browser), "
+          "browser_version = coalesce(excluded.browser_version, browser_version), "
+          "os = coalesce(excluded.os, os), device = coalesce(excluded.device, device), "
+          "country = coalesce(excluded.country, country), "
+          "app_version = coalesce(excluded.app_version, app_version), "
+          "start_ns = min(coalesce(start_ns, excluded.start_ns), coalesce(excluded.start_ns, start_ns)), "
+          "end_ns = max(coalesce(end_ns, excluded.end_ns), coalesce(excluded.end_ns, end_ns)) RETURNING "
+          "id")),
+      sessionSelect(db.prepare("SELECT id FROM sessions WHERE key = ?1")),
+      sessionInsertBare(db.prepare("INSERT INTO sessions(key) VALUES (?1)")),
+      sessionExtend(db.prepare("UPDATE sessions SET start_ns = min(coalesce(start_ns, ?2), ?2), "
+                               "end_ns = max(coalesce(end_ns, ?3), ?3) WHERE id = ?1")),
+      pageLoadSelect(db.prepare("SELECT id, version FROM page_loads WHERE key = ?1")),
+      pageLoadInsert(
+          db.prepare("INSERT INTO page_loads(key, session_id, app_service_id, url, route, start_ns, "
+                     "duration_ns, ttfb_ns, "
+                     "fcp_ns, lcp_ns, cls, inp_ns, trace, span_id, version, source_id) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")),
+      pageLoadUpdate(db.prepare(
+          "UPDATE page_loads SET session_id = coalesce(?2, session_id), app_service_id = ?3, url = ?4, "
+          "route = ?5, start_ns = ?6, duration_ns = coalesce(?7, duration_ns), ttfb_ns = coalesce(?8, "
+          "ttfb_ns), "
+          "fcp_ns = coalesce(?9, fcp_ns), lcp_ns = coalesce(?10, lcp_ns), cls = coalesce(?11, cls), "
+          "inp_ns = coalesce(?12, inp_ns), trace = coalesce(?13, trace), span_id = coalesce(?14, "
+          "span_id), "
+          "version = ?15 WHERE id = ?1")),
+      pageLoadAt(db.prepare("SELECT id FROM page_loads WHERE session_id = ?1 AND start_ns <= ?2 "
+                            "ORDER BY start_ns DESC LIMIT 1")),
+      pageLoadBefore(db.prepare("SELECT id FROM page_loads WHERE session_id = ?1 AND start_ns < ?2 "
+                                "ORDER BY start_ns DESC LIMIT 1")),
+      nextPageLoadStart(
+          db.prepare("SELECT min(start_ns) FROM page_loads WHERE session_id = ?1 AND start_ns > ?2")),
+      resourceInsert(db.prepare("INSERT OR IGNORE INTO resources(key, page_load_id, page_load_key, "
+                                "page_load_by_time, session_id, type, "
+                                "method, url, status, start_ns, duration_ns, transfer_size, dns_ns, "
+                                "connect_ns, ssl_ns, ttfb_ns, "
+                                "download_ns, trace, trace_lo, span_id, id_source, source_id) VALUES "
+                                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                                "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)")),
+      // A twin: the same request reported by the other instrumentation of the same page, the one with
+      // the trace id when this one has none and vice versa (or the same trace: a re-import). Starts
+      // within 50 ms; durations are not compared (a fetch span ends when the page has read the body).
+      resourceTwin(db.prepare(
+          "SELECT id, trace FROM resources WHERE session_id = ?1 AND start_ns BETWEEN ?2 - 50000000 AND "
+          "?2 + 50000000 AND url = ?3 AND type = ?4 AND key <> ?5 AND (CASE WHEN ?6 IS NULL THEN trace "
+          "IS NOT NULL ELSE trace IS NULL OR trace = ?6 END) LIMIT 2")),
+      resourceMerge(
+          db.prepare("UPDATE resources SET method = coalesce(method, ?2), status = coalesce(status, ?3), "
+                     "duration_ns = coalesce(duration_ns, ?4), transfer_size = coalesce(transfer_size, ?5), "
+                     "dns_ns = coalesce(dns_ns, ?6), connect_ns = coalesce(connect_ns, ?7), ssl_ns = "
+                     "coalesce(ssl_ns, "
+                     "?8), ttfb_ns = coalesce(ttfb_ns, ?9), download_ns = coalesce(download_ns, ?10), "
+                     "span_id = CASE WHEN trace IS NULL AND ?11 IS NOT NULL THEN ?12 ELSE span_id END, "
+                     "id_source = CASE WHEN trace IS NULL AND ?11 IS NOT NULL THEN ?13 ELSE id_source END, "
+                     "trace = coalesce(trace, ?11) WHERE id = ?1")),
+      errorInsert(
+          db.prepare("INSERT OR IGNORE INTO rum_errors(key, page_load_id, page_load_key, "
+                     "page_load_by_time, session_id, "
+                     "time_ns, type, message, source, stack, resource_url, resource_status, source_id) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")),
+      actionInsert(db.prepare("INSERT OR IGNORE INTO actions(key, page_load_id, page_load_key, "
+                              "page_load_by_time, session_id, "
+                              "time_ns, duration_ns, type, name, frustration, source_id) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")),
+      longTaskInsert(db.prepare("INSERT OR IGNORE INTO long_tasks(key, page_load_id, page_load_key, "
+                                "page_load_by_time, session_id, "
+                                "time_ns, duration_ns, source_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")),
+      pendingVitalInsert(
+          db.prepare("INSERT INTO pending_vitals(page_load_key, session_key, time_ns, name, value) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5)")),
+      pendingVitalsByKey(db.prepare("DELETE FROM pending_vitals WHERE page_load_key = ?1 "
+                                    "RETURNING name, value")),
+      pendingVitalsBySession(db.prepare(
+          "DELETE FROM pending_vitals WHERE page_load_key IS NULL AND session_key = ?1 AND time_ns >= ?2 "
+          "AND time_ns < ?3 RETURNING name, value")),
+      logInsert(db.prepare(
+          "INSERT OR IGNORE INTO logs(fingerprint, time_ns, service_id, severity, severity_text, body, "
+          "attributes, trace, span_id, source_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")),
+      pageLoadCounters(db.prepare(
+          "UPDATE page_loads SET error_count = (SELECT count(*) FROM rum_errors WHERE page_load_id = "
+          "?1), "
+          "resource_count = (SELECT count(*) FROM resources WHERE page_load_id = ?1) WHERE id = ?1")),
+      sessionCounters(db.prepare(
+          "UPDATE sessions SET page_load_count = (SELECT count(*) FROM page_loads WHERE session_id = "
+          "?1), "
+          "error_count = (SELECT count(*) FROM rum_errors WHERE session_id = ?1) WHERE id = ?1"))
+{
+    static const char* const tables[] = {"resources", "rum_errors", "actions", "long_tasks"};
+    static const char* const timeColumn[] = {"start_ns", "time_ns", "time_ns", "time_ns"};
+    for (int i = 0; i < 4; ++i) {
+        adoptByKey[i] = db.prepare(std::string("UPDATE ") + tables[i] +
+                                   " SET page_load_id = ?1, page_load_by_time = 0 "
+                                   "WHERE page_load_key = ?2 AND page_load_id IS NULL RETURNING session_id");
+        // Attached-by-time items of this session inside [start, next page load) move here: they were
+        // given to an earlier page load only because this one had not arrived yet.
+        adoptByTime[i] =
+            db.prepare(std::string("UPDATE ") + tables[i] +
+                       " SET page_load_id = ?1, page_load_by_time = 1 WHERE session_id = ?2 AND " +
+                       timeColumn[i] + " >= ?3 AND " + timeColumn[i] +
+                       " < ?4 AND page_load_key IS NULL AND (page_load_id IS NULL OR "
+                       "page_load_by_time = 1) AND page_load_id IS NOT ?1");
+    }
+    for (const char* column : {"ttfb_ns", "fcp_ns", "lcp_ns", "inp_ns", "cls"})
+        vitalUpdate.emplace_back(
+            column, db.prepare(std::string("UPDATE page_loads SET ") + column + " = ?2 WHERE id = ?1"));
+}
+
+} // namespace seam

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "Sqlite.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace seam {
+
+/// The write path's SQL, prepared once per writer connection: the hot loops bind and step, they never
+/// parse SQL. Grouped by what they write; the Datadog id statements live with their rule in DatadogIds.
+struct WriteStatements
+{
+    explicit WriteStatements(Database& db);
+
+    // Dimensions and spans.
+    Statement serviceUpsert, operationUpsert, traceSelect, traceInsert, traceUpdate, spanInsert,
+        payloadInsert;
+    // Sessions and page loads.
+    Statement sessionUpsert, sessionSelect, sessionInsertBare, sessionExtend;
+    Statement pageLoadSelect, pageLoadInsert, pageLoadUpdate, pageLoadAt, pageLoadBefore, nextPageLoadStart;
+    // What happens on a page.
+    Statement resourceInsert, resourceTwin, resourceMerge, errorInsert, actionInsert, longTaskInsert;
+    Statement pendingVitalInsert, pendingVitalsByKey, pendingVitalsBySession, logInsert;
+    // Derived counters.
+    Statement pageLoadCounters, sessionCounters;
+    /// Items that named a page load before it arrived (indexes match PendingRows::Kind 0-3: resources,
+    /// rum_errors, actions, long_tasks), by key and by session and time.
+    Statement adoptByKey[4], adoptByTime[4];
+    /// (column, UPDATE page_loads SET column = ?2 WHERE id = ?1) per web vital Seam keeps.
+    std::vector<std::pair<std::string, Statement>> vitalUpdate;
+};
+
+} // namespace seam

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "Records.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <unordered_set>
+
+namespace seam {
+
+/// What the batch being written touched, for the steps after the rows (correlation, counters), and the
+/// time range written since link inference last ran. Shared by the span and RUM writers.
+struct WriteTouches
+{
+    std::unordered_set<std::int64_t> traces;
+    std::unordered_set<std::int64_t> tracesWithNewBackendSpans;
+    std::unordered_set<std::int64_t> pageLoads;
+    std::unordered_set<std::int64_t> sessions;
+
+    // Time range of spans and resources written since the last inferLinks(); empty when from > to.
+    // Kept across batches (not cleared by startBatch()).
+    TimeNs inferFrom = std::numeric_limits<TimeNs>::max();
+    TimeNs inferTo = std::numeric_limits<TimeNs>::min();
+
+    void startBatch()
+    {
+        traces.clear();
+        tracesWithNewBackendSpans.clear();
+        pageLoads.clear();
+        sessions.clear();
+    }
+    void noteInferenceTime(TimeNs t)
+    {
+        inferFrom = std::min(inferFrom, t);
+        inferTo = std::max(inferTo, t);
+    }
+};
+
+} // namespace seam

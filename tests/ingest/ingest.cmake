@@ -1,0 +1,7 @@
+# models/ingest: the write path with more than one writer on a cache (threads and `seam import`
+# processes), and what an import says when writing fails.
+seam_add_qtest(tst_concurrentwriters SOURCES ingest/tst_concurrentwriters.cpp support/RecordFactory.h
+               LIBS seam_importers seam_core)
+add_dependencies(tst_concurrentwriters seam)
+seam_add_qtest(tst_writefailure SOURCES ingest/tst_writefailure.cpp LIBS seam_importers seam_core)
+add_dependencies(tst_writefailure seam)
