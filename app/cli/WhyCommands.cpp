@@ -5,7 +5,11 @@
 #include "Commands.h"
 #include "CriticalPathJson.h"
 #include "Output.h"
+#include "PageLoadFilter.h"
+#include "RootCause.h"
 #include "Store.h"
+#include "StoreQueries.h"
+#include "WhyJson.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -32,6 +36,31 @@ std::optional<Database> openCache(const QCommandLineParser& parser, const QStrin
         writeErr(QStringLiteral("seam %1: %2\n").arg(command, QString::fromStdString(e.what())));
         return std::nullopt;
     }
+}
+
+bool optionalTime(const QCommandLineParser& parser, const QCommandLineOption& option,
+                  std::optional<std::int64_t>& out, const QString& command)
+{
+    if (!parser.isSet(option))
+        return true;
+    out = parseTime(parser.value(option));
+    if (!out) {
+        writeErr(QStringLiteral("seam %1: --%2: '%3' is not a time (ns since epoch or ISO 8601)\n")
+                     .arg(command, option.names().front(), parser.value(option)));
+        return false;
+    }
+    return true;
+}
+
+/// Compiles a filter-language option; prints its error and returns false when it does not parse.
+bool filterOption(const QCommandLineParser& parser, const QCommandLineOption& option, PageLoadFilter& out,
+                  const QString& command)
+{
+    out = PageLoadFilter::parse(parser.value(option));
+    if (out.isValid())
+        return true;
+    writeErr(QStringLiteral("seam %1: --%2: %3\n").arg(command, option.names().front(), out.error().message));
+    return false;
 }
 
 template<typename Body> int guarded(const QString& command, Body body)
@@ -88,6 +117,103 @@ int criticalPathCommand(const QStringList& args)
                          .arg(s[QStringLiteral("ms")].toDouble(), 9, 'f', 1)
                          .arg(s[QStringLiteral("side")].toString(), -8)
                          .arg(s[QStringLiteral("label")].toString()));
+        }
+        return int(Ok);
+    });
+}
+
+int whyCommand(const QStringList& args)
+{
+    const QString cmd = QStringLiteral("why");
+    const QString synopsis = QStringLiteral("seam why --db CACHE --json [--filter QUERY] [--from T] [--to T] "
+                                            "[--errors | --slower-than-quantile Q] [--baseline QUERY]");
+    QCommandLineParser parser;
+    parser.addOption(dbOption());
+    parser.addOption(jsonOption());
+    const QCommandLineOption filter(
+        QStringLiteral("filter"),
+        QStringLiteral("Only page loads matching QUERY (the filter language of the "
+                       "page-load table, e.g. \"route:/checkout browser:Safari\")."),
+        QStringLiteral("QUERY"));
+    const QCommandLineOption from(QStringLiteral("from"), QStringLiteral("Started at or after T."),
+                                  QStringLiteral("T"));
+    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("Started before T."),
+                                QStringLiteral("T"));
+    const QCommandLineOption errors(QStringLiteral("errors"),
+                                    QStringLiteral("Select the failed page loads (error_count > 0)."));
+    const QCommandLineOption slower(QStringLiteral("slower-than-quantile"),
+                                    QStringLiteral("Select the loads slower than quantile Q of their route "
+                                                   "(default 0.9)."),
+                                    QStringLiteral("Q"));
+    const QCommandLineOption baseline(
+        QStringLiteral("baseline"),
+        QStringLiteral(
+            "Compare with the loads matching QUERY (default: the other loads of the same routes)."),
+        QStringLiteral("QUERY"));
+    parser.addOptions({filter, from, to, errors, slower, baseline});
+    bool helped = false;
+    if (!parseCommand(parser, args, synopsis, helped))
+        return UsageOrFatal;
+    if (helped)
+        return Ok;
+    if (!parser.positionalArguments().isEmpty()) {
+        writeErr(QStringLiteral("seam why: unexpected argument '%1'\nusage: %2\n")
+                     .arg(parser.positionalArguments().front(), synopsis));
+        return UsageOrFatal;
+    }
+    WhyOptions options;
+    if (!optionalTime(parser, from, options.from, cmd) || !optionalTime(parser, to, options.to, cmd))
+        return UsageOrFatal;
+    if (parser.isSet(filter) && !filterOption(parser, filter, options.filter, cmd))
+        return UsageOrFatal;
+    if (parser.isSet(baseline)) {
+        PageLoadFilter b;
+        if (!filterOption(parser, baseline, b, cmd))
+            return UsageOrFatal;
+        options.baseline = b;
+        options.criterion = WhyOptions::Criterion::None;
+    }
+    if (parser.isSet(errors) && parser.isSet(slower)) {
+        writeErr(QStringLiteral("seam why: choose one of --errors or --slower-than-quantile\n"));
+        return UsageOrFatal;
+    }
+    if (parser.isSet(errors))
+        options.criterion = WhyOptions::Criterion::Errors;
+    if (parser.isSet(slower)) {
+        bool ok = false;
+        options.quantile = parser.value(slower).toDouble(&ok);
+        if (!ok || options.quantile <= 0 || options.quantile >= 1) {
+            writeErr(
+                QStringLiteral("seam why: --slower-than-quantile needs a number between 0 and 1, not '%1'\n")
+                    .arg(parser.value(slower)));
+            return UsageOrFatal;
+        }
+        options.criterion = WhyOptions::Criterion::Slow;
+    }
+    auto db = openCache(parser, cmd);
+    if (!db)
+        return UsageOrFatal;
+    return guarded(cmd, [&] {
+        const WhyResult result = explainCohort(*db, options);
+        if (parser.isSet(jsonOption())) {
+            writeJson(QJsonDocument(whyJson(result)));
+            return int(Ok);
+        }
+        writeOut(QStringLiteral("selection %1 loads (p75 %2 ms), baseline %3 loads (p75 %4 ms)\n%5: %6\n")
+                     .arg(result.selection.pageLoads)
+                     .arg(result.selection.p75Ms, 0, 'f', 0)
+                     .arg(result.baseline.pageLoads)
+                     .arg(result.baseline.p75Ms, 0, 'f', 0)
+                     .arg(QString::fromStdString(result.verdict.side),
+                          QString::fromStdString(result.verdict.text)));
+        int rank = 0;
+        for (const WhyCause& c : result.causes) {
+            writeOut(QStringLiteral("%1. %2  (q %3)\n")
+                         .arg(++rank)
+                         .arg(QString::fromStdString(c.text))
+                         .arg(c.qValue, 0, 'g', 2));
+            for (const WhyCause& d : c.consequences)
+                writeOut(QStringLiteral("     also: %1\n").arg(QString::fromStdString(d.text)));
         }
         return int(Ok);
     });

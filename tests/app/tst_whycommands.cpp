@@ -48,7 +48,7 @@ private slots:
         QVERIFY(m_dir.isValid());
         m_db = m_dir.filePath(QStringLiteral("demo.seam"));
         const Run demo = seam({QStringLiteral("demo"), QStringLiteral("--db"), m_db,
-                               QStringLiteral("--sessions"), QStringLiteral("300")});
+                               QStringLiteral("--sessions"), QStringLiteral("600")});
         QCOMPARE(demo.exitCode, 0);
         QFile truth(m_db + QStringLiteral(".truth.json"));
         QVERIFY(truth.open(QIODevice::ReadOnly));
@@ -100,6 +100,59 @@ private slots:
         QCOMPARE(longest[QStringLiteral("operation")].toString(),
                  lock[QStringLiteral("operation")].toString());
         QVERIFY(sides[QStringLiteral("backend")].toDouble() > duration / 2);
+    }
+
+    void whyJsonShapeAndTheLockedQuery()
+    {
+        const Run run = seam({QStringLiteral("why"), QStringLiteral("--db"), m_db, QStringLiteral("--json"),
+                              QStringLiteral("--filter"), QStringLiteral("route:/checkout")});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject why = QJsonDocument::fromJson(run.out).object();
+        for (const char* group : {"selection", "baseline"}) {
+            const QJsonObject g = why[QLatin1String(group)].toObject();
+            for (const char* key : {"page_loads", "p50_ms", "p75_ms"})
+                QVERIFY2(g[QLatin1String(key)].isDouble(), key);
+        }
+        const QJsonObject verdict = why[QStringLiteral("verdict")].toObject();
+        QCOMPARE(verdict[QStringLiteral("side")].toString(), QStringLiteral("backend"));
+        for (const char* key : {"backend_ms_delta", "frontend_ms_delta", "network_ms_delta"})
+            QVERIFY2(verdict[QLatin1String(key)].isDouble(), key);
+        QVERIFY(!verdict[QStringLiteral("text")].toString().isEmpty());
+        const QJsonArray causes = why[QStringLiteral("causes")].toArray();
+        QVERIFY(!causes.isEmpty());
+        int rank = 0;
+        for (const QJsonValue& v : causes) {
+            const QJsonObject c = v.toObject();
+            QCOMPARE(c[QStringLiteral("rank")].toInt(), ++rank);
+            QVERIFY(QStringList(
+                        {QStringLiteral("attribute"), QStringLiteral("operation"), QStringLiteral("phase")})
+                        .contains(c[QStringLiteral("kind")].toString()));
+            for (const char* key : {"selection_share", "baseline_share", "delta_ms", "p_value", "q_value"})
+                QVERIFY2(c[QLatin1String(key)].isDouble(), key);
+            QVERIFY(c[QStringLiteral("q_value")].toDouble() <= 0.05);
+            QVERIFY(c[QStringLiteral("consequences")].isArray());
+            QVERIFY(c.contains(QStringLiteral("service")) && c.contains(QStringLiteral("operation")));
+        }
+        const QJsonObject top = causes.first().toObject();
+        const QJsonObject lock = incident("payments-db-lock");
+        QCOMPARE(top[QStringLiteral("service")].toString(), lock[QStringLiteral("service")].toString());
+        QCOMPARE(top[QStringLiteral("operation")].toString(), lock[QStringLiteral("operation")].toString());
+    }
+
+    void whyUsage()
+    {
+        QCOMPARE(seam({QStringLiteral("why"), QStringLiteral("--db"), m_db, QStringLiteral("--errors"),
+                       QStringLiteral("--slower-than-quantile"), QStringLiteral("0.9")})
+                     .exitCode,
+                 2);
+        QCOMPARE(seam({QStringLiteral("why"), QStringLiteral("--db"), m_db,
+                       QStringLiteral("--slower-than-quantile"), QStringLiteral("1.5")})
+                     .exitCode,
+                 2);
+        const Run bad = seam({QStringLiteral("why"), QStringLiteral("--db"), m_db, QStringLiteral("--filter"),
+                              QStringLiteral("duration>fast")});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY(bad.err.contains("--filter"));
     }
 
     void criticalPathUsage()
