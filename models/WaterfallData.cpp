@@ -107,14 +107,6 @@ void attachBackend(const TraceSpans& t, WaterfallResource& call)
 
 } // namespace
 
-qint64 clockShiftFor(qint64 callStart, qint64 callEnd, qint64 entryStart, qint64 entryEnd)
-{
-    if (entryStart >= callStart && entryEnd <= callEnd)
-        return 0;
-    const qint64 slack = (callEnd - callStart) - (entryEnd - entryStart);
-    return callStart + slack / 2 - entryStart;
-}
-
 qint64 WaterfallData::end() const
 {
     qint64 latest =

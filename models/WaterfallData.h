@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ClockSkew.h"
+
 #include <QString>
 #include <optional>
 #include <vector>
@@ -89,10 +91,5 @@ struct WaterfallData
     /// Throws SqliteError.
     static WaterfallData load(Database& db, qint64 pageLoadId);
 };
-
-/// The shift that centres the entry span [entryStart, entryEnd] inside the call window
-/// [callStart, callEnd], or 0 when it already lies inside: a backend clock that disagrees with the
-/// browser's must not draw the server's work before the request was sent.
-qint64 clockShiftFor(qint64 callStart, qint64 callEnd, qint64 entryStart, qint64 entryEnd);
 
 } // namespace seam

@@ -21,6 +21,7 @@ const std::map<QString, Command>& commands()
         {QStringLiteral("pageload"), pageLoadCommand}, {QStringLiteral("trace"), traceCommand},
         {QStringLiteral("services"), servicesCommand}, {QStringLiteral("query"), queryCommand},
         {QStringLiteral("serve"), serveCommand},
+        {QStringLiteral("critical-path"), criticalPathCommand}, {QStringLiteral("why"), whyCommand},
     };
     return table;
 }
@@ -49,6 +50,11 @@ QString usage()
                "load\n"
                "  seam trace  --db CACHE TRACE_ID (--json | --folded)\n"
                "  seam services --db CACHE --json [--from T] [--to T] [--step S]\n"
+               "  seam critical-path --db CACHE PAGELOAD_ID --json\n"
+               "                                      what one page load waited for, frontend/network/backend\n"
+               "  seam why --db CACHE --json [--filter QUERY] [--from T] [--to T] [--errors | "
+               "--slower-than-quantile Q] [--baseline QUERY]\n"
+               "                                      ranked causes of slow (or failed) page loads, and a verdict\n"
                "  seam query  --db CACHE --json [--max-value-bytes N] [--timeout SECONDS] \"SQL\"\n"
                "                                      read-only SQL over the cache (schema: docs/SCHEMA.md)\n"
                "  seam serve  --db CACHE [--listen 127.0.0.1:4318] [--allow-remote] [--cors-origin ORIGIN]... "

@@ -1,0 +1,223 @@
+// The "why is this slow?" commands: critical-path (one page load), why (a cohort against a baseline).
+// They parse arguments and print; the answers come from models/analysis through models/report.
+
+#include "Cli.h"
+#include "Commands.h"
+#include "CriticalPathJson.h"
+#include "Format.h"
+#include "Output.h"
+#include "PageLoadFilter.h"
+#include "RootCause.h"
+#include "Store.h"
+#include "StoreQueries.h"
+#include "WhyJson.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <optional>
+
+namespace seam::cli {
+namespace {
+
+/// Opens the --db cache read-only; prints why not and returns nullopt.
+std::optional<Database> openCache(const QCommandLineParser& parser, const QString& command)
+{
+    const QString path = parser.value(dbOption());
+    if (path.isEmpty()) {
+        writeErr(QStringLiteral("seam %1: --db CACHE is required\n").arg(command));
+        return std::nullopt;
+    }
+    if (!QFileInfo::exists(path)) {
+        writeErr(QStringLiteral("seam %1: %2: no such file\n").arg(command, path));
+        return std::nullopt;
+    }
+    try {
+        return store::openForReading(path.toStdString());
+    } catch (const SqliteError& e) {
+        writeErr(QStringLiteral("seam %1: %2\n").arg(command, QString::fromStdString(e.what())));
+        return std::nullopt;
+    }
+}
+
+bool optionalTime(const QCommandLineParser& parser, const QCommandLineOption& option,
+                  std::optional<std::int64_t>& out, const QString& command)
+{
+    if (!parser.isSet(option))
+        return true;
+    out = parseTime(parser.value(option));
+    if (!out) {
+        writeErr(QStringLiteral("seam %1: --%2: '%3' is not a time (ns since epoch or ISO 8601)\n")
+                     .arg(command, option.names().front(), parser.value(option)));
+        return false;
+    }
+    return true;
+}
+
+/// Compiles a filter-language option; prints its error and returns false when it does not parse.
+bool filterOption(const QCommandLineParser& parser, const QCommandLineOption& option, PageLoadFilter& out,
+                  const QString& command)
+{
+    out = PageLoadFilter::parse(parser.value(option));
+    if (out.isValid())
+        return true;
+    writeErr(QStringLiteral("seam %1: --%2: %3\n").arg(command, option.names().front(), out.error().message));
+    return false;
+}
+
+template<typename Body> int guarded(const QString& command, Body body)
+{
+    try {
+        return body();
+    } catch (const SqliteError& e) {
+        writeErr(QStringLiteral("seam %1: %2\n").arg(command, QString::fromStdString(e.what())));
+        return UsageOrFatal;
+    }
+}
+
+} // namespace
+
+int criticalPathCommand(const QStringList& args)
+{
+    const QString cmd = QStringLiteral("critical-path");
+    QCommandLineParser parser;
+    parser.addOption(dbOption());
+    parser.addOption(jsonOption());
+    parser.addPositionalArgument(QStringLiteral("PAGELOAD_ID"),
+                                 QStringLiteral("Page load id (from seam pageloads)."));
+    bool helped = false;
+    if (!parseCommand(parser, args, QStringLiteral("seam critical-path --db CACHE PAGELOAD_ID --json"),
+                      helped))
+        return UsageOrFatal;
+    if (helped)
+        return Ok;
+    bool ok = false;
+    const qint64 id = parser.positionalArguments().value(0).toLongLong(&ok);
+    if (parser.positionalArguments().size() != 1 || !ok) {
+        writeErr(QStringLiteral("seam critical-path: give exactly one numeric PAGELOAD_ID\n"));
+        return UsageOrFatal;
+    }
+    auto db = openCache(parser, cmd);
+    if (!db)
+        return UsageOrFatal;
+    return guarded(cmd, [&] {
+        const QJsonObject path = criticalPathJson(*db, id);
+        if (path.isEmpty()) {
+            writeErr(QStringLiteral("seam critical-path: no page load with id %1\n").arg(id));
+            return int(UsageOrFatal);
+        }
+        if (parser.isSet(jsonOption())) {
+            writeJson(QJsonDocument(path));
+            return int(Ok);
+        }
+        writeOut(QStringLiteral("page load %1: %2 ms\n")
+                     .arg(id)
+                     .arg(path[QStringLiteral("duration_ms")].toDouble(), 0, 'f', 1));
+        for (const QJsonValue& v : path[QStringLiteral("segments")].toArray()) {
+            const QJsonObject s = v.toObject();
+            writeOut(QStringLiteral("%1 ms  %2  %3\n")
+                         .arg(s[QStringLiteral("ms")].toDouble(), 9, 'f', 1)
+                         .arg(s[QStringLiteral("side")].toString(), -8)
+                         .arg(s[QStringLiteral("label")].toString()));
+        }
+        return int(Ok);
+    });
+}
+
+int whyCommand(const QStringList& args)
+{
+    const QString cmd = QStringLiteral("why");
+    const QString synopsis = QStringLiteral("seam why --db CACHE --json [--filter QUERY] [--from T] [--to T] "
+                                            "[--errors | --slower-than-quantile Q] [--baseline QUERY]");
+    QCommandLineParser parser;
+    parser.addOption(dbOption());
+    parser.addOption(jsonOption());
+    const QCommandLineOption filter(
+        QStringLiteral("filter"),
+        QStringLiteral("Only page loads matching QUERY (the filter language of the "
+                       "page-load table, e.g. \"route:/checkout browser:Safari\")."),
+        QStringLiteral("QUERY"));
+    const QCommandLineOption from(QStringLiteral("from"), QStringLiteral("Started at or after T."),
+                                  QStringLiteral("T"));
+    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("Started before T."),
+                                QStringLiteral("T"));
+    const QCommandLineOption errors(QStringLiteral("errors"),
+                                    QStringLiteral("Select the failed page loads (error_count > 0)."));
+    const QCommandLineOption slower(QStringLiteral("slower-than-quantile"),
+                                    QStringLiteral("Select the loads slower than quantile Q of their route "
+                                                   "(default 0.9)."),
+                                    QStringLiteral("Q"));
+    const QCommandLineOption baseline(
+        QStringLiteral("baseline"),
+        QStringLiteral(
+            "Compare with the loads matching QUERY (default: the other loads of the same routes)."),
+        QStringLiteral("QUERY"));
+    parser.addOptions({filter, from, to, errors, slower, baseline});
+    bool helped = false;
+    if (!parseCommand(parser, args, synopsis, helped))
+        return UsageOrFatal;
+    if (helped)
+        return Ok;
+    if (!parser.positionalArguments().isEmpty()) {
+        writeErr(QStringLiteral("seam why: unexpected argument '%1'\nusage: %2\n")
+                     .arg(parser.positionalArguments().front(), synopsis));
+        return UsageOrFatal;
+    }
+    WhyOptions options;
+    if (!optionalTime(parser, from, options.from, cmd) || !optionalTime(parser, to, options.to, cmd))
+        return UsageOrFatal;
+    if (parser.isSet(filter) && !filterOption(parser, filter, options.filter, cmd))
+        return UsageOrFatal;
+    if (parser.isSet(baseline)) {
+        PageLoadFilter b;
+        if (!filterOption(parser, baseline, b, cmd))
+            return UsageOrFatal;
+        options.baseline = b;
+        options.criterion = WhyOptions::Criterion::None;
+    }
+    if (parser.isSet(errors) && parser.isSet(slower)) {
+        writeErr(QStringLiteral("seam why: choose one of --errors or --slower-than-quantile\n"));
+        return UsageOrFatal;
+    }
+    if (parser.isSet(errors))
+        options.criterion = WhyOptions::Criterion::Errors;
+    if (parser.isSet(slower)) {
+        bool ok = false;
+        options.quantile = parser.value(slower).toDouble(&ok);
+        if (!ok || options.quantile <= 0 || options.quantile >= 1) {
+            writeErr(
+                QStringLiteral("seam why: --slower-than-quantile needs a number between 0 and 1, not '%1'\n")
+                    .arg(parser.value(slower)));
+            return UsageOrFatal;
+        }
+        options.criterion = WhyOptions::Criterion::Slow;
+    }
+    auto db = openCache(parser, cmd);
+    if (!db)
+        return UsageOrFatal;
+    return guarded(cmd, [&] {
+        const WhyResult result = explainCohort(*db, options);
+        if (parser.isSet(jsonOption())) {
+            writeJson(QJsonDocument(whyJson(result)));
+            return int(Ok);
+        }
+        writeOut(QStringLiteral("selection %1 loads (p75 %2 ms), baseline %3 loads (p75 %4 ms)\n%5: %6\n")
+                     .arg(result.selection.pageLoads)
+                     .arg(result.selection.p75Ms, 0, 'f', 0)
+                     .arg(result.baseline.pageLoads)
+                     .arg(result.baseline.p75Ms, 0, 'f', 0)
+                     .arg(QString::fromStdString(result.verdict.side),
+                          QString::fromStdString(result.verdict.text)));
+        int rank = 0;
+        for (const WhyCause& c : result.causes) {
+            writeOut(QStringLiteral("%1. %2  (q %3)\n")
+                         .arg(++rank)
+                         .arg(QString::fromStdString(c.text))
+                         .arg(c.qValue, 0, 'g', 2));
+            for (const WhyCause& d : c.consequences)
+                writeOut(QStringLiteral("     also: %1\n").arg(QString::fromStdString(d.text)));
+        }
+        return int(Ok);
+    });
+}
+
+} // namespace seam::cli

@@ -1,0 +1,339 @@
+#include "CohortReader.h"
+
+#include "CriticalPathReader.h"
+#include "Stats.h"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace seam {
+namespace {
+
+std::uint64_t keyHash(std::string_view key)
+{
+    // FNV-1a, then a splitmix64 finaliser: keys that differ in one character land far apart.
+    std::uint64_t h = 1469598103934665603ULL;
+    for (const char c : key)
+        h = (h ^ std::uint8_t(c)) * 1099511628211ULL;
+    h += 0x9e3779b97f4a7c15ULL;
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+    return h ^ (h >> 31);
+}
+
+std::vector<CohortLoad> readLoads(Database& db, const WhyOptions& o, const PageLoadFilter& filter)
+{
+    Statement q = db.prepare("SELECT p.id, p.key, p.route, p.duration_ns, p.error_count FROM page_loads p "
+                             "LEFT JOIN sessions s ON s.id = p.session_id WHERE p.duration_ns IS NOT NULL "
+                             "AND p.start_ns >= ?1 AND p.start_ns < ?2 AND (" +
+                             filter.sql() + ")");
+    q.bind(1, o.from.value_or(std::numeric_limits<std::int64_t>::min()));
+    q.bind(2, o.to.value_or(std::numeric_limits<std::int64_t>::max()));
+    filter.bind(q, 3);
+    std::vector<CohortLoad> out;
+    while (q.step()) {
+        CohortLoad l;
+        l.id = q.int64(0);
+        l.key = std::string(q.text(1));
+        l.route = std::string(q.text(2));
+        l.durationMs = double(q.int64(3)) / 1e6;
+        l.failed = q.int64(4) > 0;
+        out.push_back(std::move(l));
+    }
+    return out;
+}
+
+void byKey(std::vector<CohortLoad>& loads)
+{
+    std::sort(loads.begin(), loads.end(), [](const CohortLoad& a, const CohortLoad& b) {
+        return std::tie(a.key, a.id) < std::tie(b.key, b.id);
+    });
+}
+
+/// The value of a top-level key in Seam's compact attribute JSON, as text (strings unescaped for the
+/// common escapes, numbers and booleans as written); nullopt when absent. Seam writes these objects
+/// itself, so a key sits right after '{' or ','.
+std::optional<std::string> jsonField(std::string_view json, std::string_view key)
+{
+    std::string needle;
+    needle.reserve(key.size() + 3);
+    needle += '"';
+    needle += key;
+    needle += "\":";
+    for (std::size_t at = json.find(needle); at != std::string_view::npos; at = json.find(needle, at + 1)) {
+        if (at == 0 || (json[at - 1] != '{' && json[at - 1] != ','))
+            continue;
+        std::size_t i = at + needle.size();
+        if (i >= json.size())
+            return std::nullopt;
+        std::string value;
+        if (json[i] == '"') {
+            for (++i; i < json.size() && json[i] != '"'; ++i) {
+                if (json[i] == '\\' && i + 1 < json.size()) {
+                    const char e = json[++i];
+                    value += e == 'n' ? '\n' : e == 't' ? '\t' : e;
+                } else {
+                    value += json[i];
+                }
+            }
+            return value;
+        }
+        while (i < json.size() && json[i] != ',' && json[i] != '}')
+            value += json[i++];
+        return value;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+Cohorts selectCohorts(Database& db, const WhyOptions& o)
+{
+    Cohorts c;
+    const std::vector<CohortLoad> scope = readLoads(db, o, o.filter);
+    std::set<std::string> routes;
+    switch (o.criterion) {
+    case WhyOptions::Criterion::Slow: {
+        std::map<std::string, std::vector<double>> byRoute;
+        for (const CohortLoad& l : scope)
+            byRoute[l.route].push_back(l.durationMs);
+        std::map<std::string, double> threshold;
+        for (auto& [route, d] : byRoute) {
+            if (int(d.size()) < o.minRouteLoads)
+                continue; // too few loads for the route's own quantile
+            std::sort(d.begin(), d.end());
+            threshold[route] = stats::quantileSorted(d, o.quantile);
+        }
+        for (const CohortLoad& l : scope) {
+            const auto t = threshold.find(l.route);
+            if (t == threshold.end())
+                continue;
+            (l.durationMs > t->second ? c.selection : c.baseline).push_back(l);
+        }
+        break;
+    }
+    case WhyOptions::Criterion::Errors:
+        for (const CohortLoad& l : scope)
+            if (l.failed) {
+                c.selection.push_back(l);
+                routes.insert(l.route);
+            }
+        for (const CohortLoad& l : scope)
+            if (!l.failed && routes.count(l.route))
+                c.baseline.push_back(l);
+        break;
+    case WhyOptions::Criterion::None:
+        c.selection = scope;
+        break;
+    }
+    if (o.baseline) {
+        std::unordered_set<std::int64_t> selected;
+        for (const CohortLoad& l : c.selection)
+            selected.insert(l.id);
+        c.baseline.clear();
+        for (CohortLoad& l : readLoads(db, o, *o.baseline))
+            if (!selected.count(l.id))
+                c.baseline.push_back(std::move(l));
+    }
+    byKey(c.selection);
+    byKey(c.baseline);
+    return c;
+}
+
+std::vector<CohortLoad> sampleLoads(const std::vector<CohortLoad>& loads, int cap)
+{
+    if (cap <= 0 || loads.size() <= std::size_t(cap))
+        return loads;
+    std::vector<std::pair<std::uint64_t, std::size_t>> order;
+    order.reserve(loads.size());
+    for (std::size_t i = 0; i < loads.size(); ++i)
+        order.emplace_back(keyHash(loads[i].key), i);
+    std::nth_element(order.begin(), order.begin() + cap, order.end());
+    order.resize(std::size_t(cap));
+    std::vector<CohortLoad> out;
+    out.reserve(order.size());
+    for (const auto& [h, i] : order)
+        out.push_back(loads[i]);
+    byKey(out);
+    return out;
+}
+
+struct FeatureReader::Impl
+{
+    explicit Impl(Database& db)
+        : paths(db), session(db.prepare("SELECT s.browser, s.browser_version, s.os, s.device, s.country, "
+                                        "s.app_version FROM page_loads p LEFT JOIN sessions s ON s.id = "
+                                        "p.session_id WHERE p.id = ?1")),
+          spans(db.prepare("SELECT sv.name, sv.version, o.name, s.status_code, pl.attributes FROM spans s "
+                           "JOIN services sv ON sv.id = s.service_id JOIN operations o ON o.id = "
+                           "s.operation_id LEFT JOIN span_payloads pl ON pl.id = s.payload "
+                           "WHERE s.trace = ?1 AND sv.is_browser = 0"))
+    {}
+
+    CriticalPathReader paths;
+    Statement session, spans;
+    CriticalPathInput input;
+};
+
+FeatureReader::FeatureReader(Database& db) : m_impl(new Impl(db)) {}
+
+FeatureReader::~FeatureReader()
+{
+    delete m_impl;
+}
+
+std::int32_t FeatureReader::intern(FeatureKey key)
+{
+    const auto it = m_ids.find(key);
+    if (it != m_ids.end())
+        return it->second;
+    const auto id = std::int32_t(m_keys.size());
+    m_ids.emplace(key, id);
+    m_keys.push_back(std::move(key));
+    return id;
+}
+
+void FeatureReader::browserAttributes(std::int64_t pageLoadId, const std::string& route,
+                                      std::vector<std::int32_t>& out)
+{
+    const auto add = [&](const char* field, std::string value) {
+        if (value.empty())
+            return;
+        FeatureKey k;
+        k.field = field;
+        k.value = std::move(value);
+        out.push_back(intern(std::move(k)));
+    };
+    add("route", route);
+    Statement& s = m_impl->session;
+    s.reset();
+    s.bind(1, pageLoadId);
+    if (s.step()) {
+        const std::string browser(s.text(0)), version(s.text(1));
+        add("browser", browser);
+        if (!browser.empty() && !version.empty())
+            add("browser.version", browser + " " + version);
+        add("os", std::string(s.text(2)));
+        add("device", std::string(s.text(3)));
+        add("country", std::string(s.text(4)));
+        add("app.version", std::string(s.text(5)));
+    }
+    s.reset();
+    for (const CriticalResource& r : m_impl->input.resources) {
+        add("resource.domain", urlHost(r.url));
+        if (r.type != "document")
+            add("resource", resourceName(r.url, m_impl->input.url));
+    }
+}
+
+void FeatureReader::backendAttributes(std::int64_t traceRowId, std::vector<std::int32_t>& out)
+{
+    Statement& q = m_impl->spans;
+    q.reset();
+    q.bind(1, traceRowId);
+    while (q.step()) {
+        const std::string service(q.text(0));
+        const auto add = [&](const char* field, std::string value) {
+            if (value.empty())
+                return;
+            if (value.size() > 160)
+                value = value.substr(0, 157) + "...";
+            FeatureKey k;
+            k.field = field;
+            k.value = std::move(value);
+            k.service = service;
+            out.push_back(intern(std::move(k)));
+        };
+        add("service.version", std::string(q.text(1)));
+        add("operation", std::string(q.text(2)));
+        if (q.int64(3) == 2)
+            add("status", "error");
+        const std::string_view attrs = q.isNull(4) ? std::string_view() : q.text(4);
+        if (attrs.empty())
+            continue;
+        const auto first =
+            [&](std::initializer_list<std::string_view> keys) -> std::pair<std::string, std::string> {
+            for (const std::string_view k : keys)
+                if (auto v = jsonField(attrs, k))
+                    return {std::string(k), *v};
+            return {};
+        };
+        if (auto [k, v] = first({"http.response.status_code", "http.status_code"}); !v.empty())
+            add("http.response.status_code", v);
+        if (auto v = jsonField(attrs, "rpc.grpc.status_code"))
+            add("rpc.grpc.status_code", *v);
+        if (auto [k, v] = first({"db.statement", "db.query.text"}); !v.empty())
+            add("db.statement", v);
+        if (auto v = jsonField(attrs, "peer.service"))
+            add("peer.service", *v);
+        // Seam keeps span attributes only: an instance is known where the span itself names it.
+        if (auto [k, v] = first({"host.name", "service.instance.id", "k8s.pod.name", "net.host.name"});
+            !v.empty())
+            add(k == "net.host.name" ? "host.name" : k.c_str(), v);
+    }
+    q.reset();
+}
+
+LoadFeatures FeatureReader::read(const CohortLoad& load)
+{
+    LoadFeatures f;
+    f.durationMs = load.durationMs;
+    std::vector<std::int64_t> traceRows;
+    auto input = m_impl->paths.read(load.id, &traceRows);
+    m_impl->input = input ? std::move(*input) : CriticalPathInput{};
+    browserAttributes(load.id, load.route, f.attributes);
+    for (const std::int64_t t : traceRows)
+        backendAttributes(t, f.attributes);
+    std::sort(f.attributes.begin(), f.attributes.end());
+    f.attributes.erase(std::unique(f.attributes.begin(), f.attributes.end()), f.attributes.end());
+    if (!input)
+        return f;
+
+    const CriticalPathInput& in = m_impl->input;
+    const CriticalPath path = criticalPath(in);
+    std::unordered_map<std::int32_t, double> ms;
+    const auto addPath = [&](FeatureKey k, CriticalSide side, double value) {
+        k.isPath = true;
+        k.side = int(side);
+        ms[intern(std::move(k))] += value;
+    };
+    for (const CriticalSegment& s : path.segments) {
+        const double v = double(s.end - s.start) / 1e6;
+        f.sideMs[int(s.side)] += v;
+        if (s.side == CriticalSide::Backend) {
+            FeatureKey op;
+            op.kind = WhyCause::Kind::Operation;
+            op.field = "critical_path";
+            op.service = in.names[std::size_t(s.service)];
+            op.operation = in.names[std::size_t(s.operation)];
+            op.value = op.operation;
+            addPath(op, s.side, v);
+            FeatureKey service;
+            service.kind = WhyCause::Kind::Operation;
+            service.field = "critical_path";
+            service.service = op.service;
+            addPath(std::move(service), s.side, v);
+            continue;
+        }
+        FeatureKey phase;
+        phase.kind = WhyCause::Kind::Phase;
+        phase.field = criticalSideName(s.side);
+        phase.value = criticalPhaseName(s.phase);
+        if (s.resource >= 0) {
+            FeatureKey named = phase;
+            named.value += " " + resourceName(in.resources[std::size_t(s.resource)].url, in.url);
+            addPath(std::move(named), s.side, v);
+        }
+        addPath(std::move(phase), s.side, v);
+    }
+    f.path.assign(ms.begin(), ms.end());
+    std::sort(f.path.begin(), f.path.end());
+    return f;
+}
+
+} // namespace seam

@@ -1,0 +1,3 @@
+# `seam critical-path` and `seam why` through the real binary, on a small demo investigation.
+seam_add_qtest(tst_whycommands SOURCES app/tst_whycommands.cpp)
+add_dependencies(tst_whycommands seam)

@@ -1,0 +1,139 @@
+// Prints what `seam why` costs on demo caches of growing size (DESIGN.md §7: an answer within 1 s at
+// 250k page loads, cost growing with the cohort and its traces, not with the cache). Each cache is the
+// demo investigation with N sessions (`seam demo --sessions N`: ~5 page loads and ~45 spans per
+// session, the same 30 minutes, so a bigger cache is denser, and its cohorts bigger too; trace
+// evidence is read for at most WhyOptions::sampleCap loads per group).
+//
+// usage: bench_why [--sessions 2000,10000] [--keep DIR] [--runs N]
+
+#include "DemoGenerator.h"
+#include "RootCause.h"
+#include "Store.h"
+#include "StoreWriter.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+
+using namespace seam;
+
+namespace {
+
+bool generate(const QString& path, int sessions)
+{
+    DemoOptions options;
+    options.sessions = sessions;
+    StoreWriter writer(path.toStdString());
+    const auto source = writer.beginSource("demo", "bench");
+    auto sink = writer.sinkFor(source);
+    DemoGenerator generator(options);
+    ImportReport report;
+    if (!generator.generateInto(*sink, report))
+        return false;
+    writer.flush();
+    writer.finishSource(source, report);
+    return true;
+}
+
+/// The process's CPU time: on a machine shared with builds the wall clock says more about them.
+double cpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+struct Cohort
+{
+    const char* name;
+    const char16_t* filter;
+    WhyOptions::Criterion criterion;
+};
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    const QCommandLineOption sessions(QStringLiteral("sessions"), QStringLiteral("Demo sizes (sessions)."),
+                                      QStringLiteral("N,N"), QStringLiteral("2000,10000"));
+    const QCommandLineOption keep(
+        QStringLiteral("keep"), QStringLiteral("Keep (and reuse) the caches in DIR."), QStringLiteral("DIR"));
+    const QCommandLineOption runs(QStringLiteral("runs"), QStringLiteral("Runs per cohort (median)."),
+                                  QStringLiteral("N"), QStringLiteral("3"));
+    parser.addOptions({sessions, keep, runs});
+    parser.addHelpOption();
+    parser.process(app);
+
+    QTemporaryDir temp;
+    const QString dir = parser.isSet(keep) ? parser.value(keep) : temp.path();
+    QDir().mkpath(dir);
+    const Cohort cohorts[] = {
+        {"checkout slow", u"route:/checkout", WhyOptions::Criterion::Slow},
+        {"product failed", u"route:/product/:id", WhyOptions::Criterion::Errors},
+        {"home slow", u"route:/", WhyOptions::Criterion::Slow},
+        {"all routes slow", u"", WhyOptions::Criterion::Slow},
+    };
+    std::vector<std::vector<double>> medians;
+    std::vector<std::int64_t> pageLoads;
+    for (const QString& s : parser.value(sessions).split(QLatin1Char(','))) {
+        const QString path = dir + QStringLiteral("/why-%1.seam").arg(s);
+        if (!QFileInfo::exists(path)) {
+            QElapsedTimer t;
+            t.start();
+            if (!generate(path, s.toInt())) {
+                std::fprintf(stderr, "bench_why: could not generate %s\n", qPrintable(path));
+                return 1;
+            }
+            std::printf("generated %s in %.1f s\n", qPrintable(path), double(t.elapsed()) / 1000);
+        }
+        Database db = store::openForReading(path.toStdString());
+        const std::int64_t loads = db.queryInt("SELECT count(*) FROM page_loads");
+        const std::int64_t spans = db.queryInt("SELECT count(*) FROM spans");
+        pageLoads.push_back(loads);
+        std::printf("\n%s sessions: %lld page loads, %lld spans, %.0f MiB\n", qPrintable(s), (long long)loads,
+                    (long long)spans, double(QFileInfo(path).size()) / 1048576);
+        std::printf("%-16s %9s %9s %9s %10s %10s %10s  %s\n", "cohort", "selected", "baseline", "sampled",
+                    "median_ms", "first_ms", "cpu_ms", "verdict");
+        std::vector<double> row;
+        for (const Cohort& c : cohorts) {
+            WhyOptions o;
+            o.filter = PageLoadFilter::parse(QStringView(c.filter));
+            o.criterion = c.criterion;
+            std::vector<double> times, cpu;
+            WhyResult r;
+            for (int i = 0; i < std::max(1, parser.value(runs).toInt()); ++i) {
+                QElapsedTimer t;
+                t.start();
+                const double c0 = cpuMs();
+                r = explainCohort(db, o);
+                cpu.push_back(cpuMs() - c0);
+                times.push_back(double(t.nsecsElapsed()) / 1e6);
+            }
+            const double first = times.front();
+            std::sort(times.begin(), times.end());
+            std::sort(cpu.begin(), cpu.end());
+            row.push_back(cpu[cpu.size() / 2]);
+            std::printf("%-16s %9lld %9lld %9lld %10.1f %10.1f %10.1f  %s\n", c.name,
+                        (long long)r.selection.pageLoads, (long long)r.baseline.pageLoads,
+                        (long long)(r.selection.sampled + r.baseline.sampled), times[times.size() / 2], first,
+                        row.back(), r.verdict.side.c_str());
+        }
+        medians.push_back(row);
+    }
+    if (medians.size() >= 2) {
+        std::printf("\nCPU-time ratio, largest / smallest cache (page loads x%.1f):",
+                    double(pageLoads.back()) / double(pageLoads.front()));
+        for (std::size_t c = 0; c < medians.front().size(); ++c)
+            std::printf(" %s %.2fx;", cohorts[c].name, medians.back()[c] / medians.front()[c]);
+        std::printf("\n");
+    }
+    return 0;
+}
