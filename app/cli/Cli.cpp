@@ -21,6 +21,7 @@ const std::map<QString, Command>& commands()
         {QStringLiteral("pageload"), pageLoadCommand}, {QStringLiteral("trace"), traceCommand},
         {QStringLiteral("services"), servicesCommand}, {QStringLiteral("query"), queryCommand},
         {QStringLiteral("serve"), serveCommand},
+        {QStringLiteral("anomalies"), anomaliesCommand},
     };
     return table;
 }
@@ -54,6 +55,8 @@ QString usage()
                "  seam serve  --db CACHE [--listen 127.0.0.1:4318] [--allow-remote] [--cors-origin ORIGIN]... "
                "[--allow-host NAME[:PORT]]... [--max-body BYTES]\n"
                "                                      receive OTLP/HTTP traces and logs (and browser RUM) live\n"
+               "  seam anomalies --db CACHE --json [--from T] [--to T] [--service S]\n"
+               "                                      incident windows per service from the rollups\n"
                "\n"
                "Times T: nanoseconds since the epoch or ISO 8601 (UTC if no zone). Steps S: 10s, 1m, 5m, or "
                "ns.\n"

@@ -1,1 +1,4 @@
 seam_add_qtest(tst_spantree SOURCES analysis/tst_spantree.cpp LIBS seam_analysis)
+# Incident windows from rollups (models/analysis/Anomalies): synthetic series and the demo's incidents.
+seam_add_qtest(tst_anomalies SOURCES analysis/tst_anomalies.cpp support/RollupFactory.h
+               LIBS seam_analysis seam_demo seam_ingest)

@@ -10,3 +10,6 @@ seam_add_qtest(tst_mainwindow SOURCES app/tst_mainwindow.cpp support/RecordFacto
 seam_add_qtest(tst_demoinvestigation SOURCES app/tst_demoinvestigation.cpp LIBS seam_importers seam_core)
 seam_add_qtest(tst_querycommand SOURCES app/tst_querycommand.cpp support/RecordFactory.h LIBS seam_core)
 add_dependencies(tst_querycommand seam)
+# `seam anomalies` and `seam impact` through the real binary: JSON contract and exit codes.
+seam_add_qtest(tst_incidentcommands SOURCES app/tst_incidentcommands.cpp LIBS Qt6::Core)
+add_dependencies(tst_incidentcommands seam)

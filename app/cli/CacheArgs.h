@@ -1,0 +1,23 @@
+#pragma once
+
+// Argument helpers for the commands that read an existing cache. (ReportCommands.cpp keeps private
+// copies of the first two; they can move here when that file is next touched.)
+
+#include "Sqlite.h"
+
+#include <QCommandLineParser>
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+namespace seam::cli {
+
+/// Opens the --db cache read-only; prints why not and returns nullopt.
+std::optional<Database> openCacheArg(const QCommandLineParser& parser, const QString& command);
+/// Reads an optional time option (ns since the epoch or ISO 8601); false (printed) when malformed.
+bool optionalTimeArg(const QCommandLineParser& parser, const QCommandLineOption& option,
+                     std::optional<std::int64_t>& out, const QString& command);
+/// Runs `body`, turning a SqliteError into a message and exit code 2.
+int guardedCommand(const QString& command, const std::function<int()>& body);
+
+} // namespace seam::cli
