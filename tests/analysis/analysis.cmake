@@ -2,3 +2,5 @@ seam_add_qtest(tst_spantree SOURCES analysis/tst_spantree.cpp LIBS seam_analysis
 # Incident windows from rollups (models/analysis/Anomalies): synthetic series and the demo's incidents.
 seam_add_qtest(tst_anomalies SOURCES analysis/tst_anomalies.cpp support/RollupFactory.h
                LIBS seam_analysis seam_demo seam_ingest)
+# The normal baseline of a service outside its incident windows (models/analysis/NormalBaseline).
+seam_add_qtest(tst_normalbaseline SOURCES analysis/tst_normalbaseline.cpp support/RollupFactory.h LIBS seam_analysis)
