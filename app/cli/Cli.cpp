@@ -22,6 +22,7 @@ const std::map<QString, Command>& commands()
         {QStringLiteral("services"), servicesCommand}, {QStringLiteral("query"), queryCommand},
         {QStringLiteral("serve"), serveCommand},
         {QStringLiteral("anomalies"), anomaliesCommand},
+        {QStringLiteral("impact"), impactCommand},
     };
     return table;
 }
@@ -57,6 +58,10 @@ QString usage()
                "                                      receive OTLP/HTTP traces and logs (and browser RUM) live\n"
                "  seam anomalies --db CACHE --json [--from T] [--to T] [--service S]\n"
                "                                      incident windows per service from the rollups\n"
+               "  seam impact --db CACHE --json --service S [--operation O] [--version V] [--from T --to T]\n"
+               "              [--conversion QUERY] [--revenue-attribute KEY]\n"
+               "                                      sessions, users, conversions and revenue an incident "
+               "touched\n"
                "\n"
                "Times T: nanoseconds since the epoch or ISO 8601 (UTC if no zone). Steps S: 10s, 1m, 5m, or "
                "ns.\n"

@@ -107,6 +107,57 @@ private slots:
         QVERIFY(none.json().isArray() && none.json().array().isEmpty());
     }
 
+    void impactJsonShape()
+    {
+        const QJsonObject lock = incident("payments-db-lock");
+        const Result r =
+            seam({QStringLiteral("impact"), QStringLiteral("--db"), m_demo, QStringLiteral("--json"),
+                  QStringLiteral("--service"), QStringLiteral("payments"), QStringLiteral("--from"),
+                  lock[QStringLiteral("start_ns")].toVariant().toString(), QStringLiteral("--to"),
+                  lock[QStringLiteral("end_ns")].toVariant().toString(), QStringLiteral("--conversion"),
+                  QStringLiteral("route:/checkout/confirmation"), QStringLiteral("--revenue-attribute"),
+                  QStringLiteral("order.value")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = r.json().object();
+        for (const char* key : {"window", "page_loads", "sessions", "users", "failed_actions", "conversions",
+                                "revenue", "notes"})
+            QVERIFY2(o.contains(QLatin1String(key)), key);
+        const QJsonObject pl = o[QStringLiteral("page_loads")].toObject();
+        QVERIFY(pl[QStringLiteral("affected")].toInt() > 0);
+        QVERIFY(pl[QStringLiteral("affected")].toInt() <= pl[QStringLiteral("reached")].toInt());
+        QVERIFY(pl[QStringLiteral("reached")].toInt() <= pl[QStringLiteral("total")].toInt());
+        const QJsonObject c = o[QStringLiteral("conversions")].toObject();
+        for (const char* key :
+             {"definition", "affected_sessions", "affected_rate", "unaffected_rate", "lost", "ci95"})
+            QVERIFY2(c.contains(QLatin1String(key)), key);
+        QCOMPARE(c[QStringLiteral("ci95")].toArray().size(), 2);
+        QCOMPARE(o[QStringLiteral("revenue")].toObject()[QStringLiteral("attribute")].toString(),
+                 QStringLiteral("order.value"));
+        // Without --from/--to: the service's anomaly window; without a conversion: said in notes.
+        const Result auto_ =
+            seam({QStringLiteral("impact"), QStringLiteral("--db"), m_demo, QStringLiteral("--json"),
+                  QStringLiteral("--service"), QStringLiteral("payments")});
+        QCOMPARE(auto_.exitCode, 0);
+        const QJsonObject a = auto_.json().object();
+        QVERIFY(!a.contains(QStringLiteral("conversions")));
+        QVERIFY(!a[QStringLiteral("notes")].toArray().isEmpty());
+        QVERIFY(
+            std::llabs(
+                a[QStringLiteral("window")].toObject()[QStringLiteral("start_ns")].toVariant().toLongLong() -
+                lock[QStringLiteral("start_ns")].toVariant().toLongLong()) <= 10'000'000'000LL);
+        // Usage errors.
+        QCOMPARE(seam({QStringLiteral("impact"), QStringLiteral("--db"), m_demo}).exitCode, 2);
+        QCOMPARE(seam({QStringLiteral("impact"), QStringLiteral("--db"), m_demo, QStringLiteral("--service"),
+                       QStringLiteral("nope")})
+                     .exitCode,
+                 2);
+        QCOMPARE(
+            seam({QStringLiteral("impact"), QStringLiteral("--db"), m_demo, QStringLiteral("--service"),
+                  QStringLiteral("payments"), QStringLiteral("--conversion"), QStringLiteral("checkout")})
+                .exitCode,
+            2);
+    }
+
     void anomaliesUsageErrors()
     {
         QCOMPARE(seam({QStringLiteral("anomalies"), QStringLiteral("--json")}).exitCode, 2);
