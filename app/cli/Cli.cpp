@@ -22,6 +22,8 @@ const std::map<QString, Command>& commands()
         {QStringLiteral("services"), servicesCommand}, {QStringLiteral("query"), queryCommand},
         {QStringLiteral("serve"), serveCommand},
         {QStringLiteral("critical-path"), criticalPathCommand}, {QStringLiteral("why"), whyCommand},
+        {QStringLiteral("anomalies"), anomaliesCommand},
+        {QStringLiteral("impact"), impactCommand},
     };
     return table;
 }
@@ -60,6 +62,12 @@ QString usage()
                "  seam serve  --db CACHE [--listen 127.0.0.1:4318] [--allow-remote] [--cors-origin ORIGIN]... "
                "[--allow-host NAME[:PORT]]... [--max-body BYTES]\n"
                "                                      receive OTLP/HTTP traces and logs (and browser RUM) live\n"
+               "  seam anomalies --db CACHE --json [--from T] [--to T] [--service S]\n"
+               "                                      incident windows per service from the rollups\n"
+               "  seam impact --db CACHE --json --service S [--operation O] [--version V] [--from T --to T]\n"
+               "              [--conversion QUERY] [--revenue-attribute KEY]\n"
+               "                                      sessions, users, conversions and revenue an incident "
+               "touched\n"
                "\n"
                "Times T: nanoseconds since the epoch or ISO 8601 (UTC if no zone). Steps S: 10s, 1m, 5m, or "
                "ns.\n"

@@ -16,6 +16,8 @@ int queryCommand(const QStringList& args);
 int serveCommand(const QStringList& args);
 int criticalPathCommand(const QStringList& args);
 int whyCommand(const QStringList& args);
+int anomaliesCommand(const QStringList& args);
+int impactCommand(const QStringList& args);
 
 /// Parses `args` (starting with the command name). On error prints it with the command's usage and
 /// returns false. Handles --help (printing it and setting `helped`).

@@ -1,6 +1,7 @@
 // Read-only commands over an existing cache: stats, pageloads, pageload, trace, services.
 
 #include "CacheCheck.h"
+#include "CacheArgs.h"
 #include "Cli.h"
 #include "Commands.h"
 #include "Format.h"
@@ -16,43 +17,6 @@
 
 namespace seam::cli {
 namespace {
-
-/// Opens the --db cache read-only; prints why not and returns nullopt.
-std::optional<Database> openCache(const QCommandLineParser& parser, const QString& command)
-{
-    const QString path = parser.value(dbOption());
-    if (path.isEmpty()) {
-        writeErr(QStringLiteral("seam %1: --db CACHE is required\n").arg(command));
-        return std::nullopt;
-    }
-    if (!QFileInfo::exists(path)) {
-        writeErr(QStringLiteral("seam %1: %2: no such file\n").arg(command, path));
-        return std::nullopt;
-    }
-    try {
-        Database db = store::openForReading(path.toStdString());
-        // Damage the check can see is reported instead of answers read around it.
-        store::requireUndamaged(db, store::kReaderCheckBudget);
-        return db;
-    } catch (const SqliteError& e) {
-        writeErr(QStringLiteral("seam %1: %2\n").arg(command, QString::fromStdString(e.what())));
-        return std::nullopt;
-    }
-}
-
-bool optionalTime(const QCommandLineParser& parser, const QCommandLineOption& option,
-                  std::optional<std::int64_t>& out, const QString& command)
-{
-    if (!parser.isSet(option))
-        return true;
-    out = parseTime(parser.value(option));
-    if (!out) {
-        writeErr(QStringLiteral("seam %1: --%2: '%3' is not a time (ns since epoch or ISO 8601)\n")
-                     .arg(command, option.names().front(), parser.value(option)));
-        return false;
-    }
-    return true;
-}
 
 std::optional<std::int64_t> parseStep(const QString& text)
 {
@@ -90,16 +54,6 @@ bool positiveInt(const QCommandLineParser& parser, const QCommandLineOption& opt
     return true;
 }
 
-template<typename Body> int guarded(const QString& command, Body body)
-{
-    try {
-        return body();
-    } catch (const SqliteError& e) {
-        writeErr(QStringLiteral("seam %1: %2\n").arg(command, QString::fromStdString(e.what())));
-        return UsageOrFatal;
-    }
-}
-
 } // namespace
 
 int statsCommand(const QStringList& args)
@@ -113,10 +67,10 @@ int statsCommand(const QStringList& args)
         return UsageOrFatal;
     if (helped)
         return Ok;
-    auto db = openCache(parser, cmd);
+    auto db = openCacheArg(parser, cmd);
     if (!db)
         return UsageOrFatal;
-    return guarded(cmd, [&] {
+    return guardedCommand(cmd, [&] {
         const QJsonObject stats = StoreQueries(*db).stats();
         if (parser.isSet(jsonOption())) {
             writeJson(QJsonDocument(stats));
@@ -157,13 +111,13 @@ int pageLoadsCommand(const QStringList& args)
     StoreQueries::PageLoadFilter filter;
     filter.route = parser.value(route).toStdString();
     if (!positiveInt(parser, slowest, filter.slowest, cmd) ||
-        !positiveInt(parser, limit, filter.limit, cmd) || !optionalTime(parser, from, filter.from, cmd) ||
-        !optionalTime(parser, to, filter.to, cmd))
+        !positiveInt(parser, limit, filter.limit, cmd) || !optionalTimeArg(parser, from, filter.from, cmd) ||
+        !optionalTimeArg(parser, to, filter.to, cmd))
         return UsageOrFatal;
-    auto db = openCache(parser, cmd);
+    auto db = openCacheArg(parser, cmd);
     if (!db)
         return UsageOrFatal;
-    return guarded(cmd, [&] {
+    return guardedCommand(cmd, [&] {
         const bool json = parser.isSet(jsonOption());
         // Streamed: a JSON array written row by row, so a million page loads need no million-row DOM.
         bool first = true;
@@ -210,10 +164,10 @@ int pageLoadCommand(const QStringList& args)
         writeErr(QStringLiteral("seam pageload: give exactly one numeric page load ID\n"));
         return UsageOrFatal;
     }
-    auto db = openCache(parser, cmd);
+    auto db = openCacheArg(parser, cmd);
     if (!db)
         return UsageOrFatal;
-    return guarded(cmd, [&] {
+    return guardedCommand(cmd, [&] {
         const QJsonObject detail = StoreQueries(*db).pageLoad(id);
         if (detail.isEmpty()) {
             writeErr(QStringLiteral("seam pageload: no page load with id %1\n").arg(id));
@@ -250,10 +204,10 @@ int traceCommand(const QStringList& args)
         return UsageOrFatal;
     }
     const std::string id = parser.positionalArguments().front().toStdString();
-    auto db = openCache(parser, cmd);
+    auto db = openCacheArg(parser, cmd);
     if (!db)
         return UsageOrFatal;
-    return guarded(cmd, [&] {
+    return guardedCommand(cmd, [&] {
         StoreQueries q(*db);
         if (parser.isSet(folded)) {
             if (!q.foldedStacks(id, [](const std::string& line) {
@@ -297,7 +251,7 @@ int servicesCommand(const QStringList& args)
     if (helped)
         return Ok;
     std::optional<std::int64_t> f, t;
-    if (!optionalTime(parser, from, f, cmd) || !optionalTime(parser, to, t, cmd))
+    if (!optionalTimeArg(parser, from, f, cmd) || !optionalTimeArg(parser, to, t, cmd))
         return UsageOrFatal;
     std::int64_t stepNs = 0;
     if (parser.isSet(step)) {
@@ -309,10 +263,10 @@ int servicesCommand(const QStringList& args)
         }
         stepNs = *s;
     }
-    auto db = openCache(parser, cmd);
+    auto db = openCacheArg(parser, cmd);
     if (!db)
         return UsageOrFatal;
-    return guarded(cmd, [&] {
+    return guardedCommand(cmd, [&] {
         writeJson(QJsonDocument(StoreQueries(*db).services(f, t, stepNs)));
         return int(Ok);
     });

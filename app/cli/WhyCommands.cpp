@@ -1,6 +1,7 @@
 // The "why is this slow?" commands: critical-path (one page load), why (a cohort against a baseline).
 // They parse arguments and print; the answers come from models/analysis through models/report.
 
+#include "CacheArgs.h"
 #include "Cli.h"
 #include "Commands.h"
 #include "CriticalPathJson.h"
@@ -19,40 +20,6 @@
 namespace seam::cli {
 namespace {
 
-/// Opens the --db cache read-only; prints why not and returns nullopt.
-std::optional<Database> openCache(const QCommandLineParser& parser, const QString& command)
-{
-    const QString path = parser.value(dbOption());
-    if (path.isEmpty()) {
-        writeErr(QStringLiteral("seam %1: --db CACHE is required\n").arg(command));
-        return std::nullopt;
-    }
-    if (!QFileInfo::exists(path)) {
-        writeErr(QStringLiteral("seam %1: %2: no such file\n").arg(command, path));
-        return std::nullopt;
-    }
-    try {
-        return store::openForReading(path.toStdString());
-    } catch (const SqliteError& e) {
-        writeErr(QStringLiteral("seam %1: %2\n").arg(command, QString::fromStdString(e.what())));
-        return std::nullopt;
-    }
-}
-
-bool optionalTime(const QCommandLineParser& parser, const QCommandLineOption& option,
-                  std::optional<std::int64_t>& out, const QString& command)
-{
-    if (!parser.isSet(option))
-        return true;
-    out = parseTime(parser.value(option));
-    if (!out) {
-        writeErr(QStringLiteral("seam %1: --%2: '%3' is not a time (ns since epoch or ISO 8601)\n")
-                     .arg(command, option.names().front(), parser.value(option)));
-        return false;
-    }
-    return true;
-}
-
 /// Compiles a filter-language option; prints its error and returns false when it does not parse.
 bool filterOption(const QCommandLineParser& parser, const QCommandLineOption& option, PageLoadFilter& out,
                   const QString& command)
@@ -62,16 +29,6 @@ bool filterOption(const QCommandLineParser& parser, const QCommandLineOption& op
         return true;
     writeErr(QStringLiteral("seam %1: --%2: %3\n").arg(command, option.names().front(), out.error().message));
     return false;
-}
-
-template<typename Body> int guarded(const QString& command, Body body)
-{
-    try {
-        return body();
-    } catch (const SqliteError& e) {
-        writeErr(QStringLiteral("seam %1: %2\n").arg(command, QString::fromStdString(e.what())));
-        return UsageOrFatal;
-    }
 }
 
 } // namespace
@@ -96,10 +53,10 @@ int criticalPathCommand(const QStringList& args)
         writeErr(QStringLiteral("seam critical-path: give exactly one numeric PAGELOAD_ID\n"));
         return UsageOrFatal;
     }
-    auto db = openCache(parser, cmd);
+    auto db = openCacheArg(parser, cmd);
     if (!db)
         return UsageOrFatal;
-    return guarded(cmd, [&] {
+    return guardedCommand(cmd, [&] {
         const QJsonObject path = criticalPathJson(*db, id);
         if (path.isEmpty()) {
             writeErr(QStringLiteral("seam critical-path: no page load with id %1\n").arg(id));
@@ -163,7 +120,7 @@ int whyCommand(const QStringList& args)
         return UsageOrFatal;
     }
     WhyOptions options;
-    if (!optionalTime(parser, from, options.from, cmd) || !optionalTime(parser, to, options.to, cmd))
+    if (!optionalTimeArg(parser, from, options.from, cmd) || !optionalTimeArg(parser, to, options.to, cmd))
         return UsageOrFatal;
     if (parser.isSet(filter) && !filterOption(parser, filter, options.filter, cmd))
         return UsageOrFatal;
@@ -191,10 +148,10 @@ int whyCommand(const QStringList& args)
         }
         options.criterion = WhyOptions::Criterion::Slow;
     }
-    auto db = openCache(parser, cmd);
+    auto db = openCacheArg(parser, cmd);
     if (!db)
         return UsageOrFatal;
-    return guarded(cmd, [&] {
+    return guardedCommand(cmd, [&] {
         const WhyResult result = explainCohort(*db, options);
         if (parser.isSet(jsonOption())) {
             writeJson(QJsonDocument(whyJson(result)));

@@ -1,6 +1,7 @@
 #include "DemoBackend.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace seam::demo {
 
@@ -188,6 +189,8 @@ Outcome DemoBackend::server(DemoRandom& rng, Service service, std::string_view m
     if (!userAgent.empty())
         addString(a, "user_agent.original", userAgent);
     addInt(a, "http.response.status_code", status);
+    for (const auto& [key, value] : c.values)
+        addDouble(a, key, value);
     if (status >= 500) {
         addString(a, "error.type", std::to_string(status));
         ++m_world.stats.errorSpans;
@@ -634,6 +637,11 @@ int DemoBackend::checkoutPlace(Ctx& c)
         "'placed')",
         c.rng.logNormalClamped(3.0, 0.5, 0.5, 300));
     log(c, kSeverityInfo, "order placed");
+    // The order's value (a conversion's revenue for `seam impact --revenue-attribute order.value`):
+    // derived from the span id already drawn, not from a new draw, so the rest of the demo is unchanged.
+    // 15.00 .. 314.99, skewed low like basket sizes.
+    const double u = double(c.span % 10007) / 10007.0;
+    c.values.emplace_back("order.value", std::round((15.0 + 300.0 * u * u) * 100.0) / 100.0);
     return 201;
 }
 

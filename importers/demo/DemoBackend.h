@@ -90,6 +90,8 @@ private:
         TimeNs now;
         // An error raised by the handler itself (rather than propagated from a call).
         std::string errorType, errorMessage, errorStack;
+        // Numeric business attributes the handler adds to its SERVER span (e.g. order.value).
+        std::vector<std::pair<std::string, double>> values;
     };
     using Handler = std::function<int(Ctx&)>;
 

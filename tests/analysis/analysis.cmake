@@ -10,3 +10,12 @@ seam_add_qtest(tst_investigationstats SOURCES analysis/tst_investigationstats.cp
                LIBS seam_analysis seam_ingest)
 seam_add_qtest(tst_serviceseries SOURCES analysis/tst_serviceseries.cpp support/RecordFactory.h
                LIBS seam_analysis seam_ingest)
+# Incident windows from rollups (models/analysis/Anomalies): synthetic series and the demo's incidents.
+seam_add_qtest(tst_anomalies SOURCES analysis/tst_anomalies.cpp support/RollupFactory.h
+               LIBS seam_analysis seam_demo seam_ingest)
+# The normal baseline of a service outside its incident windows (models/analysis/NormalBaseline).
+seam_add_qtest(tst_normalbaseline SOURCES analysis/tst_normalbaseline.cpp support/RollupFactory.h LIBS seam_analysis)
+# Business impact of an incident window (models/analysis/BusinessImpact): counts against plain SQL on
+# the demo, seeded sessions with known lost conversions and revenue.
+seam_add_qtest(tst_businessimpact SOURCES analysis/tst_businessimpact.cpp support/RecordFactory.h
+               LIBS seam_analysis seam_demo seam_ingest)

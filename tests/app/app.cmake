@@ -16,3 +16,6 @@ seam_add_qtest(tst_cliopen SOURCES app/tst_cliopen.cpp support/CacheDamage.h LIB
 add_dependencies(tst_cliopen seam)
 # The main window on a damaged cache: open read-only, recover into a new investigation, or cancel.
 seam_add_qtest(tst_damagedcache SOURCES app/tst_damagedcache.cpp support/CacheDamage.h support/RecordFactory.h LIBS seam_gui)
+# `seam anomalies` and `seam impact` through the real binary: JSON contract and exit codes.
+seam_add_qtest(tst_incidentcommands SOURCES app/tst_incidentcommands.cpp LIBS Qt6::Core)
+add_dependencies(tst_incidentcommands seam)

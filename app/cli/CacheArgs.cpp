@@ -1,0 +1,59 @@
+#include "CacheArgs.h"
+
+#include "CacheCheck.h"
+#include "Cli.h"
+#include "Output.h"
+#include "Store.h"
+#include "Format.h"
+
+#include <QFileInfo>
+
+namespace seam::cli {
+
+std::optional<Database> openCacheArg(const QCommandLineParser& parser, const QString& command)
+{
+    const QString path = parser.value(QStringLiteral("db"));
+    if (path.isEmpty()) {
+        writeErr(QStringLiteral("seam %1: --db CACHE is required\n").arg(command));
+        return std::nullopt;
+    }
+    if (!QFileInfo::exists(path)) {
+        writeErr(QStringLiteral("seam %1: %2: no such file\n").arg(command, path));
+        return std::nullopt;
+    }
+    try {
+        Database db = store::openForReading(path.toStdString());
+        // Damage the check can see is reported instead of answers read around it.
+        store::requireUndamaged(db, store::kReaderCheckBudget);
+        return db;
+    } catch (const SqliteError& e) {
+        writeErr(QStringLiteral("seam %1: %2\n").arg(command, QString::fromStdString(e.what())));
+        return std::nullopt;
+    }
+}
+
+bool optionalTimeArg(const QCommandLineParser& parser, const QCommandLineOption& option,
+                     std::optional<std::int64_t>& out, const QString& command)
+{
+    if (!parser.isSet(option))
+        return true;
+    out = parseTime(parser.value(option));
+    if (!out) {
+        writeErr(QStringLiteral("seam %1: --%2: '%3' is not a time (ns since epoch or ISO 8601)\n")
+                     .arg(command, option.names().front(), parser.value(option)));
+        return false;
+    }
+    return true;
+}
+
+int guardedCommand(const QString& command, const std::function<int()>& body)
+{
+    try {
+        return body();
+    } catch (const SqliteError& e) {
+        writeErr(QStringLiteral("seam %1: %2\n").arg(command, QString::fromStdString(e.what())));
+        return UsageOrFatal;
+    }
+}
+
+} // namespace seam::cli

@@ -1,0 +1,22 @@
+#pragma once
+
+// Argument helpers shared by the commands that read an existing cache.
+
+#include "Sqlite.h"
+
+#include <QCommandLineParser>
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+namespace seam::cli {
+
+/// Opens the --db cache read-only after a bounded damage check; prints why not and returns nullopt.
+std::optional<Database> openCacheArg(const QCommandLineParser& parser, const QString& command);
+/// Reads an optional time option (ns since the epoch or ISO 8601); false (printed) when malformed.
+bool optionalTimeArg(const QCommandLineParser& parser, const QCommandLineOption& option,
+                     std::optional<std::int64_t>& out, const QString& command);
+/// Runs `body`, turning a SqliteError into a message and exit code 2.
+int guardedCommand(const QString& command, const std::function<int()>& body);
+
+} // namespace seam::cli

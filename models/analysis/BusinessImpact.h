@@ -1,0 +1,94 @@
+#pragma once
+
+// The business impact of a backend incident window (issue 11): exact counts of the page loads,
+// sessions and users whose linked backend traces reached a service (operation, version) in a time
+// window and of those it affected, failed user actions, and, given a conversion definition (and a
+// numeric attribute carrying a conversion's value), lost conversions and revenue with 95% intervals.
+
+#include "ConversionDefinition.h"
+#include "Ids.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace seam {
+
+class Database;
+
+struct ImpactQuery
+{
+    std::string service;
+    std::string operation; ///< empty: the service's entry spans
+    std::string version;   ///< empty: every version
+    /// The window; when unset, the service's strongest anomaly window (detectAnomalies).
+    std::optional<TimeNs> from;
+    std::optional<TimeNs> to;
+    std::optional<ConversionDefinition> conversion;
+    std::string revenueAttribute; ///< e.g. "order.value"; empty: no revenue
+    /// Fewer sessions than this in either group (affected, unaffected) give no conversion verdict.
+    std::int64_t minGroupSessions = 10;
+    int bootstrapResamples = 2000;
+    std::uint64_t bootstrapSeed = 20251120;
+};
+
+struct ImpactCounts
+{
+    std::int64_t affected = 0; ///< reached, and hit an error or a latency above the normal p99 there
+    std::int64_t reached = 0;  ///< their linked traces reached the service in the window
+    std::int64_t total = 0;    ///< all in the window
+};
+
+struct ConversionImpact
+{
+    std::string definition;
+    std::int64_t affectedSessions = 0; ///< sessions with an affected page load in the window
+    std::int64_t affectedConverted = 0;
+    std::int64_t unaffectedSessions = 0; ///< the other sessions of the window on the same routes
+    std::int64_t unaffectedConverted = 0;
+    double affectedRate = 0;
+    double unaffectedRate = 0;
+    /// affectedSessions x (unaffectedRate - affectedRate), with Newcombe's hybrid score interval for
+    /// the difference of two proportions (95%), scaled the same way. Negative: no loss seen.
+    double lost = 0;
+    double ciLow = 0;
+    double ciHigh = 0;
+};
+
+struct RevenueImpact
+{
+    std::string attribute;
+    std::int64_t valuedSessions = 0; ///< converted sessions whose spans carried the attribute
+    double affectedPerSession = 0;   ///< mean value per session, affected
+    double unaffectedPerSession = 0;
+    /// affectedSessions x (unaffected - affected mean value per session); percentile bootstrap of
+    /// sessions (resampled within each group, fixed seed: the same cache gives the same interval).
+    double lost = 0;
+    double ciLow = 0;
+    double ciHigh = 0;
+};
+
+struct ImpactResult
+{
+    bool serviceFound = false;
+    std::string service, operation, version;
+    TimeNs from = 0;
+    TimeNs to = 0;
+    std::int64_t normalP99 = 0; ///< ns; 0 when unknown (then only errors make "affected")
+    ImpactCounts pageLoads;
+    ImpactCounts sessions;
+    std::optional<ImpactCounts> users; ///< unset when no session in the window has a user id
+    std::int64_t failedActions = 0;    ///< user actions that started a call the window affected
+    std::int64_t actions = 0;          ///< user actions on the window's reached page loads
+    std::optional<ConversionImpact> conversions;
+    std::optional<RevenueImpact> revenue;
+    std::vector<std::string> notes; ///< what could not be computed, and why
+};
+
+/// Reads page loads of the window by start, their linked traces' spans by the spans' primary key
+/// and sessions' later page loads or actions by their session indexes: cost grows with the window's
+/// traffic, not with the cache. Throws SqliteError.
+ImpactResult businessImpact(Database& db, const ImpactQuery& query);
+
+} // namespace seam

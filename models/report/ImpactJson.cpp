@@ -1,0 +1,88 @@
+#include "ImpactJson.h"
+
+#include "Format.h"
+
+#include <QJsonArray>
+#include <cmath>
+
+namespace seam {
+namespace {
+
+QJsonValue orNull(const std::string& s)
+{
+    return s.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(s));
+}
+
+double round(double v, double scale)
+{
+    return std::round(v * scale) / scale;
+}
+
+QJsonObject countsJson(const ImpactCounts& c)
+{
+    QJsonObject o;
+    o[QStringLiteral("affected")] = qint64(c.affected);
+    o[QStringLiteral("reached")] = qint64(c.reached);
+    o[QStringLiteral("total")] = qint64(c.total);
+    o[QStringLiteral("affected_share")] = c.total ? round(double(c.affected) / double(c.total), 1e6) : 0.0;
+    o[QStringLiteral("reached_share")] = c.total ? round(double(c.reached) / double(c.total), 1e6) : 0.0;
+    return o;
+}
+
+} // namespace
+
+QJsonObject impactJson(const ImpactResult& r)
+{
+    QJsonObject o;
+    QJsonObject window;
+    window[QStringLiteral("service")] = QString::fromStdString(r.service);
+    window[QStringLiteral("operation")] = orNull(r.operation);
+    window[QStringLiteral("version")] = orNull(r.version);
+    window[QStringLiteral("start")] = isoTime(r.from);
+    window[QStringLiteral("start_ns")] = qint64(r.from);
+    window[QStringLiteral("end")] = isoTime(r.to);
+    window[QStringLiteral("end_ns")] = qint64(r.to);
+    window[QStringLiteral("normal_p99_ms")] =
+        r.normalP99 > 0 ? QJsonValue(round(double(r.normalP99) / 1e6, 1e3)) : QJsonValue();
+    o[QStringLiteral("window")] = window;
+    if (r.serviceFound && r.to > r.from) {
+        o[QStringLiteral("page_loads")] = countsJson(r.pageLoads);
+        o[QStringLiteral("sessions")] = countsJson(r.sessions);
+        if (r.users)
+            o[QStringLiteral("users")] = countsJson(*r.users);
+        o[QStringLiteral("failed_actions")] = qint64(r.failedActions);
+        o[QStringLiteral("actions")] = qint64(r.actions);
+    }
+    if (r.conversions) {
+        const ConversionImpact& c = *r.conversions;
+        QJsonObject j;
+        j[QStringLiteral("definition")] = QString::fromStdString(c.definition);
+        j[QStringLiteral("affected_sessions")] = qint64(c.affectedSessions);
+        j[QStringLiteral("affected_converted")] = qint64(c.affectedConverted);
+        j[QStringLiteral("unaffected_sessions")] = qint64(c.unaffectedSessions);
+        j[QStringLiteral("unaffected_converted")] = qint64(c.unaffectedConverted);
+        j[QStringLiteral("affected_rate")] = round(c.affectedRate, 1e6);
+        j[QStringLiteral("unaffected_rate")] = round(c.unaffectedRate, 1e6);
+        j[QStringLiteral("lost")] = round(c.lost, 1e2);
+        j[QStringLiteral("ci95")] = QJsonArray{round(c.ciLow, 1e2), round(c.ciHigh, 1e2)};
+        o[QStringLiteral("conversions")] = j;
+    }
+    if (r.revenue) {
+        const RevenueImpact& v = *r.revenue;
+        QJsonObject j;
+        j[QStringLiteral("attribute")] = QString::fromStdString(v.attribute);
+        j[QStringLiteral("lost")] = round(v.lost, 1e2);
+        j[QStringLiteral("ci95")] = QJsonArray{round(v.ciLow, 1e2), round(v.ciHigh, 1e2)};
+        j[QStringLiteral("affected_per_session")] = round(v.affectedPerSession, 1e4);
+        j[QStringLiteral("unaffected_per_session")] = round(v.unaffectedPerSession, 1e4);
+        j[QStringLiteral("valued_sessions")] = qint64(v.valuedSessions);
+        o[QStringLiteral("revenue")] = j;
+    }
+    QJsonArray notes;
+    for (const std::string& n : r.notes)
+        notes.append(QString::fromStdString(n));
+    o[QStringLiteral("notes")] = notes;
+    return o;
+}
+
+} // namespace seam

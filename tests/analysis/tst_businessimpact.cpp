@@ -1,0 +1,265 @@
+// BusinessImpact: exact counts of what an incident window reached and affected (checked against
+// plain SQL on the demo), and seeded sessions where the lost conversions and revenue are known.
+
+#include "BusinessImpact.h"
+#include "DemoGenerator.h"
+#include "RecordFactory.h"
+#include "Store.h"
+#include "StoreWriter.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace seam;
+using namespace seam::test;
+
+namespace {
+constexpr TimeNs kMinute = 60'000'000'000;
+constexpr TimeNs kSecond = 1'000'000'000;
+} // namespace
+
+class TestBusinessImpact : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::string m_seeded;
+    TimeNs m_from = kT0 + 10 * kMinute;
+    TimeNs m_to = kT0 + 20 * kMinute;
+
+    /// One session: a /checkout page load whose fetch reaches gateway -> payments (failing when
+    /// `affected`), a click that started the fetch, and, when `converts`, a confirmation page 60 s later
+    /// whose own call to `orders` carries {"order.value": 50}.
+    static RecordBatch session(int i, bool affected, bool converts, TimeNs start)
+    {
+        RecordBatch b;
+        SessionRecord s;
+        s.key = "s" + std::to_string(i);
+        s.userId = "u" + std::to_string(i);
+        b.sessions.push_back(s);
+        const auto page = [&](const std::string& key, const std::string& route, TimeNs at, int traceNo,
+                              const std::string& service, bool fails, const char* attributes) {
+            PageLoadRecord p;
+            p.key = key;
+            p.sessionKey = s.key;
+            p.app = browserApp();
+            p.url = "https://shop.example" + route;
+            p.route = route;
+            p.start = at;
+            p.duration = 1'500'000'000;
+            b.pageLoads.push_back(p);
+            ResourceRecord r;
+            r.key = key + "-fetch";
+            r.pageLoadKey = key;
+            r.sessionKey = s.key;
+            r.type = "fetch";
+            r.method = "POST";
+            r.url = "https://shop.example/api" + route;
+            r.statusCode = fails ? 502 : 200;
+            r.start = at + 300'000'000;
+            r.duration = 200'000'000;
+            r.traceId = traceId(traceNo);
+            r.spanId = 0x42;
+            r.traceIdSource = TraceIdSource::SameTrace;
+            b.resources.push_back(r);
+            b.spans.push_back(
+                span(r.traceId, 0x42, 0, browserApp(), "HTTP POST", SpanKind::Client, r.start, 200));
+            b.spans.push_back(span(r.traceId, 0x100, 0x42, backend("gateway"), "POST /api", SpanKind::Server,
+                                   r.start + 10'000'000, 150, fails ? StatusCode::Error : StatusCode::Unset));
+            SpanRecord x =
+                span(r.traceId, 0x101, 0x100, backend(service), "POST /" + service, SpanKind::Server,
+                     r.start + 20'000'000, 60, fails ? StatusCode::Error : StatusCode::Unset);
+            x.attributesJson = attributes;
+            b.spans.push_back(x);
+        };
+        page("checkout-" + std::to_string(i), "/checkout", start, 1000 + i, "payments", affected, "{}");
+        ActionRecord a;
+        a.key = "click-" + std::to_string(i);
+        a.pageLoadKey = "checkout-" + std::to_string(i);
+        a.sessionKey = s.key;
+        a.time = start + 250'000'000;
+        a.type = "click";
+        a.name = "place-order";
+        b.actions.push_back(a);
+        if (converts)
+            page("confirmation-" + std::to_string(i), "/checkout/confirmation", start + kMinute, 5000 + i,
+                 "orders", false, R"({"order.value":50})");
+        return b;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        // 200 sessions in the window: 0..99 affected (payments fails), 20 of them convert; 100..199
+        // unaffected, 60 of them convert. Known: rates 0.2 vs 0.6, lost 100 x 0.4 = 40 conversions,
+        // revenue 10 vs 30 per session, lost 2000. Normal payments traffic before the window (50-150 ms).
+        m_seeded = m_dir.filePath(QStringLiteral("seeded.seam")).toStdString();
+        StoreWriter w(m_seeded);
+        RecordBatch normal;
+        for (int k = 0; k < 50; ++k)
+            normal.spans.push_back(span(traceId(k), 0x9, 0, backend("payments"), "POST /payments",
+                                        SpanKind::Server, kT0 + k * 10 * kSecond, 50 + 2 * k));
+        w.submit(0, std::move(normal));
+        for (int i = 0; i < 200; ++i) {
+            const bool affected = i < 100;
+            const bool converts = affected ? i < 20 : i < 160;
+            w.submit(0, session(i, affected, converts, m_from + i * 2 * kSecond));
+        }
+        QVERIFY(w.flush());
+    }
+
+    void seededLostConversionsAndRevenue()
+    {
+        Database db = store::openForReading(m_seeded);
+        ImpactQuery q;
+        q.service = "payments";
+        q.from = m_from;
+        q.to = m_to;
+        q.conversion = ConversionDefinition::parse("route:/checkout/confirmation");
+        q.revenueAttribute = "order.value";
+        const ImpactResult r = businessImpact(db, q);
+        QVERIFY(r.serviceFound);
+        QCOMPARE(r.pageLoads.total, std::int64_t(280));
+        QCOMPARE(r.pageLoads.reached, std::int64_t(200));
+        QCOMPARE(r.pageLoads.affected, std::int64_t(100));
+        QCOMPARE(r.sessions.total, std::int64_t(200));
+        QCOMPARE(r.sessions.reached, std::int64_t(200));
+        QCOMPARE(r.sessions.affected, std::int64_t(100));
+        QVERIFY(r.users);
+        QCOMPARE(r.users->affected, std::int64_t(100));
+        QCOMPARE(r.actions, std::int64_t(200));
+        QCOMPARE(r.failedActions, std::int64_t(100));
+        QVERIFY(r.normalP99 > 100'000'000 && r.normalP99 < 200'000'000);
+        QVERIFY(r.conversions);
+        const ConversionImpact& c = *r.conversions;
+        QCOMPARE(c.affectedSessions, std::int64_t(100));
+        QCOMPARE(c.affectedConverted, std::int64_t(20));
+        QCOMPARE(c.unaffectedSessions, std::int64_t(100));
+        QCOMPARE(c.unaffectedConverted, std::int64_t(60));
+        QVERIFY(qFuzzyCompare(c.lost, 40.0));
+        QVERIFY(c.ciLow > 20 && c.ciLow < 40 && c.ciHigh > 40 && c.ciHigh < 60);
+        QVERIFY(r.revenue);
+        QCOMPARE(r.revenue->valuedSessions, std::int64_t(80));
+        QVERIFY(qFuzzyCompare(r.revenue->affectedPerSession, 10.0));
+        QVERIFY(qFuzzyCompare(r.revenue->unaffectedPerSession, 30.0));
+        QVERIFY(qFuzzyCompare(r.revenue->lost, 2000.0));
+        QVERIFY(r.revenue->ciLow > 1000 && r.revenue->ciLow < 2000 && r.revenue->ciHigh > 2000);
+        // Deterministic interval (fixed bootstrap seed).
+        const ImpactResult again = businessImpact(db, q);
+        QCOMPARE(again.revenue->ciLow, r.revenue->ciLow);
+        QCOMPARE(again.revenue->ciHigh, r.revenue->ciHigh);
+        // An action as the conversion: every session clicked "place-order" 250 ms into its checkout
+        // page (after its reference), so all convert and nothing is lost.
+        q.conversion = ConversionDefinition::parse("action:place-*");
+        const ImpactResult clicks = businessImpact(db, q);
+        QVERIFY(clicks.conversions);
+        QCOMPARE(clicks.conversions->affectedConverted, std::int64_t(100));
+        QVERIFY(qFuzzyIsNull(clicks.conversions->lost));
+    }
+
+    void whatCannotBeComputedIsSaid()
+    {
+        Database db = store::openForReading(m_seeded);
+        ImpactQuery q;
+        q.service = "payments";
+        q.from = m_from;
+        q.to = m_to;
+        ImpactResult r = businessImpact(db, q);
+        QVERIFY(!r.conversions && !r.revenue);
+        QVERIFY(!r.notes.empty());
+        q.conversion = ConversionDefinition::parse("route:/checkout/confirmation");
+        q.revenueAttribute = "cart.value"; // on no span
+        r = businessImpact(db, q);
+        QVERIFY(r.conversions && !r.revenue);
+        bool said = false;
+        for (const std::string& n : r.notes)
+            said = said || n.find("cart.value") != std::string::npos;
+        QVERIFY(said);
+        q.service = "nope";
+        QVERIFY(!businessImpact(db, q).serviceFound);
+        QVERIFY(!ConversionDefinition::parse("checkout"));
+        QCOMPARE(ConversionDefinition::parse("/checkout/*")->text(), std::string("route:/checkout/*"));
+    }
+
+    void demoCountsMatchPlainSql()
+    {
+        const std::string path = m_dir.filePath(QStringLiteral("demo.seam")).toStdString();
+        DemoOptions options;
+        options.seed = 2;
+        options.sessions = 800;
+        std::string truthText;
+        {
+            StoreWriter writer(path);
+            const auto source = writer.beginSource("demo", "test");
+            auto sink = writer.sinkFor(source);
+            DemoGenerator generator(options);
+            ImportReport report;
+            QVERIFY(generator.generateInto(*sink, report));
+            QVERIFY(writer.flush());
+            writer.finishSource(source, report);
+            truthText = generator.groundTruthJson();
+        }
+        TimeNs from = 0, to = 0;
+        for (const auto& v : QJsonDocument::fromJson(QByteArray::fromStdString(truthText))
+                                 .object()[QStringLiteral("incidents")]
+                                 .toArray()) {
+            const QJsonObject o = v.toObject();
+            if (o[QStringLiteral("id")].toString() == QLatin1String("payments-db-lock")) {
+                from = o[QStringLiteral("start_ns")].toVariant().toLongLong();
+                to = o[QStringLiteral("end_ns")].toVariant().toLongLong();
+            }
+        }
+        QVERIFY(to > from);
+        Database db = store::openForReading(path);
+        ImpactQuery q;
+        q.service = "payments";
+        q.from = from;
+        q.to = to;
+        q.conversion = ConversionDefinition::parse("route:/checkout/confirmation");
+        q.revenueAttribute = "order.value";
+        const ImpactResult r = businessImpact(db, q);
+        QVERIFY(r.normalP99 > 0 && r.normalP99 < 1'000'000'000); // the lock is 1.5-4 s: not normal
+
+        // The same counts in plain SQL: page loads of the window, their document and linked traces,
+        // the payments entry spans in the window, failing or slower than the normal p99.
+        auto st = db.prepare(R"sql(
+            WITH pl AS (SELECT p.id, p.session_id, p.trace, s.user_id FROM page_loads p
+                        LEFT JOIN sessions s ON s.id = p.session_id WHERE p.start_ns >= ?1 AND p.start_ns < ?2),
+                 tr AS (SELECT id AS pid, trace FROM pl WHERE trace IS NOT NULL
+                        UNION SELECT pl.id, l.trace FROM pl JOIN resources r ON r.page_load_id = pl.id
+                        JOIN links l ON l.resource_id = r.id),
+                 hit AS (SELECT tr.pid, max(x.status_code = 2 OR x.end_ns - x.start_ns > ?3) AS bad
+                         FROM tr JOIN spans x ON x.trace = tr.trace JOIN services v ON v.id = x.service_id
+                         WHERE v.name = 'payments' AND v.is_browser = 0 AND (x.kind IN (2, 5) OR x.parent_span_id = 0)
+                           AND x.start_ns >= ?1 AND x.start_ns < ?2 GROUP BY tr.pid)
+            SELECT (SELECT count(*) FROM pl), (SELECT count(*) FROM hit), (SELECT count(*) FROM hit WHERE bad),
+                   (SELECT count(DISTINCT session_id) FROM pl),
+                   (SELECT count(DISTINCT pl.session_id) FROM pl JOIN hit ON hit.pid = pl.id),
+                   (SELECT count(DISTINCT pl.session_id) FROM pl JOIN hit ON hit.pid = pl.id WHERE bad),
+                   (SELECT count(DISTINCT user_id) FROM pl),
+                   (SELECT count(DISTINCT pl.user_id) FROM pl JOIN hit ON hit.pid = pl.id WHERE bad))sql");
+        st.bind(1, from).bind(2, to).bind(3, r.normalP99);
+        QVERIFY(st.step());
+        QCOMPARE(r.pageLoads.total, st.int64(0));
+        QCOMPARE(r.pageLoads.reached, st.int64(1));
+        QCOMPARE(r.pageLoads.affected, st.int64(2));
+        QCOMPARE(r.sessions.total, st.int64(3));
+        QCOMPARE(r.sessions.reached, st.int64(4));
+        QCOMPARE(r.sessions.affected, st.int64(5));
+        QVERIFY(r.users);
+        QCOMPARE(r.users->total, st.int64(6));
+        QCOMPARE(r.users->affected, st.int64(7));
+        QVERIFY(r.pageLoads.affected > 0);
+        // The lock costs conversions: the interval lies above zero, and so does lost revenue.
+        QVERIFY(r.conversions);
+        QVERIFY2(r.conversions->ciLow > 0, qPrintable(QString::number(r.conversions->ciLow)));
+        QVERIFY(r.revenue);
+        QVERIFY(r.revenue->ciLow > 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBusinessImpact)
+#include "tst_businessimpact.moc"
