@@ -341,7 +341,14 @@ void migrate(Database& db)
                               ", this build knows " + std::to_string(kSchemaVersion) + ")",
                           0);
     Transaction tx(db);
-    if (version == 0) {
+    // Another process may have created or migrated the file between the read above and taking the
+    // write lock (two imports creating one new cache at the same instant): read again under the lock.
+    const int lockedVersion = int(db.queryInt("PRAGMA user_version"));
+    if (lockedVersion == kSchemaVersion) {
+        tx.commit();
+        return;
+    }
+    if (lockedVersion == 0) {
         // A file with tables but no version is not ours: refuse rather than write into it.
         if (db.queryInt("SELECT count(*) FROM sqlite_master") != 0)
             throw SqliteError("not a Seam investigation cache (unversioned tables present)", 0);

@@ -5,12 +5,16 @@
 #include "CacheOpen.h"
 #include "Schema.h"
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 #include <sqlite3.h>
 
 namespace seam::store {
 
-Database openForWriting(const std::string& path)
+namespace {
+
+Database openForWritingOnce(const std::string& path)
 {
     // Nothing may write before the file is known to be ours: journal_mode = WAL alone rewrites the
     // header of any SQLite database it is given.
@@ -32,6 +36,26 @@ Database openForWriting(const std::string& path)
         throw;
     }
     return db;
+}
+
+} // namespace
+
+Database openForWriting(const std::string& path)
+{
+    // Switching a new file to WAL and creating the schema need locks that SQLite does not wait for
+    // (it answers SQLITE_BUSY at once rather than risk a deadlock) when another process is creating
+    // the same cache at the same instant: try again for a while; the second try finds the schema.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (;;) {
+        try {
+            return openForWritingOnce(path);
+        } catch (const SqliteError& e) {
+            const int code = e.code() & 0xff;
+            if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || std::chrono::steady_clock::now() > deadline)
+                throw;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
 }
 
 Database openForReading(const std::string& path)

@@ -48,6 +48,36 @@ private slots:
         QVERIFY(store::isCacheFile(path));
     }
 
+    void twoWritersCreatingOneNewCacheBothSucceed()
+    {
+        // Two imports creating the same new cache at the same instant: the second used to read
+        // user_version 0 before the first committed, then find tables and refuse the file.
+        for (int round = 0; round < 20; ++round) {
+            const auto path = dbPath(("race-" + std::to_string(round) + ".seam").c_str());
+            std::atomic<int> ready{0};
+            std::atomic<int> failures{0};
+            std::string why;
+            const auto open = [&] {
+                ++ready;
+                while (ready.load() < 2) {
+                }
+                try {
+                    Database db = store::openForWriting(path);
+                } catch (const std::exception& e) {
+                    ++failures;
+                    why = e.what();
+                }
+            };
+            std::thread a(open), b(open);
+            a.join();
+            b.join();
+            QVERIFY2(failures.load() == 0, why.c_str());
+            Database db = store::openForReading(path);
+            QCOMPARE(db.queryInt("PRAGMA user_version"), schema::kSchemaVersion);
+            QCOMPARE(db.queryInt("SELECT count(*) FROM meta WHERE key = 'created_by'"), std::int64_t(1));
+        }
+    }
+
     void refusesNewerSchemaAndForeignFiles()
     {
         const auto path = dbPath("newer.seam");
