@@ -1,9 +1,11 @@
 #pragma once
 
 #include "HttpParser.h"
+#include "HttpResponse.h"
 #include "ImportReport.h"
 #include "LiveReceiver.h"
 #include "OtlpResponses.h"
+#include "ReceiverRouting.h"
 #include "RequestPolicy.h"
 #include "StreamMemory.h"
 
@@ -54,27 +56,6 @@ struct ReceiverShared
     ImportReport report; // what the whole stream brought, for the sources row
 };
 
-/// What a route is.
-enum class Route
-{
-    Unknown,
-    Traces,
-    Logs,
-    Metrics,
-    DatadogRum, // the browser SDK's `proxy` option: POST <proxy>?ddforward=<intake path>
-    Faro        // Grafana Faro: /collect and /collect/<app key>
-};
-
-/// One answer, ready to be framed.
-struct Response
-{
-    int status = 200;
-    QByteArray contentType;
-    QByteArray body;
-    QList<QPair<QByteArray, QByteArray>> headers;
-    bool close = false;
-};
-
 /// What a decoder made of a request body.
 struct DecodeResult
 {
@@ -109,7 +90,7 @@ private:
     void onNewConnections();
     void onReadable(quint64 id);
     void process(Connection& c);
-    /// Returns false when it answered (and the request ends here).
+    /// Returns false when it answered (and the request ends here). In ReceiverAdmission.cpp.
     bool onHeaders(Connection& c);
     void dispatch(Connection& c);
     void onDecoded(quint64 id, DecodeResult result);
