@@ -53,7 +53,7 @@ public:
     void addResourceLogs(const opentelemetry::proto::logs::v1::ResourceLogs& rl, std::string_view location);
 
 private:
-    friend class OtlpMapperRum; // the browser-RUM half, in OtlpMapper.cpp
+    friend class OtlpMapperRum; // the browser-RUM half, in OtlpMapperRum.cpp
     struct State;
     BatchBuilder& m_out;
     ImportReport& m_report;
