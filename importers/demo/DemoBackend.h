@@ -67,6 +67,11 @@ public:
     Outcome serve(DemoRandom& rng, const BackendRequest& request, const Hop& hop);
 
 private:
+    // OTLP severity numbers, for the primitives' logs and the handlers' alike.
+    static constexpr int kSeverityInfo = 9;
+    static constexpr int kSeverityWarn = 13;
+    static constexpr int kSeverityError = 17;
+
     struct Instance
     {
         ResourceHandle resource = 0;
