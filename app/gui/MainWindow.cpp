@@ -1,3 +1,7 @@
+// The main window's work: opening caches and the demo, imports, Live mode, the summary and the linked
+// views, jobs on the worker thread, drag and drop. Its menus and actions are in MainWindowMenus.cpp,
+// what it does with a damaged cache in DamagedCache.cpp.
+
 #include "MainWindow.h"
 
 #include "AppIdentity.h"
@@ -5,16 +9,13 @@
 #include "CacheCheck.h"
 #include "CacheError.h"
 #include "DemoInvestigation.h"
-#include "FlameGraphPanel.h"
-#include "FlameGraphView.h"
 #include "ImportRunner.h"
 #include "ImportSummaryDialog.h"
 #include "Investigation.h"
 #include "InvestigationSummaryView.h"
 #include "LinkedViews.h"
 #include "LiveController.h"
-#include "LiveHostsPrompt.h"
-#include "LiveSettingsPrompts.h"
+#include "MainWindowSettings.h"
 #include "PageLoadsPanel.h"
 #include "RecentFiles.h"
 #include "Sqlite.h"
@@ -23,8 +24,6 @@
 #include "StoreWriter.h"
 #include "Theme.h"
 
-#include <QAction>
-#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
@@ -35,25 +34,23 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QLabel>
-#include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QScreen>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
-#include <QStyle>
 #include <QTableView>
-#include <QToolBar>
 #include <QUrl>
 
 namespace seam {
-namespace {
 
-const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
-const QString kLinkedViewsKey = QStringLiteral("mainWindow/linkedViews");
-const QString kLastInvestigationKey = QStringLiteral("lastInvestigation");
-const QString kThemeKey = QStringLiteral("appearance/theme");
+using main_window_settings::kGeometryKey;
+using main_window_settings::kLastInvestigationKey;
+using main_window_settings::kLinkedViewsKey;
+using main_window_settings::kThemeKey;
+
+namespace {
 
 QString investigationsDir()
 {
@@ -100,104 +97,6 @@ MainWindow::MainWindow(QWidget* parent)
     const QRect screen = this->screen()->availableGeometry();
     resize(std::min(1700, screen.width() * 9 / 10), std::min(1000, screen.height() * 9 / 10));
     restoreGeometry(QSettings().value(kGeometryKey).toByteArray());
-}
-
-void MainWindow::createMenus()
-{
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::openFileDialog)
-        ->setStatusTip(tr("Open a Seam cache, or import telemetry files into a new investigation"));
-    m_import = file->addAction(tr("&Import into This Investigation…"), this, &MainWindow::importFileDialog);
-    m_import->setShortcut(Qt::CTRL | Qt::Key_I);
-    file->addAction(tr("Open &Demo Investigation"), this, &MainWindow::openDemo);
-    m_recent->attach(file->addMenu(tr("Open &Recent")));
-    file->addSeparator();
-    m_close = file->addAction(tr("&Close Investigation"), QKeySequence::Close, this,
-                              &MainWindow::closeInvestigation);
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-
-    QMenu* view = menuBar()->addMenu(tr("&View"));
-    // Zoom acts on the flamegraph: the view with a time axis one explores (the waterfall fits its page).
-    const auto flame = [this](auto member) {
-        return [this, member] {
-            if (m_linked)
-                (m_linked->flameGraph()->view()->*member)();
-        };
-    };
-    m_zoomActions = {
-        view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, this, flame(&FlameGraphView::zoomIn)),
-        view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, this, flame(&FlameGraphView::zoomOut)),
-        view->addAction(tr("&Reset Zoom"), QKeySequence(Qt::CTRL | Qt::Key_0), this,
-                        flame(&FlameGraphView::reset)),
-    };
-    view->addSeparator();
-    QMenu* themeMenu = view->addMenu(tr("&Theme"));
-    auto* themes = new QActionGroup(this);
-    const Theme current = themeFromName(QSettings().value(kThemeKey).toString());
-    for (const auto& [theme, label] :
-         {std::pair{Theme::System, tr("&System")}, std::pair{Theme::Light, tr("&Light")},
-          std::pair{Theme::Dark, tr("&Dark")}}) {
-        QAction* action = themeMenu->addAction(label);
-        action->setCheckable(true);
-        action->setChecked(theme == current);
-        themes->addAction(action);
-        connect(action, &QAction::triggered, this, [theme] {
-            QSettings().setValue(kThemeKey, themeName(theme));
-            applyTheme(theme);
-        });
-    }
-
-    QMenu* live = menuBar()->addMenu(tr("&Live"));
-    m_liveAction = live->addAction(tr("&Receive Live Telemetry"));
-    m_liveAction->setCheckable(true);
-    m_liveAction->setShortcut(Qt::CTRL | Qt::Key_L);
-    m_liveAction->setStatusTip(tr("Receive OTLP/HTTP and browser RUM into this investigation"));
-    connect(m_liveAction, &QAction::triggered, this, [this](bool on) {
-        if (on)
-            startLive();
-        else
-            stopLive();
-    });
-    // Each prompt saves the Live settings; a running receiver restarts to use them.
-    const auto restartLiveIf = [this](bool (*prompt)(QWidget*)) {
-        return [this, prompt] {
-            if (prompt(this) && m_live->isRunning()) {
-                stopLive();
-                startLive();
-            }
-        };
-    };
-    live->addAction(tr("Listen &Address…"), this, restartLiveIf(&promptLiveAddress));
-    live->addAction(tr("Allowed Browser &Origins…"), this, restartLiveIf(&promptLiveOrigins));
-    live->addAction(tr("Allowed Host &Names…"), this, restartLiveIf(&promptLiveAllowedHosts));
-
-    // Back and forward walk the Investigation's selection history, as in a browser; they act on
-    // whichever Investigation is current, so they are created once and re-targeted per cache.
-    QMenu* go = menuBar()->addMenu(tr("&Go"));
-    m_back = go->addAction(style()->standardIcon(QStyle::SP_ArrowBack), tr("&Back"), this, [this] {
-        if (m_investigation)
-            m_investigation->goBack();
-    });
-    m_back->setShortcuts(QKeySequence::Back);
-    m_forward = go->addAction(style()->standardIcon(QStyle::SP_ArrowForward), tr("&Forward"), this, [this] {
-        if (m_investigation)
-            m_investigation->goForward();
-    });
-    m_forward->setShortcuts(QKeySequence::Forward);
-    go->addSeparator();
-    m_find = go->addAction(tr("&Filter Page Loads"), this, [this] {
-        if (m_linked)
-            m_linked->pageLoads()->focusFilter();
-    });
-    m_find->setShortcut(QKeySequence::Find);
-    QToolBar* toolBar = addToolBar(tr("Navigation"));
-    toolBar->setObjectName(QStringLiteral("navigation"));
-    toolBar->setMovable(false);
-    toolBar->addAction(m_back);
-    toolBar->addAction(m_forward);
-    toolBar->addSeparator();
-    toolBar->addAction(m_liveAction);
 }
 
 bool MainWindow::startLive()
@@ -536,18 +435,6 @@ void MainWindow::dropEvent(QDropEvent* event)
         openCache(paths.front());
     else
         importIntoCurrent(paths);
-}
-
-void MainWindow::updateActions()
-{
-    m_back->setEnabled(m_investigation && m_investigation->canGoBack());
-    m_forward->setEnabled(m_investigation && m_investigation->canGoForward());
-    m_find->setEnabled(m_linked != nullptr);
-    // One writer per cache: while live data flows in, imports wait.
-    m_import->setEnabled(m_linked != nullptr && !m_live->isRunning());
-    m_close->setEnabled(m_linked != nullptr);
-    for (QAction* zoom : m_zoomActions)
-        zoom->setEnabled(m_linked != nullptr);
 }
 
 void MainWindow::saveLayout()

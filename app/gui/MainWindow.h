@@ -65,6 +65,7 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
+    /// The menus, toolbar and actions (MainWindowMenus.cpp, with updateActions).
     void createMenus();
     /// Replaces the views of the previous cache (if any) with linked views of `path`.
     void showLinkedViews(const QString& path);
