@@ -1,5 +1,7 @@
 # importers/: every format reader, detection, input sources, the demo generator and the live receiver.
 # The OTLP importer (importers/otlp) and its shared helpers (importers/common).
+# The one JSON input stream of every JSON reader (importers/common/JsonInputStream).
+seam_add_qtest(tst_jsoninputstream SOURCES importers/tst_jsoninputstream.cpp LIBS seam_importers)
 seam_add_qtest(tst_inputsource SOURCES importers/tst_inputsource.cpp support/OtlpTestData.h LIBS seam_importers)
 seam_add_qtest(tst_formatdetector SOURCES importers/tst_formatdetector.cpp support/OtlpTestData.h LIBS seam_importers)
 seam_add_qtest(tst_otlpprotobuf SOURCES importers/tst_otlpprotobuf.cpp support/OtlpTestData.h LIBS seam_importers)
