@@ -9,6 +9,9 @@ seam_add_qtest(tst_otlpjson SOURCES importers/tst_otlpjson.cpp support/OtlpTestD
 seam_add_qtest(tst_otlpmapper SOURCES importers/tst_otlpmapper.cpp support/OtlpTestData.h LIBS seam_importers)
 seam_add_qtest(tst_useragent SOURCES importers/tst_useragent.cpp support/OtlpTestData.h LIBS seam_importers)
 seam_add_qtest(tst_route SOURCES importers/tst_route.cpp support/OtlpTestData.h LIBS seam_importers)
+# Diff tests (Perfetto style): tests/data/diff/*.case, input files + SQL + expected rows through `seam
+# import`'s path; SEAM_DIFF_UPDATE=1 rewrites the expected text.
+seam_add_qtest(tst_importdiff SOURCES importers/tst_importdiff.cpp LIBS seam_importers)
 # The HAR 1.2 importer (importers/har).
 seam_add_qtest(tst_harimport SOURCES importers/tst_harimport.cpp LIBS seam_importers)
 # The Datadog RUM (importers/datadog) and Grafana Faro (importers/faro) importers.
