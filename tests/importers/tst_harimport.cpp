@@ -161,9 +161,7 @@ private slots:
     void detection();
     void publicFixtures_data();
     void publicFixtures();
-    void publicFixtureTables();
     void invalidPublicFixtures();
-    void checkoutResources();
     void entriesBeforePages();
     void manyEntriesBeforePagesSpill();
     void documentEntry();
@@ -341,49 +339,6 @@ void TestHarImport::publicFixtures()
     }
 }
 
-void TestHarImport::publicFixtureTables()
-{
-    requirePublic();
-    const std::string cache = cachePath("public.seam");
-    const auto reports = importIntoCache(cache, {kPublic + QStringLiteral("issue-49-chrome51.har"),
-                                                 kPublic + QStringLiteral("multiple-pages.har")});
-    for (const ImportReport& r : reports)
-        QVERIFY2(r.clean(), qPrintable(rejects(r)));
-    Database db = store::openForReading(cache);
-    // Chrome 51: three requests that failed (status 0) get no status and only the phases Chrome gave.
-    QCOMPARE(rows(db,
-                  "SELECT type, method, status, url, start_ns - 1466026684831000000, duration_ns, dns_ns, "
-                  "connect_ns, ssl_ns, ttfb_ns, download_ns, transfer_size FROM resources "
-                  "WHERE url NOT LIKE '%legoas%' ORDER BY start_ns, id"),
-             (QStringList{
-                 QStringLiteral("document|GET|200|http://localhost:8888/"
-                                "harviewer-49.html|0|18678000|-|-|-|7541000|1625000|473"),
-                 QStringLiteral("css|GET|-|https://expired.badssl.com/style.css|150000000|0|-|-|-|0|0|0"),
-                 QStringLiteral("css|GET|-|https://wrong.host.badssl.com/style.css|150000000|0|-|-|-|0|0|0"),
-                 QStringLiteral(
-                     "script|GET|-|http://native.sharethrough.com/assets/sfp.js|151000000|0|-|-|-|0|0|0"),
-             }));
-    // Firebug 1.7 (HAR 1.1, times with a +02:00 offset): pages and their documents.
-    QCOMPARE(rows(db,
-                  "SELECT substr(key, instr(key, '/page/') + 6), url, route, start_ns, duration_ns, ttfb_ns, "
-                  "resource_count FROM page_loads WHERE url LIKE '%legoas%' ORDER BY start_ns"),
-             (QStringList{
-                 QStringLiteral(
-                     "page_41065|http://legoas/firebug/tests/content/net/601/issue601.html|"
-                     "/firebug/tests/content/net/:id/issue601.html|1285697619238000000|56000000|3000000|3"),
-                 QStringLiteral(
-                     "page_5351|http://legoas/firebug/tests/content/html/breakpoints/breakOnElement.html|"
-                     "/firebug/tests/content/html/breakpoints/breakOnElement.html|1285697626933000000|"
-                     "59000000|2000000|1"),
-                 QStringLiteral(
-                     "page_51862|http://legoas/firebug/tests/content/net/601/issue601.html|"
-                     "/firebug/tests/content/net/:id/issue601.html|1285697628797000000|51000000|2000000|5"),
-             }));
-    QCOMPARE(rows(db, "SELECT type, method, count(*) FROM resources WHERE url LIKE '%legoas%' GROUP BY 1, 2 "
-                      "ORDER BY 1"),
-             (QStringList{QStringLiteral("document|GET|3"), QStringLiteral("fetch|POST|6")}));
-}
-
 void TestHarImport::invalidPublicFixtures()
 {
     requirePublic();
@@ -399,67 +354,6 @@ void TestHarImport::invalidPublicFixtures()
              notValid.report.fatalMessage().c_str());
     QCOMPARE(QString::fromStdString(notValid.report.fatalLocation()), QStringLiteral("line 2, byte 10"));
     QVERIFY(notValid.records.resources.empty());
-}
-
-void TestHarImport::checkoutResources()
-{
-    const std::string cache = cachePath("checkout.seam");
-    const auto reports = importIntoCache(cache, {kData + QStringLiteral("checkout.har")});
-    QVERIFY2(reports[0].clean(), qPrintable(rejects(reports[0])));
-    QCOMPARE(reports[0].accepted(), 10u);
-    Database db = store::openForReading(cache);
-    QCOMPARE(
-        rows(db,
-             "SELECT r.type, r.method, r.status, r.url, (r.start_ns - 1709287200000000000) / 1000, "
-             "r.duration_ns / 1000, r.dns_ns / 1000, r.connect_ns / 1000, r.ssl_ns / 1000, r.ttfb_ns / 1000, "
-             "r.download_ns / 1000, r.transfer_size, r.id_source, iif(t.id IS NULL, NULL, "
-             "lower(hex(t.trace_id))), "
-             "iif(r.trace_lo IS NULL, NULL, printf('%016x', r.trace_lo)), "
-             "iif(r.span_id IS NULL, NULL, printf('%016x', r.span_id)), "
-             "substr(p.key, instr(p.key, '/page/') + 6), r.page_load_by_time FROM resources r "
-             "LEFT JOIN traces t ON t.id = r.trace LEFT JOIN page_loads p ON p.id = r.page_load_id "
-             "ORDER BY r.start_ns"),
-        (QStringList{
-            QStringLiteral(
-                "document|GET|200|https://shop.example.com/checkout?step=2|0|166000|10000|30000|20000|"
-                "101000|20000|400|5|0af7651916cd43dd8448eb211c80319c|-|b7ad6b7169203331|page_1|0"),
-            QStringLiteral(
-                "script|GET|200|https://cdn.example.com/app.js|200000|30500|-|-|-|20500|10000|400|0|-|-|-|"
-                "page_1|1"),
-            QStringLiteral(
-                "image|GET|-|https://shop.example.com/img/banner.png|300000|12000|-|-|-|-|-|400|0|-|-|-|"
-                "page_1|0"),
-            QStringLiteral(
-                "image|GET|200|https://shop.example.com/logo.png|310000|30500|-|-|-|20500|10000|400|0|-|-|-|"
-                "page_1|1"),
-            QStringLiteral(
-                "fetch|POST|200|https://shop.example.com/api/cart|400000|90000|-|-|-|85500|4500|400|2|"
-                "4bf92f3577b34da6a3ce929d0e0e4736|-|00f067aa0ba902b7|page_1|0"),
-            QStringLiteral(
-                "fetch|GET|200|https://shop.example.com/api/stock/12345|500000|60000|-|-|-|55500|4500|400|"
-                "2|80f198ee56343ba864fe8b2a57d3eff7|-|e457b5a2e4d86bd1|page_1|0"),
-            QStringLiteral(
-                "xhr|GET|200|https://shop.example.com/api/price?sku=12345|600000|40000|-|-|-|35500|4500|"
-                "400|4|-|d269b633813fc60c|1a2b3c4d5e6f7081|page_1|0"),
-            QStringLiteral(
-                "fetch|GET|200|https://shop.example.com/api/reco|700000|50000|-|-|-|45500|4500|400|3|"
-                "1f2e3d4c5b6a79880102030405060708|-|0102030405060708|page_1|0"),
-            QStringLiteral(
-                "fetch|GET|200|https://shop.example.com/api/ads|800000|30000|-|-|-|25500|4500|400|3|"
-                "a3ce929d0e0e47364bf92f3577b34da6|-|53995c3f42cd8ad8|page_1|0"),
-        }));
-    QCOMPARE(
-        rows(db,
-             "SELECT p.url, p.route, p.start_ns, p.duration_ns, p.ttfb_ns, lower(hex(t.trace_id)), "
-             "p.resource_count, s.name, s.is_browser FROM page_loads p LEFT JOIN traces t ON t.id = p.trace "
-             "JOIN services s ON s.id = p.app_service_id"),
-        QStringList{
-            QStringLiteral("https://shop.example.com/checkout?step=2|/checkout|1709287200000000000|"
-                           "1200000000|146000000|0af7651916cd43dd8448eb211c80319c|9|shop.example.com|1")});
-    QCOMPARE(
-        rows(db,
-             "SELECT browser, browser_version, os, device, start_ns, end_ns, page_load_count FROM sessions"),
-        QStringList{QStringLiteral("Chrome|122|Windows|desktop|1709287200000000000|1709287201200000000|1")});
 }
 
 void TestHarImport::entriesBeforePages()
