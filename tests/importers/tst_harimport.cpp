@@ -6,6 +6,7 @@
 #include "StoreWriter.h"
 #include "Base64.h"
 #include "HarFields.h"
+#include "HarMapper.h"
 #include "IsoTime.h"
 #include "Propagation.h"
 #include "har/HarReader.h"
@@ -173,6 +174,7 @@ private slots:
     void deepNesting();
     void notHar();
     void cancel();
+    void mapperOnItsOwn();
     void idempotentReimport();
     void crossFormatLinks_data();
     void crossFormatLinks();
@@ -793,6 +795,40 @@ void TestHarImport::cliImport()
     QVERIFY2(out.contains(QStringLiteral("[har]")), qPrintable(out));
     Database db = store::openForReading(cache.toStdString());
     QCOMPARE(db.queryInt("SELECT count(*) FROM links WHERE method <> 'inferred'"), 6);
+}
+
+void TestHarImport::mapperOnItsOwn()
+{
+    // The reader's pieces are usable on their own: the mapping of captured pages and entries.
+    CollectingSink sink;
+    ImportReport report;
+    {
+        BatchBuilder builder(sink);
+        har::Mapper mapper(builder, report, "har:test");
+        rapidjson::Document page, first, second;
+        page.Parse(
+            R"({"id":"p1","startedDateTime":"2024-03-01T10:00:00Z","title":"t","pageTimings":{"onLoad":500}})");
+        first.Parse(entry(100, "https://a.example/api/1").c_str());
+        second.Parse(entry(200, "https://a.example/api/2").c_str());
+        mapper.entriesBegin(); // entries before the pages wait for them
+        mapper.entry(first, 0, "entry 1", {});
+        mapper.entry(second, 1, "entry 2", "url");
+        mapper.entriesEnd();
+        mapper.page(page, "page 1");
+        mapper.pagesEnd();
+        mapper.finish();
+    }
+    QCOMPARE(report.accepted(), 2u);
+    QCOMPARE(rejects(report), QStringLiteral("entry 2: the \"url\" string is longer than 1 MiB; skipped\n"));
+    const RecordBatch all = merged(sink);
+    QCOMPARE(all.pageLoads.size(), 1u);
+    QCOMPARE(all.pageLoads[0].key, std::string("har:test/page/p1"));
+    QCOMPARE(all.pageLoads[0].duration, TimeNs(500000000));
+    QCOMPARE(all.resources.size(), 1u);
+    QCOMPARE(all.resources[0].key, std::string("har:test/entry/0"));
+    QCOMPARE(all.resources[0].pageLoadKey, std::string("har:test/page/p1"));
+    QCOMPARE(all.resources[0].ttfbNs, TimeNs(9000000));
+    QCOMPARE(all.sessions.size(), 1u);
 }
 
 #endif // Q_MOC_RUN
