@@ -50,6 +50,7 @@ private slots:
     void gzipIntake(); // and zlib
     void badInput();
     void hugeStringAndDeepNesting();
+    void lineEndsDoNotMoveColumns();
     void cliImport();
 
 private:
@@ -255,6 +256,19 @@ void TestDatadogImport::hugeStringAndDeepNesting()
             QCOMPARE(e.message.size(), std::size_t(64 * 1024));
         }
     QCOMPARE(errors, std::size_t(1));
+}
+
+void TestDatadogImport::lineEndsDoNotMoveColumns()
+{
+    // A line cut short is reported where its document ends, whatever blanks and line break follow it
+    // (NDJSON lines are parsed in place now, trailing blanks included).
+    const std::string good = R"({"type":"long_task","date":1709287200000,"long_task":{"id":"lt","duration":1}})";
+    for (const std::string eol : {"\n", "\r\n", "  \t\r\n"}) {
+        const ImportReport r =
+            importBytes(good + eol + R"({"type":"action","date":)" + eol + good + eol, "datadog-rum");
+        QCOMPARE(rejects(r), QStringLiteral("line 2, column 25: invalid JSON: Invalid value.\n"));
+        QCOMPARE(r.accepted(), 2u);
+    }
 }
 
 void TestDatadogImport::cliImport()
