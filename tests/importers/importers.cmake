@@ -13,7 +13,8 @@ seam_add_qtest(tst_route SOURCES importers/tst_route.cpp support/OtlpTestData.h 
 # import`'s path; SEAM_DIFF_UPDATE=1 rewrites the expected text.
 seam_add_qtest(tst_importdiff SOURCES importers/tst_importdiff.cpp LIBS seam_importers)
 # The HAR 1.2 importer (importers/har).
-seam_add_qtest(tst_harimport SOURCES importers/tst_harimport.cpp LIBS seam_importers)
+seam_add_qtest(tst_harimport SOURCES importers/tst_harimport.cpp support/HarTestUtil.h LIBS seam_importers)
+seam_add_qtest(tst_harinput SOURCES importers/tst_harinput.cpp support/HarTestUtil.h LIBS seam_importers)
 # The Datadog RUM (importers/datadog) and Grafana Faro (importers/faro) importers.
 seam_add_qtest(tst_datadogimport SOURCES importers/tst_datadogimport.cpp support/RumImportTestUtil.h LIBS seam_importers)
 seam_add_qtest(tst_faroimport SOURCES importers/tst_faroimport.cpp support/RumImportTestUtil.h LIBS seam_importers)
