@@ -42,7 +42,9 @@ enum class JsonStrings : std::uint8_t
 /// four hex digits; a high one (D800-DBFF) is paired only when "\u" and a low one (DC00-DFFF) follow
 /// at once, and a low one only when it is that follower. Escapes cut by the window's edge are held
 /// back until the bytes that decide them are read. Each repair is counted as a warning in the
-/// context's report (the first with its line and byte), never as a reject.
+/// context's report (the first with its line and byte), never as a reject. Raw bytes that are not
+/// UTF-8 pass through untouched: the readers parse without encoding validation (nothing is refused for
+/// them), and the JSON the readers write (attributes, events) carries U+FFFD in their place.
 template<JsonStrings Strings = JsonStrings::Whole> class JsonInputStream
 {
 public:
