@@ -98,7 +98,23 @@ JsonInputStream<Strings>::JsonInputStream(std::string_view bytes)
 template<JsonStrings Strings>
 std::size_t JsonInputStream<Strings>::countNewlines(const char* from, const char* to)
 {
-    return std::size_t(std::count(from, to, '\n'));
+    // Every byte is counted once (as its window is dropped): eight at a time, as std::count is not
+    // vectorised at -O2. A newline byte becomes zero; ((x & 7f) + 7f) | x | 7f has bit 7 clear exactly
+    // in the zero bytes (no carry crosses a byte), so its complement flags them; the multiply sums.
+    constexpr std::uint64_t kLow7 = 0x7f7f7f7f7f7f7f7full;
+    constexpr std::uint64_t kNewlines = 0x0a0a0a0a0a0a0a0aull;
+    constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+    std::size_t n = 0;
+    for (; to - from >= 8; from += 8) {
+        std::uint64_t x = 0;
+        std::memcpy(&x, from, 8);
+        x ^= kNewlines;
+        const std::uint64_t zeros = ~(((x & kLow7) + kLow7) | x | kLow7);
+        n += std::size_t(((zeros >> 7) * kOnes) >> 56);
+    }
+    for (; from < to; ++from)
+        n += *from == '\n';
+    return n;
 }
 
 template<JsonStrings Strings> void JsonInputStream<Strings>::startDocument(std::uint64_t maxBytes)

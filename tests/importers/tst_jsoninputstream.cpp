@@ -8,6 +8,7 @@
 #include "JsonInputStream.h"
 
 #include <QTest>
+#include <algorithm>
 #include <random>
 #include <rapidjson/document.h>
 #include <rapidjson/reader.h>
@@ -267,6 +268,7 @@ void TestJsonInputStream::randomEscapesMatchTheWholeBufferRule()
             QFAIL(qPrintable(QStringLiteral("round %1 differs at byte %2").arg(round).arg(at)));
         }
         QCOMPARE(stream.Tell(), input.size());
+        QCOMPARE(stream.line(), std::uint64_t(std::count(input.begin(), input.end(), '\n') + 1));
     }
 }
 
