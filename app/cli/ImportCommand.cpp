@@ -44,6 +44,16 @@ QJsonObject outcomeJson(const ImportRunner::Outcome& o)
         rejects.append(e);
     }
     j[QStringLiteral("rejects")] = rejects;
+    // Mended input (e.g. a lone surrogate escape replaced by U+FFFD): reported, never an exit code.
+    j[QStringLiteral("warnings")] = double(o.report.warnings());
+    if (o.report.warnings()) {
+        QJsonObject w;
+        w[QStringLiteral("location")] = QString::fromStdString(o.report.firstWarningLocation());
+        w[QStringLiteral("message")] = QString::fromStdString(o.report.firstWarningMessage());
+        j[QStringLiteral("first_warning")] = w;
+    } else {
+        j[QStringLiteral("first_warning")] = QJsonValue::Null;
+    }
     return j;
 }
 
@@ -75,6 +85,12 @@ void printOutcome(const ImportRunner::Outcome& o)
             QStringLiteral("  ... %1 more (seam query: SELECT * FROM source_errors WHERE source_id = %2)\n")
                 .arg(r.samples().size() - kShown)
                 .arg(o.sourceId));
+    if (r.warnings())
+        writeOut(QStringLiteral("  %1 warning%2, the first at %3: %4\n")
+                     .arg(r.warnings())
+                     .arg(r.warnings() > 1 ? QStringLiteral("s") : QString())
+                     .arg(QString::fromStdString(r.firstWarningLocation()),
+                          QString::fromStdString(r.firstWarningMessage())));
     if (o.writeFailure.failed())
         writeOut(QStringLiteral("  stopped: %1\n").arg(QString::fromStdString(r.fatalMessage())));
     else if (r.hasFatal())

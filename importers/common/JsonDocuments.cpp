@@ -1,5 +1,7 @@
 #include "JsonDocuments.h"
 
+#include "JsonInputStream.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -58,102 +60,6 @@ private:
     bool m_tooDeep = false;
 };
 
-/// A RapidJSON input stream over a byte range (one NDJSON line); embedded NULs read as errors.
-class RangeStream
-{
-public:
-    using Ch = char;
-    RangeStream(const char* begin, const char* end) : m_begin(begin), m_p(begin), m_end(end) {}
-    Ch Peek() const { return m_p < m_end ? *m_p : '\0'; }
-    Ch Take() { return m_p < m_end ? *m_p++ : '\0'; }
-    std::size_t Tell() const { return std::size_t(m_p - m_begin); }
-    Ch* PutBegin() { return nullptr; }
-    void Put(Ch) {}
-    void Flush() {}
-    std::size_t PutEnd(Ch*) { return 0; }
-
-private:
-    const char* m_begin;
-    const char* m_p;
-    const char* m_end;
-};
-
-/// A RapidJSON input stream straight from the InputSource, counting lines and the current
-/// document's bytes (reads as end of input past kMaxDocumentBytes).
-class SourceStream
-{
-public:
-    using Ch = char;
-    SourceStream(InputSource& in, ImportContext& ctx) : m_in(in), m_ctx(ctx) {}
-
-    Ch Peek()
-    {
-        if (!available())
-            return '\0';
-        return m_buf[m_pos];
-    }
-    Ch Take()
-    {
-        if (!available())
-            return '\0';
-        const char c = m_buf[m_pos++];
-        ++m_tell;
-        ++m_docBytes;
-        if (c == '\n')
-            ++m_line;
-        return c;
-    }
-    std::size_t Tell() const { return std::size_t(m_tell); }
-    Ch* PutBegin() { return nullptr; }
-    void Put(Ch) {}
-    void Flush() {}
-    std::size_t PutEnd(Ch*) { return 0; }
-
-    void startDocument()
-    {
-        m_docBytes = 0;
-        m_tooBig = false;
-    }
-    bool tooBig() const { return m_tooBig; }
-    std::uint64_t line() const { return m_line; }
-    std::uint64_t tell() const { return m_tell; }
-    bool atEnd() { return m_pos >= m_buf.size() && !refill(); }
-
-private:
-    bool available()
-    {
-        if (m_docBytes >= JsonDocuments::kMaxDocumentBytes) {
-            m_tooBig = true;
-            return false;
-        }
-        return m_pos < m_buf.size() || refill();
-    }
-    bool refill()
-    {
-        if (m_eof)
-            return false;
-        m_buf.resize(InputSource::kChunk);
-        const std::size_t n = m_in.read(m_buf.data(), m_buf.size());
-        m_buf.resize(n);
-        m_pos = 0;
-        if (m_ctx.progress)
-            m_ctx.progress(m_in.rawOffset(), m_in.rawSize());
-        if (n == 0)
-            m_eof = true;
-        return n > 0;
-    }
-
-    InputSource& m_in;
-    ImportContext& m_ctx;
-    std::string m_buf;
-    std::size_t m_pos = 0;
-    bool m_eof = false;
-    std::uint64_t m_tell = 0;
-    std::uint64_t m_line = 1;
-    std::uint64_t m_docBytes = 0;
-    bool m_tooBig = false;
-};
-
 bool isBlank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -173,7 +79,7 @@ bool firstLineIsDocument(InputSource& in)
         const std::size_t end = nl == std::string_view::npos ? head.size() : nl;
         if (start >= end)
             return false;
-        RangeStream s(head.data() + start, head.data() + end);
+        JsonInputStream<> s(head.substr(start, end - start)); // mends lone surrogates as the reader will
         rapidjson::BaseReaderHandler<> ignore;
         rapidjson::Reader reader;
         return !reader.Parse<rapidjson::kParseIterativeFlag>(s, ignore).IsError();
@@ -189,103 +95,68 @@ std::string parseError(const rapidjson::ParseResult& r, bool tooDeep, bool tooBi
     return std::string("invalid JSON: ") + rapidjson::GetParseError_En(r.Code());
 }
 
+/// One document per line, each parsed on its own from the stream in line mode (a newline ends the
+/// input for the current value): a bad line is a located reject and the next line still counts.
 void runLines(InputSource& in, ImportContext& ctx, const JsonDocuments::Visitor& visit)
 {
-    std::string buf(InputSource::kChunk, '\0');
-    std::string line;
-    std::uint64_t lineNo = 0;
-    bool tooLong = false;
-    std::size_t got = 0, pos = 0;
-    bool eof = false;
-    std::uint64_t sinceCheck = 0;
-
-    auto handleLine = [&] {
-        ++lineNo;
-        const std::string location = "line " + std::to_string(lineNo);
-        if (tooLong) {
+    JsonInputStream<> stream(in, ctx);
+    stream.setLineMode(true);
+    for (;;) {
+        if (ctx.cancelled() || stream.stopped())
+            return;
+        const std::uint64_t lineStart = stream.Tell();
+        const std::string location = "line " + std::to_string(stream.line());
+        stream.startDocument(JsonDocuments::kMaxDocumentBytes);
+        while (isBlank(stream.Peek()))
+            stream.Take();
+        const bool blankLine = stream.Peek() == '\0' && stream.exhausted();
+        rapidjson::Document doc;
+        rapidjson::ParseResult result;
+        bool tooDeep = false;
+        std::uint64_t errorOffset = 0;
+        if (!blankLine) {
+            DepthLimitedBuilder builder(doc);
+            auto generate = [&](rapidjson::Document&) {
+                rapidjson::Reader reader;
+                result = reader.Parse<rapidjson::kParseIterativeFlag>(stream, builder);
+                return !result.IsError();
+            };
+            doc.Populate(generate);
+            tooDeep = builder.tooDeep();
+            // A line's trailing blanks are not part of its document: an error found at the line's end
+            // is where the document ended.
+            errorOffset = result.Offset();
+            if (result.IsError() && stream.exhausted())
+                errorOffset = std::min<std::uint64_t>(errorOffset, stream.Tell() - stream.blanksBefore());
+        }
+        stream.endDocument();
+        if (stream.stopped())
+            return; // cancelled in the middle of the line: not the line's fault
+        const bool more = stream.skipLine();
+        const std::uint64_t length = stream.Tell() - lineStart - (more ? 1 : 0);
+        if (length > JsonDocuments::kMaxDocumentBytes)
             ctx.report.addRejected(location, "a line longer than " +
                                                  std::to_string(JsonDocuments::kMaxDocumentBytes >> 20) +
                                                  " MiB");
+        else if (result.IsError())
+            ctx.report.addRejected(location + ", column " + std::to_string(errorOffset - lineStart + 1),
+                                   parseError(result, tooDeep, false));
+        else if (!blankLine)
+            visit(doc, location);
+        if (!more)
             return;
-        }
-        std::size_t b = 0, e = line.size();
-        while (b < e && isBlank(line[b]))
-            ++b;
-        while (e > b && isBlank(line[e - 1]))
-            --e;
-        if (b == e)
-            return;
-        rapidjson::Document doc;
-        DepthLimitedBuilder builder(doc);
-        rapidjson::ParseResult result;
-        auto generate = [&](rapidjson::Document&) {
-            RangeStream s(line.data() + b, line.data() + e);
-            rapidjson::Reader reader;
-            result = reader.Parse<rapidjson::kParseIterativeFlag>(s, builder);
-            return !result.IsError();
-        };
-        doc.Populate(generate);
-        if (result.IsError()) {
-            ctx.report.addRejected(location + ", column " + std::to_string(result.Offset() + b + 1),
-                                   parseError(result, builder.tooDeep(), false));
-            return;
-        }
-        visit(doc, location);
-    };
-
-    while (!eof) {
-        if (pos >= got) {
-            got = in.read(buf.data(), buf.size());
-            pos = 0;
-            if (ctx.progress)
-                ctx.progress(in.rawOffset(), in.rawSize());
-            if (got == 0) {
-                eof = true;
-                break;
-            }
-            if ((sinceCheck += got) >= (4u << 20)) {
-                sinceCheck = 0;
-                if (ctx.cancelled())
-                    return;
-            }
-        }
-        const char* start = buf.data() + pos;
-        const char* nl = static_cast<const char*>(std::memchr(start, '\n', got - pos));
-        const std::size_t n = nl ? std::size_t(nl - start) : got - pos;
-        if (!tooLong) {
-            if (line.size() + n > JsonDocuments::kMaxDocumentBytes) {
-                tooLong = true;
-                std::string().swap(line);
-            } else {
-                line.append(start, n);
-            }
-        }
-        pos += n;
-        if (nl) {
-            ++pos;
-            handleLine();
-            line.clear();
-            if (line.capacity() > (1u << 20))
-                std::string().swap(line);
-            tooLong = false;
-            if (ctx.cancelled())
-                return;
-        }
     }
-    if (!line.empty() || tooLong)
-        handleLine();
 }
 
+/// Concatenated (pretty-printed) documents read straight from the stream; a syntax error ends the input.
 void runDocuments(InputSource& in, ImportContext& ctx, const JsonDocuments::Visitor& visit)
 {
-    SourceStream stream(in, ctx);
+    JsonInputStream<> stream(in, ctx);
     for (;;) {
-        while (!stream.atEnd() && isBlank(stream.Peek()))
-            stream.Take();
-        if (stream.atEnd() || ctx.cancelled())
+        if (!stream.skipWhitespaceToValue() || ctx.cancelled())
             return;
         const std::string location = "line " + std::to_string(stream.line());
-        stream.startDocument();
+        stream.startDocument(JsonDocuments::kMaxDocumentBytes);
         rapidjson::Document doc;
         DepthLimitedBuilder builder(doc);
         rapidjson::ParseResult result;
@@ -295,12 +166,13 @@ void runDocuments(InputSource& in, ImportContext& ctx, const JsonDocuments::Visi
             return !result.IsError();
         };
         doc.Populate(generate);
+        stream.endDocument();
         if (result.IsError()) {
-            if (ctx.cancelled())
+            if (ctx.cancelled() || stream.stopped())
                 return;
             ctx.report.setFatal("line " + std::to_string(stream.line()) + ", byte " +
-                                    std::to_string(stream.tell()),
-                                parseError(result, builder.tooDeep(), stream.tooBig()) +
+                                    std::to_string(stream.Tell()),
+                                parseError(result, builder.tooDeep(), stream.documentTooBig()) +
                                     " (document starting at " + location + ")");
             return;
         }
@@ -432,7 +304,7 @@ JsonHeadSummary summarizeJsonHead(std::string_view head)
     if (head.starts_with("\xef\xbb\xbf"))
         head.remove_prefix(3);
     HeadSummarizer handler(out);
-    RangeStream s(head.data(), head.data() + head.size());
+    JsonInputStream<> s(head); // mends lone surrogate escapes as the reader will
     rapidjson::Reader reader;
     reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag>(s, handler);
     return out; // a head cut mid-document ends in a parse error: what was seen before counts

@@ -1,117 +1,21 @@
 #include "JsonItemStream.h"
 
+#include "JsonInputStream.h"
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <rapidjson/error/en.h>
-#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
 namespace seam {
 namespace {
 
-constexpr std::size_t kBufferBytes = 64 * 1024;
 constexpr std::size_t kMaxRootKeys = 8;
 
-/// RapidJSON input stream over InputSource with a 64 KiB window, a cap on the bytes between two SAX
-/// events (so a huge string is never buffered whole), lazy line counting and cancellation.
-class Stream
-{
-public:
-    using Ch = char;
-
-    Stream(InputSource& in, ImportContext& ctx) : m_in(in), m_ctx(ctx), m_buffer(kBufferBytes, '\0') {}
-
-    Ch Peek()
-    {
-        if (m_cur == m_end && !refill())
-            return '\0';
-        return *m_cur;
-    }
-    Ch Take()
-    {
-        if (m_cur == m_end && !refill())
-            return '\0';
-        return *m_cur++;
-    }
-    std::size_t Tell() const { return std::size_t(m_base + std::uint64_t(m_cur - m_buffer.data())); }
-    Ch* PutBegin() { return nullptr; }
-    void Put(Ch) {}
-    void Flush() {}
-    std::size_t PutEnd(Ch*) { return 0; }
-
-    void armGuard() { m_guardAt = Tell() + JsonItemStream::kMaxTokenBytes; }
-    bool guardTripped() const { return m_guardTripped; }
-    bool stopped() const { return m_stopped; }
-
-    std::uint64_t line()
-    {
-        m_lines += std::uint64_t(std::count(m_lineScan, static_cast<const char*>(m_cur), '\n'));
-        m_lineScan = m_cur;
-        return m_lines + 1;
-    }
-
-    /// Skips whitespace between root values; false at the end of the input.
-    bool skipWhitespaceToValue()
-    {
-        for (;;) {
-            armGuard();
-            const Ch c = Peek();
-            if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-                ++m_cur;
-                continue;
-            }
-            return !(c == '\0' && m_cur == m_end && m_sourceDone) && !m_stopped;
-        }
-    }
-
-private:
-    bool refill()
-    {
-        if (m_stopped || m_sourceDone)
-            return false;
-        if (Tell() >= m_guardAt) {
-            m_guardTripped = true;
-            return false;
-        }
-        line();
-        m_base += std::uint64_t(m_end - m_buffer.data());
-        const std::size_t got = m_in.read(m_buffer.data(), m_buffer.size());
-        m_cur = m_buffer.data();
-        m_end = m_cur + got;
-        m_lineScan = m_cur;
-        if (got == 0) {
-            m_sourceDone = true;
-            return false;
-        }
-        if ((m_base >> 20) != m_lastProgressMiB) {
-            m_lastProgressMiB = m_base >> 20;
-            if (m_ctx.progress)
-                m_ctx.progress(m_in.rawOffset(), m_in.rawSize());
-            if (m_ctx.cancelled()) {
-                m_stopped = true;
-                return false;
-            }
-        }
-        return true;
-    }
-
-    InputSource& m_in;
-    ImportContext& m_ctx;
-    std::string m_buffer;
-    char* m_cur = m_buffer.data();
-    char* m_end = m_buffer.data();
-    const char* m_lineScan = m_buffer.data();
-    std::uint64_t m_base = 0;
-    std::uint64_t m_lines = 0;
-    std::uint64_t m_guardAt = std::numeric_limits<std::uint64_t>::max();
-    std::uint64_t m_lastProgressMiB = 0;
-    bool m_guardTripped = false;
-    bool m_stopped = false;
-    bool m_sourceDone = false;
-};
+using Stream = JsonInputStream<>;
 
 /// One capture in progress: its DOM under construction and where it started.
 struct Capture
@@ -362,6 +266,7 @@ void JsonItemStream::run(InputSource& in, ImportContext& ctx, Client& client)
     if (in.peek(3) == "\xef\xbb\xbf")
         in.skip(3);
     Stream stream(in, ctx);
+    stream.setTokenLimit(kMaxTokenBytes);
     const auto handler = std::make_unique<Sax>(stream, client, ctx);
     rapidjson::Reader reader;
     while (stream.skipWhitespaceToValue()) {
@@ -487,10 +392,10 @@ JsonHeadShape sniffJsonHead(std::string_view head)
     JsonHeadShape shape;
     if (head.starts_with("\xef\xbb\xbf"))
         head.remove_prefix(3);
-    rapidjson::MemoryStream ms(head.data(), head.size());
+    JsonInputStream<> stream(head); // mends lone surrogate escapes as the reader will
     ShapeSax sax(shape);
     rapidjson::Reader reader;
-    reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag>(ms, sax);
+    reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag>(stream, sax);
     return shape;
 }
 

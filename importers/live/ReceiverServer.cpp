@@ -321,6 +321,8 @@ void ReceiverServer::finish(quint64 id, DecodeResult& result)
         if (result.report.rejected() > result.report.samples().size()) // the samples are capped
             total.addRejected("", "more rejects in the same request",
                               result.report.rejected() - result.report.samples().size());
+        total.addWarning(result.report.firstWarningLocation(), result.report.firstWarningMessage(),
+                         result.report.warnings());
         total.bytesRead += result.report.bytesRead;
         if (total.format.empty())
             total.format = "otlp-http";

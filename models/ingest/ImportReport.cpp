@@ -15,4 +15,15 @@ void ImportReport::setFatal(std::string location, std::string message)
     m_fatalMessage = std::move(message);
 }
 
+void ImportReport::addWarning(std::string location, std::string message, std::uint64_t count)
+{
+    if (count == 0)
+        return;
+    if (m_warnings == 0) {
+        m_firstWarningLocation = std::move(location);
+        m_firstWarningMessage = std::move(message);
+    }
+    m_warnings += count;
+}
+
 } // namespace seam

@@ -27,6 +27,10 @@ public:
     void addRejected(std::string location, std::string message, std::uint64_t count = 1);
     /// The input could not be read further (unreadable file, unframeable bytes). What came before stays.
     void setFatal(std::string location, std::string message);
+    /// Something in the input was mended rather than refused (e.g. an unpaired UTF-16 surrogate escape
+    /// replaced by U+FFFD): nothing was lost, so it is not a reject, but the user should know. Counted,
+    /// with the first one's location and message.
+    void addWarning(std::string location, std::string message, std::uint64_t count = 1);
 
     /// Items that made it: those read, or fewer when writing them stopped (setCommitted()).
     std::uint64_t accepted() const { return m_committed < m_accepted ? m_committed : m_accepted; }
@@ -40,7 +44,11 @@ public:
     const std::string& fatalMessage() const { return m_fatalMessage; }
     /// The first kMaxSamples rejects, in input order.
     const std::vector<Reject>& samples() const { return m_samples; }
+    /// Warnings do not make a report unclean: every record made it.
     bool clean() const { return m_rejected == 0 && !hasFatal(); }
+    std::uint64_t warnings() const { return m_warnings; }
+    const std::string& firstWarningLocation() const { return m_firstWarningLocation; }
+    const std::string& firstWarningMessage() const { return m_firstWarningMessage; }
 
     std::string format; // detected format, e.g. "otlp-protobuf-traces", "otlp-json"
     std::uint64_t bytesRead = 0;
@@ -53,6 +61,9 @@ private:
     std::vector<Reject> m_samples;
     std::string m_fatalLocation;
     std::string m_fatalMessage;
+    std::uint64_t m_warnings = 0;
+    std::string m_firstWarningLocation;
+    std::string m_firstWarningMessage;
 };
 
 } // namespace seam

@@ -270,6 +270,31 @@ private slots:
         QVERIFY(garbage.out.contains("garbage.bin"));
     }
 
+    void importReportsWarningsWithoutFailing()
+    {
+        // A lone surrogate escape (a cut emoji) is mended, not rejected: a warning with its location in
+        // the text and JSON reports, and exit code 0.
+        const QString file = path("surrogate.json");
+        writeFile(file, otlpJson("5b8efff798038103d269b633813fc6aa", "eee19b7ec3c1b1aa", "api")
+                            .replace("/api/items\"}}]", "/api/items \\ud83d\"}}]"));
+        const QString db = path("warnings.seam");
+        const Result text = seam({QStringLiteral("import"), QStringLiteral("--db"), db, file});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains("1 imported, 0 rejected"), text.out.constData());
+        QVERIFY2(text.out.contains("  1 warning, the first at line 1, byte "), text.out.constData());
+        QVERIFY2(text.out.contains("unpaired UTF-16 surrogate escape"), text.out.constData());
+        const Result json =
+            seam({QStringLiteral("import"), QStringLiteral("--db"), db, QStringLiteral("--json"), file});
+        QCOMPARE(json.exitCode, 0);
+        const QJsonObject report = json.json().array()[0].toObject();
+        QCOMPARE(report[QStringLiteral("warnings")].toInt(), 1);
+        QVERIFY(report[QStringLiteral("first_warning")]
+                    .toObject()[QStringLiteral("location")]
+                    .toString()
+                    .startsWith(QStringLiteral("line 1, byte ")));
+        QCOMPARE(report[QStringLiteral("rejects")].toArray().size(), 0);
+    }
+
     void killedImportLeavesAConsistentCache()
     {
         // A big demo import, SIGKILLed part-way: the cache must open and hold whole batches only.

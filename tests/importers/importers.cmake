@@ -1,5 +1,7 @@
 # importers/: every format reader, detection, input sources, the demo generator and the live receiver.
 # The OTLP importer (importers/otlp) and its shared helpers (importers/common).
+# The one JSON input stream of every JSON reader (importers/common/JsonInputStream).
+seam_add_qtest(tst_jsoninputstream SOURCES importers/tst_jsoninputstream.cpp LIBS seam_importers)
 seam_add_qtest(tst_inputsource SOURCES importers/tst_inputsource.cpp support/OtlpTestData.h LIBS seam_importers)
 seam_add_qtest(tst_formatdetector SOURCES importers/tst_formatdetector.cpp support/OtlpTestData.h LIBS seam_importers)
 seam_add_qtest(tst_otlpprotobuf SOURCES importers/tst_otlpprotobuf.cpp support/OtlpTestData.h LIBS seam_importers)
@@ -7,8 +9,12 @@ seam_add_qtest(tst_otlpjson SOURCES importers/tst_otlpjson.cpp support/OtlpTestD
 seam_add_qtest(tst_otlpmapper SOURCES importers/tst_otlpmapper.cpp support/OtlpTestData.h LIBS seam_importers)
 seam_add_qtest(tst_useragent SOURCES importers/tst_useragent.cpp support/OtlpTestData.h LIBS seam_importers)
 seam_add_qtest(tst_route SOURCES importers/tst_route.cpp support/OtlpTestData.h LIBS seam_importers)
+# Diff tests (Perfetto style): tests/data/diff/*.case, input files + SQL + expected rows through `seam
+# import`'s path; SEAM_DIFF_UPDATE=1 rewrites the expected text.
+seam_add_qtest(tst_importdiff SOURCES importers/tst_importdiff.cpp LIBS seam_importers)
 # The HAR 1.2 importer (importers/har).
-seam_add_qtest(tst_harimport SOURCES importers/tst_harimport.cpp LIBS seam_importers)
+seam_add_qtest(tst_harimport SOURCES importers/tst_harimport.cpp support/HarTestUtil.h LIBS seam_importers)
+seam_add_qtest(tst_harinput SOURCES importers/tst_harinput.cpp support/HarTestUtil.h LIBS seam_importers)
 # The Datadog RUM (importers/datadog) and Grafana Faro (importers/faro) importers.
 seam_add_qtest(tst_datadogimport SOURCES importers/tst_datadogimport.cpp support/RumImportTestUtil.h LIBS seam_importers)
 seam_add_qtest(tst_faroimport SOURCES importers/tst_faroimport.cpp support/RumImportTestUtil.h LIBS seam_importers)

@@ -6,6 +6,8 @@
 #include "StoreWriter.h"
 #include "Base64.h"
 #include "HarFields.h"
+#include "HarMapper.h"
+#include "HarTestUtil.h"
 #include "IsoTime.h"
 #include "Propagation.h"
 #include "har/HarReader.h"
@@ -18,126 +20,7 @@
 #include <zlib.h>
 
 using namespace seam;
-
-namespace {
-
-const QString kData = QStringLiteral(SEAM_TEST_DATA "/har/");
-const QString kPublic = QStringLiteral(SEAM_PUBLIC_FIXTURES "/har/");
-constexpr TimeNs kCheckoutStart = 1709287200000000000; // 2024-03-01T10:00:00Z
-
-struct Result
-{
-    ImportReport report;
-    RecordBatch records;
-};
-
-RecordBatch merged(CollectingSink& sink)
-{
-    RecordBatch all;
-    for (RecordBatch& b : sink.batches) {
-        auto move = [](auto& to, auto& from) { to.insert(to.end(), from.begin(), from.end()); };
-        move(all.spans, b.spans);
-        move(all.sessions, b.sessions);
-        move(all.pageLoads, b.pageLoads);
-        move(all.resources, b.resources);
-    }
-    return all;
-}
-
-Result importBytes(const std::string& bytes, std::string format = {})
-{
-    CollectingSink sink;
-    auto in = InputSource::fromBuffer(bytes);
-    Result r;
-    r.report = importSource(*in, sink, nullptr, std::move(format));
-    r.records = merged(sink);
-    return r;
-}
-
-Result importPath(const QString& path)
-{
-    CollectingSink sink;
-    Result r;
-    r.report = importFile(path.toStdString(), sink);
-    r.records = merged(sink);
-    return r;
-}
-
-QString rejects(const ImportReport& report)
-{
-    QString out;
-    for (const auto& s : report.samples())
-        out += QString::fromStdString(s.location + ": " + s.message + "\n");
-    if (report.hasFatal())
-        out += QString::fromStdString("FATAL " + report.fatalLocation() + ": " + report.fatalMessage());
-    return out;
-}
-
-/// Rows of a query as "a|b|c" with NULL as "-".
-QStringList rows(Database& db, const char* sql)
-{
-    QStringList out;
-    Statement st = db.prepare(sql);
-    while (st.step()) {
-        QStringList cols;
-        for (int c = 0; c < st.columnCount(); ++c)
-            cols << (st.isNull(c) ? QStringLiteral("-")
-                                  : QString::fromUtf8(st.text(c).data(), qsizetype(st.text(c).size())));
-        out << cols.join(QLatin1Char('|'));
-    }
-    return out;
-}
-
-std::vector<ImportReport> importIntoCache(const std::string& cache, const QStringList& files)
-{
-    StoreWriter::Options options;
-    options.inferLinks = false; // id-based links only: the assertions below are exact
-    StoreWriter writer(cache, options);
-    ImportRunner runner(writer);
-    std::vector<ImportReport> reports;
-    for (const QString& f : files)
-        reports.push_back(runner.importFile(f.toStdString()).report);
-    writer.flush();
-    return reports;
-}
-
-/// A minimal HAR around the given entries JSON (one page "p1" at 2024-03-01T10:00:00Z).
-std::string harDoc(const std::string& entries, const std::string& pagesFirst = "true")
-{
-    const std::string pages =
-        R"("pages":[{"startedDateTime":"2024-03-01T10:00:00Z","id":"p1","title":"t","pageTimings":{"onLoad":500}}])";
-    if (pagesFirst == "true")
-        return R"({"log":{"version":"1.2","creator":{"name":"test","version":"1"},)" + pages +
-               R"(,"entries":[)" + entries + "]}}";
-    return R"({"log":{"version":"1.2","entries":[)" + entries + "]," + pages + "}}";
-}
-
-std::string entry(int ms, const std::string& url, const std::string& extra = {})
-{
-    char start[64];
-    std::snprintf(start, sizeof start, "2024-03-01T10:00:%02d.%03dZ", ms / 1000, ms % 1000);
-    return std::string(R"({"pageref":"p1","startedDateTime":")") + start +
-           R"(","time":10,"request":{"method":"GET","url":")" + url +
-           R"(","headers":[]},"response":{"status":200,"headers":[],"content":{"size":1,"mimeType":"application/json"}},"timings":{"send":1,"wait":8,"receive":1})" +
-           extra + "}";
-}
-
-std::string gzip(const std::string& bytes)
-{
-    z_stream z{};
-    deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY);
-    std::string out(deflateBound(&z, uLong(bytes.size())), '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-    z.avail_in = uInt(bytes.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = uInt(out.size());
-    deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
-}
-
-} // namespace
+using namespace seam::hartest;
 
 class TestHarImport : public QObject
 {
@@ -161,20 +44,12 @@ private slots:
     void detection();
     void publicFixtures_data();
     void publicFixtures();
-    void publicFixtureTables();
     void invalidPublicFixtures();
-    void checkoutResources();
     void entriesBeforePages();
     void manyEntriesBeforePagesSpill();
     void documentEntry();
     void emptyPagesSkipped();
-    void badEntriesRejectedOthersKept();
-    void tolerantOfWrongOptionalTypes();
-    void unterminatedJson();
-    void hugeStrings();
-    void deepNesting();
-    void notHar();
-    void cancel();
+    void mapperOnItsOwn();
     void idempotentReimport();
     void crossFormatLinks_data();
     void crossFormatLinks();
@@ -341,49 +216,6 @@ void TestHarImport::publicFixtures()
     }
 }
 
-void TestHarImport::publicFixtureTables()
-{
-    requirePublic();
-    const std::string cache = cachePath("public.seam");
-    const auto reports = importIntoCache(cache, {kPublic + QStringLiteral("issue-49-chrome51.har"),
-                                                 kPublic + QStringLiteral("multiple-pages.har")});
-    for (const ImportReport& r : reports)
-        QVERIFY2(r.clean(), qPrintable(rejects(r)));
-    Database db = store::openForReading(cache);
-    // Chrome 51: three requests that failed (status 0) get no status and only the phases Chrome gave.
-    QCOMPARE(rows(db,
-                  "SELECT type, method, status, url, start_ns - 1466026684831000000, duration_ns, dns_ns, "
-                  "connect_ns, ssl_ns, ttfb_ns, download_ns, transfer_size FROM resources "
-                  "WHERE url NOT LIKE '%legoas%' ORDER BY start_ns, id"),
-             (QStringList{
-                 QStringLiteral("document|GET|200|http://localhost:8888/"
-                                "harviewer-49.html|0|18678000|-|-|-|7541000|1625000|473"),
-                 QStringLiteral("css|GET|-|https://expired.badssl.com/style.css|150000000|0|-|-|-|0|0|0"),
-                 QStringLiteral("css|GET|-|https://wrong.host.badssl.com/style.css|150000000|0|-|-|-|0|0|0"),
-                 QStringLiteral(
-                     "script|GET|-|http://native.sharethrough.com/assets/sfp.js|151000000|0|-|-|-|0|0|0"),
-             }));
-    // Firebug 1.7 (HAR 1.1, times with a +02:00 offset): pages and their documents.
-    QCOMPARE(rows(db,
-                  "SELECT substr(key, instr(key, '/page/') + 6), url, route, start_ns, duration_ns, ttfb_ns, "
-                  "resource_count FROM page_loads WHERE url LIKE '%legoas%' ORDER BY start_ns"),
-             (QStringList{
-                 QStringLiteral(
-                     "page_41065|http://legoas/firebug/tests/content/net/601/issue601.html|"
-                     "/firebug/tests/content/net/:id/issue601.html|1285697619238000000|56000000|3000000|3"),
-                 QStringLiteral(
-                     "page_5351|http://legoas/firebug/tests/content/html/breakpoints/breakOnElement.html|"
-                     "/firebug/tests/content/html/breakpoints/breakOnElement.html|1285697626933000000|"
-                     "59000000|2000000|1"),
-                 QStringLiteral(
-                     "page_51862|http://legoas/firebug/tests/content/net/601/issue601.html|"
-                     "/firebug/tests/content/net/:id/issue601.html|1285697628797000000|51000000|2000000|5"),
-             }));
-    QCOMPARE(rows(db, "SELECT type, method, count(*) FROM resources WHERE url LIKE '%legoas%' GROUP BY 1, 2 "
-                      "ORDER BY 1"),
-             (QStringList{QStringLiteral("document|GET|3"), QStringLiteral("fetch|POST|6")}));
-}
-
 void TestHarImport::invalidPublicFixtures()
 {
     requirePublic();
@@ -399,67 +231,6 @@ void TestHarImport::invalidPublicFixtures()
              notValid.report.fatalMessage().c_str());
     QCOMPARE(QString::fromStdString(notValid.report.fatalLocation()), QStringLiteral("line 2, byte 10"));
     QVERIFY(notValid.records.resources.empty());
-}
-
-void TestHarImport::checkoutResources()
-{
-    const std::string cache = cachePath("checkout.seam");
-    const auto reports = importIntoCache(cache, {kData + QStringLiteral("checkout.har")});
-    QVERIFY2(reports[0].clean(), qPrintable(rejects(reports[0])));
-    QCOMPARE(reports[0].accepted(), 10u);
-    Database db = store::openForReading(cache);
-    QCOMPARE(
-        rows(db,
-             "SELECT r.type, r.method, r.status, r.url, (r.start_ns - 1709287200000000000) / 1000, "
-             "r.duration_ns / 1000, r.dns_ns / 1000, r.connect_ns / 1000, r.ssl_ns / 1000, r.ttfb_ns / 1000, "
-             "r.download_ns / 1000, r.transfer_size, r.id_source, iif(t.id IS NULL, NULL, "
-             "lower(hex(t.trace_id))), "
-             "iif(r.trace_lo IS NULL, NULL, printf('%016x', r.trace_lo)), "
-             "iif(r.span_id IS NULL, NULL, printf('%016x', r.span_id)), "
-             "substr(p.key, instr(p.key, '/page/') + 6), r.page_load_by_time FROM resources r "
-             "LEFT JOIN traces t ON t.id = r.trace LEFT JOIN page_loads p ON p.id = r.page_load_id "
-             "ORDER BY r.start_ns"),
-        (QStringList{
-            QStringLiteral(
-                "document|GET|200|https://shop.example.com/checkout?step=2|0|166000|10000|30000|20000|"
-                "101000|20000|400|5|0af7651916cd43dd8448eb211c80319c|-|b7ad6b7169203331|page_1|0"),
-            QStringLiteral(
-                "script|GET|200|https://cdn.example.com/app.js|200000|30500|-|-|-|20500|10000|400|0|-|-|-|"
-                "page_1|1"),
-            QStringLiteral(
-                "image|GET|-|https://shop.example.com/img/banner.png|300000|12000|-|-|-|-|-|400|0|-|-|-|"
-                "page_1|0"),
-            QStringLiteral(
-                "image|GET|200|https://shop.example.com/logo.png|310000|30500|-|-|-|20500|10000|400|0|-|-|-|"
-                "page_1|1"),
-            QStringLiteral(
-                "fetch|POST|200|https://shop.example.com/api/cart|400000|90000|-|-|-|85500|4500|400|2|"
-                "4bf92f3577b34da6a3ce929d0e0e4736|-|00f067aa0ba902b7|page_1|0"),
-            QStringLiteral(
-                "fetch|GET|200|https://shop.example.com/api/stock/12345|500000|60000|-|-|-|55500|4500|400|"
-                "2|80f198ee56343ba864fe8b2a57d3eff7|-|e457b5a2e4d86bd1|page_1|0"),
-            QStringLiteral(
-                "xhr|GET|200|https://shop.example.com/api/price?sku=12345|600000|40000|-|-|-|35500|4500|"
-                "400|4|-|d269b633813fc60c|1a2b3c4d5e6f7081|page_1|0"),
-            QStringLiteral(
-                "fetch|GET|200|https://shop.example.com/api/reco|700000|50000|-|-|-|45500|4500|400|3|"
-                "1f2e3d4c5b6a79880102030405060708|-|0102030405060708|page_1|0"),
-            QStringLiteral(
-                "fetch|GET|200|https://shop.example.com/api/ads|800000|30000|-|-|-|25500|4500|400|3|"
-                "a3ce929d0e0e47364bf92f3577b34da6|-|53995c3f42cd8ad8|page_1|0"),
-        }));
-    QCOMPARE(
-        rows(db,
-             "SELECT p.url, p.route, p.start_ns, p.duration_ns, p.ttfb_ns, lower(hex(t.trace_id)), "
-             "p.resource_count, s.name, s.is_browser FROM page_loads p LEFT JOIN traces t ON t.id = p.trace "
-             "JOIN services s ON s.id = p.app_service_id"),
-        QStringList{
-            QStringLiteral("https://shop.example.com/checkout?step=2|/checkout|1709287200000000000|"
-                           "1200000000|146000000|0af7651916cd43dd8448eb211c80319c|9|shop.example.com|1")});
-    QCOMPARE(
-        rows(db,
-             "SELECT browser, browser_version, os, device, start_ns, end_ns, page_load_count FROM sessions"),
-        QStringList{QStringLiteral("Chrome|122|Windows|desktop|1709287200000000000|1709287201200000000|1")});
 }
 
 void TestHarImport::entriesBeforePages()
@@ -589,233 +360,6 @@ void TestHarImport::emptyPagesSkipped()
                                 QStringLiteral("p3 ")}));
 }
 
-void TestHarImport::badEntriesRejectedOthersKept()
-{
-    const std::string good = entry(100, "https://a.example/ok");
-    const std::string entries =
-        std::string(R"("x", 5, [1, 2], {}, )") +
-        R"({"startedDateTime":"soon","request":{"url":"https://a/"}}, )" +
-        R"({"startedDateTime":"2024-03-01T10:00:00Z","request":"GET /"}, )" +
-        R"({"startedDateTime":"2024-03-01T10:00:00Z","request":{"method":"GET","url":7}}, )" + good;
-    const Result r = importBytes(harDoc(entries));
-    QVERIFY(!r.report.hasFatal());
-    QCOMPARE(r.report.rejected(), 7u);
-    QCOMPARE(r.records.resources.size(), 1u);
-    QCOMPARE(r.records.resources[0].url, std::string("https://a.example/ok"));
-    QCOMPARE(r.records.resources[0].key.substr(r.records.resources[0].key.rfind('/')), std::string("/7"));
-    const auto& s = r.report.samples();
-    QVERIFY(s[0].location.starts_with("entry 1, line 1, byte "));
-    QVERIFY(s[0].message.find("string") != std::string::npos);
-    QVERIFY(s[2].message.find("array") != std::string::npos);
-    QVERIFY(s[3].location.starts_with("entry 4,"));
-    QVERIFY(s[3].message.find("startedDateTime") != std::string::npos);
-    QVERIFY(s[4].message.find("startedDateTime") != std::string::npos);
-    QVERIFY(s[5].message.find("\"request\"") != std::string::npos);
-    QVERIFY(s[6].location.starts_with("entry 7,"));
-    QVERIFY(s[6].message.find("url") != std::string::npos);
-    // A page without an id or date is rejected; entries naming it are attached by time instead.
-    const std::string badPage =
-        R"({"log":{"pages":[{"id":"p1","startedDateTime":5},{"startedDateTime":"2024-03-01T10:00:00Z"}],"entries":[)" +
-        good + "]}}";
-    const Result p = importBytes(badPage);
-    QCOMPARE(p.report.rejected(), 2u);
-    QVERIFY(p.report.samples()[0].location.starts_with("page 1,"));
-    QVERIFY(p.report.samples()[1].location.starts_with("page 2,"));
-    QCOMPARE(p.records.resources.size(), 1u);
-    QVERIFY(p.records.resources[0].pageLoadKey.empty());
-    QVERIFY(p.records.pageLoads.empty());
-}
-
-void TestHarImport::tolerantOfWrongOptionalTypes()
-{
-    // Optional fields with the wrong type count as absent; the entry is kept.
-    const std::string e =
-        R"({"pageref":["p1"],"startedDateTime":"2024-03-01T10:00:01Z","time":"slow","request":{"method":"GET",)"
-        R"("url":"https://a.example/x.css","headers":{"traceparent":"x"}},"response":{"status":"200","headers":[5,)"
-        R"({"name":1}],"content":"none"},"timings":[1,2],"_resourceType":42,"_initiator":"parser",)"
-        R"("_monotonicTime":1234.5,"_custom":{"deep":{"er":[null,true,1e308]}}})";
-    const Result r = importBytes(harDoc(e));
-    QVERIFY2(r.report.clean(), qPrintable(rejects(r.report)));
-    QCOMPARE(r.records.resources.size(), 1u);
-    const ResourceRecord& res = r.records.resources[0];
-    QCOMPARE(res.type, std::string("css"));
-    QCOMPARE(res.statusCode, 0);
-    QCOMPARE(res.duration, TimeNs(-1));
-    QCOMPARE(res.ttfbNs, TimeNs(-1));
-    QVERIFY(res.pageLoadKey.empty());
-    QCOMPARE(res.traceIdSource, TraceIdSource::None);
-
-    // Numbers at the edges of what JSON can say: ignored, no overflow.
-    const Result huge = importBytes(harDoc(
-        R"({"pageref":"p1","startedDateTime":"2024-03-01T10:00:00Z","time":1e308,"request":{"method":"GET",)"
-        R"("url":"https://a.example/h"},"response":{"status":1e300,"bodySize":9.3e18,"headersSize":9.2e18,)"
-        R"("_transferSize":-9.3e18},"timings":{"blocked":1e11,"dns":1e11,"connect":1e11,"send":1e11,"wait":1e11,)"
-        R"("receive":-1e308}})"));
-    QVERIFY2(huge.report.clean(), qPrintable(rejects(huge.report)));
-    QCOMPARE(huge.records.resources.at(0).transferSize, std::int64_t(-1));
-    QCOMPARE(huge.records.resources.at(0).statusCode, 0);
-    QCOMPARE(huge.records.resources.at(0).duration, TimeNs(500000000000000000)); // sum of the phases
-    QCOMPARE(huge.records.resources.at(0).ttfbNs, TimeNs(200000000000000000));
-
-    // Playwright: no User-Agent header recorded, the browser named in log.browser; failed requests
-    // have status -1 and _failureText.
-    const std::string playwright =
-        R"({"log":{"version":"1.2","creator":{"name":"Playwright","version":"1.42.1"},"browser":{"name":"chromium",)"
-        R"("version":"123.0.6312.4"},"pages":[],"entries":[{"startedDateTime":"2024-03-01T10:00:00.000Z","time":-1,)"
-        R"("request":{"method":"GET","url":"https://a.example/gone","headers":[]},"response":{"status":-1,)"
-        R"("headers":[],"content":{"size":-1,"mimeType":"x-unknown"},"_failureText":"net::ERR_ABORTED",)"
-        R"("_transferSize":-1},"timings":{"blocked":-1,"dns":-1,"connect":-1,"ssl":-1,"send":-1,"wait":-1,)"
-        R"("receive":-1},"_monotonicTime":85.3,"_frameref":"frame@1","_serverPort":443}]}})";
-    const Result pw = importBytes(playwright);
-    QVERIFY2(pw.report.clean(), qPrintable(rejects(pw.report)));
-    QCOMPARE(pw.report.format, std::string("har"));
-    QCOMPARE(pw.records.sessions.at(0).browser, std::string("Chrome"));
-    QCOMPARE(pw.records.sessions.at(0).browserVersion, std::string("123"));
-    const ResourceRecord& gone = pw.records.resources.at(0);
-    QCOMPARE(gone.statusCode, 0);
-    QCOMPARE(gone.duration, TimeNs(-1));
-    QCOMPARE(gone.transferSize, std::int64_t(-1));
-    QCOMPARE(gone.type, std::string("other"));
-}
-
-void TestHarImport::unterminatedJson()
-{
-    std::string text = harDoc(entry(100, "https://a.example/1") + "," + entry(200, "https://a.example/2") +
-                              "," + entry(300, "https://a.example/3"));
-    text.resize(text.rfind("https://a.example/3"));
-    const Result r = importBytes(text);
-    QVERIFY(r.report.hasFatal());
-    QVERIFY2(r.report.fatalLocation().starts_with("line 1, byte "), r.report.fatalLocation().c_str());
-    QCOMPARE(r.records.resources.size(), 2u);
-    QCOMPARE(r.records.pageLoads.size(), 1u); // what came before is kept, page included
-    QCOMPARE(r.records.sessions.size(), 1u);
-}
-
-void TestHarImport::hugeStrings()
-{
-    const std::string big(50u << 20, 'A');
-    // A 50 MB response body: cut while reading, the entry is kept, the meta tag at its start found.
-    const std::string tp = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
-    const std::string doc =
-        R"({"pageref":"p1","startedDateTime":"2024-03-01T10:00:00Z","time":10,"request":{"method":"GET","url":"https://a.example/"},)"
-        R"("response":{"status":200,"content":{"mimeType":"text/html","text":"<meta name=\"traceparent\" content=\")" +
-        tp + R"(\">)" + big + R"("}}})";
-    // A 50 MB URL is not a request: that entry is rejected with its location, the next one kept.
-    const std::string badUrl =
-        R"({"startedDateTime":"2024-03-01T10:00:00Z","request":{"url":"https://a.example/)" + big + R"("}})";
-    const Result r = importBytes(harDoc(doc + "," + badUrl + "," + entry(300, "https://a.example/after")));
-    QVERIFY(!r.report.hasFatal());
-    QCOMPARE(r.report.rejected(), 1u);
-    QVERIFY(r.report.samples()[0].location.starts_with("entry 2, line 1, byte "));
-    QVERIFY2(r.report.samples()[0].message.find("\"url\" string is longer than") != std::string::npos,
-             r.report.samples()[0].message.c_str());
-    QCOMPARE(r.records.resources.size(), 2u);
-    QCOMPARE(r.records.resources[0].traceIdSource, TraceIdSource::DocumentMeta);
-    QCOMPARE(r.records.pageLoads.at(0).traceId.hex(), std::string("0af7651916cd43dd8448eb211c80319c"));
-    QCOMPARE(r.records.resources[1].url, std::string("https://a.example/after"));
-    // A body larger than an entry may be (64 MiB) still is no reason to drop the entry: the reader holds
-    // only the body's first MiB.
-    {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("video.har"));
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        const std::string head = harDoc(entry(100, "https://a.example/v.mp4", R"(,"_note":"@")"));
-        const std::size_t at = head.find('@');
-        const QByteArray chunk(1 << 20, 'B');
-        f.write(head.data(), qint64(at));
-        for (int i = 0; i < 35; ++i)
-            f.write(chunk);
-        f.write(R"(","_content":{"text":")");
-        for (int i = 0; i < 35; ++i)
-            f.write(chunk);
-        f.write(R"("},"_x":")");
-        f.write(head.data() + at + 1, qint64(head.size() - at - 1));
-        f.close();
-        const Result v = importPath(path);
-        QVERIFY2(v.report.clean(), qPrintable(rejects(v.report)));
-        QCOMPARE(v.records.resources.size(), 1u);
-    }
-    // Backslashes all the way: skipping stays linear.
-    std::string slashes;
-    for (int i = 0; i < (4 << 20); ++i)
-        slashes += "\\\\";
-    QElapsedTimer timer;
-    timer.start();
-    const Result b =
-        importBytes(harDoc(entry(100, "https://a.example/b", R"(,"comment":")" + slashes + "\"")));
-    QVERIFY2(b.report.clean(), qPrintable(rejects(b.report)));
-    QCOMPARE(b.records.resources.size(), 1u);
-    QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
-    // Escapes and multi-byte characters around the cut keep the JSON valid.
-    std::string tricky;
-    while (tricky.size() < HarReader::kMaxStringBytes + 64)
-        tricky += "\\u00e9\\\"é€\\\\";
-    const Result t =
-        importBytes(harDoc(entry(100, "https://a.example/t", R"(,"comment":")" + tricky + "\"")));
-    QVERIFY2(t.report.clean(), qPrintable(rejects(t.report)));
-    QCOMPARE(t.records.resources.size(), 1u);
-}
-
-void TestHarImport::deepNesting()
-{
-    const std::size_t depth = 100000;
-    const std::string deep = std::string(depth, '[') + std::string(depth, ']');
-    // In a custom field of an entry: ignored, the entry kept.
-    const Result custom = importBytes(harDoc(entry(100, "https://a.example/1", ",\"_deep\":" + deep)));
-    QVERIFY2(custom.report.clean(), qPrintable(rejects(custom.report)));
-    QCOMPARE(custom.records.resources.size(), 1u);
-    // As an entry: rejected with its location, the next entry kept.
-    const Result asEntry = importBytes(harDoc(deep + "," + entry(200, "https://a.example/2")));
-    QCOMPARE(asEntry.report.rejected(), 1u);
-    QVERIFY(asEntry.report.samples()[0].location.starts_with("entry 1, line 1"));
-    QCOMPARE(asEntry.records.resources.size(), 1u);
-    // In place of a field the entry needs: that entry rejected.
-    const Result asRequest = importBytes(harDoc(R"({"startedDateTime":"2024-03-01T10:00:00Z","request":)" +
-                                                deep + "}," + entry(200, "https://a.example/2")));
-    QCOMPARE(asRequest.report.rejected(), 1u);
-    QCOMPARE(asRequest.records.resources.size(), 1u);
-    // Beside the log: skipped.
-    const Result beside =
-        importBytes("{\"x\":" + deep + "," + harDoc(entry(1, "https://a.example/3")).substr(1), "har");
-    QVERIFY2(beside.report.clean(), qPrintable(rejects(beside.report)));
-    QCOMPARE(beside.records.resources.size(), 1u);
-}
-
-void TestHarImport::notHar()
-{
-    const Result array = importBytes("[1, 2]", "har");
-    QVERIFY(array.report.hasFatal());
-    QVERIFY(array.report.fatalMessage().find("not HAR") != std::string::npos);
-    const Result other = importBytes(R"({"data": [], "meta": {}})", "har");
-    QVERIFY(other.report.hasFatal());
-    QCOMPARE(other.report.fatalMessage(),
-             std::string("JSON, but not HAR: no \"log\" object (top-level keys: data, meta)"));
-    const Result logArray = importBytes(R"({"log": []})", "har");
-    QVERIFY(logArray.report.fatalMessage().find("\"log\" is an array") != std::string::npos);
-    const Result entriesObject = importBytes(R"({"log": {"entries": {}}})", "har");
-    QVERIFY(entriesObject.report.fatalMessage().find("\"entries\" is an object") != std::string::npos);
-    const Result trailing = importBytes(harDoc(entry(1, "https://a.example/")) + " {}");
-    QCOMPARE(trailing.report.rejected(), 1u);
-    QVERIFY(trailing.report.samples()[0].message.find("after the HAR document") != std::string::npos);
-    QCOMPARE(trailing.records.resources.size(), 1u);
-}
-
-void TestHarImport::cancel()
-{
-    std::string entries;
-    for (int i = 0; i < 20000; ++i)
-        entries += (i ? "," : "") + entry(i % 60000, "https://a.example/api/" + std::to_string(i));
-    const std::string bytes = harDoc(entries);
-    QVERIFY(bytes.size() > (4u << 20));
-    std::atomic<bool> cancel{true};
-    CollectingSink sink;
-    auto in = InputSource::fromBuffer(bytes);
-    const ImportReport report = importSource(*in, sink, &cancel);
-    QVERIFY(report.cancelled);
-    QVERIFY(in->offset() < bytes.size());
-}
-
 void TestHarImport::idempotentReimport()
 {
     const std::string cache = cachePath("twice.seam");
@@ -899,6 +443,40 @@ void TestHarImport::cliImport()
     QVERIFY2(out.contains(QStringLiteral("[har]")), qPrintable(out));
     Database db = store::openForReading(cache.toStdString());
     QCOMPARE(db.queryInt("SELECT count(*) FROM links WHERE method <> 'inferred'"), 6);
+}
+
+void TestHarImport::mapperOnItsOwn()
+{
+    // The reader's pieces are usable on their own: the mapping of captured pages and entries.
+    CollectingSink sink;
+    ImportReport report;
+    {
+        BatchBuilder builder(sink);
+        har::Mapper mapper(builder, report, "har:test");
+        rapidjson::Document page, first, second;
+        page.Parse(
+            R"({"id":"p1","startedDateTime":"2024-03-01T10:00:00Z","title":"t","pageTimings":{"onLoad":500}})");
+        first.Parse(entry(100, "https://a.example/api/1").c_str());
+        second.Parse(entry(200, "https://a.example/api/2").c_str());
+        mapper.entriesBegin(); // entries before the pages wait for them
+        mapper.entry(first, 0, "entry 1", {});
+        mapper.entry(second, 1, "entry 2", "url");
+        mapper.entriesEnd();
+        mapper.page(page, "page 1");
+        mapper.pagesEnd();
+        mapper.finish();
+    }
+    QCOMPARE(report.accepted(), 2u);
+    QCOMPARE(rejects(report), QStringLiteral("entry 2: the \"url\" string is longer than 1 MiB; skipped\n"));
+    const RecordBatch all = merged(sink);
+    QCOMPARE(all.pageLoads.size(), 1u);
+    QCOMPARE(all.pageLoads[0].key, std::string("har:test/page/p1"));
+    QCOMPARE(all.pageLoads[0].duration, TimeNs(500000000));
+    QCOMPARE(all.resources.size(), 1u);
+    QCOMPARE(all.resources[0].key, std::string("har:test/entry/0"));
+    QCOMPARE(all.resources[0].pageLoadKey, std::string("har:test/page/p1"));
+    QCOMPARE(all.resources[0].ttfbNs, TimeNs(9000000));
+    QCOMPARE(all.sessions.size(), 1u);
 }
 
 #endif // Q_MOC_RUN

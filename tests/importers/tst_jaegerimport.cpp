@@ -46,16 +46,13 @@ private:
         if (!QFile::exists(kPublic + QStringLiteral("ui_01.json")))
             QSKIP("public fixtures are not present");
     }
-    QStringList spanTable(const QString& file, const char* format);
 
 private slots:
     void publicUiTrace();
-    void publicSpanArrayWithInlineProcesses();
     void publicOtlpFixturesStayOtlp_data();
     void publicOtlpFixturesStayOtlp();
     void publicV3Envelope();
     void publicInvalidFixtures();
-    void ownFixture();
     void otlpAndJaegerGiveTheSameSpans();
     void shapes_data();
     void shapes();
@@ -74,45 +71,11 @@ private slots:
 // moc cannot tokenize some of the raw-string JSON below, so it only sees the declarations.
 #ifndef Q_MOC_RUN
 
-QStringList TestJaegerImport::spanTable(const QString& file, const char* format)
-{
-    const std::string cache = newCache();
-    const auto reports = importFiles(cache, {file});
-    if (!reports[0].clean())
-        qWarning("%s", qPrintable(rejects(reports[0])));
-    if (reports[0].format != format)
-        qWarning("format %s", reports[0].format.c_str());
-    Database db = store::openForReading(cache);
-    return rows(db, kSpanTable);
-}
-
 void TestJaegerImport::publicUiTrace()
 {
     requirePublic();
-    // Jaeger's UI-model fixture: 64-bit ids, two spans sharing id 2 (the first one stays: the cache
-    // keys spans by (trace, span_id)), a cross-trace CHILD_OF, a repeated reference, logs, all tag types.
-    QVERIFY(sameRows(
-        spanTable(kPublic + QStringLiteral("ui_01.json"), "jaeger-json"),
-        {
-            QStringLiteral(
-                "00000000000000000000000000000001|0000000000000002|-|service-x||test-general-conversion|0|"
-                "1485467191639875000|5000|0||||"
-                R"([{"t":1485467191639875000,"name":"some-event"},{"t":1485467191639875000,"name":"",)"
-                R"("attributes":{"x":"y"}}]|)"),
-            QStringLiteral("00000000000000000000000000000001|0000000000000003|0000000000000002|service-y||"
-                           "some-operation|0|"
-                           "1485467191639875000|5000|0|||||"),
-            QStringLiteral(
-                "00000000000000000000000000000001|0000000000000004|0000000000000002|service-y||reference-"
-                "test|0|"
-                "1485467191639875000|5000|0||||"
-                R"(|[{"trace_id":"000000000000000000000000000000ff","span_id":"00000000000000ff","attributes":)"
-                R"({"opentracing.ref_type":"child_of"}},{"trace_id":"00000000000000000000000000000001","span_id":)"
-                R"("0000000000000002","attributes":{"opentracing.ref_type":"follows_from"}}])"),
-            QStringLiteral("00000000000000000000000000000001|0000000000000005|0000000000000004|service-y||"
-                           "preserveParentID-test|0|1485467191639875000|4000|0|||||"),
-        }));
-    // The second span with id 2 (tags of every type) on its own.
+    // The span table of this file is the diff case tests/data/diff/jaeger-public-ui01.case; here the
+    // second span with id 2 (tags of every type), which the cache does not keep, on its own.
     RecordBatch records;
     QFile f(kPublic + QStringLiteral("ui_01.json"));
     QVERIFY(f.open(QIODevice::ReadOnly));
@@ -125,21 +88,6 @@ void TestJaegerImport::publicUiTrace()
     QCOMPARE(tagged.attributesJson,
              std::string(R"({"peer.service":"service-y","peer.ipv4":23456,"temperature":72.5,)"
                          R"("javascript_limit":9223372036854775222,"blob":"AAAwOQ=="})"));
-}
-
-void TestJaegerImport::publicSpanArrayWithInlineProcesses()
-{
-    requirePublic();
-    QVERIFY(
-        sameRows(spanTable(kPublic + QStringLiteral("trace_success.json"), "jaeger-json"),
-                 {
-                     QStringLiteral("00000000000000002be38093ead7a083|7606ddfe69932d34|492770a15935810f|"
-                                    "16af988c443cff37||a071653098f9250d|2|1605223981761425000|267037000|0||||"
-                                    "|"),
-                     QStringLiteral("00000000000000002be38093ead7a083|7bd66f09ba90ea3d|7606ddfe69932d34|"
-                                    "3c220036602f839e||471418097747d04a|3|1605223981965074000|32782000|2||||"
-                                    "|"),
-                 }));
 }
 
 void TestJaegerImport::publicOtlpFixturesStayOtlp_data()
@@ -221,35 +169,6 @@ void TestJaegerImport::publicInvalidFixtures()
     QCOMPARE(wrong.rejected(), std::uint64_t(1));
     QCOMPARE(QString::fromStdString(wrong.samples()[0].location), QStringLiteral("line 1, byte 0"));
     QCOMPARE(wrong.samples()[0].message, std::string("span 7606ddfe69932d34: startTime is missing"));
-}
-
-void TestJaegerImport::ownFixture()
-{
-    const QStringList table = spanTable(kData + QStringLiteral("checkout.json"), "jaeger-json");
-    QVERIFY(sameRows(
-        table,
-        {
-            QStringLiteral("0000000000000000a3ce929d0e0e4736|0000000000000001|-|frontend|1.4.2|GET "
-                           "/health|2|1709287300000000000|1000000|0||||"
-                           "|"),
-            QStringLiteral(
-                "0000000000000000a3ce929d0e0e4736|0000000000000002|0000000000000001|frontend|1.4.2|"
-                "db.ping|0|1709287300000100000|500000|0|||||"),
-            QStringLiteral(
-                "4bf92f3577b34da6a3ce929d0e0e4736|00f067aa0ba902b7|-|frontend|1.4.2|POST /checkout|2|"
-                "1709287200000000000|250000000|2|payment declined|io.opentelemetry.servlet|"
-                R"({"http.route":"/checkout","http.response.status_code":500}|)"
-                R"([{"t":1709287200100000000,"name":"exception","attributes":)"
-                R"({"exception.message":"declined"}}]|)"),
-            QStringLiteral(
-                "4bf92f3577b34da6a3ce929d0e0e4736|b7ad6b7169203331|00f067aa0ba902b7|payments||charge|3|"
-                "1709287200050000000|120000000|2|||"
-                R"({"retries":9223372036854775807,"ratio":0.25,"cached":false,"blob":"AAAwOQ=="}||)"
-                R"([{"trace_id":"00000000000000000000000000000abc","span_id":"0000000000000def",)"
-                R"("attributes":{"opentracing.ref_type":"child_of"}},)"
-                R"({"trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7",)"
-                R"("attributes":{"opentracing.ref_type":"follows_from"}}])"),
-        }));
 }
 
 void TestJaegerImport::otlpAndJaegerGiveTheSameSpans()

@@ -1,4 +1,5 @@
 #include "ImportFormats.h"
+#include "OtlpJsonToProto.h"
 #include "OtlpTestData.h"
 
 #include <QFile>
@@ -90,6 +91,7 @@ private slots:
     void logsJsonWithSeverityNames();
     void invalidUtf8AndControlCharacters();
     void everyEventAndLinkKept();
+    void conversionOnItsOwn();
 };
 
 // moc cannot tokenize some of the raw-string JSON below, so it only sees the declaration.
@@ -375,6 +377,28 @@ void TestOtlpJson::everyEventAndLinkKept()
     const QByteArray linksJson = QByteArray::fromStdString(s.linksJson);
     QCOMPARE(linksJson.count("span_id"), 2);
     QVERIFY2(!linksJson.contains("Start"), linksJson.constData());
+}
+
+void TestOtlpJson::conversionOnItsOwn()
+{
+    // The reader's pieces are usable on their own: the JSON-to-protobuf conversion of one captured span.
+    namespace trace = opentelemetry::proto::trace::v1;
+    rapidjson::Document d;
+    d.Parse(
+        R"({"trace_id":"5B8EFFF798038103D269B633813FC60C","SpanId":"eee19b7ec3c1b174","kind":"SPAN_KIND_CLIENT",)"
+        R"("startTimeUnixNano":1544712660000000000,"status":{"code":"STATUS_CODE_ERROR","message":"m"}})");
+    otlpjson::JsonToProto convert;
+    trace::Span span;
+    QVERIFY2(convert.span(d, span), convert.error().c_str());
+    QCOMPARE(span.kind(), trace::Span::SPAN_KIND_CLIENT);
+    QCOMPARE(span.trace_id(),
+             std::string("\x5b\x8e\xff\xf7\x98\x03\x81\x03\xd2\x69\xb6\x33\x81\x3f\xc6\x0c", 16));
+    QCOMPARE(span.start_time_unix_nano(), 1544712660000000000u);
+    QCOMPARE(span.status().code(), trace::Status::STATUS_CODE_ERROR);
+    QCOMPARE(span.status().message(), std::string("m"));
+    d.Parse(R"({"spanId":"xyz"})");
+    QVERIFY(!convert.span(d, span));
+    QCOMPARE(convert.error(), std::string("spanId must be 16 hex digits, got \"xyz\""));
 }
 
 #endif

@@ -272,6 +272,44 @@ private slots:
         QCOMPARE(count("spans"), 1);
     }
 
+    void loneSurrogates()
+    {
+        // A browser that cut an emoji in half sends "\ud83d" alone: before, RapidJSON refused the whole
+        // request (400, which exporters do not retry: every span lost). Now all are stored, the half
+        // emoji as U+FFFD, and the answer is a plain success (nothing was rejected).
+        QList<QByteArray> spans;
+        for (const char* id :
+             {"b7ad6b7169203331", "b7ad6b7169203332", "b7ad6b7169203333", "b7ad6b7169203334"})
+            spans << spanJson("1af7651916cd43dd8448eb211c80319d", id);
+        spans[1].insert(spans[1].size() - 1,
+                        R"(,"attributes":[{"key":"title","value":{"stringValue":"Sale \ud83d"}}])");
+        const Reply r = send(request("POST", "/v1/traces", tracesJson(spans), "application/json"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, QByteArray("{}"));
+        QCOMPARE(count("spans"), 4);
+        {
+            Database db = store::openForReading(m_db.toStdString());
+            Statement st =
+                db.prepare("SELECT hex(attributes) FROM v_spans WHERE span_id = 'b7ad6b7169203332'");
+            QVERIFY(st.step());
+            QCOMPARE(QByteArray::fromHex(QByteArray(st.text(0).data(), qsizetype(st.text(0).size()))),
+                     QByteArray("{\"title\":\"Sale \xef\xbf\xbd\"}"));
+        }
+        // The browser RUM routes read through the same stream: 202, stored.
+        if (makeReader(std::string(formats::kDatadogRum))) {
+            const QByteArray dd =
+                R"({"type":"long_task","date":1709287200000,"session":{"id":"s"},"view":{"id":"v","url":"https://a.example/\udc00"},"long_task":{"id":"lt-s","duration":60000000}})";
+            QCOMPARE(send(request("POST", "/datadog?ddforward=x", dd, "text/plain")).status, 202);
+            QCOMPARE(count("long_tasks"), 1);
+        }
+        if (makeReader(std::string(formats::kFaro))) {
+            const QByteArray faro =
+                R"({"meta":{"session":{"id":"s1"},"page":{"id":"p","url":"https://a.example/x"}},"logs":[{"message":"cut \ud800","timestamp":"2024-03-01T10:00:00Z"}]})";
+            QCOMPARE(send(request("POST", "/collect", faro, "application/json")).status, 202);
+            QCOMPARE(count("logs"), 1);
+        }
+    }
+
     void gzipBody()
     {
         const QByteArray body = QByteArray::fromStdString(gzip(traces(5).SerializeAsString()));

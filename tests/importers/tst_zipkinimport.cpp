@@ -45,10 +45,6 @@ private:
 private slots:
     void publicFixtures_data();
     void publicFixtures();
-    void publicEnvoySharedServerOnly();
-    void publicSample4();
-    void publicSkew();
-    void ownFixture();
     void sharedIdsAreDeterministic();
     void shapes_data();
     void shapes();
@@ -96,113 +92,6 @@ void TestZipkinImport::publicFixtures()
     QCOMPARE(db.queryInt("SELECT count(*) FROM spans WHERE parent_span_id = span_id"), 0);
 }
 
-void TestZipkinImport::publicEnvoySharedServerOnly()
-{
-    requirePublic();
-    const std::string cache = newCache();
-    importFiles(cache, {kPublic + QStringLiteral("envoy.json")});
-    Database db = store::openForReading(cache);
-    const QString derived =
-        QString::fromStdString(spanIdHex(zipkinServerSpanId(0x978883983d506fa5ull, {}, 1570523661059232)));
-    QVERIFY(sameRows(
-        rows(db, kSpanTable),
-        {QStringLiteral(
-             "0000000000000000978883983d506fa5|%1|978883983d506fa5|unknown_service||localhost:10000|2|"
-             "1570523661059232000|127115000|0|||")
-             .arg(derived) +
-         QStringLiteral(
-             R"({"network.local.address":"169.254.65.45","component":"proxy","downstream_cluster":"-",)"
-             R"("guid:x-request-id":"d709b78f-583e-988e-b581-25b72c63852d","http.request.method":"GET",)"
-             R"("http.protocol":"HTTP/1.1","http.response.status_code":200,"url.full":"http://www.google.com/",)"
-             R"("request_size":"0","response_flags":"-","response_size":"67342","upstream_cluster":)"
-             R"("service_google","user_agent":"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_0) )"
-             R"(AppleWebKit/537.36 (KHTML, like Gecko) Chrome/77.0.3865.90 Safari/537.36",)"
-             R"("zipkin.shared_span_id":"978883983d506fa5"}||)")}));
-}
-
-void TestZipkinImport::publicSample4()
-{
-    requirePublic();
-    const std::string cache = newCache();
-    importFiles(cache, {kPublic + QStringLiteral("sample4.json")});
-    Database db = store::openForReading(cache);
-    QVERIFY(sameRows(
-        rows(db, kSpanTable),
-        {QStringLiteral(
-            "4d1e00c0db9010db86154a4ba6e91385|4d1e00c0db9010db|86154a4ba6e91385|unknown_service||get|3|"
-            "1472470996199000000|207000000|2|Non-basic error message||"
-            R"({"network.local.address":"7::0.128.128.127","network.peer.address":"192.168.99.101",)"
-            R"("network.peer.port":9000,"url.path":"/api","clnt/finagle.version":"6.45.0"}|)"
-            R"([{"t":1472470996238000000,"name":"foo"},{"t":1472470996403000000,"name":"bar"}]|)")}));
-}
-
-void TestZipkinImport::publicSkew()
-{
-    requirePublic();
-    const std::string cache = newCache();
-    importFiles(cache, {kPublic + QStringLiteral("skew.json")});
-    Database db = store::openForReading(cache);
-    // The shared server half of 74280ae0c10d8062 gets its own id under the client half. "async" names
-    // the shared id as parent and so hangs under the client half (known limitation: which half a child
-    // means is not in the data).
-    const QString server = QString::fromStdString(
-        spanIdHex(zipkinServerSpanId(0x74280ae0c10d8062ull, "serviceb", 1470150004008761)));
-    QVERIFY(sameRows(
-        rows(db, "SELECT span_id, ifnull(parent_span_id, '-'), service, name, kind, start_ns, "
-                 "duration_ns, status_code FROM v_spans ORDER BY start_ns, span_id"),
-        {
-            server + QStringLiteral("|74280ae0c10d8062|serviceb|post|2|1470150004008761000|93577000|0"),
-            QStringLiteral("43210ae0c10d1234|74280ae0c10d8062|serviceb|async|1|1470150004008762000|"
-                           "65000000|0"),
-            QStringLiteral("bf396325699c84bf|-|servicea|get|2|1470150004071068000|99411000|0"),
-            QStringLiteral("74280ae0c10d8062|bf396325699c84bf|servicea|post|3|1470150004074202000|"
-                           "94539000|0"),
-        }));
-}
-
-void TestZipkinImport::ownFixture()
-{
-    const std::string cache = newCache();
-    const ImportReport report = importFiles(cache, {kData + QStringLiteral("shared.json")})[0];
-    QCOMPARE(report.format, std::string("zipkin-json"));
-    QCOMPARE(report.accepted(), std::uint64_t(5));
-    QCOMPARE(report.rejected(), std::uint64_t(1));
-    QCOMPARE(
-        QString::fromStdString(report.samples()[0].location + ": " + report.samples()[0].message),
-        QStringLiteral("line 19, byte 1394: span 0000000000000005: no timestamp and no annotations: the span "
-                       "cannot be placed in time"));
-    const QString server = QString::fromStdString(
-        spanIdHex(zipkinServerSpanId(0xa2fb4a1d1a96d312ull, "cart", 1709287200005000)));
-    Database db = store::openForReading(cache);
-    QVERIFY(sameRows(
-        rows(db, kSpanTable),
-        {
-            QStringLiteral("000000000000000048485a3953bb6124|0000000000000006|-|unknown_service||publish|4|"
-                           "1709287201000000000|100000|2||||"
-                           "|"),
-            QStringLiteral(
-                "463ac35c9f6413ad48485a3953bb6124|a2fb4a1d1a96d312|-|frontend||get /api/cart|3|"
-                "1709287200000000000|40000000|0|||"
-                R"({"network.local.address":"10.0.0.1","peer.service":"cart","network.peer.address":)"
-                R"("10.0.0.2","network.peer.port":8080,"http.request.method":"GET","url.path":)"
-                R"("/api/cart","http.response.status_code":200}||)"),
-            QStringLiteral(
-                "463ac35c9f6413ad48485a3953bb6124|%1|a2fb4a1d1a96d312|cart||get /api/cart|2|"
-                "1709287200005000000|30000000|2|cart store unavailable||"
-                R"({"network.local.address":"10.0.0.2","network.local.port":8080,"network.peer.address":)"
-                R"("::1","http.route":"/api/cart","http.response.status_code":503,)"
-                R"("zipkin.shared_span_id":"a2fb4a1d1a96d312"}|[{"t":1709287200006000000,"name":"wr"}]|)")
-                .arg(server),
-            QStringLiteral(
-                "463ac35c9f6413ad48485a3953bb6124|0000000000000003|a2fb4a1d1a96d312|cart||cache lookup|1|"
-                "1709287200007000000|0|0|||||"),
-            QStringLiteral(
-                "463ac35c9f6413ad48485a3953bb6124|0000000000000004|a2fb4a1d1a96d312|cart||flush|1|"
-                "1709287200020000000|5000000|0||||"
-                R"([{"t":1709287200020000000,"name":"start"},{"t":1709287200025000000,"name":"done"}]|)"),
-        }));
-}
-
 void TestZipkinImport::sharedIdsAreDeterministic()
 {
     const SpanId id = 0xa2fb4a1d1a96d312ull;
@@ -213,6 +102,12 @@ void TestZipkinImport::sharedIdsAreDeterministic()
     QVERIFY(derived != zipkinServerSpanId(id + 1, "cart", 1709287200005000));
     QVERIFY(derived != zipkinServerSpanId(id, "cart", 1709287200005001)); // another receiver of one message
     QVERIFY(derived != zipkinServerSpanId(id, "carts", 1709287200005000));
+    // The derived ids the diff cases (tests/data/diff/zipkin-*.case) hold: the same function's values.
+    QCOMPARE(spanIdHex(derived), std::string("152979a8b318d2fe"));
+    QCOMPARE(spanIdHex(zipkinServerSpanId(0x978883983d506fa5ull, {}, 1570523661059232)),
+             std::string("cee7ce0952ac00c7"));
+    QCOMPARE(spanIdHex(zipkinServerSpanId(0x74280ae0c10d8062ull, "serviceb", 1470150004008761)),
+             std::string("137328630bf8ece5"));
     // The server half first, then the client half: the same two rows as the other order.
     const std::string client =
         R"({"traceId":"1","id":"2","kind":"CLIENT","timestamp":1709287200000000,"duration":5})";
