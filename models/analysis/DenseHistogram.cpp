@@ -5,23 +5,6 @@
 #include <algorithm>
 
 namespace seam {
-namespace {
-
-bool getVarint(std::string_view& in, std::uint64_t& v)
-{
-    v = 0;
-    for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
-        const auto byte = std::uint8_t(in.front());
-        in.remove_prefix(1);
-        v |= std::uint64_t(byte & 0x7f) << shift;
-        if (!(byte & 0x80))
-            return true;
-    }
-    return false;
-}
-
-} // namespace
-
 void DenseHistogram::clear()
 {
     if (m_high >= m_low)
@@ -36,7 +19,7 @@ bool DenseHistogram::addEncoded(std::string_view bytes)
     std::uint64_t bucket = 0;
     while (!bytes.empty()) {
         std::uint64_t delta = 0, count = 0;
-        if (!getVarint(bytes, delta) || !getVarint(bytes, count) || bucket + delta >= kBuckets)
+        if (!readHistogramVarint(bytes, delta) || !readHistogramVarint(bytes, count) || bucket + delta >= kBuckets)
             return false;
         bucket += delta;
         m_counts[bucket] += count;

@@ -70,7 +70,10 @@ void putVarint(std::string& out, std::uint64_t v)
     out.push_back(char(v));
 }
 
-bool getVarint(std::string_view& in, std::uint64_t& v)
+
+} // namespace
+
+bool readHistogramVarint(std::string_view& in, std::uint64_t& v)
 {
     v = 0;
     for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
@@ -82,8 +85,6 @@ bool getVarint(std::string_view& in, std::uint64_t& v)
     }
     return false;
 }
-
-} // namespace
 
 std::string LatencyHistogram::encode() const
 {
@@ -110,7 +111,7 @@ bool LatencyHistogram::mergeEncoded(std::string_view bytes)
     std::uint64_t bucket = 0;
     while (!bytes.empty()) {
         std::uint64_t delta = 0, count = 0;
-        if (!getVarint(bytes, delta) || !getVarint(bytes, count) || bucket + delta > 1024)
+        if (!readHistogramVarint(bytes, delta) || !readHistogramVarint(bytes, count) || bucket + delta > 1024)
             return false;
         bucket += delta;
         m_buckets[int(bucket)] += count;

@@ -35,4 +35,9 @@ private:
     std::uint64_t m_total = 0;
 };
 
+/// Reads one unsigned LEB128 varint of the encoded histogram (LatencyHistogram::encode's format) from
+/// the front of `in`; false when it is cut or longer than 64 bits. For readers that decode the
+/// buckets into their own layout (analysis/DenseHistogram).
+bool readHistogramVarint(std::string_view& in, std::uint64_t& v);
+
 } // namespace seam
