@@ -158,8 +158,15 @@ template<JsonStrings Strings> bool JsonInputStream<Strings>::skipLine()
     m_guardAt = std::numeric_limits<std::uint64_t>::max();
     bool newline = false;
     while (m_cur != m_end || refill()) {
-        if (const void* nl = std::memchr(m_cur, '\n', std::size_t(m_end - m_cur))) {
-            m_cur = static_cast<char*>(const_cast<void*>(nl)) + 1;
+        if (const void* found = std::memchr(m_cur, '\n', std::size_t(m_end - m_cur))) {
+            char* const nl = static_cast<char*>(const_cast<void*>(found));
+            if (nl == m_newline && m_lineScan >= m_newlineFrom) {
+                // The line mode's search found no newline between where it started and this one, so
+                // the line is counted here and its bytes need not be (NDJSON: each byte counted never).
+                ++m_lines;
+                m_lineScan = nl + 1;
+            }
+            m_cur = nl + 1;
             newline = true;
             break;
         }
@@ -189,6 +196,7 @@ template<JsonStrings Strings> void JsonInputStream<Strings>::clip()
         if (!m_newline || m_newline < m_cur) {
             const void* nl = std::memchr(m_cur, '\n', std::size_t(m_filled - m_cur));
             m_newline = nl ? static_cast<char*>(const_cast<void*>(nl)) : m_filled;
+            m_newlineFrom = m_cur;
         }
         m_end = std::min(m_end, m_newline);
     }

@@ -192,10 +192,11 @@ private:
     ImportContext* m_ctx = nullptr;
     std::string m_buffer;
     char* m_cur = nullptr;
-    char* m_end = nullptr;     // readable end: m_filled, or a newline (line mode) or the document cap
-    char* m_filled = nullptr;  // end of the bytes the parser may read (checked for surrogates)
-    char* m_data = nullptr;    // end of the bytes read: [m_filled, m_data) is an escape held back
-    char* m_newline = nullptr; // line mode: the first newline at or after m_cur, m_filled if none
+    char* m_end = nullptr;         // readable end: m_filled, or a newline (line mode) or the document cap
+    char* m_filled = nullptr;      // end of the bytes the parser may read (checked for surrogates)
+    char* m_data = nullptr;        // end of the bytes read: [m_filled, m_data) is an escape held back
+    char* m_newline = nullptr;     // line mode: the first newline at or after m_newlineFrom (m_filled: none)
+    char* m_newlineFrom = nullptr; // where that search started
     const char* m_lineScan = nullptr;
     std::uint64_t m_base = 0; // offset of m_buffer[0]
     std::uint64_t m_lines = 0;

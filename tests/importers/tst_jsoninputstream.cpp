@@ -134,6 +134,7 @@ private slots:
     void acrossTheWindowEdge();
     void randomEscapesMatchTheWholeBufferRule();
     void memoryHeadsAreMendedToo();
+    void lineNumbersInLineMode();
     void lineModeAndCaps();
     void offsetsDoNotMove();
 };
@@ -270,6 +271,46 @@ void TestJsonInputStream::randomEscapesMatchTheWholeBufferRule()
         QCOMPARE(stream.Tell(), input.size());
         QCOMPARE(stream.line(), std::uint64_t(std::count(input.begin(), input.end(), '\n') + 1));
     }
+}
+
+void TestJsonInputStream::lineNumbersInLineMode()
+{
+    // NDJSON reading: line by line (a line passed by skipLine() is counted without its bytes), lines
+    // crossing the window edges, line() asked at the start, in the middle or not at all.
+    std::mt19937 rng(42);
+    std::uniform_int_distribution<int> length(0, 400), longLine(0, 9), ask(0, 3);
+    std::string input;
+    int lines = 0;
+    while (input.size() < 3 * kWindow) {
+        input += std::string(std::size_t(longLine(rng) == 0 ? 70000 + length(rng) : length(rng)), 'x');
+        input += '\n';
+        ++lines;
+    }
+    ImportReport report;
+    CollectingSink sink;
+    ImportContext ctx{sink, report};
+    auto in = InputSource::fromBuffer(input);
+    JsonInputStream<> stream(*in, ctx);
+    stream.setLineMode(true);
+    for (int line = 1;; ++line) {
+        const int when = ask(rng);
+        if (when == 0)
+            QCOMPARE(stream.line(), std::uint64_t(line));
+        if (when == 1 && stream.Peek() == 'x') {
+            stream.Take();
+            QCOMPARE(stream.line(), std::uint64_t(line));
+        }
+        drain(stream);
+        QVERIFY(stream.exhausted());
+        if (when == 2)
+            QCOMPARE(stream.line(), std::uint64_t(line));
+        if (!stream.skipLine()) {
+            QCOMPARE(line, lines + 1); // the empty rest after the last newline
+            break;
+        }
+    }
+    QCOMPARE(stream.line(), std::uint64_t(lines + 1));
+    QCOMPARE(stream.Tell(), input.size());
 }
 
 void TestJsonInputStream::memoryHeadsAreMendedToo()
