@@ -80,7 +80,10 @@ PageLoadScatterView::PageLoadScatterView(const QString& cachePath, Investigation
     chart->setMargins(QMargins(4, 4, 4, 4));
     chart->setBackgroundRoundness(0);
     chart->legend()->setAlignment(Qt::AlignBottom);
+    // QChartView(QWidget*) made a default chart; setChart() releases it without deleting it.
+    QChart* defaultChart = this->chart();
     setChart(chart);
+    delete defaultChart;
     setRenderHint(QPainter::Antialiasing);
     setRubberBand(QChartView::NoRubberBand);
     setDragMode(QGraphicsView::NoDrag);

@@ -298,7 +298,9 @@ RecoverReport recoverCache(const std::string& source, const std::string& target,
     if (cancel && *cancel)
         report.cancelled = true;
     auto note = dst.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('recovered_from', ?1)");
-    note.bindText(1, source + ": " + report.summary());
+    // Statement binds text without copying it: the string must outlive run().
+    const std::string provenance = source + ": " + report.summary();
+    note.bindText(1, provenance);
     note.run();
     return report;
 }

@@ -183,7 +183,11 @@ private slots:
         QVERIFY(largest < 64 * 1024 + 256);
         QCOMPARE(rows, 200000 + 5); // one line a row, plus the lines around them
         QVERIFY(bytes > 3'000'000);
+#ifndef __SANITIZE_ADDRESS__
+        // ASan keeps freed memory in quarantine (256 MB by default), so resident memory grows with
+        // every allocation there; the chunk counts above still show the streaming.
         QVERIFY2(rssPeak - rssAtFirst < 8 * 1024, qPrintable(QString::number(rssPeak - rssAtFirst)));
+#endif
     }
 
     void refusesWhatIsNotAPlainRead()
