@@ -46,6 +46,17 @@ bool optionalTimeArg(const QCommandLineParser& parser, const QCommandLineOption&
     return true;
 }
 
+std::optional<qint64> singleIdArg(const QCommandLineParser& parser, const QString& command, const QString& what)
+{
+    bool ok = false;
+    const qint64 id = parser.positionalArguments().value(0).toLongLong(&ok);
+    if (parser.positionalArguments().size() != 1 || !ok) {
+        writeErr(QStringLiteral("seam %1: give exactly one numeric %2\n").arg(command, what));
+        return std::nullopt;
+    }
+    return id;
+}
+
 int guardedCommand(const QString& command, const std::function<int()>& body)
 {
     try {

@@ -16,6 +16,9 @@ std::optional<Database> openCacheArg(const QCommandLineParser& parser, const QSt
 /// Reads an optional time option (ns since the epoch or ISO 8601); false (printed) when malformed.
 bool optionalTimeArg(const QCommandLineParser& parser, const QCommandLineOption& option,
                      std::optional<std::int64_t>& out, const QString& command);
+/// The one numeric positional argument (a page load id); prints "give exactly one numeric WHAT"
+/// and returns nullopt otherwise.
+std::optional<qint64> singleIdArg(const QCommandLineParser& parser, const QString& command, const QString& what);
 /// Runs `body`, turning a SqliteError into a message and exit code 2.
 int guardedCommand(const QString& command, const std::function<int()>& body);
 

@@ -158,12 +158,10 @@ int pageLoadCommand(const QStringList& args)
         return UsageOrFatal;
     if (helped)
         return Ok;
-    bool ok = false;
-    const qint64 id = parser.positionalArguments().value(0).toLongLong(&ok);
-    if (parser.positionalArguments().size() != 1 || !ok) {
-        writeErr(QStringLiteral("seam pageload: give exactly one numeric page load ID\n"));
+    const std::optional<qint64> pageLoadId = singleIdArg(parser, cmd, QStringLiteral("page load ID"));
+    if (!pageLoadId)
         return UsageOrFatal;
-    }
+    const qint64 id = *pageLoadId;
     auto db = openCacheArg(parser, cmd);
     if (!db)
         return UsageOrFatal;

@@ -47,12 +47,10 @@ int criticalPathCommand(const QStringList& args)
         return UsageOrFatal;
     if (helped)
         return Ok;
-    bool ok = false;
-    const qint64 id = parser.positionalArguments().value(0).toLongLong(&ok);
-    if (parser.positionalArguments().size() != 1 || !ok) {
-        writeErr(QStringLiteral("seam critical-path: give exactly one numeric PAGELOAD_ID\n"));
+    const std::optional<qint64> pageLoadId = singleIdArg(parser, cmd, QStringLiteral("PAGELOAD_ID"));
+    if (!pageLoadId)
         return UsageOrFatal;
-    }
+    const qint64 id = *pageLoadId;
     auto db = openCacheArg(parser, cmd);
     if (!db)
         return UsageOrFatal;

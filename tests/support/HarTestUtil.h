@@ -4,6 +4,7 @@
 // import bytes or files, read records and rows back, build small HAR documents.
 
 #include "ImportFormats.h"
+#include "ImportTestUtil.h"
 #include "ImportRunner.h"
 #include "Sqlite.h"
 #include "Store.h"
@@ -14,6 +15,10 @@
 #include <zlib.h>
 
 namespace seam::hartest {
+
+using importtest::importIntoCache;
+using importtest::rejects;
+using importtest::rows;
 
 inline const QString kData = QStringLiteral(SEAM_TEST_DATA "/har/");
 inline const QString kPublic = QStringLiteral(SEAM_PUBLIC_FIXTURES "/har/");
@@ -55,44 +60,6 @@ inline Result importPath(const QString& path)
     r.report = importFile(path.toStdString(), sink);
     r.records = merged(sink);
     return r;
-}
-
-inline QString rejects(const ImportReport& report)
-{
-    QString out;
-    for (const auto& s : report.samples())
-        out += QString::fromStdString(s.location + ": " + s.message + "\n");
-    if (report.hasFatal())
-        out += QString::fromStdString("FATAL " + report.fatalLocation() + ": " + report.fatalMessage());
-    return out;
-}
-
-/// Rows of a query as "a|b|c" with NULL as "-".
-inline QStringList rows(Database& db, const char* sql)
-{
-    QStringList out;
-    Statement st = db.prepare(sql);
-    while (st.step()) {
-        QStringList cols;
-        for (int c = 0; c < st.columnCount(); ++c)
-            cols << (st.isNull(c) ? QStringLiteral("-")
-                                  : QString::fromUtf8(st.text(c).data(), qsizetype(st.text(c).size())));
-        out << cols.join(QLatin1Char('|'));
-    }
-    return out;
-}
-
-inline std::vector<ImportReport> importIntoCache(const std::string& cache, const QStringList& files)
-{
-    StoreWriter::Options options;
-    options.inferLinks = false; // id-based links only: the assertions below are exact
-    StoreWriter writer(cache, options);
-    ImportRunner runner(writer);
-    std::vector<ImportReport> reports;
-    for (const QString& f : files)
-        reports.push_back(runner.importFile(f.toStdString()).report);
-    writer.flush();
-    return reports;
 }
 
 /// A minimal HAR around the given entries JSON (one page "p1" at 2024-03-01T10:00:00Z).
