@@ -3,6 +3,8 @@
 
 #include "OtlpMapper.h"
 
+#include "OtlpBrowser.h"
+
 #include "AttributeJson.h"
 #include "JsonWriter.h"
 #include "OtlpMapperRum.h"
@@ -91,17 +93,6 @@ void writeLinks(std::string& out, const Span& span)
     w.endArray();
 }
 
-bool isBrowserScope(std::string_view name)
-{
-    static constexpr std::string_view kPrefixes[] = {
-        "@opentelemetry/instrumentation-document-load", "@opentelemetry/instrumentation-fetch",
-        "@opentelemetry/instrumentation-xml-http-request", "@opentelemetry/instrumentation-user-interaction",
-        "@grafana/faro"};
-    for (std::string_view p : kPrefixes)
-        if (name.starts_with(p))
-            return true;
-    return false;
-}
 
 } // namespace
 
@@ -127,7 +118,7 @@ void OtlpMapper::beginResource(const Resource& resource)
     s.service.ns = findString(attrs, "service.namespace");
     s.service.version = findString(attrs, "service.version");
     s.service.environment = firstOf(attrs, {"deployment.environment.name", "deployment.environment"});
-    s.resourceIsBrowser = findString(attrs, "telemetry.sdk.language") == "webjs";
+    s.resourceIsBrowser = findString(attrs, kBrowserSdkLanguageKey) == kBrowserSdkLanguage;
     s.resourceSessionId = findString(attrs, "session.id");
     s.resourceUserAgent = firstOf(attrs, {"user_agent.original", "http.user_agent", "browser.user_agent"});
     s.resourceUserId = firstOf(attrs, {"user.id", "enduser.id"});

@@ -1,0 +1,192 @@
+// `seam pull --db CACHE SOURCE --from T --to T [--max-page-loads N]`: a bounded slice of a remote
+// store into the investigation (README "Remote back-ends").
+
+#include "CacheArgs.h"
+#include "Cli.h"
+#include "ClickHousePull.h"
+#include "Commands.h"
+#include "Format.h"
+#include "Output.h"
+#include "StoreWriter.h"
+#include "Terminal.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <cmath>
+#include <memory>
+
+namespace seam::cli {
+namespace {
+
+QJsonObject reportJson(const remote::ClickHouseSource& source, const remote::PullReport& r,
+                       const ImportReport& import)
+{
+    QJsonObject j;
+    j[QStringLiteral("source")] = source.display();
+    j[QStringLiteral("browser_spans")] = double(r.browserSpans);
+    j[QStringLiteral("traces_requested")] = double(r.tracesRequested);
+    j[QStringLiteral("backend_spans")] = double(r.backendSpans);
+    j[QStringLiteral("imported")] = double(import.accepted());
+    j[QStringLiteral("rejected")] = double(import.rejected());
+    j[QStringLiteral("requests")] = double(r.requests);
+    j[QStringLiteral("bytes")] = double(r.bytes);
+    j[QStringLiteral("seconds")] = r.seconds;
+    j[QStringLiteral("used_trace_id_table")] = r.usedTraceIdTable;
+    j[QStringLiteral("skipped")] = QJsonArray::fromStringList(r.skipped);
+    j[QStringLiteral("error")] = r.error.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(r.error);
+    j[QStringLiteral("cancelled")] = r.cancelled;
+    return j;
+}
+
+} // namespace
+
+int pullCommand(const QStringList& args)
+{
+    QCommandLineParser parser;
+    parser.addOption(dbOption());
+    parser.addOption(jsonOption());
+    const QCommandLineOption from(QStringLiteral("from"), QStringLiteral("Window start (ns or ISO 8601)."),
+                                  QStringLiteral("T"));
+    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("Window end (ns or ISO 8601)."),
+                                QStringLiteral("T"));
+    const QCommandLineOption maxLoads(QStringLiteral("max-page-loads"),
+                                      QStringLiteral("Pull only the first N page loads of the window."),
+                                      QStringLiteral("N"));
+    const QCommandLineOption maxSpans(QStringLiteral("max-spans"),
+                                      QStringLiteral("Stop after N spans in all (default 5000000)."),
+                                      QStringLiteral("N"));
+    const QCommandLineOption timeout(QStringLiteral("timeout"),
+                                     QStringLiteral("Seconds each query may take (default 60)."),
+                                     QStringLiteral("SECONDS"));
+    parser.addOptions({from, to, maxLoads, maxSpans, timeout});
+    parser.addPositionalArgument(
+        QStringLiteral("SOURCE"),
+        QStringLiteral("clickhouse://[user[:password]@]host[:port]/database?table=otel_traces[&secure=1] "
+                       "(or SEAM_CLICKHOUSE_USER / SEAM_CLICKHOUSE_PASSWORD in the environment)"));
+    bool helped = false;
+    if (!parseCommand(
+            parser, args,
+            QStringLiteral("seam pull --db CACHE SOURCE --from T --to T [--max-page-loads N] [--json]"),
+            helped))
+        return UsageOrFatal;
+    if (helped)
+        return Ok;
+    const QString db = parser.value(dbOption());
+    if (db.isEmpty() || parser.positionalArguments().size() != 1 || !parser.isSet(from) ||
+        !parser.isSet(to)) {
+        writeErr(QStringLiteral("seam pull: needs --db CACHE, one SOURCE, --from T and --to T\n"));
+        return UsageOrFatal;
+    }
+    QString error;
+    const auto source = remote::ClickHouseSource::parse(parser.positionalArguments().front(), error);
+    if (!source) {
+        writeErr(QStringLiteral("seam pull: %1\n").arg(error));
+        return UsageOrFatal;
+    }
+    std::optional<std::int64_t> fromNs, toNs;
+    if (!optionalTimeArg(parser, from, fromNs, QStringLiteral("pull")) ||
+        !optionalTimeArg(parser, to, toNs, QStringLiteral("pull")))
+        return UsageOrFatal;
+    if (*toNs <= *fromNs) {
+        writeErr(QStringLiteral("seam pull: --to must be after --from\n"));
+        return UsageOrFatal;
+    }
+    remote::PullOptions options;
+    options.fromNs = *fromNs;
+    options.toNs = *toNs;
+    bool ok = true;
+    if (parser.isSet(maxLoads)) {
+        options.maxPageLoads = parser.value(maxLoads).toLongLong(&ok);
+        if (!ok || *options.maxPageLoads <= 0) {
+            writeErr(QStringLiteral("seam pull: --max-page-loads needs a positive number\n"));
+            return UsageOrFatal;
+        }
+    }
+    if (parser.isSet(maxSpans)) {
+        options.maxSpans = parser.value(maxSpans).toLongLong(&ok);
+        if (!ok || options.maxSpans <= 0) {
+            writeErr(QStringLiteral("seam pull: --max-spans needs a positive number\n"));
+            return UsageOrFatal;
+        }
+    }
+    if (parser.isSet(timeout)) {
+        options.timeoutSeconds = parser.value(timeout).toInt(&ok);
+        if (!ok || options.timeoutSeconds <= 0) {
+            writeErr(QStringLiteral("seam pull: --timeout needs a positive number of seconds\n"));
+            return UsageOrFatal;
+        }
+    }
+
+    std::unique_ptr<StoreWriter> writer;
+    try {
+        writer = std::make_unique<StoreWriter>(db.toStdString());
+    } catch (const std::exception& e) {
+        writeErr(QStringLiteral("seam pull: %1\n").arg(QString::fromStdString(e.what())));
+        return UsageOrFatal;
+    }
+    // The source row names the server without credentials (display() never holds the password).
+    const std::int64_t sourceId = writer->beginSource("clickhouse", source->display().toStdString(),
+                                                      StoreWriter::OnFailure::StopSource);
+    if (!sourceId) {
+        writeErr(QStringLiteral("seam pull: cannot write to %1: %2\n")
+                     .arg(db, QString::fromStdString(writer->lastFailure().describe())));
+        return UsageOrFatal;
+    }
+    InterruptGuard interrupts;
+    options.cancel = InterruptGuard::flag();
+    std::unique_ptr<ProgressLine> progress;
+    options.progress = [&](const QString& stage, std::int64_t spans) {
+        if (!progress)
+            progress = std::make_unique<ProgressLine>(source->display().toStdString());
+        progress->update(std::uint64_t(spans), 0, QString(stage + QStringLiteral(", spans")).toStdString());
+    };
+    ImportReport import;
+    remote::PullReport report;
+    {
+        auto sink = writer->sinkFor(sourceId);
+        report = remote::pullClickHouse(*source, options, *sink, import);
+    }
+    writer->flush();
+    const SourceCommits commits = writer->sourceCommits(sourceId);
+    if (commits.failed)
+        import.setCommitted(commits.items);
+    writer->finishSource(sourceId, import);
+    if (progress)
+        progress->finish();
+    writer.reset();
+
+    if (parser.isSet(jsonOption())) {
+        writeJson(QJsonDocument(reportJson(*source, report, import)));
+    } else {
+        writeOut(
+            QStringLiteral("%1: %2 spans imported (%3 browser, %4 backend from %5 trace ids), %6 rejected; "
+                           "%7 requests, %8 received in %9\n")
+                .arg(source->display())
+                .arg(import.accepted())
+                .arg(report.browserSpans)
+                .arg(report.backendSpans)
+                .arg(report.tracesRequested)
+                .arg(import.rejected())
+                .arg(report.requests)
+                .arg(QStringLiteral("%1 MiB").arg(double(report.bytes) / (1 << 20), 0, 'f', 1))
+                .arg(formatDuration(std::llround(report.seconds * 1e9))));
+        for (const QString& s : report.skipped)
+            writeOut(QStringLiteral("  skipped: %1\n").arg(s));
+    }
+    if (!report.error.isEmpty()) {
+        writeErr(QStringLiteral("seam pull: %1 (what was fetched before is kept)\n").arg(report.error));
+        return UsageOrFatal;
+    }
+    if (commits.failed) {
+        writeErr(QStringLiteral("seam pull: cannot write to %1: %2\n")
+                     .arg(db, QString::fromStdString(commits.failure.describe())));
+        return UsageOrFatal;
+    }
+    if (report.cancelled || InterruptGuard::interrupted()) {
+        writeErr(QStringLiteral("seam pull: interrupted; what was committed is kept\n"));
+        return UsageOrFatal;
+    }
+    return import.rejected() ? Rejected : Ok;
+}
+
+} // namespace seam::cli

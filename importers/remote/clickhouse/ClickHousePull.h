@@ -1,0 +1,57 @@
+#pragma once
+
+// `seam pull` from ClickHouse: the browser side of a time window, then the backend traces its calls
+// reached, by trace id in batches. Bounded by what is looked at: the server filters and pages
+// (keyset on Timestamp, TraceId, SpanId), the client caps rows, bytes and time; every span goes
+// through the OTLP mapper into the investigation, whose inserts ignore what is already there, so
+// pulling twice or overlapping windows adds nothing twice.
+
+#include "ClickHouseSource.h"
+
+#include <QString>
+#include <QStringList>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+namespace seam {
+class BatchSink;
+class ImportReport;
+} // namespace seam
+
+namespace seam::remote {
+
+struct PullOptions
+{
+    std::int64_t fromNs = 0; ///< [from, to) of the browser side
+    std::int64_t toNs = 0;
+    std::optional<std::int64_t> maxPageLoads; ///< the first N page loads (documentLoad spans) only
+    std::int64_t maxSpans = 5'000'000;        ///< browser + backend rows, over the whole pull
+    int pageRows = 5000;
+    int traceBatch = 200;
+    /// How far a backend trace may start before / end after the window (its call was in it).
+    std::int64_t traceSlackNs = std::int64_t(600) * 1'000'000'000;
+    int timeoutSeconds = 60;
+    const std::atomic<bool>* cancel = nullptr;
+    std::function<void(const QString& stage, std::int64_t spans)> progress;
+};
+
+struct PullReport
+{
+    std::int64_t browserSpans = 0;
+    std::int64_t tracesRequested = 0; ///< distinct trace ids of the browser side
+    std::int64_t backendSpans = 0;
+    std::int64_t requests = 0;
+    std::int64_t bytes = 0; ///< response bodies, decoded
+    bool usedTraceIdTable = false;
+    QStringList skipped; ///< what a cap left out, in words
+    QString error;       ///< the first failure; what was fetched before it is kept
+    bool cancelled = false;
+    double seconds = 0;
+};
+
+PullReport pullClickHouse(const ClickHouseSource& source, const PullOptions& options, BatchSink& sink,
+                          ImportReport& report);
+
+} // namespace seam::remote

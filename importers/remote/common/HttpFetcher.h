@@ -1,0 +1,60 @@
+#pragma once
+
+// One bounded HTTP exchange at a time for the remote back-ends: a time limit, a cap on the body
+// whatever the server sends, and cancellation, so a slow or hostile server cannot hang or exhaust
+// Seam. Synchronous on purpose: the pull runs on a worker thread (or the CLI's main thread) and
+// reads page after page; a local event loop drives Qt's network stack meanwhile.
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QUrl>
+#include <atomic>
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace seam::remote {
+
+struct HttpRequest
+{
+    QUrl url;
+    QByteArray method = "GET";
+    QByteArray body;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    int timeoutMs = 60000;
+    qint64 maxBodyBytes = qint64(256) << 20;
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+struct HttpResponse
+{
+    int status = 0;         ///< HTTP status; 0 when no response arrived
+    QByteArray body;        ///< decoded (gzip is undone by Qt)
+    QString transportError; ///< timeout, refused, TLS, cancelled, too large; empty when a response came
+    bool cancelled = false;
+    bool ok() const { return transportError.isEmpty() && status >= 200 && status < 300; }
+};
+
+class HttpFetcher
+{
+public:
+    HttpFetcher();
+    ~HttpFetcher();
+    HttpFetcher(const HttpFetcher&) = delete;
+    HttpFetcher& operator=(const HttpFetcher&) = delete;
+
+    HttpResponse fetch(const HttpRequest& request);
+
+    /// Body bytes received so far over every fetch (after decompression), for the pull's report.
+    qint64 bytesReceived() const { return m_bytesReceived; }
+    int requests() const { return m_requests; }
+
+private:
+    std::unique_ptr<QNetworkAccessManager> m_network;
+    qint64 m_bytesReceived = 0;
+    int m_requests = 0;
+};
+
+} // namespace seam::remote

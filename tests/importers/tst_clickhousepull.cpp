@@ -1,0 +1,345 @@
+// `seam pull` from ClickHouse against a real ClickHouse engine (chdb) on loopback, holding the
+// collector's otel_traces table filled with the rows the clickhouseexporter would write for the demo's
+// telemetry; the same telemetry is imported from OTLP protobuf files into another cache, and both
+// caches must give the same page loads, sessions, links and linked traces.
+
+#include "ClickHousePull.h"
+#include "DemoGenerator.h"
+#include "ExporterRows.h"
+#include "ImportRunner.h"
+#include "ImportTestUtil.h"
+#include "Sqlite.h"
+#include "Store.h"
+#include "StoreWriter.h"
+#include "opentelemetry/proto/trace/v1/trace.pb.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace seam;
+
+namespace {
+
+constexpr const char* kUser = "seam";
+constexpr const char* kPassword = "s3cret-Pa55";
+
+QString run(const QString& program, const QStringList& args, const QString& dir, int timeoutMs, int& exitCode)
+{
+    QProcess p;
+    p.setWorkingDirectory(dir);
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(program, args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        exitCode = -1;
+        return QStringLiteral("timed out");
+    }
+    exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    return QString::fromUtf8(p.readAll());
+}
+
+} // namespace
+
+class TestClickHousePull : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void pullGivesWhatTheFilesGive();
+    void pullingTwiceOrOverlappingAddsNothing();
+    void maxPageLoadsCutsTheWindow();
+    void errorsNameTheServerAndTheCause();
+    void theBinaryPullsAndKeepsNoSecret();
+
+private:
+    QString pullInto(const QString& cache, std::int64_t from, std::int64_t to,
+                     remote::PullReport* out = nullptr, std::optional<std::int64_t> maxPageLoads = {},
+                     const QString& url = {});
+    QString sourceUrl(const QString& password = QString::fromLatin1(kPassword),
+                      const QString& table = QStringLiteral("otel_traces")) const;
+    static QStringList facts(const QString& cache);
+
+    QTemporaryDir m_dir;
+    QProcess m_front;
+    int m_port = 0;
+    QString m_fileCache;
+    std::int64_t m_from = 0, m_to = 0;
+    std::int64_t m_spans = 0;
+};
+
+void TestClickHousePull::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
+    const QString npm = QStandardPaths::findExecutable(QStringLiteral("npm"));
+    if (node.isEmpty() || npm.isEmpty())
+        QSKIP("node and npm are needed to run the ClickHouse engine (chdb): not installed");
+
+    // The engine: chdb from npm, installed once into the build tree next to a copy of the front (ES
+    // modules resolve packages from the script's own folder).
+    const QString nodeDir = QStringLiteral(SEAM_REMOTE_NODE_DIR);
+    QDir().mkpath(nodeDir);
+    for (const char* f : {"front.mjs", "package.json", "otel_traces.sql"}) {
+        QFile::remove(nodeDir + QLatin1Char('/') + QLatin1String(f));
+        QVERIFY(QFile::copy(QStringLiteral(SEAM_CLICKHOUSE_FRONT_DIR "/") + QLatin1String(f),
+                            nodeDir + QLatin1Char('/') + QLatin1String(f)));
+    }
+    if (!QFile::exists(nodeDir + QStringLiteral("/node_modules/chdb/package.json"))) {
+        int code = 0;
+        const QString out =
+            run(npm, {QStringLiteral("install"), QStringLiteral("--no-audit"), QStringLiteral("--no-fund")},
+                nodeDir, 600000, code);
+        if (code != 0)
+            QSKIP(qPrintable(QStringLiteral("npm could not install chdb (registry unreachable?): ") +
+                             out.right(400)));
+    }
+
+    // The telemetry: the demo (a few dozen sessions), as OTLP protobuf files and as exporter rows.
+    DemoOptions options;
+    options.seed = 11;
+    options.sessions = 60;
+    DemoGenerator generator(options);
+    QDir().mkpath(m_dir.filePath(QStringLiteral("files")));
+    QByteArray rows;
+    int chunk = 0;
+    generator.generate(
+        [&](const opentelemetry::proto::trace::v1::TracesData& traces) {
+            QFile f(
+                m_dir.filePath(QStringLiteral("files/chunk-%1.pb").arg(chunk++, 4, 10, QLatin1Char('0'))));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray::fromStdString(traces.SerializeAsString()));
+            test::appendExporterRows(traces, rows);
+        },
+        [](const auto&) {});
+    m_spans = rows.count('\n');
+    QFile rowsFile(m_dir.filePath(QStringLiteral("otel_traces.jsonl")));
+    QVERIFY(rowsFile.open(QIODevice::WriteOnly));
+    rowsFile.write(rows);
+    rowsFile.close();
+    m_from = options.start - std::int64_t(3600) * 1'000'000'000;
+    m_to = options.start + std::int64_t(3 * 3600) * 1'000'000'000;
+
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("TZ"), QStringLiteral("UTC"));
+    m_front.setProcessEnvironment(env);
+    m_front.setWorkingDirectory(nodeDir);
+    m_front.setProcessChannelMode(QProcess::SeparateChannels);
+    m_front.start(node, {QStringLiteral("front.mjs"), QStringLiteral("--dir"),
+                         m_dir.filePath(QStringLiteral("engine")), QStringLiteral("--ddl"),
+                         QStringLiteral("otel_traces.sql"), QStringLiteral("--rows"), rowsFile.fileName(),
+                         QStringLiteral("--user"), QString::fromLatin1(kUser), QStringLiteral("--password"),
+                         QString::fromLatin1(kPassword)});
+    QVERIFY(m_front.waitForStarted(10000));
+    QByteArray banner;
+    QElapsedTimer waited;
+    waited.start();
+    while (!banner.contains('\n') && waited.elapsed() < 120000 && m_front.state() == QProcess::Running) {
+        m_front.waitForReadyRead(500);
+        banner += m_front.readAllStandardOutput();
+    }
+    QVERIFY2(banner.startsWith("listening "),
+             QByteArray(banner + m_front.readAllStandardError()).constData());
+    m_port = banner.mid(10).trimmed().toInt();
+    QVERIFY(m_port > 0);
+
+    m_fileCache = m_dir.filePath(QStringLiteral("files.seam"));
+    QStringList files;
+    for (const QString& f : QDir(m_dir.filePath(QStringLiteral("files"))).entryList(QDir::Files, QDir::Name))
+        files << m_dir.filePath(QStringLiteral("files/") + f);
+    for (const ImportReport& r : importtest::importIntoCache(m_fileCache.toStdString(), files))
+        QVERIFY2(r.clean() && r.accepted() > 0, qPrintable(importtest::rejects(r)));
+    qInfo("demo: %lld spans in %d OTLP files and in otel_traces", qlonglong(m_spans), chunk);
+}
+
+void TestClickHousePull::cleanupTestCase()
+{
+    if (m_front.state() == QProcess::Running) {
+        m_front.terminate();
+        if (!m_front.waitForFinished(5000))
+            m_front.kill();
+    }
+}
+
+QString TestClickHousePull::sourceUrl(const QString& password, const QString& table) const
+{
+    return QStringLiteral("clickhouse://%1:%2@127.0.0.1:%3/otel?table=%4")
+        .arg(QString::fromLatin1(kUser), password)
+        .arg(m_port)
+        .arg(table);
+}
+
+QString TestClickHousePull::pullInto(const QString& cache, std::int64_t from, std::int64_t to,
+                                     remote::PullReport* out, std::optional<std::int64_t> maxPageLoads,
+                                     const QString& url)
+{
+    QString error;
+    const auto source = remote::ClickHouseSource::parse(url.isEmpty() ? sourceUrl() : url, error);
+    if (!source)
+        return error;
+    StoreWriter::Options writerOptions;
+    writerOptions.inferLinks = false; // as importIntoCache: id links only, so the comparison is exact
+    StoreWriter writer(cache.toStdString(), writerOptions);
+    const std::int64_t sourceId =
+        writer.beginSource("clickhouse", source->display().toStdString(), StoreWriter::OnFailure::StopSource);
+    remote::PullOptions options;
+    options.fromNs = from;
+    options.toNs = to;
+    options.maxPageLoads = maxPageLoads;
+    options.pageRows = 700; // several pages per query, so keyset paging is exercised
+    options.traceBatch = 50;
+    ImportReport report;
+    remote::PullReport pulled;
+    {
+        auto sink = writer.sinkFor(sourceId);
+        pulled = remote::pullClickHouse(*source, options, *sink, report);
+    }
+    writer.flush();
+    writer.finishSource(sourceId, report);
+    if (out)
+        *out = pulled;
+    return pulled.error;
+}
+
+QStringList TestClickHousePull::facts(const QString& cache)
+{
+    Database db = store::openForReading(cache.toStdString());
+    QStringList out;
+    auto add = [&](const char* name, const char* sql) {
+        const QStringList rows = importtest::rows(db, sql);
+        out << QStringLiteral("%1: %2 rows, hash %3")
+                   .arg(QLatin1String(name))
+                   .arg(rows.size())
+                   .arg(qHash(rows.join(QLatin1Char('\n'))));
+    };
+    add("page loads", "SELECT key, route, start_ns, duration_ns, ttfb_ns, lcp_ns, error_count, "
+                      "resource_count, linked_count, backend_ns, services FROM page_loads ORDER BY key");
+    add("sessions", "SELECT key FROM sessions ORDER BY key");
+    add("resources", "SELECT key, url, status, start_ns, duration_ns FROM resources ORDER BY key");
+    add("links", "SELECT r.key, lower(hex(t.trace_id)), l.method FROM links l JOIN resources r ON r.id = "
+                 "l.resource_id "
+                 "JOIN traces t ON t.id = l.trace ORDER BY 1, 2");
+    add("linked spans",
+        "SELECT lower(hex(t.trace_id)), printf('%016x', s.span_id), s.start_ns, s.end_ns, s.status_code "
+        "FROM spans s JOIN traces t ON t.id = s.trace WHERE s.trace IN (SELECT trace FROM links) "
+        "ORDER BY 1, 2");
+    add("errors", "SELECT key FROM rum_errors ORDER BY key");
+    return out;
+}
+
+void TestClickHousePull::pullGivesWhatTheFilesGive()
+{
+    const QString cache = m_dir.filePath(QStringLiteral("pulled.seam"));
+    remote::PullReport report;
+    QCOMPARE(pullInto(cache, m_from, m_to, &report), QString());
+    QVERIFY(report.browserSpans > 0);
+    QVERIFY(report.backendSpans > 0);
+    QVERIFY(report.usedTraceIdTable);
+    const QStringList fromFiles = facts(m_fileCache);
+    const QStringList pulled = facts(cache);
+    QCOMPARE(pulled, fromFiles);
+    Database db = store::openForReading(cache.toStdString());
+    QVERIFY(db.queryInt("SELECT count(*) FROM page_loads") > 50);
+    QVERIFY(db.queryInt("SELECT count(*) FROM links") > 100);
+    qInfo("pull: %lld browser + %lld backend spans of %lld trace ids in %lld requests, %.1f MiB received, "
+          "%.2f s",
+          qlonglong(report.browserSpans), qlonglong(report.backendSpans), qlonglong(report.tracesRequested),
+          qlonglong(report.requests), double(report.bytes) / (1 << 20), report.seconds);
+}
+
+void TestClickHousePull::pullingTwiceOrOverlappingAddsNothing()
+{
+    const QString once = m_dir.filePath(QStringLiteral("once.seam"));
+    QCOMPARE(pullInto(once, m_from, m_to), QString());
+    const QStringList before = facts(once);
+    QCOMPARE(pullInto(once, m_from, m_to), QString());
+    QCOMPARE(facts(once), before);
+
+    // Two overlapping windows give what one window gives.
+    const QString halves = m_dir.filePath(QStringLiteral("halves.seam"));
+    const std::int64_t mid = DemoOptions{}.start + std::int64_t(15 * 60) * 1'000'000'000;
+    QCOMPARE(pullInto(halves, m_from, mid + std::int64_t(60) * 1'000'000'000), QString());
+    QCOMPARE(pullInto(halves, mid, m_to), QString());
+    QCOMPARE(facts(halves), before);
+}
+
+void TestClickHousePull::maxPageLoadsCutsTheWindow()
+{
+    const QString cache = m_dir.filePath(QStringLiteral("ten.seam"));
+    remote::PullReport report;
+    QCOMPARE(pullInto(cache, m_from, m_to, &report, 10), QString());
+    Database db = store::openForReading(cache.toStdString());
+    QCOMPARE(db.queryInt("SELECT count(*) FROM page_loads"), 10);
+    QCOMPARE(report.skipped.size(), 1);
+    QVERIFY2(report.skipped.front().contains(QStringLiteral("first 10")), qPrintable(report.skipped.front()));
+}
+
+void TestClickHousePull::errorsNameTheServerAndTheCause()
+{
+    const QString where = QStringLiteral("127.0.0.1:%1").arg(m_port);
+    const QString wrongTable =
+        pullInto(m_dir.filePath(QStringLiteral("e1.seam")), m_from, m_to, nullptr, {},
+                 sourceUrl(QString::fromLatin1(kPassword), QStringLiteral("no_such_table")));
+    QVERIFY2(wrongTable.contains(where) && wrongTable.contains(QStringLiteral("unknown table")),
+             qPrintable(wrongTable));
+
+    const QString wrongPassword = pullInto(m_dir.filePath(QStringLiteral("e2.seam")), m_from, m_to, nullptr,
+                                           {}, sourceUrl(QStringLiteral("wrong")));
+    QVERIFY2(wrongPassword.contains(where) &&
+                 wrongPassword.contains(QStringLiteral("authentication refused")),
+             qPrintable(wrongPassword));
+    QVERIFY(!wrongPassword.contains(QStringLiteral("wrong@")));
+
+    // Nothing listens on a closed port: a transport error, named.
+    const QString closed = pullInto(m_dir.filePath(QStringLiteral("e3.seam")), m_from, m_to, nullptr, {},
+                                    QStringLiteral("clickhouse://127.0.0.1:9/otel?table=otel_traces"));
+    QVERIFY2(closed.contains(QStringLiteral("127.0.0.1:9")), qPrintable(closed));
+    Database db = store::openForReading(m_dir.filePath(QStringLiteral("e2.seam")).toStdString());
+    QCOMPARE(db.queryInt("SELECT count(*) FROM spans"), 0);
+}
+
+void TestClickHousePull::theBinaryPullsAndKeepsNoSecret()
+{
+    const QString cache = m_dir.filePath(QStringLiteral("cli.seam"));
+    int code = 0;
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("SEAM_CLICKHOUSE_PASSWORD"), QString::fromLatin1(kPassword));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(SEAM_BINARY),
+            {QStringLiteral("pull"), QStringLiteral("--db"), cache,
+             QStringLiteral("clickhouse://%1@127.0.0.1:%2/otel?table=otel_traces")
+                 .arg(QString::fromLatin1(kUser))
+                 .arg(m_port),
+             QStringLiteral("--from"), QString::number(m_from), QStringLiteral("--to"), QString::number(m_to),
+             QStringLiteral("--json")});
+    QVERIFY(p.waitForFinished(300000));
+    code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    const QByteArray out = p.readAllStandardOutput();
+    const QByteArray err = p.readAllStandardError();
+    QVERIFY2(code == 0, QByteArray(QByteArray::number(code) + " " + out + err).constData());
+    const QJsonObject j = QJsonDocument::fromJson(out).object();
+    QVERIFY(j.value(QStringLiteral("browser_spans")).toDouble() > 0);
+    QVERIFY(j.value(QStringLiteral("backend_spans")).toDouble() > 0);
+    QCOMPARE(j.value(QStringLiteral("source")).toString(),
+             QStringLiteral("clickhouse://seam@127.0.0.1:%1/otel?table=otel_traces").arg(m_port));
+    QVERIFY(!out.contains(kPassword) && !err.contains(kPassword));
+    // The password is nowhere in the investigation file (nor its WAL, checkpointed at exit).
+    for (const QString& f : {cache, QString(cache + QStringLiteral("-wal"))}) {
+        QFile file(f);
+        if (file.open(QIODevice::ReadOnly))
+            QVERIFY2(!file.readAll().contains(kPassword), qPrintable(f));
+    }
+    QCOMPARE(facts(cache), facts(m_fileCache));
+}
+
+QTEST_GUILESS_MAIN(TestClickHousePull)
+#include "tst_clickhousepull.moc"
