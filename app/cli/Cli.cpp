@@ -72,6 +72,8 @@ QString usage()
                "  seam pull --db CACHE clickhouse://HOST:PORT/DB?table=otel_traces --from T --to T [--max-page-loads N]\n"
                "                                      a window of a remote store into the cache (browser side + "
                "linked traces)\n"
+               "  seam pull --db CACHE tempo://HOST:PORT|jaeger://HOST:PORT (--missing-traces [--page-load ID] | --trace ID...)\n"
+               "                                      backend traces by id that the cache's browser calls lack\n"
                "\n"
                "Times T: nanoseconds since the epoch or ISO 8601 (UTC if no zone). Steps S: 10s, 1m, 5m, or "
                "ns.\n"

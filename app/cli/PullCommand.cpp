@@ -40,8 +40,14 @@ QJsonObject reportJson(const remote::ClickHouseSource& source, const remote::Pul
 
 } // namespace
 
+int pullTracesCommand(const QStringList& args, const QString& source);
+
 int pullCommand(const QStringList& args)
 {
+    // A trace store (Tempo, Jaeger) answers by trace id; ClickHouse by time window.
+    for (const QString& a : args)
+        if (a.startsWith(QLatin1String("tempo://")) || a.startsWith(QLatin1String("jaeger://")))
+            return pullTracesCommand(args, a);
     QCommandLineParser parser;
     parser.addOption(dbOption());
     parser.addOption(jsonOption());

@@ -8,3 +8,8 @@ target_compile_definitions(tst_clickhousepull PRIVATE
     SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
     SEAM_REMOTE_NODE_DIR="${CMAKE_BINARY_DIR}/remote-node/clickhouse")
 set_tests_properties(tst_clickhousepull PROPERTIES TIMEOUT 600)
+# Tempo and Jaeger cannot run here: their answers are replayed from loopback (the recorded Jaeger
+# api/v3 snapshot, and answers built from the demo's own spans in each store's wire format).
+seam_add_qtest(tst_tracefetch SOURCES importers/tst_tracefetch.cpp support/LoopbackHttpServer.h
+               support/OtlpJsonEncode.h support/CacheFacts.h LIBS seam_remote_traces seam_importers Qt6::Network
+               LABELS remote)

@@ -3,6 +3,7 @@
 // telemetry; the same telemetry is imported from OTLP protobuf files into another cache, and both
 // caches must give the same page loads, sessions, links and linked traces.
 
+#include "CacheFacts.h"
 #include "ClickHousePull.h"
 #include "DemoGenerator.h"
 #include "ExporterRows.h"
@@ -211,28 +212,7 @@ QString TestClickHousePull::pullInto(const QString& cache, std::int64_t from, st
 
 QStringList TestClickHousePull::facts(const QString& cache)
 {
-    Database db = store::openForReading(cache.toStdString());
-    QStringList out;
-    auto add = [&](const char* name, const char* sql) {
-        const QStringList rows = importtest::rows(db, sql);
-        out << QStringLiteral("%1: %2 rows, hash %3")
-                   .arg(QLatin1String(name))
-                   .arg(rows.size())
-                   .arg(qHash(rows.join(QLatin1Char('\n'))));
-    };
-    add("page loads", "SELECT key, route, start_ns, duration_ns, ttfb_ns, lcp_ns, error_count, "
-                      "resource_count, linked_count, backend_ns, services FROM page_loads ORDER BY key");
-    add("sessions", "SELECT key FROM sessions ORDER BY key");
-    add("resources", "SELECT key, url, status, start_ns, duration_ns FROM resources ORDER BY key");
-    add("links", "SELECT r.key, lower(hex(t.trace_id)), l.method FROM links l JOIN resources r ON r.id = "
-                 "l.resource_id "
-                 "JOIN traces t ON t.id = l.trace ORDER BY 1, 2");
-    add("linked spans",
-        "SELECT lower(hex(t.trace_id)), printf('%016x', s.span_id), s.start_ns, s.end_ns, s.status_code "
-        "FROM spans s JOIN traces t ON t.id = s.trace WHERE s.trace IN (SELECT trace FROM links) "
-        "ORDER BY 1, 2");
-    add("errors", "SELECT key FROM rum_errors ORDER BY key");
-    return out;
+    return test::cacheFacts(cache);
 }
 
 void TestClickHousePull::pullGivesWhatTheFilesGive()

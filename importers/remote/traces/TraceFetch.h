@@ -1,0 +1,51 @@
+#pragma once
+
+// Backend traces by id from a trace store (TraceStore), each through the OTLP path files take, so a
+// fetched trace becomes what the same trace imported from a file becomes. A trace the store does not
+// have (404) is counted as missing, not an error; a refused request stops the fetch and names the
+// store, the trace and the reason. What was fetched before stays (inserts ignore duplicates, so
+// fetching again adds nothing twice).
+
+#include "TraceStore.h"
+
+#include <QString>
+#include <QStringList>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace seam {
+class BatchSink;
+class ImportReport;
+} // namespace seam
+
+namespace seam::remote {
+
+struct TraceFetchOptions
+{
+    int timeoutSeconds = 30;
+    qint64 maxTraceBytes = qint64(64) << 20;
+    const std::atomic<bool>* cancel = nullptr;
+    std::function<void(std::int64_t done, std::int64_t total)> progress;
+};
+
+struct TraceFetchReport
+{
+    std::int64_t requested = 0, found = 0, missing = 0;
+    std::int64_t requests = 0, bytes = 0;
+    QString error; ///< the first failure; the fetch stopped there
+    bool cancelled = false;
+    double seconds = 0;
+};
+
+/// `traceIds`: 32 lowercase hex digits each.
+TraceFetchReport fetchTraces(const TraceStore& store, const std::vector<std::string>& traceIds,
+                             const TraceFetchOptions& options, BatchSink& sink, ImportReport& report);
+
+/// Tempo's TraceByIDResponse (trace = 1) or a bare Trace message: the TracesData inside, serialised
+/// (both are wire-compatible with TracesData at field 1). Empty when the bytes are not one.
+std::string tracesDataOfTempoResponse(const std::string& body);
+
+} // namespace seam::remote
