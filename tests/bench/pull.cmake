@@ -6,4 +6,4 @@ target_include_directories(bench_pull PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../suppo
 target_link_libraries(bench_pull PRIVATE seam_remote_clickhouse seam_importers Qt6::Core)
 target_compile_definitions(bench_pull PRIVATE
     SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_LIST_DIR}/../importers/remote/clickhouse"
-    SEAM_REMOTE_NODE_DIR="${CMAKE_BINARY_DIR}/remote-node/clickhouse")
+    SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")

@@ -1,12 +1,13 @@
 # importers/remote: the remote back-ends against real engines on loopback. ClickHouse is the real
 # engine that the npm package chdb ships, behind a small front answering like ClickHouse's HTTP
-# interface (tests/importers/remote/clickhouse); the test installs it with npm into the build tree and
+# interface (tests/importers/remote/clickhouse); the test installs it with npm into build/remote-node
+# (one copy for the dev and asan builds) and
 # skips with a reason when the registry cannot be reached.
 seam_add_qtest(tst_clickhousepull SOURCES importers/tst_clickhousepull.cpp support/ExporterRows.cpp
                support/ExporterRows.h LIBS seam_remote_clickhouse seam_importers LABELS remote)
 target_compile_definitions(tst_clickhousepull PRIVATE
     SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
-    SEAM_REMOTE_NODE_DIR="${CMAKE_BINARY_DIR}/remote-node/clickhouse")
+    SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
 set_tests_properties(tst_clickhousepull PROPERTIES TIMEOUT 600)
 # Tempo and Jaeger cannot run here: their answers are replayed from loopback (the recorded Jaeger
 # api/v3 snapshot, and answers built from the demo's own spans in each store's wire format).
