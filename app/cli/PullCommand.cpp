@@ -26,6 +26,7 @@ QJsonObject reportJson(const remote::ClickHouseSource& source, const remote::Pul
     j[QStringLiteral("browser_spans")] = double(r.browserSpans);
     j[QStringLiteral("traces_requested")] = double(r.tracesRequested);
     j[QStringLiteral("backend_spans")] = double(r.backendSpans);
+    j[QStringLiteral("rollup_cells")] = double(r.rollupCells);
     j[QStringLiteral("imported")] = double(import.accepted());
     j[QStringLiteral("rejected")] = double(import.rejected());
     j[QStringLiteral("requests")] = double(r.requests);

@@ -88,6 +88,15 @@ BatchResult BatchWriter::write(const RecordBatch& batch, std::int64_t sourceId)
     m_rum.writeVitals(batch);
     m_spans.writeLogs(batch, sourceId, result);
     timer.lap("rum events+logs");
+    if (!batch.rollups.empty()) {
+        Statement replace = RollupAccumulator::prepareReplace(m_db);
+        for (const RollupRow& row : batch.rollups) {
+            const std::int64_t service = m_dimensions.serviceId(row.service);
+            const std::int64_t operation =
+                row.operation.empty() ? 0 : m_dimensions.operationId(service, row.operation);
+            RollupAccumulator::replace(replace, service, operation, row);
+        }
+    }
     m_rollups.flush(m_db);
     timer.lap("rollups");
     result.newLinks =

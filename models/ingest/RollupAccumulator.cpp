@@ -51,6 +51,21 @@ void RollupAccumulator::flush(Database& db)
     m_cells.clear();
 }
 
+Statement RollupAccumulator::prepareReplace(Database& db)
+{
+    return db.prepare("INSERT OR REPLACE INTO rollups(service_id, operation_id, bucket_ns, requests, errors, "
+                      "duration_sum_ns, duration_max_ns, histogram) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+}
+
+void RollupAccumulator::replace(Statement& st, std::int64_t serviceId, std::int64_t operationId,
+                                const RollupRow& row)
+{
+    st.bind(1, serviceId).bind(2, operationId).bind(3, row.bucket);
+    st.bind(4, row.requests).bind(5, row.errors).bind(6, row.durationSumNs).bind(7, row.durationMaxNs);
+    st.bindBlob(8, row.histogram.data(), int(row.histogram.size()));
+    st.run();
+}
+
 namespace {
 
 void histogramMerge(sqlite3_context* ctx, int, sqlite3_value** argv)

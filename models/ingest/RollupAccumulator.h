@@ -21,6 +21,11 @@ public:
     /// Upserts into `rollups`; the connection needs the seam_histogram_merge SQL function.
     void flush(Database& db);
     void clear() { m_cells.clear(); }
+    /// Writes cells computed elsewhere, whole: each replaces what the cell held (see RollupRow).
+    /// `insert` comes from prepareReplace().
+    static Statement prepareReplace(Database& db);
+    static void replace(Statement& insert, std::int64_t serviceId, std::int64_t operationId,
+                        const RollupRow& row);
 
     /// Registers seam_histogram_merge(a, b) on a connection (used by the rollup upsert).
     static void registerFunctions(Database& db);

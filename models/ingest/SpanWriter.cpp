@@ -72,7 +72,8 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
             d.rootOperation = operation;
         }
         const bool entry = s.kind == SpanKind::Server || s.kind == SpanKind::Consumer || s.parentSpanId == 0;
-        m_rollups.add(service, operation, s.start, s.end - s.start, error, entry);
+        if (batch.spansRollUp)
+            m_rollups.add(service, operation, s.start, s.end - s.start, error, entry);
     }
     updateTraces();
 }

@@ -206,6 +206,18 @@ struct VitalRecord
     double value = 0; // milliseconds for times, unitless for cls
 };
 
+/// RED figures of one (service, operation, bucket) computed elsewhere (a remote store's aggregation),
+/// complete for that bucket: the writer replaces the cell rather than adding to it, so fetching the
+/// same window again changes nothing. `operation` empty: the service as a whole (its entry spans).
+struct RollupRow
+{
+    ServiceRef service;
+    std::string operation;
+    TimeNs bucket = 0;
+    std::int64_t requests = 0, errors = 0, durationSumNs = 0, durationMaxNs = 0;
+    std::string histogram; ///< LatencyHistogram encoding
+};
+
 struct RecordBatch
 {
     std::vector<SpanRecord> spans;
@@ -217,6 +229,10 @@ struct RecordBatch
     std::vector<ActionRecord> actions;
     std::vector<LongTaskRecord> longTasks;
     std::vector<VitalRecord> vitals;
+    std::vector<RollupRow> rollups;
+    /// False when the rollups of these spans' buckets come whole from elsewhere (`rollups` of this or
+    /// another batch of the source): their spans then must not be counted a second time.
+    bool spansRollUp = true;
     /// Input items (the importer's accepted count) whose records are complete with this batch, so the
     /// writer can say how many of a source's items are committed in the unit its report counts them in.
     /// Set by importSource(); 0 where nobody counts.
@@ -225,7 +241,7 @@ struct RecordBatch
     std::size_t size() const
     {
         return spans.size() + logs.size() + sessions.size() + pageLoads.size() + resources.size() +
-               rumErrors.size() + actions.size() + longTasks.size() + vitals.size();
+               rumErrors.size() + actions.size() + longTasks.size() + vitals.size() + rollups.size();
     }
     bool empty() const { return size() == 0; }
 
@@ -250,6 +266,8 @@ struct RecordBatch
         move(actions, other.actions);
         move(longTasks, other.longTasks);
         move(vitals, other.vitals);
+        move(rollups, other.rollups);
+        spansRollUp = spansRollUp && other.spansRollUp;
         items += std::exchange(other.items, 0);
     }
 };

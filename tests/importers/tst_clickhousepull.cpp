@@ -121,6 +121,32 @@ void TestClickHousePull::initTestCase()
             test::appendExporterRows(traces, rows);
         },
         [](const auto&) {});
+    {
+        // Backend traffic no browser call caused (a batch job): the pull fetches none of its spans,
+        // but the window's rollups, computed by the server, must count it as the file import does.
+        opentelemetry::proto::trace::v1::TracesData job;
+        auto* rs = job.add_resource_spans();
+        auto* name = rs->mutable_resource()->add_attributes();
+        name->set_key("service.name");
+        name->mutable_value()->set_string_value("batch-jobs");
+        auto* scope = rs->add_scope_spans();
+        for (int i = 0; i < 30; ++i) {
+            auto* span = scope->add_spans();
+            span->set_trace_id(std::string(15, '\x7f') + char(i + 1));
+            span->set_span_id(std::string(7, '\x11') + char(i + 1));
+            span->set_name("nightly-export");
+            span->set_kind(opentelemetry::proto::trace::v1::Span::SPAN_KIND_SERVER);
+            const std::uint64_t start = std::uint64_t(options.start) + std::uint64_t(i) * 37'000'000'000ULL;
+            span->set_start_time_unix_nano(start);
+            span->set_end_time_unix_nano(start + 1'000'000ULL * std::uint64_t(50 + 13 * i));
+            if (i % 7 == 0)
+                span->mutable_status()->set_code(opentelemetry::proto::trace::v1::Status::STATUS_CODE_ERROR);
+        }
+        QFile f(m_dir.filePath(QStringLiteral("files/batch-jobs.pb")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray::fromStdString(job.SerializeAsString()));
+        test::appendExporterRows(job, rows);
+    }
     m_spans = rows.count('\n');
     QFile rowsFile(m_dir.filePath(QStringLiteral("otel_traces.jsonl")));
     QVERIFY(rowsFile.open(QIODevice::WriteOnly));
@@ -229,6 +255,17 @@ void TestClickHousePull::pullGivesWhatTheFilesGive()
     Database db = store::openForReading(cache.toStdString());
     QVERIFY(db.queryInt("SELECT count(*) FROM page_loads") > 50);
     QVERIFY(db.queryInt("SELECT count(*) FROM links") > 100);
+    // The batch job: no span pulled, every one of its 30 requests (5 errors) in the rollups.
+    QCOMPARE(db.queryInt("SELECT count(*) FROM spans s JOIN services v ON v.id = s.service_id WHERE v.name = "
+                         "'batch-jobs'"),
+             0);
+    QCOMPARE(db.queryInt("SELECT sum(requests) FROM rollups r JOIN services v ON v.id = r.service_id "
+                         "WHERE v.name = 'batch-jobs' AND r.operation_id = 0"),
+             30);
+    QCOMPARE(db.queryInt("SELECT sum(errors) FROM rollups r JOIN services v ON v.id = r.service_id "
+                         "WHERE v.name = 'batch-jobs' AND r.operation_id = 0"),
+             5);
+    QVERIFY(report.rollupCells > 0);
     qInfo("pull: %lld browser + %lld backend spans of %lld trace ids in %lld requests, %.1f MiB received, "
           "%.2f s",
           qlonglong(report.browserSpans), qlonglong(report.backendSpans), qlonglong(report.tracesRequested),

@@ -35,6 +35,11 @@ inline QStringList cacheFacts(const QString& cache)
         "FROM spans s JOIN traces t ON t.id = s.trace WHERE s.trace IN (SELECT trace FROM links) "
         "ORDER BY 1, 2");
     add("errors", "SELECT key FROM rum_errors ORDER BY key");
+    add("rollups",
+        "SELECT v.name, v.version, coalesce(o.name, ''), r.bucket_ns, r.requests, r.errors, "
+        "r.duration_sum_ns, "
+        "r.duration_max_ns, hex(r.histogram) FROM rollups r JOIN services v ON v.id = r.service_id "
+        "LEFT JOIN operations o ON o.id = r.operation_id ORDER BY 1, 2, 3, 4");
     return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include "BatchSink.h"
 #include "ClickHouseClient.h"
+#include "ClickHouseRollups.h"
 #include "ClickHouseSpanRows.h"
 #include "HttpFetcher.h"
 #include "ImportReport.h"
@@ -54,6 +55,23 @@ struct Columns
 {
     QSet<QString> names;
     bool has(const QString& c) const { return names.contains(c); }
+};
+
+/// The spans of a pull do not feed the rollups: the server's figures for the window replace them
+/// (pulling only linked traces would otherwise undercount services that are also called from
+/// elsewhere, and a second pull would count its spans again).
+class ServerRollupsSink : public BatchSink
+{
+public:
+    explicit ServerRollupsSink(BatchSink& inner) : m_inner(inner) {}
+    void submit(RecordBatch&& batch) override
+    {
+        batch.spansRollUp = false;
+        m_inner.submit(std::move(batch));
+    }
+
+private:
+    BatchSink& m_inner;
 };
 
 } // namespace
@@ -115,7 +133,8 @@ PullReport pullClickHouse(const ClickHouseSource& source, const PullOptions& opt
     const QString selectList = spanSelectList([&](const QString& c) { return columns.has(c); });
     const QString browser = browserPredicate(columns.has(QStringLiteral("ResourceAttributes")));
 
-    BatchBuilder builder(sink);
+    ServerRollupsSink pullSink(sink);
+    BatchBuilder builder(pullSink);
     OtlpMapper mapper(builder, report);
     ClickHouseSpanRows rows(mapper, report);
 
@@ -266,6 +285,23 @@ PullReport pullClickHouse(const ClickHouseSource& source, const PullOptions& opt
             if (n < options.pageRows)
                 break;
         }
+    }
+    // 3. RED rollups of the window, computed by the server over every span it holds there.
+    std::vector<RollupRow> rollups;
+    const QString rollupError = fetchRollups(
+        client, browser, columns.has(QStringLiteral("ResourceAttributes")), options.fromNs, toNs, rollups);
+    if (!rollupError.isEmpty()) {
+        out.error = rollupError;
+        return finish();
+    }
+    out.rollupCells = std::int64_t(rollups.size());
+    for (std::size_t first = 0; first < rollups.size(); first += 5000) {
+        RecordBatch batch;
+        batch.spansRollUp = false;
+        const std::size_t last = std::min(rollups.size(), first + 5000);
+        batch.rollups.assign(std::make_move_iterator(rollups.begin() + std::ptrdiff_t(first)),
+                             std::make_move_iterator(rollups.begin() + std::ptrdiff_t(last)));
+        sink.submit(std::move(batch));
     }
     return finish();
 }

@@ -42,6 +42,7 @@ struct PullReport
     std::int64_t browserSpans = 0;
     std::int64_t tracesRequested = 0; ///< distinct trace ids of the browser side
     std::int64_t backendSpans = 0;
+    std::int64_t rollupCells = 0; ///< (service, operation, 10 s bucket) cells computed by the server
     std::int64_t requests = 0;
     std::int64_t bytes = 0; ///< response bodies, decoded
     bool usedTraceIdTable = false;
