@@ -14,6 +14,8 @@ packages=(
 packages+=(chromium)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+# The remote back-end tests (tests/importers/remote): a real Prometheus (promtool fills it) and curl.
+packages+=(prometheus curl)
 if [[ "${1:-}" == "--gui" ]]; then
     packages+=(xvfb xauth imagemagick fonts-dejavu-core)
 fi

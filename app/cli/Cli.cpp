@@ -74,6 +74,8 @@ QString usage()
                "linked traces)\n"
                "  seam pull --db CACHE tempo://HOST:PORT|jaeger://HOST:PORT (--missing-traces [--page-load ID] | --trace ID...)\n"
                "                                      backend traces by id that the cache's browser calls lack\n"
+               "  seam pull --db CACHE prometheus://HOST:PORT[?preset=spanmetrics|tempo] --from T --to T\n"
+               "                                      RED series of services into the rollups\n"
                "\n"
                "Times T: nanoseconds since the epoch or ISO 8601 (UTC if no zone). Steps S: 10s, 1m, 5m, or "
                "ns.\n"

@@ -42,6 +42,7 @@ QJsonObject reportJson(const remote::ClickHouseSource& source, const remote::Pul
 } // namespace
 
 int pullTracesCommand(const QStringList& args, const QString& source);
+int pullPrometheusCommand(const QStringList& args, const QString& source);
 
 int pullCommand(const QStringList& args)
 {
@@ -49,6 +50,8 @@ int pullCommand(const QStringList& args)
     for (const QString& a : args)
         if (a.startsWith(QLatin1String("tempo://")) || a.startsWith(QLatin1String("jaeger://")))
             return pullTracesCommand(args, a);
+        else if (a.startsWith(QLatin1String("prometheus://")))
+            return pullPrometheusCommand(args, a);
     QCommandLineParser parser;
     parser.addOption(dbOption());
     parser.addOption(jsonOption());

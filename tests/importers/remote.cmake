@@ -14,3 +14,5 @@ set_tests_properties(tst_clickhousepull PROPERTIES TIMEOUT 600)
 seam_add_qtest(tst_tracefetch SOURCES importers/tst_tracefetch.cpp support/LoopbackHttpServer.h
                support/OtlpJsonEncode.h support/CacheFacts.h LIBS seam_remote_traces seam_importers Qt6::Network
                LABELS remote)
+# A real Prometheus (Debian's package) filled with promtool from the demo's spans, on loopback.
+seam_add_qtest(tst_prometheuspull SOURCES importers/tst_prometheuspull.cpp LIBS seam_importers Qt6::Network LABELS remote)
