@@ -20,26 +20,15 @@
 
 namespace seam::cli {
 
-/// Trace ids the cache's browser calls propagated whose backend trace never arrived (no link by id).
+/// Trace ids the cache's browser calls propagated whose backend trace never arrived.
 static std::vector<std::string> missingTraceIds(const std::string& cache, std::optional<qint64> pageLoad,
                                                 std::int64_t limit)
 {
-    std::vector<std::string> ids;
     if (!std::filesystem::exists(cache))
-        return ids;
+        return {};
     Database db = store::openForReading(cache);
-    Statement st = db.prepare(
-        "SELECT DISTINCT lower(hex(t.trace_id)) FROM resources r JOIN traces t ON t.id = r.trace "
-        "WHERE r.trace IS NOT NULL AND NOT EXISTS (SELECT 1 FROM links l WHERE l.resource_id = r.id) "
-        "AND (?1 IS NULL OR r.page_load_id = ?1) ORDER BY 1 LIMIT ?2");
-    if (pageLoad)
-        st.bind(1, std::int64_t(*pageLoad));
-    else
-        st.bindNull(1);
-    st.bind(2, limit);
-    while (st.step())
-        ids.emplace_back(st.text(0));
-    return ids;
+    return remote::missingTraceIds(db, pageLoad ? std::optional<std::int64_t>(*pageLoad) : std::nullopt,
+                                   limit);
 }
 
 int pullTracesCommand(const QStringList& args, const QString& sourceText)

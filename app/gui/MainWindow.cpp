@@ -50,16 +50,12 @@ using main_window_settings::kLastInvestigationKey;
 using main_window_settings::kLinkedViewsKey;
 using main_window_settings::kThemeKey;
 
-namespace {
-
 QString investigationsDir()
 {
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
     QDir().mkpath(dir);
     return dir;
 }
-
-} // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_recent(new RecentFiles(this)), m_live(new LiveController(this)),

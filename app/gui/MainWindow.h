@@ -13,6 +13,9 @@ class QLabel;
 
 namespace seam {
 
+/// Where new investigations go (imports into a new cache, live sessions, the demo, pulls).
+QString investigationsDir();
+
 class Investigation;
 class InvestigationSummaryView;
 class LinkedViews;
@@ -89,6 +92,8 @@ private:
     void startJob(const QString& label, BackgroundJob::Job job, std::function<void()> done);
     void openFileDialog();
     void importFileDialog();
+    /// File > Connect to a Store…: a pull from ClickHouse, Prometheus, Tempo or Jaeger (RemotePullJob).
+    void connectToStore();
 
     InvestigationSummaryView* m_summary;
     Investigation* m_investigation = nullptr; // one per open cache

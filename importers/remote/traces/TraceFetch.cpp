@@ -6,6 +6,7 @@
 #include "InputSource.h"
 #include "OtlpJsonReader.h"
 #include "OtlpMapper.h"
+#include "Sqlite.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
 
 #include <QJsonDocument>
@@ -16,6 +17,24 @@
 
 namespace seam::remote {
 namespace otlp = opentelemetry::proto;
+
+std::vector<std::string> missingTraceIds(Database& db, std::optional<std::int64_t> pageLoad,
+                                         std::int64_t limit)
+{
+    std::vector<std::string> ids;
+    Statement st = db.prepare(
+        "SELECT DISTINCT lower(hex(t.trace_id)) FROM resources r JOIN traces t ON t.id = r.trace "
+        "WHERE r.trace IS NOT NULL AND NOT EXISTS (SELECT 1 FROM links l WHERE l.resource_id = r.id) "
+        "AND (?1 IS NULL OR r.page_load_id = ?1) ORDER BY 1 LIMIT ?2");
+    if (pageLoad)
+        st.bind(1, *pageLoad);
+    else
+        st.bindNull(1);
+    st.bind(2, limit);
+    while (st.step())
+        ids.emplace_back(st.text(0));
+    return ids;
+}
 
 std::string tracesDataOfTempoResponse(const std::string& body)
 {

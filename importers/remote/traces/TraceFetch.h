@@ -13,11 +13,13 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace seam {
 class BatchSink;
+class Database;
 class ImportReport;
 } // namespace seam
 
@@ -43,6 +45,11 @@ struct TraceFetchReport
 /// `traceIds`: 32 lowercase hex digits each.
 TraceFetchReport fetchTraces(const TraceStore& store, const std::vector<std::string>& traceIds,
                              const TraceFetchOptions& options, BatchSink& sink, ImportReport& report);
+
+/// Trace ids the investigation's browser calls propagated whose backend trace never arrived (no link
+/// by id), in order; only the calls of `pageLoad` when given.
+std::vector<std::string> missingTraceIds(Database& db, std::optional<std::int64_t> pageLoad,
+                                         std::int64_t limit);
 
 /// Tempo's TraceByIDResponse (trace = 1) or a bare Trace message: the TracesData inside, serialised
 /// (both are wire-compatible with TracesData at field 1). Empty when the bytes are not one.

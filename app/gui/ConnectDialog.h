@@ -1,0 +1,50 @@
+#pragma once
+
+// File > Connect to a Store…: where the telemetry lives (ClickHouse, Prometheus, Tempo, Jaeger),
+// credentials for this pull only (never saved: not in the investigation, not in the settings), and
+// the window to bring in. Remembers the last URLs without their user info.
+
+#include "RemotePullJob.h"
+
+#include <QDialog>
+#include <optional>
+
+class QCheckBox;
+class QComboBox;
+class QDateTimeEdit;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace seam {
+
+class ConnectDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    /// `from`/`to` preset the window (ns; e.g. the investigation's own range); `pageLoad` is the
+    /// selected page load, offered for Tempo/Jaeger.
+    ConnectDialog(std::int64_t fromNs, std::int64_t toNs, std::optional<std::int64_t> pageLoad,
+                  QWidget* parent = nullptr);
+
+    RemotePullRequest request() const;
+
+    void accept() override;
+
+private:
+    void sourceChanged();
+
+    QComboBox* m_url;
+    QLineEdit* m_user;
+    QLineEdit* m_password;
+    QLineEdit* m_token;
+    QDateTimeEdit* m_from;
+    QDateTimeEdit* m_to;
+    QSpinBox* m_maxPageLoads;
+    QCheckBox* m_onlyPageLoad;
+    QLabel* m_hint;
+    std::optional<std::int64_t> m_pageLoad;
+};
+
+} // namespace seam

@@ -1,0 +1,75 @@
+// File > Connect to a Store…: the dialog, then the pull as the window's one background job.
+
+#include "ConnectDialog.h"
+#include "InvestigationSummaryView.h"
+#include "LinkedViews.h"
+#include "LiveController.h"
+#include "MainWindow.h"
+#include "RemotePullJob.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QLabel>
+#include <QMessageBox>
+
+namespace seam {
+
+void MainWindow::connectToStore()
+{
+    if (m_live->isRunning()) {
+        QMessageBox::information(
+            this, tr("Seam"),
+            tr("Live data is being written into this investigation. Stop live mode (Live "
+               "menu) to pull into it."));
+        return;
+    }
+    // The window offered: the brushed range, or the last hour.
+    const std::int64_t now = QDateTime::currentMSecsSinceEpoch() * 1'000'000;
+    std::int64_t from = now - std::int64_t(3600) * 1'000'000'000, to = now;
+    std::optional<std::int64_t> pageLoad;
+    if (m_investigation) {
+        if (const auto& range = m_investigation->timeRange()) {
+            from = range->from;
+            to = range->to;
+        }
+        if (m_investigation->selectedPageLoad() != 0)
+            pageLoad = m_investigation->selectedPageLoad();
+    }
+    ConnectDialog dialog(from, to, pageLoad, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const RemotePullRequest request = dialog.request();
+    const bool intoCurrent = !m_cachePath.isEmpty() && m_linked;
+    const QString cache = intoCurrent
+                              ? m_cachePath
+                              : investigationsDir() + QStringLiteral("/pull-") +
+                                    QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")) +
+                                    QStringLiteral(".seam");
+    auto outcome = std::make_shared<RemotePullOutcome>();
+    startJob(
+        tr("Pulling from %1…").arg(remoteKind(request.url)),
+        [cache, request, outcome](const std::atomic<bool>& cancel,
+                                  const std::function<void(double)>& progress) {
+            *outcome = runRemotePull(cache, request, cancel, progress);
+        },
+        [this, cache, intoCurrent, outcome] {
+            if (!outcome->error.isEmpty())
+                QMessageBox::warning(
+                    this, tr("Seam"),
+                    tr("The pull stopped: %1\n\nWhat was fetched before is kept.").arg(outcome->error));
+            if (intoCurrent && m_linked && cache == m_cachePath) {
+                m_linked->refresh();
+                reloadSummary();
+            } else if (!intoCurrent && QFile::exists(cache)) {
+                openCache(cache);
+            }
+            QString line = outcome->summary;
+            if (outcome->cancelled)
+                line += tr(" (cancelled: what was committed is kept)");
+            if (!outcome->skipped.isEmpty())
+                line += tr("; skipped: %1").arg(outcome->skipped.join(QStringLiteral("; ")));
+            m_status->setText(line);
+        });
+}
+
+} // namespace seam

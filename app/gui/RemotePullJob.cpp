@@ -1,0 +1,161 @@
+#include "RemotePullJob.h"
+
+#include "ClickHousePull.h"
+#include "ImportReport.h"
+#include "PrometheusRed.h"
+#include "Store.h"
+#include "StoreWriter.h"
+#include "TraceFetch.h"
+
+#include <QObject>
+#include <QUrl>
+#include <filesystem>
+
+namespace seam {
+
+QString remoteKind(const QString& url)
+{
+    if (url.startsWith(QLatin1String("clickhouse://")))
+        return QStringLiteral("ClickHouse");
+    if (url.startsWith(QLatin1String("prometheus://")))
+        return QStringLiteral("Prometheus");
+    if (url.startsWith(QLatin1String("tempo://")))
+        return QStringLiteral("Tempo");
+    if (url.startsWith(QLatin1String("jaeger://")))
+        return QStringLiteral("Jaeger");
+    return {};
+}
+
+RemotePullOutcome runRemotePull(const QString& cache, const RemotePullRequest& request,
+                                const std::atomic<bool>& cancel, const std::function<void(double)>& progress)
+{
+    RemotePullOutcome out;
+    QString error;
+    const QString kind = remoteKind(request.url);
+    try {
+        if (kind == QLatin1String("ClickHouse")) {
+            auto source = remote::ClickHouseSource::parse(request.url, error);
+            if (!source) {
+                out.error = error;
+                return out;
+            }
+            if (!request.user.isEmpty())
+                source->user = request.user;
+            if (!request.password.isEmpty())
+                source->password = request.password;
+            StoreWriter writer(cache.toStdString());
+            const std::int64_t sourceId = writer.beginSource("clickhouse", source->display().toStdString(),
+                                                             StoreWriter::OnFailure::StopSource);
+            remote::PullOptions options;
+            options.fromNs = request.fromNs;
+            options.toNs = request.toNs;
+            options.maxPageLoads = request.maxPageLoads;
+            options.cancel = &cancel;
+            // Browser spans first, then traces: a rough half each, enough to show it moves.
+            options.progress = [&](const QString& stage, std::int64_t) {
+                progress(stage.startsWith(QLatin1String("browser")) ? 0.25 : 0.75);
+            };
+            ImportReport report;
+            remote::PullReport pulled;
+            {
+                auto sink = writer.sinkFor(sourceId);
+                pulled = remote::pullClickHouse(*source, options, *sink, report);
+            }
+            writer.flush();
+            writer.finishSource(sourceId, report);
+            out.error = pulled.error;
+            out.cancelled = pulled.cancelled;
+            out.skipped = pulled.skipped;
+            out.summary = QObject::tr("%1: %2 spans pulled (%3 browser, %4 backend), %5 rollup cells")
+                              .arg(source->display())
+                              .arg(report.accepted())
+                              .arg(pulled.browserSpans)
+                              .arg(pulled.backendSpans)
+                              .arg(pulled.rollupCells);
+        } else if (kind == QLatin1String("Prometheus")) {
+            auto source = remote::PrometheusSource::parse(request.url, error);
+            if (!source) {
+                out.error = error;
+                return out;
+            }
+            if (!request.token.isEmpty())
+                source->token = request.token;
+            if (!request.user.isEmpty())
+                source->user = request.user;
+            if (!request.password.isEmpty())
+                source->password = request.password;
+            StoreWriter writer(cache.toStdString());
+            const std::int64_t sourceId = writer.beginSource("prometheus", source->display().toStdString(),
+                                                             StoreWriter::OnFailure::StopSource);
+            remote::PrometheusPullReport pulled;
+            {
+                auto sink = writer.sinkFor(sourceId);
+                pulled = remote::pullPrometheusRed(*source, request.fromNs, request.toNs, *sink, &cancel);
+            }
+            writer.flush();
+            ImportReport report;
+            report.format = "prometheus";
+            report.addAccepted(std::uint64_t(pulled.cells));
+            writer.finishSource(sourceId, report);
+            out.error = pulled.error;
+            out.cancelled = pulled.cancelled;
+            out.summary = QObject::tr("%1: %2 series, %3 rollup cells")
+                              .arg(source->display())
+                              .arg(pulled.series)
+                              .arg(pulled.cells);
+        } else if (kind == QLatin1String("Tempo") || kind == QLatin1String("Jaeger")) {
+            auto store = remote::TraceStore::parse(request.url, error);
+            if (!store) {
+                out.error = error;
+                return out;
+            }
+            if (!request.token.isEmpty())
+                store->token = request.token;
+            if (!request.user.isEmpty())
+                store->user = request.user;
+            if (!request.password.isEmpty())
+                store->password = request.password;
+            std::vector<std::string> ids;
+            if (std::filesystem::exists(cache.toStdString())) {
+                Database db = store::openForReading(cache.toStdString());
+                ids = remote::missingTraceIds(db, request.pageLoad, 10000);
+            }
+            StoreWriter writer(cache.toStdString());
+            const std::int64_t sourceId =
+                writer.beginSource(kind == QLatin1String("Tempo") ? "tempo" : "jaeger",
+                                   store->display().toStdString(), StoreWriter::OnFailure::StopSource);
+            remote::TraceFetchOptions options;
+            options.cancel = &cancel;
+            options.progress = [&](std::int64_t done, std::int64_t total) {
+                if (total)
+                    progress(double(done) / double(total));
+            };
+            ImportReport report;
+            remote::TraceFetchReport fetched;
+            {
+                auto sink = writer.sinkFor(sourceId);
+                fetched = remote::fetchTraces(*store, ids, options, *sink, report);
+            }
+            writer.flush();
+            writer.finishSource(sourceId, report);
+            out.error = fetched.error;
+            out.cancelled = fetched.cancelled;
+            out.summary = QObject::tr("%1: %2 of %3 missing traces found, %4 spans")
+                              .arg(store->display())
+                              .arg(fetched.found)
+                              .arg(fetched.requested)
+                              .arg(report.accepted());
+        } else {
+            out.error =
+                QObject::tr(
+                    "'%1' is not a source Seam can pull from (clickhouse://, prometheus://, tempo://, "
+                    "jaeger://)")
+                    .arg(QUrl(request.url).toDisplayString(QUrl::RemoveUserInfo));
+        }
+    } catch (const std::exception& e) {
+        out.error = QString::fromStdString(e.what());
+    }
+    return out;
+}
+
+} // namespace seam
