@@ -1,5 +1,6 @@
 #include "ServiceRatesPanel.h"
 
+#include "ElidingLabel.h"
 #include "PanelHeader.h"
 #include "ServiceRateRow.h"
 #include "ServiceRatesLoader.h"
@@ -48,7 +49,7 @@ ServiceRatesPanel::ServiceRatesPanel(const QString& cachePath, Investigation* in
     capLayout->setContentsMargins(6, 0, 6, 0);
     capLayout->setSpacing(4);
     auto caption = [](const QString& text) {
-        auto* l = new QLabel(text);
+        auto* l = new ElidingLabel(text);
         QFont f = l->font();
         f.setPointSizeF(f.pointSizeF() * 0.85);
         l->setFont(f);
