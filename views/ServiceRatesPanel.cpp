@@ -1,6 +1,5 @@
 #include "ServiceRatesPanel.h"
 
-#include "ElidingLabel.h"
 #include "PanelHeader.h"
 #include "ServiceRateRow.h"
 #include "ServiceRatesLoader.h"
@@ -49,7 +48,9 @@ ServiceRatesPanel::ServiceRatesPanel(const QString& cachePath, Investigation* in
     capLayout->setContentsMargins(6, 0, 6, 0);
     capLayout->setSpacing(4);
     auto caption = [](const QString& text) {
-        auto* l = new ElidingLabel(text);
+        auto* l = new QLabel(text);
+        // Cut rather than widen the window (a laptop screen); the rows below say the same.
+        l->setMinimumWidth(1);
         QFont f = l->font();
         f.setPointSizeF(f.pointSizeF() * 0.85);
         l->setFont(f);
