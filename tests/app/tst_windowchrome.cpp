@@ -12,16 +12,22 @@
 #include "PageLoadTableModel.h"
 #include "PageLoadsPanel.h"
 #include "PaneFrame.h"
+#include "SortArrowStyle.h"
+#include "Theme.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QCommonStyle>
 #include <QDialog>
 #include <QDockWidget>
+#include <QHeaderView>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStandardItemModel>
 #include <QStandardPaths>
+#include <QStyleOptionHeader>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -39,6 +45,20 @@ QDockWidget* paneOf(const QWidget* widget)
             return dock;
     return nullptr;
 }
+
+/// Remembers the sort arrow it is asked to draw.
+class RecordingStyle : public QCommonStyle
+{
+public:
+    mutable QStyleOptionHeader::SortIndicator arrow = QStyleOptionHeader::None;
+    void drawPrimitive(PrimitiveElement element, const QStyleOption* option, QPainter* painter,
+                       const QWidget* widget) const override
+    {
+        if (element == PE_IndicatorHeaderArrow)
+            arrow = qstyleoption_cast<const QStyleOptionHeader*>(option)->sortIndicator;
+        QCommonStyle::drawPrimitive(element, option, painter, widget);
+    }
+};
 
 /// On screen: shown, not behind another tab, and with room to be read.
 bool onScreen(const QDockWidget* pane)
@@ -245,6 +265,34 @@ private slots:
         // Until it opens, the page says what is going on (the destructor cancels the generation).
         QVERIFY2(window.landingText().startsWith(QLatin1String("Generating the demo")),
                  qPrintable(window.landingText()));
+    }
+
+    void sortArrowsPointUpForAscending()
+    {
+        // Qt's header asks for SortDown on an ascending column; Fusion would draw that as a down arrow.
+        auto* recording = new RecordingStyle;
+        SortArrowStyle style(recording);
+        QStandardItemModel model(3, 1);
+        for (int i = 0; i < 3; ++i)
+            model.setItem(i, new QStandardItem(QString::number(i)));
+        QTableView table;
+        table.setModel(&model);
+        table.horizontalHeader()->setStyle(&style);
+        table.setSortingEnabled(true);
+        table.sortByColumn(0, Qt::AscendingOrder);
+        table.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&table));
+        table.horizontalHeader()->grab();
+        QCOMPARE(recording->arrow, QStyleOptionHeader::SortUp);
+        table.sortByColumn(0, Qt::DescendingOrder);
+        table.horizontalHeader()->grab();
+        QCOMPARE(recording->arrow, QStyleOptionHeader::SortDown);
+        table.horizontalHeader()->setStyle(nullptr);
+
+        // The light and dark themes (Fusion) get the proxy; the application's style is one.
+        applyTheme(Theme::Light);
+        QVERIFY(qobject_cast<SortArrowStyle*>(QApplication::style()));
+        applyTheme(Theme::System);
     }
 
     void investigationsGoToOneFolderNamedAfterTheApplication()
