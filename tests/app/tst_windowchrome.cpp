@@ -5,6 +5,8 @@
 
 #include "AppIdentity.h"
 #include "DemoInvestigation.h"
+#include "FlameGraphPanel.h"
+#include "FlameGraphView.h"
 #include "HelpPages.h"
 #include "LinkedViews.h"
 #include "MainWindow.h"
@@ -21,6 +23,7 @@
 #include <QDialog>
 #include <QDockWidget>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QSettings>
@@ -209,6 +212,52 @@ private slots:
         // The View menu lists the panes with their shortcuts.
         QCOMPARE(views->paneFocusActions().at(number - 1)->shortcut(),
                  QKeySequence(Qt::ALT | Qt::Key(Qt::Key_0 + number)));
+    }
+
+    void ctrlFSearchesTheFlamegraphWhenItHasTheFocus()
+    {
+        auto window = openWindow({1920, 1080});
+        QVERIFY(window);
+        window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window.get()));
+        LinkedViews* views = window->linkedViews();
+        FlameGraphPanel* flame = views->flameGraph();
+        views->focusPane(views->pane(QStringLiteral("flameGraph")));
+        QCOMPARE(QApplication::focusWidget(), flame->view());
+        QTest::keyClick(flame->view(), Qt::Key_F, Qt::ControlModifier);
+        QVERIFY(flame->searchEdit()->isVisible());
+        QCOMPARE(QApplication::focusWidget(), flame->searchEdit());
+        // Elsewhere Ctrl+F is still the page-load filter.
+        QTableView* table = views->pageLoads()->table();
+        table->setFocus();
+        QTest::keyClick(table, Qt::Key_F, Qt::ControlModifier);
+        QCOMPARE(QApplication::focusWidget(), views->pageLoads()->filterEdit());
+    }
+
+    void aPaneAddedAfterASavedLayoutStillShows()
+    {
+        // Another pane arriving in a later version must not be lost to an older saved layout.
+        QByteArray state;
+        {
+            Investigation investigation;
+            LinkedViews views(m_demo, &investigation);
+            views.resize(1600, 900);
+            views.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&views));
+            state = views.saveState();
+        }
+        Investigation investigation;
+        LinkedViews views(m_demo, &investigation);
+        auto* notes = new QLabel(QStringLiteral("notes"));
+        QDockWidget* pane =
+            views.addPane(QStringLiteral("notes"), QStringLiteral("Notes"), notes, Qt::RightDockWidgetArea);
+        QVERIFY(views.restoreState(state));
+        views.resize(1600, 900);
+        views.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&views));
+        QVERIFY(pane->isVisible());
+        QVERIFY(notes->isVisible());
+        QCOMPARE(views.paneFocusActions().size(), views.panes().size());
     }
 
     void helpPagesSayWhatTheCodeDoes()
