@@ -68,6 +68,9 @@ int main(int argc, char** argv)
     MainWindow window;
     window.resize(size);
     window.show();
+    // Active, as a window one works in: clicks give the keyboard focus, and the focused pane is framed.
+    window.activateWindow();
+    (void)QTest::qWaitForWindowActive(&window, 5000);
     QSignalSpy opened(&window, &MainWindow::investigationOpened);
     window.openDemo();
     if (!opened.wait(180'000))
