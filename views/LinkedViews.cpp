@@ -127,32 +127,37 @@ void LinkedViews::showEvent(QShowEvent* event)
     // and the wide table squeezes the flamegraph, which is what a click is for.
     if (!m_restored) {
         m_restored = true;
-        const int h = height();
-        QDockWidget* scatter = pane(QStringLiteral("scatter"));
-        QDockWidget* table = pane(QStringLiteral("pageLoads"));
-        QDockWidget* rates = pane(QStringLiteral("serviceRates"));
-        QDockWidget* journey = pane(QStringLiteral("journey"));
-        QDockWidget* waterfall = pane(QStringLiteral("waterfall"));
-        QDockWidget* flame = pane(QStringLiteral("flameGraph"));
-        QDockWidget* details = pane(QStringLiteral("details"));
-        resizeDocks({scatter, journey}, {width() * 46 / 100, width() * 54 / 100}, Qt::Horizontal);
-        const int journeyHeight = std::min(m_journey->sizeHint().height() + 24, h * 16 / 100);
-        const int rest = h - journeyHeight;
-        if (h < kTallEnoughForAllPanes) {
-            tabifyDockWidget(scatter, rates);
-            tabifyDockWidget(waterfall, details);
-            scatter->raise();
-            waterfall->raise();
-            resizeDocks({scatter, table}, {h * 42 / 100, h * 58 / 100}, Qt::Vertical);
-            resizeDocks({journey, waterfall, flame}, {journeyHeight, rest * 45 / 100, rest * 55 / 100},
-                        Qt::Vertical);
-        } else {
-            resizeDocks({scatter, table, rates}, {h * 26 / 100, h * 40 / 100, h * 34 / 100}, Qt::Vertical);
-            resizeDocks({journey, waterfall, flame, details},
-                        {journeyHeight, rest * 32 / 100, rest * 38 / 100, rest * 30 / 100}, Qt::Vertical);
-        }
+        applyDefaultSizes();
     }
     PaneHost::showEvent(event);
+}
+
+void LinkedViews::applyDefaultSizes()
+{
+    const int h = height();
+    QDockWidget* scatter = pane(QStringLiteral("scatter"));
+    QDockWidget* table = pane(QStringLiteral("pageLoads"));
+    QDockWidget* rates = pane(QStringLiteral("serviceRates"));
+    QDockWidget* journey = pane(QStringLiteral("journey"));
+    QDockWidget* waterfall = pane(QStringLiteral("waterfall"));
+    QDockWidget* flame = pane(QStringLiteral("flameGraph"));
+    QDockWidget* details = pane(QStringLiteral("details"));
+    resizeDocks({scatter, journey}, {width() * 46 / 100, width() * 54 / 100}, Qt::Horizontal);
+    const int journeyHeight = std::min(m_journey->sizeHint().height() + 24, h * 18 / 100);
+    const int rest = h - journeyHeight;
+    if (h < kTallEnoughForAllPanes) {
+        tabifyDockWidget(scatter, rates);
+        tabifyDockWidget(waterfall, details);
+        scatter->raise();
+        waterfall->raise();
+        resizeDocks({scatter, table}, {h * 42 / 100, h * 58 / 100}, Qt::Vertical);
+        resizeDocks({journey, waterfall, flame}, {journeyHeight, rest * 45 / 100, rest * 55 / 100},
+                    Qt::Vertical);
+    } else {
+        resizeDocks({scatter, table, rates}, {h * 26 / 100, h * 40 / 100, h * 34 / 100}, Qt::Vertical);
+        resizeDocks({journey, waterfall, flame, details},
+                    {journeyHeight, rest * 32 / 100, rest * 38 / 100, rest * 30 / 100}, Qt::Vertical);
+    }
 }
 
 void LinkedViews::investigationChanged(Investigation::Changes changes)

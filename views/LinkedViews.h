@@ -77,6 +77,9 @@ public:
 
 protected:
     void showEvent(QShowEvent* event) override;
+    /// The proportions of the drawing above, by the window's height: on a laptop two pairs of panes
+    /// share tabs.
+    void applyDefaultSizes() override;
 
 private:
     void investigationChanged(Investigation::Changes changes);

@@ -54,6 +54,7 @@ QDockWidget* PaneHost::addPane(const QString& id, const QString& title, QWidget*
         addDockWidget(area, dock, Qt::Vertical);
     m_panes.append(dock);
     m_frames.append(frame);
+    m_placements.append({area, tabWith});
 
     const int number = int(m_panes.size());
     auto* focus = new QAction(title, this);
@@ -116,6 +117,21 @@ void PaneHost::focusNextPane(int step)
     const qsizetype n = visible.size();
     const qsizetype next = at < 0 ? (step > 0 ? 0 : n - 1) : ((at + step) % n + n) % n;
     focusPane(visible[next]);
+}
+
+void PaneHost::resetPaneLayout()
+{
+    for (qsizetype i = 0; i < m_panes.size(); ++i) {
+        QDockWidget* dock = m_panes[i];
+        dock->setFloating(false);
+        // Adding a dock already in the window moves it (out of any tab group it was put in).
+        if (QDockWidget* host = pane(m_placements[i].tabWith))
+            tabifyDockWidget(host, dock);
+        else
+            addDockWidget(m_placements[i].area, dock, Qt::Vertical);
+        dock->show();
+    }
+    applyDefaultSizes();
 }
 
 QByteArray PaneHost::savePaneLayout(int version) const

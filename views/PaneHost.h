@@ -51,15 +51,30 @@ public:
     /// Focuses the visible pane `step` places after (or before, when negative) the focused one.
     void focusNextPane(int step);
 
+    /// Every pane back in its default place (as added), shown and floating no more, then
+    /// applyDefaultSizes(): View > Panes > Reset Layout.
+    void resetPaneLayout();
+
     /// The panes' places and sizes, versioned; restoring a layout of another version does nothing.
     QByteArray savePaneLayout(int version) const;
     bool restorePaneLayout(const QByteArray& state, int version);
 
+protected:
+    /// Default proportions of the panes, once the real size is known (first show, reset).
+    virtual void applyDefaultSizes() {}
+
 private:
     void focusChanged(QWidget* now);
 
+    struct Placement
+    {
+        Qt::DockWidgetArea area;
+        QString tabWith;
+    };
+
     QList<QDockWidget*> m_panes;
-    QList<PaneFrame*> m_frames; // parallel to m_panes
+    QList<PaneFrame*> m_frames;    // parallel to m_panes
+    QList<Placement> m_placements; // parallel to m_panes: where addPane put each
     QList<QAction*> m_focusActions;
     QAction* m_nextPane;
     QAction* m_previousPane;

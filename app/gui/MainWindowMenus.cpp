@@ -59,6 +59,10 @@ void MainWindow::createMenus()
                     if (!toggle->isChecked())
                         toggle->trigger();
         });
+        panes->addAction(tr("&Reset Layout"), this, [this] {
+            if (m_linked)
+                m_linked->resetPaneLayout();
+        });
     });
     QMenu* goToPane = view->addMenu(tr("&Go to Pane"));
     connect(goToPane, &QMenu::aboutToShow, this, [this, goToPane] {

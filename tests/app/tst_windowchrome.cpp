@@ -260,6 +260,23 @@ private slots:
         QCOMPARE(views.paneFocusActions().size(), views.panes().size());
     }
 
+    void resetLayoutBringsEveryPaneBack()
+    {
+        auto window = openWindow({1920, 1080});
+        QVERIFY(window);
+        LinkedViews* views = window->linkedViews();
+        QDockWidget* rates = views->pane(QStringLiteral("serviceRates"));
+        QDockWidget* flame = views->pane(QStringLiteral("flameGraph"));
+        rates->toggleViewAction()->trigger(); // hidden
+        views->tabifyDockWidget(views->pane(QStringLiteral("waterfall")), flame);
+        views->pane(QStringLiteral("waterfall"))->raise(); // the flamegraph behind a tab
+        QVERIFY(!onScreen(rates));
+        QTRY_VERIFY(!onScreen(flame));
+        views->resetPaneLayout();
+        for (QDockWidget* pane : views->panes())
+            QTRY_VERIFY2(onScreen(pane), qPrintable(pane->objectName()));
+    }
+
     void helpPagesSayWhatTheCodeDoes()
     {
         const QString syntax = filterSyntaxHtml();
