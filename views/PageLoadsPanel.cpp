@@ -43,7 +43,8 @@ PageLoadsPanel::PageLoadsPanel(const QString& cachePath, Investigation* investig
     m_filterEdit->setClearButtonEnabled(true);
     m_filterEdit->setToolTip(
         tr("Terms are ANDed: field:value, field:~text, field>2s, a bare word (route or URL), -term to "
-           "negate. Tab or Ctrl+Space completes fields and values."));
+           "negate; OR and (parentheses) for alternatives. Tab or Ctrl+Space completes fields and values. "
+           "Help > Filter Syntax lists the fields."));
 
     m_filterError->setWordWrap(true);
     QPalette errorPalette = m_filterError->palette();
