@@ -35,6 +35,9 @@ std::vector<std::uint32_t> decimate(const std::vector<Raw>& all, int maxPoints, 
         return kept;
     data.firstStart = all.front().start;
     data.lastStart = all.back().start;
+    data.starts.reserve(n);
+    for (const Raw& r : all)
+        data.starts.push_back(r.start);
 
     std::vector<qint64> durations;
     durations.reserve(n);
@@ -157,6 +160,13 @@ std::vector<std::uint32_t> decimate(const std::vector<Raw>& all, int maxPoints, 
 
 } // namespace
 
+qint64 PageLoadScatterData::countStartingIn(qint64 fromNs, qint64 toNs) const
+{
+    const auto from = std::lower_bound(starts.begin(), starts.end(), fromNs);
+    const auto to = std::upper_bound(from, starts.end(), toNs);
+    return qint64(to - from);
+}
+
 std::size_t PageLoadScatterData::lowerBound(qint64 startNs) const
 {
     return std::size_t(std::lower_bound(points.begin(), points.end(), startNs,
@@ -210,6 +220,13 @@ PageLoadScatterData PageLoadScatterData::load(Database& db, const std::string& w
     PageLoadScatterData data;
     data.withoutDuration = withoutDuration;
     const std::vector<std::uint32_t> kept = decimate(raw, maxPoints, data);
+    // The whole cache's span (two index seeks), so that a filter matching nothing keeps the chart on
+    // the data's time rather than on today's clock.
+    Statement span = db.prepare("SELECT min(start_ns), max(start_ns) FROM page_loads");
+    if (span.step() && !span.isNull(0)) {
+        data.cacheFirstStart = span.int64(0);
+        data.cacheLastStart = span.int64(1);
+    }
 
     // Routes for the tooltips, of the points shown only: primary-key lookups, one QString per route.
     Statement route = db.prepare("SELECT route FROM page_loads WHERE id = ?1");

@@ -52,12 +52,19 @@ struct PageLoadScatterData
     qint64 slowThreshold = 0;
     /// The matched page loads' start span and the largest load time (ns); 0 when empty.
     qint64 firstStart = 0, lastStart = 0, maxDuration = 0;
+    /// The start times of every matched page load (not only those shown), sorted: the brushed range's
+    /// count is exact however the points are decimated.
+    std::vector<qint64> starts;
+    /// The start span of all the cache's page loads, filter or not; 0 when there are none.
+    qint64 cacheFirstStart = 0, cacheLastStart = 0;
 
     bool isDecimated() const { return qint64(points.size()) < matched; }
     bool isSlow(const PageLoadScatterPoint& p) const
     {
         return slowThreshold > 0 && p.duration > slowThreshold;
     }
+    /// Matched page loads starting in [fromNs, toNs].
+    qint64 countStartingIn(qint64 fromNs, qint64 toNs) const;
     /// Index into points of the first point starting at or after `startNs`.
     std::size_t lowerBound(qint64 startNs) const;
     /// Index into points of page load `id`, or -1.

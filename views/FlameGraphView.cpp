@@ -199,6 +199,11 @@ void FlameGraphView::selectSpan(qint64 spanId)
     }
 }
 
+void FlameGraphView::showFrame(int index)
+{
+    select(index, true);
+}
+
 void FlameGraphView::select(int index, bool notify)
 {
     if (!m_data || index < 0 || index >= m_data->frameCount())

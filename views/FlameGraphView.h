@@ -17,9 +17,10 @@ namespace seam {
 /// binary search, and a run of frames narrower than a few pixels is drawn as one block whose extent
 /// is skipped by binary search too (as Tracy does), so the cost follows the pixels, not the spans.
 ///
-/// Mouse: click selects, double-click zooms to a frame, drag pans, Ctrl+wheel zooms around the
-/// cursor, wheel scrolls rows, Shift+wheel pans. Keys: Up parent, Down first child, Left/Right the
-/// neighbours in the row, +/- zoom, Escape (or reset()) shows everything.
+/// Mouse, as in Perfetto and speedscope: click selects, double-click zooms to a frame, drag pans,
+/// Ctrl+wheel zooms around the cursor, wheel scrolls rows, Shift+wheel (or a horizontal wheel) pans. Keys: Up
+/// parent, Down first child, Left/Right the neighbours in the row, +/- zoom, Escape (or reset()) shows
+/// everything.
 class FlameGraphView : public QAbstractScrollArea
 {
     Q_OBJECT
@@ -62,6 +63,9 @@ public slots:
     void setSearchText(const QString& text);
     /// Selects a span chosen elsewhere (another view): no frameSelected() echo.
     void selectSpan(qint64 spanId);
+    /// Selects frame `index` and scrolls it into view, as a click would (frameSelected() is emitted):
+    /// the search's next / previous match.
+    void showFrame(int index);
 
 signals:
     /// The user selected a frame (click or keys).

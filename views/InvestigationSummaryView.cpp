@@ -41,8 +41,11 @@ InvestigationSummaryView::InvestigationSummaryView(QWidget* parent) : QWidget(pa
     f.setPointSizeF(f.pointSizeF() * 1.4);
     f.setBold(true);
     m_title->setFont(f);
+    // Wrapped: a long landing or error message must not set the window's minimum width (a laptop).
+    m_title->setWordWrap(true);
     m_stats = new QLabel;
     m_stats->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_stats->setWordWrap(true);
     m_pageLoads = makeTable({tr("Route"), tr("Start (UTC)"), tr("Load ms"), tr("Backend ms (view)"),
                              tr("Errors"), tr("Browser"), tr("Country"), tr("Services")});
     m_services = makeTable({tr("Service"), tr("Requests"), tr("Error rate %"), tr("p50 ms"), tr("p95 ms"),
@@ -75,6 +78,11 @@ void InvestigationSummaryView::setLoading(const QString& message)
     m_stats->clear();
     m_pageLoads->setRowCount(0);
     m_services->setRowCount(0);
+}
+
+QString InvestigationSummaryView::loadingText() const
+{
+    return m_title->text();
 }
 
 void InvestigationSummaryView::setData(const QString& title, const QJsonObject& stats,

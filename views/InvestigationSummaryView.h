@@ -20,6 +20,8 @@ public:
     explicit InvestigationSummaryView(QWidget* parent = nullptr);
 
     void setLoading(const QString& message);
+    /// The message shown by setLoading (the title line).
+    QString loadingText() const;
     void setData(const QString& title, const QJsonObject& stats, const QJsonArray& slowest,
                  const QJsonObject& services);
 

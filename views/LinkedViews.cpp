@@ -12,24 +12,26 @@
 #include "WaterfallPanel.h"
 #include "WaterfallView.h"
 
-#include <QDataStream>
-#include <QHBoxLayout>
-#include <QIODevice>
+#include <QDockWidget>
 #include <QScrollArea>
-#include <QSplitter>
 #include <QTabWidget>
+#include <QTableView>
 
 namespace seam {
 namespace {
 
-// 3: scatter and service rates joined the left, journey and details the right. Older state is
-// dropped whole rather than half applied: the default proportions are a better start than a mix.
-constexpr quint32 kStateVersion = 3;
+// 4: the panes are docks (3 was splitters). Older state is dropped whole rather than half applied:
+// the default proportions are a better start than a mix.
+constexpr int kStateVersion = 4;
+
+// Below this height the default layout tabs two pairs of panes: four panes stacked in the ~650 px a
+// 1366x768 laptop leaves would each be too short to read.
+constexpr int kTallEnoughForAllPanes = 900;
 
 } // namespace
 
 LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation, QWidget* parent)
-    : QWidget(parent), m_investigation(investigation),
+    : PaneHost(parent), m_investigation(investigation),
       m_traces(new PageLoadTraceResolver(cachePath, investigation, this)),
       m_flameGraphLoader(new FlameGraphLoader(cachePath, this)),
       m_waterfallLoader(new WaterfallLoader(cachePath, this)),
@@ -38,29 +40,21 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
       m_serviceRates(new ServiceRatesPanel(cachePath, investigation)),
       m_journey(new SessionJourneyPanel(cachePath, investigation)), m_flameGraph(new FlameGraphPanel),
       m_waterfall(new WaterfallPanel), m_spanDetails(new SpanDetailsPanel(cachePath, investigation)),
-      m_errors(new ErrorListPanel(cachePath, investigation)), m_details(new QTabWidget),
-      m_horizontal(new QSplitter(Qt::Horizontal)), m_left(new QSplitter(Qt::Vertical)),
-      m_right(new QSplitter(Qt::Vertical))
+      m_errors(new ErrorListPanel(cachePath, investigation)), m_details(new QTabWidget)
 {
     m_details->setDocumentMode(true);
     m_details->addTab(m_spanDetails, tr("&Details"));
     m_details->addTab(m_errors, tr("&Errors"));
-    m_left->addWidget(m_scatter);
-    m_left->addWidget(m_pageLoads);
-    m_left->addWidget(m_serviceRates);
-    m_left->setChildrenCollapsible(false);
-    m_right->addWidget(m_journey);
-    m_right->addWidget(m_waterfall);
-    m_right->addWidget(m_flameGraph);
-    m_right->addWidget(m_details);
-    m_right->setChildrenCollapsible(false);
-    m_horizontal->addWidget(m_left);
-    m_horizontal->addWidget(m_right);
-    m_horizontal->setChildrenCollapsible(false);
-
-    auto* layout = new QHBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_horizontal);
+    // The order is the Alt+N order and the F6 order: from the overview down to one span.
+    addPane(QStringLiteral("scatter"), tr("Load Times"), m_scatter, Qt::LeftDockWidgetArea);
+    addPane(QStringLiteral("pageLoads"), tr("Page Loads"), m_pageLoads, Qt::LeftDockWidgetArea, {},
+            m_pageLoads->table());
+    addPane(QStringLiteral("serviceRates"), tr("Service Rates"), m_serviceRates, Qt::LeftDockWidgetArea);
+    addPane(QStringLiteral("journey"), tr("Session"), m_journey, Qt::RightDockWidgetArea);
+    addPane(QStringLiteral("waterfall"), tr("Waterfall"), m_waterfall, Qt::RightDockWidgetArea);
+    addPane(QStringLiteral("flameGraph"), tr("Flamegraph"), m_flameGraph, Qt::RightDockWidgetArea, {},
+            m_flameGraph->view());
+    addPane(QStringLiteral("details"), tr("Details"), m_details, Qt::RightDockWidgetArea);
 
     connect(m_investigation, &Investigation::changed, this, &LinkedViews::investigationChanged);
     connect(m_traces, &PageLoadTraceResolver::resolved, this, &LinkedViews::tracesResolved);
@@ -118,42 +112,52 @@ void LinkedViews::addDetailsTab(QWidget* widget, const QString& title)
 
 QByteArray LinkedViews::saveState() const
 {
-    QByteArray state;
-    QDataStream out(&state, QIODevice::WriteOnly);
-    out << kStateVersion << m_horizontal->saveState() << m_left->saveState() << m_right->saveState();
-    return state;
+    return savePaneLayout(kStateVersion);
 }
 
 bool LinkedViews::restoreState(const QByteArray& state)
 {
-    QDataStream in(state);
-    quint32 version = 0;
-    QByteArray horizontal, left, right;
-    in >> version;
-    if (in.status() != QDataStream::Ok || version != kStateVersion)
-        return false;
-    in >> horizontal >> left >> right;
-    if (in.status() != QDataStream::Ok)
-        return false;
-    m_restored =
-        m_horizontal->restoreState(horizontal) && m_left->restoreState(left) && m_right->restoreState(right);
+    m_restored = restorePaneLayout(state, kStateVersion);
     return m_restored;
 }
 
 void LinkedViews::showEvent(QShowEvent* event)
 {
-    // Default proportions once the real size is known: left alone, the splitter follows the size hints
+    // Default proportions once the real size is known: left alone, the docks follow the size hints
     // and the wide table squeezes the flamegraph, which is what a click is for.
     if (!m_restored) {
         m_restored = true;
-        const int h = height();
-        m_horizontal->setSizes({width() * 46 / 100, width() * 54 / 100});
-        m_left->setSizes({h * 24 / 100, h * 40 / 100, h * 36 / 100});
-        const int journey = std::min(m_journey->sizeHint().height(), h * 14 / 100);
-        const int rest = h - journey;
-        m_right->setSizes({journey, rest * 32 / 100, rest * 38 / 100, rest * 30 / 100});
+        applyDefaultSizes();
     }
-    QWidget::showEvent(event);
+    PaneHost::showEvent(event);
+}
+
+void LinkedViews::applyDefaultSizes()
+{
+    const int h = height();
+    QDockWidget* scatter = pane(QStringLiteral("scatter"));
+    QDockWidget* table = pane(QStringLiteral("pageLoads"));
+    QDockWidget* rates = pane(QStringLiteral("serviceRates"));
+    QDockWidget* journey = pane(QStringLiteral("journey"));
+    QDockWidget* waterfall = pane(QStringLiteral("waterfall"));
+    QDockWidget* flame = pane(QStringLiteral("flameGraph"));
+    QDockWidget* details = pane(QStringLiteral("details"));
+    resizeDocks({scatter, journey}, {width() * 46 / 100, width() * 54 / 100}, Qt::Horizontal);
+    const int journeyHeight = std::min(m_journey->sizeHint().height() + 24, h * 18 / 100);
+    const int rest = h - journeyHeight;
+    if (h < kTallEnoughForAllPanes) {
+        tabifyDockWidget(scatter, rates);
+        tabifyDockWidget(waterfall, details);
+        scatter->raise();
+        waterfall->raise();
+        resizeDocks({scatter, table}, {h * 42 / 100, h * 58 / 100}, Qt::Vertical);
+        resizeDocks({journey, waterfall, flame}, {journeyHeight, rest * 45 / 100, rest * 55 / 100},
+                    Qt::Vertical);
+    } else {
+        resizeDocks({scatter, table, rates}, {h * 26 / 100, h * 40 / 100, h * 34 / 100}, Qt::Vertical);
+        resizeDocks({journey, waterfall, flame, details},
+                    {journeyHeight, rest * 32 / 100, rest * 38 / 100, rest * 30 / 100}, Qt::Vertical);
+    }
 }
 
 void LinkedViews::investigationChanged(Investigation::Changes changes)

@@ -3,12 +3,11 @@
 #include "FlameGraphLoader.h"
 #include "Investigation.h"
 #include "PageLoadTraceResolver.h"
+#include "PaneHost.h"
 #include "WaterfallLoader.h"
 
-#include <QWidget>
 #include <memory>
 
-class QSplitter;
 class QTabWidget;
 
 namespace seam {
@@ -22,13 +21,18 @@ class SessionJourneyPanel;
 class SpanDetailsPanel;
 class WaterfallPanel;
 
-/// The linked views of one open cache around one Investigation, laid out so that a 1920x1080 screen
-/// shows them together:
+/// The linked views of one open cache around one Investigation, each in a pane (PaneHost: dockable,
+/// hideable, View > Panes), laid out by default so that a 1920x1080 screen shows them together:
 ///
 ///     | load-time scatter            | session journey                      |
 ///     | filter + page-load table     | waterfall of the selected page load  |
 ///     | service rates around it      | backend flamegraph of its traces     |
 ///     |                              | span details | errors | summary     |
+///
+/// On a laptop screen (less than ~900 px of height for the panes) the service rates share a tabbed
+/// pane with the scatter and the details with the waterfall, so no pane is squeezed below use.
+/// A new pane: `addPane(id, title, widget, Qt::LeftDockWidgetArea or Qt::RightDockWidgetArea)`; a new
+/// page beside Details and Errors: addDetailsTab.
 ///
 /// The panels only know the Investigation. The selected page load's traces are a model fact: a
 /// PageLoadTraceResolver owned here resolves them as soon as the page load changes and publishes them
@@ -36,7 +40,7 @@ class WaterfallPanel;
 /// still being laid out. Most panels own their loaders; the waterfall and flamegraph are fed here, so
 /// this class is the one place that turns selection changes into their pictures. The main window and
 /// the GUI tests wire things identically through it.
-class LinkedViews : public QWidget
+class LinkedViews : public PaneHost
 {
     Q_OBJECT
 
@@ -67,12 +71,15 @@ public:
     /// Adds a page to the details tabs under the flamegraph (the main window adds the summary).
     void addDetailsTab(QWidget* widget, const QString& title);
 
-    /// The splitter positions, for QSettings.
+    /// The panes' places and sizes, for QSettings.
     QByteArray saveState() const;
     bool restoreState(const QByteArray& state);
 
 protected:
     void showEvent(QShowEvent* event) override;
+    /// The proportions of the drawing above, by the window's height: on a laptop two pairs of panes
+    /// share tabs.
+    void applyDefaultSizes() override;
 
 private:
     void investigationChanged(Investigation::Changes changes);
@@ -94,9 +101,6 @@ private:
     SpanDetailsPanel* m_spanDetails;
     ErrorListPanel* m_errors;
     QTabWidget* m_details;
-    QSplitter* m_horizontal;
-    QSplitter* m_left;       // scatter, table, service rates
-    QSplitter* m_right;      // journey, waterfall, flamegraph, details
     bool m_restored = false; // sizes come from saved state or were set on first show
 };
 

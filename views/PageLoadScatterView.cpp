@@ -148,8 +148,10 @@ void PageLoadScatterView::investigationChanged(Investigation::Changes changes)
 {
     if (changes & Investigation::FilterChanged)
         refresh();
-    if (changes & Investigation::TimeRangeChanged)
+    if (changes & Investigation::TimeRangeChanged) {
         updateShading();
+        updateTitle();
+    }
     if (changes & Investigation::PageLoadChanged)
         updateSelected();
 }
@@ -190,20 +192,29 @@ void PageLoadScatterView::setData(std::shared_ptr<const PageLoadScatterData> dat
 
 void PageLoadScatterView::updateAxes()
 {
-    if (!m_data || m_data->points.empty()) {
+    const bool empty = !m_data || m_data->points.empty();
+    if (empty && (!m_data || m_data->cacheLastStart == 0)) {
+        // Nothing in the cache at all: any hour will do.
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         m_x->setRange(QDateTime::fromMSecsSinceEpoch(now - 3'600'000), QDateTime::fromMSecsSinceEpoch(now));
         m_y->setRange(1, 10'000);
         return;
     }
-    const qint64 spanMs = std::max<qint64>((m_data->lastStart - m_data->firstStart) / 1'000'000, 60'000);
+    // A filter matching nothing keeps the chart on the data's time (the whole cache's), not today's.
+    const qint64 first = empty ? m_data->cacheFirstStart : m_data->firstStart;
+    const qint64 last = empty ? m_data->cacheLastStart : m_data->lastStart;
+    const qint64 spanMs = std::max<qint64>((last - first) / 1'000'000, 60'000);
     const qint64 pad = spanMs / 50;
-    const qint64 fromMs = m_data->firstStart / 1'000'000 - pad;
-    const qint64 toMs = m_data->lastStart / 1'000'000 + pad + 1;
+    const qint64 fromMs = first / 1'000'000 - pad;
+    const qint64 toMs = last / 1'000'000 + pad + 1;
     m_x->setRange(QDateTime::fromMSecsSinceEpoch(fromMs), QDateTime::fromMSecsSinceEpoch(toMs));
     m_x->setFormat(toMs - fromMs > 2 * 86'400'000 ? QStringLiteral("MMM d HH:mm")
                    : toMs - fromMs > 600'000      ? QStringLiteral("HH:mm")
                                                   : QStringLiteral("HH:mm:ss"));
+    if (empty) {
+        m_y->setRange(1, 10'000);
+        return;
+    }
     double lo = yValue(m_data->maxDuration);
     for (const PageLoadScatterPoint& p : m_data->points)
         lo = std::min(lo, yValue(p.duration));
@@ -235,6 +246,13 @@ void PageLoadScatterView::updateTitle()
     }
     if (m_data && m_data->withoutDuration > 0)
         title += tr("; %1 without a load time").arg(locale.toString(m_data->withoutDuration));
+    if (m_data && m_data->matched > 0 && m_investigation->timeRange()) {
+        // What the table below lists: the brushed range's share, exact however points are decimated.
+        const Investigation::TimeRange& range = *m_investigation->timeRange();
+        title = tr("%1 of %2 page loads in the brushed range")
+                    .arg(locale.toString(m_data->countStartingIn(range.from, range.to)),
+                         locale.toString(m_data->matched));
+    }
     if (m_loader->isLoading() && m_data)
         title += tr(" (updating…)");
     chart()->setTitle(title);

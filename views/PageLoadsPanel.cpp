@@ -7,6 +7,7 @@
 
 #include <QCompleter>
 #include <QDateTime>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -42,7 +43,8 @@ PageLoadsPanel::PageLoadsPanel(const QString& cachePath, Investigation* investig
     m_filterEdit->setClearButtonEnabled(true);
     m_filterEdit->setToolTip(
         tr("Terms are ANDed: field:value, field:~text, field>2s, a bare word (route or URL), -term to "
-           "negate. Tab or Ctrl+Space completes fields and values."));
+           "negate; OR and (parentheses) for alternatives. Tab or Ctrl+Space completes fields and values. "
+           "Help > Filter Syntax lists the fields."));
 
     m_filterError->setWordWrap(true);
     QPalette errorPalette = m_filterError->palette();
@@ -77,9 +79,15 @@ PageLoadsPanel::PageLoadsPanel(const QString& cachePath, Investigation* investig
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setSectionsMovable(true);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setColumnWidth(PageLoadTableModel::Route, 160);
+    // The load time within reach of a laptop's narrow pane: the long URL goes last, where it stretches.
+    m_table->setColumnWidth(PageLoadTableModel::Route, 140);
     m_table->setColumnWidth(PageLoadTableModel::Url, 220);
     m_table->setColumnWidth(PageLoadTableModel::Start, 150);
+    m_table->horizontalHeader()->moveSection(
+        m_table->horizontalHeader()->visualIndex(PageLoadTableModel::Url),
+        PageLoadTableModel::ColumnCount - 1);
+    // Tab leaves the table for the next control (arrows move in it); Ctrl+Tab and F6 go to the next pane.
+    m_table->setTabKeyNavigation(false);
     m_table->setSortingEnabled(true);
     // The slowest first: that is what one opens the tool for.
     m_table->sortByColumn(PageLoadTableModel::LoadTime, Qt::DescendingOrder);
@@ -90,6 +98,16 @@ PageLoadsPanel::PageLoadsPanel(const QString& cachePath, Investigation* investig
             &PageLoadsPanel::currentRowChanged);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &PageLoadsPanel::syncSelection);
     connect(m_model, &QAbstractItemModel::modelReset, this, &PageLoadsPanel::syncSelection);
+    // An empty result says so in the table, rather than leave one wondering whether it is still loading.
+    m_emptyMessage = new QLabel(m_table->viewport());
+    m_emptyMessage->setAlignment(Qt::AlignCenter);
+    m_emptyMessage->setWordWrap(true);
+    m_emptyMessage->setForegroundRole(QPalette::PlaceholderText);
+    m_emptyMessage->hide();
+    m_table->viewport()->installEventFilter(this);
+    connect(m_model, &PageLoadTableModel::countFinished, this, &PageLoadsPanel::updateEmptyMessage);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &PageLoadsPanel::updateEmptyMessage);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &PageLoadsPanel::updateEmptyMessage);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -212,6 +230,41 @@ void PageLoadsPanel::applyTimeRange()
     const QString toFormat = to.date() == from.date() ? time : QStringLiteral("yyyy-MM-dd ") + time;
     m_timeRangeChip->setText(tr("%1 – %2  ✕").arg(from.toString(fromFormat), to.toString(toFormat)));
     m_timeRangeChip->show();
+}
+
+QString PageLoadsPanel::emptyText() const
+{
+    return m_emptyMessage->isHidden() ? QString() : m_emptyMessage->text();
+}
+
+void PageLoadsPanel::updateEmptyMessage()
+{
+    const bool empty = !m_model->isCounting() && m_model->rowCount() == 0;
+    if (!empty) {
+        m_emptyMessage->hide();
+        return;
+    }
+    const QString filter = m_model->filter().text().trimmed();
+    const bool ranged = m_investigation->timeRange().has_value();
+    QString text;
+    if (!filter.isEmpty() && ranged)
+        text = tr("No page loads match “%1” in the brushed time range.").arg(filter);
+    else if (!filter.isEmpty())
+        text = tr("No page loads match “%1”.").arg(filter);
+    else if (ranged)
+        text = tr("No page loads started in the brushed time range.");
+    else
+        text = tr("This investigation has no page loads.");
+    m_emptyMessage->setText(text);
+    m_emptyMessage->setGeometry(m_table->viewport()->rect().adjusted(8, 8, -8, -8));
+    m_emptyMessage->show();
+}
+
+bool PageLoadsPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_table->viewport() && event->type() == QEvent::Resize)
+        m_emptyMessage->setGeometry(m_table->viewport()->rect().adjusted(8, 8, -8, -8));
+    return QWidget::eventFilter(watched, event);
 }
 
 void PageLoadsPanel::syncSelection()

@@ -38,13 +38,19 @@ public:
     QLabel* filterError() const { return m_filterError; }
     /// The Investigation's time range ("09:12:00–09:18:30 ×"); hidden without one, a click clears it.
     QToolButton* timeRangeChip() const { return m_timeRangeChip; }
+    /// "No page loads match …" over the empty table; empty while there are rows or they are counted.
+    QString emptyText() const;
 
 public slots:
     /// Puts the keyboard in the filter line, its text selected (Ctrl+F).
     void focusFilter();
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void applyFilter();
+    void updateEmptyMessage();
     void updateCompletions();
     void insertCompletion(const QString& completion);
     void currentRowChanged();
@@ -60,6 +66,7 @@ private:
     QLabel* m_filterError;
     QToolButton* m_timeRangeChip;
     QTableView* m_table;
+    QLabel* m_emptyMessage = nullptr;
     QCompleter* m_completer;
     QStringListModel* m_completions;
     QTimer* m_applyTimer;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ElidingLabel.h"
+
 #include <QLabel>
 #include <QVBoxLayout>
 #include <QWidget>
@@ -7,11 +9,11 @@
 namespace seam {
 
 /// The one-line bold header every right-hand panel shows above its view (route, load time, what is
-/// linked), selectable so it can be copied into an incident report.
+/// linked), selectable so it can be copied into an incident report. It elides rather than widen the
+/// window (ElidingLabel).
 inline QLabel* makePanelHeader()
 {
-    auto* header = new QLabel;
-    header->setTextFormat(Qt::PlainText);
+    auto* header = new ElidingLabel;
     header->setTextInteractionFlags(Qt::TextSelectableByMouse);
     header->setContentsMargins(6, 4, 6, 4);
     QFont bold = header->font();

@@ -49,6 +49,8 @@ ServiceRatesPanel::ServiceRatesPanel(const QString& cachePath, Investigation* in
     capLayout->setSpacing(4);
     auto caption = [](const QString& text) {
         auto* l = new QLabel(text);
+        // Cut rather than widen the window (a laptop screen); the rows below say the same.
+        l->setMinimumWidth(1);
         QFont f = l->font();
         f.setPointSizeF(f.pointSizeF() * 0.85);
         l->setFont(f);

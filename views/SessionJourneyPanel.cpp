@@ -7,17 +7,43 @@
 #include "SessionJourneyView.h"
 
 #include <QDateTime>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QStringList>
+#include <QVBoxLayout>
 
 namespace seam {
 
 SessionJourneyPanel::SessionJourneyPanel(const QString& cachePath, Investigation* investigation,
                                          QWidget* parent)
-    : QWidget(parent), m_investigation(investigation), m_header(makePanelHeader()),
+    : QWidget(parent), m_investigation(investigation), m_header(makePanelHeader()), m_legend(new QWidget),
       m_view(new SessionJourneyView), m_loader(new SessionJourneyLoader(cachePath, this))
 {
     layOutPanel(this, m_header, m_view);
+    // The markers are shapes, not words: say once what each means.
+    auto* legend = new QHBoxLayout(m_legend);
+    legend->setContentsMargins(6, 0, 6, 2);
+    legend->setSpacing(4);
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    const auto entry = [&](JourneyStep::Kind kind, bool variant, const QString& text) {
+        auto* glyph = new QLabel;
+        glyph->setPixmap(m_view->legendGlyph(kind, variant));
+        auto* label = new QLabel(text);
+        label->setFont(small);
+        label->setForegroundRole(QPalette::PlaceholderText);
+        legend->addWidget(glyph);
+        legend->addWidget(label);
+        legend->addSpacing(8);
+    };
+    entry(JourneyStep::Kind::Action, false, tr("action"));
+    entry(JourneyStep::Kind::Action, true, tr("frustrated (rage, dead, error click)"));
+    entry(JourneyStep::Kind::FailedResource, false, tr("failed request"));
+    entry(JourneyStep::Kind::FailedResource, true, tr("no response"));
+    entry(JourneyStep::Kind::JsError, false, tr("JS error"));
+    legend->addStretch(1);
+    m_legend->setMinimumWidth(1); // cut on a narrow pane rather than widen the window
+    static_cast<QVBoxLayout*>(layout())->addWidget(m_legend);
     m_loader->onLoaded(this, [this](std::shared_ptr<const SessionJourney> journey) { onLoaded(journey); });
     connect(m_loader, &SessionJourneyLoader::failed, this, [this](const QString& message) {
         showMessage(tr("Could not read the session: %1").arg(message));

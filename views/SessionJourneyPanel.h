@@ -29,6 +29,8 @@ public:
 
     SessionJourneyView* view() const { return m_view; }
     QLabel* header() const { return m_header; }
+    /// What the strip's markers mean, under it.
+    QWidget* legend() const { return m_legend; }
     SessionJourneyLoader* loader() const { return m_loader; }
 
     /// The header text for `journey`.
@@ -45,6 +47,7 @@ private:
 
     Investigation* m_investigation;
     QLabel* m_header;
+    QWidget* m_legend;
     SessionJourneyView* m_view;
     SessionJourneyLoader* m_loader;
 };

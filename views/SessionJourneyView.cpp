@@ -528,6 +528,24 @@ void SessionJourneyView::paintPageView(QPainter& painter, int index, const QRect
         part(tr("%n error(s)", nullptr, s.errorCount), m_error);
 }
 
+QPixmap SessionJourneyView::legendGlyph(JourneyStep::Kind kind, bool variant)
+{
+    const qreal ratio = devicePixelRatioF();
+    const int size = glyphSize();
+    QPixmap pixmap(QSize(size, size) * ratio);
+    pixmap.setDevicePixelRatio(ratio);
+    pixmap.fill(Qt::transparent);
+    JourneyStep step;
+    step.kind = kind;
+    step.status = variant ? 0 : 500;
+    if (variant)
+        step.frustration = QStringLiteral("rage_click");
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    paintGlyph(painter, step, QRect(0, 0, size, size));
+    return pixmap;
+}
+
 void SessionJourneyView::paintGlyph(QPainter& painter, const JourneyStep& s, const QRect& rect)
 {
     const QRectF r = QRectF(rect).adjusted(1, 1, -1, -1);

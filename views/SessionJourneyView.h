@@ -47,6 +47,10 @@ public:
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
+    /// The marker of one kind of step as the strip draws it (`variant`: a frustrated action, a request
+    /// that got no response), for the legend under the strip.
+    QPixmap legendGlyph(JourneyStep::Kind kind, bool variant = false);
+
 public slots:
     /// Highlights the page view of `pageLoadId` and, when `resourceId` is one of its failed requests,
     /// that step, scrolling them into view; no stepActivated() echo. A step already current that

@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QGuiApplication>
+#include <QStandardPaths>
 
 // The resources are compiled into the static GUI library; a static library's resources must be
 // registered by name before use (Q_INIT_RESOURCE, outside any namespace).
@@ -29,6 +30,15 @@ void applyApplicationIdentity()
     // Matches resources/io.github.seam.Seam.desktop, so Wayland compositors and task bars find the icon.
     QGuiApplication::setDesktopFileName(QStringLiteral("io.github.seam.Seam"));
     QApplication::setWindowIcon(applicationIcon());
+}
+
+QString investigationsFolder()
+{
+    // Not AppDataLocation: with the organisation name QSettings needs (~/.config/seam/seam.conf; without
+    // one it writes to "Unknown Organization") it appends both names, ~/.local/share/seam/seam, which
+    // the status bar then shows. The XDG way is one folder named after the application.
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QLatin1Char('/') +
+           QCoreApplication::applicationName();
 }
 
 } // namespace seam

@@ -14,4 +14,7 @@ QIcon applicationIcon();
 /// name. Call once, after the QApplication exists and before any window or QSettings.
 void applyApplicationIdentity();
 
+/// Where new investigations (and the demo) are written: ~/.local/share/seam on Linux. Not created here.
+QString investigationsFolder();
+
 } // namespace seam

@@ -43,8 +43,10 @@ bool BackgroundJob::start(Job job, std::function<void()> done)
         // Posted to the application object, not to `self`: it may be gone by the time they run.
         auto progress = [self](double fraction) {
             QMetaObject::invokeMethod(qApp, [self, fraction] {
-                if (self)
+                if (self) {
                     self->m_progress->setValue(int(fraction * 1000));
+                    emit self->progressed(fraction);
+                }
             });
         };
         job(*cancel, progress);

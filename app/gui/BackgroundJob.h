@@ -34,6 +34,8 @@ public:
     void stop();
 
 signals:
+    /// The running job's progress, 0..1 (the landing page repeats it while the demo is generated).
+    void progressed(double fraction);
     /// The user pressed Cancel: the job stops at its next check, keeping what it committed.
     void cancelRequested();
 

@@ -52,10 +52,20 @@ using main_window_settings::kThemeKey;
 
 QString investigationsDir()
 {
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+    const QString dir = investigationsFolder();
     QDir().mkpath(dir);
     return dir;
 }
+
+namespace {
+
+QString landingMessage()
+{
+    return QObject::tr("Open a cache, import telemetry (or drop files here), or open the demo investigation "
+                       "(File menu). Help > A First Investigation shows the way around.");
+}
+
+} // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_recent(new RecentFiles(this)), m_live(new LiveController(this)),
@@ -65,8 +75,7 @@ MainWindow::MainWindow(QWidget* parent)
     setAcceptDrops(true);
     m_summary = new InvestigationSummaryView;
     setCentralWidget(m_summary);
-    m_summary->setLoading(tr("Open a cache, import telemetry (or drop files here), or start the demo "
-                             "(File menu)."));
+    m_summary->setLoading(landingMessage());
 
     m_status = new QLabel;
     m_job = new BackgroundJob;
@@ -89,10 +98,17 @@ MainWindow::MainWindow(QWidget* parent)
     createMenus();
     updateActions();
 
-    // Most of the screen by default: the linked views want width for the table and the flamegraph.
+    // Most of the screen by default (runGui maximises a first window); a saved geometry from a larger
+    // monitor is cut to this screen so that no pane is off it.
     const QRect screen = this->screen()->availableGeometry();
     resize(std::min(1700, screen.width() * 9 / 10), std::min(1000, screen.height() * 9 / 10));
-    restoreGeometry(QSettings().value(kGeometryKey).toByteArray());
+    if (restoreGeometry(QSettings().value(kGeometryKey).toByteArray()) && !isMaximized())
+        resize(std::min(width(), screen.width()), std::min(height(), screen.height()));
+}
+
+QString MainWindow::landingText() const
+{
+    return m_summary->loadingText();
 }
 
 bool MainWindow::startLive()
@@ -168,6 +184,17 @@ void MainWindow::openDemo()
     QFile::remove(path);
     QFile::remove(path + QStringLiteral("-wal"));
     QFile::remove(path + QStringLiteral("-shm"));
+    if (isBusy()) {
+        QMessageBox::information(this, tr("Seam"),
+                                 tr("Please wait for the current work to finish or cancel it."));
+        return;
+    }
+    // The landing page says what is happening, not "open the demo" while it is being made.
+    m_summary->setLoading(tr("Generating the demo investigation… (a few seconds)"));
+    auto progress = connect(m_job, &BackgroundJob::progressed, this, [this](double fraction) {
+        if (!m_linked)
+            m_summary->setLoading(tr("Generating the demo investigation… %1%").arg(int(fraction * 100)));
+    });
     auto error = std::make_shared<QString>();
     startJob(
         tr("Generating the demo investigation…"),
@@ -178,7 +205,8 @@ void MainWindow::openDemo()
                 *error = QString::fromStdString(e.what());
             }
         },
-        [this, path, error] {
+        [this, path, error, progress] {
+            disconnect(progress);
             if (!error->isEmpty())
                 QMessageBox::warning(this, tr("Seam"), tr("The demo could not be generated: %1").arg(*error));
             openCache(path);
@@ -403,8 +431,7 @@ void MainWindow::closeInvestigation()
     m_cachePath.clear();
     QSettings().remove(kLastInvestigationKey);
     setCentralWidget(m_summary);
-    m_summary->setLoading(tr("Open a cache, import telemetry (or drop files here), or start the demo "
-                             "(File menu)."));
+    m_summary->setLoading(landingMessage());
     setWindowTitle(tr("Seam"));
     m_status->clear();
     updateActions();
@@ -470,8 +497,13 @@ int runGui(int& argc, char** argv, const QStringList& paths, bool demo)
     QApplication app(argc, argv);
     applyApplicationIdentity();
     applyTheme(themeFromName(QSettings().value(kThemeKey).toString()));
+    const bool firstRun = !QSettings().contains(kGeometryKey);
     MainWindow window;
-    window.show();
+    // The first window takes the whole screen, whatever its size; later ones come back as they were.
+    if (firstRun)
+        window.showMaximized();
+    else
+        window.show();
     if (demo) {
         window.openDemo();
     } else if (!paths.isEmpty()) {

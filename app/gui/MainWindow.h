@@ -55,6 +55,8 @@ public:
     bool isBusy() const;
     /// The status bar's message.
     QString statusText() const;
+    /// What the window shows before an investigation is open (the landing text, or the demo's progress).
+    QString landingText() const;
 
 signals:
     /// The linked views of `path` are showing.
@@ -107,6 +109,7 @@ private:
     QAction* m_back = nullptr;
     QAction* m_forward = nullptr;
     QAction* m_find = nullptr;
+    QAction* m_findInFlameGraph = nullptr;
     std::vector<QAction*> m_zoomActions;
     BackgroundJob* m_job;
     QLabel* m_status;

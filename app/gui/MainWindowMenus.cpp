@@ -3,6 +3,7 @@
 
 #include "FlameGraphPanel.h"
 #include "FlameGraphView.h"
+#include "HelpPages.h"
 #include "Investigation.h"
 #include "LinkedViews.h"
 #include "LiveController.h"
@@ -16,6 +17,7 @@
 
 #include <QAction>
 #include <QActionGroup>
+#include <QApplication>
 #include <QMenuBar>
 #include <QSettings>
 #include <QStyle>
@@ -43,7 +45,42 @@ void MainWindow::createMenus()
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    // Zoom acts on the flamegraph: the view with a time axis one explores (the waterfall fits its page).
+    // The panes of the open investigation: rebuilt each time, as panes come with the investigation.
+    QMenu* panes = view->addMenu(tr("&Panes"));
+    connect(panes, &QMenu::aboutToShow, this, [this, panes] {
+        panes->clear();
+        if (!m_linked) {
+            panes->addAction(tr("(no investigation open)"))->setEnabled(false);
+            return;
+        }
+        panes->addActions(m_linked->paneToggleActions());
+        panes->addSeparator();
+        panes->addAction(tr("&Show All Panes"), this, [this] {
+            if (m_linked)
+                for (QAction* toggle : m_linked->paneToggleActions())
+                    if (!toggle->isChecked())
+                        toggle->trigger();
+        });
+        panes->addAction(tr("&Reset Layout"), this, [this] {
+            if (m_linked)
+                m_linked->resetPaneLayout();
+        });
+    });
+    QMenu* goToPane = view->addMenu(tr("&Go to Pane"));
+    connect(goToPane, &QMenu::aboutToShow, this, [this, goToPane] {
+        goToPane->clear();
+        if (!m_linked) {
+            goToPane->addAction(tr("(no investigation open)"))->setEnabled(false);
+            return;
+        }
+        goToPane->addAction(m_linked->nextPaneAction());
+        goToPane->addAction(m_linked->previousPaneAction());
+        goToPane->addSeparator();
+        goToPane->addActions(m_linked->paneFocusActions());
+    });
+    view->addSeparator();
+    // Zoom acts on the flamegraph's time axis: the view with a time axis one explores (the waterfall
+    // fits its page); the menu says so, as the fonts and the other panes stay as they are.
     const auto flame = [this](auto member) {
         return [this, member] {
             if (m_linked)
@@ -51,11 +88,16 @@ void MainWindow::createMenus()
         };
     };
     m_zoomActions = {
-        view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, this, flame(&FlameGraphView::zoomIn)),
-        view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, this, flame(&FlameGraphView::zoomOut)),
-        view->addAction(tr("&Reset Zoom"), QKeySequence(Qt::CTRL | Qt::Key_0), this,
+        view->addAction(tr("Zoom Flamegraph &In"), QKeySequence::ZoomIn, this,
+                        flame(&FlameGraphView::zoomIn)),
+        view->addAction(tr("Zoom Flamegraph &Out"), QKeySequence::ZoomOut, this,
+                        flame(&FlameGraphView::zoomOut)),
+        view->addAction(tr("&Reset Flamegraph Zoom"), QKeySequence(Qt::CTRL | Qt::Key_0), this,
                         flame(&FlameGraphView::reset)),
     };
+    for (QAction* zoom : m_zoomActions)
+        zoom->setStatusTip(
+            tr("Scales the flamegraph's time axis (Ctrl+wheel over it zooms around the pointer)"));
     view->addSeparator();
     QMenu* themeMenu = view->addMenu(tr("&Theme"));
     auto* themes = new QActionGroup(this);
@@ -111,11 +153,34 @@ void MainWindow::createMenus()
     });
     m_forward->setShortcuts(QKeySequence::Forward);
     go->addSeparator();
+    // One Ctrl+F, two meanings: in the flamegraph pane it searches the frames, elsewhere it filters the
+    // page loads (two shortcuts on one key would be ambiguous and neither would fire).
     m_find = go->addAction(tr("&Filter Page Loads"), this, [this] {
-        if (m_linked)
+        if (!m_linked)
+            return;
+        if (m_linked->flameGraph()->isAncestorOf(QApplication::focusWidget()))
+            m_linked->flameGraph()->showSearch();
+        else
             m_linked->pageLoads()->focusFilter();
     });
     m_find->setShortcut(QKeySequence::Find);
+    m_findInFlameGraph = go->addAction(tr("&Search the Flamegraph"), this, [this] {
+        if (m_linked)
+            m_linked->flameGraph()->showSearch();
+    });
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Filter Syntax"), this,
+                    [this] { showHelpPage(this, tr("Seam — Filter Syntax"), filterSyntaxHtml()); });
+    help->addAction(tr("&Keyboard Shortcuts"), this,
+                    [this] { showHelpPage(this, tr("Seam — Keyboard Shortcuts"), shortcutsHtml(this)); })
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Slash));
+    help->addAction(
+            tr("A First &Investigation"), this,
+            [this] { showHelpPage(this, tr("Seam — A First Investigation"), firstInvestigationHtml()); })
+        ->setShortcut(QKeySequence::HelpContents);
+    help->addSeparator();
+    help->addAction(tr("&About Seam"), this, [this] { showHelpPage(this, tr("About Seam"), aboutHtml()); });
+
     QToolBar* toolBar = addToolBar(tr("Navigation"));
     toolBar->setObjectName(QStringLiteral("navigation"));
     toolBar->setMovable(false);
@@ -130,6 +195,7 @@ void MainWindow::updateActions()
     m_back->setEnabled(m_investigation && m_investigation->canGoBack());
     m_forward->setEnabled(m_investigation && m_investigation->canGoForward());
     m_find->setEnabled(m_linked != nullptr);
+    m_findInFlameGraph->setEnabled(m_linked != nullptr);
     // One writer per cache: while live data flows in, imports wait.
     m_import->setEnabled(m_linked != nullptr && !m_live->isRunning());
     m_close->setEnabled(m_linked != nullptr);

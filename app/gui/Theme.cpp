@@ -1,5 +1,7 @@
 #include "Theme.h"
 
+#include "SortArrowStyle.h"
+
 #include <QApplication>
 #include <QPalette>
 #include <QStyle>
@@ -54,20 +56,34 @@ QPalette darkPalette()
 
 } // namespace
 
+namespace {
+
+/// The style `name`, Fusion with its sort arrows the common way round (SortArrowStyle); native styles
+/// as they are, as they follow their platform.
+QStyle* createStyle(const QString& name)
+{
+    QStyle* style = QStyleFactory::create(name);
+    if (style && style->name().compare(QLatin1String("fusion"), Qt::CaseInsensitive) == 0)
+        return new SortArrowStyle(style);
+    return style;
+}
+
+} // namespace
+
 void applyTheme(Theme theme)
 {
     const SystemLook& system = systemLook();
     switch (theme) {
     case Theme::System:
-        QApplication::setStyle(QStyleFactory::create(system.style));
+        QApplication::setStyle(createStyle(system.style));
         QApplication::setPalette(system.palette);
         break;
     case Theme::Light:
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setStyle(createStyle(QStringLiteral("Fusion")));
         QApplication::setPalette(QApplication::style()->standardPalette());
         break;
     case Theme::Dark:
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setStyle(createStyle(QStringLiteral("Fusion")));
         QApplication::setPalette(darkPalette());
         break;
     }

@@ -17,7 +17,10 @@ class Statement;
 ///
 ///     route:/checkout duration>2s browser:Safari -country:US url:~checkout "add to cart"
 ///
-/// Terms are separated by spaces and ANDed. A term is
+/// Terms are separated by spaces and ANDed; `OR` between terms (any case, a word of its own) makes
+/// alternatives, AND binding tighter (`a b OR c` is `(a AND b) OR c`); parentheses group and a `-`
+/// before them negates the group: `route:/checkout (duration>2s OR errors>0)`, `-(status:ok lcp<2.5s)`.
+/// `AND` may be written out. To search for the word "or" itself, quote it. A term is
 ///   - `field:value` (exact), `field:~text` (substring, case-insensitive), or for numbers
 ///     `field>v`, `field>=v`, `field<v`, `field<=v`, `field=v` (`field:>v` works too);
 ///   - a bare word, matching a substring of the route or the URL;
@@ -28,6 +31,10 @@ class Statement;
 /// (span name) of that backend service; the value splits at its first ':', so it must name the
 /// service. It is exact only (no `~`). Its cost is one scan of `spans` per query (no index on
 /// operation_id), not one per page load.
+/// `status:` is `error` / `ok` (any RUM error or none), or an HTTP status of the document or of one
+/// of the page's calls: `status:502`, `status:5xx`, `status>=500`. `source:` is the format of the data
+/// source the page load was imported from: `otlp` (any OTLP encoding), `datadog`, `faro`, `har`, or the
+/// source kind `demo` / `live`.
 /// Values with spaces are quoted ("Mobile Safari"; `\"` and `\\` inside quotes). Durations need a
 /// unit (ms, s, m): a bare "200" is ambiguous between the tools people come from, so it is refused.
 ///
@@ -55,6 +62,9 @@ public:
     bool isEmpty() const { return m_termCount == 0; }
     const Error& error() const { return m_error; }
     const QString& text() const { return m_text; }
+    /// The parsed expression as a prefix form, e.g. "(OR (AND route:/a duration>2s) errors>0)"; empty
+    /// for an empty or invalid filter. For tests and for saying how a filter was read.
+    const QString& structure() const { return m_structure; }
 
     /// A boolean SQL expression: "1" when empty, "0" when invalid (an invalid filter selects nothing
     /// rather than everything).
@@ -72,6 +82,17 @@ public:
 
     /// The field names, in the order completion offers them.
     static QStringList fieldNames();
+
+    /// What the Help menu's syntax page says of one field, from the same table the parser reads.
+    struct FieldHelp
+    {
+        QString name;
+        QString operators; ///< ":value :~text" or "> >= < <= ="
+        QString units;     ///< "ms s m" for durations, empty otherwise
+        QString description;
+        QString example;
+    };
+    static std::vector<FieldHelp> fieldHelp();
     /// Where the term under `cursor` starts: completions() replace text[start, cursor).
     static int completionStart(QStringView text, int cursor);
     /// Replacements for the term under `cursor`: field names ("browser:", "duration>"), and with a
@@ -85,6 +106,7 @@ private:
     friend class PageLoadFilterParser;
 
     QString m_text;
+    QString m_structure;
     std::string m_sql = "1";
     std::vector<Value> m_values;
     int m_termCount = 0;

@@ -19,3 +19,6 @@ seam_add_qtest(tst_damagedcache SOURCES app/tst_damagedcache.cpp support/CacheDa
 # `seam anomalies` and `seam impact` through the real binary: JSON contract and exit codes.
 seam_add_qtest(tst_incidentcommands SOURCES app/tst_incidentcommands.cpp LIBS Qt6::Core)
 add_dependencies(tst_incidentcommands seam)
+# The window chrome on a laptop screen: minimum size, panes reachable at 1366x768, pane focus keys
+# (F6, Ctrl+Tab, Alt+N), Tab out of the table, the Help pages, the landing text while the demo is made.
+seam_add_qtest(tst_windowchrome SOURCES app/tst_windowchrome.cpp LIBS seam_gui)

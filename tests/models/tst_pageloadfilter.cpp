@@ -110,6 +110,7 @@ RecordBatch pageBatch(int n, const Page& page)
         r.traceId = trace;
         r.spanId = 0x42;
         r.traceIdSource = TraceIdSource::SameTrace;
+        r.statusCode = n == 1 ? 502 : 200; // page 1's call failed at the gateway
         b.resources.push_back(r);
         b.spans.push_back(span(trace, 0x42, 0, browserApp(), "HTTP POST", SpanKind::Client, r.start, 500));
         SpanId parent = 0x42;
@@ -156,9 +157,20 @@ private slots:
     {
         m_path = m_dir.filePath(QStringLiteral("filter.seam")).toStdString();
         StoreWriter w(m_path);
+        // Pages 0-3 come from an OTLP export, 4-6 from a Datadog RUM one.
+        const std::int64_t otlp = w.beginSource("file", "export.json");
+        const std::int64_t datadog = w.beginSource("file", "rum.ndjson");
         int n = 0;
-        for (const Page& p : kPages)
-            w.submit(0, pageBatch(n++, p));
+        for (const Page& p : kPages) {
+            const std::int64_t source = n < 4 ? otlp : datadog;
+            w.submit(source, pageBatch(n++, p));
+        }
+        QVERIFY(w.flush());
+        ImportReport report;
+        report.format = "otlp-json";
+        w.finishSource(otlp, report);
+        report.format = "datadog-rum";
+        w.finishSource(datadog, report);
         QVERIFY(w.flush());
         Database db = store::openForReading(m_path);
         QCOMPARE(db.queryInt("SELECT count(*) FROM page_loads"), std::int64_t(std::size(kPages)));
@@ -292,7 +304,8 @@ private slots:
         row("errors>-1", 7, "position 8: '-1' is not a count (e.g. 0, 3)");
         row("errors>1.5", 7, "position 8: '1.5' is not a count (e.g. 0, 3)");
         row("cls>abc", 4, "position 5: 'abc' is not a number (e.g. 0.1)");
-        row("status:broken", 7, "position 8: 'broken' is not a status (error or ok)");
+        row("status:broken", 7,
+            "position 8: 'broken' is not a status (error, ok, or an HTTP status such as 404 or 5xx)");
         row("operation:payments", 10,
             "position 11: 'payments' is not service:operation (e.g. operation:\"payments:POST /charge\")");
         row("operation::GET", 10,
@@ -375,6 +388,135 @@ private slots:
         // The browser's own span is in the same trace but is not a backend operation.
         row("operation:\"shop-web:HTTP POST\"", {});
         row("operation:\"payments:POST /api\" route:/checkout duration>3s", pages({1}));
+        // OR, AND and parentheses: AND binds tighter, juxtaposition is AND.
+        row("duration>2s OR errors>0", pages({0, 1}));
+        row("duration<1s OR browser:Firefox", pages({2, 3, 6}));
+        row("duration<1s or browser:Firefox", pages({2, 3, 6}));
+        row("route:/checkout browser:Chrome OR country:FR", pages({0, 2}));
+        row("route:/checkout AND browser:Chrome OR country:FR", pages({0, 2}));
+        row("route:/checkout (browser:Chrome OR country:FR)", pages({0}));
+        row("(route:/checkout OR route:/) -browser:Chrome", pages({1, 4}));
+        row("-(route:/checkout OR route:/product/:id)", pages({4, 5, 6}));
+        row("((duration>3s))", pages({1}));
+        row("\"or\"", {});
+        // status: HTTP status of a call (or the document) of the page load.
+        row("status:502", pages({1}));
+        row("status:5xx", pages({1}));
+        row("status>=500", pages({1}));
+        row("status:200", pages({0, 3}));
+        row("status:2xx -status:5xx", pages({0, 3}));
+        row("status:404", {});
+        // source: the importer's format, by family.
+        row("source:otlp", pages({0, 1, 2, 3}));
+        row("source:OTLP-json", pages({0, 1, 2, 3}));
+        row("source:datadog", pages({4, 5, 6}));
+        row("source:har", {});
+        row("source:~dog", pages({4, 5, 6}));
+        row("source:datadog OR status:5xx", pages({1, 4, 5, 6}));
+    }
+
+    void parsesPrecedenceAndGroups_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("structure");
+        auto row = [](const char* text, const char* structure) {
+            QTest::newRow(text) << QString::fromUtf8(text) << QString::fromUtf8(structure);
+        };
+        row("a", "a");
+        row("a b", "(AND a b)");
+        row("a AND b", "(AND a b)");
+        row("a OR b", "(OR a b)");
+        row("a b OR c", "(OR (AND a b) c)");
+        row("a OR b c", "(OR a (AND b c))");
+        row("a OR b AND c OR d", "(OR a (AND b c) d)");
+        row("(a OR b) c", "(AND (OR a b) c)");
+        row("a (b OR (c d))", "(AND a (OR b (AND c d)))");
+        row("-(a OR b) -c", "(AND -(OR a b) -c)");
+        row("(a)", "a");
+        row("-(a)", "-a");
+        row("-(-a)", "a");
+        row("route:/a OR duration>2s", "(OR route:/a duration>2s)");
+        row("(route:/a)(b)", "");
+        row("route:\"(x)\" OR y", "(OR route:\"(x)\" y)");
+        row("oracle ORDER", "(AND oracle ORDER)");
+    }
+
+    void parsesPrecedenceAndGroups()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, structure);
+        const auto f = PageLoadFilter::parse(text);
+        if (structure.isEmpty()) {
+            QVERIFY(!f.isValid());
+            return;
+        }
+        QVERIFY2(f.isValid(), qPrintable(f.error().message));
+        QCOMPARE(f.structure(), structure);
+    }
+
+    void compilesOrToParenthesisedSql()
+    {
+        const auto f = PageLoadFilter::parse(u"route:/a (duration>2s OR errors>0)");
+        QVERIFY(f.isValid());
+        QCOMPARE(QString::fromStdString(f.sql()),
+                 QStringLiteral("(p.route = ?) AND ((p.duration_ns > ?) OR (p.error_count > ?))"));
+        QCOMPARE(f.values().size(), std::size_t(3));
+        QCOMPARE(std::get<std::string>(f.values()[0]), std::string("/a"));
+        QCOMPARE(std::get<std::int64_t>(f.values()[1]), std::int64_t(2'000'000'000));
+        const auto negated = PageLoadFilter::parse(u"-(a OR b)");
+        QVERIFY(QString::fromStdString(negated.sql()).startsWith(QLatin1String("NOT coalesce(")));
+    }
+
+    void rejectsBadGroups_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<int>("offset");
+        QTest::addColumn<QString>("message");
+        auto row = [](const char* text, int offset, const char* message) {
+            QTest::newRow(text) << QString::fromUtf8(text) << offset << QString::fromUtf8(message);
+        };
+        row("OR a", 0, "position 1: expected a term before 'OR'");
+        row("a OR", 2, "position 3: expected a term after 'OR'");
+        row("a OR OR b", 2, "position 3: expected a term after 'OR'");
+        row("AND a", 0, "position 1: expected a term before 'AND'");
+        row("a AND", 2, "position 3: expected a term after 'AND'");
+        row("(a OR b", 0, "position 1: '(' is not closed");
+        row("x (a", 2, "position 3: '(' is not closed");
+        row("a)", 1, "position 2: ')' without a matching '('");
+        row("(a))", 3, "position 4: ')' without a matching '('");
+        row("()", 0, "position 1: empty parentheses");
+        row("(a OR )", 3, "position 4: expected a term after 'OR'");
+        row("(a)b", 3, "position 4: expected a space after ')'");
+        row("(browsr:x OR a)", 1, "position 2: unknown field 'browsr' (did you mean browser?)");
+        row("a OR duration>fast", 14, "position 15: 'fast' is not a duration (e.g. 2s, 300ms)");
+        row("status>=abc", 8,
+            "position 9: 'abc' is not a status (error, ok, or an HTTP status such as 404 or 5xx)");
+        row("status:~5", 6, "position 7: 'status' is a number: compare it with >, >=, <, <= or =");
+        row("source>1", 6, "position 7: 'source' is not a number: use source:value or source:~text");
+    }
+
+    void rejectsBadGroups()
+    {
+        QFETCH(QString, text);
+        QFETCH(int, offset);
+        QFETCH(QString, message);
+        const auto f = PageLoadFilter::parse(text);
+        QVERIFY(!f.isValid());
+        QCOMPARE(f.error().message, message);
+        QCOMPARE(f.error().offset, offset);
+        QCOMPARE(f.sql(), std::string("0"));
+    }
+
+    void helpComesFromTheFieldTable()
+    {
+        const auto help = PageLoadFilter::fieldHelp();
+        QCOMPARE(int(help.size()), int(PageLoadFilter::fieldNames().size()));
+        for (const auto& h : help) {
+            QVERIFY2(!h.description.isEmpty(), qPrintable(h.name));
+            // Every example in the help parses.
+            const auto f = PageLoadFilter::parse(h.example);
+            QVERIFY2(f.isValid(), qPrintable(h.example + QLatin1String(": ") + f.error().message));
+        }
     }
 
     void selects()

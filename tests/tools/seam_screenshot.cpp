@@ -5,6 +5,7 @@
 // usage: seam_screenshot OUT.png [--theme system|light|dark] [--size 1920x1080]
 // Run it under Xvfb (xvfb-run -a -s "-screen 0 1920x1080x24") or with QT_QPA_PLATFORM=offscreen.
 
+#include "AppIdentity.h"
 #include "FlameGraphData.h"
 #include "FlameGraphPanel.h"
 #include "FlameGraphView.h"
@@ -50,8 +51,7 @@ int fail(const char* what)
 int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("seam"));
-    QApplication::setOrganizationName(QStringLiteral("seam"));
+    applyApplicationIdentity(); // the names (and so the demo's folder) the application uses
     const QStringList args = QApplication::arguments();
     if (args.size() < 2)
         return fail("usage: seam_screenshot OUT.png [--theme system|light|dark] [--size WxH]");
@@ -68,6 +68,9 @@ int main(int argc, char** argv)
     MainWindow window;
     window.resize(size);
     window.show();
+    // Active, as a window one works in: clicks give the keyboard focus, and the focused pane is framed.
+    window.activateWindow();
+    (void)QTest::qWaitForWindowActive(&window, 5000);
     QSignalSpy opened(&window, &MainWindow::investigationOpened);
     window.openDemo();
     if (!opened.wait(180'000))

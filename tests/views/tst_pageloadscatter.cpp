@@ -10,6 +10,7 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QHBoxLayout>
+#include <QLineEdit>
 #include <QMouseEvent>
 #include <QScatterSeries>
 #include <QSignalSpy>
@@ -372,6 +373,66 @@ private slots:
         for (int k = 1; k <= kRows; ++k)
             carts += QLatin1String(kRoutes[k % 4]) == QLatin1String("/cart") && durationOf(k) ? 1 : 0;
         QCOMPARE(view->data()->matched, qint64(carts));
+    }
+
+    void brushedRangeIsCountedInTheTitle()
+    {
+        Investigation investigation;
+        PageLoadScatterView view(m_path, &investigation);
+        view.resize(900, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QTRY_VERIFY_WITH_TIMEOUT(view.data() != nullptr && !view.isLoading(), 10'000);
+        const qint64 matched = view.data()->matched;
+        investigation.setTimeRange(Investigation::TimeRange{startOf(5), startOf(8)});
+        // Loads 5..8 that have a load time (every 50th has none).
+        qint64 inside = 0;
+        for (int n = 5; n <= 8; ++n)
+            inside += durationOf(n) ? 1 : 0;
+        const QLocale locale;
+        QCOMPARE(view.chart()->title(), QStringLiteral("%1 of %2 page loads in the brushed range")
+                                            .arg(locale.toString(inside), locale.toString(matched)));
+        investigation.setTimeRange(std::nullopt);
+        QVERIFY(!view.chart()->title().contains(QLatin1String("brushed")));
+    }
+
+    void emptyResultKeepsTheDataTimeAndSaysSo()
+    {
+        Investigation investigation;
+        QWidget window;
+        auto* panel = new PageLoadsPanel(m_path, &investigation);
+        auto* view = new PageLoadScatterView(m_path, &investigation);
+        auto* layout = new QHBoxLayout(&window);
+        layout->addWidget(view, 2);
+        layout->addWidget(panel, 1);
+        window.resize(1200, 400);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY_WITH_TIMEOUT(view->data() != nullptr && !view->isLoading(), 10'000);
+        QTest::qWait(50);
+        const qint64 left = view->timeAt(view->plotRect().left());
+        const qint64 right = view->timeAt(view->plotRect().right());
+        QVERIFY(panel->emptyText().isEmpty());
+
+        // A filter matching nothing: the chart stays on the data's time, not today's clock...
+        QSignalSpy loaded(view, &PageLoadScatterView::loaded);
+        panel->filterEdit()->setText(QStringLiteral("duration>5s OR (route:/nowhere errors>0)"));
+        QTest::keyClick(panel->filterEdit(), Qt::Key_Return);
+        QVERIFY(loaded.wait(10'000));
+        QTest::qWait(50);
+        QCOMPARE(view->data()->matched, qint64(0));
+        const qint64 pixel = view->timeAt(100) - view->timeAt(99);
+        QVERIFY(std::abs(view->timeAt(view->plotRect().left()) - left) <= 2 * pixel);
+        QVERIFY(std::abs(view->timeAt(view->plotRect().right()) - right) <= 2 * pixel);
+        // ...and the table says why it is empty.
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->model()->isCounting(), 10'000);
+        QCOMPARE(panel->model()->rowCount(), 0);
+        QCOMPARE(panel->emptyText(),
+                 QStringLiteral("No page loads match “duration>5s OR (route:/nowhere errors>0)”."));
+        panel->filterEdit()->clear();
+        QTest::keyClick(panel->filterEdit(), Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->model()->rowCount() > 0, 10'000);
+        QVERIFY(panel->emptyText().isEmpty());
     }
 };
 

@@ -1,0 +1,39 @@
+#pragma once
+
+// The page-load filter's expression tree (PageLoadFilterParser.cpp builds it) and its compilation to
+// one parameterised SQL condition.
+
+#include "PageLoadFilter.h"
+
+#include <QString>
+#include <string>
+#include <vector>
+
+namespace seam::filter_tree {
+
+/// One node of the parsed filter. A term carries its SQL condition and values; AND and OR carry
+/// children. `negated` is a leading '-'.
+struct Node
+{
+    enum class Type
+    {
+        Term,
+        And,
+        Or
+    };
+    Type type = Type::Term;
+    bool negated = false;
+    QString text;          // a term's source text, for structure()
+    std::string condition; // a term's SQL, unparenthesised
+    std::vector<PageLoadFilter::Value> values;
+    std::vector<Node> children;
+};
+
+/// The tree as a parenthesised prefix expression, e.g. "(OR (AND a b) -c)", for tests and debugging.
+QString describe(const Node& n);
+/// Appends `n`'s SQL to `sql` and its values, in the order of their `?`. A top-level AND keeps the
+/// plain "(a) AND (b)" form; nested groups are parenthesised.
+void compile(const Node& n, bool nested, std::string& sql, std::vector<PageLoadFilter::Value>& values);
+int countTerms(const Node& n);
+
+} // namespace seam::filter_tree
