@@ -12,6 +12,7 @@
 #include "ImportRunner.h"
 #include "ImportSummaryDialog.h"
 #include "Investigation.h"
+#include "InvestigationFile.h"
 #include "InvestigationSummaryView.h"
 #include "LinkedViews.h"
 #include "LiveController.h"
@@ -193,7 +194,7 @@ void MainWindow::openPaths(const QStringList& paths)
 {
     if (paths.isEmpty())
         return;
-    if (paths.size() == 1 && store::isCacheFile(paths.front().toStdString())) {
+    if (paths.size() == 1 && store::looksLikeInvestigationFile(paths.front().toStdString())) {
         openCache(paths.front());
         return;
     }
@@ -259,6 +260,9 @@ void MainWindow::runImport(const QString& cache, const QStringList& paths, bool 
             }
         },
         [this, cache, intoCurrent, result] {
+            if (!intoCurrent &&
+                discardIfNothingImported(cache, result->outcomes, result->missing, result->error))
+                return;
             if (!result->error.isEmpty()) {
                 QMessageBox::warning(this, tr("Seam"), tr("The import failed: %1").arg(result->error));
                 if (!intoCurrent)
@@ -283,6 +287,8 @@ void MainWindow::runImport(const QString& cache, const QStringList& paths, bool 
 
 void MainWindow::openCache(const QString& path)
 {
+    if (refuseIfNotAnInvestigation(path))
+        return;
     m_summary->setLoading(tr("Loading %1…").arg(QFileInfo(path).fileName()));
     loadSummary(path, true, [this, path](const QString& error, const QString& damage) {
         if (!damage.isEmpty()) {
@@ -431,7 +437,7 @@ void MainWindow::dropEvent(QDropEvent* event)
     event->acceptProposedAction();
     // A cache opens; telemetry joins the open investigation (that is why one drops it there), or starts
     // a new one when none is open.
-    if (paths.size() == 1 && store::isCacheFile(paths.front().toStdString()))
+    if (paths.size() == 1 && store::looksLikeInvestigationFile(paths.front().toStdString()))
         openCache(paths.front());
     else
         importIntoCurrent(paths);

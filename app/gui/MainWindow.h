@@ -32,7 +32,9 @@ public:
     ~MainWindow() override;
 
     void openDemo();
-    /// One cache file: opens it. Telemetry files and folders: imports them into a new investigation.
+    /// One investigation file (.seam, or any SQLite file): opens it, or refuses it when it is not a Seam
+    /// investigation. Telemetry files and folders: imports them into a new investigation, which is only
+    /// kept when something was imported.
     void openPaths(const QStringList& paths);
     /// Imports telemetry into the open investigation (a new one when none is open).
     void importIntoCurrent(const QStringList& paths);
@@ -58,6 +60,9 @@ signals:
     void investigationOpened(const QString& path);
     /// An import finished (into `cachePath`), with the status-bar summary of it.
     void importFinished(const QString& cachePath, const QString& summary);
+    /// `path` was not opened (not an investigation, or nothing in it could be imported): nothing was
+    /// created and the open investigation stays; `message` says why.
+    void openRefused(const QString& path, const QString& message);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -82,6 +87,11 @@ private:
     // A damaged cache (DamagedCache.cpp): asks whether to open it read-only, recover its readable rows
     // into a new investigation, or leave it.
     void offerRecovery(const QString& path, const QString& damage);
+    // RefusedFiles.cpp: files that are not investigations, imports that brought nothing.
+    bool refuseIfNotAnInvestigation(const QString& path);
+    void refuseFile(const QString& path, const QString& message);
+    bool discardIfNothingImported(const QString& cache, const std::vector<ImportRunner::Outcome>& outcomes,
+                                  const QStringList& missing, const QString& error);
     void recoverIntoNewInvestigation(const QString& path);
     void saveLayout();
     void updateActions();

@@ -19,3 +19,6 @@ seam_add_qtest(tst_damagedcache SOURCES app/tst_damagedcache.cpp support/CacheDa
 # `seam anomalies` and `seam impact` through the real binary: JSON contract and exit codes.
 seam_add_qtest(tst_incidentcommands SOURCES app/tst_incidentcommands.cpp LIBS Qt6::Core)
 add_dependencies(tst_incidentcommands seam)
+# The main window on files that are not investigations (random bytes, a cut cache, a foreign SQLite
+# file, text, an SDK telemetry event, all-bad telemetry): refused, nothing created or changed.
+seam_add_qtest(tst_openrefused SOURCES app/tst_openrefused.cpp support/CacheDamage.h support/RecordFactory.h LIBS seam_gui)
