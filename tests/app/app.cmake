@@ -22,3 +22,7 @@ add_dependencies(tst_incidentcommands seam)
 # The main window on files that are not investigations (random bytes, a cut cache, a foreign SQLite
 # file, text, an SDK telemetry event, all-bad telemetry): refused, nothing created or changed.
 seam_add_qtest(tst_openrefused SOURCES app/tst_openrefused.cpp support/CacheDamage.h support/RecordFactory.h LIBS seam_gui)
+# The seam binary on files that are not investigations (exit 2, untouched) and on input that is not
+# telemetry (skipped, totals line, exit codes).
+seam_add_qtest(tst_clibadfiles SOURCES app/tst_clibadfiles.cpp support/CacheDamage.h support/RecordFactory.h LIBS seam_core)
+add_dependencies(tst_clibadfiles seam)
