@@ -21,6 +21,21 @@ bool looksLikeText(std::string_view head)
     return true;
 }
 
+/// Root keys and event types of the formats Seam reads: JSON carrying one of them is telemetry that
+/// did not parse (an event missing a key, a Jaeger document cut short) and is rejected, not skipped.
+bool hasTelemetryMarks(const JsonHeadSummary& summary)
+{
+    for (const std::string_view type :
+         {"view", "view_update", "resource", "error", "action", "long_task", "vital"})
+        if (summary.rootString("type") == type)
+            return true;
+    for (const std::string_view key :
+         {"data", "spans", "traceID", "traceId", "log", "meta", "logs", "traces"})
+        if (summary.hasRootKey(key))
+            return true;
+    return false;
+}
+
 } // namespace
 
 std::optional<std::string> notTelemetryReason(const ImportReport& report, std::string_view head)
@@ -34,6 +49,8 @@ std::optional<std::string> notTelemetryReason(const ImportReport& report, std::s
         if (!fatal.starts_with("JSON, but not OTLP"))
             return std::nullopt;
         const JsonHeadSummary summary = summarizeJsonHead(head);
+        if (hasTelemetryMarks(summary))
+            return std::nullopt;
         if (summary.rootString("type") == "telemetry")
             return std::string("a Datadog SDK telemetry event (the SDK's own diagnostics, not RUM data)");
         const auto keys = fatal.find("top-level keys: ");
