@@ -16,6 +16,7 @@
 #include "InvestigationSummaryView.h"
 #include "LinkedViews.h"
 #include "LiveController.h"
+#include "LiveStatusWidget.h"
 #include "MainWindowSettings.h"
 #include "PageLoadsPanel.h"
 #include "RecentFiles.h"
@@ -64,7 +65,7 @@ QString investigationsDir()
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_recent(new RecentFiles(this)), m_live(new LiveController(this)),
-      m_liveStatus(new QLabel)
+      m_liveStatus(new LiveStatusWidget(m_live))
 {
     setWindowTitle(tr("Seam"));
     setAcceptDrops(true);
@@ -76,12 +77,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_status = new QLabel;
     m_job = new BackgroundJob;
     statusBar()->addWidget(m_status, 1);
-    m_liveStatus->hide();
     statusBar()->addPermanentWidget(m_liveStatus);
-    connect(m_live, &LiveController::statusChanged, this, [this](const QString& text) {
-        m_liveStatus->setText(text);
-        m_liveStatus->setVisible(!text.isEmpty());
-    });
     connect(m_live, &LiveController::refreshWanted, this, [this] {
         if (m_linked && QFileInfo(m_cachePath) == QFileInfo(m_live->cachePath()))
             m_linked->refresh();

@@ -17,6 +17,7 @@ class Investigation;
 class InvestigationSummaryView;
 class LinkedViews;
 class LiveController;
+class LiveStatusWidget;
 class RecentFiles;
 
 /// The main window: opens a cache, imports files into a new investigation or the current one (File
@@ -47,6 +48,7 @@ public:
     RecentFiles* recentFiles() const { return m_recent; }
     LiveController* live() const { return m_live; }
     QAction* liveAction() const { return m_liveAction; }
+    LiveStatusWidget* liveStatus() const { return m_liveStatus; }
     /// Live mode: receives OTLP/HTTP (and RUM intake) into the open investigation, or into a new one
     /// when none is open. False (with a message box) when the address is taken.
     bool startLive();
@@ -106,7 +108,7 @@ private:
     RecentFiles* m_recent;
     LiveController* m_live;
     QAction* m_liveAction = nullptr;
-    QLabel* m_liveStatus;
+    LiveStatusWidget* m_liveStatus;
     QAction* m_import = nullptr;
     QAction* m_close = nullptr;
     QAction* m_back = nullptr;

@@ -26,3 +26,5 @@ seam_add_qtest(tst_openrefused SOURCES app/tst_openrefused.cpp support/CacheDama
 # telemetry (skipped, totals line, exit codes).
 seam_add_qtest(tst_clibadfiles SOURCES app/tst_clibadfiles.cpp support/CacheDamage.h support/RecordFactory.h LIBS seam_core)
 add_dependencies(tst_clibadfiles seam)
+# Live mode in the status bar: the LIVE badge with its address, "N rejected" opening the reasons.
+seam_add_qtest(tst_livestatus SOURCES app/tst_livestatus.cpp support/RecordFactory.h LIBS seam_gui)
