@@ -1,7 +1,9 @@
 #include "AppIdentity.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QGuiApplication>
+#include <QStandardPaths>
 
 // The resources are compiled into the static GUI library; a static library's resources must be
 // registered by name before use (Q_INIT_RESOURCE, outside any namespace).
@@ -19,6 +21,14 @@ QIcon applicationIcon()
     for (const int size : {16, 24, 32, 48, 64, 128, 256})
         icon.addFile(QStringLiteral(":/icons/seam-%1.png").arg(size), QSize(size, size));
     return icon;
+}
+
+QString dataFolder()
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+                        QLatin1Char('/') + QCoreApplication::applicationName();
+    QDir().mkpath(dir);
+    return dir;
 }
 
 void applyApplicationIdentity()

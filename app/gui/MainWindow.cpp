@@ -56,9 +56,7 @@ namespace {
 
 QString investigationsDir()
 {
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
-    QDir().mkpath(dir);
-    return dir;
+    return dataFolder();
 }
 
 } // namespace

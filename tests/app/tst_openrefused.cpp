@@ -4,6 +4,7 @@
 // whose every record is bad. Each is refused with the reason; nothing is created (no investigation,
 // no side file, no changed byte), the open investigation stays open and Open Recent stays as it was.
 
+#include "AppIdentity.h"
 #include "CacheDamage.h"
 #include "ImportSummaryDialog.h"
 #include "MainWindow.h"
@@ -43,11 +44,7 @@ class TestOpenRefused : public QObject
         return path;
     }
 
-    static QStringList investigations()
-    {
-        return QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation))
-            .entryList(QDir::Files | QDir::Hidden);
-    }
+    static QStringList investigations() { return QDir(dataFolder()).entryList(QDir::Files | QDir::Hidden); }
 
     static QStringList sideFiles(const QString& file)
     {
@@ -114,8 +111,8 @@ private slots:
                            m_dir.filePath(QStringLiteral("settings")));
         QCoreApplication::setOrganizationName(QStringLiteral("seam-test"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_openrefused"));
-        QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).removeRecursively();
-        QDir().mkpath(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation));
+        QDir(dataFolder()).removeRecursively();
+        QDir().mkpath(dataFolder());
 
         using namespace seam::test;
         m_cache = m_dir.filePath(QStringLiteral("open.seam"));
@@ -203,6 +200,18 @@ private slots:
         QVERIFY(dialog);
         QCOMPARE(dialog->tree()->topLevelItemCount(), 1);
         QVERIFY(dialog->tree()->topLevelItem(0)->childCount() >= 1);
+    }
+
+    void theDataFolderNamesSeamOnce()
+    {
+        // The real identity (AppIdentity): organisation and application are both "seam".
+        QCoreApplication::setOrganizationName(QStringLiteral("seam"));
+        QCoreApplication::setApplicationName(QStringLiteral("seam"));
+        const QString folder = dataFolder();
+        QCoreApplication::setOrganizationName(QStringLiteral("seam-test"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_openrefused"));
+        QVERIFY2(folder.endsWith(QStringLiteral("/share/seam")), qPrintable(folder));
+        QVERIFY2(!folder.contains(QStringLiteral("seam/seam")), qPrintable(folder));
     }
 
     void aGoodFileArgumentStillOpens()
