@@ -41,6 +41,11 @@ std::string reasonOf(const CacheError& e, const std::string& path)
 /// "version-valid-for" (offset 92) matches the change counter (offset 24), as SQLite itself requires.
 std::optional<std::string> truncation(const std::string& path)
 {
+    // A writer at work (it has a -wal) may be checkpointing, growing the file after its header: only a
+    // file at rest is judged by its size.
+    std::error_code walError;
+    if (fs::exists(path + "-wal", walError))
+        return std::nullopt;
     unsigned char header[100] = {};
     std::ifstream in(path, std::ios::binary);
     if (!in.read(reinterpret_cast<char*>(header), sizeof header))
