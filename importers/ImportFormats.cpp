@@ -5,6 +5,7 @@
 #include "HarReader.h"
 #include "InputSource.h"
 #include "JaegerReader.h"
+#include "NotTelemetry.h"
 #include "OtlpJsonReader.h"
 #include "OtlpProtobufReader.h"
 #include "OtlpSniff.h"
@@ -93,6 +94,20 @@ std::string lowerCase(std::string_view s)
     return out;
 }
 
+/// A report that says "skipped: not telemetry" instead of a fatal error, when that is what the input
+/// is (NotTelemetry.h).
+ImportReport skipIfNotTelemetry(ImportReport report, std::string_view head)
+{
+    const std::optional<std::string> why = notTelemetryReason(report, head);
+    if (!why)
+        return report;
+    ImportReport skipped;
+    skipped.format = report.format;
+    skipped.skipped = *why;
+    skipped.bytesRead = report.bytesRead;
+    return skipped;
+}
+
 } // namespace
 
 std::string detectFormat(std::string_view head, bool complete, std::string_view fileNameHint)
@@ -170,6 +185,8 @@ ImportReport importSource(InputSource& in, BatchSink& sink, const std::atomic<bo
     ImportReport report;
     const bool detected = formatOverride.empty();
     report.format = detected ? detectFormat(in) : std::move(formatOverride);
+    // Kept to tell, after a failed read, input that is not telemetry at all (NotTelemetry.h).
+    const std::string head = detected ? std::string(in.peek(kDetectHeadBytes)) : std::string();
     if (!in.error().empty()) {
         report.setFatal("byte " + std::to_string(in.offset()), in.error());
         return report;
@@ -179,18 +196,18 @@ ImportReport importSource(InputSource& in, BatchSink& sink, const std::atomic<bo
         std::string why = "unknown format \"" + report.format + "\"";
         if (detected) {
             // Say what the bytes look like: "not recognised" alone sends the user guessing.
-            const std::string_view head = in.peek(64);
-            const auto first = head.find_first_not_of(" \t\r\n");
-            if (head.empty())
+            const std::string_view start = in.peek(64);
+            const auto first = start.find_first_not_of(" \t\r\n");
+            if (start.empty())
                 why = "the input is empty";
-            else if (first != std::string_view::npos && head[first] == '[')
+            else if (first != std::string_view::npos && start[first] == '[')
                 why = "a JSON array, not OTLP JSON (an object with resourceSpans or resourceLogs)";
             else
                 why = "not a recognised format; Seam reads " + knownFormatList() +
                       " (--format names one when detection cannot tell)";
         }
         report.setFatal("byte 0", why);
-        return report;
+        return detected ? skipIfNotTelemetry(std::move(report), head) : report;
     }
     ItemStampingSink stamping(sink, report);
     ImportContext ctx{stamping, report, cancel, std::move(progress), memory};
@@ -202,7 +219,7 @@ ImportReport importSource(InputSource& in, BatchSink& sink, const std::atomic<bo
     report.bytesRead = in.offset();
     if (ctx.progress)
         ctx.progress(in.rawOffset(), in.rawSize());
-    return report;
+    return detected ? skipIfNotTelemetry(std::move(report), head) : report;
 }
 
 ImportReport importFile(const std::string& path, BatchSink& sink, const std::atomic<bool>* cancel,

@@ -9,6 +9,9 @@ packages=(
     libsqlite3-dev sqlite3 zlib1g-dev libprotobuf-dev protobuf-compiler rapidjson-dev
     clang libclang-rt-14-dev
 )
+# The package step (scripts/check-package.sh): CPack's dpkg-shlibdeps needs `file`; the installed
+# desktop entry and metainfo are validated.
+packages+=(file dpkg-dev desktop-file-utils appstream)
 # The end-to-end tests (tests/e2e): headless Chromium, and Node.js with npm unless some other install
 # (nodesource, nvm) already provides them.
 packages+=(chromium)

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds Seam (Ninja + ccache, warnings as errors) and runs the whole test
 # suite with CTest; then builds and runs it again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Between the two, the first build's Debian package is installed, run and removed (check-package.sh).
 # Then every importer's libFuzzer target runs for a bounded time (scripts/run-fuzz.sh).
 # This is the README's test command and what CI runs. SEAM_SKIP_ASAN=1 skips the sanitizer pass,
-# SEAM_SKIP_FUZZ=1 the fuzzers.
+# SEAM_SKIP_PACKAGE=1 the package check, SEAM_SKIP_FUZZ=1 the fuzzers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # ccache keys on paths relative to the checkout, so a fresh clone elsewhere reuses earlier builds.
@@ -13,6 +14,10 @@ scripts/deps.sh
 cmake --preset dev
 cmake --build --preset dev
 ctest --preset dev
+# The Debian package of that build installs with apt, runs and removes (SEAM_SKIP_PACKAGE=1 skips).
+if [[ "${SEAM_SKIP_PACKAGE:-0}" != 1 ]]; then
+    scripts/check-package.sh build/dev
+fi
 
 if [[ "${SEAM_SKIP_ASAN:-0}" != 1 ]]; then
     cmake --preset asan

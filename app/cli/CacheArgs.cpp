@@ -2,9 +2,10 @@
 
 #include "CacheCheck.h"
 #include "Cli.h"
+#include "Format.h"
+#include "InvestigationFile.h"
 #include "Output.h"
 #include "Store.h"
-#include "Format.h"
 
 #include <QFileInfo>
 
@@ -19,6 +20,12 @@ std::optional<Database> openCacheArg(const QCommandLineParser& parser, const QSt
     }
     if (!QFileInfo::exists(path)) {
         writeErr(QStringLiteral("seam %1: %2: no such file\n").arg(command, path));
+        return std::nullopt;
+    }
+    // Before any connection: SQLite would create a -wal and -shm beside a foreign WAL-mode database.
+    if (const auto why = store::whyNotAnInvestigation(path.toStdString())) {
+        writeErr(QStringLiteral("seam %1: %2: %3\n")
+                     .arg(command, path, QString::fromStdString(store::notAnInvestigationMessage(*why))));
         return std::nullopt;
     }
     try {
@@ -46,7 +53,8 @@ bool optionalTimeArg(const QCommandLineParser& parser, const QCommandLineOption&
     return true;
 }
 
-std::optional<qint64> singleIdArg(const QCommandLineParser& parser, const QString& command, const QString& what)
+std::optional<qint64> singleIdArg(const QCommandLineParser& parser, const QString& command,
+                                  const QString& what)
 {
     bool ok = false;
     const qint64 id = parser.positionalArguments().value(0).toLongLong(&ok);

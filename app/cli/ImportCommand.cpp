@@ -9,6 +9,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QLocale>
 #include <cmath>
 #include <memory>
 
@@ -27,6 +28,9 @@ QJsonObject outcomeJson(const ImportRunner::Outcome& o)
     j[QStringLiteral("bytes")] = double(o.report.bytesRead);
     j[QStringLiteral("seconds")] = o.seconds;
     j[QStringLiteral("cancelled")] = o.report.cancelled;
+    // Not telemetry at all (a manifest, an SDK's diagnostics): why, else null. Never an exit code.
+    j[QStringLiteral("skipped")] =
+        o.report.skipped.empty() ? QJsonValue(QJsonValue::Null) : QString::fromStdString(o.report.skipped);
     if (o.report.hasFatal()) {
         QJsonObject f;
         f[QStringLiteral("location")] = QString::fromStdString(o.report.fatalLocation());
@@ -60,6 +64,11 @@ QJsonObject outcomeJson(const ImportRunner::Outcome& o)
 void printOutcome(const ImportRunner::Outcome& o)
 {
     const auto& r = o.report;
+    if (!r.skipped.empty()) {
+        writeOut(QStringLiteral("%1: skipped, not telemetry: %2\n")
+                     .arg(QString::fromStdString(o.path), QString::fromStdString(r.skipped)));
+        return;
+    }
     QString line = QStringLiteral("%1: %2 imported, %3 rejected")
                        .arg(QString::fromStdString(o.path))
                        .arg(r.accepted())
@@ -99,6 +108,33 @@ void printOutcome(const ImportRunner::Outcome& o)
                                                                            : r.fatalLocation()),
                           QString::fromStdString(r.fatalMessage())));
 }
+
+/// What the whole import did, as the last line: "3 files: 41,250 records imported, 12 rejected, 1
+/// skipped as not telemetry".
+struct Totals
+{
+    std::uint64_t files = 0, imported = 0, rejected = 0, skipped = 0;
+
+    void add(const ImportRunner::Outcome& o)
+    {
+        ++files;
+        imported += o.report.accepted();
+        rejected += o.report.rejected();
+        skipped += o.report.skipped.empty() ? 0 : 1;
+    }
+    QString line(std::size_t missing) const
+    {
+        const QLocale locale;
+        QString text =
+            QStringLiteral("%1 file%2: %3 records imported, %4 rejected, %5 skipped as not telemetry")
+                .arg(locale.toString(qulonglong(files)), files == 1 ? QString() : QStringLiteral("s"),
+                     locale.toString(qulonglong(imported)), locale.toString(qulonglong(rejected)),
+                     locale.toString(qulonglong(skipped)));
+        if (missing)
+            text += QStringLiteral(", %1 not found").arg(missing);
+        return text + QLatin1Char('\n');
+    }
+};
 
 } // namespace
 
@@ -150,6 +186,7 @@ int importCommand(const QStringList& args)
     });
 
     bool anyProblem = !missing.empty();
+    Totals totals;
     bool writeFailed = false;
     QJsonArray report;
     for (const std::string& m : missing) {
@@ -169,6 +206,7 @@ int importCommand(const QStringList& args)
         if (progress)
             progress->finish();
         progress.reset();
+        totals.add(outcome);
         anyProblem = anyProblem || !outcome.report.clean() || outcome.report.cancelled;
         if (parser.isSet(QStringLiteral("json")))
             report.append(outcomeJson(outcome));
@@ -192,6 +230,8 @@ int importCommand(const QStringList& args)
     }
     if (parser.isSet(QStringLiteral("json")))
         writeJson(QJsonDocument(report));
+    else
+        writeOut(totals.line(missing.size()));
     if (InterruptGuard::interrupted()) {
         writeErr(
             QStringLiteral("seam import: interrupted; every batch committed before the interrupt is kept\n"));

@@ -2,6 +2,7 @@
 
 #include "Cli.h"
 #include "Commands.h"
+#include "InvestigationFile.h"
 #include "Output.h"
 #include "QueryStream.h"
 #include "Store.h"
@@ -58,6 +59,11 @@ int runQuery(const QString& path, const std::string& sql, const QueryStream::Opt
 {
     std::uint64_t written = 0;
     const QString incomplete = QStringLiteral(" (the output is incomplete)");
+    // Before any connection: SQLite would create a -wal and -shm beside a foreign WAL-mode database.
+    if (const auto why = store::whyNotAnInvestigation(path.toStdString())) {
+        fail(path + QStringLiteral(": ") + QString::fromStdString(store::notAnInvestigationMessage(*why)));
+        return UsageOrFatal;
+    }
     try {
         Database db = store::openForReading(path.toStdString());
         QueryStream stream(db);

@@ -1,6 +1,7 @@
 #include "AppIdentity.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QGuiApplication>
 #include <QStandardPaths>
 
@@ -22,6 +23,14 @@ QIcon applicationIcon()
     return icon;
 }
 
+QString dataFolder()
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+                        QLatin1Char('/') + QCoreApplication::applicationName();
+    QDir().mkpath(dir);
+    return dir;
+}
+
 void applyApplicationIdentity()
 {
     QApplication::setApplicationName(QStringLiteral("seam"));
@@ -30,15 +39,6 @@ void applyApplicationIdentity()
     // Matches resources/io.github.seam.Seam.desktop, so Wayland compositors and task bars find the icon.
     QGuiApplication::setDesktopFileName(QStringLiteral("io.github.seam.Seam"));
     QApplication::setWindowIcon(applicationIcon());
-}
-
-QString investigationsFolder()
-{
-    // Not AppDataLocation: with the organisation name QSettings needs (~/.config/seam/seam.conf; without
-    // one it writes to "Unknown Organization") it appends both names, ~/.local/share/seam/seam, which
-    // the status bar then shows. The XDG way is one folder named after the application.
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QLatin1Char('/') +
-           QCoreApplication::applicationName();
 }
 
 } // namespace seam

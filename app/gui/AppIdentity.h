@@ -3,6 +3,7 @@
 // and the .desktop entry it belongs to.
 
 #include <QIcon>
+#include <QString>
 
 namespace seam {
 
@@ -10,11 +11,13 @@ namespace seam {
 /// image plugin is present).
 QIcon applicationIcon();
 
+/// Where the window keeps the investigations it creates (imports, live mode, the demo), created if
+/// missing: ~/.local/share/seam. The application name once, not AppDataLocation's
+/// organisation/application pair, which is seam/seam (QSettings needs the organisation name).
+QString dataFolder();
+
 /// Sets the application and organisation names, the version, the window icon and the desktop file
 /// name. Call once, after the QApplication exists and before any window or QSettings.
 void applyApplicationIdentity();
-
-/// Where new investigations (and the demo) are written: ~/.local/share/seam on Linux. Not created here.
-QString investigationsFolder();
 
 } // namespace seam

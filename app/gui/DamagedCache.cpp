@@ -66,8 +66,7 @@ void MainWindow::offerRecovery(const QString& path, const QString& damage)
 void MainWindow::recoverIntoNewInvestigation(const QString& path)
 {
     // Beside the other investigations: the damaged file may be on media that cannot be written.
-    const QString dir = investigationsFolder();
-    QDir().mkpath(dir);
+    const QString dir = dataFolder();
     const QString target =
         dir + QLatin1Char('/') + QFileInfo(path).completeBaseName() + QStringLiteral("-recovered-") +
         QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")) + QStringLiteral(".seam");

@@ -35,14 +35,17 @@ QString ImportSummaryDialog::oneLine(const std::vector<ImportRunner::Outcome>& o
                                      const QStringList& missing)
 {
     std::uint64_t accepted = 0, rejected = 0;
-    int failed = 0;
+    int failed = 0, skipped = 0;
     for (const auto& o : outcomes) {
         accepted += o.report.accepted();
         rejected += o.report.rejected();
         failed += o.report.hasFatal() ? 1 : 0;
+        skipped += o.report.skipped.empty() ? 0 : 1;
     }
     QString line = tr("%n file(s): %1 records imported, %2 rejected", nullptr, int(outcomes.size()))
                        .arg(number(accepted), number(rejected));
+    if (skipped > 0)
+        line += tr(", %n skipped as not telemetry", nullptr, skipped);
     if (failed > 0)
         line += tr("; %n stopped early", nullptr, failed);
     if (!missing.isEmpty())
@@ -67,9 +70,13 @@ ImportSummaryDialog::ImportSummaryDialog(const QString& cachePath,
     : QDialog(parent), m_headline(new QLabel), m_tree(new QTreeWidget)
 {
     setWindowTitle(tr("Import Summary"));
-    m_headline->setText(tr("<b>%1</b><br>into %2")
-                            .arg(oneLine(outcomes, missing).toHtmlEscaped(),
-                                 QFileInfo(cachePath).fileName().toHtmlEscaped()));
+    // No cache: nothing was imported into a new investigation, so none was kept.
+    m_headline->setText(cachePath.isEmpty()
+                            ? tr("<b>%1</b><br>nothing was imported: no investigation was created")
+                                  .arg(oneLine(outcomes, missing).toHtmlEscaped())
+                            : tr("<b>%1</b><br>into %2")
+                                  .arg(oneLine(outcomes, missing).toHtmlEscaped(),
+                                       QFileInfo(cachePath).fileName().toHtmlEscaped()));
     m_headline->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     m_tree->setColumnCount(ColumnCount);
@@ -98,6 +105,13 @@ ImportSummaryDialog::ImportSummaryDialog(const QString& cachePath,
             fatal->setForeground(FileColumn, errorColour);
             fatal->setFirstColumnSpanned(true);
         }
+        if (!o.report.skipped.empty()) {
+            auto* skipped = new QTreeWidgetItem(item);
+            skipped->setText(FileColumn,
+                             tr("skipped, not telemetry: %1").arg(QString::fromStdString(o.report.skipped)));
+            skipped->setFirstColumnSpanned(true);
+            item->setExpanded(true);
+        }
         if (o.report.cancelled) {
             auto* cancelled = new QTreeWidgetItem(item);
             cancelled->setText(FileColumn, tr("cancelled: what was read before is kept"));
@@ -121,7 +135,7 @@ ImportSummaryDialog::ImportSummaryDialog(const QString& cachePath,
                 tr("… the first %1 are listed; the cache's source_errors table has them too").arg(shown));
             more->setFirstColumnSpanned(true);
         }
-        item->setExpanded(!o.report.clean());
+        item->setExpanded(!o.report.clean() || !o.report.skipped.empty());
     }
     for (const QString& path : missing) {
         auto* item = new QTreeWidgetItem(m_tree);

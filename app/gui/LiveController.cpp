@@ -112,6 +112,11 @@ void LiveController::stop()
     emit stopped();
 }
 
+std::vector<LiveRejection> LiveController::rejections() const
+{
+    return m_receiver ? m_receiver->rejections() : std::vector<LiveRejection>();
+}
+
 QString LiveController::listenUrl() const
 {
     return m_receiver ? m_receiver->url().toString() : QString();

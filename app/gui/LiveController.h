@@ -44,6 +44,10 @@ public:
     /// "Live on 127.0.0.1:4318 · 1,204 spans/s · 52,311 records · 0 rejected · queue 0"
     QString statusText() const;
     QString listenUrl() const;
+    /// The latest counters (what statusText() says).
+    const LiveStats& stats() const { return m_stats; }
+    /// Requests refused and records rejected, with their reasons, latest last (LiveReceiver::rejections).
+    std::vector<LiveRejection> rejections() const;
 
     static Settings loadSettings();
     static void saveSettings(const Settings& settings);

@@ -12,9 +12,11 @@
 #include "ImportRunner.h"
 #include "ImportSummaryDialog.h"
 #include "Investigation.h"
+#include "InvestigationFile.h"
 #include "InvestigationSummaryView.h"
 #include "LinkedViews.h"
 #include "LiveController.h"
+#include "LiveStatusWidget.h"
 #include "MainWindowSettings.h"
 #include "PageLoadsPanel.h"
 #include "RecentFiles.h"
@@ -52,9 +54,7 @@ using main_window_settings::kThemeKey;
 
 QString investigationsDir()
 {
-    const QString dir = investigationsFolder();
-    QDir().mkpath(dir);
-    return dir;
+    return dataFolder();
 }
 
 namespace {
@@ -69,7 +69,7 @@ QString landingMessage()
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_recent(new RecentFiles(this)), m_live(new LiveController(this)),
-      m_liveStatus(new QLabel)
+      m_liveStatus(new LiveStatusWidget(m_live))
 {
     setWindowTitle(tr("Seam"));
     setAcceptDrops(true);
@@ -80,12 +80,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_status = new QLabel;
     m_job = new BackgroundJob;
     statusBar()->addWidget(m_status, 1);
-    m_liveStatus->hide();
     statusBar()->addPermanentWidget(m_liveStatus);
-    connect(m_live, &LiveController::statusChanged, this, [this](const QString& text) {
-        m_liveStatus->setText(text);
-        m_liveStatus->setVisible(!text.isEmpty());
-    });
     connect(m_live, &LiveController::refreshWanted, this, [this] {
         if (m_linked && QFileInfo(m_cachePath) == QFileInfo(m_live->cachePath()))
             m_linked->refresh();
@@ -217,7 +212,7 @@ void MainWindow::openPaths(const QStringList& paths)
 {
     if (paths.isEmpty())
         return;
-    if (paths.size() == 1 && store::isCacheFile(paths.front().toStdString())) {
+    if (paths.size() == 1 && store::looksLikeInvestigationFile(paths.front().toStdString())) {
         openCache(paths.front());
         return;
     }
@@ -283,6 +278,9 @@ void MainWindow::runImport(const QString& cache, const QStringList& paths, bool 
             }
         },
         [this, cache, intoCurrent, result] {
+            if (!intoCurrent &&
+                discardIfNothingImported(cache, result->outcomes, result->missing, result->error))
+                return;
             if (!result->error.isEmpty()) {
                 QMessageBox::warning(this, tr("Seam"), tr("The import failed: %1").arg(result->error));
                 if (!intoCurrent)
@@ -307,6 +305,8 @@ void MainWindow::runImport(const QString& cache, const QStringList& paths, bool 
 
 void MainWindow::openCache(const QString& path)
 {
+    if (refuseIfNotAnInvestigation(path))
+        return;
     m_summary->setLoading(tr("Loading %1…").arg(QFileInfo(path).fileName()));
     loadSummary(path, true, [this, path](const QString& error, const QString& damage) {
         if (!damage.isEmpty()) {
@@ -454,7 +454,7 @@ void MainWindow::dropEvent(QDropEvent* event)
     event->acceptProposedAction();
     // A cache opens; telemetry joins the open investigation (that is why one drops it there), or starts
     // a new one when none is open.
-    if (paths.size() == 1 && store::isCacheFile(paths.front().toStdString()))
+    if (paths.size() == 1 && store::looksLikeInvestigationFile(paths.front().toStdString()))
         openCache(paths.front());
     else
         importIntoCurrent(paths);

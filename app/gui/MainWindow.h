@@ -20,6 +20,7 @@ class Investigation;
 class InvestigationSummaryView;
 class LinkedViews;
 class LiveController;
+class LiveStatusWidget;
 class RecentFiles;
 
 /// The main window: opens a cache, imports files into a new investigation or the current one (File
@@ -35,7 +36,9 @@ public:
     ~MainWindow() override;
 
     void openDemo();
-    /// One cache file: opens it. Telemetry files and folders: imports them into a new investigation.
+    /// One investigation file (.seam, or any SQLite file): opens it, or refuses it when it is not a Seam
+    /// investigation. Telemetry files and folders: imports them into a new investigation, which is only
+    /// kept when something was imported.
     void openPaths(const QStringList& paths);
     /// Imports telemetry into the open investigation (a new one when none is open).
     void importIntoCurrent(const QStringList& paths);
@@ -48,6 +51,7 @@ public:
     RecentFiles* recentFiles() const { return m_recent; }
     LiveController* live() const { return m_live; }
     QAction* liveAction() const { return m_liveAction; }
+    LiveStatusWidget* liveStatus() const { return m_liveStatus; }
     /// Live mode: receives OTLP/HTTP (and RUM intake) into the open investigation, or into a new one
     /// when none is open. False (with a message box) when the address is taken.
     bool startLive();
@@ -63,6 +67,9 @@ signals:
     void investigationOpened(const QString& path);
     /// An import finished (into `cachePath`), with the status-bar summary of it.
     void importFinished(const QString& cachePath, const QString& summary);
+    /// `path` was not opened (not an investigation, or nothing in it could be imported): nothing was
+    /// created and the open investigation stays; `message` says why.
+    void openRefused(const QString& path, const QString& message);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -87,6 +94,11 @@ private:
     // A damaged cache (DamagedCache.cpp): asks whether to open it read-only, recover its readable rows
     // into a new investigation, or leave it.
     void offerRecovery(const QString& path, const QString& damage);
+    // RefusedFiles.cpp: files that are not investigations, imports that brought nothing.
+    bool refuseIfNotAnInvestigation(const QString& path);
+    void refuseFile(const QString& path, const QString& message);
+    bool discardIfNothingImported(const QString& cache, const std::vector<ImportRunner::Outcome>& outcomes,
+                                  const QStringList& missing, const QString& error);
     void recoverIntoNewInvestigation(const QString& path);
     void saveLayout();
     void updateActions();
@@ -103,7 +115,7 @@ private:
     RecentFiles* m_recent;
     LiveController* m_live;
     QAction* m_liveAction = nullptr;
-    QLabel* m_liveStatus;
+    LiveStatusWidget* m_liveStatus;
     QAction* m_import = nullptr;
     QAction* m_close = nullptr;
     QAction* m_back = nullptr;

@@ -89,6 +89,7 @@ bool LiveReceiver::start(const QHostAddress& address, quint16 port, const LiveOp
     });
 
     m_finalStats = LiveStats{};
+    m_finalRejections.clear();
     m_lastSpans = m_lastRecords = m_recordsAtLastInfer = 0;
     m_lastTickMs = m_lastInferMs = QDateTime::currentMSecsSinceEpoch();
     m_spansPerSecond = 0;
@@ -147,6 +148,14 @@ LiveStats LiveReceiver::stats() const
     return s;
 }
 
+std::vector<LiveRejection> LiveReceiver::rejections() const
+{
+    if (!m_shared)
+        return m_finalRejections;
+    std::lock_guard lock(m_shared->reportMutex);
+    return {m_shared->rejections.begin(), m_shared->rejections.end()};
+}
+
 void LiveReceiver::stop(int drainTimeoutMs)
 {
     if (!m_server)
@@ -189,6 +198,7 @@ void LiveReceiver::stop(int drainTimeoutMs)
     m_writer.finishSource(m_sourceId, report);
     m_spansPerSecond = 0;
     m_finalStats = stats();
+    m_finalRejections = rejections();
     emit statsChanged(m_finalStats);
     if (m_shared->acceptedRecords.load() != m_lastRecords)
         emit committed(m_shared->acceptedRecords.load());

@@ -6,6 +6,7 @@
 #include <QUrl>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 class QThread;
 class QTimer;
@@ -72,6 +73,16 @@ struct LiveStats
     double spansPerSecond = 0;
 };
 
+/// A request refused by the receiver (4xx: bad body, limits, Origin or Host not allowed, timeouts) or a
+/// record rejected inside an accepted one, with why: what the GUI's "N rejected" opens.
+struct LiveRejection
+{
+    qint64 atMs = 0;    // wall clock, ms since the epoch
+    QByteArray request; // "POST /v1/traces"
+    QString reason;     // "413: the body is larger than ...", "line 3: span without traceId"
+    std::uint64_t count = 1;
+};
+
 /// The live OTLP/HTTP receiver (FORMATS.md "OTLP/HTTP"): POST /v1/traces, /v1/logs and /v1/metrics
 /// in protobuf or JSON, gzip or not; RUM intake for the Datadog browser SDK's proxy option and Grafana
 /// Faro (/collect) when their readers are registered (501 otherwise).
@@ -103,6 +114,8 @@ public:
     QUrl url() const;
     /// Counters since start() (after stop(): the final ones).
     LiveStats stats() const;
+    /// The latest rejected requests and records (at most 500), oldest first; after stop(): the final ones.
+    std::vector<LiveRejection> rejections() const;
     /// The `sources` row of this stream (0 before start).
     std::int64_t sourceId() const { return m_sourceId; }
 
@@ -133,6 +146,7 @@ private:
     std::uint64_t m_recordsAtLastInfer = 0;
     double m_spansPerSecond = 0;
     LiveStats m_finalStats; // what stats() says after stop()
+    std::vector<LiveRejection> m_finalRejections;
 };
 
 } // namespace seam

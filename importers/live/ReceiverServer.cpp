@@ -7,6 +7,7 @@
 #include "ReceiverRouting.h"
 #include "RequestDecoder.h"
 
+#include <QDateTime>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -15,6 +16,14 @@
 namespace seam::live {
 
 namespace {
+
+/// "POST /v1/traces": what the list of rejected requests names a request by.
+QByteArray requestLine(const HttpRequest& r)
+{
+    if (r.method.isEmpty())
+        return QByteArray("(request line unreadable)");
+    return r.method + ' ' + (r.path.isEmpty() ? r.target : r.path).left(200);
+}
 
 constexpr int kReadBufferBytes = 64 * 1024;
 constexpr int kSweepMs = 100;
@@ -227,6 +236,7 @@ void ReceiverServer::dispatch(Connection& c)
     if (c.route == Route::DatadogRum)
         job->userAgent = req.header("user-agent");
     job->requestNumber = m_shared->requests.load() + m_shared->failedRequests.load();
+    job->requestLine = requestLine(req);
     // A chunked body may be smaller than what was reserved so far; a Content-Length one is exact.
     const qint64 reserved = std::max<qint64>(c.reserved, job->body.size());
     m_inFlightBytes += reserved - c.reserved;
@@ -332,13 +342,33 @@ void ReceiverServer::finish(quint64 id, DecodeResult& result)
         ++m_shared->failedRequests;
     }
     const auto it = m_connections.find(id);
+    if (status < 300) {
+        for (const auto& s : result.report.samples())
+            m_shared->noteRejection(result.requestLine, QString::fromStdString(s.location + ": " + s.message),
+                                    s.count);
+    } else if (status != 503) {
+        m_shared->noteRejection(result.requestLine, QString::number(status) + QStringLiteral(": ") +
+                                                        QString::fromUtf8(result.failure));
+    }
     if (it == m_connections.end())
         return; // the client went away; what was committed stays
     respond(*it->second, std::move(result.response));
 }
 
+void ReceiverShared::noteRejection(const QByteArray& request, const QString& reason, std::uint64_t count)
+{
+    std::lock_guard lock(reportMutex);
+    rejections.push_back({QDateTime::currentMSecsSinceEpoch(), request, reason, count});
+    if (rejections.size() > kMaxRejections)
+        rejections.pop_front();
+}
+
 Response ReceiverServer::errorResponse(const Connection& c, int status, const QByteArray& message) const
 {
+    // Every refusal but "busy, retry" (503) is one the user may want to see (LiveReceiver::rejections).
+    if (status != 503)
+        m_shared->noteRejection(requestLine(c.parser.request()),
+                                QString::number(status) + QStringLiteral(": ") + QString::fromUtf8(message));
     // Before the headers are known to be OTLP, answer in what the client said it sends.
     const Encoding enc = otlpEncoding(c.parser.request().header("content-type")).value_or(c.encoding);
     Response r = otlpError(enc, status, message);

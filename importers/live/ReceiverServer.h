@@ -14,6 +14,7 @@
 #include <QPointer>
 #include <QThreadPool>
 #include <atomic>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -54,6 +55,11 @@ struct ReceiverShared
 
     std::mutex reportMutex;
     ImportReport report; // what the whole stream brought, for the sources row
+    /// The latest refused requests and rejected records, with their reasons (guarded by reportMutex).
+    std::deque<LiveRejection> rejections;
+    static constexpr std::size_t kMaxRejections = 500;
+    /// Keeps one (the oldest goes beyond kMaxRejections). Thread-safe.
+    void noteRejection(const QByteArray& request, const QString& reason, std::uint64_t count = 1);
 };
 
 /// What a decoder made of a request body.
@@ -64,6 +70,8 @@ struct DecodeResult
     std::uint64_t spans = 0, logs = 0, records = 0, rejected = 0;
     qint64 reservedBytes = 0; // in-flight budget to give back
     ImportReport report;
+    QByteArray requestLine; // DecodeJob::requestLine
+    QByteArray failure;     // why the request was refused as a whole (4xx), for LiveReceiver::rejections()
 };
 
 /// The HTTP side of LiveReceiver: lives in the network thread. Not thread-safe except where said.

@@ -30,6 +30,7 @@ void fillBrowserFromUserAgent(std::vector<SessionRecord>& sessions, const std::s
 DecodeResult decodeRequest(ReceiverShared& shared, DecodeJob& job)
 {
     DecodeResult result;
+    result.requestLine = job.requestLine;
     const bool rum = job.route == Route::DatadogRum || job.route == Route::Faro;
     const Signal signal = job.route == Route::Logs ? Signal::Logs : Signal::Traces;
     auto success = [&](std::uint64_t rejected, const QByteArray& message) {
@@ -45,6 +46,11 @@ DecodeResult decodeRequest(ReceiverShared& shared, DecodeJob& job)
             result.response.body = exportResponse(job.encoding, signal, rejected, message);
         }
     };
+    // A request refused as a whole: the answer, and the reason kept for the list of rejected requests.
+    auto refuse = [&](int status, const QByteArray& message) {
+        result.response = otlpError(job.encoding, status, message);
+        result.failure = message;
+    };
     if (job.body.isEmpty()) { // an empty request is a valid, empty export
         success(0, {});
         return result;
@@ -59,13 +65,11 @@ DecodeResult decodeRequest(ReceiverShared& shared, DecodeJob& job)
     // The source inflates what it recognises from the bytes; a body that contradicts its
     // Content-Encoding is refused rather than read as something else.
     if (job.gzip && !in->isGzip()) {
-        result.response =
-            otlpError(job.encoding, 400, "Content-Encoding is gzip but the body is not gzip data");
+        refuse(400, "Content-Encoding is gzip but the body is not gzip data");
         return result;
     }
     if (job.deflate && in->compression() != InputSource::Compression::Zlib) {
-        result.response =
-            otlpError(job.encoding, 400, "Content-Encoding is deflate but the body is not zlib data");
+        refuse(400, "Content-Encoding is deflate but the body is not zlib data");
         return result;
     }
 
@@ -95,9 +99,8 @@ DecodeResult decodeRequest(ReceiverShared& shared, DecodeJob& job)
     const std::string& inputError = in->error();
     if (!inputError.empty() && (inputError.find("exceeds the limit") != std::string::npos ||
                                 inputError.find("expands beyond") != std::string::npos)) {
-        result.response = otlpError(job.encoding, 413,
-                                    QByteArray("the body is larger than the limit after decompression: ") +
-                                        QByteArray::fromStdString(inputError));
+        refuse(413, QByteArray("the body is larger than the limit after decompression: ") +
+                        QByteArray::fromStdString(inputError));
         return result;
     }
     if (report.hasFatal()) {
@@ -107,7 +110,7 @@ DecodeResult decodeRequest(ReceiverShared& shared, DecodeJob& job)
         if (!report.fatalLocation().empty())
             message += " at " + QByteArray::fromStdString(report.fatalLocation());
         message += ": " + QByteArray::fromStdString(report.fatalMessage());
-        result.response = otlpError(job.encoding, 400, message);
+        refuse(400, message);
         return result;
     }
 

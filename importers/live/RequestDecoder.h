@@ -17,6 +17,7 @@ struct DecodeJob
     QByteArray body;
     QByteArray userAgent; // Datadog RUM: the browser's, which its events do not carry
     quint64 requestNumber = 0;
+    QByteArray requestLine; // "POST /v1/traces", for the list of rejections
 };
 
 /// Runs on a decoder thread: body -> records -> writer queue. Never throws.

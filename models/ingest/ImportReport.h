@@ -51,6 +51,10 @@ public:
     const std::string& firstWarningMessage() const { return m_firstWarningMessage; }
 
     std::string format; // detected format, e.g. "otlp-protobuf-traces", "otlp-json"
+    /// Set when the input is not telemetry at all (a web manifest, a Datadog SDK's own `telemetry`
+    /// event, a text file): why, in a few words. Nothing was read and nothing is wrong: clean() stays
+    /// true, so a folder with such files beside its telemetry imports without a reject.
+    std::string skipped;
     std::uint64_t bytesRead = 0;
     bool cancelled = false;
 

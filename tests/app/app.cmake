@@ -22,3 +22,12 @@ add_dependencies(tst_incidentcommands seam)
 # The window chrome on a laptop screen: minimum size, panes reachable at 1366x768, pane focus keys
 # (F6, Ctrl+Tab, Alt+N), Tab out of the table, the Help pages, the landing text while the demo is made.
 seam_add_qtest(tst_windowchrome SOURCES app/tst_windowchrome.cpp LIBS seam_gui)
+# The main window on files that are not investigations (random bytes, a cut cache, a foreign SQLite
+# file, text, an SDK telemetry event, all-bad telemetry): refused, nothing created or changed.
+seam_add_qtest(tst_openrefused SOURCES app/tst_openrefused.cpp support/CacheDamage.h support/RecordFactory.h LIBS seam_gui)
+# The seam binary on files that are not investigations (exit 2, untouched) and on input that is not
+# telemetry (skipped, totals line, exit codes).
+seam_add_qtest(tst_clibadfiles SOURCES app/tst_clibadfiles.cpp support/CacheDamage.h support/RecordFactory.h LIBS seam_core)
+add_dependencies(tst_clibadfiles seam)
+# Live mode in the status bar: the LIVE badge with its address, "N rejected" opening the reasons.
+seam_add_qtest(tst_livestatus SOURCES app/tst_livestatus.cpp support/RecordFactory.h LIBS seam_gui)

@@ -363,7 +363,7 @@ private slots:
 
     void investigationsGoToOneFolderNamedAfterTheApplication()
     {
-        const QString folder = investigationsFolder();
+        const QString folder = dataFolder();
         QVERIFY(folder.endsWith(QLatin1String("/tst_windowchrome")));
         QVERIFY(!folder.contains(QLatin1String("seam-test/tst_windowchrome")));
     }
