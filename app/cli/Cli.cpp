@@ -24,6 +24,7 @@ const std::map<QString, Command>& commands()
         {QStringLiteral("critical-path"), criticalPathCommand}, {QStringLiteral("why"), whyCommand},
         {QStringLiteral("anomalies"), anomaliesCommand},
         {QStringLiteral("impact"), impactCommand},
+        {QStringLiteral("note"), noteCommand},         {QStringLiteral("notes"), notesCommand},
     };
     return table;
 }
@@ -68,6 +69,11 @@ QString usage()
                "              [--conversion QUERY] [--revenue-attribute KEY]\n"
                "                                      sessions, users, conversions and revenue an incident "
                "touched\n"
+               "  seam note --db CACHE add (--page-load ID | --trace ID | --span TRACE:SPAN | --service S | "
+               "--session ID | --from T --to T) --text TEXT [--tag TAG]... [--author A] [--bookmark]\n"
+               "  seam note --db CACHE delete ID\n"
+               "  seam notes --db CACHE [--json] [--tag TAG]\n"
+               "                                      notes and bookmarks of an incident review\n"
                "\n"
                "Times T: nanoseconds since the epoch or ISO 8601 (UTC if no zone). Steps S: 10s, 1m, 5m, or "
                "ns.\n"

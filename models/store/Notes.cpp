@@ -11,10 +11,15 @@
 #include <cstdlib>
 #include <map>
 
+#if defined(__unix__) || defined(__APPLE__)
+#include <pwd.h>
+#include <unistd.h>
+#endif
+
 namespace seam::notes {
 namespace {
 
-constexpr std::array kKindNames = {"page_load", "resource", "span",     "trace", "session",
+constexpr std::array kKindNames = {"page_load", "resource",   "span",     "trace", "session",
                                    "service",   "time_range", "incident", "cohort"};
 
 std::int64_t nowNs()
@@ -62,13 +67,18 @@ std::string targetIdText(const Target& t)
     switch (t.kind) {
     case TargetKind::PageLoad:
     case TargetKind::Resource:
-    case TargetKind::Session: return std::to_string(t.id);
-    case TargetKind::Span: return t.traceId + ":" + t.spanId;
-    case TargetKind::Trace: return t.traceId;
+    case TargetKind::Session:
+        return std::to_string(t.id);
+    case TargetKind::Span:
+        return t.traceId + ":" + t.spanId;
+    case TargetKind::Trace:
+        return t.traceId;
     case TargetKind::Service:
     case TargetKind::Incident:
-    case TargetKind::Cohort: return t.name;
-    case TargetKind::TimeRange: return {};
+    case TargetKind::Cohort:
+        return t.name;
+    case TargetKind::TimeRange:
+        return {};
     }
     return {};
 }
@@ -81,7 +91,9 @@ Target targetFromColumns(std::string_view type, std::string_view idText, const S
     switch (t.kind) {
     case TargetKind::PageLoad:
     case TargetKind::Resource:
-    case TargetKind::Session: t.id = std::strtoll(idString.c_str(), nullptr, 10); break;
+    case TargetKind::Session:
+        t.id = std::strtoll(idString.c_str(), nullptr, 10);
+        break;
     case TargetKind::Span: {
         const auto colon = idString.find(':');
         t.traceId = idString.substr(0, colon);
@@ -89,11 +101,16 @@ Target targetFromColumns(std::string_view type, std::string_view idText, const S
             t.spanId = idString.substr(colon + 1);
         break;
     }
-    case TargetKind::Trace: t.traceId = idString; break;
+    case TargetKind::Trace:
+        t.traceId = idString;
+        break;
     case TargetKind::Service:
     case TargetKind::Incident:
-    case TargetKind::Cohort: t.name = idString; break;
-    case TargetKind::TimeRange: break;
+    case TargetKind::Cohort:
+        t.name = idString;
+        break;
+    case TargetKind::TimeRange:
+        break;
     }
     if (!st.isNull(fromCol))
         t.from = st.int64(fromCol);
@@ -161,6 +178,11 @@ std::string defaultAuthor()
     for (const char* name : {"USER", "USERNAME", "LOGNAME"})
         if (const char* value = std::getenv(name); value && *value)
             return value;
+#if defined(__unix__) || defined(__APPLE__)
+    // Services and desktop sessions started without a login shell may not set USER.
+    if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_name)
+        return pw->pw_name;
+#endif
     return {};
 }
 
@@ -212,7 +234,8 @@ Target checkTarget(Database& db, const Target& target)
         if (std_trim(t.name).empty())
             throw TargetError("a cohort needs a filter");
         break;
-    case TargetKind::TimeRange: break;
+    case TargetKind::TimeRange:
+        break;
     }
     requireRange(t, t.kind == TargetKind::TimeRange || t.kind == TargetKind::Incident);
     return t;
@@ -222,8 +245,9 @@ std::int64_t addNote(Database& db, Note note)
 {
     note.target = checkTarget(db, note.target);
     Transaction tx(db);
-    Statement st = db.prepare("INSERT INTO notes(created_ns, kind, target_type, target_id, from_ns, to_ns, "
-                              "title, text, author, updated_ns, focus) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)");
+    Statement st =
+        db.prepare("INSERT INTO notes(created_ns, kind, target_type, target_id, from_ns, to_ns, "
+                   "title, text, author, updated_ns, focus) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)");
     const std::string idText = targetIdText(note.target);
     st.bind(1, note.createdNs != 0 ? note.createdNs : nowNs())
         .bindText(2, note.bookmark ? "bookmark" : "note")
@@ -281,10 +305,11 @@ std::vector<Note> listNotes(Database& db, const std::optional<std::string>& tag)
 {
     const bool v2 = schema::schemaVersion(db) >= 2;
     // v1 has neither the columns nor note_tags: the same shape with their defaults.
-    std::string sql = v2 ? "SELECT id, created_ns, kind, target_type, target_id, from_ns, to_ns, title, text, "
-                           "author, updated_ns, focus FROM notes"
-                         : "SELECT id, created_ns, kind, target_type, target_id, from_ns, to_ns, title, text, "
-                           "'', NULL, NULL FROM notes";
+    std::string sql =
+        v2 ? "SELECT id, created_ns, kind, target_type, target_id, from_ns, to_ns, title, text, "
+             "author, updated_ns, focus FROM notes"
+           : "SELECT id, created_ns, kind, target_type, target_id, from_ns, to_ns, title, text, "
+             "'', NULL, NULL FROM notes";
     if (tag) {
         if (!v2)
             return {};

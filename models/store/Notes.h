@@ -36,10 +36,10 @@ std::optional<TargetKind> targetKindFromName(std::string_view name);
 struct Target
 {
     TargetKind kind = TargetKind::TimeRange;
-    std::int64_t id = 0;   ///< PageLoad, Resource, Session
-    std::string traceId;   ///< Span, Trace: 32 lower-case hex digits
-    std::string spanId;    ///< Span: 16 lower-case hex digits
-    std::string name;      ///< Service, Incident: the service; Cohort: the filter
+    std::int64_t id = 0;                  ///< PageLoad, Resource, Session
+    std::string traceId;                  ///< Span, Trace: 32 lower-case hex digits
+    std::string spanId;                   ///< Span: 16 lower-case hex digits
+    std::string name;                     ///< Service, Incident: the service; Cohort: the filter
     std::optional<std::int64_t> from, to; ///< ns since the epoch (TimeRange, Incident, Cohort)
 
     friend bool operator==(const Target&, const Target&) = default;
@@ -70,7 +70,7 @@ public:
 /// Trimmed, lower-case, a leading '#' dropped, empty ones dropped, each once, sorted: "#DB-lock " and
 /// "db-lock" are one tag, so filtering by tag finds both.
 std::vector<std::string> normaliseTags(const std::vector<std::string>& tags);
-/// The OS user (USER, else USERNAME, else LOGNAME), "" when none is set.
+/// The OS user (USER, else USERNAME, else LOGNAME, else the account of the process), "" when none.
 std::string defaultAuthor();
 /// Checks that `target` names something in the cache and returns it normalised (hex lower-cased).
 /// Throws TargetError.

@@ -19,3 +19,6 @@ seam_add_qtest(tst_damagedcache SOURCES app/tst_damagedcache.cpp support/CacheDa
 # `seam anomalies` and `seam impact` through the real binary: JSON contract and exit codes.
 seam_add_qtest(tst_incidentcommands SOURCES app/tst_incidentcommands.cpp LIBS Qt6::Core)
 add_dependencies(tst_incidentcommands seam)
+# `seam note` and `seam notes` through the real binary: targets, JSON contract, exit codes, v1 caches.
+seam_add_qtest(tst_notecommands SOURCES app/tst_notecommands.cpp support/SchemaV1.h LIBS seam_store)
+add_dependencies(tst_notecommands seam)

@@ -7,3 +7,4 @@ seam_add_qtest(tst_latencyhistogram SOURCES store/tst_latencyhistogram.cpp LIBS 
 seam_add_qtest(tst_storeopen SOURCES store/tst_storeopen.cpp support/CacheDamage.h support/RecordFactory.h LIBS seam_core)
 seam_add_qtest(tst_qttext SOURCES store/tst_qttext.cpp LIBS seam_store)
 seam_add_qtest(tst_schemamigration SOURCES store/tst_schemamigration.cpp support/SchemaV1.h LIBS seam_core)
+seam_add_qtest(tst_notes SOURCES store/tst_notes.cpp LIBS seam_store)

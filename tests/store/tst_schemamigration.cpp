@@ -48,7 +48,8 @@ INSERT INTO notes(id, created_ns, kind, target_type, target_id, from_ns, to_ns, 
 }
 
 /// Every row of every v1 table, columns as v1 had them, in a stable order: what must survive.
-QStringList dumpV1Tables(Database& db, const std::vector<std::pair<std::string, std::vector<std::string>>>& tables)
+QStringList dumpV1Tables(Database& db,
+                         const std::vector<std::pair<std::string, std::vector<std::string>>>& tables)
 {
     QStringList rows;
     for (const auto& [table, columns] : tables) {
@@ -90,12 +91,15 @@ QStringList schemaShape(Database& db)
         db.prepare("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name");
     while (objects.step()) {
         const std::string name(objects.text(1));
-        QString line = QString::fromUtf8(objects.text(0).data()) + QLatin1Char(' ') + QString::fromStdString(name);
-        Statement info = db.prepare("SELECT name, type, \"notnull\", quote(dflt_value), pk FROM pragma_table_info(?)");
+        QString line =
+            QString::fromUtf8(objects.text(0).data()) + QLatin1Char(' ') + QString::fromStdString(name);
+        Statement info =
+            db.prepare("SELECT name, type, \"notnull\", quote(dflt_value), pk FROM pragma_table_info(?)");
         info.bindText(1, name);
         while (info.step())
             for (int i = 0; i < 5; ++i)
-                line += QLatin1Char(' ') + QString::fromUtf8(info.text(i).data(), qsizetype(info.text(i).size()));
+                line +=
+                    QLatin1Char(' ') + QString::fromUtf8(info.text(i).data(), qsizetype(info.text(i).size()));
         shape << line;
     }
     return shape;
