@@ -3,6 +3,7 @@
 #include "ErrorListPanel.h"
 #include "FlameGraphPanel.h"
 #include "FlameGraphView.h"
+#include "NotesPanel.h"
 #include "PageLoadScatterView.h"
 #include "PageLoadTableModel.h"
 #include "PageLoadsPanel.h"
@@ -12,12 +13,15 @@
 #include "WaterfallPanel.h"
 #include "WaterfallView.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QDataStream>
 #include <QHBoxLayout>
 #include <QIODevice>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QTabWidget>
+#include <QTableView>
 
 namespace seam {
 namespace {
@@ -38,13 +42,15 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
       m_serviceRates(new ServiceRatesPanel(cachePath, investigation)),
       m_journey(new SessionJourneyPanel(cachePath, investigation)), m_flameGraph(new FlameGraphPanel),
       m_waterfall(new WaterfallPanel), m_spanDetails(new SpanDetailsPanel(cachePath, investigation)),
-      m_errors(new ErrorListPanel(cachePath, investigation)), m_details(new QTabWidget),
-      m_horizontal(new QSplitter(Qt::Horizontal)), m_left(new QSplitter(Qt::Vertical)),
-      m_right(new QSplitter(Qt::Vertical))
+      m_errors(new ErrorListPanel(cachePath, investigation)),
+      m_notes(new NotesPanel(cachePath, investigation)), m_addNote(new QAction(tr("Add &Note…"), this)),
+      m_details(new QTabWidget), m_horizontal(new QSplitter(Qt::Horizontal)),
+      m_left(new QSplitter(Qt::Vertical)), m_right(new QSplitter(Qt::Vertical))
 {
     m_details->setDocumentMode(true);
     m_details->addTab(m_spanDetails, tr("&Details"));
     m_details->addTab(m_errors, tr("&Errors"));
+    m_details->addTab(m_notes, tr("&Notes"));
     m_left->addWidget(m_scatter);
     m_left->addWidget(m_pageLoads);
     m_left->addWidget(m_serviceRates);
@@ -83,6 +89,15 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
     connect(m_waterfall->view(), &WaterfallView::resourceSelected, this,
             [this](qint64 resourceId, qint64) { resourceSelected(resourceId); });
 
+    // Notes: Ctrl+M from any pane notes the selection with that pane remembered; the scatter marks
+    // the noted page loads; restoring a note's focus gives its pane the keyboard focus back.
+    m_addNote->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    m_addNote->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(m_addNote);
+    connect(m_addNote, &QAction::triggered, this, [this] { m_notes->addNoteForSelection(focusedPane()); });
+    connect(m_notes, &NotesPanel::notedPageLoadsChanged, m_scatter, &PageLoadScatterView::setNotedPageLoads);
+    connect(m_notes, &NotesPanel::paneRequested, this, [this](const QString& pane) { focusPane(pane); });
+
     if (m_investigation->selectedPageLoad() != 0)
         investigationChanged(Investigation::PageLoadChanged);
 }
@@ -94,7 +109,43 @@ bool LinkedViews::isLoading() const
 {
     return m_traces->isLoading() || m_flameGraphLoader->isLoading() || m_waterfallLoader->isLoading() ||
            m_scatter->isLoading() || m_serviceRates->isLoading() || m_journey->loader()->isLoading() ||
-           m_spanDetails->isLoading() || m_errors->isLoading();
+           m_spanDetails->isLoading() || m_errors->isLoading() || m_notes->isLoading();
+}
+
+QString LinkedViews::paneOf(const QWidget* widget) const
+{
+    const std::pair<const QWidget*, const char*> panes[] = {
+        {m_pageLoads, "pageLoads"}, {m_scatter, "scatter"},     {m_serviceRates, "serviceRates"},
+        {m_journey, "journey"},     {m_waterfall, "waterfall"}, {m_flameGraph, "flameGraph"},
+        {m_notes, "notes"},         {m_details, "details"}};
+    for (; widget; widget = widget->parentWidget())
+        for (const auto& [pane, name] : panes)
+            if (widget == pane)
+                return QLatin1String(name);
+    return {};
+}
+
+QString LinkedViews::focusedPane() const
+{
+    return paneOf(QApplication::focusWidget());
+}
+
+bool LinkedViews::focusPane(const QString& pane)
+{
+    const std::pair<const char*, QWidget*> targets[] = {
+        {"pageLoads", m_pageLoads->table()}, {"scatter", m_scatter},
+        {"serviceRates", m_serviceRates},    {"journey", m_journey},
+        {"waterfall", m_waterfall->view()},  {"flameGraph", m_flameGraph->view()},
+        {"notes", m_notes->table()},         {"details", m_details}};
+    for (const auto& [name, widget] : targets)
+        if (pane == QLatin1String(name)) {
+            if (m_details->isAncestorOf(widget))
+                m_details->setCurrentWidget(m_notes->isAncestorOf(widget) ? static_cast<QWidget*>(m_notes)
+                                                                          : widget);
+            widget->setFocus(Qt::OtherFocusReason);
+            return true;
+        }
+    return false;
 }
 
 void LinkedViews::refresh()

@@ -1,0 +1,32 @@
+#include "NotesData.h"
+
+#include "QtText.h"
+#include "Sqlite.h"
+
+#include <set>
+
+namespace seam {
+
+NotesData NotesData::load(Database& db, const NotesRequest&)
+{
+    NotesData data;
+    data.notes = notes::listNotes(db);
+    std::set<std::string> tags;
+    Statement pageOfResource = db.prepare("SELECT page_load_id FROM resources WHERE id = ?");
+    for (const notes::Note& n : data.notes) {
+        tags.insert(n.tags.begin(), n.tags.end());
+        if (n.target.kind == notes::TargetKind::PageLoad)
+            data.notedPageLoads.insert(n.target.id);
+        if (n.target.kind == notes::TargetKind::Resource) {
+            pageOfResource.bind(1, n.target.id);
+            if (pageOfResource.step() && !pageOfResource.isNull(0))
+                data.notedPageLoads.insert(pageOfResource.int64(0));
+            pageOfResource.reset();
+        }
+    }
+    for (const std::string& tag : tags)
+        data.tags << qs(tag);
+    return data;
+}
+
+} // namespace seam
