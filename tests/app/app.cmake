@@ -22,3 +22,5 @@ add_dependencies(tst_incidentcommands seam)
 # `seam note` and `seam notes` through the real binary: targets, JSON contract, exit codes, v1 caches.
 seam_add_qtest(tst_notecommands SOURCES app/tst_notecommands.cpp support/SchemaV1.h LIBS seam_store)
 add_dependencies(tst_notecommands seam)
+# Incident review in the window: Ctrl+M note on a selection, saved investigation state, reopen, restore.
+seam_add_qtest(tst_notesgui SOURCES app/tst_notesgui.cpp support/RecordFactory.h LIBS seam_gui)
