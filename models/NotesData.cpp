@@ -1,5 +1,6 @@
 #include "NotesData.h"
 
+#include "InvestigationState.h"
 #include "QtText.h"
 #include "Sqlite.h"
 
@@ -23,6 +24,11 @@ NotesData NotesData::load(Database& db, const NotesRequest&)
                 data.notedPageLoads.insert(pageOfResource.int64(0));
             pageOfResource.reset();
         }
+        // A note on a span or trace taken in the window names the page load it was selected under.
+        if (n.target.kind == notes::TargetKind::Span || n.target.kind == notes::TargetKind::Trace)
+            if (const auto focus = InvestigationFocus::fromJson(qs(n.focus));
+                focus && focus->selection.pageLoad)
+                data.notedPageLoads.insert(focus->selection.pageLoad);
     }
     for (const std::string& tag : tags)
         data.tags << qs(tag);

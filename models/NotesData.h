@@ -21,7 +21,9 @@ struct NotesData
 {
     std::vector<notes::Note> notes; ///< in the store's stable order
     QStringList tags;               ///< every tag in use, sorted
-    QSet<qint64> notedPageLoads;    ///< page loads with a note on them or on one of their resources
+    /// Page loads with a note on them, on one of their resources, or on a span or trace noted while
+    /// they were selected (the note's focus).
+    QSet<qint64> notedPageLoads;
 
     /// Throws SqliteError. Reads v1 caches too (listNotes).
     static NotesData load(Database& db, const NotesRequest& request);
