@@ -1,5 +1,6 @@
 #include "NotesData.h"
 
+#include "Ids.h"
 #include "InvestigationState.h"
 #include "QtText.h"
 #include "Sqlite.h"
@@ -18,7 +19,11 @@ NotesData NotesData::load(Database& db, const NotesRequest&)
         tags.insert(n.tags.begin(), n.tags.end());
         if (n.target.kind == notes::TargetKind::PageLoad)
             data.notedPageLoads.insert(n.target.id);
+        if (n.target.kind == notes::TargetKind::Span)
+            if (const auto span = spanIdFromHex(n.target.spanId))
+                data.notedSpans.insert(qint64(*span));
         if (n.target.kind == notes::TargetKind::Resource) {
+            data.notedResources.insert(n.target.id);
             pageOfResource.bind(1, n.target.id);
             if (pageOfResource.step() && !pageOfResource.isNull(0))
                 data.notedPageLoads.insert(pageOfResource.int64(0));

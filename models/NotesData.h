@@ -24,6 +24,8 @@ struct NotesData
     /// Page loads with a note on them, on one of their resources, or on a span or trace noted while
     /// they were selected (the note's focus).
     QSet<qint64> notedPageLoads;
+    QSet<qint64> notedResources; ///< resources.id with a note
+    QSet<qint64> notedSpans;     ///< span ids (the store's signed form) with a note, any trace
 
     /// Throws SqliteError. Reads v1 caches too (listNotes).
     static NotesData load(Database& db, const NotesRequest& request);

@@ -96,6 +96,7 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
     addAction(m_addNote);
     connect(m_addNote, &QAction::triggered, this, [this] { m_notes->addNoteForSelection(focusedPane()); });
     connect(m_notes, &NotesPanel::notedPageLoadsChanged, m_scatter, &PageLoadScatterView::setNotedPageLoads);
+    connect(m_notes, &NotesPanel::notedRowsChanged, m_waterfall->view(), &WaterfallView::setNotedItems);
     connect(m_notes, &NotesPanel::paneRequested, this, [this](const QString& pane) { focusPane(pane); });
 
     if (m_investigation->selectedPageLoad() != 0)

@@ -57,6 +57,9 @@ NotesPanel::NotesPanel(const QString& cachePath, Investigation* investigation, Q
       m_tagFilter(new QComboBox), m_add(new QPushButton(tr("&Add…"))), m_edit(new QPushButton(tr("Edit…"))),
       m_delete(new QPushButton(tr("Delete"))), m_table(new QTableView)
 {
+    m_add->setObjectName(QStringLiteral("addNote"));
+    m_edit->setObjectName(QStringLiteral("editNote"));
+    m_delete->setObjectName(QStringLiteral("deleteNote"));
     m_add->setToolTip(tr("Add a note to the current selection (Ctrl+M)"));
     m_tagFilter->setToolTip(tr("Show the notes with this tag"));
     m_tagFilter->addItem(tr("All tags"));
@@ -67,6 +70,7 @@ NotesPanel::NotesPanel(const QString& cachePath, Investigation* investigation, Q
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setWordWrap(false);
+    m_table->installEventFilter(this);
 
     auto* bar = new QHBoxLayout;
     bar->setContentsMargins(0, 0, 4, 0);
@@ -126,6 +130,7 @@ void NotesPanel::loaded(std::shared_ptr<const NotesData> data)
         m_tagFilter->setCurrentIndex(std::max(0, int(data->tags.indexOf(tag)) + 1));
     }
     const QSet<qint64> noted = data->notedPageLoads;
+    const QSet<qint64> resources = data->notedResources, spans = data->notedSpans;
     m_model->setData(std::move(data));
     m_header->setText(tr("%n note(s)", nullptr, int(m_model->notesData()->notes.size())));
     if (const int row = m_model->rowOf(current); row >= 0)
@@ -133,6 +138,7 @@ void NotesPanel::loaded(std::shared_ptr<const NotesData> data)
     m_table->resizeColumnsToContents();
     updateButtons();
     emit notedPageLoadsChanged(noted);
+    emit notedRowsChanged(resources, spans);
 }
 
 void NotesPanel::updateButtons()
@@ -212,13 +218,15 @@ void NotesPanel::activateNote(int row)
     }
 }
 
-void NotesPanel::keyPressEvent(QKeyEvent* event)
+bool NotesPanel::eventFilter(QObject* watched, QEvent* event)
 {
-    if (event->key() == Qt::Key_Delete && m_table->hasFocus()) {
+    // Delete in the list deletes the current note (the table itself has no use for the key).
+    if (watched == m_table && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent*>(event)->key() == Qt::Key_Delete) {
         deleteNote(m_table->currentIndex().row());
-        return;
+        return true;
     }
-    QWidget::keyPressEvent(event);
+    return QWidget::eventFilter(watched, event);
 }
 
 } // namespace seam

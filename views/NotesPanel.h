@@ -55,11 +55,13 @@ public slots:
 signals:
     /// The page loads that carry a note changed (the scatter marks them).
     void notedPageLoadsChanged(const QSet<qint64>& pageLoads);
+    /// The resources and spans that carry a note changed (the waterfall marks them).
+    void notedRowsChanged(const QSet<qint64>& resources, const QSet<qint64>& spans);
     /// A restored note was taken with `pane` focused.
     void paneRequested(const QString& pane);
 
 protected:
-    void keyPressEvent(QKeyEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void loaded(std::shared_ptr<const NotesData> data);

@@ -14,6 +14,8 @@
 #include "PageLoadsPanel.h"
 #include "RecordFactory.h"
 #include "StoreWriter.h"
+#include "WaterfallPanel.h"
+#include "WaterfallView.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -159,14 +161,61 @@ private slots:
         QTRY_VERIFY(window.linkedViews()->pageLoads()->table()->hasFocus());
     }
 
-    void filteringByTagAndDeleting()
+    void aNoteOnALinkedCallStarsItsSpanInTheWaterfall()
+    {
+        MainWindow window;
+        openIn(window, m_cache);
+        clickPageLoad(window, pageLoadIdAtRow(window, 0));
+        WaterfallView* waterfall = window.linkedViews()->waterfall()->view();
+        QTRY_VERIFY(waterfall->data() && !waterfall->data()->resources.empty());
+        const int row = waterfall->rowOfResource(waterfall->data()->resources.front().id);
+        QVERIFY(row >= 0);
+        QVERIFY(!waterfall->isNoted(row));
+        QTest::mouseClick(waterfall->viewport(), Qt::LeftButton, {}, waterfall->rowRect(row).center());
+        QTRY_COMPARE(window.investigation()->selectedResource(), waterfall->data()->resources.front().id);
+        window.linkedViews()->addNoteAction()->trigger(); // what Ctrl+M does
+        NotesPanel* notes = window.linkedViews()->notes();
+        QTRY_VERIFY(notes->dialog() != nullptr);
+        QTest::keyClicks(notes->dialog()->textEdit(), QStringLiteral("this call"));
+        notes->dialog()->accept();
+        QTRY_COMPARE(notes->model()->rowCount(), 2);
+        // A linked call selects the backend span that served it too: the note is on that span, the
+        // most specific thing selected, and the waterfall stars the span's row.
+        const WaterfallResource& call = waterfall->data()->resources.front();
+        QCOMPARE(notes->model()->noteAt(1)->target.kind, notes::TargetKind::Span);
+        QCOMPARE(notes->model()->noteAt(1)->target.spanId, std::string("0000000000000100"));
+        QVERIFY(call.entrySpanId == 0x100);
+        QTRY_VERIFY(waterfall->isNoted(waterfall->rowOfSpan(call.entrySpanId)));
+        QVERIFY(!waterfall->isNoted(row));
+    }
+
+    void editingFilteringAndDeleting()
     {
         MainWindow window;
         openIn(window, m_cache);
         NotesPanel* notes = window.linkedViews()->notes();
         window.linkedViews()->detailsTabs()->setCurrentWidget(notes);
+        QTRY_COMPARE(notes->model()->rowCount(), 2);
+        // The call's note goes first, with the Delete key.
+        notes->table()->selectRow(1);
+        notes->table()->setFocus();
+        QTest::keyClick(notes->table(), Qt::Key_Delete);
         QTRY_COMPARE(notes->model()->rowCount(), 1);
-        QTRY_COMPARE(notes->tagFilter()->count(), 3); // all, db-lock, payments
+
+        // Edit: the button opens the dialog on the note; the new text and tag are listed.
+        notes->table()->selectRow(0);
+        QPushButton* edit = notes->findChild<QPushButton*>(QStringLiteral("editNote"));
+        QVERIFY(edit && edit->isEnabled());
+        QTest::mouseClick(edit, Qt::LeftButton);
+        QTRY_VERIFY(notes->dialog() != nullptr);
+        QCOMPARE(notes->dialog()->textEdit()->toPlainText(), QStringLiteral("checkout waits on payments"));
+        notes->dialog()->textEdit()->setPlainText(QStringLiteral("row lock on payment_accounts"));
+        notes->dialog()->tagsEdit()->setText(QStringLiteral("db-lock payments resolved"));
+        notes->dialog()->accept();
+        QTRY_COMPARE(notes->model()->index(0, NotesModel::TextColumn).data().toString(),
+                     QStringLiteral("row lock on payment_accounts"));
+        QVERIFY(notes->model()->noteAt(0)->updatedNs.has_value());
+        QTRY_COMPARE(notes->tagFilter()->count(), 4); // all, db-lock, payments, resolved
         notes->tagFilter()->setCurrentIndex(notes->tagFilter()->findText(QStringLiteral("payments")));
         QCOMPARE(notes->model()->rowCount(), 1);
         notes->model()->setTagFilter(QStringLiteral("nothing"));
