@@ -1,5 +1,7 @@
 #include "Investigation.h"
 
+#include <algorithm>
+
 namespace seam {
 
 Investigation::Investigation(QObject* parent) : QObject(parent) {}
@@ -54,6 +56,41 @@ void Investigation::selectSpan(qint64 spanId)
     if (spanId == m_selection.span)
         return;
     apply({m_selection.pageLoad, m_selection.resource, spanId}, true);
+}
+
+void Investigation::setPinnedCauses(const QStringList& causes)
+{
+    if (causes == m_pinnedCauses)
+        return;
+    m_pinnedCauses = causes;
+    emit changed(PinnedCausesChanged);
+}
+
+void Investigation::pinCause(const QString& cause)
+{
+    if (!m_pinnedCauses.contains(cause))
+        setPinnedCauses(m_pinnedCauses + QStringList{cause});
+}
+
+void Investigation::unpinCause(const QString& cause)
+{
+    QStringList causes = m_pinnedCauses;
+    causes.removeAll(cause);
+    setPinnedCauses(causes);
+}
+
+void Investigation::restoreHistory(std::vector<Selection> history, int index)
+{
+    if (int(history.size()) > kMaxHistory)
+        history.erase(history.begin(), history.end() - kMaxHistory);
+    m_history = std::move(history);
+    if (m_history.empty()) {
+        m_current = -1;
+        apply({}, false);
+        return;
+    }
+    m_current = std::clamp(index, 0, int(m_history.size()) - 1);
+    apply(m_history[std::size_t(m_current)], false);
 }
 
 void Investigation::goBack()

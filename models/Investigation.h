@@ -3,6 +3,7 @@
 #include <QFlags>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <optional>
 #include <vector>
 
@@ -33,6 +34,7 @@ public:
         SpanChanged = 0x10,
         HistoryChanged = 0x20, ///< canGoBack() or canGoForward() may differ
         ResourceChanged = 0x40,
+        PinnedCausesChanged = 0x80,
     };
     Q_DECLARE_FLAGS(Changes, Change)
     Q_FLAG(Changes)
@@ -87,6 +89,18 @@ public:
     /// history.
     void selectSpan(qint64 spanId);
 
+    /// Causes the user pinned while reviewing (their text as the "Why?" pane shows it), in pin order.
+    /// Saved with the investigation (InvestigationState); not history.
+    const QStringList& pinnedCauses() const { return m_pinnedCauses; }
+    void setPinnedCauses(const QStringList& causes);
+    /// Adds `cause` at the end unless it is pinned already.
+    void pinCause(const QString& cause);
+    void unpinCause(const QString& cause);
+
+    /// Puts back a saved history and shows its entry `index` (clamped into range; -1 or an empty
+    /// history: no selection), in one changed() signal: reopening an investigation, not navigating.
+    void restoreHistory(std::vector<Selection> history, int index);
+
     bool canGoBack() const { return m_current > 0; }
     bool canGoForward() const { return m_current + 1 < int(m_history.size()); }
     /// The recorded selections, oldest first, and the index of the current one (-1: none yet).
@@ -110,6 +124,7 @@ private:
     Selection m_selection;
     std::vector<qint64> m_traces;
     std::vector<Selection> m_history;
+    QStringList m_pinnedCauses;
     int m_current = -1; // index into m_history of the shown selection; -1 before the first one
 };
 

@@ -3,6 +3,7 @@
 #include "ErrorListPanel.h"
 #include "FlameGraphPanel.h"
 #include "FlameGraphView.h"
+#include "NotesPanel.h"
 #include "PageLoadScatterView.h"
 #include "PageLoadTableModel.h"
 #include "PageLoadsPanel.h"
@@ -12,6 +13,8 @@
 #include "WaterfallPanel.h"
 #include "WaterfallView.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QDockWidget>
 #include <QScrollArea>
 #include <QTabWidget>
@@ -40,11 +43,14 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
       m_serviceRates(new ServiceRatesPanel(cachePath, investigation)),
       m_journey(new SessionJourneyPanel(cachePath, investigation)), m_flameGraph(new FlameGraphPanel),
       m_waterfall(new WaterfallPanel), m_spanDetails(new SpanDetailsPanel(cachePath, investigation)),
-      m_errors(new ErrorListPanel(cachePath, investigation)), m_details(new QTabWidget)
+      m_errors(new ErrorListPanel(cachePath, investigation)),
+      m_notes(new NotesPanel(cachePath, investigation)), m_addNote(new QAction(tr("Add &Note…"), this)),
+      m_details(new QTabWidget)
 {
     m_details->setDocumentMode(true);
     m_details->addTab(m_spanDetails, tr("&Details"));
     m_details->addTab(m_errors, tr("&Errors"));
+    m_details->addTab(m_notes, tr("&Notes"));
     // The order is the Alt+N order and the F6 order: from the overview down to one span.
     addPane(QStringLiteral("scatter"), tr("Load Times"), m_scatter, Qt::LeftDockWidgetArea);
     addPane(QStringLiteral("pageLoads"), tr("Page Loads"), m_pageLoads, Qt::LeftDockWidgetArea, {},
@@ -77,6 +83,16 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
     connect(m_waterfall->view(), &WaterfallView::resourceSelected, this,
             [this](qint64 resourceId, qint64) { resourceSelected(resourceId); });
 
+    // Notes: Ctrl+M from any pane notes the selection with that pane remembered; the scatter marks
+    // the noted page loads; restoring a note's focus gives its pane the keyboard focus back.
+    m_addNote->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    m_addNote->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(m_addNote);
+    connect(m_addNote, &QAction::triggered, this, [this] { m_notes->addNoteForSelection(focusedPaneName()); });
+    connect(m_notes, &NotesPanel::notedPageLoadsChanged, m_scatter, &PageLoadScatterView::setNotedPageLoads);
+    connect(m_notes, &NotesPanel::notedRowsChanged, m_waterfall->view(), &WaterfallView::setNotedItems);
+    connect(m_notes, &NotesPanel::paneRequested, this, [this](const QString& pane) { focusPaneByName(pane); });
+
     if (m_investigation->selectedPageLoad() != 0)
         investigationChanged(Investigation::PageLoadChanged);
 }
@@ -88,7 +104,43 @@ bool LinkedViews::isLoading() const
 {
     return m_traces->isLoading() || m_flameGraphLoader->isLoading() || m_waterfallLoader->isLoading() ||
            m_scatter->isLoading() || m_serviceRates->isLoading() || m_journey->loader()->isLoading() ||
-           m_spanDetails->isLoading() || m_errors->isLoading();
+           m_spanDetails->isLoading() || m_errors->isLoading() || m_notes->isLoading();
+}
+
+QString LinkedViews::paneOf(const QWidget* widget) const
+{
+    const std::pair<const QWidget*, const char*> panes[] = {
+        {m_pageLoads, "pageLoads"}, {m_scatter, "scatter"},     {m_serviceRates, "serviceRates"},
+        {m_journey, "journey"},     {m_waterfall, "waterfall"}, {m_flameGraph, "flameGraph"},
+        {m_notes, "notes"},         {m_details, "details"}};
+    for (; widget; widget = widget->parentWidget())
+        for (const auto& [pane, name] : panes)
+            if (widget == pane)
+                return QLatin1String(name);
+    return {};
+}
+
+QString LinkedViews::focusedPaneName() const
+{
+    return paneOf(QApplication::focusWidget());
+}
+
+bool LinkedViews::focusPaneByName(const QString& pane)
+{
+    const std::pair<const char*, QWidget*> targets[] = {
+        {"pageLoads", m_pageLoads->table()}, {"scatter", m_scatter},
+        {"serviceRates", m_serviceRates},    {"journey", m_journey},
+        {"waterfall", m_waterfall->view()},  {"flameGraph", m_flameGraph->view()},
+        {"notes", m_notes->table()},         {"details", m_details}};
+    for (const auto& [name, widget] : targets)
+        if (pane == QLatin1String(name)) {
+            if (m_details->isAncestorOf(widget))
+                m_details->setCurrentWidget(m_notes->isAncestorOf(widget) ? static_cast<QWidget*>(m_notes)
+                                                                          : widget);
+            widget->setFocus(Qt::OtherFocusReason);
+            return true;
+        }
+    return false;
 }
 
 void LinkedViews::refresh()

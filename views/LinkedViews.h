@@ -8,12 +8,14 @@
 
 #include <memory>
 
+class QAction;
 class QTabWidget;
 
 namespace seam {
 
 class ErrorListPanel;
 class FlameGraphPanel;
+class NotesPanel;
 class PageLoadScatterView;
 class PageLoadsPanel;
 class ServiceRatesPanel;
@@ -60,6 +62,17 @@ public:
     PageLoadTraceResolver* traceResolver() const { return m_traces; }
     FlameGraphLoader* flameGraphLoader() const { return m_flameGraphLoader; }
     WaterfallLoader* waterfallLoader() const { return m_waterfallLoader; }
+    NotesPanel* notes() const { return m_notes; }
+    /// Ctrl+M anywhere in the views: a note on the current selection.
+    QAction* addNoteAction() const { return m_addNote; }
+
+    /// The pane holding `widget` ("pageLoads", "scatter", "serviceRates", "journey", "waterfall",
+    /// "flameGraph", "details", "notes"), empty when none: what a note and the saved state remember.
+    QString paneOf(const QWidget* widget) const;
+    /// The pane with the keyboard focus now.
+    QString focusedPaneName() const;
+    /// Gives `pane` the keyboard focus (showing its tab). False for an unknown name.
+    bool focusPaneByName(const QString& pane);
 
     /// True while any panel is still reading what the current selection needs (tests and benches wait
     /// for this to turn false).
@@ -100,6 +113,8 @@ private:
     WaterfallPanel* m_waterfall;
     SpanDetailsPanel* m_spanDetails;
     ErrorListPanel* m_errors;
+    NotesPanel* m_notes;
+    QAction* m_addNote;
     QTabWidget* m_details;
     bool m_restored = false; // sizes come from saved state or were set on first show
 };

@@ -74,7 +74,8 @@ PageLoadScatterView::PageLoadScatterView(const QString& cachePath, Investigation
     : QChartView(parent), m_investigation(investigation),
       m_loader(new PageLoadScatterLoader(cachePath, this)), m_ok(makeSeries(tr("OK"))),
       m_slow(makeSeries(tr("Slow"))), m_errors(makeSeries(tr("With errors"))), m_selected(new QScatterSeries),
-      m_x(new QDateTimeAxis), m_y(new QLogValueAxis), m_shading(new QGraphicsRectItem)
+      m_noted(new QScatterSeries), m_x(new QDateTimeAxis), m_y(new QLogValueAxis),
+      m_shading(new QGraphicsRectItem)
 {
     auto* chart = new QChart;
     chart->setMargins(QMargins(4, 4, 4, 4));
@@ -102,8 +103,13 @@ PageLoadScatterView::PageLoadScatterView(const QString& cachePath, Investigation
     m_selected->setMarkerShape(QScatterSeries::MarkerShapeCircle);
     m_selected->setMarkerSize(kSelectedMarkerSize);
     m_selected->setBrush(Qt::NoBrush);
+    // A small star above each noted load's point: visible on any colour, without hiding the point.
+    m_noted->setName(tr("Noted"));
+    m_noted->setMarkerShape(QScatterSeries::MarkerShapeStar);
+    m_noted->setMarkerSize(kMarkerSize + 4);
+    m_noted->setPen(Qt::NoPen);
     // Errors drawn last: on top of the rest.
-    for (QScatterSeries* series : {m_ok, m_slow, m_errors, m_selected}) {
+    for (QScatterSeries* series : {m_ok, m_slow, m_errors, m_selected, m_noted}) {
         chart->addSeries(series);
         series->attachAxis(m_x);
         series->attachAxis(m_y);
@@ -186,6 +192,7 @@ void PageLoadScatterView::setData(std::shared_ptr<const PageLoadScatterData> dat
     updateAxes();
     updateTitle();
     updateSelected();
+    updateNoted();
     updateShading();
     emit loaded();
 }
@@ -290,6 +297,8 @@ void PageLoadScatterView::applyPalette()
     }
     m_selected->setBrush(Qt::NoBrush);
     m_selected->setPen(QPen(pal.color(QPalette::Text), 2));
+    m_noted->setColor(pal.color(QPalette::Text)); // a star in the text colour reads on every point colour
+    m_noted->setPen(Qt::NoPen);
     QColor shade = pal.color(QPalette::Highlight);
     shade.setAlpha(60);
     m_shading->setBrush(shade);
@@ -375,6 +384,25 @@ void PageLoadScatterView::updateSelected()
     // Left out by the decimation (or not loaded yet): ask for its point alone. Without decimation it is
     // not there because it does not match the filter.
     m_loader->locate(!m_data || m_data->isDecimated() ? id : 0);
+}
+
+void PageLoadScatterView::setNotedPageLoads(const QSet<qint64>& pageLoads)
+{
+    m_notedIds = pageLoads;
+    updateNoted();
+}
+
+void PageLoadScatterView::updateNoted()
+{
+    // Drawn over the points shown; a noted load the decimation left out has no point to mark.
+    QList<QPointF> glyphs;
+    if (m_data)
+        for (const qint64 id : m_notedIds)
+            if (const int index = m_data->indexOf(id); index >= 0) {
+                const PageLoadScatterPoint& p = m_data->points[std::size_t(index)];
+                glyphs.append(QPointF(double(p.start) / 1e6, yValue(p.duration)));
+            }
+    m_noted->replace(glyphs);
 }
 
 void PageLoadScatterView::showSelected(const PageLoadScatterPoint& point)

@@ -4,6 +4,7 @@
 #include "PageLoadScatterData.h"
 
 #include <QChartView>
+#include <QSet>
 #include <memory>
 
 class QDateTimeAxis;
@@ -51,10 +52,14 @@ public:
     QScatterSeries* okSeries() const { return m_ok; }
     QScatterSeries* slowSeries() const { return m_slow; }
     QScatterSeries* errorSeries() const { return m_errors; }
+    /// The glyphs over page loads with a note (NotesPanel::notedPageLoadsChanged).
+    QScatterSeries* notedSeries() const { return m_noted; }
 
 public slots:
     /// Queries the points again (e.g. after an import committed more page loads).
     void refresh();
+    /// Marks these page loads (those with notes) with a small glyph where they are drawn.
+    void setNotedPageLoads(const QSet<qint64>& pageLoads);
 
 signals:
     /// New points are shown.
@@ -77,6 +82,7 @@ private:
     void updateAxes();
     void updateShading();
     void updateSelected();
+    void updateNoted();
     /// The span [x0, x1] (viewport) clipped to the plot area, drawn as the shading.
     void shade(qreal x0, qreal x1);
     QPointF toViewport(QPointF chartValue) const;
@@ -95,6 +101,8 @@ private:
     QScatterSeries* m_slow;
     QScatterSeries* m_errors;
     QScatterSeries* m_selected;
+    QScatterSeries* m_noted;
+    QSet<qint64> m_notedIds;
     QDateTimeAxis* m_x;
     QLogValueAxis* m_y;
     QGraphicsRectItem* m_shading;

@@ -245,4 +245,25 @@ void WaterfallView::keyPressEvent(QKeyEvent* event)
     QAbstractScrollArea::keyPressEvent(event);
 }
 
+void WaterfallView::setNotedItems(const QSet<qint64>& resources, const QSet<qint64>& spans)
+{
+    m_notedResources = resources;
+    m_notedSpans = spans;
+    viewport()->update();
+}
+
+bool WaterfallView::isNoted(int row) const
+{
+    if (row < 0 || row >= rowCount() || !m_data)
+        return false;
+    const Row& r = m_rows[std::size_t(row)];
+    const WaterfallResource* resource =
+        r.resource >= 0 ? &m_data->resources[std::size_t(r.resource)] : nullptr;
+    if (r.kind == RowKind::Resource)
+        return m_notedResources.contains(resource->id);
+    if (r.kind == RowKind::Span)
+        return m_notedSpans.contains(resource->spans[std::size_t(r.span)].spanId);
+    return false;
+}
+
 } // namespace seam

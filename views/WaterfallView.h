@@ -5,6 +5,7 @@
 #include <QAbstractScrollArea>
 #include <QColor>
 #include <QHash>
+#include <QSet>
 #include <memory>
 #include <vector>
 
@@ -48,6 +49,9 @@ public:
     /// The first row showing span `spanId`, or -1.
     int rowOfSpan(qint64 spanId) const;
     int selectedRow() const { return m_selected; }
+    /// Rows of these resources and spans get a star before their label (they carry a note).
+    void setNotedItems(const QSet<qint64>& resources, const QSet<qint64>& spans);
+    bool isNoted(int row) const;
 
 public slots:
     /// Selects a span chosen elsewhere: no spanSelected() echo. A selected call whose entry span it is
@@ -104,6 +108,7 @@ private:
     QString m_pageHost; // resources on the page's own host are labelled by path only
     mutable QHash<QString, QColor> m_serviceColours;
     bool m_darkPalette = false;
+    QSet<qint64> m_notedResources, m_notedSpans;
 };
 
 } // namespace seam

@@ -231,8 +231,9 @@ void WaterfallView::paintRow(QPainter& painter, int index, const QRect& rect)
     }
     const QRect label(indent, rect.top(), labelWidth() - indent - statusWidth - 8, rect.height());
     painter.setPen(text);
+    const QString name = isNoted(index) ? QStringLiteral("★ ") + labelOf(row) : labelOf(row);
     painter.drawText(label, Qt::AlignLeft | Qt::AlignVCenter,
-                     fontMetrics().elidedText(labelOf(row), Qt::ElideMiddle, label.width()));
+                     fontMetrics().elidedText(name, Qt::ElideMiddle, label.width()));
 
     const QRect bar = rect.adjusted(0, 3, 0, -3);
     switch (row.kind) {

@@ -25,6 +25,7 @@ const std::map<QString, Command>& commands()
         {QStringLiteral("anomalies"), anomaliesCommand},
         {QStringLiteral("impact"), impactCommand},
         {QStringLiteral("pull"), pullCommand},
+        {QStringLiteral("note"), noteCommand},         {QStringLiteral("notes"), notesCommand},
     };
     return table;
 }
@@ -76,6 +77,11 @@ QString usage()
                "                                      backend traces by id that the cache's browser calls lack\n"
                "  seam pull --db CACHE prometheus://HOST:PORT[?preset=spanmetrics|tempo] --from T --to T\n"
                "                                      RED series of services into the rollups\n"
+               "  seam note --db CACHE add (--page-load ID | --trace ID | --span TRACE:SPAN | --service S | "
+               "--session ID | --from T --to T) --text TEXT [--tag TAG]... [--author A] [--bookmark]\n"
+               "  seam note --db CACHE delete ID\n"
+               "  seam notes --db CACHE [--json] [--tag TAG]\n"
+               "                                      notes and bookmarks of an incident review\n"
                "\n"
                "Times T: nanoseconds since the epoch or ISO 8601 (UTC if no zone). Steps S: 10s, 1m, 5m, or "
                "ns.\n"

@@ -19,6 +19,8 @@ int whyCommand(const QStringList& args);
 int anomaliesCommand(const QStringList& args);
 int impactCommand(const QStringList& args);
 int pullCommand(const QStringList& args);
+int noteCommand(const QStringList& args);
+int notesCommand(const QStringList& args);
 
 /// Parses `args` (starting with the command name). On error prints it with the command's usage and
 /// returns false. Handles --help (printing it and setting `helped`).

@@ -23,6 +23,7 @@
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreQueries.h"
+#include "SavedInvestigation.h"
 #include "StoreWriter.h"
 #include "Theme.h"
 
@@ -415,10 +416,13 @@ void MainWindow::showLinkedViews(const QString& path)
     });
     m_linked = new LinkedViews(path, m_investigation);
     m_linked->addDetailsTab(m_summary, tr("Summary"));
-    m_linked->restoreState(QSettings().value(kLinkedViewsKey).toByteArray());
+    m_linkedPath = path;
+    m_linked->pageLoads()->table()->setFocus();
+    // The file's own state first (any machine); this machine's last layout when it has none.
+    if (!saved_investigation::restore(path, *m_investigation, *m_linked))
+        m_linked->restoreState(QSettings().value(kLinkedViewsKey).toByteArray());
     setCentralWidget(m_linked);
     updateActions();
-    m_linked->pageLoads()->table()->setFocus();
     emit investigationOpened(path);
 }
 
@@ -464,8 +468,14 @@ void MainWindow::saveLayout()
 {
     QSettings settings;
     settings.setValue(kGeometryKey, saveGeometry());
-    if (m_linked)
+    if (m_linked) {
         settings.setValue(kLinkedViewsKey, m_linked->saveState());
+        // A few rows, written before the views go: the close waits for them like a document's save.
+        const QString error = saved_investigation::save(m_linkedPath, *m_investigation, *m_linked);
+        if (!error.isEmpty())
+            qWarning("The investigation's state was not saved in %s: %s", qPrintable(m_linkedPath),
+                     qPrintable(error));
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

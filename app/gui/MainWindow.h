@@ -126,6 +126,7 @@ private:
     BackgroundJob* m_job;
     QLabel* m_status;
     QString m_cachePath;
+    QString m_linkedPath; // the cache the linked views show (m_cachePath moves on first when switching)
 };
 
 /// Runs the GUI: the demo, the given paths, or the last investigation.

@@ -1,13 +1,16 @@
 #include "Schema.h"
 
+#include "SchemaMigrations.h"
 #include "Sqlite.h"
 
+#include <algorithm>
 #include <string>
 
 namespace seam::schema {
 namespace {
 
-// Schema v1. Times are int64 ns since the Unix epoch. Trace ids live once in `traces` (16-byte blob);
+// Schema v1, as the first Seam wrote it; never edited: later versions are steps in
+// SchemaMigrations.cpp, applied to new files too. Times are int64 ns since the Unix epoch. Trace ids live once in `traces` (16-byte blob);
 // everything else refers to a trace by its integer row id, which keeps the big `spans` table clustered
 // by trace and its primary-key inserts near the end of the B-tree (new traces get increasing ids), the
 // difference between ~180k and ~350k rows/s on this hardware. Span ids are 64-bit integers (the
@@ -331,6 +334,11 @@ void configureConnection(Database& db, bool writer)
         db.exec("PRAGMA mmap_size = 268435456");
 }
 
+int schemaVersion(Database& db)
+{
+    return int(db.queryInt("PRAGMA user_version"));
+}
+
 void migrate(Database& db)
 {
     const int version = int(db.queryInt("PRAGMA user_version"));
@@ -357,7 +365,10 @@ void migrate(Database& db)
         db.exec("INSERT INTO meta(key, value) VALUES ('rollup_bucket_ns', '" +
                 std::to_string(kRollupBucketNs) + "'), ('created_by', 'seam " SEAM_VERSION "')");
     }
-    // Future steps: if (version < 2) { ALTER ...; } each bringing the file one version forward.
+    // One step per version, oldest first, all in this transaction: a failure leaves the file as it was.
+    for (const MigrationStep& step : migrationSteps())
+        if (std::max(lockedVersion, 1) < step.toVersion)
+            step.apply(db);
     db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
     tx.commit();
 }

@@ -63,10 +63,13 @@ Database openForReading(const std::string& path)
     Database db = openReadOnlyConnection(path);
     schema::configureConnection(db, false);
     db.exec("PRAGMA query_only = 1");
-    const auto version = db.queryInt("PRAGMA user_version");
-    if (version != schema::kSchemaVersion)
-        throw SqliteError(path + " is not a Seam cache of schema " + std::to_string(schema::kSchemaVersion) +
-                              " (found " + std::to_string(version) + ")",
+    // An older cache is read as it is (a read-only open cannot migrate, and the file may be on read-only
+    // media): steps only add, so every reader of its tables works; the first writer brings it forward.
+    const int version = schema::schemaVersion(db);
+    if (version < schema::kOldestReadableVersion || version > schema::kSchemaVersion)
+        throw SqliteError(path + " is not a Seam cache of schema " +
+                              std::to_string(schema::kOldestReadableVersion) + " to " +
+                              std::to_string(schema::kSchemaVersion) + " (found " + std::to_string(version) + ")",
                           0);
     return db;
 }

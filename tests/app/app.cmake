@@ -31,3 +31,8 @@ seam_add_qtest(tst_clibadfiles SOURCES app/tst_clibadfiles.cpp support/CacheDama
 add_dependencies(tst_clibadfiles seam)
 # Live mode in the status bar: the LIVE badge with its address, "N rejected" opening the reasons.
 seam_add_qtest(tst_livestatus SOURCES app/tst_livestatus.cpp support/RecordFactory.h LIBS seam_gui)
+# `seam note` and `seam notes` through the real binary: targets, JSON contract, exit codes, v1 caches.
+seam_add_qtest(tst_notecommands SOURCES app/tst_notecommands.cpp support/SchemaV1.h LIBS seam_store)
+add_dependencies(tst_notecommands seam)
+# Incident review in the window: Ctrl+M note on a selection, saved investigation state, reopen, restore.
+seam_add_qtest(tst_notesgui SOURCES app/tst_notesgui.cpp support/RecordFactory.h LIBS seam_gui)

@@ -6,3 +6,5 @@ seam_add_qtest(tst_flamegraphdata SOURCES models/tst_flamegraphdata.cpp support/
 # The one background-loader template every view's loader is (models/BackgroundLoader*): latest
 # request wins, superseded work is interrupted, failures and shutdown.
 seam_add_qtest(tst_backgroundloader SOURCES models/tst_backgroundloader.cpp LIBS seam_core)
+seam_add_qtest(tst_investigationstate SOURCES models/tst_investigationstate.cpp LIBS seam_core)
+seam_add_qtest(tst_notesmodel SOURCES models/tst_notesmodel.cpp LIBS seam_core)

@@ -6,3 +6,5 @@ seam_add_qtest(tst_latencyhistogram SOURCES store/tst_latencyhistogram.cpp LIBS 
 # why. Some tests hold root to permission bits (tests/support/CacheDamage.h).
 seam_add_qtest(tst_storeopen SOURCES store/tst_storeopen.cpp support/CacheDamage.h support/RecordFactory.h LIBS seam_core)
 seam_add_qtest(tst_qttext SOURCES store/tst_qttext.cpp LIBS seam_store)
+seam_add_qtest(tst_schemamigration SOURCES store/tst_schemamigration.cpp support/SchemaV1.h LIBS seam_core)
+seam_add_qtest(tst_notes SOURCES store/tst_notes.cpp LIBS seam_store)

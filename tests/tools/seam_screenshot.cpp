@@ -2,7 +2,9 @@
 // window, filters the page loads to /checkout, sorts them slowest first, clicks the slowest one with
 // real mouse events, waits until every linked view has its data and grabs the window.
 //
-// usage: seam_screenshot OUT.png [--theme system|light|dark] [--size 1920x1080]
+// usage: seam_screenshot OUT.png [--theme system|light|dark] [--size 1920x1080] [--notes]
+// --notes also adds a note to the clicked page load with Ctrl+M and shows the Notes tab (the note is
+// deleted again after the grab, so the demo investigation keeps none).
 // Run it under Xvfb (xvfb-run -a -s "-screen 0 1920x1080x24") or with QT_QPA_PLATFORM=offscreen.
 
 #include "AppIdentity.h"
@@ -11,15 +13,21 @@
 #include "FlameGraphView.h"
 #include "LinkedViews.h"
 #include "MainWindow.h"
+#include "NoteDialog.h"
+#include "NotesModel.h"
+#include "NotesPanel.h"
 #include "PageLoadTableModel.h"
 #include "PageLoadsPanel.h"
 #include "Theme.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 #include <cstdio>
@@ -54,15 +62,18 @@ int main(int argc, char** argv)
     applyApplicationIdentity(); // the names (and so the demo's folder) the application uses
     const QStringList args = QApplication::arguments();
     if (args.size() < 2)
-        return fail("usage: seam_screenshot OUT.png [--theme system|light|dark] [--size WxH]");
+        return fail("usage: seam_screenshot OUT.png [--theme system|light|dark] [--size WxH] [--notes]");
     const QString out = args.at(1);
     QSize size(1920, 1080);
-    for (int i = 2; i + 1 < args.size(); i += 2) {
+    const bool withNotes = args.contains(QLatin1String("--notes"));
+    for (int i = 2; i + 1 < args.size(); ++i) {
         if (args.at(i) == QLatin1String("--theme"))
-            applyTheme(themeFromName(args.at(i + 1)));
-        else if (args.at(i) == QLatin1String("--size"))
-            size = QSize(args.at(i + 1).section(QLatin1Char('x'), 0, 0).toInt(),
-                         args.at(i + 1).section(QLatin1Char('x'), 1, 1).toInt());
+            applyTheme(themeFromName(args.at(++i)));
+        else if (args.at(i) == QLatin1String("--size")) {
+            ++i;
+            size = QSize(args.at(i).section(QLatin1Char('x'), 0, 0).toInt(),
+                         args.at(i).section(QLatin1Char('x'), 1, 1).toInt());
+        }
     }
 
     MainWindow window;
@@ -79,7 +90,10 @@ int main(int argc, char** argv)
     PageLoadsPanel* panel = views->pageLoads();
     PageLoadTableModel* model = panel->model();
 
-    // What a user would do: type a filter, sort by load time, click the slowest.
+    // What a user would do: type a filter, sort by load time, click the slowest. The demo file keeps
+    // the state of its last window (filter, time range): start from a clean one.
+    window.investigation()->setTimeRange(std::nullopt);
+    panel->filterEdit()->clear();
     panel->filterEdit()->setFocus();
     QTest::keyClicks(panel->filterEdit(), QStringLiteral("route:/checkout"));
     QTest::keyClick(panel->filterEdit(), Qt::Key_Return);
@@ -131,9 +145,35 @@ int main(int argc, char** argv)
     }
     if (!waitFor([&] { return !views->isLoading(); }, 30'000))
         return fail("the span details did not load");
+    NotesPanel* notes = views->notes();
+    if (withNotes) {
+        // Shortcuts reach active windows only; without a window manager (plain Xvfb) nothing activates
+        // one, so the tool triggers the shortcut's action itself there.
+        window.activateWindow();
+        table->setFocus();
+        if (QTest::qWaitForWindowActive(&window, 2'000))
+            QTest::keyClick(table, Qt::Key_M, Qt::ControlModifier);
+        if (!notes->dialog()) {
+            std::fprintf(stderr, "seam_screenshot: the window is not active, Ctrl+M through its action\n");
+            views->addNoteAction()->trigger();
+        }
+        if (!waitFor([&] { return notes->dialog() != nullptr; }, 5'000))
+            return fail("Ctrl+M opened no note dialog");
+        QTest::keyClicks(notes->dialog()->textEdit(),
+                         QStringLiteral("Checkout waits 3 s on payments: row lock"));
+        QTest::keyClicks(notes->dialog()->tagsEdit(), QStringLiteral("db-lock, payments"));
+        notes->dialog()->accept();
+        views->detailsTabs()->setCurrentWidget(notes);
+        if (!waitFor([&] { return notes->model()->rowCount() > 0 && !views->isLoading(); }, 10'000))
+            return fail("the note was not listed");
+    }
     QTest::qWait(800); // charts animate and repaint
     if (!window.grab().save(out))
         return fail("cannot write the PNG");
+    if (withNotes) {
+        notes->deleteNote(notes->model()->rowCount() - 1);
+        waitFor([&] { return !views->isLoading(); }, 10'000);
+    }
     std::printf("%s: %dx%d\n", qPrintable(out), window.width(), window.height());
     return 0;
 }

@@ -1,0 +1,56 @@
+#include "SchemaMigrations.h"
+
+#include "Schema.h"
+#include "Sqlite.h"
+
+#include <array>
+
+namespace seam::schema {
+namespace {
+
+// v2, incident review: notes carry who wrote them, when they last changed, tags and the focus they were
+// taken in; the window's state lives in the file so that it reopens the same on any machine.
+//
+// Tags are a table rather than a JSON array column: "the notes tagged db-lock" is an indexed lookup,
+// the list of tags in use is a DISTINCT over an index, and `seam query` users join it without JSON
+// functions. The focus stays a compact JSON text: nothing selects on its parts, and its fields may grow
+// without a migration. The window state gets its own key/value table rather than `meta`: `meta` holds
+// facts about the data (bucket width, the conversion definition), written by imports and analyses;
+// this is the user's view of it, rewritten at every close, and kept apart so neither side clobbers the
+// other's keys.
+constexpr const char* kToV2 = R"sql(
+ALTER TABLE notes ADD COLUMN author TEXT NOT NULL DEFAULT '';
+ALTER TABLE notes ADD COLUMN updated_ns INTEGER;
+ALTER TABLE notes ADD COLUMN focus TEXT;
+CREATE INDEX notes_by_target ON notes(target_type, target_id);
+CREATE TABLE note_tags (
+    note_id INTEGER NOT NULL,
+    tag     TEXT NOT NULL,
+    PRIMARY KEY (note_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX note_tags_by_tag ON note_tags(tag, note_id);
+CREATE TABLE investigation_state (
+    key        TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    updated_ns INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+void toVersion2(Database& db)
+{
+    db.exec(kToV2);
+}
+
+constexpr std::array kSteps = {
+    MigrationStep{2, &toVersion2},
+};
+static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
+
+} // namespace
+
+std::span<const MigrationStep> migrationSteps()
+{
+    return kSteps;
+}
+
+} // namespace seam::schema

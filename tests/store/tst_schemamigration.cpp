@@ -1,0 +1,219 @@
+// Schema migration (models/store/Schema + SchemaMigrations) on a real v1 cache built from the v1 DDL
+// kept in tests/support/SchemaV1.h: readers read it as it is, a writer brings it to the current version
+// in one transaction, and nothing that was in it is lost.
+
+#include "Notes.h"
+#include "Schema.h"
+#include "SchemaV1.h"
+#include "Sqlite.h"
+#include "StateTable.h"
+#include "Store.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace seam;
+
+namespace {
+
+/// A v1 cache with rows in the tables a review touches, as Seam 1 would have left it.
+void makeV1Cache(const std::string& path)
+{
+    Database db(path, Database::Mode::ReadWrite);
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec(testing::kSchemaV1Ddl);
+    db.exec("PRAGMA application_id = " + std::to_string(schema::kApplicationId));
+    db.exec("PRAGMA user_version = 1");
+    db.exec(R"sql(
+INSERT INTO meta VALUES ('rollup_bucket_ns', '10000000000'), ('created_by', 'seam 1.0.0'),
+                        ('conversion.definition', 'route:/checkout/confirmation');
+INSERT INTO sources(id, kind, path, format, started_ns, status, accepted) VALUES (1, 'file', 'a.pb', 'otlp', 5, 'done', 3);
+INSERT INTO services(id, name, version) VALUES (1, 'payments', '1.2'), (2, 'gateway', '');
+INSERT INTO operations VALUES (1, 1, 'SELECT payment_accounts'), (2, 2, 'POST /api/checkout');
+INSERT INTO traces(id, trace_id, trace_lo, start_ns, end_ns, span_count) VALUES
+    (1, x'4bf92f3577b34da6a3ce929d0e0e4736', 1, 1000, 9000, 2);
+INSERT INTO spans VALUES (1, 10, 0, 2, 2, 2, 1000, 9000, 2, NULL, 1), (1, 11, 10, 1, 1, 3, 2000, 8000, 0, 1, 1);
+INSERT INTO span_payloads(id, attributes) VALUES (1, '{"db.system":"postgresql"}');
+INSERT INTO sessions(id, key, browser, start_ns) VALUES (7, 's-7', 'Safari', 500);
+INSERT INTO page_loads(id, key, session_id, url, route, start_ns, duration_ns, services, trace)
+    VALUES (4711, 'pl-1', 7, 'https://shop/checkout', '/checkout', 900, 3800000000, 'gateway,payments', 1);
+INSERT INTO resources(id, key, page_load_id, session_id, type, url, start_ns, trace, span_id)
+    VALUES (3, 'r-3', 4711, 7, 'fetch', 'https://shop/api/checkout', 950, 1, 10);
+INSERT INTO links VALUES (3, 1, 10, 'traceparent-header', 1.0, 42);
+INSERT INTO rollups VALUES (1, 0, 0, 4, 1, 100, 50, x'0102');
+INSERT INTO notes(id, created_ns, kind, target_type, target_id, from_ns, to_ns, title, text)
+    VALUES (1, 100, 'bookmark', 'page_load', '4711', NULL, NULL, 'slow', 'checkout waits on payments'),
+           (2, 200, 'note', 'time_range', NULL, 1000, 9000, NULL, 'the incident window');
+)sql");
+}
+
+/// Every row of every v1 table, columns as v1 had them, in a stable order: what must survive.
+QStringList dumpV1Tables(Database& db,
+                         const std::vector<std::pair<std::string, std::vector<std::string>>>& tables)
+{
+    QStringList rows;
+    for (const auto& [table, columns] : tables) {
+        std::string list;
+        for (const std::string& c : columns)
+            list += (list.empty() ? "" : ", ") + ("quote(" + c + ")");
+        Statement st = db.prepare("SELECT " + list + " FROM " + table + " ORDER BY 1, 2");
+        while (st.step()) {
+            QString row = QString::fromStdString(table) + QLatin1Char(':');
+            for (int i = 0; i < st.columnCount(); ++i)
+                row += QLatin1Char(' ') + QString::fromUtf8(st.text(i).data(), qsizetype(st.text(i).size()));
+            rows << row;
+        }
+    }
+    return rows;
+}
+
+std::vector<std::pair<std::string, std::vector<std::string>>> v1Columns(Database& db)
+{
+    std::vector<std::pair<std::string, std::vector<std::string>>> tables;
+    Statement names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+    while (names.step()) {
+        std::vector<std::string> columns;
+        Statement info = db.prepare("SELECT name FROM pragma_table_info(?)");
+        info.bindText(1, names.text(0));
+        while (info.step())
+            columns.emplace_back(info.text(0));
+        tables.emplace_back(std::string(names.text(0)), std::move(columns));
+    }
+    return tables;
+}
+
+/// The shape of every table and index (name, columns with types and defaults), to compare a migrated
+/// file with a new one.
+QStringList schemaShape(Database& db)
+{
+    QStringList shape;
+    Statement objects =
+        db.prepare("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name");
+    while (objects.step()) {
+        const std::string name(objects.text(1));
+        QString line =
+            QString::fromUtf8(objects.text(0).data()) + QLatin1Char(' ') + QString::fromStdString(name);
+        Statement info =
+            db.prepare("SELECT name, type, \"notnull\", quote(dflt_value), pk FROM pragma_table_info(?)");
+        info.bindText(1, name);
+        while (info.step())
+            for (int i = 0; i < 5; ++i)
+                line +=
+                    QLatin1Char(' ') + QString::fromUtf8(info.text(i).data(), qsizetype(info.text(i).size()));
+        shape << line;
+    }
+    return shape;
+}
+
+} // namespace
+
+class TestSchemaMigration : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::string path(const char* name) { return m_dir.filePath(QLatin1String(name)).toStdString(); }
+
+private slots:
+    void readersReadAV1CacheWithoutChangingIt()
+    {
+        const auto file = path("reader.seam");
+        makeV1Cache(file);
+        Database db = store::openForReading(file);
+        QCOMPARE(schema::schemaVersion(db), 1);
+        QCOMPARE(db.queryInt("SELECT duration_ns FROM page_loads WHERE id = 4711"), 3800000000LL);
+        const auto notes = notes::listNotes(db);
+        QCOMPARE(notes.size(), std::size_t(2));
+        QCOMPARE(notes[0].target.kind, notes::TargetKind::PageLoad);
+        QCOMPARE(notes[0].target.id, 4711);
+        QVERIFY(notes[0].bookmark);
+        QCOMPARE(notes[0].text, std::string("checkout waits on payments"));
+        QVERIFY(notes[0].author.empty() && notes[0].tags.empty() && notes[0].focus.empty());
+        QCOMPARE(notes[1].target.kind, notes::TargetKind::TimeRange);
+        QCOMPARE(*notes[1].target.from, 1000);
+        QVERIFY(notes::listNotes(db, std::string("x")).empty());
+        QVERIFY(store::readInvestigationState(db).empty());
+        db = Database();
+        Database check(file, Database::Mode::ReadOnly);
+        QCOMPARE(schema::schemaVersion(check), 1); // reading did not migrate
+    }
+
+    void aWriterMigratesKeepingEveryRow()
+    {
+        const auto file = path("writer.seam");
+        makeV1Cache(file);
+        QStringList before;
+        std::vector<std::pair<std::string, std::vector<std::string>>> tables;
+        {
+            Database v1(file, Database::Mode::ReadOnly);
+            tables = v1Columns(v1);
+            before = dumpV1Tables(v1, tables);
+        }
+        QVERIFY(before.size() > 15);
+        {
+            Database db = store::openForWriting(file);
+            QCOMPARE(schema::schemaVersion(db), schema::kSchemaVersion);
+        }
+        Database db = store::openForReading(file);
+        QCOMPARE(dumpV1Tables(db, tables), before);
+        const auto notes = notes::listNotes(db);
+        QCOMPARE(notes.size(), std::size_t(2));
+        QCOMPARE(notes[0].title, std::string("slow"));
+        QVERIFY(notes[0].author.empty() && !notes[0].updatedNs);
+        QCOMPARE(db.queryInt("SELECT application_id FROM pragma_application_id"), schema::kApplicationId);
+    }
+
+    void aMigratedCacheHasTheShapeOfANewOne()
+    {
+        const auto old = path("shape-old.seam");
+        makeV1Cache(old);
+        store::openForWriting(old);
+        store::openForWriting(path("shape-new.seam"));
+        Database a = store::openForReading(old);
+        Database b = store::openForReading(path("shape-new.seam"));
+        QCOMPARE(schemaShape(a), schemaShape(b));
+        QVERIFY(schemaShape(b).join(QLatin1Char('\n')).contains(QLatin1String("table note_tags")));
+    }
+
+    void theMigratedCacheTakesV2Notes()
+    {
+        const auto file = path("v2notes.seam");
+        makeV1Cache(file);
+        Database db = store::openForWriting(file);
+        notes::Note n;
+        n.target = {notes::TargetKind::Span, 0, "4BF92F3577B34DA6A3CE929D0E0E4736", "000000000000000b"};
+        n.text = "the lock";
+        n.author = "ana";
+        n.tags = {"#DB-lock", "payments", "db-lock "};
+        n.focus = R"({"filter":"route:/checkout"})";
+        const auto id = notes::addNote(db, n);
+        const auto tagged = notes::listNotes(db, std::string("db-lock"));
+        QCOMPARE(tagged.size(), std::size_t(1));
+        QCOMPARE(tagged[0].id, id);
+        QCOMPARE(tagged[0].tags, (std::vector<std::string>{"db-lock", "payments"}));
+        QCOMPARE(tagged[0].target.traceId, std::string("4bf92f3577b34da6a3ce929d0e0e4736"));
+        QCOMPARE(tagged[0].focus, n.focus);
+        QCOMPARE(notes::listNotes(db).size(), std::size_t(3));
+    }
+
+    void aFailingStepLeavesTheV1FileAsItWas()
+    {
+        // A v1 file that already has a table the step creates (someone's experiment): the step fails
+        // half-way, and the transaction must leave version 1 and the notes' columns untouched.
+        const auto file = path("conflict.seam");
+        makeV1Cache(file);
+        {
+            Database db(file, Database::Mode::ReadWrite);
+            db.exec("CREATE TABLE investigation_state (x)");
+        }
+        QVERIFY_THROWS_EXCEPTION(SqliteError, store::openForWriting(file));
+        Database db = store::openForReading(file);
+        QCOMPARE(schema::schemaVersion(db), 1);
+        QCOMPARE(db.queryInt("SELECT count(*) FROM pragma_table_info('notes') WHERE name = 'author'"), 0);
+        QCOMPARE(db.queryInt("SELECT count(*) FROM sqlite_master WHERE name = 'note_tags'"), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSchemaMigration)
+#include "tst_schemamigration.moc"

@@ -1,0 +1,306 @@
+#pragma once
+
+// The schema v1 DDL exactly as Seam 1 (schema version 1) wrote it, kept here as a fixture so that the
+// migration tests build a real v1 cache whatever the current schema is. Never edit it.
+
+namespace seam::testing {
+
+constexpr const char* kSchemaV1Ddl = R"sql(
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE sources (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL,            -- file, demo, live
+    path        TEXT NOT NULL,            -- file path, endpoint or generator description
+    format      TEXT,                     -- detected format
+    started_ns  INTEGER NOT NULL,
+    finished_ns INTEGER,
+    status      TEXT NOT NULL DEFAULT 'running', -- running, done, failed, cancelled
+    accepted    INTEGER NOT NULL DEFAULT 0,
+    rejected    INTEGER NOT NULL DEFAULT 0,
+    bytes       INTEGER NOT NULL DEFAULT 0,
+    error       TEXT                      -- the fatal error that stopped the source, if any
+);
+
+CREATE TABLE source_errors (
+    source_id INTEGER NOT NULL,
+    location  TEXT NOT NULL,
+    message   TEXT NOT NULL,
+    count     INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX source_errors_by_source ON source_errors(source_id);
+
+CREATE TABLE services (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    namespace   TEXT NOT NULL DEFAULT '',
+    version     TEXT NOT NULL DEFAULT '',
+    environment TEXT NOT NULL DEFAULT '',
+    is_browser  INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (name, namespace, version, environment)
+);
+
+CREATE TABLE operations (
+    id         INTEGER PRIMARY KEY,
+    service_id INTEGER NOT NULL,
+    name       TEXT NOT NULL,
+    UNIQUE (service_id, name)
+);
+
+CREATE TABLE traces (
+    id                 INTEGER PRIMARY KEY,
+    trace_id           BLOB NOT NULL UNIQUE,  -- 16 bytes
+    trace_lo           INTEGER NOT NULL,      -- low 64 bits (Datadog ids)
+    start_ns           INTEGER,               -- NULL until a span arrives
+    end_ns             INTEGER,
+    span_count         INTEGER NOT NULL DEFAULT 0,
+    backend_span_count INTEGER NOT NULL DEFAULT 0,
+    error_count        INTEGER NOT NULL DEFAULT 0,
+    root_service_id    INTEGER,
+    root_operation_id  INTEGER
+);
+CREATE INDEX traces_by_lo ON traces(trace_lo);
+CREATE INDEX traces_by_start ON traces(start_ns) WHERE start_ns IS NOT NULL;
+
+-- Spans are split in two: the small fixed-size part every click and every correlation reads, kept
+-- clustered by trace (WITHOUT ROWID), and the large, rarely read payload (attributes, events) appended
+-- to its own table. Inserting 400-byte rows into a clustered B-tree costs twice what these two
+-- inserts cost together, and reading a trace's structure no longer drags its attributes along.
+CREATE TABLE spans (
+    trace          INTEGER NOT NULL,          -- traces.id
+    span_id        INTEGER NOT NULL,
+    parent_span_id INTEGER NOT NULL,          -- 0 for a root span
+    service_id     INTEGER NOT NULL,
+    operation_id   INTEGER NOT NULL,          -- operations.id (the span name, per service)
+    kind           INTEGER NOT NULL,          -- 0 unspecified 1 internal 2 server 3 client 4 producer 5 consumer
+    start_ns       INTEGER NOT NULL,
+    end_ns         INTEGER NOT NULL,
+    status_code    INTEGER NOT NULL,          -- 0 unset 1 ok 2 error
+    payload        INTEGER,                   -- span_payloads.id; NULL when the span has none
+    source_id      INTEGER,
+    PRIMARY KEY (trace, span_id)
+) WITHOUT ROWID;
+CREATE TABLE span_payloads (
+    id             INTEGER PRIMARY KEY,
+    status_message TEXT,
+    attributes     TEXT,                      -- JSON object
+    events         TEXT,                      -- JSON array [{t, name, attributes}]
+    links          TEXT,                      -- JSON array [{trace_id, span_id, attributes}]
+    scope          TEXT
+);
+CREATE INDEX spans_errors_by_start ON spans(start_ns) WHERE status_code = 2;
+
+CREATE TABLE logs (
+    id          INTEGER PRIMARY KEY,
+    fingerprint INTEGER NOT NULL UNIQUE,      -- hash of the record: re-import is idempotent
+    time_ns     INTEGER NOT NULL,
+    service_id  INTEGER,
+    severity    INTEGER NOT NULL,
+    severity_text TEXT,
+    body        TEXT,
+    attributes  TEXT,
+    trace       INTEGER,                      -- traces.id
+    span_id     INTEGER,
+    source_id   INTEGER
+);
+CREATE INDEX logs_by_trace ON logs(trace, span_id) WHERE trace IS NOT NULL;
+CREATE INDEX logs_by_time ON logs(time_ns);
+
+CREATE TABLE sessions (
+    id              INTEGER PRIMARY KEY,
+    key             TEXT NOT NULL UNIQUE,
+    user_id         TEXT,
+    browser         TEXT,
+    browser_version TEXT,
+    os              TEXT,
+    device          TEXT,
+    country         TEXT,
+    app_version     TEXT,
+    start_ns        INTEGER,
+    end_ns          INTEGER,
+    page_load_count INTEGER NOT NULL DEFAULT 0,
+    error_count     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sessions_by_start ON sessions(start_ns);
+
+CREATE TABLE page_loads (
+    id             INTEGER PRIMARY KEY,
+    key            TEXT NOT NULL UNIQUE,
+    session_id     INTEGER,
+    app_service_id INTEGER,
+    url            TEXT NOT NULL,
+    route          TEXT NOT NULL,
+    start_ns       INTEGER NOT NULL,
+    duration_ns    INTEGER,
+    ttfb_ns        INTEGER,
+    fcp_ns         INTEGER,
+    lcp_ns         INTEGER,
+    cls            REAL,
+    inp_ns         INTEGER,
+    error_count    INTEGER NOT NULL DEFAULT 0,
+    resource_count INTEGER NOT NULL DEFAULT 0,
+    linked_count   INTEGER NOT NULL DEFAULT 0, -- resources linked to a backend trace
+    backend_ns     INTEGER,                    -- union of linked backend entry spans' time
+    services       TEXT,                       -- comma-separated backend services reached
+    trace          INTEGER,                    -- traces.id of the document's trace
+    span_id        INTEGER,
+    version        INTEGER NOT NULL DEFAULT 0,
+    source_id      INTEGER
+);
+CREATE INDEX page_loads_by_start ON page_loads(start_ns);
+CREATE INDEX page_loads_by_duration ON page_loads(duration_ns);
+CREATE INDEX page_loads_by_session ON page_loads(session_id, start_ns);
+CREATE INDEX page_loads_by_route ON page_loads(route, start_ns);
+
+CREATE TABLE resources (
+    id                 INTEGER PRIMARY KEY,
+    key                TEXT NOT NULL UNIQUE,
+    page_load_id       INTEGER,
+    page_load_key      TEXT,             -- the importer's reference, until that page load arrives
+    page_load_by_time  INTEGER NOT NULL DEFAULT 0, -- 1: attached by session + time, may move
+    session_id         INTEGER,
+    type               TEXT NOT NULL,
+    method             TEXT,
+    url                TEXT NOT NULL,
+    status             INTEGER,
+    start_ns           INTEGER NOT NULL,
+    duration_ns        INTEGER,
+    transfer_size      INTEGER,
+    dns_ns             INTEGER,
+    connect_ns         INTEGER,
+    ssl_ns             INTEGER,
+    ttfb_ns            INTEGER,
+    download_ns        INTEGER,
+    trace              INTEGER,          -- traces.id of the propagated / own trace id
+    trace_lo           INTEGER,          -- only the low 64 bits known (Datadog), until resolved
+    span_id            INTEGER,
+    id_source          INTEGER NOT NULL DEFAULT 0, -- see TraceIdSource in models/Records.h
+    source_id          INTEGER
+);
+CREATE INDEX resources_by_page_load ON resources(page_load_id, start_ns);
+CREATE INDEX resources_by_session ON resources(session_id, start_ns);
+CREATE INDEX resources_by_trace ON resources(trace) WHERE trace IS NOT NULL;
+CREATE INDEX resources_by_trace_lo ON resources(trace_lo) WHERE trace IS NULL AND trace_lo IS NOT NULL;
+CREATE INDEX resources_pending_page ON resources(page_load_key) WHERE page_load_id IS NULL AND page_load_key IS NOT NULL;
+
+CREATE TABLE links (
+    resource_id INTEGER PRIMARY KEY,       -- resources.id
+    trace       INTEGER NOT NULL,          -- traces.id of the backend trace
+    span_id     INTEGER,                   -- the backend entry span, when identified
+    method      TEXT NOT NULL,             -- trace, traceparent-header, server-timing, datadog-id, document-meta, inferred
+    confidence  REAL NOT NULL,             -- 0..1
+    created_ns  INTEGER NOT NULL
+);
+CREATE INDEX links_by_trace ON links(trace);
+
+CREATE TABLE rum_errors (
+    id              INTEGER PRIMARY KEY,
+    key             TEXT NOT NULL UNIQUE,
+    page_load_id    INTEGER,
+    page_load_key   TEXT,
+    page_load_by_time INTEGER NOT NULL DEFAULT 0,
+    session_id      INTEGER,
+    time_ns         INTEGER NOT NULL,
+    type            TEXT,
+    message         TEXT,
+    source          TEXT,
+    stack           TEXT,
+    resource_url    TEXT,
+    resource_status INTEGER,
+    source_id       INTEGER
+);
+CREATE INDEX rum_errors_by_page_load ON rum_errors(page_load_id);
+CREATE INDEX rum_errors_by_session ON rum_errors(session_id, time_ns);
+CREATE INDEX rum_errors_by_time ON rum_errors(time_ns);
+CREATE INDEX rum_errors_pending_page ON rum_errors(page_load_key) WHERE page_load_id IS NULL AND page_load_key IS NOT NULL;
+
+CREATE TABLE actions (
+    id            INTEGER PRIMARY KEY,
+    key           TEXT NOT NULL UNIQUE,
+    page_load_id  INTEGER,
+    page_load_key TEXT,
+    page_load_by_time INTEGER NOT NULL DEFAULT 0,
+    session_id    INTEGER,
+    time_ns       INTEGER NOT NULL,
+    duration_ns   INTEGER,
+    type          TEXT,
+    name          TEXT,
+    frustration   TEXT,
+    source_id     INTEGER
+);
+CREATE INDEX actions_by_session ON actions(session_id, time_ns);
+CREATE INDEX actions_by_page_load ON actions(page_load_id);
+CREATE INDEX actions_pending_page ON actions(page_load_key) WHERE page_load_id IS NULL AND page_load_key IS NOT NULL;
+
+CREATE TABLE long_tasks (
+    id            INTEGER PRIMARY KEY,
+    key           TEXT NOT NULL UNIQUE,
+    page_load_id  INTEGER,
+    page_load_key TEXT,
+    page_load_by_time INTEGER NOT NULL DEFAULT 0,
+    session_id    INTEGER,
+    time_ns       INTEGER NOT NULL,
+    duration_ns   INTEGER NOT NULL,
+    source_id     INTEGER
+);
+CREATE INDEX long_tasks_by_session ON long_tasks(session_id, time_ns);
+CREATE INDEX long_tasks_by_page_load ON long_tasks(page_load_id);
+CREATE INDEX long_tasks_pending_page ON long_tasks(page_load_key) WHERE page_load_id IS NULL AND page_load_key IS NOT NULL;
+
+-- Web vitals that arrived before their page load; applied and deleted when it arrives.
+CREATE TABLE pending_vitals (
+    page_load_key TEXT,
+    session_key   TEXT,
+    time_ns       INTEGER NOT NULL,
+    name          TEXT NOT NULL,
+    value         REAL NOT NULL
+);
+CREATE INDEX pending_vitals_by_key ON pending_vitals(page_load_key);
+CREATE INDEX pending_vitals_by_session ON pending_vitals(session_key, time_ns);
+
+CREATE TABLE rollups (
+    service_id      INTEGER NOT NULL,
+    operation_id    INTEGER NOT NULL,       -- 0: all entry spans (server/consumer/root) of the service
+    bucket_ns       INTEGER NOT NULL,       -- bucket start; width in meta 'rollup_bucket_ns'
+    requests        INTEGER NOT NULL,
+    errors          INTEGER NOT NULL,
+    duration_sum_ns INTEGER NOT NULL,
+    duration_max_ns INTEGER NOT NULL,
+    histogram       BLOB NOT NULL,          -- LatencyHistogram encoding (models/LatencyHistogram.h)
+    PRIMARY KEY (service_id, operation_id, bucket_ns)
+) WITHOUT ROWID;
+CREATE INDEX rollups_by_bucket ON rollups(bucket_ns);
+
+CREATE TABLE notes (
+    id          INTEGER PRIMARY KEY,
+    created_ns  INTEGER NOT NULL,
+    kind        TEXT NOT NULL DEFAULT 'note', -- note, bookmark
+    target_type TEXT,                         -- page_load, resource, trace, span, service, time_range
+    target_id   TEXT,
+    from_ns     INTEGER,
+    to_ns       INTEGER,
+    title       TEXT,
+    text        TEXT
+);
+
+-- Readable views for `seam query`.
+CREATE VIEW v_spans AS
+SELECT lower(hex(t.trace_id)) AS trace_id, printf('%016x', s.span_id) AS span_id,
+       CASE s.parent_span_id WHEN 0 THEN NULL ELSE printf('%016x', s.parent_span_id) END AS parent_span_id,
+       v.name AS service, v.version AS service_version, o.name AS name, s.kind, s.start_ns, s.end_ns,
+       s.end_ns - s.start_ns AS duration_ns, s.status_code, p.status_message, p.attributes, p.events, p.links,
+       p.scope
+FROM spans s JOIN traces t ON t.id = s.trace JOIN services v ON v.id = s.service_id
+JOIN operations o ON o.id = s.operation_id LEFT JOIN span_payloads p ON p.id = s.payload;
+
+CREATE VIEW v_links AS
+SELECT l.resource_id, r.page_load_id, r.method AS http_method, r.url, lower(hex(t.trace_id)) AS trace_id,
+       CASE WHEN l.span_id IS NULL THEN NULL ELSE printf('%016x', l.span_id) END AS span_id,
+       l.method, l.confidence
+FROM links l JOIN resources r ON r.id = l.resource_id JOIN traces t ON t.id = l.trace;
+)sql";
+
+} // namespace seam::testing
