@@ -2,9 +2,9 @@
 
 #include "CacheCheck.h"
 #include "Cli.h"
+#include "Format.h"
 #include "Output.h"
 #include "Store.h"
-#include "Format.h"
 
 #include <QFileInfo>
 
@@ -46,7 +46,8 @@ bool optionalTimeArg(const QCommandLineParser& parser, const QCommandLineOption&
     return true;
 }
 
-std::optional<qint64> singleIdArg(const QCommandLineParser& parser, const QString& command, const QString& what)
+std::optional<qint64> singleIdArg(const QCommandLineParser& parser, const QString& command,
+                                  const QString& what)
 {
     bool ok = false;
     const qint64 id = parser.positionalArguments().value(0).toLongLong(&ok);
@@ -55,6 +56,16 @@ std::optional<qint64> singleIdArg(const QCommandLineParser& parser, const QStrin
         return std::nullopt;
     }
     return id;
+}
+
+bool filterOption(const QCommandLineParser& parser, const QCommandLineOption& option, PageLoadFilter& out,
+                  const QString& command)
+{
+    out = PageLoadFilter::parse(parser.value(option));
+    if (out.isValid())
+        return true;
+    writeErr(QStringLiteral("seam %1: --%2: %3\n").arg(command, option.names().front(), out.error().message));
+    return false;
 }
 
 int guardedCommand(const QString& command, const std::function<int()>& body)
