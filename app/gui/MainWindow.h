@@ -14,6 +14,7 @@ class QLabel;
 namespace seam {
 
 class Investigation;
+class ExportActions;
 class InvestigationSummaryView;
 class LinkedViews;
 class LiveController;
@@ -43,6 +44,7 @@ public:
     LinkedViews* linkedViews() const { return m_linked; }
     Investigation* investigation() const { return m_investigation; }
     RecentFiles* recentFiles() const { return m_recent; }
+    ExportActions* exports() const { return m_exports; }
     LiveController* live() const { return m_live; }
     QAction* liveAction() const { return m_liveAction; }
     /// Live mode: receives OTLP/HTTP (and RUM intake) into the open investigation, or into a new one
@@ -97,6 +99,7 @@ private:
     LiveController* m_live;
     QAction* m_liveAction = nullptr;
     QLabel* m_liveStatus;
+    ExportActions* m_exports = nullptr;
     QAction* m_import = nullptr;
     QAction* m_close = nullptr;
     QAction* m_back = nullptr;
