@@ -204,6 +204,10 @@ Scene flamegraphScene(const BookmarkedLoad& load, double width, int maxDepth)
         b.top = y;
         y += kRow * b.levels + 6;
     }
+    // The grid first: the boxes cover it.
+    const double axisY = y + 2;
+    durationAxis(s, scale, top, axisY);
+    s.height = axisY + 16;
     for (const Placed& p : placed) {
         const auto& spans = traces[p.trace];
         const Band& band = bands[p.band];
@@ -223,9 +227,6 @@ Scene flamegraphScene(const BookmarkedLoad& load, double width, int maxDepth)
                 s.text(x0 + 2, by + 10, fitted, Ink::Text, 8.5);
         }
     }
-    const double axisY = y + 2;
-    durationAxis(s, scale, top, axisY);
-    s.height = axisY + 16;
     return s;
 }
 

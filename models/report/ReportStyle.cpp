@@ -63,7 +63,7 @@ const std::string& richTextStyleSheet()
         "color:#1c2230}h3{font-size:11pt;margin-top:10pt;margin-bottom:3pt}\n"
         ".sub{color:#5d6676}.muted{color:#5d6676}.verdict{font-weight:bold}\n"
         "th{color:#5d6676;font-weight:bold;text-align:left;background-color:#eef1f5}\n"
-        "td.num,th.num{text-align:right}\n";
+        "td,th{font-size:8pt}td.num,th.num{text-align:right}\n";
     return css;
 }
 
