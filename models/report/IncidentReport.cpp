@@ -188,9 +188,13 @@ private:
                     others += (k > 1 ? ", " : "") + i.windows[k].service;
                 const ImpactResult* r = i.impact ? &*i.impact : nullptr;
                 std::string lost = "–";
+                // A negative estimate means no loss was seen (BusinessImpact.h): said in words.
                 if (r && r->conversions)
-                    lost = number(r->conversions->lost, 1) + " conversions";
-                if (r && r->revenue)
+                    lost = r->conversions->lost > 0 ? number(r->conversions->lost, 1) + " conversions (95% " +
+                                                          number(r->conversions->ciLow, 1) + "–" +
+                                                          number(r->conversions->ciHigh, 1) + ")"
+                                                    : std::string("no conversion loss seen");
+                if (r && r->revenue && r->revenue->lost > 0)
                     lost += ", " + number(r->revenue->lost, 2) + " " + r->revenue->attribute;
                 m_out += "<tr><td><a href=\"#incident-" + std::to_string(i.number) + "\">" +
                          std::to_string(i.number) + "</a></td><td>" + esc(range(i.start, i.end)) +
@@ -272,7 +276,8 @@ private:
                      "): " + number(r.conversions->lost, 1) + " [95% " + number(r.conversions->ciLow, 1) +
                      ", " + number(r.conversions->ciHigh, 1) + "]; rate " +
                      percent(r.conversions->affectedRate) + " affected against " +
-                     percent(r.conversions->unaffectedRate) + "</li>\n";
+                     percent(r.conversions->unaffectedRate) +
+                     (r.conversions->lost > 0 ? "" : " (no loss seen)") + "</li>\n";
         if (r.revenue)
             m_out += "<li>Revenue lost (" + esc(r.revenue->attribute) + "): " + number(r.revenue->lost, 2) +
                      " [95% " + number(r.revenue->ciLow, 2) + ", " + number(r.revenue->ciHigh, 2) +

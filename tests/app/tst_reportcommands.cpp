@@ -117,6 +117,9 @@ private slots:
         note.bindText(1, "bookmark").bindText(2, "page_load").bindText(3, failed).bindNull(4).bindNull(5);
         note.bindText(6, "Failed product page").bindText(7, "catalog 2.8.0 answered 500");
         note.run();
+        // The saved conversion definition (what the GUI's impact card stores) reaches the report.
+        db.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('conversion.definition', "
+                "'route:/checkout/confirmation'), ('conversion.revenue_attribute', 'order.value')");
         note.bindText(1, "note").bindText(2, "time_range").bindNull(3).bind(4, lockFrom).bind(5, lockTo);
         note.bindText(6, "Payments lock").bindText(7, "row lock on payment_accounts <b>&</b> \"quotes\"");
         note.run();
@@ -143,6 +146,8 @@ private slots:
         QVERIFY(text.contains(QLatin1String("Incident 2: catalog 2.8.0 error rate")));
         QVERIFY(text.contains(QLatin1String("catalog service.version = 2.8.0")));
         QVERIFY(text.contains(QLatin1String("explained by payments")));
+        QVERIFY(text.contains(QLatin1String("Conversions lost (route:/checkout/confirmation): ")));
+        QVERIFY(text.contains(QLatin1String("Revenue lost (order.value): ")));
         // Notes in time order, escaped; each bookmark with its two charts.
         QVERIFY(text.contains(
             QLatin1String("row lock on payment_accounts &lt;b&gt;&amp;&lt;/b&gt; &quot;quotes&quot;")));
