@@ -124,12 +124,15 @@ std::vector<ReportNote> readNotes(Database& db, std::int64_t from, std::int64_t 
 {
     // v1 columns only: the notes' schema grows (author, tags) in another change; what is read here
     // exists in every version.
+    // A note's moment is its range start, else its page load's start; one with neither (a note on
+    // a service, written at created_ns wall-clock time) is about the whole investigation: kept.
     Statement q = db.prepare(
-        "SELECT n.id, coalesce(n.from_ns, p.start_ns, n.created_ns), n.kind, n.target_type, n.target_id, "
-        "n.from_ns, n.to_ns, n.title, n.text FROM notes n "
-        "LEFT JOIN page_loads p ON n.target_type = 'page_load' AND p.id = CAST(n.target_id AS INTEGER) "
-        "WHERE n.from_ns IS NULL OR (n.from_ns < ?2 AND coalesce(n.to_ns, n.from_ns) >= ?1) "
-        "ORDER BY 2, n.id");
+        "SELECT id, coalesce(at, created_ns), kind, target_type, target_id, from_ns, to_ns, title, text FROM "
+        "("
+        "SELECT n.id, n.created_ns, n.kind, n.target_type, n.target_id, n.from_ns, n.to_ns, n.title, n.text, "
+        "coalesce(n.from_ns, p.start_ns) AS at FROM notes n LEFT JOIN page_loads p "
+        "ON n.target_type = 'page_load' AND p.id = CAST(n.target_id AS INTEGER)) "
+        "WHERE at IS NULL OR (at < ?2 AND coalesce(to_ns, at) >= ?1) ORDER BY 2, id");
     q.bind(1, from);
     q.bind(2, to);
     std::vector<ReportNote> notes;

@@ -169,6 +169,23 @@ private slots:
         QVERIFY(readAll(path("dark.html")).contains("<html lang=\"en\" class=\"dark\">"));
     }
 
+    void reportRangeKeepsItsIncidentsAndNotes()
+    {
+        const QString out = path("deploy.html");
+        const Result r =
+            seam({QStringLiteral("report"), QStringLiteral("--db"), m_demo, QStringLiteral("--out"), out,
+                  QStringLiteral("--from"), QStringLiteral("2026-11-20T09:16:00Z"), QStringLiteral("--to"),
+                  QStringLiteral("2026-11-20T09:24:00Z")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString text = QString::fromUtf8(readAll(out));
+        QVERIFY(text.contains(QStringLiteral("2026-11-20 09:16–09:24 UTC")));
+        QVERIFY(text.contains(QLatin1String("Incident 1: catalog 2.8.0")));
+        QVERIFY(!text.contains(QLatin1String("Incident 2:")));
+        QVERIFY(!text.contains(QLatin1String("Payments lock"))); // its note's range ends before
+        QVERIFY(text.contains(QLatin1String("Failed product page")));
+        QVERIFY(!text.contains(QLatin1String("Slowest checkout")));
+    }
+
     void reportOpensInChromium()
     {
         const QString chromium = QStandardPaths::findExecutable(QStringLiteral("chromium"));
@@ -282,6 +299,24 @@ private slots:
         QCOMPARE(row.at(0).toInt(), 0);
         QCOMPARE(row.at(1).toInt(), 2);
         QVERIFY(row.at(2).toInt() > 50);
+    }
+
+    void extractOfWhatIsNoCacheLeavesNothing()
+    {
+        const QString notACache = path("notes.txt"), out = path("nothing.seam");
+        QFile f(notACache);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not a cache\n");
+        f.close();
+        const Result r = seam(
+            {QStringLiteral("extract"), QStringLiteral("--db"), notACache, QStringLiteral("--out"), out});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(!r.err.isEmpty());
+        QVERIFY(!QFile::exists(out));
+        const Result same = seam({QStringLiteral("extract"), QStringLiteral("--db"), m_demo,
+                                  QStringLiteral("--out"), m_demo, QStringLiteral("--force")});
+        QCOMPARE(same.exitCode, 2); // never onto itself, even with --force
+        QVERIFY(QFile::exists(m_demo));
     }
 
     void otlpJsonExportImportsBackToTheSameSpans()
