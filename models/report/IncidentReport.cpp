@@ -354,8 +354,9 @@ private:
                 " · " + esc(b.duration >= 0 ? duration(b.duration) : std::string("duration unknown")) +
                 " · critical path: frontend " + esc(duration(b.path.bySide[0])) + ", network " +
                 esc(duration(b.path.bySide[1])) + ", backend " + esc(duration(b.path.bySide[2])) + "</p>\n";
-            m_out += "<p class=\"muted\">Waterfall (bars: resources, teal when linked to a backend trace; "
-                     "inside: waiting, then download; bottom: the critical path by side)</p>\n";
+            m_out += "<p class=\"muted\">Waterfall: resources (teal when linked to a backend trace) with "
+                     "their wait (gold) and download (blue); at the bottom the critical path: backend teal, "
+                     "network gold, frontend violet.</p>\n";
             chart(waterfallScene(b, m_options.chartWidth));
             m_out += "<p class=\"muted\">Backend flamegraph (coloured by service)</p>\n";
             chart(flamegraphScene(b, m_options.chartWidth));
