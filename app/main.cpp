@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QStringList>
 #include <cstdio>
 
@@ -14,6 +15,13 @@ int main(int argc, char** argv)
     for (int i = 1; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);
 
+    if (seam::cli::commandNeedsGuiApplication(args)) {
+        // Never shows a window: no display needed.
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        QGuiApplication app(argc, argv);
+        return seam::cli::run(args);
+    }
     if (seam::cli::isCommand(args)) {
         QCoreApplication app(argc, argv);
         return seam::cli::run(args);

@@ -5,13 +5,15 @@ set -euo pipefail
 
 packages=(
     build-essential cmake ninja-build ccache pkg-config
-    qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev libqt6sql6-sqlite libgl-dev
+    qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libqt6sql6-sqlite libgl-dev
     libsqlite3-dev sqlite3 zlib1g-dev libprotobuf-dev protobuf-compiler rapidjson-dev
     clang libclang-rt-14-dev
 )
 # The package step (scripts/check-package.sh): CPack's dpkg-shlibdeps needs `file`; the installed
 # desktop entry and metainfo are validated.
 packages+=(file dpkg-dev desktop-file-utils appstream)
+# pdftoppm / pdftotext: the report tests read the PDF's text (skipped without them).
+packages+=(poppler-utils)
 # The end-to-end tests (tests/e2e): headless Chromium, and Node.js with npm unless some other install
 # (nodesource, nvm) already provides them.
 packages+=(chromium)

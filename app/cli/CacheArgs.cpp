@@ -65,6 +65,16 @@ std::optional<qint64> singleIdArg(const QCommandLineParser& parser, const QStrin
     return id;
 }
 
+bool filterOption(const QCommandLineParser& parser, const QCommandLineOption& option, PageLoadFilter& out,
+                  const QString& command)
+{
+    out = PageLoadFilter::parse(parser.value(option));
+    if (out.isValid())
+        return true;
+    writeErr(QStringLiteral("seam %1: --%2: %3\n").arg(command, option.names().front(), out.error().message));
+    return false;
+}
+
 int guardedCommand(const QString& command, const std::function<int()>& body)
 {
     try {

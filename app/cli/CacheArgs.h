@@ -2,6 +2,7 @@
 
 // Argument helpers shared by the commands that read an existing cache.
 
+#include "PageLoadFilter.h"
 #include "Sqlite.h"
 
 #include <QCommandLineParser>
@@ -18,7 +19,11 @@ bool optionalTimeArg(const QCommandLineParser& parser, const QCommandLineOption&
                      std::optional<std::int64_t>& out, const QString& command);
 /// The one numeric positional argument (a page load id); prints "give exactly one numeric WHAT"
 /// and returns nullopt otherwise.
-std::optional<qint64> singleIdArg(const QCommandLineParser& parser, const QString& command, const QString& what);
+std::optional<qint64> singleIdArg(const QCommandLineParser& parser, const QString& command,
+                                  const QString& what);
+/// Compiles a filter-language option; prints its error and returns false when it does not parse.
+bool filterOption(const QCommandLineParser& parser, const QCommandLineOption& option, PageLoadFilter& out,
+                  const QString& command);
 /// Runs `body`, turning a SqliteError into a message and exit code 2.
 int guardedCommand(const QString& command, const std::function<int()>& body);
 

@@ -20,12 +20,12 @@ const std::map<QString, Command>& commands()
         {QStringLiteral("stats"), statsCommand},       {QStringLiteral("pageloads"), pageLoadsCommand},
         {QStringLiteral("pageload"), pageLoadCommand}, {QStringLiteral("trace"), traceCommand},
         {QStringLiteral("services"), servicesCommand}, {QStringLiteral("query"), queryCommand},
-        {QStringLiteral("serve"), serveCommand},
-        {QStringLiteral("critical-path"), criticalPathCommand}, {QStringLiteral("why"), whyCommand},
-        {QStringLiteral("anomalies"), anomaliesCommand},
-        {QStringLiteral("impact"), impactCommand},
         {QStringLiteral("pull"), pullCommand},
         {QStringLiteral("note"), noteCommand},         {QStringLiteral("notes"), notesCommand},
+        {QStringLiteral("serve"), serveCommand},       {QStringLiteral("critical-path"), criticalPathCommand},
+        {QStringLiteral("why"), whyCommand},           {QStringLiteral("anomalies"), anomaliesCommand},
+        {QStringLiteral("impact"), impactCommand},     {QStringLiteral("report"), reportCommand},
+        {QStringLiteral("extract"), extractCommand},   {QStringLiteral("export"), exportCommand},
     };
     return table;
 }
@@ -55,15 +55,19 @@ QString usage()
                "  seam trace  --db CACHE TRACE_ID (--json | --folded)\n"
                "  seam services --db CACHE --json [--from T] [--to T] [--step S]\n"
                "  seam critical-path --db CACHE PAGELOAD_ID --json\n"
-               "                                      what one page load waited for, frontend/network/backend\n"
+               "                                      what one page load waited for, "
+               "frontend/network/backend\n"
                "  seam why --db CACHE --json [--filter QUERY] [--from T] [--to T] [--errors | "
                "--slower-than-quantile Q] [--baseline QUERY]\n"
-               "                                      ranked causes of slow (or failed) page loads, and a verdict\n"
+               "                                      ranked causes of slow (or failed) page loads, and a "
+               "verdict\n"
                "  seam query  --db CACHE --json [--max-value-bytes N] [--timeout SECONDS] \"SQL\"\n"
                "                                      read-only SQL over the cache (schema: docs/SCHEMA.md)\n"
-               "  seam serve  --db CACHE [--listen 127.0.0.1:4318] [--allow-remote] [--cors-origin ORIGIN]... "
+               "  seam serve  --db CACHE [--listen 127.0.0.1:4318] [--allow-remote] [--cors-origin "
+               "ORIGIN]... "
                "[--allow-host NAME[:PORT]]... [--max-body BYTES]\n"
-               "                                      receive OTLP/HTTP traces and logs (and browser RUM) live\n"
+               "                                      receive OTLP/HTTP traces and logs (and browser RUM) "
+               "live\n"
                "  seam anomalies --db CACHE --json [--from T] [--to T] [--service S]\n"
                "                                      incident windows per service from the rollups\n"
                "  seam impact --db CACHE --json --service S [--operation O] [--version V] [--from T --to T]\n"
@@ -82,6 +86,16 @@ QString usage()
                "  seam note --db CACHE delete ID\n"
                "  seam notes --db CACHE [--json] [--tag TAG]\n"
                "                                      notes and bookmarks of an incident review\n"
+               "  seam report --db CACHE --out FILE.html|FILE.pdf [--title T] [--from T] [--to T] [--dark]\n"
+               "                                      the incident report: incidents, impact, causes, notes, "
+               "bookmarks\n"
+               "  seam extract --db CACHE --out SMALL.seam [--filter QUERY] [--from T] [--to T] [--force]\n"
+               "                                      a smaller investigation with the selected page loads\n"
+               "  seam export --db CACHE (--trace ID | --page-load ID) --format otlp-json|folded [--out "
+               "FILE]\n"
+               "  seam export --db CACHE --pageloads [--filter QUERY] [--from T] [--to T] --format csv "
+               "[--out "
+               "FILE]\n"
                "\n"
                "Times T: nanoseconds since the epoch or ISO 8601 (UTC if no zone). Steps S: 10s, 1m, 5m, or "
                "ns.\n"
@@ -95,9 +109,9 @@ bool isCommand(const QStringList& args)
     if (args.isEmpty())
         return false;
     const QString& first = args.front();
-    return commands().count(first) || first == QLatin1String("--help") ||
-           first == QLatin1String("-h") || first == QLatin1String("--version") ||
-           first == QLatin1String("-v") || first == QLatin1String("help");
+    return commands().count(first) || first == QLatin1String("--help") || first == QLatin1String("-h") ||
+           first == QLatin1String("--version") || first == QLatin1String("-v") ||
+           first == QLatin1String("help");
 }
 
 int run(const QStringList& args)

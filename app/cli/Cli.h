@@ -16,6 +16,9 @@ enum ExitCode
 bool isCommand(const QStringList& args);
 /// Runs a subcommand (`args` without the program name). Writes to stdout/stderr.
 int run(const QStringList& args);
+/// True for the commands that need a QGuiApplication (fonts for the PDF report) rather than a
+/// QCoreApplication; main() makes one on the offscreen platform.
+bool commandNeedsGuiApplication(const QStringList& args);
 /// The top-level --help text.
 QString usage();
 

@@ -21,6 +21,9 @@ int impactCommand(const QStringList& args);
 int pullCommand(const QStringList& args);
 int noteCommand(const QStringList& args);
 int notesCommand(const QStringList& args);
+int reportCommand(const QStringList& args);
+int extractCommand(const QStringList& args);
+int exportCommand(const QStringList& args);
 
 /// Parses `args` (starting with the command name). On error prints it with the command's usage and
 /// returns false. Handles --help (printing it and setting `helped`).

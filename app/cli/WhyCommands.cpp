@@ -18,20 +18,6 @@
 #include <optional>
 
 namespace seam::cli {
-namespace {
-
-/// Compiles a filter-language option; prints its error and returns false when it does not parse.
-bool filterOption(const QCommandLineParser& parser, const QCommandLineOption& option, PageLoadFilter& out,
-                  const QString& command)
-{
-    out = PageLoadFilter::parse(parser.value(option));
-    if (out.isValid())
-        return true;
-    writeErr(QStringLiteral("seam %1: --%2: %3\n").arg(command, option.names().front(), out.error().message));
-    return false;
-}
-
-} // namespace
 
 int criticalPathCommand(const QStringList& args)
 {

@@ -17,6 +17,7 @@ namespace seam {
 QString investigationsDir();
 
 class Investigation;
+class ExportActions;
 class InvestigationSummaryView;
 class LinkedViews;
 class LiveController;
@@ -49,6 +50,7 @@ public:
     LinkedViews* linkedViews() const { return m_linked; }
     Investigation* investigation() const { return m_investigation; }
     RecentFiles* recentFiles() const { return m_recent; }
+    ExportActions* exports() const { return m_exports; }
     LiveController* live() const { return m_live; }
     QAction* liveAction() const { return m_liveAction; }
     LiveStatusWidget* liveStatus() const { return m_liveStatus; }
@@ -116,6 +118,7 @@ private:
     LiveController* m_live;
     QAction* m_liveAction = nullptr;
     LiveStatusWidget* m_liveStatus;
+    ExportActions* m_exports = nullptr;
     QAction* m_import = nullptr;
     QAction* m_close = nullptr;
     QAction* m_back = nullptr;

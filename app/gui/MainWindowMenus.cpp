@@ -1,6 +1,7 @@
 // The main window's menus, toolbar and actions, and when each action is enabled. What the actions do
 // is in MainWindow.cpp (and the views); this file only builds and wires them.
 
+#include "ExportActions.h"
 #include "FlameGraphPanel.h"
 #include "FlameGraphView.h"
 #include "HelpPages.h"
@@ -41,6 +42,9 @@ void MainWindow::createMenus()
     file->addSeparator();
     m_close = file->addAction(tr("&Close Investigation"), QKeySequence::Close, this,
                               &MainWindow::closeInvestigation);
+    file->addSeparator();
+    m_exports = new ExportActions(this);
+    m_exports->addTo(file);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -199,6 +203,8 @@ void MainWindow::updateActions()
     // One writer per cache: while live data flows in, imports wait.
     m_import->setEnabled(m_linked != nullptr && !m_live->isRunning());
     m_close->setEnabled(m_linked != nullptr);
+    if (m_exports)
+        m_exports->setInvestigationOpen(m_linked != nullptr);
     for (QAction* zoom : m_zoomActions)
         zoom->setEnabled(m_linked != nullptr);
 }

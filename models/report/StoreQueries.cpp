@@ -2,13 +2,12 @@
 
 #include "BackendCauses.h"
 #include "Format.h"
+#include "Ids.h"
 #include "InvestigationStats.h"
+#include "QtText.h"
 #include "ServiceSeries.h"
 #include "SpanTree.h"
 #include "TraceServices.h"
-
-#include "Ids.h"
-#include "QtText.h"
 
 #include <QJsonDocument>
 #include <algorithm>
