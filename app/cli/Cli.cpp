@@ -20,9 +20,11 @@ const std::map<QString, Command>& commands()
         {QStringLiteral("stats"), statsCommand},       {QStringLiteral("pageloads"), pageLoadsCommand},
         {QStringLiteral("pageload"), pageLoadCommand}, {QStringLiteral("trace"), traceCommand},
         {QStringLiteral("services"), servicesCommand}, {QStringLiteral("query"), queryCommand},
-        {QStringLiteral("serve"), serveCommand},       {QStringLiteral("critical-path"), criticalPathCommand},
-        {QStringLiteral("why"), whyCommand},           {QStringLiteral("anomalies"), anomaliesCommand},
-        {QStringLiteral("impact"), impactCommand},     {QStringLiteral("diff"), diffCommand},
+        {QStringLiteral("serve"), serveCommand},
+        {QStringLiteral("critical-path"), criticalPathCommand}, {QStringLiteral("why"), whyCommand},
+        {QStringLiteral("anomalies"), anomaliesCommand},
+        {QStringLiteral("impact"), impactCommand},
+        {QStringLiteral("diff"), diffCommand},
     };
     return table;
 }
@@ -52,23 +54,18 @@ QString usage()
                "  seam trace  --db CACHE TRACE_ID (--json | --folded)\n"
                "  seam services --db CACHE --json [--from T] [--to T] [--step S]\n"
                "  seam critical-path --db CACHE PAGELOAD_ID --json\n"
-               "                                      what one page load waited for, "
-               "frontend/network/backend\n"
+               "                                      what one page load waited for, frontend/network/backend\n"
                "  seam why --db CACHE --json [--filter QUERY] [--from T] [--to T] [--errors | "
                "--slower-than-quantile Q] [--baseline QUERY]\n"
-               "                                      ranked causes of slow (or failed) page loads, and a "
-               "verdict\n"
+               "                                      ranked causes of slow (or failed) page loads, and a verdict\n"
                "  seam diff --db CACHE (--traces A B | --cohorts QUERY_A QUERY_B) [--from T] [--to T]\n"
                "            [--weight self|critical] (--json | --folded)\n"
-               "                                      where two traces or two cohorts spend their time, node "
-               "by node\n"
+               "                                      where two traces or cohorts spend their time, node by node\n"
                "  seam query  --db CACHE --json [--max-value-bytes N] [--timeout SECONDS] \"SQL\"\n"
                "                                      read-only SQL over the cache (schema: docs/SCHEMA.md)\n"
-               "  seam serve  --db CACHE [--listen 127.0.0.1:4318] [--allow-remote] [--cors-origin "
-               "ORIGIN]... "
+               "  seam serve  --db CACHE [--listen 127.0.0.1:4318] [--allow-remote] [--cors-origin ORIGIN]... "
                "[--allow-host NAME[:PORT]]... [--max-body BYTES]\n"
-               "                                      receive OTLP/HTTP traces and logs (and browser RUM) "
-               "live\n"
+               "                                      receive OTLP/HTTP traces and logs (and browser RUM) live\n"
                "  seam anomalies --db CACHE --json [--from T] [--to T] [--service S]\n"
                "                                      incident windows per service from the rollups\n"
                "  seam impact --db CACHE --json --service S [--operation O] [--version V] [--from T --to T]\n"
@@ -88,9 +85,9 @@ bool isCommand(const QStringList& args)
     if (args.isEmpty())
         return false;
     const QString& first = args.front();
-    return commands().count(first) || first == QLatin1String("--help") || first == QLatin1String("-h") ||
-           first == QLatin1String("--version") || first == QLatin1String("-v") ||
-           first == QLatin1String("help");
+    return commands().count(first) || first == QLatin1String("--help") ||
+           first == QLatin1String("-h") || first == QLatin1String("--version") ||
+           first == QLatin1String("-v") || first == QLatin1String("help");
 }
 
 int run(const QStringList& args)
