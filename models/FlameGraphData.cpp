@@ -1,8 +1,7 @@
 #include "FlameGraphData.h"
 
-#include "SpanTree.h"
-
 #include "QtText.h"
+#include "SpanTree.h"
 #include "Sqlite.h"
 
 #include <algorithm>
@@ -222,7 +221,10 @@ FlameGraphData FlameGraphData::load(Database& db, const std::vector<std::int64_t
     };
     QStringList services = names("SELECT name FROM services WHERE id = ?1", serviceIds);
     QStringList operations = names("SELECT name FROM operations WHERE id = ?1", operationIds);
-    return build(std::move(spans), std::move(services), std::move(operations));
+    FlameGraphData graph = build(std::move(spans), std::move(services), std::move(operations));
+    // The panel toggles between time and aggregated views at once: both are laid out off the GUI thread.
+    graph.m_aggregated = std::make_shared<const FlameGraphData>(graph.aggregated());
+    return graph;
 }
 
 std::span<const FlameFrame> FlameGraphData::row(int depth) const

@@ -13,6 +13,7 @@ class QTabWidget;
 
 namespace seam {
 
+class ComparePanel;
 class ErrorListPanel;
 class FlameGraphPanel;
 class PageLoadScatterView;
@@ -67,6 +68,12 @@ public:
     /// Adds a page to the details tabs under the flamegraph (the main window adds the summary).
     void addDetailsTab(QWidget* widget, const QString& title);
 
+    /// Compares the page loads matching `filterA` with those matching `filterB` (filter language) in
+    /// the Compare tab of the details tabs, created on first use and brought to the front.
+    void openCompare(const QString& filterA, const QString& filterB);
+    /// The Compare tab's panel (its operationChosen signal), nullptr until openCompare().
+    ComparePanel* comparePanel() const { return m_compare; }
+
     /// The splitter positions, for QSettings.
     QByteArray saveState() const;
     bool restoreState(const QByteArray& state);
@@ -81,6 +88,7 @@ private:
     void waterfallLoaded(std::shared_ptr<const WaterfallData> data);
     void resourceSelected(qint64 resourceId);
 
+    QString m_cachePath;
     Investigation* m_investigation;
     PageLoadTraceResolver* m_traces;
     FlameGraphLoader* m_flameGraphLoader;
@@ -94,6 +102,7 @@ private:
     SpanDetailsPanel* m_spanDetails;
     ErrorListPanel* m_errors;
     QTabWidget* m_details;
+    ComparePanel* m_compare = nullptr;
     QSplitter* m_horizontal;
     QSplitter* m_left;       // scatter, table, service rates
     QSplitter* m_right;      // journey, waterfall, flamegraph, details
