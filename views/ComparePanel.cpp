@@ -107,7 +107,7 @@ void ComparePanel::loaded(std::shared_ptr<const CompareData> data)
         return;
     }
     const DiffResult& r = data->result;
-    const auto side = [this](const char* name, const DiffSide& s) {
+    const auto side = [this](const char* name, const DiffSide& s) -> QString {
         QString text = tr("%1: %2 (%n page load(s)", nullptr, int(s.pageLoads))
                            .arg(QLatin1String(name), QString::fromStdString(s.label));
         if (s.sampled < s.pageLoads)

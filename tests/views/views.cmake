@@ -13,3 +13,6 @@ seam_add_qtest(tst_spandetails SOURCES views/tst_spandetails.cpp support/RecordF
 # The page-load waterfall: its data (models/WaterfallData) and view, and its place in the linked views.
 seam_add_qtest(tst_waterfall SOURCES views/tst_waterfall.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
 seam_add_qtest(tst_mainviews SOURCES views/tst_mainviews.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
+# The Compare view (views/ComparePanel, DiffColourSource, models/CompareData) on the demo, and the
+# flamegraph panel's by-time / aggregated toggle.
+seam_add_qtest(tst_compare SOURCES views/tst_compare.cpp LIBS seam_views seam_demo seam_ingest)
