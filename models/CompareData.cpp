@@ -38,12 +38,32 @@ FlameGraphData diffLayout(const DiffResult& result)
     };
     std::vector<FlameTreeNode> tree;
     tree.reserve(nodes.size());
+    // Nodes without a value of their own (the browser root, a resource on the critical path only
+    // through its phases and spans) are not in the result: they are drawn as frames of their children.
+    const auto parentOf = [&](const std::vector<std::string>& path) {
+        std::int32_t parent = -1;
+        std::vector<std::string> prefix;
+        for (std::size_t k = 0; k + 1 < path.size(); ++k) {
+            prefix.push_back(path[k]);
+            const auto it = treeIndex.find(prefix);
+            if (it != treeIndex.end()) {
+                parent = it->second;
+                continue;
+            }
+            FlameTreeNode t;
+            t.parent = parent;
+            t.service = intern(serviceIds, services, k == 0 ? path[k] : std::string());
+            t.operation = intern(operationIds, operations, k == 0 ? std::string() : path[k]);
+            parent = std::int32_t(tree.size());
+            treeIndex.emplace(prefix, parent);
+            tree.push_back(t);
+        }
+        return parent;
+    };
     for (const std::size_t i : order) {
         const DiffNode& n = nodes[i];
-        std::vector<std::string> parentPath(n.path.begin(), n.path.end() - (n.path.empty() ? 0 : 1));
-        const auto parent = treeIndex.find(parentPath);
         FlameTreeNode t;
-        t.parent = parent == treeIndex.end() ? -1 : parent->second;
+        t.parent = parentOf(n.path);
         // Browser frames show their label alone ("fetch /api/cart"); the root is "browser".
         const bool browser = n.service == "browser";
         t.service = intern(serviceIds, services, browser && n.path.size() > 1 ? std::string() : n.service);

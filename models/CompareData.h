@@ -24,7 +24,8 @@ struct CompareData
 {
     DiffResult result;
     /// The merged tree, a node as wide as the larger of its two values (so what vanished in B still
-    /// shows); frame span ids are 1 + the index of the node in result.nodes.
+    /// shows); frame span ids are 1 + the index of the node in result.nodes, 0 for frames without a
+    /// value of their own (the browser root, a resource seen only through its phases and spans).
     std::shared_ptr<const FlameGraphData> graph;
     QString error; ///< a query that does not parse, or a cohort without page loads; then nothing else
 
@@ -35,8 +36,8 @@ struct CompareData
     static CompareData load(Database& db, const CompareRequest& request);
 };
 
-/// The flamegraph layout of a diff: each node's width is max(a, b) of its own value (ns), so a
-/// parent is at least as wide as its children. Pure.
+/// The flamegraph layout of a diff: each node's width is max(a, b) of its own value (ns) plus its
+/// children's widths. Pure.
 FlameGraphData diffLayout(const DiffResult& result);
 
 } // namespace seam

@@ -2,9 +2,11 @@
 // window, filters the page loads to /checkout, sorts them slowest first, clicks the slowest one with
 // real mouse events, waits until every linked view has its data and grabs the window.
 //
-// usage: seam_screenshot OUT.png [--theme system|light|dark] [--size 1920x1080]
+// usage: seam_screenshot OUT.png [--theme system|light|dark] [--size 1920x1080] [--compare QUERY_A QUERY_B]
+// --compare then opens the Compare tab (LinkedViews::openCompare) on the two cohorts before the grab.
 // Run it under Xvfb (xvfb-run -a -s "-screen 0 1920x1080x24") or with QT_QPA_PLATFORM=offscreen.
 
+#include "ComparePanel.h"
 #include "FlameGraphData.h"
 #include "FlameGraphPanel.h"
 #include "FlameGraphView.h"
@@ -57,8 +59,11 @@ int main(int argc, char** argv)
         return fail("usage: seam_screenshot OUT.png [--theme system|light|dark] [--size WxH]");
     const QString out = args.at(1);
     QSize size(1920, 1080);
+    QStringList compare;
     for (int i = 2; i + 1 < args.size(); i += 2) {
-        if (args.at(i) == QLatin1String("--theme"))
+        if (args.at(i) == QLatin1String("--compare") && i + 2 < args.size())
+            compare = {args.at(i + 1), args.at(i++ + 2)};
+        else if (args.at(i) == QLatin1String("--theme"))
             applyTheme(themeFromName(args.at(i + 1)));
         else if (args.at(i) == QLatin1String("--size"))
             size = QSize(args.at(i + 1).section(QLatin1Char('x'), 0, 0).toInt(),
@@ -128,6 +133,11 @@ int main(int argc, char** argv)
     }
     if (!waitFor([&] { return !views->isLoading(); }, 30'000))
         return fail("the span details did not load");
+    if (!compare.isEmpty()) {
+        views->openCompare(compare.at(0), compare.at(1));
+        if (!waitFor([&] { return !views->comparePanel()->isLoading(); }, 60'000))
+            return fail("the comparison did not finish");
+    }
     QTest::qWait(800); // charts animate and repaint
     if (!window.grab().save(out))
         return fail("cannot write the PNG");

@@ -99,6 +99,11 @@ private slots:
 
         FlameGraphView* view = panel.view();
         QVERIFY(view->data() && view->data()->isAggregate());
+        // One tree: the browser on top (it has no value of its own on the critical path: drawn anyway).
+        QCOMPARE(view->data()->rowEnd(0) - view->data()->rowBegin(0), 1);
+        QCOMPARE(view->data()->serviceName(view->data()->frame(0).service), QStringLiteral("browser"));
+        QCOMPARE(view->data()->frame(0).end - view->data()->frame(0).start,
+                 view->data()->end() - view->data()->start());
         const int lock =
             frameOf(*view, QStringLiteral("payments"), QStringLiteral("SELECT payment_accounts"));
         QVERIFY(lock >= 0);
