@@ -127,7 +127,13 @@ FlameGraphData FlameGraphData::build(std::vector<FlameSpan> spans, QStringList s
                                         p < 0 ? -1 : position[std::size_t(p)], s.error});
     }
     spans = {};
+    d.finishLayout();
+    return d;
+}
 
+void FlameGraphData::finishLayout()
+{
+    FlameGraphData& d = *this;
     const int rows = d.m_frames.back().depth + 1;
     d.m_rowBegin.assign(std::size_t(rows) + 1, 0);
     for (const FlameFrame& f : d.m_frames)
@@ -156,7 +162,6 @@ FlameGraphData FlameGraphData::build(std::vector<FlameSpan> spans, QStringList s
     for (std::size_t i = 0; i < n; ++i)
         intervals[i] = {d.m_frames[i].start, d.m_frames[i].end, std::int32_t(d.m_frames[i].parent)};
     d.m_selfTime = selfTimes(intervals);
-    return d;
 }
 
 FlameGraphData FlameGraphData::load(Database& db, const std::vector<std::int64_t>& traceRowIds)

@@ -133,6 +133,9 @@ public:
     const QStringList& operationNames() const { return m_operationNames; }
 
 private:
+    /// Rows, running ends, extent, error counts and self times of m_frames (sorted by depth, start).
+    void finishLayout();
+
     std::vector<FlameFrame> m_frames;
     std::vector<std::int64_t> m_rowMaxEnd; // per frame: max end over its row up to and including it
     std::vector<std::int64_t> m_selfTime;
