@@ -72,6 +72,9 @@ QString DiffColourSource::describe(const FlameGraphData& data, int index) const
         text += QStringLiteral(" (%1%2%)")
                     .arg(*n->relative >= 0 ? QStringLiteral("+") : QString())
                     .arg(*n->relative * 100, 0, 'f', 0);
+    if (n->deltaCi95)
+        text += QCoreApplication::translate("DiffColourSource", "<br>95% interval: %1 to %2")
+                    .arg(signedDuration(n->deltaCi95->first), signedDuration(n->deltaCi95->second));
     if (n->qValue)
         text += QCoreApplication::translate("DiffColourSource", "<br>q = %1%2")
                     .arg(*n->qValue, 0, 'g', 2)

@@ -8,6 +8,7 @@
 #include "TraceDiff.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace seam {
 namespace {
@@ -132,11 +133,24 @@ void testNodes(std::vector<DiffNode>& nodes, const std::vector<NodeValues>& a,
     for (std::size_t k = 0; k < tested.size(); ++k)
         p[k] = stats::mannWhitney(xb[k], xa[k]).p;
     const std::vector<double> q = stats::benjaminiHochberg(p);
+    const auto meanVariance = [](const std::vector<double>& x) {
+        double mean = 0, squares = 0;
+        for (const double v : x)
+            mean += v;
+        mean /= double(x.size());
+        for (const double v : x)
+            squares += (v - mean) * (v - mean);
+        return std::pair(mean, x.size() > 1 ? squares / double(x.size() - 1) : 0.0);
+    };
     for (std::size_t k = 0; k < tested.size(); ++k) {
         DiffNode& n = nodes[tested[k]];
         n.pValue = p[k];
         n.qValue = q[k];
         n.significant = q[k] <= options.alpha;
+        const auto [meanA, varA] = meanVariance(xa[k]);
+        const auto [meanB, varB] = meanVariance(xb[k]);
+        const double half = 1.959964 * std::sqrt(varA / double(xa[k].size()) + varB / double(xb[k].size()));
+        n.deltaCi95 = std::pair(n.deltaMs - half, n.deltaMs + half);
     }
 }
 

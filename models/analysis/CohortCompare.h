@@ -10,9 +10,10 @@
 // Values are means per page load, so cohorts of different sizes compare. Each node is tested with
 // Mann-Whitney U over the per-load values (a load without the node counts 0) when both cohorts have
 // minCohortLoads loads and minNodeLoads loads carry the node; Benjamini-Hochberg across the tested
-// nodes; significant at q <= alpha. Traces are read for at most sampleCap loads of each cohort,
-// chosen by a hash of the page load's key (CohortReader sampleLoads): the cost follows the cohorts,
-// not the cache, and the answer does not depend on row order.
+// nodes; significant at q <= alpha; the delta's 95% interval from the per-load values (Welch's
+// standard error, normal approximation: cohorts are many loads). Traces are read for at most sampleCap loads
+// of each cohort, chosen by a hash of the page load's key (CohortReader sampleLoads): the cost follows the
+// cohorts, not the cache, and the answer does not depend on row order.
 
 #include "CriticalPath.h"
 #include "DiffTree.h"

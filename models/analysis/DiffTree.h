@@ -64,6 +64,9 @@ struct DiffNode
     double deltaMs = 0;                   ///< b - a
     std::optional<double> relative;       ///< delta / a; none when a is 0
     std::optional<double> pValue, qValue; ///< cohorts, nodes that passed the volume guard
+    /// Cohorts, tested nodes: 95% interval of delta_ms (normal approximation of the difference of
+    /// the per-load means, Welch's standard error).
+    std::optional<std::pair<double, double>> deltaCi95;
     bool significant = false;
     std::int64_t loadsA = 0, loadsB = 0; ///< traces or page loads carrying the node
 };

@@ -57,6 +57,8 @@ QJsonObject diffJson(const DiffResult& r)
         o[QStringLiteral("b_ms")] = n.bMs;
         o[QStringLiteral("delta_ms")] = n.deltaMs;
         o[QStringLiteral("relative")] = optional(n.relative);
+        o[QStringLiteral("delta_ci95")] =
+            n.deltaCi95 ? QJsonValue(QJsonArray{n.deltaCi95->first, n.deltaCi95->second}) : QJsonValue();
         o[QStringLiteral("p_value")] = optional(n.pValue);
         o[QStringLiteral("q_value")] = optional(n.qValue);
         o[QStringLiteral("significant")] = n.significant;

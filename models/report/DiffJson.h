@@ -11,7 +11,8 @@
 namespace seam {
 
 /// {a: {kind, label, traces | page_loads, sampled}, b: {...}, weight, nodes: [{path, service,
-/// operation, a_ms, b_ms, delta_ms, relative, p_value, q_value, significant, a_count, b_count}]}
+/// operation, a_ms, b_ms, delta_ms, relative, delta_ci95, p_value, q_value, significant, a_count,
+/// b_count}]}
 QJsonObject diffJson(const DiffResult& result);
 
 /// flamegraph.pl difffolded.pl's output: "frame;frame;frame A B" per node with a value on either

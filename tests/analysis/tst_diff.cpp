@@ -16,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 using namespace seam;
@@ -255,6 +256,12 @@ private slots:
         QCOMPARE(cache->bMs, 5.0);
         QCOMPARE(cache->loadsB, std::int64_t(20));
         QVERIFY(!cache->relative.has_value());
+        // Its interval: per-load values 10 or 0 (mean 5, sample variance 40 * 25 / 39) in B, 0 in A.
+        QVERIFY(cache->deltaCi95.has_value());
+        const double half = 1.959964 * std::sqrt(40.0 * 25.0 / 39.0 / 40.0);
+        QVERIFY(std::abs(cache->deltaCi95->first - (5 - half)) < 1e-9);
+        QVERIFY(std::abs(cache->deltaCi95->second - (5 + half)) < 1e-9);
+        QCOMPARE(*select->deltaCi95, std::pair(100.0, 100.0)); // every load the same: no spread
         // inventory's own time is 20 ms in every load: same per load, not significant.
         const DiffNode* inventory = findNode(r, "inventory", "GET /stock");
         QVERIFY(inventory);

@@ -96,6 +96,10 @@ private slots:
         QVERIFY(top[QStringLiteral("delta_ms")].toDouble() > 1000);
         QVERIFY(top[QStringLiteral("significant")].toBool());
         QVERIFY(top[QStringLiteral("q_value")].toDouble() < 0.001);
+        const QJsonArray ci = top[QStringLiteral("delta_ci95")].toArray();
+        QCOMPARE(ci.size(), 2);
+        QVERIFY(ci[0].toDouble() > 1000 && ci[0].toDouble() < top[QStringLiteral("delta_ms")].toDouble());
+        QVERIFY(ci[1].toDouble() > top[QStringLiteral("delta_ms")].toDouble());
         // Sorted by |delta|, and every field of the contract present.
         double last = 1e18;
         for (const QJsonValue& v : nodes) {
