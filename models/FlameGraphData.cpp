@@ -1,8 +1,7 @@
 #include "FlameGraphData.h"
 
-#include "SpanTree.h"
-
 #include "QtText.h"
+#include "SpanTree.h"
 #include "Sqlite.h"
 
 #include <algorithm>
@@ -128,7 +127,13 @@ FlameGraphData FlameGraphData::build(std::vector<FlameSpan> spans, QStringList s
                                         p < 0 ? -1 : position[std::size_t(p)], s.error});
     }
     spans = {};
+    d.finishLayout();
+    return d;
+}
 
+void FlameGraphData::finishLayout()
+{
+    FlameGraphData& d = *this;
     const int rows = d.m_frames.back().depth + 1;
     d.m_rowBegin.assign(std::size_t(rows) + 1, 0);
     for (const FlameFrame& f : d.m_frames)
@@ -157,7 +162,6 @@ FlameGraphData FlameGraphData::build(std::vector<FlameSpan> spans, QStringList s
     for (std::size_t i = 0; i < n; ++i)
         intervals[i] = {d.m_frames[i].start, d.m_frames[i].end, std::int32_t(d.m_frames[i].parent)};
     d.m_selfTime = selfTimes(intervals);
-    return d;
 }
 
 FlameGraphData FlameGraphData::load(Database& db, const std::vector<std::int64_t>& traceRowIds)
@@ -222,7 +226,10 @@ FlameGraphData FlameGraphData::load(Database& db, const std::vector<std::int64_t
     };
     QStringList services = names("SELECT name FROM services WHERE id = ?1", serviceIds);
     QStringList operations = names("SELECT name FROM operations WHERE id = ?1", operationIds);
-    return build(std::move(spans), std::move(services), std::move(operations));
+    FlameGraphData graph = build(std::move(spans), std::move(services), std::move(operations));
+    // The panel toggles between time and aggregated views at once: both are laid out off the GUI thread.
+    graph.m_aggregated = std::make_shared<const FlameGraphData>(graph.aggregated());
+    return graph;
 }
 
 std::span<const FlameFrame> FlameGraphData::row(int depth) const

@@ -4,6 +4,7 @@
 #include <QStringList>
 #include <QStringView>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -36,6 +37,18 @@ struct FlameFrame
     bool error;
 };
 
+/// A node of a path-merged tree (FlameGraphData::fromTree): a frame whose width is its own time plus
+/// its children's.
+struct FlameTreeNode
+{
+    std::int32_t parent = -1;    // index of the parent node (before this one), -1 for roots
+    std::int32_t service = -1;   // index into the service names
+    std::int32_t operation = -1; // index into the operation names
+    std::int64_t selfNs = 0;
+    std::int64_t spanId = 0; // what frameSelected() reports for the node's frame
+    bool error = false;
+};
+
 /// The precomputed layout of a time-based flamegraph (icicle: roots on top) of one trace, or of
 /// several traces merged (a page load's backend traces). Built once, off the GUI thread; painting,
 /// hit testing and tooltips only read it.
@@ -56,6 +69,23 @@ public:
     /// browser services are left out: they are the waterfall's) and their names.
     /// Throws SqliteError.
     static FlameGraphData load(Database& db, const std::vector<std::int64_t>& traceRowIds);
+
+    /// The layout of a merged tree (FlameGraphTree.cpp): no time axis, a node is as wide as its self
+    /// time plus its children's widths, siblings side by side in name order from 0 (flamegraph.pl's
+    /// aggregated view). Parents must come before their children in `nodes`.
+    static FlameGraphData fromTree(const std::vector<FlameTreeNode>& nodes, QStringList serviceNames,
+                                   QStringList operationNames);
+    /// This graph merged by path (service and operation from the root): a node's self time is the sum
+    /// of its frames' self times, it failed when any did, and it reports the span id of its longest
+    /// frame, so selecting it selects a real span.
+    FlameGraphData aggregated() const;
+    /// The aggregated layout, when load() built it on the loader's thread (null otherwise).
+    const std::shared_ptr<const FlameGraphData>& aggregatedLayout() const { return m_aggregated; }
+    /// How much of [start(), end()] the root frames cover (their union), 0..1; 1 when empty. A merged
+    /// page load whose traces are spread over seconds covers little: its time axis is mostly empty.
+    double busyFraction() const;
+    /// True for fromTree() and aggregated() layouts: widths are time, positions are not.
+    bool isAggregate() const { return m_aggregate; }
 
     bool isEmpty() const { return m_frames.empty(); }
     int frameCount() const { return int(m_frames.size()); }
@@ -103,6 +133,9 @@ public:
     const QStringList& operationNames() const { return m_operationNames; }
 
 private:
+    /// Rows, running ends, extent, error counts and self times of m_frames (sorted by depth, start).
+    void finishLayout();
+
     std::vector<FlameFrame> m_frames;
     std::vector<std::int64_t> m_rowMaxEnd; // per frame: max end over its row up to and including it
     std::vector<std::int64_t> m_selfTime;
@@ -112,6 +145,8 @@ private:
     QStringList m_operationNames;
     std::int64_t m_start = 0;
     std::int64_t m_end = 0;
+    bool m_aggregate = false;
+    std::shared_ptr<const FlameGraphData> m_aggregated;
 };
 
 } // namespace seam

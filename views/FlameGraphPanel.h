@@ -20,6 +20,12 @@ struct PageLoadTraces;
 /// in the pane (showSearch) opens a search line: matching frames keep their colour, the others dim,
 /// "3 of 12" counts them, Enter / Shift+Enter (or the arrows) select the next / previous match. While
 /// zoomed, a strip under the graph (FlameGraphOverview) shows where the view is.
+///
+/// Two ways to look at it (the toggle at the right of the header): "by time", the traces on one time
+/// axis, and "aggregated", stacks merged by service/operation path with widths in time
+/// (FlameGraphData::aggregated). A page load's traces spread over seconds leave a time axis mostly
+/// empty, so each new page load opens aggregated when its traces are busy for less than half of
+/// their combined extent, by time otherwise; the toggle then applies to that load.
 class FlameGraphPanel : public QWidget
 {
     Q_OBJECT
@@ -33,11 +39,16 @@ public:
     /// "3 of 12", "no match"; empty without a search.
     QLabel* searchHits() const { return m_hits; }
     FlameGraphOverview* overview() const { return m_overview; }
+    QToolButton* byTimeButton() const { return m_byTime; }
+    QToolButton* aggregatedButton() const { return m_aggregatedButton; }
+    bool isAggregated() const { return m_aggregated; }
 
     /// Empties the graph and shows `message` in the header (nothing selected, loading, an error).
     void showMessage(const QString& message);
     /// Shows `graph`, the flamegraph of `traces`, under a header saying whose it is.
     void showPageLoad(const PageLoadTraces& traces, std::shared_ptr<const FlameGraphData> graph);
+    /// Switches between the aggregated and the by-time layout of the page load shown.
+    void setAggregated(bool aggregated);
 
 public slots:
     /// Shows the search line and puts the keyboard in it, its text selected.
@@ -53,8 +64,11 @@ protected:
 private:
     void searchChanged();
     void updateHits();
+    void showLayout();
 
     QLabel* m_header;
+    QToolButton* m_byTime;
+    QToolButton* m_aggregatedButton;
     FlameGraphView* m_view;
     FlameGraphOverview* m_overview;
     QWidget* m_searchBar;
@@ -64,6 +78,9 @@ private:
     QToolButton* m_next;
     std::vector<int> m_matches; // frame indexes, in layout order
     int m_current = -1;         // index into m_matches of the selected match
+    std::shared_ptr<const FlameGraphData> m_graph;  // by time
+    std::shared_ptr<const FlameGraphData> m_merged; // aggregated
+    bool m_aggregated = false;
 };
 
 } // namespace seam

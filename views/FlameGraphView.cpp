@@ -1,7 +1,6 @@
 #include "FlameGraphView.h"
 
 #include "Format.h"
-#include "ServiceColours.h"
 
 #include <QApplication>
 #include <QHelpEvent>
@@ -26,6 +25,7 @@ constexpr double kZoomStep = 0.8;   // range factor per wheel notch or '+'
 constexpr qint64 kMinRangeNs = 100; // deepest zoom
 constexpr int kErrorBorderPx = 2;
 const QColor kErrorColour(214, 39, 40);
+constexpr double kMarkerPx = 7.0; // the corner triangle of a frame the colour source marks
 
 QColor blend(const QColor& a, const QColor& b, double t)
 {
@@ -47,7 +47,8 @@ struct FlameGraphView::Block
     double textRight; // where the next frame of the row starts: text beyond would be painted over
 };
 
-FlameGraphView::FlameGraphView(QWidget* parent) : QAbstractScrollArea(parent)
+FlameGraphView::FlameGraphView(QWidget* parent)
+    : QAbstractScrollArea(parent), m_colourSource(std::make_shared<ServiceColourSource>())
 {
     setFocusPolicy(Qt::StrongFocus);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
@@ -66,6 +67,12 @@ void FlameGraphView::setData(std::shared_ptr<const FlameGraphData> data)
     updateColours();
     setSearchText(m_searchText);
     reset();
+}
+
+void FlameGraphView::setColourSource(std::shared_ptr<FlameColourSource> source)
+{
+    m_colourSource = source ? std::move(source) : std::make_shared<ServiceColourSource>();
+    updateColours();
 }
 
 qint64 FlameGraphView::selectedSpan() const
@@ -242,15 +249,8 @@ void FlameGraphView::updateScrollBar()
 
 void FlameGraphView::updateColours()
 {
-    const QColor base = palette().color(QPalette::Base);
-    const bool dark = base.lightness() < 128;
-    m_colours.assign(1, palette().color(QPalette::Button));
     if (m_data)
-        for (const QString& name : m_data->serviceNames())
-            m_colours.push_back(serviceColour(name, dark));
-    m_dimmedColours.clear();
-    for (const QColor& c : m_colours)
-        m_dimmedColours.push_back(blend(c, base, 0.75));
+        m_colourSource->prepare(*m_data, palette());
     updateScrollBar();
     viewport()->update();
 }
@@ -347,8 +347,9 @@ void FlameGraphView::paintBlock(QPainter& painter, const Block& block)
 {
     const FlameGraphData& d = *m_data;
     const FlameFrame& f = d.frame(block.first);
-    const auto& colours = block.matched ? m_colours : m_dimmedColours;
-    QColor fill = colours[std::size_t(f.service + 1)];
+    QColor fill = m_colourSource->fill(d, block.first);
+    if (!block.matched)
+        fill = blend(fill, palette().color(QPalette::Base), 0.75);
     if (block.count > 1) // merged: a shade darker, so it does not pass for a single span
         fill = fill.darker(115);
     // One pixel of gap on the right separates spans once boxes are wide enough to show it; merged
@@ -371,6 +372,13 @@ void FlameGraphView::paintBlock(QPainter& painter, const Block& block)
         if (block.error)
             painter.fillRect(QRectF(r.left(), r.bottom() - kErrorBorderPx, r.width(), kErrorBorderPx), error);
         return;
+    }
+    if (m_colourSource->marked(d, block.first) && r.width() >= kMarkerPx && r.height() >= kMarkerPx) {
+        const QPointF corner = r.topLeft();
+        const QPointF triangle[3] = {corner, corner + QPointF(kMarkerPx, 0), corner + QPointF(0, kMarkerPx)};
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(palette().color(QPalette::Text));
+        painter.drawPolygon(triangle, 3);
     }
 
     const QFontMetrics fm = fontMetrics();
@@ -398,6 +406,8 @@ QString FlameGraphView::toolTipFor(int index) const
                  formatDuration(f.end - f.start), formatDuration(d.selfTime(index)));
     if (f.error)
         text += QStringLiteral("<br><font color=\"%1\">error</font>").arg(kErrorColour.name());
+    if (const QString more = m_colourSource->describe(d, index); !more.isEmpty())
+        text += QStringLiteral("<br>") + more;
     return text;
 }
 

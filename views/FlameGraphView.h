@@ -1,5 +1,6 @@
 #pragma once
 
+#include "FlameColourSource.h"
 #include "FlameGraphData.h"
 
 #include <QAbstractScrollArea>
@@ -9,8 +10,9 @@
 
 namespace seam {
 
-/// Time-based flamegraph (icicle: roots on top) of one or several backend traces, coloured by service,
-/// failed spans outlined in red (merged blocks that hold one: underlined). It paints a precomputed
+/// Time-based flamegraph (icicle: roots on top) of one or several backend traces, coloured by a
+/// FlameColourSource (by service unless told otherwise), failed spans outlined in red (merged blocks
+/// that hold one: underlined), frames the source marks with a corner triangle. It paints a precomputed
 /// FlameGraphData and never lays out anything itself.
 ///
 /// A repaint visits only the rows and frames that intersect the exposed rect: each row is entered by
@@ -40,6 +42,9 @@ public:
     /// Shows `data` whole; the selection is cleared, the search text kept and applied to it.
     void setData(std::shared_ptr<const FlameGraphData> data);
     const std::shared_ptr<const FlameGraphData>& data() const { return m_data; }
+    /// Where box colours come from; nullptr restores colouring by service.
+    void setColourSource(std::shared_ptr<FlameColourSource> source);
+    const std::shared_ptr<FlameColourSource>& colourSource() const { return m_colourSource; }
 
     TimeRange visibleRange() const { return m_view; }
     /// Span id of the selected frame, 0 when none (0 is never a valid span id).
@@ -107,8 +112,7 @@ private:
     QString m_searchText;
     std::vector<std::int32_t> m_matchPrefix; // frameCount() + 1 running match counts; empty = no search
 
-    std::vector<QColor> m_colours; // per service index + 1 (slot 0: unknown service)
-    std::vector<QColor> m_dimmedColours;
+    std::shared_ptr<FlameColourSource> m_colourSource;
 
     bool m_pressed = false;
     bool m_dragging = false;

@@ -1,5 +1,6 @@
 #include "LinkedViews.h"
 
+#include "ComparePanel.h"
 #include "ErrorListPanel.h"
 #include "FlameGraphPanel.h"
 #include "FlameGraphView.h"
@@ -34,7 +35,7 @@ constexpr int kTallEnoughForAllPanes = 900;
 } // namespace
 
 LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation, QWidget* parent)
-    : PaneHost(parent), m_investigation(investigation),
+    : PaneHost(parent), m_cachePath(cachePath), m_investigation(investigation),
       m_traces(new PageLoadTraceResolver(cachePath, investigation, this)),
       m_flameGraphLoader(new FlameGraphLoader(cachePath, this)),
       m_waterfallLoader(new WaterfallLoader(cachePath, this)),
@@ -149,6 +150,16 @@ void LinkedViews::refresh()
     m_scatter->refresh();
     m_serviceRates->refresh();
     m_journey->reload();
+}
+
+void LinkedViews::openCompare(const QString& filterA, const QString& filterB)
+{
+    if (!m_compare) {
+        m_compare = new ComparePanel(m_cachePath);
+        m_details->addTab(m_compare, tr("&Compare"));
+    }
+    m_compare->compare(filterA, filterB);
+    m_details->setCurrentWidget(m_compare);
 }
 
 void LinkedViews::addDetailsTab(QWidget* widget, const QString& title)

@@ -13,6 +13,7 @@ class QTabWidget;
 
 namespace seam {
 
+class ComparePanel;
 class ErrorListPanel;
 class FlameGraphPanel;
 class NotesPanel;
@@ -84,6 +85,12 @@ public:
     /// Adds a page to the details tabs under the flamegraph (the main window adds the summary).
     void addDetailsTab(QWidget* widget, const QString& title);
 
+    /// Compares the page loads matching `filterA` with those matching `filterB` (filter language) in
+    /// the Compare tab of the details tabs, created on first use and brought to the front.
+    void openCompare(const QString& filterA, const QString& filterB);
+    /// The Compare tab's panel (its operationChosen signal), nullptr until openCompare().
+    ComparePanel* comparePanel() const { return m_compare; }
+
     /// The panes' places and sizes, for QSettings.
     QByteArray saveState() const;
     bool restoreState(const QByteArray& state);
@@ -101,6 +108,7 @@ private:
     void waterfallLoaded(std::shared_ptr<const WaterfallData> data);
     void resourceSelected(qint64 resourceId);
 
+    QString m_cachePath;
     Investigation* m_investigation;
     PageLoadTraceResolver* m_traces;
     FlameGraphLoader* m_flameGraphLoader;
@@ -116,6 +124,7 @@ private:
     NotesPanel* m_notes;
     QAction* m_addNote;
     QTabWidget* m_details;
+    ComparePanel* m_compare = nullptr;
     bool m_restored = false; // sizes come from saved state or were set on first show
 };
 

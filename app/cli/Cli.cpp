@@ -26,6 +26,7 @@ const std::map<QString, Command>& commands()
         {QStringLiteral("why"), whyCommand},           {QStringLiteral("anomalies"), anomaliesCommand},
         {QStringLiteral("impact"), impactCommand},     {QStringLiteral("report"), reportCommand},
         {QStringLiteral("extract"), extractCommand},   {QStringLiteral("export"), exportCommand},
+        {QStringLiteral("diff"), diffCommand},
     };
     return table;
 }
@@ -61,6 +62,9 @@ QString usage()
                "--slower-than-quantile Q] [--baseline QUERY]\n"
                "                                      ranked causes of slow (or failed) page loads, and a "
                "verdict\n"
+               "  seam diff --db CACHE (--traces A B | --cohorts QUERY_A QUERY_B) [--from T] [--to T]\n"
+               "            [--weight self|critical] (--json | --folded)\n"
+               "                                      where two traces or cohorts spend their time, node by node\n"
                "  seam query  --db CACHE --json [--max-value-bytes N] [--timeout SECONDS] \"SQL\"\n"
                "                                      read-only SQL over the cache (schema: docs/SCHEMA.md)\n"
                "  seam serve  --db CACHE [--listen 127.0.0.1:4318] [--allow-remote] [--cors-origin "

@@ -16,6 +16,7 @@ int queryCommand(const QStringList& args);
 int serveCommand(const QStringList& args);
 int criticalPathCommand(const QStringList& args);
 int whyCommand(const QStringList& args);
+int diffCommand(const QStringList& args);
 int anomaliesCommand(const QStringList& args);
 int impactCommand(const QStringList& args);
 int pullCommand(const QStringList& args);

@@ -1,6 +1,7 @@
 #include "StoreQueries.h"
 
 #include "BackendCauses.h"
+#include "FoldedFrame.h"
 #include "Format.h"
 #include "Ids.h"
 #include "InvestigationStats.h"
@@ -61,25 +62,6 @@ const char* kindName(std::int64_t kind)
     static const char* const names[] = {"unspecified", "internal", "server",
                                         "client",      "producer", "consumer"};
     return kind >= 0 && kind < 6 ? names[kind] : "unspecified";
-}
-
-/// One frame of a folded stack. ';' separates frames, so it becomes ','; control bytes (NUL,
-/// newline, ...) are written as \xHH so that line-based tools see one stack per line.
-std::string foldedFrame(std::string_view name)
-{
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(name.size());
-    for (const char c : name) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == ';')
-            out += ',';
-        else if (u < 0x20 || u == 0x7f)
-            out += {'\\', 'x', kHex[u >> 4], kHex[u & 15]};
-        else
-            out += c;
-    }
-    return out;
 }
 
 } // namespace

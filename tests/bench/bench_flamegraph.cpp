@@ -131,6 +131,7 @@ struct Figures
     int spans = 0;
     int rows = 0;
     double layoutMs = 0;
+    double aggregateMs = 0; // FlameGraphData::aggregated(), which the loader also lays out
     double fullMs = 0;
     double zoomedMs = 0;
     double megabytes = 0;
@@ -146,6 +147,9 @@ Figures measure(int count, const QString& pngDir)
         std::move(spans), names(QStringLiteral("service-"), kServices),
         names(QStringLiteral("GET /api/operation/"), kServices * kOperationsPerService)));
     f.layoutMs = double(timer.nsecsElapsed()) / 1e6;
+    timer.restart();
+    const FlameGraphData merged = data->aggregated();
+    f.aggregateMs = double(timer.nsecsElapsed()) / 1e6;
     f.spans = data->frameCount();
     f.rows = data->rowCount();
     // Frame, running row end, self time, error prefix.
@@ -192,14 +196,14 @@ int main(int argc, char** argv)
     if (sizes.empty())
         sizes = {1'000, 10'000, 100'000, 1'000'000};
 
-    std::printf("%10s %6s %11s %9s %14s %16s\n", "spans", "rows", "layout ms", "memory", "repaint ms",
-                "zoomed repaint");
+    std::printf("%10s %6s %11s %9s %14s %16s %13s\n", "spans", "rows", "layout ms", "memory", "repaint ms",
+                "zoomed repaint", "aggregate ms");
     std::vector<Figures> all;
     for (const int n : sizes) {
         const Figures f = measure(n, pngDir);
         all.push_back(f);
-        std::printf("%10d %6d %11.1f %6.1f MB %14.2f %16.2f\n", f.spans, f.rows, f.layoutMs, f.megabytes,
-                    f.fullMs, f.zoomedMs);
+        std::printf("%10d %6d %11.1f %6.1f MB %14.2f %16.2f %13.1f\n", f.spans, f.rows, f.layoutMs,
+                    f.megabytes, f.fullMs, f.zoomedMs, f.aggregateMs);
         std::fflush(stdout);
     }
     const auto find = [&](int n) -> const Figures* {

@@ -3,11 +3,14 @@
 // real mouse events, waits until every linked view has its data and grabs the window.
 //
 // usage: seam_screenshot OUT.png [--theme system|light|dark] [--size 1920x1080] [--notes]
+//                        [--compare QUERY_A QUERY_B]
 // --notes also adds a note to the clicked page load with Ctrl+M and shows the Notes tab (the note is
 // deleted again after the grab, so the demo investigation keeps none).
+// --compare then opens the Compare tab (LinkedViews::openCompare) on the two cohorts before the grab.
 // Run it under Xvfb (xvfb-run -a -s "-screen 0 1920x1080x24") or with QT_QPA_PLATFORM=offscreen.
 
 #include "AppIdentity.h"
+#include "ComparePanel.h"
 #include "FlameGraphData.h"
 #include "FlameGraphPanel.h"
 #include "FlameGraphView.h"
@@ -66,10 +69,14 @@ int main(int argc, char** argv)
     const QString out = args.at(1);
     QSize size(1920, 1080);
     const bool withNotes = args.contains(QLatin1String("--notes"));
+    QStringList compare;
     for (int i = 2; i + 1 < args.size(); ++i) {
         if (args.at(i) == QLatin1String("--theme"))
             applyTheme(themeFromName(args.at(++i)));
-        else if (args.at(i) == QLatin1String("--size")) {
+        else if (args.at(i) == QLatin1String("--compare") && i + 2 < args.size()) {
+            compare = {args.at(i + 1), args.at(i + 2)};
+            i += 2;
+        } else if (args.at(i) == QLatin1String("--size")) {
             ++i;
             size = QSize(args.at(i).section(QLatin1Char('x'), 0, 0).toInt(),
                          args.at(i).section(QLatin1Char('x'), 1, 1).toInt());
@@ -145,6 +152,7 @@ int main(int argc, char** argv)
     }
     if (!waitFor([&] { return !views->isLoading(); }, 30'000))
         return fail("the span details did not load");
+<<<<<<< HEAD
     NotesPanel* notes = views->notes();
     if (withNotes) {
         // Shortcuts reach active windows only; without a window manager (plain Xvfb) nothing activates
@@ -166,6 +174,11 @@ int main(int argc, char** argv)
         views->detailsTabs()->setCurrentWidget(notes);
         if (!waitFor([&] { return notes->model()->rowCount() > 0 && !views->isLoading(); }, 10'000))
             return fail("the note was not listed");
+    }
+    if (!compare.isEmpty()) {
+        views->openCompare(compare.at(0), compare.at(1));
+        if (!waitFor([&] { return !views->comparePanel()->isLoading(); }, 60'000))
+            return fail("the comparison did not finish");
     }
     QTest::qWait(800); // charts animate and repaint
     if (!window.grab().save(out))

@@ -15,3 +15,6 @@ seam_add_qtest(tst_waterfall SOURCES views/tst_waterfall.cpp support/RecordFacto
 seam_add_qtest(tst_mainviews SOURCES views/tst_mainviews.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
 # The flamegraph pane: Ctrl+F search (hit count, next / previous) and the overview strip when zoomed.
 seam_add_qtest(tst_flamegraphpanel SOURCES views/tst_flamegraphpanel.cpp LIBS seam_views)
+# The Compare view (views/ComparePanel, DiffColourSource, models/CompareData) on the demo, and the
+# flamegraph panel's by-time / aggregated toggle.
+seam_add_qtest(tst_compare SOURCES views/tst_compare.cpp LIBS seam_views seam_demo seam_ingest)

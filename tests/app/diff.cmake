@@ -1,0 +1,3 @@
+# `seam diff` through the real binary, on a small demo investigation.
+seam_add_qtest(tst_diffcommand SOURCES app/tst_diffcommand.cpp)
+add_dependencies(tst_diffcommand seam)
