@@ -152,7 +152,6 @@ int main(int argc, char** argv)
     }
     if (!waitFor([&] { return !views->isLoading(); }, 30'000))
         return fail("the span details did not load");
-<<<<<<< HEAD
     NotesPanel* notes = views->notes();
     if (withNotes) {
         // Shortcuts reach active windows only; without a window manager (plain Xvfb) nothing activates
