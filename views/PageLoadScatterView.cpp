@@ -2,6 +2,7 @@
 
 #include "Format.h"
 #include "PageLoadScatterLoader.h"
+#include "TimeAxisScale.h"
 
 #include <QApplication>
 #include <QDateTime>
@@ -201,9 +202,7 @@ void PageLoadScatterView::updateAxes()
     const qint64 fromMs = m_data->firstStart / 1'000'000 - pad;
     const qint64 toMs = m_data->lastStart / 1'000'000 + pad + 1;
     m_x->setRange(QDateTime::fromMSecsSinceEpoch(fromMs), QDateTime::fromMSecsSinceEpoch(toMs));
-    m_x->setFormat(toMs - fromMs > 2 * 86'400'000 ? QStringLiteral("MMM d HH:mm")
-                   : toMs - fromMs > 600'000      ? QStringLiteral("HH:mm")
-                                                  : QStringLiteral("HH:mm:ss"));
+    m_x->setFormat(dateTimeAxisFormat(fromMs, toMs, m_x->tickCount()));
     double lo = yValue(m_data->maxDuration);
     for (const PageLoadScatterPoint& p : m_data->points)
         lo = std::min(lo, yValue(p.duration));

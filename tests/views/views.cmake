@@ -13,3 +13,5 @@ seam_add_qtest(tst_spandetails SOURCES views/tst_spandetails.cpp support/RecordF
 # The page-load waterfall: its data (models/WaterfallData) and view, and its place in the linked views.
 seam_add_qtest(tst_waterfall SOURCES views/tst_waterfall.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
 seam_add_qtest(tst_mainviews SOURCES views/tst_mainviews.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
+# Time-axis labels from the span shown (views/TimeAxisScale): distinct ticks, years when they change.
+seam_add_qtest(tst_timeaxisscale SOURCES views/tst_timeaxisscale.cpp LIBS seam_views)
