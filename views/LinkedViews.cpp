@@ -3,6 +3,7 @@
 #include "ErrorListPanel.h"
 #include "FlameGraphPanel.h"
 #include "FlameGraphView.h"
+#include "IncidentsPanel.h"
 #include "PageLoadScatterView.h"
 #include "PageLoadTableModel.h"
 #include "PageLoadsPanel.h"
@@ -22,9 +23,10 @@
 namespace seam {
 namespace {
 
-// 3: scatter and service rates joined the left, journey and details the right. Older state is
-// dropped whole rather than half applied: the default proportions are a better start than a mix.
-constexpr quint32 kStateVersion = 3;
+// 3: scatter and service rates joined the left, journey and details the right; 4: incidents on top
+// of the left. Older state is dropped whole rather than half applied: the default proportions are a
+// better start than a mix.
+constexpr quint32 kStateVersion = 4;
 
 } // namespace
 
@@ -35,6 +37,7 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
       m_waterfallLoader(new WaterfallLoader(cachePath, this)),
       m_pageLoads(new PageLoadsPanel(cachePath, investigation)),
       m_scatter(new PageLoadScatterView(cachePath, investigation)),
+      m_incidents(new IncidentsPanel(cachePath, investigation)),
       m_serviceRates(new ServiceRatesPanel(cachePath, investigation)),
       m_journey(new SessionJourneyPanel(cachePath, investigation)), m_flameGraph(new FlameGraphPanel),
       m_waterfall(new WaterfallPanel), m_spanDetails(new SpanDetailsPanel(cachePath, investigation)),
@@ -45,6 +48,7 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
     m_details->setDocumentMode(true);
     m_details->addTab(m_spanDetails, tr("&Details"));
     m_details->addTab(m_errors, tr("&Errors"));
+    m_left->addWidget(m_incidents);
     m_left->addWidget(m_scatter);
     m_left->addWidget(m_pageLoads);
     m_left->addWidget(m_serviceRates);
@@ -93,7 +97,7 @@ LinkedViews::~LinkedViews() = default;
 bool LinkedViews::isLoading() const
 {
     return m_traces->isLoading() || m_flameGraphLoader->isLoading() || m_waterfallLoader->isLoading() ||
-           m_scatter->isLoading() || m_serviceRates->isLoading() || m_journey->loader()->isLoading() ||
+           m_scatter->isLoading() || m_incidents->isLoading() || m_serviceRates->isLoading() || m_journey->loader()->isLoading() ||
            m_spanDetails->isLoading() || m_errors->isLoading();
 }
 
@@ -101,6 +105,7 @@ void LinkedViews::refresh()
 {
     m_pageLoads->model()->refresh();
     m_scatter->refresh();
+    m_incidents->refresh();
     m_serviceRates->refresh();
     m_journey->reload();
 }
@@ -148,10 +153,13 @@ void LinkedViews::showEvent(QShowEvent* event)
         m_restored = true;
         const int h = height();
         m_horizontal->setSizes({width() * 46 / 100, width() * 54 / 100});
-        m_left->setSizes({h * 24 / 100, h * 40 / 100, h * 36 / 100});
+        // The incidents take what their list needs up to a fifth (collapsible to a line below 800 px).
+        const int incidents = m_incidents->isCollapsed() ? m_incidents->maximumHeight() : h * 20 / 100;
+        const int rest = h - incidents;
+        m_left->setSizes({incidents, rest * 24 / 100, rest * 40 / 100, rest * 36 / 100});
         const int journey = std::min(m_journey->sizeHint().height(), h * 14 / 100);
-        const int rest = h - journey;
-        m_right->setSizes({journey, rest * 32 / 100, rest * 38 / 100, rest * 30 / 100});
+        const int rightRest = h - journey;
+        m_right->setSizes({journey, rightRest * 32 / 100, rightRest * 38 / 100, rightRest * 30 / 100});
     }
     QWidget::showEvent(event);
 }

@@ -14,6 +14,7 @@ class QTabWidget;
 namespace seam {
 
 class ErrorListPanel;
+class IncidentsPanel;
 class FlameGraphPanel;
 class PageLoadScatterView;
 class PageLoadsPanel;
@@ -25,7 +26,8 @@ class WaterfallPanel;
 /// The linked views of one open cache around one Investigation, laid out so that a 1920x1080 screen
 /// shows them together:
 ///
-///     | load-time scatter            | session journey                      |
+///     | incidents (collapsible)      | session journey                      |
+///     | load-time scatter            |                                      |
 ///     | filter + page-load table     | waterfall of the selected page load  |
 ///     | service rates around it      | backend flamegraph of its traces     |
 ///     |                              | span details | errors | summary     |
@@ -46,6 +48,7 @@ public:
 
     PageLoadsPanel* pageLoads() const { return m_pageLoads; }
     PageLoadScatterView* scatter() const { return m_scatter; }
+    IncidentsPanel* incidents() const { return m_incidents; }
     ServiceRatesPanel* serviceRates() const { return m_serviceRates; }
     SessionJourneyPanel* journey() const { return m_journey; }
     SpanDetailsPanel* spanDetails() const { return m_spanDetails; }
@@ -87,6 +90,7 @@ private:
     WaterfallLoader* m_waterfallLoader;
     PageLoadsPanel* m_pageLoads;
     PageLoadScatterView* m_scatter;
+    IncidentsPanel* m_incidents;
     ServiceRatesPanel* m_serviceRates;
     SessionJourneyPanel* m_journey;
     FlameGraphPanel* m_flameGraph;
@@ -95,7 +99,7 @@ private:
     ErrorListPanel* m_errors;
     QTabWidget* m_details;
     QSplitter* m_horizontal;
-    QSplitter* m_left;       // scatter, table, service rates
+    QSplitter* m_left;       // incidents, scatter, table, service rates
     QSplitter* m_right;      // journey, waterfall, flamegraph, details
     bool m_restored = false; // sizes come from saved state or were set on first show
 };
