@@ -51,6 +51,9 @@ IncidentsPanel::IncidentsPanel(const QString& cachePath, Investigation* investig
     m_title->setFont(bold);
     m_summary->setTextFormat(Qt::PlainText);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // A long summary is cut, never widens the column (1366 px screens).
+    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_summary->setMinimumWidth(40);
     m_conversionButton->setText(tr("Conversion…"));
     m_conversionButton->setToolTip(tr("What counts as a conversion, for lost conversions (saved in the "
                                       "investigation)"));

@@ -39,6 +39,7 @@ public:
     IncidentTimeline* timeline() const { return m_timeline; }
     QLabel* summary() const { return m_summary; }
     QToolButton* conversionButton() const { return m_conversionButton; }
+    QToolButton* collapseButton() const { return m_collapse; }
     /// The text shown instead of the list (loading, no incidents, an error); empty while the list shows.
     QString message() const;
 

@@ -26,7 +26,8 @@ double niceAtLeast(double v)
 
 QString RelativeTimeScale::labelFormat() const
 {
-    return QStringLiteral("%+.0f ") + unitName;
+    // The unit is in the caption: a small chart elides "+10 min" to "+10 ...", never "+10".
+    return QStringLiteral("%+.0f");
 }
 
 RelativeTimeScale relativeTimeScale(qint64 spanNs)

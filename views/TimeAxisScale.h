@@ -16,7 +16,7 @@ struct RelativeTimeScale
     QString unitName;    ///< "ms", "s", "min", "h", "d": what a label is suffixed with
     QString unitWords;   ///< "milliseconds", "seconds", ... for captions
     double tickInterval; ///< in units: 1, 2 or 5 times a power of ten, giving 3 to 7 ticks
-    /// printf format for QValueAxis labels: whole units, signed ("%+.0f s").
+    /// printf format for QValueAxis labels: whole units, signed ("%+.0f"); the unit goes in a caption.
     QString labelFormat() const;
 };
 

@@ -10,6 +10,7 @@
 #include "ServiceRatesPanel.h"
 #include "Store.h"
 #include "StoreWriter.h"
+#include "TimeAxisScale.h"
 
 #include <QAreaSeries>
 #include <QChart>
@@ -352,7 +353,9 @@ private slots:
         QVERIFY(panel.header()->text().contains(QLatin1String("none misbehaving")));
         auto* x = qobject_cast<QValueAxis*>(panel.errorChart(0)->axes(Qt::Horizontal).value(0));
         QVERIFY(x);
-        QCOMPARE(x->labelFormat(), QStringLiteral("%+.0f s"));
+        QCOMPARE(x->labelFormat(), QStringLiteral("%+.0f")); // whole seconds, named in the caption
+        QCOMPARE(relativeTimeScale(panel.data()->to - panel.data()->from).unitWords,
+                 QStringLiteral("seconds"));
         QVERIFY(x->tickInterval() >= 1.0);
         QVERIFY((x->max() - x->min()) / x->tickInterval() >= 3); // several distinct whole-second labels
         QVERIFY((x->max() - x->min()) / x->tickInterval() <= 8);

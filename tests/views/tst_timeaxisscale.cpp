@@ -88,7 +88,8 @@ private slots:
             QVERIFY2(intervals <= 7.01, qPrintable(QString::number(span)));
             QVERIFY2(intervals >= 1.4, qPrintable(QString::number(span)));
         }
-        QCOMPARE(relativeTimeScale(60 * s).labelFormat(), QStringLiteral("%+.0f s"));
+        QCOMPARE(relativeTimeScale(60 * s).labelFormat(), QStringLiteral("%+.0f"));
+        QCOMPARE(relativeTimeScale(60 * s).unitWords, QStringLiteral("seconds"));
     }
 };
 

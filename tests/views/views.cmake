@@ -15,3 +15,7 @@ seam_add_qtest(tst_waterfall SOURCES views/tst_waterfall.cpp support/RecordFacto
 seam_add_qtest(tst_mainviews SOURCES views/tst_mainviews.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
 # Time-axis labels from the span shown (views/TimeAxisScale): distinct ticks, years when they change.
 seam_add_qtest(tst_timeaxisscale SOURCES views/tst_timeaxisscale.cpp LIBS seam_views)
+# The incidents overview and the saved conversion (models/IncidentsData, views/IncidentsPanel,
+# IncidentTimeline, ConversionDialog, analysis/SavedConversion) on the demo's ground truth; runs `seam impact`.
+seam_add_qtest(tst_incidents SOURCES views/tst_incidents.cpp support/RecordFactory.h LIBS seam_views seam_importers)
+add_dependencies(tst_incidents seam)
