@@ -153,7 +153,7 @@ void LinkedViews::showEvent(QShowEvent* event)
         m_restored = true;
         const int h = height();
         m_horizontal->setSizes({width() * 46 / 100, width() * 54 / 100});
-        // The incidents take what their list needs up to a fifth (collapsible to a line below 800 px).
+        // The incidents take a fifth: a few rows of their list (the panel collapses to its header line).
         const int incidents = m_incidents->isCollapsed() ? m_incidents->maximumHeight() : h * 20 / 100;
         const int rest = h - incidents;
         m_left->setSizes({incidents, rest * 24 / 100, rest * 40 / 100, rest * 36 / 100});
