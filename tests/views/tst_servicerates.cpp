@@ -10,7 +10,6 @@
 #include "ServiceRatesPanel.h"
 #include "Store.h"
 #include "StoreWriter.h"
-#include "TimeAxisScale.h"
 
 #include <QAreaSeries>
 #include <QChart>
@@ -293,74 +292,6 @@ private slots:
         QVERIFY(!d.services[1].misbehaving);
         QVERIFY2(d.services[1].reason.startsWith(QLatin1String("only 4 requests")),
                  qPrintable(d.services[1].reason));
-    }
-
-    void shortCaptureKeepsToItsExtent()
-    {
-        // A 45-second capture: "busy" at 4 requests/s, all slow and half failing, "quiet" with 8 failing
-        // requests. The window is the capture (not ±15 minutes with the data a stroke in the middle),
-        // its axis in seconds; nothing is flagged: no service has enough traffic outside an incident
-        // (or around the load) to compare with.
-        const std::string path = m_dir.filePath(QStringLiteral("short.seam")).toStdString();
-        const TimeNs start = kLoad - 20 * kSecond;
-        {
-            StoreWriter w(path);
-            RecordBatch b;
-            int n = 1;
-            for (TimeNs t = start; t < start + 45 * kSecond; t += kSecond / 4, ++n)
-                b.spans.push_back(span(traceId(n), 0x10, 0, backend("busy"), "GET /", SpanKind::Server, t,
-                                       900, n % 2 ? StatusCode::Error : StatusCode::Unset));
-            for (int i = 0; i < 8; ++i, ++n)
-                b.spans.push_back(span(traceId(n), 0x10, 0, backend("quiet"), "GET /", SpanKind::Server,
-                                       start + i * 5 * kSecond, 4000, StatusCode::Error));
-            w.submit(0, std::move(b));
-            const TraceId selected = traceId(100000);
-            w.submit(0, browserBatch(1, selected, 0x42, kLoad));
-            RecordBatch mine;
-            mine.spans.push_back(
-                span(selected, 0x100, 0x42, backend("busy"), "GET /", SpanKind::Server, kLoad, 900));
-            mine.spans.push_back(span(selected, 0x101, 0x100, backend("quiet"), "GET /", SpanKind::Server,
-                                      kLoad, 4000, StatusCode::Error));
-            w.submit(0, std::move(mine));
-            QVERIFY(w.flush());
-        }
-        Database db = store::openForReading(path);
-        ServiceRatesRequest r;
-        r.pageLoadId = db.queryInt("SELECT id FROM page_loads");
-        r.traces = {db.queryInt("SELECT trace FROM links")};
-        const ServiceRatesData d = ServiceRatesData::load(db, r);
-        QCOMPARE(d.services.size(), size_t(2));
-        QVERIFY2(d.from >= start - 20 * kSecond && d.to <= start + 65 * kSecond,
-                 qPrintable(QStringLiteral("%1 s wide").arg((d.to - d.from) / kSecond)));
-        QVERIFY(d.to - d.from >= ServiceRatesData::kMinSpanNs);
-        QCOMPARE(d.step, 10 * kSecond);
-        for (const ServiceRateSeries& s : d.services) {
-            QVERIFY2(!s.misbehaving, qPrintable(s.name + QStringLiteral(": ") + s.reason));
-            QVERIFY(!s.reason.contains(QLatin1String("normally")));
-        }
-        const ServiceRateSeries* quiet = find(d, QStringLiteral("quiet"));
-        QVERIFY(quiet && quiet->reason.contains(QLatin1String("too little traffic")));
-
-        Investigation inv;
-        ServiceRatesPanel panel(QString::fromStdString(path), &inv);
-        panel.resize(900, 330);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        inv.selectPageLoad(r.pageLoadId);
-        inv.setSelectedTraces(r.traces);
-        QTRY_COMPARE(panel.rowCount(), 2);
-        QVERIFY(!panel.rowFlagged(0) && !panel.rowFlagged(1));
-        QVERIFY(panel.header()->text().contains(QLatin1String("none misbehaving")));
-        auto* x = qobject_cast<QValueAxis*>(panel.errorChart(0)->axes(Qt::Horizontal).value(0));
-        QVERIFY(x);
-        QCOMPARE(x->labelFormat(), QStringLiteral("%+.0f")); // whole seconds, named in the caption
-        QCOMPARE(relativeTimeScale(panel.data()->to - panel.data()->from).unitWords,
-                 QStringLiteral("seconds"));
-        QVERIFY(x->tickInterval() >= 1.0);
-        QVERIFY((x->max() - x->min()) / x->tickInterval() >= 3); // several distinct whole-second labels
-        QVERIFY((x->max() - x->min()) / x->tickInterval() <= 8);
-        auto* rate = findSeries<QLineSeries>(panel.errorChart(0), "errorRate");
-        QVERIFY(rate && rate->count() >= 5); // a curve, not a stroke
     }
 
     void blameGoesDownstream()

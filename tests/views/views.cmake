@@ -19,3 +19,6 @@ seam_add_qtest(tst_timeaxisscale SOURCES views/tst_timeaxisscale.cpp LIBS seam_v
 # IncidentTimeline, ConversionDialog, analysis/SavedConversion) on the demo's ground truth; runs `seam impact`.
 seam_add_qtest(tst_incidents SOURCES views/tst_incidents.cpp support/RecordFactory.h LIBS seam_views seam_importers)
 add_dependencies(tst_incidents seam)
+# The service charts on short or thin data: the window within the data's extent, axis units, no verdict
+# without traffic (models/ServiceRatesData, views/ServiceRatesPanel).
+seam_add_qtest(tst_serviceratesshort SOURCES views/tst_serviceratesshort.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
