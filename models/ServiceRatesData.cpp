@@ -1,6 +1,8 @@
 #include "ServiceRatesData.h"
 
+#include "Anomalies.h"
 #include "Format.h"
+#include "NormalBaseline.h"
 #include "QtText.h"
 #include "RedTotals.h"
 #include "Schema.h"
@@ -10,6 +12,7 @@
 #include <QCoreApplication>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -32,16 +35,21 @@ qint64 floorTo(qint64 v, qint64 step)
     return v - ((v % step) + step) % step;
 }
 
+qint64 ceilTo(qint64 v, qint64 step)
+{
+    return floorTo(v + step - 1, step);
+}
+
 ServiceRateStats statsOf(const RedTotals& t)
 {
     return {t.requests, t.errors, t.latency.quantile(0.95)};
 }
 
-/// One version's rollups summed per step and per part of the window.
+/// One version's rollups summed per step and around the load.
 struct VersionAcc
 {
     std::vector<RedTotals> steps;
-    RedTotals around, before, after;
+    RedTotals around;
 };
 
 struct Verdict
@@ -50,53 +58,80 @@ struct Verdict
     QString reason;
 };
 
-/// Compares the minutes around the load with the baseline. Both an error-rate increase (absolute, and
-/// relative for rare errors) and a p95 ratio count; too few requests around the load count for nothing,
-/// and the score is damped until there are twice the minimum.
-Verdict judge(const ServiceRateStats& around, const ServiceRateStats& base, const QString& baseWord)
+/// Compares the minutes around the load with what is normal for the service. Both an error-rate
+/// increase (absolute, and relative for rare errors) and a p95 ratio count, behind the volume guards
+/// of detectAnomalies: too few requests around the load, too few errors, or too little normal traffic
+/// give no verdict, only the figures.
+Verdict judge(const ServiceRateStats& around, const ServiceRateStats& normal, bool normalEnough)
 {
     Verdict v;
-    if (around.requests == 0 && base.requests == 0) {
+    if (around.requests == 0 && normal.requests == 0) {
         v.reason = tr("no requests in the window");
         return v;
     }
-    if (around.requests < ServiceRatesData::kMinRequests) {
-        v.reason = around.requests == 0   ? tr("no requests around the load")
-                   : around.requests == 1 ? tr("only 1 request around the load")
-                                          : tr("only %1 requests around the load").arg(around.requests);
+    if (around.requests < ServiceRatesData::kMinAroundRequests) {
+        v.reason =
+            around.requests == 0 ? tr("no requests around the load")
+            : around.requests == 1
+                ? tr("only 1 request around the load: too little traffic to judge")
+                : tr("only %1 requests around the load: too little traffic to judge").arg(around.requests);
         return v;
     }
-    const bool hasBase = base.requests >= ServiceRatesData::kMinRequests;
     const double a = around.errorRate();
-    const double b = hasBase ? base.errorRate() : 0.0;
-    double errScore = 0;
-    if (a > b && around.errors >= 3) {
-        errScore = 20.0 * (a - b);
-        if (around.errors >= 5)
-            errScore = std::max(errScore, 0.5 * std::log2((a + 0.001) / (b + 0.001)));
+    if (!normalEnough) {
+        v.reason = tr("error rate %1, p95 %2 (too little traffic outside incidents to compare)")
+                       .arg(formatPercent(a), formatDuration(around.p95));
+        return v;
     }
+    const double b = normal.errorRate();
+    double errScore = 0;
+    if (a > b && around.errors >= ServiceRatesData::kMinErrors)
+        errScore = std::max(20.0 * (a - b), 0.5 * std::log2((a + 0.001) / (b + 0.001)));
     double latScore = 0;
-    if (hasBase && base.p95 > 0 && around.p95 > base.p95)
-        latScore = 2.0 * std::log2(double(around.p95) / double(base.p95));
-    const double confidence =
-        std::min(1.0, double(around.requests) / double(2 * ServiceRatesData::kMinRequests));
-    v.score = std::max(errScore, latScore) * confidence;
-    const QString errText =
-        hasBase ? tr("error rate %1 vs %2 %3").arg(formatPercent(a), formatPercent(b), baseWord)
-                : tr("error rate %1 (too little traffic %2 to compare)").arg(formatPercent(a), baseWord);
+    if (normal.p95 > 0 && around.p95 > normal.p95)
+        latScore = 2.0 * std::log2(double(around.p95) / double(normal.p95));
+    v.score = std::max(errScore, latScore);
+    const QString errText = tr("error rate %1 vs %2 normally").arg(formatPercent(a), formatPercent(b));
     const QString latText =
-        tr("p95 %1 vs %2 %3").arg(formatDuration(around.p95), formatDuration(base.p95), baseWord);
-    const double threshold = ServiceRatesData::kMisbehaving / std::max(confidence, 1e-9);
+        tr("p95 %1 vs %2 normally").arg(formatDuration(around.p95), formatDuration(normal.p95));
     if (v.score < ServiceRatesData::kMisbehaving)
         v.reason = tr("steady: error rate %1, p95 %2").arg(formatPercent(a), formatDuration(around.p95));
     else if (errScore >= latScore)
-        v.reason = latScore >= threshold ? errText + QStringLiteral("; ") + latText : errText;
+        v.reason =
+            latScore >= ServiceRatesData::kMisbehaving ? errText + QStringLiteral("; ") + latText : errText;
     else
-        v.reason = errScore >= threshold ? latText + QStringLiteral("; ") + errText : latText;
+        v.reason =
+            errScore >= ServiceRatesData::kMisbehaving ? latText + QStringLiteral("; ") + errText : latText;
     return v;
 }
 
+/// The first and last rollup bucket of the services' entry spans (the rollups' primary key, two seeks
+/// per version): the data's extent, which the window must not exceed.
+std::pair<qint64, qint64> rollupExtent(Database& db, const std::vector<qint64>& serviceIds)
+{
+    auto first = db.prepare("SELECT bucket_ns FROM rollups WHERE service_id = ?1 AND operation_id = 0 ORDER "
+                            "BY bucket_ns LIMIT 1");
+    auto last = db.prepare("SELECT bucket_ns FROM rollups WHERE service_id = ?1 AND operation_id = 0 "
+                           "ORDER BY bucket_ns DESC LIMIT 1");
+    qint64 lo = std::numeric_limits<qint64>::max(), hi = std::numeric_limits<qint64>::min();
+    for (const qint64 id : serviceIds) {
+        first.reset();
+        first.bind(1, id);
+        if (first.step())
+            lo = std::min<qint64>(lo, first.int64(0));
+        last.reset();
+        last.bind(1, id);
+        if (last.step())
+            hi = std::max<qint64>(hi, last.int64(0) + schema::kRollupBucketNs);
+    }
+    return {lo, hi};
+}
+
 } // namespace
+
+const qint64 ServiceRatesData::kMinAroundRequests = AnomalyOptions{}.minWindowRequests;
+const qint64 ServiceRatesData::kMinErrors = AnomalyOptions{}.minErrors;
+const qint64 ServiceRatesData::kMinNormalRequests = BaselineQuery{}.minRequests;
 
 ServiceRatesData ServiceRatesData::load(Database& db, const ServiceRatesRequest& request)
 {
@@ -114,16 +149,6 @@ ServiceRatesData ServiceRatesData::load(Database& db, const ServiceRatesRequest&
         d.loadDuration = std::max<qint64>(0, st.int64(1));
         d.route = qs(st.text(2));
     }
-
-    // The window: ~kTargetSteps steps of whole rollup buckets, aligned so every bucket falls in one step.
-    const qint64 bucket = schema::kRollupBucketNs;
-    d.step = rollupStep(2 * d.windowNs, kTargetSteps);
-    d.from = floorTo(d.loadStart - d.windowNs, d.step);
-    const qint64 end = d.loadStart + d.windowNs;
-    const qint64 stepCount = (end - d.from + d.step - 1) / d.step;
-    d.to = d.from + stepCount * d.step;
-    d.aroundFrom = std::max(d.from, floorTo(d.loadStart - kAroundNs, bucket));
-    d.aroundTo = std::min(d.to, floorTo(d.loadStart + d.loadDuration + kAroundNs + bucket - 1, bucket));
 
     // The services of the selected traces, from their own spans only (the spans primary key).
     std::map<qint64, std::pair<std::string, bool>> serviceRows; // id -> name, is_browser
@@ -169,19 +194,65 @@ ServiceRatesData ServiceRatesData::load(Database& db, const ServiceRatesRequest&
         }
     }
 
-    auto versions = db.prepare("SELECT id, version FROM services WHERE name = ?1 AND is_browser = 0");
+    // Every version of each service (its rows in `services`).
+    std::map<std::string, std::vector<std::pair<qint64, std::string>>> versionIds;
+    std::vector<qint64> allIds;
+    {
+        auto versions = db.prepare("SELECT id, version FROM services WHERE name = ?1 AND is_browser = 0");
+        for (const std::string& name : names) {
+            versions.reset();
+            versions.bindText(1, name);
+            while (versions.step()) {
+                versionIds[name].emplace_back(versions.int64(0), std::string(versions.text(1)));
+                allIds.push_back(versions.int64(0));
+            }
+        }
+    }
+
+    // The window: the asked half-width around the load, within the data's extent (a 45 s capture is
+    // not drawn as a stroke in the middle of 30 minutes), at least kMinSpanNs; ~kTargetSteps steps of
+    // whole rollup buckets, aligned so every bucket falls in one step.
+    const qint64 loadEnd = d.loadStart + d.loadDuration;
+    const auto [rollupFrom, rollupTo] = rollupExtent(db, allIds);
+    d.extentFrom = std::min(d.loadStart, rollupFrom);
+    d.extentTo = std::max(loadEnd + 1, rollupTo);
+    qint64 from0 = std::max(d.loadStart - d.windowNs, d.extentFrom);
+    qint64 to0 = std::min(d.loadStart + d.windowNs, d.extentTo);
+    if (to0 - from0 < kMinSpanNs) {
+        const qint64 mid = from0 + (to0 - from0) / 2;
+        from0 = mid - kMinSpanNs / 2;
+        to0 = from0 + kMinSpanNs;
+    }
+    const qint64 bucket = schema::kRollupBucketNs;
+    d.step = rollupStep(to0 - from0, kTargetSteps);
+    d.from = floorTo(from0, d.step);
+    const qint64 stepCount = std::max<qint64>(1, (to0 - d.from + d.step - 1) / d.step);
+    d.to = d.from + stepCount * d.step;
+    d.aroundFrom = std::max(d.from, floorTo(d.loadStart - kAroundNs, bucket));
+    d.aroundTo = std::min(d.to, floorTo(loadEnd + kAroundNs + bucket - 1, bucket));
+
+    // What is normal: the baseline range is a fixed grid cell around the load plus margins, so that two
+    // loads a few seconds apart compare with the same normal; its incident windows are cut out.
+    d.baselineFrom = floorTo(d.loadStart, kBaselineGridNs) - kBaselineMarginNs;
+    d.baselineTo = ceilTo(d.loadStart + 1, kBaselineGridNs) + kBaselineMarginNs;
+    std::map<std::string, std::vector<std::pair<TimeNs, TimeNs>>> incidentsByName;
+    if (!names.empty()) {
+        AnomalyOptions options;
+        options.from = d.baselineFrom;
+        options.to = d.baselineTo;
+        options.rankOrigins = false; // the charts shade windows; the incidents panel ranks origins
+        for (const AnomalyWindow& w : detectAnomalies(db, options).windows)
+            if (names.count(w.service))
+                incidentsByName[w.service].emplace_back(w.start, w.end);
+    }
+
     // The rollups primary key: (service_id, operation_id = 0, bucket_ns range).
     auto rollups =
         db.prepare("SELECT bucket_ns, requests, errors, histogram FROM rollups "
                    "WHERE service_id = ?1 AND operation_id = 0 AND bucket_ns >= ?2 AND bucket_ns < ?3");
     for (const std::string& name : names) {
         std::map<std::string, VersionAcc> perVersion;
-        versions.reset();
-        versions.bindText(1, name);
-        std::vector<std::pair<qint64, std::string>> ids;
-        while (versions.step())
-            ids.emplace_back(versions.int64(0), std::string(versions.text(1)));
-        for (const auto& [id, version] : ids) {
+        for (const auto& [id, version] : versionIds[name]) {
             rollups.reset();
             rollups.bind(1, id).bind(2, d.from).bind(3, d.to);
             VersionAcc* acc = nullptr;
@@ -195,8 +266,8 @@ ServiceRatesData ServiceRatesData::load(Database& db, const ServiceRatesRequest&
                 const qint64 b = rollups.int64(0);
                 const auto hist = rollups.blob(3);
                 acc->steps[size_t((b - d.from) / d.step)].add(rollups.int64(1), rollups.int64(2), hist);
-                RedTotals& part = b < d.aroundFrom ? acc->before : b < d.aroundTo ? acc->around : acc->after;
-                part.add(rollups.int64(1), rollups.int64(2), hist);
+                if (b >= d.aroundFrom && b < d.aroundTo)
+                    acc->around.add(rollups.int64(1), rollups.int64(2), hist);
             }
         }
 
@@ -209,63 +280,48 @@ ServiceRatesData ServiceRatesData::load(Database& db, const ServiceRatesRequest&
                       [](const ServiceRateSpan& a, const ServiceRateSpan& b) { return a.start < b.start; });
         }
         std::vector<RedTotals> steps(static_cast<size_t>(stepCount));
-        RedTotals around, before, after;
+        RedTotals around;
         for (const auto& [version, acc] : perVersion) {
             s.versions << QString::fromStdString(version);
             for (size_t i = 0; i < steps.size(); ++i)
                 steps[i].add(acc.steps[i]);
             around.add(acc.around);
-            before.add(acc.before);
-            after.add(acc.after);
         }
         s.points.reserve(steps.size());
         for (size_t i = 0; i < steps.size(); ++i) {
             const RedPoint red = RedPoint::of(d.from + qint64(i) * d.step, steps[i]);
             s.points.push_back({red.t, red.requests, red.errors, red.errorRate, red.p50, red.p95});
         }
+        const auto& windows = incidentsByName[name];
+        for (const auto& [start, end] : windows)
+            if (end > d.from && start < d.to)
+                s.incidents.push_back({start, end});
 
-        // The baseline: the calmer side of the window, before or after the minutes around the load (a
-        // load late in a long incident has the incident's start in its "before"; one early in it, its end
-        // in its "after"). The whole rest of the window when neither side has enough requests.
+        BaselineQuery bq;
+        bq.service = name;
+        bq.from = d.baselineFrom;
+        bq.to = d.baselineTo;
+        bq.minRequests = kMinNormalRequests;
+        const NormalBaseline normal = normalBaseline(db, bq, windows);
         s.around = statsOf(around);
-        struct Baseline
-        {
-            ServiceRateStats stats;
-            QString word;
-        };
-        std::vector<Baseline> baselines;
-        if (before.requests >= kMinRequests)
-            baselines.push_back({statsOf(before), tr("before")});
-        if (after.requests >= kMinRequests)
-            baselines.push_back({statsOf(after), tr("after")});
-        if (baselines.empty()) {
-            RedTotals rest = before;
-            rest.add(after);
-            baselines.push_back({statsOf(rest), tr("in the rest of the window")});
-        }
-        Verdict verdict;
-        verdict.score = -1;
-        for (const Baseline& b : baselines) {
-            Verdict candidate = judge(s.around, b.stats, b.word);
-            if (candidate.score > verdict.score) {
-                verdict = std::move(candidate);
-                s.baseline = b.stats;
-                s.baselineWhen = b.word;
-            }
-        }
+        s.normal = {normal.requests, normal.errors, normal.p95};
+        s.normalEnough = normal.enough;
+        Verdict verdict = judge(s.around, s.normal, s.normalEnough);
 
-        // A version alone misbehaving (a bad deploy) is judged against the whole service's baseline:
-        // a new version has no "before" of its own.
+        // A version alone misbehaving (a bad deploy) is judged against the whole service's normal: a
+        // new version has no normal of its own.
         if (perVersion.size() > 1) {
             for (const auto& [version, acc] : perVersion) {
                 ServiceRateVersion v;
                 v.version = QString::fromStdString(version);
-                v.requests = acc.around.requests + acc.before.requests + acc.after.requests;
-                v.errors = acc.around.errors + acc.before.errors + acc.after.errors;
+                for (const RedTotals& a : acc.steps) {
+                    v.requests += a.requests;
+                    v.errors += a.errors;
+                }
                 v.errorRate.reserve(acc.steps.size());
                 for (const RedTotals& a : acc.steps)
                     v.errorRate.push_back(a.requests ? a.errorRate() : -1.0);
-                const Verdict vv = judge(statsOf(acc.around), s.baseline, s.baselineWhen);
+                const Verdict vv = judge(statsOf(acc.around), s.normal, s.normalEnough);
                 v.score = vv.score;
                 if (vv.score >= kMisbehaving && vv.score > verdict.score + 0.5)
                     verdict = {vv.score, tr("version %1: %2").arg(v.version, vv.reason)};

@@ -54,13 +54,20 @@ struct ServiceRateSpan
     bool error = false;
 };
 
-/// Requests, errors and latency of a window part (around the load, or the baseline).
+/// Requests, errors and latency of a window part (around the load, or what is normal).
 struct ServiceRateStats
 {
     qint64 requests = 0;
     qint64 errors = 0;
     qint64 p95 = 0;
     double errorRate() const { return requests ? double(errors) / double(requests) : 0.0; }
+};
+
+/// An incident window of the service (detectAnomalies), clipped to nothing: the chart clips it.
+struct ServiceRateIncident
+{
+    qint64 from = 0; ///< ns since the epoch
+    qint64 to = 0;
 };
 
 struct ServiceRateSeries
@@ -70,16 +77,18 @@ struct ServiceRateSeries
     std::vector<ServiceRatePoint> points;       ///< one per step, in time order, empty steps included
     std::vector<ServiceRateVersion> perVersion; ///< only when more than one version is in the window
     std::vector<ServiceRateSpan> spans;         ///< this request's entry spans of the service
-    ServiceRateStats around;                    ///< the minutes around the load
-    /// What the minutes around the load are compared with: the side of the window, before or after them,
-    /// against which the service looks worst (the calmer one), or the whole rest of the window when
-    /// neither side alone has kMinRequests.
-    ServiceRateStats baseline;
-    QString baselineWhen; ///< "before", "after" or "in the rest of the window", as the reason says
-    /// How much worse the service did around the load than in the baseline; >= kMisbehaving flags it.
+    /// The service's incident windows overlapping the chart, shaded on both of its charts.
+    std::vector<ServiceRateIncident> incidents;
+    ServiceRateStats around; ///< the minutes around the load
+    /// What is normal for the service: its requests outside its incident windows over the baseline
+    /// range (NormalBaseline), never the other side of the clicked moment, which during an incident is
+    /// the incident itself.
+    ServiceRateStats normal;
+    bool normalEnough = false; ///< enough requests outside the incidents to compare with
+    /// How much worse the service did around the load than normally; >= kMisbehaving flags it.
     double score = 0;
     bool misbehaving = false;
-    QString reason; ///< one line: "error rate 24% vs 0.3% before", "p95 3.1 s vs 410 ms before"
+    QString reason; ///< one line: "error rate 24% vs 0.3% normally", "p95 3.1 s vs 410 ms normally"
     /// A misbehaving service this one calls in the selected traces (its misbehaviour is likely inherited).
     QString blamedOn;
 };
@@ -88,28 +97,42 @@ struct ServiceRateSeries
 /// the services that misbehaved around its moment first. Built on a worker thread (ServiceRatesLoader).
 struct ServiceRatesData
 {
-    /// Fewer requests than this around the load (or in the baseline) is not evidence of anything.
-    static constexpr qint64 kMinRequests = 20;
+    /// The volume guards of detectAnomalies: fewer requests than this around the load, or fewer errors
+    /// for an error-rate verdict, or fewer requests normally, is not evidence of anything.
+    static const qint64 kMinAroundRequests;
+    static const qint64 kMinErrors;
+    static const qint64 kMinNormalRequests;
     static constexpr double kMisbehaving = 1.0;
-    /// The minutes around the load compared with the rest: [start - kAroundNs, end + kAroundNs).
+    /// The minutes around the load compared with normal: [start - kAroundNs, end + kAroundNs).
     static constexpr qint64 kAroundNs = 2LL * 60 * 1'000'000'000;
     static constexpr int kTargetSteps = 60;
+    /// The narrowest window shown (a few rollup buckets), however short the data.
+    static constexpr qint64 kMinSpanNs = 60LL * 1'000'000'000;
+    /// The baseline range is this grid's cell around the load, widened by kBaselineMarginNs each side:
+    /// loads moments apart share it, so their sentences compare with the same normal.
+    static constexpr qint64 kBaselineGridNs = 3600LL * 1'000'000'000;
+    static constexpr qint64 kBaselineMarginNs = 3LL * 3600 * 1'000'000'000;
 
     qint64 pageLoadId = 0;
     bool pageLoadFound = false;
     QString route;
     qint64 loadStart = 0; ///< page_loads.start_ns
     qint64 loadDuration = 0;
-    qint64 from = 0; ///< window [from, to), aligned to the step
+    qint64 from = 0; ///< window [from, to), aligned to the step, within the data's extent
     qint64 to = 0;
     qint64 step = 0;
-    qint64 windowNs = 0;
-    qint64 aroundFrom = 0; ///< the part compared with the baseline
+    qint64 windowNs = 0;   ///< the half-width asked for
+    qint64 extentFrom = 0; ///< the charted services' rollups and the load, [extentFrom, extentTo)
+    qint64 extentTo = 0;
+    qint64 aroundFrom = 0; ///< the part compared with normal
     qint64 aroundTo = 0;
+    qint64 baselineFrom = 0; ///< the range NormalBaseline and the incident windows were read over
+    qint64 baselineTo = 0;
     std::vector<ServiceRateSeries> services; ///< highest score first, then by name
 
     /// Reads everything from `db`: the page load row, the distinct services of the traces' spans (their
-    /// primary key), then for each service version the rollups' primary key range. Throws SqliteError.
+    /// primary key), for each service version the rollups' primary key range, and the incident windows
+    /// of the baseline range (detectAnomalies without origin ranking). Throws SqliteError.
     static ServiceRatesData load(Database& db, const ServiceRatesRequest& request);
 
     /// Puts a misbehaving service after the misbehaving services it calls (by `callees`, from the selected

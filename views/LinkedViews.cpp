@@ -4,6 +4,7 @@
 #include "ErrorListPanel.h"
 #include "FlameGraphPanel.h"
 #include "FlameGraphView.h"
+#include "IncidentsPanel.h"
 #include "NotesPanel.h"
 #include "PageLoadScatterView.h"
 #include "PageLoadTableModel.h"
@@ -24,9 +25,9 @@
 namespace seam {
 namespace {
 
-// 4: the panes are docks (3 was splitters). Older state is dropped whole rather than half applied:
-// the default proportions are a better start than a mix.
-constexpr int kStateVersion = 4;
+// 5: the panes are docks (3 was splitters), the incidents on top of the left (4 had none). Older
+// state is dropped whole rather than half applied: the default proportions are a better start.
+constexpr int kStateVersion = 5;
 
 // Below this height the default layout tabs two pairs of panes: four panes stacked in the ~650 px a
 // 1366x768 laptop leaves would each be too short to read.
@@ -41,6 +42,7 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
       m_waterfallLoader(new WaterfallLoader(cachePath, this)),
       m_pageLoads(new PageLoadsPanel(cachePath, investigation)),
       m_scatter(new PageLoadScatterView(cachePath, investigation)),
+      m_incidents(new IncidentsPanel(cachePath, investigation)),
       m_serviceRates(new ServiceRatesPanel(cachePath, investigation)),
       m_journey(new SessionJourneyPanel(cachePath, investigation)), m_flameGraph(new FlameGraphPanel),
       m_waterfall(new WaterfallPanel), m_spanDetails(new SpanDetailsPanel(cachePath, investigation)),
@@ -52,7 +54,8 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
     m_details->addTab(m_spanDetails, tr("&Details"));
     m_details->addTab(m_errors, tr("&Errors"));
     m_details->addTab(m_notes, tr("&Notes"));
-    // The order is the Alt+N order and the F6 order: from the overview down to one span.
+    // The order is the Alt+N order and the F6 order: from what happened down to one span.
+    addPane(QStringLiteral("incidents"), tr("Incidents"), m_incidents, Qt::LeftDockWidgetArea);
     addPane(QStringLiteral("scatter"), tr("Load Times"), m_scatter, Qt::LeftDockWidgetArea);
     addPane(QStringLiteral("pageLoads"), tr("Page Loads"), m_pageLoads, Qt::LeftDockWidgetArea, {},
             m_pageLoads->table());
@@ -104,8 +107,9 @@ LinkedViews::~LinkedViews() = default;
 bool LinkedViews::isLoading() const
 {
     return m_traces->isLoading() || m_flameGraphLoader->isLoading() || m_waterfallLoader->isLoading() ||
-           m_scatter->isLoading() || m_serviceRates->isLoading() || m_journey->loader()->isLoading() ||
-           m_spanDetails->isLoading() || m_errors->isLoading() || m_notes->isLoading();
+           m_scatter->isLoading() || m_incidents->isLoading() || m_serviceRates->isLoading() ||
+           m_journey->loader()->isLoading() || m_spanDetails->isLoading() || m_errors->isLoading() ||
+           m_notes->isLoading();
 }
 
 QString LinkedViews::paneOf(const QWidget* widget) const
@@ -113,7 +117,7 @@ QString LinkedViews::paneOf(const QWidget* widget) const
     const std::pair<const QWidget*, const char*> panes[] = {
         {m_pageLoads, "pageLoads"}, {m_scatter, "scatter"},     {m_serviceRates, "serviceRates"},
         {m_journey, "journey"},     {m_waterfall, "waterfall"}, {m_flameGraph, "flameGraph"},
-        {m_notes, "notes"},         {m_details, "details"}};
+        {m_notes, "notes"},         {m_details, "details"},     {m_incidents, "incidents"}};
     for (; widget; widget = widget->parentWidget())
         for (const auto& [pane, name] : panes)
             if (widget == pane)
@@ -132,7 +136,8 @@ bool LinkedViews::focusPaneByName(const QString& pane)
         {"pageLoads", m_pageLoads->table()}, {"scatter", m_scatter},
         {"serviceRates", m_serviceRates},    {"journey", m_journey},
         {"waterfall", m_waterfall->view()},  {"flameGraph", m_flameGraph->view()},
-        {"notes", m_notes->table()},         {"details", m_details}};
+        {"notes", m_notes->table()},         {"details", m_details},
+        {"incidents", m_incidents}};
     for (const auto& [name, widget] : targets)
         if (pane == QLatin1String(name)) {
             if (m_details->isAncestorOf(widget))
@@ -148,6 +153,7 @@ void LinkedViews::refresh()
 {
     m_pageLoads->model()->refresh();
     m_scatter->refresh();
+    m_incidents->refresh();
     m_serviceRates->refresh();
     m_journey->reload();
 }
@@ -198,6 +204,7 @@ void LinkedViews::showEvent(QShowEvent* event)
 void LinkedViews::applyDefaultSizes()
 {
     const int h = height();
+    QDockWidget* incidents = pane(QStringLiteral("incidents"));
     QDockWidget* scatter = pane(QStringLiteral("scatter"));
     QDockWidget* table = pane(QStringLiteral("pageLoads"));
     QDockWidget* rates = pane(QStringLiteral("serviceRates"));
@@ -213,11 +220,16 @@ void LinkedViews::applyDefaultSizes()
         tabifyDockWidget(waterfall, details);
         scatter->raise();
         waterfall->raise();
-        resizeDocks({scatter, table}, {h * 42 / 100, h * 58 / 100}, Qt::Vertical);
+        // The incidents a few rows (the panel folds to its header line), the scatter/rates tab and table the rest.
+        const int top = m_incidents->isCollapsed() ? m_incidents->maximumHeight() : h * 22 / 100;
+        resizeDocks({incidents, scatter, table}, {top, (h - top) * 42 / 100, (h - top) * 58 / 100}, Qt::Vertical);
         resizeDocks({journey, waterfall, flame}, {journeyHeight, rest * 45 / 100, rest * 55 / 100},
                     Qt::Vertical);
     } else {
-        resizeDocks({scatter, table, rates}, {h * 26 / 100, h * 40 / 100, h * 34 / 100}, Qt::Vertical);
+        const int top = m_incidents->isCollapsed() ? m_incidents->maximumHeight() : h * 18 / 100;
+        const int left = h - top;
+        resizeDocks({incidents, scatter, table, rates}, {top, left * 26 / 100, left * 40 / 100, left * 34 / 100},
+                    Qt::Vertical);
         resizeDocks({journey, waterfall, flame, details},
                     {journeyHeight, rest * 32 / 100, rest * 38 / 100, rest * 30 / 100}, Qt::Vertical);
     }

@@ -15,6 +15,7 @@ namespace seam {
 
 class ComparePanel;
 class ErrorListPanel;
+class IncidentsPanel;
 class FlameGraphPanel;
 class NotesPanel;
 class PageLoadScatterView;
@@ -27,7 +28,8 @@ class WaterfallPanel;
 /// The linked views of one open cache around one Investigation, each in a pane (PaneHost: dockable,
 /// hideable, View > Panes), laid out by default so that a 1920x1080 screen shows them together:
 ///
-///     | load-time scatter            | session journey                      |
+///     | incidents (collapsible)      | session journey                      |
+///     | load-time scatter            |                                      |
 ///     | filter + page-load table     | waterfall of the selected page load  |
 ///     | service rates around it      | backend flamegraph of its traces     |
 ///     |                              | span details | errors | summary     |
@@ -53,6 +55,7 @@ public:
 
     PageLoadsPanel* pageLoads() const { return m_pageLoads; }
     PageLoadScatterView* scatter() const { return m_scatter; }
+    IncidentsPanel* incidents() const { return m_incidents; }
     ServiceRatesPanel* serviceRates() const { return m_serviceRates; }
     SessionJourneyPanel* journey() const { return m_journey; }
     SpanDetailsPanel* spanDetails() const { return m_spanDetails; }
@@ -115,6 +118,7 @@ private:
     WaterfallLoader* m_waterfallLoader;
     PageLoadsPanel* m_pageLoads;
     PageLoadScatterView* m_scatter;
+    IncidentsPanel* m_incidents;
     ServiceRatesPanel* m_serviceRates;
     SessionJourneyPanel* m_journey;
     FlameGraphPanel* m_flameGraph;

@@ -2,6 +2,7 @@
 
 #include "Format.h"
 #include "PageLoadScatterLoader.h"
+#include "TimeAxisScale.h"
 
 #include <QApplication>
 #include <QDateTime>
@@ -215,9 +216,7 @@ void PageLoadScatterView::updateAxes()
     const qint64 fromMs = first / 1'000'000 - pad;
     const qint64 toMs = last / 1'000'000 + pad + 1;
     m_x->setRange(QDateTime::fromMSecsSinceEpoch(fromMs), QDateTime::fromMSecsSinceEpoch(toMs));
-    m_x->setFormat(toMs - fromMs > 2 * 86'400'000 ? QStringLiteral("MMM d HH:mm")
-                   : toMs - fromMs > 600'000      ? QStringLiteral("HH:mm")
-                                                  : QStringLiteral("HH:mm:ss"));
+    m_x->setFormat(dateTimeAxisFormat(fromMs, toMs, m_x->tickCount()));
     if (empty) {
         m_y->setRange(1, 10'000);
         return;

@@ -4,6 +4,7 @@
 #include "RateChartView.h"
 #include "ServiceColours.h"
 #include "ServiceRatesData.h"
+#include "TimeAxisScale.h"
 
 #include <QAreaSeries>
 #include <QChart>
@@ -19,7 +20,6 @@
 namespace seam {
 namespace {
 
-constexpr qint64 kMinuteNs = 60LL * 1'000'000'000;
 constexpr int kMaxVersionLines = 4;
 
 /// Rounds up to 1, 2 or 5 times a power of ten, so axis ticks read well.
@@ -32,18 +32,6 @@ double niceCeil(double v)
         if (v <= m * p)
             return m * p;
     return 10 * p;
-}
-
-double tickInterval(qint64 windowNs)
-{
-    const double minutes = double(windowNs) / double(kMinuteNs);
-    if (minutes <= 5)
-        return 2;
-    if (minutes <= 15)
-        return 5;
-    if (minutes <= 30)
-        return 10;
-    return 20;
 }
 
 /// The colour of the n-th version of a service on its error-rate chart (not red: red is the service's
@@ -135,7 +123,12 @@ ServiceRateRow::ServiceRateRow(const std::function<void()>& painted)
         add(chart, area, x, y, "loadDuration");
         return area;
     };
-    // Drawn in insertion order: the load's shading first, the data over it, the marker on top.
+    // Drawn in insertion order: the incident windows and the load's shading first, the data over them,
+    // the marker on top.
+    m_errIncidents = shade(m_errChart, m_errX, m_errY);
+    m_errIncidents->setObjectName(QStringLiteral("incidents"));
+    m_latIncidents = shade(m_latChart, m_latX, m_latY);
+    m_latIncidents->setObjectName(QStringLiteral("incidents"));
     m_errShade = shade(m_errChart, m_errX, m_errY);
     m_latShade = shade(m_latChart, m_latX, m_latY);
     m_errRate = new QLineSeries;
@@ -238,15 +231,25 @@ void ServiceRateRow::style(const QPalette& pal, const QFont& font, const QString
         a->setBrush(shadeColor);
         a->setPen(Qt::NoPen);
     }
+    QColor incidentColor = error;
+    incidentColor.setAlpha(dark ? 55 : 30);
+    for (QAreaSeries* a : {m_errIncidents, m_latIncidents}) {
+        a->setBrush(incidentColor);
+        a->setPen(Qt::NoPen);
+    }
 }
 
 void ServiceRateRow::fill(const ServiceRatesData& d, const ServiceRateSeries& s, const QPalette& palette,
                           const QFont& font)
 {
+    // x: time from the load in the unit that suits the window's span (ms for a short capture, days
+    // for a long one), so tick labels stay whole and distinct.
+    const RelativeTimeScale scale = relativeTimeScale(d.to - d.from);
     const double t0 = double(d.loadStart);
-    auto minutes = [t0](qint64 t) { return (double(t) - t0) / double(kMinuteNs); };
-    const double xMin = minutes(d.from);
-    const double xMax = minutes(d.to);
+    const double unitNs = double(scale.unitNs);
+    auto units = [t0, unitNs](qint64 t) { return (double(t) - t0) / unitNs; };
+    const double xMin = units(d.from);
+    const double xMax = units(d.to);
     const double half = double(d.step) / 2.0;
 
     m_service = s.name;
@@ -276,12 +279,13 @@ void ServiceRateRow::fill(const ServiceRatesData& d, const ServiceRateSeries& s,
     }
     lines << s.reason.toHtmlEscaped();
     m_detail->setText(lines.join(QStringLiteral("<br>")));
-    m_widget->setToolTip(tr("%1\n%2 requests around the load, %3 errors; baseline %4 requests, %5 errors")
-                             .arg(s.name)
-                             .arg(s.around.requests)
-                             .arg(s.around.errors)
-                             .arg(s.baseline.requests)
-                             .arg(s.baseline.errors));
+    m_widget->setToolTip(
+        tr("%1\n%2 requests around the load, %3 errors; normally (outside incidents) %4 requests, %5 errors")
+            .arg(s.name)
+            .arg(s.around.requests)
+            .arg(s.around.errors)
+            .arg(s.normal.requests)
+            .arg(s.normal.errors));
 
     // Error rate, %: points at step centres; steps without requests are left out.
     QList<QPointF> rate;
@@ -291,7 +295,7 @@ void ServiceRateRow::fill(const ServiceRatesData& d, const ServiceRateSeries& s,
     for (const ServiceRatePoint& p : s.points) {
         if (p.requests == 0)
             continue;
-        const double x = minutes(p.t) + half / double(kMinuteNs);
+        const double x = units(p.t) + half / unitNs;
         rate.append(QPointF(x, p.errorRate * 100.0));
         rateMax = std::max(rateMax, p.errorRate * 100.0);
         latMaxNs = std::max(latMaxNs, double(p.p95));
@@ -310,7 +314,7 @@ void ServiceRateRow::fill(const ServiceRatesData& d, const ServiceRateSeries& s,
         for (size_t i = 0; i < rates.size(); ++i) {
             if (rates[i] < 0)
                 continue;
-            pts.append(QPointF(minutes(s.points[i].t) + half / double(kMinuteNs), rates[i] * 100.0));
+            pts.append(QPointF(units(s.points[i].t) + half / unitNs, rates[i] * 100.0));
             rateMax = std::max(rateMax, rates[i] * 100.0);
         }
         line->replace(pts);
@@ -328,7 +332,7 @@ void ServiceRateRow::fill(const ServiceRatesData& d, const ServiceRateSeries& s,
     for (const ServiceRatePoint& p : s.points) {
         if (p.requests == 0)
             continue;
-        const double x = minutes(p.t) + half / double(kMinuteNs);
+        const double x = units(p.t) + half / unitNs;
         p50.append(QPointF(x, double(p.p50) / unit));
         p95.append(QPointF(x, double(p.p95) / unit));
     }
@@ -336,7 +340,7 @@ void ServiceRateRow::fill(const ServiceRatesData& d, const ServiceRateSeries& s,
     m_p95->replace(p95);
     QList<QPointF> mine, mineErrors;
     for (const ServiceRateSpan& sp : s.spans)
-        (sp.error ? mineErrors : mine).append(QPointF(minutes(sp.start), double(sp.duration) / unit));
+        (sp.error ? mineErrors : mine).append(QPointF(units(sp.start), double(sp.duration) / unit));
     m_thisRequest->replace(mine);
     m_thisRequestErrors->replace(mineErrors);
 
@@ -358,13 +362,30 @@ void ServiceRateRow::fill(const ServiceRatesData& d, const ServiceRateSeries& s,
         x->setRange(xMin, xMax);
         x->setTickType(QValueAxis::TicksDynamic);
         x->setTickAnchor(0);
-        x->setTickInterval(tickInterval(d.windowNs));
-        x->setLabelFormat(QStringLiteral("%+.0f"));
+        x->setTickInterval(scale.tickInterval);
+        x->setLabelFormat(scale.labelFormat());
     }
+
+    // The service's incident windows, clipped to the chart: one area stepping up over each window.
+    QList<QPointF> errUpper, latUpper;
+    for (const ServiceRateIncident& w : s.incidents) {
+        const double a = std::max(xMin, units(w.from)), b = std::min(xMax, units(w.to));
+        if (b <= a)
+            continue;
+        errUpper << QPointF(a, 0) << QPointF(a, errTop) << QPointF(b, errTop) << QPointF(b, 0);
+        latUpper << QPointF(a, 0) << QPointF(a, latTop) << QPointF(b, latTop) << QPointF(b, 0);
+    }
+    m_errIncidents->upperSeries()->replace(errUpper);
+    m_latIncidents->upperSeries()->replace(latUpper);
+    const QList<QPointF> floor{QPointF(xMin, 0), QPointF(xMax, 0)};
+    m_errIncidents->lowerSeries()->replace(errUpper.isEmpty() ? QList<QPointF>() : floor);
+    m_latIncidents->lowerSeries()->replace(latUpper.isEmpty() ? QList<QPointF>() : floor);
+    m_errIncidents->setVisible(!errUpper.isEmpty());
+    m_latIncidents->setVisible(!latUpper.isEmpty());
 
     // The load: its moment as a line, its duration shaded (at least a few pixels wide, so a 2 s load in
     // a 30 min window is still visible).
-    const double loadEnd = std::max(minutes(d.loadStart + d.loadDuration), (xMax - xMin) / 150.0);
+    const double loadEnd = std::max(units(d.loadStart + d.loadDuration), (xMax - xMin) / 150.0);
     m_errMarker->replace({QPointF(0, 0), QPointF(0, errTop)});
     m_latMarker->replace({QPointF(0, 0), QPointF(0, latTop)});
     m_errShade->upperSeries()->replace({QPointF(0, errTop), QPointF(loadEnd, errTop)});

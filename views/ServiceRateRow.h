@@ -43,6 +43,8 @@ public:
     const QString& reason() const { return m_reason; }
     QChart* errorChart() const { return m_errChart; }
     QChart* latencyChart() const { return m_latChart; }
+    /// The shaded incident windows of the error-rate chart (its upper line steps over each window).
+    QAreaSeries* errorIncidents() const { return m_errIncidents; }
 
     /// Shows `series` of `data` (whose window and load moment give the axes).
     void fill(const ServiceRatesData& data, const ServiceRateSeries& series, const QPalette& palette,
@@ -76,6 +78,9 @@ private:
     QLineSeries* m_latMarker = nullptr;
     QAreaSeries* m_errShade = nullptr;
     QAreaSeries* m_latShade = nullptr;
+    // The service's incident windows (detectAnomalies), shaded on both charts.
+    QAreaSeries* m_errIncidents = nullptr;
+    QAreaSeries* m_latIncidents = nullptr;
     QString m_service;
     bool m_flagged = false;
     QString m_reason;

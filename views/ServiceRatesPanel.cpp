@@ -3,6 +3,7 @@
 #include "PanelHeader.h"
 #include "ServiceRateRow.h"
 #include "ServiceRatesLoader.h"
+#include "TimeAxisScale.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -60,7 +61,8 @@ ServiceRatesPanel::ServiceRatesPanel(const QString& cachePath, Investigation* in
     QLabel* serviceCaption = caption(tr("Service (misbehaving first)"));
     serviceCaption->setFixedWidth(ServiceRateRow::kInfoWidth);
     capLayout->addWidget(serviceCaption);
-    capLayout->addWidget(caption(tr("Error rate · minutes from the load")), 1);
+    m_errorCaption = caption(tr("Error rate · minutes from the load"));
+    capLayout->addWidget(m_errorCaption, 1);
     capLayout->addWidget(caption(tr("Latency p50 (thin) · p95 (bold) · ● this request")), 1);
 
     auto* rows = new QWidget;
@@ -247,6 +249,8 @@ void ServiceRatesPanel::showData(std::shared_ptr<const ServiceRatesData> data)
     head << (d.services.size() == 1 ? tr("1 service") : tr("%1 services").arg(d.services.size()));
     head << (flagged ? tr("%1 misbehaving around the load").arg(flagged) : tr("none misbehaving"));
     m_header->setText(head.join(QStringLiteral("  ·  ")));
+    const RelativeTimeScale scale = relativeTimeScale(d.to - d.from);
+    m_errorCaption->setText(tr("Error rate · %1 from the load · shaded: incidents").arg(scale.unitWords));
 
     m_scroll->widget()->setUpdatesEnabled(false);
     const int n = int(d.services.size());

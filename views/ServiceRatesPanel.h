@@ -86,6 +86,7 @@ private:
     QComboBox* m_window;
     QStackedWidget* m_stack;
     QLabel* m_message;
+    QLabel* m_errorCaption = nullptr; ///< names the time axis's unit, which follows the window's span
     QScrollArea* m_scroll;
     QVBoxLayout* m_rowsLayout;
     std::vector<std::unique_ptr<ServiceRateRow>> m_rows;

@@ -7,9 +7,10 @@
 #include "CacheArgs.h"
 #include "Cli.h"
 #include "Commands.h"
+#include "Format.h"
 #include "ImpactJson.h"
 #include "Output.h"
-#include "Format.h"
+#include "SavedConversion.h"
 #include "StoreQueries.h"
 
 #include <QJsonDocument>
@@ -91,7 +92,8 @@ int impactCommand(const QStringList& args)
     const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("Window end."), QStringLiteral("T"));
     const QCommandLineOption conversion(
         QStringLiteral("conversion"),
-        QStringLiteral("What a conversion is: route:PATTERN, url:PATTERN or action:NAME (globs: * and ?)."),
+        QStringLiteral("What a conversion is: route:PATTERN, url:PATTERN or action:NAME (globs: * and ?); "
+                       "default: the definition saved in the investigation, if any."),
         QStringLiteral("QUERY"));
     const QCommandLineOption revenue(QStringLiteral("revenue-attribute"),
                                      QStringLiteral("Numeric span attribute carrying a conversion's value."),
@@ -132,7 +134,22 @@ int impactCommand(const QStringList& args)
     if (!db)
         return UsageOrFatal;
     return guardedCommand(cmd, [&] {
-        const ImpactResult r = businessImpact(*db, q);
+        // Without --conversion, the definition saved in the investigation (the GUI's incidents panel)
+        // applies, and the notes say so.
+        std::string savedNote;
+        if (!q.conversion) {
+            if (const auto saved = readSavedConversion(*db)) {
+                q.conversion = ConversionDefinition::parse(saved->definition);
+                savedNote = "conversion definition saved in the investigation: " + saved->definition;
+                if (q.revenueAttribute.empty() && !saved->revenueAttribute.empty()) {
+                    q.revenueAttribute = saved->revenueAttribute;
+                    savedNote += ", revenue attribute " + saved->revenueAttribute;
+                }
+            }
+        }
+        ImpactResult r = businessImpact(*db, q);
+        if (r.serviceFound && !savedNote.empty())
+            r.notes.insert(r.notes.begin(), savedNote);
         if (!r.serviceFound) {
             writeErr(QStringLiteral("seam impact: %1\n").arg(QString::fromStdString(r.notes.front())));
             return int(UsageOrFatal);

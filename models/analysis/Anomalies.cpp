@@ -334,7 +334,8 @@ AnomalyResult detectAnomalies(Database& db, const AnomalyOptions& options)
                 windows.push_back(std::move(w));
     }
 
-    rankOrigins(db, windows, options);
+    if (options.rankOrigins)
+        rankOrigins(db, windows, options);
     if (!options.service.empty())
         std::erase_if(windows, [&](const AnomalyWindow& w) { return w.service != options.service; });
     std::sort(windows.begin(), windows.end(), [](const AnomalyWindow& a, const AnomalyWindow& b) {

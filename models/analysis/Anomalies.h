@@ -102,6 +102,9 @@ struct AnomalyOptions
     int minCalmSteps = 8;
     /// Traces sampled per incident (and as many for the baseline) to rank the origin.
     int blameTraces = 1500;
+    /// Off: no trace is read; every window keeps origin rank 1 and no `explainedBy` (what the service
+    /// charts need, which only shade the windows and cut them out of the normal baseline).
+    bool rankOrigins = true;
 };
 
 struct AnomalyResult

@@ -213,14 +213,20 @@ private slots:
         QCOMPARE(d.services[1].name, QStringLiteral("alpha"));
         const ServiceRateSeries& bravo = d.services[0];
         QVERIFY(bravo.misbehaving);
-        QCOMPARE(bravo.baselineWhen, QStringLiteral("before")); // both sides calm: the first one
-        QCOMPARE(bravo.baseline.errors, qint64(0));
+        // Normal is bravo outside its incident window (the burst, found by detectAnomalies): no errors.
+        QVERIFY(bravo.normalEnough);
+        QCOMPARE(bravo.normal.errors, qint64(0));
+        QCOMPARE(bravo.incidents.size(), size_t(1));
+        QVERIFY(bravo.incidents[0].from <= kLoad && bravo.incidents[0].to > kLoad);
+        QVERIFY(bravo.incidents[0].from >= kLoad - kBurst - kMinute &&
+                bravo.incidents[0].to <= kLoad + kBurst + kMinute);
+        QVERIFY(d.services[1].incidents.empty()); // alpha is steady
         // Around the load: [load - 2 min, load + 2.5 s + 2 min], bursting for 3 of its ~4 minutes.
         const double around = bravo.around.errorRate();
         QVERIFY2(around > 0.25 && around < 0.35, qPrintable(QString::number(around)));
         // Both the errors and the latency are far off: the reason names both.
         QVERIFY2(
-            bravo.reason.contains(QStringLiteral("error rate %1 vs 0% before").arg(formatPercent(around))),
+            bravo.reason.contains(QStringLiteral("error rate %1 vs 0% normally").arg(formatPercent(around))),
             qPrintable(bravo.reason));
         QVERIFY2(bravo.reason.contains(QLatin1String("p95 1.9 s vs")) ||
                      bravo.reason.contains(QLatin1String("p95 2.0 s vs")) ||
@@ -243,7 +249,7 @@ private slots:
         const ServiceRateSeries* bravo = find(d, QStringLiteral("bravo"));
         QVERIFY(bravo);
         QVERIFY(std::abs(double(bravo->around.p95) - 2e9) < 0.07 * 2e9);
-        QVERIFY(std::abs(double(bravo->baseline.p95) - 1e8) < 0.07 * 1e8);
+        QVERIFY(std::abs(double(bravo->normal.p95) - 1e8) < 0.07 * 1e8);
         QVERIFY(bravo->misbehaving);
         QCOMPARE(d.services[0].name, QStringLiteral("bravo"));
     }
@@ -401,6 +407,16 @@ private slots:
                 QVERIFY(x->max() >= 15 && x->max() < 15.5);
             }
         }
+        // bravo's incident window is shaded on both its charts, alpha's charts have none.
+        for (QChart* chart : {panel.errorChart(0), panel.latencyChart(0)}) {
+            auto* incidents = findSeries<QAreaSeries>(chart, "incidents");
+            QVERIFY(incidents && incidents->isVisible());
+            QCOMPARE(incidents->upperSeries()->count(), 4); // up, across, down: one window
+            const double a = incidents->upperSeries()->at(1).x(), b = incidents->upperSeries()->at(2).x();
+            QVERIFY2(a < 0 && a >= -2.5 && b > 0 && b <= 2.5,
+                     qPrintable(QStringLiteral("%1 %2").arg(a).arg(b)));
+        }
+        QVERIFY(!findSeries<QAreaSeries>(panel.errorChart(1), "incidents")->isVisible());
         auto* rate = findSeries<QLineSeries>(panel.errorChart(0), "errorRate");
         QVERIFY(rate && rate->count() == 60);
         double peak = 0;
@@ -555,7 +571,7 @@ private slots:
         const std::string path = m_dir.filePath(QStringLiteral("demo.seam")).toStdString();
         DemoOptions options;
         options.seed = 1;
-        options.sessions = 300;
+        options.sessions = 1000; // payments then has the 50 requests around a load a verdict needs
         QJsonObject truth;
         {
             StoreWriter writer(path);
@@ -594,8 +610,10 @@ private slots:
             const ServiceRatesData d = ServiceRatesData::load(db, r);
             const double ms = double(timer.nsecsElapsed()) / 1e6;
             QVERIFY(d.services.size() >= 2);
-            QVERIFY2(d.services[0].name == QLatin1String("payments"),
-                     qPrintable(d.services[0].name + QStringLiteral(": ") + d.services[0].reason));
+            QString all;
+            for (const auto& s : d.services)
+                all += s.name + QStringLiteral(": ") + s.reason + QStringLiteral(" | ");
+            QVERIFY2(d.services[0].name == QLatin1String("payments"), qPrintable(all));
             QVERIFY2(d.services[0].misbehaving, qPrintable(d.services[0].reason));
             // checkout, which waits on payments, is slow and times out too: it says whom it calls.
             for (const auto& s : d.services)
@@ -603,6 +621,43 @@ private slots:
                     QCOMPARE(s.blamedOn, QStringLiteral("payments"));
             qInfo("demo /checkout %lld: payments first, %s (read in %.1f ms)", qint64(r.pageLoadId),
                   qPrintable(d.services[0].reason), ms);
+            // The sentence compares with payments' normal (outside its lock window, a few hundred ms),
+            // never with the incident itself.
+            const ServiceRateSeries& payments = d.services[0];
+            QVERIFY2(payments.reason.contains(QLatin1String(" normally")), qPrintable(payments.reason));
+            QVERIFY2(payments.normal.p95 >= 100'000'000 && payments.normal.p95 <= 900'000'000,
+                     qPrintable(QString::number(payments.normal.p95)));
+            QVERIFY2(payments.reason.contains(
+                         QStringLiteral("vs %1 normally").arg(formatDuration(payments.normal.p95))),
+                     qPrintable(payments.reason));
+            QVERIFY(payments.around.p95 > 3 * payments.normal.p95);
+            QVERIFY(!payments.incidents.empty());
+            if (checked == 0) {
+                // A load 20 s away through payments compares with the very same normal.
+                auto other = db.prepare(
+                    "SELECT p.id FROM page_loads p WHERE p.services LIKE '%payments%' AND p.start_ns >= ?1 "
+                    "ORDER BY p.start_ns LIMIT 1");
+                other.bind(1, d.loadStart + 20'000'000'000LL);
+                QVERIFY(other.step());
+                ServiceRatesRequest r2;
+                r2.pageLoadId = other.int64(0);
+                auto tr2 = db.prepare("SELECT DISTINCT l.trace FROM links l JOIN resources x ON "
+                                      "x.id = l.resource_id WHERE x.page_load_id = ?1");
+                tr2.bind(1, r2.pageLoadId);
+                while (tr2.step())
+                    r2.traces.push_back(tr2.int64(0));
+                const ServiceRatesData d2 = ServiceRatesData::load(db, r2);
+                QVERIFY(d2.loadStart - d.loadStart >= 20'000'000'000LL &&
+                        d2.loadStart - d.loadStart < 40'000'000'000LL);
+                const ServiceRateSeries* payments2 = nullptr;
+                for (const auto& s : d2.services)
+                    if (s.name == QLatin1String("payments"))
+                        payments2 = &s;
+                QVERIFY(payments2);
+                QCOMPARE(payments2->normal.requests, payments.normal.requests);
+                QCOMPARE(payments2->normal.errors, payments.normal.errors);
+                QCOMPARE(payments2->normal.p95, payments.normal.p95);
+            }
             if (checked == 0) {
                 // The panel on the same selection, in the space the main window gives it.
                 Investigation inv;

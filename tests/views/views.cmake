@@ -18,3 +18,12 @@ seam_add_qtest(tst_flamegraphpanel SOURCES views/tst_flamegraphpanel.cpp LIBS se
 # The Compare view (views/ComparePanel, DiffColourSource, models/CompareData) on the demo, and the
 # flamegraph panel's by-time / aggregated toggle.
 seam_add_qtest(tst_compare SOURCES views/tst_compare.cpp LIBS seam_views seam_demo seam_ingest)
+# Time-axis labels from the span shown (views/TimeAxisScale): distinct ticks, years when they change.
+seam_add_qtest(tst_timeaxisscale SOURCES views/tst_timeaxisscale.cpp LIBS seam_views)
+# The incidents overview and the saved conversion (models/IncidentsData, views/IncidentsPanel,
+# IncidentTimeline, ConversionDialog, analysis/SavedConversion) on the demo's ground truth; runs `seam impact`.
+seam_add_qtest(tst_incidents SOURCES views/tst_incidents.cpp support/RecordFactory.h LIBS seam_views seam_importers)
+add_dependencies(tst_incidents seam)
+# The service charts on short or thin data: the window within the data's extent, axis units, no verdict
+# without traffic (models/ServiceRatesData, views/ServiceRatesPanel).
+seam_add_qtest(tst_serviceratesshort SOURCES views/tst_serviceratesshort.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
