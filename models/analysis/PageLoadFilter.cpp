@@ -18,7 +18,8 @@ enum class Kind
     Count,    // non-negative integer column
     Number,   // real column (CLS)
     Status,   // error / ok
-    Operation // service:operation reached by one of the page load's linked backend traces
+    Operation, // service:operation reached by one of the page load's linked backend traces
+    Source     // a reporter of the page load (page_load_reports.format): otel, datadog, faro, har
 };
 
 struct Field
@@ -55,7 +56,13 @@ const Field kFields[] = {
     {QLatin1String("cls"), Kind::Number, "p.cls"},
     {QLatin1String("resources"), Kind::Count, "p.resource_count"},
     {QLatin1String("operation"), Kind::Operation, "p.id"},
+    {QLatin1String("source"), Kind::Source, "r.format"},
 };
+
+// Page loads one of whose reports came from a format (?): an index seek on the reports per page load.
+// A merged page load matches every source that reported it.
+constexpr const char* kSourceCondition =
+    "EXISTS (SELECT 1 FROM page_load_reports r WHERE r.page_load_id = p.id AND ";
 
 // Page loads whose linked backend traces contain a span of one operation (?1 service name, ?2 span
 // name). Uncorrelated, so SQLite evaluates it once per statement into an ephemeral index, starting from
@@ -319,6 +326,15 @@ private:
             m_values.emplace_back(v.text.mid(colon + 1).toStdString());
             return true;
         }
+        case Kind::Source:
+            if (op == Op::Substring) {
+                condition = std::string(kSourceCondition) + column + " LIKE ? ESCAPE '\\')";
+                m_values.emplace_back("%" + likeEscaped(v.text) + "%");
+            } else {
+                condition = std::string(kSourceCondition) + column + " = ? COLLATE NOCASE)";
+                m_values.emplace_back(v.text.toStdString());
+            }
+            return true;
         case Kind::Status:
             if (v.text.compare(QLatin1String("error"), Qt::CaseInsensitive) == 0)
                 condition = column + " > 0";
@@ -567,6 +583,14 @@ QStringList cachedValues(Database& db, QStringView fieldName, const QString& pre
     for (const char* c : {"browser", "os", "device", "country"})
         if (fieldName == QLatin1String(c))
             return sessionValues(db, c, like);
+    if (fieldName == QLatin1String("source")) {
+        // The reporters the importers write (page_load_reports.format): a fixed set, no query.
+        QStringList out;
+        for (const char* f : {"datadog", "faro", "har", "otel"})
+            if (QLatin1String(f).startsWith(prefix, Qt::CaseInsensitive))
+                out.append(QLatin1String(f));
+        return out;
+    }
     return {};
 }
 

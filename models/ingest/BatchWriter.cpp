@@ -9,7 +9,7 @@
 namespace seam {
 
 BatchWriter::BatchWriter(Database& db)
-    : m_db(db), m_st(db), m_dataVersion(db.prepare("PRAGMA data_version")), m_correlator(db), m_datadog(db),
+    : m_db(db), m_st(db), m_dataVersion(db.prepare("PRAGMA data_version")), m_correlator(db), m_reconciler(db, m_correlator), m_datadog(db),
       m_dimensions(db, m_st), m_pending(db), m_sessions(db, m_st),
       m_spans(db, m_st, m_dimensions, m_rollups, m_touches),
       m_rum(db, m_st, m_dimensions, m_pending, m_sessions, m_datadog, m_touches)
@@ -31,6 +31,7 @@ void BatchWriter::forgetWhatOthersChange()
     m_sessions.forget();
     m_dimensions.forgetMutable();
     m_correlator.invalidateCaches();
+    m_reconciler.forget();
 }
 
 void BatchWriter::invalidateCaches()
@@ -93,6 +94,13 @@ BatchResult BatchWriter::write(const RecordBatch& batch, std::int64_t sourceId)
     result.newLinks =
         m_correlator.correlate(m_touches.traces, m_touches.tracesWithNewBackendSpans, m_touches.pageLoads);
     timer.lap("correlation");
+    const PageLoadReconciler::Result merged = m_reconciler.reconcile(m_touches.pageLoads, m_touches.reporters);
+    if (merged.merged) {
+        m_dimensions.forgetPageLoads();
+        m_touches.pageLoads.insert(merged.survivors.begin(), merged.survivors.end());
+        m_touches.sessions.insert(merged.sessions.begin(), merged.sessions.end());
+    }
+    timer.lap("page-load reconciliation");
     m_rum.refreshCounters();
     timer.lap("counters");
     return result;

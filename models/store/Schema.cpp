@@ -310,7 +310,55 @@ SELECT l.resource_id, r.page_load_id, r.method AS http_method, r.url, lower(hex(
 FROM links l JOIN resources r ON r.id = l.resource_id JOIN traces t ON t.id = l.trace;
 )sql";
 
+
+// Page-load reconciliation (issue 17): one navigation reported by several sources (OTel documentLoad,
+// Datadog view, Faro navigation, HAR page) is one page_loads row with one report per source. Every
+// page load has at least one report (its own); the importers' page-load keys live here, so an item that
+// names a merged-away report's key still finds its page load. Kept as its own string so that the v1
+// DDL of new caches and the migration step of old ones run the very same statements.
+constexpr const char* kReconciliationDdl = R"sql(
+CREATE TABLE page_load_reports (
+    id             INTEGER PRIMARY KEY,
+    page_load_id   INTEGER NOT NULL,          -- page_loads.id of the navigation it reports
+    key            TEXT NOT NULL UNIQUE,      -- the importer's page-load key
+    format         TEXT NOT NULL,             -- otel, datadog, faro, har
+    source_id      INTEGER,
+    session_id     INTEGER,                   -- the session as this source knows it
+    app_service_id INTEGER,
+    url            TEXT NOT NULL,
+    route          TEXT NOT NULL,
+    start_ns       INTEGER NOT NULL,          -- in this source's clock
+    duration_ns    INTEGER,
+    ttfb_ns        INTEGER,
+    fcp_ns         INTEGER,
+    lcp_ns         INTEGER,
+    cls            REAL,
+    inp_ns         INTEGER,
+    trace          INTEGER,                   -- traces.id of the document's trace
+    span_id        INTEGER,
+    version        INTEGER NOT NULL DEFAULT 0,
+    matched_by     TEXT                       -- NULL for the first report; document-trace, resource-trace, url-time
+);
+CREATE INDEX page_load_reports_by_page_load ON page_load_reports(page_load_id);
+CREATE INDEX page_load_reports_by_format ON page_load_reports(format);
+CREATE INDEX page_loads_by_trace ON page_loads(trace) WHERE trace IS NOT NULL;
+)sql";
+
 } // namespace
+
+void migrateToReconciliation(Database& db)
+{
+    db.exec(kReconciliationDdl);
+    // Every page load of the older file becomes its own single report (format from its source, by the
+    // importers' format names; live and demo sources are OTLP or browser SDKs that said nothing).
+    db.exec("INSERT OR IGNORE INTO page_load_reports(page_load_id, key, format, source_id, session_id, "
+            "app_service_id, url, route, start_ns, duration_ns, ttfb_ns, fcp_ns, lcp_ns, cls, inp_ns, trace, "
+            "span_id, version) SELECT p.id, p.key, CASE s.format WHEN 'har' THEN 'har' WHEN 'datadog-rum' "
+            "THEN 'datadog' WHEN 'faro' THEN 'faro' ELSE 'otel' END, p.source_id, p.session_id, "
+            "p.app_service_id, p.url, p.route, p.start_ns, p.duration_ns, p.ttfb_ns, p.fcp_ns, p.lcp_ns, "
+            "p.cls, p.inp_ns, p.trace, p.span_id, p.version FROM page_loads p LEFT JOIN sources s ON s.id = "
+            "p.source_id");
+}
 
 void configureConnection(Database& db, bool writer)
 {
@@ -353,11 +401,15 @@ void migrate(Database& db)
         if (db.queryInt("SELECT count(*) FROM sqlite_master") != 0)
             throw SqliteError("not a Seam investigation cache (unversioned tables present)", 0);
         db.exec(kSchemaV1);
+        db.exec(kReconciliationDdl);
         db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
         db.exec("INSERT INTO meta(key, value) VALUES ('rollup_bucket_ns', '" +
                 std::to_string(kRollupBucketNs) + "'), ('created_by', 'seam " SEAM_VERSION "')");
     }
-    // Future steps: if (version < 2) { ALTER ...; } each bringing the file one version forward.
+    // Each step brings the file one version forward. The lead slots the notes step (v2) in before this
+    // one when merging, making this v3.
+    else if (lockedVersion < 2)
+        migrateToReconciliation(db);
     db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
     tx.commit();
 }

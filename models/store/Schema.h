@@ -8,7 +8,7 @@ class Database;
 /// kSchemaVersion and adds a step to migrate(). The version lives in PRAGMA user_version.
 namespace schema {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 /// PRAGMA application_id of caches ("Seam"): tells a cache from other programs' SQLite files by its
 /// header alone. Caches made before it have 0 there and are known by meta.created_by.
 constexpr int kApplicationId = 0x5365616D;
@@ -18,6 +18,11 @@ constexpr long long kRollupBucketNs = 10'000'000'000LL;
 /// Brings a database to kSchemaVersion (creating it when empty) inside one transaction.
 /// Throws SqliteError; a database newer than this build is refused rather than damaged.
 void migrate(Database& db);
+
+/// Schema step: adds page_load_reports (one row per source's report of a page load) and an index of
+/// page loads by document trace, and gives every existing page load its own report. Idempotent on a
+/// fresh v1 file only; called inside migrate()'s transaction.
+void migrateToReconciliation(Database& db);
 
 /// The connection settings every Seam connection uses (WAL, foreign keys off for speed, ...).
 void configureConnection(Database& db, bool writer);
