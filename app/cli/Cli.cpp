@@ -24,6 +24,7 @@ const std::map<QString, Command>& commands()
         {QStringLiteral("critical-path"), criticalPathCommand}, {QStringLiteral("why"), whyCommand},
         {QStringLiteral("anomalies"), anomaliesCommand},
         {QStringLiteral("impact"), impactCommand},
+        {QStringLiteral("propagation"), propagationCommand},
     };
     return table;
 }
@@ -68,6 +69,9 @@ QString usage()
                "              [--conversion QUERY] [--revenue-attribute KEY]\n"
                "                                      sessions, users, conversions and revenue an incident "
                "touched\n"
+               "  seam propagation --db CACHE [--json]\n"
+               "                                      where browser trace context does not reach the backend, "
+               "why, and the fix\n"
                "\n"
                "Times T: nanoseconds since the epoch or ISO 8601 (UTC if no zone). Steps S: 10s, 1m, 5m, or "
                "ns.\n"

@@ -18,6 +18,7 @@ int criticalPathCommand(const QStringList& args);
 int whyCommand(const QStringList& args);
 int anomaliesCommand(const QStringList& args);
 int impactCommand(const QStringList& args);
+int propagationCommand(const QStringList& args);
 
 /// Parses `args` (starting with the command name). On error prints it with the command's usage and
 /// returns false. Handles --help (printing it and setting `helped`).

@@ -7,8 +7,11 @@ namespace {
 
 // The same order as PageLoadReconciler::canonicalOrder (analysis may not include correlation): the
 // in-page SDKs by how complete their navigation timing is, a HAR's page timings last.
-constexpr const char* kFormatOrder =
-    "CASE format WHEN 'otel' THEN 0 WHEN 'datadog' THEN 1 WHEN 'faro' THEN 2 WHEN 'har' THEN 4 ELSE 3 END";
+std::string formatOrder(const char* column)
+{
+    return std::string("CASE ") + column +
+           " WHEN 'otel' THEN 0 WHEN 'datadog' THEN 1 WHEN 'faro' THEN 2 WHEN 'har' THEN 4 ELSE 3 END";
+}
 
 std::optional<std::int64_t> optionalInt(Statement& st, int col)
 {
@@ -30,7 +33,7 @@ std::vector<PageLoadReport> pageLoadReports(Database& db, std::int64_t pageLoadI
                                "LEFT JOIN sources s ON s.id = r.source_id "
                                "LEFT JOIN traces t ON t.id = r.trace WHERE r.page_load_id = ?1 "
                                "ORDER BY r.key = p.key DESC, ") +
-                   kFormatOrder + ", r.key");
+                   formatOrder("r.format") + ", r.key");
     st.bind(1, pageLoadId);
     while (st.step()) {
         PageLoadReport r;
@@ -60,7 +63,7 @@ std::string pageLoadSourcesSql(const char* pageLoadIdExpression)
     return std::string(
                "(SELECT group_concat(format, ',') FROM (SELECT DISTINCT format FROM page_load_reports "
                "WHERE page_load_id = ") +
-           pageLoadIdExpression + " ORDER BY " + kFormatOrder + "))";
+           pageLoadIdExpression + " ORDER BY " + formatOrder("format") + "))";
 }
 
 } // namespace seam
