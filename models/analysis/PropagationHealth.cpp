@@ -110,13 +110,13 @@ std::vector<PropagationGroup> propagationHealth(Database& db)
         "FROM resources r LEFT JOIN links l ON l.resource_id = r.id LEFT JOIN traces t ON t.id = r.trace "
         "LEFT JOIN page_loads pl ON pl.id = r.page_load_id LEFT JOIN sessions s ON s.id = r.session_id "
         "LEFT JOIN services v ON v.id = pl.app_service_id WHERE r.type IN ('fetch', 'xhr')");
-    // A backend trace of its own for the call: a trace with backend spans and no browser link, whose root
-    // started inside the call's window and whose root operation names the call's path.
+    // A backend trace of its own for the call: a trace with backend spans that no browser call reached by
+    // id (inference may have matched it to this very call), whose root started inside the call's window
+    // and whose root operation names the call's path.
     auto ownTrace = db.prepare(
         "SELECT 1 FROM traces t JOIN operations o ON o.id = t.root_operation_id WHERE t.start_ns BETWEEN ?1 "
-        "AND ?2 AND t.start_ns IS NOT NULL AND t.backend_span_count > 0 AND NOT EXISTS (SELECT 1 FROM links "
-        "l "
-        "WHERE l.trace = t.id) AND o.name LIKE '%' || ?3 LIMIT 1");
+        "AND ?2 AND t.start_ns IS NOT NULL AND t.backend_span_count > 0 AND NOT EXISTS (SELECT 1 FROM links l "
+        "WHERE l.trace = t.id AND l.method <> 'inferred') AND o.name LIKE '%' || ?3 LIMIT 1");
 
     std::map<std::tuple<std::string, std::string, std::string>, PropagationGroup> groups;
     while (calls.step()) {
