@@ -1,5 +1,7 @@
 #include "WriteStatements.h"
 
+#include "Schema.h"
+
 namespace seam {
 
 WriteStatements::WriteStatements(Database& db)
@@ -58,7 +60,8 @@ WriteStatements::WriteStatements(Database& db)
       // Binds like pageLoadInsert (?1 is the page load's id instead of the key), then key and format.
       reportInsert(db.prepare(
           "INSERT INTO page_load_reports(page_load_id, session_id, app_service_id, url, route, start_ns, "
-          "duration_ns, ttfb_ns, fcp_ns, lcp_ns, cls, inp_ns, trace, span_id, version, source_id, key, format) "
+          "duration_ns, ttfb_ns, fcp_ns, lcp_ns, cls, inp_ns, trace, span_id, version, source_id, key, "
+          "format) "
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)")),
       // Binds like pageLoadUpdate, ?1 being the report's id.
       reportUpdate(db.prepare(
@@ -119,10 +122,10 @@ WriteStatements::WriteStatements(Database& db)
       logInsert(db.prepare(
           "INSERT OR IGNORE INTO logs(fingerprint, time_ns, service_id, severity, severity_text, body, "
           "attributes, trace, span_id, source_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")),
-      pageLoadCounters(db.prepare(
-          "UPDATE page_loads SET error_count = (SELECT count(*) FROM rum_errors WHERE page_load_id = "
-          "?1), "
-          "resource_count = (SELECT count(*) FROM resources WHERE page_load_id = ?1) WHERE id = ?1")),
+      pageLoadCounters(
+          db.prepare("UPDATE page_loads SET " + schema::pageLoadErrorCountsSet("?1") +
+                     ", resource_count = (SELECT count(*) FROM resources WHERE page_load_id = ?1) "
+                     "WHERE id = ?1")),
       sessionCounters(db.prepare(
           "UPDATE sessions SET page_load_count = (SELECT count(*) FROM page_loads WHERE session_id = "
           "?1), "

@@ -2,15 +2,14 @@
 
 #include "BackendCauses.h"
 #include "Format.h"
+#include "Ids.h"
 #include "InvestigationStats.h"
 #include "PageLoadReports.h"
 #include "PageLoadReportsJson.h"
+#include "QtText.h"
 #include "ServiceSeries.h"
 #include "SpanTree.h"
 #include "TraceServices.h"
-
-#include "Ids.h"
-#include "QtText.h"
 
 #include <QJsonDocument>
 #include <algorithm>
@@ -25,7 +24,7 @@ const std::string kPageLoadColumns =
     "p.error_count, p.resource_count, p.linked_count, p.backend_ns, p.services, "
     "s.id, s.key, s.user_id, s.browser, s.browser_version, s.os, s.device, s.country, s.app_version, "
     "lower(hex(t.trace_id)), v.name, v.version, " +
-    pageLoadSourcesSql("p.id");
+    pageLoadSourcesSql("p.id") + ", p.network_error_count";
 constexpr const char* kPageLoadJoins =
     " FROM page_loads p LEFT JOIN sessions s ON s.id = p.session_id "
     "LEFT JOIN traces t ON t.id = p.trace LEFT JOIN services v ON v.id = p.app_service_id";
@@ -164,6 +163,9 @@ QJsonObject StoreQueries::pageLoadRow(Statement& st)
         for (const QString& s : qs(st.text(28)).split(QLatin1Char(','), Qt::SkipEmptyParts))
             sources.append(s);
     o[QStringLiteral("sources")] = sources;
+    // error_count is their total: JS errors and network errors (failed calls, HTTP >= 500).
+    o[QStringLiteral("js_errors")] = qint64(st.int64(11) - st.int64(29));
+    o[QStringLiteral("network_errors")] = qint64(st.int64(29));
     return o;
 }
 

@@ -310,7 +310,6 @@ SELECT l.resource_id, r.page_load_id, r.method AS http_method, r.url, lower(hex(
 FROM links l JOIN resources r ON r.id = l.resource_id JOIN traces t ON t.id = l.trace;
 )sql";
 
-
 // Page-load reconciliation (issue 17): one navigation reported by several sources (OTel documentLoad,
 // Datadog view, Faro navigation, HAR page) is one page_loads row with one report per source. Every
 // page load has at least one report (its own); the importers' page-load keys live here, so an item that
@@ -342,6 +341,8 @@ CREATE TABLE page_load_reports (
 CREATE INDEX page_load_reports_by_page_load ON page_load_reports(page_load_id);
 CREATE INDEX page_load_reports_by_format ON page_load_reports(format);
 CREATE INDEX page_loads_by_trace ON page_loads(trace) WHERE trace IS NOT NULL;
+-- Failed calls (HTTP >= 500) and network errors of the page load; error_count becomes JS + network.
+ALTER TABLE page_loads ADD COLUMN network_error_count INTEGER NOT NULL DEFAULT 0;
 )sql";
 
 } // namespace
@@ -358,6 +359,26 @@ void migrateToReconciliation(Database& db)
             "p.app_service_id, p.url, p.route, p.start_ns, p.duration_ns, p.ttfb_ns, p.fcp_ns, p.lcp_ns, "
             "p.cls, p.inp_ns, p.trace, p.span_id, p.version FROM page_loads p LEFT JOIN sources s ON s.id = "
             "p.source_id");
+    db.exec("UPDATE page_loads SET " + pageLoadErrorCountsSet("page_loads.id"));
+}
+
+std::string pageLoadErrorCountsSet(const std::string& id)
+{
+    // One failed call reported by several sources of a merged page load (an OTel fetch span, a HAR entry
+    // and a Datadog resource of the same 502) counts once: by its trace, else by method, URL and second.
+    const std::string failedCalls =
+        "SELECT count(DISTINCT coalesce(r.trace, coalesce(r.method, '') || ' ' || r.url "
+        "|| ' ' || (r.start_ns / 1000000000))) FROM resources r WHERE r.page_load_id = " +
+        id + " AND r.status >= 500";
+    // An SDK's error event about a failed call (Datadog/Faro source 'network') is that call when it names it.
+    const std::string networkEvents =
+        "SELECT count(*) FROM rum_errors e WHERE e.page_load_id = " + id +
+        " AND e.source = 'network' AND NOT EXISTS (SELECT 1 FROM resources r WHERE r.page_load_id = " + id +
+        " AND r.status >= 500 AND r.url = e.resource_url)";
+    const std::string jsErrors = "SELECT count(*) FROM rum_errors WHERE page_load_id = " + id +
+                                 " AND coalesce(source, '') <> 'network'";
+    const std::string network = "(" + failedCalls + ") + (" + networkEvents + ")";
+    return "network_error_count = " + network + ", error_count = (" + jsErrors + ") + " + network;
 }
 
 void configureConnection(Database& db, bool writer)

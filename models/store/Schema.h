@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 namespace seam {
 
 class Database;
@@ -23,6 +25,11 @@ void migrate(Database& db);
 /// page loads by document trace, and gives every existing page load its own report. Idempotent on a
 /// fresh v1 file only; called inside migrate()'s transaction.
 void migrateToReconciliation(Database& db);
+
+/// The SET clause ("network_error_count = ..., error_count = ...") that counts a page load's errors:
+/// failed calls (HTTP >= 500) and network error events as network errors, the other browser errors as JS
+/// errors, error_count their total. `id` is the SQL expression of the page load's id ("?1", "page_loads.id").
+std::string pageLoadErrorCountsSet(const std::string& id);
 
 /// The connection settings every Seam connection uses (WAL, foreign keys off for speed, ...).
 void configureConnection(Database& db, bool writer);
