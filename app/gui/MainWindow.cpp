@@ -16,6 +16,7 @@
 #include "LinkedViews.h"
 #include "LiveController.h"
 #include "MainWindowSettings.h"
+#include "PageLoadSourcesPanel.h"
 #include "PageLoadsPanel.h"
 #include "RecentFiles.h"
 #include "Sqlite.h"
@@ -391,6 +392,7 @@ void MainWindow::showLinkedViews(const QString& path)
     });
     m_linked = new LinkedViews(path, m_investigation);
     m_linked->addDetailsTab(m_summary, tr("Summary"));
+    m_linked->addDetailsTab(new PageLoadSourcesPanel(path, m_investigation), tr("Sources"));
     m_linked->restoreState(QSettings().value(kLinkedViewsKey).toByteArray());
     setCentralWidget(m_linked);
     updateActions();
