@@ -55,7 +55,8 @@ bool disjoint(const std::set<std::string>& a, const std::set<std::string>& b)
 
 PageLoadReconciler::PageLoadReconciler(Database& db, Correlator& correlator)
     : m_db(db), m_correlator(correlator),
-      // min/max of an indexed column: two index probes, however many reports the cache holds.
+      // One scan of the reports, once per writer and again only after another connection committed: an
+      // index on format would cost every page-load insert more than these scans ever do.
       m_reporterRange(db.prepare("SELECT min(format), max(format) FROM page_load_reports")),
       m_facts(db.prepare("SELECT id, coalesce(session_id, 0), start_ns, url FROM page_loads WHERE id = ?1")),
       m_reportersOf(db.prepare("SELECT DISTINCT format FROM page_load_reports WHERE page_load_id = ?1")),
