@@ -39,7 +39,9 @@ const Field kFields[] = {
     {QLatin1String("url"), Kind::Text, "p.url"},
     {QLatin1String("duration"), Kind::Duration, "p.duration_ns"},
     {QLatin1String("status"), Kind::Status, "p.error_count"},
-    {QLatin1String("errors"), Kind::Count, "p.error_count"},
+    {QLatin1String("errors"), Kind::Count, "p.error_count"}, // JS + network
+    {QLatin1String("js_errors"), Kind::Count, "(p.error_count - p.network_error_count)"},
+    {QLatin1String("network_errors"), Kind::Count, "p.network_error_count"},
     {QLatin1String("service"), Kind::Services, "p.services"},
     {QLatin1String("backend"), Kind::Duration, "p.backend_ns"},
     {QLatin1String("browser"), Kind::Text, "s.browser", true},
@@ -133,8 +135,8 @@ std::string likeEscaped(const QString& text)
 
 bool isFieldChar(QChar c)
 {
-    return (c >= QLatin1Char('a') && c <= QLatin1Char('z')) ||
-           (c >= QLatin1Char('A') && c <= QLatin1Char('Z'));
+    return (c >= QLatin1Char('a') && c <= QLatin1Char('z')) || (c >= QLatin1Char('A') && c <= QLatin1Char('Z')) ||
+           c == QLatin1Char('_'); // js_errors, network_errors
 }
 
 bool isOperatorChar(QChar c)

@@ -28,6 +28,9 @@ class Statement;
 /// (span name) of that backend service; the value splits at its first ':', so it must name the
 /// service. It is exact only (no `~`). Its cost is one scan of `spans` per query (no index on
 /// operation_id), not one per page load.
+/// `source:<format>` (otel, datadog, faro, har) matches page loads one of whose reports (page_load_reports)
+/// came from that kind of instrumentation: a page load several sources reported matches each of them.
+/// `errors` counts JS and network errors together; `js_errors` and `network_errors` (failed calls) apart.
 /// Values with spaces are quoted ("Mobile Safari"; `\"` and `\\` inside quotes). Durations need a
 /// unit (ms, s, m): a bare "200" is ambiguous between the tools people come from, so it is refused.
 ///

@@ -6,4 +6,4 @@ seam_add_qtest(tst_linkinference SOURCES correlation/tst_linkinference.cpp suppo
 # One navigation, one page load (models/correlation/PageLoadReconciler): the same session from OTel web,
 # Datadog RUM, Faro and a HAR (tests/data/reconcile) in every import order, live order, ties.
 seam_add_qtest(tst_pageloadreconciler SOURCES correlation/tst_pageloadreconciler.cpp support/ImportTestUtil.h
-               LIBS seam_importers)
+               LIBS seam_importers seam_analysis)

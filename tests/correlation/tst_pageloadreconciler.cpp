@@ -4,6 +4,7 @@
 // whatever the order of the imports, and however often they are repeated.
 
 #include "ImportTestUtil.h"
+#include "PageLoadFilter.h"
 #include "PageLoadReconciler.h"
 #include "Records.h"
 #include "Sqlite.h"
@@ -12,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <algorithm>
+#include <cstring>
 
 using namespace seam;
 using seam::importtest::importIntoCache;
@@ -66,6 +68,16 @@ private slots:
         QTemporaryDir dir;
         const std::string cache = dir.filePath(QStringLiteral("c.seam")).toStdString();
         importIntoCache(cache, {fixture("otel-web.json"), fixture("backend.json")});
+        {
+            Database db(cache, Database::Mode::ReadOnly);
+            for (const char* text : {"source:har", "source:datadog"}) {
+                const PageLoadFilter filter = PageLoadFilter::parse(QString::fromLatin1(text));
+                Statement st = db.prepare("SELECT count(*) FROM page_loads p WHERE " + filter.sql());
+                filter.bind(st);
+                QVERIFY(st.step());
+                QCOMPARE(st.int64(0), 0);
+            }
+        }
         QCOMPARE(count(cache, "SELECT count(*) FROM page_loads"), 3);
         QCOMPARE(count(cache, "SELECT count(*) FROM page_load_reports"), 3);
         QCOMPARE(count(cache, "SELECT count(*) FROM page_load_reports WHERE matched_by IS NOT NULL"), 0);
@@ -107,6 +119,17 @@ private slots:
         QCOMPARE(rows(db, "SELECT route, error_count, network_error_count FROM page_loads ORDER BY start_ns"),
                  (QStringList{QStringLiteral("/|0|0"), QStringLiteral("/product/:id|0|0"),
                               QStringLiteral("/checkout|1|1")}));
+        // The filter's source: term matches every source that reported a merged page load.
+        for (const char* text : {"source:har", "source:Datadog", "source:otel network_errors>0"}) {
+            const PageLoadFilter filter = PageLoadFilter::parse(QString::fromLatin1(text));
+            QVERIFY2(filter.isValid(), text);
+            Statement st = db.prepare("SELECT count(*) FROM page_loads p LEFT JOIN sessions s ON s.id = "
+                                      "p.session_id WHERE " +
+                                      filter.sql());
+            filter.bind(st);
+            QVERIFY(st.step());
+            QCOMPARE(st.int64(0), std::strstr(text, "network") ? 1 : 3);
+        }
     }
 
     void everyImportOrderGivesTheSameCache()
