@@ -2,6 +2,7 @@
 // address-space limit (`ulimit -v`), what it refuses, and --timeout.
 
 #include "RecordFactory.h"
+#include "Schema.h"
 #include "StoreWriter.h"
 
 #include <QElapsedTimer>
@@ -162,7 +163,7 @@ private slots:
         }
         QCOMPARE(fileBytes(m_db), before);
         QVERIFY(!QFile::exists(attached));
-        QCOMPARE(query({QStringLiteral("PRAGMA user_version")}).firstRow()[0].toInt(), 1);
+        QCOMPARE(query({QStringLiteral("PRAGMA user_version")}).firstRow()[0].toInt(), schema::kSchemaVersion);
 
         // Debian's SQLite hands out the tokenizer's address here unless told not to.
         const Result tokenizer = query({QStringLiteral("SELECT fts3_tokenizer('simple') AS p")});
