@@ -1,5 +1,6 @@
 #include "PageLoadTableLoader.h"
 
+#include "PageLoadReports.h"
 #include "QtText.h"
 #include "Store.h"
 
@@ -32,7 +33,9 @@ std::string pageQuery()
 {
     std::string sql =
         "SELECT p.id, p.route, p.url, p.start_ns, p.duration_ns, p.ttfb_ns, p.lcp_ns, p.error_count, "
-        "p.backend_ns, p.services, s.browser, s.country, coalesce(s.app_version, v.version)";
+        "p.backend_ns, p.services, s.browser, s.country, coalesce(s.app_version, v.version), "
+        "p.network_error_count, " +
+        pageLoadSourcesSql("p.id");
     sql += kJoins;
     sql += " WHERE p.id IN (";
     for (int i = 1; i <= kPageSize; ++i)
@@ -253,6 +256,9 @@ void PageLoadTableLoader::loadPage(Statement& st, const PageRequest& request)
                 r.country = qs(st.text(11));
             if (!st.isNull(12))
                 r.appVersion = qs(st.text(12));
+            r.networkErrors = st.int64(13);
+            if (!st.isNull(14))
+                r.sources = qs(st.text(14));
         }
         st.reset();
     } catch (const SqliteError&) {

@@ -1,6 +1,7 @@
 #include "PageLoadTableModel.h"
 
 #include "Format.h"
+#include "PageLoadReports.h"
 #include "PageLoadTableLoader.h"
 
 #include <algorithm>
@@ -148,6 +149,11 @@ std::string PageLoadTableModel::orderBy() const
     case AppVersion:
         keys = "coalesce(s.app_version, v.version)";
         break;
+    case Sources: {
+        static const std::string sources = pageLoadSourcesSql("p.id");
+        keys = sources.c_str();
+        break;
+    }
     default:
         break;
     }
@@ -302,7 +308,13 @@ QVariant PageLoadTableModel::display(const Row& row, int column) const
     case Lcp:
         return duration(row.lcp);
     case Errors:
-        return row.errors;
+        // The split stays visible: JS errors and failed calls are different fixes.
+        if (row.networkErrors == 0)
+            return row.errors;
+        return tr("%1 (%2 JS, %3 network)")
+            .arg(row.errors)
+            .arg(row.errors - row.networkErrors)
+            .arg(row.networkErrors);
     case Backend:
         return duration(row.backend);
     case Services:
@@ -313,6 +325,8 @@ QVariant PageLoadTableModel::display(const Row& row, int column) const
         return row.country;
     case AppVersion:
         return row.appVersion;
+    case Sources:
+        return QString(row.sources).replace(QLatin1Char(','), QLatin1String(", "));
     default:
         return {};
     }
@@ -345,6 +359,8 @@ QVariant PageLoadTableModel::raw(const Row& row, int column) const
         return textOrNothing(row.country);
     case AppVersion:
         return textOrNothing(row.appVersion);
+    case Sources:
+        return textOrNothing(row.sources);
     default:
         return {};
     }
@@ -399,6 +415,8 @@ QVariant PageLoadTableModel::headerData(int section, Qt::Orientation orientation
         return tr("Country");
     case AppVersion:
         return tr("App version");
+    case Sources:
+        return tr("Source(s)");
     default:
         return {};
     }

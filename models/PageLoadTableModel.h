@@ -48,6 +48,7 @@ public:
         Browser,
         Country,
         AppVersion,
+        Sources, // the formats that reported the page load (otel, datadog, faro, har)
         ColumnCount
     };
     enum Role
@@ -108,7 +109,9 @@ private:
         QString route, url, startText, services, browser, country, appVersion;
         qint64 startNs = 0;
         std::optional<qint64> duration, ttfb, lcp, backend;
-        qint64 errors = 0;
+        qint64 errors = 0;        // JS + network
+        qint64 networkErrors = 0; // failed calls (HTTP >= 500) and network error events
+        QString sources;          // "otel,har"
     };
     struct Page
     {

@@ -27,6 +27,7 @@ const std::map<QString, Command>& commands()
         {QStringLiteral("impact"), impactCommand},     {QStringLiteral("report"), reportCommand},
         {QStringLiteral("extract"), extractCommand},   {QStringLiteral("export"), exportCommand},
         {QStringLiteral("diff"), diffCommand},
+        {QStringLiteral("propagation"), propagationCommand},
     };
     return table;
 }
@@ -100,6 +101,9 @@ QString usage()
                "  seam export --db CACHE --pageloads [--filter QUERY] [--from T] [--to T] --format csv "
                "[--out "
                "FILE]\n"
+               "  seam propagation --db CACHE [--json]\n"
+               "                                      where browser trace context does not reach the backend, "
+               "why, and the fix\n"
                "\n"
                "Times T: nanoseconds since the epoch or ISO 8601 (UTC if no zone). Steps S: 10s, 1m, 5m, or "
                "ns.\n"

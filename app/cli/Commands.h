@@ -25,6 +25,7 @@ int notesCommand(const QStringList& args);
 int reportCommand(const QStringList& args);
 int extractCommand(const QStringList& args);
 int exportCommand(const QStringList& args);
+int propagationCommand(const QStringList& args);
 
 /// Parses `args` (starting with the command name). On error prints it with the command's usage and
 /// returns false. Handles --help (printing it and setting `helped`).

@@ -18,6 +18,7 @@
 #include "LiveController.h"
 #include "LiveStatusWidget.h"
 #include "MainWindowSettings.h"
+#include "PageLoadSourcesPanel.h"
 #include "PageLoadsPanel.h"
 #include "RecentFiles.h"
 #include "Sqlite.h"
@@ -416,6 +417,7 @@ void MainWindow::showLinkedViews(const QString& path)
     });
     m_linked = new LinkedViews(path, m_investigation);
     m_linked->addDetailsTab(m_summary, tr("Summary"));
+    m_linked->addDetailsTab(new PageLoadSourcesPanel(path, m_investigation), tr("Sources"));
     m_linkedPath = path;
     m_linked->pageLoads()->table()->setFocus();
     // The file's own state first (any machine); this machine's last layout when it has none.

@@ -216,6 +216,7 @@ private:
         }
         PageLoadRecord p;
         p.key = m_ev.viewId;
+        p.reporter = "datadog";
         p.sessionKey = m_ev.sessionKey;
         p.app = m_ev.app;
         p.url = clipUtf8(stringAt(e, "view.url"), kMaxUrlBytes);

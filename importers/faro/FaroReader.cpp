@@ -307,6 +307,7 @@ private:
             return;
         PageLoadRecord p;
         p.key = m_p.pageKey;
+        p.reporter = "faro";
         p.sessionKey = m_p.sessionKey;
         p.app = m_p.app;
         p.url = m_p.pageUrl;
@@ -579,6 +580,7 @@ private:
         }
         PageLoadRecord p;
         p.key = std::move(key);
+        p.reporter = "faro";
         p.sessionKey = m_p.sessionKey;
         p.app = m_p.app;
         p.url = std::move(url);

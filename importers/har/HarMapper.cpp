@@ -385,6 +385,7 @@ void Mapper::emitPage(Page& page, const Document* doc)
     page.emitted = true;
     PageLoadRecord& p = m_builder.batch().pageLoads.emplace_back();
     p.key = pageKey(page.id);
+    p.reporter = "har";
     p.sessionKey = m_sessionKey;
     p.url = doc ? doc->url : (looksLikeUrl(page.title) ? page.title : std::string());
     p.route = routeFromUrl(p.url);

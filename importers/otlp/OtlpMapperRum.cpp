@@ -191,6 +191,7 @@ void OtlpMapperRum::pageLoad(const BrowserSpan& b)
 
     PageLoadRecord& rec = m_batch.pageLoads.emplace_back();
     rec.key = b.ownKey;
+    rec.reporter = "otel";
     rec.sessionKey = b.sessionKey;
     rec.app = m_s.service;
     rec.app.isBrowser = true;

@@ -13,6 +13,7 @@ InvestigationStats investigationStats(Database& db)
     s.services = db.queryInt("SELECT count(DISTINCT name) FROM services WHERE is_browser = 0");
     s.sessions = db.queryInt("SELECT count(*) FROM sessions");
     s.pageLoads = db.queryInt("SELECT count(*) FROM page_loads");
+    s.pageLoadReports = db.queryInt("SELECT count(*) FROM page_load_reports");
     s.resources = db.queryInt("SELECT count(*) FROM resources");
     s.linkedResources = db.queryInt("SELECT count(*) FROM links");
     s.rumErrors = db.queryInt("SELECT count(*) FROM rum_errors");

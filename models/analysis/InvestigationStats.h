@@ -15,6 +15,7 @@ struct InvestigationStats
     std::int64_t services = 0; ///< distinct backend service names (browser apps not counted)
     std::int64_t sessions = 0;
     std::int64_t pageLoads = 0;
+    std::int64_t pageLoadReports = 0; ///< sources' reports of the page loads (>= pageLoads once merged)
     std::int64_t resources = 0;
     std::int64_t linkedResources = 0;
     std::int64_t rumErrors = 0;

@@ -19,7 +19,12 @@ const Field kFields[] = {
      "error or ok (any RUM error), or an HTTP status of the document or of one of its calls: 502, 5xx, "
      ">=500",
      "status:5xx"},
-    {QLatin1String("errors"), Kind::Count, "p.error_count", false, "the number of RUM errors", "errors>0"},
+    {QLatin1String("errors"), Kind::Count, "p.error_count", false,
+     "errors of the page load: JS errors and failed calls (HTTP >= 500) together", "errors>0"},
+    {QLatin1String("js_errors"), Kind::Count, "(p.error_count - p.network_error_count)", false,
+     "JavaScript errors only", "js_errors>0"},
+    {QLatin1String("network_errors"), Kind::Count, "p.network_error_count", false,
+     "failed calls only (HTTP >= 500, network failures the SDK reported)", "network_errors>0"},
     {QLatin1String("service"), Kind::Services, "p.services", false,
      "a backend service the page's calls reached", "service:payments"},
     {QLatin1String("backend"), Kind::Duration, "p.backend_ns", false,
@@ -41,7 +46,9 @@ const Field kFields[] = {
     {QLatin1String("operation"), Kind::Operation, "p.id", false,
      "a backend service:operation one of its traces reached (exact)", "operation:\"payments:POST /charge\""},
     {QLatin1String("source"), Kind::SourceFormat, "p.source_id", true,
-     "the data source format it was imported from: otlp, datadog, faro, har, demo, live", "source:datadog"},
+     "a source that reported it (a page load several sources reported matches each): otlp or otel, "
+     "datadog, faro, har, demo, live",
+     "source:datadog"},
 };
 
 int editDistance(QStringView a, QStringView b)
@@ -110,7 +117,7 @@ std::string likeEscaped(const QString& text)
 bool isFieldChar(QChar c)
 {
     return (c >= QLatin1Char('a') && c <= QLatin1Char('z')) ||
-           (c >= QLatin1Char('A') && c <= QLatin1Char('Z'));
+           (c >= QLatin1Char('A') && c <= QLatin1Char('Z')) || c == QLatin1Char('_'); // js_errors
 }
 
 bool isOperatorChar(QChar c)

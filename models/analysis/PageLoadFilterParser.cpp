@@ -34,13 +34,18 @@ constexpr const char* kOperationCondition =
 constexpr const char* kHttpStatusCondition =
     "EXISTS (SELECT 1 FROM resources r WHERE r.page_load_id = p.id AND r.status ";
 
-// The source's format as the importer detected it ("otlp-json", "datadog-rum") or its kind ("demo",
-// "live"): "otlp" matches every OTLP encoding, "datadog" the Datadog RUM formats.
+// A source that reported the page load (page_load_reports: a navigation several instrumentations
+// reported is one page load with several reports): the report's instrumentation ("otel", "datadog",
+// "faro", "har"), or its source's format as the importer detected it ("otlp-json", "datadog-rum": "otlp"
+// matches every OTLP encoding) or kind ("demo", "live"). One index seek per page load.
 constexpr const char* kSourceCondition =
-    "p.source_id IN (SELECT id FROM sources WHERE lower(format) = ? OR lower(format) LIKE ? ESCAPE '\\' "
-    "OR kind = ?)";
+    "EXISTS (SELECT 1 FROM page_load_reports r LEFT JOIN sources src ON src.id = r.source_id "
+    "WHERE r.page_load_id = p.id AND (r.format = ? OR lower(src.format) = ? OR lower(src.format) LIKE ? "
+    "ESCAPE '\\' OR src.kind = ?))";
 constexpr const char* kSourceSubstringCondition =
-    "p.source_id IN (SELECT id FROM sources WHERE format LIKE ? ESCAPE '\\' OR kind LIKE ? ESCAPE '\\')";
+    "EXISTS (SELECT 1 FROM page_load_reports r LEFT JOIN sources src ON src.id = r.source_id "
+    "WHERE r.page_load_id = p.id AND (r.format LIKE ? ESCAPE '\\' OR src.format LIKE ? ESCAPE '\\' "
+    "OR src.kind LIKE ? ESCAPE '\\'))";
 
 } // namespace
 
@@ -366,10 +371,12 @@ private:
             const std::string lower = v.text.toLower().toStdString();
             if (op == Op::Substring) {
                 condition = kSourceSubstringCondition;
-                m_values.emplace_back("%" + likeEscaped(v.text) + "%");
-                m_values.emplace_back("%" + likeEscaped(v.text) + "%");
+                for (int i = 0; i < 3; ++i)
+                    m_values.emplace_back("%" + likeEscaped(v.text) + "%");
             } else {
                 condition = kSourceCondition;
+                // The reports say "otel" for every OpenTelemetry encoding; people say "otlp" too.
+                m_values.emplace_back(lower == "otlp" ? std::string("otel") : lower);
                 m_values.emplace_back(lower);
                 m_values.emplace_back(likeEscaped(v.text.toLower()) + "-%");
                 m_values.emplace_back(lower);

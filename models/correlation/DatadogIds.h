@@ -3,6 +3,7 @@
 #include "Sqlite.h"
 
 #include <cstdint>
+#include <vector>
 
 namespace seam {
 
@@ -23,8 +24,10 @@ public:
 
     /// The trace row whose id ends in `low64`, or 0 when there is none or more than one.
     std::int64_t traceForLow64(std::uint64_t low64);
-    /// A trace row just created: the resources waiting for its low 64 bits get it. Returns how many did.
-    std::int64_t adoptWaiting(std::int64_t traceRow, std::uint64_t low64);
+    /// A trace row just created: the resources waiting for its low 64 bits get it. Returns how many did;
+    /// `pageLoads` gains their page loads (new trace evidence for reconciliation, counters to refresh).
+    std::int64_t adoptWaiting(std::int64_t traceRow, std::uint64_t low64,
+                              std::vector<std::int64_t>* pageLoads = nullptr);
 
 private:
     Statement m_traceByLow;

@@ -9,9 +9,9 @@
 namespace seam {
 
 BatchWriter::BatchWriter(Database& db)
-    : m_db(db), m_st(db), m_dataVersion(db.prepare("PRAGMA data_version")), m_correlator(db), m_datadog(db),
-      m_dimensions(db, m_st), m_pending(db), m_sessions(db, m_st),
-      m_spans(db, m_st, m_dimensions, m_rollups, m_touches),
+    : m_db(db), m_st(db), m_dataVersion(db.prepare("PRAGMA data_version")), m_correlator(db),
+      m_reconciler(db, m_correlator), m_datadog(db), m_dimensions(db, m_st), m_pending(db),
+      m_sessions(db, m_st), m_spans(db, m_st, m_dimensions, m_rollups, m_touches),
       m_rum(db, m_st, m_dimensions, m_pending, m_sessions, m_datadog, m_touches)
 {
     if (std::getenv("SEAM_PROFILE_WRITER"))
@@ -31,6 +31,7 @@ void BatchWriter::forgetWhatOthersChange()
     m_sessions.forget();
     m_dimensions.forgetMutable();
     m_correlator.invalidateCaches();
+    m_reconciler.forget();
 }
 
 void BatchWriter::invalidateCaches()
@@ -83,6 +84,9 @@ BatchResult BatchWriter::write(const RecordBatch& batch, std::int64_t sourceId)
     timer.lap("spans");
     resolveDatadogIds();
     m_rum.writeResources(batch, sourceId, result);
+    // Resources create trace rows too (a HAR's or OTel's propagated ids): a Datadog resource waiting for
+    // those low 64 bits gets them now, or it never would (the row is no longer new when spans arrive).
+    resolveDatadogIds();
     timer.lap("resources");
     m_rum.writeRumEvents(batch, sourceId, result);
     m_rum.writeVitals(batch);
@@ -102,6 +106,14 @@ BatchResult BatchWriter::write(const RecordBatch& batch, std::int64_t sourceId)
     result.newLinks =
         m_correlator.correlate(m_touches.traces, m_touches.tracesWithNewBackendSpans, m_touches.pageLoads);
     timer.lap("correlation");
+    const PageLoadReconciler::Result merged =
+        m_reconciler.reconcile(m_touches.pageLoads, m_touches.reporters);
+    if (merged.merged) {
+        m_dimensions.forgetPageLoads();
+        m_touches.pageLoads.insert(merged.survivors.begin(), merged.survivors.end());
+        m_touches.sessions.insert(merged.sessions.begin(), merged.sessions.end());
+    }
+    timer.lap("page-load reconciliation");
     m_rum.refreshCounters();
     timer.lap("counters");
     return result;
@@ -112,8 +124,11 @@ void BatchWriter::resolveDatadogIds()
     // Resources that only knew the low 64 bits (Datadog) meet their full trace id here.
     auto& fresh = m_dimensions.newTraces();
     if (m_pending.count(PendingRows::Kind::TraceLow64) != 0) {
+        std::vector<std::int64_t> pageLoads;
         for (const auto& [row, low] : fresh) {
-            const std::int64_t adopted = m_datadog.adoptWaiting(row, low);
+            pageLoads.clear();
+            const std::int64_t adopted = m_datadog.adoptWaiting(row, low, &pageLoads);
+            m_touches.pageLoads.insert(pageLoads.begin(), pageLoads.end());
             if (adopted) {
                 m_pending.remove(PendingRows::Kind::TraceLow64, adopted);
                 m_touches.traces.insert(row);

@@ -4,6 +4,7 @@
 #include "Correlator.h"
 #include "DatadogIds.h"
 #include "DimensionCache.h"
+#include "PageLoadReconciler.h"
 #include "PendingRows.h"
 #include "Records.h"
 #include "RollupAccumulator.h"
@@ -33,8 +34,9 @@ namespace seam {
 ///
 /// Order inside a batch matters and is fixed here: sessions, page loads (which adopt orphans and
 /// pending vitals), spans, Datadog ids of the new traces, resources, errors, actions, long tasks,
-/// vitals, logs; then rollups, then the Correlator over every trace the batch touched, then derived
-/// counters. The rows are written by SpanWriter and RumWriter.
+/// vitals, logs; then rollups, then the Correlator over every trace the batch touched, then the
+/// PageLoadReconciler over the page loads it touched (one navigation reported by several sources
+/// becomes one page load), then derived counters. The rows are written by SpanWriter and RumWriter.
 class BatchWriter
 {
 public:
@@ -76,6 +78,7 @@ private:
     std::unique_ptr<StageProfile> m_profile; // SEAM_PROFILE_WRITER=1: time per stage on exit
     RollupAccumulator m_rollups;
     Correlator m_correlator;
+    PageLoadReconciler m_reconciler;
     DatadogIds m_datadog;
     WriteTouches m_touches;
     DimensionCache m_dimensions;

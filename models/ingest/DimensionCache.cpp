@@ -32,6 +32,8 @@ void DimensionCache::forgetMutable()
     m_services.clear();
     m_serviceIsBrowser.clear();
     m_lastServiceId = 0;
+    // Reconciliation folds page loads into others: a key's page load id can change.
+    m_pageLoads.clear();
 }
 
 void DimensionCache::clear()

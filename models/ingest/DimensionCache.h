@@ -28,8 +28,9 @@ struct PageRef
 /// name a service, trace or session an earlier one already did.
 ///
 /// A key's row never changes identity once committed (unique constraints, rows are not deleted), so
-/// those entries stay valid whoever else writes to the file. A service's is_browser flag can be raised
-/// by another writer: forgetMutable() drops what may have changed. A rolled-back transaction may have
+/// those entries stay valid whoever else writes to the file, except page loads: reconciliation merges
+/// one into another, and a service's is_browser flag can be raised by another writer: forgetMutable()
+/// drops what may have changed. A rolled-back transaction may have
 /// cached ids that no longer exist: clear() drops everything.
 class DimensionCache
 {
@@ -58,6 +59,8 @@ public:
     std::vector<std::pair<std::int64_t, std::uint64_t>>& newTraces() { return m_newTraces; }
 
     void forgetMutable();
+    /// Page loads were merged (PageLoadReconciler): keys may now name another id.
+    void forgetPageLoads() { m_pageLoads.clear(); }
     void clear();
 
 private:

@@ -57,54 +57,40 @@ void RumWriter::writePageLoads(const RecordBatch& batch, std::int64_t sourceId, 
         const std::int64_t trace = p.traceId.isValid() ? m_dimensions.traceRow(p.traceId) : 0;
         const std::string_view route = p.route.empty() ? ingest::urlPath(p.url) : std::string_view(p.route);
 
-        std::int64_t existing = 0, existingVersion = 0;
+        // The key names a report; its page load may hold other sources' reports of the same navigation.
+        std::int64_t existing = 0, existingVersion = 0, report = 0;
         auto& sel = m_st.pageLoadSelect;
         sel.bindText(1, p.key);
         if (sel.step()) {
             existing = sel.int64(0);
             existingVersion = sel.int64(1);
+            report = sel.int64(2);
         }
         sel.reset();
         if (existing && p.version <= existingVersion)
             continue; // same or older version: re-import or an out-of-date update
 
-        Statement& st = existing ? m_st.pageLoadUpdate : m_st.pageLoadInsert;
-        int i = 1;
-        if (existing)
-            st.bind(i++, existing);
-        else
-            st.bindText(i++, p.key);
-        if (session)
-            st.bind(i++, session);
-        else
-            st.bindNull(i++);
-        st.bind(i++, app);
-        st.bindText(i++, ingest::clip(p.url, 8192));
-        st.bindText(i++, ingest::clip(route, 1024));
-        st.bind(i++, p.start);
-        st.bindNonNegative(i++, p.duration);
-        st.bindNonNegative(i++, p.ttfb);
-        st.bindNonNegative(i++, p.fcp);
-        st.bindNonNegative(i++, p.lcp);
-        if (p.cls >= 0)
-            st.bind(i++, p.cls);
-        else
-            st.bindNull(i++);
-        st.bindNonNegative(i++, p.inp);
-        if (trace)
-            st.bind(i++, trace);
-        else
-            st.bindNull(i++);
-        if (p.spanId)
-            st.bind(i++, p.spanId);
-        else
-            st.bindNull(i++);
-        st.bind(i++, p.version);
-        if (!existing)
-            st.bind(i++, sourceId);
-        st.run();
-
+        // Written twice with the same values: the report as this source gave it, and the page load (a
+        // merged one gets its canonical values back from its reports in PageLoadReconciler).
+        const PageLoadRow row{session, app, route, trace, sourceId};
+        if (existing) {
+            bindPageLoad(m_st.pageLoadUpdate, p, existing, row, false);
+        } else {
+            m_st.pageLoadInsert.bindText(1, p.key);
+            bindPageLoad(m_st.pageLoadInsert, p, 0, row, true);
+        }
+        (existing ? m_st.pageLoadUpdate : m_st.pageLoadInsert).run();
         const std::int64_t id = existing ? existing : m_db.lastInsertRowId();
+        Statement& rep = existing ? m_st.reportUpdate : m_st.reportInsert;
+        bindPageLoad(rep, p, existing ? report : id, row, !existing);
+        if (!existing) {
+            const std::string_view reporter = p.reporter.empty() ? std::string_view("other") : p.reporter;
+            rep.bindText(17, p.key).bindText(18, reporter);
+            if (!m_touches.reporters.contains(reporter))
+                m_touches.reporters.emplace(reporter);
+        }
+        rep.run();
+
         m_dimensions.notePageLoad(p.key, id);
         m_touches.pageLoads.insert(id);
         if (session) {
@@ -119,6 +105,44 @@ void RumWriter::writePageLoads(const RecordBatch& batch, std::int64_t sourceId, 
             adoptIntoPageLoad(id, p.key, session, p.sessionKey, p.start);
         }
     }
+}
+
+void RumWriter::bindPageLoad(Statement& st, const PageLoadRecord& p, std::int64_t id, const PageLoadRow& row,
+                             bool withSource)
+{
+    // ?1 is the row's id (updates, reportInsert) or the key, bound by the caller (pageLoadInsert).
+    int i = 1;
+    if (id)
+        st.bind(i, id);
+    ++i;
+    if (row.session)
+        st.bind(i++, row.session);
+    else
+        st.bindNull(i++);
+    st.bind(i++, row.app);
+    st.bindText(i++, ingest::clip(p.url, 8192));
+    st.bindText(i++, ingest::clip(row.route, 1024));
+    st.bind(i++, p.start);
+    st.bindNonNegative(i++, p.duration);
+    st.bindNonNegative(i++, p.ttfb);
+    st.bindNonNegative(i++, p.fcp);
+    st.bindNonNegative(i++, p.lcp);
+    if (p.cls >= 0)
+        st.bind(i++, p.cls);
+    else
+        st.bindNull(i++);
+    st.bindNonNegative(i++, p.inp);
+    if (row.trace)
+        st.bind(i++, row.trace);
+    else
+        st.bindNull(i++);
+    if (p.spanId)
+        st.bind(i++, p.spanId);
+    else
+        st.bindNull(i++);
+    st.bind(i++, p.version);
+    if (withSource)
+        st.bind(i++, row.sourceId);
 }
 
 void RumWriter::adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& key, std::int64_t session,
@@ -181,7 +205,7 @@ void RumWriter::adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& ke
         }
     }
     for (const auto& [name, value] : vitals)
-        applyVital(pageLoadId, name, value);
+        applyVital(pageLoadId, name, value, key, session);
 }
 
 void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result)
@@ -378,18 +402,31 @@ void RumWriter::writeRumEvents(const RecordBatch& batch, std::int64_t sourceId, 
     }
 }
 
-bool RumWriter::applyVital(std::int64_t pageLoadId, std::string_view name, double value)
+bool RumWriter::applyVital(std::int64_t pageLoadId, std::string_view name, double value,
+                           std::string_view reportKey, std::int64_t session)
 {
     const std::string column = name == "cls" ? "cls" : std::string(name) + "_ns";
-    for (auto& [col, st] : m_st.vitalUpdate) {
-        if (col != column)
+    for (std::size_t c = 0; c < m_st.vitalUpdate.size(); ++c) {
+        if (m_st.vitalUpdate[c].first != column)
             continue;
-        st.bind(1, pageLoadId);
-        if (name == "cls")
-            st.bind(2, value);
-        else
-            st.bind(2, std::int64_t(value * 1e6)); // ms -> ns
-        st.run();
+        // The page load and the report of the source that measured it (named by key, else the report
+        // of the vital's session): a merged page load's canonical value is chosen among its reports.
+        for (Statement* st : {&m_st.vitalUpdate[c].second, &m_st.reportVitalUpdate[c]}) {
+            st->bind(1, pageLoadId);
+            if (name == "cls")
+                st->bind(2, value);
+            else
+                st->bind(2, std::int64_t(value * 1e6)); // ms -> ns
+            if (st == &m_st.reportVitalUpdate[c]) {
+                st->bindTextOrNull(3, reportKey);
+                if (session)
+                    st->bind(4, session);
+                else
+                    st->bindNull(4);
+            }
+            st->run();
+        }
+        m_touches.pageLoads.insert(pageLoadId);
         return true;
     }
     return false; // a vital Seam does not keep (e.g. a custom one)
@@ -401,7 +438,7 @@ void RumWriter::writeVitals(const RecordBatch& batch)
         const std::int64_t session = m_dimensions.sessionId(v.sessionKey);
         const PageRef page = m_dimensions.resolvePage(v.pageLoadKey, session, v.time);
         if (page.id) {
-            applyVital(page.id, v.name, v.value);
+            applyVital(page.id, v.name, v.value, v.pageLoadKey, session);
             continue;
         }
         auto& st = m_st.pendingVitalInsert;

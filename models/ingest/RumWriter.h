@@ -14,6 +14,7 @@ class DatadogIds;
 class DimensionCache;
 class PendingRows;
 class SessionTracker;
+class Statement;
 struct PageRef;
 struct WriteStatements;
 struct WriteTouches;
@@ -42,12 +43,25 @@ public:
     void refreshCounters();
 
 private:
+    /// What a page-load row refers to, resolved once for the page load and its report.
+    struct PageLoadRow
+    {
+        std::int64_t session = 0, app = 0;
+        std::string_view route;
+        std::int64_t trace = 0, sourceId = 0;
+    };
+    /// Binds the values shared by page_loads and page_load_reports inserts and updates (?1 to ?15, ?16
+    /// the source with `withSource`).
+    static void bindPageLoad(Statement& st, const PageLoadRecord& p, std::int64_t id, const PageLoadRow& row,
+                             bool withSource);
     void adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& key, std::int64_t sessionId,
                            const std::string& sessionKey, TimeNs start);
     /// Merges `r` into the one resource that is the same request reported by another instrumentation;
     /// false if there is none (or more than one).
     bool mergeIntoTwin(const ResourceRecord& r, std::int64_t session, std::int64_t trace);
-    bool applyVital(std::int64_t pageLoadId, std::string_view name, double value);
+    /// Sets a web vital on the page load and on the report of the source that measured it.
+    bool applyVital(std::int64_t pageLoadId, std::string_view name, double value, std::string_view reportKey,
+                    std::int64_t session);
 
     Database& m_db;
     WriteStatements& m_st;

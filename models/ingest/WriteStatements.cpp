@@ -1,5 +1,7 @@
 #include "WriteStatements.h"
 
+#include "Schema.h"
+
 namespace seam {
 
 WriteStatements::WriteStatements(Database& db)
@@ -40,7 +42,8 @@ WriteStatements::WriteStatements(Database& db)
       sessionInsertBare(db.prepare("INSERT INTO sessions(key) VALUES (?1)")),
       sessionExtend(db.prepare("UPDATE sessions SET start_ns = min(coalesce(start_ns, ?2), ?2), "
                                "end_ns = max(coalesce(end_ns, ?3), ?3) WHERE id = ?1")),
-      pageLoadSelect(db.prepare("SELECT id, version FROM page_loads WHERE key = ?1")),
+      // A key names a report; its page load may be one that several sources' reports were merged into.
+      pageLoadSelect(db.prepare("SELECT page_load_id, version, id FROM page_load_reports WHERE key = ?1")),
       pageLoadInsert(
           db.prepare("INSERT INTO page_loads(key, session_id, app_service_id, url, route, start_ns, "
                      "duration_ns, ttfb_ns, "
@@ -54,6 +57,19 @@ WriteStatements::WriteStatements(Database& db)
           "inp_ns = coalesce(?12, inp_ns), trace = coalesce(?13, trace), span_id = coalesce(?14, "
           "span_id), "
           "version = ?15 WHERE id = ?1")),
+      // Binds like pageLoadInsert (?1 is the page load's id instead of the key), then key and format.
+      reportInsert(db.prepare(
+          "INSERT INTO page_load_reports(page_load_id, session_id, app_service_id, url, route, start_ns, "
+          "duration_ns, ttfb_ns, fcp_ns, lcp_ns, cls, inp_ns, trace, span_id, version, source_id, key, "
+          "format) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)")),
+      // Binds like pageLoadUpdate, ?1 being the report's id.
+      reportUpdate(db.prepare(
+          "UPDATE page_load_reports SET session_id = coalesce(?2, session_id), app_service_id = ?3, "
+          "url = ?4, route = ?5, start_ns = ?6, duration_ns = coalesce(?7, duration_ns), "
+          "ttfb_ns = coalesce(?8, ttfb_ns), fcp_ns = coalesce(?9, fcp_ns), lcp_ns = coalesce(?10, lcp_ns), "
+          "cls = coalesce(?11, cls), inp_ns = coalesce(?12, inp_ns), trace = coalesce(?13, trace), "
+          "span_id = coalesce(?14, span_id), version = ?15 WHERE id = ?1")),
       pageLoadAt(db.prepare("SELECT id FROM page_loads WHERE session_id = ?1 AND start_ns <= ?2 "
                             "ORDER BY start_ns DESC LIMIT 1")),
       pageLoadBefore(db.prepare("SELECT id FROM page_loads WHERE session_id = ?1 AND start_ns < ?2 "
@@ -106,10 +122,10 @@ WriteStatements::WriteStatements(Database& db)
       logInsert(db.prepare(
           "INSERT OR IGNORE INTO logs(fingerprint, time_ns, service_id, severity, severity_text, body, "
           "attributes, trace, span_id, source_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")),
-      pageLoadCounters(db.prepare(
-          "UPDATE page_loads SET error_count = (SELECT count(*) FROM rum_errors WHERE page_load_id = "
-          "?1), "
-          "resource_count = (SELECT count(*) FROM resources WHERE page_load_id = ?1) WHERE id = ?1")),
+      pageLoadCounters(
+          db.prepare("UPDATE page_loads SET " + schema::pageLoadErrorCountsSet("?1") +
+                     ", resource_count = (SELECT count(*) FROM resources WHERE page_load_id = ?1) "
+                     "WHERE id = ?1")),
       sessionCounters(db.prepare(
           "UPDATE sessions SET page_load_count = (SELECT count(*) FROM page_loads WHERE session_id = "
           "?1), "
@@ -130,9 +146,13 @@ WriteStatements::WriteStatements(Database& db)
                        " < ?4 AND page_load_key IS NULL AND (page_load_id IS NULL OR "
                        "page_load_by_time = 1) AND page_load_id IS NOT ?1");
     }
-    for (const char* column : {"ttfb_ns", "fcp_ns", "lcp_ns", "inp_ns", "cls"})
+    for (const char* column : {"ttfb_ns", "fcp_ns", "lcp_ns", "inp_ns", "cls"}) {
         vitalUpdate.emplace_back(
             column, db.prepare(std::string("UPDATE page_loads SET ") + column + " = ?2 WHERE id = ?1"));
+        reportVitalUpdate.push_back(db.prepare(std::string("UPDATE page_load_reports SET ") + column +
+                                               " = ?2 WHERE page_load_id = ?1 AND (key = ?3 OR (?3 IS NULL "
+                                               "AND session_id IS ?4))"));
+    }
 }
 
 } // namespace seam

@@ -19,7 +19,9 @@ struct WriteStatements
         payloadInsert;
     // Sessions and page loads.
     Statement sessionUpsert, sessionSelect, sessionInsertBare, sessionExtend;
-    Statement pageLoadSelect, pageLoadInsert, pageLoadUpdate, pageLoadAt, pageLoadBefore, nextPageLoadStart;
+    // reportInsert / reportUpdate write one source's report of a page load (page_load_reports).
+    Statement pageLoadSelect, pageLoadInsert, pageLoadUpdate, reportInsert, reportUpdate, pageLoadAt,
+        pageLoadBefore, nextPageLoadStart;
     // What happens on a page.
     Statement resourceInsert, resourceTwin, resourceMerge, errorInsert, actionInsert, longTaskInsert;
     Statement pendingVitalInsert, pendingVitalsByKey, pendingVitalsBySession, logInsert;
@@ -30,6 +32,9 @@ struct WriteStatements
     Statement adoptByKey[4], adoptByTime[4];
     /// (column, UPDATE page_loads SET column = ?2 WHERE id = ?1) per web vital Seam keeps.
     std::vector<std::pair<std::string, Statement>> vitalUpdate;
+    /// The same per report: (column, UPDATE page_load_reports ... WHERE page_load_id = ?1 AND (key = ?3 OR
+    /// (?3 IS NULL AND session_id IS ?4)), same order as vitalUpdate.
+    std::vector<Statement> reportVitalUpdate;
 };
 
 } // namespace seam

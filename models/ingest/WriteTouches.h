@@ -3,8 +3,11 @@
 #include "Records.h"
 
 #include <algorithm>
+#include <functional>
 #include <cstdint>
 #include <limits>
+#include <set>
+#include <string>
 #include <unordered_set>
 
 namespace seam {
@@ -17,6 +20,9 @@ struct WriteTouches
     std::unordered_set<std::int64_t> tracesWithNewBackendSpans;
     std::unordered_set<std::int64_t> pageLoads;
     std::unordered_set<std::int64_t> sessions;
+    /// Reporters (page_load_reports.format) of the page loads written; kept across batches. The
+    /// reconciler starts looking for one navigation in two sources once two are known.
+    std::set<std::string, std::less<>> reporters;
 
     // Time range of spans and resources written since the last inferLinks(); empty when from > to.
     // Kept across batches (not cleared by startBatch()).

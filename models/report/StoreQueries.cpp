@@ -5,6 +5,8 @@
 #include "Format.h"
 #include "Ids.h"
 #include "InvestigationStats.h"
+#include "PageLoadReports.h"
+#include "PageLoadReportsJson.h"
 #include "QtText.h"
 #include "ServiceSeries.h"
 #include "SpanTree.h"
@@ -18,11 +20,12 @@
 namespace seam {
 namespace {
 
-constexpr const char* kPageLoadColumns =
+const std::string kPageLoadColumns =
     "p.id, p.key, p.url, p.route, p.start_ns, p.duration_ns, p.ttfb_ns, p.fcp_ns, p.lcp_ns, p.cls, p.inp_ns, "
     "p.error_count, p.resource_count, p.linked_count, p.backend_ns, p.services, "
     "s.id, s.key, s.user_id, s.browser, s.browser_version, s.os, s.device, s.country, s.app_version, "
-    "lower(hex(t.trace_id)), v.name, v.version";
+    "lower(hex(t.trace_id)), v.name, v.version, " +
+    pageLoadSourcesSql("p.id") + ", p.network_error_count";
 constexpr const char* kPageLoadJoins =
     " FROM page_loads p LEFT JOIN sessions s ON s.id = p.session_id "
     "LEFT JOIN traces t ON t.id = p.trace LEFT JOIN services v ON v.id = p.app_service_id";
@@ -75,6 +78,7 @@ QJsonObject StoreQueries::stats()
     o[QStringLiteral("services")] = qint64(stats.services);
     o[QStringLiteral("sessions")] = qint64(stats.sessions);
     o[QStringLiteral("page_loads")] = qint64(stats.pageLoads);
+    o[QStringLiteral("page_load_reports")] = qint64(stats.pageLoadReports);
     o[QStringLiteral("resources")] = qint64(stats.resources);
     o[QStringLiteral("linked_resources")] = qint64(stats.linkedResources);
     o[QStringLiteral("rum_errors")] = qint64(stats.rumErrors);
@@ -136,6 +140,14 @@ QJsonObject StoreQueries::pageLoadRow(Statement& st)
     o[QStringLiteral("trace_id")] = textOrNull(st, 25);
     o[QStringLiteral("app")] = textOrNull(st, 26);
     o[QStringLiteral("app_version")] = textOrNull(st, 27);
+    QJsonArray sources;
+    if (!st.isNull(28))
+        for (const QString& s : qs(st.text(28)).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            sources.append(s);
+    o[QStringLiteral("sources")] = sources;
+    // error_count is their total: JS errors and network errors (failed calls, HTTP >= 500).
+    o[QStringLiteral("js_errors")] = qint64(st.int64(11) - st.int64(29));
+    o[QStringLiteral("network_errors")] = qint64(st.int64(29));
     return o;
 }
 
@@ -174,6 +186,7 @@ QJsonObject StoreQueries::pageLoad(std::int64_t id)
     const QJsonObject page = pageLoadRow(st);
     const std::int64_t pageStart = page[QStringLiteral("start_ns")].toInteger();
     out[QStringLiteral("page_load")] = page;
+    out[QStringLiteral("reports")] = pageLoadReportsJson(m_db, id);
 
     QJsonArray resources, links;
     std::vector<std::int64_t> traces;

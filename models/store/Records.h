@@ -119,6 +119,9 @@ struct PageLoadRecord
     SpanId spanId = 0; // the documentLoad span, when from OTel
     /// Later versions replace earlier ones (Datadog's _dd.document_version); 0 = unversioned.
     std::int64_t version = 0;
+    /// Which kind of instrumentation reported it (page_load_reports.format, the filter's `source:`):
+    /// "otel", "datadog", "faro" or "har". Decides whose value wins when several report one navigation.
+    std::string reporter;
 };
 
 /// How the browser's propagated trace id was obtained; also the link method when it matches.

@@ -313,7 +313,79 @@ SELECT l.resource_id, r.page_load_id, r.method AS http_method, r.url, lower(hex(
 FROM links l JOIN resources r ON r.id = l.resource_id JOIN traces t ON t.id = l.trace;
 )sql";
 
+// Page-load reconciliation (issue 17): one navigation reported by several sources (OTel documentLoad,
+// Datadog view, Faro navigation, HAR page) is one page_loads row with one report per source. Every
+// page load has at least one report (its own); the importers' page-load keys live here, so an item that
+// names a merged-away report's key still finds its page load. Kept as its own string so that the v1
+// DDL of new caches and the migration step of old ones run the very same statements.
+constexpr const char* kReconciliationDdl = R"sql(
+CREATE TABLE page_load_reports (
+    id             INTEGER PRIMARY KEY,
+    page_load_id   INTEGER NOT NULL,          -- page_loads.id of the navigation it reports
+    key            TEXT NOT NULL UNIQUE,      -- the importer's page-load key
+    format         TEXT NOT NULL,             -- otel, datadog, faro, har
+    source_id      INTEGER,
+    session_id     INTEGER,                   -- the session as this source knows it
+    app_service_id INTEGER,
+    url            TEXT NOT NULL,
+    route          TEXT NOT NULL,
+    start_ns       INTEGER NOT NULL,          -- in this source's clock
+    duration_ns    INTEGER,
+    ttfb_ns        INTEGER,
+    fcp_ns         INTEGER,
+    lcp_ns         INTEGER,
+    cls            REAL,
+    inp_ns         INTEGER,
+    trace          INTEGER,                   -- traces.id of the document's trace
+    span_id        INTEGER,
+    version        INTEGER NOT NULL DEFAULT 0,
+    matched_by     TEXT                       -- NULL for the first report; document-trace, resource-trace, url-time
+);
+CREATE INDEX page_load_reports_by_page_load ON page_load_reports(page_load_id);
+CREATE INDEX page_loads_by_trace ON page_loads(trace) WHERE trace IS NOT NULL;
+-- Failed calls (HTTP >= 500) and network errors of the page load; error_count becomes JS + network.
+-- The partial indexes keep the counters' cost where it was (index-only counts): few rows qualify.
+ALTER TABLE page_loads ADD COLUMN network_error_count INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX resources_failed_by_page_load ON resources(page_load_id, url) WHERE status >= 500;
+CREATE INDEX rum_errors_network_by_page_load ON rum_errors(page_load_id, resource_url) WHERE source = 'network';
+)sql";
+
 } // namespace
+
+void migrateToReconciliation(Database& db)
+{
+    db.exec(kReconciliationDdl);
+    // Every page load of the older file becomes its own single report (format from its source, by the
+    // importers' format names; live and demo sources are OTLP or browser SDKs that said nothing).
+    db.exec("INSERT OR IGNORE INTO page_load_reports(page_load_id, key, format, source_id, session_id, "
+            "app_service_id, url, route, start_ns, duration_ns, ttfb_ns, fcp_ns, lcp_ns, cls, inp_ns, trace, "
+            "span_id, version) SELECT p.id, p.key, CASE s.format WHEN 'har' THEN 'har' WHEN 'datadog-rum' "
+            "THEN 'datadog' WHEN 'faro' THEN 'faro' ELSE 'otel' END, p.source_id, p.session_id, "
+            "p.app_service_id, p.url, p.route, p.start_ns, p.duration_ns, p.ttfb_ns, p.fcp_ns, p.lcp_ns, "
+            "p.cls, p.inp_ns, p.trace, p.span_id, p.version FROM page_loads p LEFT JOIN sources s ON s.id = "
+            "p.source_id");
+    db.exec("UPDATE page_loads SET " + pageLoadErrorCountsSet("page_loads.id"));
+}
+
+std::string pageLoadErrorCountsSet(const std::string& id)
+{
+    // One failed call reported by several sources of a merged page load (an OTel fetch span, a HAR entry
+    // and a Datadog resource of the same 502) counts once: by its trace, else by method, URL and second.
+    const std::string failedCalls =
+        "SELECT count(DISTINCT coalesce(r.trace, coalesce(r.method, '') || ' ' || r.url "
+        "|| ' ' || (r.start_ns / 1000000000))) FROM resources r WHERE r.page_load_id = " +
+        id + " AND r.status >= 500";
+    // An SDK's error event about a failed call (Datadog/Faro source 'network') is that call when it names it.
+    const std::string networkEvents =
+        "SELECT count(*) FROM rum_errors e WHERE e.page_load_id = " + id +
+        " AND e.source = 'network' AND NOT EXISTS (SELECT 1 FROM resources r WHERE r.page_load_id = " + id +
+        " AND r.status >= 500 AND r.url = e.resource_url)";
+    const std::string jsErrors = "(SELECT count(*) FROM rum_errors WHERE page_load_id = " + id +
+                                 ") - (SELECT count(*) FROM rum_errors WHERE page_load_id = " + id +
+                                 " AND source = 'network')";
+    const std::string network = "(" + failedCalls + ") + (" + networkEvents + ")";
+    return "network_error_count = " + network + ", error_count = " + jsErrors + " + " + network;
+}
 
 void configureConnection(Database& db, bool writer)
 {

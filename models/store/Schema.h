@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 namespace seam {
 
 class Database;
@@ -8,7 +10,7 @@ class Database;
 /// and adds a step to SchemaMigrations.cpp. The version lives in PRAGMA user_version.
 namespace schema {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 /// Readers (store::openForReading) accept every version from this one up to kSchemaVersion: a step only
 /// ever adds tables and columns, so what a reader of the old tables reads is still there. Readers of
 /// the added ones (notes' author and tags, investigation_state) ask schemaVersion() first.
@@ -27,6 +29,15 @@ void migrate(Database& db);
 
 /// PRAGMA user_version of an open cache.
 int schemaVersion(Database& db);
+/// Schema step: adds page_load_reports (one row per source's report of a page load) and an index of
+/// page loads by document trace, and gives every existing page load its own report. Idempotent on a
+/// fresh v1 file only; called inside migrate()'s transaction.
+void migrateToReconciliation(Database& db);
+
+/// The SET clause ("network_error_count = ..., error_count = ...") that counts a page load's errors:
+/// failed calls (HTTP >= 500) and network error events as network errors, the other browser errors as JS
+/// errors, error_count their total. `id` is the SQL expression of the page load's id ("?1", "page_loads.id").
+std::string pageLoadErrorCountsSet(const std::string& id);
 
 /// The connection settings every Seam connection uses (WAL, foreign keys off for speed, ...).
 void configureConnection(Database& db, bool writer);

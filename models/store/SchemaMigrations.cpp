@@ -41,8 +41,11 @@ void toVersion2(Database& db)
     db.exec(kToV2);
 }
 
+// v3, one navigation with several reports: page_load_reports and the page load's error split
+// (Schema.cpp, migrateToReconciliation, which also gives every existing page load its own report).
 constexpr std::array kSteps = {
     MigrationStep{2, &toVersion2},
+    MigrationStep{3, &migrateToReconciliation},
 };
 static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
 

@@ -19,3 +19,7 @@ seam_add_qtest(tst_normalbaseline SOURCES analysis/tst_normalbaseline.cpp suppor
 # the demo, seeded sessions with known lost conversions and revenue.
 seam_add_qtest(tst_businessimpact SOURCES analysis/tst_businessimpact.cpp support/RecordFactory.h
                LIBS seam_analysis seam_demo seam_ingest)
+# Propagation health (analysis/PropagationHealth, `seam propagation`): the duplicate-traceparent setup is
+# backend_started_new_trace; missing backend, missing context.
+seam_add_qtest(tst_propagationhealth SOURCES analysis/tst_propagationhealth.cpp support/ImportTestUtil.h
+               LIBS seam_importers seam_analysis)

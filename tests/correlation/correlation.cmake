@@ -3,3 +3,7 @@ seam_add_qtest(tst_correlator SOURCES correlation/tst_correlator.cpp support/Rec
 # Inferred links (models/LinkInference): matching rules on hand-built calls, and precision/recall
 # against the demo's ground truth with propagation stripped from a share of the calls.
 seam_add_qtest(tst_linkinference SOURCES correlation/tst_linkinference.cpp support/RecordFactory.h LIBS seam_importers)
+# One navigation, one page load (models/correlation/PageLoadReconciler): the same session from OTel web,
+# Datadog RUM, Faro and a HAR (tests/data/reconcile) in every import order, live order, ties.
+seam_add_qtest(tst_pageloadreconciler SOURCES correlation/tst_pageloadreconciler.cpp support/ImportTestUtil.h
+               LIBS seam_importers seam_analysis)

@@ -209,6 +209,17 @@ private slots:
         row("inp=.5s", "(p.inp_ns = ?)", {qint64(500'000'000)});
         row("errors>0", "(p.error_count > ?)", {qint64(0)});
         row("resources:12", "(p.resource_count = ?)", {qint64(12)});
+        row("network_errors>0", "(p.network_error_count > ?)", {qint64(0)});
+        row("js_errors=2", "((p.error_count - p.network_error_count) = ?)", {qint64(2)});
+        row("source:har",
+            "(EXISTS (SELECT 1 FROM page_load_reports r WHERE r.page_load_id = p.id AND r.format = ? COLLATE "
+            "NOCASE))",
+            {QStringLiteral("har")});
+        row("-source:datadog",
+            "NOT coalesce(EXISTS (SELECT 1 FROM page_load_reports r WHERE r.page_load_id = p.id AND r.format "
+            "= ? "
+            "COLLATE NOCASE), 0)",
+            {QStringLiteral("datadog")});
         row("cls>0.1", "(p.cls > ?)", {0.1});
         row("status:error", "(p.error_count > 0)", {});
         row("status:OK", "(p.error_count = 0)", {});
