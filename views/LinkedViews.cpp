@@ -11,6 +11,7 @@
 #include "SpanDetailsPanel.h"
 #include "WaterfallPanel.h"
 #include "WaterfallView.h"
+#include "WhyPanel.h"
 
 #include <QDataStream>
 #include <QHBoxLayout>
@@ -38,13 +39,14 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
       m_serviceRates(new ServiceRatesPanel(cachePath, investigation)),
       m_journey(new SessionJourneyPanel(cachePath, investigation)), m_flameGraph(new FlameGraphPanel),
       m_waterfall(new WaterfallPanel), m_spanDetails(new SpanDetailsPanel(cachePath, investigation)),
-      m_errors(new ErrorListPanel(cachePath, investigation)), m_details(new QTabWidget),
-      m_horizontal(new QSplitter(Qt::Horizontal)), m_left(new QSplitter(Qt::Vertical)),
-      m_right(new QSplitter(Qt::Vertical))
+      m_errors(new ErrorListPanel(cachePath, investigation)), m_why(new WhyPanel(cachePath, investigation)),
+      m_details(new QTabWidget), m_horizontal(new QSplitter(Qt::Horizontal)),
+      m_left(new QSplitter(Qt::Vertical)), m_right(new QSplitter(Qt::Vertical))
 {
     m_details->setDocumentMode(true);
     m_details->addTab(m_spanDetails, tr("&Details"));
     m_details->addTab(m_errors, tr("&Errors"));
+    m_details->addTab(m_why, tr("&Why?"));
     m_left->addWidget(m_scatter);
     m_left->addWidget(m_pageLoads);
     m_left->addWidget(m_serviceRates);
@@ -94,7 +96,7 @@ bool LinkedViews::isLoading() const
 {
     return m_traces->isLoading() || m_flameGraphLoader->isLoading() || m_waterfallLoader->isLoading() ||
            m_scatter->isLoading() || m_serviceRates->isLoading() || m_journey->loader()->isLoading() ||
-           m_spanDetails->isLoading() || m_errors->isLoading();
+           m_spanDetails->isLoading() || m_errors->isLoading() || m_why->isLoading();
 }
 
 void LinkedViews::refresh()

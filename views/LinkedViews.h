@@ -21,6 +21,7 @@ class ServiceRatesPanel;
 class SessionJourneyPanel;
 class SpanDetailsPanel;
 class WaterfallPanel;
+class WhyPanel;
 
 /// The linked views of one open cache around one Investigation, laid out so that a 1920x1080 screen
 /// shows them together:
@@ -28,7 +29,7 @@ class WaterfallPanel;
 ///     | load-time scatter            | session journey                      |
 ///     | filter + page-load table     | waterfall of the selected page load  |
 ///     | service rates around it      | backend flamegraph of its traces     |
-///     |                              | span details | errors | summary     |
+///     |                              | details | errors | why? | summary     |
 ///
 /// The panels only know the Investigation. The selected page load's traces are a model fact: a
 /// PageLoadTraceResolver owned here resolves them as soon as the page load changes and publishes them
@@ -53,6 +54,7 @@ public:
     QTabWidget* detailsTabs() const { return m_details; }
     FlameGraphPanel* flameGraph() const { return m_flameGraph; }
     WaterfallPanel* waterfall() const { return m_waterfall; }
+    WhyPanel* why() const { return m_why; }
     PageLoadTraceResolver* traceResolver() const { return m_traces; }
     FlameGraphLoader* flameGraphLoader() const { return m_flameGraphLoader; }
     WaterfallLoader* waterfallLoader() const { return m_waterfallLoader; }
@@ -93,6 +95,7 @@ private:
     WaterfallPanel* m_waterfall;
     SpanDetailsPanel* m_spanDetails;
     ErrorListPanel* m_errors;
+    WhyPanel* m_why;
     QTabWidget* m_details;
     QSplitter* m_horizontal;
     QSplitter* m_left;       // scatter, table, service rates

@@ -1,10 +1,13 @@
 // Prints what `seam why` costs on demo caches of growing size (DESIGN.md §7: an answer within 1 s at
 // 250k page loads, cost growing with the cohort and its traces, not with the cache). Each cache is the
-// demo investigation with N sessions (`seam demo --sessions N`: ~5 page loads and ~45 spans per
-// session, the same 30 minutes, so a bigger cache is denser, and its cohorts bigger too; trace
-// evidence is read for at most WhyOptions::sampleCap loads per group).
+// demo investigation with N sessions (~5 page loads per session); a bigger cache keeps the demo's
+// density (about 67 sessions a minute) and covers more time, as a longer capture would. Cohorts are
+// asked twice: over the whole cache (they grow with it) and over the demo's first 30 minutes (the same
+// cohort in every cache: its cost must not grow with the cache). Trace evidence is read for at most
+// WhyOptions::sampleCap loads per group.
 //
-// usage: bench_why [--sessions 2000,10000] [--keep DIR] [--runs N]
+// usage: bench_why [--sessions 2000,50000] [--keep DIR] [--runs N] [--generate-only]
+//   scripts/build-bench-caches.sh builds the large caches once (--generate-only --keep DIR).
 
 #include "DemoGenerator.h"
 #include "RootCause.h"
@@ -29,6 +32,7 @@ bool generate(const QString& path, int sessions)
 {
     DemoOptions options;
     options.sessions = sessions;
+    options.minutes = std::max(30, sessions * 30 / 2000);
     StoreWriter writer(path.toStdString());
     const auto source = writer.beginSource("demo", "bench");
     auto sink = writer.sinkFor(source);
@@ -54,6 +58,7 @@ struct Cohort
     const char* name;
     const char16_t* filter;
     WhyOptions::Criterion criterion;
+    bool firstHalfHour; ///< only the demo's first 30 minutes: the same cohort whatever the cache's size
 };
 
 } // namespace
@@ -68,7 +73,9 @@ int main(int argc, char** argv)
         QStringLiteral("keep"), QStringLiteral("Keep (and reuse) the caches in DIR."), QStringLiteral("DIR"));
     const QCommandLineOption runs(QStringLiteral("runs"), QStringLiteral("Runs per cohort (median)."),
                                   QStringLiteral("N"), QStringLiteral("3"));
-    parser.addOptions({sessions, keep, runs});
+    const QCommandLineOption generateOnly(QStringLiteral("generate-only"),
+                                          QStringLiteral("Write the missing caches and stop."));
+    parser.addOptions({sessions, keep, runs, generateOnly});
     parser.addHelpOption();
     parser.process(app);
 
@@ -76,11 +83,14 @@ int main(int argc, char** argv)
     const QString dir = parser.isSet(keep) ? parser.value(keep) : temp.path();
     QDir().mkpath(dir);
     const Cohort cohorts[] = {
-        {"checkout slow", u"route:/checkout", WhyOptions::Criterion::Slow},
-        {"product failed", u"route:/product/:id", WhyOptions::Criterion::Errors},
-        {"home slow", u"route:/", WhyOptions::Criterion::Slow},
-        {"all routes slow", u"", WhyOptions::Criterion::Slow},
+        {"checkout slow", u"route:/checkout", WhyOptions::Criterion::Slow, false},
+        {"product failed", u"route:/product/:id", WhyOptions::Criterion::Errors, false},
+        {"home slow", u"route:/", WhyOptions::Criterion::Slow, false},
+        {"all routes slow", u"", WhyOptions::Criterion::Slow, false},
+        {"checkout 30m", u"route:/checkout", WhyOptions::Criterion::Slow, true},
+        {"all slow 30m", u"", WhyOptions::Criterion::Slow, true},
     };
+    const DemoOptions demoDefaults;
     std::vector<std::vector<double>> medians;
     std::vector<std::int64_t> pageLoads;
     for (const QString& s : parser.value(sessions).split(QLatin1Char(','))) {
@@ -94,6 +104,8 @@ int main(int argc, char** argv)
             }
             std::printf("generated %s in %.1f s\n", qPrintable(path), double(t.elapsed()) / 1000);
         }
+        if (parser.isSet(generateOnly))
+            continue;
         Database db = store::openForReading(path.toStdString());
         const std::int64_t loads = db.queryInt("SELECT count(*) FROM page_loads");
         const std::int64_t spans = db.queryInt("SELECT count(*) FROM spans");
@@ -107,6 +119,10 @@ int main(int argc, char** argv)
             WhyOptions o;
             o.filter = PageLoadFilter::parse(QStringView(c.filter));
             o.criterion = c.criterion;
+            if (c.firstHalfHour) {
+                o.from = demoDefaults.start;
+                o.to = demoDefaults.start + 30LL * 60 * 1000000000LL;
+            }
             std::vector<double> times, cpu;
             WhyResult r;
             for (int i = 0; i < std::max(1, parser.value(runs).toInt()); ++i) {
@@ -129,11 +145,13 @@ int main(int argc, char** argv)
         medians.push_back(row);
     }
     if (medians.size() >= 2) {
-        std::printf("\nCPU-time ratio, largest / smallest cache (page loads x%.1f):",
+        // Side by side: the first cache against the last, CPU-time medians.
+        std::printf("\n%-16s %14s %14s %8s   (page loads %lld vs %lld, x%.1f)\n", "cohort", "small_cpu_ms",
+                    "large_cpu_ms", "ratio", (long long)pageLoads.front(), (long long)pageLoads.back(),
                     double(pageLoads.back()) / double(pageLoads.front()));
         for (std::size_t c = 0; c < medians.front().size(); ++c)
-            std::printf(" %s %.2fx;", cohorts[c].name, medians.back()[c] / medians.front()[c]);
-        std::printf("\n");
+            std::printf("%-16s %14.1f %14.1f %7.2fx\n", cohorts[c].name, medians.front()[c], medians.back()[c],
+                        medians.back()[c] / std::max(0.001, medians.front()[c]));
     }
     return 0;
 }

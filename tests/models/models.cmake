@@ -6,3 +6,6 @@ seam_add_qtest(tst_flamegraphdata SOURCES models/tst_flamegraphdata.cpp support/
 # The one background-loader template every view's loader is (models/BackgroundLoader*): latest
 # request wins, superseded work is interrupted, failures and shutdown.
 seam_add_qtest(tst_backgroundloader SOURCES models/tst_backgroundloader.cpp LIBS seam_core)
+# The "Why?" pane's data on the demo ground truth (models/WhyData, WhyLoader, WhyCauseTerm,
+# analysis/LoadVerdict).
+seam_add_qtest(tst_whydata SOURCES models/tst_whydata.cpp support/DemoCache.h LIBS seam_core seam_demo)
