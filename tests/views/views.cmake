@@ -13,3 +13,5 @@ seam_add_qtest(tst_spandetails SOURCES views/tst_spandetails.cpp support/RecordF
 # The page-load waterfall: its data (models/WaterfallData) and view, and its place in the linked views.
 seam_add_qtest(tst_waterfall SOURCES views/tst_waterfall.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
 seam_add_qtest(tst_mainviews SOURCES views/tst_mainviews.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
+# The "Why?" pane (views/WhyPanel, WhySideBars) driven on the demo investigation.
+seam_add_qtest(tst_whypanel SOURCES views/tst_whypanel.cpp support/DemoCache.h LIBS seam_views seam_ingest seam_demo)
