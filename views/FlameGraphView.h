@@ -45,6 +45,9 @@ public:
     qint64 selectedSpan() const;
     int selectedFrame() const { return m_selected; }
     int searchMatchCount() const { return m_matchPrefix.empty() ? 0 : m_matchPrefix.back(); }
+    /// Frames of the marked spans in the current data (setMarkedSpans).
+    int markedFrameCount() const { return m_markedPrefix.empty() ? 0 : m_markedPrefix.back(); }
+    bool isFrameMarked(int index) const { return isMarked(index, index + 1); }
 
     int rowHeight() const;
     /// Where frame `index` is drawn, in viewport coordinates at the current zoom and scroll.
@@ -62,6 +65,9 @@ public slots:
     void setSearchText(const QString& text);
     /// Selects a span chosen elsewhere (another view): no frameSelected() echo.
     void selectSpan(qint64 spanId);
+    /// Marks spans (the page load's critical path) with a stripe along their top edge; kept across
+    /// setData() and matched by span id, so it may arrive before or after the graph. Empty: none.
+    void setMarkedSpans(std::vector<qint64> spanIds);
 
 signals:
     /// The user selected a frame (click or keys).
@@ -94,6 +100,8 @@ private:
     void paintRow(QPainter& painter, int row, int y, qint64 from, qint64 to);
     void paintBlock(QPainter& painter, const Block& block);
     bool matches(int begin, int end) const;
+    bool isMarked(int begin, int end) const;
+    void updateMarks();
     QString toolTipFor(int index) const;
 
     std::shared_ptr<const FlameGraphData> m_data;
@@ -101,7 +109,9 @@ private:
     int m_selected = -1;
 
     QString m_searchText;
-    std::vector<std::int32_t> m_matchPrefix; // frameCount() + 1 running match counts; empty = no search
+    std::vector<std::int32_t> m_matchPrefix;  // frameCount() + 1 running match counts; empty = no search
+    std::vector<qint64> m_markedSpans;        // sorted span ids
+    std::vector<std::int32_t> m_markedPrefix; // frameCount() + 1 running marked counts; empty = none
 
     std::vector<QColor> m_colours; // per service index + 1 (slot 0: unknown service)
     std::vector<QColor> m_dimmedColours;

@@ -164,6 +164,7 @@ void LinkedViews::investigationChanged(Investigation::Changes changes)
         const qint64 id = m_investigation->selectedPageLoad();
         // The resolver reads the traces; the graph follows them (tracesResolved).
         m_flameGraphLoader->cancel();
+        m_flameGraph->view()->setMarkedSpans({});
         m_waterfallLoader->load(id);
         m_waterfall->showMessage(id != 0 ? tr("Loading the waterfall…")
                                          : tr("Select a page load to see its waterfall."));
@@ -211,6 +212,8 @@ void LinkedViews::waterfallLoaded(std::shared_ptr<const WaterfallData> data)
     // the panel says.
     if (data->pageLoadId != 0 && data->pageLoadId != m_investigation->selectedPageLoad())
         return;
+    // The critical path's spans are marked in the flamegraph too, whichever of the two arrives first.
+    m_flameGraph->view()->setMarkedSpans(data->criticalSpanIds());
     m_waterfall->showData(std::move(data));
     if (m_investigation->selectedResource() != 0)
         m_waterfall->view()->selectResource(m_investigation->selectedResource());

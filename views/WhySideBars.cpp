@@ -1,6 +1,7 @@
 #include "WhySideBars.h"
 
 #include "Format.h"
+#include "WaterfallColours.h"
 
 #include <QPaintEvent>
 #include <QPainter>
@@ -13,19 +14,6 @@ namespace {
 constexpr int kRows = 3;
 constexpr int kNameColumnPx = 64;
 constexpr int kDeltaColumnPx = 70;
-
-/// The sides in the colours the critical path uses in the waterfall (WaterfallColours).
-QColor sideColour(int side)
-{
-    switch (side) {
-    case 0:
-        return QColor(142, 99, 199); // frontend
-    case 1:
-        return QColor(33, 150, 243); // network
-    default:
-        return QColor(230, 126, 34); // backend
-    }
-}
 
 } // namespace
 
@@ -92,7 +80,8 @@ void WhySideBars::paintEvent(QPaintEvent*)
         // The subject's bar is full height and coloured; the normal one a grey line through it, so a
         // longer-than-normal side reads at a glance.
         const int half = (line - 4) / 2;
-        painter.fillRect(QRectF(barLeft, top + 1, barWidth * subject / scale, line - 4), sideColour(side));
+        painter.fillRect(QRectF(barLeft, top + 1, barWidth * subject / scale, line - 4),
+                         waterfall::criticalSideColour(side));
         painter.fillRect(QRectF(barLeft, top + 1 + half - 1, barWidth * normal / scale, 3),
                          palette().color(QPalette::Mid));
         painter.setPen(QPen(text, 1));

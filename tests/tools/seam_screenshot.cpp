@@ -2,7 +2,9 @@
 // window, filters the page loads to /checkout, sorts them slowest first, clicks the slowest one with
 // real mouse events, waits until every linked view has its data and grabs the window.
 //
-// usage: seam_screenshot OUT.png [--theme system|light|dark] [--size 1920x1080]
+// usage: seam_screenshot OUT.png [--theme system|light|dark] [--size 1920x1080] [--route /checkout]
+//                       [--tab details|errors|why]
+//   --route  the filter's route (the slowest load of it is clicked); --tab  the details tab shown.
 // Run it under Xvfb (xvfb-run -a -s "-screen 0 1920x1080x24") or with QT_QPA_PLATFORM=offscreen.
 
 #include "FlameGraphData.h"
@@ -19,6 +21,8 @@
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QSignalSpy>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 #include <cstdio>
@@ -57,13 +61,20 @@ int main(int argc, char** argv)
         return fail("usage: seam_screenshot OUT.png [--theme system|light|dark] [--size WxH]");
     const QString out = args.at(1);
     QSize size(1920, 1080);
+    QString route = QStringLiteral("/checkout");
+    QString tab;
     for (int i = 2; i + 1 < args.size(); i += 2) {
         if (args.at(i) == QLatin1String("--theme"))
             applyTheme(themeFromName(args.at(i + 1)));
         else if (args.at(i) == QLatin1String("--size"))
             size = QSize(args.at(i + 1).section(QLatin1Char('x'), 0, 0).toInt(),
                          args.at(i + 1).section(QLatin1Char('x'), 1, 1).toInt());
+        else if (args.at(i) == QLatin1String("--route"))
+            route = args.at(i + 1);
+        else if (args.at(i) == QLatin1String("--tab"))
+            tab = args.at(i + 1);
     }
+    const QString filter = QStringLiteral("route:") + route;
 
     MainWindow window;
     window.resize(size);
@@ -78,13 +89,9 @@ int main(int argc, char** argv)
 
     // What a user would do: type a filter, sort by load time, click the slowest.
     panel->filterEdit()->setFocus();
-    QTest::keyClicks(panel->filterEdit(), QStringLiteral("route:/checkout"));
+    QTest::keyClicks(panel->filterEdit(), filter);
     QTest::keyClick(panel->filterEdit(), Qt::Key_Return);
-    if (!waitFor(
-            [&] {
-                return model->filter().text() == QLatin1String("route:/checkout") && !model->isCounting();
-            },
-            30'000))
+    if (!waitFor([&] { return model->filter().text() == filter && !model->isCounting(); }, 30'000))
         return fail("the filter did not apply");
     QHeaderView* header = panel->table()->horizontalHeader();
     const auto clickHeader = [&] {
@@ -128,6 +135,15 @@ int main(int argc, char** argv)
     }
     if (!waitFor([&] { return !views->isLoading(); }, 30'000))
         return fail("the span details did not load");
+    if (!tab.isEmpty()) {
+        // The tab bar is clicked like a user would; its pane may read on being shown (Why?).
+        QTabBar* bar = views->detailsTabs()->tabBar();
+        for (int i = 0; i < bar->count(); ++i)
+            if (bar->tabText(i).remove(QLatin1Char('&')).startsWith(tab, Qt::CaseInsensitive))
+                QTest::mouseClick(bar, Qt::LeftButton, {}, bar->tabRect(i).center());
+        if (!waitFor([&] { return !views->isLoading(); }, 60'000))
+            return fail("the tab did not load");
+    }
     QTest::qWait(800); // charts animate and repaint
     if (!window.grab().save(out))
         return fail("cannot write the PNG");

@@ -15,3 +15,6 @@ seam_add_qtest(tst_waterfall SOURCES views/tst_waterfall.cpp support/RecordFacto
 seam_add_qtest(tst_mainviews SOURCES views/tst_mainviews.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
 # The "Why?" pane (views/WhyPanel, WhySideBars) driven on the demo investigation.
 seam_add_qtest(tst_whypanel SOURCES views/tst_whypanel.cpp support/DemoCache.h LIBS seam_views seam_ingest seam_demo)
+# The waterfall's axis (own extent, later calls, zoom), mark names, critical path and legend; the
+# flamegraph's critical-path marks in the linked views.
+seam_add_qtest(tst_waterfallaxis SOURCES views/tst_waterfallaxis.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
