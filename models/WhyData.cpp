@@ -18,6 +18,7 @@ WhyOptions cohortOptions(const WhyRequest& request, const PageLoadFilter& filter
     o.filter = filter;
     o.criterion = failed ? WhyOptions::Criterion::Errors : WhyOptions::Criterion::Slow;
     o.minGroupLoads = WhyData::kMinGroupLoads;
+    o.sampleCap = WhyData::kSampleCap;
     return o;
 }
 

@@ -34,6 +34,10 @@ struct WhyData
 {
     /// Groups below this many loads get no verdict (WhyOptions::minGroupLoads).
     static constexpr int kMinGroupLoads = 20;
+    /// Loads per group whose traces are read (WhyOptions::sampleCap; `seam why` reads 1,500): the
+    /// pane answers within a second at 250k page loads, where 1,500 per group took 1-1.5 s of CPU
+    /// (bench_why). The whole cohorts still set the groups' sizes, quantiles and the slow threshold.
+    static constexpr int kSampleCap = 600;
 
     WhyRequest request;
     QString error; ///< a request that cannot be answered (an invalid filter): said, not thrown

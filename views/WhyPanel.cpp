@@ -145,7 +145,7 @@ WhyPanel::WhyPanel(const QString& cachePath, Investigation* investigation, QWidg
     h->setSectionResizeMode(CauseColumn, QHeaderView::Stretch);
     h->resizeSection(ShareColumn, 150);
     h->resizeSection(ExplainsColumn, 64);
-    h->resizeSection(QColumn, 52);
+    h->resizeSection(QColumn, 64);
 
     auto* top = new QHBoxLayout;
     top->setContentsMargins(0, 0, 4, 0);
