@@ -137,10 +137,10 @@ Cohorts selectCohorts(Database& db, const WhyOptions& o)
     std::set<std::string> routes;
     switch (o.criterion) {
     case WhyOptions::Criterion::Slow: {
-        std::map<std::string, std::vector<double>> byRoute;
+        std::unordered_map<std::string, std::vector<double>> byRoute;
         for (const CohortLoad& l : scope)
             byRoute[l.route].push_back(l.durationMs);
-        std::map<std::string, double> threshold;
+        std::unordered_map<std::string, double> threshold;
         for (auto& [route, d] : byRoute) {
             if (int(d.size()) < o.minRouteLoads)
                 continue; // too few loads for the route's own quantile
@@ -178,20 +178,29 @@ Cohorts selectCohorts(Database& db, const WhyOptions& o)
             if (!selected.count(l.id))
                 c.baseline.push_back(std::move(l));
     }
-    byKey(c.selection);
-    byKey(c.baseline);
+    // Not sorted here: 250k string keys cost more than everything else in selecting; sampleLoads
+    // orders what it returns.
     return c;
 }
 
 std::vector<CohortLoad> sampleLoads(const std::vector<CohortLoad>& loads, int cap)
 {
-    if (cap <= 0 || loads.size() <= std::size_t(cap))
-        return loads;
+    if (cap <= 0 || loads.size() <= std::size_t(cap)) {
+        std::vector<CohortLoad> all = loads;
+        byKey(all);
+        return all;
+    }
     std::vector<std::pair<std::uint64_t, std::size_t>> order;
     order.reserve(loads.size());
     for (std::size_t i = 0; i < loads.size(); ++i)
         order.emplace_back(keyHash(loads[i].key), i);
-    std::nth_element(order.begin(), order.begin() + cap, order.end());
+    // Equal hashes (never seen, but possible) are ordered by key, not by position: the input comes in
+    // the cache's row order.
+    std::nth_element(order.begin(), order.begin() + cap, order.end(), [&](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first < b.first
+                                  : std::tie(loads[a.second].key, loads[a.second].id) <
+                                        std::tie(loads[b.second].key, loads[b.second].id);
+    });
     order.resize(std::size_t(cap));
     std::vector<CohortLoad> out;
     out.reserve(order.size());

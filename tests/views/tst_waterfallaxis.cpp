@@ -3,6 +3,7 @@
 // zoom (Ctrl+wheel around the cursor, Shift+wheel pans, keys, reset) as in the flamegraph, mark names
 // that never overlap nor clip, the critical-path strip and its toggle, the legend, and the flamegraph
 // marking the same spans in the linked views.
+#include "ErrorListPanel.h"
 #include "FlameGraphPanel.h"
 #include "FlameGraphView.h"
 #include "Investigation.h"
@@ -15,9 +16,11 @@
 #include "WaterfallLoader.h"
 #include "WaterfallPanel.h"
 #include "WaterfallView.h"
+#include "WhyPanel.h"
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWheelEvent>
@@ -258,6 +261,9 @@ private slots:
         QVERIFY(!spans.empty());
         QCOMPARE(graph->markedFrameCount(), int(spans.size()));
         QVERIFY(graph->isFrameMarked(graph->data()->indexOfSpan(0x102)));
+        // The Why? tab sits beside Details and Errors; hidden, it reads nothing on a click.
+        QVERIFY(views.detailsTabs()->indexOf(views.why()) > views.detailsTabs()->indexOf(views.errors()));
+        QVERIFY(!views.why()->isLoading() && !views.why()->data());
         // Another load: its own marks, none of the old ones left over.
         investigation.selectPageLoad(0);
         QCOMPARE(graph->markedFrameCount(), 0);
