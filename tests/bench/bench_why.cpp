@@ -158,6 +158,27 @@ int main(int argc, char** argv)
                         (long long)(r.selection.sampled + r.baseline.sampled), times[times.size() / 2], first,
                         row.back(), guiRow.back(), r.verdict.side.c_str());
         }
+        // The pane on one selected load: its critical path against its route, and the route's slow
+        // loads against the others (the slowest /checkout load).
+        {
+            WhyRequest request;
+            request.mode = WhyRequest::Mode::PageLoad;
+            request.pageLoadId = db.queryInt("SELECT id FROM page_loads WHERE route = '/checkout' "
+                                             "ORDER BY duration_ns DESC, id LIMIT 1");
+            std::vector<double> gui;
+            WhyData d;
+            for (int i = 0; i < std::max(1, parser.value(runs).toInt()); ++i) {
+                const double c0 = cpuMs();
+                d = WhyData::load(db, request);
+                gui.push_back(cpuMs() - c0);
+            }
+            std::sort(gui.begin(), gui.end());
+            std::printf("%-16s %9lld %9lld %9lld %10s %10s %10s %10.1f  %s (this load: %s)\n",
+                        "one /checkout", (long long)d.cohort.selection.pageLoads,
+                        (long long)d.cohort.baseline.pageLoads,
+                        (long long)(d.cohort.selection.sampled + d.cohort.baseline.sampled), "-", "-", "-",
+                        gui[gui.size() / 2], d.cohort.verdict.side.c_str(), d.loadVerdict.side.c_str());
+        }
         medians.push_back(row);
         guiMedians.push_back(guiRow);
     }
