@@ -97,7 +97,10 @@ QTreeWidgetItem* causeItem(const WhyCause& c)
     item->setText(ExplainsColumn, ms(c.deltaMs));
     item->setTextAlignment(ExplainsColumn, Qt::AlignRight | Qt::AlignVCenter);
     item->setToolTip(ExplainsColumn, QObject::tr("The part of the p75 gap that goes away without this"));
-    item->setText(QColumn, QString::number(c.qValue, 'g', 2));
+    // Below 0.001 the digits say nothing more to a reader (the tooltip keeps them).
+    item->setText(QColumn, c.qValue < 0.001 ? QStringLiteral("<0.001") : QString::number(c.qValue, 'g', 2));
+    item->setToolTip(QColumn, QObject::tr("q-value (Benjamini-Hochberg) %1, p %2")
+                                  .arg(QString::number(c.qValue, 'g', 3), QString::number(c.pValue, 'g', 3)));
     item->setTextAlignment(QColumn, Qt::AlignRight | Qt::AlignVCenter);
     const QString term = causeFilterTerm(c);
     if (!term.isEmpty())

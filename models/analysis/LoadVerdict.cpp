@@ -108,9 +108,12 @@ LoadVerdict explainLoad(const CriticalPathInput& input, const CriticalPath& path
     for (int side = 0; side < 3; ++side)
         sides += share(side) >= 0.2;
     v.side = sides >= 2 ? "mixed" : "inconclusive";
+    const LoadPathItem* top = topItemOf(v.items, best);
     v.text = (sides >= 2 ? "Mixed: " : "No side explains most of it: ") + head + "; extra frontend " +
              fmtMs(v.extraMs[0]) + ", network " + fmtMs(v.extraMs[1]) + ", backend " + fmtMs(v.extraMs[2]) +
-             ".";
+             (top && positive > 0 ? "; the most " + std::string(kSides[best]) + " time in " + top->label +
+                                        " (" + fmtMs(top->ms) + ")."
+                                  : ".");
     return v;
 }
 
