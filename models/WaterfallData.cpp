@@ -1,5 +1,6 @@
 #include "WaterfallData.h"
 
+#include "CriticalPathReader.h"
 #include "Sqlite.h"
 
 #include <algorithm>
@@ -123,6 +124,57 @@ qint64 WaterfallData::end() const
     return latest;
 }
 
+qint64 WaterfallData::ownEnd() const
+{
+    if (!duration || *duration <= 0)
+        return end();
+    const qint64 loadEnd = start + *duration;
+    qint64 latest = loadEnd;
+    for (const WaterfallResource& r : resources)
+        if (r.start < loadEnd)
+            latest = std::max(latest, r.end());
+    return std::min(latest, loadEnd + *duration / 2);
+}
+
+std::vector<qint64> WaterfallData::criticalSpanIds() const
+{
+    std::vector<qint64> ids;
+    for (const WaterfallCriticalSegment& s : criticalPath)
+        if (s.spanId != 0)
+            ids.push_back(s.spanId);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
+namespace {
+
+/// The critical path, on the waterfall's own indexes: CriticalPathReader reads resources in the same
+/// (start, id) order as load() below, so a segment's resource index is this data's.
+void readCriticalPath(Database& db, WaterfallData& data)
+{
+    CriticalPathReader reader(db);
+    const auto input = reader.read(data.pageLoadId);
+    if (!input || input->resources.size() != data.resources.size())
+        return;
+    const CriticalPath path = criticalPath(*input);
+    data.criticalPath.reserve(path.segments.size());
+    for (const CriticalSegment& s : path.segments) {
+        WaterfallCriticalSegment w;
+        w.side = int(s.side);
+        w.start = s.start;
+        w.end = s.end;
+        // A document known only from the TTFB is the analysis' own resource, past this data's.
+        w.resource = s.resource < int(data.resources.size()) ? s.resource : -1;
+        if (s.trace >= 0 && s.span >= 0)
+            w.spanId = qint64(input->traces[std::size_t(s.trace)][std::size_t(s.span)].id);
+        w.label = QString::fromStdString(criticalSegmentLabel(*input, s));
+        data.criticalPath.push_back(std::move(w));
+    }
+}
+
+} // namespace
+
 WaterfallData WaterfallData::load(Database& db, qint64 pageLoadId)
 {
     WaterfallData data;
@@ -196,6 +248,7 @@ WaterfallData WaterfallData::load(Database& db, qint64 pageLoadId)
         data.errors.push_back(
             {errors.int64(0), 0, type.isEmpty() ? message : type + QStringLiteral(": ") + message});
     }
+    readCriticalPath(db, data);
     return data;
 }
 

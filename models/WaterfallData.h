@@ -65,6 +65,17 @@ struct WaterfallEvent
     QString message;     ///< errors: type and message
 };
 
+/// A piece of the page load's critical path (analysis/CriticalPath): what the load waited for then.
+struct WaterfallCriticalSegment
+{
+    int side = 0;     ///< CriticalSide: 0 frontend, 1 network, 2 backend
+    qint64 start = 0; ///< ns since the epoch (browser clock)
+    qint64 end = 0;
+    int resource = -1; ///< index into WaterfallData::resources, -1 for the page's own time
+    qint64 spanId = 0; ///< backend segments: the span whose own time it is
+    QString label;     ///< "payments: SELECT …", "download /img/hero.webp", "main thread"
+};
+
 /// Everything the waterfall of one page load draws, read in one go off the GUI thread.
 struct WaterfallData
 {
@@ -83,9 +94,16 @@ struct WaterfallData
     std::vector<WaterfallResource> resources; ///< by start
     std::vector<WaterfallEvent> longTasks;    ///< by time
     std::vector<WaterfallEvent> errors;       ///< by time
+    /// The critical path: by start, tiling [start, start + duration] (empty when it cannot be read).
+    std::vector<WaterfallCriticalSegment> criticalPath;
 
     /// The latest moment anything drawn ends (at least the load end).
     qint64 end() const;
+    /// The page load's own extent: its load end, stretched for calls it started before then (up to
+    /// half its duration again); end() when the load end is unknown. Later calls are not the load's.
+    qint64 ownEnd() const;
+    /// Backend span ids on the critical path, sorted, unique.
+    std::vector<qint64> criticalSpanIds() const;
 
     /// Reads page load `pageLoadId` from `db`. An unknown id gives an empty result (pageLoadId 0).
     /// Throws SqliteError.

@@ -26,6 +26,8 @@ constexpr qint64 kMinRangeNs = 100; // deepest zoom
 constexpr int kErrorBorderPx = 2;
 const QColor kErrorColour(214, 39, 40);
 constexpr double kMarkerPx = 7.0; // the corner triangle of a frame the colour source marks
+// The critical-path stripe: in the text colour, so it reads on every service colour and theme.
+constexpr double kMarkPx = 3.0;
 
 QColor blend(const QColor& a, const QColor& b, double t)
 {
@@ -44,6 +46,7 @@ struct FlameGraphView::Block
     int count;        // frames covered (1 = a frame of its own)
     bool error;       // any of them failed
     bool matched;     // any of them matches the search (or there is no search)
+    bool marked;      // any of them is a marked span (the critical path)
     double textRight; // where the next frame of the row starts: text beyond would be painted over
 };
 
@@ -66,6 +69,7 @@ void FlameGraphView::setData(std::shared_ptr<const FlameGraphData> data)
     m_selected = -1;
     updateColours();
     setSearchText(m_searchText);
+    updateMarks();
     reset();
 }
 
@@ -73,6 +77,35 @@ void FlameGraphView::setColourSource(std::shared_ptr<FlameColourSource> source)
 {
     m_colourSource = source ? std::move(source) : std::make_shared<ServiceColourSource>();
     updateColours();
+}
+
+void FlameGraphView::setMarkedSpans(std::vector<qint64> spanIds)
+{
+    std::sort(spanIds.begin(), spanIds.end());
+    spanIds.erase(std::unique(spanIds.begin(), spanIds.end()), spanIds.end());
+    if (spanIds == m_markedSpans)
+        return;
+    m_markedSpans = std::move(spanIds);
+    updateMarks();
+    viewport()->update();
+}
+
+void FlameGraphView::updateMarks()
+{
+    // Prefix counts, as for the search: a merged block asks "any marked in [first, end)" in O(1).
+    m_markedPrefix.clear();
+    if (!m_data || m_markedSpans.empty())
+        return;
+    m_markedPrefix.assign(std::size_t(m_data->frameCount()) + 1, 0);
+    for (int i = 0; i < m_data->frameCount(); ++i)
+        m_markedPrefix[std::size_t(i) + 1] =
+            m_markedPrefix[std::size_t(i)] +
+            std::binary_search(m_markedSpans.begin(), m_markedSpans.end(), m_data->frame(i).spanId);
+}
+
+bool FlameGraphView::isMarked(int begin, int end) const
+{
+    return !m_markedPrefix.empty() && m_markedPrefix[std::size_t(end)] > m_markedPrefix[std::size_t(begin)];
 }
 
 qint64 FlameGraphView::selectedSpan() const
@@ -338,8 +371,9 @@ void FlameGraphView::paintRow(QPainter& painter, int row, int y, qint64 from, qi
         while (next < end && d.frame(next).end < from)
             ++next;
         const double textRight = next < end ? std::min(right, xOf(d.frame(next).start)) : right;
-        paintBlock(painter, Block{QRectF(left, y, right - left, height), first, i - first,
-                                  d.errorCount(first, i) > 0, matches(first, i), textRight});
+        paintBlock(painter,
+                   Block{QRectF(left, y, right - left, height), first, i - first, d.errorCount(first, i) > 0,
+                         matches(first, i), isMarked(first, i), textRight});
     }
 }
 
@@ -366,6 +400,8 @@ void FlameGraphView::paintBlock(QPainter& painter, const Block& block)
     } else {
         painter.fillRect(r, fill);
     }
+    if (block.marked) // on the critical path: a stripe along the top, clear of the error border
+        painter.fillRect(QRectF(r.left(), r.top(), r.width(), kMarkPx), palette().color(QPalette::Text));
     if (block.count > 1) {
         // Failures among merged spans only underline the block: in a dense trace a border on every
         // block that holds one would paint the whole graph red.
@@ -408,6 +444,8 @@ QString FlameGraphView::toolTipFor(int index) const
         text += QStringLiteral("<br><font color=\"%1\">error</font>").arg(kErrorColour.name());
     if (const QString more = m_colourSource->describe(d, index); !more.isEmpty())
         text += QStringLiteral("<br>") + more;
+    if (isFrameMarked(index))
+        text += QStringLiteral("<br>") + tr("on the page load's critical path");
     return text;
 }
 

@@ -51,6 +51,9 @@ public:
     qint64 selectedSpan() const;
     int selectedFrame() const { return m_selected; }
     int searchMatchCount() const { return m_matchPrefix.empty() ? 0 : m_matchPrefix.back(); }
+    /// Frames of the marked spans in the current data (setMarkedSpans).
+    int markedFrameCount() const { return m_markedPrefix.empty() ? 0 : m_markedPrefix.back(); }
+    bool isFrameMarked(int index) const { return isMarked(index, index + 1); }
 
     int rowHeight() const;
     /// Where frame `index` is drawn, in viewport coordinates at the current zoom and scroll.
@@ -71,6 +74,9 @@ public slots:
     /// Selects frame `index` and scrolls it into view, as a click would (frameSelected() is emitted):
     /// the search's next / previous match.
     void showFrame(int index);
+    /// Marks spans (the page load's critical path) with a stripe along their top edge; kept across
+    /// setData() and matched by span id, so it may arrive before or after the graph. Empty: none.
+    void setMarkedSpans(std::vector<qint64> spanIds);
 
 signals:
     /// The user selected a frame (click or keys).
@@ -103,6 +109,8 @@ private:
     void paintRow(QPainter& painter, int row, int y, qint64 from, qint64 to);
     void paintBlock(QPainter& painter, const Block& block);
     bool matches(int begin, int end) const;
+    bool isMarked(int begin, int end) const;
+    void updateMarks();
     QString toolTipFor(int index) const;
 
     std::shared_ptr<const FlameGraphData> m_data;
@@ -110,7 +118,9 @@ private:
     int m_selected = -1;
 
     QString m_searchText;
-    std::vector<std::int32_t> m_matchPrefix; // frameCount() + 1 running match counts; empty = no search
+    std::vector<std::int32_t> m_matchPrefix;  // frameCount() + 1 running match counts; empty = no search
+    std::vector<qint64> m_markedSpans;        // sorted span ids
+    std::vector<std::int32_t> m_markedPrefix; // frameCount() + 1 running marked counts; empty = none
 
     std::shared_ptr<FlameColourSource> m_colourSource;
 

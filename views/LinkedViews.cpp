@@ -13,7 +13,12 @@
 #include "SessionJourneyPanel.h"
 #include "SpanDetailsPanel.h"
 #include "WaterfallPanel.h"
+#include "WhyCauseTerm.h"
+#include "WhyPanel.h"
+#include "ComparePanel.h"
+#include "PageLoadFilter.h"
 #include "WaterfallView.h"
+#include "WhyPanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -48,11 +53,12 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
       m_waterfall(new WaterfallPanel), m_spanDetails(new SpanDetailsPanel(cachePath, investigation)),
       m_errors(new ErrorListPanel(cachePath, investigation)),
       m_notes(new NotesPanel(cachePath, investigation)), m_addNote(new QAction(tr("Add &Note…"), this)),
-      m_details(new QTabWidget)
+      m_why(new WhyPanel(cachePath, investigation)), m_details(new QTabWidget)
 {
     m_details->setDocumentMode(true);
     m_details->addTab(m_spanDetails, tr("&Details"));
     m_details->addTab(m_errors, tr("&Errors"));
+    m_details->addTab(m_why, tr("&Why?"));
     m_details->addTab(m_notes, tr("&Notes"));
     // The order is the Alt+N order and the F6 order: from what happened down to one span.
     addPane(QStringLiteral("incidents"), tr("Incidents"), m_incidents, Qt::LeftDockWidgetArea);
@@ -97,6 +103,15 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
     connect(m_notes, &NotesPanel::notedRowsChanged, m_waterfall->view(), &WaterfallView::setNotedItems);
     connect(m_notes, &NotesPanel::paneRequested, this, [this](const QString& pane) { focusPaneByName(pane); });
 
+    // The conclusions chain: an incident opens the "Why?" answer for the loads that touched it, the
+    // answer's Compare opens the comparison, and a frame chosen there narrows the loads (and so the
+    // ranking) to those that ran that operation.
+    connect(m_incidents, &IncidentsPanel::whyRequested, this, [this] {
+        focusPane(pane(QStringLiteral("details")));
+        m_details->setCurrentWidget(m_why);
+    });
+    connect(m_why, &WhyPanel::compareRequested, this, &LinkedViews::openCompare);
+
     if (m_investigation->selectedPageLoad() != 0)
         investigationChanged(Investigation::PageLoadChanged);
 }
@@ -109,7 +124,7 @@ bool LinkedViews::isLoading() const
     return m_traces->isLoading() || m_flameGraphLoader->isLoading() || m_waterfallLoader->isLoading() ||
            m_scatter->isLoading() || m_incidents->isLoading() || m_serviceRates->isLoading() ||
            m_journey->loader()->isLoading() || m_spanDetails->isLoading() || m_errors->isLoading() ||
-           m_notes->isLoading();
+           m_notes->isLoading() || m_why->isLoading();
 }
 
 QString LinkedViews::paneOf(const QWidget* widget) const
@@ -163,6 +178,11 @@ void LinkedViews::openCompare(const QString& filterA, const QString& filterB)
     if (!m_compare) {
         m_compare = new ComparePanel(m_cachePath);
         m_details->addTab(m_compare, tr("&Compare"));
+        connect(m_compare, &ComparePanel::operationChosen, this, [this](const QString& service, const QString& operation) {
+            m_investigation->setFilterText(
+                withFilterTerm(m_investigation->filterText(), PageLoadFilter::operationTerm(service, operation)));
+            m_details->setCurrentWidget(m_why);
+        });
     }
     m_compare->compare(filterA, filterB);
     m_details->setCurrentWidget(m_compare);
@@ -241,6 +261,7 @@ void LinkedViews::investigationChanged(Investigation::Changes changes)
         const qint64 id = m_investigation->selectedPageLoad();
         // The resolver reads the traces; the graph follows them (tracesResolved).
         m_flameGraphLoader->cancel();
+        m_flameGraph->view()->setMarkedSpans({});
         m_waterfallLoader->load(id);
         m_waterfall->showMessage(id != 0 ? tr("Loading the waterfall…")
                                          : tr("Select a page load to see its waterfall."));
@@ -288,6 +309,8 @@ void LinkedViews::waterfallLoaded(std::shared_ptr<const WaterfallData> data)
     // the panel says.
     if (data->pageLoadId != 0 && data->pageLoadId != m_investigation->selectedPageLoad())
         return;
+    // The critical path's spans are marked in the flamegraph too, whichever of the two arrives first.
+    m_flameGraph->view()->setMarkedSpans(data->criticalSpanIds());
     m_waterfall->showData(std::move(data));
     if (m_investigation->selectedResource() != 0)
         m_waterfall->view()->selectResource(m_investigation->selectedResource());

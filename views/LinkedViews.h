@@ -24,6 +24,7 @@ class ServiceRatesPanel;
 class SessionJourneyPanel;
 class SpanDetailsPanel;
 class WaterfallPanel;
+class WhyPanel;
 
 /// The linked views of one open cache around one Investigation, each in a pane (PaneHost: dockable,
 /// hideable, View > Panes), laid out by default so that a 1920x1080 screen shows them together:
@@ -32,7 +33,7 @@ class WaterfallPanel;
 ///     | load-time scatter            |                                      |
 ///     | filter + page-load table     | waterfall of the selected page load  |
 ///     | service rates around it      | backend flamegraph of its traces     |
-///     |                              | span details | errors | summary     |
+///     |                              | details | errors | why? | summary     |
 ///
 /// On a laptop screen (less than ~900 px of height for the panes) the service rates share a tabbed
 /// pane with the scatter and the details with the waterfall, so no pane is squeezed below use.
@@ -63,6 +64,7 @@ public:
     QTabWidget* detailsTabs() const { return m_details; }
     FlameGraphPanel* flameGraph() const { return m_flameGraph; }
     WaterfallPanel* waterfall() const { return m_waterfall; }
+    WhyPanel* why() const { return m_why; }
     PageLoadTraceResolver* traceResolver() const { return m_traces; }
     FlameGraphLoader* flameGraphLoader() const { return m_flameGraphLoader; }
     WaterfallLoader* waterfallLoader() const { return m_waterfallLoader; }
@@ -127,6 +129,7 @@ private:
     ErrorListPanel* m_errors;
     NotesPanel* m_notes;
     QAction* m_addNote;
+    WhyPanel* m_why;
     QTabWidget* m_details;
     ComparePanel* m_compare = nullptr;
     bool m_restored = false; // sizes come from saved state or were set on first show

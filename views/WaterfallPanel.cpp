@@ -2,8 +2,11 @@
 
 #include "Format.h"
 #include "PanelHeader.h"
+#include "WaterfallLegend.h"
 #include "WaterfallView.h"
 
+#include <QCheckBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -11,9 +14,21 @@
 namespace seam {
 
 WaterfallPanel::WaterfallPanel(QWidget* parent)
-    : QWidget(parent), m_header(makePanelHeader()), m_view(new WaterfallView)
+    : QWidget(parent), m_header(makePanelHeader()), m_view(new WaterfallView),
+      m_critical(new QCheckBox(tr("Critical path"))), m_legend(new WaterfallLegend)
 {
     layOutPanel(this, m_header, m_view);
+    m_critical->setChecked(m_view->isCriticalPathShown());
+    m_critical->setToolTip(tr("Show what the load waited for, end to end (frontend, network, backend)"));
+    auto* line = new QHBoxLayout;
+    line->setContentsMargins(6, 0, 6, 2);
+    line->addWidget(m_critical);
+    line->addWidget(m_legend, 1);
+    static_cast<QVBoxLayout*>(layout())->insertLayout(1, line);
+    connect(m_critical, &QCheckBox::toggled, this, [this](bool on) {
+        m_view->setCriticalPathShown(on);
+        m_legend->setCriticalPathShown(on);
+    });
     showMessage(tr("Select a page load to see its waterfall."));
 }
 

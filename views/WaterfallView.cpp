@@ -7,6 +7,7 @@
 #include <QToolTip>
 #include <QUrl>
 #include <algorithm>
+#include <unordered_map>
 
 namespace seam {
 namespace {
@@ -32,6 +33,8 @@ void WaterfallView::setData(std::shared_ptr<const WaterfallData> data)
     m_data = std::move(data);
     m_selected = -1;
     m_pageHost = m_data ? QUrl(m_data->url).host() : QString();
+    m_viewStart = m_data ? m_data->start : 0;
+    m_viewEnd = m_data ? std::max(m_data->start + 1, m_data->ownEnd()) : 1;
     rebuildRows();
     verticalScrollBar()->setValue(0);
     updateScrollBar();
@@ -53,16 +56,50 @@ void WaterfallView::rebuildRows()
         m_rows.push_back({RowKind::LongTasks});
     if (!m_data->errors.empty())
         m_rows.push_back({RowKind::Errors});
+    // Which rows the critical path passes through: a resource's own phases, a span's own time.
+    m_criticalByRow.assign(m_rows.size(), {});
+    std::unordered_map<qint64, int> rowOfSpanId;
+    std::unordered_map<int, int> rowOfResourceIndex;
+    for (int i = 0; i < int(m_rows.size()); ++i) {
+        const Row& row = m_rows[std::size_t(i)];
+        if (row.kind == RowKind::Resource)
+            rowOfResourceIndex.emplace(row.resource, i);
+        else if (row.kind == RowKind::Span)
+            rowOfSpanId.emplace(
+                m_data->resources[std::size_t(row.resource)].spans[std::size_t(row.span)].spanId, i);
+    }
+    for (int i = 0; i < int(m_data->criticalPath.size()); ++i) {
+        const WaterfallCriticalSegment& s = m_data->criticalPath[std::size_t(i)];
+        int row = -1;
+        if (s.spanId != 0) {
+            const auto it = rowOfSpanId.find(s.spanId);
+            row = it != rowOfSpanId.end() ? it->second : -1;
+        } else if (s.resource >= 0) {
+            const auto it = rowOfResourceIndex.find(s.resource);
+            row = it != rowOfResourceIndex.end() ? it->second : -1;
+        }
+        if (row >= 0)
+            m_criticalByRow[std::size_t(row)].push_back(i);
+    }
+}
+
+bool WaterfallView::isRowOnCriticalPath(int row) const
+{
+    return row >= 0 && row < int(m_criticalByRow.size()) && !m_criticalByRow[std::size_t(row)].empty();
+}
+
+void WaterfallView::setCriticalPathShown(bool shown)
+{
+    if (m_showCritical == shown)
+        return;
+    m_showCritical = shown;
+    updateScrollBar();
+    viewport()->update();
 }
 
 int WaterfallView::rowHeight() const
 {
     return fontMetrics().height() + 6;
-}
-
-int WaterfallView::rulerHeight() const
-{
-    return fontMetrics().height() + 8;
 }
 
 int WaterfallView::labelWidth() const
@@ -74,13 +111,6 @@ QRect WaterfallView::timelineRect() const
 {
     const int left = labelWidth() + 4;
     return QRect(left, 0, std::max(1, viewport()->width() - left - kMarginPx), viewport()->height());
-}
-
-double WaterfallView::xOf(qint64 time) const
-{
-    const QRect axis = timelineRect();
-    const qint64 span = std::max<qint64>(1, m_data->end() - m_data->start);
-    return axis.left() + double(time - m_data->start) * axis.width() / double(span);
 }
 
 QRect WaterfallView::rowRect(int row) const
@@ -208,11 +238,15 @@ bool WaterfallView::viewportEvent(QEvent* event)
     if (event->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(event);
         const int row = rowAt(help->pos());
-        const QString text = row >= 0 ? toolTipFor(row, help->pos().x()) : QString();
+        QString text = row >= 0 ? toolTipFor(row, help->pos().x()) : QString();
+        if (criticalStripRect().adjusted(0, -2, 0, 2).contains(help->pos()))
+            text = criticalToolTip(help->pos().x());
+        else if (laterIndicatorRect().contains(help->pos()))
+            text = tr("Calls after the page load's own extent: click to show everything");
         if (text.isEmpty())
             QToolTip::hideText();
         else
-            QToolTip::showText(help->globalPos(), text, viewport(), rowRect(row));
+            QToolTip::showText(help->globalPos(), text, viewport(), row >= 0 ? rowRect(row) : QRect());
         return true;
     }
     return QAbstractScrollArea::viewportEvent(event);
@@ -222,6 +256,10 @@ void WaterfallView::mousePressEvent(QMouseEvent* event)
 {
     if (event->button() != Qt::LeftButton || !m_data) {
         QAbstractScrollArea::mousePressEvent(event);
+        return;
+    }
+    if (laterIndicatorRect().contains(event->position().toPoint())) {
+        showAll();
         return;
     }
     const int row = rowAt(event->position().toPoint());
@@ -242,6 +280,8 @@ void WaterfallView::keyPressEvent(QKeyEvent* event)
         select(std::clamp(m_selected < 0 ? 0 : m_selected + step, 0, rowCount() - 1), true);
         return;
     }
+    if (axisKey(event))
+        return;
     QAbstractScrollArea::keyPressEvent(event);
 }
 

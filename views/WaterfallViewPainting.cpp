@@ -2,6 +2,7 @@
 
 #include "Format.h"
 #include "ServiceColours.h"
+#include "WaterfallColours.h"
 #include "WaterfallView.h"
 
 #include <QPaintEvent>
@@ -15,18 +16,11 @@
 namespace seam {
 namespace {
 
+using namespace waterfall;
+
 constexpr int kIndentPx = 12;  // per span depth, in the label column
 constexpr int kMinBarPx = 2;   // a 0.1 ms call is still something to see and click
-constexpr int kTickMinPx = 80; // between ruler labels
 constexpr int kHitSlackPx = 4; // a hover this close to an error marker or long task still finds it
-const QColor kErrorColour(214, 39, 40);
-// Resource Timing phases in the colours browsers' network panels use for them.
-const QColor kDnsColour(0, 150, 136);
-const QColor kConnectColour(255, 152, 0);
-const QColor kSslColour(156, 39, 176);
-const QColor kTtfbColour(76, 175, 80);
-const QColor kDownloadColour(33, 150, 243);
-const QColor kLongTaskColour(191, 120, 40);
 
 /// Resource types keep fixed hues (not hashed): "fetch is orange" is learnt once. Red is for errors.
 QColor typeColour(const QString& type, bool dark)
@@ -47,17 +41,6 @@ QColor typeColour(const QString& type, bool dark)
     if (hue < 0)
         return dark ? QColor(120, 120, 120) : QColor(185, 185, 185);
     return dark ? QColor::fromHsv(hue, 170, 170) : QColor::fromHsv(hue, 120, 235);
-}
-
-/// A "nice" ruler step (1, 2 or 5 times a power of ten) at least `minPx` wide.
-qint64 tickStep(double nsPerPx, int minPx)
-{
-    const double wanted = std::max(nsPerPx * minPx, 1.0);
-    const double decade = std::pow(10.0, std::floor(std::log10(wanted)));
-    for (const double f : {1.0, 2.0, 5.0})
-        if (decade * f >= wanted)
-            return qint64(decade * f);
-    return qint64(decade * 10);
 }
 
 struct Phase
@@ -112,65 +95,6 @@ void WaterfallView::paintEvent(QPaintEvent* event)
     painter.drawLine(labelWidth(), ruler, labelWidth(), rows.bottom());
     paintMarks(painter);
     painter.restore();
-}
-
-void WaterfallView::paintRuler(QPainter& painter)
-{
-    const QRect axis = timelineRect();
-    const int ruler = rulerHeight();
-    const int line = fontMetrics().height();
-    painter.fillRect(0, 0, viewport()->width(), ruler, palette().color(QPalette::Window));
-    painter.setPen(palette().color(QPalette::Mid));
-    painter.drawLine(0, ruler - 1, viewport()->width(), ruler - 1);
-
-    const qint64 span = std::max<qint64>(1, m_data->end() - m_data->start);
-    const qint64 step = tickStep(double(span) / axis.width(), kTickMinPx);
-    const QColor text = palette().color(QPalette::WindowText);
-    for (qint64 t = 0; t <= span; t += step) {
-        const int x = int(xOf(m_data->start + t));
-        painter.setPen(palette().color(QPalette::Mid));
-        painter.drawLine(x, ruler - 5, x, ruler - 1);
-        painter.setPen(text);
-        painter.drawText(QRect(x + 3, ruler - line - 3, kTickMinPx, line), Qt::AlignLeft | Qt::AlignVCenter,
-                         t == 0 ? QStringLiteral("0") : formatDuration(t));
-    }
-    painter.setPen(text);
-    painter.drawText(QRect(6, 0, labelWidth() - 6, ruler), Qt::AlignLeft | Qt::AlignVCenter,
-                     tr("%n row(s)", nullptr, rowCount()));
-}
-
-void WaterfallView::paintMarks(QPainter& painter)
-{
-    struct Mark
-    {
-        std::optional<qint64> at;
-        QColor colour;
-        QString name;
-    };
-    const Mark marks[] = {{m_data->ttfb, kTtfbColour, tr("TTFB")},
-                          {m_data->fcp, kDownloadColour, tr("FCP")},
-                          {m_data->lcp, kSslColour, tr("LCP")},
-                          {m_data->duration, palette().color(QPalette::Text), tr("Load")}};
-    const int ruler = rulerHeight();
-    const int line = fontMetrics().height();
-    int labelsEnd = 0; // TTFB, FCP and LCP are often pixels apart: names are set side by side
-    for (const Mark& m : marks) {
-        if (!m.at)
-            continue;
-        const int x = int(xOf(m_data->start + *m.at));
-        const int nameWidth = fontMetrics().horizontalAdvance(m.name);
-        const int nameX = std::min(std::max(x + 2, labelsEnd + 4), viewport()->width() - nameWidth - 2);
-        labelsEnd = nameX + nameWidth;
-        painter.setPen(QPen(m.colour, 1, Qt::DashLine));
-        painter.drawLine(x, ruler, x, viewport()->height());
-        // The name sits at the top of the ruler, above the tick labels; the clip is lifted for it.
-        painter.save();
-        painter.setClipping(false);
-        painter.setPen(m.colour);
-        painter.drawLine(x, 0, x, ruler);
-        painter.drawText(QRect(nameX, 1, nameWidth, line), Qt::AlignLeft | Qt::AlignVCenter, m.name);
-        painter.restore();
-    }
 }
 
 QString WaterfallView::labelOf(const Row& row) const
@@ -236,6 +160,26 @@ void WaterfallView::paintRow(QPainter& painter, int index, const QRect& rect)
                      fontMetrics().elidedText(name, Qt::ElideMiddle, label.width()));
 
     const QRect bar = rect.adjusted(0, 3, 0, -3);
+    // Zoomed in, bars start left of the window: they stop at the label column.
+    painter.save();
+    painter.setClipRect(
+        QRect(labelWidth() + 1, rect.top(), viewport()->width() - labelWidth() - 1, rect.height()),
+        Qt::IntersectClip);
+    paintBar(painter, row, bar);
+    if (m_showCritical) {
+        // The critical path underlines the part of the row the load waited for, in its side's colour.
+        for (const int i : m_criticalByRow[std::size_t(index)]) {
+            const WaterfallCriticalSegment& s = m_data->criticalPath[std::size_t(i)];
+            const double x0 = xOf(s.start);
+            const double x1 = std::max(xOf(s.end), x0 + kMinBarPx);
+            painter.fillRect(QRectF(x0, rect.bottom() - 2, x1 - x0, 3), criticalSideColour(s.side));
+        }
+    }
+    painter.restore();
+}
+
+void WaterfallView::paintBar(QPainter& painter, const Row& row, const QRect& bar)
+{
     switch (row.kind) {
     case RowKind::Resource:
         paintResource(painter, m_data->resources[std::size_t(row.resource)], bar);
@@ -280,9 +224,13 @@ void WaterfallView::paintResource(QPainter& painter, const WaterfallResource& r,
         painter.drawRect(bar.adjusted(0.5, 0.5, -0.5, -0.5));
     }
     if (r.duration) {
+        // After the bar, or before it where the text would pass the right edge.
+        const QString text = formatDuration(*r.duration);
+        const int width = fontMetrics().horizontalAdvance(text) + 2;
+        const double left = x1 + 4 + width > viewport()->width() - 2 ? x0 - 4 - width : x1 + 4;
         painter.setPen(palette().color(QPalette::Text));
-        painter.drawText(QRectF(x1 + 4, rect.top(), 90, rect.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                         formatDuration(*r.duration));
+        painter.drawText(QRectF(left, rect.top(), width, rect.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                         text);
     }
 }
 

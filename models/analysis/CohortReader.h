@@ -27,13 +27,14 @@ struct CohortLoad
 
 struct Cohorts
 {
-    std::vector<CohortLoad> selection, baseline; ///< each ordered by key
+    std::vector<CohortLoad> selection, baseline; ///< in the cache's order (sampleLoads orders by key)
 };
 
 /// Splits the loads of the options' range into selection and baseline (RootCause.h: method).
 Cohorts selectCohorts(Database& db, const WhyOptions& options);
 
-/// At most `cap` loads, chosen by a hash of their keys (deterministic, order-independent), by key.
+/// At most `cap` loads (all of them when fewer), chosen by a hash of their keys (deterministic,
+/// independent of the input's order), ordered by key.
 std::vector<CohortLoad> sampleLoads(const std::vector<CohortLoad>& loads, int cap);
 
 /// A thing a load may carry (an attribute value) or spend critical-path time in (a segment key).

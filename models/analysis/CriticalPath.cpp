@@ -552,4 +552,14 @@ std::string resourceName(const std::string& url, const std::string& pageUrl)
     return out;
 }
 
+std::string criticalSegmentLabel(const CriticalPathInput& in, const CriticalSegment& s)
+{
+    if (s.side == CriticalSide::Backend && s.service >= 0 && s.operation >= 0)
+        return in.names[std::size_t(s.service)] + ": " + in.names[std::size_t(s.operation)];
+    std::string label = criticalPhaseName(s.phase);
+    if (s.resource >= 0 && std::size_t(s.resource) < in.resources.size())
+        label += " " + resourceName(in.resources[std::size_t(s.resource)].url, in.url);
+    return label;
+}
+
 } // namespace seam

@@ -117,6 +117,10 @@ struct CriticalPath
 /// The critical path of one page load. Adjacent pieces of the same thing are merged.
 CriticalPath criticalPath(const CriticalPathInput& input);
 
+/// The label of a segment: "service: operation" for backend time, else the phase and the resource
+/// ("download /assets/img/hero.webp", "main thread").
+std::string criticalSegmentLabel(const CriticalPathInput& input, const CriticalSegment& segment);
+
 /// A piece of one trace's critical path: `span` is an index into the spans, -1 for the window's own
 /// time outside every root (the caller's wait, e.g. network latency).
 struct TraceSegment

@@ -21,16 +21,6 @@ double ms(std::int64_t ns)
 
 } // namespace
 
-std::string criticalSegmentLabel(const CriticalPathInput& in, const CriticalSegment& s)
-{
-    if (s.side == CriticalSide::Backend && s.service >= 0 && s.operation >= 0)
-        return in.names[std::size_t(s.service)] + ": " + in.names[std::size_t(s.operation)];
-    std::string label = criticalPhaseName(s.phase);
-    if (s.resource >= 0 && std::size_t(s.resource) < in.resources.size())
-        label += " " + resourceName(in.resources[std::size_t(s.resource)].url, in.url);
-    return label;
-}
-
 QJsonObject criticalPathJson(Database& db, std::int64_t pageLoadId)
 {
     CriticalPathReader reader(db);

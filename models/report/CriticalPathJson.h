@@ -14,8 +14,4 @@ class Database;
 /// operation, start_ns, end_ns, ms}]}; an empty object when there is no such page load.
 QJsonObject criticalPathJson(Database& db, std::int64_t pageLoadId);
 
-/// The label of a segment: "service: operation" for backend time, else the phase and the resource
-/// ("download /assets/img/hero.webp", "main thread").
-std::string criticalSegmentLabel(const CriticalPathInput& input, const CriticalSegment& segment);
-
 } // namespace seam

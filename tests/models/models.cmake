@@ -8,3 +8,6 @@ seam_add_qtest(tst_flamegraphdata SOURCES models/tst_flamegraphdata.cpp support/
 seam_add_qtest(tst_backgroundloader SOURCES models/tst_backgroundloader.cpp LIBS seam_core)
 seam_add_qtest(tst_investigationstate SOURCES models/tst_investigationstate.cpp LIBS seam_core)
 seam_add_qtest(tst_notesmodel SOURCES models/tst_notesmodel.cpp LIBS seam_core)
+# The "Why?" pane's data on the demo ground truth (models/WhyData, WhyLoader, WhyCauseTerm,
+# analysis/LoadVerdict).
+seam_add_qtest(tst_whydata SOURCES models/tst_whydata.cpp support/DemoCache.h LIBS seam_core seam_demo)

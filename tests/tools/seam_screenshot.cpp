@@ -2,8 +2,9 @@
 // window, filters the page loads to /checkout, sorts them slowest first, clicks the slowest one with
 // real mouse events, waits until every linked view has its data and grabs the window.
 //
-// usage: seam_screenshot OUT.png [--theme system|light|dark] [--size 1920x1080] [--notes]
-//                        [--compare QUERY_A QUERY_B]
+// usage: seam_screenshot OUT.png [--theme system|light|dark] [--size 1920x1080] [--route /checkout]
+//                        [--tab details|errors|why|notes] [--notes] [--compare QUERY_A QUERY_B]
+// --route  the filter's route (the slowest load of it is clicked); --tab  the details tab shown.
 // --notes also adds a note to the clicked page load with Ctrl+M and shows the Notes tab (the note is
 // deleted again after the grab, so the demo investigation keeps none).
 // --compare then opens the Compare tab (LinkedViews::openCompare) on the two cohorts before the grab.
@@ -30,6 +31,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
@@ -70,6 +72,8 @@ int main(int argc, char** argv)
     QSize size(1920, 1080);
     const bool withNotes = args.contains(QLatin1String("--notes"));
     QStringList compare;
+    QString route = QStringLiteral("/checkout");
+    QString tab;
     for (int i = 2; i + 1 < args.size(); ++i) {
         if (args.at(i) == QLatin1String("--theme"))
             applyTheme(themeFromName(args.at(++i)));
@@ -80,8 +84,12 @@ int main(int argc, char** argv)
             ++i;
             size = QSize(args.at(i).section(QLatin1Char('x'), 0, 0).toInt(),
                          args.at(i).section(QLatin1Char('x'), 1, 1).toInt());
-        }
+        } else if (args.at(i) == QLatin1String("--route"))
+            route = args.at(++i);
+        else if (args.at(i) == QLatin1String("--tab"))
+            tab = args.at(++i);
     }
+    const QString filter = QStringLiteral("route:") + route;
 
     MainWindow window;
     window.resize(size);
@@ -102,13 +110,9 @@ int main(int argc, char** argv)
     window.investigation()->setTimeRange(std::nullopt);
     panel->filterEdit()->clear();
     panel->filterEdit()->setFocus();
-    QTest::keyClicks(panel->filterEdit(), QStringLiteral("route:/checkout"));
+    QTest::keyClicks(panel->filterEdit(), filter);
     QTest::keyClick(panel->filterEdit(), Qt::Key_Return);
-    if (!waitFor(
-            [&] {
-                return model->filter().text() == QLatin1String("route:/checkout") && !model->isCounting();
-            },
-            30'000))
+    if (!waitFor([&] { return model->filter().text() == filter && !model->isCounting(); }, 30'000))
         return fail("the filter did not apply");
     QHeaderView* header = panel->table()->horizontalHeader();
     const auto clickHeader = [&] {
@@ -178,6 +182,15 @@ int main(int argc, char** argv)
         views->openCompare(compare.at(0), compare.at(1));
         if (!waitFor([&] { return !views->comparePanel()->isLoading(); }, 60'000))
             return fail("the comparison did not finish");
+    }
+    if (!tab.isEmpty()) {
+        // The tab bar is clicked like a user would; its pane may read on being shown (Why?).
+        QTabBar* bar = views->detailsTabs()->tabBar();
+        for (int i = 0; i < bar->count(); ++i)
+            if (bar->tabText(i).remove(QLatin1Char('&')).startsWith(tab, Qt::CaseInsensitive))
+                QTest::mouseClick(bar, Qt::LeftButton, {}, bar->tabRect(i).center());
+        if (!waitFor([&] { return !views->isLoading(); }, 60'000))
+            return fail("the tab did not load");
     }
     QTest::qWait(800); // charts animate and repaint
     if (!window.grab().save(out))

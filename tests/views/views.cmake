@@ -27,3 +27,8 @@ add_dependencies(tst_incidents seam)
 # The service charts on short or thin data: the window within the data's extent, axis units, no verdict
 # without traffic (models/ServiceRatesData, views/ServiceRatesPanel).
 seam_add_qtest(tst_serviceratesshort SOURCES views/tst_serviceratesshort.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
+# The "Why?" pane (views/WhyPanel, WhySideBars) driven on the demo investigation.
+seam_add_qtest(tst_whypanel SOURCES views/tst_whypanel.cpp support/DemoCache.h LIBS seam_views seam_ingest seam_demo)
+# The waterfall's axis (own extent, later calls, zoom), mark names, critical path and legend; the
+# flamegraph's critical-path marks in the linked views.
+seam_add_qtest(tst_waterfallaxis SOURCES views/tst_waterfallaxis.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
