@@ -28,6 +28,30 @@ using otlp_mapping::fnv1a;
 
 namespace {
 
+/// Appends the resource's instance members to a span's attribute object (or makes one), skipping keys
+/// the span sets itself.
+void addResourceInstance(std::string& json, const OtlpAttributes& spanAttributes,
+                         const std::vector<std::pair<std::string, std::string>>& instance)
+{
+    for (const auto& [key, member] : instance) {
+        if (findAttribute(spanAttributes, key))
+            continue;
+        if (json.empty()) {
+            json = "{" + member + "}";
+        } else if (json.back() == '}') {
+            json.pop_back();
+            if (json.size() > 1)
+                json += ',';
+            json += member;
+            json += '}';
+        }
+    }
+}
+
+} // namespace
+
+namespace {
+
 // Anything outside [1990, 2100) is a unit mix-up (µs or ms sent as ns) or garbage, not telemetry.
 // Anything outside [1990, 2100) is a unit mix-up (µs or ms sent as ns) or garbage, not telemetry.
 constexpr std::uint64_t kMinTimeNs = 631152000ull * 1000000000ull;  // 1990-01-01
@@ -119,6 +143,15 @@ void OtlpMapper::beginResource(const Resource& resource)
     s.service.version = findString(attrs, "service.version");
     s.service.environment = firstOf(attrs, {"deployment.environment.name", "deployment.environment"});
     s.resourceIsBrowser = findString(attrs, kBrowserSdkLanguageKey) == kBrowserSdkLanguage;
+    s.resourceInstance.clear();
+    for (const std::string_view key : {"host.name", "service.instance.id", "k8s.pod.name", "container.id"})
+        if (const AnyValue* v = findAttribute(attrs, key)) {
+            std::string member;
+            JsonWriter w(member);
+            w.key(key);
+            writeAnyValue(w, *v);
+            s.resourceInstance.emplace_back(std::string(key), std::move(member));
+        }
     s.resourceSessionId = findString(attrs, "session.id");
     s.resourceUserAgent = firstOf(attrs, {"user_agent.original", "http.user_agent", "browser.user_agent"});
     s.resourceUserId = firstOf(attrs, {"user.id", "enduser.id"});
@@ -201,6 +234,8 @@ void OtlpMapper::addSpan(const Span& span, std::string_view location)
         rec.statusCode = code >= 0 && code <= 2 ? StatusCode(code) : StatusCode::Unset;
         rec.statusMessage = span.status().message();
         appendAttributesJson(rec.attributesJson, span.attributes());
+        if (!browser)
+            addResourceInstance(rec.attributesJson, span.attributes(), s.resourceInstance);
         writeEvents(rec.eventsJson, span);
         writeLinks(rec.linksJson, span);
         rec.scope = s.scopeName;

@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 #include <unordered_set>
 
@@ -50,6 +51,10 @@ struct OtlpMapper::State
     std::string resourceAppVersion;
     std::string resourceBrowserBrands; // browser.brands joined, for sessions without a user agent
     std::string resourceBrowserPlatform;
+    /// The resource's instance attributes (host.name, service.instance.id, k8s.pod.name, container.id)
+    /// as JSON members ("\"host.name\":\"web-3\"" ...), added to each backend span's attributes that
+    /// lacks them: Seam keeps span attributes only, and "which instance" is a cause worth ranking.
+    std::vector<std::pair<std::string, std::string>> resourceInstance; // key, JSON member text
     std::optional<bool> resourceBrowserMobile;
     std::uint64_t resourceHash = 0;
 
