@@ -39,9 +39,8 @@ FlameGraphPanel::FlameGraphPanel(QWidget* parent)
       m_byTime(toggleButton(tr("By time"), tr("The traces on one time axis, as they ran"))),
       m_aggregatedButton(toggleButton(tr("Aggregated"), tr("Stacks merged by service and operation path; "
                                                            "width is time spent"))),
-      m_view(new FlameGraphView),
-      m_overview(new FlameGraphOverview(m_view)), m_searchBar(new QWidget), m_search(new QLineEdit),
-      m_hits(new QLabel), m_previous(new QToolButton), m_next(new QToolButton)
+      m_view(new FlameGraphView), m_overview(new FlameGraphOverview(m_view)), m_searchBar(new QWidget),
+      m_search(new QLineEdit), m_hits(new QLabel), m_previous(new QToolButton), m_next(new QToolButton)
 {
     m_search->setPlaceholderText(tr("Search frames: service or operation"));
     m_search->setClearButtonEnabled(true);

@@ -6,6 +6,7 @@
 #include "FlameGraphView.h"
 #include "IncidentsPanel.h"
 #include "NotesPanel.h"
+#include "PageLoadFilter.h"
 #include "PageLoadScatterView.h"
 #include "PageLoadTableModel.h"
 #include "PageLoadsPanel.h"
@@ -13,11 +14,8 @@
 #include "SessionJourneyPanel.h"
 #include "SpanDetailsPanel.h"
 #include "WaterfallPanel.h"
-#include "WhyCauseTerm.h"
-#include "WhyPanel.h"
-#include "ComparePanel.h"
-#include "PageLoadFilter.h"
 #include "WaterfallView.h"
+#include "WhyCauseTerm.h"
 #include "WhyPanel.h"
 
 #include <QAction>
@@ -98,10 +96,12 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
     m_addNote->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
     m_addNote->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     addAction(m_addNote);
-    connect(m_addNote, &QAction::triggered, this, [this] { m_notes->addNoteForSelection(focusedPaneName()); });
+    connect(m_addNote, &QAction::triggered, this,
+            [this] { m_notes->addNoteForSelection(focusedPaneName()); });
     connect(m_notes, &NotesPanel::notedPageLoadsChanged, m_scatter, &PageLoadScatterView::setNotedPageLoads);
     connect(m_notes, &NotesPanel::notedRowsChanged, m_waterfall->view(), &WaterfallView::setNotedItems);
-    connect(m_notes, &NotesPanel::paneRequested, this, [this](const QString& pane) { focusPaneByName(pane); });
+    connect(m_notes, &NotesPanel::paneRequested, this,
+            [this](const QString& pane) { focusPaneByName(pane); });
 
     // The conclusions chain: an incident opens the "Why?" answer for the loads that touched it, the
     // answer's Compare opens the comparison, and a frame chosen there narrows the loads (and so the
@@ -178,11 +178,12 @@ void LinkedViews::openCompare(const QString& filterA, const QString& filterB)
     if (!m_compare) {
         m_compare = new ComparePanel(m_cachePath);
         m_details->addTab(m_compare, tr("&Compare"));
-        connect(m_compare, &ComparePanel::operationChosen, this, [this](const QString& service, const QString& operation) {
-            m_investigation->setFilterText(
-                withFilterTerm(m_investigation->filterText(), PageLoadFilter::operationTerm(service, operation)));
-            m_details->setCurrentWidget(m_why);
-        });
+        connect(m_compare, &ComparePanel::operationChosen, this,
+                [this](const QString& service, const QString& operation) {
+                    m_investigation->setFilterText(withFilterTerm(
+                        m_investigation->filterText(), PageLoadFilter::operationTerm(service, operation)));
+                    m_details->setCurrentWidget(m_why);
+                });
     }
     m_compare->compare(filterA, filterB);
     m_details->setCurrentWidget(m_compare);
@@ -240,16 +241,18 @@ void LinkedViews::applyDefaultSizes()
         tabifyDockWidget(waterfall, details);
         scatter->raise();
         waterfall->raise();
-        // The incidents a few rows (the panel folds to its header line), the scatter/rates tab and table the rest.
+        // The incidents a few rows (the panel folds to its header line), the scatter/rates tab and table the
+        // rest.
         const int top = m_incidents->isCollapsed() ? m_incidents->maximumHeight() : h * 22 / 100;
-        resizeDocks({incidents, scatter, table}, {top, (h - top) * 42 / 100, (h - top) * 58 / 100}, Qt::Vertical);
+        resizeDocks({incidents, scatter, table}, {top, (h - top) * 42 / 100, (h - top) * 58 / 100},
+                    Qt::Vertical);
         resizeDocks({journey, waterfall, flame}, {journeyHeight, rest * 45 / 100, rest * 55 / 100},
                     Qt::Vertical);
     } else {
         const int top = m_incidents->isCollapsed() ? m_incidents->maximumHeight() : h * 18 / 100;
         const int left = h - top;
-        resizeDocks({incidents, scatter, table, rates}, {top, left * 26 / 100, left * 40 / 100, left * 34 / 100},
-                    Qt::Vertical);
+        resizeDocks({incidents, scatter, table, rates},
+                    {top, left * 26 / 100, left * 40 / 100, left * 34 / 100}, Qt::Vertical);
         resizeDocks({journey, waterfall, flame, details},
                     {journeyHeight, rest * 32 / 100, rest * 38 / 100, rest * 30 / 100}, Qt::Vertical);
     }

@@ -3,10 +3,9 @@
 
 #include "OtlpMapper.h"
 
-#include "OtlpBrowser.h"
-
 #include "AttributeJson.h"
 #include "JsonWriter.h"
+#include "OtlpBrowser.h"
 #include "OtlpMapperRum.h"
 #include "OtlpMapperState.h"
 #include "opentelemetry/proto/logs/v1/logs.pb.h"
@@ -116,7 +115,6 @@ void writeLinks(std::string& out, const Span& span)
     }
     w.endArray();
 }
-
 
 } // namespace
 

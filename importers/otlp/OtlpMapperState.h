@@ -11,9 +11,9 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
-#include <vector>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 namespace seam {
 

@@ -243,6 +243,14 @@ bool isSymptom(const WhyCause& c)
             c.field == "rpc.grpc.status_code");
 }
 
+/// Where a backend span ran (a host, an instance, a pod, a container) rather than what it ran.
+bool isInstance(const WhyCause& c)
+{
+    return c.kind == WhyCause::Kind::Attribute &&
+           (c.field == "host.name" || c.field == "service.instance.id" || c.field == "k8s.pod.name" ||
+            c.field == "container.id");
+}
+
 /// True when `b`'s association with the selection is carried by `a`: most of b's selected loads
 /// carry a, and among the loads without a, b is not over-represented (or too rare to tell).
 bool isConsequence(const Evidence& ev, const Row& a, const Row& b, const WhyOptions& o)
@@ -452,10 +460,19 @@ WhyResult explainCohort(Database& db, const WhyOptions& o)
         for (Group& g : groups) {
             if (!isConsequence(ev, rows[g.leader], rows[i], o))
                 continue;
-            if (isSymptom(rows[g.leader].cause) && !isSymptom(rows[i].cause) &&
-                isConsequence(ev, rows[i], rows[g.leader], o)) {
+            // Likewise where something ran yields to what ran there: a bad deploy lives on its own
+            // instances, so when a version and an instance carry each other, the version leads.
+            const bool underSymptom = isSymptom(rows[g.leader].cause) && !isSymptom(rows[i].cause);
+            const bool underInstance = isInstance(rows[g.leader].cause) && !isInstance(rows[i].cause) &&
+                                       rows[i].cause.kind == WhyCause::Kind::Attribute;
+            if ((underSymptom || underInstance) && isConsequence(ev, rows[i], rows[g.leader], o)) {
                 g.members.insert(g.members.begin(), g.leader);
                 g.leader = i;
+            } else if (underSymptom) {
+                // A condition (a version, a host, a browser) is never filed under a symptom that
+                // explains it only in part: it may be the cause of some of those errors, and a
+                // symptom shared by several causes (a gateway's 502s) would hide them all.
+                continue;
             } else {
                 g.members.push_back(i);
             }

@@ -43,6 +43,8 @@ struct Copy
 // name here is qualified (main., src., temp.): the two files have the same tables.
 const Copy kCopies[] = {
     {"page_loads", "x.id IN (SELECT id FROM temp.x_page_loads)"},
+    // Every source's report of each kept page load (schema v3).
+    {"page_load_reports", "x.page_load_id IN (SELECT id FROM temp.x_page_loads)"},
     {"sessions", "x.id IN (SELECT session_id FROM main.page_loads WHERE session_id IS NOT NULL)"},
     {"resources", "x.page_load_id IN (SELECT id FROM temp.x_page_loads)"},
     {"rum_errors", "x.page_load_id IN (SELECT id FROM temp.x_page_loads)"},
@@ -73,6 +75,9 @@ const Copy kCopies[] = {
      "x.target_type IS NULL OR x.target_type NOT IN ('page_load', 'resource') OR "
      "(x.target_type = 'page_load' AND x.target_id IN (SELECT CAST(id AS TEXT) FROM temp.x_page_loads)) "
      "OR (x.target_type = 'resource' AND x.target_id IN (SELECT CAST(id AS TEXT) FROM main.resources))"},
+    {"note_tags", "x.note_id IN (SELECT id FROM main.notes)"},
+    // Where the investigation was (filter, range, selection, layout): the extract reopens there.
+    {"investigation_state", "1"},
 };
 
 /// The selected page loads, by the filter over the source on its own read-only connection (the
@@ -145,6 +150,10 @@ ExtractResult extractInvestigation(const std::string& sourcePath, const std::str
         int done = 1;
         for (const Copy& c : kCopies) {
             const auto [columns, select] = sharedColumns(target, c.table);
+            if (columns.empty()) { // an older source file without this table: nothing to copy
+                result.rows.emplace_back(c.table, 0);
+                continue;
+            }
             Statement copy = target.prepare(std::string("INSERT ") + (c.orIgnore ? "OR IGNORE " : "") +
                                             "INTO main." + c.table + " (" + columns + ") SELECT " + select +
                                             " FROM src." + c.table + " x WHERE " + c.where);

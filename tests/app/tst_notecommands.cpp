@@ -2,6 +2,7 @@
 // contract (README "Notes"), stable order, exit codes, and a v1 cache listed as it is and migrated by
 // the first note.
 
+#include "Schema.h"
 #include "SchemaV1.h"
 #include "Sqlite.h"
 
@@ -212,7 +213,7 @@ private slots:
         QCOMPARE(list[0].toObject()[QStringLiteral("text")].toString(), QStringLiteral("old"));
         QCOMPARE(list[1].toObject()[QStringLiteral("tags")].toArray(), QJsonArray{QStringLiteral("v2")});
         seam::Database db(path.toStdString(), seam::Database::Mode::ReadOnly);
-        QCOMPARE(db.queryInt("PRAGMA user_version"), 2);
+        QCOMPARE(db.queryInt("PRAGMA user_version"), seam::schema::kSchemaVersion);
     }
 };
 

@@ -211,15 +211,20 @@ private slots:
         row("resources:12", "(p.resource_count = ?)", {qint64(12)});
         row("network_errors>0", "(p.network_error_count > ?)", {qint64(0)});
         row("js_errors=2", "((p.error_count - p.network_error_count) = ?)", {qint64(2)});
-        row("source:har",
-            "(EXISTS (SELECT 1 FROM page_load_reports r WHERE r.page_load_id = p.id AND r.format = ? COLLATE "
-            "NOCASE))",
-            {QStringLiteral("har")});
-        row("-source:datadog",
-            "NOT coalesce(EXISTS (SELECT 1 FROM page_load_reports r WHERE r.page_load_id = p.id AND r.format "
-            "= ? "
-            "COLLATE NOCASE), 0)",
-            {QStringLiteral("datadog")});
+        // Any report of the page load: its instrumentation (otel, datadog, faro, har) or its source's
+        // format ("otlp-json"; "otlp" covers every encoding) or kind (demo, live).
+        const char* source =
+            "EXISTS (SELECT 1 FROM page_load_reports r LEFT JOIN sources src ON src.id = "
+            "r.source_id WHERE r.page_load_id = p.id AND (r.format = ? OR lower(src.format) = ? "
+            "OR lower(src.format) LIKE ? ESCAPE '\\' OR src.kind = ?))";
+        row("source:har", ("(" + std::string(source) + ")").c_str(),
+            {QStringLiteral("har"), QStringLiteral("har"), QStringLiteral("har-%"), QStringLiteral("har")});
+        row("-source:datadog", ("NOT coalesce(" + std::string(source) + ", 0)").c_str(),
+            {QStringLiteral("datadog"), QStringLiteral("datadog"), QStringLiteral("datadog-%"),
+             QStringLiteral("datadog")});
+        row("source:otlp", ("(" + std::string(source) + ")").c_str(),
+            {QStringLiteral("otel"), QStringLiteral("otlp"), QStringLiteral("otlp-%"),
+             QStringLiteral("otlp")});
         row("cls>0.1", "(p.cls > ?)", {0.1});
         row("status:error", "(p.error_count > 0)", {});
         row("status:OK", "(p.error_count = 0)", {});

@@ -11,6 +11,7 @@
 #include "IncidentsPanel.h"
 #include "Investigation.h"
 #include "LinkedViews.h"
+#include "PageLoadScatterView.h"
 #include "PageLoadTableModel.h"
 #include "PageLoadsPanel.h"
 #include "RecordFactory.h"
@@ -201,7 +202,10 @@ private slots:
         QVERIFY(waitForImpact(*panel) >= 2);
         // On the first screen, above the scatter, with its rows readable.
         QVERIFY(panel->isVisible());
-        QVERIFY(panel->mapTo(&views, QPoint(0, 0)).y() < 10);
+        // The first pane of the left column (below only its dock title).
+        const int top = panel->mapTo(&views, QPoint(0, 0)).y();
+        QVERIFY2(top < 40, qPrintable(QString::number(top)));
+        QVERIFY(top < views.scatter()->mapTo(&views, QPoint(0, 0)).y());
         QVERIFY(panel->list()->viewport()->height() >=
                 2 * panel->list()->visualItemRect(panel->list()->topLevelItem(0)).height());
         const int payments = rowOf(*panel->data(), "payments", "payments-db-lock");
