@@ -173,6 +173,10 @@ private slots:
         QVERIFY(!waterfall->isNoted(row));
         QTest::mouseClick(waterfall->viewport(), Qt::LeftButton, {}, waterfall->rowRect(row).center());
         QTRY_COMPARE(window.investigation()->selectedResource(), waterfall->data()->resources.front().id);
+        // The call's backend span is selected with it; the note is taken once the views have settled
+        // (on a loaded machine the graphs may still be arriving).
+        QTRY_VERIFY(window.investigation()->selectedSpan() != 0);
+        QTRY_VERIFY(!window.linkedViews()->isLoading());
         window.linkedViews()->addNoteAction()->trigger(); // what Ctrl+M does
         NotesPanel* notes = window.linkedViews()->notes();
         QTRY_VERIFY(notes->dialog() != nullptr);
