@@ -63,9 +63,21 @@ Database openForReading(const std::string& path)
     Database db = openReadOnlyConnection(path);
     schema::configureConnection(db, false);
     db.exec("PRAGMA query_only = 1");
-    // An older cache is read as it is (a read-only open cannot migrate, and the file may be on read-only
-    // media): steps only add, so every reader of its tables works; the first writer brings it forward.
-    const int version = schema::schemaVersion(db);
+    int version = schema::schemaVersion(db);
+    // An older cache is brought forward first when it can be written (what reads the newer tables —
+    // the v3 reports — then works on it); on read-only media, or when another program holds it, it is
+    // read as it is: steps only add, so every reader of its older tables still works.
+    if (version >= schema::kOldestReadableVersion && version < schema::kSchemaVersion) {
+        try {
+            { Database upgraded = openForWriting(path); }
+            db = openReadOnlyConnection(path);
+            schema::configureConnection(db, false);
+            db.exec("PRAGMA query_only = 1");
+            version = schema::schemaVersion(db);
+        } catch (const std::exception&) {
+            // Read it as it is.
+        }
+    }
     if (version < schema::kOldestReadableVersion || version > schema::kSchemaVersion)
         throw SqliteError(path + " is not a Seam cache of schema " +
                               std::to_string(schema::kOldestReadableVersion) + " to " +

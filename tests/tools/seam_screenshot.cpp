@@ -99,7 +99,8 @@ int main(int argc, char** argv)
     (void)QTest::qWaitForWindowActive(&window, 5000);
     QSignalSpy opened(&window, &MainWindow::investigationOpened);
     window.openDemo();
-    if (!opened.wait(180'000))
+    // A complete demo opens at once (the signal has come already); one being generated takes a while.
+    if (opened.count() == 0 && !opened.wait(180'000))
         return fail("the demo investigation did not open");
     LinkedViews* views = window.linkedViews();
     PageLoadsPanel* panel = views->pageLoads();
