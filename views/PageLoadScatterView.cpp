@@ -312,6 +312,11 @@ void PageLoadScatterView::changeEvent(QEvent* event)
 
 void PageLoadScatterView::resizeEvent(QResizeEvent* event)
 {
+    // A short chart (a laptop's stacked panes) has no height to spare for a legend row under the plot:
+    // QtCharts would elide the axis labels to "…" instead. The legend goes to the right there.
+    const Qt::Alignment legendAt = height() < 300 ? Qt::AlignRight : Qt::AlignBottom;
+    if (chart()->legend()->alignment() != legendAt)
+        chart()->legend()->setAlignment(legendAt);
     QChartView::resizeEvent(event);
     updateShading();
 }
