@@ -283,7 +283,8 @@ private slots:
         }
         o = routes(DiffWeight::Self);
         o.minNodeLoads = 21; // the cache node is carried by 20 loads only
-        const DiffNode* cache = findNode(compareCohorts(db, o), "cache", "GET");
+        const DiffResult guarded = compareCohorts(db, o); // the node points into it: keep it alive
+        const DiffNode* cache = findNode(guarded, "cache", "GET");
         QVERIFY(cache);
         QVERIFY(!cache->qValue.has_value());
     }
