@@ -7,6 +7,7 @@
 #include "Commands.h"
 #include "Format.h"
 #include "Output.h"
+#include "SourceRun.h"
 #include "StoreWriter.h"
 #include "Terminal.h"
 
@@ -134,14 +135,6 @@ int pullCommand(const QStringList& args)
         writeErr(QStringLiteral("seam pull: %1\n").arg(QString::fromStdString(e.what())));
         return UsageOrFatal;
     }
-    // The source row names the server without credentials (display() never holds the password).
-    const std::int64_t sourceId = writer->beginSource("clickhouse", source->display().toStdString(),
-                                                      StoreWriter::OnFailure::StopSource);
-    if (!sourceId) {
-        writeErr(QStringLiteral("seam pull: cannot write to %1: %2\n")
-                     .arg(db, QString::fromStdString(writer->lastFailure().describe())));
-        return UsageOrFatal;
-    }
     InterruptGuard interrupts;
     options.cancel = InterruptGuard::flag();
     std::unique_ptr<ProgressLine> progress;
@@ -152,15 +145,11 @@ int pullCommand(const QStringList& args)
     };
     ImportReport import;
     remote::PullReport report;
-    {
-        auto sink = writer->sinkFor(sourceId);
-        report = remote::pullClickHouse(*source, options, *sink, import);
-    }
-    writer->flush();
-    const SourceCommits commits = writer->sourceCommits(sourceId);
-    if (commits.failed)
-        import.setCommitted(commits.items);
-    writer->finishSource(sourceId, import);
+    // The source row names the server without credentials (display() never holds the password).
+    const SourceCommits commits =
+        writeSource(*writer, "clickhouse", source->display().toStdString(), import, [&](BatchSink& sink) {
+            report = remote::pullClickHouse(*source, options, sink, import);
+        });
     if (progress)
         progress->finish();
     writer.reset();

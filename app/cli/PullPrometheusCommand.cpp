@@ -6,6 +6,7 @@
 #include "Commands.h"
 #include "Output.h"
 #include "PrometheusRed.h"
+#include "SourceRun.h"
 #include "StoreWriter.h"
 #include "Terminal.h"
 
@@ -72,28 +73,19 @@ int pullPrometheusCommand(const QStringList& args, const QString& sourceText)
         writeErr(QStringLiteral("seam pull: %1\n").arg(QString::fromStdString(e.what())));
         return UsageOrFatal;
     }
-    const std::int64_t sourceId = writer->beginSource("prometheus", source->display().toStdString(),
-                                                      StoreWriter::OnFailure::StopSource);
-    if (!sourceId) {
-        writeErr(QStringLiteral("seam pull: cannot write to %1: %2\n")
-                     .arg(db, QString::fromStdString(writer->lastFailure().describe())));
-        return UsageOrFatal;
-    }
     InterruptGuard interrupts;
     remote::PrometheusPullReport report;
-    {
-        auto sink = writer->sinkFor(sourceId);
-        report =
-            remote::pullPrometheusRed(*source, *fromNs, *toNs, *sink, InterruptGuard::flag(), timeoutSeconds);
-    }
-    writer->flush();
     ImportReport import;
-    import.format = "prometheus";
-    import.addAccepted(std::uint64_t(report.cells));
-    if (!report.error.isEmpty())
-        import.setFatal("", report.error.toStdString());
-    const SourceCommits commits = writer->sourceCommits(sourceId);
-    writer->finishSource(sourceId, import);
+    const SourceCommits commits =
+        writeSource(*writer, "prometheus", source->display().toStdString(), import, [&](BatchSink& sink) {
+            report = remote::pullPrometheusRed(*source, *fromNs, *toNs, sink, InterruptGuard::flag(),
+                                               timeoutSeconds);
+            // A rollup cell is what Prometheus gives: the report counts cells.
+            import.format = "prometheus";
+            import.addAccepted(std::uint64_t(report.cells));
+            if (!report.error.isEmpty())
+                import.setFatal("", report.error.toStdString());
+        });
     writer.reset();
     if (parser.isSet(jsonOption())) {
         QJsonObject j;

@@ -7,6 +7,7 @@
 #include "Commands.h"
 #include "Format.h"
 #include "Output.h"
+#include "SourceRun.h"
 #include "Store.h"
 #include "StoreWriter.h"
 #include "Terminal.h"
@@ -128,14 +129,6 @@ int pullTracesCommand(const QStringList& args, const QString& sourceText)
         writeErr(QStringLiteral("seam pull: %1\n").arg(QString::fromStdString(e.what())));
         return UsageOrFatal;
     }
-    const std::int64_t sourceId =
-        writer->beginSource(store->kind == remote::TraceStore::Kind::Tempo ? "tempo" : "jaeger",
-                            store->display().toStdString(), StoreWriter::OnFailure::StopSource);
-    if (!sourceId) {
-        writeErr(QStringLiteral("seam pull: cannot write to %1: %2\n")
-                     .arg(db, QString::fromStdString(writer->lastFailure().describe())));
-        return UsageOrFatal;
-    }
     InterruptGuard interrupts;
     options.cancel = InterruptGuard::flag();
     std::unique_ptr<ProgressLine> progress;
@@ -146,15 +139,11 @@ int pullTracesCommand(const QStringList& args, const QString& sourceText)
     };
     ImportReport import;
     remote::TraceFetchReport report;
-    {
-        auto sink = writer->sinkFor(sourceId);
-        report = remote::fetchTraces(*store, ids, options, *sink, import);
-    }
-    writer->flush();
-    const SourceCommits commits = writer->sourceCommits(sourceId);
-    if (commits.failed)
-        import.setCommitted(commits.items);
-    writer->finishSource(sourceId, import);
+    const SourceCommits commits =
+        writeSource(*writer, store->kind == remote::TraceStore::Kind::Tempo ? "tempo" : "jaeger",
+                    store->display().toStdString(), import, [&](BatchSink& sink) {
+                        report = remote::fetchTraces(*store, ids, options, sink, import);
+                    });
     if (progress)
         progress->finish();
     writer.reset();
@@ -198,7 +187,12 @@ int pullTracesCommand(const QStringList& args, const QString& sourceText)
         writeErr(QStringLiteral("seam pull: %1 (what was fetched before is kept)\n").arg(report.error));
         return UsageOrFatal;
     }
-    if (commits.failed || report.cancelled)
+    if (commits.failed) {
+        writeErr(QStringLiteral("seam pull: cannot write to %1: %2\n")
+                     .arg(db, QString::fromStdString(commits.failure.describe())));
+        return UsageOrFatal;
+    }
+    if (report.cancelled)
         return UsageOrFatal;
     return import.rejected() ? Rejected : Ok;
 }

@@ -3,6 +3,7 @@
 #include "ClickHousePull.h"
 #include "ImportReport.h"
 #include "PrometheusRed.h"
+#include "SourceRun.h"
 #include "Store.h"
 #include "StoreWriter.h"
 #include "TraceFetch.h"
@@ -12,6 +13,17 @@
 #include <filesystem>
 
 namespace seam {
+namespace {
+
+/// Why the investigation could not take the pull (disk full, read-only, locked), or empty.
+QString writeError(const SourceCommits& commits)
+{
+    return commits.failed ? QObject::tr("cannot write to the investigation: %1")
+                                .arg(QString::fromStdString(commits.failure.describe()))
+                          : QString();
+}
+
+} // namespace
 
 QString remoteKind(const QString& url)
 {
@@ -44,8 +56,6 @@ RemotePullOutcome runRemotePull(const QString& cache, const RemotePullRequest& r
             if (!request.password.isEmpty())
                 source->password = request.password;
             StoreWriter writer(cache.toStdString());
-            const std::int64_t sourceId = writer.beginSource("clickhouse", source->display().toStdString(),
-                                                             StoreWriter::OnFailure::StopSource);
             remote::PullOptions options;
             options.fromNs = request.fromNs;
             options.toNs = request.toNs;
@@ -57,13 +67,10 @@ RemotePullOutcome runRemotePull(const QString& cache, const RemotePullRequest& r
             };
             ImportReport report;
             remote::PullReport pulled;
-            {
-                auto sink = writer.sinkFor(sourceId);
-                pulled = remote::pullClickHouse(*source, options, *sink, report);
-            }
-            writer.flush();
-            writer.finishSource(sourceId, report);
-            out.error = pulled.error;
+            const SourceCommits commits = writeSource(
+                writer, "clickhouse", source->display().toStdString(), report,
+                [&](BatchSink& sink) { pulled = remote::pullClickHouse(*source, options, sink, report); });
+            out.error = pulled.error.isEmpty() ? writeError(commits) : pulled.error;
             out.cancelled = pulled.cancelled;
             out.skipped = pulled.skipped;
             out.summary = QObject::tr("%1: %2 spans pulled (%3 browser, %4 backend), %5 rollup cells")
@@ -85,19 +92,15 @@ RemotePullOutcome runRemotePull(const QString& cache, const RemotePullRequest& r
             if (!request.password.isEmpty())
                 source->password = request.password;
             StoreWriter writer(cache.toStdString());
-            const std::int64_t sourceId = writer.beginSource("prometheus", source->display().toStdString(),
-                                                             StoreWriter::OnFailure::StopSource);
             remote::PrometheusPullReport pulled;
-            {
-                auto sink = writer.sinkFor(sourceId);
-                pulled = remote::pullPrometheusRed(*source, request.fromNs, request.toNs, *sink, &cancel);
-            }
-            writer.flush();
             ImportReport report;
-            report.format = "prometheus";
-            report.addAccepted(std::uint64_t(pulled.cells));
-            writer.finishSource(sourceId, report);
-            out.error = pulled.error;
+            const SourceCommits commits = writeSource(
+                writer, "prometheus", source->display().toStdString(), report, [&](BatchSink& sink) {
+                    pulled = remote::pullPrometheusRed(*source, request.fromNs, request.toNs, sink, &cancel);
+                    report.format = "prometheus";
+                    report.addAccepted(std::uint64_t(pulled.cells));
+                });
+            out.error = pulled.error.isEmpty() ? writeError(commits) : pulled.error;
             out.cancelled = pulled.cancelled;
             out.summary = QObject::tr("%1: %2 series, %3 rollup cells")
                               .arg(source->display())
@@ -121,9 +124,6 @@ RemotePullOutcome runRemotePull(const QString& cache, const RemotePullRequest& r
                 ids = remote::missingTraceIds(db, request.pageLoad, 10000);
             }
             StoreWriter writer(cache.toStdString());
-            const std::int64_t sourceId =
-                writer.beginSource(kind == QLatin1String("Tempo") ? "tempo" : "jaeger",
-                                   store->display().toStdString(), StoreWriter::OnFailure::StopSource);
             remote::TraceFetchOptions options;
             options.cancel = &cancel;
             options.progress = [&](std::int64_t done, std::int64_t total) {
@@ -132,13 +132,12 @@ RemotePullOutcome runRemotePull(const QString& cache, const RemotePullRequest& r
             };
             ImportReport report;
             remote::TraceFetchReport fetched;
-            {
-                auto sink = writer.sinkFor(sourceId);
-                fetched = remote::fetchTraces(*store, ids, options, *sink, report);
-            }
-            writer.flush();
-            writer.finishSource(sourceId, report);
-            out.error = fetched.error;
+            const SourceCommits commits =
+                writeSource(writer, kind == QLatin1String("Tempo") ? "tempo" : "jaeger",
+                            store->display().toStdString(), report, [&](BatchSink& sink) {
+                                fetched = remote::fetchTraces(*store, ids, options, sink, report);
+                            });
+            out.error = fetched.error.isEmpty() ? writeError(commits) : fetched.error;
             out.cancelled = fetched.cancelled;
             out.summary = QObject::tr("%1: %2 of %3 missing traces found, %4 spans")
                               .arg(store->display())
