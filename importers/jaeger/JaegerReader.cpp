@@ -1,6 +1,6 @@
 #include "JaegerReader.h"
 
-#include "Base64.h"
+#include "JaegerTags.h"
 #include "JsonItemStream.h"
 #include "OtlpMapper.h"
 #include "SpanJsonFields.h"
@@ -50,109 +50,6 @@ struct PendingSpan
     std::string location;
 };
 
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
-    return out;
-}
-
-/// One Jaeger tag / log field {key, type, value} -> an OTLP attribute.
-bool tagToAttribute(const Value& tag, otlp::common::v1::KeyValue& out, std::string& error)
-{
-    if (!tag.IsObject()) {
-        error = "a tag must be an object, got " + JsonItemStream::describe(tag);
-        return false;
-    }
-    const Value* key = member(tag, "key");
-    if (!key || !key->IsString()) {
-        error = key ? "tag key must be a string, got " + JsonItemStream::describe(*key) : "a tag has no key";
-        return false;
-    }
-    out.set_key(key->GetString(), key->GetStringLength());
-    const Value* value = member(tag, "value");
-    const Value* typeValue = member(tag, "type");
-    if (typeValue && !typeValue->IsString() && !typeValue->IsNull()) {
-        error =
-            "tag \"" + out.key() + "\": type must be a string, got " + JsonItemStream::describe(*typeValue);
-        return false;
-    }
-    std::string type = typeValue && typeValue->IsString() ? lower(view(*typeValue)) : std::string();
-    auto& any = *out.mutable_value();
-    if (!value || value->IsNull()) {
-        if (type.empty() || type == "string") {
-            any.set_string_value("");
-            return true;
-        }
-        error = "tag \"" + out.key() + "\" of type " + type + " has no value";
-        return false;
-    }
-    if (type.empty()) // no type: take the JSON's
-        type = value->IsBool()     ? "bool"
-               : value->IsInt64()  ? "int64"
-               : value->IsNumber() ? "float64"
-                                   : "string";
-    auto wrong = [&](const char* expected) {
-        error = "tag \"" + out.key() + "\" of type " + type + ": expected " + expected + ", got " +
-                JsonItemStream::describe(*value);
-        return false;
-    };
-    if (type == "string") {
-        if (value->IsString())
-            any.set_string_value(value->GetString(), value->GetStringLength());
-        else if (value->IsBool())
-            any.set_string_value(value->GetBool() ? "true" : "false");
-        else if (value->IsInt64())
-            any.set_string_value(std::to_string(value->GetInt64()));
-        else if (value->IsUint64())
-            any.set_string_value(std::to_string(value->GetUint64()));
-        else if (value->IsNumber())
-            any.set_string_value(std::to_string(value->GetDouble()));
-        else
-            return wrong("a string");
-    } else if (type == "bool") {
-        if (value->IsBool())
-            any.set_bool_value(value->GetBool());
-        else if (value->IsString() && (view(*value) == "true" || view(*value) == "false"))
-            any.set_bool_value(view(*value) == "true");
-        else
-            return wrong("true or false");
-    } else if (type == "int64") {
-        const auto n = signedOf(*value);
-        if (!n || value->IsDouble())
-            return wrong("an integer");
-        any.set_int_value(*n);
-    } else if (type == "float64") {
-        const auto d = doubleOf(*value);
-        if (!d)
-            return wrong("a number");
-        any.set_double_value(*d);
-    } else if (type == "binary") {
-        if (!value->IsString() || !decodeBase64(view(*value), *any.mutable_bytes_value()))
-            return wrong("base64 text");
-    } else {
-        error = "tag \"" + out.key() + "\" has the unknown type \"" + type + "\"";
-        return false;
-    }
-    return true;
-}
-
-bool tagsToAttributes(const Value* tags, google::protobuf::RepeatedPtrField<otlp::common::v1::KeyValue>* out,
-                      std::string& error)
-{
-    if (!tags || tags->IsNull())
-        return true;
-    if (!tags->IsArray()) {
-        error = "tags must be an array, got " + JsonItemStream::describe(*tags);
-        return false;
-    }
-    for (const Value& tag : tags->GetArray())
-        if (!tagToAttribute(tag, *out->Add(), error))
-            return false;
-    return true;
-}
-
 bool processFrom(const Value& v, Process& out, std::string& error)
 {
     if (!v.IsObject()) {
@@ -171,7 +68,7 @@ bool processFrom(const Value& v, Process& out, std::string& error)
         kv->mutable_value()->set_string_value(name->GetString(), name->GetStringLength());
     }
     google::protobuf::RepeatedPtrField<otlp::common::v1::KeyValue> tags;
-    if (!tagsToAttributes(member(v, "tags"), &tags, error)) {
+    if (!jaeger::tagsToAttributes(member(v, "tags"), &tags, error)) {
         error = "process: " + error;
         return false;
     }
@@ -428,7 +325,7 @@ private:
 
         // Tags, with the ones Jaeger writes for OTLP concepts turned back into them.
         google::protobuf::RepeatedPtrField<otlp::common::v1::KeyValue> tags;
-        if (!tagsToAttributes(member(v, "tags"), &tags, error)) {
+        if (!jaeger::tagsToAttributes(member(v, "tags"), &tags, error)) {
             error = where + error;
             return false;
         }
@@ -439,7 +336,7 @@ private:
             const auto& value = kv.value();
             const bool isString = value.value_case() == otlp::common::v1::AnyValue::kStringValue;
             if (key == "span.kind" && isString) {
-                const std::string kind = lower(value.string_value());
+                const std::string kind = jaeger::lowerAscii(value.string_value());
                 s.set_kind(kind == "client"     ? otlp::trace::v1::Span::SPAN_KIND_CLIENT
                            : kind == "server"   ? otlp::trace::v1::Span::SPAN_KIND_SERVER
                            : kind == "producer" ? otlp::trace::v1::Span::SPAN_KIND_PRODUCER
@@ -452,7 +349,7 @@ private:
                 s.mutable_status()->set_message(value.string_value());
             } else if (key == "error" && ((value.value_case() == otlp::common::v1::AnyValue::kBoolValue &&
                                            value.bool_value()) ||
-                                          (isString && lower(value.string_value()) == "true"))) {
+                                          (isString && jaeger::lowerAscii(value.string_value()) == "true"))) {
                 errorTag = true;
             } else if ((key == "otel.scope.name" || key == "otel.library.name") && isString) {
                 p.scopeName = value.string_value();
@@ -515,7 +412,7 @@ private:
                     error = where + "a reference needs refType, traceID and spanID strings";
                     return false;
                 }
-                const std::string kind = lower(view(*type));
+                const std::string kind = jaeger::lowerAscii(view(*type));
                 const auto refTrace = traceIdFromHex(view(*rt));
                 const auto refSpan = spanIdFromShortHex(view(*rs));
                 if (!refTrace || !refSpan || (kind != "child_of" && kind != "follows_from")) {
@@ -581,7 +478,7 @@ private:
             auto* event = s.add_events();
             event->set_time_unix_nano(*us * 1000);
             google::protobuf::RepeatedPtrField<otlp::common::v1::KeyValue> fields;
-            if (!tagsToAttributes(member(log, "fields"), &fields, error)) {
+            if (!jaeger::tagsToAttributes(member(log, "fields"), &fields, error)) {
                 error = where + "log: " + error;
                 return false;
             }
