@@ -2,13 +2,12 @@
 
 #include "PageLoadReconciler.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <sqlite3.h>
 #include <vector>
 
 namespace seam {
@@ -64,7 +63,8 @@ void urlKeyFunction(sqlite3_context* ctx, int, sqlite3_value** argv)
         return;
     }
     const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
-    const std::string key = CallReconciler::urlKey(std::string_view(text, std::size_t(sqlite3_value_bytes(argv[0]))));
+    const std::string key =
+        CallReconciler::urlKey(std::string_view(text, std::size_t(sqlite3_value_bytes(argv[0]))));
     sqlite3_result_text(ctx, key.data(), int(key.size()), SQLITE_TRANSIENT);
 }
 
@@ -72,8 +72,9 @@ void urlKeyFunction(sqlite3_context* ctx, int, sqlite3_value** argv)
 
 CallReconciler::CallReconciler(Database& db)
     : m_db(db),
-      m_offsets(db.prepare("SELECT r.format, min(r.start_ns) - p.start_ns FROM page_load_reports r JOIN page_loads p "
-                           "ON p.id = r.page_load_id WHERE r.page_load_id = ?1 GROUP BY r.format")),
+      m_offsets(db.prepare(
+          "SELECT r.format, min(r.start_ns) - p.start_ns FROM page_load_reports r JOIN page_loads p "
+          "ON p.id = r.page_load_id WHERE r.page_load_id = ?1 GROUP BY r.format")),
       m_rows(db.prepare("SELECT id, coalesce(reporter, ''), type, coalesce(method, ''), url, start_ns, "
                         "coalesce(trace, 0), merged_into, key FROM resources WHERE page_load_id = ?1")),
       m_setMergedInto(db.prepare("UPDATE resources SET merged_into = ?2 WHERE id = ?1"))
@@ -144,7 +145,8 @@ bool CallReconciler::reconcile(std::int64_t pageLoad)
 
     // Reporter order, then time: the grouping depends on what was reported, not on the order of imports.
     std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-        const int oa = PageLoadReconciler::canonicalOrder(a.reporter), ob = PageLoadReconciler::canonicalOrder(b.reporter);
+        const int oa = PageLoadReconciler::canonicalOrder(a.reporter),
+                  ob = PageLoadReconciler::canonicalOrder(b.reporter);
         if (oa != ob)
             return oa < ob;
         if (a.reporter != b.reporter)

@@ -3,6 +3,7 @@
 #include "Correlator.h"
 
 #include <algorithm>
+#include <map>
 #include <cstdlib>
 
 namespace seam {
@@ -251,7 +252,14 @@ std::int64_t PageLoadReconciler::bestByTime(const PageLoadFacts& p)
         candidates.push_back(m_byUrlTime.int64(0));
     m_byUrlTime.reset();
 
-    std::int64_t best = 0, bestDistance = 0, secondDistance = -1;
+    // Candidates compete within one reporter (two OTel loads equally close are a tie); reports of other
+    // reporters all describe the same navigation when recorded together, milliseconds apart, and fold one
+    // after the other.
+    struct Best
+    {
+        std::int64_t id = 0, distance = 0, second = -1;
+    };
+    std::map<std::string, Best> byReporters;
     for (const std::int64_t id : candidates) {
         const auto c = facts(id);
         if (!c || !disjoint(p.reporters, c->reporters) || !browsersAgree(p.session, c->session))
@@ -262,17 +270,28 @@ std::int64_t PageLoadReconciler::bestByTime(const PageLoadFacts& p)
             std::llabs(c->start - p.start - clockDifference(p, c->session, c->reportSession).value_or(0));
         if (distance > kTolerance)
             continue;
-        if (!best || distance < bestDistance) {
-            if (best)
-                secondDistance = bestDistance;
-            best = c->id;
-            bestDistance = distance;
-        } else if (secondDistance < 0 || distance < secondDistance) {
-            secondDistance = distance;
+        std::string reporters;
+        for (const std::string& r : c->reporters)
+            reporters += r + ',';
+        Best& b = byReporters[reporters];
+        if (!b.id || distance < b.distance) {
+            if (b.id)
+                b.second = b.distance;
+            b.id = c->id;
+            b.distance = distance;
+        } else if (b.second < 0 || distance < b.second) {
+            b.second = distance;
         }
     }
-    if (best && secondDistance >= 0 && secondDistance - bestDistance < kTie)
-        return 0; // two equally good candidates: leave them apart
+    std::int64_t best = 0, bestDistance = 0;
+    for (const auto& [reporters, b] : byReporters) {
+        if (b.second >= 0 && b.second - b.distance < kTie)
+            continue; // two equally good candidates of one reporter: leave them apart
+        if (!best || b.distance < bestDistance) {
+            best = b.id;
+            bestDistance = b.distance;
+        }
+    }
     return best;
 }
 

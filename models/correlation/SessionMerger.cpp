@@ -16,9 +16,9 @@ constexpr int kMaxLoadsLooked = 1000;
 } // namespace
 
 SessionMerger::SessionMerger(Database& db)
-    : m_db(db),
-      m_reports(db.prepare("SELECT r.format, r.session_id, coalesce(s.merged_into, s.id) FROM page_load_reports r "
-                           "JOIN sessions s ON s.id = r.session_id WHERE r.page_load_id = ?1")),
+    : m_db(db), m_reports(db.prepare(
+                    "SELECT r.format, r.session_id, coalesce(s.merged_into, s.id) FROM page_load_reports r "
+                    "JOIN sessions s ON s.id = r.session_id WHERE r.page_load_id = ?1")),
       m_loadsOfSession(db.prepare("SELECT DISTINCT page_load_id FROM page_load_reports WHERE session_id = ?1 "
                                   "LIMIT " +
                                   std::to_string(kMaxLoadsLooked))),
@@ -29,7 +29,8 @@ SessionMerger::SessionMerger(Database& db)
           "sessions.start_ns)), end_ns = max(coalesce(sessions.end_ns, f.end_ns), coalesce(f.end_ns, "
           "sessions.end_ns)), user_id = coalesce(sessions.user_id, f.user_id), browser = "
           "coalesce(sessions.browser, f.browser), browser_version = coalesce(sessions.browser_version, "
-          "f.browser_version), os = coalesce(sessions.os, f.os), device = coalesce(sessions.device, f.device), "
+          "f.browser_version), os = coalesce(sessions.os, f.os), device = coalesce(sessions.device, "
+          "f.device), "
           "country = coalesce(sessions.country, f.country), app_version = coalesce(sessions.app_version, "
           "f.app_version) FROM (SELECT * FROM sessions WHERE id = ?1) AS f WHERE sessions.id = ?2"))
 {

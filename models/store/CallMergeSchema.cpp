@@ -39,7 +39,8 @@ std::string pageLoadCountersSet(const std::string& id)
     // (no reporter) were never merged: those keep the older rule, one per trace, else method, URL, second.
     const std::string failed = "(r.status >= 500 OR r.status = 0)";
     const std::string failedCalls =
-        "SELECT count(DISTINCT CASE WHEN r.reporter IS NULL THEN 'v3 ' || coalesce(r.trace, coalesce(r.method, "
+        "SELECT count(DISTINCT CASE WHEN r.reporter IS NULL THEN 'v3 ' || coalesce(r.trace, "
+        "coalesce(r.method, "
         "'') || ' ' || r.url || ' ' || (r.start_ns / 1000000000)) ELSE coalesce(r.merged_into, r.id) END) "
         "FROM resources r WHERE r.page_load_id = " +
         id + " AND " + failed;
@@ -72,8 +73,10 @@ std::string callLinkJoin(Database& db, const std::string& alias, const std::stri
     if (!hasCallMerging(db))
         return " LEFT JOIN links " + link + " ON " + link + ".resource_id = " + alias + ".id ";
     return " LEFT JOIN links " + link + " ON " + link +
-           ".resource_id = (SELECT cm.id FROM resources cm JOIN links cl ON cl.resource_id = cm.id WHERE cm.id = " +
-           alias + ".id OR cm.merged_into = " + alias + ".id ORDER BY cl.confidence DESC, cm.merged_into IS NOT NULL, cm.id LIMIT 1) ";
+           ".resource_id = (SELECT cm.id FROM resources cm JOIN links cl ON cl.resource_id = cm.id WHERE "
+           "cm.id = " +
+           alias + ".id OR cm.merged_into = " + alias +
+           ".id ORDER BY cl.confidence DESC, cm.merged_into IS NOT NULL, cm.id LIMIT 1) ";
 }
 
 } // namespace seam::schema
