@@ -81,6 +81,12 @@ void SessionMerger::mergeInto(std::int64_t from, std::int64_t into)
 
 std::vector<std::int64_t> SessionMerger::mergeSessionsOf(std::int64_t pageLoad)
 {
+    if (!m_indexed) {
+        // The page loads a session reported: only caches of several sources ask, so the index is made
+        // here, once, rather than kept up by every single-source import (IF NOT EXISTS: cheap next time).
+        m_db.exec("CREATE INDEX IF NOT EXISTS page_load_reports_by_session ON page_load_reports(session_id)");
+        m_indexed = true;
+    }
     std::vector<std::int64_t> changed;
     for (bool again = true; again;) {
         again = false;

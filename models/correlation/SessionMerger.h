@@ -40,6 +40,7 @@ private:
     void mergeInto(std::int64_t from, std::int64_t into);
 
     Database& m_db;
+    bool m_indexed = false;
     Statement m_reports, m_loadsOfSession, m_markMerged, m_moveSessionOf[5], m_widen;
 };
 

@@ -12,6 +12,9 @@ namespace {
 // A column rather than a `resource_reports` table: a call's reports have the very columns of a resource,
 // links stay keyed by resource, and single-source data writes nothing more than a NULL.
 //
+// (page_load_reports by session, which only files with several sources need, is made by SessionMerger the
+// first time it is needed: single-source imports do not pay for its upkeep.)
+//
 // `status = 0` now means the request failed without a response (network error, CORS, aborted), as the
 // source said so; an unknown status stays NULL (the writers never stored 0 before this step). The partial
 // indexes keep the per-page-load counts index-only: few rows qualify.
@@ -20,10 +23,10 @@ ALTER TABLE resources ADD COLUMN reporter TEXT;
 ALTER TABLE resources ADD COLUMN merged_into INTEGER;
 ALTER TABLE sessions ADD COLUMN merged_into INTEGER;
 CREATE INDEX resources_merged ON resources(merged_into) WHERE merged_into IS NOT NULL;
+CREATE INDEX resources_merged_by_page_load ON resources(page_load_id) WHERE merged_into IS NOT NULL;
+DROP INDEX IF EXISTS resources_failed_by_page_load;
 CREATE INDEX resources_failed_calls ON resources(page_load_id, url) WHERE status >= 500 OR status = 0;
 CREATE INDEX sessions_merged ON sessions(merged_into) WHERE merged_into IS NOT NULL;
--- The page loads a session reported (SessionMerger asks it of sessions whose loads merged).
-CREATE INDEX page_load_reports_by_session ON page_load_reports(session_id);
 )sql";
 
 } // namespace
@@ -54,8 +57,9 @@ std::string pageLoadCountersSet(const std::string& id)
                                  " AND source = 'network')";
     const std::string network = "(" + failedCalls + ") + (" + networkEvents + ")";
     return "network_error_count = " + network + ", error_count = " + jsErrors + " + " + network +
+           // Both counts index-only: all the page load's rows, less the reports merged into another row.
            ", resource_count = (SELECT count(*) FROM resources WHERE page_load_id = " + id +
-           " AND merged_into IS NULL)";
+           ") - (SELECT count(*) FROM resources WHERE page_load_id = " + id + " AND merged_into IS NOT NULL)";
 }
 
 bool hasCallMerging(Database& db)
