@@ -160,12 +160,13 @@ bool CallReconciler::reconcile(std::int64_t pageLoad)
     for (int i = 0; i < int(rows.size()); ++i) {
         Row& r = rows[i];
         int chosen = -1;
-        if (!r.reporter.empty()) {
-            // The same trace id: the same request, whatever the clocks say.
+        {
+            // The same trace id: the same request, whatever the clocks say (rows written before reporters
+            // were kept, with no reporter, merge on this evidence only).
             int byTrace = -1, traceMatches = 0;
             if (r.trace) {
                 for (int g = 0; g < int(groups.size()); ++g) {
-                    if (groups[g].first->reporter.empty() || groups[g].has(rows, r.reporter) ||
+                    if ((!r.reporter.empty() && groups[g].has(rows, r.reporter)) ||
                         groups[g].first->kind != r.kind)
                         continue;
                     const bool shares = std::any_of(groups[g].rows.begin(), groups[g].rows.end(),
@@ -178,7 +179,7 @@ bool CallReconciler::reconcile(std::int64_t pageLoad)
             }
             if (traceMatches == 1) {
                 chosen = byTrace;
-            } else if (traceMatches == 0) {
+            } else if (traceMatches == 0 && !r.reporter.empty()) {
                 // Else the same request at the same time, unambiguous on both sides.
                 std::int64_t best = -1, second = -1;
                 for (int g = 0; g < int(groups.size()); ++g) {

@@ -3,8 +3,10 @@
 // visit as OTel web, Datadog RUM, Faro and a HAR report it) and tests/data/reconcile/failed (a failed fetch
 // in each format's own words, make_failed_calls.py).
 
+#include "CallMergeSchema.h"
 #include "CallReconciler.h"
 #include "ImportTestUtil.h"
+#include "Schema.h"
 #include "Records.h"
 #include "Sqlite.h"
 #include "StoreWriter.h"
@@ -271,6 +273,35 @@ private slots:
         QCOMPARE(rows(db, "SELECT count(*), resource_count, network_error_count FROM page_loads"),
                  QStringList{QStringLiteral("1|5|2")});
         QCOMPARE(db.queryInt("SELECT count(*) FROM sessions WHERE merged_into IS NULL"), 1);
+    }
+
+    void migratesAVersion3File()
+    {
+        // A file as schema v3 left it (made here from a new one: the step's columns and indexes taken off),
+        // with a page load, a failed call and a session: the step adds them, the rows stay as they were.
+        QTemporaryDir dir;
+        const std::string cache = dir.filePath(QStringLiteral("v3.seam")).toStdString();
+        importIntoCache(cache, {fixture("otel-web.json")});
+        {
+            Database db(cache, Database::Mode::ReadWrite);
+            db.exec("DROP INDEX resources_merged; DROP INDEX resources_merged_by_page_load; "
+                    "DROP INDEX resources_failed_calls; DROP INDEX sessions_merged; "
+                    "ALTER TABLE resources DROP COLUMN reporter; ALTER TABLE resources DROP COLUMN merged_into; "
+                    "ALTER TABLE sessions DROP COLUMN merged_into; CREATE INDEX resources_failed_by_page_load ON "
+                    "resources(page_load_id, url) WHERE status >= 500; PRAGMA user_version = 3");
+            QVERIFY(!schema::hasCallMerging(db));
+        }
+        importIntoCache(cache, {fixture("datadog-rum.ndjson")}); // the writer brings it forward, then merges
+        Database db(cache, Database::Mode::ReadOnly);
+        QCOMPARE(db.queryInt("PRAGMA user_version"), schema::kSchemaVersion);
+        QVERIFY(schema::hasCallMerging(db));
+        QCOMPARE(db.queryInt("SELECT count(*) FROM sqlite_master WHERE name = 'resources_failed_by_page_load'"), 0);
+        // The rows written before the step keep no reporter; the checkout's 502 counts once all the same.
+        QCOMPARE(rows(db, "SELECT route, network_error_count, (SELECT count(*) FROM page_load_reports WHERE "
+                          "page_load_id = p.id) FROM page_loads p ORDER BY start_ns"),
+                 (QStringList{QStringLiteral("/|0|2"), QStringLiteral("/product/:id|0|2"),
+                              QStringLiteral("/checkout|1|2")}));
+        QCOMPARE(db.queryInt("SELECT count(*) FROM resources WHERE reporter IS NULL"), 6);
     }
 
     void urlKeyToleratesSpellings()
