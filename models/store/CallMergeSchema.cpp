@@ -42,7 +42,8 @@ std::string pageLoadCountersSet(const std::string& id)
     // (no reporter) were never merged: those keep the older rule, one per trace, else method, URL, second.
     const std::string failed = "(r.status >= 500 OR r.status = 0)";
     const std::string failedCalls =
-        "SELECT count(DISTINCT CASE WHEN r.merged_into IS NOT NULL THEN r.merged_into WHEN r.reporter IS NOT NULL "
+        "SELECT count(DISTINCT CASE WHEN r.merged_into IS NOT NULL THEN r.merged_into WHEN r.reporter IS NOT "
+        "NULL "
         "OR EXISTS (SELECT 1 FROM resources m WHERE m.merged_into = r.id) THEN r.id ELSE 'v3 ' || "
         "coalesce(r.trace, coalesce(r.method, '') || ' ' || r.url || ' ' || (r.start_ns / 1000000000)) END) "
         "FROM resources r WHERE r.page_load_id = " +

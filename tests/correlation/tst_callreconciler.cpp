@@ -6,8 +6,8 @@
 #include "CallMergeSchema.h"
 #include "CallReconciler.h"
 #include "ImportTestUtil.h"
-#include "Schema.h"
 #include "Records.h"
+#include "Schema.h"
 #include "Sqlite.h"
 #include "StoreWriter.h"
 #include "WaterfallData.h"
@@ -284,18 +284,21 @@ private slots:
         importIntoCache(cache, {fixture("otel-web.json")});
         {
             Database db(cache, Database::Mode::ReadWrite);
-            db.exec("DROP INDEX resources_merged; DROP INDEX resources_merged_by_page_load; "
-                    "DROP INDEX resources_failed_calls; DROP INDEX sessions_merged; "
-                    "ALTER TABLE resources DROP COLUMN reporter; ALTER TABLE resources DROP COLUMN merged_into; "
-                    "ALTER TABLE sessions DROP COLUMN merged_into; CREATE INDEX resources_failed_by_page_load ON "
-                    "resources(page_load_id, url) WHERE status >= 500; PRAGMA user_version = 3");
+            db.exec(
+                "DROP INDEX resources_merged; DROP INDEX resources_merged_by_page_load; "
+                "DROP INDEX resources_failed_calls; DROP INDEX sessions_merged; "
+                "ALTER TABLE resources DROP COLUMN reporter; ALTER TABLE resources DROP COLUMN merged_into; "
+                "ALTER TABLE sessions DROP COLUMN merged_into; CREATE INDEX resources_failed_by_page_load ON "
+                "resources(page_load_id, url) WHERE status >= 500; PRAGMA user_version = 3");
             QVERIFY(!schema::hasCallMerging(db));
         }
         importIntoCache(cache, {fixture("datadog-rum.ndjson")}); // the writer brings it forward, then merges
         Database db(cache, Database::Mode::ReadOnly);
         QCOMPARE(db.queryInt("PRAGMA user_version"), schema::kSchemaVersion);
         QVERIFY(schema::hasCallMerging(db));
-        QCOMPARE(db.queryInt("SELECT count(*) FROM sqlite_master WHERE name = 'resources_failed_by_page_load'"), 0);
+        QCOMPARE(
+            db.queryInt("SELECT count(*) FROM sqlite_master WHERE name = 'resources_failed_by_page_load'"),
+            0);
         // The rows written before the step keep no reporter; the checkout's 502 counts once all the same.
         QCOMPARE(rows(db, "SELECT route, network_error_count, (SELECT count(*) FROM page_load_reports WHERE "
                           "page_load_id = p.id) FROM page_loads p ORDER BY start_ns"),
