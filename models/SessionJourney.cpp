@@ -1,5 +1,6 @@
 #include "SessionJourney.h"
 
+#include "CallMergeSchema.h"
 #include "Sqlite.h"
 
 #include <algorithm>
@@ -74,7 +75,8 @@ std::vector<EventRow> readEvents(Database& db, JourneyStep::Kind kind, const Eve
               "WHERE " +
               scopeColumn +
               " = ?1 AND start_ns >= ?2 AND start_ns < ?3 AND (status >= 400 OR (ifnull(status, 0) = 0 "
-              "AND type IN ('fetch', 'xhr'))) ORDER BY start_ns" +
+              "AND type IN ('fetch', 'xhr')))" +
+              schema::oneRowPerCall(db, "resources") + " ORDER BY start_ns" +
               order + ", id" + order + " LIMIT ?4";
         break;
     case JourneyStep::Kind::JsError:
@@ -138,7 +140,8 @@ qint64 countEvents(Database& db, JourneyStep::Kind kind, const EventScope& scope
     case JourneyStep::Kind::FailedResource:
         sql = "SELECT count(*) FROM resources WHERE " + scopeColumn +
               " = ?1 AND start_ns >= ?2 AND start_ns < ?3 AND (status >= 400 OR (ifnull(status, 0) = 0 AND "
-              "type IN ('fetch', 'xhr')))";
+              "type IN ('fetch', 'xhr')))" +
+              schema::oneRowPerCall(db, "resources"); // a call several sources reported, once
         break;
     case JourneyStep::Kind::JsError:
         sql = "SELECT count(*) FROM rum_errors WHERE " + scopeColumn +

@@ -1,6 +1,7 @@
 #include "WaterfallData.h"
 
 #include "CriticalPathReader.h"
+#include "CallMergeSchema.h"
 #include "Sqlite.h"
 
 #include <algorithm>
@@ -192,11 +193,12 @@ WaterfallData WaterfallData::load(Database& db, qint64 pageLoadId)
     data.fcp = optionalInt(page, 5);
     data.lcp = optionalInt(page, 6);
 
+    // One row per call, however many sources reported it, with the link any of its reports got.
     Statement resources = db.prepare(
         "SELECT r.id, r.type, r.method, r.url, r.status, r.start_ns, r.duration_ns, r.dns_ns, r.connect_ns, "
-        "r.ssl_ns, r.ttfb_ns, r.download_ns, l.trace, l.span_id, l.method, l.confidence "
-        "FROM resources r LEFT JOIN links l ON l.resource_id = r.id "
-        "WHERE r.page_load_id = ?1 ORDER BY r.start_ns, r.id");
+        "r.ssl_ns, r.ttfb_ns, r.download_ns, l.trace, l.span_id, l.method, l.confidence FROM resources r" +
+        schema::callLinkJoin(db, "r", "l") + "WHERE r.page_load_id = ?1" + schema::oneRowPerCall(db, "r") +
+        " ORDER BY r.start_ns, r.id");
     resources.bind(1, pageLoadId);
     while (resources.step()) {
         WaterfallResource r;

@@ -3,7 +3,7 @@
 # The driver runs `npm ci` in tests/e2e when node_modules is missing or stale, and exits 77
 # ("SKIPPED: <why>") when npm, the npm registry or Chromium is not there.
 find_program(SEAM_NODE_EXECUTABLE NAMES node nodejs)
-foreach(scenario node browser datadog faro har)
+foreach(scenario node browser datadog faro har multi)
     if(SEAM_NODE_EXECUTABLE)
         add_test(NAME e2e_${scenario}
                  COMMAND ${SEAM_NODE_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/run-e2e.mjs

@@ -295,7 +295,12 @@ private:
         r.sessionKey = m_ev.sessionKey;
         r.type = resourceType(stringAt(*res, "type"));
         r.method = clipUtf8(stringAt(*res, "method"), 32);
-        r.statusCode = int(std::clamp<std::int64_t>(int64At(*res, "status_code").value_or(0), 0, 999));
+        const std::optional<std::int64_t> status = int64At(*res, "status_code");
+        r.statusCode = int(std::clamp<std::int64_t>(status.value_or(0), 0, 999));
+        // The SDK reads a fetch's or XHR's status from the response itself: 0 there is a request that got
+        // none (network error, CORS, abort). An asset's 0 comes from Resource Timing and means unknown.
+        r.failed = status && *status == 0 && (r.type == "fetch" || r.type == "xhr");
+        r.reporter = "datadog";
         r.start = m_ev.time;
         r.duration = durationNs(*res, "duration");
         r.transferSize = int64At(*res, "transfer_size").value_or(int64At(*res, "size").value_or(-1));

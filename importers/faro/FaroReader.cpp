@@ -117,8 +117,10 @@ public:
     explicit ForwardingSink(BatchSink& to) : m_to(to) {}
     void submit(RecordBatch&& batch) override
     {
-        for (ResourceRecord& r : batch.resources)
+        for (ResourceRecord& r : batch.resources) {
             r.mayHaveTwin = true;
+            r.reporter = "faro";
+        }
         m_to.submit(std::move(batch));
     }
 
@@ -612,6 +614,7 @@ private:
                 r.pageLoadKey = std::move(key);
         r.sessionKey = m_p.sessionKey;
         r.type = resourceType(stringAt(attrs, "initiatorType"));
+        r.reporter = "faro";
         r.mayHaveTwin = true;
         r.duration = msAttr(attrs, "duration");
         r.start = t; // the SDK stamps performance entries with their start time

@@ -196,6 +196,7 @@ void Mapper::entry(const JsonValue& v, std::uint64_t index, const std::string& l
     Entry e;
     ResourceRecord& r = e.rec;
     r.key = m_sessionKey + "/entry/" + std::to_string(index);
+    r.reporter = "har";
     r.sessionKey = m_sessionKey;
     r.method = std::string(stringOf(*request, "method"));
     r.url = std::string(url);
@@ -210,6 +211,8 @@ void Mapper::entry(const JsonValue& v, std::uint64_t index, const std::string& l
                             !stringOf(*response, "_failureText").empty() || !stringOf(v, "_error").empty();
         if (status && *status > 0 && *status < 1000 && !failed)
             r.statusCode = int(*status);
+        // A failed request has no status (0, or -1 in Playwright's HAR); a status 0 alone is unknown.
+        r.failed = failed && (!status || *status <= 0);
     }
 
     // Phases (HAR: ms, -1 = not applicable; ssl is part of connect), as durations like the OTLP path.

@@ -1,5 +1,7 @@
 #include "CriticalPathReader.h"
 
+#include "CallMergeSchema.h"
+
 namespace seam {
 namespace {
 
@@ -13,10 +15,12 @@ std::int64_t intOr(const Statement& s, int col, std::int64_t fallback)
 CriticalPathReader::CriticalPathReader(Database& db)
     : m_db(db),
       m_page(db.prepare("SELECT start_ns, duration_ns, ttfb_ns, url, trace FROM page_loads WHERE id = ?1")),
+      // The waterfall's rows (WaterfallData): one per call.
       m_resources(db.prepare(
           "SELECT r.type, r.url, r.start_ns, r.duration_ns, r.dns_ns, r.connect_ns, r.ssl_ns, r.ttfb_ns, "
-          "r.download_ns, l.trace, l.span_id FROM resources r LEFT JOIN links l ON l.resource_id = r.id "
-          "WHERE r.page_load_id = ?1 ORDER BY r.start_ns, r.id")),
+          "r.download_ns, l.trace, l.span_id FROM resources r" +
+          schema::callLinkJoin(db, "r", "l") + "WHERE r.page_load_id = ?1" + schema::oneRowPerCall(db, "r") +
+          " ORDER BY r.start_ns, r.id")),
       m_longTasks(db.prepare(
           "SELECT time_ns, duration_ns FROM long_tasks WHERE page_load_id = ?1 ORDER BY time_ns, id")),
       m_spans(db.prepare("SELECT s.span_id, s.parent_span_id, s.start_ns, s.end_ns, s.kind, s.service_id, "

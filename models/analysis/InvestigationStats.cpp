@@ -1,5 +1,6 @@
 #include "InvestigationStats.h"
 
+#include "CallMergeSchema.h"
 #include "Sqlite.h"
 
 namespace seam {
@@ -11,11 +12,17 @@ InvestigationStats investigationStats(Database& db)
     s.spans = db.queryInt("SELECT coalesce(sum(span_count), 0) FROM traces");
     s.traces = db.queryInt("SELECT count(*) FROM traces WHERE span_count > 0");
     s.services = db.queryInt("SELECT count(DISTINCT name) FROM services WHERE is_browser = 0");
-    s.sessions = db.queryInt("SELECT count(*) FROM sessions");
+    // A visit several sources reported is one session, a call they all reported one resource.
+    const bool merging = schema::hasCallMerging(db);
+    s.sessions = db.queryInt(merging ? "SELECT count(*) FROM sessions WHERE merged_into IS NULL"
+                                     : "SELECT count(*) FROM sessions");
     s.pageLoads = db.queryInt("SELECT count(*) FROM page_loads");
     s.pageLoadReports = db.queryInt("SELECT count(*) FROM page_load_reports");
-    s.resources = db.queryInt("SELECT count(*) FROM resources");
-    s.linkedResources = db.queryInt("SELECT count(*) FROM links");
+    s.resources = db.queryInt(merging ? "SELECT count(*) FROM resources WHERE merged_into IS NULL"
+                                      : "SELECT count(*) FROM resources");
+    s.linkedResources = db.queryInt(merging ? "SELECT count(DISTINCT coalesce(r.merged_into, r.id)) FROM links l "
+                                              "JOIN resources r ON r.id = l.resource_id"
+                                            : "SELECT count(*) FROM links");
     s.rumErrors = db.queryInt("SELECT count(*) FROM rum_errors");
     s.errorSpans = db.queryInt("SELECT coalesce(sum(error_count), 0) FROM traces");
     s.logs = db.queryInt("SELECT count(*) FROM logs");

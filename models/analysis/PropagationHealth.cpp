@@ -1,5 +1,6 @@
 #include "PropagationHealth.h"
 
+#include "CallMergeSchema.h"
 #include "Sqlite.h"
 
 #include <algorithm>
@@ -107,16 +108,24 @@ std::vector<PropagationGroup> propagationHealth(Database& db)
         "SELECT r.url, r.start_ns, coalesce(r.duration_ns, 0), r.trace IS NOT NULL OR r.trace_lo IS NOT "
         "NULL, "
         "coalesce(t.backend_span_count, 0), l.method, coalesce(s.app_version, v.version, ''), pl.url "
-        "FROM resources r LEFT JOIN links l ON l.resource_id = r.id LEFT JOIN traces t ON t.id = r.trace "
+        "FROM resources r" +
+        // Each call once, however many sources reported it, with the best link any report of it got.
+        schema::callLinkJoin(db, "r", "l") +
+        "LEFT JOIN traces t ON t.id = r.trace "
         "LEFT JOIN page_loads pl ON pl.id = r.page_load_id LEFT JOIN sessions s ON s.id = r.session_id "
-        "LEFT JOIN services v ON v.id = pl.app_service_id WHERE r.type IN ('fetch', 'xhr')");
+        "LEFT JOIN services v ON v.id = pl.app_service_id WHERE r.type IN ('fetch', 'xhr')" +
+        schema::oneRowPerCall(db, "r"));
     // A backend trace of its own for the call: a trace with backend spans that no browser call reached by
     // id (inference may have matched it to this very call), whose root started inside the call's window
     // and whose root operation names the call's path.
     auto ownTrace = db.prepare(
         "SELECT 1 FROM traces t JOIN operations o ON o.id = t.root_operation_id WHERE t.start_ns BETWEEN ?1 "
         "AND ?2 AND t.start_ns IS NOT NULL AND t.backend_span_count > 0 AND NOT EXISTS (SELECT 1 FROM links l "
-        "WHERE l.trace = t.id AND l.method <> 'inferred') AND o.name LIKE '%' || ?3 LIMIT 1");
+        "WHERE l.trace = t.id AND l.method <> 'inferred') AND (o.name LIKE '%' || ?3 OR EXISTS (SELECT 1 FROM "
+        // Newer HTTP instrumentations name the server span by method only: the path is in its attributes.
+        "spans s JOIN span_payloads sp ON sp.id = s.payload WHERE s.trace = t.id AND s.kind = 2 AND "
+        "coalesce(json_extract(sp.attributes, '$.\"url.path\"'), json_extract(sp.attributes, "
+        "'$.\"http.target\"')) = ?3)) LIMIT 1");
 
     std::map<std::tuple<std::string, std::string, std::string>, PropagationGroup> groups;
     while (calls.step()) {

@@ -37,7 +37,8 @@ Correlator::Correlator(Database& db)
                      "trace = excluded.trace, span_id = excluded.span_id, method = excluded.method, "
                      "confidence = excluded.confidence, created_ns = excluded.created_ns "
                      "WHERE excluded.confidence > links.confidence")),
-      m_linksOfPageLoad(db.prepare("SELECT l.trace, l.span_id FROM resources r "
+      // With the call each link belongs to: a call several sources reported and linked counts once.
+      m_linksOfPageLoad(db.prepare("SELECT l.trace, l.span_id, coalesce(r.merged_into, r.id) FROM resources r "
                                    "JOIN links l ON l.resource_id = r.id WHERE r.page_load_id = ?1")),
       m_updatePageLoad(db.prepare("UPDATE page_loads SET linked_count = ?2, backend_ns = ?3, services = ?4 "
                                   "WHERE id = ?1"))
@@ -198,9 +199,12 @@ Correlator::BackendEntry Correlator::backendEntry(std::int64_t trace, std::int64
 void Correlator::refreshPageLoad(std::int64_t pageLoadId)
 {
     std::vector<std::pair<std::int64_t, std::int64_t>> links; // (trace, span)
+    std::set<std::int64_t> calls;
     m_linksOfPageLoad.bind(1, pageLoadId);
-    while (m_linksOfPageLoad.step())
+    while (m_linksOfPageLoad.step()) {
         links.emplace_back(m_linksOfPageLoad.int64(0), m_linksOfPageLoad.int64(1));
+        calls.insert(m_linksOfPageLoad.int64(2));
+    }
     m_linksOfPageLoad.reset();
     std::sort(links.begin(), links.end());
 
@@ -246,7 +250,7 @@ void Correlator::refreshPageLoad(std::int64_t pageLoadId)
             joined += ',';
         joined += s;
     }
-    m_updatePageLoad.bind(1, pageLoadId).bind(2, std::int64_t(links.size()));
+    m_updatePageLoad.bind(1, pageLoadId).bind(2, std::int64_t(calls.size()));
     if (intervals.empty())
         m_updatePageLoad.bindNull(3);
     else

@@ -3,6 +3,7 @@
 #include "Correlator.h"
 
 #include <algorithm>
+#include <map>
 #include <cstdlib>
 
 namespace seam {
@@ -39,8 +40,11 @@ std::string canonicalSql()
     std::string sql = "UPDATE page_loads SET ";
     for (const char* column : {"key", "url", "route", "start_ns", "app_service_id"})
         sql += std::string(column) + " = " + first(column) + ", ";
+    // The session is the visit the first report's session belongs to (SessionMerger).
+    sql += "session_id = (SELECT coalesce(merged_into, id) FROM sessions WHERE id = " + firstKnown("session_id") +
+           "), ";
     for (const char* column :
-         {"session_id", "duration_ns", "ttfb_ns", "fcp_ns", "lcp_ns", "cls", "inp_ns", "trace", "span_id"})
+         {"duration_ns", "ttfb_ns", "fcp_ns", "lcp_ns", "cls", "inp_ns", "trace", "span_id"})
         sql += std::string(column) + " = " + firstKnown(column) + ", ";
     sql += "version = (SELECT max(version) FROM page_load_reports WHERE page_load_id = ?1) WHERE id = ?1";
     return sql;
@@ -54,11 +58,13 @@ bool disjoint(const std::set<std::string>& a, const std::set<std::string>& b)
 } // namespace
 
 PageLoadReconciler::PageLoadReconciler(Database& db, Correlator& correlator)
-    : m_db(db), m_correlator(correlator),
+    : m_db((CallReconciler::registerUrlKey(db), db)), m_correlator(correlator),
       // One scan of the reports, once per writer and again only after another connection committed: an
       // index on format would cost every page-load insert more than these scans ever do.
       m_reporterRange(db.prepare("SELECT min(format), max(format) FROM page_load_reports")),
-      m_facts(db.prepare("SELECT id, coalesce(session_id, 0), start_ns, url FROM page_loads WHERE id = ?1")),
+      m_facts(db.prepare("SELECT id, coalesce(session_id, 0), start_ns, url, (SELECT coalesce(session_id, 0) "
+                         "FROM page_load_reports WHERE page_load_id = ?1 ORDER BY id LIMIT 1) FROM page_loads "
+                         "WHERE id = ?1")),
       m_reportersOf(db.prepare("SELECT DISTINCT format FROM page_load_reports WHERE page_load_id = ?1")),
       // Page loads that carry a trace id this one carries: resources' propagated / own trace ids and the
       // document's trace, on either side. Counted per distinct trace.
@@ -76,21 +82,23 @@ PageLoadReconciler::PageLoadReconciler(Database& db, Correlator& correlator)
           "  WHERE r1.page_load_id = ?1 AND r1.trace IS NOT NULL AND p2.id <> ?1"
           ") JOIN page_loads c ON c.id = q WHERE c.start_ns BETWEEN ?2 AND ?3 GROUP BY q "
           "ORDER BY shared DESC, q LIMIT 16")),
-      m_byUrlTime(db.prepare("SELECT id, coalesce(session_id, 0), start_ns FROM page_loads WHERE start_ns "
-                             "BETWEEN ?1 AND ?2 AND url = ?3 AND id <> ?4 ORDER BY start_ns LIMIT 64")),
+      // The URL as the SDKs may spell it differently (trailing slash, fragment, default port).
+      m_byUrlTime(db.prepare("SELECT id FROM page_loads WHERE start_ns BETWEEN ?1 AND ?2 AND seam_url_key(url) "
+                             "= ?3 AND id <> ?4 ORDER BY start_ns LIMIT 64")),
       m_sessionInfo(
           db.prepare("SELECT browser, browser_version, os, start_ns, end_ns FROM sessions WHERE id = ?1")),
+      // Page loads of the two visits (?1, ?2) with reports of the two sources' sessions (?3, ?4).
       m_clockDifference(db.prepare("SELECT b.start_ns - a.start_ns FROM page_loads p JOIN page_load_reports "
                                    "a ON a.page_load_id = p.id "
                                    "JOIN page_load_reports b ON b.page_load_id = p.id WHERE p.session_id IN "
-                                   "(?1, ?2) AND a.session_id = ?1 "
-                                   "AND b.session_id = ?2 AND a.id <> b.id ORDER BY 1 LIMIT 101")),
+                                   "(?1, ?2) AND a.session_id = ?3 "
+                                   "AND b.session_id = ?4 AND a.id <> b.id ORDER BY 1 LIMIT 101")),
       m_reportCount(db.prepare("SELECT count(*) FROM page_load_reports WHERE page_load_id = ?1")),
       m_moveReports(
           db.prepare("UPDATE page_load_reports SET page_load_id = ?2, matched_by = coalesce(matched_by, "
                      "?3) WHERE page_load_id = ?1")),
       m_deletePageLoad(db.prepare("DELETE FROM page_loads WHERE id = ?1 RETURNING session_id")),
-      m_canonical(db.prepare(canonicalSql()))
+      m_canonical(db.prepare(canonicalSql())), m_calls(db), m_sessions(db)
 {
     static const char* const tables[] = {"resources", "rum_errors", "actions", "long_tasks"};
     for (int i = 0; i < 4; ++i)
@@ -137,6 +145,7 @@ std::optional<PageLoadReconciler::PageLoadFacts> PageLoadReconciler::facts(std::
         f->session = m_facts.int64(1);
         f->start = m_facts.int64(2);
         f->url = std::string(m_facts.text(3));
+        f->reportSession = m_facts.isNull(4) ? f->session : m_facts.int64(4);
     }
     m_facts.reset();
     if (!f)
@@ -218,12 +227,13 @@ bool PageLoadReconciler::browsersAgree(std::int64_t sessionA, std::int64_t sessi
     return true;
 }
 
-std::optional<std::int64_t> PageLoadReconciler::clockDifference(std::int64_t sessionA, std::int64_t sessionB)
+std::optional<std::int64_t> PageLoadReconciler::clockDifference(const PageLoadFacts& a, std::int64_t visitB,
+                                                                std::int64_t sessionB)
 {
-    if (!sessionA || !sessionB || sessionA == sessionB)
+    if (!a.reportSession || !sessionB || a.reportSession == sessionB)
         return std::nullopt;
     std::vector<std::int64_t> differences;
-    m_clockDifference.bind(1, sessionA).bind(2, sessionB);
+    m_clockDifference.bind(1, a.session).bind(2, visitB).bind(3, a.reportSession).bind(4, sessionB);
     while (m_clockDifference.step())
         differences.push_back(m_clockDifference.int64(0));
     m_clockDifference.reset();
@@ -234,39 +244,54 @@ std::optional<std::int64_t> PageLoadReconciler::clockDifference(std::int64_t ses
 
 std::int64_t PageLoadReconciler::bestByTime(const PageLoadFacts& p)
 {
-    struct Candidate
-    {
-        std::int64_t id, session, start;
-    };
-    std::vector<Candidate> candidates;
+    std::vector<std::int64_t> candidates;
     const std::int64_t window = kMaxClockDifference + kTolerance;
-    m_byUrlTime.bind(1, p.start - window).bind(2, p.start + window).bindText(3, p.url).bind(4, p.id);
+    const std::string urlKey = CallReconciler::urlKey(p.url); // bound, not copied: alive until reset
+    m_byUrlTime.bind(1, p.start - window).bind(2, p.start + window).bindText(3, urlKey).bind(4, p.id);
     while (m_byUrlTime.step())
-        candidates.push_back({m_byUrlTime.int64(0), m_byUrlTime.int64(1), m_byUrlTime.int64(2)});
+        candidates.push_back(m_byUrlTime.int64(0));
     m_byUrlTime.reset();
 
-    std::int64_t best = 0, bestDistance = 0, secondDistance = -1;
-    for (const Candidate& c : candidates) {
-        const auto other = facts(c.id);
-        if (!other || !disjoint(p.reporters, other->reporters) || !browsersAgree(p.session, c.session))
+    // Candidates compete within one reporter (two OTel loads equally close are a tie); reports of other
+    // reporters all describe the same navigation when recorded together, milliseconds apart, and fold one
+    // after the other.
+    struct Best
+    {
+        std::int64_t id = 0, distance = 0, second = -1;
+    };
+    std::map<std::string, Best> byReporters;
+    for (const std::int64_t id : candidates) {
+        const auto c = facts(id);
+        if (!c || !disjoint(p.reporters, c->reporters) || !browsersAgree(p.session, c->session))
             continue;
         // The other source's clock may run apart from this one's: take the difference learnt from the two
         // sessions' page loads matched so far off before comparing.
         const std::int64_t distance =
-            std::llabs(c.start - p.start - clockDifference(p.session, c.session).value_or(0));
+            std::llabs(c->start - p.start - clockDifference(p, c->session, c->reportSession).value_or(0));
         if (distance > kTolerance)
             continue;
-        if (!best || distance < bestDistance) {
-            if (best)
-                secondDistance = bestDistance;
-            best = c.id;
-            bestDistance = distance;
-        } else if (secondDistance < 0 || distance < secondDistance) {
-            secondDistance = distance;
+        std::string reporters;
+        for (const std::string& r : c->reporters)
+            reporters += r + ',';
+        Best& b = byReporters[reporters];
+        if (!b.id || distance < b.distance) {
+            if (b.id)
+                b.second = b.distance;
+            b.id = c->id;
+            b.distance = distance;
+        } else if (b.second < 0 || distance < b.second) {
+            b.second = distance;
         }
     }
-    if (best && secondDistance >= 0 && secondDistance - bestDistance < kTie)
-        return 0; // two equally good candidates: leave them apart
+    std::int64_t best = 0, bestDistance = 0;
+    for (const auto& [reporters, b] : byReporters) {
+        if (b.second >= 0 && b.second - b.distance < kTie)
+            continue; // two equally good candidates of one reporter: leave them apart
+        if (!best || b.distance < bestDistance) {
+            best = b.id;
+            bestDistance = b.distance;
+        }
+    }
     return best;
 }
 
@@ -309,6 +334,7 @@ PageLoadReconciler::Result PageLoadReconciler::reconcile(const std::unordered_se
         return result;
     std::vector<std::int64_t> ids(pageLoads.begin(), pageLoads.end());
     std::sort(ids.begin(), ids.end()); // the same folds whatever order the set iterates in
+    std::set<std::int64_t> settled;    // the page loads as they are after the folds
     for (std::int64_t id : ids) {
         bool merged = false;
         // A page load may gather several sources, one fold at a time (each needs other reporters).
@@ -329,6 +355,7 @@ PageLoadReconciler::Result PageLoadReconciler::reconcile(const std::unordered_se
             id = into;
             merged = true;
         }
+        settled.insert(id);
         if (merged)
             continue;
         // A newer version of one report (or a vital) was written over a merged page load's values:
@@ -338,6 +365,18 @@ PageLoadReconciler::Result PageLoadReconciler::reconcile(const std::unordered_se
         m_reportCount.reset();
         if (several)
             recomputeCanonical(id);
+    }
+    for (const std::int64_t id : settled) {
+        // The calls of a page load several sources reported, each once; then their sessions, one visit.
+        if (m_calls.reconcile(id)) {
+            m_correlator.refreshPageLoad(id);
+            result.survivors.push_back(id);
+        }
+        const std::vector<std::int64_t> sessions = m_sessions.mergeSessionsOf(id);
+        if (!sessions.empty()) {
+            result.sessions.insert(result.sessions.end(), sessions.begin(), sessions.end());
+            result.sessionsMerged = true;
+        }
     }
     return result;
 }

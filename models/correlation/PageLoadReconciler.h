@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CallReconciler.h"
+#include "SessionMerger.h"
 #include "Sqlite.h"
 
 #include <cstdint>
@@ -58,6 +60,7 @@ public:
         std::uint64_t merged = 0;            // page loads folded into another
         std::vector<std::int64_t> survivors; // page loads that gained reports
         std::vector<std::int64_t> sessions;  // sessions whose page-load counts changed
+        bool sessionsMerged = false;         // session keys may now name another visit
     };
 
     /// Matches and folds the given page loads (those a batch touched). `reporters` are the reporters
@@ -72,6 +75,7 @@ private:
     struct PageLoadFacts
     {
         std::int64_t id = 0, session = 0, start = 0;
+        std::int64_t reportSession = 0; // the session as the page load's first report's source named it
         std::string url;
         std::set<std::string> reporters;
     };
@@ -89,7 +93,8 @@ private:
     std::int64_t bestByTime(const PageLoadFacts& p);
     bool browsersAgree(std::int64_t sessionA, std::int64_t sessionB);
     /// Median start difference (b - a) of the reports of sessions a and b already matched, if any.
-    std::optional<std::int64_t> clockDifference(std::int64_t sessionA, std::int64_t sessionB);
+    std::optional<std::int64_t> clockDifference(const PageLoadFacts& a, std::int64_t visitB,
+                                                std::int64_t sessionB);
     void fold(std::int64_t from, std::int64_t into, const char* method, Result& result);
     void recomputeCanonical(std::int64_t pageLoad);
 
@@ -100,6 +105,8 @@ private:
     Statement m_reporterRange, m_facts, m_reportersOf, m_sharedTraces, m_byUrlTime, m_sessionInfo,
         m_clockDifference, m_reportCount, m_moveReports, m_deletePageLoad, m_canonical;
     Statement m_moveChildren[4];
+    CallReconciler m_calls;
+    SessionMerger m_sessions;
 };
 
 } // namespace seam

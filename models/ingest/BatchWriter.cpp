@@ -108,13 +108,16 @@ BatchResult BatchWriter::write(const RecordBatch& batch, std::int64_t sourceId)
     timer.lap("correlation");
     const PageLoadReconciler::Result merged =
         m_reconciler.reconcile(m_touches.pageLoads, m_touches.reporters);
-    if (merged.merged) {
+    if (merged.merged)
         m_dimensions.forgetPageLoads();
-        m_touches.pageLoads.insert(merged.survivors.begin(), merged.survivors.end());
-        m_touches.sessions.insert(merged.sessions.begin(), merged.sessions.end());
-    }
+    if (merged.sessionsMerged)
+        m_dimensions.forgetSessions();
+    m_touches.pageLoads.insert(merged.survivors.begin(), merged.survivors.end());
+    m_touches.sessions.insert(merged.sessions.begin(), merged.sessions.end());
     timer.lap("page-load reconciliation");
     m_rum.refreshCounters();
+    if (merged.sessionsMerged)
+        m_sessions.forget(); // what it knows of the merged-away sessions' items is the visit's now
     timer.lap("counters");
     return result;
 }

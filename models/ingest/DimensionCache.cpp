@@ -120,26 +120,28 @@ std::int64_t DimensionCache::traceRow(const TraceId& id)
     return row;
 }
 
-std::int64_t DimensionCache::sessionId(const std::string& key)
+std::pair<std::int64_t, std::int64_t> DimensionCache::sessionIds(const std::string& key)
 {
     if (key.empty())
-        return 0;
+        return {0, 0};
     if (auto it = m_sessions.find(key); it != m_sessions.end())
         return it->second;
     auto& sel = m_st.sessionSelect;
     sel.bindText(1, key);
-    std::int64_t id = 0;
-    if (sel.step())
+    std::int64_t id = 0, visit = 0;
+    if (sel.step()) {
         id = sel.int64(0);
+        visit = sel.int64(1);
+    }
     sel.reset();
     if (!id) {
         m_st.sessionInsertBare.bindText(1, key).run();
-        id = m_db.lastInsertRowId();
+        id = visit = m_db.lastInsertRowId();
     }
     if (m_sessions.size() > kCacheLimit)
         m_sessions.clear();
-    m_sessions.emplace(key, id);
-    return id;
+    m_sessions.emplace(key, std::pair{id, visit});
+    return {id, visit};
 }
 
 std::int64_t DimensionCache::pageLoadIdByKey(const std::string& key)

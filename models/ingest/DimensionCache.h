@@ -44,15 +44,21 @@ public:
     /// Row id of the trace, creating the row (with no spans yet) when new; new rows are listed in
     /// newTraces().
     std::int64_t traceRow(const TraceId& id);
-    /// Row id of the session (a bare row is created when new); 0 for an empty key.
-    std::int64_t sessionId(const std::string& key);
+    /// Row id of the visit the session belongs to (a bare row is created when new); 0 for an empty key.
+    /// A session merged into another source's session of the same visit gives that one.
+    std::int64_t sessionId(const std::string& key) { return sessionIds(key).second; }
+    /// The session as its source named it, even when merged: what a page-load report keeps.
+    std::int64_t reportSessionId(const std::string& key) { return sessionIds(key).first; }
     std::int64_t pageLoadIdByKey(const std::string& key);
     /// The session's page load at `time` (the latest that started at or before it), 0 if none.
     std::int64_t pageLoadAt(std::int64_t sessionId, TimeNs time);
     PageRef resolvePage(const std::string& pageLoadKey, std::int64_t sessionId, TimeNs time);
 
     /// Rows the writers created or found themselves.
-    void noteSession(const std::string& key, std::int64_t id) { m_sessions[key] = id; }
+    void noteSession(const std::string& key, std::int64_t id, std::int64_t visit)
+    {
+        m_sessions[key] = {id, visit};
+    }
     void notePageLoad(const std::string& key, std::int64_t id) { m_pageLoads[key] = id; }
 
     /// Trace rows created since the caller last cleared the list: (row, low 64 bits of the id).
@@ -61,6 +67,8 @@ public:
     void forgetMutable();
     /// Page loads were merged (PageLoadReconciler): keys may now name another id.
     void forgetPageLoads() { m_pageLoads.clear(); }
+    /// Sessions were merged: keys may now name another visit.
+    void forgetSessions() { m_sessions.clear(); }
     void clear();
 
 private:
@@ -79,7 +87,9 @@ private:
     std::int64_t m_lastServiceId = 0;
     std::unordered_map<std::int64_t, NameMap> m_operations; // service -> operation name -> id
     std::unordered_map<TraceId, std::int64_t, TraceIdHash> m_traces;
-    std::unordered_map<std::string, std::int64_t> m_sessions;
+    std::pair<std::int64_t, std::int64_t> sessionIds(const std::string& key);
+
+    std::unordered_map<std::string, std::pair<std::int64_t, std::int64_t>> m_sessions; // key -> (id, visit)
     std::unordered_map<std::string, std::int64_t> m_pageLoads;
     std::vector<std::pair<std::int64_t, std::uint64_t>> m_newTraces;
 };

@@ -40,10 +40,15 @@ void RumWriter::writeSessions(const RecordBatch& batch)
         else
             st.bindNull(10);
         st.step();
-        const std::int64_t id = st.int64(0);
+        const std::int64_t id = st.int64(0), visit = st.int64(1);
         st.reset();
-        m_dimensions.noteSession(s.key, id);
-        m_touches.sessions.insert(id);
+        m_dimensions.noteSession(s.key, id, visit);
+        m_touches.sessions.insert(visit);
+        if (visit != id) { // a merged-away session's extent widens its visit's
+            for (const TimeNs t : {s.start, s.end})
+                if (t)
+                    m_sessions.extend(visit, t);
+        }
     }
 }
 
@@ -53,6 +58,7 @@ void RumWriter::writePageLoads(const RecordBatch& batch, std::int64_t sourceId, 
         if (p.key.empty())
             continue;
         const std::int64_t session = m_dimensions.sessionId(p.sessionKey);
+        const std::int64_t reportSession = m_dimensions.reportSessionId(p.sessionKey);
         const std::int64_t app = m_dimensions.serviceId(p.app);
         const std::int64_t trace = p.traceId.isValid() ? m_dimensions.traceRow(p.traceId) : 0;
         const std::string_view route = p.route.empty() ? ingest::urlPath(p.url) : std::string_view(p.route);
@@ -82,7 +88,9 @@ void RumWriter::writePageLoads(const RecordBatch& batch, std::int64_t sourceId, 
         (existing ? m_st.pageLoadUpdate : m_st.pageLoadInsert).run();
         const std::int64_t id = existing ? existing : m_db.lastInsertRowId();
         Statement& rep = existing ? m_st.reportUpdate : m_st.reportInsert;
-        bindPageLoad(rep, p, existing ? report : id, row, !existing);
+        PageLoadRow reportRow = row;
+        reportRow.session = reportSession;
+        bindPageLoad(rep, p, existing ? report : id, reportRow, !existing);
         if (!existing) {
             const std::string_view reporter = p.reporter.empty() ? std::string_view("other") : p.reporter;
             rep.bindText(17, p.key).bindText(18, reporter);
@@ -205,7 +213,7 @@ void RumWriter::adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& ke
         }
     }
     for (const auto& [name, value] : vitals)
-        applyVital(pageLoadId, name, value, key, session);
+        applyVital(pageLoadId, name, value, key, m_dimensions.reportSessionId(sessionKey));
 }
 
 void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result)
@@ -238,8 +246,8 @@ void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, 
             st.bindNull(5);
         st.bindText(6, r.type.empty() ? std::string_view("other") : std::string_view(r.type));
         st.bindTextOrNull(7, r.method).bindText(8, ingest::clip(r.url, 8192));
-        if (r.statusCode)
-            st.bind(9, r.statusCode);
+        if (r.statusCode || r.failed)
+            st.bind(9, r.failed ? 0 : r.statusCode);
         else
             st.bindNull(9);
         st.bind(10, r.start).bindNonNegative(11, r.duration).bindNonNegative(12, r.transferSize);
@@ -257,7 +265,7 @@ void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, 
             st.bind(20, r.spanId);
         else
             st.bindNull(20);
-        st.bind(21, int(r.traceIdSource)).bind(22, sourceId);
+        st.bind(21, int(r.traceIdSource)).bind(22, sourceId).bindTextOrNull(23, r.reporter);
         st.run();
         if (m_db.changes() == 0)
             continue;
@@ -299,8 +307,8 @@ bool RumWriter::mergeIntoTwin(const ResourceRecord& r, std::int64_t session, std
         return false; // none, or two identical calls at once: keep the record on its own
     auto& up = m_st.resourceMerge;
     up.bind(1, twin).bindTextOrNull(2, r.method);
-    if (r.statusCode)
-        up.bind(3, r.statusCode);
+    if (r.statusCode || r.failed)
+        up.bind(3, r.failed ? 0 : r.statusCode);
     else
         up.bindNull(3);
     up.bindNonNegative(4, r.duration).bindNonNegative(5, r.transferSize).bindNonNegative(6, r.dnsNs);
@@ -438,7 +446,7 @@ void RumWriter::writeVitals(const RecordBatch& batch)
         const std::int64_t session = m_dimensions.sessionId(v.sessionKey);
         const PageRef page = m_dimensions.resolvePage(v.pageLoadKey, session, v.time);
         if (page.id) {
-            applyVital(page.id, v.name, v.value, v.pageLoadKey, session);
+            applyVital(page.id, v.name, v.value, v.pageLoadKey, m_dimensions.reportSessionId(v.sessionKey));
             continue;
         }
         auto& st = m_st.pendingVitalInsert;

@@ -1,5 +1,6 @@
 #include "WriteStatements.h"
 
+#include "CallMergeSchema.h"
 #include "Schema.h"
 
 namespace seam {
@@ -37,8 +38,10 @@ WriteStatements::WriteStatements(Database& db)
           "app_version = coalesce(excluded.app_version, app_version), "
           "start_ns = min(coalesce(start_ns, excluded.start_ns), coalesce(excluded.start_ns, start_ns)), "
           "end_ns = max(coalesce(end_ns, excluded.end_ns), coalesce(excluded.end_ns, end_ns)) RETURNING "
-          "id")),
-      sessionSelect(db.prepare("SELECT id FROM sessions WHERE key = ?1")),
+          "id, coalesce(merged_into, id)")),
+      // A session merged into another visit (PageLoadReconciler) is still found by its key: the raw id is
+      // the source's session (its reports keep it), the other the visit its items now belong to.
+      sessionSelect(db.prepare("SELECT id, coalesce(merged_into, id) FROM sessions WHERE key = ?1")),
       sessionInsertBare(db.prepare("INSERT INTO sessions(key) VALUES (?1)")),
       sessionExtend(db.prepare("UPDATE sessions SET start_ns = min(coalesce(start_ns, ?2), ?2), "
                                "end_ns = max(coalesce(end_ns, ?3), ?3) WHERE id = ?1")),
@@ -80,9 +83,9 @@ WriteStatements::WriteStatements(Database& db)
                                 "page_load_by_time, session_id, type, "
                                 "method, url, status, start_ns, duration_ns, transfer_size, dns_ns, "
                                 "connect_ns, ssl_ns, ttfb_ns, "
-                                "download_ns, trace, trace_lo, span_id, id_source, source_id) VALUES "
-                                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                                "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)")),
+                                "download_ns, trace, trace_lo, span_id, id_source, source_id, reporter) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                                "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)")),
       // A twin: the same request reported by the other instrumentation of the same page, the one with
       // the trace id when this one has none and vice versa (or the same trace: a re-import). Starts
       // within 50 ms; durations are not compared (a fetch span ends when the page has read the body).
@@ -123,9 +126,7 @@ WriteStatements::WriteStatements(Database& db)
           "INSERT OR IGNORE INTO logs(fingerprint, time_ns, service_id, severity, severity_text, body, "
           "attributes, trace, span_id, source_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")),
       pageLoadCounters(
-          db.prepare("UPDATE page_loads SET " + schema::pageLoadErrorCountsSet("?1") +
-                     ", resource_count = (SELECT count(*) FROM resources WHERE page_load_id = ?1) "
-                     "WHERE id = ?1")),
+          db.prepare("UPDATE page_loads SET " + schema::pageLoadCountersSet("?1") + " WHERE id = ?1")),
       sessionCounters(db.prepare(
           "UPDATE sessions SET page_load_count = (SELECT count(*) FROM page_loads WHERE session_id = "
           "?1), "

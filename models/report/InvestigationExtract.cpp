@@ -45,7 +45,9 @@ const Copy kCopies[] = {
     {"page_loads", "x.id IN (SELECT id FROM temp.x_page_loads)"},
     // Every source's report of each kept page load (schema v3).
     {"page_load_reports", "x.page_load_id IN (SELECT id FROM temp.x_page_loads)"},
-    {"sessions", "x.id IN (SELECT session_id FROM main.page_loads WHERE session_id IS NOT NULL)"},
+    // The visits, and every source's own session of them (merged into a visit, still found by its key).
+    {"sessions", "x.id IN (SELECT session_id FROM main.page_loads WHERE session_id IS NOT NULL UNION SELECT "
+                 "session_id FROM main.page_load_reports WHERE session_id IS NOT NULL)"},
     {"resources", "x.page_load_id IN (SELECT id FROM temp.x_page_loads)"},
     {"rum_errors", "x.page_load_id IN (SELECT id FROM temp.x_page_loads)"},
     {"actions", "x.page_load_id IN (SELECT id FROM temp.x_page_loads)"},

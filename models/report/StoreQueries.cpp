@@ -1,6 +1,7 @@
 #include "StoreQueries.h"
 
 #include "BackendCauses.h"
+#include "CallMergeSchema.h"
 #include "FoldedFrame.h"
 #include "Format.h"
 #include "Ids.h"
@@ -15,6 +16,7 @@
 #include <QJsonDocument>
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace seam {
@@ -190,13 +192,22 @@ QJsonObject StoreQueries::pageLoad(std::int64_t id)
 
     QJsonArray resources, links;
     std::vector<std::int64_t> traces;
+    // One entry per call, with the link any of its reports got and, on a cache that merges calls, what
+    // each source reported of it.
+    const bool merging = schema::hasCallMerging(m_db);
     auto rs = m_db.prepare(
         "SELECT r.id, r.type, r.method, r.url, r.status, r.start_ns, r.duration_ns, r.transfer_size, "
         "lower(hex(t.trace_id)), r.span_id, l.method, l.confidence, lower(hex(lt.trace_id)), l.span_id, "
         "l.trace, "
-        "r.ttfb_ns FROM resources r LEFT JOIN traces t ON t.id = r.trace LEFT JOIN links l ON l.resource_id "
-        "= r.id "
-        "LEFT JOIN traces lt ON lt.id = l.trace WHERE r.page_load_id = ?1 ORDER BY r.start_ns, r.id");
+        "r.ttfb_ns FROM resources r LEFT JOIN traces t ON t.id = r.trace" +
+        schema::callLinkJoin(m_db, "r", "l") + "LEFT JOIN traces lt ON lt.id = l.trace WHERE r.page_load_id = ?1" +
+        schema::oneRowPerCall(m_db, "r") + " ORDER BY r.start_ns, r.id");
+    std::optional<Statement> callReports;
+    if (merging)
+        callReports = m_db.prepare(
+            "SELECT m.reporter, m.key, m.status, m.start_ns, m.duration_ns, lower(hex(mt.trace_id)), m.id "
+            "FROM resources m LEFT JOIN traces mt ON mt.id = m.trace WHERE m.id = ?1 OR m.merged_into = ?1 "
+            "ORDER BY m.merged_into IS NOT NULL, m.reporter, m.key");
     rs.bind(1, id);
     while (rs.step()) {
         QJsonObject r;
@@ -230,6 +241,24 @@ QJsonObject StoreQueries::pageLoad(std::int64_t id)
             links.append(l);
             if (std::find(traces.begin(), traces.end(), rs.int64(14)) == traces.end())
                 traces.push_back(rs.int64(14));
+        }
+        if (callReports) {
+            QJsonArray reports;
+            callReports->bind(1, rs.int64(0));
+            while (callReports->step()) {
+                QJsonObject c;
+                c[QStringLiteral("resource_id")] = qint64(callReports->int64(6));
+                c[QStringLiteral("source")] = textOrNull(*callReports, 0);
+                c[QStringLiteral("key")] = qs(callReports->text(1));
+                c[QStringLiteral("status")] = callReports->isNull(2) ? QJsonValue(QJsonValue::Null)
+                                                                     : QJsonValue(qint64(callReports->int64(2)));
+                c[QStringLiteral("start_ns")] = qint64(callReports->int64(3));
+                c[QStringLiteral("duration_ms")] = msOrNull(*callReports, 4);
+                c[QStringLiteral("trace_id")] = textOrNull(*callReports, 5);
+                reports.append(c);
+            }
+            callReports->reset();
+            r[QStringLiteral("reports")] = reports;
         }
         resources.append(r);
     }

@@ -143,7 +143,13 @@ struct ResourceRecord
     std::string type; // document, fetch, xhr, script, css, image, font, media, beacon, other
     std::string method;
     std::string url;
-    int statusCode = 0; // 0 = unknown / network error
+    int statusCode = 0; // 0 = unknown, unless `failed`
+    /// The source says the request got no response (network error, CORS, aborted): stored as status 0,
+    /// counted as a network error of its page load. Without it a status 0 is unknown (stored NULL).
+    bool failed = false;
+    /// The instrumentation that reported it (otel, datadog, faro, har): calls of one page load reported
+    /// by several merge into one (PageLoadReconciler), never two of the same reporter.
+    std::string reporter;
     TimeNs start = 0;
     TimeNs duration = -1;
     std::int64_t transferSize = -1;

@@ -7,3 +7,7 @@ seam_add_qtest(tst_linkinference SOURCES correlation/tst_linkinference.cpp suppo
 # Datadog RUM, Faro and a HAR (tests/data/reconcile) in every import order, live order, ties.
 seam_add_qtest(tst_pageloadreconciler SOURCES correlation/tst_pageloadreconciler.cpp support/ImportTestUtil.h
                LIBS seam_importers seam_analysis)
+# One request, one call; one visit, one session; failed requests as network errors, per format
+# (CallReconciler, SessionMerger; tests/data/reconcile and tests/data/reconcile/failed).
+seam_add_qtest(tst_callreconciler SOURCES correlation/tst_callreconciler.cpp support/ImportTestUtil.h
+               LIBS seam_importers seam_models)

@@ -159,6 +159,41 @@ private slots:
         QCOMPARE(reference.size(), 3);
     }
 
+    void recordedTogetherCapturesInEveryOrder()
+    {
+        // The real SDKs' payloads of one visit with 3 navigations (tests/data/reconcile/recorded, recorded by
+        // the e2e `multi` scenario): whatever the order of the imports, 3 page loads with 4 reports each, one
+        // session, each API call once (the 502 a network error once), every document linked to the backend.
+        QTemporaryDir dir;
+        QStringList files = {fixture("recorded/otel-web.json"), fixture("recorded/datadog-rum.ndjson"),
+                             fixture("recorded/faro.ndjson"), fixture("recorded/page.har")};
+        std::sort(files.begin(), files.end());
+        int run = 0;
+        do {
+            QStringList order = files;
+            order.insert(run % (files.size() + 1), fixture("recorded/backend.json"));
+            const std::string cache = dir.filePath(QStringLiteral("r%1.seam").arg(run)).toStdString();
+            importIntoCache(cache, order); // one file after the other, each in its own transactions
+            Database db(cache, Database::Mode::ReadOnly);
+            const QString where = order.join(QLatin1Char(' '));
+            QCOMPARE(rows(db, "SELECT p.route, p.network_error_count, (SELECT group_concat(format) FROM (SELECT "
+                              "format FROM page_load_reports WHERE page_load_id = p.id ORDER BY format)), (SELECT "
+                              "group_concat(substr(url, instr(url, '/api/')), ' ') FROM (SELECT url FROM resources "
+                              "WHERE page_load_id = p.id AND merged_into IS NULL AND url LIKE '%/api/%' ORDER BY "
+                              "url)) FROM page_loads p ORDER BY p.start_ns"),
+                     (QStringList{QStringLiteral("/|0|datadog,faro,har,otel|/api/items"),
+                                  QStringLiteral("/product|0|datadog,faro,har,otel|/api/items"),
+                                  QStringLiteral("/checkout|1|datadog,faro,har,otel|/api/checkout /api/items")}));
+            QVERIFY2(db.queryInt("SELECT count(*) FROM sessions WHERE merged_into IS NULL") == 1, qPrintable(where));
+            QVERIFY2(db.queryInt("SELECT count(*) FROM page_loads p WHERE EXISTS (SELECT 1 FROM resources r JOIN "
+                                 "links l ON l.resource_id = r.id WHERE r.page_load_id = p.id AND r.type = "
+                                 "'document')") == 3,
+                     qPrintable(where));
+            ++run;
+        } while (std::next_permutation(files.begin(), files.end()));
+        QCOMPARE(run, 24);
+    }
+
     void liveFaroAfterOtelMergesIntoIt()
     {
         // One writer, one source after the other, each in its own transactions (as `seam serve` receives

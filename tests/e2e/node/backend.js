@@ -5,7 +5,7 @@
 // page posts to; E2E_WEB_PAGE names another page of web/) and GET /<name>.js (the esbuild bundles in
 // E2E_WEB_DIR).
 // Environment: E2E_OTLP_PROTOCOL, E2E_OTLP_ENDPOINT, PORT (0 = any), E2E_WEB_DIR, E2E_WEB_PAGE,
-// E2E_BROWSER_OTLP.
+// E2E_BROWSER_OTLP, E2E_WEB_PATHS (comma-separated paths that serve the page, default /).
 // Prints "listening PORT" on stdout when ready.
 
 const { startTracing, shutdownOnSignal } = require('./tracing');
@@ -18,6 +18,8 @@ const path = require('path');
 
 const webDir = process.env.E2E_WEB_DIR || '';
 const webPage = process.env.E2E_WEB_PAGE || 'index.html';
+// Paths that serve the page (the multi scenario navigates between several).
+const webPaths = (process.env.E2E_WEB_PATHS || '/').split(',');
 
 function send(res, status, type, body, extraHeaders = {}) {
     res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...extraHeaders });
@@ -45,7 +47,10 @@ const server = http.createServer((req, res) => {
             send(res, 200, 'application/json', JSON.stringify({ items: [{ id: 1, name: 'lamp' }, { id: 2, name: 'desk' }] }));
         } else if (req.method === 'GET' && url.pathname === '/api/fail') {
             send(res, 500, 'application/json', JSON.stringify({ error: 'inventory database unavailable' }));
-        } else if (webDir && req.method === 'GET' && url.pathname === '/') {
+        } else if (req.method === 'POST' && url.pathname === '/api/checkout') {
+            req.resume();
+            send(res, 502, 'application/json', JSON.stringify({ error: 'payments upstream unavailable' }));
+        } else if (webDir && req.method === 'GET' && webPaths.includes(url.pathname)) {
             send(res, 200, 'text/html; charset=utf-8', indexHtml(), { 'Cache-Control': 'no-store' });
         } else if (webDir && req.method === 'GET' && /^\/[a-z]+\.js$/.test(url.pathname) &&
                    fs.existsSync(path.join(webDir, url.pathname))) {
