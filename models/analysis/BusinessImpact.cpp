@@ -1,6 +1,7 @@
 #include "BusinessImpact.h"
 
 #include "Anomalies.h"
+#include "ImpactReach.h"
 #include "NormalBaseline.h"
 #include "RobustStats.h"
 #include "Sqlite.h"
@@ -18,26 +19,6 @@ namespace {
 constexpr TimeNs kHour = 3600LL * 1'000'000'000;
 /// A call started this long after a user action (or within it) was started by it.
 constexpr TimeNs kActionReachNs = 1'000'000'000;
-constexpr int kKindServer = 2;
-constexpr int kKindConsumer = 5;
-constexpr int kStatusError = 2;
-
-struct TraceVerdict
-{
-    bool reached = false;
-    bool affected = false;
-};
-
-struct PageLoad
-{
-    std::int64_t id = 0;
-    std::int64_t session = 0; ///< 0: none
-    std::string route;
-    bool reached = false;
-    bool affected = false;
-    std::vector<std::pair<TimeNs, bool>> calls; ///< linked calls: start, affected
-};
-
 /// Newcombe's hybrid score interval (method 10) for p1 - p2, from each proportion's Wilson interval.
 std::pair<double, double> differenceInterval(std::int64_t k1, std::int64_t n1, std::int64_t k2,
                                              std::int64_t n2)
@@ -145,84 +126,42 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
                               std::to_string(normal.requests) + " requests): only errors count as affected");
     }
 
-    // The window's page loads and, per linked trace (read once), whether it reached the service in
-    // the window and whether it was affected there.
-    std::vector<PageLoad> loads;
+    // The window's page loads and whether each reached the service in the window and was affected there.
+    std::vector<ImpactLoad> loads;
     std::map<std::int64_t, std::string> userOf; // session -> user id (non-empty)
     {
-        auto st =
-            db.prepare("SELECT p.id, coalesce(p.session_id, 0), p.route, p.trace, coalesce(s.user_id, '') "
-                       "FROM page_loads p LEFT JOIN sessions s ON s.id = p.session_id "
-                       "WHERE p.start_ns >= ?1 AND p.start_ns < ?2 ORDER BY p.start_ns, p.id");
+        auto st = db.prepare(
+            "SELECT p.id, coalesce(p.session_id, 0), p.route, p.trace, coalesce(s.user_id, ''), p.start_ns "
+            "FROM page_loads p LEFT JOIN sessions s ON s.id = p.session_id "
+            "WHERE p.start_ns >= ?1 AND p.start_ns < ?2 ORDER BY p.start_ns, p.id");
         st.bind(1, r.from).bind(2, r.to);
-        std::vector<std::int64_t> documentTrace;
         while (st.step()) {
-            PageLoad p;
+            ImpactLoad p;
             p.id = st.int64(0);
             p.session = st.int64(1);
             p.route = std::string(st.text(2));
-            documentTrace.push_back(st.isNull(3) ? 0 : st.int64(3));
+            p.documentTrace = st.isNull(3) ? 0 : st.int64(3);
             if (p.session && !st.text(4).empty())
                 userOf[p.session] = std::string(st.text(4));
+            p.start = st.int64(5);
             loads.push_back(std::move(p));
         }
-        auto calls =
-            db.prepare("SELECT r.start_ns, l.trace FROM resources r JOIN links l ON l.resource_id = r.id "
-                       "WHERE r.page_load_id = ?1");
-        auto spans =
-            db.prepare("SELECT service_id, operation_id, kind, parent_span_id, start_ns, end_ns, status_code "
-                       "FROM spans WHERE trace = ?1");
-        std::unordered_map<std::int64_t, TraceVerdict> verdicts;
-        const auto judge = [&](std::int64_t trace) {
-            const auto it = verdicts.find(trace);
-            if (it != verdicts.end())
-                return it->second;
-            TraceVerdict v;
-            spans.reset();
-            spans.bind(1, trace);
-            while (spans.step()) {
-                if (!serviceIds.count(spans.int64(0)))
-                    continue;
-                if (!query.operation.empty()) {
-                    if (!operationIds.count(spans.int64(1)))
-                        continue;
-                } else {
-                    const int kind = int(spans.int64(2));
-                    if (kind != kKindServer && kind != kKindConsumer && spans.int64(3) != 0)
-                        continue; // the service's entry spans, as its rollups (and normal p99) count them
-                }
-                const TimeNs start = spans.int64(4);
-                if (start < r.from || start >= r.to)
-                    continue;
-                v.reached = true;
-                if (spans.int64(6) == kStatusError ||
-                    (r.normalP99 > 0 && spans.int64(5) - start > r.normalP99))
-                    v.affected = true;
-            }
-            verdicts.emplace(trace, v);
-            return v;
-        };
-        for (std::size_t i = 0; i < loads.size(); ++i) {
-            PageLoad& p = loads[i];
-            if (documentTrace[i]) {
-                const TraceVerdict v = judge(documentTrace[i]);
-                p.reached = p.reached || v.reached;
-                p.affected = p.affected || v.affected;
-            }
-            calls.reset();
-            calls.bind(1, p.id);
-            while (calls.step()) {
-                const TraceVerdict v = judge(calls.int64(1));
-                p.reached = p.reached || v.reached;
-                p.affected = p.affected || v.affected;
-                p.calls.emplace_back(calls.int64(0), v.affected);
-            }
-        }
+        ReachCriteria criteria;
+        criteria.serviceIds = serviceIds;
+        criteria.operationIds = operationIds;
+        criteria.operation = !query.operation.empty();
+        criteria.from = r.from;
+        criteria.to = r.to;
+        criteria.normalP99 = r.normalP99;
+        if (reachTableAnswers(db, criteria))
+            judgeLoadsByReach(db, criteria, loads);
+        else
+            judgeLoadsBySpans(db, criteria, loads);
     }
 
     // Counts: page loads, then sessions and users through them.
     std::set<std::int64_t> sessionsAll, sessionsReached, sessionsAffected;
-    for (const PageLoad& p : loads) {
+    for (const ImpactLoad& p : loads) {
         ++r.pageLoads.total;
         r.pageLoads.reached += p.reached ? 1 : 0;
         r.pageLoads.affected += p.affected ? 1 : 0;
@@ -257,9 +196,16 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
     // Failed user actions: actions on reached page loads that started a call the window affected.
     {
         auto st = db.prepare("SELECT time_ns, coalesce(duration_ns, 0) FROM actions WHERE page_load_id = ?1");
-        for (const PageLoad& p : loads) {
+        auto count = db.prepare("SELECT count(*) FROM actions WHERE page_load_id = ?1");
+        for (const ImpactLoad& p : loads) {
             if (!p.reached)
                 continue;
+            if (!p.affected) { // none of its calls was affected: its actions are counted, none failed
+                count.reset();
+                count.bind(1, p.id);
+                r.actions += count.step() ? count.int64(0) : 0;
+                continue;
+            }
             st.reset();
             st.bind(1, p.id);
             while (st.step()) {
@@ -285,23 +231,15 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
     // Conversions: sessions of the window on the routes the service's traces served, affected ones
     // against the others.
     std::set<std::string> routes;
-    for (const PageLoad& p : loads)
+    for (const ImpactLoad& p : loads)
         if (p.reached)
             routes.insert(p.route);
     // Each compared session from its first page load on those routes in the period (the reference):
     // it converted when a matching page load (or action) came at or after it.
     std::map<std::int64_t, TimeNs> comparable; // session -> reference time
-    {
-        auto st = db.prepare("SELECT start_ns FROM page_loads WHERE id = ?1");
-        for (const PageLoad& p : loads) {
-            if (!p.session || !routes.count(p.route) || comparable.count(p.session))
-                continue;
-            st.reset();
-            st.bind(1, p.id);
-            if (st.step())
-                comparable[p.session] = st.int64(0); // loads are in start order: the first one
-        }
-    }
+    for (const ImpactLoad& p : loads)
+        if (p.session && routes.count(p.route) && !comparable.count(p.session))
+            comparable[p.session] = p.start; // loads are in start order: the first one
     std::map<std::int64_t, TimeNs> control; // sessions outside the window, when the window has too few
     std::int64_t unaffectedInWindow = 0;
     for (const auto& [session, ref] : comparable)

@@ -1,5 +1,6 @@
 #include "SchemaMigrations.h"
 
+#include "PageLoadReach.h"
 #include "Schema.h"
 #include "Sqlite.h"
 
@@ -46,6 +47,8 @@ void toVersion2(Database& db)
 constexpr std::array kSteps = {
     MigrationStep{2, &toVersion2},
     MigrationStep{3, &migrateToReconciliation},
+    // v4, impact speed (issue 11): page_load_reach (PageLoadReach.cpp), backfilled from links and spans.
+    MigrationStep{4, &addPageLoadReach},
 };
 static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
 

@@ -3,6 +3,7 @@
 
 #include "BusinessImpact.h"
 #include "DemoGenerator.h"
+#include "ImpactReach.h"
 #include "RecordFactory.h"
 #include "Store.h"
 #include "StoreWriter.h"
@@ -12,6 +13,8 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <filesystem>
+#include <set>
 
 using namespace seam;
 using namespace seam::test;
@@ -27,6 +30,7 @@ class TestBusinessImpact : public QObject
 
     QTemporaryDir m_dir;
     std::string m_seeded;
+    std::string m_demo; ///< written by demoCountsMatchPlainSql
     TimeNs m_from = kT0 + 10 * kMinute;
     TimeNs m_to = kT0 + 20 * kMinute;
 
@@ -258,6 +262,64 @@ private slots:
         QVERIFY2(r.conversions->ciLow > 0, qPrintable(QString::number(r.conversions->ciLow)));
         QVERIFY(r.revenue);
         QVERIFY(r.revenue->ciLow > 0);
+
+        // The counts above came from page_load_reach: without its rows nothing is reached.
+        const std::string copy = m_dir.filePath(QStringLiteral("demo-noreach.seam")).toStdString();
+        db = Database();
+        std::filesystem::copy_file(path, copy);
+        store::openForWriting(copy).exec("DELETE FROM page_load_reach");
+        Database empty = store::openForReading(copy);
+        QCOMPARE(businessImpact(empty, q).pageLoads.reached, std::int64_t(0));
+        m_demo = path;
+    }
+
+    void reachRowsAndSpansGiveTheSameVerdicts()
+    {
+        // Windows whose edges cut through page loads' calls, for every backend service: the index range
+        // scan over page_load_reach and the reading of every trace's spans agree load by load.
+        QVERIFY(!m_demo.empty());
+        Database db = store::openForReading(m_demo);
+        const TimeNs first = db.queryInt("SELECT min(start_ns) FROM page_loads");
+        std::vector<std::pair<std::string, std::set<std::int64_t>>> services;
+        auto st = db.prepare("SELECT name, id FROM services WHERE is_browser = 0 ORDER BY name");
+        while (st.step()) {
+            if (services.empty() || services.back().first != st.text(0))
+                services.emplace_back(std::string(st.text(0)), std::set<std::int64_t>{});
+            services.back().second.insert(st.int64(1));
+        }
+        QVERIFY(services.size() >= 5);
+        int compared = 0;
+        for (const auto& [name, ids] : services)
+            for (const auto& [a, b] : {std::pair{3 * kMinute + 123'456'789, 9 * kMinute + 987'654'321},
+                                       std::pair{11 * kMinute + 1, 12 * kMinute + 499'999'999}}) {
+                ReachCriteria c;
+                c.serviceIds = ids;
+                c.from = first + a;
+                c.to = first + b;
+                c.normalP99 = 300'000'000;
+                std::vector<ImpactLoad> byReach, bySpans;
+                auto pl = db.prepare("SELECT id, coalesce(trace, 0) FROM page_loads WHERE start_ns >= ?1 AND "
+                                     "start_ns < ?2 ORDER BY start_ns, id");
+                pl.bind(1, c.from).bind(2, c.to);
+                while (pl.step()) {
+                    ImpactLoad l;
+                    l.id = pl.int64(0);
+                    l.documentTrace = pl.int64(1);
+                    byReach.push_back(l);
+                }
+                bySpans = byReach;
+                QVERIFY(reachTableAnswers(db, c));
+                judgeLoadsByReach(db, c, byReach);
+                judgeLoadsBySpans(db, c, bySpans);
+                for (std::size_t i = 0; i < byReach.size(); ++i) {
+                    QCOMPARE(byReach[i].reached, bySpans[i].reached);
+                    QCOMPARE(byReach[i].affected, bySpans[i].affected);
+                    if (byReach[i].affected)
+                        QCOMPARE(byReach[i].calls, bySpans[i].calls);
+                    compared += byReach[i].reached ? 1 : 0;
+                }
+            }
+        QVERIFY(compared > 100);
     }
 };
 

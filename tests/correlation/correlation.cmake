@@ -7,3 +7,7 @@ seam_add_qtest(tst_linkinference SOURCES correlation/tst_linkinference.cpp suppo
 # Datadog RUM, Faro and a HAR (tests/data/reconcile) in every import order, live order, ties.
 seam_add_qtest(tst_pageloadreconciler SOURCES correlation/tst_pageloadreconciler.cpp support/ImportTestUtil.h
                LIBS seam_importers seam_analysis)
+# page_load_reach (issue 11, impact speed): written by the correlation step as calls and spans arrive,
+# and backfilled the same by the schema step of an older cache.
+seam_add_qtest(tst_pageloadreach SOURCES correlation/tst_pageloadreach.cpp support/RecordFactory.h
+               LIBS seam_core seam_demo)
