@@ -1,15 +1,14 @@
 #include "BusinessImpact.h"
 
 #include "Anomalies.h"
+#include "ConversionStrata.h"
 #include "ImpactReach.h"
 #include "NormalBaseline.h"
-#include "RobustStats.h"
 #include "Sqlite.h"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <random>
 #include <set>
 #include <unordered_map>
 
@@ -19,25 +18,13 @@ namespace {
 constexpr TimeNs kHour = 3600LL * 1'000'000'000;
 /// A call started this long after a user action (or within it) was started by it.
 constexpr TimeNs kActionReachNs = 1'000'000'000;
-/// Newcombe's hybrid score interval (method 10) for p1 - p2, from each proportion's Wilson interval.
-std::pair<double, double> differenceInterval(std::int64_t k1, std::int64_t n1, std::int64_t k2,
-                                             std::int64_t n2)
+/// A compared session's reference: its first page load on the window's routes.
+struct Reference
 {
-    const double p1 = double(k1) / double(n1), p2 = double(k2) / double(n2);
-    const auto [l1, u1] = stats::wilson(k1, n1);
-    const auto [l2, u2] = stats::wilson(k2, n2);
-    const double d = p1 - p2;
-    return {d - std::sqrt((p1 - l1) * (p1 - l1) + (u2 - p2) * (u2 - p2)),
-            d + std::sqrt((u1 - p1) * (u1 - p1) + (p2 - l2) * (p2 - l2))};
-}
-
-double mean(const std::vector<double>& v)
-{
-    double s = 0;
-    for (const double x : v)
-        s += x;
-    return v.empty() ? 0.0 : s / double(v.size());
-}
+    TimeNs time = 0;
+    std::string route;
+    int exposure = 0; ///< its traces that reached the service in the window
+};
 
 } // namespace
 
@@ -236,18 +223,23 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
             routes.insert(p.route);
     // Each compared session from its first page load on those routes in the period (the reference):
     // it converted when a matching page load (or action) came at or after it.
-    std::map<std::int64_t, TimeNs> comparable; // session -> reference time
-    for (const ImpactLoad& p : loads)
-        if (p.session && routes.count(p.route) && !comparable.count(p.session))
-            comparable[p.session] = p.start; // loads are in start order: the first one
-    std::map<std::int64_t, TimeNs> control; // sessions outside the window, when the window has too few
+    std::map<std::int64_t, Reference> comparable;
+    for (const ImpactLoad& p : loads) {
+        if (!p.session || !routes.count(p.route))
+            continue;
+        // loads are in start order: the first one is the reference
+        Reference& ref = comparable.try_emplace(p.session, Reference{p.start, p.route, 0}).first->second;
+        ref.exposure += p.reachedTraces;
+    }
+    std::map<std::int64_t, Reference> control; // sessions outside the window, when the window has too few
     std::int64_t unaffectedInWindow = 0;
     for (const auto& [session, ref] : comparable)
         unaffectedInWindow += sessionsAffected.count(session) ? 0 : 1;
     const bool useControl = unaffectedInWindow < query.minGroupSessions;
     if (useControl) {
         // Nearly everyone on these routes was affected: the comparison group becomes the sessions on
-        // the same routes in as long a period just before and just after the window.
+        // the same routes in as long a period just before and just after the window (their exposure
+        // in the window is unknown: strata by route only).
         const TimeNs span = std::max<TimeNs>(r.to - r.from, 10LL * 60 * 1'000'000'000);
         auto st = db.prepare("SELECT coalesce(session_id, 0), route, start_ns FROM page_loads "
                              "WHERE start_ns >= ?1 AND start_ns < ?2 ORDER BY start_ns, id");
@@ -256,11 +248,13 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
             st.bind(1, a).bind(2, b);
             while (st.step()) {
                 const std::int64_t session = st.int64(0);
-                if (session && !comparable.count(session) && !control.count(session) &&
-                    routes.count(std::string(st.text(1))))
-                    control[session] = st.int64(2);
+                const std::string route(st.text(1));
+                if (session && !comparable.count(session) && !control.count(session) && routes.count(route))
+                    control[session] = Reference{st.int64(2), route, 0};
             }
         }
+        for (auto& [session, ref] : comparable)
+            ref.exposure = 0;
         r.notes.push_back("only " + std::to_string(unaffectedInWindow) +
                           " unaffected sessions on the window's routes: compared with " +
                           std::to_string(control.size()) + " sessions on the same routes in the " +
@@ -282,18 +276,19 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
                          "ORDER BY start_ns LIMIT 1");
     ConversionImpact c;
     c.definition = def.text();
+    std::vector<std::int64_t> compared; // session ids, in the order of `outcomes`
+    std::vector<ComparedSession> outcomes;
     std::map<std::int64_t, TimeNs> convertedSessions; // session -> reference time
-    std::set<std::int64_t> affectedGroup;
-    const auto count = [&](std::int64_t s, TimeNs ref, bool affected) {
+    const auto count = [&](std::int64_t s, const Reference& ref, bool affected) {
         converted.reset();
-        converted.bind(1, s).bind(2, ref).bindText(3, def.pattern);
+        converted.bind(1, s).bind(2, ref.time).bindText(3, def.pattern);
         const bool yes = converted.step();
         (affected ? c.affectedSessions : c.unaffectedSessions) += 1;
         (affected ? c.affectedConverted : c.unaffectedConverted) += yes ? 1 : 0;
-        if (affected)
-            affectedGroup.insert(s);
+        compared.push_back(s);
+        outcomes.push_back({affected, ref.route, ref.exposure, yes ? 1.0 : 0.0});
         if (yes)
-            convertedSessions[s] = ref;
+            convertedSessions[s] = ref.time;
     };
     for (const auto& [s, ref] : comparable)
         if (!useControl || sessionsAffected.count(s))
@@ -307,15 +302,17 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
                           std::to_string(query.minGroupSessions) + " each)");
         return r;
     }
-    c.affectedRate = double(c.affectedConverted) / double(c.affectedSessions);
-    c.unaffectedRate = double(c.unaffectedConverted) / double(c.unaffectedSessions);
-    const double n = double(c.affectedSessions);
-    c.lost = n * (c.unaffectedRate - c.affectedRate);
-    const auto [lo, hi] = differenceInterval(c.unaffectedConverted, c.unaffectedSessions, c.affectedConverted,
-                                             c.affectedSessions);
-    c.ciLow = n * lo;
-    c.ciHigh = n * hi;
+    const StratifiedLoss conversions = stratifiedLoss(outcomes, true);
+    c.affectedRate = conversions.affectedMean;
+    c.unaffectedRate = conversions.expectedMean; // the unaffected of the affected sessions' strata
+    c.lost = conversions.lost;
+    c.ciLow = conversions.ciLow;
+    c.ciHigh = conversions.ciHigh;
     r.conversions = c;
+    if (conversions.pooled > 0)
+        r.notes.push_back(std::to_string(conversions.pooled) +
+                          " affected sessions had too few unaffected ones of their route and activity to "
+                          "compare with: compared with their route's (or all) unaffected sessions");
 
     if (query.revenueAttribute.empty())
         return r;
@@ -363,38 +360,16 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
                           "' on the spans of the converted sessions: revenue not computed");
         return r;
     }
-    std::vector<double> affected, unaffected;
-    const auto value = [&](std::int64_t s) {
-        const auto it = revenueOf.find(s);
-        return it == revenueOf.end() ? 0.0 : it->second;
-    };
-    for (const auto& [s, ref] : comparable) {
-        if (affectedGroup.count(s))
-            affected.push_back(value(s));
-        else if (!useControl)
-            unaffected.push_back(value(s));
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+        const auto it = revenueOf.find(compared[i]);
+        outcomes[i].value = it == revenueOf.end() ? 0.0 : it->second;
     }
-    for (const auto& [s, ref] : control)
-        unaffected.push_back(value(s));
-    rev.affectedPerSession = mean(affected);
-    rev.unaffectedPerSession = mean(unaffected);
-    rev.lost = n * (rev.unaffectedPerSession - rev.affectedPerSession);
-    std::mt19937_64 rng(query.bootstrapSeed);
-    std::vector<double> lost;
-    lost.reserve(std::size_t(std::max(1, query.bootstrapResamples)));
-    const auto resampledMean = [&](const std::vector<double>& v) {
-        std::uniform_int_distribution<std::size_t> pick(0, v.size() - 1);
-        double sum = 0;
-        for (std::size_t i = 0; i < v.size(); ++i)
-            sum += v[pick(rng)];
-        return sum / double(v.size());
-    };
-    for (int b = 0; b < std::max(1, query.bootstrapResamples); ++b)
-        lost.push_back(n * (resampledMean(unaffected) - resampledMean(affected)));
-    std::sort(lost.begin(), lost.end());
-    const auto at = [&](double q) { return lost[std::size_t(q * double(lost.size() - 1) + 0.5)]; };
-    rev.ciLow = at(0.025);
-    rev.ciHigh = at(0.975);
+    const StratifiedLoss revenue = stratifiedLoss(outcomes, false);
+    rev.affectedPerSession = revenue.affectedMean;
+    rev.unaffectedPerSession = revenue.expectedMean;
+    rev.lost = revenue.lost;
+    rev.ciLow = revenue.ciLow;
+    rev.ciHigh = revenue.ciHigh;
     r.revenue = rev;
     return r;
 }

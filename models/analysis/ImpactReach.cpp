@@ -2,6 +2,7 @@
 
 #include "Sqlite.h"
 
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -41,6 +42,7 @@ void judgeLoadsByReach(Database& db, const ReachCriteria& criteria, std::vector<
         indexOf.emplace(loads[i].id, i);
     // A trace's verdict is the same for every page load that links it (its spans in the window).
     std::unordered_set<std::int64_t> affectedTraces;
+    std::set<std::pair<std::size_t, std::int64_t>> reachedBy; // (load, trace)
     auto st = db.prepare("SELECT page_load_id, trace, duration_ns, error FROM page_load_reach "
                          "WHERE service_id = ?1 AND start_ns >= ?2 AND start_ns < ?3");
     for (const std::int64_t service : criteria.serviceIds) {
@@ -55,6 +57,8 @@ void judgeLoadsByReach(Database& db, const ReachCriteria& criteria, std::vector<
             if (it == indexOf.end())
                 continue; // a page load that started before the window (or after: clock skew)
             ImpactLoad& p = loads[it->second];
+            if (reachedBy.emplace(it->second, st.int64(1)).second)
+                ++p.reachedTraces;
             p.reached = true;
             p.affected = p.affected || affected;
         }
@@ -107,19 +111,25 @@ void judgeLoadsBySpans(Database& db, const ReachCriteria& criteria, std::vector<
         return v;
     };
     for (ImpactLoad& p : loads) {
+        std::set<std::int64_t> reachedTraces;
         if (p.documentTrace) {
             const TraceVerdict v = judge(p.documentTrace);
             p.reached = p.reached || v.reached;
             p.affected = p.affected || v.affected;
+            if (v.reached)
+                reachedTraces.insert(p.documentTrace);
         }
         calls.reset();
         calls.bind(1, p.id);
         while (calls.step()) {
             const TraceVerdict v = judge(calls.int64(1));
+            if (v.reached)
+                reachedTraces.insert(calls.int64(1));
             p.reached = p.reached || v.reached;
             p.affected = p.affected || v.affected;
             p.calls.emplace_back(calls.int64(0), v.affected);
         }
+        p.reachedTraces = int(reachedTraces.size());
     }
 }
 

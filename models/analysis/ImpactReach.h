@@ -27,6 +27,9 @@ struct ImpactLoad
     std::int64_t documentTrace = 0; ///< 0: none
     bool reached = false;
     bool affected = false;
+    /// Its traces (calls, document) that reached the service in the window: how many chances it had to
+    /// be affected, which the conversion comparison stratifies on.
+    int reachedTraces = 0;
     /// Linked calls: start, affected. Filled for affected page loads at least (the others' calls cannot be).
     std::vector<std::pair<TimeNs, bool>> calls;
 };

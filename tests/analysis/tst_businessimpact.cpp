@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <filesystem>
+#include <random>
 #include <set>
 
 using namespace seam;
@@ -94,7 +95,87 @@ class TestBusinessImpact : public QObject
         return b;
     }
 
+    /// Sessions that make 1 or 4 payments calls (one per /checkout page load); each call fails with
+    /// probability 0.35, so busy sessions are far more often affected, and busy sessions convert far
+    /// more (20% vs 80%). An affected session's conversion chance drops by `effect`. Returns the path.
+    std::string activityCache(const char* name, double effect, std::int64_t& affectedSessions)
+    {
+        const std::string path = m_dir.filePath(QString::fromLatin1(name)).toStdString();
+        StoreWriter w(path);
+        std::mt19937_64 rng(7);
+        std::uniform_real_distribution<double> u(0, 1);
+        affectedSessions = 0;
+        for (int i = 0; i < 1200; ++i) {
+            const int calls = i % 2 ? 4 : 1;
+            const TimeNs start = m_from + TimeNs(i) * 400'000'000;
+            std::vector<bool> fails;
+            bool affected = false;
+            for (int k = 0; k < calls; ++k) {
+                fails.push_back(u(rng) < 0.35);
+                affected = affected || fails.back();
+            }
+            const double chance = (calls == 4 ? 0.8 : 0.2) - (affected ? effect : 0.0);
+            const bool converts = u(rng) < chance;
+            affectedSessions += affected ? 1 : 0;
+            RecordBatch b = session(100'000 + i, fails[0], converts, start);
+            for (int k = 1; k < calls; ++k) {
+                RecordBatch more =
+                    session(100'000 + i, fails[std::size_t(k)], false, start + k * 10 * kSecond);
+                for (PageLoadRecord& p : more.pageLoads)
+                    p.key += "-" + std::to_string(k);
+                for (ResourceRecord& r : more.resources) {
+                    r.key += "-" + std::to_string(k);
+                    r.pageLoadKey += "-" + std::to_string(k);
+                    r.traceId = traceId(200'000 + i * 4 + k);
+                }
+                for (SpanRecord& x : more.spans)
+                    x.traceId = traceId(200'000 + i * 4 + k);
+                b.pageLoads.push_back(more.pageLoads[0]);
+                b.resources.push_back(more.resources[0]);
+                b.spans.insert(b.spans.end(), more.spans.begin(), more.spans.end());
+            }
+            w.submit(0, std::move(b));
+        }
+        [&] { QVERIFY(w.flush()); }();
+        return path;
+    }
+
 private slots:
+    void lostConversionsCompareLikeWithLike()
+    {
+        // Known effect: 0.15 fewer conversions per affected session. Unstratified, the busy (affected)
+        // sessions' higher conversion hides the loss and even turns it into a gain.
+        std::int64_t affected = 0;
+        const std::string path = activityCache("activity.seam", 0.15, affected);
+        Database db = store::openForReading(path);
+        ImpactQuery q;
+        q.service = "payments";
+        q.from = m_from;
+        q.to = m_from + 20 * kMinute;
+        q.conversion = ConversionDefinition::parse("route:/checkout/confirmation");
+        const ImpactResult r = businessImpact(db, q);
+        QVERIFY(r.conversions);
+        const ConversionImpact& c = *r.conversions;
+        QCOMPARE(c.affectedSessions, affected);
+        const double naive =
+            double(c.affectedSessions) * (double(c.unaffectedConverted) / double(c.unaffectedSessions) -
+                                          double(c.affectedConverted) / double(c.affectedSessions));
+        QVERIFY2(naive < 0, qPrintable(QString::number(naive))); // the bias this guards against
+        const double truth = 0.15 * double(affected);
+        QVERIFY2(c.ciLow <= truth && truth <= c.ciHigh,
+                 qPrintable(QStringLiteral("%1 in [%2, %3]").arg(truth).arg(c.ciLow).arg(c.ciHigh)));
+        QVERIFY(c.ciLow > 0);
+
+        // No effect: the interval covers 0.
+        const std::string none = activityCache("activity-none.seam", 0.0, affected);
+        Database db0 = store::openForReading(none);
+        const ImpactResult r0 = businessImpact(db0, q);
+        QVERIFY(r0.conversions);
+        QVERIFY2(
+            r0.conversions->ciLow <= 0 && 0 <= r0.conversions->ciHigh,
+            qPrintable(QStringLiteral("[%1, %2]").arg(r0.conversions->ciLow).arg(r0.conversions->ciHigh)));
+    }
+
     void initTestCase()
     {
         // 200 sessions in the window: 0..99 affected (payments fails), 20 of them convert; 100..199
@@ -314,6 +395,7 @@ private slots:
                 for (std::size_t i = 0; i < byReach.size(); ++i) {
                     QCOMPARE(byReach[i].reached, bySpans[i].reached);
                     QCOMPARE(byReach[i].affected, bySpans[i].affected);
+                    QCOMPARE(byReach[i].reachedTraces, bySpans[i].reachedTraces);
                     if (byReach[i].affected)
                         QCOMPARE(byReach[i].calls, bySpans[i].calls);
                     compared += byReach[i].reached ? 1 : 0;
