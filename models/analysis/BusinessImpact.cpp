@@ -18,6 +18,18 @@ namespace {
 constexpr TimeNs kHour = 3600LL * 1'000'000'000;
 /// A call started this long after a user action (or within it) was started by it.
 constexpr TimeNs kActionReachNs = 1'000'000'000;
+/// Sessions per group (affected, unaffected) whose revenue is read.
+constexpr std::size_t kRevenueSample = 1500;
+
+/// A fixed pseudo-random order of sessions (splitmix64): the same cache gives the same sample.
+std::uint64_t mix(std::uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
 /// A compared session's reference: its first page load on the window's routes.
 struct Reference
 {
@@ -329,20 +341,46 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
                    "p.trace IS NOT NULL "
                    "UNION SELECT l.trace FROM page_loads p JOIN resources r ON r.page_load_id = p.id "
                    "JOIN links l ON l.resource_id = r.id WHERE p.session_id = ?1 AND p.start_ns >= ?2");
-    auto values = db.prepare(
-        "SELECT json_extract(pp.attributes, ?2) FROM spans s JOIN span_payloads pp ON pp.id = s.payload "
-        "WHERE s.trace = ?1 AND json_extract(pp.attributes, ?2) IS NOT NULL");
+    // The key's quoted name must appear in the attributes' text before JSON is parsed at all.
+    auto values = db.prepare("SELECT json_extract(pp.attributes, ?2) FROM spans s JOIN span_payloads pp ON "
+                             "pp.id = s.payload WHERE s.trace = ?1 AND instr(pp.attributes, ?3) > 0");
+    const std::string quotedKey = "\"" + query.revenueAttribute + "\"";
+    // Reading a session's value reads every span of its traces: over a long window the compared groups
+    // are sampled (a fixed pseudo-random subset of each, kRevenueSample sessions at most), which keeps
+    // the per-session means unbiased; the interval is the sample's.
+    std::vector<std::size_t> sample;
+    std::int64_t sampledAffected = 0;
+    {
+        std::vector<std::pair<std::uint64_t, std::size_t>> order[2];
+        for (std::size_t i = 0; i < outcomes.size(); ++i)
+            order[outcomes[i].affected ? 1 : 0].emplace_back(mix(std::uint64_t(compared[i])), i);
+        for (auto& group : order) {
+            std::sort(group.begin(), group.end());
+            if (group.size() > kRevenueSample)
+                group.resize(kRevenueSample);
+            for (const auto& [hash, i] : group)
+                sample.push_back(i);
+        }
+        sampledAffected = std::int64_t(order[1].size());
+        if (sample.size() < outcomes.size())
+            r.notes.push_back("revenue from a random sample of " + std::to_string(sample.size()) +
+                              " of the " + std::to_string(outcomes.size()) + " compared sessions");
+    }
     std::map<std::int64_t, double> revenueOf;
     RevenueImpact rev;
     rev.attribute = query.revenueAttribute;
-    for (const auto& [s, ref] : convertedSessions) {
+    for (const std::size_t i : sample) {
+        const auto found = convertedSessions.find(compared[i]);
+        if (found == convertedSessions.end())
+            continue; // not converted: worth 0
+        const auto& [s, ref] = *found;
         sessionTraces.reset();
         sessionTraces.bind(1, s).bind(2, ref);
         double sum = 0;
         bool any = false;
         while (sessionTraces.step()) {
             values.reset();
-            values.bind(1, sessionTraces.int64(0)).bindText(2, path);
+            values.bind(1, sessionTraces.int64(0)).bindText(2, path).bindText(3, quotedKey);
             while (values.step()) {
                 if (values.columnType(0) == 1 || values.columnType(0) == 2) { // SQLITE_INTEGER, SQLITE_FLOAT
                     sum += values.real(0);
@@ -360,16 +398,20 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
                           "' on the spans of the converted sessions: revenue not computed");
         return r;
     }
-    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    std::vector<ComparedSession> sampled;
+    for (const std::size_t i : sample) {
         const auto it = revenueOf.find(compared[i]);
-        outcomes[i].value = it == revenueOf.end() ? 0.0 : it->second;
+        sampled.push_back(outcomes[i]);
+        sampled.back().value = it == revenueOf.end() ? 0.0 : it->second;
     }
-    const StratifiedLoss revenue = stratifiedLoss(outcomes, false);
+    const StratifiedLoss revenue = stratifiedLoss(sampled, false);
+    // Per affected session from the sample, for all of them.
+    const double scale = double(c.affectedSessions) / double(std::max<std::int64_t>(1, sampledAffected));
     rev.affectedPerSession = revenue.affectedMean;
     rev.unaffectedPerSession = revenue.expectedMean;
-    rev.lost = revenue.lost;
-    rev.ciLow = revenue.ciLow;
-    rev.ciHigh = revenue.ciHigh;
+    rev.lost = revenue.lost * scale;
+    rev.ciLow = revenue.ciLow * scale;
+    rev.ciHigh = revenue.ciHigh * scale;
     r.revenue = rev;
     return r;
 }
