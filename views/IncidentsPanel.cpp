@@ -13,6 +13,7 @@
 #include <QPointer>
 #include <QStackedWidget>
 #include <QThreadPool>
+#include <QTimer>
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -44,8 +45,10 @@ IncidentsPanel::IncidentsPanel(const QString& cachePath, Investigation* investig
       m_loader(new IncidentsLoader(cachePath, this)), m_title(new QLabel(tr("Incidents"))),
       m_summary(new QLabel), m_conversionButton(new QToolButton), m_collapse(new QToolButton),
       m_body(new QWidget), m_stack(new QStackedWidget), m_message(new QLabel),
-      m_timeline(new IncidentTimeline), m_list(new QTreeWidget)
+      m_timeline(new IncidentTimeline), m_list(new QTreeWidget), m_pendingRead(new QTimer(this))
 {
+    m_pendingRead->setSingleShot(true);
+    connect(m_pendingRead, &QTimer::timeout, this, &IncidentsPanel::reload);
     QFont bold = m_title->font();
     bold.setBold(true);
     m_title->setFont(bold);
@@ -122,7 +125,7 @@ IncidentsPanel::IncidentsPanel(const QString& cachePath, Investigation* investig
             [this](const QString& error) { showMessage(tr("Could not look for incidents: %1").arg(error)); });
     if (m_investigation)
         connect(m_investigation, &Investigation::changed, this, &IncidentsPanel::onInvestigationChanged);
-    refresh();
+    reload();
 }
 
 IncidentsPanel::~IncidentsPanel() = default;
@@ -148,8 +151,22 @@ void IncidentsPanel::setCollapsed(bool collapsed)
 
 void IncidentsPanel::refresh()
 {
+    const qint64 since = m_sinceRead.isValid() ? m_sinceRead.elapsed() : m_minimumIntervalMs;
+    if (since < m_minimumIntervalMs) {
+        if (!m_pendingRead->isActive())
+            m_pendingRead->start(int(m_minimumIntervalMs - since));
+        return;
+    }
+    reload();
+}
+
+void IncidentsPanel::reload()
+{
+    m_pendingRead->stop();
+    m_sinceRead.start();
+    ++m_readsStarted;
     ++m_generation;
-    m_loader->load({m_generation, false});
+    m_loader->load({m_generation, false, nullptr});
     if (!m_data)
         showMessage(tr("Looking for incidents…"));
 }
@@ -212,6 +229,8 @@ void IncidentsPanel::fillRow(QTreeWidgetItem* item, const IncidentRow& row) cons
 void IncidentsPanel::showData(std::shared_ptr<const IncidentsData> data)
 {
     const bool firstStage = !data->withImpact;
+    if (data->withImpact)
+        m_lastImpact = data;
     m_data = std::move(data);
     const IncidentsData& d = *m_data;
     m_timeline->setData(m_data);
@@ -254,7 +273,7 @@ void IncidentsPanel::showData(std::shared_ptr<const IncidentsData> data)
     emit dataShown();
     // The windows are on screen: now what they cost (the slower read), unless a newer request came.
     if (firstStage && !d.rows.empty() && d.generation == m_generation)
-        m_loader->load({m_generation, true});
+        m_loader->load({m_generation, true, m_lastImpact});
 }
 
 void IncidentsPanel::openIncident(int row)
@@ -295,7 +314,7 @@ void IncidentsPanel::saveConversion(const SavedConversion& conversion)
                 if (!self)
                     return;
                 if (error.isEmpty())
-                    self->refresh();
+                    self->reload(); // the user's change: now
                 emit self->conversionSaved(error);
             },
             Qt::QueuedConnection);
