@@ -8,6 +8,7 @@
 #include <memory>
 
 class QLabel;
+class QScrollArea;
 class QStackedWidget;
 class QTimer;
 class QToolButton;
@@ -39,6 +40,7 @@ public:
     const IncidentsData* data() const { return m_data.get(); }
     QTreeWidget* list() const { return m_list; }
     IncidentTimeline* timeline() const { return m_timeline; }
+    QScrollArea* timelineScroll() const { return m_timelineScroll; }
     QLabel* summary() const { return m_summary; }
     QToolButton* conversionButton() const { return m_conversionButton; }
     QToolButton* collapseButton() const { return m_collapse; }
@@ -93,6 +95,7 @@ private:
     QStackedWidget* m_stack;
     QLabel* m_message;
     IncidentTimeline* m_timeline;
+    QScrollArea* m_timelineScroll;
     QTreeWidget* m_list;
     std::shared_ptr<const IncidentsData> m_data;
     std::shared_ptr<const IncidentsData> m_lastImpact; ///< the last data with impact

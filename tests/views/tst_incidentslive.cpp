@@ -3,13 +3,20 @@
 // figures a full read gives.
 
 #include "DemoGenerator.h"
+#include "IncidentTimeline.h"
 #include "IncidentsLoader.h"
 #include "IncidentsPanel.h"
 #include "RecordFactory.h"
+#include "RollupFactory.h"
+#include "Store.h"
 #include "StoreWriter.h"
 
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeWidget>
 
 using namespace seam;
 using namespace seam::test;
@@ -113,6 +120,60 @@ private slots:
         for (const IncidentRow& r : fourth.rows)
             if (r.window.service == "payments" && r.window.start == payments->window.start)
                 QCOMPARE(r.reachedSessions, payments->reachedSessions + 1);
+    }
+
+    void manyServicesLeaveRoomForTheList()
+    {
+        // 16 services, each with a 10-minute incident of its own (one with a very long name), in a
+        // panel as tall as LinkedViews gives it on a 1366x768 screen.
+        const std::string path = m_dir.filePath(QStringLiteral("many.seam")).toStdString();
+        const std::string longName = "recommendation-engine-experimental-ranking-service";
+        {
+            Database db = store::openForWriting(path);
+            RollupFactory f(db, 5);
+            db.exec("BEGIN");
+            for (int s = 0; s < 16; ++s) {
+                const auto id = f.service(s == 15 ? longName : "svc-" + std::to_string(s));
+                const TimeNs incident = kT0 + (20 + 5 * s) * 60'000'000'000LL;
+                for (TimeNs t = kT0; t < kT0 + 3 * kHour; t += RollupFactory::kBucket) {
+                    const bool bad = t >= incident && t < incident + 10 * 60'000'000'000LL;
+                    f.bucket(id, t, 30, bad ? 0.3 : 0.002, 40);
+                }
+            }
+            db.exec("COMMIT");
+        }
+        IncidentsPanel panel(QString::fromStdString(path), nullptr);
+        panel.resize(1366, 190);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QTRY_VERIFY_WITH_TIMEOUT(panel.data() && panel.data()->withImpact && !panel.isLoading(), 60'000);
+        IncidentTimeline* timeline = panel.timeline();
+        QVERIFY(timeline->laneCount() >= 12);
+        // The timeline shows six lanes and scrolls; the list keeps rows enough to read.
+        QScrollArea* scroll = panel.timelineScroll();
+        QVERIFY(scroll->height() < IncidentTimeline::laneTop(IncidentTimeline::kVisibleLanes + 1));
+        QVERIFY(scroll->verticalScrollBar()->maximum() > 0);
+        QVERIFY2(panel.list()->viewport()->height() >= 3 * panel.list()->sizeHintForRow(0),
+                 qPrintable(QString::number(panel.list()->viewport()->height())));
+        // The long name is elided in the list; its tooltip has it whole.
+        const int longRow = [&] {
+            for (int r = 0; r < int(panel.data()->rows.size()); ++r)
+                if (panel.data()->rows[std::size_t(r)].window.service == longName)
+                    return r;
+            return -1;
+        }();
+        QVERIFY(longRow >= 0);
+        QVERIFY(panel.list()->columnWidth(0) <
+                panel.list()->fontMetrics().horizontalAdvance(QString::fromStdString(longName)));
+        QVERIFY(panel.list()->topLevelItem(longRow)->toolTip(0).contains(QString::fromStdString(longName)));
+        // A bar in the last lanes is reachable: scroll to it and click it.
+        const QRect bar = timeline->barRect(longRow);
+        scroll->ensureVisible(bar.center().x(), bar.center().y());
+        QSignalSpy clicked(timeline, &IncidentTimeline::rowClicked);
+        QTest::mouseClick(timeline, Qt::LeftButton, {}, bar.center());
+        QCOMPARE(clicked.count(), 1);
+        QCOMPARE(clicked.first().first().toInt(), longRow);
+        QVERIFY(timeline->visibleRegion().contains(bar.center()));
     }
 
     void refreshesAreRateLimited()

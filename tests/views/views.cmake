@@ -33,4 +33,4 @@ seam_add_qtest(tst_whypanel SOURCES views/tst_whypanel.cpp support/DemoCache.h L
 # flamegraph's critical-path marks in the linked views.
 seam_add_qtest(tst_waterfallaxis SOURCES views/tst_waterfallaxis.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
 # The incidents panel under live imports: rate-limited refreshes, only windows with new data read again.
-seam_add_qtest(tst_incidentslive SOURCES views/tst_incidentslive.cpp support/RecordFactory.h LIBS seam_views seam_importers)
+seam_add_qtest(tst_incidentslive SOURCES views/tst_incidentslive.cpp support/RecordFactory.h support/RollupFactory.h LIBS seam_views seam_importers)
