@@ -246,8 +246,8 @@ void IncidentsPanel::showData(std::shared_ptr<const IncidentsData> data)
     const IncidentsData& d = *m_data;
     m_timeline->setData(m_data);
     const int lanes = m_timeline->laneCount();
-    m_timelineScroll->setVerticalScrollBarPolicy(lanes > IncidentTimeline::kVisibleLanes ? Qt::ScrollBarAlwaysOn
-                                                                                          : Qt::ScrollBarAlwaysOff);
+    m_timelineScroll->setVerticalScrollBarPolicy(
+        lanes > IncidentTimeline::kVisibleLanes ? Qt::ScrollBarAlwaysOn : Qt::ScrollBarAlwaysOff);
     m_timelineScroll->setFixedHeight(lanes > IncidentTimeline::kVisibleLanes
                                          ? IncidentTimeline::laneTop(IncidentTimeline::kVisibleLanes) +
                                                IncidentTimeline::kLaneHeight / 2

@@ -30,9 +30,9 @@ Correlator::Correlator(Database& db)
                      // and of a document trace no call names (page_load_reach has its entry spans)
                      "UNION SELECT p.id FROM temp.seam_touched_traces t CROSS JOIN page_loads p "
                      "ON p.trace = t.id WHERE t.new_backend = 1")),
-      m_spansOfTrace(
-          db.prepare("SELECT span_id, parent_span_id, kind, start_ns, end_ns, service_id, status_code FROM spans "
-                     "WHERE trace = ?1")),
+      m_spansOfTrace(db.prepare(
+          "SELECT span_id, parent_span_id, kind, start_ns, end_ns, service_id, status_code FROM spans "
+          "WHERE trace = ?1")),
       m_serviceInfo(db.prepare("SELECT name, is_browser FROM services WHERE id = ?1")),
       m_upsertLink(
           db.prepare("INSERT INTO links(resource_id, trace, span_id, method, confidence, created_ns) "
