@@ -32,14 +32,14 @@ END;
 // calls and its document trace, their non-browser entry spans. Sorted by the key so that the insert
 // appends to the B-tree.
 constexpr const char* kBackfill = R"sql(
-INSERT OR IGNORE INTO page_load_reach(service_id, start_ns, page_load_id, trace, span_id, duration_ns, error)
+INSERT OR IGNORE INTO main.page_load_reach(service_id, start_ns, page_load_id, trace, span_id, duration_ns, error)
 SELECT s.service_id, s.start_ns, t.page_load_id, s.trace, s.span_id, s.end_ns - s.start_ns,
        s.status_code = 2
-FROM (SELECT r.page_load_id AS page_load_id, l.trace AS trace FROM links l
-          JOIN resources r ON r.id = l.resource_id WHERE r.page_load_id IS NOT NULL
-      UNION SELECT id, trace FROM page_loads WHERE trace IS NOT NULL) t
-CROSS JOIN spans s ON s.trace = t.trace
-JOIN services v ON v.id = s.service_id AND v.is_browser = 0
+FROM (SELECT r.page_load_id AS page_load_id, l.trace AS trace FROM main.links l
+          JOIN main.resources r ON r.id = l.resource_id WHERE r.page_load_id IS NOT NULL
+      UNION SELECT id, trace FROM main.page_loads WHERE trace IS NOT NULL) t
+CROSS JOIN main.spans s ON s.trace = t.trace
+JOIN main.services v ON v.id = s.service_id AND v.is_browser = 0
 WHERE s.kind IN (2, 5) OR s.parent_span_id = 0
 ORDER BY 1, 2, 3, 4, 5
 )sql";
@@ -49,6 +49,11 @@ ORDER BY 1, 2, 3, 4, 5
 void addPageLoadReach(Database& db)
 {
     db.exec(kDdl);
+    fillPageLoadReach(db);
+}
+
+void fillPageLoadReach(Database& db)
+{
     db.exec(kBackfill);
 }
 

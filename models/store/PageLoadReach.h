@@ -14,6 +14,10 @@ namespace schema {
 /// it refreshes a page load; this step backfills it from the links and spans of an existing cache.
 /// Called inside migrate()'s transaction.
 void addPageLoadReach(Database& db);
+/// Adds the rows of every page load to page_load_reach from the links, document traces and spans in
+/// the file (what the writer would have written): the step's backfill, and an extract's (its rows
+/// are derived, so an extract of an older file gets them too).
+void fillPageLoadReach(Database& db);
 
 } // namespace schema
 } // namespace seam
