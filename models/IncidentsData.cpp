@@ -2,6 +2,7 @@
 
 #include "BusinessImpact.h"
 #include "Format.h"
+#include "Sqlite.h"
 
 #include <QCoreApplication>
 #include <chrono>
@@ -18,6 +19,29 @@ QString tr(const char* text)
 double msSince(std::chrono::steady_clock::time_point t0)
 {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+constexpr TimeNs kBaselineMargin = 2 * 3600LL * 1'000'000'000; // NormalBaseline's, in BusinessImpact
+
+/// Cheap (index ranges) and changed by any data the impact of `w` reads: the page loads in and after
+/// the window (a session converts later), and the service's entry spans around it (its normal p99).
+std::array<std::int64_t, 3> dataStamp(Database& db, const AnomalyWindow& w)
+{
+    auto loads = db.prepare(
+        "SELECT count(*), coalesce(max(id), 0) FROM page_loads WHERE start_ns >= ?1 AND start_ns < ?2");
+    loads.bind(1, w.start).bind(2, w.end + kBaselineMargin);
+    loads.step();
+    std::array<std::int64_t, 3> stamp{loads.int64(0), loads.int64(1), 0};
+    if (db.queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'page_load_reach'") ==
+        0)
+        return stamp;
+    auto reach =
+        db.prepare("SELECT count(*) FROM page_load_reach WHERE service_id IN (SELECT id FROM services "
+                   "WHERE name = ?1) AND start_ns >= ?2 AND start_ns < ?3");
+    reach.bindText(1, w.service).bind(2, w.start - kBaselineMargin).bind(3, w.end + kBaselineMargin);
+    reach.step();
+    stamp[2] = reach.int64(0);
+    return stamp;
 }
 
 } // namespace
@@ -100,7 +124,31 @@ IncidentsData IncidentsData::load(Database& db, const IncidentsRequest& request)
     std::optional<ConversionDefinition> conversion;
     if (d.conversion)
         conversion = ConversionDefinition::parse(d.conversion->definition);
+    const IncidentsData* previous =
+        request.previous && request.previous->withImpact ? request.previous.get() : nullptr;
+    const auto sameConversion = [&](const IncidentsData& p) {
+        return p.conversion.has_value() == d.conversion.has_value() &&
+               (!d.conversion || (p.conversion->definition == d.conversion->definition &&
+                                  p.conversion->revenueAttribute == d.conversion->revenueAttribute));
+    };
+    if (previous && !sameConversion(*previous))
+        previous = nullptr;
     for (IncidentRow& row : d.rows) {
+        row.dataStamp = dataStamp(db, row.window);
+        const IncidentRow* known = nullptr;
+        if (previous)
+            for (const IncidentRow& p : previous->rows)
+                if (p.impactKnown && p.window.service == row.window.service &&
+                    p.window.start == row.window.start && p.window.end == row.window.end &&
+                    p.dataStamp == row.dataStamp)
+                    known = &p;
+        if (known) {
+            const AnomalyWindow window = row.window;
+            row = *known;
+            row.window = window; // its rank and incident number may have moved
+            continue;
+        }
+        ++d.impactsRead;
         ImpactQuery q;
         q.service = row.window.service; // every version: "affected" needs the service's normal p99
         q.from = row.window.start;

@@ -4,6 +4,8 @@
 #include "SavedConversion.h"
 
 #include <QString>
+#include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,10 +17,15 @@ class Database;
 /// What the incidents panel asks for. `generation` changes when the cache or the saved conversion
 /// changed (a new request must differ from the last); `withImpact` adds the business impact of every
 /// window, the slow part, asked for once the windows are on screen.
+struct IncidentsData;
+
 struct IncidentsRequest
 {
     int generation = 0; ///< 0 with withImpact false is "nothing" (cancels)
     bool withImpact = false;
+    /// The last data shown: the impact of a window (same service, start and end, same conversion)
+    /// whose data did not change since (IncidentRow::dataStamp) is taken from it, not read again.
+    std::shared_ptr<const IncidentsData> previous;
     friend bool operator==(const IncidentsRequest&, const IncidentsRequest&) = default;
 };
 
@@ -36,6 +43,10 @@ struct IncidentRow
     double lostLow = 0;
     double lostHigh = 0;
     std::vector<std::string> impactNotes; ///< why a figure is missing
+    /// What the impact was read from: page loads of the window and the service's entry spans reached
+    /// from the window's start minus to its end plus the normal baseline's margin (2 h). Live data
+    /// landing there changes it; data landing elsewhere does not.
+    std::array<std::int64_t, 3> dataStamp{};
 
     /// "latency p95", "error rate", "requests", "latency p50".
     QString whatText() const;
@@ -63,6 +74,7 @@ struct IncidentsData
     std::optional<ConversionSuggestion> suggestion;
     double anomaliesMs = 0; ///< time to find the windows
     double impactMs = 0;    ///< time for the impact of all of them
+    int impactsRead = 0;    ///< windows whose impact was read (the others came from the previous data)
 
     /// Reads the rollups (and, with impact, the windows' page loads and traces). Throws SqliteError.
     static IncidentsData load(Database& db, const IncidentsRequest& request);

@@ -3,8 +3,10 @@
 #include "TimeAxisScale.h"
 
 #include <QDateTime>
+#include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QToolTip>
 #include <algorithm>
 
 namespace seam {
@@ -72,7 +74,41 @@ void IncidentTimeline::setRange(std::optional<std::pair<qint64, qint64>> range)
 
 QSize IncidentTimeline::sizeHint() const
 {
-    return {400, kAxisHeight + 4 + std::max(1, laneCount()) * kLaneHeight};
+    return {400, laneTop(std::max(1, laneCount())) + 2};
+}
+
+int IncidentTimeline::laneTop(int lane)
+{
+    return kAxisHeight + 2 + lane * kLaneHeight;
+}
+
+int IncidentTimeline::laneAt(int y) const
+{
+    const int lane = y < laneTop(0) ? -1 : (y - laneTop(0)) / kLaneHeight;
+    return lane < laneCount() ? lane : -1;
+}
+
+bool IncidentTimeline::event(QEvent* event)
+{
+    if (event->type() != QEvent::ToolTip)
+        return QWidget::event(event);
+    // Names are cut to the label column and bars can be a few pixels wide: the whole story on hover.
+    const QPoint at = static_cast<QHelpEvent*>(event)->pos();
+    QStringList lines;
+    for (int row = 0; row < int(m_laneOfRow.size()); ++row)
+        if (barRect(row).adjusted(-2, -1, 2, 1).contains(at)) {
+            const IncidentRow& r = m_data->rows[size_t(row)];
+            lines << QStringLiteral("%1: %2, %3")
+                         .arg(QString::fromStdString(r.window.service), r.whatText(), r.howBadText());
+        }
+    const int lane = laneAt(at.y());
+    if (lines.isEmpty() && lane >= 0)
+        lines << QString::fromStdString(m_lanes[size_t(lane)]);
+    if (lines.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(static_cast<QHelpEvent*>(event)->globalPos(), lines.join(QLatin1Char('\n')), this);
+    return true;
 }
 
 QSize IncidentTimeline::minimumSizeHint() const
@@ -94,7 +130,7 @@ QRect IncidentTimeline::barRect(int row) const
         return {};
     const AnomalyWindow& w = m_data->rows[size_t(row)].window;
     const int x0 = int(xOf(w.start)), x1 = std::max(x0 + 3, int(xOf(w.end))); // a short window stays visible
-    const int y = 2 + m_laneOfRow[size_t(row)] * kLaneHeight;
+    const int y = laneTop(m_laneOfRow[size_t(row)]);
     return QRect(x0, y + 1, x1 - x0, kLaneHeight - 2);
 }
 
@@ -109,7 +145,7 @@ void IncidentTimeline::paintEvent(QPaintEvent*)
     QFont small = font();
     small.setPointSizeF(std::max(6.0, small.pointSizeF() * 0.85));
     p.setFont(small);
-    const int lanesBottom = 2 + std::max(1, laneCount()) * kLaneHeight;
+    const int lanesTop = laneTop(0), lanesBottom = laneTop(std::max(1, laneCount()));
 
     // The brushed range, under everything.
     if (m_range && m_data->to > m_data->from) {
@@ -118,11 +154,11 @@ void IncidentTimeline::paintEvent(QPaintEvent*)
         const double a = std::max(double(kLabelWidth), xOf(m_range->first));
         const double b = std::min(double(width() - 6), xOf(m_range->second));
         if (b > a)
-            p.fillRect(QRectF(a, 0, std::max(2.0, b - a), lanesBottom), band);
+            p.fillRect(QRectF(a, lanesTop, std::max(2.0, b - a), lanesBottom - lanesTop), band);
     }
     // Lanes: alternate shading and the service's name.
     for (int lane = 0; lane < laneCount(); ++lane) {
-        const QRect r(0, 2 + lane * kLaneHeight, width(), kLaneHeight);
+        const QRect r(0, laneTop(lane), width(), kLaneHeight);
         if (lane % 2)
             p.fillRect(r, pal.color(QPalette::AlternateBase));
         p.setPen(pal.color(QPalette::Text));
@@ -138,11 +174,12 @@ void IncidentTimeline::paintEvent(QPaintEvent*)
             p.drawRect(bar.adjusted(-1, -1, 1, 1));
         }
     }
-    // The time axis: kTicks labels, spelled from the span so that none repeats.
+    // The time axis, above the lanes (many services scroll under it in the panel, it stays on top
+    // of them): kTicks labels, spelled from the span so that none repeats.
     const qint64 fromMs = m_data->from / 1'000'000, toMs = m_data->to / 1'000'000;
     const QString format = dateTimeAxisFormat(fromMs, toMs, kTicks);
     p.setPen(pal.color(QPalette::Mid));
-    p.drawLine(kLabelWidth, lanesBottom, width() - 6, lanesBottom);
+    p.drawLine(kLabelWidth, lanesTop - 1, width() - 6, lanesTop - 1);
     p.setPen(pal.color(QPalette::PlaceholderText));
     for (int i = 0; i < kTicks; ++i) {
         const qint64 tMs = fromMs + (toMs - fromMs) * i / (kTicks - 1);
@@ -150,7 +187,7 @@ void IncidentTimeline::paintEvent(QPaintEvent*)
         const QString text = QDateTime::fromMSecsSinceEpoch(tMs).toString(format);
         const int w = p.fontMetrics().horizontalAdvance(text);
         const double left = i == 0 ? x : i == kTicks - 1 ? x - w : x - w / 2.0;
-        p.drawText(QPointF(left, lanesBottom + p.fontMetrics().ascent() + 2), text);
+        p.drawText(QPointF(left, p.fontMetrics().ascent() + 1), text);
     }
 }
 

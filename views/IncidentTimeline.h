@@ -19,6 +19,8 @@ public:
     static constexpr int kLaneHeight = 13;
     static constexpr int kLabelWidth = 110;
     static constexpr int kAxisHeight = 16;
+    /// Lanes the incidents panel shows before the timeline scrolls (1366x768 keeps room for the list).
+    static constexpr int kVisibleLanes = 6;
 
     explicit IncidentTimeline(QWidget* parent = nullptr);
 
@@ -32,6 +34,10 @@ public:
     /// The bar of `row` in widget coordinates (empty when the row is not drawn): tests click it.
     QRect barRect(int row) const;
     int laneCount() const { return int(m_lanes.size()); }
+    /// The y of lane `lane`'s top (lanes sit under the time axis).
+    static int laneTop(int lane);
+    /// The lane at `y` (-1: none).
+    int laneAt(int y) const;
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -40,6 +46,7 @@ signals:
     void rowClicked(int row);
 
 protected:
+    bool event(QEvent* event) override;
     void paintEvent(QPaintEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
 

@@ -11,8 +11,10 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPointer>
+#include <QScrollArea>
 #include <QStackedWidget>
 #include <QThreadPool>
+#include <QTimer>
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -32,6 +34,8 @@ enum Column
     ColumnCount
 };
 
+constexpr int kServiceColumnMax = 170;
+
 QString timeText(qint64 ns, const QString& format)
 {
     return QDateTime::fromMSecsSinceEpoch(ns / 1'000'000).toString(format);
@@ -44,8 +48,11 @@ IncidentsPanel::IncidentsPanel(const QString& cachePath, Investigation* investig
       m_loader(new IncidentsLoader(cachePath, this)), m_title(new QLabel(tr("Incidents"))),
       m_summary(new QLabel), m_conversionButton(new QToolButton), m_collapse(new QToolButton),
       m_body(new QWidget), m_stack(new QStackedWidget), m_message(new QLabel),
-      m_timeline(new IncidentTimeline), m_list(new QTreeWidget)
+      m_timeline(new IncidentTimeline), m_timelineScroll(new QScrollArea), m_list(new QTreeWidget),
+      m_pendingRead(new QTimer(this))
 {
+    m_pendingRead->setSingleShot(true);
+    connect(m_pendingRead, &QTimer::timeout, this, &IncidentsPanel::reload);
     QFont bold = m_title->font();
     bold.setBold(true);
     m_title->setFont(bold);
@@ -92,7 +99,14 @@ IncidentsPanel::IncidentsPanel(const QString& cachePath, Investigation* investig
     auto* pageLayout = new QVBoxLayout(page);
     pageLayout->setContentsMargins(0, 0, 0, 0);
     pageLayout->setSpacing(2);
-    pageLayout->addWidget(m_timeline);
+    // Many services would make the timeline as tall as the pane: past kVisibleLanes lanes it scrolls
+    // (the list below keeps its room), with half a lane showing that there is more.
+    m_timelineScroll->setWidget(m_timeline);
+    m_timelineScroll->setWidgetResizable(true);
+    m_timelineScroll->setFrameShape(QFrame::NoFrame);
+    m_timelineScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_timelineScroll->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    pageLayout->addWidget(m_timelineScroll);
     pageLayout->addWidget(m_list, 1);
     m_stack->addWidget(m_message);
     m_stack->addWidget(page);
@@ -122,7 +136,7 @@ IncidentsPanel::IncidentsPanel(const QString& cachePath, Investigation* investig
             [this](const QString& error) { showMessage(tr("Could not look for incidents: %1").arg(error)); });
     if (m_investigation)
         connect(m_investigation, &Investigation::changed, this, &IncidentsPanel::onInvestigationChanged);
-    refresh();
+    reload();
 }
 
 IncidentsPanel::~IncidentsPanel() = default;
@@ -148,8 +162,22 @@ void IncidentsPanel::setCollapsed(bool collapsed)
 
 void IncidentsPanel::refresh()
 {
+    const qint64 since = m_sinceRead.isValid() ? m_sinceRead.elapsed() : m_minimumIntervalMs;
+    if (since < m_minimumIntervalMs) {
+        if (!m_pendingRead->isActive())
+            m_pendingRead->start(int(m_minimumIntervalMs - since));
+        return;
+    }
+    reload();
+}
+
+void IncidentsPanel::reload()
+{
+    m_pendingRead->stop();
+    m_sinceRead.start();
+    ++m_readsStarted;
     ++m_generation;
-    m_loader->load({m_generation, false});
+    m_loader->load({m_generation, false, nullptr});
     if (!m_data)
         showMessage(tr("Looking for incidents…"));
 }
@@ -177,7 +205,7 @@ void IncidentsPanel::fillRow(QTreeWidgetItem* item, const IncidentRow& row) cons
     item->setText(WhenColumn,
                   QStringLiteral("%1 · %2").arg(timeText(w.start, format), formatDuration(w.end - w.start)));
     item->setText(HowBadColumn, row.howBadText());
-    QStringList tip{tr("Incident #%1, origin rank %2").arg(w.incident).arg(w.originRank)};
+    QStringList tip{service, tr("Incident #%1, origin rank %2").arg(w.incident).arg(w.originRank)};
     if (!w.explainedBy.empty())
         tip << tr("explained by %1").arg(QString::fromStdString(w.explainedBy));
     if (!m_data || !m_data->withImpact) {
@@ -212,9 +240,18 @@ void IncidentsPanel::fillRow(QTreeWidgetItem* item, const IncidentRow& row) cons
 void IncidentsPanel::showData(std::shared_ptr<const IncidentsData> data)
 {
     const bool firstStage = !data->withImpact;
+    if (data->withImpact)
+        m_lastImpact = data;
     m_data = std::move(data);
     const IncidentsData& d = *m_data;
     m_timeline->setData(m_data);
+    const int lanes = m_timeline->laneCount();
+    m_timelineScroll->setVerticalScrollBarPolicy(
+        lanes > IncidentTimeline::kVisibleLanes ? Qt::ScrollBarAlwaysOn : Qt::ScrollBarAlwaysOff);
+    m_timelineScroll->setFixedHeight(lanes > IncidentTimeline::kVisibleLanes
+                                         ? IncidentTimeline::laneTop(IncidentTimeline::kVisibleLanes) +
+                                               IncidentTimeline::kLaneHeight / 2
+                                         : m_timeline->sizeHint().height());
     const int current = m_list->currentIndex().isValid() ? m_list->currentIndex().row() : -1;
     m_list->clear();
     for (const IncidentRow& row : d.rows) {
@@ -226,6 +263,8 @@ void IncidentsPanel::showData(std::shared_ptr<const IncidentsData> data)
         m_list->setCurrentItem(m_list->topLevelItem(current));
     for (const int c : {ServiceColumn, WhatColumn, WhenColumn, HowBadColumn, SessionsColumn})
         m_list->resizeColumnToContents(c);
+    // A long service name is elided (its tooltip has it whole) rather than pushing the figures away.
+    m_list->setColumnWidth(ServiceColumn, std::min(m_list->columnWidth(ServiceColumn), kServiceColumnMax));
 
     int incidents = 0;
     for (const IncidentRow& r : d.rows)
@@ -254,7 +293,7 @@ void IncidentsPanel::showData(std::shared_ptr<const IncidentsData> data)
     emit dataShown();
     // The windows are on screen: now what they cost (the slower read), unless a newer request came.
     if (firstStage && !d.rows.empty() && d.generation == m_generation)
-        m_loader->load({m_generation, true});
+        m_loader->load({m_generation, true, m_lastImpact});
 }
 
 void IncidentsPanel::openIncident(int row)
@@ -295,7 +334,7 @@ void IncidentsPanel::saveConversion(const SavedConversion& conversion)
                 if (!self)
                     return;
                 if (error.isEmpty())
-                    self->refresh();
+                    self->reload(); // the user's change: now
                 emit self->conversionSaved(error);
             },
             Qt::QueuedConnection);

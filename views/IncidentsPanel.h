@@ -3,11 +3,14 @@
 #include "IncidentsLoader.h"
 #include "Investigation.h"
 
+#include <QElapsedTimer>
 #include <QWidget>
 #include <memory>
 
 class QLabel;
+class QScrollArea;
 class QStackedWidget;
+class QTimer;
 class QToolButton;
 class QTreeWidget;
 class QTreeWidgetItem;
@@ -37,6 +40,7 @@ public:
     const IncidentsData* data() const { return m_data.get(); }
     QTreeWidget* list() const { return m_list; }
     IncidentTimeline* timeline() const { return m_timeline; }
+    QScrollArea* timelineScroll() const { return m_timelineScroll; }
     QLabel* summary() const { return m_summary; }
     QToolButton* conversionButton() const { return m_conversionButton; }
     QToolButton* collapseButton() const { return m_collapse; }
@@ -53,8 +57,15 @@ public:
     /// Opens the conversion dialog (the button's action).
     void editConversion();
 
+    /// Live imports commit every second or so: the incidents are read again at most once per this
+    /// interval (default 10 s); the refreshes in between fold into one at its end.
+    void setMinimumRefreshInterval(int ms) { m_minimumIntervalMs = ms; }
+    /// Reads of the incidents started so far (the first one included).
+    int readsStarted() const { return m_readsStarted; }
+
 public slots:
-    /// Re-reads the incidents (after an import committed more data).
+    /// Re-reads the incidents (after an import committed more data), rate-limited (see
+    /// setMinimumRefreshInterval); windows whose data did not change keep their impact (IncidentsRequest).
     void refresh();
 
 signals:
@@ -71,6 +82,7 @@ private:
     void showMessage(const QString& text);
     void fillRow(QTreeWidgetItem* item, const IncidentRow& row) const;
     void onInvestigationChanged(Investigation::Changes changes);
+    void reload();
 
     QString m_cachePath;
     Investigation* m_investigation;
@@ -83,8 +95,14 @@ private:
     QStackedWidget* m_stack;
     QLabel* m_message;
     IncidentTimeline* m_timeline;
+    QScrollArea* m_timelineScroll;
     QTreeWidget* m_list;
     std::shared_ptr<const IncidentsData> m_data;
+    std::shared_ptr<const IncidentsData> m_lastImpact; ///< the last data with impact
+    QElapsedTimer m_sinceRead;
+    QTimer* m_pendingRead;
+    int m_minimumIntervalMs = 10'000;
+    int m_readsStarted = 0;
     int m_generation = 1;
     bool m_collapsed = false;
 };

@@ -1,14 +1,14 @@
 #include "BusinessImpact.h"
 
 #include "Anomalies.h"
+#include "ConversionStrata.h"
+#include "ImpactReach.h"
 #include "NormalBaseline.h"
-#include "RobustStats.h"
 #include "Sqlite.h"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <random>
 #include <set>
 #include <unordered_map>
 
@@ -18,45 +18,25 @@ namespace {
 constexpr TimeNs kHour = 3600LL * 1'000'000'000;
 /// A call started this long after a user action (or within it) was started by it.
 constexpr TimeNs kActionReachNs = 1'000'000'000;
-constexpr int kKindServer = 2;
-constexpr int kKindConsumer = 5;
-constexpr int kStatusError = 2;
+/// Sessions per group (affected, unaffected) whose revenue is read.
+constexpr std::size_t kRevenueSample = 1500;
 
-struct TraceVerdict
+/// A fixed pseudo-random order of sessions (splitmix64): the same cache gives the same sample.
+std::uint64_t mix(std::uint64_t x)
 {
-    bool reached = false;
-    bool affected = false;
-};
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
 
-struct PageLoad
+/// A compared session's reference: its first page load on the window's routes.
+struct Reference
 {
-    std::int64_t id = 0;
-    std::int64_t session = 0; ///< 0: none
+    TimeNs time = 0;
     std::string route;
-    bool reached = false;
-    bool affected = false;
-    std::vector<std::pair<TimeNs, bool>> calls; ///< linked calls: start, affected
+    int exposure = 0; ///< its traces that reached the service in the window
 };
-
-/// Newcombe's hybrid score interval (method 10) for p1 - p2, from each proportion's Wilson interval.
-std::pair<double, double> differenceInterval(std::int64_t k1, std::int64_t n1, std::int64_t k2,
-                                             std::int64_t n2)
-{
-    const double p1 = double(k1) / double(n1), p2 = double(k2) / double(n2);
-    const auto [l1, u1] = stats::wilson(k1, n1);
-    const auto [l2, u2] = stats::wilson(k2, n2);
-    const double d = p1 - p2;
-    return {d - std::sqrt((p1 - l1) * (p1 - l1) + (u2 - p2) * (u2 - p2)),
-            d + std::sqrt((u1 - p1) * (u1 - p1) + (p2 - l2) * (p2 - l2))};
-}
-
-double mean(const std::vector<double>& v)
-{
-    double s = 0;
-    for (const double x : v)
-        s += x;
-    return v.empty() ? 0.0 : s / double(v.size());
-}
 
 } // namespace
 
@@ -145,84 +125,42 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
                               std::to_string(normal.requests) + " requests): only errors count as affected");
     }
 
-    // The window's page loads and, per linked trace (read once), whether it reached the service in
-    // the window and whether it was affected there.
-    std::vector<PageLoad> loads;
+    // The window's page loads and whether each reached the service in the window and was affected there.
+    std::vector<ImpactLoad> loads;
     std::map<std::int64_t, std::string> userOf; // session -> user id (non-empty)
     {
-        auto st =
-            db.prepare("SELECT p.id, coalesce(p.session_id, 0), p.route, p.trace, coalesce(s.user_id, '') "
-                       "FROM page_loads p LEFT JOIN sessions s ON s.id = p.session_id "
-                       "WHERE p.start_ns >= ?1 AND p.start_ns < ?2 ORDER BY p.start_ns, p.id");
+        auto st = db.prepare(
+            "SELECT p.id, coalesce(p.session_id, 0), p.route, p.trace, coalesce(s.user_id, ''), p.start_ns "
+            "FROM page_loads p LEFT JOIN sessions s ON s.id = p.session_id "
+            "WHERE p.start_ns >= ?1 AND p.start_ns < ?2 ORDER BY p.start_ns, p.id");
         st.bind(1, r.from).bind(2, r.to);
-        std::vector<std::int64_t> documentTrace;
         while (st.step()) {
-            PageLoad p;
+            ImpactLoad p;
             p.id = st.int64(0);
             p.session = st.int64(1);
             p.route = std::string(st.text(2));
-            documentTrace.push_back(st.isNull(3) ? 0 : st.int64(3));
+            p.documentTrace = st.isNull(3) ? 0 : st.int64(3);
             if (p.session && !st.text(4).empty())
                 userOf[p.session] = std::string(st.text(4));
+            p.start = st.int64(5);
             loads.push_back(std::move(p));
         }
-        auto calls =
-            db.prepare("SELECT r.start_ns, l.trace FROM resources r JOIN links l ON l.resource_id = r.id "
-                       "WHERE r.page_load_id = ?1");
-        auto spans =
-            db.prepare("SELECT service_id, operation_id, kind, parent_span_id, start_ns, end_ns, status_code "
-                       "FROM spans WHERE trace = ?1");
-        std::unordered_map<std::int64_t, TraceVerdict> verdicts;
-        const auto judge = [&](std::int64_t trace) {
-            const auto it = verdicts.find(trace);
-            if (it != verdicts.end())
-                return it->second;
-            TraceVerdict v;
-            spans.reset();
-            spans.bind(1, trace);
-            while (spans.step()) {
-                if (!serviceIds.count(spans.int64(0)))
-                    continue;
-                if (!query.operation.empty()) {
-                    if (!operationIds.count(spans.int64(1)))
-                        continue;
-                } else {
-                    const int kind = int(spans.int64(2));
-                    if (kind != kKindServer && kind != kKindConsumer && spans.int64(3) != 0)
-                        continue; // the service's entry spans, as its rollups (and normal p99) count them
-                }
-                const TimeNs start = spans.int64(4);
-                if (start < r.from || start >= r.to)
-                    continue;
-                v.reached = true;
-                if (spans.int64(6) == kStatusError ||
-                    (r.normalP99 > 0 && spans.int64(5) - start > r.normalP99))
-                    v.affected = true;
-            }
-            verdicts.emplace(trace, v);
-            return v;
-        };
-        for (std::size_t i = 0; i < loads.size(); ++i) {
-            PageLoad& p = loads[i];
-            if (documentTrace[i]) {
-                const TraceVerdict v = judge(documentTrace[i]);
-                p.reached = p.reached || v.reached;
-                p.affected = p.affected || v.affected;
-            }
-            calls.reset();
-            calls.bind(1, p.id);
-            while (calls.step()) {
-                const TraceVerdict v = judge(calls.int64(1));
-                p.reached = p.reached || v.reached;
-                p.affected = p.affected || v.affected;
-                p.calls.emplace_back(calls.int64(0), v.affected);
-            }
-        }
+        ReachCriteria criteria;
+        criteria.serviceIds = serviceIds;
+        criteria.operationIds = operationIds;
+        criteria.operation = !query.operation.empty();
+        criteria.from = r.from;
+        criteria.to = r.to;
+        criteria.normalP99 = r.normalP99;
+        if (reachTableAnswers(db, criteria))
+            judgeLoadsByReach(db, criteria, loads);
+        else
+            judgeLoadsBySpans(db, criteria, loads);
     }
 
     // Counts: page loads, then sessions and users through them.
     std::set<std::int64_t> sessionsAll, sessionsReached, sessionsAffected;
-    for (const PageLoad& p : loads) {
+    for (const ImpactLoad& p : loads) {
         ++r.pageLoads.total;
         r.pageLoads.reached += p.reached ? 1 : 0;
         r.pageLoads.affected += p.affected ? 1 : 0;
@@ -257,9 +195,16 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
     // Failed user actions: actions on reached page loads that started a call the window affected.
     {
         auto st = db.prepare("SELECT time_ns, coalesce(duration_ns, 0) FROM actions WHERE page_load_id = ?1");
-        for (const PageLoad& p : loads) {
+        auto count = db.prepare("SELECT count(*) FROM actions WHERE page_load_id = ?1");
+        for (const ImpactLoad& p : loads) {
             if (!p.reached)
                 continue;
+            if (!p.affected) { // none of its calls was affected: its actions are counted, none failed
+                count.reset();
+                count.bind(1, p.id);
+                r.actions += count.step() ? count.int64(0) : 0;
+                continue;
+            }
             st.reset();
             st.bind(1, p.id);
             while (st.step()) {
@@ -285,31 +230,28 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
     // Conversions: sessions of the window on the routes the service's traces served, affected ones
     // against the others.
     std::set<std::string> routes;
-    for (const PageLoad& p : loads)
+    for (const ImpactLoad& p : loads)
         if (p.reached)
             routes.insert(p.route);
     // Each compared session from its first page load on those routes in the period (the reference):
     // it converted when a matching page load (or action) came at or after it.
-    std::map<std::int64_t, TimeNs> comparable; // session -> reference time
-    {
-        auto st = db.prepare("SELECT start_ns FROM page_loads WHERE id = ?1");
-        for (const PageLoad& p : loads) {
-            if (!p.session || !routes.count(p.route) || comparable.count(p.session))
-                continue;
-            st.reset();
-            st.bind(1, p.id);
-            if (st.step())
-                comparable[p.session] = st.int64(0); // loads are in start order: the first one
-        }
+    std::map<std::int64_t, Reference> comparable;
+    for (const ImpactLoad& p : loads) {
+        if (!p.session || !routes.count(p.route))
+            continue;
+        // loads are in start order: the first one is the reference
+        Reference& ref = comparable.try_emplace(p.session, Reference{p.start, p.route, 0}).first->second;
+        ref.exposure += p.reachedTraces;
     }
-    std::map<std::int64_t, TimeNs> control; // sessions outside the window, when the window has too few
+    std::map<std::int64_t, Reference> control; // sessions outside the window, when the window has too few
     std::int64_t unaffectedInWindow = 0;
     for (const auto& [session, ref] : comparable)
         unaffectedInWindow += sessionsAffected.count(session) ? 0 : 1;
     const bool useControl = unaffectedInWindow < query.minGroupSessions;
     if (useControl) {
         // Nearly everyone on these routes was affected: the comparison group becomes the sessions on
-        // the same routes in as long a period just before and just after the window.
+        // the same routes in as long a period just before and just after the window (their exposure
+        // in the window is unknown: strata by route only).
         const TimeNs span = std::max<TimeNs>(r.to - r.from, 10LL * 60 * 1'000'000'000);
         auto st = db.prepare("SELECT coalesce(session_id, 0), route, start_ns FROM page_loads "
                              "WHERE start_ns >= ?1 AND start_ns < ?2 ORDER BY start_ns, id");
@@ -318,11 +260,13 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
             st.bind(1, a).bind(2, b);
             while (st.step()) {
                 const std::int64_t session = st.int64(0);
-                if (session && !comparable.count(session) && !control.count(session) &&
-                    routes.count(std::string(st.text(1))))
-                    control[session] = st.int64(2);
+                const std::string route(st.text(1));
+                if (session && !comparable.count(session) && !control.count(session) && routes.count(route))
+                    control[session] = Reference{st.int64(2), route, 0};
             }
         }
+        for (auto& [session, ref] : comparable)
+            ref.exposure = 0;
         r.notes.push_back("only " + std::to_string(unaffectedInWindow) +
                           " unaffected sessions on the window's routes: compared with " +
                           std::to_string(control.size()) + " sessions on the same routes in the " +
@@ -344,18 +288,19 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
                          "ORDER BY start_ns LIMIT 1");
     ConversionImpact c;
     c.definition = def.text();
+    std::vector<std::int64_t> compared; // session ids, in the order of `outcomes`
+    std::vector<ComparedSession> outcomes;
     std::map<std::int64_t, TimeNs> convertedSessions; // session -> reference time
-    std::set<std::int64_t> affectedGroup;
-    const auto count = [&](std::int64_t s, TimeNs ref, bool affected) {
+    const auto count = [&](std::int64_t s, const Reference& ref, bool affected) {
         converted.reset();
-        converted.bind(1, s).bind(2, ref).bindText(3, def.pattern);
+        converted.bind(1, s).bind(2, ref.time).bindText(3, def.pattern);
         const bool yes = converted.step();
         (affected ? c.affectedSessions : c.unaffectedSessions) += 1;
         (affected ? c.affectedConverted : c.unaffectedConverted) += yes ? 1 : 0;
-        if (affected)
-            affectedGroup.insert(s);
+        compared.push_back(s);
+        outcomes.push_back({affected, ref.route, ref.exposure, yes ? 1.0 : 0.0});
         if (yes)
-            convertedSessions[s] = ref;
+            convertedSessions[s] = ref.time;
     };
     for (const auto& [s, ref] : comparable)
         if (!useControl || sessionsAffected.count(s))
@@ -369,15 +314,17 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
                           std::to_string(query.minGroupSessions) + " each)");
         return r;
     }
-    c.affectedRate = double(c.affectedConverted) / double(c.affectedSessions);
-    c.unaffectedRate = double(c.unaffectedConverted) / double(c.unaffectedSessions);
-    const double n = double(c.affectedSessions);
-    c.lost = n * (c.unaffectedRate - c.affectedRate);
-    const auto [lo, hi] = differenceInterval(c.unaffectedConverted, c.unaffectedSessions, c.affectedConverted,
-                                             c.affectedSessions);
-    c.ciLow = n * lo;
-    c.ciHigh = n * hi;
+    const StratifiedLoss conversions = stratifiedLoss(outcomes, true);
+    c.affectedRate = conversions.affectedMean;
+    c.unaffectedRate = conversions.expectedMean; // the unaffected of the affected sessions' strata
+    c.lost = conversions.lost;
+    c.ciLow = conversions.ciLow;
+    c.ciHigh = conversions.ciHigh;
     r.conversions = c;
+    if (conversions.pooled > 0)
+        r.notes.push_back(std::to_string(conversions.pooled) +
+                          " affected sessions had too few unaffected ones of their route and activity to "
+                          "compare with: compared with their route's (or all) unaffected sessions");
 
     if (query.revenueAttribute.empty())
         return r;
@@ -394,20 +341,46 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
                    "p.trace IS NOT NULL "
                    "UNION SELECT l.trace FROM page_loads p JOIN resources r ON r.page_load_id = p.id "
                    "JOIN links l ON l.resource_id = r.id WHERE p.session_id = ?1 AND p.start_ns >= ?2");
-    auto values = db.prepare(
-        "SELECT json_extract(pp.attributes, ?2) FROM spans s JOIN span_payloads pp ON pp.id = s.payload "
-        "WHERE s.trace = ?1 AND json_extract(pp.attributes, ?2) IS NOT NULL");
+    // The key's quoted name must appear in the attributes' text before JSON is parsed at all.
+    auto values = db.prepare("SELECT json_extract(pp.attributes, ?2) FROM spans s JOIN span_payloads pp ON "
+                             "pp.id = s.payload WHERE s.trace = ?1 AND instr(pp.attributes, ?3) > 0");
+    const std::string quotedKey = "\"" + query.revenueAttribute + "\"";
+    // Reading a session's value reads every span of its traces: over a long window the compared groups
+    // are sampled (a fixed pseudo-random subset of each, kRevenueSample sessions at most), which keeps
+    // the per-session means unbiased; the interval is the sample's.
+    std::vector<std::size_t> sample;
+    std::int64_t sampledAffected = 0;
+    {
+        std::vector<std::pair<std::uint64_t, std::size_t>> order[2];
+        for (std::size_t i = 0; i < outcomes.size(); ++i)
+            order[outcomes[i].affected ? 1 : 0].emplace_back(mix(std::uint64_t(compared[i])), i);
+        for (auto& group : order) {
+            std::sort(group.begin(), group.end());
+            if (group.size() > kRevenueSample)
+                group.resize(kRevenueSample);
+            for (const auto& [hash, i] : group)
+                sample.push_back(i);
+        }
+        sampledAffected = std::int64_t(order[1].size());
+        if (sample.size() < outcomes.size())
+            r.notes.push_back("revenue from a random sample of " + std::to_string(sample.size()) +
+                              " of the " + std::to_string(outcomes.size()) + " compared sessions");
+    }
     std::map<std::int64_t, double> revenueOf;
     RevenueImpact rev;
     rev.attribute = query.revenueAttribute;
-    for (const auto& [s, ref] : convertedSessions) {
+    for (const std::size_t i : sample) {
+        const auto found = convertedSessions.find(compared[i]);
+        if (found == convertedSessions.end())
+            continue; // not converted: worth 0
+        const auto& [s, ref] = *found;
         sessionTraces.reset();
         sessionTraces.bind(1, s).bind(2, ref);
         double sum = 0;
         bool any = false;
         while (sessionTraces.step()) {
             values.reset();
-            values.bind(1, sessionTraces.int64(0)).bindText(2, path);
+            values.bind(1, sessionTraces.int64(0)).bindText(2, path).bindText(3, quotedKey);
             while (values.step()) {
                 if (values.columnType(0) == 1 || values.columnType(0) == 2) { // SQLITE_INTEGER, SQLITE_FLOAT
                     sum += values.real(0);
@@ -425,38 +398,20 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
                           "' on the spans of the converted sessions: revenue not computed");
         return r;
     }
-    std::vector<double> affected, unaffected;
-    const auto value = [&](std::int64_t s) {
-        const auto it = revenueOf.find(s);
-        return it == revenueOf.end() ? 0.0 : it->second;
-    };
-    for (const auto& [s, ref] : comparable) {
-        if (affectedGroup.count(s))
-            affected.push_back(value(s));
-        else if (!useControl)
-            unaffected.push_back(value(s));
+    std::vector<ComparedSession> sampled;
+    for (const std::size_t i : sample) {
+        const auto it = revenueOf.find(compared[i]);
+        sampled.push_back(outcomes[i]);
+        sampled.back().value = it == revenueOf.end() ? 0.0 : it->second;
     }
-    for (const auto& [s, ref] : control)
-        unaffected.push_back(value(s));
-    rev.affectedPerSession = mean(affected);
-    rev.unaffectedPerSession = mean(unaffected);
-    rev.lost = n * (rev.unaffectedPerSession - rev.affectedPerSession);
-    std::mt19937_64 rng(query.bootstrapSeed);
-    std::vector<double> lost;
-    lost.reserve(std::size_t(std::max(1, query.bootstrapResamples)));
-    const auto resampledMean = [&](const std::vector<double>& v) {
-        std::uniform_int_distribution<std::size_t> pick(0, v.size() - 1);
-        double sum = 0;
-        for (std::size_t i = 0; i < v.size(); ++i)
-            sum += v[pick(rng)];
-        return sum / double(v.size());
-    };
-    for (int b = 0; b < std::max(1, query.bootstrapResamples); ++b)
-        lost.push_back(n * (resampledMean(unaffected) - resampledMean(affected)));
-    std::sort(lost.begin(), lost.end());
-    const auto at = [&](double q) { return lost[std::size_t(q * double(lost.size() - 1) + 0.5)]; };
-    rev.ciLow = at(0.025);
-    rev.ciHigh = at(0.975);
+    const StratifiedLoss revenue = stratifiedLoss(sampled, false);
+    // Per affected session from the sample, for all of them.
+    const double scale = double(c.affectedSessions) / double(std::max<std::int64_t>(1, sampledAffected));
+    rev.affectedPerSession = revenue.affectedMean;
+    rev.unaffectedPerSession = revenue.expectedMean;
+    rev.lost = revenue.lost * scale;
+    rev.ciLow = revenue.ciLow * scale;
+    rev.ciHigh = revenue.ciHigh * scale;
     r.revenue = rev;
     return r;
 }

@@ -29,8 +29,6 @@ struct ImpactQuery
     std::string revenueAttribute; ///< e.g. "order.value"; empty: no revenue
     /// Fewer sessions than this in either group (affected, unaffected) give no conversion verdict.
     std::int64_t minGroupSessions = 10;
-    int bootstrapResamples = 2000;
-    std::uint64_t bootstrapSeed = 20251120;
 };
 
 struct ImpactCounts
@@ -48,9 +46,11 @@ struct ConversionImpact
     std::int64_t unaffectedSessions = 0; ///< the other sessions of the window on the same routes
     std::int64_t unaffectedConverted = 0;
     double affectedRate = 0;
+    /// The rate the affected sessions would have had, as the unaffected sessions of their strata (route,
+    /// traces that reached the service: ConversionStrata.h) converted.
     double unaffectedRate = 0;
-    /// affectedSessions x (unaffectedRate - affectedRate), with Newcombe's hybrid score interval for
-    /// the difference of two proportions (95%), scaled the same way. Negative: no loss seen.
+    /// affectedSessions x (unaffectedRate - affectedRate), with a 95% interval (normal, summed over the
+    /// strata, Agresti-Caffo variances). Negative: no loss seen.
     double lost = 0;
     double ciLow = 0;
     double ciHigh = 0;
@@ -61,9 +61,9 @@ struct RevenueImpact
     std::string attribute;
     std::int64_t valuedSessions = 0; ///< converted sessions whose spans carried the attribute
     double affectedPerSession = 0;   ///< mean value per session, affected
-    double unaffectedPerSession = 0;
-    /// affectedSessions x (unaffected - affected mean value per session); percentile bootstrap of
-    /// sessions (resampled within each group, fixed seed: the same cache gives the same interval).
+    double unaffectedPerSession = 0; ///< standardised to the affected sessions' strata
+    /// affectedSessions x (unaffected - affected mean value per session), stratified as conversions;
+    /// 95% normal interval from the strata's sample variances.
     double lost = 0;
     double ciLow = 0;
     double ciHigh = 0;

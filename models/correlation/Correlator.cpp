@@ -26,10 +26,13 @@ Correlator::Correlator(Database& db)
       m_pageLoadsOfGrownTraces(
           db.prepare("SELECT DISTINCT r.page_load_id FROM temp.seam_touched_traces t "
                      "CROSS JOIN links l ON l.trace = t.id CROSS JOIN resources r ON r.id = l.resource_id "
-                     "WHERE t.new_backend = 1 AND r.page_load_id IS NOT NULL")),
-      m_spansOfTrace(
-          db.prepare("SELECT span_id, parent_span_id, kind, start_ns, end_ns, service_id FROM spans "
-                     "WHERE trace = ?1")),
+                     "WHERE t.new_backend = 1 AND r.page_load_id IS NOT NULL "
+                     // and of a document trace no call names (page_load_reach has its entry spans)
+                     "UNION SELECT p.id FROM temp.seam_touched_traces t CROSS JOIN page_loads p "
+                     "ON p.trace = t.id WHERE t.new_backend = 1")),
+      m_spansOfTrace(db.prepare(
+          "SELECT span_id, parent_span_id, kind, start_ns, end_ns, service_id, status_code FROM spans "
+          "WHERE trace = ?1")),
       m_serviceInfo(db.prepare("SELECT name, is_browser FROM services WHERE id = ?1")),
       m_upsertLink(
           db.prepare("INSERT INTO links(resource_id, trace, span_id, method, confidence, created_ns) "
@@ -41,7 +44,8 @@ Correlator::Correlator(Database& db)
       m_linksOfPageLoad(db.prepare("SELECT l.trace, l.span_id, coalesce(r.merged_into, r.id) FROM resources r "
                                    "JOIN links l ON l.resource_id = r.id WHERE r.page_load_id = ?1")),
       m_updatePageLoad(db.prepare("UPDATE page_loads SET linked_count = ?2, backend_ns = ?3, services = ?4 "
-                                  "WHERE id = ?1"))
+                                  "WHERE id = ?1")),
+      m_reach(db)
 {}
 
 Correlator::~Correlator() = default;
@@ -170,7 +174,8 @@ void Correlator::loadTrace(std::int64_t trace)
     while (m_spansOfTrace.step())
         m_traceSpans.push_back({m_spansOfTrace.int64(0), m_spansOfTrace.int64(1),
                                 int(m_spansOfTrace.int64(2)), m_spansOfTrace.int64(3),
-                                m_spansOfTrace.int64(4), m_spansOfTrace.int64(5)});
+                                m_spansOfTrace.int64(4), m_spansOfTrace.int64(5),
+                                int(m_spansOfTrace.int64(6))});
     m_spansOfTrace.reset();
 }
 
@@ -196,6 +201,14 @@ Correlator::BackendEntry Correlator::backendEntry(std::int64_t trace, std::int64
     return best;
 }
 
+void Correlator::addReach(std::int64_t trace)
+{
+    // The entry spans as a service's rollups count them (server or consumer spans, or roots).
+    for (const TraceSpan& s : m_traceSpans)
+        if ((s.kind == 2 || s.kind == 5 || s.parent == 0) && !service(s.service).browser)
+            m_reach.add(s.service, s.start, trace, s.id, s.end - s.start, s.status == 2);
+}
+
 void Correlator::refreshPageLoad(std::int64_t pageLoadId)
 {
     std::vector<std::pair<std::int64_t, std::int64_t>> links; // (trace, span)
@@ -211,10 +224,12 @@ void Correlator::refreshPageLoad(std::int64_t pageLoadId)
     std::vector<std::pair<std::int64_t, std::int64_t>> intervals;
     std::set<std::string> services;
     std::int64_t loaded = 0;
+    m_reach.begin(pageLoadId);
     for (const auto& [trace, span] : links) {
         if (trace != loaded) {
             loadTrace(trace);
             loaded = trace;
+            addReach(trace);
             for (const TraceSpan& s : m_traceSpans) {
                 const ServiceInfo& info = service(s.service);
                 if (!info.browser)
@@ -225,6 +240,14 @@ void Correlator::refreshPageLoad(std::int64_t pageLoadId)
             if (s.id == span)
                 intervals.emplace_back(s.start, s.end);
     }
+
+    const std::int64_t document = m_reach.documentTrace(pageLoadId);
+    if (document && !std::binary_search(links.begin(), links.end(), std::pair{document, std::int64_t(0)},
+                                        [](const auto& a, const auto& b) { return a.first < b.first; })) {
+        loadTrace(document);
+        addReach(document);
+    }
+    m_reach.finish();
 
     // Backend time is the union of the entry spans' intervals: parallel calls are not double counted.
     std::sort(intervals.begin(), intervals.end());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "PageLoadReachWriter.h"
 #include "Sqlite.h"
 
 #include <cstdint>
@@ -50,7 +51,7 @@ public:
                             const std::unordered_set<std::int64_t>& tracesWithNewBackendSpans,
                             std::unordered_set<std::int64_t>& touchedPageLoads);
 
-    /// Recomputes linked_count, backend_ns and services of one page load.
+    /// Recomputes linked_count, backend_ns and services of one page load, and its page_load_reach rows.
     void refreshPageLoad(std::int64_t pageLoadId);
 
     static const char* methodName(int idSource);
@@ -70,6 +71,7 @@ private:
         std::int64_t id, parent;
         int kind;
         std::int64_t start, end, service;
+        int status;
     };
     struct BackendEntry
     {
@@ -80,6 +82,7 @@ private:
     bool store(const Link& link);
     const ServiceInfo& service(std::int64_t id);
     void loadTrace(std::int64_t trace);
+    void addReach(std::int64_t trace);
     BackendEntry backendEntry(std::int64_t trace, std::int64_t browserSpan);
 
     Database& m_db;
@@ -93,6 +96,7 @@ private:
     Statement m_upsertLink;
     Statement m_linksOfPageLoad;
     Statement m_updatePageLoad;
+    PageLoadReachWriter m_reach;
     std::unordered_map<std::int64_t, ServiceInfo> m_services; // see invalidateCaches()
     std::vector<TraceSpan> m_traceSpans;
 };

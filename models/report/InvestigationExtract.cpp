@@ -1,6 +1,7 @@
 #include "InvestigationExtract.h"
 
 #include "CacheCheck.h"
+#include "PageLoadReach.h"
 #include "Schema.h"
 #include "Sqlite.h"
 #include "Store.h"
@@ -169,6 +170,8 @@ ExtractResult extractInvestigation(const std::string& sourcePath, const std::str
             if (options.progress)
                 options.progress(c.table, ++done, total);
         }
+        // Derived rows (what impact reads), from what was copied: also when the source predates them.
+        schema::fillPageLoadReach(target);
         tx.commit();
     }
     target.exec("DETACH DATABASE src");

@@ -1,6 +1,7 @@
 #include "SchemaMigrations.h"
 
 #include "CallMergeSchema.h"
+#include "PageLoadReach.h"
 #include "Schema.h"
 #include "Sqlite.h"
 
@@ -49,6 +50,8 @@ constexpr std::array kSteps = {
     MigrationStep{3, &migrateToReconciliation},
     // v4, one call and one visit across sources (CallMergeSchema.cpp).
     MigrationStep{4, &migrateToCallMerging},
+    // v5, impact speed (issue 11): page_load_reach (PageLoadReach.cpp), backfilled from links and spans.
+    MigrationStep{5, &addPageLoadReach},
 };
 static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
 

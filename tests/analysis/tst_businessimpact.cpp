@@ -3,6 +3,7 @@
 
 #include "BusinessImpact.h"
 #include "DemoGenerator.h"
+#include "ImpactReach.h"
 #include "RecordFactory.h"
 #include "Store.h"
 #include "StoreWriter.h"
@@ -12,6 +13,9 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <filesystem>
+#include <random>
+#include <set>
 
 using namespace seam;
 using namespace seam::test;
@@ -27,6 +31,7 @@ class TestBusinessImpact : public QObject
 
     QTemporaryDir m_dir;
     std::string m_seeded;
+    std::string m_demo; ///< written by demoCountsMatchPlainSql
     TimeNs m_from = kT0 + 10 * kMinute;
     TimeNs m_to = kT0 + 20 * kMinute;
 
@@ -90,7 +95,87 @@ class TestBusinessImpact : public QObject
         return b;
     }
 
+    /// Sessions that make 1 or 4 payments calls (one per /checkout page load); each call fails with
+    /// probability 0.35, so busy sessions are far more often affected, and busy sessions convert far
+    /// more (20% vs 80%). An affected session's conversion chance drops by `effect`. Returns the path.
+    std::string activityCache(const char* name, double effect, std::int64_t& affectedSessions)
+    {
+        const std::string path = m_dir.filePath(QString::fromLatin1(name)).toStdString();
+        StoreWriter w(path);
+        std::mt19937_64 rng(7);
+        std::uniform_real_distribution<double> u(0, 1);
+        affectedSessions = 0;
+        for (int i = 0; i < 1200; ++i) {
+            const int calls = i % 2 ? 4 : 1;
+            const TimeNs start = m_from + TimeNs(i) * 400'000'000;
+            std::vector<bool> fails;
+            bool affected = false;
+            for (int k = 0; k < calls; ++k) {
+                fails.push_back(u(rng) < 0.35);
+                affected = affected || fails.back();
+            }
+            const double chance = (calls == 4 ? 0.8 : 0.2) - (affected ? effect : 0.0);
+            const bool converts = u(rng) < chance;
+            affectedSessions += affected ? 1 : 0;
+            RecordBatch b = session(100'000 + i, fails[0], converts, start);
+            for (int k = 1; k < calls; ++k) {
+                RecordBatch more =
+                    session(100'000 + i, fails[std::size_t(k)], false, start + k * 10 * kSecond);
+                for (PageLoadRecord& p : more.pageLoads)
+                    p.key += "-" + std::to_string(k);
+                for (ResourceRecord& r : more.resources) {
+                    r.key += "-" + std::to_string(k);
+                    r.pageLoadKey += "-" + std::to_string(k);
+                    r.traceId = traceId(200'000 + i * 4 + k);
+                }
+                for (SpanRecord& x : more.spans)
+                    x.traceId = traceId(200'000 + i * 4 + k);
+                b.pageLoads.push_back(more.pageLoads[0]);
+                b.resources.push_back(more.resources[0]);
+                b.spans.insert(b.spans.end(), more.spans.begin(), more.spans.end());
+            }
+            w.submit(0, std::move(b));
+        }
+        [&] { QVERIFY(w.flush()); }();
+        return path;
+    }
+
 private slots:
+    void lostConversionsCompareLikeWithLike()
+    {
+        // Known effect: 0.15 fewer conversions per affected session. Unstratified, the busy (affected)
+        // sessions' higher conversion hides the loss and even turns it into a gain.
+        std::int64_t affected = 0;
+        const std::string path = activityCache("activity.seam", 0.15, affected);
+        Database db = store::openForReading(path);
+        ImpactQuery q;
+        q.service = "payments";
+        q.from = m_from;
+        q.to = m_from + 20 * kMinute;
+        q.conversion = ConversionDefinition::parse("route:/checkout/confirmation");
+        const ImpactResult r = businessImpact(db, q);
+        QVERIFY(r.conversions);
+        const ConversionImpact& c = *r.conversions;
+        QCOMPARE(c.affectedSessions, affected);
+        const double naive =
+            double(c.affectedSessions) * (double(c.unaffectedConverted) / double(c.unaffectedSessions) -
+                                          double(c.affectedConverted) / double(c.affectedSessions));
+        QVERIFY2(naive < 0, qPrintable(QString::number(naive))); // the bias this guards against
+        const double truth = 0.15 * double(affected);
+        QVERIFY2(c.ciLow <= truth && truth <= c.ciHigh,
+                 qPrintable(QStringLiteral("%1 in [%2, %3]").arg(truth).arg(c.ciLow).arg(c.ciHigh)));
+        QVERIFY(c.ciLow > 0);
+
+        // No effect: the interval covers 0.
+        const std::string none = activityCache("activity-none.seam", 0.0, affected);
+        Database db0 = store::openForReading(none);
+        const ImpactResult r0 = businessImpact(db0, q);
+        QVERIFY(r0.conversions);
+        QVERIFY2(
+            r0.conversions->ciLow <= 0 && 0 <= r0.conversions->ciHigh,
+            qPrintable(QStringLiteral("[%1, %2]").arg(r0.conversions->ciLow).arg(r0.conversions->ciHigh)));
+    }
+
     void initTestCase()
     {
         // 200 sessions in the window: 0..99 affected (payments fails), 20 of them convert; 100..199
@@ -258,6 +343,65 @@ private slots:
         QVERIFY2(r.conversions->ciLow > 0, qPrintable(QString::number(r.conversions->ciLow)));
         QVERIFY(r.revenue);
         QVERIFY(r.revenue->ciLow > 0);
+
+        // The counts above came from page_load_reach: without its rows nothing is reached.
+        const std::string copy = m_dir.filePath(QStringLiteral("demo-noreach.seam")).toStdString();
+        db = Database();
+        std::filesystem::copy_file(path, copy);
+        store::openForWriting(copy).exec("DELETE FROM page_load_reach");
+        Database empty = store::openForReading(copy);
+        QCOMPARE(businessImpact(empty, q).pageLoads.reached, std::int64_t(0));
+        m_demo = path;
+    }
+
+    void reachRowsAndSpansGiveTheSameVerdicts()
+    {
+        // Windows whose edges cut through page loads' calls, for every backend service: the index range
+        // scan over page_load_reach and the reading of every trace's spans agree load by load.
+        QVERIFY(!m_demo.empty());
+        Database db = store::openForReading(m_demo);
+        const TimeNs first = db.queryInt("SELECT min(start_ns) FROM page_loads");
+        std::vector<std::pair<std::string, std::set<std::int64_t>>> services;
+        auto st = db.prepare("SELECT name, id FROM services WHERE is_browser = 0 ORDER BY name");
+        while (st.step()) {
+            if (services.empty() || services.back().first != st.text(0))
+                services.emplace_back(std::string(st.text(0)), std::set<std::int64_t>{});
+            services.back().second.insert(st.int64(1));
+        }
+        QVERIFY(services.size() >= 5);
+        int compared = 0;
+        for (const auto& [name, ids] : services)
+            for (const auto& [a, b] : {std::pair{3 * kMinute + 123'456'789, 9 * kMinute + 987'654'321},
+                                       std::pair{11 * kMinute + 1, 12 * kMinute + 499'999'999}}) {
+                ReachCriteria c;
+                c.serviceIds = ids;
+                c.from = first + a;
+                c.to = first + b;
+                c.normalP99 = 300'000'000;
+                std::vector<ImpactLoad> byReach, bySpans;
+                auto pl = db.prepare("SELECT id, coalesce(trace, 0) FROM page_loads WHERE start_ns >= ?1 AND "
+                                     "start_ns < ?2 ORDER BY start_ns, id");
+                pl.bind(1, c.from).bind(2, c.to);
+                while (pl.step()) {
+                    ImpactLoad l;
+                    l.id = pl.int64(0);
+                    l.documentTrace = pl.int64(1);
+                    byReach.push_back(l);
+                }
+                bySpans = byReach;
+                QVERIFY(reachTableAnswers(db, c));
+                judgeLoadsByReach(db, c, byReach);
+                judgeLoadsBySpans(db, c, bySpans);
+                for (std::size_t i = 0; i < byReach.size(); ++i) {
+                    QCOMPARE(byReach[i].reached, bySpans[i].reached);
+                    QCOMPARE(byReach[i].affected, bySpans[i].affected);
+                    QCOMPARE(byReach[i].reachedTraces, bySpans[i].reachedTraces);
+                    if (byReach[i].affected)
+                        QCOMPARE(byReach[i].calls, bySpans[i].calls);
+                    compared += byReach[i].reached ? 1 : 0;
+                }
+            }
+        QVERIFY(compared > 100);
     }
 };
 

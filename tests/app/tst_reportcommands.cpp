@@ -299,6 +299,22 @@ private slots:
         QCOMPARE(row.at(0).toInt(), 0);
         QCOMPARE(row.at(1).toInt(), 2);
         QVERIFY(row.at(2).toInt() > 50);
+        // What impact reads came along: the kept page loads' page_load_reach rows, all of them.
+        const auto reach = [&](const QString& db) {
+            const Result q =
+                seam({QStringLiteral("query"), QStringLiteral("--db"), db, QStringLiteral("--json"),
+                      QStringLiteral("SELECT count(*) FROM page_load_reach WHERE page_load_id IN "
+                                     "(SELECT id FROM page_loads WHERE start_ns >= 1795165680000000000 "
+                                     "AND start_ns < 1795166040000000000)")});
+            return QJsonDocument::fromJson(q.out)[QStringLiteral("rows")]
+                .toArray()
+                .at(0)
+                .toArray()
+                .at(0)
+                .toInt();
+        };
+        QVERIFY(reach(small) > 100);
+        QCOMPARE(reach(small), reach(m_demo));
     }
 
     void extractOfWhatIsNoCacheLeavesNothing()

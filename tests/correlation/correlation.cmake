@@ -11,3 +11,7 @@ seam_add_qtest(tst_pageloadreconciler SOURCES correlation/tst_pageloadreconciler
 # (CallReconciler, SessionMerger; tests/data/reconcile and tests/data/reconcile/failed).
 seam_add_qtest(tst_callreconciler SOURCES correlation/tst_callreconciler.cpp support/ImportTestUtil.h
                LIBS seam_importers seam_models)
+# page_load_reach (issue 11, impact speed): written by the correlation step as calls and spans arrive,
+# and backfilled the same by the schema step of an older cache.
+seam_add_qtest(tst_pageloadreach SOURCES correlation/tst_pageloadreach.cpp support/RecordFactory.h
+               LIBS seam_core seam_demo)

@@ -289,7 +289,8 @@ private slots:
                 "DROP INDEX resources_failed_calls; DROP INDEX sessions_merged; "
                 "ALTER TABLE resources DROP COLUMN reporter; ALTER TABLE resources DROP COLUMN merged_into; "
                 "ALTER TABLE sessions DROP COLUMN merged_into; CREATE INDEX resources_failed_by_page_load ON "
-                "resources(page_load_id, url) WHERE status >= 500; PRAGMA user_version = 3");
+                "resources(page_load_id, url) WHERE status >= 500; DROP TRIGGER page_load_reach_gone; "
+                "DROP TABLE page_load_reach; PRAGMA user_version = 3");
             QVERIFY(!schema::hasCallMerging(db));
         }
         importIntoCache(cache, {fixture("datadog-rum.ndjson")}); // the writer brings it forward, then merges

@@ -32,3 +32,5 @@ seam_add_qtest(tst_whypanel SOURCES views/tst_whypanel.cpp support/DemoCache.h L
 # The waterfall's axis (own extent, later calls, zoom), mark names, critical path and legend; the
 # flamegraph's critical-path marks in the linked views.
 seam_add_qtest(tst_waterfallaxis SOURCES views/tst_waterfallaxis.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
+# The incidents panel under live imports: rate-limited refreshes, only windows with new data read again.
+seam_add_qtest(tst_incidentslive SOURCES views/tst_incidentslive.cpp support/RecordFactory.h support/RollupFactory.h LIBS seam_views seam_importers)

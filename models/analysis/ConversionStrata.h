@@ -1,0 +1,46 @@
+#pragma once
+
+// Lost conversions (or revenue) of an incident's affected sessions, compared like with like. Sessions
+// that call a service more often are more often hit by its incident, and on a shop they are also the
+// ones further down the funnel: comparing all affected sessions with all unaffected ones credits the
+// incident with the busy sessions' higher conversion (the catalog deploy showed a negative loss). So
+// the comparison is stratified: each affected session is compared with the unaffected sessions of its
+// stratum (the route it entered the window's routes on, and how many of its traces reached the service
+// there: 1, 2, 3, 4+), and the estimate is the affected sessions' loss against their own strata
+// (direct standardisation to the affected group).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace seam {
+
+struct ComparedSession
+{
+    bool affected = false;
+    std::string route; ///< the route of its reference page load
+    int exposure = 0;  ///< its traces that reached the service in the window (0 outside it)
+    double value = 0;  ///< 1/0 converted, or its revenue
+};
+
+struct StratifiedLoss
+{
+    double affectedMean = 0; ///< per affected session
+    double expectedMean = 0; ///< per affected session, had it fared as the unaffected of its stratum
+    double lost = 0;         ///< affected sessions x (expectedMean - affectedMean)
+    double ciLow = 0;        ///< 95%, normal approximation over the strata
+    double ciHigh = 0;
+    std::int64_t affected = 0;
+    /// Affected sessions whose stratum had too few unaffected ones: compared with their route's, or
+    /// with all unaffected sessions.
+    std::int64_t pooled = 0;
+};
+
+/// Fewer unaffected sessions than this in a stratum: its affected sessions use the route's pool.
+constexpr std::int64_t kMinStratumControls = 5;
+
+/// `binary`: values are 0/1 and the variance uses the Agresti-Caffo adjustment (one success and one
+/// failure added per group), which keeps small strata with 0% or 100% from claiming certainty.
+StratifiedLoss stratifiedLoss(const std::vector<ComparedSession>& sessions, bool binary);
+
+} // namespace seam

@@ -1,0 +1,136 @@
+#include "ImpactReach.h"
+
+#include "Sqlite.h"
+
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace seam {
+namespace {
+
+constexpr int kKindServer = 2;
+constexpr int kKindConsumer = 5;
+constexpr int kStatusError = 2;
+
+struct TraceVerdict
+{
+    bool reached = false;
+    bool affected = false;
+};
+
+Statement callsStatement(Database& db)
+{
+    return db.prepare("SELECT r.start_ns, l.trace FROM resources r JOIN links l ON l.resource_id = r.id "
+                      "WHERE r.page_load_id = ?1");
+}
+
+} // namespace
+
+bool reachTableAnswers(Database& db, const ReachCriteria& criteria)
+{
+    return !criteria.operation &&
+           db.queryInt(
+               "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'page_load_reach'") == 1;
+}
+
+void judgeLoadsByReach(Database& db, const ReachCriteria& criteria, std::vector<ImpactLoad>& loads)
+{
+    std::unordered_map<std::int64_t, std::size_t> indexOf;
+    indexOf.reserve(loads.size());
+    for (std::size_t i = 0; i < loads.size(); ++i)
+        indexOf.emplace(loads[i].id, i);
+    // A trace's verdict is the same for every page load that links it (its spans in the window).
+    std::unordered_set<std::int64_t> affectedTraces;
+    std::set<std::pair<std::size_t, std::int64_t>> reachedBy; // (load, trace)
+    auto st = db.prepare("SELECT page_load_id, trace, duration_ns, error FROM page_load_reach "
+                         "WHERE service_id = ?1 AND start_ns >= ?2 AND start_ns < ?3");
+    for (const std::int64_t service : criteria.serviceIds) {
+        st.reset();
+        st.bind(1, service).bind(2, criteria.from).bind(3, criteria.to);
+        while (st.step()) {
+            const bool affected =
+                st.int64(3) != 0 || (criteria.normalP99 > 0 && st.int64(2) > criteria.normalP99);
+            if (affected)
+                affectedTraces.insert(st.int64(1));
+            const auto it = indexOf.find(st.int64(0));
+            if (it == indexOf.end())
+                continue; // a page load that started before the window (or after: clock skew)
+            ImpactLoad& p = loads[it->second];
+            if (reachedBy.emplace(it->second, st.int64(1)).second)
+                ++p.reachedTraces;
+            p.reached = true;
+            p.affected = p.affected || affected;
+        }
+    }
+    auto calls = callsStatement(db);
+    for (ImpactLoad& p : loads) {
+        if (!p.affected)
+            continue;
+        calls.reset();
+        calls.bind(1, p.id);
+        while (calls.step())
+            p.calls.emplace_back(calls.int64(0), affectedTraces.count(calls.int64(1)) > 0);
+    }
+}
+
+void judgeLoadsBySpans(Database& db, const ReachCriteria& criteria, std::vector<ImpactLoad>& loads)
+{
+    auto calls = callsStatement(db);
+    auto spans =
+        db.prepare("SELECT service_id, operation_id, kind, parent_span_id, start_ns, end_ns, status_code "
+                   "FROM spans WHERE trace = ?1");
+    std::unordered_map<std::int64_t, TraceVerdict> verdicts;
+    const auto judge = [&](std::int64_t trace) {
+        const auto it = verdicts.find(trace);
+        if (it != verdicts.end())
+            return it->second;
+        TraceVerdict v;
+        spans.reset();
+        spans.bind(1, trace);
+        while (spans.step()) {
+            if (!criteria.serviceIds.count(spans.int64(0)))
+                continue;
+            if (criteria.operation) {
+                if (!criteria.operationIds.count(spans.int64(1)))
+                    continue;
+            } else {
+                const int kind = int(spans.int64(2));
+                if (kind != kKindServer && kind != kKindConsumer && spans.int64(3) != 0)
+                    continue; // the service's entry spans, as its rollups (and normal p99) count them
+            }
+            const TimeNs start = spans.int64(4);
+            if (start < criteria.from || start >= criteria.to)
+                continue;
+            v.reached = true;
+            if (spans.int64(6) == kStatusError ||
+                (criteria.normalP99 > 0 && spans.int64(5) - start > criteria.normalP99))
+                v.affected = true;
+        }
+        verdicts.emplace(trace, v);
+        return v;
+    };
+    for (ImpactLoad& p : loads) {
+        std::set<std::int64_t> reachedTraces;
+        if (p.documentTrace) {
+            const TraceVerdict v = judge(p.documentTrace);
+            p.reached = p.reached || v.reached;
+            p.affected = p.affected || v.affected;
+            if (v.reached)
+                reachedTraces.insert(p.documentTrace);
+        }
+        calls.reset();
+        calls.bind(1, p.id);
+        while (calls.step()) {
+            const TraceVerdict v = judge(calls.int64(1));
+            if (v.reached)
+                reachedTraces.insert(calls.int64(1));
+            p.reached = p.reached || v.reached;
+            p.affected = p.affected || v.affected;
+            p.calls.emplace_back(calls.int64(0), v.affected);
+        }
+        p.reachedTraces = int(reachedTraces.size());
+    }
+}
+
+} // namespace seam

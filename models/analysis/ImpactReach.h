@@ -1,0 +1,54 @@
+#pragma once
+
+// Which page loads of an impact window (BusinessImpact) reached a service there, and which it affected:
+// from the page_load_reach rows the correlation step keeps (an index range scan over the window), or,
+// for an operation (any span of it, not only entry spans) and for caches without that table, from the
+// spans of every trace of the window's page loads. Both give the same answer for the service's entry
+// spans; tst_businessimpact checks them against plain SQL.
+
+#include "Ids.h"
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace seam {
+
+class Database;
+
+struct ImpactLoad
+{
+    std::int64_t id = 0;
+    std::int64_t session = 0; ///< 0: none
+    TimeNs start = 0;
+    std::string route;
+    std::int64_t documentTrace = 0; ///< 0: none
+    bool reached = false;
+    bool affected = false;
+    /// Its traces (calls, document) that reached the service in the window: how many chances it had to
+    /// be affected, which the conversion comparison stratifies on.
+    int reachedTraces = 0;
+    /// Linked calls: start, affected. Filled for affected page loads at least (the others' calls cannot be).
+    std::vector<std::pair<TimeNs, bool>> calls;
+};
+
+struct ReachCriteria
+{
+    std::set<std::int64_t> serviceIds;
+    std::set<std::int64_t> operationIds; ///< with `operation`: spans of these
+    bool operation = false;              ///< false: the services' entry spans
+    TimeNs from = 0;
+    TimeNs to = 0;
+    std::int64_t normalP99 = 0; ///< ns; 0: only errors affect
+};
+
+/// True when the cache has page_load_reach (schema step PageLoadReach) and it answers `criteria`.
+bool reachTableAnswers(Database& db, const ReachCriteria& criteria);
+/// Sets reached, affected and calls of `loads` (the window's page loads) from page_load_reach.
+void judgeLoadsByReach(Database& db, const ReachCriteria& criteria, std::vector<ImpactLoad>& loads);
+/// The same from the spans of every linked trace of `loads`.
+void judgeLoadsBySpans(Database& db, const ReachCriteria& criteria, std::vector<ImpactLoad>& loads);
+
+} // namespace seam

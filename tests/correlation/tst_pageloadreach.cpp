@@ -1,0 +1,145 @@
+// page_load_reach (models/store/PageLoadReach, written by models/correlation/PageLoadReachWriter): the
+// backend entry spans each page load reached, kept current by the correlation step as calls and spans
+// arrive in any order, and the same rows when the v5 step backfills an older cache.
+
+#include "DemoGenerator.h"
+#include "RecordFactory.h"
+#include "Store.h"
+#include "StoreWriter.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+#include <filesystem>
+#include <tuple>
+#include <vector>
+
+using namespace seam;
+using namespace seam::test;
+
+namespace {
+
+using Row = std::tuple<std::string, TimeNs, std::string, std::int64_t, std::int64_t, std::int64_t>;
+
+/// Every row, with names rather than ids: service, start, page load key, span, duration, error.
+std::vector<Row> reachRows(const std::string& path)
+{
+    Database db = store::openForReading(path);
+    auto st = db.prepare(
+        "SELECT v.name, r.start_ns, p.key, r.span_id, r.duration_ns, r.error FROM page_load_reach r "
+        "JOIN services v ON v.id = r.service_id JOIN page_loads p ON p.id = r.page_load_id "
+        "ORDER BY 1, 2, 3, 4");
+    std::vector<Row> rows;
+    while (st.step())
+        rows.emplace_back(std::string(st.text(0)), st.int64(1), std::string(st.text(2)), st.int64(3),
+                          st.int64(4), st.int64(5));
+    return rows;
+}
+
+} // namespace
+
+class TestPageLoadReach : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    std::string dbPath(const char* name) { return m_dir.filePath(QString::fromLatin1(name)).toStdString(); }
+
+private slots:
+    void followsCallsAndSpansArrivingLater()
+    {
+        const auto path = dbPath("late.seam");
+        StoreWriter w(path);
+        w.submit(0, browserBatch(1, traceId(1), 0x42, kT0));
+        QVERIFY(w.flush());
+        QVERIFY(reachRows(path).empty()); // no backend yet
+        RecordBatch back = backendBatch(traceId(1), 0x42, kT0, StatusCode::Error);
+        RecordBatch gatewayOnly;
+        gatewayOnly.spans.push_back(back.spans[0]);
+        w.submit(0, std::move(gatewayOnly));
+        QVERIFY(w.flush());
+        QCOMPARE(reachRows(path),
+                 (std::vector<Row>{{"gateway", kT0 + 310'000'000, "page-1", 0x100, 1'700'000'000, 1}}));
+        back.spans.erase(back.spans.begin());
+        w.submit(0, std::move(back));
+        QVERIFY(w.flush());
+        // payments' SERVER span is an entry span, its CLIENT span to postgres is not.
+        QCOMPARE(reachRows(path),
+                 (std::vector<Row>{{"gateway", kT0 + 310'000'000, "page-1", 0x100, 1'700'000'000, 1},
+                                   {"payments", kT0 + 320'000'000, "page-1", 0x101, 1'600'000'000, 1}}));
+    }
+
+    void backendBeforeTheBrowserAndADocumentTraceNoCallNames()
+    {
+        const auto path = dbPath("document.seam");
+        StoreWriter w(path);
+        w.submit(0, backendBatch(traceId(2), 0x42, kT0));
+        QVERIFY(w.flush());
+        w.submit(0, browserBatch(2, traceId(2), 0x42, kT0));
+        // A page load whose document trace reached `render` and which made no call of its own; the
+        // backend span arrives in a later batch.
+        RecordBatch page;
+        PageLoadRecord p;
+        p.key = "page-doc";
+        p.app = browserApp();
+        p.url = "https://shop.example/";
+        p.route = "/";
+        p.start = kT0 + 60'000'000'000;
+        p.traceId = traceId(3);
+        page.pageLoads.push_back(p);
+        w.submit(0, std::move(page));
+        QVERIFY(w.flush());
+        RecordBatch render;
+        render.spans.push_back(
+            span(traceId(3), 0x7, 0, backend("render"), "GET /", SpanKind::Server, p.start - 5'000'000, 40));
+        w.submit(0, std::move(render));
+        QVERIFY(w.flush());
+        QCOMPARE(reachRows(path),
+                 (std::vector<Row>{{"gateway", kT0 + 310'000'000, "page-2", 0x100, 1'700'000'000, 0},
+                                   {"payments", kT0 + 320'000'000, "page-2", 0x101, 1'600'000'000, 0},
+                                   {"render", p.start - 5'000'000, "page-doc", 0x7, 40'000'000, 0}}));
+    }
+
+    void theMigrationBackfillsWhatTheWriterWrites()
+    {
+        const auto path = dbPath("demo.seam");
+        {
+            StoreWriter writer(path);
+            const auto source = writer.beginSource("demo", "test");
+            DemoOptions options;
+            options.sessions = 150;
+            DemoGenerator generator(options);
+            ImportReport report;
+            QVERIFY(generator.generateInto(*writer.sinkFor(source), report));
+            QVERIFY(writer.flush());
+            writer.finishSource(source, report);
+        }
+        const std::vector<Row> written = reachRows(path);
+        QVERIFY(written.size() > 1000);
+        // The same cache as the previous schema version had it, brought forward by the step.
+        const auto old = dbPath("demo-v3.seam");
+        std::filesystem::copy_file(path, old);
+        {
+            Database db(old, Database::Mode::ReadWrite);
+            db.exec("DROP TRIGGER page_load_reach_gone; DROP TABLE page_load_reach; PRAGMA user_version = 4");
+        }
+        {
+            Database migrated = store::openForWriting(old);
+        }
+        QCOMPARE(reachRows(old), written);
+
+        // A page load merged away (deleted) takes its rows along.
+        Database db = store::openForWriting(old);
+        const std::int64_t id = db.queryInt("SELECT page_load_id FROM page_load_reach LIMIT 1");
+        auto del = db.prepare("DELETE FROM page_loads WHERE id = ?1");
+        del.bind(1, id);
+        del.run();
+        auto left = db.prepare("SELECT count(*) FROM page_load_reach WHERE page_load_id = ?1");
+        left.bind(1, id);
+        QVERIFY(left.step());
+        QCOMPARE(left.int64(0), std::int64_t(0));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPageLoadReach)
+#include "tst_pageloadreach.moc"
