@@ -1,5 +1,6 @@
 #include "SchemaMigrations.h"
 
+#include "PageLoadSortKeys.h"
 #include "Schema.h"
 #include "Sqlite.h"
 
@@ -46,6 +47,8 @@ void toVersion2(Database& db)
 constexpr std::array kSteps = {
     MigrationStep{2, &toVersion2},
     MigrationStep{3, &migrateToReconciliation},
+    // v4, the page-load table's sorts at a million rows: an index per sortable column (PageLoadSortKeys).
+    MigrationStep{4, &addPageLoadSortKeys},
 };
 static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
 
