@@ -8,11 +8,13 @@ namespace seam::schema {
 namespace {
 
 // The session's values as the page-load table shows them (its LEFT JOINs of sessions and of the app's
-// service), for the page_loads row being updated.
+// service), for the page_loads row being updated. Scalar subqueries by rowid: a joined subquery in FROM
+// would open a temporary table at every row the writer inserts.
 constexpr const char* kSessionKeys =
-    "(sort_browser, sort_country, sort_app_version) = (SELECT s.browser, s.country, "
-    "coalesce(s.app_version, v.version) FROM (SELECT 1) LEFT JOIN sessions s ON s.id = page_loads.session_id "
-    "LEFT JOIN services v ON v.id = page_loads.app_service_id)";
+    "sort_browser = (SELECT browser FROM sessions WHERE id = page_loads.session_id), "
+    "sort_country = (SELECT country FROM sessions WHERE id = page_loads.session_id), "
+    "sort_app_version = coalesce((SELECT app_version FROM sessions WHERE id = page_loads.session_id), "
+    "(SELECT version FROM services WHERE id = page_loads.app_service_id))";
 
 // What the table's Source(s) column shows: the distinct formats in the canonical order of
 // models/analysis/PageLoadReports.cpp (pageLoadSourcesSql), which the store may not include; the
@@ -22,14 +24,25 @@ constexpr const char* kSourcesKey =
     "WHERE page_load_id = page_loads.id ORDER BY CASE format WHEN 'otel' THEN 0 WHEN 'datadog' THEN 1 "
     "WHEN 'faro' THEN 2 WHEN 'har' THEN 4 ELSE 3 END))";
 
+// A page load's first report (the writer's every new page load) is its sources as they are: the
+// DISTINCT and ORDER BY above open temporary tables, which cost more than the rest of the insert.
+constexpr const char* kSourcesOnReportInsert =
+    "sort_sources = CASE WHEN NOT EXISTS (SELECT 1 FROM page_load_reports WHERE page_load_id = "
+    "NEW.page_load_id "
+    "AND id <> NEW.id) THEN NEW.format ELSE (SELECT group_concat(format, ',') FROM (SELECT DISTINCT format "
+    "FROM page_load_reports WHERE page_load_id = page_loads.id ORDER BY CASE format WHEN 'otel' THEN 0 "
+    "WHEN 'datadog' THEN 1 WHEN 'faro' THEN 2 WHEN 'har' THEN 4 ELSE 3 END)) END";
+
 // Indexes name the column they order by; the id is every index's last key, which is the table's
 // tie-breaker, so ORDER BY <column>, id (either direction) is a walk of the index with no sort.
-// Triggers have no WHEN on inserts: an inserted row always needs its keys. Updates fire only when a
+// An inserted page load has no reports yet (they follow it, in the writer as in an extract): its
+// sources are the report triggers' business. Updates fire only when a
 // source value really changed (the writer's session upsert rewrites every column on each batch).
 std::string ddl()
 {
     const std::string session = kSessionKeys;
     const std::string sources = kSourcesKey;
+    const std::string firstReport = kSourcesOnReportInsert;
     return R"sql(
 ALTER TABLE page_loads ADD COLUMN sort_browser TEXT;      -- sessions.browser
 ALTER TABLE page_loads ADD COLUMN sort_country TEXT;      -- sessions.country
@@ -50,7 +63,7 @@ CREATE INDEX page_loads_by_sources ON page_loads(sort_sources);
 
 CREATE TRIGGER page_loads_sort_keys_on_insert AFTER INSERT ON page_loads BEGIN
     UPDATE page_loads SET )sql" +
-           session + ", " + sources + R"sql( WHERE id = NEW.id;
+           session + R"sql( WHERE id = NEW.id;
 END;
 CREATE TRIGGER page_loads_sort_keys_on_update AFTER UPDATE OF session_id, app_service_id ON page_loads
 WHEN OLD.session_id IS NOT NEW.session_id OR OLD.app_service_id IS NOT NEW.app_service_id BEGIN
@@ -79,7 +92,7 @@ WHEN OLD.version IS NOT NEW.version BEGIN
 END;
 CREATE TRIGGER reports_sort_keys_on_insert AFTER INSERT ON page_load_reports BEGIN
     UPDATE page_loads SET )sql" +
-           sources + R"sql( WHERE id = NEW.page_load_id;
+           firstReport + R"sql( WHERE id = NEW.page_load_id;
 END;
 CREATE TRIGGER reports_sort_keys_on_update AFTER UPDATE OF page_load_id, format ON page_load_reports
 WHEN OLD.page_load_id IS NOT NEW.page_load_id OR OLD.format IS NOT NEW.format BEGIN
