@@ -17,6 +17,7 @@
 #include "PageLoadTableModel.h"
 #include "PageLoadTracesLoader.h"
 #include "PageLoadsPanel.h"
+#include "ServiceRatesLoader.h"
 #include "WaterfallLoader.h"
 #include "Sqlite.h"
 #include "Store.h"
@@ -112,7 +113,7 @@ struct ClickTimes
 /// What each loader's query costs alone, on this thread: where a slow click spends its time.
 void loaderBreakdown(const QString& path, const std::vector<qint64>& pageLoads)
 {
-    ClickTimes traces, flameGraph, waterfall;
+    ClickTimes traces, flameGraph, waterfall, serviceRates;
     QElapsedTimer timer;
     for (qint64 id : pageLoads) {
         timer.start();
@@ -125,11 +126,18 @@ void loaderBreakdown(const QString& path, const std::vector<qint64>& pageLoads)
         timer.start();
         WaterfallLoader::loadNow(path.toStdString(), id);
         waterfall.ms.push_back(seconds(timer) * 1e3);
+        timer.start();
+        ServiceRatesRequest rates;
+        rates.pageLoadId = id;
+        rates.traces.assign(resolved.traces.begin(), resolved.traces.end());
+        ServiceRatesLoader::loadNow(path.toStdString(), rates);
+        serviceRates.ms.push_back(seconds(timer) * 1e3);
     }
     std::printf("  loaders alone (median / max ms): traces %.1f / %.1f, flamegraph %.1f / %.1f, "
-                "waterfall %.1f / %.1f\n",
+                "waterfall %.1f / %.1f, service rates %.1f / %.1f\n",
                 traces.percentile(0.5), traces.percentile(1.0), flameGraph.percentile(0.5),
-                flameGraph.percentile(1.0), waterfall.percentile(0.5), waterfall.percentile(1.0));
+                flameGraph.percentile(1.0), waterfall.percentile(0.5), waterfall.percentile(1.0),
+                serviceRates.percentile(0.5), serviceRates.percentile(1.0));
 }
 
 /// Clicks each page load through the Investigation, as the table does, and waits until every panel
