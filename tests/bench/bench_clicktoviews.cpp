@@ -6,8 +6,10 @@
 // The caches are demo investigations (the same generator as `seam demo`), sized by span count; the
 // large one spreads its sessions over more hours, as a real long capture would.
 //
-// usage: bench_clicktoviews [--sizes 10000,10000000] [--clicks 40] [--keep DIR]
+// usage: bench_clicktoviews [--sizes 10000,10000000] [--clicks 40] [--keep DIR] [--cache FILE]...
 //   --keep DIR  keeps (and reuses) the generated caches there: the 10M one takes minutes to write.
+//   --cache FILE  also measures an existing cache (after the sizes), e.g. the 50,000-session demo of
+//                 scripts/build-bench-caches.sh: `--sizes 10000 --cache DIR/why-50000.seam`.
 
 #include "DemoGenerator.h"
 #include "FlameGraphLoader.h"
@@ -18,10 +20,10 @@
 #include "PageLoadTracesLoader.h"
 #include "PageLoadsPanel.h"
 #include "ServiceRatesLoader.h"
-#include "WaterfallLoader.h"
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreWriter.h"
+#include "WaterfallLoader.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -190,7 +192,9 @@ int main(int argc, char** argv)
                                     QStringLiteral("n"), QStringLiteral("40"));
     QCommandLineOption keepOption(QStringLiteral("keep"), QStringLiteral("Keep/reuse caches in DIR."),
                                   QStringLiteral("dir"));
-    parser.addOptions({sizesOption, clicksOption, keepOption});
+    QCommandLineOption cacheOption(QStringLiteral("cache"), QStringLiteral("Also measure the cache FILE."),
+                                   QStringLiteral("file"));
+    parser.addOptions({sizesOption, clicksOption, keepOption, cacheOption});
     parser.process(app);
 
     QTemporaryDir temp;
@@ -204,11 +208,22 @@ int main(int argc, char** argv)
         ClickTimes times;
     };
     std::vector<Row> rows;
-    for (const QString& size : parser.value(sizesOption).split(QLatin1Char(','))) {
+    QStringList paths;
+    for (const QString& size : parser.value(sizesOption).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         const qint64 spans = size.toLongLong();
         const QString path = dir + QStringLiteral("/click-%1.seam").arg(spans);
         if (!QFileInfo::exists(path))
             writeDemoCache(path, spans);
+        paths << path;
+    }
+    for (const QString& path : parser.values(cacheOption)) {
+        if (!QFileInfo::exists(path)) {
+            std::fprintf(stderr, "no cache at %s\n", qPrintable(path));
+            return 2;
+        }
+        paths << path;
+    }
+    for (const QString& path : paths) {
         Row row;
         row.facts = inspect(path, clicks);
         std::printf("%s:\n", qPrintable(QFileInfo(path).fileName()));
