@@ -10,7 +10,9 @@ namespace schema {
 /// table gets an index, so a sort is a walk of an index and the first screen of rows costs one page,
 /// not a sort of every row. The columns that live elsewhere (the session's browser, country and app
 /// version, the sources that reported the page load) are copied onto page_loads as sort_* columns,
-/// kept right by triggers whatever writes the tables (the writer, an extract, a `seam query` user).
+/// kept right by triggers whatever writes the tables (the writer, an extract, a recovery). A new page
+/// load gets its keys with its first report (every page load has one: the writer inserts it right
+/// after), not on its own insert, which would cost the writer a statement journal per row.
 /// Fills the columns of the rows already there; called inside migrate()'s transaction.
 void addPageLoadSortKeys(Database& db);
 
