@@ -1,6 +1,7 @@
 #include "PageLoadTableLoader.h"
 
 #include "PageLoadReports.h"
+#include "PageLoadSortKeys.h"
 #include "QtText.h"
 #include "Store.h"
 
@@ -77,12 +78,12 @@ int PageLoadTableLoader::progress(void* self)
 }
 
 void PageLoadTableLoader::startScan(quint64 generation, std::string where,
-                                    std::vector<PageLoadFilter::Value> values, std::string orderBy)
+                                    std::vector<PageLoadFilter::Value> values, int column, bool descending)
 {
     {
         std::lock_guard lock(m_mutex);
         m_generation.store(generation);
-        m_scanRequest = ScanRequest{generation, std::move(where), std::move(values), std::move(orderBy)};
+        m_scanRequest = ScanRequest{generation, std::move(where), std::move(values), column, descending};
         m_pageRequests.clear();
     }
     m_wake.notify_one();
@@ -116,6 +117,7 @@ void PageLoadTableLoader::run()
     try {
         db = store::openForReading(m_path);
         pageStatement = db.prepare(pageQuery());
+        m_sortKeys = schema::hasPageLoadSortKeys(db);
     } catch (const SqliteError& e) {
         post([message = QString::fromStdString(e.what())](PageLoadTableModel* m) {
             m->loaderFailed(0, message);
@@ -168,8 +170,7 @@ std::optional<PageLoadTableLoader::Scan> PageLoadTableLoader::startScan(Database
     scan->generation = request.generation;
     scan->values = std::move(request.values);
     try {
-        scan->statement = db.prepare("SELECT p.id" + std::string(kJoins) + " WHERE " + request.where +
-                                     " ORDER BY " + request.orderBy);
+        scan->statement = db.prepare(scanSql(request.where, request.column, request.descending, m_sortKeys));
         PageLoadFilter::bind(scan->statement, scan->values);
     } catch (const SqliteError& e) {
         post([g = request.generation, message = QString::fromStdString(e.what())](PageLoadTableModel* m) {
@@ -212,6 +213,67 @@ bool PageLoadTableLoader::continueScan(Scan& scan)
         scan.lastSent = now;
     }
     return !done;
+}
+
+std::string PageLoadTableLoader::scanSql(const std::string& where, int column, bool descending, bool sortKeys)
+{
+    using C = PageLoadTableModel::Column;
+    std::string keys;
+    switch (column) {
+    case C::Route:
+        keys = "p.route|p.start_ns"; // the order of page_loads_by_route
+        break;
+    case C::Url:
+        keys = "p.url";
+        break;
+    case C::Start:
+        keys = "p.start_ns";
+        break;
+    case C::LoadTime:
+        keys = "p.duration_ns";
+        break;
+    case C::Ttfb:
+        keys = "p.ttfb_ns";
+        break;
+    case C::Lcp:
+        keys = "p.lcp_ns";
+        break;
+    case C::Errors:
+        keys = "p.error_count";
+        break;
+    case C::Backend:
+        keys = "p.backend_ns";
+        break;
+    case C::Services:
+        keys = "p.services";
+        break;
+    case C::Browser:
+        keys = sortKeys ? "p.sort_browser" : "s.browser";
+        break;
+    case C::Country:
+        keys = sortKeys ? "p.sort_country" : "s.country";
+        break;
+    case C::AppVersion:
+        keys = sortKeys ? "p.sort_app_version" : "coalesce(s.app_version, v.version)";
+        break;
+    case C::Sources:
+        keys = sortKeys ? std::string("p.sort_sources") : pageLoadSourcesSql("p.id");
+        break;
+    default:
+        break;
+    }
+    // The id is the tie-breaker, in the same direction: (key, id) is the order of the key's index
+    // scanned either way, and it keeps the order total, so a reversed result is the opposite query.
+    const char* direction = descending ? " DESC" : "";
+    std::string orderBy;
+    std::size_t from = 0;
+    while (!keys.empty() && from <= keys.size()) {
+        const std::size_t bar = std::min(keys.find('|', from), keys.size());
+        orderBy += keys.substr(from, bar - from) + direction + ", ";
+        from = bar + 1;
+    }
+    return "SELECT p.id" + std::string(kJoins) + " WHERE " + where + " ORDER BY " + orderBy + "p.id" +
+           direction;
 }
 
 void PageLoadTableLoader::loadPage(Statement& st, const PageRequest& request)

@@ -35,10 +35,16 @@ public:
     /// Everything of older generations is abandoned; then the scan starts.
     /// Takes the condition as SQL and values only: nothing implicitly shared crosses the thread.
     void startScan(quint64 generation, std::string where, std::vector<PageLoadFilter::Value> values,
-                   std::string orderBy);
+                   int column, bool descending);
     /// Abandons older generations without a new scan (the model reordered what it had).
     void setGeneration(quint64 generation);
     void requestPage(quint64 generation, int page, std::vector<qint64> ids);
+
+    /// The ordered id scan: `SELECT p.id ... WHERE <where> ORDER BY <column's key>, p.id`, ties broken by
+    /// id in the sort's direction. With `sortKeys` (a v4 cache) every column's key has an index (the
+    /// session's and the reports' values through page_loads.sort_*), so no sort runs before the first
+    /// row; without (an older cache read as it is) the keys are the joined columns themselves.
+    static std::string scanSql(const std::string& where, int column, bool descending, bool sortKeys);
 
 private:
     struct ScanRequest
@@ -46,7 +52,8 @@ private:
         quint64 generation = 0;
         std::string where;
         std::vector<PageLoadFilter::Value> values;
-        std::string orderBy;
+        int column = 0;
+        bool descending = false;
     };
     struct PageRequest
     {
@@ -78,6 +85,7 @@ private:
     PageLoadTableModel* const m_model;
     const std::string m_path;
     std::thread m_thread;
+    bool m_sortKeys = false; // loader thread only: the cache has page_loads.sort_*
 
     std::mutex m_mutex;
     std::condition_variable m_wake;

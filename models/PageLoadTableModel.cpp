@@ -1,7 +1,6 @@
 #include "PageLoadTableModel.h"
 
 #include "Format.h"
-#include "PageLoadReports.h"
 #include "PageLoadTableLoader.h"
 
 #include <algorithm>
@@ -105,66 +104,9 @@ void PageLoadTableModel::restart()
         values.emplace_back(std::int64_t(m_timeRange->first));
         values.emplace_back(std::int64_t(m_timeRange->second));
     }
-    m_loader->startScan(++m_generation, std::move(where), std::move(values), orderBy());
+    m_loader->startScan(++m_generation, std::move(where), std::move(values), m_sortColumn,
+                        m_sortOrder == Qt::DescendingOrder);
     endResetModel();
-}
-
-std::string PageLoadTableModel::orderBy() const
-{
-    const char* keys = "";
-    switch (m_sortColumn) {
-    case Route:
-        keys = "p.route|p.start_ns";
-        break; // the order of page_loads_by_route
-    case Url:
-        keys = "p.url";
-        break;
-    case Start:
-        keys = "p.start_ns";
-        break;
-    case LoadTime:
-        keys = "p.duration_ns";
-        break;
-    case Ttfb:
-        keys = "p.ttfb_ns";
-        break;
-    case Lcp:
-        keys = "p.lcp_ns";
-        break;
-    case Errors:
-        keys = "p.error_count";
-        break;
-    case Backend:
-        keys = "p.backend_ns";
-        break;
-    case Services:
-        keys = "p.services";
-        break;
-    case Browser:
-        keys = "s.browser";
-        break;
-    case Country:
-        keys = "s.country";
-        break;
-    case AppVersion:
-        keys = "coalesce(s.app_version, v.version)";
-        break;
-    case Sources: {
-        static const std::string sources = pageLoadSourcesSql("p.id");
-        keys = sources.c_str();
-        break;
-    }
-    default:
-        break;
-    }
-    // The id is the tie-breaker, in the same direction: (key, id) is the order of the key's index
-    // scanned either way, and it keeps the order total, so a reversed result is the opposite query.
-    const char* direction = m_sortOrder == Qt::AscendingOrder ? "" : " DESC";
-    std::string sql;
-    for (const QByteArray& key : QByteArray(keys).split('|'))
-        if (!key.isEmpty())
-            sql += key.toStdString() + direction + ", ";
-    return sql + "p.id" + direction;
 }
 
 qint64 PageLoadTableModel::pageLoadIdAt(int row) const

@@ -120,7 +120,6 @@ private:
     };
 
     void restart();
-    std::string orderBy() const;
     const Row* rowAt(int row) const;
     void requestPage(int page) const;
     QVariant display(const Row& row, int column) const;

@@ -6,6 +6,7 @@
 #include "QtText.h"
 #include "RedTotals.h"
 #include "Schema.h"
+#include "ServiceBaselineCache.h"
 #include "ServiceSeries.h"
 #include "Sqlite.h"
 
@@ -235,16 +236,21 @@ ServiceRatesData ServiceRatesData::load(Database& db, const ServiceRatesRequest&
     // loads a few seconds apart compare with the same normal; its incident windows are cut out.
     d.baselineFrom = floorTo(d.loadStart, kBaselineGridNs) - kBaselineMarginNs;
     d.baselineTo = ceilTo(d.loadStart + 1, kBaselineGridNs) + kBaselineMarginNs;
-    std::map<std::string, std::vector<std::pair<TimeNs, TimeNs>>> incidentsByName;
-    if (!names.empty()) {
+    // Every service's windows (not only the charted ones): the cache serves the next click's services.
+    const auto detect = [&] {
+        ServiceBaselineCache::IncidentsByService byName;
         AnomalyOptions options;
         options.from = d.baselineFrom;
         options.to = d.baselineTo;
         options.rankOrigins = false; // the charts shade windows; the incidents panel ranks origins
         for (const AnomalyWindow& w : detectAnomalies(db, options).windows)
-            if (names.count(w.service))
-                incidentsByName[w.service].emplace_back(w.start, w.end);
-    }
+            byName[w.service].emplace_back(w.start, w.end);
+        return byName;
+    };
+    ServiceBaselineCache::IncidentsByService incidentsByName;
+    if (!names.empty())
+        incidentsByName =
+            request.baselines ? request.baselines->incidents(d.baselineFrom, d.baselineTo, detect) : detect();
 
     // The rollups primary key: (service_id, operation_id = 0, bucket_ns range).
     auto rollups =
@@ -302,7 +308,10 @@ ServiceRatesData ServiceRatesData::load(Database& db, const ServiceRatesRequest&
         bq.from = d.baselineFrom;
         bq.to = d.baselineTo;
         bq.minRequests = kMinNormalRequests;
-        const NormalBaseline normal = normalBaseline(db, bq, windows);
+        const auto computeNormal = [&] { return normalBaseline(db, bq, windows); };
+        const NormalBaseline normal = request.baselines
+                                          ? request.baselines->baseline(bq.from, bq.to, name, computeNormal)
+                                          : computeNormal();
         s.around = statsOf(around);
         s.normal = {normal.requests, normal.errors, normal.p95};
         s.normalEnough = normal.enough;

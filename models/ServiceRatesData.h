@@ -4,6 +4,7 @@
 #include <QStringList>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 namespace seam {
 
 class Database;
+class ServiceBaselineCache;
 
 /// What the service-rate charts need to know about one selection: the page load (its moment is the
 /// centre of the window), the backend traces it caused (their services are the ones charted) and the
@@ -20,6 +22,9 @@ struct ServiceRatesRequest
     qint64 pageLoadId = 0;
     std::vector<qint64> traces; ///< traces.id
     qint64 windowNs = 15LL * 60 * 1'000'000'000;
+    /// Incident windows and normal values already computed for the baseline range (the panel's, kept
+    /// until the data changes); null: computed for this request alone (the CLI, tests).
+    std::shared_ptr<ServiceBaselineCache> baselines;
 
     friend bool operator==(const ServiceRatesRequest&, const ServiceRatesRequest&) = default;
 };

@@ -1,6 +1,7 @@
 #include "ServiceRatesPanel.h"
 
 #include "PanelHeader.h"
+#include "ServiceBaselineCache.h"
 #include "ServiceRateRow.h"
 #include "ServiceRatesLoader.h"
 #include "TimeAxisScale.h"
@@ -90,7 +91,7 @@ ServiceRatesPanel::ServiceRatesPanel(const QString& cachePath, Investigation* in
     m_stack->addWidget(chartsPage);
     layOutPanel(this, top, m_stack);
 
-    connect(m_window, &QComboBox::currentIndexChanged, this, [this] { refresh(); });
+    connect(m_window, &QComboBox::currentIndexChanged, this, [this] { reload(); });
     m_loader->onLoaded(this,
                        [this](std::shared_ptr<const ServiceRatesData> data) { showData(std::move(data)); });
     connect(m_loader, &ServiceRatesLoader::failed, this, [this](const QString& error) {
@@ -161,10 +162,16 @@ QWidget* ServiceRatesPanel::rowWidget(int row) const
 void ServiceRatesPanel::onInvestigationChanged(Investigation::Changes changes)
 {
     if (changes & (Investigation::PageLoadChanged | Investigation::TracesChanged))
-        refresh();
+        reload();
 }
 
 void ServiceRatesPanel::refresh()
+{
+    m_baselines = std::make_shared<ServiceBaselineCache>();
+    reload();
+}
+
+void ServiceRatesPanel::reload()
 {
     const qint64 pageLoad = m_investigation ? m_investigation->selectedPageLoad() : 0;
     if (pageLoad == 0) {
@@ -185,6 +192,7 @@ void ServiceRatesPanel::refresh()
     request.pageLoadId = pageLoad;
     request.traces = m_investigation->selectedTraces();
     request.windowNs = windowNs();
+    request.baselines = m_baselines;
     m_loader->load(std::move(request));
     // Charts of the same page load stay up while another window loads; anything else says so.
     if (m_data && m_data->pageLoadId == pageLoad && m_stack->currentIndex() == 1)

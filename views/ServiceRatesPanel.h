@@ -17,6 +17,7 @@ class QVBoxLayout;
 
 namespace seam {
 
+class ServiceBaselineCache;
 class ServiceRateRow;
 
 /// Error rate and latency (p50, p95) of every backend service the selected page load reached, over a
@@ -59,7 +60,8 @@ public:
     double lastRenderMs() const { return m_lastRenderMs; }
 
 public slots:
-    /// Re-reads the rollups of the selection (live data arrived); the charts stay up meanwhile.
+    /// Re-reads the rollups of the selection (live data arrived: what was normal is computed again);
+    /// the charts stay up meanwhile.
     void refresh();
 
 signals:
@@ -73,6 +75,8 @@ protected:
 
 private:
     void onInvestigationChanged(Investigation::Changes changes);
+    /// Loads the selection's charts; the baselines of ranges already seen come from m_baselines.
+    void reload();
     void showMessage(const QString& text);
     void showData(std::shared_ptr<const ServiceRatesData> data);
     /// Row `index`, made (and styled) when there are not that many yet.
@@ -82,6 +86,7 @@ private:
 
     Investigation* m_investigation;
     ServiceRatesLoader* m_loader;
+    std::shared_ptr<ServiceBaselineCache> m_baselines; ///< of the data as it is; replaced by refresh()
     QLabel* m_header;
     QComboBox* m_window;
     QStackedWidget* m_stack;

@@ -48,6 +48,9 @@ ORDER BY 1, 2, 3, 4, 5
 
 void addPageLoadReach(Database& db)
 {
+    // Already there (a file whose version number was set back, as PageLoadSortKeys explains): keep it.
+    if (db.queryInt("SELECT count(*) FROM sqlite_master WHERE name = 'page_load_reach'") > 0)
+        return;
     db.exec(kDdl);
     fillPageLoadReach(db);
 }

@@ -2,6 +2,7 @@
 
 #include "CallMergeSchema.h"
 #include "PageLoadReach.h"
+#include "PageLoadSortKeys.h"
 #include "Schema.h"
 #include "Sqlite.h"
 
@@ -52,6 +53,8 @@ constexpr std::array kSteps = {
     MigrationStep{4, &migrateToCallMerging},
     // v5, impact speed (issue 11): page_load_reach (PageLoadReach.cpp), backfilled from links and spans.
     MigrationStep{5, &addPageLoadReach},
+    // v6, the page-load table's sorts at a million rows: an index per sortable column (PageLoadSortKeys).
+    MigrationStep{6, &addPageLoadSortKeys},
 };
 static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
 

@@ -3,6 +3,8 @@
 // analysis, reading included) and how many windows it found.
 //
 // bench_anomalies [--services N] [--hours H] [--keep FILE]
+// bench_anomalies --cache FILE   the same questions of an existing cache (scripts/build-bench-caches.sh):
+//                                the whole of it, and the hour in its middle
 
 #include "Anomalies.h"
 #include "RollupFactory.h"
@@ -37,6 +39,7 @@ int main(int argc, char** argv)
     int hours = 24;
     std::string path = (std::filesystem::temp_directory_path() / "bench_anomalies.seam").string();
     bool keep = false;
+    bool existing = false;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--services"))
             services = std::atoi(argv[i + 1]);
@@ -45,11 +48,18 @@ int main(int argc, char** argv)
         else if (!std::strcmp(argv[i], "--keep")) {
             path = argv[i + 1];
             keep = true;
+        } else if (!std::strcmp(argv[i], "--cache")) {
+            path = argv[i + 1];
+            keep = existing = true;
         }
     }
     constexpr TimeNs kT0 = 1'763'596'800'000'000'000; // 2025-11-20T00:00:00Z
     constexpr TimeNs kMinute = 60'000'000'000;
     const TimeNs end = kT0 + hours * 60 * kMinute;
+    if (existing && !std::filesystem::exists(path)) {
+        std::fprintf(stderr, "no cache at %s\n", path.c_str());
+        return 2;
+    }
     if (!keep || !std::filesystem::exists(path)) {
         std::filesystem::remove(path);
         Database db = store::openForWriting(path);
@@ -94,6 +104,15 @@ int main(int argc, char** argv)
     const double whole = run("whole cache", {}, 3);
     AnomalyOptions hour;
     hour.from = kT0 + 12 * 60 * kMinute;
+    if (existing) {
+        // The hour in the middle of the cache's rollups, on the hour.
+        const TimeNs first = db.queryInt("SELECT min(bucket_ns) FROM rollups");
+        const TimeNs last = db.queryInt("SELECT max(bucket_ns) FROM rollups");
+        hours = int((last - first) / (60 * kMinute)) + 1;
+        hour.from = (first + (last - first) / 2) / (60 * kMinute) * (60 * kMinute);
+        std::printf("%s: %lld rollup rows over %d h\n", path.c_str(),
+                    static_cast<long long>(db.queryInt("SELECT count(*) FROM rollups")), hours);
+    }
     hour.to = hour.from.value() + 60 * kMinute;
     const double oneHour = run("one hour of it", hour, 3);
     AnomalyOptions charts = hour; // what the service charts ask: no trace is read for the origin

@@ -6,8 +6,10 @@
 // The caches are demo investigations (the same generator as `seam demo`), sized by span count; the
 // large one spreads its sessions over more hours, as a real long capture would.
 //
-// usage: bench_clicktoviews [--sizes 10000,10000000] [--clicks 40] [--keep DIR]
+// usage: bench_clicktoviews [--sizes 10000,10000000] [--clicks 40] [--keep DIR] [--cache FILE]...
 //   --keep DIR  keeps (and reuses) the generated caches there: the 10M one takes minutes to write.
+//   --cache FILE  also measures an existing cache (after the sizes), e.g. the 50,000-session demo of
+//                 scripts/build-bench-caches.sh: `--sizes 10000 --cache DIR/why-50000.seam`.
 
 #include "DemoGenerator.h"
 #include "FlameGraphLoader.h"
@@ -17,10 +19,11 @@
 #include "PageLoadTableModel.h"
 #include "PageLoadTracesLoader.h"
 #include "PageLoadsPanel.h"
-#include "WaterfallLoader.h"
+#include "ServiceRatesLoader.h"
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreWriter.h"
+#include "WaterfallLoader.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -112,7 +115,7 @@ struct ClickTimes
 /// What each loader's query costs alone, on this thread: where a slow click spends its time.
 void loaderBreakdown(const QString& path, const std::vector<qint64>& pageLoads)
 {
-    ClickTimes traces, flameGraph, waterfall;
+    ClickTimes traces, flameGraph, waterfall, serviceRates;
     QElapsedTimer timer;
     for (qint64 id : pageLoads) {
         timer.start();
@@ -125,11 +128,18 @@ void loaderBreakdown(const QString& path, const std::vector<qint64>& pageLoads)
         timer.start();
         WaterfallLoader::loadNow(path.toStdString(), id);
         waterfall.ms.push_back(seconds(timer) * 1e3);
+        timer.start();
+        ServiceRatesRequest rates;
+        rates.pageLoadId = id;
+        rates.traces.assign(resolved.traces.begin(), resolved.traces.end());
+        ServiceRatesLoader::loadNow(path.toStdString(), rates);
+        serviceRates.ms.push_back(seconds(timer) * 1e3);
     }
     std::printf("  loaders alone (median / max ms): traces %.1f / %.1f, flamegraph %.1f / %.1f, "
-                "waterfall %.1f / %.1f\n",
+                "waterfall %.1f / %.1f, service rates %.1f / %.1f\n",
                 traces.percentile(0.5), traces.percentile(1.0), flameGraph.percentile(0.5),
-                flameGraph.percentile(1.0), waterfall.percentile(0.5), waterfall.percentile(1.0));
+                flameGraph.percentile(1.0), waterfall.percentile(0.5), waterfall.percentile(1.0),
+                serviceRates.percentile(0.5), serviceRates.percentile(1.0));
 }
 
 /// Clicks each page load through the Investigation, as the table does, and waits until every panel
@@ -182,7 +192,9 @@ int main(int argc, char** argv)
                                     QStringLiteral("n"), QStringLiteral("40"));
     QCommandLineOption keepOption(QStringLiteral("keep"), QStringLiteral("Keep/reuse caches in DIR."),
                                   QStringLiteral("dir"));
-    parser.addOptions({sizesOption, clicksOption, keepOption});
+    QCommandLineOption cacheOption(QStringLiteral("cache"), QStringLiteral("Also measure the cache FILE."),
+                                   QStringLiteral("file"));
+    parser.addOptions({sizesOption, clicksOption, keepOption, cacheOption});
     parser.process(app);
 
     QTemporaryDir temp;
@@ -196,11 +208,22 @@ int main(int argc, char** argv)
         ClickTimes times;
     };
     std::vector<Row> rows;
-    for (const QString& size : parser.value(sizesOption).split(QLatin1Char(','))) {
+    QStringList paths;
+    for (const QString& size : parser.value(sizesOption).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         const qint64 spans = size.toLongLong();
         const QString path = dir + QStringLiteral("/click-%1.seam").arg(spans);
         if (!QFileInfo::exists(path))
             writeDemoCache(path, spans);
+        paths << path;
+    }
+    for (const QString& path : parser.values(cacheOption)) {
+        if (!QFileInfo::exists(path)) {
+            std::fprintf(stderr, "no cache at %s\n", qPrintable(path));
+            return 2;
+        }
+        paths << path;
+    }
+    for (const QString& path : paths) {
         Row row;
         row.facts = inspect(path, clicks);
         std::printf("%s:\n", qPrintable(QFileInfo(path).fileName()));

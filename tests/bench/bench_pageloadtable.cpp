@@ -3,9 +3,15 @@
 // before seeing rows (first page, a jump) should not grow with the cache; the count may, and it runs
 // on the loader thread while the first rows are already shown.
 //
-// usage: bench_pageloadtable [--sizes 10000,1000000] [--keep DIR [--reuse]]
+// Then every sortable column, on the cache as it is (v4: an index per column, the session's and the
+// reports' values copied to page_loads.sort_*) and on a copy without those (what a v3 cache is: the sort
+// runs over every row before the first one shows), side by side: the user waits for "first page".
+//
+// usage: bench_pageloadtable [--sizes 10000,1000000] [--keep DIR [--reuse]] [--columns-only]
+//        bench_pageloadtable --keep DIR --reuse --generate-only   writes the fixtures missing in DIR
 
 #include "PageLoadScatterLoader.h"
+#include "PageLoadSortKeys.h"
 #include "PageLoadTableModel.h"
 #include "Store.h"
 
@@ -67,6 +73,9 @@ void writeCache(const std::string& path, int rows)
             page.bindNull(11).bindNull(12);
         page.run();
     }
+    // Every page load has its report, as the writer gives it one (the sort keys come with it).
+    db.exec("INSERT INTO page_load_reports(page_load_id, key, format, session_id, url, route, start_ns) "
+            "SELECT id, key, 'otel', session_id, url, route, start_ns FROM page_loads");
     tx.commit();
 }
 
@@ -92,6 +101,71 @@ bool loaded(PageLoadTableModel& model, int row)
     return model.data(model.index(row, PageLoadTableModel::Route)).isValid();
 }
 
+double processCpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+/// A copy of the cache at `path` without the v4 sort keys: no sort_* columns, their triggers and the
+/// indexes of the step, as a v3 cache has it (the loader then orders by the joined values).
+QString withoutSortKeys(const QString& path)
+{
+    const QString copy = path + QStringLiteral(".nosortkeys");
+    QFile::remove(copy);
+    {
+        Database db = store::openForReading(path.toStdString());
+        db.exec("PRAGMA query_only = 0");
+        auto st = db.prepare("VACUUM INTO ?1");
+        st.bindText(1, copy.toStdString()).run();
+    }
+    Database db(copy.toStdString(), Database::Mode::ReadWrite);
+    std::string drop;
+    auto objects =
+        db.prepare("SELECT type, name FROM sqlite_master WHERE type = 'trigger' OR name IN "
+                   "('page_loads_by_url', 'page_loads_by_ttfb', 'page_loads_by_lcp', "
+                   "'page_loads_by_errors', 'page_loads_by_backend', 'page_loads_by_services', "
+                   "'page_loads_by_browser', 'page_loads_by_country', 'page_loads_by_app_version', "
+                   "'page_loads_by_sources')");
+    while (objects.step())
+        drop += "DROP " + std::string(objects.text(0)) + " " + std::string(objects.text(1)) + ";";
+    db.exec(drop);
+    for (const char* column : {"sort_browser", "sort_country", "sort_app_version", "sort_sources"})
+        db.exec(std::string("ALTER TABLE page_loads DROP COLUMN ") + column);
+    return copy;
+}
+
+struct SortFigures
+{
+    double first = 0, count = 0, cpu = 0;
+};
+
+/// Each sortable column ascending, from a finished scan of another column: time to the first page's
+/// data, to the exact count, and the process's CPU time for both (loader thread included).
+std::vector<SortFigures> sortEveryColumn(const QString& path)
+{
+    std::vector<SortFigures> figures;
+    PageLoadTableModel model(path);
+    waitMs([&] { return !model.isCounting(); });
+    for (int c = 0; c < PageLoadTableModel::ColumnCount; ++c) {
+        model.sort(c == PageLoadTableModel::Start ? PageLoadTableModel::Route : PageLoadTableModel::Start);
+        waitMs([&] { return !model.isCounting(); });
+        SortFigures f;
+        const double cpu0 = processCpuMs();
+        QElapsedTimer t;
+        t.start();
+        model.sort(c, Qt::AscendingOrder);
+        waitMs([&] { return (model.rowCount() > 0 && loaded(model, 0)) || !model.isCounting(); });
+        f.first = double(t.nsecsElapsed()) / 1e6;
+        waitMs([&] { return !model.isCounting(); });
+        f.count = double(t.nsecsElapsed()) / 1e6;
+        f.cpu = processCpuMs() - cpu0;
+        figures.push_back(f);
+    }
+    return figures;
+}
+
 /// Time to row 0's data and to the exact count, from the moment `change` runs.
 void measureChange(const std::unique_ptr<PageLoadTableModel>& model, const char* what,
                    const std::function<void()>& change)
@@ -107,7 +181,7 @@ void measureChange(const std::unique_ptr<PageLoadTableModel>& model, const char*
                 model->rowCount());
 }
 
-void bench(const QString& dir, int rows, bool reuse)
+QString fixture(const QString& dir, int rows, bool reuse)
 {
     const QString path = QDir(dir).filePath(QStringLiteral("pageloads-%1.seam").arg(rows));
     QElapsedTimer t;
@@ -119,6 +193,12 @@ void bench(const QString& dir, int rows, bool reuse)
         writeCache(path.toStdString(), rows);
         std::printf("%d page loads (fixture written in %.1f s)\n", rows, double(t.elapsed()) / 1e3);
     }
+    return path;
+}
+
+void bench(const QString& path, int rows)
+{
+    std::printf("%d page loads\n", rows);
 
     std::unique_ptr<PageLoadTableModel> model;
     measureChange(model, "open (by start)", [&] { model = std::make_unique<PageLoadTableModel>(path); });
@@ -210,19 +290,58 @@ int main(int argc, char** argv)
                       QStringLiteral("dir")});
     parser.addOption({QStringLiteral("reuse"),
                       QStringLiteral("With --keep: use the caches already in DIR instead of writing them.")});
+    parser.addOption(
+        {QStringLiteral("generate-only"), QStringLiteral("Write the fixtures, measure nothing.")});
+    parser.addOption({QStringLiteral("columns-only"),
+                      QStringLiteral("Measure only the sort of every column (before/after the sort keys).")});
     parser.process(app);
 
     QTemporaryDir temp;
     const QString dir =
         parser.isSet(QStringLiteral("keep")) ? parser.value(QStringLiteral("keep")) : temp.path();
     QDir().mkpath(dir);
+    const bool reuse = parser.isSet(QStringLiteral("reuse")) && parser.isSet(QStringLiteral("keep"));
+    std::vector<int> sizes;
+    std::vector<std::vector<SortFigures>> before, after;
     for (const QString& size : parser.value(QStringLiteral("sizes")).split(QLatin1Char(','))) {
         const int rows = size.toInt();
         if (rows <= 0) {
             std::fprintf(stderr, "bad size: %s\n", qPrintable(size));
             return 2;
         }
-        bench(dir, rows, parser.isSet(QStringLiteral("reuse")) && parser.isSet(QStringLiteral("keep")));
+        const QString path = fixture(dir, rows, reuse);
+        if (parser.isSet(QStringLiteral("generate-only")))
+            continue;
+        if (!parser.isSet(QStringLiteral("columns-only")))
+            bench(path, rows);
+        sizes.push_back(rows);
+        const QString old = withoutSortKeys(path);
+        before.push_back(sortEveryColumn(old));
+        after.push_back(sortEveryColumn(path));
+        QFile::remove(old);
+    }
+    if (sizes.empty())
+        return 0;
+    // One line per column: first page and count before (no sort keys) and after, per size; the ratio of
+    // the largest size's first page to the smallest's.
+    std::printf(
+        "sort by column (ascending): first page / count / CPU ms, without sort keys (v3) -> with (v4)\n");
+    std::printf("%-12s", "column");
+    for (int rows : sizes)
+        std::printf(" | %-44d", rows);
+    std::printf(" | first page, largest / smallest (v4)\n");
+    const PageLoadTableModel names(QString::fromLatin1("/nonexistent"));
+    for (int c = 0; c < PageLoadTableModel::ColumnCount; ++c) {
+        std::printf("%-12s", qPrintable(names.headerData(c, Qt::Horizontal).toString()));
+        for (std::size_t i = 0; i < sizes.size(); ++i) {
+            const SortFigures& b = before[i][std::size_t(c)];
+            const SortFigures& a = after[i][std::size_t(c)];
+            std::printf(" | %6.0f/%6.0f/%6.0f -> %5.1f/%6.0f/%6.0f", b.first, b.count, b.cpu, a.first,
+                        a.count, a.cpu);
+        }
+        if (sizes.size() >= 2 && after.front()[std::size_t(c)].first > 0)
+            std::printf(" | %.1fx", after.back()[std::size_t(c)].first / after.front()[std::size_t(c)].first);
+        std::printf("\n");
     }
     return 0;
 }

@@ -1,0 +1,1 @@
+seam_add_qtest(tst_pageloadtablesort SOURCES models/tst_pageloadtablesort.cpp LIBS seam_core)

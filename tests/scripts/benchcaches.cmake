@@ -1,0 +1,1 @@
+seam_add_qtest(tst_benchcachesscript SOURCES scripts/tst_benchcachesscript.cpp)
