@@ -1,5 +1,6 @@
 #include "SchemaMigrations.h"
 
+#include "RollupCoverage.h"
 #include "Schema.h"
 #include "Sqlite.h"
 
@@ -46,6 +47,8 @@ void toVersion2(Database& db)
 constexpr std::array kSteps = {
     MigrationStep{2, &toVersion2},
     MigrationStep{3, &migrateToReconciliation},
+    // v4, remote push-down: which ranges of a remote store the rollups hold whole (RollupCoverage.cpp).
+    MigrationStep{4, &addRollupCoverage},
 };
 static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
 

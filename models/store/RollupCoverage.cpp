@@ -1,0 +1,62 @@
+#include "RollupCoverage.h"
+
+#include "Sqlite.h"
+
+namespace seam {
+
+namespace schema {
+
+// Keyed by the source's URL without secrets rather than sources.id: each pull is a new sources row,
+// while what it covered belongs to the store, whichever pull fetched it.
+void addRollupCoverage(Database& db)
+{
+    db.exec(R"sql(
+CREATE TABLE rollup_coverage (
+    source  TEXT NOT NULL,                -- sources.path of the remote store (no credentials)
+    from_ns INTEGER NOT NULL,             -- [from_ns, to_ns): whole rollup buckets, counted by the server
+    to_ns   INTEGER NOT NULL,
+    PRIMARY KEY (source, from_ns, to_ns)
+) WITHOUT ROWID;
+)sql");
+}
+
+} // namespace schema
+
+namespace store {
+namespace {
+
+bool hasCoverageTable(Database& db)
+{
+    Statement st =
+        db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rollup_coverage'");
+    return st.step();
+}
+
+} // namespace
+
+void recordRollupCoverage(Database& db, const std::string& source, CoveredRange range)
+{
+    if (range.to <= range.from)
+        return;
+    Statement st =
+        db.prepare("INSERT OR IGNORE INTO rollup_coverage(source, from_ns, to_ns) VALUES (?1, ?2, ?3)");
+    st.bindText(1, source).bind(2, range.from).bind(3, range.to);
+    st.run();
+}
+
+std::vector<CoveredRange> rollupCoverage(Database& db, const std::string& source)
+{
+    std::vector<CoveredRange> out;
+    // By table rather than by version: the step's number may change when branches merge.
+    if (!hasCoverageTable(db))
+        return out;
+    Statement st =
+        db.prepare("SELECT from_ns, to_ns FROM rollup_coverage WHERE source = ?1 ORDER BY from_ns");
+    st.bindText(1, source);
+    while (st.step())
+        out.push_back({st.int64(0), st.int64(1)});
+    return out;
+}
+
+} // namespace store
+} // namespace seam
