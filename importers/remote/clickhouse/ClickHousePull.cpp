@@ -6,7 +6,6 @@
 #include "ClickHouseSpanRows.h"
 #include "HttpFetcher.h"
 #include "ImportReport.h"
-#include "OtlpBrowser.h"
 #include "OtlpMapper.h"
 
 #include <QJsonDocument>
@@ -17,22 +16,6 @@
 
 namespace seam::remote {
 namespace {
-
-/// The browser side, as OtlpMapper decides it, written as a ClickHouse predicate. Only our constants
-/// enter the text (the scope prefixes are string literals of OtlpBrowser.h, without quotes in them).
-QString browserPredicate(bool hasResourceAttributes)
-{
-    QStringList parts;
-    if (hasResourceAttributes)
-        parts << QStringLiteral("ResourceAttributes['%1'] = '%2'")
-                     .arg(QString::fromLatin1(kBrowserSdkLanguageKey.data(),
-                                              int(kBrowserSdkLanguageKey.size())),
-                          QString::fromLatin1(kBrowserSdkLanguage.data(), int(kBrowserSdkLanguage.size())));
-    for (std::string_view prefix : kBrowserScopePrefixes)
-        parts << QStringLiteral("startsWith(ScopeName, '%1')")
-                     .arg(QString::fromLatin1(prefix.data(), int(prefix.size())));
-    return QStringLiteral("(") + parts.join(QStringLiteral(" OR ")) + QStringLiteral(")");
-}
 
 QString arrayLiteral(const std::vector<std::string>& ids)
 {
@@ -288,8 +271,9 @@ PullReport pullClickHouse(const ClickHouseSource& source, const PullOptions& opt
     }
     // 3. RED rollups of the window, computed by the server over every span it holds there.
     std::vector<RollupRow> rollups;
-    const QString rollupError = fetchRollups(
-        client, browser, columns.has(QStringLiteral("ResourceAttributes")), options.fromNs, toNs, rollups);
+    const QString rollupError =
+        fetchRollups(client, browser, columns.has(QStringLiteral("ResourceAttributes")), options.fromNs, toNs,
+                     rollups, &out.rollupRange);
     if (!rollupError.isEmpty()) {
         out.error = rollupError;
         return finish();
