@@ -16,3 +16,12 @@ seam_add_qtest(tst_tracefetch SOURCES importers/tst_tracefetch.cpp support/Loopb
                LABELS remote)
 # A real Prometheus (Debian's package) filled with promtool from the demo's spans, on loopback.
 seam_add_qtest(tst_prometheuspull SOURCES importers/tst_prometheuspull.cpp LIBS seam_importers Qt6::Network LABELS remote)
+# The window's service-chart push-down (app/gui RemoteChartPushDown) against the chdb engine: a click on
+# a page load of a narrow pull fetches the charts' rollups beyond it in the background.
+seam_add_qtest(tst_remotepushdown SOURCES app/tst_remotepushdown.cpp support/ClickHouseEngine.cpp
+               support/ClickHouseEngine.h support/ExporterRows.cpp support/ExporterRows.h
+               LIBS seam_gui seam_importers LABELS remote)
+target_compile_definitions(tst_remotepushdown PRIVATE
+    SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
+    SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
+set_tests_properties(tst_remotepushdown PROPERTIES TIMEOUT 300)
