@@ -233,7 +233,7 @@ int pullCommand(const QStringList& args)
         progress->finish();
     // What the server counted is kept as covered: the charts ask the store only beyond it.
     if (!commits.failed && report.error.isEmpty())
-        remote::recordRollupCoverage(*writer, source->display().toStdString(), {report.rollupRange});
+        remote::recordPullCoverage(*writer, source->display().toStdString(), report);
     writer.reset();
 
     if (parser.isSet(jsonOption())) {

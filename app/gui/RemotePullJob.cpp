@@ -72,7 +72,7 @@ RemotePullOutcome runRemotePull(const QString& cache, const RemotePullRequest& r
                 writer, "clickhouse", source->display().toStdString(), report,
                 [&](BatchSink& sink) { pulled = remote::pullClickHouse(*source, options, sink, report); });
             if (!commits.failed && pulled.error.isEmpty())
-                remote::recordRollupCoverage(writer, source->display().toStdString(), {pulled.rollupRange});
+                remote::recordPullCoverage(writer, source->display().toStdString(), pulled);
             out.error = pulled.error.isEmpty() ? writeError(commits) : pulled.error;
             out.cancelled = pulled.cancelled;
             out.skipped = pulled.skipped;

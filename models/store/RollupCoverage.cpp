@@ -13,9 +13,10 @@ void addRollupCoverage(Database& db)
     db.exec(R"sql(
 CREATE TABLE rollup_coverage (
     source  TEXT NOT NULL,                -- sources.path of the remote store (no credentials)
-    from_ns INTEGER NOT NULL,             -- [from_ns, to_ns): whole rollup buckets, counted by the server
+    what    TEXT NOT NULL,                -- rollups (counted by the server), page_loads (pulled)
+    from_ns INTEGER NOT NULL,             -- [from_ns, to_ns); rollups: whole buckets
     to_ns   INTEGER NOT NULL,
-    PRIMARY KEY (source, from_ns, to_ns)
+    PRIMARY KEY (source, what, from_ns, to_ns)
 ) WITHOUT ROWID;
 )sql");
 }
@@ -34,25 +35,25 @@ bool hasCoverageTable(Database& db)
 
 } // namespace
 
-void recordRollupCoverage(Database& db, const std::string& source, CoveredRange range)
+void recordRollupCoverage(Database& db, const std::string& source, CoveredRange range, const char* what)
 {
     if (range.to <= range.from)
         return;
-    Statement st =
-        db.prepare("INSERT OR IGNORE INTO rollup_coverage(source, from_ns, to_ns) VALUES (?1, ?2, ?3)");
-    st.bindText(1, source).bind(2, range.from).bind(3, range.to);
+    Statement st = db.prepare(
+        "INSERT OR IGNORE INTO rollup_coverage(source, what, from_ns, to_ns) VALUES (?1, ?2, ?3, ?4)");
+    st.bindText(1, source).bindText(2, what).bind(3, range.from).bind(4, range.to);
     st.run();
 }
 
-std::vector<CoveredRange> rollupCoverage(Database& db, const std::string& source)
+std::vector<CoveredRange> rollupCoverage(Database& db, const std::string& source, const char* what)
 {
     std::vector<CoveredRange> out;
     // By table rather than by version: the step's number may change when branches merge.
     if (!hasCoverageTable(db))
         return out;
     Statement st =
-        db.prepare("SELECT from_ns, to_ns FROM rollup_coverage WHERE source = ?1 ORDER BY from_ns");
-    st.bindText(1, source);
+        db.prepare("SELECT from_ns, to_ns FROM rollup_coverage WHERE source = ?1 AND what = ?2 ORDER BY from_ns");
+    st.bindText(1, source).bindText(2, what);
     while (st.step())
         out.push_back({st.int64(0), st.int64(1)});
     return out;

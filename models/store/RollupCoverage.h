@@ -27,12 +27,19 @@ void addRollupCoverage(Database& db);
 
 namespace store {
 
-/// Records that `source` (the URL without secrets, as in sources.path) had its rollups over [from, to)
-/// written whole. Run inside the writer's transaction.
-void recordRollupCoverage(Database& db, const std::string& source, CoveredRange range);
+/// What a recorded range holds whole: the server's rollups, or every page load (documentLoad) the store
+/// had then (a pull's browser side, which the "Why?" counts must not count again from the store).
+inline constexpr const char* kCoverRollups = "rollups";
+inline constexpr const char* kCoverPageLoads = "page_loads";
 
-/// The recorded ranges of `source`, by start; empty on a cache older than the table.
-std::vector<CoveredRange> rollupCoverage(Database& db, const std::string& source);
+/// Records that `source` (the URL without secrets, as in sources.path) had `what` over [from, to)
+/// written whole. Run inside the writer's transaction.
+void recordRollupCoverage(Database& db, const std::string& source, CoveredRange range,
+                          const char* what = kCoverRollups);
+
+/// The recorded ranges of `source` for `what`, by start; empty on a cache older than the table.
+std::vector<CoveredRange> rollupCoverage(Database& db, const std::string& source,
+                                         const char* what = kCoverRollups);
 
 } // namespace store
 } // namespace seam

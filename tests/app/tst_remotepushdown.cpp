@@ -122,8 +122,7 @@ private slots:
                 pulled = remote::pullClickHouse(*source, options, sink, report);
             });
             QCOMPARE(pulled.error, QString());
-            QVERIFY(
-                remote::recordRollupCoverage(writer, source->display().toStdString(), {pulled.rollupRange}));
+            QVERIFY(remote::recordPullCoverage(writer, source->display().toStdString(), pulled));
         }
 
         MainWindow window;

@@ -25,3 +25,11 @@ target_compile_definitions(tst_remotepushdown PRIVATE
     SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
     SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
 set_tests_properties(tst_remotepushdown PROPERTIES TIMEOUT 300)
+# The "Why?" page-load counts pushed down to the chdb engine (ClickHouseCohortCounts, seam why --counts).
+seam_add_qtest(tst_clickhousewhy SOURCES importers/tst_clickhousewhy.cpp support/ClickHouseEngine.cpp
+               support/ClickHouseEngine.h support/ExporterRows.cpp support/ExporterRows.h
+               LIBS seam_remote_clickhouse seam_importers seam_analysis LABELS remote)
+target_compile_definitions(tst_clickhousewhy PRIVATE
+    SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
+    SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
+set_tests_properties(tst_clickhousewhy PROPERTIES TIMEOUT 300)

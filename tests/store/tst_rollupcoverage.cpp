@@ -40,8 +40,13 @@ private slots:
         store::recordRollupCoverage(db, "clickhouse://h:8123/otel?table=otel_traces", {0, 50}); // again
         store::recordRollupCoverage(db, "clickhouse://other:8123/otel?table=otel_traces", {0, 500});
         store::recordRollupCoverage(db, "clickhouse://h:8123/otel?table=otel_traces", {70, 70}); // empty
+        store::recordRollupCoverage(db, "clickhouse://h:8123/otel?table=otel_traces", {7, 9},
+                                    store::kCoverPageLoads);
         const std::vector<CoveredRange> expected{{0, 50}, {100, 200}};
         QCOMPARE(store::rollupCoverage(db, "clickhouse://h:8123/otel?table=otel_traces"), expected);
+        QCOMPARE(
+            store::rollupCoverage(db, "clickhouse://h:8123/otel?table=otel_traces", store::kCoverPageLoads),
+            (std::vector<CoveredRange>{{7, 9}}));
     }
 
     void gapsOfARange()

@@ -153,9 +153,11 @@ PullReport pullClickHouse(const ClickHouseSource& source, const PullOptions& opt
     std::set<std::string> traceIds;
     std::string afterTs = std::to_string(options.fromNs - 1), afterTrace, afterSpan;
     std::int64_t spans = 0;
+    bool browserCapped = false;
     for (int page = 1;; ++page) {
         if (spans >= options.maxSpans) {
             out.skipped << QStringLiteral("browser spans beyond the cap of %1").arg(options.maxSpans);
+            browserCapped = true;
             break;
         }
         const QueryResult r = client.query(
@@ -191,6 +193,8 @@ PullReport pullClickHouse(const ClickHouseSource& source, const PullOptions& opt
             break;
     }
     out.tracesRequested = std::int64_t(traceIds.size());
+    if (!browserCapped)
+        out.browserRange = {options.fromNs, toNs}; // the page-load cut moved toNs to what was pulled
 
     // 2. The backend traces those calls reached. The exporter's trace-id side table, when present,
     // narrows each batch to its traces' own time range (partition pruning on the big table).

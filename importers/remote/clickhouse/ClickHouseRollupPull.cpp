@@ -91,20 +91,31 @@ RollupPullReport pullClickHouseRollups(const ClickHouseSource& source,
 }
 
 bool recordRollupCoverage(StoreWriter& writer, const std::string& source,
-                          const std::vector<CoveredRange>& ranges)
+                          const std::vector<CoveredRange>& ranges, const char* what)
 {
     if (ranges.empty())
         return true;
     return writer.runInTransaction([&](Database& db) {
         for (const CoveredRange& r : ranges)
-            store::recordRollupCoverage(db, source, r);
+            store::recordRollupCoverage(db, source, r, what);
     });
 }
 
-std::vector<CoveredRange> readRollupCoverage(StoreWriter& writer, const std::string& source)
+bool recordPullCoverage(StoreWriter& writer, const std::string& source, const PullReport& pulled)
+{
+    if (!pulled.error.isEmpty())
+        return true;
+    if (!recordRollupCoverage(writer, source, {pulled.rollupRange}))
+        return false;
+    // A cancelled pull stopped somewhere in its browser side: those page loads are not all there.
+    return pulled.cancelled ||
+           recordRollupCoverage(writer, source, {pulled.browserRange}, store::kCoverPageLoads);
+}
+
+std::vector<CoveredRange> readRollupCoverage(StoreWriter& writer, const std::string& source, const char* what)
 {
     std::vector<CoveredRange> out;
-    writer.runInTransaction([&](Database& db) { out = store::rollupCoverage(db, source); });
+    writer.runInTransaction([&](Database& db) { out = store::rollupCoverage(db, source, what); });
     return out;
 }
 

@@ -5,6 +5,7 @@
 // ranges recorded as covered, so a chart wider than the pulled window gets the store's figures, the
 // investigation reopens offline with them, and a second look asks nothing. No span is transferred.
 
+#include "ClickHousePull.h"
 #include "ClickHouseSource.h"
 #include "RollupCoverage.h"
 
@@ -46,9 +47,13 @@ RollupPullReport pullClickHouseRollups(const ClickHouseSource& source,
 /// Records `ranges` as covered for `source` (its display(), as in sources.path), once the rollups were
 /// committed (call after the writer flushed the source). Returns false when the cache cannot be written.
 bool recordRollupCoverage(StoreWriter& writer, const std::string& source,
-                          const std::vector<CoveredRange>& ranges);
+                          const std::vector<CoveredRange>& ranges, const char* what = store::kCoverRollups);
+
+/// A finished pull's coverage: its server rollups and its browser side (page loads).
+bool recordPullCoverage(StoreWriter& writer, const std::string& source, const PullReport& pulled);
 
 /// The ranges recorded as covered for `source` in the writer's cache.
-std::vector<CoveredRange> readRollupCoverage(StoreWriter& writer, const std::string& source);
+std::vector<CoveredRange> readRollupCoverage(StoreWriter& writer, const std::string& source,
+                                             const char* what = store::kCoverRollups);
 
 } // namespace seam::remote
