@@ -63,7 +63,8 @@ void MainWindow::connectToStore()
             *outcome = runRemotePull(cache, request, cancel, progress);
         },
         [this, cache, intoCurrent, outcome] {
-            if (!outcome->error.isEmpty())
+            // Cancel is the user's own doing: the status line says it, no warning box.
+            if (!outcome->error.isEmpty() && !outcome->cancelled)
                 QMessageBox::warning(
                     this, tr("Seam"),
                     tr("The pull stopped: %1\n\nWhat was fetched before is kept.").arg(outcome->error));

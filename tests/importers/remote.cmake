@@ -33,3 +33,12 @@ target_compile_definitions(tst_clickhousewhy PRIVATE
     SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
     SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
 set_tests_properties(tst_clickhousewhy PROPERTIES TIMEOUT 300)
+# File > Connect to a Store… driven with QTest against the chdb engine: the pull lands in the window, the
+# password is kept nowhere, Cancel stops a pull in progress.
+seam_add_qtest(tst_connectdialog SOURCES app/tst_connectdialog.cpp support/ClickHouseEngine.cpp
+               support/ClickHouseEngine.h support/ExporterRows.cpp support/ExporterRows.h
+               LIBS seam_gui seam_importers LABELS remote)
+target_compile_definitions(tst_connectdialog PRIVATE
+    SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
+    SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
+set_tests_properties(tst_connectdialog PROPERTIES TIMEOUT 300)
