@@ -44,6 +44,12 @@ class TestConnectDialog : public QObject
     test::ClickHouseEngine m_engine;
     std::int64_t m_from = 0, m_to = 0;
 
+    static void removeCache(const QString& cache)
+    {
+        for (const char* suffix : {"", "-wal", "-shm"})
+            QFile::remove(cache + QLatin1String(suffix));
+    }
+
     static QAction* connectAction(MainWindow& window)
     {
         for (QAction* a : window.findChildren<QAction*>())
@@ -147,6 +153,7 @@ private slots:
         const QStringList recent = QSettings().value(QStringLiteral("connect/recentUrls")).toStringList();
         QVERIFY2(!recent.isEmpty() && !recent.front().contains(QLatin1Char('@')),
                  qPrintable(recent.join(QLatin1Char(' '))));
+        removeCache(cache); // it was made in the test-mode data folder, outside the temporary one
     }
 
     void cancelStopsAPullInProgress()
@@ -185,6 +192,9 @@ private slots:
         QCOMPARE(QString::fromUtf8(st.text(0).data(), qsizetype(st.text(0).size())),
                  QStringLiteral("cancelled"));
         QVERIFY(db.queryInt("SELECT count(*) FROM page_loads") > 0);
+        db = Database();
+        window.close();
+        removeCache(cache);
     }
 };
 
