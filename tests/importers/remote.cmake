@@ -42,3 +42,6 @@ target_compile_definitions(tst_connectdialog PRIVATE
     SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
     SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
 set_tests_properties(tst_connectdialog PROPERTIES TIMEOUT 300)
+# The Prometheus matrix reader on hand-written answers, hostile numbers included (no server needed).
+seam_add_qtest(tst_prometheusmatrix SOURCES importers/tst_prometheusmatrix.cpp LIBS seam_remote_prometheus
+               LABELS remote)

@@ -124,7 +124,10 @@ std::int64_t PrometheusMatrix::submit(BatchSink& sink)
                 lower = bound;
         }
         row.histogram = histogram.encode();
-        m_requests += row.operation.empty() ? 0 : requests;
+        if (!row.operation.empty()) // saturating: a hostile server's counters must not overflow the total
+            m_requests = requests > std::numeric_limits<std::int64_t>::max() - m_requests
+                             ? std::numeric_limits<std::int64_t>::max()
+                             : m_requests + requests;
         batch.rollups.push_back(std::move(row));
     }
     const std::int64_t cells = std::int64_t(batch.rollups.size());
