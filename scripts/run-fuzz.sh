@@ -51,7 +51,8 @@ done
 seed_from remote-clickhouse-rows tests/fuzz/seeds/clickhouse-rows
 seed_from remote-prometheus tests/fuzz/seeds/prometheus
 seed_from remote-jaeger-v3 tests/fuzz/seeds/jaeger "$public/jaeger"
-seed_from remote-tempo "$work/seeds/otlp-protobuf-traces"
+mkdir -p "$work/seeds/remote-tempo"
+cp "$work/seeds/otlp-protobuf-traces"/* "$work/seeds/remote-tempo/"
 # fuzz_detect (detection alone) starts from everything detection may meet.
 seed_from detect "$work/seeds/auto"
 
