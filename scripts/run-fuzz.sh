@@ -45,6 +45,14 @@ seed_from zipkin-json "$public/zipkin" tests/data/zipkin
 for format in otlp-json har datadog-rum faro jaeger-json zipkin-json; do
     cp "$work/seeds/$format"/* "$work/seeds/auto/" 2>/dev/null || true
 done
+# The remote readers: hand-written answers in each server's format (tests/fuzz/seeds), the recorded
+# Jaeger api/v3 snapshot, and for Tempo the demo's OTLP protobuf traces (a TraceByIDResponse is
+# wire-compatible with them).
+seed_from remote-clickhouse-rows tests/fuzz/seeds/clickhouse-rows
+seed_from remote-prometheus tests/fuzz/seeds/prometheus
+seed_from remote-jaeger-v3 tests/fuzz/seeds/jaeger "$public/jaeger"
+mkdir -p "$work/seeds/remote-tempo"
+cp "$work/seeds/otlp-protobuf-traces"/* "$work/seeds/remote-tempo/"
 # fuzz_detect (detection alone) starts from everything detection may meet.
 seed_from detect "$work/seeds/auto"
 

@@ -4,9 +4,12 @@
 #include "CacheArgs.h"
 #include "Cli.h"
 #include "ClickHousePull.h"
+#include "ClickHouseRollupPull.h"
 #include "Commands.h"
 #include "Format.h"
 #include "Output.h"
+#include "RollupGaps.h"
+#include "Schema.h"
 #include "SourceRun.h"
 #include "StoreWriter.h"
 #include "Terminal.h"
@@ -40,6 +43,74 @@ QJsonObject reportJson(const remote::ClickHouseSource& source, const remote::Pul
     return j;
 }
 
+/// `--rollups-only`: the rollups of the part of [from, to) that no earlier fetch from this store covered.
+int pullRollupsOnly(StoreWriter& writer, const remote::ClickHouseSource& source,
+                    const remote::PullOptions& options, bool json, const QString& db)
+{
+    const std::string name = source.display().toStdString();
+    const std::vector<CoveredRange> gaps = uncoveredRanges(
+        remote::readRollupCoverage(writer, name), {options.fromNs, options.toNs}, schema::kRollupBucketNs);
+    ImportReport import;
+    remote::RollupPullReport report;
+    SourceCommits commits;
+    if (!gaps.empty()) {
+        commits = writeSource(writer, "clickhouse", name, import, [&](BatchSink& sink) {
+            import.format = "clickhouse";
+            report = remote::pullClickHouseRollups(source, gaps, sink, InterruptGuard::flag(),
+                                                   options.timeoutSeconds);
+            // A rollup cell is what the server gives: the report counts cells.
+            import.addAccepted(std::uint64_t(report.cells));
+            if (!report.error.isEmpty())
+                import.setFatal("", report.error.toStdString());
+            import.cancelled = report.cancelled;
+        });
+        if (!commits.failed)
+            remote::recordRollupCoverage(writer, name, report.counted);
+    }
+    if (json) {
+        QJsonObject j;
+        j[QStringLiteral("source")] = source.display();
+        QJsonArray ranges;
+        for (const CoveredRange& r : gaps)
+            ranges.append(QJsonArray{double(r.from), double(r.to)});
+        j[QStringLiteral("ranges_requested")] = ranges;
+        j[QStringLiteral("rollup_cells")] = double(report.cells);
+        j[QStringLiteral("requests")] = double(report.requests);
+        j[QStringLiteral("bytes")] = double(report.bytes);
+        j[QStringLiteral("seconds")] = report.seconds;
+        j[QStringLiteral("error")] =
+            report.error.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(report.error);
+        j[QStringLiteral("cancelled")] = report.cancelled;
+        writeJson(QJsonDocument(j));
+    } else if (gaps.empty()) {
+        writeOut(QStringLiteral("%1: the cache already holds the rollups of that range; nothing asked\n")
+                     .arg(source.display()));
+    } else {
+        writeOut(
+            QStringLiteral("%1: %2 rollup cells over %3 missing range(s), %4 requests, %5 received in %6\n")
+                .arg(source.display())
+                .arg(report.cells)
+                .arg(gaps.size())
+                .arg(report.requests)
+                .arg(QStringLiteral("%1 KiB").arg(double(report.bytes) / 1024, 0, 'f', 1))
+                .arg(formatDuration(std::llround(report.seconds * 1e9))));
+    }
+    if (!report.error.isEmpty()) {
+        writeErr(QStringLiteral("seam pull: %1 (what was fetched before is kept)\n").arg(report.error));
+        return UsageOrFatal;
+    }
+    if (commits.failed) {
+        writeErr(QStringLiteral("seam pull: cannot write to %1: %2\n")
+                     .arg(db, QString::fromStdString(commits.failure.describe())));
+        return UsageOrFatal;
+    }
+    if (report.cancelled || InterruptGuard::interrupted()) {
+        writeErr(QStringLiteral("seam pull: interrupted; what was committed is kept\n"));
+        return UsageOrFatal;
+    }
+    return Ok;
+}
+
 } // namespace
 
 int pullTracesCommand(const QStringList& args, const QString& source);
@@ -69,16 +140,22 @@ int pullCommand(const QStringList& args)
     const QCommandLineOption timeout(QStringLiteral("timeout"),
                                      QStringLiteral("Seconds each query may take (default 60)."),
                                      QStringLiteral("SECONDS"));
-    parser.addOptions({from, to, maxLoads, maxSpans, timeout});
+    const QCommandLineOption rollupsOnly(
+        QStringLiteral("rollups-only"),
+        QStringLiteral(
+            "Fetch only the RED rollups of [from, to) that the cache lacks, computed by the server "
+            "(no spans): the service charts of a range wider than the pulled window."));
+    parser.addOptions({from, to, maxLoads, maxSpans, timeout, rollupsOnly});
     parser.addPositionalArgument(
         QStringLiteral("SOURCE"),
         QStringLiteral("clickhouse://[user[:password]@]host[:port]/database?table=otel_traces[&secure=1] "
                        "(or SEAM_CLICKHOUSE_USER / SEAM_CLICKHOUSE_PASSWORD in the environment)"));
     bool helped = false;
-    if (!parseCommand(
-            parser, args,
-            QStringLiteral("seam pull --db CACHE SOURCE --from T --to T [--max-page-loads N] [--json]"),
-            helped))
+    if (!parseCommand(parser, args,
+                      QStringLiteral(
+                          "seam pull --db CACHE SOURCE --from T --to T [--max-page-loads N | --rollups-only] "
+                          "[--json]"),
+                      helped))
         return UsageOrFatal;
     if (helped)
         return Ok;
@@ -136,6 +213,8 @@ int pullCommand(const QStringList& args)
         return UsageOrFatal;
     }
     InterruptGuard interrupts;
+    if (parser.isSet(rollupsOnly))
+        return pullRollupsOnly(*writer, *source, options, parser.isSet(jsonOption()), db);
     options.cancel = InterruptGuard::flag();
     std::unique_ptr<ProgressLine> progress;
     options.progress = [&](const QString& stage, std::int64_t spans) {
@@ -152,6 +231,9 @@ int pullCommand(const QStringList& args)
         });
     if (progress)
         progress->finish();
+    // What the server counted is kept as covered: the charts ask the store only beyond it.
+    if (!commits.failed && report.error.isEmpty())
+        remote::recordPullCoverage(*writer, source->display().toStdString(), report);
     writer.reset();
 
     if (parser.isSet(jsonOption())) {

@@ -64,8 +64,13 @@ int criticalPathCommand(const QStringList& args)
     });
 }
 
+int whyCountsCommand(const QStringList& args);
+
 int whyCommand(const QStringList& args)
 {
+    // The counts behind the analysis, with their push-down to a remote store (WhyCountsCommand.cpp).
+    if (args.contains(QStringLiteral("--counts")))
+        return whyCountsCommand(args);
     const QString cmd = QStringLiteral("why");
     const QString synopsis = QStringLiteral("seam why --db CACHE --json [--filter QUERY] [--from T] [--to T] "
                                             "[--errors | --slower-than-quantile Q] [--baseline QUERY]");

@@ -21,6 +21,7 @@
 #include "PageLoadSourcesPanel.h"
 #include "PageLoadsPanel.h"
 #include "RecentFiles.h"
+#include "RemoteChartPushDown.h"
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreQueries.h"
@@ -93,6 +94,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_recent, &RecentFiles::openRequested, this, [this](const QString& path) { openPaths({path}); });
 
     createMenus();
+    createPushDown();
     updateActions();
 
     // Most of the screen by default (runGui maximises a first window); a saved geometry from a larger
@@ -392,6 +394,7 @@ void MainWindow::dropLinkedViews()
     if (!m_linked)
         return;
     saveLayout();
+    m_pushDown->follow({}, nullptr);
     takeCentralWidget();
     m_summary->setParent(nullptr);
     delete m_linked;
@@ -424,6 +427,7 @@ void MainWindow::showLinkedViews(const QString& path)
     if (!saved_investigation::restore(path, *m_investigation, *m_linked))
         m_linked->restoreState(QSettings().value(kLinkedViewsKey).toByteArray());
     setCentralWidget(m_linked);
+    m_pushDown->follow(path, m_investigation);
     updateActions();
     emit investigationOpened(path);
 }

@@ -23,6 +23,7 @@ class LinkedViews;
 class LiveController;
 class LiveStatusWidget;
 class RecentFiles;
+class RemoteChartPushDown;
 
 /// The main window: opens a cache, imports files into a new investigation or the current one (File
 /// menu or drag and drop), generates the demo — always off the GUI thread with progress and cancel —
@@ -110,6 +111,8 @@ private:
     void importFileDialog();
     /// File > Connect to a Store…: a pull from ClickHouse, Prometheus, Tempo or Jaeger (RemotePullJob).
     void connectToStore();
+    /// The service charts' push-down to the store the investigation was pulled from (MainWindowConnect.cpp).
+    void createPushDown();
 
     InvestigationSummaryView* m_summary;
     Investigation* m_investigation = nullptr; // one per open cache
@@ -127,6 +130,7 @@ private:
     QAction* m_findInFlameGraph = nullptr;
     std::vector<QAction*> m_zoomActions;
     BackgroundJob* m_job;
+    RemoteChartPushDown* m_pushDown = nullptr;
     QLabel* m_status;
     QString m_cachePath;
     QString m_linkedPath; // the cache the linked views show (m_cachePath moves on first when switching)

@@ -1,10 +1,12 @@
 // File > Connect to a Store…: the dialog, then the pull as the window's one background job.
 
+#include "ClickHouseSource.h"
 #include "ConnectDialog.h"
 #include "InvestigationSummaryView.h"
 #include "LinkedViews.h"
 #include "LiveController.h"
 #include "MainWindow.h"
+#include "RemoteChartPushDown.h"
 #include "RemotePullJob.h"
 
 #include <QDateTime>
@@ -39,6 +41,14 @@ void MainWindow::connectToStore()
     if (dialog.exec() != QDialog::Accepted)
         return;
     const RemotePullRequest request = dialog.request();
+    if (remoteKind(request.url) == QLatin1String("ClickHouse")) {
+        // The charts' push-down asks the same store later in this session without asking again.
+        QString error;
+        if (const auto source = remote::ClickHouseSource::parse(request.url, error))
+            m_pushDown->rememberCredentials(source->display(),
+                                            request.user.isEmpty() ? source->user : request.user,
+                                            request.password.isEmpty() ? source->password : request.password);
+    }
     const bool intoCurrent = !m_cachePath.isEmpty() && m_linked;
     const QString cache = intoCurrent
                               ? m_cachePath
@@ -53,7 +63,8 @@ void MainWindow::connectToStore()
             *outcome = runRemotePull(cache, request, cancel, progress);
         },
         [this, cache, intoCurrent, outcome] {
-            if (!outcome->error.isEmpty())
+            // Cancel is the user's own doing: the status line says it, no warning box.
+            if (!outcome->error.isEmpty() && !outcome->cancelled)
                 QMessageBox::warning(
                     this, tr("Seam"),
                     tr("The pull stopped: %1\n\nWhat was fetched before is kept.").arg(outcome->error));
@@ -70,6 +81,21 @@ void MainWindow::connectToStore()
                 line += tr("; skipped: %1").arg(outcome->skipped.join(QStringLiteral("; ")));
             m_status->setText(line);
         });
+}
+
+void MainWindow::createPushDown()
+{
+    RemoteChartPushDown::Hooks hooks;
+    hooks.busy = [this] { return m_job->isBusy() || m_live->isRunning(); };
+    hooks.startJob = [this](const QString& label, BackgroundJob::Job job, std::function<void()> done) {
+        startJob(label, std::move(job), std::move(done));
+    };
+    hooks.refresh = [this] {
+        if (m_linked)
+            m_linked->refresh();
+    };
+    m_pushDown = new RemoteChartPushDown(this, std::move(hooks));
+    connect(m_pushDown, &RemoteChartPushDown::finished, m_status, &QLabel::setText);
 }
 
 } // namespace seam

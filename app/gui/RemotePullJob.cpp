@@ -1,6 +1,7 @@
 #include "RemotePullJob.h"
 
 #include "ClickHousePull.h"
+#include "ClickHouseRollupPull.h"
 #include "ImportReport.h"
 #include "PrometheusRed.h"
 #include "SourceRun.h"
@@ -70,6 +71,8 @@ RemotePullOutcome runRemotePull(const QString& cache, const RemotePullRequest& r
             const SourceCommits commits = writeSource(
                 writer, "clickhouse", source->display().toStdString(), report,
                 [&](BatchSink& sink) { pulled = remote::pullClickHouse(*source, options, sink, report); });
+            if (!commits.failed && pulled.error.isEmpty())
+                remote::recordPullCoverage(writer, source->display().toStdString(), pulled);
             out.error = pulled.error.isEmpty() ? writeError(commits) : pulled.error;
             out.cancelled = pulled.cancelled;
             out.skipped = pulled.skipped;

@@ -3,6 +3,7 @@
 #include "CallMergeSchema.h"
 #include "PageLoadReach.h"
 #include "PageLoadSortKeys.h"
+#include "RollupCoverage.h"
 #include "Schema.h"
 #include "Sqlite.h"
 
@@ -55,6 +56,8 @@ constexpr std::array kSteps = {
     MigrationStep{5, &addPageLoadReach},
     // v6, the page-load table's sorts at a million rows: an index per sortable column (PageLoadSortKeys).
     MigrationStep{6, &addPageLoadSortKeys},
+    // v7, remote push-down: which ranges of a remote store the rollups hold whole (RollupCoverage.cpp).
+    MigrationStep{7, &addRollupCoverage},
 };
 static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
 

@@ -3,9 +3,11 @@
 // clickhouseexporter writes it; windows of 1/20, 1/10, 1/5 and all of it are pulled into fresh
 // investigations. The transfer should grow with the window, not with the store.
 //
-//   bench_pull [--sessions 1000]
+//   bench_pull [--sessions 1000] [--skip-full]
 
+#include "ClickHouseCohortCounts.h"
 #include "ClickHousePull.h"
+#include "ClickHouseRollupPull.h"
 #include "DemoGenerator.h"
 #include "ExporterRows.h"
 #include "ImportRunner.h"
@@ -95,7 +97,11 @@ int main(int argc, char** argv)
                 "bytes/span", "seconds");
     const std::int64_t minute = std::int64_t(60) * 1'000'000'000;
     const std::int64_t total = std::int64_t(options.minutes) * minute;
+    // --skip-full: leave out pulling the whole store (the slowest row) on a busy machine.
+    const bool skipFull = args.contains(QStringLiteral("--skip-full"));
     for (const int parts : {20, 10, 5, 1}) {
+        if (parts == 1 && skipFull)
+            continue;
         const QString cache = dir.filePath(QStringLiteral("pull-%1.seam").arg(parts));
         StoreWriter writer(cache.toStdString());
         const std::int64_t sourceId = writer.beginSource("clickhouse", source->display().toStdString(),
@@ -124,6 +130,37 @@ int main(int argc, char** argv)
                     qlonglong(loads), qlonglong(r.requests), double(r.bytes) / (1 << 20),
                     spans ? double(r.bytes) / double(spans) : 0.0, r.seconds,
                     r.error.isEmpty() ? "" : qPrintable(QStringLiteral("  ERROR ") + r.error));
+    }
+    // Push-down: a day of RED rollups around the data, and the "Why?" counts of the whole store, both
+    // computed by ClickHouse; only cells and groups travel, so the bytes follow the chart and the
+    // distinct terms, not the store's spans.
+    {
+        const std::int64_t day = std::int64_t(24) * 60 * minute;
+        const std::int64_t dayFrom = options.start + total / 2 - day / 2;
+        const QString cache = dir.filePath(QStringLiteral("pull-20.seam"));
+        StoreWriter writer(cache.toStdString());
+        const std::int64_t sourceId = writer.beginSource("clickhouse", source->display().toStdString(),
+                                                         StoreWriter::OnFailure::StopSource);
+        remote::RollupPullReport r;
+        {
+            auto sink = writer.sinkFor(sourceId);
+            r = remote::pullClickHouseRollups(*source, {{dayFrom, dayFrom + day}}, *sink);
+        }
+        writer.flush();
+        ImportReport report;
+        writer.finishSource(sourceId, report);
+        std::printf("%-22s %10lld %10s %9lld %9.3f %12s %10.2f%s\n", "RED of a day, pushed",
+                    qlonglong(r.cells), "cells", qlonglong(r.requests), double(r.bytes) / (1 << 20), "",
+                    r.seconds, r.error.isEmpty() ? "" : qPrintable(QStringLiteral("  ERROR ") + r.error));
+        const remote::CohortCountsReport c =
+            remote::fetchCohortCounts(*source, {{dayFrom, dayFrom + day}}, std::int64_t(3) * 1'000'000'000);
+        std::int64_t loads = 0;
+        for (const remote::RemoteLoadGroup& g : c.groups)
+            loads += g.loads;
+        std::printf("%-22s %10lld %10lld %9lld %9.3f %12s %10.2f%s\n", "Why? counts, pushed",
+                    qlonglong(c.groups.size()), qlonglong(loads), qlonglong(c.requests),
+                    double(c.bytes) / (1 << 20), "groups", c.seconds,
+                    c.error.isEmpty() ? "" : qPrintable(QStringLiteral("  ERROR ") + c.error));
     }
     {
         QElapsedTimer t;

@@ -4,7 +4,7 @@
 # (one copy for the dev and asan builds) and
 # skips with a reason when the registry cannot be reached.
 seam_add_qtest(tst_clickhousepull SOURCES importers/tst_clickhousepull.cpp support/ExporterRows.cpp
-               support/ExporterRows.h LIBS seam_remote_clickhouse seam_importers LABELS remote)
+               support/ExporterRows.h LIBS seam_remote_clickhouse seam_importers seam_analysis LABELS remote)
 target_compile_definitions(tst_clickhousepull PRIVATE
     SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
     SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
@@ -16,3 +16,32 @@ seam_add_qtest(tst_tracefetch SOURCES importers/tst_tracefetch.cpp support/Loopb
                LABELS remote)
 # A real Prometheus (Debian's package) filled with promtool from the demo's spans, on loopback.
 seam_add_qtest(tst_prometheuspull SOURCES importers/tst_prometheuspull.cpp LIBS seam_importers Qt6::Network LABELS remote)
+# The window's service-chart push-down (app/gui RemoteChartPushDown) against the chdb engine: a click on
+# a page load of a narrow pull fetches the charts' rollups beyond it in the background.
+seam_add_qtest(tst_remotepushdown SOURCES app/tst_remotepushdown.cpp support/ClickHouseEngine.cpp
+               support/ClickHouseEngine.h support/ExporterRows.cpp support/ExporterRows.h
+               LIBS seam_gui seam_importers LABELS remote)
+target_compile_definitions(tst_remotepushdown PRIVATE
+    SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
+    SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
+set_tests_properties(tst_remotepushdown PROPERTIES TIMEOUT 300)
+# The "Why?" page-load counts pushed down to the chdb engine (ClickHouseCohortCounts, seam why --counts).
+seam_add_qtest(tst_clickhousewhy SOURCES importers/tst_clickhousewhy.cpp support/ClickHouseEngine.cpp
+               support/ClickHouseEngine.h support/ExporterRows.cpp support/ExporterRows.h
+               LIBS seam_remote_clickhouse seam_importers seam_analysis LABELS remote)
+target_compile_definitions(tst_clickhousewhy PRIVATE
+    SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
+    SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
+set_tests_properties(tst_clickhousewhy PROPERTIES TIMEOUT 300)
+# File > Connect to a Store… driven with QTest against the chdb engine: the pull lands in the window, the
+# password is kept nowhere, Cancel stops a pull in progress.
+seam_add_qtest(tst_connectdialog SOURCES app/tst_connectdialog.cpp support/ClickHouseEngine.cpp
+               support/ClickHouseEngine.h support/ExporterRows.cpp support/ExporterRows.h
+               LIBS seam_gui seam_importers LABELS remote)
+target_compile_definitions(tst_connectdialog PRIVATE
+    SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
+    SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
+set_tests_properties(tst_connectdialog PROPERTIES TIMEOUT 300)
+# The Prometheus matrix reader on hand-written answers, hostile numbers included (no server needed).
+seam_add_qtest(tst_prometheusmatrix SOURCES importers/tst_prometheusmatrix.cpp LIBS seam_remote_prometheus
+               LABELS remote)

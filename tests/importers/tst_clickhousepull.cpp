@@ -5,10 +5,13 @@
 
 #include "CacheFacts.h"
 #include "ClickHousePull.h"
+#include "ClickHouseRollupPull.h"
 #include "DemoGenerator.h"
 #include "ExporterRows.h"
 #include "ImportRunner.h"
 #include "ImportTestUtil.h"
+#include "RollupGaps.h"
+#include "Schema.h"
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreWriter.h"
@@ -60,8 +63,12 @@ private slots:
     void maxPageLoadsCutsTheWindow();
     void errorsNameTheServerAndTheCause();
     void theBinaryPullsAndKeepsNoSecret();
+    void chartsBeyondTheWindowGetTheServersRollups();
+    void theBinaryFetchesOnlyMissingRollups();
 
 private:
+    static QStringList rollupRows(const QString& cache);
+    QJsonObject runSeam(const QStringList& args);
     QString pullInto(const QString& cache, std::int64_t from, std::int64_t to,
                      remote::PullReport* out = nullptr, std::optional<std::int64_t> maxPageLoads = {},
                      const QString& url = {});
@@ -356,6 +363,129 @@ void TestClickHousePull::theBinaryPullsAndKeepsNoSecret()
             QVERIFY2(!file.readAll().contains(kPassword), qPrintable(f));
     }
     QCOMPARE(facts(cache), facts(m_fileCache));
+}
+
+QStringList TestClickHousePull::rollupRows(const QString& cache)
+{
+    QStringList rows;
+    Database db = store::openForReading(cache.toStdString());
+    Statement st =
+        db.prepare("SELECT v.name || '|' || v.namespace || '|' || v.version || '|' || v.environment || '|' "
+                   "|| v.is_browser "
+                   "|| '|' || coalesce(o.name, '') || '|' || r.bucket_ns || '|' || r.requests || '|' || "
+                   "r.errors || '|' || "
+                   "r.duration_sum_ns || '|' || r.duration_max_ns || '|' || hex(r.histogram) FROM rollups r "
+                   "JOIN services v ON v.id = r.service_id LEFT JOIN operations o ON o.id = r.operation_id");
+    while (st.step())
+        rows << QString::fromUtf8(st.text(0).data(), qsizetype(st.text(0).size()));
+    rows.sort();
+    return rows;
+}
+
+void TestClickHousePull::chartsBeyondTheWindowGetTheServersRollups()
+{
+    // The demo's extent, from the file import's rollups; the pull takes its middle half, the chart
+    // shows twice that (the whole extent, a bucket more each side).
+    std::int64_t lo = 0, hi = 0;
+    {
+        Database files = store::openForReading(m_fileCache.toStdString());
+        lo = files.queryInt("SELECT min(bucket_ns) FROM rollups");
+        hi = files.queryInt("SELECT max(bucket_ns) FROM rollups") + schema::kRollupBucketNs;
+    }
+    const std::int64_t quarter = (hi - lo) / 4;
+    const QString cache = m_dir.filePath(QStringLiteral("pushdown.seam"));
+    remote::PullReport pulled;
+    QCOMPARE(pullInto(cache, lo + quarter, hi - quarter, &pulled), QString());
+    QVERIFY(pulled.rollupRange.to > pulled.rollupRange.from);
+    QVERIFY(rollupRows(cache) != rollupRows(m_fileCache)); // the window alone lacks the chart's sides
+
+    QString error;
+    const auto source = remote::ClickHouseSource::parse(sourceUrl(), error);
+    QVERIFY2(source, qPrintable(error));
+    const std::string name = source->display().toStdString();
+    const CoveredRange chart{lo - schema::kRollupBucketNs, hi + schema::kRollupBucketNs};
+    {
+        StoreWriter writer(cache.toStdString());
+        QVERIFY(remote::recordRollupCoverage(writer, name, {pulled.rollupRange}));
+        const std::vector<CoveredRange> gaps =
+            uncoveredRanges(remote::readRollupCoverage(writer, name), chart, schema::kRollupBucketNs);
+        QCOMPARE(gaps.size(), std::size_t(2)); // before and after the pulled window
+        QCOMPARE(gaps.front().to, pulled.rollupRange.from);
+        QCOMPARE(gaps.back().from, pulled.rollupRange.to);
+        ImportReport import;
+        remote::RollupPullReport report;
+        const std::int64_t id = writer.beginSource("clickhouse", name, StoreWriter::OnFailure::StopSource);
+        {
+            auto sink = writer.sinkFor(id);
+            report = remote::pullClickHouseRollups(*source, gaps, *sink);
+        }
+        writer.flush();
+        writer.finishSource(id, import);
+        QCOMPARE(report.error, QString());
+        QVERIFY(report.cells > 0);
+        QCOMPARE(report.counted, gaps);
+        QVERIFY(remote::recordRollupCoverage(writer, name, report.counted));
+        // Asked again, the chart's range is covered: nothing to fetch.
+        QVERIFY(uncoveredRanges(remote::readRollupCoverage(writer, name), chart, schema::kRollupBucketNs)
+                    .empty());
+        qInfo("push-down: %lld cells over 2 ranges in %lld requests, %.1f KiB, %.2f s",
+              qlonglong(report.cells), qlonglong(report.requests), double(report.bytes) / 1024,
+              report.seconds);
+    }
+    // The whole chart range now holds what importing every span from files gives, cell for cell.
+    QCOMPARE(rollupRows(cache), rollupRows(m_fileCache));
+}
+
+QJsonObject TestClickHousePull::runSeam(const QStringList& args)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("SEAM_CLICKHOUSE_PASSWORD"), QString::fromLatin1(kPassword));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(SEAM_BINARY), args);
+    if (!p.waitForFinished(300000))
+        return {};
+    const QByteArray out = p.readAllStandardOutput();
+    if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
+        qWarning("seam %s: %s %s", qPrintable(args.join(QLatin1Char(' '))), out.constData(),
+                 p.readAllStandardError().constData());
+    return QJsonDocument::fromJson(out).object();
+}
+
+void TestClickHousePull::theBinaryFetchesOnlyMissingRollups()
+{
+    std::int64_t lo = 0, hi = 0;
+    {
+        Database files = store::openForReading(m_fileCache.toStdString());
+        lo = files.queryInt("SELECT min(bucket_ns) FROM rollups");
+        hi = files.queryInt("SELECT max(bucket_ns) FROM rollups") + schema::kRollupBucketNs;
+    }
+    const QString cache = m_dir.filePath(QStringLiteral("rollups-only.seam"));
+    const QString url = QStringLiteral("clickhouse://%1@127.0.0.1:%2/otel?table=otel_traces")
+                            .arg(QString::fromLatin1(kUser))
+                            .arg(m_port);
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    auto rollupsOnly = [&](std::int64_t from, std::int64_t to) {
+        return runSeam({QStringLiteral("pull"), QStringLiteral("--db"), cache, url, QStringLiteral("--from"),
+                        QString::number(from), QStringLiteral("--to"), QString::number(to),
+                        QStringLiteral("--rollups-only"), QStringLiteral("--json")});
+    };
+    // The first half, then the whole: the second asks only for the second half.
+    const QJsonObject first = rollupsOnly(lo, mid);
+    QCOMPARE(first.value(QStringLiteral("ranges_requested")).toArray().size(), 1);
+    QVERIFY(first.value(QStringLiteral("rollup_cells")).toDouble() > 0);
+    const QJsonObject second = rollupsOnly(lo, hi);
+    const QJsonArray asked = second.value(QStringLiteral("ranges_requested")).toArray();
+    QCOMPARE(asked.size(), 1);
+    QVERIFY(asked.at(0).toArray().at(0).toDouble() >= double(mid - schema::kRollupBucketNs));
+    // A third look asks the server nothing at all.
+    const QJsonObject third = rollupsOnly(lo, hi);
+    QCOMPARE(third.value(QStringLiteral("ranges_requested")).toArray().size(), 0);
+    QCOMPARE(third.value(QStringLiteral("requests")).toDouble(), 0.0);
+    // No span travelled, and the rollups are the file import's.
+    Database db = store::openForReading(cache.toStdString());
+    QCOMPARE(db.queryInt("SELECT count(*) FROM spans"), 0);
+    QCOMPARE(rollupRows(cache), rollupRows(m_fileCache));
 }
 
 QTEST_GUILESS_MAIN(TestClickHousePull)

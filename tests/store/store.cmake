@@ -8,3 +8,6 @@ seam_add_qtest(tst_storeopen SOURCES store/tst_storeopen.cpp support/CacheDamage
 seam_add_qtest(tst_qttext SOURCES store/tst_qttext.cpp LIBS seam_store)
 seam_add_qtest(tst_schemamigration SOURCES store/tst_schemamigration.cpp support/SchemaV1.h LIBS seam_core)
 seam_add_qtest(tst_notes SOURCES store/tst_notes.cpp LIBS seam_store)
+# Ranges of a remote store whose rollups the cache holds (store/RollupCoverage), and the gaps a chart
+# still asks the store for (analysis/RollupGaps).
+seam_add_qtest(tst_rollupcoverage SOURCES store/tst_rollupcoverage.cpp LIBS seam_analysis)

@@ -23,8 +23,8 @@ void makePreviousVersionCache(const std::string& path)
 {
     int previous = 0;
     for (const schema::MigrationStep& step : schema::migrationSteps())
-        if (step.apply != &schema::addPageLoadSortKeys)
-            previous = std::max(previous, step.toVersion);
+        if (step.apply == &schema::addPageLoadSortKeys)
+            previous = step.toVersion - 1;
     Database db(path, Database::Mode::ReadWrite);
     db.exec("PRAGMA journal_mode = WAL");
     db.exec(testing::kSchemaV1Ddl);

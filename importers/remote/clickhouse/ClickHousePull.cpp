@@ -6,7 +6,6 @@
 #include "ClickHouseSpanRows.h"
 #include "HttpFetcher.h"
 #include "ImportReport.h"
-#include "OtlpBrowser.h"
 #include "OtlpMapper.h"
 
 #include <QJsonDocument>
@@ -17,22 +16,6 @@
 
 namespace seam::remote {
 namespace {
-
-/// The browser side, as OtlpMapper decides it, written as a ClickHouse predicate. Only our constants
-/// enter the text (the scope prefixes are string literals of OtlpBrowser.h, without quotes in them).
-QString browserPredicate(bool hasResourceAttributes)
-{
-    QStringList parts;
-    if (hasResourceAttributes)
-        parts << QStringLiteral("ResourceAttributes['%1'] = '%2'")
-                     .arg(QString::fromLatin1(kBrowserSdkLanguageKey.data(),
-                                              int(kBrowserSdkLanguageKey.size())),
-                          QString::fromLatin1(kBrowserSdkLanguage.data(), int(kBrowserSdkLanguage.size())));
-    for (std::string_view prefix : kBrowserScopePrefixes)
-        parts << QStringLiteral("startsWith(ScopeName, '%1')")
-                     .arg(QString::fromLatin1(prefix.data(), int(prefix.size())));
-    return QStringLiteral("(") + parts.join(QStringLiteral(" OR ")) + QStringLiteral(")");
-}
 
 QString arrayLiteral(const std::vector<std::string>& ids)
 {
@@ -170,9 +153,11 @@ PullReport pullClickHouse(const ClickHouseSource& source, const PullOptions& opt
     std::set<std::string> traceIds;
     std::string afterTs = std::to_string(options.fromNs - 1), afterTrace, afterSpan;
     std::int64_t spans = 0;
+    bool browserCapped = false;
     for (int page = 1;; ++page) {
         if (spans >= options.maxSpans) {
             out.skipped << QStringLiteral("browser spans beyond the cap of %1").arg(options.maxSpans);
+            browserCapped = true;
             break;
         }
         const QueryResult r = client.query(
@@ -208,6 +193,8 @@ PullReport pullClickHouse(const ClickHouseSource& source, const PullOptions& opt
             break;
     }
     out.tracesRequested = std::int64_t(traceIds.size());
+    if (!browserCapped)
+        out.browserRange = {options.fromNs, toNs}; // the page-load cut moved toNs to what was pulled
 
     // 2. The backend traces those calls reached. The exporter's trace-id side table, when present,
     // narrows each batch to its traces' own time range (partition pruning on the big table).
@@ -288,8 +275,9 @@ PullReport pullClickHouse(const ClickHouseSource& source, const PullOptions& opt
     }
     // 3. RED rollups of the window, computed by the server over every span it holds there.
     std::vector<RollupRow> rollups;
-    const QString rollupError = fetchRollups(
-        client, browser, columns.has(QStringLiteral("ResourceAttributes")), options.fromNs, toNs, rollups);
+    const QString rollupError =
+        fetchRollups(client, browser, columns.has(QStringLiteral("ResourceAttributes")), options.fromNs, toNs,
+                     rollups, &out.rollupRange);
     if (!rollupError.isEmpty()) {
         out.error = rollupError;
         return finish();

@@ -7,6 +7,7 @@
 // pulling twice or overlapping windows adds nothing twice.
 
 #include "ClickHouseSource.h"
+#include "RollupCoverage.h"
 
 #include <QString>
 #include <QStringList>
@@ -43,6 +44,8 @@ struct PullReport
     std::int64_t tracesRequested = 0; ///< distinct trace ids of the browser side
     std::int64_t backendSpans = 0;
     std::int64_t rollupCells = 0; ///< (service, operation, 10 s bucket) cells computed by the server
+    CoveredRange rollupRange;     ///< what those cells count whole; empty when they were not fetched
+    CoveredRange browserRange;    ///< every browser span of it was pulled; empty when a cap cut it
     std::int64_t requests = 0;
     std::int64_t bytes = 0; ///< response bodies, decoded
     bool usedTraceIdTable = false;

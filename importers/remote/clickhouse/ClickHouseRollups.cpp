@@ -2,12 +2,15 @@
 
 #include "ClickHouseClient.h"
 #include "LatencyHistogram.h"
+#include "OtlpBrowser.h"
 #include "Records.h"
+#include "RollupCoverage.h"
 #include "Schema.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QStringList>
 #include <map>
 #include <tuple>
 
@@ -27,6 +30,22 @@ struct Cell
 };
 
 } // namespace
+
+/// The browser side, as OtlpMapper decides it, written as a ClickHouse predicate. Only our constants
+/// enter the text (the scope prefixes are string literals of OtlpBrowser.h, without quotes in them).
+QString browserPredicate(bool hasResourceAttributes)
+{
+    QStringList parts;
+    if (hasResourceAttributes)
+        parts << QStringLiteral("ResourceAttributes['%1'] = '%2'")
+                     .arg(QString::fromLatin1(kBrowserSdkLanguageKey.data(),
+                                              int(kBrowserSdkLanguageKey.size())),
+                          QString::fromLatin1(kBrowserSdkLanguage.data(), int(kBrowserSdkLanguage.size())));
+    for (std::string_view prefix : kBrowserScopePrefixes)
+        parts << QStringLiteral("startsWith(ScopeName, '%1')")
+                     .arg(QString::fromLatin1(prefix.data(), int(prefix.size())));
+    return QStringLiteral("(") + parts.join(QStringLiteral(" OR ")) + QStringLiteral(")");
+}
 
 QString rollupQuery(const QString& browser, bool hasResourceAttributes)
 {
@@ -60,7 +79,8 @@ QString rollupQuery(const QString& browser, bool hasResourceAttributes)
 }
 
 QString fetchRollups(ClickHouseClient& client, const QString& browser, bool hasResourceAttributes,
-                     std::int64_t fromNs, std::int64_t toNs, std::vector<RollupRow>& out)
+                     std::int64_t fromNs, std::int64_t toNs, std::vector<RollupRow>& out,
+                     CoveredRange* counted)
 {
     const std::int64_t width = schema::kRollupBucketNs;
     // Whole buckets only: a cell is replaced by the server's figure, so it must be complete.
@@ -75,6 +95,8 @@ QString fetchRollups(ClickHouseClient& client, const QString& browser, bool hasR
                                         {QStringLiteral("width"), QString::number(width)}});
     if (!r.ok())
         return r.error;
+    if (counted)
+        *counted = {from, to};
     using Key = std::tuple<std::string, std::string, std::string, std::string, std::string, std::int64_t>;
     std::map<Key, Cell> cells;
     for (const QByteArray& line : r.body.split('\n')) {

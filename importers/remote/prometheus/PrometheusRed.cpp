@@ -2,8 +2,7 @@
 
 #include "BatchSink.h"
 #include "HttpFetcher.h"
-#include "LatencyHistogram.h"
-#include "Records.h"
+#include "PrometheusMatrix.h"
 #include "Schema.h"
 
 #include <QJsonArray>
@@ -11,32 +10,11 @@
 #include <QJsonObject>
 #include <QUrlQuery>
 #include <chrono>
-#include <cmath>
-#include <map>
-#include <tuple>
 
 namespace seam::remote {
 namespace {
 
 constexpr std::int64_t kMaxSteps = 10000; // Prometheus refuses more than 11,000 points per series
-
-struct Cell
-{
-    double requests = 0, errors = 0, sumNs = 0;
-    std::map<double, double> cumulative; ///< le (ns) -> cumulative count
-};
-using Key = std::tuple<std::string, std::string, std::int64_t>; // service, operation ("" = service), bucket
-
-bool isEntryKind(const QString& kind)
-{
-    const QString k = kind.toUpper();
-    return k.endsWith(QLatin1String("SERVER")) || k.endsWith(QLatin1String("CONSUMER"));
-}
-
-bool isErrorStatus(const QString& status)
-{
-    return status.toUpper().endsWith(QLatin1String("ERROR"));
-}
 
 class Client
 {
@@ -122,30 +100,7 @@ PrometheusPullReport pullPrometheusRed(const PrometheusSource& source, std::int6
     const QString sumQuery =
         QStringLiteral("sum by (%1) (increase(%2_sum%3))").arg(by, source.durationMetric, range);
 
-    std::map<Key, Cell> cells;
-    std::map<std::pair<std::string, std::string>, bool> series;
-    auto forEachPoint = [&](const QJsonArray& matrix, auto&& fn) {
-        for (const QJsonValue& s : matrix) {
-            const QJsonObject metric = s.toObject().value(QStringLiteral("metric")).toObject();
-            const std::string service = metric.value(source.serviceLabel).toString().toStdString();
-            const std::string operation = metric.value(source.operationLabel).toString().toStdString();
-            const bool entry = isEntryKind(metric.value(source.kindLabel).toString());
-            if (service.empty())
-                continue;
-            series[{service, operation}] = true;
-            for (const QJsonValue& point : s.toObject().value(QStringLiteral("values")).toArray()) {
-                const QJsonArray p = point.toArray();
-                const std::int64_t t = std::int64_t(std::llround(p.at(0).toDouble()));
-                const double v = p.at(1).toString().toDouble();
-                if (!std::isfinite(v) || v <= 0)
-                    continue;
-                const std::int64_t bucket = (t - step) * 1'000'000'000;
-                fn(Key{service, operation, bucket}, metric, v);
-                if (entry)
-                    fn(Key{service, std::string(), bucket}, metric, v);
-            }
-        }
-    };
+    PrometheusMatrix matrix(source);
     for (std::int64_t chunkStart = firstBucket + step; chunkStart <= lastEnd;
          chunkStart += kMaxSteps * step) {
         const std::int64_t chunkEnd = std::min(lastEnd, chunkStart + (kMaxSteps - 1) * step);
@@ -160,57 +115,13 @@ PrometheusPullReport pullPrometheusRed(const PrometheusSource& source, std::int6
                 return report;
             }
         }
-        forEachPoint(calls, [&](const Key& k, const QJsonObject& metric, double v) {
-            Cell& c = cells[k];
-            c.requests += v;
-            if (isErrorStatus(metric.value(source.statusLabel).toString()))
-                c.errors += v;
-        });
-        forEachPoint(buckets, [&](const Key& k, const QJsonObject& metric, double v) {
-            const QString le = metric.value(QStringLiteral("le")).toString();
-            const double bound =
-                le == QLatin1String("+Inf") ? INFINITY : le.toDouble() * source.durationUnitNs;
-            cells[k].cumulative[bound] += v;
-        });
-        forEachPoint(sums, [&](const Key& k, const QJsonObject&, double v) {
-            cells[k].sumNs += v * source.durationUnitNs;
-        });
+        matrix.addCalls(calls);
+        matrix.addBuckets(buckets);
+        matrix.addSums(sums);
     }
-
-    RecordBatch batch;
-    batch.spansRollUp = false;
-    for (const auto& [key, c] : cells) {
-        const std::int64_t requests = std::llround(c.requests);
-        if (requests <= 0)
-            continue;
-        RollupRow row;
-        row.service.name = std::get<0>(key);
-        row.operation = std::get<1>(key);
-        row.bucket = std::get<2>(key);
-        row.requests = requests;
-        row.errors = std::llround(c.errors);
-        row.durationSumNs = std::llround(c.sumNs);
-        LatencyHistogram histogram;
-        double below = 0, lower = 0;
-        for (const auto& [bound, cumulative] : c.cumulative) {
-            const double n = cumulative - below;
-            if (n >= 0.5) {
-                const double at = std::isinf(bound) ? lower : (lower + bound) / 2;
-                histogram.add(std::int64_t(std::max(1.0, at)), std::uint64_t(std::llround(n)));
-                row.durationMaxNs = std::int64_t(std::isinf(bound) ? lower : bound);
-            }
-            below = cumulative;
-            if (!std::isinf(bound))
-                lower = bound;
-        }
-        row.histogram = histogram.encode();
-        report.requests += row.operation.empty() ? 0 : requests;
-        batch.rollups.push_back(std::move(row));
-    }
-    report.cells = std::int64_t(batch.rollups.size());
-    report.series = std::int64_t(series.size());
-    if (!batch.rollups.empty())
-        sink.submit(std::move(batch));
+    report.cells = matrix.submit(sink);
+    report.series = matrix.series();
+    report.requests = matrix.requests();
     report.queries = client.queries();
     report.bytes = client.bytes();
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -90,8 +90,8 @@ void mergeTraceReport(const ImportReport& trace, const std::string& where, Impor
                         trace.warnings());
 }
 
-/// Jaeger's api/v3 answers with {"result": TracesData-as-OTLP-JSON} objects, one per chunk of the
-/// trace (a gRPC-gateway stream: one after another, each on its line).
+} // namespace
+
 void readJaegerBody(const QByteArray& body, const QString& where, BatchSink& sink, ImportReport& report)
 {
     qsizetype start = 0;
@@ -132,8 +132,6 @@ void readJaegerBody(const QByteArray& body, const QString& where, BatchSink& sin
         OtlpJsonReader().read(*source, ctx);
     }
 }
-
-} // namespace
 
 TraceFetchReport fetchTraces(const TraceStore& store, const std::vector<std::string>& traceIds,
                              const TraceFetchOptions& options, BatchSink& sink, ImportReport& report)

@@ -8,6 +8,7 @@
 
 #include "TraceStore.h"
 
+#include <QByteArray>
 #include <QString>
 #include <QStringList>
 #include <atomic>
@@ -54,5 +55,10 @@ std::vector<std::string> missingTraceIds(Database& db, std::optional<std::int64_
 /// Tempo's TraceByIDResponse (trace = 1) or a bare Trace message: the TracesData inside, serialised
 /// (both are wire-compatible with TracesData at field 1). Empty when the bytes are not one.
 std::string tracesDataOfTempoResponse(const std::string& body);
+
+/// Jaeger's api/v3 answers with {"result": TracesData-as-OTLP-JSON} objects, one per chunk of the
+/// trace (a gRPC-gateway stream: one after another, each on its line), or one pretty-printed object.
+/// Spans go to `sink`; what is not readable is rejected in `report` at `where`.
+void readJaegerBody(const QByteArray& body, const QString& where, BatchSink& sink, ImportReport& report);
 
 } // namespace seam::remote
