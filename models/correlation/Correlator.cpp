@@ -83,6 +83,18 @@ std::uint64_t Correlator::correlate(const std::unordered_set<std::int64_t>& touc
                                     const std::unordered_set<std::int64_t>& tracesWithNewBackendSpans,
                                     std::unordered_set<std::int64_t>& touchedPageLoads)
 {
+    // Spans written in this transaction do not change while it links: each trace is read once, for its
+    // calls' entry spans and again for its page loads' backend time and services.
+    struct KeepTraces
+    {
+        Correlator& c;
+        explicit KeepTraces(Correlator& owner) : c(owner) { c.m_keepTraces = true; }
+        ~KeepTraces()
+        {
+            c.m_keepTraces = false;
+            c.m_traces.clear();
+        }
+    } keep(*this);
     // Set-based: the touched traces go into a temp table and two joins find everything to do, which
     // costs a fraction of a handful of point queries per trace.
     for (const std::int64_t trace : touchedTraces) {
@@ -162,8 +174,13 @@ const Correlator::ServiceInfo& Correlator::service(std::int64_t id)
     return m_services.emplace(id, std::move(info)).first->second;
 }
 
-void Correlator::loadTrace(std::int64_t trace)
+const std::vector<Correlator::TraceSpan>& Correlator::loadTrace(std::int64_t trace)
 {
+    if (m_keepTraces) {
+        if (const auto it = m_traces.find(trace); it != m_traces.end())
+            return it->second;
+    }
+    ++m_traceReads;
     m_traceSpans.clear();
     m_spansOfTrace.bind(1, trace);
     while (m_spansOfTrace.step())
@@ -171,6 +188,9 @@ void Correlator::loadTrace(std::int64_t trace)
                                 int(m_spansOfTrace.int64(2)), m_spansOfTrace.int64(3),
                                 m_spansOfTrace.int64(4), m_spansOfTrace.int64(5)});
     m_spansOfTrace.reset();
+    if (!m_keepTraces)
+        return m_traceSpans;
+    return m_traces.emplace(trace, m_traceSpans).first->second;
 }
 
 Correlator::BackendEntry Correlator::backendEntry(std::int64_t trace, std::int64_t browserSpan)
@@ -178,11 +198,10 @@ Correlator::BackendEntry Correlator::backendEntry(std::int64_t trace, std::int64
     // The backend span that received the call: the direct child of the browser's span if present,
     // else the earliest server span, else the earliest backend span. Spans of a trace are adjacent
     // (indexed by trace), so reading them all is cheap; the choice is made here rather than in SQL.
-    loadTrace(trace);
     BackendEntry best;
     int bestRank = -1;
     std::int64_t bestStart = 0;
-    for (const TraceSpan& s : m_traceSpans) {
+    for (const TraceSpan& s : loadTrace(trace)) {
         if (service(s.service).browser)
             continue;
         const int rank = (browserSpan && s.parent == browserSpan) ? 2 : (s.kind == 2 ? 1 : 0);
@@ -207,17 +226,18 @@ void Correlator::refreshPageLoad(std::int64_t pageLoadId)
     std::vector<std::pair<std::int64_t, std::int64_t>> intervals;
     std::set<std::string> services;
     std::int64_t loaded = 0;
+    const std::vector<TraceSpan>* spans = nullptr;
     for (const auto& [trace, span] : links) {
         if (trace != loaded) {
-            loadTrace(trace);
+            spans = &loadTrace(trace);
             loaded = trace;
-            for (const TraceSpan& s : m_traceSpans) {
+            for (const TraceSpan& s : *spans) {
                 const ServiceInfo& info = service(s.service);
                 if (!info.browser)
                     services.insert(info.name);
             }
         }
-        for (const TraceSpan& s : m_traceSpans)
+        for (const TraceSpan& s : *spans)
             if (s.id == span)
                 intervals.emplace_back(s.start, s.end);
     }
