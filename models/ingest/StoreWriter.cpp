@@ -287,11 +287,50 @@ int StoreWriter::lastErrorCode() const
     return m_lastFailure.code;
 }
 
+void StoreWriter::release(std::deque<Job>& jobs, std::size_t records)
+{
+    if (jobs.empty())
+        return;
+    // Task jobs point at their waiters' stack: those waiters return as soon as the commit is published,
+    // so what a task captured is not touched again; only batches travel.
+    {
+        std::lock_guard lock(m_checkpointMutex);
+        // Behind (a long checkpoint): the queue bound holds for spent batches too, so the writer frees
+        // this group itself rather than letting them pile up.
+        if (m_spentRecords <= 2 * m_options.groupCommitRecords) {
+            for (Job& job : jobs)
+                m_spent.push_back(std::move(job));
+            m_spentRecords += records;
+            jobs.clear();
+        }
+    }
+    if (jobs.empty()) {
+        m_checkpointWake.notify_one();
+        return;
+    }
+    jobs.clear();
+    if (m_options.onReleased)
+        m_options.onReleased(records);
+}
+
 void StoreWriter::checkpointLoop()
 {
     std::unique_lock lock(m_checkpointMutex);
     for (;;) {
-        m_checkpointWake.wait(lock, [&] { return m_checkpointStop || m_commitsSinceCheckpoint >= 4; });
+        m_checkpointWake.wait(
+            lock, [&] { return m_checkpointStop || m_commitsSinceCheckpoint >= 4 || !m_spent.empty(); });
+        if (!m_spent.empty()) {
+            std::deque<Job> spent;
+            spent.swap(m_spent);
+            const std::size_t records = m_spentRecords;
+            m_spentRecords = 0;
+            lock.unlock();
+            spent.clear();
+            if (m_options.onReleased)
+                m_options.onReleased(records);
+            lock.lock();
+            continue;
+        }
         if (m_checkpointStop)
             return;
         m_commitsSinceCheckpoint = 0;
@@ -354,7 +393,7 @@ void StoreWriter::run()
         if (!jobs.empty())
             commitJobs(writer, jobs, info);
         info.sequence = lastSequence;
-        jobs.clear();
+        release(jobs, queued);
 
         std::function<void(const CommitInfo&)> callback;
         {
