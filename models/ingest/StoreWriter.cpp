@@ -295,9 +295,9 @@ void StoreWriter::release(std::deque<Job>& jobs, std::size_t records)
     // so what a task captured is not touched again; only batches travel.
     {
         std::lock_guard lock(m_checkpointMutex);
-        // Behind (a long checkpoint): the queue bound holds for spent batches too, so the writer frees
-        // this group itself rather than letting them pile up.
-        if (m_spentRecords <= 2 * m_options.groupCommitRecords) {
+        // Behind (the previous group not taken yet: a long checkpoint): the writer frees this group
+        // itself, so at most one spent group waits and peak memory stays what the queue bound allows.
+        if (m_spent.empty()) {
             for (Job& job : jobs)
                 m_spent.push_back(std::move(job));
             m_spentRecords += records;

@@ -70,7 +70,8 @@ public:
         /// ("locked by another program"). Another writer holds it for one of its transactions at a time.
         std::chrono::milliseconds lockTimeout{60'000};
         /// Called with the records of spent batches where they are freed: on the housekeeping thread
-        /// (the one that checkpoints), not the writer's, unless it falls behind. For tests and profiles.
+        /// (the one that checkpoints), not the writer's, unless it still has the previous group. For tests
+        /// and profiles.
         std::function<void(std::size_t records)> onReleased;
     };
 
