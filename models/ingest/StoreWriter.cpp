@@ -7,6 +7,9 @@
 
 #include <chrono>
 #include <sqlite3.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace seam {
 namespace {
@@ -287,10 +290,10 @@ int StoreWriter::lastErrorCode() const
     return m_lastFailure.code;
 }
 
-void StoreWriter::release(std::deque<Job>& jobs, std::size_t records)
+bool StoreWriter::release(std::deque<Job>& jobs, std::size_t records)
 {
     if (jobs.empty())
-        return;
+        return false;
     // Task jobs point at their waiters' stack: those waiters return as soon as the commit is published,
     // so what a task captured is not touched again; only batches travel.
     {
@@ -306,11 +309,12 @@ void StoreWriter::release(std::deque<Job>& jobs, std::size_t records)
     }
     if (jobs.empty()) {
         m_checkpointWake.notify_one();
-        return;
+        return true;
     }
     jobs.clear();
     if (m_options.onReleased)
         m_options.onReleased(records);
+    return false;
 }
 
 void StoreWriter::checkpointLoop()
@@ -326,6 +330,18 @@ void StoreWriter::checkpointLoop()
             m_spentRecords = 0;
             lock.unlock();
             spent.clear();
+#ifdef __GLIBC__
+            // Freed on this thread, the batches' memory goes to free lists the reader does not take
+            // from first, and the process holds more: peak RSS on 1M demo spans 274 MiB when the writer
+            // frees, 302 MiB here without a trim, 287 MiB with it.
+            malloc_trim(0);
+#endif
+            {
+                // Only now is their memory back: the queue bound counts batches until they are freed.
+                std::lock_guard queue(m_mutex);
+                m_queuedRecords -= std::min(records, m_queuedRecords);
+            }
+            m_progress.notify_all();
             if (m_options.onReleased)
                 m_options.onReleased(records);
             lock.lock();
@@ -393,12 +409,13 @@ void StoreWriter::run()
         if (!jobs.empty())
             commitJobs(writer, jobs, info);
         info.sequence = lastSequence;
-        release(jobs, queued);
+        const bool handedOver = release(jobs, queued);
 
         std::function<void(const CommitInfo&)> callback;
         {
             std::lock_guard lock(m_mutex);
-            m_queuedRecords -= std::min(queued, m_queuedRecords);
+            if (!handedOver)
+                m_queuedRecords -= std::min(queued, m_queuedRecords);
             m_committed = info.sequence;
             if (info.failed) {
                 m_failed = true;

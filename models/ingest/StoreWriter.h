@@ -62,6 +62,7 @@ public:
     struct Options
     {
         // Records are a few hundred bytes to a few KiB: this bounds the queue to roughly 100-200 MiB.
+        // Committed batches count until they are freed (on the housekeeping thread).
         std::size_t maxQueuedRecords = 150'000;
         std::size_t groupCommitRecords = 60'000;
         /// Match calls without trace ids to backend traces (LinkInference) when a source finishes.
@@ -172,7 +173,9 @@ private:
 
     /// Hands committed jobs to the housekeeping thread, which frees them (a batch of 60k records is
     /// hundreds of thousands of allocations: the writer's time is better spent writing the next).
-    void release(std::deque<Job>& jobs, std::size_t records);
+    /// `records` stay counted in the queue until freed. Returns true when handed over (the housekeeping
+    /// thread then takes them off the queue's count).
+    bool release(std::deque<Job>& jobs, std::size_t records);
     void checkpointLoop();
     std::unique_ptr<Database> m_checkpointDb;
     std::mutex m_checkpointMutex;
