@@ -146,7 +146,13 @@ int main(int argc, char** argv)
     auto phase = [&](const char* name, auto fn) {
         if (only.empty())
             return inChild(fn);
-        return only == name ? fn() : PhaseResult{1, 0, 0, 0};
+        if (only != name)
+            return PhaseResult{1, 0, 0, 0};
+        PhaseResult r = fn();
+        rusage usage{};
+        getrusage(RUSAGE_SELF, &usage);
+        r.peakRssKb = usage.ru_maxrss;
+        return r;
     };
 
     const PhaseResult decode = phase("decode", [&] {
