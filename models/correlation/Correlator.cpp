@@ -88,6 +88,18 @@ std::uint64_t Correlator::correlate(const std::unordered_set<std::int64_t>& touc
                                     const std::unordered_set<std::int64_t>& tracesWithNewBackendSpans,
                                     std::unordered_set<std::int64_t>& touchedPageLoads)
 {
+    // Spans written in this transaction do not change while it links: each trace is read once, for its
+    // calls' entry spans and again for its page loads' backend time and services.
+    struct KeepTraces
+    {
+        Correlator& c;
+        explicit KeepTraces(Correlator& owner) : c(owner) { c.m_keepTraces = true; }
+        ~KeepTraces()
+        {
+            c.m_keepTraces = false;
+            c.m_traces.clear();
+        }
+    } keep(*this);
     // Set-based: the touched traces go into a temp table and two joins find everything to do, which
     // costs a fraction of a handful of point queries per trace.
     for (const std::int64_t trace : touchedTraces) {
@@ -167,8 +179,13 @@ const Correlator::ServiceInfo& Correlator::service(std::int64_t id)
     return m_services.emplace(id, std::move(info)).first->second;
 }
 
-void Correlator::loadTrace(std::int64_t trace)
+const std::vector<Correlator::TraceSpan>& Correlator::loadTrace(std::int64_t trace)
 {
+    if (m_keepTraces) {
+        if (const auto it = m_traces.find(trace); it != m_traces.end())
+            return it->second;
+    }
+    ++m_traceReads;
     m_traceSpans.clear();
     m_spansOfTrace.bind(1, trace);
     while (m_spansOfTrace.step())
@@ -177,6 +194,9 @@ void Correlator::loadTrace(std::int64_t trace)
                                 m_spansOfTrace.int64(4), m_spansOfTrace.int64(5),
                                 int(m_spansOfTrace.int64(6))});
     m_spansOfTrace.reset();
+    if (!m_keepTraces)
+        return m_traceSpans;
+    return m_traces.emplace(trace, m_traceSpans).first->second;
 }
 
 Correlator::BackendEntry Correlator::backendEntry(std::int64_t trace, std::int64_t browserSpan)
@@ -184,11 +204,10 @@ Correlator::BackendEntry Correlator::backendEntry(std::int64_t trace, std::int64
     // The backend span that received the call: the direct child of the browser's span if present,
     // else the earliest server span, else the earliest backend span. Spans of a trace are adjacent
     // (indexed by trace), so reading them all is cheap; the choice is made here rather than in SQL.
-    loadTrace(trace);
     BackendEntry best;
     int bestRank = -1;
     std::int64_t bestStart = 0;
-    for (const TraceSpan& s : m_traceSpans) {
+    for (const TraceSpan& s : loadTrace(trace)) {
         if (service(s.service).browser)
             continue;
         const int rank = (browserSpan && s.parent == browserSpan) ? 2 : (s.kind == 2 ? 1 : 0);
@@ -201,10 +220,10 @@ Correlator::BackendEntry Correlator::backendEntry(std::int64_t trace, std::int64
     return best;
 }
 
-void Correlator::addReach(std::int64_t trace)
+void Correlator::addReach(std::int64_t trace, const std::vector<TraceSpan>& spans)
 {
     // The entry spans as a service's rollups count them (server or consumer spans, or roots).
-    for (const TraceSpan& s : m_traceSpans)
+    for (const TraceSpan& s : spans)
         if ((s.kind == 2 || s.kind == 5 || s.parent == 0) && !service(s.service).browser)
             m_reach.add(s.service, s.start, trace, s.id, s.end - s.start, s.status == 2);
 }
@@ -225,18 +244,19 @@ void Correlator::refreshPageLoad(std::int64_t pageLoadId)
     std::set<std::string> services;
     std::int64_t loaded = 0;
     m_reach.begin(pageLoadId);
+    const std::vector<TraceSpan>* spans = nullptr;
     for (const auto& [trace, span] : links) {
         if (trace != loaded) {
-            loadTrace(trace);
+            spans = &loadTrace(trace);
             loaded = trace;
-            addReach(trace);
-            for (const TraceSpan& s : m_traceSpans) {
+            addReach(trace, *spans);
+            for (const TraceSpan& s : *spans) {
                 const ServiceInfo& info = service(s.service);
                 if (!info.browser)
                     services.insert(info.name);
             }
         }
-        for (const TraceSpan& s : m_traceSpans)
+        for (const TraceSpan& s : *spans)
             if (s.id == span)
                 intervals.emplace_back(s.start, s.end);
     }
@@ -244,8 +264,7 @@ void Correlator::refreshPageLoad(std::int64_t pageLoadId)
     const std::int64_t document = m_reach.documentTrace(pageLoadId);
     if (document && !std::binary_search(links.begin(), links.end(), std::pair{document, std::int64_t(0)},
                                         [](const auto& a, const auto& b) { return a.first < b.first; })) {
-        loadTrace(document);
-        addReach(document);
+        addReach(document, loadTrace(document));
     }
     m_reach.finish();
 

@@ -60,6 +60,10 @@ public:
     /// have changed a service's browser flag.
     void invalidateCaches() { m_services.clear(); }
 
+    /// How many times the spans of a trace were read from the cache (what correlate() saves by reading
+    /// each trace once per call).
+    std::uint64_t traceReads() const { return m_traceReads; }
+
 private:
     struct ServiceInfo
     {
@@ -81,8 +85,10 @@ private:
 
     bool store(const Link& link);
     const ServiceInfo& service(std::int64_t id);
-    void loadTrace(std::int64_t trace);
-    void addReach(std::int64_t trace);
+    void addReach(std::int64_t trace, const std::vector<TraceSpan>& spans);
+    /// The spans of a trace; inside correlate() each trace is read once (linking a call and then
+    /// refreshing its page load both need them).
+    const std::vector<TraceSpan>& loadTrace(std::int64_t trace);
     BackendEntry backendEntry(std::int64_t trace, std::int64_t browserSpan);
 
     Database& m_db;
@@ -99,6 +105,9 @@ private:
     PageLoadReachWriter m_reach;
     std::unordered_map<std::int64_t, ServiceInfo> m_services; // see invalidateCaches()
     std::vector<TraceSpan> m_traceSpans;
+    bool m_keepTraces = false; // inside correlate(): m_traces holds what was read
+    std::unordered_map<std::int64_t, std::vector<TraceSpan>> m_traces;
+    std::uint64_t m_traceReads = 0;
 };
 
 } // namespace seam

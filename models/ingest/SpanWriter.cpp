@@ -12,18 +12,62 @@
 
 namespace seam {
 
+namespace {
+
+constexpr int kSpanColumns = 11;
+constexpr int kPayloadColumns = 6;
+
+std::string manyRows(const char* head, int columns, int rows)
+{
+    std::string sql = head;
+    sql += " VALUES ";
+    for (int r = 0; r < rows; ++r) {
+        sql += r ? ",(" : "(";
+        for (int c = 0; c < columns; ++c) {
+            sql += c ? ",?" : "?";
+            sql += std::to_string(r * columns + c + 1);
+        }
+        sql += ')';
+    }
+    return sql;
+}
+
+} // namespace
+
 SpanWriter::SpanWriter(Database& db, WriteStatements& statements, DimensionCache& dimensions,
                        RollupAccumulator& rollups, WriteTouches& touches)
-    : m_db(db), m_st(statements), m_dimensions(dimensions), m_rollups(rollups), m_touches(touches)
+    : m_db(db), m_st(statements), m_dimensions(dimensions), m_rollups(rollups), m_touches(touches),
+      // Plain INSERT: rows of a trace created in this batch cannot exist yet, so a conflict is a bug
+      // and must fail loudly rather than be skipped.
+      m_spanInsertMany(
+          db.prepare(manyRows("INSERT INTO spans(trace, span_id, parent_span_id, service_id, "
+                              "operation_id, kind, start_ns, end_ns, status_code, payload, source_id)",
+                              kSpanColumns, kRowsPerInsert))),
+      m_payloadInsertMany(db.prepare(
+          manyRows("INSERT INTO span_payloads(id, status_message, attributes, events, links, scope)",
+                   kPayloadColumns, kRowsPerInsert)))
 {}
 
 void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result)
 {
     m_traceDeltas.clear();
+    // Traces whose rows this batch created (page loads may have, before the spans): none of their spans
+    // can be in the cache, so theirs go in many rows per statement without asking SQLite about each
+    // (SQLite's per-statement cost is a large share of a narrow row's), once de-duplicated here.
+    auto& created = m_dimensions.newTraces();
+    m_freshTraces.clear();
+    for (const auto& entry : created)
+        m_freshTraces.insert(entry.first);
+    m_freshKeys.clear();
+    m_pendingSpans.clear(); // what a failed batch left
+    m_pendingPayloads.clear();
     auto& st = m_st.spanInsert;
     for (const SpanRecord& s : batch.spans) {
         m_touches.noteInferenceTime(s.start);
+        const std::size_t before = created.size();
         const std::int64_t trace = m_dimensions.traceRow(s.traceId);
+        if (created.size() != before)
+            m_freshTraces.insert(trace);
         const std::int64_t service = m_dimensions.serviceId(s.service);
         const std::int64_t operation = m_dimensions.operationId(service, s.name);
         // The next payload id is known (read inside this transaction, which holds the write lock, and
@@ -33,25 +77,34 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
                                 !s.eventsJson.empty() || !s.linksJson.empty() || !s.scope.empty();
         if (hasPayload && m_nextPayloadId == 0)
             m_nextPayloadId = m_db.queryInt("SELECT coalesce(max(id), 0) + 1 FROM span_payloads");
-        st.bind(1, trace).bind(2, s.spanId).bind(3, s.parentSpanId).bind(4, service).bind(5, operation);
-        st.bind(6, int(s.kind)).bind(7, s.start).bind(8, s.end).bind(9, int(s.statusCode));
-        if (hasPayload)
-            st.bind(10, m_nextPayloadId);
-        else
-            st.bindNull(10);
-        st.bind(11, sourceId);
-        st.run();
-        if (m_db.changes() == 0) {
-            ++result.duplicateSpans;
-            continue;
+        const std::int64_t payload = hasPayload ? m_nextPayloadId : 0;
+        if (m_freshTraces.count(trace)) {
+            if (!m_freshKeys.insert(FreshKey{trace, s.spanId}).second) {
+                ++result.duplicateSpans; // twice in this batch: the first one stays, as OR IGNORE would
+                continue;
+            }
+            m_pendingSpans.push_back(PendingSpan{&s, trace, service, operation, payload});
+            if (m_pendingSpans.size() == std::size_t(kRowsPerInsert))
+                flushSpans(sourceId);
+        } else {
+            st.bind(1, trace).bind(2, s.spanId).bind(3, s.parentSpanId).bind(4, service).bind(5, operation);
+            st.bind(6, int(s.kind)).bind(7, s.start).bind(8, s.end).bind(9, int(s.statusCode));
+            if (hasPayload)
+                st.bind(10, payload);
+            else
+                st.bindNull(10);
+            st.bind(11, sourceId);
+            st.run();
+            if (m_db.changes() == 0) {
+                ++result.duplicateSpans;
+                continue;
+            }
         }
         if (hasPayload) {
-            auto& pl = m_st.payloadInsert;
-            pl.bind(1, m_nextPayloadId++)
-                .bindTextOrNull(2, s.statusMessage)
-                .bindTextOrNull(3, s.attributesJson);
-            pl.bindTextOrNull(4, s.eventsJson).bindTextOrNull(5, s.linksJson).bindTextOrNull(6, s.scope);
-            pl.run();
+            ++m_nextPayloadId;
+            m_pendingPayloads.push_back({payload, &s});
+            if (m_pendingPayloads.size() == std::size_t(kRowsPerInsert))
+                flushPayloads();
         }
         ++result.newSpans;
         ++result.newRecords;
@@ -75,7 +128,60 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
         if (batch.spansRollUp)
             m_rollups.add(service, operation, s.start, s.end - s.start, error, entry);
     }
+    flushSpans(sourceId);
+    flushPayloads();
     updateTraces();
+}
+
+void SpanWriter::flushSpans(std::int64_t sourceId)
+{
+    const bool full = m_pendingSpans.size() == std::size_t(kRowsPerInsert);
+    for (std::size_t i = 0; i < m_pendingSpans.size(); ++i) {
+        const PendingSpan& p = m_pendingSpans[i];
+        const SpanRecord& s = *p.span;
+        // The rest of a batch (fewer rows than a statement holds) goes one row at a time.
+        Statement& st = full ? m_spanInsertMany : m_st.spanInsert;
+        const int o = full ? int(i) * kSpanColumns : 0;
+        st.bind(o + 1, p.trace).bind(o + 2, s.spanId).bind(o + 3, s.parentSpanId).bind(o + 4, p.service);
+        st.bind(o + 5, p.operation).bind(o + 6, int(s.kind)).bind(o + 7, s.start).bind(o + 8, s.end);
+        st.bind(o + 9, int(s.statusCode));
+        if (p.payload)
+            st.bind(o + 10, p.payload);
+        else
+            st.bindNull(o + 10);
+        st.bind(o + 11, sourceId);
+        if (!full)
+            st.run();
+    }
+    if (full)
+        m_spanInsertMany.run();
+    m_pendingSpans.clear();
+}
+
+void SpanWriter::flushPayloads()
+{
+    const bool full = m_pendingPayloads.size() == std::size_t(kRowsPerInsert);
+    for (std::size_t i = 0; i < m_pendingPayloads.size(); ++i) {
+        Statement& st = full ? m_payloadInsertMany : m_st.payloadInsert;
+        bindPayload(st, full ? int(i) * kPayloadColumns : 0, m_pendingPayloads[i].first,
+                    *m_pendingPayloads[i].second);
+        if (!full)
+            st.run();
+    }
+    if (full)
+        m_payloadInsertMany.run();
+    m_pendingPayloads.clear();
+}
+
+void SpanWriter::bindPayload(Statement& st, int offset, std::int64_t id, const SpanRecord& s)
+{
+    // The one place a span's payload columns are bound (id, status message, attributes, events, links,
+    // scope from `offset` + 1 on): an encoder of the payload replaces what is bound here.
+    st.bind(offset + 1, id)
+        .bindTextOrNull(offset + 2, s.statusMessage)
+        .bindTextOrNull(offset + 3, s.attributesJson);
+    st.bindTextOrNull(offset + 4, s.eventsJson).bindTextOrNull(offset + 5, s.linksJson);
+    st.bindTextOrNull(offset + 6, s.scope);
 }
 
 void SpanWriter::updateTraces()

@@ -2,13 +2,16 @@
 
 #include "BatchResult.h"
 #include "Records.h"
+#include "Sqlite.h"
 
 #include <cstdint>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
 
 namespace seam {
 
-class Database;
 class DimensionCache;
 class RollupAccumulator;
 struct WriteStatements;
@@ -35,7 +38,31 @@ private:
         TimeNs start = 0, end = 0;
         std::int64_t rootService = 0, rootOperation = 0;
     };
+    struct PendingSpan
+    {
+        const SpanRecord* span = nullptr;
+        std::int64_t trace = 0, service = 0, operation = 0, payload = 0; // payload 0: none
+    };
+    struct FreshKey
+    {
+        std::int64_t trace = 0;
+        SpanId spanId = 0;
+        bool operator==(const FreshKey&) const = default;
+    };
+    struct FreshKeyHash
+    {
+        std::size_t operator()(const FreshKey& k) const noexcept
+        {
+            return std::hash<std::uint64_t>{}(std::uint64_t(k.trace) * 0x9e3779b97f4a7c15ULL ^ k.spanId);
+        }
+    };
+    /// Rows per multi-row INSERT (spans: 11 parameters a row, payloads 6).
+    static constexpr int kRowsPerInsert = 32;
+
     void updateTraces();
+    void flushSpans(std::int64_t sourceId);
+    void flushPayloads();
+    static void bindPayload(Statement& st, int offset, std::int64_t id, const SpanRecord& s);
 
     Database& m_db;
     WriteStatements& m_st;
@@ -43,7 +70,13 @@ private:
     RollupAccumulator& m_rollups;
     WriteTouches& m_touches;
     std::unordered_map<std::int64_t, TraceDelta> m_traceDeltas; // per batch
-    std::int64_t m_nextPayloadId = 0;                           // 0: read max(id) + 1 before the next payload
+    Statement m_spanInsertMany;                             // kRowsPerInsert rows of spans of fresh traces
+    Statement m_payloadInsertMany;                          // kRowsPerInsert payload rows
+    std::unordered_set<std::int64_t> m_freshTraces;         // created in this batch
+    std::unordered_set<FreshKey, FreshKeyHash> m_freshKeys; // their spans seen in this batch
+    std::vector<PendingSpan> m_pendingSpans;
+    std::vector<std::pair<std::int64_t, const SpanRecord*>> m_pendingPayloads;
+    std::int64_t m_nextPayloadId = 0; // 0: read max(id) + 1 before the next payload
 };
 
 } // namespace seam

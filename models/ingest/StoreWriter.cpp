@@ -7,6 +7,9 @@
 
 #include <chrono>
 #include <sqlite3.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace seam {
 namespace {
@@ -287,11 +290,63 @@ int StoreWriter::lastErrorCode() const
     return m_lastFailure.code;
 }
 
+bool StoreWriter::release(std::deque<Job>& jobs, std::size_t records)
+{
+    if (jobs.empty())
+        return false;
+    // Task jobs point at their waiters' stack: those waiters return as soon as the commit is published,
+    // so what a task captured is not touched again; only batches travel.
+    {
+        std::lock_guard lock(m_checkpointMutex);
+        // Behind (the previous group not taken yet: a long checkpoint): the writer frees this group
+        // itself, so at most one spent group waits and peak memory stays what the queue bound allows.
+        if (m_spent.empty()) {
+            for (Job& job : jobs)
+                m_spent.push_back(std::move(job));
+            m_spentRecords += records;
+            jobs.clear();
+        }
+    }
+    if (jobs.empty()) {
+        m_checkpointWake.notify_one();
+        return true;
+    }
+    jobs.clear();
+    if (m_options.onReleased)
+        m_options.onReleased(records);
+    return false;
+}
+
 void StoreWriter::checkpointLoop()
 {
     std::unique_lock lock(m_checkpointMutex);
     for (;;) {
-        m_checkpointWake.wait(lock, [&] { return m_checkpointStop || m_commitsSinceCheckpoint >= 4; });
+        m_checkpointWake.wait(
+            lock, [&] { return m_checkpointStop || m_commitsSinceCheckpoint >= 4 || !m_spent.empty(); });
+        if (!m_spent.empty()) {
+            std::deque<Job> spent;
+            spent.swap(m_spent);
+            const std::size_t records = m_spentRecords;
+            m_spentRecords = 0;
+            lock.unlock();
+            spent.clear();
+#ifdef __GLIBC__
+            // Freed on this thread, the batches' memory goes to free lists the reader does not take
+            // from first, and the process holds more: peak RSS on 1M demo spans 274 MiB when the writer
+            // frees, 302 MiB here without a trim, 287 MiB with it.
+            malloc_trim(0);
+#endif
+            {
+                // Only now is their memory back: the queue bound counts batches until they are freed.
+                std::lock_guard queue(m_mutex);
+                m_queuedRecords -= std::min(records, m_queuedRecords);
+            }
+            m_progress.notify_all();
+            if (m_options.onReleased)
+                m_options.onReleased(records);
+            lock.lock();
+            continue;
+        }
         if (m_checkpointStop)
             return;
         m_commitsSinceCheckpoint = 0;
@@ -354,12 +409,13 @@ void StoreWriter::run()
         if (!jobs.empty())
             commitJobs(writer, jobs, info);
         info.sequence = lastSequence;
-        jobs.clear();
+        const bool handedOver = release(jobs, queued);
 
         std::function<void(const CommitInfo&)> callback;
         {
             std::lock_guard lock(m_mutex);
-            m_queuedRecords -= std::min(queued, m_queuedRecords);
+            if (!handedOver)
+                m_queuedRecords -= std::min(queued, m_queuedRecords);
             m_committed = info.sequence;
             if (info.failed) {
                 m_failed = true;

@@ -2,7 +2,9 @@
 // spans each, protobuf, optionally gzip) are posted by N concurrent keep-alive clients to an in-process
 // LiveReceiver writing a fresh cache. Clients honour 503 (wait, then retry the same request).
 // Prints accepted spans/s, request latency p50/p99, busy (503) and failed counts, peak RSS, and checks
-// that the cache holds exactly what was acknowledged.
+// that the cache holds exactly what was acknowledged. Beside it, in the same run, the same payloads are
+// imported from files (the `seam import` path, in a child process) and the receiver's rate is given as a
+// share of that file-import rate.
 //
 // Usage: bench_receiver [--clients N] [--sessions N] [--seconds S] [--gzip] [--queue RECORDS] [--keep DIR]
 //                       [--target PORT] [--seed N]
@@ -10,7 +12,9 @@
 //  --target: post to a receiver already listening on 127.0.0.1:PORT, e.g. `seam serve` or the GUI's
 //  Live mode, instead of an in-process one; its cache is not checked.)
 
+#include "BenchPhase.h"
 #include "DemoGenerator.h"
+#include "ImportRunner.h"
 #include "LiveReceiver.h"
 #include "Sqlite.h"
 #include "Store.h"
@@ -27,6 +31,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <mutex>
 #include <netinet/in.h>
@@ -287,6 +292,40 @@ int main(int argc, char** argv)
     fs::remove(db + "-wal");
     fs::remove(db + "-shm");
 
+    // The file import of the same payloads, measured first (a child process: its own peak RSS).
+    bench::PhaseResult fileImport;
+    if (!target) {
+        const std::string spansFile = (dir / "spans.pb").string(), logsFile = (dir / "logs.pb").string();
+        {
+            // Serialized TracesData (LogsData) messages concatenate into one valid message.
+            std::ofstream spansOut(spansFile, std::ios::binary), logsOut(logsFile, std::ios::binary);
+            for (const Payload& p : payloads)
+                if (!gzip) // a gzip run posts compressed bodies: no file is compared with it
+                    (p.traces ? spansOut : logsOut).write(p.body.data(), std::streamsize(p.body.size()));
+        }
+        if (!gzip) {
+            fileImport = bench::inChild([&] {
+                const std::string fileDb = (dir / "file.seam").string();
+                const double t0 = bench::now();
+                {
+                    StoreWriter writer(fileDb);
+                    ImportRunner runner(writer);
+                    runner.importFile(spansFile);
+                    runner.importFile(logsFile);
+                }
+                bench::PhaseResult r;
+                r.seconds = bench::now() - t0;
+                Database cache = store::openForReading(fileDb);
+                r.items = std::uint64_t(cache.queryInt("SELECT count(*) FROM spans"));
+                return r;
+            });
+            for (const char* suffix : {"", "-wal", "-shm"})
+                fs::remove((dir / "file.seam").string() + suffix);
+        }
+        fs::remove(spansFile);
+        fs::remove(logsFile);
+    }
+
     std::printf(
         "bench_receiver: %zu requests (%llu spans, %llu logs, %.1f MB %s) from %d clients, limit %d s\n",
         payloads.size(), (unsigned long long)totalSpans, (unsigned long long)totalLogs,
@@ -380,6 +419,17 @@ int main(int argc, char** argv)
     std::printf("  cache: %llu spans, %llu logs -> %s\n", (unsigned long long)cachedSpans,
                 (unsigned long long)cachedLogs,
                 same ? "equals what was acknowledged" : "DIFFERS from what was acknowledged");
+    if (fileImport.seconds > 0) {
+        const double fileRate = double(fileImport.items) / fileImport.seconds;
+        const double liveRate = double(s.ackedSpans) / elapsed;
+        std::printf(
+            "  file import of the same payloads (same run): %.0f spans/s (%llu spans in %.2f s, peak RSS "
+            "%.1f MB)\n",
+            fileRate, (unsigned long long)fileImport.items, fileImport.seconds,
+            double(fileImport.peakRssKb) / 1024.0);
+        std::printf("  receiver reaches %.0f%% of the file-import rate (target >= 90%%)\n",
+                    100.0 * liveRate / fileRate);
+    }
     if (keep.empty())
         fs::remove_all(dir);
     return same ? 0 : 1;

@@ -1,3 +1,4 @@
+#include "Correlator.h"
 #include "RecordFactory.h"
 #include "Sqlite.h"
 #include "Store.h"
@@ -233,6 +234,38 @@ private slots:
             QVERIFY(w.flush());
         }
         QCOMPARE(snapshot(), expected);
+    }
+
+    // Linking a call reads its trace's spans (the entry span), and refreshing its page load reads them
+    // again (backend time, services): within one correlate() the second read comes from memory.
+    void eachTraceIsReadOncePerBatch()
+    {
+        const auto path = dbPath("read-once.seam");
+        {
+            StoreWriter w(path);
+            RecordBatch b = browserBatch(10, traceId(10), 0x42, kT0);
+            RecordBatch back = backendBatch(traceId(10), 0x42, kT0);
+            for (auto& s : back.spans)
+                b.spans.push_back(s);
+            w.submit(0, std::move(b));
+            QVERIFY(w.flush());
+        }
+        expectLinked(path, "trace", 1.0);
+        Database db = store::openForWriting(path);
+        db.exec(
+            "DELETE FROM links; UPDATE page_loads SET linked_count = 0, backend_ns = NULL, services = NULL");
+        const std::int64_t trace = db.queryInt("SELECT id FROM traces");
+        Correlator correlator(db);
+        std::unordered_set<std::int64_t> pageLoads;
+        QCOMPARE(correlator.correlate({trace}, {trace}, pageLoads), std::uint64_t(1));
+        QCOMPARE(pageLoads.size(), std::size_t(1));
+        QCOMPARE(correlator.traceReads(), std::uint64_t(1));
+        // Outside correlate() nothing is kept: a page load refreshed later reads what is there then.
+        correlator.refreshPageLoad(*pageLoads.begin());
+        QCOMPARE(correlator.traceReads(), std::uint64_t(2));
+        QCOMPARE(db.queryInt("SELECT linked_count FROM page_loads"), 1);
+        QCOMPARE(db.queryInt("SELECT backend_ns FROM page_loads"), 1'700'000'000);
+        QCOMPARE(db.queryInt("SELECT services = 'gateway,payments' FROM page_loads"), 1);
     }
 };
 

@@ -5,3 +5,8 @@ seam_add_qtest(tst_concurrentwriters SOURCES ingest/tst_concurrentwriters.cpp su
 add_dependencies(tst_concurrentwriters seam)
 seam_add_qtest(tst_writefailure SOURCES ingest/tst_writefailure.cpp LIBS seam_importers seam_core)
 add_dependencies(tst_writefailure seam)
+# The writer thread only writes: spent batches are freed on the housekeeping (checkpoint) thread.
+seam_add_qtest(tst_writerhousekeeping SOURCES ingest/tst_writerhousekeeping.cpp support/RecordFactory.h
+               LIBS seam_core)
+# SpanWriter: many rows per INSERT for traces a batch creates, one by one (OR IGNORE) for known ones.
+seam_add_qtest(tst_spanrows SOURCES ingest/tst_spanrows.cpp support/RecordFactory.h LIBS seam_core)

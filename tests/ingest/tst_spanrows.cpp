@@ -1,0 +1,155 @@
+// SpanWriter: spans of traces a batch creates go in many rows per INSERT (none of them can exist yet),
+// de-duplicated in memory; spans of traces already in the cache one at a time (INSERT OR IGNORE), so a
+// re-import adds nothing. Either way each new span gets its own payload row and is counted once.
+
+#include "BatchResult.h"
+#include "DimensionCache.h"
+#include "RecordFactory.h"
+#include "RollupAccumulator.h"
+#include "SpanWriter.h"
+#include "Sqlite.h"
+#include "Store.h"
+#include "WriteStatements.h"
+#include "WriteTouches.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+#include <cstring>
+#include <sqlite3.h>
+
+using namespace seam;
+using namespace seam::test;
+
+namespace {
+
+/// Counts the statements that insert into `spans` run on a connection.
+struct SpanInsertCounter
+{
+    int statements = 0;
+    static int onStatement(unsigned, void* self, void* stmt, void*)
+    {
+        const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(stmt));
+        if (sql && (std::strstr(sql, "INTO spans(") != nullptr))
+            ++static_cast<SpanInsertCounter*>(self)->statements;
+        return 0;
+    }
+};
+
+RecordBatch bigTrace(int n, int spans)
+{
+    RecordBatch b;
+    for (int i = 0; i < spans; ++i) {
+        SpanRecord s = span(traceId(n), SpanId(0x1000 + i), i ? SpanId(0x1000) : 0, backend("gateway"),
+                            "op " + std::to_string(i % 3), SpanKind::Server, kT0 + i * 1'000'000LL, 2);
+        if (i % 2) // every other span has no payload at all
+            s.attributesJson.clear();
+        else
+            s.attributesJson = "{\"i\":" + std::to_string(i) + "}";
+        b.spans.push_back(std::move(s));
+    }
+    return b;
+}
+
+} // namespace
+
+class TestSpanRows : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+    struct Writer
+    {
+        explicit Writer(const std::string& path)
+            : db(store::openForWriting(path)), st(db), dimensions(db, st),
+              spans(db, st, dimensions, rollups, touches)
+        {
+            sqlite3_trace_v2(db.handle(), SQLITE_TRACE_STMT, &SpanInsertCounter::onStatement, &counter);
+        }
+        BatchResult write(const RecordBatch& batch)
+        {
+            BatchResult r;
+            Transaction tx(db);
+            dimensions.newTraces().clear(); // as BatchWriter does for each batch
+            spans.writeSpans(batch, 1, r);
+            tx.commit();
+            return r;
+        }
+        Database db;
+        WriteStatements st;
+        DimensionCache dimensions;
+        RollupAccumulator rollups;
+        WriteTouches touches;
+        SpanWriter spans;
+        SpanInsertCounter counter;
+    };
+
+private slots:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void freshTracesGoInManyRowsPerStatement()
+    {
+        const std::string path = m_dir.filePath(QStringLiteral("many.seam")).toStdString();
+        Writer w(path);
+        const BatchResult r = w.write(bigTrace(1, 100));
+        QCOMPARE(r.newSpans, std::uint64_t(100));
+        QCOMPARE(r.duplicateSpans, std::uint64_t(0));
+        // 100 rows: three statements of 32 rows, then the last four one by one.
+        QCOMPARE(w.counter.statements, 3 + 4);
+        QCOMPARE(w.db.queryInt("SELECT count(*) FROM spans"), 100);
+        QCOMPARE(w.db.queryInt("SELECT span_count FROM traces"), 100);
+        QCOMPARE(w.db.queryInt("SELECT count(*) FROM span_payloads"), 50);
+        // Each span carries its own payload (the attributes name the span's index).
+        QCOMPARE(w.db.queryInt("SELECT count(*) FROM spans s JOIN span_payloads p ON p.id = s.payload "
+                               "WHERE json_extract(p.attributes, '$.i') = s.span_id - 4096"),
+                 50);
+        QCOMPARE(
+            w.db.queryInt("SELECT count(*) FROM spans WHERE payload IS NULL AND (span_id - 4096) % 2 = 1"),
+            50);
+    }
+
+    void aSpanTwiceInABatchIsWrittenOnce()
+    {
+        const std::string path = m_dir.filePath(QStringLiteral("twice.seam")).toStdString();
+        Writer w(path);
+        RecordBatch b = bigTrace(2, 40);
+        SpanRecord again = b.spans[0];
+        again.name = "the second copy";
+        again.attributesJson = "{\"copy\":2}";
+        b.spans.insert(b.spans.begin() + 20, again);
+        const BatchResult r = w.write(b);
+        QCOMPARE(r.newSpans, std::uint64_t(40));
+        QCOMPARE(r.duplicateSpans, std::uint64_t(1));
+        QCOMPARE(w.db.queryInt("SELECT count(*) FROM spans"), 40);
+        QCOMPARE(w.db.queryInt("SELECT span_count FROM traces"), 40);
+        QCOMPARE(w.db.queryInt("SELECT count(*) FROM span_payloads"), 20);
+        // The first copy stays (as INSERT OR IGNORE keeps it).
+        QCOMPARE(w.db.queryInt("SELECT count(*) FROM span_payloads WHERE attributes LIKE '%copy%'"), 0);
+        QCOMPARE(w.db.queryInt("SELECT count(*) FROM spans s JOIN operations o ON o.id = s.operation_id "
+                               "WHERE o.name = 'the second copy'"),
+                 0);
+    }
+
+    void spansOfKnownTracesAreCheckedOneByOne()
+    {
+        const std::string path = m_dir.filePath(QStringLiteral("again.seam")).toStdString();
+        {
+            Writer w(path);
+            w.write(bigTrace(3, 70));
+        }
+        Writer w(path); // another import of the same spans, plus one more span of the trace
+        RecordBatch b = bigTrace(3, 71);
+        const BatchResult r = w.write(b);
+        QCOMPARE(r.newSpans, std::uint64_t(1));
+        QCOMPARE(r.duplicateSpans, std::uint64_t(70));
+        QCOMPARE(w.counter.statements, 71);
+        QCOMPARE(w.db.queryInt("SELECT count(*) FROM spans"), 71);
+        QCOMPARE(w.db.queryInt("SELECT span_count FROM traces"), 71);
+        QCOMPARE(w.db.queryInt("SELECT count(*) FROM span_payloads"), 36); // span 70 brings one
+        QCOMPARE(w.db.queryInt("SELECT count(DISTINCT payload) FROM spans WHERE payload IS NOT NULL"), 36);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSpanRows)
+#include "tst_spanrows.moc"
