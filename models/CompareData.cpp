@@ -2,6 +2,7 @@
 
 #include "CohortCompare.h"
 #include "PageLoadFilter.h"
+#include "TraceDiff.h"
 
 #include <QStringList>
 #include <algorithm>
@@ -77,15 +78,73 @@ FlameGraphData diffLayout(const DiffResult& result)
     return FlameGraphData::fromTree(tree, services, operations);
 }
 
+QString CompareRequest::sideName(bool b) const
+{
+    if (const QString& label = b ? labelB : labelA; !label.isEmpty())
+        return label;
+    switch (kind) {
+    case Kind::PageLoads:
+        return QStringLiteral("page load %1").arg(b ? pageLoadB : pageLoadA);
+    case Kind::Traces:
+        return b ? traceB : traceA;
+    case Kind::Cohorts:
+        break;
+    }
+    return b ? filterB : filterA;
+}
+
+namespace {
+
+/// Names the sides as the request does (a noted cohort by its note's words, not only its filter).
+void applyLabels(DiffResult& result, const CompareRequest& request)
+{
+    if (!request.labelA.isEmpty())
+        result.a.label = request.labelA.toStdString();
+    if (!request.labelB.isEmpty())
+        result.b.label = request.labelB.toStdString();
+}
+
+} // namespace
+
 CompareData CompareData::load(Database& db, const CompareRequest& request)
 {
     CompareData d;
+    if (request.kind == CompareRequest::Kind::Traces) {
+        const auto a = readTraceSpans(db, request.traceA.toStdString());
+        const auto b = readTraceSpans(db, request.traceB.toStdString());
+        if (!a || !b || a->spans.empty() || b->spans.empty()) {
+            d.error = QStringLiteral("no spans of trace %1 in this investigation")
+                          .arg(!a || a->spans.empty() ? request.traceA : request.traceB);
+            return d;
+        }
+        d.result = diffTraces(*a, *b, request.weight);
+        applyLabels(d.result, request);
+        d.graph = std::make_shared<const FlameGraphData>(diffLayout(d.result));
+        return d;
+    }
+    if (request.kind == CompareRequest::Kind::PageLoads) {
+        d.result = comparePageLoads(db, request.pageLoadA, request.pageLoadB, request.weight);
+        for (const auto& [name, side] : {std::pair{'A', &d.result.a}, std::pair{'B', &d.result.b}})
+            if (side->sampled == 0) {
+                d.error = QStringLiteral("%1: %2 is not in this investigation")
+                              .arg(QChar::fromLatin1(name), QString::fromStdString(side->label));
+                return d;
+            }
+        applyLabels(d.result, request);
+        d.graph = std::make_shared<const FlameGraphData>(diffLayout(d.result));
+        return d;
+    }
     CompareOptions o;
     o.a = PageLoadFilter::parse(request.filterA);
     o.b = PageLoadFilter::parse(request.filterB);
-    o.labelA = request.filterA.toStdString();
-    o.labelB = request.filterB.toStdString();
+    o.labelA = request.sideName(false).toStdString();
+    o.labelB = request.sideName(true).toStdString();
     o.weight = request.weight;
+    o.from = request.fromA;
+    o.to = request.toA;
+    o.ownRangeB = true;
+    o.fromB = request.fromB;
+    o.toB = request.toB;
     for (const auto& [name, filter] : {std::pair{'A', &o.a}, std::pair{'B', &o.b}})
         if (!filter->isValid()) {
             d.error = QStringLiteral("%1: %2").arg(QChar::fromLatin1(name), filter->error().message);

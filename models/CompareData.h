@@ -7,6 +7,7 @@
 
 #include <QString>
 #include <memory>
+#include <optional>
 
 namespace seam {
 
@@ -14,8 +15,24 @@ class Database;
 
 struct CompareRequest
 {
-    QString filterA, filterB; ///< filter-language queries (PageLoadFilter)
+    /// What the two sides are: cohorts of page loads, two page loads, or two traces.
+    enum class Kind
+    {
+        Cohorts,
+        PageLoads,
+        Traces
+    };
+    Kind kind = Kind::Cohorts;
+    QString filterA, filterB; ///< Cohorts: filter-language queries (PageLoadFilter)
+    /// Cohorts: each side's own [from, to) (two noted cohorts of different windows); unset: all time.
+    std::optional<qint64> fromA, toA, fromB, toB;
+    qint64 pageLoadA = 0, pageLoadB = 0; ///< PageLoads
+    QString traceA, traceB;              ///< Traces: 32 hex digits
+    QString labelA, labelB;              ///< how the sides are named; empty: the filters, ids
     DiffWeight weight = DiffWeight::Critical;
+
+    /// The side's name for messages: its label, else its filter, page load or trace.
+    QString sideName(bool b) const;
 
     friend bool operator==(const CompareRequest&, const CompareRequest&) = default;
 };

@@ -1,6 +1,7 @@
 #include "ErrorListModel.h"
 
 #include "Format.h"
+#include "ModelRoles.h"
 #include "QtText.h"
 #include "SpanDetails.h"
 #include "Sqlite.h"
@@ -266,6 +267,12 @@ QVariant ErrorListModel::data(const QModelIndex& index, int role) const
     case Qt::TextAlignmentRole:
         if (index.column() == TimeColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case RawValueRole: // the CSV export: the offset in ns, the whole message
+        if (index.column() == TimeColumn)
+            return e.timeNs - m_list->pageLoadStartNs;
+        if (index.column() == MessageColumn)
+            return e.message;
         return {};
     case TimeNsRole:
         return e.timeNs;

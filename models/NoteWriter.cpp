@@ -56,6 +56,14 @@ void NoteWriter::remove(qint64 id)
     });
 }
 
+void NoteWriter::restore(notes::Note note)
+{
+    run([note = std::move(note)](const std::string& path) {
+        Database db = store::openForWriting(path);
+        return qint64(notes::addNote(db, note));
+    });
+}
+
 void NoteWriter::run(std::function<qint64(const std::string&)> job)
 {
     ++m_pending;

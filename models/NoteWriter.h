@@ -30,6 +30,8 @@ public:
     void add(NoteDraft draft);
     void update(notes::Note note);
     void remove(qint64 id);
+    /// Writes back a deleted note whole, with its id (undo of a deletion); fails if the id was taken.
+    void restore(notes::Note note);
     /// Writes in flight (tests wait for 0).
     int pending() const { return m_pending; }
 

@@ -14,6 +14,8 @@ packages=(
 packages+=(file dpkg-dev desktop-file-utils appstream)
 # pdftoppm / pdftotext: the report tests read the PDF's text (skipped without them).
 packages+=(poppler-utils)
+# qpdf --check: the report test checks that the PDF made reproducible is still well formed.
+packages+=(qpdf)
 # The end-to-end tests (tests/e2e): headless Chromium, and Node.js with npm unless some other install
 # (nodesource, nvm) already provides them.
 packages+=(chromium)

@@ -69,8 +69,17 @@ ComparePanel::ComparePanel(const QString& cachePath, QWidget* parent)
 
 void ComparePanel::compare(const QString& filterA, const QString& filterB)
 {
-    m_request.filterA = filterA;
-    m_request.filterB = filterB;
+    CompareRequest request;
+    request.filterA = filterA;
+    request.filterB = filterB;
+    compare(request);
+}
+
+void ComparePanel::compare(CompareRequest request)
+{
+    request.weight = m_request.weight; // the weight chosen here stays
+    m_request = std::move(request);
+    m_hasRequest = true;
     reload();
 }
 
@@ -81,13 +90,13 @@ void ComparePanel::setWeight(DiffWeight weight)
     if (weight == m_request.weight)
         return;
     m_request.weight = weight;
-    if (!m_request.filterA.isEmpty() || !m_request.filterB.isEmpty())
+    if (m_hasRequest)
         reload();
 }
 
 void ComparePanel::reload()
 {
-    showMessage(tr("Comparing “%1” with “%2”…").arg(m_request.filterA, m_request.filterB));
+    showMessage(tr("Comparing “%1” with “%2”…").arg(m_request.sideName(false), m_request.sideName(true)));
     m_loader->load(m_request);
 }
 
@@ -108,6 +117,8 @@ void ComparePanel::loaded(std::shared_ptr<const CompareData> data)
     }
     const DiffResult& r = data->result;
     const auto side = [this](const char* name, const DiffSide& s) -> QString {
+        if (s.kind == "trace")
+            return tr("%1: trace %2").arg(QLatin1String(name), QString::fromStdString(s.label));
         QString text = tr("%1: %2 (%n page load(s)", nullptr, int(s.pageLoads))
                            .arg(QLatin1String(name), QString::fromStdString(s.label));
         if (s.sampled < s.pageLoads)

@@ -26,6 +26,10 @@ public:
 
     /// Compares the page loads matching `filterA` with those matching `filterB` (filter language).
     void compare(const QString& filterA, const QString& filterB);
+    /// Compares what `request` names: two cohorts (each with its own window), two page loads or two
+    /// traces (two bookmarks of the review). Its weight is the one chosen here.
+    void compare(CompareRequest request);
+    const CompareRequest& request() const { return m_request; }
     void setWeight(DiffWeight weight);
     DiffWeight weight() const { return m_request.weight; }
 
@@ -49,6 +53,7 @@ private:
 
     CompareLoader* m_loader;
     CompareRequest m_request;
+    bool m_hasRequest = false;
     std::shared_ptr<const CompareData> m_data;
     QLabel* m_header;
     QComboBox* m_weight;

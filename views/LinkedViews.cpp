@@ -102,6 +102,11 @@ LinkedViews::LinkedViews(const QString& cachePath, Investigation* investigation,
     connect(m_notes, &NotesPanel::notedRowsChanged, m_waterfall->view(), &WaterfallView::setNotedItems);
     connect(m_notes, &NotesPanel::paneRequested, this,
             [this](const QString& pane) { focusPaneByName(pane); });
+    // Compare from the review: two bookmarked traces, page loads or noted cohorts side by side.
+    connect(m_notes, &NotesPanel::compareRequested, this, [this](const CompareRequest& request) {
+        openComparison(request);
+        focusPane(pane(QStringLiteral("details")));
+    });
 
     // The conclusions chain: an incident opens the "Why?" answer for the loads that touched it, the
     // answer's Compare opens the comparison, and a frame chosen there narrows the loads (and so the
@@ -175,6 +180,14 @@ void LinkedViews::refresh()
 
 void LinkedViews::openCompare(const QString& filterA, const QString& filterB)
 {
+    CompareRequest request;
+    request.filterA = filterA;
+    request.filterB = filterB;
+    openComparison(request);
+}
+
+void LinkedViews::openComparison(const CompareRequest& request)
+{
     if (!m_compare) {
         m_compare = new ComparePanel(m_cachePath);
         m_details->addTab(m_compare, tr("&Compare"));
@@ -185,7 +198,7 @@ void LinkedViews::openCompare(const QString& filterA, const QString& filterB)
                     m_details->setCurrentWidget(m_why);
                 });
     }
-    m_compare->compare(filterA, filterB);
+    m_compare->compare(request);
     m_details->setCurrentWidget(m_compare);
 }
 

@@ -14,6 +14,7 @@ class QTabWidget;
 namespace seam {
 
 class ComparePanel;
+struct CompareRequest;
 class ErrorListPanel;
 class IncidentsPanel;
 class FlameGraphPanel;
@@ -93,6 +94,8 @@ public:
     /// Compares the page loads matching `filterA` with those matching `filterB` (filter language) in
     /// the Compare tab of the details tabs, created on first use and brought to the front.
     void openCompare(const QString& filterA, const QString& filterB);
+    /// The same for any comparison: two cohorts with their own windows, two page loads, two traces.
+    void openComparison(const CompareRequest& request);
     /// The Compare tab's panel (its operationChosen signal), nullptr until openCompare().
     ComparePanel* comparePanel() const { return m_compare; }
 

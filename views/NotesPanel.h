@@ -1,5 +1,6 @@
 #pragma once
 
+#include "CompareData.h"
 #include "InvestigationState.h"
 #include "NotesData.h"
 
@@ -7,10 +8,12 @@
 #include <QWidget>
 #include <memory>
 
+class QAction;
 class QComboBox;
 class QLabel;
 class QPushButton;
 class QTableView;
+class QUndoStack;
 
 namespace seam {
 
@@ -23,7 +26,8 @@ class NotesModel;
 /// tag. Activating one (double-click, Enter) puts the window back where the note was taken: filter,
 /// time range, selection and pane (or, for a note made on the command line, its target). Add (the
 /// window's Ctrl+M: addNoteForSelection), Edit and Delete write through a NoteWriter off the GUI thread
-/// and re-read the list.
+/// and re-read the list; a deletion can be undone (Ctrl+Z, Edit > Undo). Two selected notes of the
+/// same kind (two traces, two page loads, two cohorts or time ranges) can be compared side by side.
 class NotesPanel : public QWidget
 {
     Q_OBJECT
@@ -49,6 +53,16 @@ public:
     /// Restores the focus of the note in `row` (see the class comment).
     void activateNote(int row);
 
+    /// The comparison of the two selected notes, or nullopt with `why` saying why they cannot be
+    /// compared (not two notes, or not two of the same comparable kind).
+    std::optional<CompareRequest> selectedComparison(QString* why = nullptr) const;
+    /// "Compare These Two" (Ctrl+D in the list, its context menu and the Compare button).
+    QAction* compareAction() const { return m_compareAction; }
+    QPushButton* compareButton() const { return m_compare; }
+    /// Undo and redo of deletions.
+    QUndoStack* undoStack() const { return m_undo; }
+    QAction* undoAction() const { return m_undoAction; }
+
 public slots:
     void reload();
 
@@ -59,6 +73,8 @@ signals:
     void notedRowsChanged(const QSet<qint64>& resources, const QSet<qint64>& spans);
     /// A restored note was taken with `pane` focused.
     void paneRequested(const QString& pane);
+    /// The user asked to compare two notes' targets.
+    void compareRequested(const CompareRequest& request);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -77,6 +93,10 @@ private:
     QPushButton* m_add;
     QPushButton* m_edit;
     QPushButton* m_delete;
+    QPushButton* m_compare;
+    QAction* m_compareAction;
+    QUndoStack* m_undo;
+    QAction* m_undoAction;
     QTableView* m_table;
     NoteDialog* m_dialog = nullptr;
     quint64 m_generation = 0;

@@ -38,7 +38,8 @@ int reportCommand(const QStringList& args)
                                   QStringLiteral("HTML: dark whatever the reader's preference."));
     const QCommandLineOption stamp(QStringLiteral("stamp"),
                                    QStringLiteral("Write when the report was made (else the same cache gives "
-                                                  "the same bytes)."));
+                                                  "the same bytes). The time is SOURCE_DATE_EPOCH when "
+                                                  "set."));
     parser.addOptions({out, title, from, to, dark, stamp});
     bool helped = false;
     const QString synopsis = QStringLiteral(
@@ -65,11 +66,18 @@ int reportCommand(const QStringList& args)
         return UsageOrFatal;
     return guardedCommand(cmd, [&] {
         const report::IncidentReportData data = report::gatherIncidentReport(*db, options);
+        // Reproducible builds' convention: SOURCE_DATE_EPOCH, when set, is the time --stamp writes.
+        std::optional<QDateTime> created;
+        if (parser.isSet(stamp)) {
+            bool epochOk = false;
+            const qint64 epoch = qEnvironmentVariable("SOURCE_DATE_EPOCH").toLongLong(&epochOk);
+            created =
+                epochOk ? QDateTime::fromSecsSinceEpoch(epoch, Qt::UTC) : QDateTime::currentDateTimeUtc();
+        }
         const std::string generatedAt =
-            parser.isSet(stamp) ? isoTime(QDateTime::currentMSecsSinceEpoch() * 1'000'000).toStdString()
-                                : std::string();
+            created ? isoTime(created->toMSecsSinceEpoch() * 1'000'000).toStdString() : std::string();
         if (suffix == QLatin1String("pdf")) {
-            const report::PdfResult r = report::writeReportPdf(data, path, generatedAt);
+            const report::PdfResult r = report::writeReportPdf(data, path, generatedAt, created);
             if (!r.ok) {
                 writeErr(QStringLiteral("seam report: %1\n").arg(r.error));
                 return int(UsageOrFatal);

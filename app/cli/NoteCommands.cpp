@@ -5,6 +5,7 @@
 #include "Cli.h"
 #include "Commands.h"
 #include "Format.h"
+#include "NoteFocus.h"
 #include "Notes.h"
 #include "NotesJson.h"
 #include "Output.h"
@@ -153,6 +154,9 @@ int addNote(const QCommandLineParser& parser, const TargetOptions& o, Database& 
         return UsageOrFatal;
     }
     try {
+        // The view the note opens in the window (it has no window to take one from).
+        note.target = notes::checkTarget(db, note.target);
+        note.focus = notes::focusForTarget(db, note.target);
         const std::int64_t id = notes::addNote(db, note);
         writeOut(QStringLiteral("%1\n").arg(id));
         return Ok;

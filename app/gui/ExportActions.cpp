@@ -16,6 +16,7 @@
 #include "ServiceRatesPanel.h"
 #include "SessionJourneyPanel.h"
 #include "Store.h"
+#include "TableCsvExport.h"
 #include "WaterfallPanel.h"
 
 #include <QAction>
@@ -58,7 +59,9 @@ Scope currentScope(MainWindow* window)
 
 } // namespace
 
-ExportActions::ExportActions(MainWindow* window) : QObject(window), m_window(window) {}
+ExportActions::ExportActions(MainWindow* window)
+    : QObject(window), m_window(window), m_tables(new TableCsvExport(window))
+{}
 
 ExportActions::~ExportActions()
 {
@@ -83,6 +86,17 @@ void ExportActions::addTo(QMenu* file)
     m_extract = file->addAction(tr("Export &Investigation…"), this, &ExportActions::exportInvestigation);
     m_extract->setStatusTip(tr("A smaller investigation with the page loads the table shows"));
     m_csv = file->addAction(tr("Export Page Loads as &CSV…"), this, &ExportActions::exportCsv);
+    file->addAction(m_tables->fileAction());
+    connect(m_tables->fileAction(), &QAction::triggered, this, [this] {
+        QAbstractItemView* view = m_tables->currentView();
+        LinkedViews* views = m_window->linkedViews();
+        if (views && view == views->pageLoads()->table())
+            exportCsv(); // every row of its filter, from the cache: it pages lazily
+        else if (view)
+            m_tables->exportView(view);
+    });
+    // Views may have come with the investigation since the menu was last shown.
+    connect(file, &QMenu::aboutToShow, this, &ExportActions::attachTableMenu);
     m_panes = file->addMenu(tr("Save &Pane as Image"));
     connect(m_panes, &QMenu::aboutToShow, this, &ExportActions::fillPanesMenu);
     setInvestigationOpen(false);
@@ -105,6 +119,7 @@ void ExportActions::attachTableMenu()
     if (!views || !m_csv)
         return;
     QTableView* table = views->pageLoads()->table();
+    m_tables->attachAll(table);
     if (m_tableWithMenu == table)
         return;
     // The table has no menu of its own: its context menu is this one action.

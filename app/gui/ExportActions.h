@@ -1,7 +1,8 @@
 #pragma once
 // The File menu's exports: the incident report (HTML or PDF), a smaller investigation (extract), the
-// page-load table as CSV (also from the table's context menu) and any pane as an image (PNG, SVG when
-// Qt SVG is built in). The work is models/report; this wires dialogs, a worker thread and messages.
+// page-load table as CSV (also from the table's context menu), any other table as CSV
+// (TableCsvExport) and any pane as an image (PNG, SVG when Qt SVG is built in). The work is models/report;
+// this wires dialogs, a worker thread and messages.
 
 #include <QObject>
 #include <QPointer>
@@ -15,6 +16,7 @@ class QWidget;
 namespace seam {
 
 class MainWindow;
+class TableCsvExport;
 
 class ExportActions : public QObject
 {
@@ -33,6 +35,8 @@ public:
     QAction* reportAction() const { return m_report; }
     QAction* extractAction() const { return m_extract; }
     QAction* csvAction() const { return m_csv; }
+    /// Any other table or list as CSV (context menus, File > Export Table as CSV…).
+    TableCsvExport* tables() const { return m_tables; }
 
     /// Writes the page loads the table shows (its filter and time range, every row, not only the
     /// rows paged in) to `path`; false (with `error`) when it could not.
@@ -56,6 +60,7 @@ private:
     QAction* m_report = nullptr;
     QAction* m_extract = nullptr;
     QAction* m_csv = nullptr;
+    TableCsvExport* m_tables = nullptr;
     QMenu* m_panes = nullptr;
     QPointer<QWidget> m_tableWithMenu;
     QPointer<QThread> m_thread;

@@ -105,6 +105,8 @@ private:
     void recoverIntoNewInvestigation(const QString& path);
     void saveLayout();
     void updateActions();
+    /// Edit: undo (of a note's deletion), add a note to the selection (Ctrl+M), compare two notes.
+    void fillEditMenu();
     /// Runs `job` off the GUI thread with `label` in the status bar (one at a time), then `done`.
     void startJob(const QString& label, BackgroundJob::Job job, std::function<void()> done);
     void openFileDialog();
@@ -124,6 +126,7 @@ private:
     ExportActions* m_exports = nullptr;
     QAction* m_import = nullptr;
     QAction* m_close = nullptr;
+    QMenu* m_editMenu = nullptr;
     QAction* m_back = nullptr;
     QAction* m_forward = nullptr;
     QAction* m_find = nullptr;

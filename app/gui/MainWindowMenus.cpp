@@ -12,6 +12,7 @@
 #include "LiveSettingsPrompts.h"
 #include "MainWindow.h"
 #include "MainWindowSettings.h"
+#include "NotesPanel.h"
 #include "PageLoadsPanel.h"
 #include "RecentFiles.h"
 #include "Theme.h"
@@ -47,6 +48,11 @@ void MainWindow::createMenus()
     m_exports->addTo(file);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    // The actions are the open investigation's (its notes): filled again with each investigation.
+    m_editMenu = menuBar()->addMenu(tr("&Edit"));
+    connect(m_editMenu, &QMenu::aboutToShow, this, &MainWindow::fillEditMenu);
+    fillEditMenu();
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     // The panes of the open investigation: rebuilt each time, as panes come with the investigation.
@@ -207,6 +213,22 @@ void MainWindow::updateActions()
         m_exports->setInvestigationOpen(m_linked != nullptr);
     for (QAction* zoom : m_zoomActions)
         zoom->setEnabled(m_linked != nullptr);
+    fillEditMenu();
+}
+
+void MainWindow::fillEditMenu()
+{
+    if (!m_editMenu)
+        return;
+    m_editMenu->clear();
+    if (!m_linked) {
+        m_editMenu->addAction(tr("(no investigation open)"))->setEnabled(false);
+        return;
+    }
+    m_editMenu->addAction(m_linked->notes()->undoAction());
+    m_editMenu->addSeparator();
+    m_editMenu->addAction(m_linked->addNoteAction());
+    m_editMenu->addAction(m_linked->notes()->compareAction());
 }
 
 } // namespace seam

@@ -18,11 +18,12 @@ DiffFrame browserFrame(const std::string& label)
     return {label, "browser", label};
 }
 
-std::vector<CohortLoad> cohort(Database& db, const CompareOptions& o, const PageLoadFilter& filter)
+std::vector<CohortLoad> cohort(Database& db, std::optional<std::int64_t> from, std::optional<std::int64_t> to,
+                               const PageLoadFilter& filter)
 {
     WhyOptions w;
-    w.from = o.from;
-    w.to = o.to;
+    w.from = from;
+    w.to = to;
     w.filter = filter;
     w.criterion = WhyOptions::Criterion::None;
     return selectCohorts(db, w).selection; // ordered by key
@@ -161,7 +162,10 @@ DiffResult compareCohorts(Database& db, const CompareOptions& options)
     PathTable table;
     CriticalPathReader reader(db);
     const auto side = [&](const PageLoadFilter& filter, const std::string& label, DiffSide& out) {
-        const std::vector<CohortLoad> loads = cohort(db, options, filter);
+        const bool isB = &out == &r.b;
+        const std::vector<CohortLoad> loads = isB && options.ownRangeB
+                                                  ? cohort(db, options.fromB, options.toB, filter)
+                                                  : cohort(db, options.from, options.to, filter);
         out.kind = "cohort";
         out.label = label;
         out.pageLoads = std::int64_t(loads.size());
@@ -176,6 +180,29 @@ DiffResult compareCohorts(Database& db, const CompareOptions& options)
     const std::vector<NodeValues> b = side(options.b, options.labelB, r.b);
     r.nodes = diffNodes(table, a, b);
     testNodes(r.nodes, a, b, options);
+    sortDiffNodes(r.nodes);
+    return r;
+}
+
+DiffResult comparePageLoads(Database& db, std::int64_t a, std::int64_t b, DiffWeight weight)
+{
+    DiffResult r;
+    r.weight = weight;
+    PathTable table;
+    CriticalPathReader reader(db);
+    const auto side = [&](std::int64_t id, DiffSide& out) {
+        out.kind = "cohort";
+        out.label = "page load " + std::to_string(id);
+        std::vector<NodeValues> values;
+        if (auto input = reader.read(id)) {
+            values.push_back(pageLoadValues(*input, weight, table));
+            out.pageLoads = out.sampled = 1;
+        }
+        return values;
+    };
+    const std::vector<NodeValues> va = side(a, r.a);
+    const std::vector<NodeValues> vb = side(b, r.b);
+    r.nodes = diffNodes(table, va, vb);
     sortDiffNodes(r.nodes);
     return r;
 }

@@ -29,6 +29,9 @@ class Database;
 struct CompareOptions
 {
     std::optional<std::int64_t> from, to; ///< ns since the epoch; loads started in [from, to)
+    /// B's own window instead of [from, to) (two noted cohorts of different times); from/to is A's.
+    bool ownRangeB = false;
+    std::optional<std::int64_t> fromB, toB;
     PageLoadFilter a, b;
     std::string labelA, labelB; ///< the queries as the user wrote them
     DiffWeight weight = DiffWeight::Critical;
@@ -44,6 +47,10 @@ NodeValues pageLoadValues(const CriticalPathInput& input, DiffWeight weight, Pat
 /// Reads both cohorts and compares them. A side with no loads has pageLoads 0 and contributes no
 /// values (the CLI refuses it). Throws SqliteError.
 DiffResult compareCohorts(Database& db, const CompareOptions& options);
+
+/// Two page loads compared node by node (cohorts of one: no test). Sides are labelled "page load ID";
+/// a load that does not exist has pageLoads 0. Throws SqliteError.
+DiffResult comparePageLoads(Database& db, std::int64_t a, std::int64_t b, DiffWeight weight);
 
 /// Tests every node of `nodes` (per-load values of each cohort in `a` and `b`, interned in the table
 /// the nodes came from), filling p, q and significant. Pure; exposed for tests.

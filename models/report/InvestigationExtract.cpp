@@ -2,6 +2,7 @@
 
 #include "CacheCheck.h"
 #include "PageLoadReach.h"
+#include "FileUri.h"
 #include "Schema.h"
 #include "Sqlite.h"
 #include "Store.h"
@@ -59,7 +60,12 @@ const Copy kCopies[] = {
      "SELECT trace FROM main.resources WHERE trace IS NOT NULL UNION SELECT trace FROM main.links)"},
     {"spans", "x.trace IN (SELECT id FROM main.traces)"},
     {"span_payloads", "x.id IN (SELECT payload FROM main.spans WHERE payload IS NOT NULL)"},
-    {"logs", "x.trace IN (SELECT id FROM main.traces)"},
+    // Logs of the extracted traces, and the window's logs without a trace that name an extracted
+    // session (browser console logs carry session.id): both explain the selected loads.
+    {"logs",
+     "x.trace IN (SELECT id FROM main.traces) OR (x.trace IS NULL AND x.time_ns >= ?1 AND x.time_ns < ?2 "
+     "AND CASE WHEN json_valid(x.attributes) THEN json_extract(x.attributes, '$.\"session.id\"') END "
+     "IN (SELECT key FROM main.sessions))"},
     {"rollups", "x.bucket_ns >= ?1 AND x.bucket_ns < ?2"},
     // The whole history of every operation the extracted spans ran: its typical latency.
     {"rollups",
@@ -128,8 +134,12 @@ ExtractResult extractInvestigation(const std::string& sourcePath, const std::str
         store::requireUndamaged(check, store::kReaderCheckBudget);
     }
     Database target = store::openForWriting(targetPath);
+    // Read-only: the extract never writes the source, and a read-write attachment would checkpoint
+    // its write-ahead log into it on detach (a source on read-only media or shared with a colleague
+    // stays as it was, byte for byte).
+    const std::string sourceUri = fileUri(sourcePath, "mode=ro"); // bound without a copy: outlives the run
     Statement attach = target.prepare("ATTACH DATABASE ?1 AS src");
-    attach.bindText(1, sourcePath);
+    attach.bindText(1, sourceUri);
     attach.run();
 
     ExtractResult result;

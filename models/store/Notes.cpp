@@ -245,9 +245,9 @@ std::int64_t addNote(Database& db, Note note)
 {
     note.target = checkTarget(db, note.target);
     Transaction tx(db);
-    Statement st =
-        db.prepare("INSERT INTO notes(created_ns, kind, target_type, target_id, from_ns, to_ns, "
-                   "title, text, author, updated_ns, focus) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)");
+    Statement st = db.prepare(
+        "INSERT INTO notes(created_ns, kind, target_type, target_id, from_ns, to_ns, "
+        "title, text, author, updated_ns, focus, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)");
     const std::string idText = targetIdText(note.target);
     st.bind(1, note.createdNs != 0 ? note.createdNs : nowNs())
         .bindText(2, note.bookmark ? "bookmark" : "note")
@@ -257,6 +257,8 @@ std::int64_t addNote(Database& db, Note note)
         .bindText(8, note.text)
         .bindText(9, note.author)
         .bindTextOrNull(10, note.focus);
+    // A note written back (undo of its deletion) keeps its id; a new one gets the next.
+    note.id != 0 ? st.bindInt64(11, note.id) : st.bindNull(11);
     note.target.from ? st.bindInt64(5, *note.target.from) : st.bindNull(5);
     note.target.to ? st.bindInt64(6, *note.target.to) : st.bindNull(6);
     st.run();

@@ -76,8 +76,9 @@ std::string defaultAuthor();
 /// Throws TargetError.
 Target checkTarget(Database& db, const Target& target);
 
-/// Adds `note` (created now unless createdNs is set; author as given) after checkTarget. Needs a
-/// writable v2 connection. Returns the new id. Throws TargetError, SqliteError.
+/// Adds `note` (created now unless createdNs is set; author as given; with its id when set, as an undone
+/// deletion writes it back) after checkTarget. Needs a writable v2 connection. Returns the new id.
+/// Throws TargetError, SqliteError.
 std::int64_t addNote(Database& db, Note note);
 /// Replaces text, title, author, tags, bookmark and focus of note `note.id` and sets updated_ns to now.
 /// The target stays. False when there is no such note.

@@ -1,5 +1,7 @@
 #include "Sqlite.h"
 
+#include "FileUri.h"
+
 #include <filesystem>
 #include <mutex>
 #include <sqlite3.h>
@@ -27,8 +29,16 @@ std::string namingDamage(sqlite3* db, int rc, std::string msg)
     throw SqliteError(namingDamage(db, rc, std::move(msg)), rc);
 }
 
-/// `file:` URI of a path: the characters URIs give a meaning are escaped; "file://" + an empty
-/// authority keeps a path starting with "//" a path.
+void configureLibraryOnce()
+{
+    // Memory statistics make every SQLite allocation take a global mutex; Seam never reads them.
+    static std::once_flag once;
+    std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+} // namespace
+
+// "file://" + an empty authority keeps a path starting with "//" a path.
 std::string fileUri(const std::string& path, const char* query)
 {
     std::error_code ec;
@@ -46,17 +56,8 @@ std::string fileUri(const std::string& path, const char* query)
         else
             uri += c;
     }
-    return uri + "?" + query;
+    return query && *query ? uri + "?" + query : uri;
 }
-
-void configureLibraryOnce()
-{
-    // Memory statistics make every SQLite allocation take a global mutex; Seam never reads them.
-    static std::once_flag once;
-    std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
-}
-
-} // namespace
 
 Database::Database(const std::string& path, Mode mode) : m_path(path)
 {
@@ -66,6 +67,11 @@ Database::Database(const std::string& path, Mode mode) : m_path(path)
     if (mode == Mode::Immutable) {
         flags |= SQLITE_OPEN_URI;
         name = fileUri(path, "immutable=1");
+    } else if (mode == Mode::ReadWrite && !path.empty() && path != ":memory:") {
+        // A writer may ATTACH another file read-only (`file:...?mode=ro`, the extract's source):
+        // SQLite reads URIs in ATTACH only on a connection opened with them.
+        flags |= SQLITE_OPEN_URI;
+        name = fileUri(path, nullptr);
     }
     const int rc = sqlite3_open_v2(name.c_str(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {

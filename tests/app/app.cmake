@@ -36,3 +36,7 @@ seam_add_qtest(tst_notecommands SOURCES app/tst_notecommands.cpp support/SchemaV
 add_dependencies(tst_notecommands seam)
 # Incident review in the window: Ctrl+M note on a selection, saved investigation state, reopen, restore.
 seam_add_qtest(tst_notesgui SOURCES app/tst_notesgui.cpp support/RecordFactory.h LIBS seam_gui)
+# The review in the window: two notes compared side by side, a deleted note undone (Ctrl+Z, Edit menu),
+# notes made on the command line opening on their span or service.
+seam_add_qtest(tst_notesreview SOURCES app/tst_notesreview.cpp support/RecordFactory.h LIBS seam_gui)
+add_dependencies(tst_notesreview seam)

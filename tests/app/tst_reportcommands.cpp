@@ -5,11 +5,13 @@
 
 #include "Sqlite.h"
 
+#include <QCryptographicHash>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -315,6 +317,133 @@ private slots:
         };
         QVERIFY(reach(small) > 100);
         QCOMPARE(reach(small), reach(m_demo));
+    }
+
+    void pdfIsTheSameBytesTwice()
+    {
+        const QString a = path("same-a.pdf"), b = path("same-b.pdf");
+        for (const QString& out : {a, b}) {
+            const Result r = seam(
+                {QStringLiteral("report"), QStringLiteral("--db"), m_demo, QStringLiteral("--out"), out});
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+        }
+        const QByteArray bytes = readAll(a);
+        QVERIFY(bytes.startsWith("%PDF-"));
+        QCOMPARE(readAll(b), bytes); // no creation time, no random document id
+        QVERIFY(!bytes.contains("/CreationDate"));
+        QVERIFY(!bytes.contains("xmp:CreateDate"));
+        QVERIFY(!bytes.contains("uuid:")); // Qt's XMP packet has random document and instance ids
+        // Asked for: the time is SOURCE_DATE_EPOCH's, in both the information dictionary and the XMP.
+        QProcess stamped;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("SOURCE_DATE_EPOCH"), QStringLiteral("1700000000"));
+        stamped.setProcessEnvironment(env);
+        const QString c = path("stamped.pdf");
+        stamped.start(QStringLiteral(SEAM_BINARY), {QStringLiteral("report"), QStringLiteral("--db"), m_demo,
+                                                    QStringLiteral("--out"), c, QStringLiteral("--stamp")});
+        QVERIFY(stamped.waitForFinished(180000));
+        QCOMPARE(stamped.exitCode(), 0);
+        const QByteArray withTime = readAll(c);
+        QVERIFY2(withTime.contains("/CreationDate (D:20231114221320Z)"), withTime.right(600).constData());
+        QVERIFY(withTime.contains("xmp:CreateDate=\"2023-11-14T22:13:20Z\""));
+
+        const QString qpdf = QStandardPaths::findExecutable(QStringLiteral("qpdf"));
+        if (qpdf.isEmpty())
+            QSKIP("qpdf is not installed (scripts/deps.sh installs it): the rewritten PDF's structure "
+                  "(cross-reference offsets) is not checked");
+        for (const QString& file : {a, c}) {
+            const Result check = run(qpdf, {QStringLiteral("--check"), file});
+            QVERIFY2(check.exitCode == 0, QByteArray(check.out + check.err).constData());
+            QVERIFY2(check.out.contains("No syntax or stream encoding errors"), check.out.constData());
+        }
+        const QString pdftotext = QStandardPaths::findExecutable(QStringLiteral("pdftotext"));
+        if (pdftotext.isEmpty())
+            QSKIP("pdftotext (poppler-utils) is not installed: the PDF's text is not checked");
+        const Result text = run(pdftotext, {a, QStringLiteral("-")});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY(QString::fromUtf8(text.out).contains(QLatin1String("Incident 1: payments")));
+    }
+
+    static QByteArray sha256(const QString& file)
+    {
+        return QCryptographicHash::hash(readAll(file), QCryptographicHash::Sha256);
+    }
+
+    void extractReadsTheSourceReadOnly()
+    {
+        const qint64 from = 1795165680000000000, to = 1795166040000000000; // 09:08-09:14
+        const QStringList window = {QStringLiteral("--from"), QStringLiteral("2026-11-20T09:08:00Z"),
+                                    QStringLiteral("--to"), QStringLiteral("2026-11-20T09:14:00Z")};
+        // A source whose last commits are still in its write-ahead log (copied while its writer was
+        // open): a read-write attachment would checkpoint them into it when the extract detaches.
+        const QString live = path("live.seam"), pending = path("pending.seam");
+        QVERIFY(QFile::copy(m_demo, live));
+        {
+            seam::Database db(live.toStdString(), seam::Database::Mode::ReadWrite);
+            db.exec("PRAGMA wal_autocheckpoint = 0");
+            auto key = db.prepare("SELECT s.key FROM page_loads p JOIN sessions s ON s.id = p.session_id "
+                                  "WHERE p.start_ns >= ?1 AND p.start_ns < ?2 ORDER BY p.id LIMIT 1");
+            key.bind(1, from).bind(2, to);
+            QVERIFY(key.step());
+            const std::string session(key.text(0));
+            // Browser console logs without a trace: one of a session in the window, one of nobody's.
+            auto log = db.prepare("INSERT INTO logs (fingerprint, time_ns, severity, body, attributes) "
+                                  "VALUES (?1, ?2, 17, ?3, ?4)");
+            // Text is bound without a copy: the strings outlive the runs.
+            const std::string ours = "{\"session.id\":\"" + session + "\"}";
+            const std::string theirs = "{\"session.id\":\"not-in-the-extract\"}";
+            log.bind(1, 900001).bind(2, from + 1000).bindText(3, "console: payment failed").bindText(4, ours);
+            log.run();
+            log.reset();
+            log.bind(1, 900002).bind(2, from + 2000).bindText(3, "console: someone else").bindText(4, theirs);
+            log.run();
+            QVERIFY(QFile::copy(live + QStringLiteral("-wal"), pending + QStringLiteral("-wal")));
+            QVERIFY(QFile::copy(live, pending));
+        }
+        QVERIFY(QFile(pending + QStringLiteral("-wal")).size() > 0);
+        const QByteArray before = sha256(pending);
+        const QString outPending = path("from-pending.seam");
+        Result r = seam(QStringList{QStringLiteral("extract"), QStringLiteral("--db"), pending,
+                                    QStringLiteral("--out"), outPending} +
+                        window);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(sha256(pending), before); // nothing was written into the source
+        const auto logs = [&](const QString& db) {
+            const Result q =
+                seam({QStringLiteral("query"), QStringLiteral("--db"), db, QStringLiteral("--json"),
+                      QStringLiteral("SELECT group_concat(body, '|') FROM (SELECT body FROM logs "
+                                     "WHERE trace IS NULL ORDER BY fingerprint)")});
+            return QJsonDocument::fromJson(q.out)[QStringLiteral("rows")]
+                .toArray()
+                .at(0)
+                .toArray()
+                .at(0)
+                .toString();
+        };
+        // The session's trace-less log came along (it was in the -wal), the other one did not.
+        QCOMPARE(logs(outPending), QStringLiteral("console: payment failed"));
+
+        // A file nobody may write (chmod 0444): extracted from all the same, and left as it was.
+        const QString ro = path("readonly.seam"), outRo = path("from-readonly.seam");
+        QVERIFY(QFile::copy(m_demo, ro));
+        QVERIFY(QFile::setPermissions(ro, QFileDevice::ReadOwner | QFileDevice::ReadGroup |
+                                              QFileDevice::ReadOther));
+        const QByteArray roBefore = sha256(ro);
+        r = seam(QStringList{QStringLiteral("extract"), QStringLiteral("--db"), ro, QStringLiteral("--out"),
+                             outRo} +
+                 window);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(sha256(ro), roBefore);
+        QCOMPARE(QFile::permissions(ro) & QFileDevice::WriteOwner, QFileDevice::Permissions());
+        const Result count =
+            seam({QStringLiteral("query"), QStringLiteral("--db"), outRo, QStringLiteral("--json"),
+                  QStringLiteral("SELECT count(*) FROM page_loads")});
+        QVERIFY(QJsonDocument::fromJson(count.out)[QStringLiteral("rows")]
+                    .toArray()
+                    .at(0)
+                    .toArray()
+                    .at(0)
+                    .toInt() > 50);
     }
 
     void extractOfWhatIsNoCacheLeavesNothing()

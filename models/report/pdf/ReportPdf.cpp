@@ -1,11 +1,15 @@
 #include "ReportPdf.h"
 
 #include "IncidentReport.h"
+#include "PdfStamp.h"
 #include "ScenePainter.h"
 
 #include <QAbstractTextDocumentLayout>
+#include <QBuffer>
+#include <QHashFunctions>
 #include <QPainter>
 #include <QPdfWriter>
+#include <QSaveFile>
 #include <QTextDocument>
 #include <QTextObjectInterface>
 
@@ -53,8 +57,17 @@ private:
 
 } // namespace
 
-PdfResult writeReportPdf(const IncidentReportData& data, const QString& path, const std::string& generatedAt)
+PdfResult writeReportPdf(const IncidentReportData& data, const QString& path, const std::string& generatedAt,
+                         const std::optional<QDateTime>& created)
 {
+    // Qt's PDF engine keeps the embedded fonts in a QHash and writes them in its order, which follows the
+    // process's random hash seed: a fixed seed while the PDF is made gives the same object order each
+    // run (the seed only spreads hash-flooding attacks; a report is made from the user's own file).
+    struct DeterministicHashes
+    {
+        DeterministicHashes() { QHashSeed::setDeterministicGlobalSeed(); }
+        ~DeterministicHashes() { QHashSeed::resetRandomGlobalSeed(); }
+    } deterministic;
     HtmlOptions options;
     options.flavor = HtmlOptions::Flavor::RichText;
     options.generatedAt = generatedAt;
@@ -62,12 +75,17 @@ PdfResult writeReportPdf(const IncidentReportData& data, const QString& path, co
     options.chartWidth = 760;
     const HtmlReport report = incidentReportHtml(data, options);
 
-    QPdfWriter writer(path);
+    // Into memory first: the stamps Qt writes are made stable before the file exists.
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    QPdfWriter writer(&buffer);
     writer.setPageSize(QPageSize(QPageSize::A4));
     writer.setPageMargins(QMarginsF(15, 15, 15, 18), QPageLayout::Millimeter);
     writer.setResolution(300);
     writer.setTitle(QString::fromStdString(data.title));
     writer.setCreator(QStringLiteral("Seam " SEAM_VERSION));
+    writer.setDocumentXmpMetadata(
+        reportXmpMetadata(QString::fromStdString(data.title), QStringLiteral("Seam " SEAM_VERSION), created));
 
     QPainter painter;
     if (!painter.begin(&writer))
@@ -104,6 +122,10 @@ PdfResult writeReportPdf(const IncidentReportData& data, const QString& path, co
                          QStringLiteral("%1 / %2").arg(p + 1).arg(pages));
     }
     painter.end();
+    const QByteArray pdf = withStableStamps(buffer.data(), created);
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(pdf) != pdf.size() || !file.commit())
+        return {false, 0, QStringLiteral("cannot write %1: %2").arg(path, file.errorString())};
     return {true, pages, {}};
 }
 

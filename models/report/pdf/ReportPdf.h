@@ -6,7 +6,9 @@
 
 #include "IncidentReportData.h"
 
+#include <QDateTime>
 #include <QString>
+#include <optional>
 #include <string>
 
 namespace seam::report {
@@ -18,7 +20,10 @@ struct PdfResult
     QString error;
 };
 
+/// `created`: the creation date the PDF states; none (the default) states none, so the same data gives
+/// the same bytes.
 PdfResult writeReportPdf(const IncidentReportData& data, const QString& path,
-                         const std::string& generatedAt = {});
+                         const std::string& generatedAt = {},
+                         const std::optional<QDateTime>& created = std::nullopt);
 
 } // namespace seam::report
