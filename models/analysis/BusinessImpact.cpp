@@ -388,15 +388,15 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
     // Revenue per session: the attribute summed over the spans of the traces of the converted
     // sessions' page loads from the session's reference time on (a conversion's value sits on the backend
     // span that took the order, or on the browser's own spans). Other sessions are worth 0.
-    const std::string path = "$.\"" + query.revenueAttribute + "\"";
+    const std::string& path = query.revenueAttribute;
     auto sessionTraces =
         db.prepare("SELECT p.trace FROM page_loads p WHERE p.session_id = ?1 AND p.start_ns >= ?2 AND "
                    "p.trace IS NOT NULL "
                    "UNION SELECT l.trace FROM page_loads p JOIN resources r ON r.page_load_id = p.id "
                    "JOIN links l ON l.resource_id = r.id WHERE p.session_id = ?1 AND p.start_ns >= ?2");
     auto values = db.prepare(
-        "SELECT json_extract(pp.attributes, ?2) FROM spans s JOIN span_payloads pp ON pp.id = s.payload "
-        "WHERE s.trace = ?1 AND json_extract(pp.attributes, ?2) IS NOT NULL");
+        "SELECT span_attribute(pp.attributes, ?2) FROM spans s JOIN span_payloads pp ON pp.id = s.payload "
+        "WHERE s.trace = ?1 AND span_attribute(pp.attributes, ?2) IS NOT NULL");
     std::map<std::int64_t, double> revenueOf;
     RevenueImpact rev;
     rev.attribute = query.revenueAttribute;

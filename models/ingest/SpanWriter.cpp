@@ -11,17 +11,33 @@
 #include <algorithm>
 
 namespace seam {
+namespace {
+
+void bindBlobOrNull(Statement& st, int index, const std::string& bytes)
+{
+    if (bytes.empty())
+        st.bindNull(index);
+    else
+        st.bindBlob(index, bytes.data(), int(bytes.size()));
+}
+
+} // namespace
 
 SpanWriter::SpanWriter(Database& db, WriteStatements& statements, DimensionCache& dimensions,
                        RollupAccumulator& rollups, WriteTouches& touches)
-    : m_db(db), m_st(statements), m_dimensions(dimensions), m_rollups(rollups), m_touches(touches)
+    : m_db(db), m_st(statements), m_dimensions(dimensions), m_rollups(rollups), m_touches(touches),
+      m_payloadKeys(db)
 {}
 
 void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result)
 {
     m_traceDeltas.clear();
     auto& st = m_st.spanInsert;
-    for (const SpanRecord& s : batch.spans) {
+    // Normally the producer's bytes as they are; re-encoded only when the file's dictionary disagrees.
+    const std::optional<std::vector<EncodedPayload>> redone = m_payloadKeys.prepare(batch);
+    for (std::size_t i = 0; i < batch.spans.size(); ++i) {
+        const SpanRecord& s = batch.spans[i];
+        const EncodedPayload& e = redone ? (*redone)[i] : s.encoded;
         m_touches.noteInferenceTime(s.start);
         const std::int64_t trace = m_dimensions.traceRow(s.traceId);
         const std::int64_t service = m_dimensions.serviceId(s.service);
@@ -29,8 +45,8 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
         // The next payload id is known (read inside this transaction, which holds the write lock, and
         // again whenever another connection committed since), so the span row can carry it without a
         // second update, and the payload is only written when the span is new.
-        const bool hasPayload = !s.statusMessage.empty() || !s.attributesJson.empty() ||
-                                !s.eventsJson.empty() || !s.linksJson.empty() || !s.scope.empty();
+        const bool hasPayload = !s.statusMessage.empty() || !e.attributes.empty() || !e.events.empty() ||
+                                !e.links.empty() || e.scope != 0;
         if (hasPayload && m_nextPayloadId == 0)
             m_nextPayloadId = m_db.queryInt("SELECT coalesce(max(id), 0) + 1 FROM span_payloads");
         st.bind(1, trace).bind(2, s.spanId).bind(3, s.parentSpanId).bind(4, service).bind(5, operation);
@@ -47,10 +63,14 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
         }
         if (hasPayload) {
             auto& pl = m_st.payloadInsert;
-            pl.bind(1, m_nextPayloadId++)
-                .bindTextOrNull(2, s.statusMessage)
-                .bindTextOrNull(3, s.attributesJson);
-            pl.bindTextOrNull(4, s.eventsJson).bindTextOrNull(5, s.linksJson).bindTextOrNull(6, s.scope);
+            pl.bind(1, m_nextPayloadId++).bindTextOrNull(2, s.statusMessage);
+            bindBlobOrNull(pl, 3, e.attributes);
+            bindBlobOrNull(pl, 4, e.events);
+            bindBlobOrNull(pl, 5, e.links);
+            if (e.scope)
+                pl.bind(6, e.scope);
+            else
+                pl.bindNull(6);
             pl.run();
         }
         ++result.newSpans;

@@ -2,6 +2,7 @@
 
 #include "BatchResult.h"
 #include "Records.h"
+#include "SpanPayloads.h"
 
 #include <cstdint>
 #include <unordered_map>
@@ -26,7 +27,11 @@ public:
     void writeSpans(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
     void writeLogs(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
     /// The next payload id is read from the file again before the next payload.
-    void forgetPayloadIds() { m_nextPayloadId = 0; }
+    void forgetPayloadIds()
+    {
+        m_nextPayloadId = 0;
+        m_payloadKeys.forget();
+    }
 
 private:
     struct TraceDelta
@@ -43,6 +48,7 @@ private:
     RollupAccumulator& m_rollups;
     WriteTouches& m_touches;
     std::unordered_map<std::int64_t, TraceDelta> m_traceDeltas; // per batch
+    SpanPayloadKeys m_payloadKeys;
     std::int64_t m_nextPayloadId = 0;                           // 0: read max(id) + 1 before the next payload
 };
 

@@ -56,6 +56,8 @@ const Copy kCopies[] = {
      "SELECT trace FROM main.resources WHERE trace IS NOT NULL UNION SELECT trace FROM main.links)"},
     {"spans", "x.trace IN (SELECT id FROM main.traces)"},
     {"span_payloads", "x.id IN (SELECT payload FROM main.spans WHERE payload IS NOT NULL)"},
+    // The strings the payloads' bytes refer to (schema v4): all of them, the table is small.
+    {"attribute_keys", "1"},
     {"logs", "x.trace IN (SELECT id FROM main.traces)"},
     {"rollups", "x.bucket_ns >= ?1 AND x.bucket_ns < ?2"},
     // The whole history of every operation the extracted spans ran: its typical latency.

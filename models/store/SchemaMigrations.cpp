@@ -1,5 +1,6 @@
 #include "SchemaMigrations.h"
 
+#include "PayloadMigration.h"
 #include "Schema.h"
 #include "Sqlite.h"
 
@@ -46,6 +47,9 @@ void toVersion2(Database& db)
 constexpr std::array kSteps = {
     MigrationStep{2, &toVersion2},
     MigrationStep{3, &migrateToReconciliation},
+    // v4, a cache a third the size: span payloads in binary form with a string dictionary
+    // (PayloadMigration.cpp).
+    MigrationStep{4, &migrateToBinaryPayloads},
 };
 static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
 

@@ -1,5 +1,7 @@
 #include "Sqlite.h"
 
+#include "PayloadFunctions.h"
+
 #include <filesystem>
 #include <mutex>
 #include <sqlite3.h>
@@ -76,6 +78,7 @@ Database::Database(const std::string& path, Mode mode) : m_path(path)
     }
     sqlite3_extended_result_codes(m_db, 1);
     sqlite3_busy_timeout(m_db, 10000);
+    payload::registerSqlFunctions(m_db);
 }
 
 Database::~Database()

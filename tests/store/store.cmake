@@ -8,3 +8,6 @@ seam_add_qtest(tst_storeopen SOURCES store/tst_storeopen.cpp support/CacheDamage
 seam_add_qtest(tst_qttext SOURCES store/tst_qttext.cpp LIBS seam_store)
 seam_add_qtest(tst_schemamigration SOURCES store/tst_schemamigration.cpp support/SchemaV1.h LIBS seam_core)
 seam_add_qtest(tst_notes SOURCES store/tst_notes.cpp LIBS seam_store)
+# Span payloads in binary form: exact round trips, refusal of malformed bytes, the SQL functions and
+# views that `seam query` users read payloads with, a writer remapping ids another process took.
+seam_add_qtest(tst_payloadcodec SOURCES store/tst_payloadcodec.cpp support/RecordFactory.h LIBS seam_core)
