@@ -75,7 +75,13 @@ bool SpanPayloadKeys::writeKeys(const std::vector<std::pair<std::uint32_t, std::
     for (const auto& [id, key] : keys) {
         if (m_confirmed.count(id))
             continue;
-        m_insert->bind(1, id).bindText(2, key).run();
+        m_insert->bind(1, id);
+        // Shared attribute sets are bytes (an encoded value); keys, scopes and values are text.
+        if (!key.empty() && key[0] == '\x01')
+            m_insert->bindBlob(2, key.data(), int(key.size()));
+        else
+            m_insert->bindText(2, key);
+        m_insert->run();
         if (m_db.changes() == 0) {
             m_select->bind(1, id);
             const bool same = m_select->step() && m_select->text(0) == key;

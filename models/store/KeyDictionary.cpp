@@ -15,6 +15,9 @@ constexpr std::uint32_t kMaxValuesPerKey = 2048;
 constexpr std::size_t kMinSharedValue = 3;
 constexpr std::size_t kMaxSharedValue = 512;
 constexpr std::size_t kMaxKey = 256;
+constexpr std::uint32_t kMaxSetsPerShape = 256;
+constexpr std::size_t kMinSharedSet = 6;
+constexpr std::size_t kMaxSharedSet = 1024;
 
 const std::string kEmpty;
 
@@ -41,6 +44,7 @@ void KeyDictionary::reseed(Database& db)
     m_present.clear();
     m_ids.clear();
     m_distinctValues.clear();
+    m_distinctSets.clear();
     auto q = db.prepare("SELECT id, key FROM attribute_keys ORDER BY id");
     while (q.step()) {
         const std::int64_t id = q.int64(0);
@@ -87,6 +91,19 @@ KeyDictionary::Id KeyDictionary::valueId(Id context, std::string_view value)
         return 0;
     ++distinct;
     return add(value);
+}
+
+KeyDictionary::Id KeyDictionary::setId(std::uint64_t shape, std::string_view blob)
+{
+    if (blob.size() < kMinSharedSet || blob.size() > kMaxSharedSet)
+        return 0;
+    if (auto it = m_ids.find(std::string(blob)); it != m_ids.end())
+        return it->second;
+    std::uint32_t& distinct = m_distinctSets[shape];
+    if (distinct >= kMaxSetsPerShape)
+        return 0;
+    ++distinct;
+    return add(blob);
 }
 
 const std::string* KeyDictionary::find(Id id) const

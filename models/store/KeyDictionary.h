@@ -46,6 +46,9 @@ public:
     /// should stay inline: too short or long to pay, or the key has shown too many distinct values
     /// (URLs with ids, SQL with literals) for sharing to pay.
     Id valueId(Id context, std::string_view value);
+    /// The id of a whole encoded attribute set (a 0x01 blob) whose keys hash to `shape`, or 0 when it
+    /// should stay inline: too large, or its shape has shown too many distinct sets (values with ids).
+    Id setId(std::uint64_t shape, std::string_view blob);
     /// The string of `id` (for the batch's key list); empty if unknown.
     const std::string& text(Id id) const;
     /// The string of `id`, or nullptr if unknown (a decoder's lookup).
@@ -60,7 +63,8 @@ private:
     std::vector<std::string> m_strings; // index id - 1
     std::vector<bool> m_present;        // false for ids the file skipped
     std::unordered_map<std::string, Id> m_ids;
-    std::unordered_map<Id, std::uint32_t> m_distinctValues; // per key context: values given ids
+    std::unordered_map<Id, std::uint32_t> m_distinctValues;          // per key context: values given ids
+    std::unordered_map<std::uint64_t, std::uint32_t> m_distinctSets; // per shape: sets given ids
 };
 
 } // namespace seam

@@ -10,6 +10,7 @@
 // Blob = one header byte, then:
 //   0x00  the JSON text, as is
 //   0x01  one value, as below
+//   0x02  varint id: a whole attribute set shared through the dictionary (a 0x01 blob stored there)
 // Value = tag byte, then:
 //   0 null, 1 false, 2 true
 //   3 integer: zigzag varint
@@ -23,6 +24,8 @@
 //   11 array: varint count + values
 //   12 object: varint count + members; a member is a key then a value; a key is a varint k:
 //      k even: dictionary id k / 2; k odd: (k - 1) / 2 bytes of key text follow
+//   13 object with the keys, in order, of the last object completed before it (not at the top level):
+//      its values only (a list of events or links)
 // Varints are unsigned LEB128 (at most 10 bytes). Strings 7-10 each count as one string for tag 9.
 
 #include <cstdint>

@@ -84,22 +84,44 @@ public:
         }
         case Tag::Object: {
             const std::uint64_t n = count();
+            std::vector<std::string> keys;
+            keys.reserve(std::size_t(n));
             put(out, "{");
             for (std::uint64_t i = 0; i < n; ++i) {
                 if (i)
                     put(out, ",");
-                const std::string_view k = key();
-                if (out) {
-                    appendQuoted(*out, k);
-                    out->push_back(':');
-                }
-                value(out, depth + 1);
+                keys.emplace_back(key());
+                member(out, keys.back(), depth);
             }
             put(out, "}");
+            m_previousKeys = std::move(keys);
+            return;
+        }
+        case Tag::SameKeys: {
+            if (!m_previousKeys || m_previousKeys->empty())
+                throw Malformed{"same keys as no object"};
+            std::vector<std::string> keys = *m_previousKeys;
+            put(out, "{");
+            for (std::size_t i = 0; i < keys.size(); ++i) {
+                if (i)
+                    put(out, ",");
+                member(out, keys[i], depth);
+            }
+            put(out, "}");
+            m_previousKeys = std::move(keys);
             return;
         }
         }
         throw Malformed{"unknown value tag"};
+    }
+
+    void member(std::string* out, std::string_view key, int depth)
+    {
+        if (out) {
+            appendQuoted(*out, key);
+            out->push_back(':');
+        }
+        value(out, depth + 1);
     }
 
     std::uint8_t byte()
@@ -237,6 +259,7 @@ private:
     std::vector<std::string> m_strings;
     std::size_t m_stringBytes = 0;
     std::optional<std::int64_t> m_previous;
+    std::optional<std::vector<std::string>> m_previousKeys; // of the last object completed
 };
 
 bool fail(std::string* error, const char* why)
@@ -246,12 +269,43 @@ bool fail(std::string* error, const char* why)
     return false;
 }
 
+// A shared attribute set (header 0x02, an id) stands for the 0x01 blob the dictionary holds under it.
+bool resolveShared(std::string_view& blob, const Lookup& lookup, std::string& holder, std::string* error)
+{
+    if (blob.empty() || std::uint8_t(blob[0]) != kSharedSet)
+        return true;
+    std::uint64_t id = 0;
+    int shift = 0;
+    std::size_t i = 1;
+    for (;; ++i, shift += 7) {
+        if (i >= blob.size() || shift > 28)
+            return fail(error, "bad shared set id");
+        id |= std::uint64_t(std::uint8_t(blob[i]) & 0x7f) << shift;
+        if (!(std::uint8_t(blob[i]) & 0x80))
+            break;
+    }
+    if (i + 1 != blob.size())
+        return fail(error, "bytes after the shared set id");
+    const std::string* set = id <= 0xffffffffu ? lookup(std::uint32_t(id)) : nullptr;
+    if (!set)
+        return fail(error, "unknown shared set id");
+    if (set->empty() || std::uint8_t((*set)[0]) != kBinary)
+        return fail(error, "shared set is not an encoded value");
+    // A copy: the lookup's strings may move when it reads more of the dictionary while decoding.
+    holder = *set;
+    blob = holder;
+    return true;
+}
+
 } // namespace
 
 bool decode(std::string_view blob, const Lookup& lookup, std::string& json, std::string* error)
 {
     if (blob.empty())
         return true;
+    std::string holder;
+    if (!resolveShared(blob, lookup, holder, error))
+        return false;
     const auto header = std::uint8_t(blob[0]);
     if (header == kRawJson) {
         json.append(blob.substr(1));
@@ -278,6 +332,9 @@ bool findMember(std::string_view blob, std::string_view key, const Lookup& looku
     out = Value{};
     if (blob.empty())
         return true;
+    std::string holder;
+    if (!resolveShared(blob, lookup, holder, error))
+        return false;
     if (std::uint8_t(blob[0]) != kBinary)
         return fail(error, "not a binary payload");
     try {

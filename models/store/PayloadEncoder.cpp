@@ -35,6 +35,7 @@ public:
         value(0, 0);
         if (m_pos != m_in.size())
             throw NotCanonical{};
+        m_isObject = Tag(m_out[1]) == Tag::Object;
         return std::move(m_out);
     }
 
@@ -96,6 +97,8 @@ private:
         const std::size_t countAt = m_out.size();
         m_out.push_back(char(Tag::Object));
         std::uint64_t count = 0;
+        std::string keys; // the members' key encodings, in order: the object's shape
+        std::vector<std::pair<std::size_t, std::size_t>> values; // where each member's value is in m_out
         if (peek() != '}') {
             for (;;) {
                 std::string key = quoted();
@@ -103,6 +106,9 @@ private:
                 std::uint32_t id = 0;
                 if (depth <= kDictionaryDepth)
                     id = m_dict.keyId(key);
+                if (depth == 1)
+                    addToShape(key);
+                const std::size_t keyAt = m_out.size();
                 if (id != 0) {
                     appendVarint(m_out, std::uint64_t(id) << 1);
                     m_used.push_back(id);
@@ -110,7 +116,10 @@ private:
                     appendVarint(m_out, (std::uint64_t(key.size()) << 1) | 1);
                     m_out.append(key);
                 }
+                keys.append(m_out, keyAt, m_out.size() - keyAt);
+                const std::size_t valueAt = m_out.size();
                 value(depth, id);
+                values.emplace_back(valueAt, m_out.size());
                 ++count;
                 if (peek() == ',') {
                     ++m_pos;
@@ -120,7 +129,19 @@ private:
             }
         }
         expect('}');
-        insertCount(countAt, count);
+        // An object with the keys of the object before it (the next event of a list, the next link):
+        // its values only. Never the top level, which readers look members up in.
+        if (depth > 1 && count > 0 && m_previousShape && keys == *m_previousShape) {
+            std::string onlyValues;
+            for (const auto& [from, to] : values)
+                onlyValues.append(m_out, from, to - from);
+            m_out.resize(countAt);
+            m_out.push_back(char(Tag::SameKeys));
+            m_out.append(onlyValues);
+        } else {
+            insertCount(countAt, count);
+        }
+        m_previousShape = std::move(keys);
     }
 
     void array(int depth, std::uint32_t context)
@@ -144,6 +165,19 @@ private:
         insertCount(countAt, count);
     }
 
+    // The attribute set's keys in order: sets of one shape share a budget in the dictionary.
+    void addToShape(std::string_view key)
+    {
+        for (const char c : key)
+            m_shape = (m_shape ^ std::uint8_t(c)) * 1099511628211ull;
+        m_shape = (m_shape ^ 0xff) * 1099511628211ull;
+    }
+
+public:
+    bool isObject() const { return m_isObject; }
+    std::uint64_t shape() const { return m_shape; }
+
+private:
     // The count goes after the tag, but is only known at the end: insert it there (a few bytes moved).
     void insertCount(std::size_t tagAt, std::uint64_t count)
     {
@@ -355,6 +389,9 @@ private:
     std::string m_out;
     std::vector<std::string> m_strings;
     std::optional<std::int64_t> m_previous;
+    std::uint64_t m_shape = 1469598103934665603ull;
+    bool m_isObject = false;
+    std::optional<std::string> m_previousShape; // key encodings of the last object completed
 };
 
 } // namespace
@@ -365,7 +402,18 @@ std::string encode(std::string_view json, KeyDictionary& dictionary, std::vector
         return {};
     const std::size_t usedBefore = usedIds.size();
     try {
-        return Encoder(json, dictionary, usedIds).run();
+        Encoder encoder(json, dictionary, usedIds);
+        std::string blob = encoder.run();
+        // A whole attribute set seen before (the same query, the same static span) is one id.
+        if (encoder.isObject()) {
+            if (const std::uint32_t id = dictionary.setId(encoder.shape(), blob)) {
+                usedIds.push_back(id);
+                std::string shared(1, char(kSharedSet));
+                appendVarint(shared, id);
+                return shared;
+            }
+        }
+        return blob;
     } catch (const NotCanonical&) {
         usedIds.resize(usedBefore);
         std::string raw;

@@ -10,6 +10,7 @@ namespace seam::payload {
 
 constexpr std::uint8_t kRawJson = 0x00;
 constexpr std::uint8_t kBinary = 0x01;
+constexpr std::uint8_t kSharedSet = 0x02;
 
 enum class Tag : std::uint8_t
 {
@@ -26,6 +27,7 @@ enum class Tag : std::uint8_t
     Hex = 10,
     Array = 11,
     Object = 12,
+    SameKeys = 13,
 };
 
 inline void appendVarint(std::string& out, std::uint64_t v)

@@ -92,8 +92,15 @@ void migrateToBinaryPayloads(Database& db)
         std::sort(used.begin(), used.end());
         used.erase(std::unique(used.begin(), used.end()), used.end());
         auto key = db.prepare("INSERT INTO attribute_keys(id, key) VALUES (?1, ?2)");
-        for (const std::uint32_t id : used)
-            key.bind(1, id).bindText(2, dictionary.text(id)).run();
+        for (const std::uint32_t id : used) {
+            const std::string& text = dictionary.text(id);
+            key.bind(1, id);
+            if (!text.empty() && text[0] == '\x01') // a shared attribute set: bytes
+                key.bindBlob(2, text.data(), int(text.size()));
+            else
+                key.bindText(2, text);
+            key.run();
+        }
     }
     db.exec("DROP TABLE span_payloads");
     db.exec("ALTER TABLE span_payloads_v4 RENAME TO span_payloads");

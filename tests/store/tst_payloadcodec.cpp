@@ -80,7 +80,7 @@ private slots:
             std::string error;
             QVERIFY2(payload::decode(blob, keys.lookup(), back, &error), error.c_str());
             QCOMPARE(back, std::string(json));
-            binary += blob[0] == 1 ? 1 : 0;
+            binary += blob[0] != 0 ? 1 : 0;
         }
         // Every payload in the writer's form is binary; the others are kept as text.
         QCOMPARE(binary, 11);
@@ -104,14 +104,45 @@ private slots:
         QVERIFY2(e.size() * 3 < events.size(), std::to_string(e.size()).c_str());
     }
 
+    void repeatedSetsAndShapesAreShared()
+    {
+        KeyDictionary dictionary;
+        MapLookup keys{dictionary};
+        // A whole attribute set seen before is one id; the next event of a list repeats no keys.
+        const std::string set = R"({"db.system":"redis","db.operation":"GET","server.port":6379})";
+        const std::string first = encoded(dictionary, set);
+        const std::string again = encoded(dictionary, set);
+        QCOMPARE(again, first);
+        QCOMPARE(int(first[0]), 2);
+        QVERIFY(first.size() <= 3);
+        const std::string twoEvents = R"([{"t":1,"name":"fetchStart"},{"t":2,"name":"fetchEnd"}])";
+        const std::string threeEvents =
+            R"([{"t":1,"name":"fetchStart"},{"t":2,"name":"fetchEnd"},{"t":3,"name":"x"}])";
+        const std::string two = encoded(dictionary, twoEvents);
+        const std::string three = encoded(dictionary, threeEvents);
+        // The third event: tag 13, a difference (2 bytes), a short string (3); with keys it would be 9.
+        QVERIFY2(three.size() - two.size() == 6, std::to_string(three.size() - two.size()).c_str());
+        for (const auto& [blob, json] : {std::pair{first, set}, {two, twoEvents}, {three, threeEvents}}) {
+            std::string back;
+            QVERIFY(payload::decode(blob, keys.lookup(), back));
+            QCOMPARE(back, json);
+        }
+        // A shape's distinct sets stop entering the dictionary past a bound (values with ids).
+        const std::size_t before = dictionary.size();
+        for (int i = 0; i < 2000; ++i)
+            encoded(dictionary, "{\"db.rows\":" + std::to_string(i) + "}");
+        QCOMPARE(dictionary.size() - before, std::size_t(1 + 256)); // the key, 256 sets
+    }
+
     void highCardinalityValuesStayInline()
     {
-        // URLs with ids: past a few thousand distinct values a key's values stop entering the dictionary,
-        // which would otherwise grow with the data.
+        // URLs with ids: past 2048 distinct values a key's values (and past 256 its sets) stop entering the
+        // dictionary, which would otherwise grow with the data.
         KeyDictionary dictionary;
         for (int i = 0; i < 10000; ++i)
             encoded(dictionary, "{\"url.full\":\"https://shop.example/product/" + std::to_string(i) + "\"}");
-        QVERIFY2(dictionary.size() < 2100, std::to_string(dictionary.size()).c_str());
+        QVERIFY2(dictionary.size() < 2400,
+                 std::to_string(dictionary.size()).c_str()); // 2048 values, 256 sets
     }
 
     void malformedBytesAreRefused()
@@ -145,7 +176,10 @@ private slots:
                                     5))); // string past the end
         QVERIFY(
             refused(std::string("\x01\x03\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 13))); // long varint
-        QVERIFY(refused(std::string("\x01\x00\x00", 3))); // bytes after the value
+        QVERIFY(refused(std::string("\x01\x00\x00", 3)));         // bytes after the value
+        QVERIFY(refused(std::string("\x01\x0b\x01\x0d\x00", 5))); // same keys as no object
+        QVERIFY(refused(std::string("\x02\xff\xff\x7f", 4)));     // shared set not in the dictionary
+        QVERIFY(refused(std::string("\x02", 1)));                 // shared set without id
         std::string deep(1, '\x01');
         for (int i = 0; i < 300; ++i)
             deep += std::string("\x0b\x01", 2); // arrays of one array of one ...
