@@ -76,8 +76,8 @@ bool SpanPayloadKeys::writeKeys(const std::vector<std::pair<std::uint32_t, std::
         if (m_confirmed.count(id))
             continue;
         m_insert->bind(1, id);
-        // Shared attribute sets are bytes (an encoded value); keys, scopes and values are text.
-        if (!key.empty() && key[0] == '\x01')
+        // Shared attribute sets and compression presets are bytes; keys, scopes and values are text.
+        if (!key.empty() && (key[0] == '\x01' || key[0] == '\x03'))
             m_insert->bindBlob(2, key.data(), int(key.size()));
         else
             m_insert->bindText(2, key);

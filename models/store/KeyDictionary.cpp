@@ -18,6 +18,10 @@ constexpr std::size_t kMaxKey = 256;
 constexpr std::uint32_t kMaxSetsPerShape = 256;
 constexpr std::size_t kMinSharedSet = 6;
 constexpr std::size_t kMaxSharedSet = 1024;
+// A preset of 1 KiB halves event lists; larger ones gain little more and cost more per blob (deflate
+// hashes the whole preset each time). Made from the last KiB of the first 4 KiB of payloads seen.
+constexpr std::size_t kPresetSize = 1024;
+constexpr std::size_t kLearnBytes = 4096;
 
 const std::string kEmpty;
 
@@ -45,6 +49,8 @@ void KeyDictionary::reseed(Database& db)
     m_ids.clear();
     m_distinctValues.clear();
     m_distinctSets.clear();
+    m_presetId = 0;
+    m_learnt.clear();
     auto q = db.prepare("SELECT id, key FROM attribute_keys ORDER BY id");
     while (q.step()) {
         const std::int64_t id = q.int64(0);
@@ -57,6 +63,9 @@ void KeyDictionary::reseed(Database& db)
         m_strings[std::size_t(id) - 1] = std::string(q.text(1));
         m_present[std::size_t(id) - 1] = true;
         m_ids.emplace(m_strings[std::size_t(id) - 1], Id(id));
+        if (m_strings[std::size_t(id) - 1].size() > 1 &&
+            m_strings[std::size_t(id) - 1][0] == payload::kPresetMarker)
+            m_presetId = Id(id);
     }
 }
 
@@ -104,6 +113,19 @@ KeyDictionary::Id KeyDictionary::setId(std::uint64_t shape, std::string_view blo
         return 0;
     ++distinct;
     return add(blob);
+}
+
+void KeyDictionary::learn(std::string_view blob)
+{
+    if (m_presetId || m_strings.size() >= kMaxStrings)
+        return;
+    m_learnt.append(blob);
+    if (m_learnt.size() < kLearnBytes)
+        return;
+    std::string preset(1, payload::kPresetMarker);
+    preset.append(m_learnt, m_learnt.size() - kPresetSize, kPresetSize);
+    m_presetId = add(preset);
+    std::string().swap(m_learnt);
 }
 
 const std::string* KeyDictionary::find(Id id) const

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "PayloadCompression.h"
+
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -49,6 +51,12 @@ public:
     /// The id of a whole encoded attribute set (a 0x01 blob) whose keys hash to `shape`, or 0 when it
     /// should stay inline: too large, or its shape has shown too many distinct sets (values with ids).
     Id setId(std::uint64_t shape, std::string_view blob);
+    /// The preset that cold payloads (events, links) are compressed with, 0 until one is learnt: the
+    /// newest in the file, else made here from the first payloads offered to learn().
+    Id presetId() const { return m_presetId; }
+    std::string_view preset() const { return std::string_view(text(m_presetId)).substr(1); }
+    void learn(std::string_view blob);
+    payload::PresetCompressor& compressor() { return m_compressor; }
     /// The string of `id` (for the batch's key list); empty if unknown.
     const std::string& text(Id id) const;
     /// The string of `id`, or nullptr if unknown (a decoder's lookup).
@@ -65,6 +73,9 @@ private:
     std::unordered_map<std::string, Id> m_ids;
     std::unordered_map<Id, std::uint32_t> m_distinctValues;          // per key context: values given ids
     std::unordered_map<std::uint64_t, std::uint32_t> m_distinctSets; // per shape: sets given ids
+    Id m_presetId = 0;
+    std::string m_learnt; // payloads offered to learn() while there is no preset
+    payload::PresetCompressor m_compressor;
 };
 
 } // namespace seam

@@ -1,4 +1,5 @@
 #include "PayloadCodec.h"
+#include "PayloadCompression.h"
 #include "PayloadFormat.h"
 
 #include <charconv>
@@ -272,8 +273,9 @@ bool fail(std::string* error, const char* why)
 // A shared attribute set (header 0x02, an id) stands for the 0x01 blob the dictionary holds under it.
 bool resolveShared(std::string_view& blob, const Lookup& lookup, std::string& holder, std::string* error)
 {
-    if (blob.empty() || std::uint8_t(blob[0]) != kSharedSet)
+    if (blob.empty() || (std::uint8_t(blob[0]) != kSharedSet && std::uint8_t(blob[0]) != kCompressed))
         return true;
+    const bool compressed = std::uint8_t(blob[0]) == kCompressed;
     std::uint64_t id = 0;
     int shift = 0;
     std::size_t i = 1;
@@ -283,6 +285,17 @@ bool resolveShared(std::string_view& blob, const Lookup& lookup, std::string& ho
         id |= std::uint64_t(std::uint8_t(blob[i]) & 0x7f) << shift;
         if (!(std::uint8_t(blob[i]) & 0x80))
             break;
+    }
+    if (compressed) {
+        // header, preset id, raw deflate of a value: inflated behind a 0x01 header.
+        const std::string* preset = id <= 0xffffffffu ? lookup(std::uint32_t(id)) : nullptr;
+        if (!preset || preset->empty() || (*preset)[0] != kPresetMarker)
+            return fail(error, "unknown compression preset");
+        holder.assign(1, char(kBinary));
+        if (!inflateWithPreset(std::string_view(*preset).substr(1), blob.substr(i + 1), kMaxOutput, holder))
+            return fail(error, "bad compressed payload");
+        blob = holder;
+        return true;
     }
     if (i + 1 != blob.size())
         return fail(error, "bytes after the shared set id");

@@ -21,6 +21,7 @@ constexpr int kMaxDepth = 64;
 constexpr std::size_t kMinHex = 16;
 constexpr std::size_t kMinRepeat = 8;
 constexpr std::size_t kRepeatWindow = 64;
+constexpr std::size_t kMinCompressed = 24;
 
 class Encoder
 {
@@ -411,6 +412,21 @@ std::string encode(std::string_view json, KeyDictionary& dictionary, std::vector
                 std::string shared(1, char(kSharedSet));
                 appendVarint(shared, id);
                 return shared;
+            }
+        }
+        // Cold lists (events, links): deflated with the dictionary's preset when that is smaller.
+        if (Tag(blob[1]) == Tag::Array && blob.size() >= kMinCompressed) {
+            if (const std::uint32_t preset = dictionary.presetId()) {
+                std::string packed(1, char(kCompressed));
+                appendVarint(packed, preset);
+                if (dictionary.compressor().compress(dictionary.preset(), std::string_view(blob).substr(1),
+                                                     packed) &&
+                    packed.size() < blob.size()) {
+                    usedIds.push_back(preset);
+                    return packed;
+                }
+            } else {
+                dictionary.learn(blob);
             }
         }
         return blob;

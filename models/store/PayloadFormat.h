@@ -11,6 +11,7 @@ namespace seam::payload {
 constexpr std::uint8_t kRawJson = 0x00;
 constexpr std::uint8_t kBinary = 0x01;
 constexpr std::uint8_t kSharedSet = 0x02;
+constexpr std::uint8_t kCompressed = 0x03;
 
 enum class Tag : std::uint8_t
 {

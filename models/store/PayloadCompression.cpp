@@ -1,0 +1,90 @@
+#include "PayloadCompression.h"
+
+#include <zlib.h>
+
+namespace seam::payload {
+
+struct PresetCompressor::State
+{
+    z_stream stream{};
+    bool ready = false;
+};
+
+PresetCompressor::PresetCompressor() : m_state(std::make_unique<State>())
+{
+    // Raw deflate (no zlib header or checksum: SQLite pages have their own), a 32 KiB window so that
+    // inflate needs no knowledge of the writer's settings, level 6.
+    m_state->ready = deflateInit2(&m_state->stream, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+}
+
+PresetCompressor::~PresetCompressor()
+{
+    if (m_state->ready)
+        deflateEnd(&m_state->stream);
+}
+
+bool PresetCompressor::compress(std::string_view preset, std::string_view data, std::string& out)
+{
+    if (!m_state->ready)
+        return false;
+    z_stream& z = m_state->stream;
+    if (deflateReset(&z) != Z_OK)
+        return false;
+    if (!preset.empty() &&
+        deflateSetDictionary(&z, reinterpret_cast<const Bytef*>(preset.data()), uInt(preset.size())) != Z_OK)
+        return false;
+    const std::size_t at = out.size();
+    out.resize(at + deflateBound(&z, uLong(data.size())));
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    z.avail_in = uInt(data.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data() + at);
+    z.avail_out = uInt(out.size() - at);
+    const int rc = deflate(&z, Z_FINISH);
+    out.resize(out.size() - z.avail_out);
+    if (rc != Z_STREAM_END) {
+        out.resize(at);
+        return false;
+    }
+    return true;
+}
+
+bool inflateWithPreset(std::string_view preset, std::string_view stream, std::size_t maxSize,
+                       std::string& out)
+{
+    z_stream z{};
+    if (inflateInit2(&z, -15) != Z_OK)
+        return false;
+    bool ok = preset.empty() || inflateSetDictionary(&z, reinterpret_cast<const Bytef*>(preset.data()),
+                                                     uInt(preset.size())) == Z_OK;
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(stream.data()));
+    z.avail_in = uInt(stream.size());
+    const std::size_t start = out.size();
+    int rc = Z_OK;
+    while (ok && rc != Z_STREAM_END) {
+        const std::size_t have = out.size() - start;
+        if (have >= maxSize) {
+            ok = false;
+            break;
+        }
+        const std::size_t chunk =
+            std::min<std::size_t>(std::max<std::size_t>(stream.size() * 4, 256), maxSize - have);
+        const std::size_t at = out.size();
+        out.resize(at + chunk);
+        z.next_out = reinterpret_cast<Bytef*>(out.data() + at);
+        z.avail_out = uInt(chunk);
+        rc = inflate(&z, Z_NO_FLUSH);
+        out.resize(out.size() - z.avail_out);
+        if (rc != Z_OK && rc != Z_STREAM_END)
+            ok = false;
+        else if (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0)
+            ok = false; // the stream ended before its end marker
+    }
+    // A complete stream, and nothing after it.
+    ok = ok && z.avail_in == 0;
+    inflateEnd(&z);
+    if (!ok)
+        out.resize(start);
+    return ok;
+}
+
+} // namespace seam::payload
