@@ -45,20 +45,29 @@ void listKeys(std::vector<std::uint32_t>& used, KeyDictionary& dictionary,
 
 void encodeSpanPayloads(RecordBatch& batch, KeyDictionary& dictionary)
 {
-    std::vector<std::uint32_t> used;
+    std::vector<std::uint32_t> used;     // one span's ids
+    std::vector<std::uint32_t> distinct; // the batch's
+    std::vector<bool> seen;              // by id
     for (SpanRecord& s : batch.spans) {
         if (s.encoded.done)
             continue;
         // One lock per span, not per batch: importers of the same cache encode side by side.
+        used.clear();
         s.encoded = encodeOne(s, dictionary, used);
         std::string().swap(s.attributesJson);
         std::string().swap(s.eventsJson);
         std::string().swap(s.linksJson);
-        if (used.size() > 4096)
-            sortUnique(used);
+        for (const std::uint32_t id : used) {
+            if (id >= seen.size())
+                seen.resize(std::max<std::size_t>(id + 1, seen.size() * 2));
+            if (!seen[id]) {
+                seen[id] = true;
+                distinct.push_back(id);
+            }
+        }
     }
-    if (!used.empty())
-        listKeys(used, dictionary, batch.payloadKeys);
+    if (!distinct.empty())
+        listKeys(distinct, dictionary, batch.payloadKeys);
 }
 
 SpanPayloadKeys::SpanPayloadKeys(Database& db)

@@ -84,7 +84,7 @@ KeyDictionary::Id KeyDictionary::keyId(std::string_view key)
 {
     if (key.size() > kMaxKey)
         return 0;
-    if (auto it = m_ids.find(std::string(key)); it != m_ids.end())
+    if (auto it = m_ids.find(key); it != m_ids.end())
         return it->second;
     return add(key);
 }
@@ -93,7 +93,7 @@ KeyDictionary::Id KeyDictionary::valueId(Id context, std::string_view value)
 {
     if (value.size() < kMinSharedValue || value.size() > kMaxSharedValue)
         return 0;
-    if (auto it = m_ids.find(std::string(value)); it != m_ids.end())
+    if (auto it = m_ids.find(value); it != m_ids.end())
         return it->second;
     std::uint32_t& distinct = m_distinctValues[context];
     if (distinct >= kMaxValuesPerKey)
@@ -106,7 +106,7 @@ KeyDictionary::Id KeyDictionary::setId(std::uint64_t shape, std::string_view blo
 {
     if (blob.size() < kMinSharedSet || blob.size() > kMaxSharedSet)
         return 0;
-    if (auto it = m_ids.find(std::string(blob)); it != m_ids.end())
+    if (auto it = m_ids.find(blob); it != m_ids.end())
         return it->second;
     std::uint32_t& distinct = m_distinctSets[shape];
     if (distinct >= kMaxSetsPerShape)

@@ -70,7 +70,12 @@ private:
     mutable std::mutex m_mutex;
     std::vector<std::string> m_strings; // index id - 1
     std::vector<bool> m_present;        // false for ids the file skipped
-    std::unordered_map<std::string, Id> m_ids;
+    struct Hash
+    {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+    };
+    std::unordered_map<std::string, Id, Hash, std::equal_to<>> m_ids;
     std::unordered_map<Id, std::uint32_t> m_distinctValues;          // per key context: values given ids
     std::unordered_map<std::uint64_t, std::uint32_t> m_distinctSets; // per shape: sets given ids
     Id m_presetId = 0;

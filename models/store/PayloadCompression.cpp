@@ -6,41 +6,59 @@ namespace seam::payload {
 
 struct PresetCompressor::State
 {
-    z_stream stream{};
+    // Primed with the preset once: deflateSetDictionary hashes the whole preset, which cost more than
+    // compressing the payload; each payload starts from a copy of this state instead.
+    z_stream primed{};
     bool ready = false;
+    std::string preset;
+
+    ~State() { reset(); }
+    void reset()
+    {
+        if (ready)
+            deflateEnd(&primed);
+        ready = false;
+    }
+    bool prime(std::string_view p)
+    {
+        reset();
+        preset.assign(p);
+        primed = z_stream{};
+        // Raw deflate (no zlib header or checksum: SQLite pages have their own), level 6 (level 1 is
+        // 5% larger on event lists and only 12% cheaper here). A 2 KiB
+        // window holds the 1 KiB preset and a payload; the smallest hash table (memLevel 1) compresses
+        // these small inputs as well as the default and is cheap to copy. Inflate reads any window up
+        // to 32 KiB, so readers need no knowledge of these settings.
+        if (deflateInit2(&primed, 6, Z_DEFLATED, -11, 1, Z_DEFAULT_STRATEGY) != Z_OK)
+            return false;
+        ready = true;
+        if (!p.empty() &&
+            deflateSetDictionary(&primed, reinterpret_cast<const Bytef*>(p.data()), uInt(p.size())) != Z_OK)
+            reset();
+        return ready;
+    }
 };
 
-PresetCompressor::PresetCompressor() : m_state(std::make_unique<State>())
-{
-    // Raw deflate (no zlib header or checksum: SQLite pages have their own), a 32 KiB window so that
-    // inflate needs no knowledge of the writer's settings, level 6.
-    m_state->ready = deflateInit2(&m_state->stream, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK;
-}
+PresetCompressor::PresetCompressor() : m_state(std::make_unique<State>()) {}
 
-PresetCompressor::~PresetCompressor()
-{
-    if (m_state->ready)
-        deflateEnd(&m_state->stream);
-}
+PresetCompressor::~PresetCompressor() = default;
 
 bool PresetCompressor::compress(std::string_view preset, std::string_view data, std::string& out)
 {
-    if (!m_state->ready)
+    if ((!m_state->ready || preset != m_state->preset) && !m_state->prime(preset))
         return false;
-    z_stream& z = m_state->stream;
-    if (deflateReset(&z) != Z_OK)
-        return false;
-    if (!preset.empty() &&
-        deflateSetDictionary(&z, reinterpret_cast<const Bytef*>(preset.data()), uInt(preset.size())) != Z_OK)
+    z_stream z{};
+    if (deflateCopy(&z, &m_state->primed) != Z_OK)
         return false;
     const std::size_t at = out.size();
-    out.resize(at + deflateBound(&z, uLong(data.size())));
+    out.resize(at + deflateBound(&z, uLong(data.size())) + 16);
     z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
     z.avail_in = uInt(data.size());
     z.next_out = reinterpret_cast<Bytef*>(out.data() + at);
     z.avail_out = uInt(out.size() - at);
     const int rc = deflate(&z, Z_FINISH);
     out.resize(out.size() - z.avail_out);
+    deflateEnd(&z);
     if (rc != Z_STREAM_END) {
         out.resize(at);
         return false;

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstring>
+#include <memory>
 #include <optional>
 
 namespace seam::payload {
@@ -32,6 +33,8 @@ public:
 
     std::string run()
     {
+        m_out.reserve(m_in.size() / 2 + 16);
+        m_strings.reserve(16);
         m_out.push_back(char(kBinary));
         value(0, 0);
         if (m_pos != m_in.size())
@@ -99,10 +102,10 @@ private:
         m_out.push_back(char(Tag::Object));
         std::uint64_t count = 0;
         std::string keys; // the members' key encodings, in order: the object's shape
-        std::vector<std::pair<std::size_t, std::size_t>> values; // where each member's value is in m_out
+        const std::size_t valuesFrom = m_valueSpans.size(); // where each member's value is in m_out
         if (peek() != '}') {
             for (;;) {
-                std::string key = quoted();
+                const std::string_view key = quoted();
                 expect(':');
                 std::uint32_t id = 0;
                 if (depth <= kDictionaryDepth)
@@ -117,10 +120,13 @@ private:
                     appendVarint(m_out, (std::uint64_t(key.size()) << 1) | 1);
                     m_out.append(key);
                 }
-                keys.append(m_out, keyAt, m_out.size() - keyAt);
+                // The top level's shape is never compared (nothing follows it): no bookkeeping there.
+                if (depth > 1)
+                    keys.append(m_out, keyAt, m_out.size() - keyAt);
                 const std::size_t valueAt = m_out.size();
                 value(depth, id);
-                values.emplace_back(valueAt, m_out.size());
+                if (depth > 1)
+                    m_valueSpans.emplace_back(valueAt, m_out.size());
                 ++count;
                 if (peek() == ',') {
                     ++m_pos;
@@ -134,15 +140,19 @@ private:
         // its values only. Never the top level, which readers look members up in.
         if (depth > 1 && count > 0 && m_previousShape && keys == *m_previousShape) {
             std::string onlyValues;
-            for (const auto& [from, to] : values)
-                onlyValues.append(m_out, from, to - from);
+            for (std::size_t i = valuesFrom; i < m_valueSpans.size(); ++i)
+                onlyValues.append(m_out, m_valueSpans[i].first,
+                                  m_valueSpans[i].second - m_valueSpans[i].first);
             m_out.resize(countAt);
             m_out.push_back(char(Tag::SameKeys));
             m_out.append(onlyValues);
         } else {
             insertCount(countAt, count);
         }
-        m_previousShape = std::move(keys);
+        if (depth > 1) {
+            m_previousShape = std::move(keys);
+            m_valueSpans.resize(valuesFrom);
+        }
     }
 
     void array(int depth, std::uint32_t context)
@@ -187,10 +197,24 @@ private:
         m_out.insert(tagAt + 1, varint);
     }
 
-    // A JSON string in the writer's form, unescaped; anything else throws.
-    std::string quoted()
+    // A JSON string in the writer's form, unescaped; anything else throws. Without escapes (nearly
+    // always) a view of the input; else of a copy that lives as long as the encoder.
+    std::string_view quoted()
     {
         expect('"');
+        const std::size_t first = m_pos;
+        while (m_pos < m_in.size() && m_in[m_pos] != '"' && m_in[m_pos] != '\\' &&
+               std::uint8_t(m_in[m_pos]) >= 0x20)
+            ++m_pos;
+        if (m_pos < m_in.size() && m_in[m_pos] == '"')
+            return m_in.substr(first, m_pos++ - first);
+        m_pos = first;
+        m_unescaped.push_back(std::make_unique<std::string>(unescaped()));
+        return *m_unescaped.back();
+    }
+
+    std::string unescaped()
+    {
         std::string s;
         for (;;) {
             if (m_pos >= m_in.size())
@@ -258,7 +282,7 @@ private:
 
     void stringValue(std::uint32_t context)
     {
-        std::string s = quoted();
+        const std::string_view s = quoted();
         const std::size_t index = m_strings.size();
         if (s.size() >= kMinRepeat) {
             const std::size_t from = index > kRepeatWindow ? index - kRepeatWindow : 0;
@@ -266,7 +290,7 @@ private:
                 if (m_strings[i] == s) {
                     m_out.push_back(char(Tag::Repeat));
                     appendVarint(m_out, i);
-                    m_strings.push_back(std::move(s));
+                    m_strings.push_back(s);
                     return;
                 }
             }
@@ -285,7 +309,7 @@ private:
             appendVarint(m_out, s.size());
             m_out.append(s);
         }
-        m_strings.push_back(std::move(s));
+        m_strings.push_back(s);
     }
 
     static bool isLowerHex(std::string_view s)
@@ -388,11 +412,13 @@ private:
     KeyDictionary& m_dict;
     std::vector<std::uint32_t>& m_used;
     std::string m_out;
-    std::vector<std::string> m_strings;
+    std::vector<std::string_view> m_strings;               // string values so far, for repeats
+    std::vector<std::unique_ptr<std::string>> m_unescaped; // the strings that had escapes
     std::optional<std::int64_t> m_previous;
     std::uint64_t m_shape = 1469598103934665603ull;
     bool m_isObject = false;
     std::optional<std::string> m_previousShape; // key encodings of the last object completed
+    std::vector<std::pair<std::size_t, std::size_t>> m_valueSpans; // members' values of open objects
 };
 
 } // namespace

@@ -58,6 +58,7 @@ void migrateToBinaryPayloads(Database& db)
         auto write = db.prepare("INSERT INTO span_payloads_v4(id, status_message, attributes, events, links, "
                                 "scope) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
         std::string attributes, events, links;
+        std::size_t compactAt = 65536; // doubles with the distinct ids: compacting stays linear overall
         while (read.step()) {
             attributes = payload::encode(read.text(2), dictionary, used);
             events = payload::encode(read.text(3), dictionary, used);
@@ -84,9 +85,10 @@ void migrateToBinaryPayloads(Database& db)
             }
             write.run();
             // Keep the list of ids short on a big cache: it only needs each id once.
-            if (used.size() > 65536) {
+            if (used.size() > compactAt) {
                 std::sort(used.begin(), used.end());
                 used.erase(std::unique(used.begin(), used.end()), used.end());
+                compactAt = std::max<std::size_t>(65536, used.size() * 2);
             }
         }
         std::sort(used.begin(), used.end());
