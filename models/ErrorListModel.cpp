@@ -106,7 +106,7 @@ ErrorList ErrorList::load(Database& db, qint64 pageLoadId, const std::vector<qin
     }
     // Failed backend spans of the traces: the primary key's (trace) prefix, status checked per row.
     {
-        auto st = db.prepare("SELECT sp.span_id, sp.start_ns, v.name, o.name, pl.status_message, pl.events "
+        auto st = db.prepare("SELECT sp.span_id, sp.start_ns, v.name, o.name, pl.status_message, span_events(pl.events) "
                              "FROM spans sp LEFT JOIN services v ON v.id = sp.service_id "
                              "LEFT JOIN operations o ON o.id = sp.operation_id LEFT JOIN span_payloads pl ON "
                              "pl.id = sp.payload "

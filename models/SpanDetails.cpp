@@ -223,7 +223,8 @@ SpanDetails SpanDetails::loadSpan(Database& db, const std::vector<qint64>& trace
     auto st = db.prepare(
         "SELECT sp.parent_span_id, sp.kind, sp.start_ns, sp.end_ns, sp.status_code, v.name, v.version, "
         "o.name, "
-        "pl.status_message, pl.attributes, pl.events, pl.links, pl.scope, lower(hex(t.trace_id)), "
+        "pl.status_message, span_attributes(pl.attributes), span_events(pl.events), span_links(pl.links), "
+        "span_scope(pl.scope), lower(hex(t.trace_id)), "
         "t.start_ns, "
         "t.end_ns, v.is_browser "
         "FROM spans sp JOIN traces t ON t.id = sp.trace "

@@ -335,16 +335,15 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
     // Revenue per session: the attribute summed over the spans of the traces of the converted
     // sessions' page loads from the session's reference time on (a conversion's value sits on the backend
     // span that took the order, or on the browser's own spans). Other sessions are worth 0.
-    const std::string path = "$.\"" + query.revenueAttribute + "\"";
+    const std::string& path = query.revenueAttribute;
     auto sessionTraces =
         db.prepare("SELECT p.trace FROM page_loads p WHERE p.session_id = ?1 AND p.start_ns >= ?2 AND "
                    "p.trace IS NOT NULL "
                    "UNION SELECT l.trace FROM page_loads p JOIN resources r ON r.page_load_id = p.id "
                    "JOIN links l ON l.resource_id = r.id WHERE p.session_id = ?1 AND p.start_ns >= ?2");
-    // The key's quoted name must appear in the attributes' text before JSON is parsed at all.
-    auto values = db.prepare("SELECT json_extract(pp.attributes, ?2) FROM spans s JOIN span_payloads pp ON "
-                             "pp.id = s.payload WHERE s.trace = ?1 AND instr(pp.attributes, ?3) > 0");
-    const std::string quotedKey = "\"" + query.revenueAttribute + "\"";
+    auto values = db.prepare(
+        "SELECT span_attribute(pp.attributes, ?2) FROM spans s JOIN span_payloads pp ON pp.id = s.payload "
+        "WHERE s.trace = ?1 AND span_attribute(pp.attributes, ?2) IS NOT NULL");
     // Reading a session's value reads every span of its traces: over a long window the compared groups
     // are sampled (a fixed pseudo-random subset of each, kRevenueSample sessions at most), which keeps
     // the per-session means unbiased; the interval is the sample's.
@@ -380,7 +379,7 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
         bool any = false;
         while (sessionTraces.step()) {
             values.reset();
-            values.bind(1, sessionTraces.int64(0)).bindText(2, path).bindText(3, quotedKey);
+            values.bind(1, sessionTraces.int64(0)).bindText(2, path);
             while (values.step()) {
                 if (values.columnType(0) == 1 || values.columnType(0) == 2) { // SQLITE_INTEGER, SQLITE_FLOAT
                     sum += values.real(0);

@@ -11,8 +11,15 @@
 #include <algorithm>
 
 namespace seam {
-
 namespace {
+
+void bindBlobOrNull(Statement& st, int index, const std::string& bytes)
+{
+    if (bytes.empty())
+        st.bindNull(index);
+    else
+        st.bindBlob(index, bytes.data(), int(bytes.size()));
+}
 
 constexpr int kSpanColumns = 11;
 constexpr int kPayloadColumns = 6;
@@ -37,6 +44,7 @@ std::string manyRows(const char* head, int columns, int rows)
 SpanWriter::SpanWriter(Database& db, WriteStatements& statements, DimensionCache& dimensions,
                        RollupAccumulator& rollups, WriteTouches& touches)
     : m_db(db), m_st(statements), m_dimensions(dimensions), m_rollups(rollups), m_touches(touches),
+      m_payloadKeys(db),
       // Plain INSERT: rows of a trace created in this batch cannot exist yet, so a conflict is a bug
       // and must fail loudly rather than be skipped.
       m_spanInsertMany(
@@ -62,7 +70,11 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
     m_pendingSpans.clear(); // what a failed batch left
     m_pendingPayloads.clear();
     auto& st = m_st.spanInsert;
-    for (const SpanRecord& s : batch.spans) {
+    // Normally the producer's bytes as they are; re-encoded only when the file's dictionary disagrees.
+    const std::optional<std::vector<EncodedPayload>> redone = m_payloadKeys.prepare(batch);
+    for (std::size_t i = 0; i < batch.spans.size(); ++i) {
+        const SpanRecord& s = batch.spans[i];
+        const EncodedPayload& e = redone ? (*redone)[i] : s.encoded;
         m_touches.noteInferenceTime(s.start);
         const std::size_t before = created.size();
         const std::int64_t trace = m_dimensions.traceRow(s.traceId);
@@ -73,8 +85,8 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
         // The next payload id is known (read inside this transaction, which holds the write lock, and
         // again whenever another connection committed since), so the span row can carry it without a
         // second update, and the payload is only written when the span is new.
-        const bool hasPayload = !s.statusMessage.empty() || !s.attributesJson.empty() ||
-                                !s.eventsJson.empty() || !s.linksJson.empty() || !s.scope.empty();
+        const bool hasPayload = !s.statusMessage.empty() || !e.attributes.empty() || !e.events.empty() ||
+                                !e.links.empty() || e.scope != 0;
         if (hasPayload && m_nextPayloadId == 0)
             m_nextPayloadId = m_db.queryInt("SELECT coalesce(max(id), 0) + 1 FROM span_payloads");
         const std::int64_t payload = hasPayload ? m_nextPayloadId : 0;
@@ -102,7 +114,7 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
         }
         if (hasPayload) {
             ++m_nextPayloadId;
-            m_pendingPayloads.push_back({payload, &s});
+            m_pendingPayloads.push_back({payload, &s, &e});
             if (m_pendingPayloads.size() == std::size_t(kRowsPerInsert))
                 flushPayloads();
         }
@@ -163,8 +175,8 @@ void SpanWriter::flushPayloads()
     const bool full = m_pendingPayloads.size() == std::size_t(kRowsPerInsert);
     for (std::size_t i = 0; i < m_pendingPayloads.size(); ++i) {
         Statement& st = full ? m_payloadInsertMany : m_st.payloadInsert;
-        bindPayload(st, full ? int(i) * kPayloadColumns : 0, m_pendingPayloads[i].first,
-                    *m_pendingPayloads[i].second);
+        const PendingPayload& pending = m_pendingPayloads[i];
+        bindPayload(st, full ? int(i) * kPayloadColumns : 0, pending.id, *pending.span, *pending.encoded);
         if (!full)
             st.run();
     }
@@ -173,15 +185,19 @@ void SpanWriter::flushPayloads()
     m_pendingPayloads.clear();
 }
 
-void SpanWriter::bindPayload(Statement& st, int offset, std::int64_t id, const SpanRecord& s)
+void SpanWriter::bindPayload(Statement& st, int offset, std::int64_t id, const SpanRecord& s,
+                             const EncodedPayload& e)
 {
-    // The one place a span's payload columns are bound (id, status message, attributes, events, links,
-    // scope from `offset` + 1 on): an encoder of the payload replaces what is bound here.
-    st.bind(offset + 1, id)
-        .bindTextOrNull(offset + 2, s.statusMessage)
-        .bindTextOrNull(offset + 3, s.attributesJson);
-    st.bindTextOrNull(offset + 4, s.eventsJson).bindTextOrNull(offset + 5, s.linksJson);
-    st.bindTextOrNull(offset + 6, s.scope);
+    // The one place a span's payload columns are bound (id, status message, then the encoded attributes,
+    // events, links and the scope's dictionary id, from `offset` + 1 on).
+    st.bind(offset + 1, id).bindTextOrNull(offset + 2, s.statusMessage);
+    bindBlobOrNull(st, offset + 3, e.attributes);
+    bindBlobOrNull(st, offset + 4, e.events);
+    bindBlobOrNull(st, offset + 5, e.links);
+    if (e.scope)
+        st.bind(offset + 6, e.scope);
+    else
+        st.bindNull(offset + 6);
 }
 
 void SpanWriter::updateTraces()

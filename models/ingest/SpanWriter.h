@@ -2,6 +2,7 @@
 
 #include "BatchResult.h"
 #include "Records.h"
+#include "SpanPayloads.h"
 #include "Sqlite.h"
 
 #include <cstdint>
@@ -29,7 +30,11 @@ public:
     void writeSpans(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
     void writeLogs(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
     /// The next payload id is read from the file again before the next payload.
-    void forgetPayloadIds() { m_nextPayloadId = 0; }
+    void forgetPayloadIds()
+    {
+        m_nextPayloadId = 0;
+        m_payloadKeys.forget();
+    }
 
 private:
     struct TraceDelta
@@ -62,7 +67,14 @@ private:
     void updateTraces();
     void flushSpans(std::int64_t sourceId);
     void flushPayloads();
-    static void bindPayload(Statement& st, int offset, std::int64_t id, const SpanRecord& s);
+    struct PendingPayload
+    {
+        std::int64_t id;
+        const SpanRecord* span;        // its status message
+        const EncodedPayload* encoded; // the producer's bytes, or the batch's re-encoding
+    };
+    static void bindPayload(Statement& st, int offset, std::int64_t id, const SpanRecord& s,
+                            const EncodedPayload& e);
 
     Database& m_db;
     WriteStatements& m_st;
@@ -70,12 +82,13 @@ private:
     RollupAccumulator& m_rollups;
     WriteTouches& m_touches;
     std::unordered_map<std::int64_t, TraceDelta> m_traceDeltas; // per batch
+    SpanPayloadKeys m_payloadKeys;
     Statement m_spanInsertMany;                             // kRowsPerInsert rows of spans of fresh traces
     Statement m_payloadInsertMany;                          // kRowsPerInsert payload rows
     std::unordered_set<std::int64_t> m_freshTraces;         // created in this batch
     std::unordered_set<FreshKey, FreshKeyHash> m_freshKeys; // their spans seen in this batch
     std::vector<PendingSpan> m_pendingSpans;
-    std::vector<std::pair<std::int64_t, const SpanRecord*>> m_pendingPayloads;
+    std::vector<PendingPayload> m_pendingPayloads;
     std::int64_t m_nextPayloadId = 0; // 0: read max(id) + 1 before the next payload
 };
 

@@ -1,7 +1,9 @@
 #include "StoreWriter.h"
 
 #include "BatchWriter.h"
+#include "KeyDictionary.h"
 #include "RollupAccumulator.h"
+#include "SpanPayloads.h"
 #include "Sqlite.h"
 #include "Store.h"
 
@@ -51,6 +53,7 @@ StoreWriter::StoreWriter(const std::string& path, Options options)
     : m_path(path), m_options(options), m_db(std::make_unique<Database>(store::openForWriting(path)))
 {
     RollupAccumulator::registerFunctions(*m_db);
+    m_keys = KeyDictionary::forCache(path, *m_db);
     // Checkpoints (copying committed WAL pages into the database file) run on their own connection
     // and thread, so the second core does them while the writer goes on; the writer never does.
     // The writer's own automatic checkpoint stays as a backstop: it runs between transactions, when
@@ -93,6 +96,7 @@ StoreWriter::~StoreWriter()
 
 std::uint64_t StoreWriter::submit(std::int64_t sourceId, RecordBatch&& batch)
 {
+    encodeSpanPayloads(batch, *m_keys);
     const std::size_t n = std::max<std::size_t>(batch.size(), 1);
     std::unique_lock lock(m_mutex);
     // A batch larger than the whole queue still goes in when the queue is empty.
@@ -114,6 +118,7 @@ std::uint64_t StoreWriter::enqueue(std::unique_lock<std::mutex>& lock, std::int6
 
 std::uint64_t StoreWriter::trySubmit(std::int64_t sourceId, RecordBatch& batch)
 {
+    encodeSpanPayloads(batch, *m_keys);
     const std::size_t n = std::max<std::size_t>(batch.size(), 1);
     std::unique_lock lock(m_mutex);
     if (m_queuedRecords != 0 && m_queuedRecords + n > m_options.maxQueuedRecords)

@@ -19,6 +19,7 @@
 namespace seam {
 
 class BatchWriter;
+class KeyDictionary;
 class Database;
 
 /// What the writer reports after each commit.
@@ -155,6 +156,7 @@ private:
     std::string m_path;
     Options m_options;
     std::unique_ptr<Database> m_db;
+    std::shared_ptr<KeyDictionary> m_keys; // payload strings, encoded by the submitting thread
 
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;     // writer waits for work

@@ -60,6 +60,8 @@ const Copy kCopies[] = {
      "SELECT trace FROM main.resources WHERE trace IS NOT NULL UNION SELECT trace FROM main.links)"},
     {"spans", "x.trace IN (SELECT id FROM main.traces)"},
     {"span_payloads", "x.id IN (SELECT payload FROM main.spans WHERE payload IS NOT NULL)"},
+    // The strings the payloads' bytes refer to (schema v8): all of them, the table is small.
+    {"attribute_keys", "1"},
     // Logs of the extracted traces, and the window's logs without a trace that name an extracted
     // session (browser console logs carry session.id): both explain the selected loads.
     {"logs",

@@ -369,7 +369,8 @@ QJsonObject StoreQueries::trace(const std::string& traceIdHex)
     auto st =
         m_db.prepare("SELECT s.span_id, s.parent_span_id, v.name, v.version, o.name, s.kind, s.start_ns, "
                      "s.end_ns, s.status_code, "
-                     "p.status_message, p.attributes, p.events, v.is_browser, p.scope, p.links FROM spans s "
+                     "p.status_message, span_attributes(p.attributes), span_events(p.events), v.is_browser, "
+                     "span_scope(p.scope), span_links(p.links) FROM spans s "
                      "LEFT JOIN span_payloads p ON p.id = s.payload "
                      "JOIN services v ON v.id = s.service_id JOIN operations o ON o.id = s.operation_id "
                      "WHERE s.trace = ?1 ORDER BY s.start_ns, s.span_id");

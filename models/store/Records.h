@@ -50,6 +50,17 @@ struct ServiceRef
     friend bool operator==(const ServiceRef&, const ServiceRef&) = default;
 };
 
+/// A span's attributes, events and links in the cache's binary form (store/PayloadCodec.h) and its
+/// scope as a dictionary id; the ids refer to the batch's payloadKeys.
+struct EncodedPayload
+{
+    std::string attributes;
+    std::string events;
+    std::string links;
+    std::uint32_t scope = 0;
+    bool done = false;
+};
+
 struct SpanRecord
 {
     TraceId traceId;
@@ -70,6 +81,9 @@ struct SpanRecord
     std::string linksJson;
     /// Instrumentation scope name (e.g. "@opentelemetry/instrumentation-fetch").
     std::string scope;
+    /// The payload as the cache stores it, filled from the fields above on the producer's thread
+    /// (models/ingest/SpanPayloads.h), which then drops the JSON: the writer only binds these bytes.
+    EncodedPayload encoded;
 };
 
 struct LogRecordRow
@@ -246,6 +260,9 @@ struct RecordBatch
     /// writer can say how many of a source's items are committed in the unit its report counts them in.
     /// Set by importSource(); 0 where nobody counts.
     std::uint64_t items = 0;
+    /// The dictionary ids (and their strings) that the spans' encoded payloads use: the writer makes
+    /// sure the cache has them before it writes the payloads.
+    std::vector<std::pair<std::uint32_t, std::string>> payloadKeys;
 
     std::size_t size() const
     {
@@ -278,6 +295,7 @@ struct RecordBatch
         move(rollups, other.rollups);
         spansRollUp = spansRollUp && other.spansRollUp;
         items += std::exchange(other.items, 0);
+        move(payloadKeys, other.payloadKeys);
     }
 };
 

@@ -4,6 +4,7 @@
 #include "PageLoadReach.h"
 #include "PageLoadSortKeys.h"
 #include "RollupCoverage.h"
+#include "PayloadMigration.h"
 #include "Schema.h"
 #include "Sqlite.h"
 
@@ -58,6 +59,9 @@ constexpr std::array kSteps = {
     MigrationStep{6, &addPageLoadSortKeys},
     // v7, remote push-down: which ranges of a remote store the rollups hold whole (RollupCoverage.cpp).
     MigrationStep{7, &addRollupCoverage},
+    // v8, a cache a third the size: span payloads in binary form with a string dictionary
+    // (PayloadMigration.cpp).
+    MigrationStep{8, &migrateToBinaryPayloads},
 };
 static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
 

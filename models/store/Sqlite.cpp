@@ -1,6 +1,7 @@
 #include "Sqlite.h"
 
 #include "FileUri.h"
+#include "PayloadFunctions.h"
 
 #include <filesystem>
 #include <mutex>
@@ -82,6 +83,7 @@ Database::Database(const std::string& path, Mode mode) : m_path(path)
     }
     sqlite3_extended_result_codes(m_db, 1);
     sqlite3_busy_timeout(m_db, 10000);
+    payload::registerSqlFunctions(m_db);
 }
 
 Database::~Database()

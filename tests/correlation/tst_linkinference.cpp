@@ -319,7 +319,7 @@ private:
             Database db = store::openForReading(path);
             auto st = db.prepare(
                 "SELECT s.start_ns, s.end_ns, o.name, sv.name, sv.version, "
-                "json_set(pl.attributes, '$.\"user_agent.original\"', 'okhttp/4.12.0') "
+                "json_set(span_attributes(pl.attributes), '$.\"user_agent.original\"', 'okhttp/4.12.0') "
                 "FROM traces t JOIN spans s ON s.trace = t.id AND s.parent_span_id = 0 "
                 "JOIN operations o ON o.id = s.operation_id JOIN services sv ON sv.id = s.service_id "
                 "JOIN span_payloads pl ON pl.id = s.payload WHERE lower(hex(t.trace_id)) = ?1");

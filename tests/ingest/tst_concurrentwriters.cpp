@@ -168,7 +168,7 @@ QStringList fingerprint(const QString& cache)
         "SELECT 'spans', count(*), count(payload) FROM spans",
         "SELECT 'payloads', count(*) FROM span_payloads",
         "SELECT 'payload of another span', count(*) FROM spans s JOIN span_payloads p ON p.id = s.payload "
-        "WHERE coalesce(json_extract(p.attributes, '$.span'), json_extract(p.attributes, '$.\"cart.item\"')) "
+        "WHERE coalesce(span_attribute(p.attributes, 'span'), span_attribute(p.attributes, 'cart.item')) "
         "IS NOT s.span_id",
         "SELECT 'traces', count(*), sum(span_count), sum(backend_span_count), sum(error_count), "
         "count(root_service_id), min(start_ns), max(end_ns) FROM traces",
@@ -351,7 +351,7 @@ private slots:
         Database db = store::openForReading(cache.toStdString());
         QCOMPARE(db.queryInt("SELECT count(*) FROM span_payloads"), 13);
         QCOMPARE(db.queryInt("SELECT count(*) FROM spans s JOIN span_payloads p ON p.id = s.payload "
-                             "WHERE json_extract(p.attributes, '$.span') IS NOT s.span_id"),
+                             "WHERE span_attribute(p.attributes, 'span') IS NOT s.span_id"),
                  0);
         QCOMPARE(db.queryInt("SELECT count(*) FROM rum_errors e JOIN page_loads p ON p.id = e.page_load_id "
                              "WHERE e.key = 'err-late' AND p.key = 'late'"),

@@ -11,3 +11,6 @@ seam_add_qtest(tst_notes SOURCES store/tst_notes.cpp LIBS seam_store)
 # Ranges of a remote store whose rollups the cache holds (store/RollupCoverage), and the gaps a chart
 # still asks the store for (analysis/RollupGaps).
 seam_add_qtest(tst_rollupcoverage SOURCES store/tst_rollupcoverage.cpp LIBS seam_analysis)
+# Span payloads in binary form: exact round trips, refusal of malformed bytes, the SQL functions and
+# views that `seam query` users read payloads with, a writer remapping ids another process took.
+seam_add_qtest(tst_payloadcodec SOURCES store/tst_payloadcodec.cpp support/RecordFactory.h LIBS seam_core)

@@ -4,12 +4,16 @@
 // in one transaction, and nothing that was in it is lost.
 
 #include "Notes.h"
+#include "PayloadMigration.h"
 #include "Schema.h"
+#include "SchemaMigrations.h"
 #include "SchemaV1.h"
 #include "Sqlite.h"
 #include "StateTable.h"
+#include "StoreQueries.h"
 #include "Store.h"
 
+#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -48,6 +52,73 @@ INSERT INTO notes(id, created_ns, kind, target_type, target_id, from_ns, to_ns, 
 )sql");
 }
 
+/// A v3 cache (the v1 DDL and the steps up to v3, as Seam wrote them) whose span payloads are JSON text
+/// in the shapes the importers write: backend and browser attributes, events with times, links, scopes,
+/// status messages, and values that need escapes or are not the writer's compact form.
+void makeV3Cache(const std::string& path, int traces)
+{
+    Database db(path, Database::Mode::ReadWrite);
+    db.exec("PRAGMA journal_mode = WAL");
+    Transaction tx(db);
+    db.exec(testing::kSchemaV1Ddl);
+    for (const schema::MigrationStep& step : schema::migrationSteps())
+        if (step.toVersion <= 3)
+            step.apply(db);
+    db.exec("PRAGMA application_id = " + std::to_string(schema::kApplicationId));
+    db.exec("PRAGMA user_version = 3");
+    db.exec("INSERT INTO services(id, name, version) VALUES (1, 'payments', '1.2'), (2, 'shop-web', '4.2.0')");
+    db.exec("INSERT INTO operations VALUES (1, 1, 'SELECT payment_accounts'), (2, 2, 'fetch POST')");
+    auto trace = db.prepare("INSERT INTO traces(id, trace_id, trace_lo, start_ns, end_ns, span_count) "
+                            "VALUES (?1, ?2, ?1, ?3, ?3 + 9000000, 3)");
+    auto span = db.prepare("INSERT INTO spans VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?6 + 1000000, ?7, ?8, 1)");
+    auto payload = db.prepare("INSERT INTO span_payloads VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    std::int64_t nextPayload = 1;
+    const std::int64_t t0 = 1795165407882436233;
+    for (int t = 1; t <= traces; ++t) {
+        unsigned char id[16];
+        for (int i = 0; i < 16; ++i)
+            id[i] = static_cast<unsigned char>((t * 31 + i * 7) & 0xff);
+        const std::int64_t start = t0 + std::int64_t(t) * 1000000000;
+        trace.bind(1, t).bindBlob(2, id, 16).bind(3, start).run();
+        for (int k = 0; k < 3; ++k) {
+            const std::string n = std::to_string(t);
+            std::string attrs, events, links, scope, status;
+            if (k == 0) {
+                attrs = "{\"http.url\":\"https://www.shop.example/product/" + n + "?ref=mail\",\"url.full\":"
+                        "\"https://www.shop.example/product/" + n + "?ref=mail\",\"session.id\":\"" +
+                        std::string(32, "0123456789abcdef"[t % 16]) + "\",\"http.response_content_length\":" +
+                        std::to_string(t * 977) + ",\"user_agent.original\":\"Mozilla/5.0 (X11; Linux x86_64) "
+                        "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/12" + std::to_string(t % 7) + ".0\"}";
+                events = "[{\"t\":" + std::to_string(start) + ",\"name\":\"fetchStart\"},{\"t\":" +
+                         std::to_string(start + 200000 + t) + ",\"name\":\"responseEnd\"},{\"t\":" +
+                         std::to_string(start + 300000) + ",\"name\":\"browser.web_vital\",\"attributes\":"
+                         "{\"browser.web_vital.name\":\"lcp\",\"browser.web_vital.value\":" +
+                         std::to_string(209.25 + t) + "}}]";
+                scope = "@opentelemetry/instrumentation-fetch";
+            } else if (k == 1) {
+                attrs = "{\"db.system\":\"postgresql\",\"db.statement\":\"SELECT balance FROM accounts WHERE "
+                        "id = " + n + " AND note = 'it''s \\\"quoted\\\"\\n'\",\"server.port\":5432,"
+                        "\"db.rows\":" + std::to_string(t % 3 - 1) + ",\"sampled\":" +
+                        (t % 2 ? "true" : "false") + ",\"ratio\":0." + n + "}";
+                links = "[{\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"span_id\":\"00f067aa0ba902b7\","
+                        "\"attributes\":{\"link.kind\":\"retry\"}}]";
+                scope = "github.com/XSAM/otelsql";
+                status = t % 5 ? "" : "deadlock detected";
+            } else if (t % 4 == 0) {
+                attrs = "{ \"spaced\" : \"json\" , \"u\": \"\\u00e9\"}"; // not the writer's form
+            } else {
+                attrs = "{\"tags\":[\"a\",\"b\",1,2.5,null,{\"deep\":{\"k\":[]}}],\"big\":18446744073709551615}";
+            }
+            std::int64_t payloadId = nextPayload++;
+            payload.bind(1, payloadId).bindTextOrNull(2, status).bindTextOrNull(3, attrs);
+            payload.bindTextOrNull(4, events).bindTextOrNull(5, links).bindTextOrNull(6, scope).run();
+            span.bind(1, t).bind(2, 10 + k).bind(3, k == 0 ? 0 : 10).bind(4, k == 0 ? 2 : 1).bind(5, k == 0 ? 3 : 3);
+            span.bind(6, start + k * 1000).bind(7, k == 1 && t % 5 == 0 ? 2 : 0).bind(8, payloadId).run();
+        }
+    }
+    tx.commit();
+}
+
 /// Every row of every v1 table, columns as v1 had them, in a stable order: what must survive.
 QStringList dumpV1Tables(Database& db,
                          const std::vector<std::pair<std::string, std::vector<std::string>>>& tables)
@@ -55,8 +126,15 @@ QStringList dumpV1Tables(Database& db,
     QStringList rows;
     for (const auto& [table, columns] : tables) {
         std::string list;
-        for (const std::string& c : columns)
-            list += (list.empty() ? "" : ", ") + ("quote(" + c + ")");
+        for (const std::string& c : columns) {
+            // Payloads are binary since v4: compared as the JSON they decode to.
+            std::string column = c;
+            if (table == "span_payloads" && (c == "attributes" || c == "events" || c == "links"))
+                column = "span_" + c + "(" + c + ")";
+            else if (table == "span_payloads" && c == "scope")
+                column = "span_scope(scope)";
+            list += (list.empty() ? "" : ", ") + ("quote(" + column + ")");
+        }
         Statement st = db.prepare("SELECT " + list + " FROM " + table + " ORDER BY 1, 2");
         while (st.step()) {
             QString row = QString::fromStdString(table) + QLatin1Char(':');
@@ -200,6 +278,56 @@ private slots:
         QCOMPARE(tagged[0].target.traceId, std::string("4bf92f3577b34da6a3ce929d0e0e4736"));
         QCOMPARE(tagged[0].focus, n.focus);
         QCOMPARE(notes::listNotes(db).size(), std::size_t(3));
+    }
+
+    void aV3CacheMigratesToBinaryPayloadsKeepingEveryByte()
+    {
+        const auto file = path("v3.seam");
+        const int traces = 200;
+        makeV3Cache(file, traces);
+        QStringList payloadsBefore;
+        QStringList tracesBefore;
+        std::int64_t textBytes = 0;
+        {
+            // Read as it is (immutable: no migration): what a v3 Seam showed.
+            Database v3(file, Database::Mode::Immutable);
+            payloadsBefore = dumpV1Tables(v3, {{"span_payloads", {"id", "status_message", "attributes", "events",
+                                                                  "links", "scope"}}});
+            textBytes = v3.queryInt("SELECT sum(coalesce(length(attributes), 0) + coalesce(length(events), 0) + "
+                                    "coalesce(length(links), 0) + coalesce(length(scope), 0)) FROM span_payloads");
+            StoreQueries q(v3);
+            auto ids = v3.prepare("SELECT lower(hex(trace_id)) FROM traces ORDER BY id");
+            while (ids.step())
+                tracesBefore << QString::fromUtf8(
+                    QJsonDocument(q.trace(std::string(ids.text(0)))).toJson(QJsonDocument::Compact));
+        }
+        QCOMPARE(payloadsBefore.size(), traces * 3);
+        QVERIFY(tracesBefore.first().contains(QLatin1String("fetchStart")));
+        store::openForWriting(file);
+        Database db = store::openForReading(file);
+        QCOMPARE(schema::schemaVersion(db), schema::kSchemaVersion);
+        QCOMPARE(dumpV1Tables(db, {{"span_payloads", {"id", "status_message", "attributes", "events", "links",
+                                                      "scope"}}}),
+                 payloadsBefore);
+        QStringList tracesAfter;
+        StoreQueries q(db);
+        auto ids = db.prepare("SELECT lower(hex(trace_id)) FROM traces ORDER BY id");
+        while (ids.step())
+            tracesAfter << QString::fromUtf8(
+                QJsonDocument(q.trace(std::string(ids.text(0)))).toJson(QJsonDocument::Compact));
+        QCOMPARE(tracesAfter, tracesBefore);
+        // Binary (but for the JSON not in the writer's form), scopes by id, and far smaller.
+        QCOMPARE(db.queryInt("SELECT count(*) FROM span_payloads WHERE typeof(attributes) <> 'blob'"), 0);
+        QCOMPARE(db.queryInt("SELECT count(*) FROM span_payloads WHERE substr(attributes, 1, 1) = x'00'"),
+                 traces / 4);
+        QCOMPARE(db.queryInt("SELECT count(*) FROM span_payloads WHERE typeof(scope) NOT IN ('integer', 'null')"), 0);
+        const std::int64_t binaryBytes =
+            db.queryInt("SELECT sum(coalesce(length(attributes), 0) + coalesce(length(events), 0) + "
+                        "coalesce(length(links), 0) + 2 * (scope IS NOT NULL)) FROM span_payloads");
+        QVERIFY2(binaryBytes * 2 < textBytes, (std::to_string(binaryBytes) + " of " + std::to_string(textBytes)).c_str());
+        // The documented view reads the migrated rows.
+        QCOMPARE(db.queryInt("SELECT count(*) FROM span_attributes WHERE key = 'db.system' AND value = 'postgresql'"),
+                 traces);
     }
 
     void aFailingStepLeavesTheV1FileAsItWas()

@@ -1,0 +1,156 @@
+#include "SpanPayloads.h"
+
+#include "KeyDictionary.h"
+#include "PayloadCodec.h"
+#include "Sqlite.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace seam {
+namespace {
+
+void sortUnique(std::vector<std::uint32_t>& ids)
+{
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+}
+
+EncodedPayload encodeOne(const SpanRecord& s, KeyDictionary& dictionary, std::vector<std::uint32_t>& used)
+{
+    EncodedPayload e;
+    auto lock = dictionary.lock();
+    e.attributes = payload::encode(s.attributesJson, dictionary, used);
+    e.events = payload::encode(s.eventsJson, dictionary, used);
+    e.links = payload::encode(s.linksJson, dictionary, used);
+    e.scope = s.scope.empty() ? 0 : dictionary.keyId(s.scope);
+    if (e.scope)
+        used.push_back(e.scope);
+    e.done = true;
+    return e;
+}
+
+void listKeys(std::vector<std::uint32_t>& used, KeyDictionary& dictionary,
+              std::vector<std::pair<std::uint32_t, std::string>>& keys)
+{
+    sortUnique(used);
+    auto lock = dictionary.lock();
+    keys.reserve(keys.size() + used.size());
+    for (const std::uint32_t id : used)
+        keys.emplace_back(id, dictionary.text(id));
+}
+
+} // namespace
+
+void encodeSpanPayloads(RecordBatch& batch, KeyDictionary& dictionary)
+{
+    std::vector<std::uint32_t> used;     // one span's ids
+    std::vector<std::uint32_t> distinct; // the batch's
+    std::vector<bool> seen;              // by id
+    for (SpanRecord& s : batch.spans) {
+        if (s.encoded.done)
+            continue;
+        // One lock per span, not per batch: importers of the same cache encode side by side.
+        used.clear();
+        s.encoded = encodeOne(s, dictionary, used);
+        std::string().swap(s.attributesJson);
+        std::string().swap(s.eventsJson);
+        std::string().swap(s.linksJson);
+        for (const std::uint32_t id : used) {
+            if (id >= seen.size())
+                seen.resize(std::max<std::size_t>(id + 1, seen.size() * 2));
+            if (!seen[id]) {
+                seen[id] = true;
+                distinct.push_back(id);
+            }
+        }
+    }
+    if (!distinct.empty())
+        listKeys(distinct, dictionary, batch.payloadKeys);
+}
+
+SpanPayloadKeys::SpanPayloadKeys(Database& db)
+    : m_db(db), m_dictionary(KeyDictionary::forCache(db.path(), db)),
+      m_insert(std::make_unique<Statement>(
+          db.prepare("INSERT INTO attribute_keys(id, key) VALUES (?1, ?2) ON CONFLICT(id) DO NOTHING"))),
+      m_select(std::make_unique<Statement>(db.prepare("SELECT key FROM attribute_keys WHERE id = ?1")))
+{}
+
+SpanPayloadKeys::~SpanPayloadKeys() = default;
+
+bool SpanPayloadKeys::writeKeys(const std::vector<std::pair<std::uint32_t, std::string>>& keys)
+{
+    for (const auto& [id, key] : keys) {
+        if (m_confirmed.count(id))
+            continue;
+        m_insert->bind(1, id);
+        // Shared attribute sets and compression presets are bytes; keys, scopes and values are text.
+        if (!key.empty() && (key[0] == '\x01' || key[0] == '\x03'))
+            m_insert->bindBlob(2, key.data(), int(key.size()));
+        else
+            m_insert->bindText(2, key);
+        m_insert->run();
+        if (m_db.changes() == 0) {
+            m_select->bind(1, id);
+            const bool same = m_select->step() && m_select->text(0) == key;
+            m_select->reset();
+            if (!same)
+                return false;
+        }
+        m_confirmed.insert(id);
+    }
+    return true;
+}
+
+std::optional<std::vector<EncodedPayload>> SpanPayloadKeys::prepare(const RecordBatch& batch)
+{
+    const bool allEncoded = std::all_of(batch.spans.begin(), batch.spans.end(),
+                                        [](const SpanRecord& s) { return s.encoded.done; });
+    const bool keysAgree = writeKeys(batch.payloadKeys);
+    if (allEncoded && keysAgree)
+        return std::nullopt;
+    if (!keysAgree) {
+        // The file disagrees with the dictionary the batch was encoded with: take the file's strings
+        // (this transaction holds the write lock, so they stay put), then decode each payload with the
+        // batch's own strings and encode it again.
+        m_dictionary->reseed(m_db);
+        m_confirmed.clear();
+    }
+    // Also the way for a batch that reached the writer without going through a producer's encoding.
+    std::unordered_map<std::uint32_t, const std::string*> batchKeys;
+    for (const auto& [id, key] : batch.payloadKeys)
+        batchKeys.emplace(id, &key);
+    const payload::Lookup lookup = [&](std::uint32_t id) -> const std::string* {
+        const auto it = batchKeys.find(id);
+        return it == batchKeys.end() ? nullptr : it->second;
+    };
+    std::vector<EncodedPayload> redone;
+    redone.reserve(batch.spans.size());
+    std::vector<std::uint32_t> used;
+    SpanRecord json;
+    for (const SpanRecord& s : batch.spans) {
+        if (!s.encoded.done) {
+            redone.push_back(encodeOne(s, *m_dictionary, used));
+            continue;
+        }
+        json.attributesJson.clear();
+        json.eventsJson.clear();
+        json.linksJson.clear();
+        std::string error;
+        if (!payload::decode(s.encoded.attributes, lookup, json.attributesJson, &error) ||
+            !payload::decode(s.encoded.events, lookup, json.eventsJson, &error) ||
+            !payload::decode(s.encoded.links, lookup, json.linksJson, &error))
+            throw std::runtime_error(error);
+        const std::string* scope = s.encoded.scope ? lookup(s.encoded.scope) : nullptr;
+        json.scope = scope ? *scope : std::string();
+        redone.push_back(encodeOne(json, *m_dictionary, used));
+    }
+    std::vector<std::pair<std::uint32_t, std::string>> keys;
+    listKeys(used, *m_dictionary, keys);
+    if (!writeKeys(keys))
+        throw std::runtime_error("the cache's attribute_keys disagree with themselves");
+    return redone;
+}
+
+} // namespace seam
