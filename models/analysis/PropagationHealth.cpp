@@ -124,8 +124,8 @@ std::vector<PropagationGroup> propagationHealth(Database& db)
         "WHERE l.trace = t.id AND l.method <> 'inferred') AND (o.name LIKE '%' || ?3 OR EXISTS (SELECT 1 FROM "
         // Newer HTTP instrumentations name the server span by method only: the path is in its attributes.
         "spans s JOIN span_payloads sp ON sp.id = s.payload WHERE s.trace = t.id AND s.kind = 2 AND "
-        "coalesce(json_extract(sp.attributes, '$.\"url.path\"'), json_extract(sp.attributes, "
-        "'$.\"http.target\"')) = ?3)) LIMIT 1");
+        "coalesce(span_attribute(sp.attributes, 'url.path'), span_attribute(sp.attributes, 'http.target')) = "
+        "?3)) LIMIT 1");
 
     std::map<std::tuple<std::string, std::string, std::string>, PropagationGroup> groups;
     while (calls.step()) {

@@ -398,8 +398,8 @@ function checkNodeCache(cache, acknowledged) {
 
     // Error status: the backend's 500 and what the frontend saw; the successful route has none.
     const errors = query(cache, `
-        SELECT service, kind, status_code, count(*) AS n, min(json_extract(attributes, '$."http.response.status_code"')) AS http_status,
-               min(coalesce(json_extract(attributes, '$."url.path"'), json_extract(attributes, '$."http.target"'), json_extract(attributes, '$."url.full"'))) AS url
+        SELECT service, kind, status_code, count(*) AS n, min(span_attribute(attributes, 'http.response.status_code')) AS http_status,
+               min(coalesce(span_attribute(attributes, 'url.path'), span_attribute(attributes, 'http.target'), span_attribute(attributes, 'url.full'))) AS url
         FROM v_spans WHERE status_code = 2 GROUP BY service, kind, status_code ORDER BY service, kind`);
     const errorKey = errors.map((e) => `${e.service}/${e.kind}/${e.n}`).join(' ');
     check(errorKey === `e2e-backend/2/${FAIL_REQUESTS} e2e-frontend/2/${FAIL_REQUESTS} e2e-frontend/3/${FAIL_REQUESTS}`,
@@ -410,7 +410,7 @@ function checkNodeCache(cache, acknowledged) {
     check(scalar(cache, 'SELECT count(*) FROM traces WHERE error_count > 0') === FAIL_REQUESTS,
           `${FAIL_REQUESTS} traces count errors`, query(cache, 'SELECT error_count FROM traces'));
     const okErrors = scalar(cache, `SELECT count(*) FROM v_spans WHERE status_code = 2
-        AND coalesce(json_extract(attributes, '$."url.path"'), json_extract(attributes, '$."http.target"'), '') LIKE '%/api/items%'`);
+        AND coalesce(span_attribute(attributes, 'url.path'), span_attribute(attributes, 'http.target'), '') LIKE '%/api/items%'`);
     check(okErrors === 0, 'no error status on /api/items', okErrors);
     const rollups = query(cache, `SELECT s.name, sum(r.requests) AS requests, sum(r.errors) AS errors FROM rollups r
         JOIN services s ON s.id = r.service_id WHERE r.operation_id = 0 GROUP BY s.name ORDER BY s.name`);
@@ -578,7 +578,7 @@ function checkBrowserCache(cache, acknowledged, sessionId) {
     check(load.duration_ns > 0 && load.ttfb_ns > 0 && load.ttfb_ns <= load.duration_ns, 'page load duration and TTFB from the document-load timings', load);
     // The timing marks arrive as span events (OTLP/JSON from the browser): all of them, in order.
     const marks = query(cache, `SELECT o.name AS span, json_group_array(json_extract(e.value, '$.name')) AS events
-        FROM spans s JOIN operations o ON o.id = s.operation_id JOIN span_payloads p ON p.id = s.payload, json_each(p.events) e
+        FROM spans s JOIN operations o ON o.id = s.operation_id JOIN span_payloads p ON p.id = s.payload, json_each(span_events(p.events)) e
         WHERE o.name IN ('documentLoad', 'documentFetch') GROUP BY o.name ORDER BY o.name`);
     const eventsOf = (name) => JSON.parse((marks.find((m) => m.span === name) || { events: '[]' }).events);
     check(['fetchStart', 'domInteractive', 'domContentLoadedEventEnd', 'loadEventEnd'].every((e) => eventsOf('documentLoad').includes(e)),
@@ -610,7 +610,7 @@ function checkBrowserCache(cache, acknowledged, sessionId) {
     // Each fetch is linked to the backend server span whose parent is the browser's fetch span.
     const links = query(cache, `SELECT l.resource_id, l.method, l.confidence, printf('%016x', l.span_id) AS span_id,
         lower(hex(t.trace_id)) AS trace, s.kind, s.status_code, printf('%016x', s.parent_span_id) AS parent, v.name AS service,
-        json_extract(p.attributes, '$."url.path"') AS path
+        span_attribute(p.attributes, 'url.path') AS path
         FROM links l JOIN traces t ON t.id = l.trace JOIN spans s ON s.trace = l.trace AND s.span_id = l.span_id
         JOIN services v ON v.id = s.service_id LEFT JOIN span_payloads p ON p.id = s.payload ORDER BY l.resource_id`);
     for (const r of resources) {
@@ -698,7 +698,7 @@ function checkDatadogCache(cache, { sessionId, viewId }) {
     // The SDK's 64-bit trace ids, continued by the OpenTelemetry backend (W3C traceparent with the
     // high half zero): the resources' _dd.trace_id finds the backend trace by its low 64 bits.
     const links = query(cache, `SELECT l.resource_id, l.method, l.confidence, v.name AS service, s.kind, s.status_code,
-        printf('%016x', s.parent_span_id) AS parent, lower(hex(t.trace_id)) AS trace, json_extract(p.attributes, '$."url.path"') AS path
+        printf('%016x', s.parent_span_id) AS parent, lower(hex(t.trace_id)) AS trace, span_attribute(p.attributes, 'url.path') AS path
         FROM links l JOIN traces t ON t.id = l.trace JOIN spans s ON s.trace = l.trace AND s.span_id = l.span_id
         JOIN services v ON v.id = s.service_id LEFT JOIN span_payloads p ON p.id = s.payload`);
     for (const [what, r] of Object.entries(byPath)) {
@@ -783,7 +783,7 @@ function checkFaroCache(cache, { sessionId }) {
     check(fetches.every((r) => r.trace && r.ttfb_ns > 0 && r.method === 'GET'),
           'each fetch has its trace id (from the span) and its timing phases (from the performance entry)', fetches);
     const links = query(cache, `SELECT l.resource_id, l.method, l.confidence, v.name AS service, s.kind,
-        printf('%016x', s.parent_span_id) AS parent, json_extract(p.attributes, '$."url.path"') AS path
+        printf('%016x', s.parent_span_id) AS parent, span_attribute(p.attributes, 'url.path') AS path
         FROM links l JOIN spans s ON s.trace = l.trace AND s.span_id = l.span_id
         JOIN services v ON v.id = s.service_id LEFT JOIN span_payloads p ON p.id = s.payload`);
     for (const [what, r] of Object.entries(byPath)) {
@@ -879,7 +879,7 @@ function checkHarCache(cache, har, countsAfterFirstImport) {
     check(resources.length === entries && resources.every((r) => r.page_load_id === loads[0].id),
           `every HAR entry (${entries}) is a resource of the page load`, resources);
     const links = query(cache, `SELECT l.resource_id, l.method, l.confidence, v.name AS service, s.kind,
-        json_extract(p.attributes, '$."url.path"') AS path FROM links l JOIN spans s ON s.trace = l.trace AND s.span_id = l.span_id
+        span_attribute(p.attributes, 'url.path') AS path FROM links l JOIN spans s ON s.trace = l.trace AND s.span_id = l.span_id
         JOIN services v ON v.id = s.service_id LEFT JOIN span_payloads p ON p.id = s.payload`);
     const sameOrigin = (r) => new URL(r.url).origin === new URL(loads[0].url).origin;
     const doc = resources.find((r) => r.type === 'document' && sameOrigin(r));

@@ -102,7 +102,7 @@ private slots:
         QCOMPARE(w.db.queryInt("SELECT count(*) FROM span_payloads"), 50);
         // Each span carries its own payload (the attributes name the span's index).
         QCOMPARE(w.db.queryInt("SELECT count(*) FROM spans s JOIN span_payloads p ON p.id = s.payload "
-                               "WHERE json_extract(p.attributes, '$.i') = s.span_id - 4096"),
+                               "WHERE span_attribute(p.attributes, 'i') = s.span_id - 4096"),
                  50);
         QCOMPARE(
             w.db.queryInt("SELECT count(*) FROM spans WHERE payload IS NULL AND (span_id - 4096) % 2 = 1"),

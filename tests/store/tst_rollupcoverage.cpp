@@ -5,6 +5,7 @@
 #include "RollupCoverage.h"
 #include "RollupGaps.h"
 #include "Schema.h"
+#include "SchemaMigrations.h"
 #include "Sqlite.h"
 #include "Store.h"
 
@@ -30,7 +31,11 @@ private slots:
             Database db = store::openForWriting(path);
             // The cache as the previous version left it: without the table, one version lower.
             db.exec("DROP TABLE rollup_coverage");
-            db.exec("PRAGMA user_version = " + std::to_string(schema::kSchemaVersion - 1));
+            int before = 0; // the version just before the step that adds the table
+            for (const schema::MigrationStep& step : schema::migrationSteps())
+                if (step.apply == &schema::addRollupCoverage)
+                    before = step.toVersion - 1;
+            db.exec("PRAGMA user_version = " + std::to_string(before));
             QVERIFY(store::rollupCoverage(db, "clickhouse://h:8123/otel?table=otel_traces").empty());
         }
         Database db = store::openForWriting(path);
