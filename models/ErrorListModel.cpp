@@ -106,12 +106,13 @@ ErrorList ErrorList::load(Database& db, qint64 pageLoadId, const std::vector<qin
     }
     // Failed backend spans of the traces: the primary key's (trace) prefix, status checked per row.
     {
-        auto st = db.prepare("SELECT sp.span_id, sp.start_ns, v.name, o.name, pl.status_message, span_events(pl.events) "
-                             "FROM spans sp LEFT JOIN services v ON v.id = sp.service_id "
-                             "LEFT JOIN operations o ON o.id = sp.operation_id LEFT JOIN span_payloads pl ON "
-                             "pl.id = sp.payload "
-                             "WHERE sp.trace = ?1 AND sp.status_code = 2 AND coalesce(v.is_browser, 0) = 0 "
-                             "ORDER BY sp.start_ns LIMIT ?2");
+        auto st = db.prepare(
+            "SELECT sp.span_id, sp.start_ns, v.name, o.name, pl.status_message, span_events(pl.events) "
+            "FROM spans sp LEFT JOIN services v ON v.id = sp.service_id "
+            "LEFT JOIN operations o ON o.id = sp.operation_id LEFT JOIN span_payloads pl ON "
+            "pl.id = sp.payload "
+            "WHERE sp.trace = ?1 AND sp.status_code = 2 AND coalesce(v.is_browser, 0) = 0 "
+            "ORDER BY sp.start_ns LIMIT ?2");
         for (const qint64 trace : traceRowIds) {
             st.reset();
             st.bind(1, trace).bind(2, kCap + 1);

@@ -76,8 +76,8 @@ std::vector<EventRow> readEvents(Database& db, JourneyStep::Kind kind, const Eve
               scopeColumn +
               " = ?1 AND start_ns >= ?2 AND start_ns < ?3 AND (status >= 400 OR (ifnull(status, 0) = 0 "
               "AND type IN ('fetch', 'xhr')))" +
-              schema::oneRowPerCall(db, "resources") + " ORDER BY start_ns" +
-              order + ", id" + order + " LIMIT ?4";
+              schema::oneRowPerCall(db, "resources") + " ORDER BY start_ns" + order + ", id" + order +
+              " LIMIT ?4";
         break;
     case JourneyStep::Kind::JsError:
         sql =

@@ -1,7 +1,7 @@
 #include "WaterfallData.h"
 
-#include "CriticalPathReader.h"
 #include "CallMergeSchema.h"
+#include "CriticalPathReader.h"
 #include "Sqlite.h"
 
 #include <algorithm>

@@ -22,10 +22,10 @@
 #include "PageLoadsPanel.h"
 #include "RecentFiles.h"
 #include "RemoteChartPushDown.h"
+#include "SavedInvestigation.h"
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreQueries.h"
-#include "SavedInvestigation.h"
 #include "StoreWriter.h"
 #include "Theme.h"
 

@@ -38,7 +38,8 @@ void MainWindow::createMenus()
     m_import->setShortcut(Qt::CTRL | Qt::Key_I);
     file->addAction(tr("Open &Demo Investigation"), this, &MainWindow::openDemo);
     file->addAction(tr("Co&nnect to a Store…"), this, &MainWindow::connectToStore)
-        ->setStatusTip(tr("Pull a window from ClickHouse or Prometheus, or missing traces from Tempo or Jaeger"));
+        ->setStatusTip(
+            tr("Pull a window from ClickHouse or Prometheus, or missing traces from Tempo or Jaeger"));
     m_recent->attach(file->addMenu(tr("Open &Recent")));
     file->addSeparator();
     m_close = file->addAction(tr("&Close Investigation"), QKeySequence::Close, this,

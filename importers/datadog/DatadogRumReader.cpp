@@ -1,10 +1,10 @@
 #include "DatadogRumReader.h"
 
 #include "Hash.h"
+#include "IsoTime.h"
 #include "JsonDocuments.h"
 #include "Route.h"
 #include "UserAgent.h"
-#include "IsoTime.h"
 
 #include <algorithm>
 #include <charconv>

@@ -1,12 +1,12 @@
 #include "FaroReader.h"
 
 #include "Hash.h"
+#include "IsoTime.h"
 #include "JsonDocuments.h"
 #include "JsonWriter.h"
 #include "OtlpJsonReader.h"
 #include "Route.h"
 #include "UserAgent.h"
-#include "IsoTime.h"
 
 #include <algorithm>
 #include <cmath>

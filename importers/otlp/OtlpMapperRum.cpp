@@ -246,7 +246,8 @@ ResourceRecord& OtlpMapperRum::resource(const BrowserSpan& b, std::string type)
     rec.reporter = "otel";
     // instrumentation-fetch / -xml-http-request end a request that got no response with an error status
     // and no status code (Faro's tracing uses the same instrumentations).
-    rec.failed = rec.statusCode == 0 && span.status().code() == opentelemetry::proto::trace::v1::Status::STATUS_CODE_ERROR;
+    rec.failed = rec.statusCode == 0 &&
+                 span.status().code() == opentelemetry::proto::trace::v1::Status::STATUS_CODE_ERROR;
     rec.start = TimeNs(span.start_time_unix_nano());
     rec.duration = TimeNs(span.end_time_unix_nano() - span.start_time_unix_nano());
     if (auto size = findInt(attrs, "http.response_content_length"))

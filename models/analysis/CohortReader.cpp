@@ -216,7 +216,8 @@ struct FeatureReader::Impl
         : paths(db), session(db.prepare("SELECT s.browser, s.browser_version, s.os, s.device, s.country, "
                                         "s.app_version FROM page_loads p LEFT JOIN sessions s ON s.id = "
                                         "p.session_id WHERE p.id = ?1")),
-          spans(db.prepare("SELECT sv.name, sv.version, o.name, s.status_code, span_attributes(pl.attributes) FROM spans s "
+          spans(db.prepare("SELECT sv.name, sv.version, o.name, s.status_code, "
+                           "span_attributes(pl.attributes) FROM spans s "
                            "JOIN services sv ON sv.id = s.service_id JOIN operations o ON o.id = "
                            "s.operation_id LEFT JOIN span_payloads pl ON pl.id = s.payload "
                            "WHERE s.trace = ?1 AND sv.is_browser = 0"))

@@ -20,9 +20,10 @@ InvestigationStats investigationStats(Database& db)
     s.pageLoadReports = db.queryInt("SELECT count(*) FROM page_load_reports");
     s.resources = db.queryInt(merging ? "SELECT count(*) FROM resources WHERE merged_into IS NULL"
                                       : "SELECT count(*) FROM resources");
-    s.linkedResources = db.queryInt(merging ? "SELECT count(DISTINCT coalesce(r.merged_into, r.id)) FROM links l "
-                                              "JOIN resources r ON r.id = l.resource_id"
-                                            : "SELECT count(*) FROM links");
+    s.linkedResources =
+        db.queryInt(merging ? "SELECT count(DISTINCT coalesce(r.merged_into, r.id)) FROM links l "
+                              "JOIN resources r ON r.id = l.resource_id"
+                            : "SELECT count(*) FROM links");
     s.rumErrors = db.queryInt("SELECT count(*) FROM rum_errors");
     s.errorSpans = db.queryInt("SELECT coalesce(sum(error_count), 0) FROM traces");
     s.logs = db.queryInt("SELECT count(*) FROM logs");

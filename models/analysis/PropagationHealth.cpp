@@ -120,8 +120,10 @@ std::vector<PropagationGroup> propagationHealth(Database& db)
     // and whose root operation names the call's path.
     auto ownTrace = db.prepare(
         "SELECT 1 FROM traces t JOIN operations o ON o.id = t.root_operation_id WHERE t.start_ns BETWEEN ?1 "
-        "AND ?2 AND t.start_ns IS NOT NULL AND t.backend_span_count > 0 AND NOT EXISTS (SELECT 1 FROM links l "
-        "WHERE l.trace = t.id AND l.method <> 'inferred') AND (o.name LIKE '%' || ?3 OR EXISTS (SELECT 1 FROM "
+        "AND ?2 AND t.start_ns IS NOT NULL AND t.backend_span_count > 0 AND NOT EXISTS (SELECT 1 FROM links "
+        "l "
+        "WHERE l.trace = t.id AND l.method <> 'inferred') AND (o.name LIKE '%' || ?3 OR EXISTS (SELECT 1 "
+        "FROM "
         // Newer HTTP instrumentations name the server span by method only: the path is in its attributes.
         "spans s JOIN span_payloads sp ON sp.id = s.payload WHERE s.trace = t.id AND s.kind = 2 AND "
         "coalesce(span_attribute(sp.attributes, 'url.path'), span_attribute(sp.attributes, 'http.target')) = "

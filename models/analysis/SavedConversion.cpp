@@ -79,8 +79,9 @@ std::optional<ConversionSuggestion> suggestConversion(Database& db, int sampleTr
         return std::nullopt;
     const std::int64_t stride = std::max<std::int64_t>(1, maxId / sampleTraces);
     // Per candidate attribute, the sampled traces carrying it (spans by their primary key).
-    auto attrs = db.prepare("SELECT span_attributes(pp.attributes) FROM spans s JOIN span_payloads pp ON pp.id = s.payload "
-                            "WHERE s.trace = ?1 AND pp.attributes IS NOT NULL");
+    auto attrs = db.prepare(
+        "SELECT span_attributes(pp.attributes) FROM spans s JOIN span_payloads pp ON pp.id = s.payload "
+        "WHERE s.trace = ?1 AND pp.attributes IS NOT NULL");
     auto has = db.prepare("SELECT json_extract(?1, ?2) IS NOT NULL");
     std::map<int, std::vector<std::int64_t>> tracesByAttribute;
     for (std::int64_t id = 1; id <= maxId; id += stride) {

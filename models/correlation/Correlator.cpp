@@ -41,8 +41,9 @@ Correlator::Correlator(Database& db)
                      "confidence = excluded.confidence, created_ns = excluded.created_ns "
                      "WHERE excluded.confidence > links.confidence")),
       // With the call each link belongs to: a call several sources reported and linked counts once.
-      m_linksOfPageLoad(db.prepare("SELECT l.trace, l.span_id, coalesce(r.merged_into, r.id) FROM resources r "
-                                   "JOIN links l ON l.resource_id = r.id WHERE r.page_load_id = ?1")),
+      m_linksOfPageLoad(
+          db.prepare("SELECT l.trace, l.span_id, coalesce(r.merged_into, r.id) FROM resources r "
+                     "JOIN links l ON l.resource_id = r.id WHERE r.page_load_id = ?1")),
       m_updatePageLoad(db.prepare("UPDATE page_loads SET linked_count = ?2, backend_ns = ?3, services = ?4 "
                                   "WHERE id = ?1")),
       m_reach(db)

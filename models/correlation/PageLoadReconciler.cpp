@@ -3,8 +3,8 @@
 #include "Correlator.h"
 
 #include <algorithm>
-#include <map>
 #include <cstdlib>
+#include <map>
 
 namespace seam {
 namespace {
@@ -41,8 +41,8 @@ std::string canonicalSql()
     for (const char* column : {"key", "url", "route", "start_ns", "app_service_id"})
         sql += std::string(column) + " = " + first(column) + ", ";
     // The session is the visit the first report's session belongs to (SessionMerger).
-    sql += "session_id = (SELECT coalesce(merged_into, id) FROM sessions WHERE id = " + firstKnown("session_id") +
-           "), ";
+    sql += "session_id = (SELECT coalesce(merged_into, id) FROM sessions WHERE id = " +
+           firstKnown("session_id") + "), ";
     for (const char* column :
          {"duration_ns", "ttfb_ns", "fcp_ns", "lcp_ns", "cls", "inp_ns", "trace", "span_id"})
         sql += std::string(column) + " = " + firstKnown(column) + ", ";
@@ -62,9 +62,10 @@ PageLoadReconciler::PageLoadReconciler(Database& db, Correlator& correlator)
       // One scan of the reports, once per writer and again only after another connection committed: an
       // index on format would cost every page-load insert more than these scans ever do.
       m_reporterRange(db.prepare("SELECT min(format), max(format) FROM page_load_reports")),
-      m_facts(db.prepare("SELECT id, coalesce(session_id, 0), start_ns, url, (SELECT coalesce(session_id, 0) "
-                         "FROM page_load_reports WHERE page_load_id = ?1 ORDER BY id LIMIT 1) FROM page_loads "
-                         "WHERE id = ?1")),
+      m_facts(
+          db.prepare("SELECT id, coalesce(session_id, 0), start_ns, url, (SELECT coalesce(session_id, 0) "
+                     "FROM page_load_reports WHERE page_load_id = ?1 ORDER BY id LIMIT 1) FROM page_loads "
+                     "WHERE id = ?1")),
       m_reportersOf(db.prepare("SELECT DISTINCT format FROM page_load_reports WHERE page_load_id = ?1")),
       // Page loads that carry a trace id this one carries: resources' propagated / own trace ids and the
       // document's trace, on either side. Counted per distinct trace.
@@ -83,8 +84,9 @@ PageLoadReconciler::PageLoadReconciler(Database& db, Correlator& correlator)
           ") JOIN page_loads c ON c.id = q WHERE c.start_ns BETWEEN ?2 AND ?3 GROUP BY q "
           "ORDER BY shared DESC, q LIMIT 16")),
       // The URL as the SDKs may spell it differently (trailing slash, fragment, default port).
-      m_byUrlTime(db.prepare("SELECT id FROM page_loads WHERE start_ns BETWEEN ?1 AND ?2 AND seam_url_key(url) "
-                             "= ?3 AND id <> ?4 ORDER BY start_ns LIMIT 64")),
+      m_byUrlTime(
+          db.prepare("SELECT id FROM page_loads WHERE start_ns BETWEEN ?1 AND ?2 AND seam_url_key(url) "
+                     "= ?3 AND id <> ?4 ORDER BY start_ns LIMIT 64")),
       m_sessionInfo(
           db.prepare("SELECT browser, browser_version, os, start_ns, end_ns FROM sessions WHERE id = ?1")),
       // Page loads of the two visits (?1, ?2) with reports of the two sources' sessions (?3, ?4).

@@ -1,8 +1,8 @@
 #include "InvestigationExtract.h"
 
 #include "CacheCheck.h"
-#include "PageLoadReach.h"
 #include "FileUri.h"
+#include "PageLoadReach.h"
 #include "Schema.h"
 #include "Sqlite.h"
 #include "Store.h"

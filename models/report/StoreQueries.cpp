@@ -200,7 +200,8 @@ QJsonObject StoreQueries::pageLoad(std::int64_t id)
         "lower(hex(t.trace_id)), r.span_id, l.method, l.confidence, lower(hex(lt.trace_id)), l.span_id, "
         "l.trace, "
         "r.ttfb_ns FROM resources r LEFT JOIN traces t ON t.id = r.trace" +
-        schema::callLinkJoin(m_db, "r", "l") + "LEFT JOIN traces lt ON lt.id = l.trace WHERE r.page_load_id = ?1" +
+        schema::callLinkJoin(m_db, "r", "l") +
+        "LEFT JOIN traces lt ON lt.id = l.trace WHERE r.page_load_id = ?1" +
         schema::oneRowPerCall(m_db, "r") + " ORDER BY r.start_ns, r.id");
     std::optional<Statement> callReports;
     if (merging)
@@ -250,8 +251,9 @@ QJsonObject StoreQueries::pageLoad(std::int64_t id)
                 c[QStringLiteral("resource_id")] = qint64(callReports->int64(6));
                 c[QStringLiteral("source")] = textOrNull(*callReports, 0);
                 c[QStringLiteral("key")] = qs(callReports->text(1));
-                c[QStringLiteral("status")] = callReports->isNull(2) ? QJsonValue(QJsonValue::Null)
-                                                                     : QJsonValue(qint64(callReports->int64(2)));
+                c[QStringLiteral("status")] = callReports->isNull(2)
+                                                  ? QJsonValue(QJsonValue::Null)
+                                                  : QJsonValue(qint64(callReports->int64(2)));
                 c[QStringLiteral("start_ns")] = qint64(callReports->int64(3));
                 c[QStringLiteral("duration_ms")] = msOrNull(*callReports, 4);
                 c[QStringLiteral("trace_id")] = textOrNull(*callReports, 5);

@@ -134,13 +134,13 @@ std::string traceHex(Database& db, std::int64_t traceRow)
 std::int64_t writeOtlpJson(Database& db, const std::vector<std::int64_t>& traces,
                            const std::function<void(std::string_view)>& out)
 {
-    Statement spans =
-        db.prepare("SELECT s.span_id, s.parent_span_id, s.service_id, o.name, s.kind, s.start_ns, s.end_ns, "
-                   "s.status_code, "
-                   "p.status_message, span_attributes(p.attributes), span_events(p.events), span_links(p.links), "
-                   "coalesce(span_scope(p.scope), '') FROM spans s "
-                   "JOIN operations o ON o.id = s.operation_id LEFT JOIN span_payloads p ON p.id = s.payload "
-                   "WHERE s.trace = ?1 ORDER BY s.start_ns, s.span_id");
+    Statement spans = db.prepare(
+        "SELECT s.span_id, s.parent_span_id, s.service_id, o.name, s.kind, s.start_ns, s.end_ns, "
+        "s.status_code, "
+        "p.status_message, span_attributes(p.attributes), span_events(p.events), span_links(p.links), "
+        "coalesce(span_scope(p.scope), '') FROM spans s "
+        "JOIN operations o ON o.id = s.operation_id LEFT JOIN span_payloads p ON p.id = s.payload "
+        "WHERE s.trace = ?1 ORDER BY s.start_ns, s.span_id");
     Statement service =
         db.prepare("SELECT name, namespace, version, environment, is_browser FROM services WHERE id = ?1");
     // (service, scope) -> spans; std::map: groups in a stable order.

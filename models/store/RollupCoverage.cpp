@@ -51,8 +51,8 @@ std::vector<CoveredRange> rollupCoverage(Database& db, const std::string& source
     // By table rather than by version: the step's number may change when branches merge.
     if (!hasCoverageTable(db))
         return out;
-    Statement st =
-        db.prepare("SELECT from_ns, to_ns FROM rollup_coverage WHERE source = ?1 AND what = ?2 ORDER BY from_ns");
+    Statement st = db.prepare(
+        "SELECT from_ns, to_ns FROM rollup_coverage WHERE source = ?1 AND what = ?2 ORDER BY from_ns");
     st.bindText(1, source).bindText(2, what);
     while (st.step())
         out.push_back({st.int64(0), st.int64(1)});

@@ -3,8 +3,8 @@
 #include "CallMergeSchema.h"
 #include "PageLoadReach.h"
 #include "PageLoadSortKeys.h"
-#include "RollupCoverage.h"
 #include "PayloadMigration.h"
+#include "RollupCoverage.h"
 #include "Schema.h"
 #include "Sqlite.h"
 

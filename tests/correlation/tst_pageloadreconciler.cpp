@@ -176,19 +176,23 @@ private slots:
             importIntoCache(cache, order); // one file after the other, each in its own transactions
             Database db(cache, Database::Mode::ReadOnly);
             const QString where = order.join(QLatin1Char(' '));
-            QCOMPARE(rows(db, "SELECT p.route, p.network_error_count, (SELECT group_concat(format) FROM (SELECT "
-                              "format FROM page_load_reports WHERE page_load_id = p.id ORDER BY format)), (SELECT "
-                              "group_concat(substr(url, instr(url, '/api/')), ' ') FROM (SELECT url FROM resources "
-                              "WHERE page_load_id = p.id AND merged_into IS NULL AND url LIKE '%/api/%' ORDER BY "
-                              "url)) FROM page_loads p ORDER BY p.start_ns"),
-                     (QStringList{QStringLiteral("/|0|datadog,faro,har,otel|/api/items"),
-                                  QStringLiteral("/product|0|datadog,faro,har,otel|/api/items"),
-                                  QStringLiteral("/checkout|1|datadog,faro,har,otel|/api/checkout /api/items")}));
-            QVERIFY2(db.queryInt("SELECT count(*) FROM sessions WHERE merged_into IS NULL") == 1, qPrintable(where));
-            QVERIFY2(db.queryInt("SELECT count(*) FROM page_loads p WHERE EXISTS (SELECT 1 FROM resources r JOIN "
-                                 "links l ON l.resource_id = r.id WHERE r.page_load_id = p.id AND r.type = "
-                                 "'document')") == 3,
+            QCOMPARE(
+                rows(db,
+                     "SELECT p.route, p.network_error_count, (SELECT group_concat(format) FROM (SELECT "
+                     "format FROM page_load_reports WHERE page_load_id = p.id ORDER BY format)), (SELECT "
+                     "group_concat(substr(url, instr(url, '/api/')), ' ') FROM (SELECT url FROM resources "
+                     "WHERE page_load_id = p.id AND merged_into IS NULL AND url LIKE '%/api/%' ORDER BY "
+                     "url)) FROM page_loads p ORDER BY p.start_ns"),
+                (QStringList{QStringLiteral("/|0|datadog,faro,har,otel|/api/items"),
+                             QStringLiteral("/product|0|datadog,faro,har,otel|/api/items"),
+                             QStringLiteral("/checkout|1|datadog,faro,har,otel|/api/checkout /api/items")}));
+            QVERIFY2(db.queryInt("SELECT count(*) FROM sessions WHERE merged_into IS NULL") == 1,
                      qPrintable(where));
+            QVERIFY2(
+                db.queryInt("SELECT count(*) FROM page_loads p WHERE EXISTS (SELECT 1 FROM resources r JOIN "
+                            "links l ON l.resource_id = r.id WHERE r.page_load_id = p.id AND r.type = "
+                            "'document')") == 3,
+                qPrintable(where));
             ++run;
         } while (std::next_permutation(files.begin(), files.end()));
         QCOMPARE(run, 24);

@@ -10,8 +10,8 @@
 #include "SchemaV1.h"
 #include "Sqlite.h"
 #include "StateTable.h"
-#include "StoreQueries.h"
 #include "Store.h"
+#include "StoreQueries.h"
 
 #include <QJsonDocument>
 #include <QTemporaryDir>
@@ -66,7 +66,8 @@ void makeV3Cache(const std::string& path, int traces)
             step.apply(db);
     db.exec("PRAGMA application_id = " + std::to_string(schema::kApplicationId));
     db.exec("PRAGMA user_version = 3");
-    db.exec("INSERT INTO services(id, name, version) VALUES (1, 'payments', '1.2'), (2, 'shop-web', '4.2.0')");
+    db.exec(
+        "INSERT INTO services(id, name, version) VALUES (1, 'payments', '1.2'), (2, 'shop-web', '4.2.0')");
     db.exec("INSERT INTO operations VALUES (1, 1, 'SELECT payment_accounts'), (2, 2, 'fetch POST')");
     auto trace = db.prepare("INSERT INTO traces(id, trace_id, trace_lo, start_ns, end_ns, span_count) "
                             "VALUES (?1, ?2, ?1, ?3, ?3 + 9000000, 3)");
@@ -84,35 +85,48 @@ void makeV3Cache(const std::string& path, int traces)
             const std::string n = std::to_string(t);
             std::string attrs, events, links, scope, status;
             if (k == 0) {
-                attrs = "{\"http.url\":\"https://www.shop.example/product/" + n + "?ref=mail\",\"url.full\":"
-                        "\"https://www.shop.example/product/" + n + "?ref=mail\",\"session.id\":\"" +
-                        std::string(32, "0123456789abcdef"[t % 16]) + "\",\"http.response_content_length\":" +
-                        std::to_string(t * 977) + ",\"user_agent.original\":\"Mozilla/5.0 (X11; Linux x86_64) "
-                        "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/12" + std::to_string(t % 7) + ".0\"}";
-                events = "[{\"t\":" + std::to_string(start) + ",\"name\":\"fetchStart\"},{\"t\":" +
-                         std::to_string(start + 200000 + t) + ",\"name\":\"responseEnd\"},{\"t\":" +
-                         std::to_string(start + 300000) + ",\"name\":\"browser.web_vital\",\"attributes\":"
+                attrs = "{\"http.url\":\"https://www.shop.example/product/" + n +
+                        "?ref=mail\",\"url.full\":"
+                        "\"https://www.shop.example/product/" +
+                        n + "?ref=mail\",\"session.id\":\"" + std::string(32, "0123456789abcdef"[t % 16]) +
+                        "\",\"http.response_content_length\":" + std::to_string(t * 977) +
+                        ",\"user_agent.original\":\"Mozilla/5.0 (X11; Linux x86_64) "
+                        "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/12" +
+                        std::to_string(t % 7) + ".0\"}";
+                events = "[{\"t\":" + std::to_string(start) +
+                         ",\"name\":\"fetchStart\"},{\"t\":" + std::to_string(start + 200000 + t) +
+                         ",\"name\":\"responseEnd\"},{\"t\":" + std::to_string(start + 300000) +
+                         ",\"name\":\"browser.web_vital\",\"attributes\":"
                          "{\"browser.web_vital.name\":\"lcp\",\"browser.web_vital.value\":" +
                          std::to_string(209.25 + t) + "}}]";
                 scope = "@opentelemetry/instrumentation-fetch";
             } else if (k == 1) {
                 attrs = "{\"db.system\":\"postgresql\",\"db.statement\":\"SELECT balance FROM accounts WHERE "
-                        "id = " + n + " AND note = 'it''s \\\"quoted\\\"\\n'\",\"server.port\":5432,"
-                        "\"db.rows\":" + std::to_string(t % 3 - 1) + ",\"sampled\":" +
-                        (t % 2 ? "true" : "false") + ",\"ratio\":0." + n + "}";
-                links = "[{\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"span_id\":\"00f067aa0ba902b7\","
-                        "\"attributes\":{\"link.kind\":\"retry\"}}]";
+                        "id = " +
+                        n +
+                        " AND note = 'it''s \\\"quoted\\\"\\n'\",\"server.port\":5432,"
+                        "\"db.rows\":" +
+                        std::to_string(t % 3 - 1) + ",\"sampled\":" + (t % 2 ? "true" : "false") +
+                        ",\"ratio\":0." + n + "}";
+                links =
+                    "[{\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"span_id\":\"00f067aa0ba902b7\","
+                    "\"attributes\":{\"link.kind\":\"retry\"}}]";
                 scope = "github.com/XSAM/otelsql";
                 status = t % 5 ? "" : "deadlock detected";
             } else if (t % 4 == 0) {
                 attrs = "{ \"spaced\" : \"json\" , \"u\": \"\\u00e9\"}"; // not the writer's form
             } else {
-                attrs = "{\"tags\":[\"a\",\"b\",1,2.5,null,{\"deep\":{\"k\":[]}}],\"big\":18446744073709551615}";
+                attrs =
+                    "{\"tags\":[\"a\",\"b\",1,2.5,null,{\"deep\":{\"k\":[]}}],\"big\":18446744073709551615}";
             }
             std::int64_t payloadId = nextPayload++;
             payload.bind(1, payloadId).bindTextOrNull(2, status).bindTextOrNull(3, attrs);
             payload.bindTextOrNull(4, events).bindTextOrNull(5, links).bindTextOrNull(6, scope).run();
-            span.bind(1, t).bind(2, 10 + k).bind(3, k == 0 ? 0 : 10).bind(4, k == 0 ? 2 : 1).bind(5, k == 0 ? 3 : 3);
+            span.bind(1, t)
+                .bind(2, 10 + k)
+                .bind(3, k == 0 ? 0 : 10)
+                .bind(4, k == 0 ? 2 : 1)
+                .bind(5, k == 0 ? 3 : 3);
             span.bind(6, start + k * 1000).bind(7, k == 1 && t % 5 == 0 ? 2 : 0).bind(8, payloadId).run();
         }
     }
@@ -291,10 +305,11 @@ private slots:
         {
             // Read as it is (immutable: no migration): what a v3 Seam showed.
             Database v3(file, Database::Mode::Immutable);
-            payloadsBefore = dumpV1Tables(v3, {{"span_payloads", {"id", "status_message", "attributes", "events",
-                                                                  "links", "scope"}}});
-            textBytes = v3.queryInt("SELECT sum(coalesce(length(attributes), 0) + coalesce(length(events), 0) + "
-                                    "coalesce(length(links), 0) + coalesce(length(scope), 0)) FROM span_payloads");
+            payloadsBefore = dumpV1Tables(
+                v3, {{"span_payloads", {"id", "status_message", "attributes", "events", "links", "scope"}}});
+            textBytes =
+                v3.queryInt("SELECT sum(coalesce(length(attributes), 0) + coalesce(length(events), 0) + "
+                            "coalesce(length(links), 0) + coalesce(length(scope), 0)) FROM span_payloads");
             StoreQueries q(v3);
             auto ids = v3.prepare("SELECT lower(hex(trace_id)) FROM traces ORDER BY id");
             while (ids.step())
@@ -306,8 +321,8 @@ private slots:
         store::openForWriting(file);
         Database db = store::openForReading(file);
         QCOMPARE(schema::schemaVersion(db), schema::kSchemaVersion);
-        QCOMPARE(dumpV1Tables(db, {{"span_payloads", {"id", "status_message", "attributes", "events", "links",
-                                                      "scope"}}}),
+        QCOMPARE(dumpV1Tables(db, {{"span_payloads",
+                                    {"id", "status_message", "attributes", "events", "links", "scope"}}}),
                  payloadsBefore);
         QStringList tracesAfter;
         StoreQueries q(db);
@@ -320,13 +335,17 @@ private slots:
         QCOMPARE(db.queryInt("SELECT count(*) FROM span_payloads WHERE typeof(attributes) <> 'blob'"), 0);
         QCOMPARE(db.queryInt("SELECT count(*) FROM span_payloads WHERE substr(attributes, 1, 1) = x'00'"),
                  traces / 4);
-        QCOMPARE(db.queryInt("SELECT count(*) FROM span_payloads WHERE typeof(scope) NOT IN ('integer', 'null')"), 0);
+        QCOMPARE(
+            db.queryInt("SELECT count(*) FROM span_payloads WHERE typeof(scope) NOT IN ('integer', 'null')"),
+            0);
         const std::int64_t binaryBytes =
             db.queryInt("SELECT sum(coalesce(length(attributes), 0) + coalesce(length(events), 0) + "
                         "coalesce(length(links), 0) + 2 * (scope IS NOT NULL)) FROM span_payloads");
-        QVERIFY2(binaryBytes * 2 < textBytes, (std::to_string(binaryBytes) + " of " + std::to_string(textBytes)).c_str());
+        QVERIFY2(binaryBytes * 2 < textBytes,
+                 (std::to_string(binaryBytes) + " of " + std::to_string(textBytes)).c_str());
         // The documented view reads the migrated rows.
-        QCOMPARE(db.queryInt("SELECT count(*) FROM span_attributes WHERE key = 'db.system' AND value = 'postgresql'"),
+        QCOMPARE(db.queryInt(
+                     "SELECT count(*) FROM span_attributes WHERE key = 'db.system' AND value = 'postgresql'"),
                  traces);
     }
 
