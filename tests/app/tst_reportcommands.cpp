@@ -3,6 +3,7 @@
 // their causes, opens in a real browser and prints to PDF; an extract answers like the full cache; an
 // OTLP JSON export imports back to the same spans; CSV is RFC 4180.
 
+#include "CsvRecords.h"
 #include "Sqlite.h"
 
 #include <QCryptographicHash>
@@ -51,42 +52,6 @@ class TestReportCommands : public QObject
     {
         QFile f(file);
         return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-    }
-
-    /// RFC 4180 records (quoted fields with doubled quotes, CRLF line ends).
-    static QList<QStringList> parseCsv(const QString& text)
-    {
-        QList<QStringList> records;
-        QStringList record;
-        QString field;
-        bool quoted = false;
-        for (qsizetype i = 0; i < text.size(); ++i) {
-            const QChar c = text[i];
-            if (quoted) {
-                if (c == QLatin1Char('"') && i + 1 < text.size() && text[i + 1] == QLatin1Char('"')) {
-                    field += c;
-                    ++i;
-                } else if (c == QLatin1Char('"')) {
-                    quoted = false;
-                } else {
-                    field += c;
-                }
-            } else if (c == QLatin1Char('"')) {
-                quoted = true;
-            } else if (c == QLatin1Char(',')) {
-                record << field;
-                field.clear();
-            } else if (c == QLatin1Char('\r') && i + 1 < text.size() && text[i + 1] == QLatin1Char('\n')) {
-                record << field;
-                records << record;
-                record.clear();
-                field.clear();
-                ++i;
-            } else {
-                field += c;
-            }
-        }
-        return records;
     }
 
 private slots:
@@ -520,7 +485,7 @@ private slots:
                   QStringLiteral("csv")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(r.out.endsWith("\r\n"));
-        const QList<QStringList> records = parseCsv(QString::fromUtf8(r.out));
+        const QList<QStringList> records = seam::test::csvRecords(QString::fromUtf8(r.out));
         QVERIFY(records.size() > 10);
         const QStringList header = records.front();
         QCOMPARE(header.front(), QStringLiteral("id"));
