@@ -3,8 +3,8 @@
 # interface (tests/importers/remote/clickhouse); the test installs it with npm into build/remote-node
 # (one copy for the dev and asan builds) and
 # skips with a reason when the registry cannot be reached.
-seam_add_qtest(tst_clickhousepull SOURCES importers/tst_clickhousepull.cpp support/ExporterRows.cpp
-               support/ExporterRows.h LIBS seam_remote_clickhouse seam_importers seam_analysis LABELS remote)
+seam_add_qtest(tst_clickhousepull SOURCES importers/tst_clickhousepull.cpp support/ClickHouseEngine.cpp
+               support/ClickHouseEngine.h support/ExporterRows.cpp support/ExporterRows.h LIBS seam_remote_clickhouse seam_importers seam_analysis LABELS remote)
 target_compile_definitions(tst_clickhousepull PRIVATE
     SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
     SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")

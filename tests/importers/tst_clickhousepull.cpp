@@ -4,6 +4,7 @@
 // caches must give the same page loads, sessions, links and linked traces.
 
 #include "CacheFacts.h"
+#include "ClickHouseEngine.h"
 #include "ClickHousePull.h"
 #include "ClickHouseRollupPull.h"
 #include "DemoGenerator.h"
@@ -30,24 +31,8 @@ using namespace seam;
 
 namespace {
 
-constexpr const char* kUser = "seam";
-constexpr const char* kPassword = "s3cret-Pa55";
-
-QString run(const QString& program, const QStringList& args, const QString& dir, int timeoutMs, int& exitCode)
-{
-    QProcess p;
-    p.setWorkingDirectory(dir);
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(program, args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        exitCode = -1;
-        return QStringLiteral("timed out");
-    }
-    exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    return QString::fromUtf8(p.readAll());
-}
+constexpr const char* kUser = test::ClickHouseEngine::kUser;
+constexpr const char* kPassword = test::ClickHouseEngine::kPassword;
 
 } // namespace
 
@@ -77,7 +62,7 @@ private:
     static QStringList facts(const QString& cache);
 
     QTemporaryDir m_dir;
-    QProcess m_front;
+    test::ClickHouseEngine m_engine;
     int m_port = 0;
     QString m_fileCache;
     std::int64_t m_from = 0, m_to = 0;
@@ -87,121 +72,47 @@ private:
 void TestClickHousePull::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
-    const QString npm = QStandardPaths::findExecutable(QStringLiteral("npm"));
-    if (node.isEmpty() || npm.isEmpty())
-        QSKIP("node and npm are needed to run the ClickHouse engine (chdb): not installed");
-
-    // The engine: chdb from npm, installed once into the build tree next to a copy of the front (ES
-    // modules resolve packages from the script's own folder).
-    const QString nodeDir = QStringLiteral(SEAM_REMOTE_NODE_DIR);
-    QDir().mkpath(nodeDir);
-    for (const char* f : {"front.mjs", "package.json", "otel_traces.sql"}) {
-        QFile::remove(nodeDir + QLatin1Char('/') + QLatin1String(f));
-        QVERIFY(QFile::copy(QStringLiteral(SEAM_CLICKHOUSE_FRONT_DIR "/") + QLatin1String(f),
-                            nodeDir + QLatin1Char('/') + QLatin1String(f)));
+    // Backend traffic no browser call caused (a batch job): the pull fetches none of its spans, but the
+    // window's rollups, computed by the server, must count it as the file import does.
+    opentelemetry::proto::trace::v1::TracesData job;
+    auto* rs = job.add_resource_spans();
+    auto* name = rs->mutable_resource()->add_attributes();
+    name->set_key("service.name");
+    name->mutable_value()->set_string_value("batch-jobs");
+    auto* scope = rs->add_scope_spans();
+    const DemoOptions defaults;
+    for (int i = 0; i < 30; ++i) {
+        auto* span = scope->add_spans();
+        span->set_trace_id(std::string(15, '\x7f') + char(i + 1));
+        span->set_span_id(std::string(7, '\x11') + char(i + 1));
+        span->set_name("nightly-export");
+        span->set_kind(opentelemetry::proto::trace::v1::Span::SPAN_KIND_SERVER);
+        const std::uint64_t start = std::uint64_t(defaults.start) + std::uint64_t(i) * 37'000'000'000ULL;
+        span->set_start_time_unix_nano(start);
+        span->set_end_time_unix_nano(start + 1'000'000ULL * std::uint64_t(50 + 13 * i));
+        if (i % 7 == 0)
+            span->mutable_status()->set_code(opentelemetry::proto::trace::v1::Status::STATUS_CODE_ERROR);
     }
-    if (!QFile::exists(nodeDir + QStringLiteral("/node_modules/chdb/package.json"))) {
-        int code = 0;
-        const QString out =
-            run(npm, {QStringLiteral("install"), QStringLiteral("--no-audit"), QStringLiteral("--no-fund")},
-                nodeDir, 600000, code);
-        if (code != 0)
-            QSKIP(qPrintable(QStringLiteral("npm could not install chdb (registry unreachable?): ") +
-                             out.right(400)));
-    }
-
-    // The telemetry: the demo (a few dozen sessions), as OTLP protobuf files and as exporter rows.
-    DemoOptions options;
-    options.seed = 11;
-    options.sessions = 60;
-    DemoGenerator generator(options);
-    QDir().mkpath(m_dir.filePath(QStringLiteral("files")));
-    QByteArray rows;
-    int chunk = 0;
-    generator.generate(
-        [&](const opentelemetry::proto::trace::v1::TracesData& traces) {
-            QFile f(
-                m_dir.filePath(QStringLiteral("files/chunk-%1.pb").arg(chunk++, 4, 10, QLatin1Char('0'))));
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(QByteArray::fromStdString(traces.SerializeAsString()));
-            test::appendExporterRows(traces, rows);
-        },
-        [](const auto&) {});
-    {
-        // Backend traffic no browser call caused (a batch job): the pull fetches none of its spans,
-        // but the window's rollups, computed by the server, must count it as the file import does.
-        opentelemetry::proto::trace::v1::TracesData job;
-        auto* rs = job.add_resource_spans();
-        auto* name = rs->mutable_resource()->add_attributes();
-        name->set_key("service.name");
-        name->mutable_value()->set_string_value("batch-jobs");
-        auto* scope = rs->add_scope_spans();
-        for (int i = 0; i < 30; ++i) {
-            auto* span = scope->add_spans();
-            span->set_trace_id(std::string(15, '\x7f') + char(i + 1));
-            span->set_span_id(std::string(7, '\x11') + char(i + 1));
-            span->set_name("nightly-export");
-            span->set_kind(opentelemetry::proto::trace::v1::Span::SPAN_KIND_SERVER);
-            const std::uint64_t start = std::uint64_t(options.start) + std::uint64_t(i) * 37'000'000'000ULL;
-            span->set_start_time_unix_nano(start);
-            span->set_end_time_unix_nano(start + 1'000'000ULL * std::uint64_t(50 + 13 * i));
-            if (i % 7 == 0)
-                span->mutable_status()->set_code(opentelemetry::proto::trace::v1::Status::STATUS_CODE_ERROR);
-        }
-        QFile f(m_dir.filePath(QStringLiteral("files/batch-jobs.pb")));
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QByteArray::fromStdString(job.SerializeAsString()));
-        test::appendExporterRows(job, rows);
-    }
-    m_spans = rows.count('\n');
-    QFile rowsFile(m_dir.filePath(QStringLiteral("otel_traces.jsonl")));
-    QVERIFY(rowsFile.open(QIODevice::WriteOnly));
-    rowsFile.write(rows);
-    rowsFile.close();
-    m_from = options.start - std::int64_t(3600) * 1'000'000'000;
-    m_to = options.start + std::int64_t(3 * 3600) * 1'000'000'000;
-
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("TZ"), QStringLiteral("UTC"));
-    m_front.setProcessEnvironment(env);
-    m_front.setWorkingDirectory(nodeDir);
-    m_front.setProcessChannelMode(QProcess::SeparateChannels);
-    m_front.start(node, {QStringLiteral("front.mjs"), QStringLiteral("--dir"),
-                         m_dir.filePath(QStringLiteral("engine")), QStringLiteral("--ddl"),
-                         QStringLiteral("otel_traces.sql"), QStringLiteral("--rows"), rowsFile.fileName(),
-                         QStringLiteral("--user"), QString::fromLatin1(kUser), QStringLiteral("--password"),
-                         QString::fromLatin1(kPassword)});
-    QVERIFY(m_front.waitForStarted(10000));
-    QByteArray banner;
-    QElapsedTimer waited;
-    waited.start();
-    while (!banner.contains('\n') && waited.elapsed() < 120000 && m_front.state() == QProcess::Running) {
-        m_front.waitForReadyRead(500);
-        banner += m_front.readAllStandardOutput();
-    }
-    QVERIFY2(banner.startsWith("listening "),
-             QByteArray(banner + m_front.readAllStandardError()).constData());
-    m_port = banner.mid(10).trimmed().toInt();
-    QVERIFY(m_port > 0);
+    // The engine (chdb behind the loopback front, shared with the other remote tests) holding the demo
+    // (a few dozen sessions) as exporter rows; the same telemetry as OTLP protobuf files.
+    bool skip = false;
+    const QString error = m_engine.start(m_dir.filePath(QStringLiteral("engine-data")), 60, skip, {job});
+    if (skip)
+        QSKIP(qPrintable(error));
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    m_port = m_engine.port();
+    m_spans = m_engine.spans();
+    m_from = defaults.start - std::int64_t(3600) * 1'000'000'000;
+    m_to = defaults.start + std::int64_t(3 * 3600) * 1'000'000'000;
 
     m_fileCache = m_dir.filePath(QStringLiteral("files.seam"));
-    QStringList files;
-    for (const QString& f : QDir(m_dir.filePath(QStringLiteral("files"))).entryList(QDir::Files, QDir::Name))
-        files << m_dir.filePath(QStringLiteral("files/") + f);
-    for (const ImportReport& r : importtest::importIntoCache(m_fileCache.toStdString(), files))
+    for (const ImportReport& r : importtest::importIntoCache(m_fileCache.toStdString(), m_engine.files()))
         QVERIFY2(r.clean() && r.accepted() > 0, qPrintable(importtest::rejects(r)));
-    qInfo("demo: %lld spans in %d OTLP files and in otel_traces", qlonglong(m_spans), chunk);
+    qInfo("demo: %lld spans in %lld OTLP files and in otel_traces", qlonglong(m_spans),
+          qlonglong(m_engine.files().size()));
 }
 
-void TestClickHousePull::cleanupTestCase()
-{
-    if (m_front.state() == QProcess::Running) {
-        m_front.terminate();
-        if (!m_front.waitForFinished(5000))
-            m_front.kill();
-    }
-}
+void TestClickHousePull::cleanupTestCase() {}
 
 QString TestClickHousePull::sourceUrl(const QString& password, const QString& table) const
 {

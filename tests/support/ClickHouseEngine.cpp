@@ -7,6 +7,8 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLockFile>
+#include <QSaveFile>
 #include <QStandardPaths>
 
 namespace seam::test {
@@ -28,7 +30,7 @@ QString ClickHouseEngine::url(bool withPassword) const
         .arg(m_port);
 }
 
-QString ClickHouseEngine::start(const QString& dir, int sessions, bool& skip)
+QString ClickHouseEngine::prepareNode(bool& skip)
 {
     skip = false;
     const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
@@ -39,18 +41,28 @@ QString ClickHouseEngine::start(const QString& dir, int sessions, bool& skip)
     }
     const QString nodeDir = QStringLiteral(SEAM_REMOTE_NODE_DIR);
     QDir().mkpath(nodeDir);
+    // Several remote tests run at once (ctest -j) and share this folder: one of them at a time copies
+    // the front and installs chdb; the others wait here, so none starts node on a half-written script
+    // or a half-installed package (a front that exits silently gives no port).
+    QLockFile lock(nodeDir + QStringLiteral("/.prepare.lock"));
+    lock.setStaleLockTime(0);
+    if (!lock.tryLock(900000))
+        return QStringLiteral("another test held %1/.prepare.lock for 15 minutes").arg(nodeDir);
     for (const char* f : {"front.mjs", "package.json", "otel_traces.sql"}) {
         const QString to = nodeDir + QLatin1Char('/') + QLatin1String(f);
         const QString from = QStringLiteral(SEAM_CLICKHOUSE_FRONT_DIR "/") + QLatin1String(f);
-        // Another test may be starting its engine from the same folder: replace only what differs.
         QFile current(to), wanted(from);
-        if (current.open(QIODevice::ReadOnly) && wanted.open(QIODevice::ReadOnly) &&
-            current.readAll() == wanted.readAll())
+        if (!wanted.open(QIODevice::ReadOnly))
+            return QStringLiteral("cannot read ") + from;
+        const QByteArray bytes = wanted.readAll();
+        if (current.open(QIODevice::ReadOnly) && current.readAll() == bytes)
             continue;
         current.close();
-        QFile::remove(to);
-        if (!QFile::copy(from, to))
-            return QStringLiteral("cannot copy %1 to %2").arg(from, to);
+        // A front already running keeps its file: write aside, then rename over it in one step.
+        QSaveFile replacement(to);
+        if (!replacement.open(QIODevice::WriteOnly) || replacement.write(bytes) != bytes.size() ||
+            !replacement.commit())
+            return QStringLiteral("cannot write ") + to;
     }
     if (!QFile::exists(nodeDir + QStringLiteral("/node_modules/chdb/package.json"))) {
         QProcess p;
@@ -63,6 +75,16 @@ QString ClickHouseEngine::start(const QString& dir, int sessions, bool& skip)
                    QString::fromUtf8(p.readAll()).right(400);
         }
     }
+    return {};
+}
+
+QString ClickHouseEngine::start(const QString& dir, int sessions, bool& skip,
+                                const std::vector<opentelemetry::proto::trace::v1::TracesData>& extra)
+{
+    if (QString error = prepareNode(skip); !error.isEmpty())
+        return error;
+    const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
+    const QString nodeDir = QStringLiteral(SEAM_REMOTE_NODE_DIR);
 
     DemoOptions options;
     options.seed = 11;
@@ -86,6 +108,15 @@ QString ClickHouseEngine::start(const QString& dir, int sessions, bool& skip)
             appendExporterRows(traces, rows);
         },
         [](const auto&) {});
+    for (const auto& traces : extra) {
+        const QString name = dir + QStringLiteral("/files/extra-%1.pb").arg(chunk++, 4, 10, QLatin1Char('0'));
+        QFile f(name);
+        if (!f.open(QIODevice::WriteOnly))
+            return QStringLiteral("cannot write ") + name;
+        f.write(QByteArray::fromStdString(traces.SerializeAsString()));
+        m_files << name;
+        appendExporterRows(traces, rows);
+    }
     if (!error.isEmpty())
         return error;
     m_spans = rows.count('\n');
@@ -114,8 +145,15 @@ QString ClickHouseEngine::start(const QString& dir, int sessions, bool& skip)
         m_front.waitForReadyRead(500);
         banner += m_front.readAllStandardOutput();
     }
-    if (!banner.startsWith("listening "))
-        return QString::fromUtf8(banner + m_front.readAllStandardError());
+    if (!banner.startsWith("listening ")) {
+        const QByteArray said = banner + m_front.readAllStandardError();
+        if (m_front.state() != QProcess::Running)
+            return QStringLiteral("the ClickHouse front exited (code %1) before listening: %2")
+                .arg(m_front.exitCode())
+                .arg(said.isEmpty() ? QStringLiteral("(no output)") : QString::fromUtf8(said));
+        return QStringLiteral("the ClickHouse front did not say it listens within 120 s: ") +
+               QString::fromUtf8(said);
+    }
     m_port = banner.mid(10).trimmed().toInt();
     return m_port > 0 ? QString() : QStringLiteral("no port in the front's banner");
 }

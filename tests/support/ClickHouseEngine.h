@@ -6,10 +6,13 @@
 // for a file import to compare with. Needs SEAM_CLICKHOUSE_FRONT_DIR and SEAM_REMOTE_NODE_DIR defined
 // for the test target (tests/importers/remote.cmake).
 
+#include "opentelemetry/proto/trace/v1/trace.pb.h"
+
 #include <QProcess>
 #include <QString>
 #include <QStringList>
 #include <cstdint>
+#include <vector>
 
 namespace seam::test {
 
@@ -27,7 +30,12 @@ public:
     /// Generates the demo (`sessions`, seed 11) into `dir`, installs chdb when missing and starts the
     /// front. Returns an error, or empty; `skip` is set (and the error says why) when node, npm or the
     /// registry is not available.
-    QString start(const QString& dir, int sessions, bool& skip);
+    /// `extra` telemetry goes into both the store and the files, next to the demo.
+    QString start(const QString& dir, int sessions, bool& skip,
+                  const std::vector<opentelemetry::proto::trace::v1::TracesData>& extra = {});
+    /// Copies the front into SEAM_REMOTE_NODE_DIR and installs chdb there when missing, one test at a
+    /// time (a lock file). Returns an error, or empty; `skip` as for start().
+    static QString prepareNode(bool& skip);
 
     int port() const { return m_port; }
     const QStringList& files() const { return m_files; }
