@@ -1,5 +1,7 @@
 #include "JsonWriter.h"
 
+#include "JsonRuns.h"
+
 #include <charconv>
 #include <cmath>
 
@@ -54,11 +56,10 @@ void JsonWriter::appendQuoted(std::string& out, std::string_view value)
     std::size_t i = 0;
     // Copy runs of plain bytes in one append; only the rare special bytes take the slow path.
     while (i < value.size()) {
+        i = json::plainRunEnd(value, i, true);
+        if (i == value.size())
+            break;
         const auto c = std::uint8_t(value[i]);
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-            ++i;
-            continue;
-        }
         if (c >= 0x80) {
             if (const std::size_t len = utf8SequenceLength(value, i)) {
                 i += len;

@@ -79,11 +79,13 @@ void RumWriter::writePageLoads(const RecordBatch& batch, std::int64_t sourceId, 
         // Written twice with the same values: the report as this source gave it, and the page load (a
         // merged one gets its canonical values back from its reports in PageLoadReconciler).
         const PageLoadRow row{session, app, route, trace, sourceId};
+        const std::string_view reporter = p.reporter.empty() ? std::string_view("other") : p.reporter;
         if (existing) {
             bindPageLoad(m_st.pageLoadUpdate, p, existing, row, false);
         } else {
             m_st.pageLoadInsert.bindText(1, p.key);
             bindPageLoad(m_st.pageLoadInsert, p, 0, row, true);
+            m_st.pageLoadInsert.bindText(17, reporter); // its sort_sources: the report's format
         }
         (existing ? m_st.pageLoadUpdate : m_st.pageLoadInsert).run();
         const std::int64_t id = existing ? existing : m_db.lastInsertRowId();
@@ -92,7 +94,6 @@ void RumWriter::writePageLoads(const RecordBatch& batch, std::int64_t sourceId, 
         reportRow.session = reportSession;
         bindPageLoad(rep, p, existing ? report : id, reportRow, !existing);
         if (!existing) {
-            const std::string_view reporter = p.reporter.empty() ? std::string_view("other") : p.reporter;
             rep.bindText(17, p.key).bindText(18, reporter);
             if (!m_touches.reporters.contains(reporter))
                 m_touches.reporters.emplace(reporter);

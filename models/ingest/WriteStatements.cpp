@@ -47,11 +47,17 @@ WriteStatements::WriteStatements(Database& db)
                                "end_ns = max(coalesce(end_ns, ?3), ?3) WHERE id = ?1")),
       // A key names a report; its page load may be one that several sources' reports were merged into.
       pageLoadSelect(db.prepare("SELECT page_load_id, version, id FROM page_load_reports WHERE key = ?1")),
-      pageLoadInsert(
-          db.prepare("INSERT INTO page_loads(key, session_id, app_service_id, url, route, start_ns, "
-                     "duration_ns, ttfb_ns, "
-                     "fcp_ns, lcp_ns, cls, inp_ns, trace, span_id, version, source_id) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")),
+      // The page-load table's sort keys (schema v6) come with the row: the session's values (by rowid)
+      // and ?17, the format of the report inserted right after, which then finds them set and leaves
+      // the row alone (v9, SortKeysByWriter): one write of the row and its sort indexes, not two.
+      pageLoadInsert(db.prepare(
+          "INSERT INTO page_loads(key, session_id, app_service_id, url, route, start_ns, duration_ns, "
+          "ttfb_ns, fcp_ns, lcp_ns, cls, inp_ns, trace, span_id, version, source_id, sort_browser, "
+          "sort_country, sort_app_version, sort_sources) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+          "(SELECT browser FROM sessions WHERE id = ?2), (SELECT country FROM sessions WHERE id = ?2), "
+          "coalesce((SELECT app_version FROM sessions WHERE id = ?2), "
+          "(SELECT version FROM services WHERE id = ?3)), ?17)")),
       pageLoadUpdate(db.prepare(
           "UPDATE page_loads SET session_id = coalesce(?2, session_id), app_service_id = ?3, url = ?4, "
           "route = ?5, start_ns = ?6, duration_ns = coalesce(?7, duration_ns), ttfb_ns = coalesce(?8, "

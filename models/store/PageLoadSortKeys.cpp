@@ -106,6 +106,16 @@ END;
 
 } // namespace
 
+const char* sessionSortKeysSet()
+{
+    return kSessionKeys;
+}
+
+const char* firstReportSourcesSet()
+{
+    return kSourcesOnReportInsert;
+}
+
 void addPageLoadSortKeys(Database& db)
 {
     // A step finds its columns already there when an older version number was written back over a file

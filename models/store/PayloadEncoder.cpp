@@ -1,3 +1,4 @@
+#include "JsonRuns.h"
 #include "KeyDictionary.h"
 #include "PayloadCodec.h"
 #include "PayloadFormat.h"
@@ -203,9 +204,7 @@ private:
     {
         expect('"');
         const std::size_t first = m_pos;
-        while (m_pos < m_in.size() && m_in[m_pos] != '"' && m_in[m_pos] != '\\' &&
-               std::uint8_t(m_in[m_pos]) >= 0x20)
-            ++m_pos;
+        m_pos = json::plainRunEnd(m_in, m_pos, false);
         if (m_pos < m_in.size() && m_in[m_pos] == '"')
             return m_in.substr(first, m_pos++ - first);
         m_pos = first;
@@ -228,9 +227,7 @@ private:
                 throw NotCanonical{};
             if (c != '\\') {
                 const std::size_t start = m_pos;
-                while (m_pos < m_in.size() && m_in[m_pos] != '"' && m_in[m_pos] != '\\' &&
-                       std::uint8_t(m_in[m_pos]) >= 0x20)
-                    ++m_pos;
+                m_pos = json::plainRunEnd(m_in, m_pos, false);
                 s.append(m_in.substr(start, m_pos - start));
                 continue;
             }

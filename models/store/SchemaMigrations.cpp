@@ -6,6 +6,7 @@
 #include "PayloadMigration.h"
 #include "RollupCoverage.h"
 #include "Schema.h"
+#include "SortKeysByWriter.h"
 #include "Sqlite.h"
 
 #include <array>
@@ -62,6 +63,9 @@ constexpr std::array kSteps = {
     // v8, a cache a third the size: span payloads in binary form with a string dictionary
     // (PayloadMigration.cpp).
     MigrationStep{8, &migrateToBinaryPayloads},
+    // v9, the writer's speed (issue 15): a new page load's sort keys come with its insert, the report's
+    // trigger only fills what another writer left out (SortKeysByWriter.cpp).
+    MigrationStep{9, &letWritersSetSortKeys},
 };
 static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
 

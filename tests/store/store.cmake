@@ -14,3 +14,6 @@ seam_add_qtest(tst_rollupcoverage SOURCES store/tst_rollupcoverage.cpp LIBS seam
 # Span payloads in binary form: exact round trips, refusal of malformed bytes, the SQL functions and
 # views that `seam query` users read payloads with, a writer remapping ids another process took.
 seam_add_qtest(tst_payloadcodec SOURCES store/tst_payloadcodec.cpp support/RecordFactory.h LIBS seam_core)
+# The scan for bytes a JSON string escapes (store/JsonRuns.h), shared by the JSON writer and the payload
+# encoder: the same answers as the byte-by-byte rule.
+seam_add_qtest(tst_jsonruns SOURCES store/tst_jsonruns.cpp LIBS seam_store)
