@@ -16,7 +16,7 @@ seam_add_qtest(tst_tracefetch SOURCES importers/tst_tracefetch.cpp support/Loopb
                LIBS seam_remote_traces seam_importers Qt6::Network LABELS remote)
 # The bounded search (seam pull --search) of both stores, in their recorded answer shapes, from the demo.
 seam_add_qtest(tst_tracesearch SOURCES importers/tst_tracesearch.cpp support/LoopbackHttpServer.h
-               support/OtlpJsonEncode.h support/TraceStoreReplay.h
+               support/OtlpJsonEncode.h support/TraceStoreReplay.h support/TraceSearchReplay.h
                LIBS seam_remote_traces seam_importers Qt6::Network LABELS remote)
 # A real Prometheus (Debian's package) filled with promtool from the demo's spans, on loopback.
 seam_add_qtest(tst_prometheuspull SOURCES importers/tst_prometheuspull.cpp LIBS seam_importers Qt6::Network LABELS remote)

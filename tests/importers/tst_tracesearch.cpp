@@ -11,7 +11,7 @@
 #include "OtlpJsonEncode.h"
 #include "Store.h"
 #include "TraceSearch.h"
-#include "TraceStoreReplay.h"
+#include "TraceSearchReplay.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -24,45 +24,9 @@
 #include <set>
 
 using namespace seam;
-namespace otlp = opentelemetry::proto;
-
-namespace {
-
-QString serviceOf(const otlp::trace::v1::ResourceSpans& rs)
-{
-    for (const auto& kv : rs.resource().attributes())
-        if (kv.key() == "service.name")
-            return QString::fromStdString(kv.value().string_value());
-    return {};
-}
-
-/// The query of a request path, each value decoded once.
-std::map<QString, QString> queryOf(const QByteArray& path)
-{
-    std::map<QString, QString> out;
-    const qsizetype q = path.indexOf('?');
-    for (const QByteArray& item : path.mid(q + 1).split('&')) {
-        const qsizetype eq = item.indexOf('=');
-        out[QString::fromUtf8(QByteArray::fromPercentEncoding(item.left(eq)))] =
-            QString::fromUtf8(QByteArray::fromPercentEncoding(item.mid(eq + 1)));
-    }
-    return out;
-}
-
-/// RFC 3339 with up to 9 fraction digits, UTC ("Z"), as Seam writes it.
-std::int64_t nsOfRfc3339(const QString& text)
-{
-    static const QRegularExpression re(QStringLiteral("^(.{19})(?:\\.(\\d{1,9}))?Z$"));
-    const auto m = re.match(text);
-    if (!m.hasMatch())
-        return -1;
-    QDateTime t = QDateTime::fromString(m.captured(1), QStringLiteral("yyyy-MM-ddTHH:mm:ss"));
-    t.setTimeSpec(Qt::UTC);
-    return t.toSecsSinceEpoch() * 1'000'000'000 +
-           m.captured(2).leftJustified(9, QLatin1Char('0')).toLongLong();
-}
-
-} // namespace
+using test::nsOfRfc3339;
+using test::queryOf;
+using test::serviceOf;
 
 class TestTraceSearch : public QObject
 {
@@ -80,13 +44,8 @@ private slots:
     void usage();
 
 private:
-    struct Match
-    {
-        QString service, operation;
-        std::int64_t from = 0, to = 0;
-    };
-    /// Trace ids (sorted) with a span of the service (and operation) starting in [from, to).
-    std::vector<std::string> matching(const Match& m) const;
+    using Match = test::DemoMatch;
+    std::vector<std::string> matching(const Match& m) const { return test::demoTracesMatching(m_demo, m); }
     test::HttpReply tempoAnswer(const test::HttpRequestSeen& r);
     test::HttpReply jaegerAnswer(const test::HttpRequestSeen& r);
     /// The demo's backend spans of the traces that the full import holds for this search.
@@ -131,104 +90,18 @@ void TestTraceSearch::initTestCase()
              qPrintable(QString::number(traces)));
 }
 
-std::vector<std::string> TestTraceSearch::matching(const Match& m) const
-{
-    std::vector<std::string> ids;
-    for (const auto& [id, trace] : m_demo.backendByTrace) {
-        bool hit = false;
-        for (const auto& rs : trace.resource_spans())
-            for (const auto& ss : rs.scope_spans())
-                for (const auto& span : ss.spans())
-                    hit = hit ||
-                          (serviceOf(rs) == m.service &&
-                           (m.operation.isEmpty() || QString::fromStdString(span.name()) == m.operation) &&
-                           std::int64_t(span.start_time_unix_nano()) >= m.from &&
-                           std::int64_t(span.start_time_unix_nano()) < m.to);
-        if (hit)
-            ids.push_back(id);
-    }
-    return ids;
-}
-
 test::HttpReply TestTraceSearch::tempoAnswer(const test::HttpRequestSeen& r)
 {
-    {
-        QMutexLocker lock(&m_mutex);
-        m_seen.append(r);
-    }
-    if (r.path.startsWith("/api/v2/traces/")) {
-        const auto it = m_demo.backendByTrace.find(r.path.mid(15).toStdString());
-        if (it == m_demo.backendByTrace.end())
-            return {404, "text/plain", "trace not found"};
-        return {200, "application/protobuf", test::tempoTraceByIdResponse(it->second)};
-    }
-    if (!r.path.startsWith("/api/search?"))
-        return {404, "text/plain", "404 page not found"};
-    const auto q = queryOf(r.path);
-    static const QRegularExpression traceQl(
-        QStringLiteral("^\\{ resource\\.service\\.name = \"(.*?)\"(?: && name = \"(.*?)\")? \\}$"));
-    const auto m = traceQl.match(q.count(QStringLiteral("q")) ? q.at(QStringLiteral("q")) : QString());
-    if (!m.hasMatch())
-        return {400, "text/plain", "invalid TraceQL query"};
-    const Match asked{m.captured(1), m.captured(2),
-                      q.at(QStringLiteral("start")).toLongLong() * 1'000'000'000,
-                      q.at(QStringLiteral("end")).toLongLong() * 1'000'000'000};
-    const int limit = q.count(QStringLiteral("limit")) ? q.at(QStringLiteral("limit")).toInt() : 20;
-    QJsonArray traces;
-    for (const std::string& id : matching(asked)) {
-        if (traces.size() == limit)
-            break;
-        const auto& span = m_demo.backendByTrace.at(id).resource_spans(0).scope_spans(0).spans(0);
-        QString written = QString::fromStdString(id);
-        while (written.startsWith(QLatin1Char('0'))) // Tempo writes ids without their leading zeros
-            written.remove(0, 1);
-        traces.append(QJsonObject{
-            {QStringLiteral("traceID"), written},
-            {QStringLiteral("rootServiceName"), serviceOf(m_demo.backendByTrace.at(id).resource_spans(0))},
-            {QStringLiteral("rootTraceName"), QString::fromStdString(span.name())},
-            {QStringLiteral("startTimeUnixNano"), QString::number(span.start_time_unix_nano())},
-            {QStringLiteral("durationMs"),
-             double((span.end_time_unix_nano() - span.start_time_unix_nano()) / 1000000)}});
-    }
-    const QJsonObject metrics{{QStringLiteral("inspectedTraces"), double(m_demo.backendByTrace.size())},
-                              {QStringLiteral("inspectedBytes"), QStringLiteral("1048576")},
-                              {QStringLiteral("totalBlocks"), 1},
-                              {QStringLiteral("completedJobs"), 1},
-                              {QStringLiteral("totalJobs"), 1}};
-    return {
-        200, "application/json",
-        QJsonDocument(QJsonObject{{QStringLiteral("traces"), traces}, {QStringLiteral("metrics"), metrics}})
-            .toJson(QJsonDocument::Compact)};
+    QMutexLocker lock(&m_mutex);
+    m_seen.append(r);
+    return test::demoTempoAnswer(m_demo, r);
 }
 
 test::HttpReply TestTraceSearch::jaegerAnswer(const test::HttpRequestSeen& r)
 {
-    {
-        QMutexLocker lock(&m_mutex);
-        m_seen.append(r);
-    }
-    if (!r.path.startsWith("/api/v3/traces?"))
-        return {404, "text/plain", "404 page not found"};
-    auto q = queryOf(r.path);
-    const std::int64_t from = nsOfRfc3339(q[QStringLiteral("query.start_time_min")]);
-    const std::int64_t to = nsOfRfc3339(q[QStringLiteral("query.start_time_max")]);
-    if (from < 0 || to < 0)
-        return {
-            400, "application/json",
-            R"({"error":{"httpCode":400,"message":"query.start_time_min and query.start_time_max are required"}})"};
-    const int depth = q[QStringLiteral("query.search_depth")].toInt();
-    const auto ids = matching(
-        {q[QStringLiteral("query.service_name")], q[QStringLiteral("query.operation_name")], from, to});
-    if (ids.empty())
-        return {404, "application/json", R"({"error":{"httpCode":404,"message":"No traces found"}})"};
-    // One {"result": ...} object per trace, one per line: the gRPC-gateway stream form.
-    QByteArray body;
-    for (std::size_t i = 0; i < ids.size() && int(i) < depth; ++i)
-        body += QJsonDocument(QJsonObject{{QStringLiteral("result"),
-                                           test::tracesDataJson(m_demo.backendByTrace.at(ids[i]))}})
-                    .toJson(QJsonDocument::Compact) +
-                '\n';
-    return {200, "application/json", body};
+    QMutexLocker lock(&m_mutex);
+    m_seen.append(r);
+    return test::demoJaegerAnswer(m_demo, r);
 }
 
 QStringList TestTraceSearch::rowsOf(const QString& cache)
