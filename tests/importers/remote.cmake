@@ -49,3 +49,7 @@ set_tests_properties(tst_connectdialog PROPERTIES TIMEOUT 300)
 # The Prometheus matrix reader on hand-written answers, hostile numbers included (no server needed).
 seam_add_qtest(tst_prometheusmatrix SOURCES importers/tst_prometheusmatrix.cpp LIBS seam_remote_prometheus
                LABELS remote)
+# File > Connect to a Store…, Search mode (Tempo/Jaeger) driven with QTest, its pull against a loopback
+# Tempo answering from the demo.
+seam_add_qtest(tst_connectsearch SOURCES app/tst_connectsearch.cpp support/TraceSearchReplay.h
+               support/TraceStoreReplay.h LIBS seam_gui seam_importers Qt6::Network LABELS remote)
