@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <set>
@@ -41,8 +42,13 @@ private:
 void TestConnectSearch::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    QCoreApplication::setOrganizationName(QStringLiteral("seam-test-connectsearch"));
-    QSettings().clear();
+    // The dialog remembers URLs in the settings: these go to the test's own folder.
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope,
+                       m_dir.filePath(QStringLiteral("settings")));
+    QCoreApplication::setOrganizationName(QStringLiteral("seam-test"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_connectsearch"));
     QVERIFY(test::splitDemo(m_dir.path(), m_demo));
     Database db = store::openForReading(m_demo.full.toStdString());
     const qint64 first = db.queryInt("SELECT min(start_ns) FROM v_spans WHERE service = 'payments'");
