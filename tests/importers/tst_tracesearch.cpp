@@ -205,6 +205,9 @@ void TestTraceSearch::tempoSearchImportsTheWindowsTraces()
     QVERIFY(j.value(QStringLiteral("note")).isNull());
     QCOMPARE(j.value(QStringLiteral("requests")).toInt(), int(expected) + 1);
     QCOMPARE(rowsOf(cache), expectedRows(m_search));
+    qInfo("Tempo search: %d traces, %d requests, %d bytes, %.3f s",
+          j.value(QStringLiteral("traces_found")).toInt(), j.value(QStringLiteral("requests")).toInt(),
+          j.value(QStringLiteral("bytes")).toInt(), j.value(QStringLiteral("seconds")).toDouble());
 
     // What was asked: the search first, in TraceQL, on whole seconds, with the default limit.
     QCOMPARE(m_seen.size(), int(expected) + 1);
@@ -243,6 +246,9 @@ void TestTraceSearch::jaegerSearchImportsTheWindowsTraces()
     QCOMPARE(j.value(QStringLiteral("traces_found")).toInt(), int(matching(any).size()));
     QCOMPARE(j.value(QStringLiteral("requests")).toInt(), 1); // the traces come with the answer
     QCOMPARE(rowsOf(cache), expectedRows(any));
+    qInfo("Jaeger search: %d traces, %d requests, %d bytes, %.3f s",
+          j.value(QStringLiteral("traces_found")).toInt(), j.value(QStringLiteral("requests")).toInt(),
+          j.value(QStringLiteral("bytes")).toInt(), j.value(QStringLiteral("seconds")).toDouble());
     QCOMPARE(m_seen.size(), 1);
     const auto q = queryOf(m_seen.front().path);
     QCOMPARE(q.at(QStringLiteral("query.service_name")), QStringLiteral("payments"));
