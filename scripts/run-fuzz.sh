@@ -50,6 +50,7 @@ done
 # wire-compatible with them).
 seed_from remote-clickhouse-rows tests/fuzz/seeds/clickhouse-rows
 seed_from remote-prometheus tests/fuzz/seeds/prometheus
+seed_from remote-tempo-search tests/fuzz/seeds/tempo-search
 seed_from remote-jaeger-v3 tests/fuzz/seeds/jaeger "$public/jaeger"
 mkdir -p "$work/seeds/remote-tempo"
 cp "$work/seeds/otlp-protobuf-traces"/* "$work/seeds/remote-tempo/"

@@ -8,6 +8,8 @@
 #include "Store.h"
 
 #include <QFileInfo>
+#include <QRegularExpression>
+#include <limits>
 
 namespace seam::cli {
 
@@ -51,6 +53,61 @@ bool optionalTimeArg(const QCommandLineParser& parser, const QCommandLineOption&
         return false;
     }
     return true;
+}
+
+bool positiveArg(const QCommandLineParser& parser, const QCommandLineOption& option, std::int64_t& out,
+                 const QString& command)
+{
+    if (!parser.isSet(option))
+        return true;
+    bool ok = false;
+    const std::int64_t value = parser.value(option).toLongLong(&ok);
+    if (!ok || value <= 0) {
+        writeErr(QStringLiteral("seam %1: --%2 needs a positive number, not '%3'\n")
+                     .arg(command, option.names().front(), parser.value(option)));
+        return false;
+    }
+    out = value;
+    return true;
+}
+
+bool positiveArg(const QCommandLineParser& parser, const QCommandLineOption& option, int& out,
+                 const QString& command)
+{
+    std::int64_t value = out;
+    if (!positiveArg(parser, option, value, command))
+        return false;
+    if (value > std::numeric_limits<int>::max()) {
+        writeErr(QStringLiteral("seam %1: --%2: '%3' is too large\n")
+                     .arg(command, option.names().front(), parser.value(option)));
+        return false;
+    }
+    out = int(value);
+    return true;
+}
+
+std::optional<std::int64_t> parseDurationText(const QString& text)
+{
+    static const QRegularExpression re(QStringLiteral("^(\\d{1,18})(ns|us|ms|s|m|h)?$"));
+    const auto m = re.match(text.trimmed());
+    if (!m.hasMatch())
+        return std::nullopt;
+    const std::int64_t n = m.captured(1).toLongLong();
+    const QString unit = m.captured(2);
+    std::int64_t factor = 1;
+    if (unit == QLatin1String("us"))
+        factor = 1'000;
+    else if (unit == QLatin1String("ms"))
+        factor = 1'000'000;
+    else if (unit == QLatin1String("s"))
+        factor = 1'000'000'000;
+    else if (unit == QLatin1String("m"))
+        factor = 60'000'000'000;
+    else if (unit == QLatin1String("h"))
+        factor = 3'600'000'000'000;
+    if (n > std::numeric_limits<std::int64_t>::max() / factor)
+        return std::nullopt;
+    return n * factor;
 }
 
 std::optional<qint64> singleIdArg(const QCommandLineParser& parser, const QString& command,

@@ -8,6 +8,7 @@
 #include "Commands.h"
 #include "Format.h"
 #include "Output.h"
+#include "PullArgs.h"
 #include "RollupGaps.h"
 #include "Schema.h"
 #include "SourceRun.h"
@@ -95,20 +96,7 @@ int pullRollupsOnly(StoreWriter& writer, const remote::ClickHouseSource& source,
                 .arg(QStringLiteral("%1 KiB").arg(double(report.bytes) / 1024, 0, 'f', 1))
                 .arg(formatDuration(std::llround(report.seconds * 1e9))));
     }
-    if (!report.error.isEmpty()) {
-        writeErr(QStringLiteral("seam pull: %1 (what was fetched before is kept)\n").arg(report.error));
-        return UsageOrFatal;
-    }
-    if (commits.failed) {
-        writeErr(QStringLiteral("seam pull: cannot write to %1: %2\n")
-                     .arg(db, QString::fromStdString(commits.failure.describe())));
-        return UsageOrFatal;
-    }
-    if (report.cancelled || InterruptGuard::interrupted()) {
-        writeErr(QStringLiteral("seam pull: interrupted; what was committed is kept\n"));
-        return UsageOrFatal;
-    }
-    return Ok;
+    return pullExitCode(report.error, commits, report.cancelled, db, false);
 }
 
 } // namespace
@@ -160,8 +148,7 @@ int pullCommand(const QStringList& args)
     if (helped)
         return Ok;
     const QString db = parser.value(dbOption());
-    if (db.isEmpty() || parser.positionalArguments().size() != 1 || !parser.isSet(from) ||
-        !parser.isSet(to)) {
+    if (db.isEmpty() || parser.positionalArguments().size() != 1) {
         writeErr(QStringLiteral("seam pull: needs --db CACHE, one SOURCE, --from T and --to T\n"));
         return UsageOrFatal;
     }
@@ -171,47 +158,21 @@ int pullCommand(const QStringList& args)
         writeErr(QStringLiteral("seam pull: %1\n").arg(error));
         return UsageOrFatal;
     }
-    std::optional<std::int64_t> fromNs, toNs;
-    if (!optionalTimeArg(parser, from, fromNs, QStringLiteral("pull")) ||
-        !optionalTimeArg(parser, to, toNs, QStringLiteral("pull")))
-        return UsageOrFatal;
-    if (*toNs <= *fromNs) {
-        writeErr(QStringLiteral("seam pull: --to must be after --from\n"));
-        return UsageOrFatal;
-    }
     remote::PullOptions options;
-    options.fromNs = *fromNs;
-    options.toNs = *toNs;
-    bool ok = true;
-    if (parser.isSet(maxLoads)) {
-        options.maxPageLoads = parser.value(maxLoads).toLongLong(&ok);
-        if (!ok || *options.maxPageLoads <= 0) {
-            writeErr(QStringLiteral("seam pull: --max-page-loads needs a positive number\n"));
-            return UsageOrFatal;
-        }
-    }
-    if (parser.isSet(maxSpans)) {
-        options.maxSpans = parser.value(maxSpans).toLongLong(&ok);
-        if (!ok || options.maxSpans <= 0) {
-            writeErr(QStringLiteral("seam pull: --max-spans needs a positive number\n"));
-            return UsageOrFatal;
-        }
-    }
-    if (parser.isSet(timeout)) {
-        options.timeoutSeconds = parser.value(timeout).toInt(&ok);
-        if (!ok || options.timeoutSeconds <= 0) {
-            writeErr(QStringLiteral("seam pull: --timeout needs a positive number of seconds\n"));
-            return UsageOrFatal;
-        }
-    }
-
-    std::unique_ptr<StoreWriter> writer;
-    try {
-        writer = std::make_unique<StoreWriter>(db.toStdString());
-    } catch (const std::exception& e) {
-        writeErr(QStringLiteral("seam pull: %1\n").arg(QString::fromStdString(e.what())));
+    if (!pullWindowArgs(parser, from, to, options.fromNs, options.toNs))
         return UsageOrFatal;
-    }
+    std::int64_t maxPageLoads = 0;
+    const QString cmd = QStringLiteral("pull");
+    if (!positiveArg(parser, maxLoads, maxPageLoads, cmd) ||
+        !positiveArg(parser, maxSpans, options.maxSpans, cmd) ||
+        !positiveArg(parser, timeout, options.timeoutSeconds, cmd))
+        return UsageOrFatal;
+    if (maxPageLoads > 0)
+        options.maxPageLoads = maxPageLoads;
+
+    std::unique_ptr<StoreWriter> writer = openPullWriter(db);
+    if (!writer)
+        return UsageOrFatal;
     InterruptGuard interrupts;
     if (parser.isSet(rollupsOnly))
         return pullRollupsOnly(*writer, *source, options, parser.isSet(jsonOption()), db);
@@ -254,20 +215,7 @@ int pullCommand(const QStringList& args)
         for (const QString& s : report.skipped)
             writeOut(QStringLiteral("  skipped: %1\n").arg(s));
     }
-    if (!report.error.isEmpty()) {
-        writeErr(QStringLiteral("seam pull: %1 (what was fetched before is kept)\n").arg(report.error));
-        return UsageOrFatal;
-    }
-    if (commits.failed) {
-        writeErr(QStringLiteral("seam pull: cannot write to %1: %2\n")
-                     .arg(db, QString::fromStdString(commits.failure.describe())));
-        return UsageOrFatal;
-    }
-    if (report.cancelled || InterruptGuard::interrupted()) {
-        writeErr(QStringLiteral("seam pull: interrupted; what was committed is kept\n"));
-        return UsageOrFatal;
-    }
-    return import.rejected() ? Rejected : Ok;
+    return pullExitCode(report.error, commits, report.cancelled, db, import.rejected() > 0);
 }
 
 } // namespace seam::cli

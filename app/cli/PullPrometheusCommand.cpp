@@ -6,6 +6,7 @@
 #include "Commands.h"
 #include "Output.h"
 #include "PrometheusRed.h"
+#include "PullArgs.h"
 #include "SourceRun.h"
 #include "StoreWriter.h"
 #include "Terminal.h"
@@ -39,7 +40,7 @@ int pullPrometheusCommand(const QStringList& args, const QString& sourceText)
     if (helped)
         return Ok;
     const QString db = parser.value(dbOption());
-    if (db.isEmpty() || !parser.isSet(from) || !parser.isSet(to)) {
+    if (db.isEmpty()) {
         writeErr(QStringLiteral("seam pull: Prometheus needs --db CACHE, --from T and --to T\n"));
         return UsageOrFatal;
     }
@@ -49,36 +50,20 @@ int pullPrometheusCommand(const QStringList& args, const QString& sourceText)
         writeErr(QStringLiteral("seam pull: %1\n").arg(error));
         return UsageOrFatal;
     }
-    std::optional<std::int64_t> fromNs, toNs;
-    if (!optionalTimeArg(parser, from, fromNs, QStringLiteral("pull")) ||
-        !optionalTimeArg(parser, to, toNs, QStringLiteral("pull")))
-        return UsageOrFatal;
-    if (*toNs <= *fromNs) {
-        writeErr(QStringLiteral("seam pull: --to must be after --from\n"));
-        return UsageOrFatal;
-    }
+    std::int64_t fromNs = 0, toNs = 0;
     int timeoutSeconds = 60;
-    if (parser.isSet(timeout)) {
-        bool ok = false;
-        timeoutSeconds = parser.value(timeout).toInt(&ok);
-        if (!ok || timeoutSeconds <= 0) {
-            writeErr(QStringLiteral("seam pull: --timeout needs a positive number of seconds\n"));
-            return UsageOrFatal;
-        }
-    }
-    std::unique_ptr<StoreWriter> writer;
-    try {
-        writer = std::make_unique<StoreWriter>(db.toStdString());
-    } catch (const std::exception& e) {
-        writeErr(QStringLiteral("seam pull: %1\n").arg(QString::fromStdString(e.what())));
+    if (!pullWindowArgs(parser, from, to, fromNs, toNs) ||
+        !positiveArg(parser, timeout, timeoutSeconds, QStringLiteral("pull")))
         return UsageOrFatal;
-    }
+    std::unique_ptr<StoreWriter> writer = openPullWriter(db);
+    if (!writer)
+        return UsageOrFatal;
     InterruptGuard interrupts;
     remote::PrometheusPullReport report;
     ImportReport import;
     const SourceCommits commits =
         writeSource(*writer, "prometheus", source->display().toStdString(), import, [&](BatchSink& sink) {
-            report = remote::pullPrometheusRed(*source, *fromNs, *toNs, sink, InterruptGuard::flag(),
+            report = remote::pullPrometheusRed(*source, fromNs, toNs, sink, InterruptGuard::flag(),
                                                timeoutSeconds);
             // A rollup cell is what Prometheus gives: the report counts cells.
             import.format = "prometheus";
@@ -107,16 +92,7 @@ int pullPrometheusCommand(const QStringList& args, const QString& sourceText)
                      .arg(report.requests)
                      .arg(report.queries));
     }
-    if (!report.error.isEmpty()) {
-        writeErr(QStringLiteral("seam pull: %1\n").arg(report.error));
-        return UsageOrFatal;
-    }
-    if (commits.failed) {
-        writeErr(QStringLiteral("seam pull: cannot write to %1: %2\n")
-                     .arg(db, QString::fromStdString(commits.failure.describe())));
-        return UsageOrFatal;
-    }
-    return report.cancelled ? UsageOrFatal : Ok;
+    return pullExitCode(report.error, commits, report.cancelled, db, false);
 }
 
 } // namespace seam::cli

@@ -1,12 +1,15 @@
 // `seam pull --db CACHE tempo://HOST:PORT | jaeger://HOST:PORT (--missing-traces [--page-load ID] |
-// --trace ID...)`: backend traces by id for browser calls whose trace id is known but whose backend
-// trace is not in the investigation (README "Remote back-ends").
+// --trace ID... | --search ...)`: backend traces by id for browser calls whose trace id is known but
+// whose backend trace is not in the investigation, or those a bounded search names (PullTraceSearch;
+// README "Remote back-ends").
 
 #include "CacheArgs.h"
 #include "Cli.h"
 #include "Commands.h"
 #include "Format.h"
 #include "Output.h"
+#include "PullArgs.h"
+#include "PullTraceSearch.h"
 #include "SourceRun.h"
 #include "Store.h"
 #include "StoreWriter.h"
@@ -52,21 +55,27 @@ int pullTracesCommand(const QStringList& args, const QString& sourceText)
                                      QStringLiteral("Seconds each request may take (default 30)."),
                                      QStringLiteral("SECONDS"));
     parser.addOptions({missing, pageLoad, trace, maxTraces, timeout});
+    const TraceSearchOptions search = traceSearchOptions();
+    parser.addOptions({search.search, search.service, search.operation, search.from, search.to,
+                       search.minDuration, search.limit});
     parser.addPositionalArgument(QStringLiteral("SOURCE"),
                                  QStringLiteral("tempo://HOST:PORT or jaeger://HOST:PORT"));
     bool helped = false;
     if (!parseCommand(
             parser, args,
             QStringLiteral("seam pull --db CACHE tempo://HOST:PORT|jaeger://HOST:PORT (--missing-traces "
-                           "[--page-load ID] | --trace ID...) [--json]"),
+                           "[--page-load ID] | --trace ID... | --search --service S [--operation O] --from T "
+                           "--to T [--min-duration D] [--limit N]) [--json]"),
             helped))
         return UsageOrFatal;
     if (helped)
         return Ok;
     const QString db = parser.value(dbOption());
-    if (db.isEmpty() || (!parser.isSet(missing) && !parser.isSet(trace))) {
+    const int modes = int(parser.isSet(missing) || parser.isSet(trace)) + int(parser.isSet(search.search));
+    if (db.isEmpty() || modes != 1) {
         writeErr(
-            QStringLiteral("seam pull: a trace store needs --db CACHE and --missing-traces or --trace ID\n"));
+            QStringLiteral("seam pull: a trace store needs --db CACHE and one of --missing-traces, --trace "
+                           "ID or --search\n"));
         return UsageOrFatal;
     }
     QString error;
@@ -75,23 +84,14 @@ int pullTracesCommand(const QStringList& args, const QString& sourceText)
         writeErr(QStringLiteral("seam pull: %1\n").arg(error));
         return UsageOrFatal;
     }
-    bool ok = true;
     std::int64_t limit = 10000;
-    if (parser.isSet(maxTraces)) {
-        limit = parser.value(maxTraces).toLongLong(&ok);
-        if (!ok || limit <= 0) {
-            writeErr(QStringLiteral("seam pull: --max-traces needs a positive number\n"));
-            return UsageOrFatal;
-        }
-    }
     remote::TraceFetchOptions options;
-    if (parser.isSet(timeout)) {
-        options.timeoutSeconds = parser.value(timeout).toInt(&ok);
-        if (!ok || options.timeoutSeconds <= 0) {
-            writeErr(QStringLiteral("seam pull: --timeout needs a positive number of seconds\n"));
-            return UsageOrFatal;
-        }
-    }
+    if (!positiveArg(parser, maxTraces, limit, QStringLiteral("pull")) ||
+        !positiveArg(parser, timeout, options.timeoutSeconds, QStringLiteral("pull")))
+        return UsageOrFatal;
+    if (parser.isSet(search.search))
+        return pullTraceSearch(parser, search, *store, options, db);
+    bool ok = true;
     std::vector<std::string> ids;
     static const QRegularExpression hex32(QStringLiteral("^[0-9a-fA-F]{32}$"));
     for (const QString& id : parser.values(trace)) {
@@ -122,13 +122,9 @@ int pullTracesCommand(const QStringList& args, const QString& sourceText)
     if (std::int64_t(ids.size()) > limit)
         ids.resize(std::size_t(limit));
 
-    std::unique_ptr<StoreWriter> writer;
-    try {
-        writer = std::make_unique<StoreWriter>(db.toStdString());
-    } catch (const std::exception& e) {
-        writeErr(QStringLiteral("seam pull: %1\n").arg(QString::fromStdString(e.what())));
+    std::unique_ptr<StoreWriter> writer = openPullWriter(db);
+    if (!writer)
         return UsageOrFatal;
-    }
     InterruptGuard interrupts;
     options.cancel = InterruptGuard::flag();
     std::unique_ptr<ProgressLine> progress;
@@ -183,18 +179,7 @@ int pullTracesCommand(const QStringList& args, const QString& sourceText)
                 .arg(import.rejected())
                 .arg(formatDuration(std::llround(report.seconds * 1e9))));
     }
-    if (!report.error.isEmpty()) {
-        writeErr(QStringLiteral("seam pull: %1 (what was fetched before is kept)\n").arg(report.error));
-        return UsageOrFatal;
-    }
-    if (commits.failed) {
-        writeErr(QStringLiteral("seam pull: cannot write to %1: %2\n")
-                     .arg(db, QString::fromStdString(commits.failure.describe())));
-        return UsageOrFatal;
-    }
-    if (report.cancelled)
-        return UsageOrFatal;
-    return import.rejected() ? Rejected : Ok;
+    return pullExitCode(report.error, commits, report.cancelled, db, import.rejected() > 0);
 }
 
 } // namespace seam::cli

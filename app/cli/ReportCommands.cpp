@@ -1,7 +1,7 @@
 // Read-only commands over an existing cache: stats, pageloads, pageload, trace, services.
 
-#include "CacheCheck.h"
 #include "CacheArgs.h"
+#include "CacheCheck.h"
 #include "Cli.h"
 #include "Commands.h"
 #include "Format.h"
@@ -16,45 +16,6 @@
 #include <optional>
 
 namespace seam::cli {
-namespace {
-
-std::optional<std::int64_t> parseStep(const QString& text)
-{
-    static const QRegularExpression re(QStringLiteral("^(\\d+)(ns|us|ms|s|m|h)?$"));
-    const auto m = re.match(text.trimmed());
-    if (!m.hasMatch())
-        return std::nullopt;
-    const std::int64_t n = m.captured(1).toLongLong();
-    const QString unit = m.captured(2);
-    if (unit.isEmpty() || unit == QLatin1String("ns"))
-        return n;
-    if (unit == QLatin1String("us"))
-        return n * 1'000;
-    if (unit == QLatin1String("ms"))
-        return n * 1'000'000;
-    if (unit == QLatin1String("s"))
-        return n * 1'000'000'000;
-    if (unit == QLatin1String("m"))
-        return n * 60'000'000'000;
-    return n * 3'600'000'000'000;
-}
-
-bool positiveInt(const QCommandLineParser& parser, const QCommandLineOption& option, int& out,
-                 const QString& command)
-{
-    if (!parser.isSet(option))
-        return true;
-    bool ok = false;
-    out = parser.value(option).toInt(&ok);
-    if (!ok || out <= 0) {
-        writeErr(QStringLiteral("seam %1: --%2 needs a positive number, not '%3'\n")
-                     .arg(command, option.names().front(), parser.value(option)));
-        return false;
-    }
-    return true;
-}
-
-} // namespace
 
 int statsCommand(const QStringList& args)
 {
@@ -110,8 +71,8 @@ int pageLoadsCommand(const QStringList& args)
         return Ok;
     StoreQueries::PageLoadFilter filter;
     filter.route = parser.value(route).toStdString();
-    if (!positiveInt(parser, slowest, filter.slowest, cmd) ||
-        !positiveInt(parser, limit, filter.limit, cmd) || !optionalTimeArg(parser, from, filter.from, cmd) ||
+    if (!positiveArg(parser, slowest, filter.slowest, cmd) ||
+        !positiveArg(parser, limit, filter.limit, cmd) || !optionalTimeArg(parser, from, filter.from, cmd) ||
         !optionalTimeArg(parser, to, filter.to, cmd))
         return UsageOrFatal;
     auto db = openCacheArg(parser, cmd);
@@ -253,7 +214,7 @@ int servicesCommand(const QStringList& args)
         return UsageOrFatal;
     std::int64_t stepNs = 0;
     if (parser.isSet(step)) {
-        const auto s = parseStep(parser.value(step));
+        const auto s = parseDurationText(parser.value(step));
         if (!s || *s <= 0) {
             writeErr(QStringLiteral("seam services: --step: '%1' is not a duration (e.g. 10s, 1m)\n")
                          .arg(parser.value(step)));

@@ -32,7 +32,8 @@ ConnectDialog::ConnectDialog(std::int64_t fromNs, std::int64_t toNs, std::option
     : QDialog(parent), m_url(new QComboBox), m_user(new QLineEdit), m_password(new QLineEdit),
       m_token(new QLineEdit), m_from(new QDateTimeEdit(utcOf(fromNs))), m_to(new QDateTimeEdit(utcOf(toNs))),
       m_maxPageLoads(new QSpinBox), m_onlyPageLoad(new QCheckBox(tr("Only the selected page load's calls"))),
-      m_hint(new QLabel), m_pageLoad(pageLoad)
+      m_search(new QCheckBox(tr("Search the window by service"))), m_service(new QLineEdit),
+      m_operation(new QLineEdit), m_hint(new QLabel), m_pageLoad(pageLoad)
 {
     setWindowTitle(tr("Connect to a Store"));
     m_url->setEditable(true);
@@ -55,6 +56,10 @@ ConnectDialog::ConnectDialog(std::int64_t fromNs, std::int64_t toNs, std::option
     m_maxPageLoads->setSpecialValueText(tr("all"));
     m_onlyPageLoad->setEnabled(pageLoad.has_value());
     m_hint->setWordWrap(true);
+    m_search->setObjectName(QStringLiteral("search"));
+    m_service->setObjectName(QStringLiteral("service"));
+    m_operation->setObjectName(QStringLiteral("operation"));
+    m_operation->setPlaceholderText(tr("any"));
 
     auto* form = new QFormLayout;
     form->addRow(tr("&Store:"), m_url);
@@ -65,6 +70,9 @@ ConnectDialog::ConnectDialog(std::int64_t fromNs, std::int64_t toNs, std::option
     form->addRow(tr("T&o:"), m_to);
     form->addRow(tr("&At most:"), m_maxPageLoads);
     form->addRow(QString(), m_onlyPageLoad);
+    form->addRow(QString(), m_search);
+    form->addRow(tr("Ser&vice:"), m_service);
+    form->addRow(tr("Op&eration:"), m_operation);
     auto* note = new QLabel(tr("Credentials are used for this pull only and never saved (neither in the "
                                "investigation nor in Seam's settings)."));
     note->setWordWrap(true);
@@ -78,17 +86,29 @@ ConnectDialog::ConnectDialog(std::int64_t fromNs, std::int64_t toNs, std::option
     layout->addWidget(note);
     layout->addWidget(buttons);
     connect(m_url, &QComboBox::currentTextChanged, this, &ConnectDialog::sourceChanged);
+    connect(m_search, &QCheckBox::toggled, this, &ConnectDialog::sourceChanged);
     sourceChanged();
+}
+
+bool ConnectDialog::searching() const
+{
+    const QString kind = remoteKind(m_url->currentText().trimmed());
+    return (kind == QLatin1String("Tempo") || kind == QLatin1String("Jaeger")) && m_search->isChecked();
 }
 
 void ConnectDialog::sourceChanged()
 {
     const QString kind = remoteKind(m_url->currentText().trimmed());
     const bool byTime = kind == QLatin1String("ClickHouse") || kind == QLatin1String("Prometheus");
-    m_from->setEnabled(byTime);
-    m_to->setEnabled(byTime);
+    const bool traces = kind == QLatin1String("Tempo") || kind == QLatin1String("Jaeger");
+    const bool search = searching();
+    m_from->setEnabled(byTime || search);
+    m_to->setEnabled(byTime || search);
     m_maxPageLoads->setEnabled(kind == QLatin1String("ClickHouse"));
-    m_onlyPageLoad->setEnabled(!byTime && m_pageLoad.has_value());
+    m_onlyPageLoad->setEnabled(traces && !search && m_pageLoad.has_value());
+    m_search->setEnabled(traces);
+    m_service->setEnabled(search);
+    m_operation->setEnabled(search);
     m_token->setEnabled(kind != QLatin1String("ClickHouse"));
     if (kind == QLatin1String("ClickHouse"))
         m_hint->setText(
@@ -97,6 +117,12 @@ void ConnectDialog::sourceChanged()
     else if (kind == QLatin1String("Prometheus"))
         m_hint->setText(tr("Requests, errors and latency of every service in the window, kept as the "
                            "investigation's service rates."));
+    else if (search)
+        m_hint->setText(tr("The traces of the service (and operation) in the window, found by %1's search: "
+                           "at most %2. %1 does not page a search (Jaeger caps it by depth): when the limit "
+                           "is reached, narrow the window.")
+                            .arg(kind)
+                            .arg(RemoteTraceSearch().limit));
     else if (!kind.isEmpty())
         m_hint->setText(
             tr("The backend traces that this investigation's browser calls name but lack, by trace id."));
@@ -121,6 +147,8 @@ RemotePullRequest ConnectDialog::request() const
         r.maxPageLoads = m_maxPageLoads->value();
     if (m_onlyPageLoad->isEnabled() && m_onlyPageLoad->isChecked())
         r.pageLoad = m_pageLoad;
+    if (searching())
+        r.search = RemoteTraceSearch{m_service->text().trimmed(), m_operation->text().trimmed()};
     return r;
 }
 
@@ -132,8 +160,12 @@ void ConnectDialog::accept()
                              tr("Enter clickhouse://, prometheus://, tempo:// or jaeger:// URL."));
         return;
     }
+    if (r.search && r.search->service.isEmpty()) {
+        QMessageBox::warning(this, windowTitle(), tr("Enter the service to search."));
+        return;
+    }
     if ((remoteKind(r.url) == QLatin1String("ClickHouse") ||
-         remoteKind(r.url) == QLatin1String("Prometheus")) &&
+         remoteKind(r.url) == QLatin1String("Prometheus") || r.search) &&
         r.toNs <= r.fromNs) {
         QMessageBox::warning(this, windowTitle(), tr("The window must end after it starts."));
         return;

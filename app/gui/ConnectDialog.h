@@ -2,7 +2,9 @@
 
 // File > Connect to a Store…: where the telemetry lives (ClickHouse, Prometheus, Tempo, Jaeger),
 // credentials for this pull only (never saved: not in the investigation, not in the settings), and
-// the window to bring in. Remembers the last URLs without their user info.
+// the window to bring in. For Tempo and Jaeger, either the traces the investigation's calls lack or a
+// Search of the window (the brushed range) by service and operation. Remembers the last URLs without
+// their user info.
 
 #include "RemotePullJob.h"
 
@@ -34,6 +36,7 @@ public:
 
 private:
     void sourceChanged();
+    bool searching() const;
 
     QComboBox* m_url;
     QLineEdit* m_user;
@@ -43,6 +46,9 @@ private:
     QDateTimeEdit* m_to;
     QSpinBox* m_maxPageLoads;
     QCheckBox* m_onlyPageLoad;
+    QCheckBox* m_search;
+    QLineEdit* m_service;
+    QLineEdit* m_operation;
     QLabel* m_hint;
     std::optional<std::int64_t> m_pageLoad;
 };

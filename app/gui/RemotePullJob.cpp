@@ -8,6 +8,7 @@
 #include "Store.h"
 #include "StoreWriter.h"
 #include "TraceFetch.h"
+#include "TraceSearch.h"
 
 #include <QObject>
 #include <QUrl>
@@ -121,25 +122,50 @@ RemotePullOutcome runRemotePull(const QString& cache, const RemotePullRequest& r
                 store->user = request.user;
             if (!request.password.isEmpty())
                 store->password = request.password;
-            std::vector<std::string> ids;
-            if (std::filesystem::exists(cache.toStdString())) {
-                Database db = store::openForReading(cache.toStdString());
-                ids = remote::missingTraceIds(db, request.pageLoad, 10000);
-            }
-            StoreWriter writer(cache.toStdString());
             remote::TraceFetchOptions options;
             options.cancel = &cancel;
             options.progress = [&](std::int64_t done, std::int64_t total) {
                 if (total)
                     progress(double(done) / double(total));
             };
+            const std::string kindName = kind == QLatin1String("Tempo") ? "tempo" : "jaeger";
             ImportReport report;
+            if (request.search) {
+                remote::TraceSearchQuery query;
+                query.service = request.search->service;
+                query.operation = request.search->operation;
+                query.fromNs = request.fromNs;
+                query.toNs = request.toNs;
+                query.limit = request.search->limit;
+                StoreWriter writer(cache.toStdString());
+                remote::TraceSearchReport searched;
+                const SourceCommits commits = writeSource(
+                    writer, kindName, store->display().toStdString(), report, [&](BatchSink& sink) {
+                        searched = remote::searchTraces(*store, query, options, sink, report);
+                    });
+                out.error = searched.error.isEmpty() ? writeError(commits) : searched.error;
+                out.cancelled = searched.cancelled;
+                out.summary = QObject::tr("%1: the search named %2 traces of %3, %4 found, %5 spans")
+                                  .arg(store->display())
+                                  .arg(searched.named)
+                                  .arg(query.service)
+                                  .arg(searched.found)
+                                  .arg(report.accepted());
+                if (searched.limitReached)
+                    out.skipped << remote::limitNote(*store, query.limit);
+                return out;
+            }
+            std::vector<std::string> ids;
+            if (std::filesystem::exists(cache.toStdString())) {
+                Database db = store::openForReading(cache.toStdString());
+                ids = remote::missingTraceIds(db, request.pageLoad, 10000);
+            }
+            StoreWriter writer(cache.toStdString());
             remote::TraceFetchReport fetched;
             const SourceCommits commits =
-                writeSource(writer, kind == QLatin1String("Tempo") ? "tempo" : "jaeger",
-                            store->display().toStdString(), report, [&](BatchSink& sink) {
-                                fetched = remote::fetchTraces(*store, ids, options, sink, report);
-                            });
+                writeSource(writer, kindName, store->display().toStdString(), report, [&](BatchSink& sink) {
+                    fetched = remote::fetchTraces(*store, ids, options, sink, report);
+                });
             out.error = fetched.error.isEmpty() ? writeError(commits) : fetched.error;
             out.cancelled = fetched.cancelled;
             out.summary = QObject::tr("%1: %2 of %3 missing traces found, %4 spans")

@@ -2,6 +2,7 @@
 // code a pull runs, minus the network and SQLite. SEAM_FUZZ_REMOTE names the reader:
 //   clickhouse-rows  ClickHouse JSONEachRow rows of otel_traces -> spans (ClickHouseSpanRows)
 //   tempo            Tempo's protobuf TraceByIDResponse -> OTLP TracesData -> spans
+//   tempo-search     Tempo's /api/search JSON -> trace ids (TraceSearch)
 //   jaeger           Jaeger api/v3 JSON (OTLP JSON chunks) -> spans
 //   prometheus       a query_range matrix (JSON) -> RED rollup cells (PrometheusMatrix)
 
@@ -11,6 +12,7 @@
 #include "OtlpMapper.h"
 #include "PrometheusMatrix.h"
 #include "TraceFetch.h"
+#include "TraceSearch.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
 
 #include <QByteArray>
@@ -40,6 +42,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             for (const auto& rs : message.resource_spans())
                 mapper.addResourceSpans(rs, "span");
         }
+    } else if (which == "tempo-search") {
+        QString error;
+        const auto hits = seam::remote::readTempoSearch(body, error);
+        if (hits)
+            for (const auto& hit : *hits)
+                if (hit.traceId.size() != 32)
+                    __builtin_trap(); // every id Seam asks for again must be a whole trace id
     } else if (which == "jaeger") {
         seam::remote::readJaegerBody(body, QStringLiteral("fuzz"), sink, report);
     } else if (which == "prometheus") {

@@ -12,8 +12,12 @@ set_tests_properties(tst_clickhousepull PROPERTIES TIMEOUT 600)
 # Tempo and Jaeger cannot run here: their answers are replayed from loopback (the recorded Jaeger
 # api/v3 snapshot, and answers built from the demo's own spans in each store's wire format).
 seam_add_qtest(tst_tracefetch SOURCES importers/tst_tracefetch.cpp support/LoopbackHttpServer.h
-               support/OtlpJsonEncode.h support/CacheFacts.h LIBS seam_remote_traces seam_importers Qt6::Network
-               LABELS remote)
+               support/OtlpJsonEncode.h support/CacheFacts.h support/TraceStoreReplay.h
+               LIBS seam_remote_traces seam_importers Qt6::Network LABELS remote)
+# The bounded search (seam pull --search) of both stores, in their recorded answer shapes, from the demo.
+seam_add_qtest(tst_tracesearch SOURCES importers/tst_tracesearch.cpp support/LoopbackHttpServer.h
+               support/OtlpJsonEncode.h support/TraceStoreReplay.h support/TraceSearchReplay.h
+               LIBS seam_remote_traces seam_importers Qt6::Network LABELS remote)
 # A real Prometheus (Debian's package) filled with promtool from the demo's spans, on loopback.
 seam_add_qtest(tst_prometheuspull SOURCES importers/tst_prometheuspull.cpp LIBS seam_importers Qt6::Network LABELS remote)
 # The window's service-chart push-down (app/gui RemoteChartPushDown) against the chdb engine: a click on
@@ -45,3 +49,7 @@ set_tests_properties(tst_connectdialog PROPERTIES TIMEOUT 300)
 # The Prometheus matrix reader on hand-written answers, hostile numbers included (no server needed).
 seam_add_qtest(tst_prometheusmatrix SOURCES importers/tst_prometheusmatrix.cpp LIBS seam_remote_prometheus
                LABELS remote)
+# File > Connect to a Store…, Search mode (Tempo/Jaeger) driven with QTest, its pull against a loopback
+# Tempo answering from the demo.
+seam_add_qtest(tst_connectsearch SOURCES app/tst_connectsearch.cpp support/TraceSearchReplay.h
+               support/TraceStoreReplay.h LIBS seam_gui seam_importers Qt6::Network LABELS remote)

@@ -6,80 +6,22 @@
 // must give what the full import gives.
 
 #include "CacheFacts.h"
-#include "DemoGenerator.h"
 #include "ImportTestUtil.h"
 #include "LoopbackHttpServer.h"
-#include "OtlpBrowser.h"
 #include "OtlpJsonEncode.h"
 #include "TraceFetch.h"
+#include "TraceStoreReplay.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
 
-#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <map>
 
 using namespace seam;
 namespace otlp = opentelemetry::proto;
-
-namespace {
-
-bool isBrowser(const otlp::trace::v1::ResourceSpans& rs)
-{
-    for (const auto& kv : rs.resource().attributes())
-        if (kv.key() == kBrowserSdkLanguageKey && kv.value().string_value() == kBrowserSdkLanguage)
-            return true;
-    for (const auto& ss : rs.scope_spans())
-        if (isBrowserScope(ss.scope().name()))
-            return true;
-    return false;
-}
-
-QByteArray tempoResponse(const otlp::trace::v1::TracesData& trace)
-{
-    // TraceByIDResponse { Trace trace = 1; }: field 1, length-delimited.
-    const std::string inner = trace.SerializeAsString();
-    std::string out;
-    out.push_back(char(0x0a));
-    std::uint64_t n = inner.size();
-    while (n >= 0x80) {
-        out.push_back(char(n | 0x80));
-        n >>= 7;
-    }
-    out.push_back(char(n));
-    out += inner;
-    return QByteArray::fromStdString(out);
-}
-
-struct Run
-{
-    int code = 0;
-    QByteArray out, err;
-};
-
-Run runSeam(const QStringList& args,
-            const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
-{
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(SEAM_BINARY), args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        r.code = -1;
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-} // namespace
 
 class TestTraceFetch : public QObject
 {
@@ -105,47 +47,11 @@ private:
 void TestTraceFetch::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    DemoOptions options;
-    options.seed = 5;
-    options.sessions = 25;
-    DemoGenerator generator(options);
-    QStringList fullFiles, browserFiles;
-    int chunk = 0;
-    generator.generate(
-        [&](const otlp::trace::v1::TracesData& traces) {
-            otlp::trace::v1::TracesData browser;
-            for (const auto& rs : traces.resource_spans()) {
-                if (isBrowser(rs)) {
-                    *browser.add_resource_spans() = rs;
-                    continue;
-                }
-                // The backend side, regrouped per trace as a store would return it.
-                for (const auto& ss : rs.scope_spans())
-                    for (const auto& span : ss.spans()) {
-                        const std::string id =
-                            QByteArray::fromStdString(span.trace_id()).toHex().toStdString();
-                        otlp::trace::v1::TracesData& t = m_backendByTrace[id];
-                        auto* out = t.add_resource_spans();
-                        *out->mutable_resource() = rs.resource();
-                        auto* scope = out->add_scope_spans();
-                        *scope->mutable_scope() = ss.scope();
-                        *scope->add_spans() = span;
-                    }
-            }
-            const QString full = m_dir.filePath(QStringLiteral("full-%1.pb").arg(chunk));
-            const QString part = m_dir.filePath(QStringLiteral("browser-%1.pb").arg(chunk++));
-            QFile f(full), b(part);
-            QVERIFY(f.open(QIODevice::WriteOnly) && b.open(QIODevice::WriteOnly));
-            f.write(QByteArray::fromStdString(traces.SerializeAsString()));
-            b.write(QByteArray::fromStdString(browser.SerializeAsString()));
-            fullFiles << full;
-            browserFiles << part;
-        },
-        [](const auto&) {});
-    m_full = m_dir.filePath(QStringLiteral("full.seam"));
-    m_browserOnly = m_dir.filePath(QStringLiteral("browser.seam"));
-    importtest::importIntoCache(m_full.toStdString(), fullFiles);
-    importtest::importIntoCache(m_browserOnly.toStdString(), browserFiles);
+    test::DemoSplit demo;
+    QVERIFY(test::splitDemo(m_dir.path(), demo));
+    m_full = demo.full;
+    m_browserOnly = demo.browserOnly;
+    m_backendByTrace = std::move(demo.backendByTrace);
     QVERIFY(m_backendByTrace.size() > 100);
     QVERIFY(test::cacheFacts(m_browserOnly) != test::cacheFacts(m_full));
 }
@@ -169,7 +75,7 @@ test::HttpReply TestTraceFetch::answer(const test::HttpRequestSeen& request, boo
         return {404, "text/plain",
                 tempo ? "trace not found" : R"({"error":{"httpCode":404,"message":"trace not found"}})"};
     if (tempo)
-        return {200, "application/protobuf", tempoResponse(it->second)};
+        return {200, "application/protobuf", test::tempoTraceByIdResponse(it->second)};
     return {
         200, "application/json",
         QJsonDocument(QJsonObject{{QStringLiteral("result"), test::tracesDataJson(it->second)}}).toJson()};
@@ -183,9 +89,9 @@ void TestTraceFetch::tempoFillsTheMissingTraces()
         return answer(r, true);
     });
     const QString cache = copyOfBrowserOnly(QStringLiteral("tempo.seam"));
-    const Run run = runSeam({QStringLiteral("pull"), QStringLiteral("--db"), cache,
-                             QStringLiteral("tempo://127.0.0.1:%1").arg(tempo.port()),
-                             QStringLiteral("--missing-traces"), QStringLiteral("--json")});
+    const test::SeamRun run = test::runSeam({QStringLiteral("pull"), QStringLiteral("--db"), cache,
+                                             QStringLiteral("tempo://127.0.0.1:%1").arg(tempo.port()),
+                                             QStringLiteral("--missing-traces"), QStringLiteral("--json")});
     QVERIFY2(run.code == 0, QByteArray(run.out + run.err).constData());
     const QJsonObject j = QJsonDocument::fromJson(run.out).object();
     QVERIFY(j.value(QStringLiteral("traces_found")).toInt() > 100);
@@ -193,9 +99,9 @@ void TestTraceFetch::tempoFillsTheMissingTraces()
 
     // Again: every trace is linked now, nothing is missing, nothing is asked.
     const int before = tempo.requests();
-    const Run again = runSeam({QStringLiteral("pull"), QStringLiteral("--db"), cache,
-                               QStringLiteral("tempo://127.0.0.1:%1").arg(tempo.port()),
-                               QStringLiteral("--missing-traces")});
+    const test::SeamRun again = test::runSeam({QStringLiteral("pull"), QStringLiteral("--db"), cache,
+                                               QStringLiteral("tempo://127.0.0.1:%1").arg(tempo.port()),
+                                               QStringLiteral("--missing-traces")});
     QCOMPARE(again.code, 0);
     QCOMPARE(tempo.requests(), before);
     QCOMPARE(test::cacheFacts(cache), test::cacheFacts(m_full));
@@ -209,10 +115,10 @@ void TestTraceFetch::jaegerFillsTheMissingTraces()
     Database db = store::openForReading(cache.toStdString());
     const qint64 load = db.queryInt("SELECT page_load_id FROM resources WHERE trace IS NOT NULL AND "
                                     "page_load_id IS NOT NULL ORDER BY id LIMIT 1");
-    const Run one = runSeam({QStringLiteral("pull"), QStringLiteral("--db"), cache,
-                             QStringLiteral("jaeger://127.0.0.1:%1").arg(jaeger.port()),
-                             QStringLiteral("--missing-traces"), QStringLiteral("--page-load"),
-                             QString::number(load), QStringLiteral("--json")});
+    const test::SeamRun one = test::runSeam(
+        {QStringLiteral("pull"), QStringLiteral("--db"), cache,
+         QStringLiteral("jaeger://127.0.0.1:%1").arg(jaeger.port()), QStringLiteral("--missing-traces"),
+         QStringLiteral("--page-load"), QString::number(load), QStringLiteral("--json")});
     QVERIFY2(one.code == 0, QByteArray(one.out + one.err).constData());
     const int firstRequests = jaeger.requests();
     QVERIFY(firstRequests >= 1 && firstRequests < 20);
@@ -221,9 +127,9 @@ void TestTraceFetch::jaegerFillsTheMissingTraces()
             "SELECT count(*) FROM resources r WHERE r.page_load_id = " + std::to_string(load) +
             " AND r.trace IS NOT NULL AND NOT EXISTS (SELECT 1 FROM links l WHERE l.resource_id = r.id)"),
         0);
-    const Run rest = runSeam({QStringLiteral("pull"), QStringLiteral("--db"), cache,
-                              QStringLiteral("jaeger://127.0.0.1:%1").arg(jaeger.port()),
-                              QStringLiteral("--missing-traces")});
+    const test::SeamRun rest = test::runSeam({QStringLiteral("pull"), QStringLiteral("--db"), cache,
+                                              QStringLiteral("jaeger://127.0.0.1:%1").arg(jaeger.port()),
+                                              QStringLiteral("--missing-traces")});
     QVERIFY2(rest.code == 0, QByteArray(rest.out + rest.err).constData());
     QCOMPARE(test::cacheFacts(cache), test::cacheFacts(m_full));
 }
@@ -240,10 +146,10 @@ void TestTraceFetch::recordedJaegerSnapshot()
                    : test::HttpReply{404, "text/plain", ""};
     });
     const QString cache = m_dir.filePath(QStringLiteral("snapshot.seam"));
-    const Run run =
-        runSeam({QStringLiteral("pull"), QStringLiteral("--db"), cache,
-                 QStringLiteral("jaeger://127.0.0.1:%1").arg(jaeger.port()), QStringLiteral("--trace"),
-                 QStringLiteral("00000000000000000000000000000001"), QStringLiteral("--json")});
+    const test::SeamRun run =
+        test::runSeam({QStringLiteral("pull"), QStringLiteral("--db"), cache,
+                       QStringLiteral("jaeger://127.0.0.1:%1").arg(jaeger.port()), QStringLiteral("--trace"),
+                       QStringLiteral("00000000000000000000000000000001"), QStringLiteral("--json")});
     // The recorded answer is read through its {"result": ...} wrapper down to its one span, which has
     // no start time: Seam refuses such a span, saying so, rather than inventing a time (exit 1).
     QCOMPARE(run.code, 1);
@@ -279,10 +185,10 @@ void TestTraceFetch::recordedJaegerSnapshot()
     test::LoopbackHttpServer timedJaeger([&](const test::HttpRequestSeen&) {
         return test::HttpReply{200, "application/json", timed};
     });
-    const Run again =
-        runSeam({QStringLiteral("pull"), QStringLiteral("--db"), cache,
-                 QStringLiteral("jaeger://127.0.0.1:%1").arg(timedJaeger.port()), QStringLiteral("--trace"),
-                 QStringLiteral("00000000000000000000000000000001")});
+    const test::SeamRun again =
+        test::runSeam({QStringLiteral("pull"), QStringLiteral("--db"), cache,
+                       QStringLiteral("jaeger://127.0.0.1:%1").arg(timedJaeger.port()),
+                       QStringLiteral("--trace"), QStringLiteral("00000000000000000000000000000001")});
     QVERIFY2(again.code == 0, QByteArray(again.out + again.err).constData());
     Database db = store::openForReading(cache.toStdString());
     // kind 2 = server, status 2 = error: v_spans keeps the OTLP codes.
@@ -296,7 +202,8 @@ void TestTraceFetch::tempoTraceIdsOfAResponse()
     const auto& [id, trace] = *m_backendByTrace.begin();
     Q_UNUSED(id);
     otlp::trace::v1::TracesData fromV2, fromV1;
-    QVERIFY(fromV2.ParseFromString(remote::tracesDataOfTempoResponse(tempoResponse(trace).toStdString())));
+    QVERIFY(fromV2.ParseFromString(
+        remote::tracesDataOfTempoResponse(test::tempoTraceByIdResponse(trace).toStdString())));
     QVERIFY(fromV1.ParseFromString(remote::tracesDataOfTempoResponse(trace.SerializeAsString())));
     QCOMPARE(fromV2.SerializeAsString(), trace.SerializeAsString());
     QCOMPARE(fromV1.SerializeAsString(), trace.SerializeAsString());
@@ -313,7 +220,7 @@ void TestTraceFetch::refusalsAndMissingTraces()
     });
     const QString cache = copyOfBrowserOnly(QStringLiteral("refused.seam"));
     const QString url = QStringLiteral("tempo://127.0.0.1:%1").arg(tempo.port());
-    const Run refused = runSeam(
+    const test::SeamRun refused = test::runSeam(
         {QStringLiteral("pull"), QStringLiteral("--db"), cache, url, QStringLiteral("--missing-traces")});
     QCOMPARE(refused.code, 2);
     QVERIFY2(refused.err.contains(QByteArray("Tempo at 127.0.0.1:" + QByteArray::number(tempo.port()))) &&
@@ -322,15 +229,15 @@ void TestTraceFetch::refusalsAndMissingTraces()
 
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("SEAM_TRACES_TOKEN"), QString::fromLatin1(token));
-    const Run unknown =
-        runSeam({QStringLiteral("pull"), QStringLiteral("--db"), cache, url, QStringLiteral("--trace"),
-                 QStringLiteral("0123456789abcdef0123456789abcdef"), QStringLiteral("--json")},
-                env);
+    const test::SeamRun unknown =
+        test::runSeam({QStringLiteral("pull"), QStringLiteral("--db"), cache, url, QStringLiteral("--trace"),
+                       QStringLiteral("0123456789abcdef0123456789abcdef"), QStringLiteral("--json")},
+                      env);
     QVERIFY2(unknown.code == 0, QByteArray(unknown.out + unknown.err).constData());
     QCOMPARE(QJsonDocument::fromJson(unknown.out).object().value(QStringLiteral("traces_missing")).toInt(),
              1);
-    const Run bad = runSeam({QStringLiteral("pull"), QStringLiteral("--db"), cache, url,
-                             QStringLiteral("--trace"), QStringLiteral("xyz")});
+    const test::SeamRun bad = test::runSeam({QStringLiteral("pull"), QStringLiteral("--db"), cache, url,
+                                             QStringLiteral("--trace"), QStringLiteral("xyz")});
     QCOMPARE(bad.code, 2);
     QFile file(cache);
     QVERIFY(file.open(QIODevice::ReadOnly));

@@ -9,6 +9,7 @@
 #include "Sqlite.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <chrono>
@@ -90,9 +91,25 @@ void mergeTraceReport(const ImportReport& trace, const std::string& where, Impor
                         trace.warnings());
 }
 
+/// The `traceId` of every span of an OTLP JSON TracesData, lower-case hex as Jaeger writes them.
+void collectTraceIds(const QJsonObject& tracesData, std::set<std::string>& out)
+{
+    const auto array = [](const QJsonObject& o, const char* key) {
+        return o.value(QLatin1String(key)).toArray();
+    };
+    for (const QJsonValue& rs : array(tracesData, "resourceSpans"))
+        for (const QJsonValue& ss : array(rs.toObject(), "scopeSpans"))
+            for (const QJsonValue& span : array(ss.toObject(), "spans")) {
+                const QString id = span.toObject().value(QStringLiteral("traceId")).toString();
+                if (!id.isEmpty())
+                    out.insert(id.toLower().toStdString());
+            }
+}
+
 } // namespace
 
-void readJaegerBody(const QByteArray& body, const QString& where, BatchSink& sink, ImportReport& report)
+void readJaegerBody(const QByteArray& body, const QString& where, BatchSink& sink, ImportReport& report,
+                    std::set<std::string>* traceIds)
 {
     qsizetype start = 0;
     int chunk = 0;
@@ -125,6 +142,8 @@ void readJaegerBody(const QByteArray& body, const QString& where, BatchSink& sin
                                              : err.value(QStringLiteral("message")).toString().toStdString());
             continue;
         }
+        if (traceIds)
+            collectTraceIds(result, *traceIds);
         const QByteArray json = QJsonDocument(result).toJson(QJsonDocument::Compact);
         auto source = InputSource::fromBuffer(std::string_view(json.constData(), std::size_t(json.size())),
                                               where.toStdString());
@@ -141,7 +160,7 @@ TraceFetchReport fetchTraces(const TraceStore& store, const std::vector<std::str
     out.requested = std::int64_t(traceIds.size());
     report.format = store.kind == TraceStore::Kind::Tempo ? "tempo" : "jaeger";
     HttpFetcher fetcher;
-    const QString where = QStringLiteral("%1 at %2:%3").arg(store.kindName(), store.host).arg(store.port);
+    const QString where = store.where();
     for (const std::string& id : traceIds) {
         if (options.cancel && options.cancel->load()) {
             out.cancelled = true;
@@ -157,12 +176,7 @@ TraceFetchReport fetchTraces(const TraceStore& store, const std::vector<std::str
             request.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/protobuf")});
         else
             request.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")});
-        if (!store.token.isEmpty())
-            request.headers.append({QByteArrayLiteral("Authorization"), "Bearer " + store.token.toUtf8()});
-        else if (!store.user.isEmpty())
-            request.headers.append(
-                {QByteArrayLiteral("Authorization"),
-                 "Basic " + (store.user + QLatin1Char(':') + store.password).toUtf8().toBase64()});
+        store.authorize(request);
         const HttpResponse response = fetcher.fetch(request);
         if (response.cancelled) {
             out.cancelled = true;
@@ -173,15 +187,7 @@ TraceFetchReport fetchTraces(const TraceStore& store, const std::vector<std::str
             continue;
         }
         if (!response.ok()) {
-            QString reason = response.transportError;
-            if (reason.isEmpty()) {
-                reason = QStringLiteral("HTTP %1").arg(response.status);
-                if (response.status == 401 || response.status == 403)
-                    reason += QStringLiteral(" (authentication refused)");
-                const QString text = QString::fromUtf8(response.body.left(300)).trimmed();
-                if (!text.isEmpty())
-                    reason += QStringLiteral(": ") + text;
-            }
+            const QString reason = TraceStore::failureReason(response);
             out.error = QStringLiteral("%1: fetching trace %2 failed: %3").arg(where, idText, reason);
             break;
         }

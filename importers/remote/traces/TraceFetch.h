@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -58,7 +59,9 @@ std::string tracesDataOfTempoResponse(const std::string& body);
 
 /// Jaeger's api/v3 answers with {"result": TracesData-as-OTLP-JSON} objects, one per chunk of the
 /// trace (a gRPC-gateway stream: one after another, each on its line), or one pretty-printed object.
-/// Spans go to `sink`; what is not readable is rejected in `report` at `where`.
-void readJaegerBody(const QByteArray& body, const QString& where, BatchSink& sink, ImportReport& report);
+/// Spans go to `sink`; what is not readable is rejected in `report` at `where`. The trace ids of the
+/// spans read go to `traceIds` when given (a search counts the traces its answer held).
+void readJaegerBody(const QByteArray& body, const QString& where, BatchSink& sink, ImportReport& report,
+                    std::set<std::string>* traceIds = nullptr);
 
 } // namespace seam::remote

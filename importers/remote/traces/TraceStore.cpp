@@ -1,5 +1,7 @@
 #include "TraceStore.h"
 
+#include "HttpFetcher.h"
+
 #include <QUrlQuery>
 
 namespace seam::remote {
@@ -15,6 +17,41 @@ QUrl TraceStore::traceUrl(const QString& traceIdHex) const
         (kind == Kind::Tempo ? QStringLiteral("/api/v2/traces/") : QStringLiteral("/api/v3/traces/")) +
         traceIdHex);
     return url;
+}
+
+QUrl TraceStore::searchUrl() const
+{
+    QUrl url = traceUrl({});
+    url.setPath(pathPrefix +
+                (kind == Kind::Tempo ? QStringLiteral("/api/search") : QStringLiteral("/api/v3/traces")));
+    return url;
+}
+
+void TraceStore::authorize(HttpRequest& request) const
+{
+    if (!token.isEmpty())
+        request.headers.append({QByteArrayLiteral("Authorization"), "Bearer " + token.toUtf8()});
+    else if (!user.isEmpty())
+        request.headers.append({QByteArrayLiteral("Authorization"),
+                                "Basic " + (user + QLatin1Char(':') + password).toUtf8().toBase64()});
+}
+
+QString TraceStore::failureReason(const HttpResponse& response)
+{
+    if (!response.transportError.isEmpty())
+        return response.transportError;
+    QString reason = QStringLiteral("HTTP %1").arg(response.status);
+    if (response.status == 401 || response.status == 403)
+        reason += QStringLiteral(" (authentication refused)");
+    const QString text = QString::fromUtf8(response.body.left(300)).trimmed();
+    if (!text.isEmpty())
+        reason += QStringLiteral(": ") + text;
+    return reason;
+}
+
+QString TraceStore::where() const
+{
+    return QStringLiteral("%1 at %2:%3").arg(kindName(), host).arg(port);
 }
 
 QString TraceStore::display() const
