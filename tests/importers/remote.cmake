@@ -45,3 +45,7 @@ set_tests_properties(tst_connectdialog PROPERTIES TIMEOUT 300)
 # The Prometheus matrix reader on hand-written answers, hostile numbers included (no server needed).
 seam_add_qtest(tst_prometheusmatrix SOURCES importers/tst_prometheusmatrix.cpp LIBS seam_remote_prometheus
                LABELS remote)
+# HttpFetcher on a loopback server: gzip decoded by Seam (wire and decoded bytes counted), the cap after
+# decoding, a body that is not what its Content-Encoding says.
+seam_add_qtest(tst_httpfetcher SOURCES importers/tst_httpfetcher.cpp support/LoopbackHttpServer.h
+               LIBS seam_remote_common ZLIB::ZLIB LABELS remote)
