@@ -92,7 +92,8 @@ struct Run
 {
     QString store, window;
     remote::PullReport pull;
-    double pullSeconds = 0; ///< the pull and writing it into the investigation
+    double pullSeconds = 0;                       ///< the pull and writing it into the investigation
+    double browserSeconds = 0, tracesSeconds = 0; ///< when the browser side, then the traces, were in
     std::int64_t pullLoads = 0;
     remote::RollupPullReport red;
     remote::CohortCountsReport why;
@@ -122,6 +123,11 @@ Run pullWindow(const remote::ClickHouseSource& source, const Window& w, const QS
         remote::PullOptions options;
         options.fromNs = w.fromNs;
         options.toNs = w.toNs;
+        // Where the time goes: the stage's last progress call is when its last page was written.
+        options.progress = [&](const QString& stage, std::int64_t) {
+            (stage == QLatin1String("browser spans") ? run.browserSeconds : run.tracesSeconds) =
+                double(t.nsecsElapsed()) / 1e9;
+        };
         ImportReport report;
         {
             auto sink = writer.sinkFor(sourceId);
@@ -202,6 +208,14 @@ void printTables(const std::vector<Run>& runs)
         else
             std::printf("%8s %7s %9s %8s%s\n", "-", "-", "-", "-", qPrintable(errorOf(r.pull.error)));
     }
+    std::printf("\nwhere the pull's time goes (seconds from its start)\n");
+    std::printf("%-16s %-14s %8s %8s %8s %8s %8s %8s\n", "store", "window", "browser", "sp", "traces", "sp",
+                "traces", "total");
+    std::printf("%-16s %-14s %8s %8s %8s %8s %8s %8s\n", "", "", "side in", "", "in", "", "asked", "");
+    for (const Run& r : runs)
+        std::printf("%-16s %-14s %8.2f %8lld %8.2f %8lld %8lld %8.2f\n", qPrintable(r.store),
+                    qPrintable(r.window), r.browserSeconds, qlonglong(r.pull.browserSpans), r.tracesSeconds,
+                    qlonglong(r.pull.backendSpans), qlonglong(r.pull.tracesRequested), r.pullSeconds);
     std::printf("\n(c) RED chart of a day and (d) \"Why?\" counts of that day, pushed down after the pull\n");
     std::printf("%-16s %-14s | %7s %4s %9s %11s %7s | %6s %7s %4s %9s %11s %7s\n", "store", "window", "cells",
                 "req", "wire KiB", "decoded KiB", "s", "groups", "loads", "req", "wire KiB", "decoded KiB",
