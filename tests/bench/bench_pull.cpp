@@ -8,7 +8,7 @@
 // pushed down. The 1/20 window is then pulled again from a store of 2 copies holding the same window:
 // the bytes must match, since the transfer follows the window, not the store.
 //
-//   bench_pull [--store-spans 250000] [--skip-small-store]
+//   bench_pull [--store-spans 250000] [--skip-small-store] [--keep DIR]
 //
 // The default (250k spans, windows of ~6k/12k/25k) runs in a few minutes; the figure is
 // `bench_pull --store-spans 5000000` (a 250k-span window of a 5M-span store; ~4 GB of rows on disk and
@@ -35,6 +35,8 @@
 #include <QTemporaryDir>
 #include <cstdio>
 #include <optional>
+#include <sys/resource.h>
+#include <unistd.h>
 
 using namespace seam;
 
@@ -42,6 +44,29 @@ namespace {
 
 constexpr int kCopies = 20;
 constexpr int kWindowCopy = kCopies / 2; ///< the windows start here, in the middle of the store
+
+/// CPU seconds (user + system) this process used so far, all threads: the writer's too. Wall time on a
+/// shared machine says as much about the other users as about Seam; CPU time does not.
+double selfCpu()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+/// The same for a running child (the engine), from /proc/PID/stat (utime and stime, fields 14 and 15).
+double processCpu(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (pid <= 0 || !f.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray stat = f.readAll();
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' '); // from field 3 on
+    return fields.size() > 12
+               ? double(fields[11].toLongLong() + fields[12].toLongLong()) / double(sysconf(_SC_CLK_TCK))
+               : 0;
+}
 
 /// The front over chdb holding `rows`; port 0 when it did not start.
 class Front
@@ -54,6 +79,7 @@ public:
         env.insert(QStringLiteral("TZ"), QStringLiteral("UTC"));
         m_process.setProcessEnvironment(env);
         m_process.setWorkingDirectory(nodeDir);
+        QDir(engineDir).removeRecursively(); // a kept engine would get the rows a second time
         QStringList args{QStringLiteral("front.mjs"), QStringLiteral("--dir"), engineDir,
                          QStringLiteral("--ddl"), QStringLiteral("otel_traces.sql")};
         for (const QString& r : rows)
@@ -68,6 +94,7 @@ public:
                          m_process.readAllStandardError().constData());
         return port;
     }
+    double cpu() const { return processCpu(m_process.processId()); }
     void stop()
     {
         if (m_process.state() == QProcess::NotRunning)
@@ -94,6 +121,8 @@ struct Run
     remote::PullReport pull;
     double pullSeconds = 0;                       ///< the pull and writing it into the investigation
     double browserSeconds = 0, tracesSeconds = 0; ///< when the browser side, then the traces, were in
+    double pullCpu = 0, pullEngineCpu = 0;        ///< CPU seconds of Seam's side and of the engine
+    double redCpu = 0, redEngineCpu = 0, whyCpu = 0, whyEngineCpu = 0, fileCpu = 0;
     std::int64_t pullLoads = 0;
     remote::RollupPullReport red;
     remote::CohortCountsReport why;
@@ -108,16 +137,18 @@ std::int64_t pageLoads(const QString& cache)
     return db.queryInt("SELECT count(*) FROM page_loads");
 }
 
-Run pullWindow(const remote::ClickHouseSource& source, const Window& w, const QString& cache,
-               std::int64_t dayFrom, std::int64_t dayTo)
+Run pullWindow(const remote::ClickHouseSource& source, const Front& front, const Window& w,
+               const QString& cache, std::int64_t dayFrom, std::int64_t dayTo)
 {
     Run run;
     run.window = QString::fromLatin1(w.label);
     const std::string name = source.display().toStdString();
+    QFile::remove(cache); // a pull into a kept investigation would add nothing (pulls are idempotent)
     StoreWriter writer(cache.toStdString());
     {
         QElapsedTimer t;
         t.start();
+        const double cpu = selfCpu(), engine = front.cpu();
         const std::int64_t sourceId =
             writer.beginSource("clickhouse", name, StoreWriter::OnFailure::StopSource);
         remote::PullOptions options;
@@ -137,9 +168,12 @@ Run pullWindow(const remote::ClickHouseSource& source, const Window& w, const QS
         writer.finishSource(sourceId, report);
         remote::recordPullCoverage(writer, name, run.pull);
         run.pullSeconds = double(t.nsecsElapsed()) / 1e9;
+        run.pullCpu = selfCpu() - cpu;
+        run.pullEngineCpu = front.cpu() - engine;
     }
     // The service charts of a day: only what the pull's server rollups do not cover is asked for.
     {
+        const double cpu = selfCpu(), engine = front.cpu();
         const auto gaps = uncoveredRanges(remote::readRollupCoverage(writer, name), {dayFrom, dayTo},
                                           schema::kRollupBucketNs);
         const std::int64_t sourceId =
@@ -152,14 +186,19 @@ Run pullWindow(const remote::ClickHouseSource& source, const Window& w, const QS
         ImportReport report;
         writer.finishSource(sourceId, report);
         remote::recordRollupCoverage(writer, name, run.red.counted);
+        run.redCpu = selfCpu() - cpu;
+        run.redEngineCpu = front.cpu() - engine;
     }
     // "Why?" over the day: the page loads the pull did not bring are counted on the server.
     {
+        const double cpu = selfCpu(), engine = front.cpu();
         const auto gaps = uncoveredRanges(remote::readRollupCoverage(writer, name, store::kCoverPageLoads),
                                           {dayFrom, dayTo}, 1);
         run.why = remote::fetchCohortCounts(source, gaps, std::int64_t(3) * 1'000'000'000);
         for (const remote::RemoteLoadGroup& g : run.why.groups)
             run.whyLoads += g.loads;
+        run.whyCpu = selfCpu() - cpu;
+        run.whyEngineCpu = front.cpu() - engine;
     }
     run.pullLoads = pageLoads(cache);
     return run;
@@ -167,8 +206,10 @@ Run pullWindow(const remote::ClickHouseSource& source, const Window& w, const QS
 
 void importWindow(const QString& file, const QString& cache, Run& run)
 {
+    QFile::remove(cache);
     QElapsedTimer t;
     t.start();
+    const double cpu = selfCpu();
     {
         StoreWriter writer(cache.toStdString());
         ImportRunner runner(writer);
@@ -176,6 +217,7 @@ void importWindow(const QString& file, const QString& cache, Run& run)
         writer.flush();
     }
     run.fileSeconds = double(t.nsecsElapsed()) / 1e9;
+    run.fileCpu = selfCpu() - cpu;
     run.fileBytes = QFileInfo(file).size();
     run.fileLoads = pageLoads(cache);
 }
@@ -208,14 +250,24 @@ void printTables(const std::vector<Run>& runs)
         else
             std::printf("%8s %7s %9s %8s%s\n", "-", "-", "-", "-", qPrintable(errorOf(r.pull.error)));
     }
-    std::printf("\nwhere the pull's time goes (seconds from its start)\n");
-    std::printf("%-16s %-14s %8s %8s %8s %8s %8s %8s\n", "store", "window", "browser", "sp", "traces", "sp",
-                "traces", "total");
-    std::printf("%-16s %-14s %8s %8s %8s %8s %8s %8s\n", "", "", "side in", "", "in", "", "asked", "");
-    for (const Run& r : runs)
-        std::printf("%-16s %-14s %8.2f %8lld %8.2f %8lld %8lld %8.2f\n", qPrintable(r.store),
+    std::printf(
+        "\nwhere the time goes: wall seconds from the pull's start when the browser side and the traces\n"
+        "were in; CPU seconds of Seam's side (all threads) and of the engine, which a loaded machine does\n"
+        "not inflate\n");
+    std::printf("%-16s %-14s %8s %7s %8s %7s %7s %7s | %9s %9s | %9s | %9s %9s | %9s %9s\n", "store",
+                "window", "browser", "spans", "traces", "spans", "traces", "wall", "pull CPU", "engine",
+                "import", "RED CPU", "engine", "Why? CPU", "engine");
+    for (const Run& r : runs) {
+        std::printf("%-16s %-14s %8.2f %7lld %8.2f %7lld %7lld %7.2f | %9.2f %9.2f | ", qPrintable(r.store),
                     qPrintable(r.window), r.browserSeconds, qlonglong(r.pull.browserSpans), r.tracesSeconds,
-                    qlonglong(r.pull.backendSpans), qlonglong(r.pull.tracesRequested), r.pullSeconds);
+                    qlonglong(r.pull.backendSpans), qlonglong(r.pull.tracesRequested), r.pullSeconds,
+                    r.pullCpu, r.pullEngineCpu);
+        if (r.fileSpans)
+            std::printf("%9.2f", r.fileCpu);
+        else
+            std::printf("%9s", "-");
+        std::printf(" | %9.2f %9.2f | %9.2f %9.2f\n", r.redCpu, r.redEngineCpu, r.whyCpu, r.whyEngineCpu);
+    }
     std::printf("\n(c) RED chart of a day and (d) \"Why?\" counts of that day, pushed down after the pull\n");
     std::printf("%-16s %-14s | %7s %4s %9s %11s %7s | %6s %7s %4s %9s %11s %7s\n", "store", "window", "cells",
                 "req", "wire KiB", "decoded KiB", "s", "groups", "loads", "req", "wire KiB", "decoded KiB",
@@ -252,13 +304,17 @@ int main(int argc, char** argv)
         QFile::copy(QStringLiteral(SEAM_CLICKHOUSE_FRONT_DIR "/") + QLatin1String(f),
                     nodeDir + QLatin1Char('/') + QLatin1String(f));
     }
-    QTemporaryDir dir;
+    // --keep DIR: build the store there and leave it (rows, OTLP files, the engine's data) for a look.
+    QTemporaryDir tempDir;
+    const qsizetype keep = args.indexOf(QStringLiteral("--keep"));
+    const QDir dir(keep > 0 && keep + 1 < args.size() ? args[keep + 1] : tempDir.path());
+    dir.mkpath(QStringLiteral("."));
     QElapsedTimer t;
     t.start();
     bench::PullStoreLayout layout;
     const int sessions = bench::sessionsForStore(storeSpans, kCopies);
     // The windows draw from the copy before the first (its last spans may start inside it) to the second.
-    if (const QString e = bench::buildPullStore(dir.path(), kCopies, sessions,
+    if (const QString e = bench::buildPullStore(dir.absolutePath(), kCopies, sessions,
                                                 {kWindowCopy - 1, kWindowCopy, kWindowCopy + 1}, layout);
         !e.isEmpty()) {
         std::fprintf(stderr, "bench_pull: %s\n", qPrintable(e));
@@ -284,7 +340,7 @@ int main(int argc, char** argv)
     std::vector<QString> windowFiles;
     for (const Window& w : windows) {
         QString error;
-        const QString file = dir.filePath(QStringLiteral("window-%1.pb").arg(windowFiles.size()));
+        const QString file = dir.absoluteFilePath(QStringLiteral("window-%1.pb").arg(windowFiles.size()));
         if (bench::writeWindowFile(windowSources, w.fromNs, w.toNs, file, error) < 0) {
             std::fprintf(stderr, "bench_pull: %s\n", qPrintable(error));
             return 2;
@@ -307,7 +363,7 @@ int main(int argc, char** argv)
         load.start();
         Front front;
         const int port =
-            front.start(node, nodeDir, dir.filePath(QStringLiteral("engine-%1").arg(count)), rows);
+            front.start(node, nodeDir, dir.absoluteFilePath(QStringLiteral("engine-%1").arg(count)), rows);
         if (port <= 0)
             return false;
         std::printf("%s: loaded into ClickHouse in %.1f s\n", qPrintable(storeLabel(first, count)),
@@ -318,12 +374,13 @@ int main(int argc, char** argv)
             QStringLiteral("clickhouse://127.0.0.1:%1/otel?table=otel_traces").arg(port), error);
         for (const int w : which) {
             const QString tag = QStringLiteral("%1-%2").arg(count).arg(w);
-            Run run = pullWindow(*source, windows[w], dir.filePath(QStringLiteral("pull-%1.seam").arg(tag)),
-                                 dayFrom, dayTo);
+            Run run =
+                pullWindow(*source, front, windows[w],
+                           dir.absoluteFilePath(QStringLiteral("pull-%1.seam").arg(tag)), dayFrom, dayTo);
             run.store = storeLabel(first, count);
             if (files)
                 importWindow(windowFiles[std::size_t(w)],
-                             dir.filePath(QStringLiteral("files-%1.seam").arg(tag)), run);
+                             dir.absoluteFilePath(QStringLiteral("files-%1.seam").arg(tag)), run);
             runs.push_back(std::move(run));
         }
         return true;
