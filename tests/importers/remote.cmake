@@ -53,3 +53,7 @@ seam_add_qtest(tst_prometheusmatrix SOURCES importers/tst_prometheusmatrix.cpp L
 # Tempo answering from the demo.
 seam_add_qtest(tst_connectsearch SOURCES app/tst_connectsearch.cpp support/TraceSearchReplay.h
                support/TraceStoreReplay.h LIBS seam_gui seam_importers Qt6::Network LABELS remote)
+# HttpFetcher on a loopback server: gzip decoded by Seam (wire and decoded bytes counted), the cap after
+# decoding, a body that is not what its Content-Encoding says.
+seam_add_qtest(tst_httpfetcher SOURCES importers/tst_httpfetcher.cpp support/LoopbackHttpServer.h
+               LIBS seam_remote_common ZLIB::ZLIB LABELS remote)

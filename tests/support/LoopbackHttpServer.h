@@ -18,6 +18,7 @@ struct HttpReply
     int status = 200;
     QByteArray contentType = "application/json";
     QByteArray body;
+    QList<QPair<QByteArray, QByteArray>> headers; ///< more header lines (Content-Encoding, ...)
 };
 
 struct HttpRequestSeen
@@ -91,10 +92,13 @@ private:
                         ++m_requests;
                     }
                     const HttpReply reply = m_handler(request);
+                    QByteArray extra;
+                    for (const auto& [name, value] : reply.headers)
+                        extra += name + ": " + value + "\r\n";
                     socket->write("HTTP/1.1 " + QByteArray::number(reply.status) +
                                   " X\r\nContent-Type: " + reply.contentType +
-                                  "\r\nContent-Length: " + QByteArray::number(reply.body.size()) +
-                                  "\r\nConnection: close\r\n\r\n" + reply.body);
+                                  "\r\nContent-Length: " + QByteArray::number(reply.body.size()) + "\r\n" +
+                                  extra + "Connection: close\r\n\r\n" + reply.body);
                     socket->disconnectFromHost();
                 });
                 QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);

@@ -80,7 +80,7 @@ QueryResult ClickHouseClient::query(const QString& purpose, const QString& sql, 
         request.headers.append({QByteArrayLiteral("X-ClickHouse-User"), m_source.user.toUtf8()});
     if (!m_source.password.isEmpty())
         request.headers.append({QByteArrayLiteral("X-ClickHouse-Key"), m_source.password.toUtf8()});
-    // Qt asks for gzip itself and undoes it; setting Accept-Encoding here would switch that off.
+    // HttpFetcher asks for gzip and decodes it (enable_http_compression above lets the server send it).
 
     const HttpResponse response = m_fetcher.fetch(request);
     QueryResult result;

@@ -105,6 +105,8 @@ CohortCountsReport fetchCohortCounts(const ClickHouseSource& source, const std::
                               std::get<4>(key), loads});
     out.requests = fetcher.requests();
     out.bytes = fetcher.bytesReceived();
+    out.wireBytes = fetcher.wireBytesReceived();
+    out.bytesSent = fetcher.bytesSent();
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return out;
 }

@@ -28,7 +28,9 @@ struct CohortCountsReport
 {
     std::vector<RemoteLoadGroup> groups;
     std::int64_t requests = 0;
-    std::int64_t bytes = 0;
+    std::int64_t bytes = 0;     ///< response bodies, decoded
+    std::int64_t wireBytes = 0; ///< responses as they travelled (gzip bodies + headers)
+    std::int64_t bytesSent = 0;
     QString error;
     bool cancelled = false;
     double seconds = 0;

@@ -72,6 +72,8 @@ PullReport pullClickHouse(const ClickHouseSource& source, const PullOptions& opt
     auto finish = [&] {
         out.requests = fetcher.requests();
         out.bytes = fetcher.bytesReceived();
+        out.wireBytes = fetcher.wireBytesReceived();
+        out.bytesSent = fetcher.bytesSent();
         out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         if (!out.error.isEmpty())
             report.setFatal("", out.error.toStdString());

@@ -47,7 +47,9 @@ struct PullReport
     CoveredRange rollupRange;     ///< what those cells count whole; empty when they were not fetched
     CoveredRange browserRange;    ///< every browser span of it was pulled; empty when a cap cut it
     std::int64_t requests = 0;
-    std::int64_t bytes = 0; ///< response bodies, decoded
+    std::int64_t bytes = 0;     ///< response bodies, decoded
+    std::int64_t wireBytes = 0; ///< responses as they travelled (gzip bodies + headers)
+    std::int64_t bytesSent = 0; ///< the requests (query parameters, SQL)
     bool usedTraceIdTable = false;
     QStringList skipped; ///< what a cap left out, in words
     QString error;       ///< the first failure; what was fetched before it is kept

@@ -27,6 +27,8 @@ RollupPullReport pullClickHouseRollups(const ClickHouseSource& source,
     auto finish = [&] {
         out.requests = fetcher.requests();
         out.bytes = fetcher.bytesReceived();
+        out.wireBytes = fetcher.wireBytesReceived();
+        out.bytesSent = fetcher.bytesSent();
         out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         return out;
     };

@@ -28,7 +28,9 @@ struct RollupPullReport
     std::vector<CoveredRange> counted; ///< ranges whose rollups arrived whole (record these as covered)
     std::int64_t cells = 0;
     std::int64_t requests = 0;
-    std::int64_t bytes = 0;
+    std::int64_t bytes = 0;     ///< response bodies, decoded
+    std::int64_t wireBytes = 0; ///< responses as they travelled (gzip bodies + headers)
+    std::int64_t bytesSent = 0;
     QString error; ///< the first failure; ranges fetched before it are kept
     bool cancelled = false;
     double seconds = 0;

@@ -31,7 +31,7 @@ struct HttpRequest
 struct HttpResponse
 {
     int status = 0;         ///< HTTP status; 0 when no response arrived
-    QByteArray body;        ///< decoded (gzip is undone by Qt)
+    QByteArray body;        ///< decoded (gzip is undone here, under the same cap)
     QString transportError; ///< timeout, refused, TLS, cancelled, too large; empty when a response came
     bool cancelled = false;
     bool ok() const { return transportError.isEmpty() && status >= 200 && status < 300; }
@@ -49,11 +49,18 @@ public:
 
     /// Body bytes received so far over every fetch (after decompression), for the pull's report.
     qint64 bytesReceived() const { return m_bytesReceived; }
+    /// What those answers cost on the wire: the bodies as they travelled (gzip when the server
+    /// compressed them) plus the status lines and headers, so a report can show the real transfer.
+    qint64 wireBytesReceived() const { return m_wireBytesReceived; }
+    /// The requests' own size: request lines (with the query parameters), headers and bodies.
+    qint64 bytesSent() const { return m_bytesSent; }
     int requests() const { return m_requests; }
 
 private:
     std::unique_ptr<QNetworkAccessManager> m_network;
     qint64 m_bytesReceived = 0;
+    qint64 m_wireBytesReceived = 0;
+    qint64 m_bytesSent = 0;
     int m_requests = 0;
 };
 
