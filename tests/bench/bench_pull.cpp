@@ -15,6 +15,7 @@
 // a long load into the engine).
 
 #include "ClickHouseCohortCounts.h"
+#include "ClickHouseEngine.h"
 #include "ClickHousePull.h"
 #include "ClickHouseRollupPull.h"
 #include "ImportRunner.h"
@@ -294,15 +295,11 @@ int main(int argc, char** argv)
     const bool skipSmall = args.contains(QStringLiteral("--skip-small-store"));
     const QString nodeDir = QStringLiteral(SEAM_REMOTE_NODE_DIR);
     const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
-    if (node.isEmpty() || !QFile::exists(nodeDir + QStringLiteral("/node_modules/chdb/package.json"))) {
-        std::fprintf(stderr, "bench_pull: needs node and chdb in %s (run tst_clickhousepull once)\n",
-                     qPrintable(nodeDir));
-        return 77;
-    }
-    for (const char* f : {"front.mjs", "otel_traces.sql"}) {
-        QFile::remove(nodeDir + QLatin1Char('/') + QLatin1String(f));
-        QFile::copy(QStringLiteral(SEAM_CLICKHOUSE_FRONT_DIR "/") + QLatin1String(f),
-                    nodeDir + QLatin1Char('/') + QLatin1String(f));
+    // The front and chdb as the tests have them (one copier at a time: ClickHouseEngine's lock).
+    bool skip = false;
+    if (const QString error = test::ClickHouseEngine::prepareNode(skip); !error.isEmpty()) {
+        std::fprintf(stderr, "bench_pull: %s\n", qPrintable(error));
+        return skip ? 77 : 1;
     }
     // --keep DIR: build the store there and leave it (rows, OTLP files, the engine's data) for a look.
     QTemporaryDir tempDir;
