@@ -15,6 +15,8 @@ bool Navigations::isMainFrame(const std::string& pageref, const FrameFacts& fact
         return text::equalsIgnoreCase(text::trim(facts.fetchDest), "document");
     if (!facts.frameRef.empty() && !it->second.mainFrame.empty())
         return facts.frameRef == it->second.mainFrame;
+    if (it->second.redirecting)
+        return true; // the next hop of the main frame's redirect chain
     if (facts.initiatorType == "parser")
         return false;
     return facts.browserSaid;

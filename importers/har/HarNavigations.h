@@ -30,7 +30,8 @@ struct FrameFacts
 /// - a navigation starts at each main-frame document request of the page (the first request of a
 ///   redirect chain: the documents that follow a 3xx continue it);
 /// - main frame, in order of evidence: the page's first document; Sec-Fetch-Dest `document` (iframes
-///   send `iframe`/`frame`); the `_frameref` of the page's first document (Playwright); not when Chrome
+///   send `iframe`/`frame`); the `_frameref` of the page's first document (Playwright); the document
+///   after a main-frame redirect; not when Chrome
 ///   says the HTML parser requested it (`_initiator.type` parser: an <iframe> in the markup); else only
 ///   when the browser said `_resourceType: document` (HTML known by its MIME type alone stays a
 ///   resource: a fragment or a frame);
