@@ -137,7 +137,7 @@ void PageLoadSourcesPanel::showSources(const PageLoadSourcesData& data)
             QString::fromStdString(c.url);
         put(m_calls, row, 0, call, call);
         put(m_calls, row, 1, QString::fromStdString(c.type));
-        put(m_calls, row, 2, formatDuration(c.offsetNs));
+        put(m_calls, row, 2, formatOffset(c.offsetNs));
         put(m_calls, row, 3, by.join(QStringLiteral(", ")), tips.join(QLatin1Char('\n')));
         put(m_calls, row, 4, statuses.join(QLatin1Char('/')));
     }
