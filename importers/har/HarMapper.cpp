@@ -408,9 +408,10 @@ void Mapper::emitNavigations(const Page& page, bool all)
     for (std::size_t i = 0; i < closed; ++i) {
         if (list[i].emitted)
             continue;
-        // The first navigation starts with the page (its timings are relative to that); each ends where
-        // the next one starts.
-        const TimeNs from = i == 0 ? page.start : list[i].start;
+        // Each starts with its document request and ends where the next one starts. The first one too:
+        // DevTools' page start is that navigation's (a few ms before its request), but Playwright's is
+        // when the tab opened, which may be long before the first page.goto.
+        const TimeNs from = i == 0 ? std::max(page.start, list[0].start) : list[i].start;
         const TimeNs until = i + 1 < list.size() ? list[i + 1].start : std::numeric_limits<TimeNs>::max();
         emitPageLoad(page, &list[i], from, until);
         list[i].emitted = true;

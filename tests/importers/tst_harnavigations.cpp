@@ -174,10 +174,11 @@ private slots:
             paths << QString::fromStdString(p.route);
         QCOMPARE(paths,
                  (QStringList{QStringLiteral("/"), QStringLiteral("/product"), QStringLiteral("/checkout")}));
-        // The navigations start with their documents (the first with the HAR page, 9 ms before it).
-        QCOMPARE(loads[0].start, *parseIsoTime("2026-12-05T21:26:26.529Z"));
-        QCOMPARE(loads[1].start, *parseIsoTime("2026-12-05T21:26:28.357Z"));
-        QCOMPARE(loads[2].start, *parseIsoTime("2026-12-05T21:26:29.150Z"));
+        // The navigations start with their documents: the first one too, not when the tab opened (the
+        // HAR page's start, 143 ms earlier).
+        QCOMPARE(loads[0].start, *parseIsoTime("2026-12-05T21:49:21.659Z"));
+        QCOMPARE(loads[1].start, *parseIsoTime("2026-12-05T21:49:22.742Z"));
+        QCOMPARE(loads[2].start, *parseIsoTime("2026-12-05T21:49:23.305Z"));
         const auto byLoad = entriesByPageLoad(r.records);
         QCOMPARE(byLoad.size(), 3u);
         QCOMPARE(byLoad.at(loads[0].key).size(), 6);
@@ -206,8 +207,8 @@ private slots:
         // Playwright's page timings are the last navigation's: only /checkout has a load time.
         QCOMPARE(loads[0].duration, TimeNs(-1));
         QCOMPARE(loads[1].duration, TimeNs(-1));
-        // onLoad is 2740 ms after the page's start (21:26:26.529): 119 ms into the /checkout navigation.
-        QCOMPARE(loads[2].duration, ms(119));
+        // onLoad is 1920 ms after the page's start (21:49:21.516): 131 ms into the /checkout navigation.
+        QCOMPARE(loads[2].duration, ms(131));
     }
 
     void recordedTabInACache()
