@@ -1086,7 +1086,8 @@ async function runMulti() {
     const pages = [];
     try {
         for (const p of MULTI_PATHS) {
-            // A tab per navigation: Playwright's HAR has one page per tab, however often the tab navigates.
+            // A tab per navigation, each left for about:blank so that Datadog and Faro send their last view
+            // updates (one tab navigating is the har scenario's second part).
             const page = await context.newPage();
             page.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(msg.text()));
             page.on('pageerror', (err) => consoleErrors.push(String(err)));
