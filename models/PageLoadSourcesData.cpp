@@ -9,6 +9,7 @@ PageLoadSourcesData PageLoadSourcesData::load(Database& db, qint64 pageLoadId)
     PageLoadSourcesData data;
     data.pageLoadId = pageLoadId;
     data.reports = pageLoadReports(db, pageLoadId);
+    data.calls = pageLoadCalls(db, pageLoadId);
     auto st = db.prepare(
         "SELECT error_count - network_error_count, network_error_count FROM page_loads WHERE id = ?1");
     st.bind(1, pageLoadId);

@@ -1,6 +1,7 @@
 #pragma once
 // What the "Sources" details tab shows: the selected page load's reports (one per source that reported
-// the navigation, with the values each gave) and its error split; and the investigation's propagation
+// the navigation, with the values each gave), its calls with the sources that reported each, and its
+// error split; and the investigation's propagation
 // health. Read off the GUI thread by the loaders below.
 
 #include "BackgroundLoader.h"
@@ -18,6 +19,7 @@ struct PageLoadSourcesData
 {
     qint64 pageLoadId = 0;
     std::vector<PageLoadReport> reports;
+    std::vector<PageLoadCall> calls; // each call with the sources that reported it
     qint64 jsErrors = 0, networkErrors = 0;
 
     static PageLoadSourcesData load(Database& db, qint64 pageLoadId);

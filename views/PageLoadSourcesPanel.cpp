@@ -45,15 +45,21 @@ PageLoadSourcesPanel::PageLoadSourcesPanel(const QString& cachePath, Investigati
       m_propagationLoader(new PropagationHealthLoader(cachePath, this)), m_summary(new QLabel),
       m_sources(makeTable({tr("Source"), tr("Load"), tr("TTFB"), tr("FCP"), tr("LCP"), tr("CLS"),
                            tr("Matched by"), tr("Key")})),
+      m_calls(makeTable({tr("Call"), tr("Type"), tr("Start"), tr("Reported by"), tr("Status")})),
       m_propagation(makeTable({tr("App version"), tr("Origin"), tr("Route"), tr("Calls"), tr("By id"),
                                tr("Inferred"), tr("Unlinked"), tr("Why"), tr("Fix")}))
 {
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
     layout->addWidget(m_sources);
+    layout->addWidget(new QLabel(tr("<b>Calls</b>: which sources reported each request of this load")));
+    layout->addWidget(m_calls);
     layout->addWidget(
         new QLabel(tr("<b>Propagation health</b>: browser calls that reach the backend by id")));
     layout->addWidget(m_propagation);
+    m_sources->setObjectName(QStringLiteral("sourcesTable"));
+    m_calls->setObjectName(QStringLiteral("callsTable"));
+    m_propagation->setObjectName(QStringLiteral("propagationTable"));
     m_summary->setWordWrap(true);
     m_summary->setText(tr("Select a page load to see which sources reported it."));
 
@@ -80,6 +86,7 @@ void PageLoadSourcesPanel::pageLoadChanged()
     if (id == 0) {
         m_sourcesLoader->load(0);
         m_sources->setRowCount(0);
+        m_calls->setRowCount(0);
         m_summary->setText(tr("Select a page load to see which sources reported it."));
         return;
     }
@@ -107,6 +114,32 @@ void PageLoadSourcesPanel::showSources(const PageLoadSourcesData& data)
         put(m_sources, row, 6,
             r.matchedBy.empty() ? tr("first report") : QString::fromStdString(r.matchedBy));
         put(m_sources, row, 7, QString::fromStdString(r.key));
+    }
+    m_calls->setRowCount(int(data.calls.size()));
+    for (int row = 0; row < int(data.calls.size()); ++row) {
+        const PageLoadCall& c = data.calls[std::size_t(row)];
+        // One line per call; each source with the duration and status it gave (they differ: a HAR's
+        // time includes queueing, an SDK's the Resource Timing entry), trace ids in the tooltip.
+        QStringList by, statuses, tips;
+        for (const CallReport& r : c.reports) {
+            const QString source = r.source.empty() ? tr("unknown") : QString::fromStdString(r.source);
+            by << QStringLiteral("%1 %2").arg(source, duration(r.durationNs));
+            const QString status = !r.status        ? QStringLiteral("–")
+                                   : *r.status == 0 ? tr("failed")
+                                                    : QString::number(*r.status);
+            if (!statuses.contains(status))
+                statuses << status;
+            tips << QStringLiteral("%1: %2").arg(
+                source, r.traceId.empty() ? tr("no trace id") : QString::fromStdString(r.traceId));
+        }
+        const QString call =
+            (c.method.empty() ? QString() : QString::fromStdString(c.method) + QLatin1Char(' ')) +
+            QString::fromStdString(c.url);
+        put(m_calls, row, 0, call, call);
+        put(m_calls, row, 1, QString::fromStdString(c.type));
+        put(m_calls, row, 2, formatOffset(c.offsetNs));
+        put(m_calls, row, 3, by.join(QStringLiteral(", ")), tips.join(QLatin1Char('\n')));
+        put(m_calls, row, 4, statuses.join(QLatin1Char('/')));
     }
 }
 

@@ -161,10 +161,9 @@ void Mapper::page(const JsonValue& v, const std::string& location)
     }
     noteTime(p.start, p.start + std::max<TimeNs>({0, p.onLoad, p.onContentLoad}));
     m_report.addAccepted();
-    Page& stored = m_pages.emplace(id, std::move(p)).first->second;
+    const Page& stored = m_pages.emplace(id, std::move(p)).first->second;
     m_pageOrder.push_back(id);
-    if (auto doc = m_documents.find(id); doc != m_documents.end())
-        emitPage(stored, &doc->second);
+    emitNavigations(stored, false); // entries read before the page may have closed some
 }
 
 void Mapper::entry(const JsonValue& v, std::uint64_t index, const std::string& location,
@@ -287,8 +286,10 @@ void Mapper::entry(const JsonValue& v, std::uint64_t index, const std::string& l
         type = har::typeFromMime(header(responseHeaders, "content-type"));
     if (type.empty())
         type = har::typeFromUrl(url);
+    const bool pageHasDocument =
+        e.pageref.empty() ? m_sawUnpagedDocument : m_navigations.hasDocument(e.pageref);
     if (type.empty() && !propagatedHeader && header(requestHeaders, "accept").starts_with("text/html") &&
-        !m_pagesWithDocument.count(e.pageref))
+        !pageHasDocument)
         type = "document"; // a navigation whose response type was not recorded
     if (type.empty()) {
         const JsonValue* initiator = member(v, "_initiator");
@@ -300,11 +301,23 @@ void Mapper::entry(const JsonValue& v, std::uint64_t index, const std::string& l
     }
     const int status = r.statusCode; // 304 Not Modified is a document, not a redirect
     const bool redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-    if (type == "document" && !redirect) {
-        // The first document of a page (after redirects) is the page's own; later HTML is frames or
-        // fetched fragments.
-        if (m_pagesWithDocument.insert(e.pageref).second)
-            e.pageDocument = !e.pageref.empty();
+    // A main-frame document starts a navigation (or continues its redirect chain); other HTML is a
+    // frame's document or a fetched fragment (HarNavigations.h says how they are told apart).
+    std::optional<std::pair<std::size_t, bool>> navigation;
+    if (type == "document" && e.pageref.empty()) {
+        if (m_sawUnpagedDocument && !browserSaid && !redirect)
+            type = "other";
+        m_sawUnpagedDocument = m_sawUnpagedDocument || !redirect;
+    } else if (type == "document") {
+        const JsonValue* initiator = member(v, "_initiator");
+        FrameFacts facts;
+        facts.fetchDest = header(requestHeaders, "sec-fetch-dest");
+        facts.frameRef = stringOf(v, "_frameref");
+        facts.initiatorType = initiator ? stringOf(*initiator, "type") : std::string_view();
+        facts.browserSaid = browserSaid;
+        facts.redirect = redirect;
+        if (m_navigations.isMainFrame(e.pageref, facts))
+            navigation = m_navigations.document(pageKey(e.pageref), e.pageref, r.start, facts);
         else if (!browserSaid)
             type = "other";
     }
@@ -340,11 +353,24 @@ void Mapper::entry(const JsonValue& v, std::uint64_t index, const std::string& l
 
     if (m_userAgent.empty())
         m_userAgent = std::string(header(requestHeaders, "user-agent"));
-    if (e.pageDocument) {
-        e.doc.url = r.url;
-        e.doc.responseStart = responseStart;
-        e.doc.traceId = trace.traceId;
+    if (navigation) {
+        Navigations::Page& navs = *m_navigations.page(e.pageref);
+        Navigations::Navigation& nav = navs.navigations[navigation->first];
+        // Its first non-redirect document names the navigation (a redirect's URL until then).
+        if (!nav.hasDocument && (!redirect || nav.url.empty())) {
+            nav.url = r.url;
+            nav.hasDocument = !redirect;
+            if (!redirect) {
+                nav.responseStart = responseStart;
+                nav.traceId = trace.traceId;
+            }
+        }
     }
+    if (!e.pageref.empty())
+        e.navigationKey = m_navigations.keyAt(pageKey(e.pageref), e.pageref, r.start);
+    if (navigation && navigation->second)
+        if (const auto page = m_pages.find(e.pageref); page != m_pages.end())
+            emitNavigations(page->second, false); // the previous navigation's window just closed
     noteTime(r.start, r.start + std::max<TimeNs>(r.duration, 0));
     m_report.addAccepted();
 
@@ -364,48 +390,59 @@ void Mapper::entry(const JsonValue& v, std::uint64_t index, const std::string& l
 void Mapper::emit(Entry& e)
 {
     ResourceRecord& r = e.rec;
-    if (!e.pageref.empty()) {
-        // A page not seen (yet): while pages may still come, keep the key and let the store attach the
-        // entry when the page load arrives; once all pages are known, attach it by time instead.
-        const auto page = m_pages.find(e.pageref);
-        if (page != m_pages.end() || !m_pagesDone)
-            r.pageLoadKey = pageKey(e.pageref);
-        if (e.pageDocument) {
-            if (page != m_pages.end()) {
-                if (!page->second.emitted)
-                    emitPage(page->second, &e.doc);
-            } else if (!m_pagesDone) {
-                m_documents.emplace(e.pageref, std::move(e.doc));
-            }
-        }
-    }
+    // A page not seen (yet): while pages may still come, keep the key and let the store attach the entry
+    // when the page load arrives; once all pages are known, attach it by time instead.
+    if (!e.pageref.empty() && (!m_pagesDone || m_pages.count(e.pageref)))
+        r.pageLoadKey = std::move(e.navigationKey);
     m_builder.batch().resources.push_back(std::move(r));
     m_builder.maybeFlush();
 }
 
-void Mapper::emitPage(Page& page, const Document* doc)
+void Mapper::emitNavigations(const Page& page, bool all)
 {
-    page.emitted = true;
+    Navigations::Page* navs = m_navigations.page(page.id);
+    if (!navs)
+        return;
+    auto& list = navs->navigations;
+    const std::size_t closed = all ? list.size() : list.size() - std::min<std::size_t>(list.size(), 1);
+    for (std::size_t i = 0; i < closed; ++i) {
+        if (list[i].emitted)
+            continue;
+        // Each starts with its document request and ends where the next one starts. The first one too:
+        // DevTools' page start is that navigation's (a few ms before its request), but Playwright's is
+        // when the tab opened, which may be long before the first page.goto.
+        const TimeNs from = i == 0 ? std::max(page.start, list[0].start) : list[i].start;
+        const TimeNs until = i + 1 < list.size() ? list[i + 1].start : std::numeric_limits<TimeNs>::max();
+        emitPageLoad(page, &list[i], from, until);
+        list[i].emitted = true;
+        list[i].url = std::string(); // only the start and key are needed from now on
+    }
+}
+
+void Mapper::emitPageLoad(const Page& page, const Navigations::Navigation* nav, TimeNs from, TimeNs until)
+{
     PageLoadRecord& p = m_builder.batch().pageLoads.emplace_back();
-    p.key = pageKey(page.id);
+    p.key = nav ? nav->key : pageKey(page.id);
     p.reporter = "har";
     p.sessionKey = m_sessionKey;
-    p.url = doc ? doc->url : (looksLikeUrl(page.title) ? page.title : std::string());
+    p.url = nav && !nav->url.empty() ? nav->url : (looksLikeUrl(page.title) ? page.title : std::string());
     p.route = routeFromUrl(p.url);
     p.app.name = hostOf(p.url);
     if (p.app.name.empty())
         p.app.name = "har";
     p.app.isBrowser = true;
-    p.start = page.start;
-    p.duration = page.onLoad >= 0 ? page.onLoad : page.onContentLoad;
-    if (doc && doc->responseStart >= page.start)
-        p.ttfb = doc->responseStart - page.start;
-    p.fcp = page.fcp;
-    p.lcp = page.lcp;
-    if (doc)
-        p.traceId = doc->traceId;
-    m_documents.erase(page.id);
-    page.title = std::string(); // only the id is needed from now on (duplicates)
+    p.start = from;
+    // The page's timings go to the navigation they fall in (HarNavigations.h: timingIn); HAR has no
+    // per-navigation timings, so the other navigations of a Playwright tab have none (-1).
+    p.duration = timingIn(page.start, page.onLoad, from, until);
+    if (p.duration < 0)
+        p.duration = timingIn(page.start, page.onContentLoad, from, until);
+    if (nav && nav->responseStart >= from)
+        p.ttfb = nav->responseStart - from;
+    p.fcp = timingIn(page.start, page.fcp, from, until);
+    p.lcp = timingIn(page.start, page.lcp, from, until);
+    if (nav)
+        p.traceId = nav->traceId;
 }
 
 void Mapper::drainBuffer()
@@ -421,12 +458,16 @@ void Mapper::finish()
     m_pagesDone = true;
     drainBuffer();
     for (const std::string& id : m_pageOrder) {
-        Page& page = m_pages.at(id);
-        // A page without entries is written only if it says something: Playwright records the blank
+        const Page& page = m_pages.at(id);
+        if (const Navigations::Page* navs = m_navigations.page(id); navs && !navs->navigations.empty()) {
+            emitNavigations(page, true);
+            continue;
+        }
+        // A page without a document is written only if it says something: Playwright records the blank
         // page a persistent context opens with (no title, no timings) as a page of its own.
         const bool saysSomething = page.onLoad >= 0 || page.onContentLoad >= 0 || looksLikeUrl(page.title);
-        if (!page.emitted && saysSomething)
-            emitPage(page, nullptr);
+        if (saysSomething)
+            emitPageLoad(page, nullptr, page.start, std::numeric_limits<TimeNs>::max());
     }
     if (m_start > m_end)
         return; // nothing was imported: no session

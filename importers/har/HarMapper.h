@@ -3,6 +3,7 @@
 // Internal to importers/har: the HAR reader's mapping of pages and entries to records.
 
 #include "BatchSink.h"
+#include "HarNavigations.h"
 #include "ImportReport.h"
 #include "Records.h"
 
@@ -11,7 +12,6 @@
 #include <rapidjson/document.h>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace seam::har {
@@ -19,7 +19,9 @@ namespace seam::har {
 /// Maps captured HAR pages and entries (small DOMs from SaxHandler) to records: pages to page loads,
 /// entries to resources with their timing phases and propagated trace ids, the file to one session.
 /// Entries that come before the pages are held (up to HarReader::kMaxBufferedEntries) so that they
-/// can name their page; a page's document entry gives its URL, TTFB and trace id.
+/// can name their page. A page is split into navigations (HarNavigations.h), one page load each, whose
+/// document entry gives its URL, TTFB and trace id; a navigation's page load is written once the next
+/// one of its page starts (its window is then known) or at the end, and its entries wait for it.
 class Mapper
 {
 public:
@@ -51,25 +53,20 @@ private:
         std::string title;
         TimeNs start = 0;
         TimeNs onLoad = -1, onContentLoad = -1, fcp = -1, lcp = -1;
-        bool emitted = false;
-    };
-    struct Document
-    {
-        std::string url;
-        TimeNs responseStart = -1; // absolute
-        TraceId traceId;
     };
     struct Entry
     {
         ResourceRecord rec;
         std::string pageref;
-        bool pageDocument = false; // the document entry of its page
-        Document doc;
+        std::string navigationKey; // the page load of the navigation it belongs to
     };
 
     std::string pageKey(const std::string& pageref) const { return m_sessionKey + "/page/" + pageref; }
     void emit(Entry& e);
-    void emitPage(Page& page, const Document* doc);
+    /// Writes the page loads of the page's navigations whose window is closed (all but the last), or
+    /// all of them at the end.
+    void emitNavigations(const Page& page, bool all);
+    void emitPageLoad(const Page& page, const Navigations::Navigation* nav, TimeNs from, TimeNs until);
     void drainBuffer();
     void noteTime(TimeNs start, TimeNs end)
     {
@@ -83,8 +80,8 @@ private:
     std::string m_creatorName, m_browserName, m_browserVersion, m_userAgent;
     std::unordered_map<std::string, Page> m_pages;
     std::vector<std::string> m_pageOrder;
-    std::unordered_map<std::string, Document> m_documents; // page id -> its document entry
-    std::unordered_set<std::string> m_pagesWithDocument;   // decided while reading entries
+    Navigations m_navigations;
+    bool m_sawUnpagedDocument = false; // a document entry without pageref
     std::vector<Entry> m_buffer;
     bool m_pagesDone = false;
     bool m_bufferEntries = false;

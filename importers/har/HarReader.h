@@ -16,8 +16,13 @@ bool looksLikeHar(std::string_view head);
 ///
 /// - the file is one session (key from a hash of its first 64 KiB, so re-importing it is idempotent;
 ///   browser from the User-Agent request header, else log.browser / log.creator);
-/// - each page is a page load (start = startedDateTime, duration = pageTimings.onLoad, else
-///   onContentLoad; URL, TTFB and trace id from its document entry);
+/// - each navigation of a page is a page load (HarNavigations.h: DevTools writes a page per
+///   navigation, Playwright one per tab, so a page is split at each main-frame document request; an
+///   iframe's document is a resource). The first starts at the page's startedDateTime, later ones at
+///   their document request; duration = pageTimings.onLoad, else onContentLoad, for the navigation in
+///   which that moment falls (Playwright's are the last navigation's; the others get none); URL, TTFB
+///   and trace id from the navigation's document entry; each entry belongs to the navigation whose
+///   document started last before it;
 /// - each entry is a resource with its timing phases (dns, connect incl. ssl, ssl, ttfb = send +
 ///   wait, download = receive; -1 = absent), status 0 for failed requests, and the trace id the
 ///   browser propagated: request traceparent / b3 / X-B3-TraceId / x-datadog-trace-id, response

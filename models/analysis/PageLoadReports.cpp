@@ -1,5 +1,6 @@
 #include "PageLoadReports.h"
 
+#include "CallMergeSchema.h"
 #include "Sqlite.h"
 
 namespace seam {
@@ -53,6 +54,42 @@ std::vector<PageLoadReport> pageLoadReports(Database& db, std::int64_t pageLoadI
         r.matchedBy = st.isNull(12) ? std::string() : std::string(st.text(12));
         r.canonical = st.int64(13) != 0;
         out.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::vector<PageLoadCall> pageLoadCalls(Database& db, std::int64_t pageLoadId, int limit)
+{
+    // Caches from before call merging have one row per report: each call is its own only report.
+    const bool merging = schema::hasCallMerging(db);
+    auto st = db.prepare(
+        std::string("SELECT c.id, c.type, c.method, c.url, c.start_ns - p.start_ns, m.id, ") +
+        (merging ? "m.reporter" : "NULL") +
+        ", m.status, m.duration_ns, lower(hex(t.trace_id)) FROM (SELECT id, type, method, url, start_ns, "
+        "page_load_id FROM resources c WHERE c.page_load_id = ?1" +
+        schema::oneRowPerCall(db, "c") +
+        " ORDER BY c.start_ns, c.id LIMIT ?2) c JOIN page_loads p ON p.id = c.page_load_id "
+        "JOIN resources m ON " +
+        (merging ? "(m.id = c.id OR m.merged_into = c.id)" : "m.id = c.id") +
+        " LEFT JOIN traces t ON t.id = m.trace ORDER BY c.start_ns, c.id, m.id <> c.id, " +
+        (merging ? "m.reporter, " : "") + "m.key");
+    st.bind(1, pageLoadId).bind(2, std::int64_t(limit));
+    std::vector<PageLoadCall> out;
+    while (st.step()) {
+        if (out.empty() || out.back().resourceId != st.int64(0)) {
+            PageLoadCall& c = out.emplace_back();
+            c.resourceId = st.int64(0);
+            c.type = std::string(st.text(1));
+            c.method = st.isNull(2) ? std::string() : std::string(st.text(2));
+            c.url = std::string(st.text(3));
+            c.offsetNs = st.int64(4);
+        }
+        CallReport& r = out.back().reports.emplace_back();
+        r.resourceId = st.int64(5);
+        r.source = st.isNull(6) ? std::string() : std::string(st.text(6));
+        r.status = optionalInt(st, 7);
+        r.durationNs = optionalInt(st, 8);
+        r.traceId = st.isNull(9) ? std::string() : std::string(st.text(9));
     }
     return out;
 }

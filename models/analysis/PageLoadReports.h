@@ -26,6 +26,30 @@ struct PageLoadReport
     bool canonical = false; // the report whose identity (key, URL, start) the page load shows
 };
 
+/// What one source reported of a call (a resource row; the rows of one request that several sources
+/// reported are merged into one, `merged_into`).
+struct CallReport
+{
+    std::int64_t resourceId = 0;
+    std::string source;                 // the reporter: otel, datadog, faro, har; empty when unknown
+    std::optional<std::int64_t> status; // HTTP status; 0 = failed without one
+    std::optional<std::int64_t> durationNs;
+    std::string traceId; // hex, empty when none
+};
+
+/// One call (resource) of a page load and every source's report of it.
+struct PageLoadCall
+{
+    std::int64_t resourceId = 0; // the row the others are merged into
+    std::string type, method, url;
+    std::int64_t offsetNs = 0;       // from the page load's start
+    std::vector<CallReport> reports; // that row's own report first, then by source
+};
+
+/// The calls of one page load in start order (at most `limit`), each with the sources that reported it:
+/// the per-call half of the details' Sources tab. Throws SqliteError.
+std::vector<PageLoadCall> pageLoadCalls(Database& db, std::int64_t pageLoadId, int limit = 2000);
+
 /// The reports of one page load, the canonical one first, then by the canonical order of their formats
 /// (PageLoadReconciler::canonicalOrder). Throws SqliteError.
 std::vector<PageLoadReport> pageLoadReports(Database& db, std::int64_t pageLoadId);

@@ -198,6 +198,32 @@ private slots:
         QCOMPARE(run, 24);
     }
 
+    void harTabWithThreeNavigationsBesideOtel()
+    {
+        // A real Playwright HAR of ONE tab that navigated three times (one HAR page: goto /, a click to
+        // /product, goto /checkout; tests/data/har/navigations) and the page's own OpenTelemetry spans of
+        // those navigations: three page loads with two reports each, in either order.
+        const QString data = QStringLiteral(SEAM_TEST_DATA "/har/navigations/");
+        const QStringList files = {data + QLatin1String("page.har"), data + QLatin1String("otel-web.json")};
+        QTemporaryDir dir;
+        for (const QStringList& order : {files, QStringList{files[1], files[0]}}) {
+            const std::string cache = dir.filePath(order.first().section(QLatin1Char('/'), -1)).toStdString();
+            importIntoCache(cache, order);
+            Database db(cache, Database::Mode::ReadOnly);
+            QCOMPARE(rows(db,
+                          "SELECT p.route, (SELECT group_concat(format) FROM (SELECT format FROM "
+                          "page_load_reports WHERE page_load_id = p.id ORDER BY format)), (SELECT count(*) "
+                          "FROM page_load_reports WHERE page_load_id = p.id) FROM page_loads p ORDER BY "
+                          "p.start_ns"),
+                     (QStringList{QStringLiteral("/|har,otel|2"), QStringLiteral("/product|har,otel|2"),
+                                  QStringLiteral("/checkout|har,otel|2")}));
+            // Every HAR entry is on one of them (none left on a page load that was merged away).
+            QCOMPARE(db.queryInt("SELECT count(*) FROM resources WHERE reporter = 'har' AND (page_load_id IS "
+                                 "NULL OR page_load_id NOT IN (SELECT id FROM page_loads))"),
+                     0);
+        }
+    }
+
     void liveFaroAfterOtelMergesIntoIt()
     {
         // One writer, one source after the other, each in its own transactions (as `seam serve` receives

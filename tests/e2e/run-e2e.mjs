@@ -475,7 +475,7 @@ async function launchChromium(chromium, harPath) {
 // The shop: seam serve (allowing the page's origin when the page posts to it) and the instrumented
 // backend serving web/<page> on a free loopback port. browserEndpoint is where the page posts its
 // telemetry (seam by default).
-async function startShop({ cache, page, bundleDir, pagePostsToSeam = true, browserEndpoint }) {
+async function startShop({ cache, page, bundleDir, pagePostsToSeam = true, browserEndpoint, paths = ['/'] }) {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     const seam = await startSeam(cache, pagePostsToSeam ? [origin] : []);
@@ -486,6 +486,7 @@ async function startShop({ cache, page, bundleDir, pagePostsToSeam = true, brows
         E2E_SERVICE_NAME: 'e2e-shop-backend',
         E2E_WEB_DIR: bundleDir,
         E2E_WEB_PAGE: page,
+        E2E_WEB_PATHS: paths.join(','),
         E2E_BROWSER_OTLP: browserEndpoint || seam.url,
         PORT: String(port),
     });
@@ -804,13 +805,17 @@ function checkFaroCache(cache, { sessionId }) {
 
 // ---- Playwright HAR scenario -----------------------------------------------------------------------
 
-// Accepts the page's OTLP/JSON exports and drops them: in this scenario the browser's own telemetry is
-// only what Playwright records in the HAR.
+// Accepts the page's OTLP/JSON exports without passing them to seam: in this scenario the browser's own
+// telemetry is what Playwright records in the HAR (the bodies are kept: the navigations part imports them).
 function startSink() {
+    const bodies = [];
     return new Promise((resolve) => {
         const server = http.createServer((req, res) => {
-            req.resume();
+            const chunks = [];
+            req.on('data', (c) => chunks.push(c));
             req.on('end', () => {
+                if (req.method === 'POST')
+                    bodies.push(Buffer.concat(chunks).toString('utf8'));
                 res.writeHead(req.method === 'OPTIONS' ? 204 : 200, {
                     'Access-Control-Allow-Origin': req.headers.origin || '*',
                     'Access-Control-Allow-Methods': 'POST, OPTIONS',
@@ -820,7 +825,7 @@ function startSink() {
                 res.end(req.method === 'OPTIONS' ? '' : '{}');
             });
         });
-        server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}` }));
+        server.listen(0, '127.0.0.1', () => resolve({ server, bodies, url: `http://127.0.0.1:${server.address().port}` }));
     });
 }
 
@@ -896,6 +901,96 @@ function checkHarCache(cache, har, countsAfterFirstImport) {
     check(exports.length > 0 && exports.every((r) => !links.some((l) => l.resource_id === r.id)),
           'the page\'s calls to another origin (its OTLP exports) are resources without links', exports);
     check(loads[0].linked_count === 3 && loads[0].services === 'e2e-shop-backend', 'the page load counts 3 linked resources', loads[0]);
+}
+
+// One tab that navigates three times (page.goto, a click on a link, page.goto) with an iframe on the second
+// page: Playwright writes ONE HAR page for the tab, seam makes a page load per navigation (the iframe's
+// document is not one) and reconciles each with the OpenTelemetry documentLoad of the same navigation.
+const HAR_NAV_PATHS = ['/', '/product', '/checkout'];
+
+async function runHarNavigations() {
+    console.log('\n== har navigations: one tab, three navigations and an iframe, beside the page\'s OpenTelemetry spans');
+    const chromium = chromiumPath();
+    const bundleDir = await bundleWeb(['app']);
+    const cache = path.join(workDir, 'navigations.seam');
+    const sink = await startSink();
+    const { seam, backend, origin } = await startShop({ cache, page: 'index.html', bundleDir, pagePostsToSeam: false,
+                                                        browserEndpoint: sink.url, paths: HAR_NAV_PATHS });
+    const harPath = path.join(workDir, 'navigations.har');
+    const context = await launchChromium(chromium, harPath);
+    try {
+        const page = await context.newPage();
+        const ran = async (what) => {
+            await page.waitForFunction(() => window.e2eDone, null, { timeout: 15000 });
+            const done = await page.evaluate(() => window.e2eDone);
+            check(!done.error, `${what}: the page ran and flushed its spans`, done);
+        };
+        await page.goto(`${origin}/`, { waitUntil: 'load' });
+        await ran('/');
+        await page.evaluate(() => {
+            const a = document.createElement('a');
+            a.id = 'next';
+            a.href = '/product';
+            a.textContent = 'next';
+            document.body.append(a);
+        });
+        await Promise.all([page.waitForURL(`${origin}/product`, { waitUntil: 'load' }), page.click('#next')]);
+        await ran('/product');
+        await page.evaluate(() => new Promise((resolve) => {
+            const frame = document.createElement('iframe');
+            frame.src = '/api/items';
+            frame.onload = resolve;
+            document.body.append(frame);
+        }));
+        await page.goto(`${origin}/checkout`, { waitUntil: 'load' });
+        await ran('/checkout');
+    } finally {
+        await context.close();
+    }
+    sink.server.close();
+    await stopBackend(backend);
+    const seamStop = await stop(seam.child);
+    check(seamStop.code === 0, 'seam serve exits 0 on SIGTERM', seamStop);
+
+    const har = JSON.parse(fs.readFileSync(harPath, 'utf8'));
+    for (const e of har.log.entries)
+        if (e.response && e.response.content && !/html/.test(e.response.content.mimeType || ''))
+            delete e.response.content.text; // the bundle (~1 MB) is of no use here
+    fs.writeFileSync(harPath, JSON.stringify(har, null, 1) + '\n');
+    const otelPath = path.join(workDir, 'otel-web.json');
+    fs.writeFileSync(otelPath, JSON.stringify({ resourceSpans: sink.bodies.flatMap((b) => JSON.parse(b).resourceSpans || []) }) + '\n');
+    const tabPages = har.log.pages.filter((p) => har.log.entries.some((e) => e.pageref === p.id));
+    check(tabPages.length === 1, 'Playwright wrote the three navigations as one HAR page', har.log.pages);
+    if (recordDir) {
+        fs.mkdirSync(recordDir, { recursive: true });
+        fs.copyFileSync(harPath, path.join(recordDir, 'page.har'));
+        fs.copyFileSync(otelPath, path.join(recordDir, 'otel-web.json'));
+        log(`recorded page.har and otel-web.json into ${recordDir}`);
+    }
+
+    // The HAR alone: a page load per navigation, each with its own entries; the iframe is a resource.
+    const harOnly = path.join(workDir, 'har-only.seam');
+    const imported = spawnSync(seamBinary, ['import', '--db', harOnly, harPath], { encoding: 'utf8' });
+    check(imported.status === 0, 'seam import reads the HAR', imported.stdout + imported.stderr);
+    const loads = query(harOnly, `SELECT p.id, p.url, p.ttfb_ns, (SELECT count(*) FROM resources r WHERE r.page_load_id = p.id)
+        AS resources FROM page_loads p ORDER BY p.start_ns`);
+    check(loads.length === 3 && loads.every((l, i) => new URL(l.url).pathname === HAR_NAV_PATHS[i] && l.ttfb_ns > 0),
+          'one page load per navigation (/, /product, /checkout), each with its document\'s TTFB', loads);
+    const attached = loads.reduce((n, l) => n + l.resources, 0);
+    check(attached === har.log.entries.length, `every HAR entry (${har.log.entries.length}) is a resource of one of them`, loads);
+    const docs = query(harOnly, `SELECT r.url, p.url AS load FROM resources r JOIN page_loads p ON p.id = r.page_load_id
+        WHERE r.type = 'document' ORDER BY r.start_ns`);
+    const frame = docs.find((d) => new URL(d.url).pathname === '/api/items');
+    check(docs.length === 4 && frame && new URL(frame.load).pathname === '/product',
+          'the iframe\'s document is a resource of the /product load, not a navigation', docs);
+
+    // With the page's own OpenTelemetry spans of the same navigations: still three, two reports each.
+    const both = spawnSync(seamBinary, ['import', '--db', cache, harPath, otelPath], { encoding: 'utf8' });
+    check(both.status === 0, 'seam import reads the HAR and the page\'s OTLP JSON', both.stdout + both.stderr);
+    const reports = query(cache, `SELECT p.url, (SELECT group_concat(format) FROM (SELECT format FROM page_load_reports
+        WHERE page_load_id = p.id ORDER BY format)) AS formats FROM page_loads p ORDER BY p.start_ns`);
+    check(reports.length === 3 && reports.every((r) => r.formats === 'har,otel'),
+          'three page loads, each reported by the HAR and by OpenTelemetry', reports);
 }
 
 // ---- multi: three SDKs on one page, a HAR of it ------------------------------------------------------
@@ -991,7 +1086,8 @@ async function runMulti() {
     const pages = [];
     try {
         for (const p of MULTI_PATHS) {
-            // A tab per navigation: Playwright's HAR has one page per tab, however often the tab navigates.
+            // A tab per navigation, each left for about:blank so that Datadog and Faro send their last view
+            // updates (one tab navigating is the har scenario's second part).
             const page = await context.newPage();
             page.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(msg.text()));
             page.on('pageerror', (err) => consoleErrors.push(String(err)));
@@ -1110,6 +1206,7 @@ try {
         await runMulti();
     } else {
         await runHar();
+        await runHarNavigations();
     }
 } catch (err) {
     failures++;

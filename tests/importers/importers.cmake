@@ -15,6 +15,7 @@ seam_add_qtest(tst_importdiff SOURCES importers/tst_importdiff.cpp LIBS seam_imp
 # The HAR 1.2 importer (importers/har).
 seam_add_qtest(tst_harimport SOURCES importers/tst_harimport.cpp support/HarTestUtil.h LIBS seam_importers)
 seam_add_qtest(tst_harinput SOURCES importers/tst_harinput.cpp support/HarTestUtil.h LIBS seam_importers)
+seam_add_qtest(tst_harnavigations SOURCES importers/tst_harnavigations.cpp support/HarTestUtil.h LIBS seam_importers)
 # The Datadog RUM (importers/datadog) and Grafana Faro (importers/faro) importers.
 seam_add_qtest(tst_datadogimport SOURCES importers/tst_datadogimport.cpp support/RumImportTestUtil.h LIBS seam_importers)
 seam_add_qtest(tst_faroimport SOURCES importers/tst_faroimport.cpp support/RumImportTestUtil.h LIBS seam_importers)

@@ -34,3 +34,6 @@ seam_add_qtest(tst_whypanel SOURCES views/tst_whypanel.cpp support/DemoCache.h L
 seam_add_qtest(tst_waterfallaxis SOURCES views/tst_waterfallaxis.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
 # The incidents panel under live imports: rate-limited refreshes, only windows with new data read again.
 seam_add_qtest(tst_incidentslive SOURCES views/tst_incidentslive.cpp support/RecordFactory.h support/RollupFactory.h LIBS seam_views seam_importers)
+# The details' Sources tab (views/PageLoadSourcesPanel, models/PageLoadSourcesData, analysis/PageLoadReports):
+# a page load's reports and, per call, the sources that reported it, on the four-source reconcile fixtures.
+seam_add_qtest(tst_pageloadsources SOURCES views/tst_pageloadsources.cpp LIBS seam_views seam_importers)
