@@ -45,3 +45,12 @@ set_tests_properties(tst_connectdialog PROPERTIES TIMEOUT 300)
 # The Prometheus matrix reader on hand-written answers, hostile numbers included (no server needed).
 seam_add_qtest(tst_prometheusmatrix SOURCES importers/tst_prometheusmatrix.cpp LIBS seam_remote_prometheus
                LABELS remote)
+# `seam pull --filter` against the chdb engine: terms pushed to the server or applied locally, the
+# filtered pull equal to the file import narrowed by the same filter, bytes filtered vs unfiltered.
+seam_add_qtest(tst_clickhousefilter SOURCES importers/tst_clickhousefilter.cpp support/ClickHouseEngine.cpp
+               support/ClickHouseEngine.h support/ExporterRows.cpp support/ExporterRows.h support/CacheFacts.h
+               LIBS seam_remote_clickhouse seam_importers seam_analysis LABELS remote)
+target_compile_definitions(tst_clickhousefilter PRIVATE
+    SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
+    SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
+set_tests_properties(tst_clickhousefilter PROPERTIES TIMEOUT 300)

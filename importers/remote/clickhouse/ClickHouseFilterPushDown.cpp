@@ -3,6 +3,7 @@
 #include "PageLoadFilter.h"
 #include "PageLoadFilterFields.h"
 #include "PageLoadFilterTree.h"
+#include "Sqlite.h"
 
 #include <functional>
 #include <variant>
@@ -98,18 +99,19 @@ private:
     {
         const QString name = QStringLiteral("f%1").arg(m_out.params.size());
         // ClickHouse reads a String parameter in its escaped text form: a backslash must be doubled.
-        m_out.params.emplace_back(name, type == QLatin1String("String")
-                                            ? QString(value).replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
-                                            : value);
+        m_out.params.emplace_back(name,
+                                  type == QLatin1String("String")
+                                      ? QString(value).replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+                                      : value);
         return QStringLiteral("{%1:%2}").arg(name, type);
     }
 
     QString likePattern(const QString& text)
     {
         // The cache's LIKE escaping (ESCAPE '\') is ClickHouse's default escaping in LIKE patterns.
-        return param(QStringLiteral("String"),
-                     QLatin1Char('%') + QString::fromStdString(filter_fields::likeEscaped(text)) +
-                         QLatin1Char('%'));
+        return param(QStringLiteral("String"), QLatin1Char('%') +
+                                                   QString::fromStdString(filter_fields::likeEscaped(text)) +
+                                                   QLatin1Char('%'));
     }
 
     /// Page loads whose route contains `text` (case-insensitively, as SQLite's LIKE) have URLs that
@@ -221,6 +223,18 @@ ServerFilter pushDownFilter(const PageLoadFilter& filter)
     if (out.predicate.isEmpty())
         out.params.clear();
     return out;
+}
+
+std::int64_t countMatchingPageLoads(Database& db, const PageLoadFilter& filter, std::int64_t fromNs,
+                                    std::int64_t toNs)
+{
+    Statement st = db.prepare("SELECT count(*) FROM page_loads p LEFT JOIN sessions s ON s.id = p.session_id "
+                              "WHERE p.start_ns >= ?1 AND p.start_ns < ?2 AND (" +
+                              filter.sql() + ")");
+    st.bindInt64(1, fromNs);
+    st.bindInt64(2, toNs);
+    filter.bind(st, 3);
+    return st.step() ? st.int64(0) : 0;
 }
 
 } // namespace seam::remote

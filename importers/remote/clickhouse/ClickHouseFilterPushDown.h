@@ -15,10 +15,12 @@
 
 #include <QString>
 #include <QStringList>
+#include <cstdint>
 
 namespace seam {
+class Database;
 class PageLoadFilter;
-}
+} // namespace seam
 
 namespace seam::remote {
 
@@ -27,8 +29,8 @@ struct ServerFilter
     /// A boolean ClickHouse expression over load_url, load_duration, ... ; empty when nothing could be
     /// pushed (every page load of the window is a candidate).
     QString predicate;
-    QueryParams params;   ///< the predicate's values, by parameter name
-    QStringList pushed;   ///< terms (as typed) the server evaluates
+    QueryParams params;    ///< the predicate's values, by parameter name
+    QStringList pushed;    ///< terms (as typed) the server evaluates
     QStringList localOnly; ///< terms only the cache can evaluate
     /// The server's predicate selects exactly the matching page loads (every term mapped exactly, none
     /// left out); otherwise it selects a superset and the local filter narrows it.
@@ -37,5 +39,10 @@ struct ServerFilter
 
 /// The push-down of a valid, non-empty filter; an empty ServerFilter for an empty or invalid one.
 ServerFilter pushDownFilter(const PageLoadFilter& filter);
+
+/// The local half: the page loads of the cache started in [fromNs, toNs) that the whole filter matches
+/// (what a filtered pull reports as matched, and what the window shows with that filter).
+std::int64_t countMatchingPageLoads(Database& db, const PageLoadFilter& filter, std::int64_t fromNs,
+                                    std::int64_t toNs);
 
 } // namespace seam::remote

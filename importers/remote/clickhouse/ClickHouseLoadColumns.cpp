@@ -40,7 +40,8 @@ QString documentLoadSelectList()
                "load_fs, "
                "if(load_li > 0, toInt64(toUnixTimestamp64Nano(Events.Timestamp[load_li])), toInt64(0)) AS "
                "load_le, "
-               "if(load_fs != 0 AND load_le != 0 AND load_le >= load_fs, load_le - load_fs, toInt64(Duration)) "
+               "if(load_fs != 0 AND load_le != 0 AND load_le >= load_fs, load_le - load_fs, "
+               "toInt64(Duration)) "
                "AS load_duration, %5 AS load_session")
         .arg(url, ua, version, country, sessionExpression());
 }

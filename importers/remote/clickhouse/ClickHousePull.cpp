@@ -143,7 +143,8 @@ PullReport pullClickHouse(const ClickHouseSource& source, const PullOptions& opt
     const QString candidates =
         filter ? QStringLiteral("(SELECT Timestamp, %1 %2)%3")
                      .arg(documentLoadSelectList(), documentLoadsFromWhere(browser),
-                          filter->predicate.isEmpty() ? QString() : QStringLiteral(" WHERE ") + filter->predicate)
+                          filter->predicate.isEmpty() ? QString()
+                                                      : QStringLiteral(" WHERE ") + filter->predicate)
                : QString();
     auto withFilter = [&](QueryParams params) {
         if (filter)
@@ -184,7 +185,8 @@ PullReport pullClickHouse(const ClickHouseSource& source, const PullOptions& opt
     if (filter) {
         const QueryResult counted = client.query(
             QStringLiteral("counting the page loads the filter selects"),
-            QStringLiteral("SELECT count() AS loads, uniqExact(load_session) AS sessions FROM %1").arg(candidates),
+            QStringLiteral("SELECT count() AS loads, uniqExact(load_session) AS sessions FROM %1")
+                .arg(candidates),
             withFilter({{QStringLiteral("from"), QString::number(options.fromNs)},
                         {QStringLiteral("to"), QString::number(toNs)}}));
         if (!counted.ok())
@@ -200,8 +202,9 @@ PullReport pullClickHouse(const ClickHouseSource& source, const PullOptions& opt
     // Browser rows of the candidate sessions only (the mapper's session key; a sessionless candidate
     // brings every sessionless row, which the cache then sorts out).
     const QString sessionCondition =
-        filter ? QStringLiteral(" AND %1 IN (SELECT load_session FROM %2)").arg(sessionExpression(), candidates)
-               : QString();
+        filter
+            ? QStringLiteral(" AND %1 IN (SELECT load_session FROM %2)").arg(sessionExpression(), candidates)
+            : QString();
 
     // 1. The browser side of the window, page by page.
     std::set<std::string> traceIds;

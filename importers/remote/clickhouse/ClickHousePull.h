@@ -34,7 +34,7 @@ struct PullOptions
     /// loads: calls and errors reach their page load by session and time, so a session's other page
     /// loads must be there for them to land on the right one, and the session journey shows them.
     std::optional<ServerFilter> filter;
-    std::int64_t maxSpans = 5'000'000;        ///< browser + backend rows, over the whole pull
+    std::int64_t maxSpans = 5'000'000; ///< browser + backend rows, over the whole pull
     int pageRows = 5000;
     int traceBatch = 200;
     /// How far a backend trace may start before / end after the window (its call was in it).
@@ -51,7 +51,7 @@ struct PullReport
     std::int64_t backendSpans = 0;
     std::int64_t rollupCells = 0; ///< (service, operation, 10 s bucket) cells computed by the server
     CoveredRange rollupRange;     ///< what those cells count whole; empty when they were not fetched
-    CoveredRange browserRange;    ///< every browser span of it was pulled; empty when a cap or a filter cut it
+    CoveredRange browserRange; ///< every browser span of it was pulled; empty when a cap or a filter cut it
     std::int64_t candidatePageLoads = -1; ///< filtered pulls: page loads the server's predicate selected
     std::int64_t candidateSessions = -1;  ///< and their sessions
     std::int64_t requests = 0;
