@@ -54,3 +54,6 @@ target_compile_definitions(tst_clickhousefilter PRIVATE
     SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
     SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
 set_tests_properties(tst_clickhousefilter PROPERTIES TIMEOUT 300)
+# The filter's translation to ClickHouse on its own (no server): pushed, narrowing and local terms.
+seam_add_qtest(tst_clickhousefilterpushdown SOURCES importers/tst_clickhousefilterpushdown.cpp
+               LIBS seam_remote_clickhouse LABELS remote)
