@@ -1,5 +1,5 @@
-// `seam pull --db CACHE SOURCE --from T --to T [--max-page-loads N]`: a bounded slice of a remote
-// store into the investigation (README "Remote back-ends").
+// `seam pull --db CACHE SOURCE --from T --to T [--filter QUERY] [--max-page-loads N]`: a bounded slice
+// of a remote store into the investigation (README "Remote back-ends").
 
 #include "CacheArgs.h"
 #include "Cli.h"
@@ -8,10 +8,12 @@
 #include "Commands.h"
 #include "Format.h"
 #include "Output.h"
+#include "PageLoadFilter.h"
 #include "PullArgs.h"
 #include "RollupGaps.h"
 #include "Schema.h"
 #include "SourceRun.h"
+#include "Store.h"
 #include "StoreWriter.h"
 #include "Terminal.h"
 
@@ -23,10 +25,50 @@
 namespace seam::cli {
 namespace {
 
+/// What a filtered pull sent to the server and what only the cache could decide.
+struct FilterOutcome
+{
+    PageLoadFilter filter;
+    remote::ServerFilter server;
+    std::int64_t matched = -1; ///< page loads of the window in the cache that match, after the pull
+};
+
+QJsonValue filterJson(const std::optional<FilterOutcome>& f, const remote::PullReport& r)
+{
+    if (!f)
+        return QJsonValue::Null;
+    QJsonObject j;
+    j[QStringLiteral("text")] = f->filter.text();
+    j[QStringLiteral("pushed")] = QJsonArray::fromStringList(f->server.pushed);
+    j[QStringLiteral("local_only")] = QJsonArray::fromStringList(f->server.localOnly);
+    j[QStringLiteral("server_exact")] = f->server.exact;
+    j[QStringLiteral("candidate_page_loads")] = double(r.candidatePageLoads);
+    j[QStringLiteral("candidate_sessions")] = double(r.candidateSessions);
+    j[QStringLiteral("matched_page_loads")] = double(f->matched);
+    return j;
+}
+
+QString filterText(const FilterOutcome& f, const remote::PullReport& r)
+{
+    const QString none = QStringLiteral("(none)");
+    return QStringLiteral("  filter %1: pushed to the server: %2%3; applied locally only: %4\n"
+                          "  %5 candidate page loads in %6 sessions pulled; %7 page loads of the window "
+                          "match\n")
+        .arg(f.filter.text(), f.server.pushed.isEmpty() ? none : f.server.pushed.join(QLatin1Char(' ')),
+             f.server.pushed.isEmpty() ? QString()
+             : f.server.exact          ? QStringLiteral(" (exact)")
+                                       : QStringLiteral(" (narrowing; checked again locally)"),
+             f.server.localOnly.isEmpty() ? none : f.server.localOnly.join(QLatin1Char(' ')))
+        .arg(r.candidatePageLoads)
+        .arg(r.candidateSessions)
+        .arg(f.matched);
+}
+
 QJsonObject reportJson(const remote::ClickHouseSource& source, const remote::PullReport& r,
-                       const ImportReport& import)
+                       const ImportReport& import, const std::optional<FilterOutcome>& filter)
 {
     QJsonObject j;
+    j[QStringLiteral("filter")] = filterJson(filter, r);
     j[QStringLiteral("source")] = source.display();
     j[QStringLiteral("browser_spans")] = double(r.browserSpans);
     j[QStringLiteral("traces_requested")] = double(r.tracesRequested);
@@ -133,17 +175,23 @@ int pullCommand(const QStringList& args)
         QStringLiteral(
             "Fetch only the RED rollups of [from, to) that the cache lacks, computed by the server "
             "(no spans): the service charts of a range wider than the pulled window."));
-    parser.addOptions({from, to, maxLoads, maxSpans, timeout, rollupsOnly});
+    const QCommandLineOption filterOption(
+        QStringLiteral("filter"),
+        QStringLiteral("Only page loads matching QUERY (the page-load filter language) and their sessions; "
+                       "terms ClickHouse can evaluate are pushed to it, the rest applied locally."),
+        QStringLiteral("QUERY"));
+    parser.addOptions({from, to, maxLoads, maxSpans, timeout, rollupsOnly, filterOption});
     parser.addPositionalArgument(
         QStringLiteral("SOURCE"),
         QStringLiteral("clickhouse://[user[:password]@]host[:port]/database?table=otel_traces[&secure=1] "
                        "(or SEAM_CLICKHOUSE_USER / SEAM_CLICKHOUSE_PASSWORD in the environment)"));
     bool helped = false;
-    if (!parseCommand(parser, args,
-                      QStringLiteral(
-                          "seam pull --db CACHE SOURCE --from T --to T [--max-page-loads N | --rollups-only] "
-                          "[--json]"),
-                      helped))
+    if (!parseCommand(
+            parser, args,
+            QStringLiteral(
+                "seam pull --db CACHE SOURCE --from T --to T [--filter QUERY] [--max-page-loads N | "
+                "--rollups-only] [--json]"),
+            helped))
         return UsageOrFatal;
     if (helped)
         return Ok;
@@ -161,6 +209,20 @@ int pullCommand(const QStringList& args)
     remote::PullOptions options;
     if (!pullWindowArgs(parser, from, to, options.fromNs, options.toNs))
         return UsageOrFatal;
+    std::optional<FilterOutcome> filter;
+    if (parser.isSet(filterOption) && !parser.value(filterOption).trimmed().isEmpty()) {
+        if (parser.isSet(rollupsOnly)) {
+            writeErr(QStringLiteral("seam pull: --filter selects page loads; --rollups-only fetches none\n"));
+            return UsageOrFatal;
+        }
+        filter = FilterOutcome{PageLoadFilter::parse(parser.value(filterOption)), {}, -1};
+        if (!filter->filter.isValid()) {
+            writeErr(QStringLiteral("seam pull: --filter: %1\n").arg(filter->filter.error().message));
+            return UsageOrFatal;
+        }
+        filter->server = remote::pushDownFilter(filter->filter);
+        options.filter = filter->server;
+    }
     std::int64_t maxPageLoads = 0;
     const QString cmd = QStringLiteral("pull");
     if (!positiveArg(parser, maxLoads, maxPageLoads, cmd) ||
@@ -196,9 +258,19 @@ int pullCommand(const QStringList& args)
     if (!commits.failed && report.error.isEmpty())
         remote::recordPullCoverage(*writer, source->display().toStdString(), report);
     writer.reset();
+    if (filter && !commits.failed) {
+        try {
+            Database cache = store::openForReading(db.toStdString());
+            filter->matched =
+                remote::countMatchingPageLoads(cache, filter->filter, options.fromNs, options.toNs);
+        } catch (const std::exception& e) {
+            writeErr(QStringLiteral("seam pull: cannot count the matching page loads: %1\n")
+                         .arg(QString::fromStdString(e.what())));
+        }
+    }
 
     if (parser.isSet(jsonOption())) {
-        writeJson(QJsonDocument(reportJson(*source, report, import)));
+        writeJson(QJsonDocument(reportJson(*source, report, import, filter)));
     } else {
         writeOut(
             QStringLiteral("%1: %2 spans imported (%3 browser, %4 backend from %5 trace ids), %6 rejected; "
@@ -212,6 +284,8 @@ int pullCommand(const QStringList& args)
                 .arg(report.requests)
                 .arg(QStringLiteral("%1 MiB").arg(double(report.bytes) / (1 << 20), 0, 'f', 1))
                 .arg(formatDuration(std::llround(report.seconds * 1e9))));
+        if (filter)
+            writeOut(filterText(*filter, report));
         for (const QString& s : report.skipped)
             writeOut(QStringLiteral("  skipped: %1\n").arg(s));
     }

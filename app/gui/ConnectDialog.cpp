@@ -1,5 +1,7 @@
 #include "ConnectDialog.h"
 
+#include "PageLoadFilter.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTimeEdit>
@@ -28,10 +30,11 @@ QDateTime utcOf(std::int64_t ns)
 } // namespace
 
 ConnectDialog::ConnectDialog(std::int64_t fromNs, std::int64_t toNs, std::optional<std::int64_t> pageLoad,
-                             QWidget* parent)
+                             const QString& filter, QWidget* parent)
     : QDialog(parent), m_url(new QComboBox), m_user(new QLineEdit), m_password(new QLineEdit),
       m_token(new QLineEdit), m_from(new QDateTimeEdit(utcOf(fromNs))), m_to(new QDateTimeEdit(utcOf(toNs))),
-      m_maxPageLoads(new QSpinBox), m_onlyPageLoad(new QCheckBox(tr("Only the selected page load's calls"))),
+      m_maxPageLoads(new QSpinBox), m_filter(new QLineEdit(filter)),
+      m_onlyPageLoad(new QCheckBox(tr("Only the selected page load's calls"))),
       m_search(new QCheckBox(tr("Search the window by service"))), m_service(new QLineEdit),
       m_operation(new QLineEdit), m_hint(new QLabel), m_pageLoad(pageLoad)
 {
@@ -55,6 +58,9 @@ ConnectDialog::ConnectDialog(std::int64_t fromNs, std::int64_t toNs, std::option
     m_maxPageLoads->setRange(0, 10'000'000);
     m_maxPageLoads->setSpecialValueText(tr("all"));
     m_onlyPageLoad->setEnabled(pageLoad.has_value());
+    m_filter->setObjectName(QStringLiteral("filter"));
+    m_filter->setPlaceholderText(tr("all page loads (e.g. route:/checkout duration>2s)"));
+    m_filter->setClearButtonEnabled(true);
     m_hint->setWordWrap(true);
     m_search->setObjectName(QStringLiteral("search"));
     m_service->setObjectName(QStringLiteral("service"));
@@ -68,6 +74,7 @@ ConnectDialog::ConnectDialog(std::int64_t fromNs, std::int64_t toNs, std::option
     form->addRow(tr("&Token:"), m_token);
     form->addRow(tr("&From:"), m_from);
     form->addRow(tr("T&o:"), m_to);
+    form->addRow(tr("F&ilter:"), m_filter);
     form->addRow(tr("&At most:"), m_maxPageLoads);
     form->addRow(QString(), m_onlyPageLoad);
     form->addRow(QString(), m_search);
@@ -105,6 +112,7 @@ void ConnectDialog::sourceChanged()
     m_from->setEnabled(byTime || search);
     m_to->setEnabled(byTime || search);
     m_maxPageLoads->setEnabled(kind == QLatin1String("ClickHouse"));
+    m_filter->setEnabled(kind == QLatin1String("ClickHouse"));
     m_onlyPageLoad->setEnabled(traces && !search && m_pageLoad.has_value());
     m_search->setEnabled(traces);
     m_service->setEnabled(search);
@@ -112,8 +120,9 @@ void ConnectDialog::sourceChanged()
     m_token->setEnabled(kind != QLatin1String("ClickHouse"));
     if (kind == QLatin1String("ClickHouse"))
         m_hint->setText(
-            tr("The page loads of the window, their sessions, the backend traces their calls reached, "
-               "and the window's service rates computed by ClickHouse."));
+            tr("The page loads of the window (those matching the filter: ClickHouse evaluates the terms it "
+               "can, Seam the rest), their sessions, the backend traces their calls reached, and the "
+               "window's service rates computed by ClickHouse."));
     else if (kind == QLatin1String("Prometheus"))
         m_hint->setText(tr("Requests, errors and latency of every service in the window, kept as the "
                            "investigation's service rates."));
@@ -145,6 +154,8 @@ RemotePullRequest ConnectDialog::request() const
     r.toNs = m_to->dateTime().toMSecsSinceEpoch() * 1'000'000;
     if (m_maxPageLoads->value() > 0)
         r.maxPageLoads = m_maxPageLoads->value();
+    if (m_filter->isEnabled())
+        r.filter = m_filter->text().trimmed();
     if (m_onlyPageLoad->isEnabled() && m_onlyPageLoad->isChecked())
         r.pageLoad = m_pageLoad;
     if (searching())
@@ -169,6 +180,15 @@ void ConnectDialog::accept()
         r.toNs <= r.fromNs) {
         QMessageBox::warning(this, windowTitle(), tr("The window must end after it starts."));
         return;
+    }
+    if (!r.filter.isEmpty()) {
+        const PageLoadFilter filter = PageLoadFilter::parse(r.filter);
+        if (!filter.isValid()) {
+            QMessageBox::warning(this, windowTitle(), tr("The filter: %1").arg(filter.error().message));
+            m_filter->setFocus();
+            m_filter->setSelection(filter.error().offset, filter.error().length);
+            return;
+        }
     }
     QStringList recent = QSettings().value(kRecentKey).toStringList();
     recent.removeAll(r.url);

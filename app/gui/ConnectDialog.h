@@ -26,9 +26,10 @@ class ConnectDialog : public QDialog
 
 public:
     /// `from`/`to` preset the window (ns; e.g. the investigation's own range); `pageLoad` is the
-    /// selected page load, offered for Tempo/Jaeger.
+    /// selected page load, offered for Tempo/Jaeger; `filter` presets the page-load filter of a
+    /// ClickHouse pull (the window's current filter).
     ConnectDialog(std::int64_t fromNs, std::int64_t toNs, std::optional<std::int64_t> pageLoad,
-                  QWidget* parent = nullptr);
+                  const QString& filter = QString(), QWidget* parent = nullptr);
 
     RemotePullRequest request() const;
 
@@ -45,6 +46,7 @@ private:
     QDateTimeEdit* m_from;
     QDateTimeEdit* m_to;
     QSpinBox* m_maxPageLoads;
+    QLineEdit* m_filter;
     QCheckBox* m_onlyPageLoad;
     QCheckBox* m_search;
     QLineEdit* m_service;

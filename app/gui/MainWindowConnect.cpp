@@ -2,6 +2,7 @@
 
 #include "ClickHouseSource.h"
 #include "ConnectDialog.h"
+#include "Investigation.h"
 #include "InvestigationSummaryView.h"
 #include "LinkedViews.h"
 #include "LiveController.h"
@@ -37,7 +38,9 @@ void MainWindow::connectToStore()
         if (m_investigation->selectedPageLoad() != 0)
             pageLoad = m_investigation->selectedPageLoad();
     }
-    ConnectDialog dialog(from, to, pageLoad, this);
+    // The filter offered: the window's own, so "pull more of what I am looking at" is one click.
+    ConnectDialog dialog(from, to, pageLoad, m_investigation ? m_investigation->filterText() : QString(),
+                         this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     const RemotePullRequest request = dialog.request();
@@ -62,16 +65,29 @@ void MainWindow::connectToStore()
                                   const std::function<void(double)>& progress) {
             *outcome = runRemotePull(cache, request, cancel, progress);
         },
-        [this, cache, intoCurrent, outcome] {
+        [this, cache, intoCurrent, outcome, filter = request.filter] {
             // Cancel is the user's own doing: the status line says it, no warning box.
             if (!outcome->error.isEmpty() && !outcome->cancelled)
                 QMessageBox::warning(
                     this, tr("Seam"),
                     tr("The pull stopped: %1\n\nWhat was fetched before is kept.").arg(outcome->error));
+            // A filtered pull brings the matching page loads' whole sessions: the window shows the
+            // filter's page loads, as asked, with the filter in the bar to widen.
             if (intoCurrent && m_linked && cache == m_cachePath) {
                 m_linked->refresh();
                 reloadSummary();
+                if (!filter.isEmpty() && m_investigation)
+                    m_investigation->setFilterText(filter);
             } else if (!intoCurrent && QFile::exists(cache)) {
+                if (!filter.isEmpty()) {
+                    auto once = std::make_shared<QMetaObject::Connection>();
+                    *once = connect(this, &MainWindow::investigationOpened, this,
+                                    [this, cache, filter, once](const QString& opened) {
+                                        disconnect(*once);
+                                        if (opened == cache && m_investigation)
+                                            m_investigation->setFilterText(filter);
+                                    });
+                }
                 openCache(cache);
             }
             QString line = outcome->summary;

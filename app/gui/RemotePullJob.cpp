@@ -3,6 +3,7 @@
 #include "ClickHousePull.h"
 #include "ClickHouseRollupPull.h"
 #include "ImportReport.h"
+#include "PageLoadFilter.h"
 #include "PrometheusRed.h"
 #include "SourceRun.h"
 #include "Store.h"
@@ -62,6 +63,14 @@ RemotePullOutcome runRemotePull(const QString& cache, const RemotePullRequest& r
             options.fromNs = request.fromNs;
             options.toNs = request.toNs;
             options.maxPageLoads = request.maxPageLoads;
+            if (!request.filter.isEmpty()) {
+                const PageLoadFilter filter = PageLoadFilter::parse(request.filter);
+                if (!filter.isValid()) {
+                    out.error = QObject::tr("the filter: %1").arg(filter.error().message);
+                    return out;
+                }
+                options.filter = remote::pushDownFilter(filter);
+            }
             options.cancel = &cancel;
             // Browser spans first, then traces: a rough half each, enough to show it moves.
             options.progress = [&](const QString& stage, std::int64_t) {
@@ -83,6 +92,17 @@ RemotePullOutcome runRemotePull(const QString& cache, const RemotePullRequest& r
                               .arg(pulled.browserSpans)
                               .arg(pulled.backendSpans)
                               .arg(pulled.rollupCells);
+            if (options.filter)
+                out.summary +=
+                    QObject::tr("; filter: %1 candidate page loads in %2 sessions (ClickHouse evaluated: %3; "
+                                "Seam only: %4)")
+                        .arg(pulled.candidatePageLoads)
+                        .arg(pulled.candidateSessions)
+                        .arg(options.filter->pushed.isEmpty() ? QObject::tr("nothing")
+                                                              : options.filter->pushed.join(QLatin1Char(' ')),
+                             options.filter->localOnly.isEmpty()
+                                 ? QObject::tr("nothing")
+                                 : options.filter->localOnly.join(QLatin1Char(' ')));
         } else if (kind == QLatin1String("Prometheus")) {
             auto source = remote::PrometheusSource::parse(request.url, error);
             if (!source) {

@@ -4,6 +4,7 @@
 #include <QStringList>
 #include <QStringView>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -12,6 +13,9 @@ namespace seam {
 
 class Database;
 class Statement;
+namespace filter_tree {
+struct Node;
+}
 
 /// The filter language of the page-load table, compiled to a parameterised SQL condition.
 ///
@@ -69,6 +73,9 @@ public:
     /// A boolean SQL expression: "1" when empty, "0" when invalid (an invalid filter selects nothing
     /// rather than everything).
     const std::string& sql() const { return m_sql; }
+    /// The parsed expression (PageLoadFilterTree.h), for translating it to another engine; null when
+    /// the filter is empty or invalid.
+    const filter_tree::Node* tree() const { return m_tree.get(); }
     const std::vector<Value>& values() const { return m_values; }
     /// Binds values() from `firstIndex` on; returns the next free index. Text is bound without a copy:
     /// this filter must outlive the statement's next step()/reset().
@@ -109,6 +116,7 @@ private:
     QString m_structure;
     std::string m_sql = "1";
     std::vector<Value> m_values;
+    std::shared_ptr<const filter_tree::Node> m_tree; // shared: filters are copied by value
     int m_termCount = 0;
     Error m_error;
 };

@@ -82,6 +82,7 @@ public:
                 f.m_sql = sql;
                 f.m_termCount = countTerms(root);
                 f.m_structure = describe(root);
+                f.m_tree = std::make_shared<const Node>(std::move(root));
             }
         } else {
             f.m_sql = "0";
@@ -92,16 +93,7 @@ public:
     }
 
 private:
-    enum class Op
-    {
-        Exact,
-        Substring,
-        Less,
-        LessEqual,
-        Greater,
-        GreaterEqual,
-        Equal
-    };
+    using Op = filter_tree::Op;
 
     struct Token
     {
@@ -263,8 +255,12 @@ private:
         out = Node{};
         std::string condition;
         const std::size_t firstValue = m_values.size();
+        m_term = {};
         if (!(looksLikeField() ? fieldTerm(condition) : bareTerm(condition)))
             return false;
+        out.field = m_term.field;
+        out.op = m_term.op;
+        out.value = m_term.value;
         if (!atTermEnd())
             return fail(int(m_pos), 1, QStringLiteral("expected a space after the closing quote"));
         out.condition = std::move(condition);
@@ -290,6 +286,7 @@ private:
         Token word;
         if (!value(word))
             return false;
+        m_term.value = word.text;
         const std::string pattern = "%" + likeEscaped(word.text) + "%";
         condition = "p.route LIKE ? ESCAPE '\\' OR p.url LIKE ? ESCAPE '\\'";
         m_values.emplace_back(pattern);
@@ -318,6 +315,7 @@ private:
         Token v;
         if (!value(v))
             return false;
+        m_term = {QString(field->name), op, v.text};
 
         const bool comparison = op != Op::Exact && op != Op::Substring;
         const bool comparable = isNumeric(field->kind) || field->kind == Kind::Status;
@@ -554,8 +552,16 @@ private:
         return true;
     }
 
+    struct TermParts
+    {
+        QString field;
+        Op op = Op::Exact;
+        QString value;
+    };
+
     QStringView m_text;
     qsizetype m_pos = 0;
+    TermParts m_term; // the term being read, for Node::field/op/value
     std::vector<Value> m_values;
     PageLoadFilter::Error m_error;
 };

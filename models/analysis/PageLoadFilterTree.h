@@ -11,6 +11,18 @@
 
 namespace seam::filter_tree {
 
+/// A term's operator, as typed: `:` (Exact), `:~` (Substring), `<`, `<=`, `>`, `>=`, `=` (Equal).
+enum class Op
+{
+    Exact,
+    Substring,
+    Less,
+    LessEqual,
+    Greater,
+    GreaterEqual,
+    Equal
+};
+
 /// One node of the parsed filter. A term carries its SQL condition and values; AND and OR carry
 /// children. `negated` is a leading '-'.
 struct Node
@@ -27,6 +39,12 @@ struct Node
     std::string condition; // a term's SQL, unparenthesised
     std::vector<PageLoadFilter::Value> values;
     std::vector<Node> children;
+    // A term as read, for translating it to another engine (the ClickHouse push-down): the field name
+    // as in the fields table (empty for a bare word), its operator and its value's text (unquoted).
+    // For numeric fields values.front() holds the parsed number (a duration in ns).
+    QString field;
+    Op op = Op::Exact;
+    QString value;
 };
 
 /// The tree as a parenthesised prefix expression, e.g. "(OR (AND a b) -c)", for tests and debugging.

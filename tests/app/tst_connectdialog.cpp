@@ -7,8 +7,10 @@
 #include "ClickHouseEngine.h"
 #include "ConnectDialog.h"
 #include "ImportTestUtil.h"
+#include "Investigation.h"
 #include "LinkedViews.h"
 #include "MainWindow.h"
+#include "PageLoadFilter.h"
 #include "PageLoadTableModel.h"
 #include "PageLoadsPanel.h"
 #include "Sqlite.h"
@@ -60,12 +62,12 @@ class TestConnectDialog : public QObject
 
     /// Fills the dialog once it is up (it runs modal): `url` typed into the store's field, the window
     /// set, then Pull clicked.
-    void answerDialog(const QString& url, bool& answered)
+    void answerDialog(const QString& url, bool& answered, const QString* filter = nullptr)
     {
-        QTimer::singleShot(50, this, [this, url, &answered] {
+        QTimer::singleShot(50, this, [this, url, &answered, filter] {
             auto* dialog = qobject_cast<ConnectDialog*>(QApplication::activeModalWidget());
             if (!dialog) {
-                answerDialog(url, answered);
+                answerDialog(url, answered, filter);
                 return;
             }
             auto* store = dialog->findChild<QComboBox*>();
@@ -74,6 +76,12 @@ class TestConnectDialog : public QObject
             const auto edits = dialog->findChildren<QDateTimeEdit*>();
             edits.at(0)->setDateTime(QDateTime::fromMSecsSinceEpoch(m_from / 1'000'000, QTimeZone::utc()));
             edits.at(1)->setDateTime(QDateTime::fromMSecsSinceEpoch(m_to / 1'000'000, QTimeZone::utc()));
+            if (filter) {
+                auto* field = dialog->findChild<QLineEdit*>(QStringLiteral("filter"));
+                QVERIFY(field && field->isEnabled());
+                field->selectAll();
+                QTest::keyClicks(field, *filter);
+            }
             QTest::mouseClick(dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok),
                               Qt::LeftButton);
             answered = true;
@@ -154,6 +162,57 @@ private slots:
         QVERIFY2(!recent.isEmpty() && !recent.front().contains(QLatin1Char('@')),
                  qPrintable(recent.join(QLatin1Char(' '))));
         removeCache(cache); // it was made in the test-mode data folder, outside the temporary one
+    }
+
+    void aFilteredPullShowsTheMatchingLoadsAndOffersTheFilterAgain()
+    {
+        MainWindow window;
+        window.resize(1400, 900);
+        window.show();
+        QSignalSpy opened(&window, &MainWindow::investigationOpened);
+        bool answered = false;
+        const QString filter = QStringLiteral("route:/checkout duration>500ms");
+        answerDialog(m_engine.url(true), answered, &filter);
+        connectAction(window)->trigger();
+        QVERIFY(answered);
+        QVERIFY(opened.wait(120000));
+        const QString cache = opened.front().front().toString();
+        QTRY_VERIFY(!window.isBusy());
+        // The file import narrowed by the same filter: what the table must list.
+        std::int64_t expected = 0;
+        {
+            const PageLoadFilter parsed = PageLoadFilter::parse(filter);
+            Database db = store::openForReading(m_dir.filePath(QStringLiteral("files.seam")).toStdString());
+            Statement st = db.prepare("SELECT count(*) FROM page_loads p LEFT JOIN sessions s ON s.id = "
+                                      "p.session_id WHERE " +
+                                      parsed.sql());
+            parsed.bind(st);
+            QVERIFY(st.step());
+            expected = st.int64(0);
+        }
+        QVERIFY(expected > 0);
+        QCOMPARE(window.investigation()->filterText(), filter);
+        QTRY_COMPARE_WITH_TIMEOUT(qint64(window.linkedViews()->pageLoads()->model()->rowCount()),
+                                  qint64(expected), 20000);
+        {
+            // The whole sessions came: more page loads than the filter's in the investigation.
+            Database db = store::openForReading(cache.toStdString());
+            QVERIFY(db.queryInt("SELECT count(*) FROM page_loads") > expected);
+        }
+        // The dialog offers the window's filter again.
+        QString offered;
+        QTimer::singleShot(50, this, [&] {
+            auto* dialog = qobject_cast<ConnectDialog*>(QApplication::activeModalWidget());
+            if (dialog) {
+                if (auto* field = dialog->findChild<QLineEdit*>(QStringLiteral("filter")))
+                    offered = field->text();
+                dialog->reject();
+            }
+        });
+        connectAction(window)->trigger();
+        QCOMPARE(offered, filter);
+        window.close();
+        removeCache(cache);
     }
 
     void cancelStopsAPullInProgress()

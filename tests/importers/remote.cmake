@@ -57,3 +57,15 @@ seam_add_qtest(tst_connectsearch SOURCES app/tst_connectsearch.cpp support/Trace
 # decoding, a body that is not what its Content-Encoding says.
 seam_add_qtest(tst_httpfetcher SOURCES importers/tst_httpfetcher.cpp support/LoopbackHttpServer.h
                LIBS seam_remote_common ZLIB::ZLIB LABELS remote)
+# `seam pull --filter` against the chdb engine: terms pushed to the server or applied locally, the
+# filtered pull equal to the file import narrowed by the same filter, bytes filtered vs unfiltered.
+seam_add_qtest(tst_clickhousefilter SOURCES importers/tst_clickhousefilter.cpp support/ClickHouseEngine.cpp
+               support/ClickHouseEngine.h support/ExporterRows.cpp support/ExporterRows.h support/CacheFacts.h
+               LIBS seam_remote_clickhouse seam_importers seam_analysis LABELS remote)
+target_compile_definitions(tst_clickhousefilter PRIVATE
+    SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
+    SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
+set_tests_properties(tst_clickhousefilter PROPERTIES TIMEOUT 300)
+# The filter's translation to ClickHouse on its own (no server): pushed, narrowing and local terms.
+seam_add_qtest(tst_clickhousefilterpushdown SOURCES importers/tst_clickhousefilterpushdown.cpp
+               LIBS seam_remote_clickhouse LABELS remote)

@@ -1,6 +1,7 @@
 #include "ClickHouseCohortCounts.h"
 
 #include "ClickHouseClient.h"
+#include "ClickHouseLoadColumns.h"
 #include "ClickHouseRollups.h"
 #include "HttpFetcher.h"
 #include "Route.h"
@@ -15,42 +16,12 @@
 namespace seam::remote {
 namespace {
 
-/// The first non-empty of `keys` in the Map column `column`, as the mapper's firstOf(), then `fallback`.
-QString firstOf(const QString& column, std::initializer_list<const char*> keys, const QString& fallback)
-{
-    QString out = fallback;
-    for (auto it = std::rbegin(keys); it != std::rend(keys); ++it)
-        out = QStringLiteral("if(%1['%2'] != '', %1['%2'], %3)").arg(column, QLatin1String(*it), out);
-    return out;
-}
-
 QString countsQuery(const QString& browser)
 {
-    const QString ra = QStringLiteral("ResourceAttributes"), sa = QStringLiteral("SpanAttributes");
-    const QString url = firstOf(sa, {"url.full", "http.url", "location.href"}, QStringLiteral("''"));
-    const QString ua = firstOf(
-        sa, {"user_agent.original", "http.user_agent"},
-        firstOf(ra, {"user_agent.original", "http.user_agent", "browser.user_agent"}, QStringLiteral("''")));
-    // The resource's app version is service.version when set, else its app.version (OtlpMapper).
-    const QString version =
-        firstOf(sa, {"app.version"}, firstOf(ra, {"service.version", "app.version"}, QStringLiteral("''")));
-    const QString country =
-        firstOf(sa, {"geo.country.iso_code", "client.geo.country_iso_code"},
-                firstOf(ra, {"geo.country.iso_code", "client.geo.country_iso_code"}, QStringLiteral("''")));
-    return QStringLiteral(
-               "SELECT url, ua, version, country, slow, count() AS n FROM ("
-               "SELECT %1 AS url, %2 AS ua, %3 AS version, %4 AS country, "
-               "arrayLastIndex(x -> x = 'fetchStart', Events.Name) AS fi, "
-               "arrayLastIndex(x -> x = 'loadEventEnd', Events.Name) AS li, "
-               "if(fi > 0, toInt64(toUnixTimestamp64Nano(Events.Timestamp[fi])), toInt64(0)) AS fs, "
-               "if(li > 0, toInt64(toUnixTimestamp64Nano(Events.Timestamp[li])), toInt64(0)) AS le, "
-               "if(fs != 0 AND le != 0 AND le >= fs, le - fs, toInt64(Duration)) AS d, "
-               "toUInt8(d > {slow:Int64}) AS slow "
-               "FROM {db:Identifier}.{table:Identifier} WHERE Timestamp >= "
-               "fromUnixTimestamp64Nano({from:Int64}) "
-               "AND Timestamp < fromUnixTimestamp64Nano({to:Int64}) AND SpanName = 'documentLoad' AND %5) "
-               "GROUP BY url, ua, version, country, slow")
-        .arg(url, ua, version, country, browser);
+    return QStringLiteral("SELECT load_url AS url, load_ua AS ua, load_version AS version, load_country AS "
+                          "country, toUInt8(load_duration > {slow:Int64}) AS slow, count() AS n FROM ("
+                          "SELECT %1 %2) GROUP BY url, ua, version, country, slow")
+        .arg(documentLoadSelectList(), documentLoadsFromWhere(browser));
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 
 #include "BatchSink.h"
 #include "ClickHouseClient.h"
+#include "ClickHouseLoadColumns.h"
 #include "ClickHouseRollups.h"
 #include "ClickHouseSpanRows.h"
 #include "HttpFetcher.h"
@@ -89,15 +90,20 @@ PullReport pullClickHouse(const ClickHouseSource& source, const PullOptions& opt
     // Which columns exist: the exporter's layout changed over the years, and some are optional.
     const QueryResult desc = client.query(
         QStringLiteral("reading the columns of %1.%2").arg(source.database, source.table),
-        QStringLiteral(
-            "SELECT name FROM system.columns WHERE database = {db:String} AND table = {table:String}"));
+        QStringLiteral("SELECT name, type FROM system.columns WHERE database = {db:String} AND table = "
+                       "{table:String}"));
     if (!desc.ok())
         return failed(desc);
     Columns columns;
+    QSet<QString> mapColumns;
     for (const QByteArray& line : desc.body.split('\n'))
-        if (!line.isEmpty())
-            columns.names.insert(
-                QJsonDocument::fromJson(line).object().value(QStringLiteral("name")).toString());
+        if (!line.isEmpty()) {
+            const QJsonObject row = QJsonDocument::fromJson(line).object();
+            const QString name = row.value(QStringLiteral("name")).toString();
+            columns.names.insert(name);
+            if (row.value(QStringLiteral("type")).toString().startsWith(QLatin1String("Map(")))
+                mapColumns.insert(name);
+        }
     if (columns.names.isEmpty()) {
         out.error = QStringLiteral("ClickHouse at %1:%2: no table %3.%4 (unknown table)")
                         .arg(source.host)
@@ -115,6 +121,15 @@ PullReport pullClickHouse(const ClickHouseSource& source, const PullOptions& opt
                     .arg(source.database, source.table, QString::fromLatin1(required));
             return finish();
         }
+    if (options.filter && !(mapColumns.contains(QStringLiteral("SpanAttributes")) &&
+                            mapColumns.contains(QStringLiteral("ResourceAttributes")))) {
+        out.error = QStringLiteral("ClickHouse at %1:%2: a filtered pull needs %3.%4's attributes as Map "
+                                   "columns (the exporter's default, not its json option)")
+                        .arg(source.host)
+                        .arg(source.port)
+                        .arg(source.database, source.table);
+        return finish();
+    }
     const QString selectList = spanSelectList([&](const QString& c) { return columns.has(c); });
     const QString browser = browserPredicate(columns.has(QStringLiteral("ResourceAttributes")));
 
@@ -123,20 +138,38 @@ PullReport pullClickHouse(const ClickHouseSource& source, const PullOptions& opt
     OtlpMapper mapper(builder, report);
     ClickHouseSpanRows rows(mapper, report);
 
+    // A filtered pull: the page loads the server's predicate selects (a superset of the filter's), as
+    // a subquery over the window's documentLoad rows that each query below repeats, so no list of
+    // sessions travels.
+    const ServerFilter* filter = options.filter ? &*options.filter : nullptr;
+    const QString candidates =
+        filter ? QStringLiteral("(SELECT Timestamp, %1 %2)%3")
+                     .arg(documentLoadSelectList(), documentLoadsFromWhere(browser),
+                          filter->predicate.isEmpty() ? QString()
+                                                      : QStringLiteral(" WHERE ") + filter->predicate)
+               : QString();
+    auto withFilter = [&](QueryParams params) {
+        if (filter)
+            params.insert(params.end(), filter->params.begin(), filter->params.end());
+        return params;
+    };
+
     std::int64_t toNs = options.toNs;
     if (options.maxPageLoads) {
         // The first N page loads of the window: the window ends at the (N+1)th one's start.
         const QueryResult cut = client.query(
             QStringLiteral("finding the first %1 page loads").arg(*options.maxPageLoads),
-            QStringLiteral("SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS ts FROM "
-                           "{db:Identifier}.{table:Identifier} "
-                           "WHERE Timestamp >= fromUnixTimestamp64Nano({from:Int64}) AND Timestamp < "
-                           "fromUnixTimestamp64Nano({to:Int64}) AND SpanName = 'documentLoad' AND %1 "
+            QStringLiteral("SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS ts FROM %1 "
                            "ORDER BY Timestamp LIMIT 1 OFFSET {n:UInt64}")
-                .arg(browser),
-            {{QStringLiteral("from"), QString::number(options.fromNs)},
-             {QStringLiteral("to"), QString::number(options.toNs)},
-             {QStringLiteral("n"), QString::number(*options.maxPageLoads)}});
+                .arg(filter ? candidates
+                            : QStringLiteral("{db:Identifier}.{table:Identifier} "
+                                             "WHERE Timestamp >= fromUnixTimestamp64Nano({from:Int64}) AND "
+                                             "Timestamp < fromUnixTimestamp64Nano({to:Int64}) AND SpanName = "
+                                             "'documentLoad' AND %1")
+                                  .arg(browser)),
+            withFilter({{QStringLiteral("from"), QString::number(options.fromNs)},
+                        {QStringLiteral("to"), QString::number(options.toNs)},
+                        {QStringLiteral("n"), QString::number(*options.maxPageLoads)}}));
         if (!cut.ok())
             return failed(cut);
         const QString ts = QJsonDocument::fromJson(cut.body.split('\n').value(0))
@@ -150,6 +183,30 @@ PullReport pullClickHouse(const ClickHouseSource& source, const PullOptions& opt
                                .arg(toNs);
         }
     }
+
+    if (filter) {
+        const QueryResult counted = client.query(
+            QStringLiteral("counting the page loads the filter selects"),
+            QStringLiteral("SELECT count() AS loads, uniqExact(load_session) AS sessions FROM %1")
+                .arg(candidates),
+            withFilter({{QStringLiteral("from"), QString::number(options.fromNs)},
+                        {QStringLiteral("to"), QString::number(toNs)}}));
+        if (!counted.ok())
+            return failed(counted);
+        const QJsonObject row = QJsonDocument::fromJson(counted.body.split('\n').value(0)).object();
+        auto number = [&](const char* key) {
+            const QJsonValue v = row.value(QLatin1String(key));
+            return v.isString() ? v.toString().toLongLong() : std::int64_t(v.toDouble());
+        };
+        out.candidatePageLoads = number("loads");
+        out.candidateSessions = number("sessions");
+    }
+    // Browser rows of the candidate sessions only (the mapper's session key; a sessionless candidate
+    // brings every sessionless row, which the cache then sorts out).
+    const QString sessionCondition =
+        filter
+            ? QStringLiteral(" AND %1 IN (SELECT load_session FROM %2)").arg(sessionExpression(), candidates)
+            : QString();
 
     // 1. The browser side of the window, page by page.
     std::set<std::string> traceIds;
@@ -167,16 +224,16 @@ PullReport pullClickHouse(const ClickHouseSource& source, const PullOptions& opt
             QStringLiteral(
                 "SELECT %1, 1 AS browser FROM {db:Identifier}.{table:Identifier} "
                 "WHERE Timestamp >= fromUnixTimestamp64Nano({from:Int64}) AND Timestamp < "
-                "fromUnixTimestamp64Nano({to:Int64}) AND %2 AND (Timestamp, TraceId, SpanId) > "
+                "fromUnixTimestamp64Nano({to:Int64}) AND %2%3 AND (Timestamp, TraceId, SpanId) > "
                 "(fromUnixTimestamp64Nano({after_ts:Int64}), {after_trace:String}, {after_span:String}) "
                 "ORDER BY Timestamp, TraceId, SpanId LIMIT {limit:UInt32}")
-                .arg(selectList, browser),
-            {{QStringLiteral("from"), QString::number(options.fromNs)},
-             {QStringLiteral("to"), QString::number(toNs)},
-             {QStringLiteral("after_ts"), QString::fromStdString(afterTs)},
-             {QStringLiteral("after_trace"), QString::fromStdString(afterTrace)},
-             {QStringLiteral("after_span"), QString::fromStdString(afterSpan)},
-             {QStringLiteral("limit"), QString::number(options.pageRows)}});
+                .arg(selectList, browser, sessionCondition),
+            withFilter({{QStringLiteral("from"), QString::number(options.fromNs)},
+                        {QStringLiteral("to"), QString::number(toNs)},
+                        {QStringLiteral("after_ts"), QString::fromStdString(afterTs)},
+                        {QStringLiteral("after_trace"), QString::fromStdString(afterTrace)},
+                        {QStringLiteral("after_span"), QString::fromStdString(afterSpan)},
+                        {QStringLiteral("limit"), QString::number(options.pageRows)}}));
         if (!r.ok())
             return failed(r);
         const std::int64_t n = rows.feed(r.body, QStringLiteral("browser spans page %1").arg(page),
@@ -195,7 +252,7 @@ PullReport pullClickHouse(const ClickHouseSource& source, const PullOptions& opt
             break;
     }
     out.tracesRequested = std::int64_t(traceIds.size());
-    if (!browserCapped)
+    if (!browserCapped && !filter)
         out.browserRange = {options.fromNs, toNs}; // the page-load cut moved toNs to what was pulled
 
     // 2. The backend traces those calls reached. The exporter's trace-id side table, when present,
