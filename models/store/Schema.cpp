@@ -443,6 +443,12 @@ void migrate(Database& db)
             step.apply(db);
     db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
     tx.commit();
+    // A step that rewrites much of an older file (v8 re-encodes every payload) leaves a -wal the size of
+    // the changes; nothing else checkpoints it while a reader keeps the file open (a reader's upgrade,
+    // the window): copy it back now and truncate it. PASSIVE would leave the -wal file at its size;
+    // a busy reader only makes this a partial checkpoint, never an error.
+    if (lockedVersion != 0)
+        db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 } // namespace seam::schema

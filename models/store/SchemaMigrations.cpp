@@ -2,6 +2,7 @@
 
 #include "CallMergeSchema.h"
 #include "PageLoadReach.h"
+#include "PageLoadReachTraces.h"
 #include "PageLoadSortKeys.h"
 #include "PayloadMigration.h"
 #include "RollupCoverage.h"
@@ -62,6 +63,9 @@ constexpr std::array kSteps = {
     // v8, a cache a third the size: span payloads in binary form with a string dictionary
     // (PayloadMigration.cpp).
     MigrationStep{8, &migrateToBinaryPayloads},
+    // v9, the cache under 250 bytes a span (issue 15): page_load_reach's index by page load gives way to
+    // page_load_reach_traces (PageLoadReachTraces.cpp).
+    MigrationStep{9, &addPageLoadReachTraces},
 };
 static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
 
