@@ -18,7 +18,8 @@ PageLoadReachWriter::PageLoadReachWriter(Database& db)
       m_insert(db.prepare("INSERT OR IGNORE INTO page_load_reach(service_id, start_ns, page_load_id, trace, "
                           "span_id, duration_ns, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")),
       m_deleteTraces(db.prepare("DELETE FROM page_load_reach_traces WHERE page_load_id = ?1")),
-      m_insertTrace(db.prepare("INSERT OR IGNORE INTO page_load_reach_traces(page_load_id, trace) VALUES (?1, ?2)")),
+      m_insertTrace(
+          db.prepare("INSERT OR IGNORE INTO page_load_reach_traces(page_load_id, trace) VALUES (?1, ?2)")),
       m_documentTrace(db.prepare("SELECT coalesce(trace, 0) FROM page_loads WHERE id = ?1"))
 {}
 
@@ -56,8 +57,10 @@ void PageLoadReachWriter::finish()
         return;
     // Only the difference is written: a refresh that brought one more span of a trace inserts one row.
     std::vector<Row> gone, added;
-    std::set_difference(m_stored.begin(), m_stored.end(), m_rows.begin(), m_rows.end(), std::back_inserter(gone));
-    std::set_difference(m_rows.begin(), m_rows.end(), m_stored.begin(), m_stored.end(), std::back_inserter(added));
+    std::set_difference(m_stored.begin(), m_stored.end(), m_rows.begin(), m_rows.end(),
+                        std::back_inserter(gone));
+    std::set_difference(m_rows.begin(), m_rows.end(), m_stored.begin(), m_stored.end(),
+                        std::back_inserter(added));
     for (const auto& [service, start, trace, span, duration, error] : gone) {
         m_delete.bind(1, service).bind(2, start).bind(3, m_pageLoad).bind(4, trace).bind(5, span);
         m_delete.run();

@@ -11,7 +11,8 @@ namespace seam {
 /// Keeps `page_load_reach` (models/store/PageLoadReach.h) of one page load current: the Correlator
 /// hands it the backend entry spans of the page load's traces each time it refreshes the page load,
 /// and it writes only the rows that changed, and the page load's page_load_reach_traces (a refresh
-/// after a batch that brought nothing new to it reads the stored rows and writes nothing). Runs in the writer's transaction.
+/// after a batch that brought nothing new to it reads the stored rows and writes nothing). Runs in the
+/// writer's transaction.
 class PageLoadReachWriter
 {
 public:

@@ -25,6 +25,11 @@ CREATE TRIGGER page_load_reach_gone AFTER DELETE ON page_loads BEGIN
          JOIN spans s ON s.trace = t.trace WHERE t.page_load_id = old.id);
     DELETE FROM page_load_reach_traces WHERE page_load_id = old.id;
 END;
+-- A page load's resources are read whole (the waterfall, the counters) and sorted after: ~12 rows each.
+-- Without start_ns the index is half the size (8 bytes of a ~17-byte entry) and its counts stay
+-- index-only.
+DROP INDEX IF EXISTS resources_by_page_load;
+CREATE INDEX resources_by_page_load ON resources(page_load_id);
 )sql";
 
 } // namespace

@@ -10,11 +10,11 @@ namespace seam::schema {
 namespace {
 
 // Schema v1, as the first Seam wrote it; never edited: later versions are steps in
-// SchemaMigrations.cpp, applied to new files too. Times are int64 ns since the Unix epoch. Trace ids live once in `traces` (16-byte blob);
-// everything else refers to a trace by its integer row id, which keeps the big `spans` table clustered
-// by trace and its primary-key inserts near the end of the B-tree (new traces get increasing ids), the
-// difference between ~180k and ~350k rows/s on this hardware. Span ids are 64-bit integers (the
-// signed reinterpretation of the 8 bytes); the v_* views show them as hex.
+// SchemaMigrations.cpp, applied to new files too. Times are int64 ns since the Unix epoch. Trace ids live
+// once in `traces` (16-byte blob); everything else refers to a trace by its integer row id, which keeps the
+// big `spans` table clustered by trace and its primary-key inserts near the end of the B-tree (new traces get
+// increasing ids), the difference between ~180k and ~350k rows/s on this hardware. Span ids are 64-bit
+// integers (the signed reinterpretation of the 8 bytes); the v_* views show them as hex.
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
