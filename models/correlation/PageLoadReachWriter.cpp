@@ -1,16 +1,25 @@
 #include "PageLoadReachWriter.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace seam {
 
 PageLoadReachWriter::PageLoadReachWriter(Database& db)
-    : m_select(
-          db.prepare("SELECT service_id, start_ns, trace, span_id, duration_ns, error FROM page_load_reach "
-                     "WHERE page_load_id = ?1")),
-      m_delete(db.prepare("DELETE FROM page_load_reach WHERE page_load_id = ?1")),
+    // The stored rows of a page load: its traces' entry spans, each looked up by page_load_reach's key
+    // (schema step PageLoadReachTraces; spans never change once written, so their keys are the rows').
+    : m_select(db.prepare(
+          "SELECT r.service_id, r.start_ns, r.trace, r.span_id, r.duration_ns, r.error FROM "
+          "page_load_reach_traces t CROSS JOIN spans s ON s.trace = t.trace CROSS JOIN page_load_reach r ON "
+          "r.service_id = s.service_id AND r.start_ns = s.start_ns AND r.page_load_id = t.page_load_id AND "
+          "r.trace = t.trace AND r.span_id = s.span_id WHERE t.page_load_id = ?1")),
+      m_delete(db.prepare("DELETE FROM page_load_reach WHERE service_id = ?1 AND start_ns = ?2 AND "
+                          "page_load_id = ?3 AND trace = ?4 AND span_id = ?5")),
       m_insert(db.prepare("INSERT OR IGNORE INTO page_load_reach(service_id, start_ns, page_load_id, trace, "
                           "span_id, duration_ns, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")),
+      m_deleteTraces(db.prepare("DELETE FROM page_load_reach_traces WHERE page_load_id = ?1")),
+      m_insertTrace(
+          db.prepare("INSERT OR IGNORE INTO page_load_reach_traces(page_load_id, trace) VALUES (?1, ?2)")),
       m_documentTrace(db.prepare("SELECT coalesce(trace, 0) FROM page_loads WHERE id = ?1"))
 {}
 
@@ -46,14 +55,34 @@ void PageLoadReachWriter::finish()
     std::sort(m_stored.begin(), m_stored.end());
     if (m_stored == m_rows)
         return;
-    if (!m_stored.empty()) {
-        m_delete.bind(1, m_pageLoad);
+    // Only the difference is written: a refresh that brought one more span of a trace inserts one row.
+    std::vector<Row> gone, added;
+    std::set_difference(m_stored.begin(), m_stored.end(), m_rows.begin(), m_rows.end(),
+                        std::back_inserter(gone));
+    std::set_difference(m_rows.begin(), m_rows.end(), m_stored.begin(), m_stored.end(),
+                        std::back_inserter(added));
+    for (const auto& [service, start, trace, span, duration, error] : gone) {
+        m_delete.bind(1, service).bind(2, start).bind(3, m_pageLoad).bind(4, trace).bind(5, span);
         m_delete.run();
     }
-    for (const auto& [service, start, trace, span, duration, error] : m_rows) {
+    for (const auto& [service, start, trace, span, duration, error] : added) {
         m_insert.bind(1, service).bind(2, start).bind(3, m_pageLoad).bind(4, trace).bind(5, span);
         m_insert.bind(6, duration).bind(7, std::int64_t(error));
         m_insert.run();
+    }
+    // The traces row set follows the rows: every trace with a row, none without (the rows are sorted by
+    // service first, so collect and sort the traces).
+    std::vector<std::int64_t> traces;
+    traces.reserve(m_rows.size());
+    for (const Row& r : m_rows)
+        traces.push_back(std::get<2>(r));
+    std::sort(traces.begin(), traces.end());
+    traces.erase(std::unique(traces.begin(), traces.end()), traces.end());
+    m_deleteTraces.bind(1, m_pageLoad);
+    m_deleteTraces.run();
+    for (const std::int64_t trace : traces) {
+        m_insertTrace.bind(1, m_pageLoad).bind(2, trace);
+        m_insertTrace.run();
     }
 }
 

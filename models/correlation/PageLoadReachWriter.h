@@ -10,8 +10,9 @@ namespace seam {
 
 /// Keeps `page_load_reach` (models/store/PageLoadReach.h) of one page load current: the Correlator
 /// hands it the backend entry spans of the page load's traces each time it refreshes the page load,
-/// and it rewrites the page load's rows only when they changed (a refresh after a batch that brought
-/// nothing new to it costs one index read). Runs in the writer's transaction.
+/// and it writes only the rows that changed, and the page load's page_load_reach_traces (a refresh
+/// after a batch that brought nothing new to it reads the stored rows and writes nothing). Runs in the
+/// writer's transaction.
 class PageLoadReachWriter
 {
 public:
@@ -37,6 +38,8 @@ private:
     Statement m_select;
     Statement m_delete;
     Statement m_insert;
+    Statement m_deleteTraces;
+    Statement m_insertTrace;
     Statement m_documentTrace;
 };
 

@@ -3,6 +3,7 @@
 #include "CacheCheck.h"
 #include "FileUri.h"
 #include "PageLoadReach.h"
+#include "PageLoadReachTraces.h"
 #include "Schema.h"
 #include "Sqlite.h"
 #include "Store.h"
@@ -184,6 +185,7 @@ ExtractResult extractInvestigation(const std::string& sourcePath, const std::str
         }
         // Derived rows (what impact reads), from what was copied: also when the source predates them.
         schema::fillPageLoadReach(target);
+        schema::fillPageLoadReachTraces(target);
         tx.commit();
     }
     target.exec("DETACH DATABASE src");

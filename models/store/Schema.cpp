@@ -10,11 +10,11 @@ namespace seam::schema {
 namespace {
 
 // Schema v1, as the first Seam wrote it; never edited: later versions are steps in
-// SchemaMigrations.cpp, applied to new files too. Times are int64 ns since the Unix epoch. Trace ids live once in `traces` (16-byte blob);
-// everything else refers to a trace by its integer row id, which keeps the big `spans` table clustered
-// by trace and its primary-key inserts near the end of the B-tree (new traces get increasing ids), the
-// difference between ~180k and ~350k rows/s on this hardware. Span ids are 64-bit integers (the
-// signed reinterpretation of the 8 bytes); the v_* views show them as hex.
+// SchemaMigrations.cpp, applied to new files too. Times are int64 ns since the Unix epoch. Trace ids live
+// once in `traces` (16-byte blob); everything else refers to a trace by its integer row id, which keeps the
+// big `spans` table clustered by trace and its primary-key inserts near the end of the B-tree (new traces get
+// increasing ids), the difference between ~180k and ~350k rows/s on this hardware. Span ids are 64-bit
+// integers (the signed reinterpretation of the 8 bytes); the v_* views show them as hex.
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -443,6 +443,12 @@ void migrate(Database& db)
             step.apply(db);
     db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
     tx.commit();
+    // A step that rewrites much of an older file (v8 re-encodes every payload) leaves a -wal the size of
+    // the changes; nothing else checkpoints it while a reader keeps the file open (a reader's upgrade,
+    // the window): copy it back now and truncate it. PASSIVE would leave the -wal file at its size;
+    // a busy reader only makes this a partial checkpoint, never an error.
+    if (lockedVersion != 0)
+        db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 } // namespace seam::schema

@@ -2,6 +2,7 @@
 
 #include "CallMergeSchema.h"
 #include "PageLoadReach.h"
+#include "PageLoadReachTraces.h"
 #include "PageLoadSortKeys.h"
 #include "PayloadMigration.h"
 #include "RollupCoverage.h"
@@ -66,6 +67,9 @@ constexpr std::array kSteps = {
     // v9, the writer's speed (issue 15): a new page load's sort keys come with its insert, the report's
     // trigger only fills what another writer left out (SortKeysByWriter.cpp).
     MigrationStep{9, &letWritersSetSortKeys},
+    // v10, the cache under 250 bytes a span (issue 15): page_load_reach's index by page load gives way to
+    // page_load_reach_traces (PageLoadReachTraces.cpp).
+    MigrationStep{10, &addPageLoadReachTraces},
 };
 static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
 

@@ -1,9 +1,14 @@
 // page_load_reach (models/store/PageLoadReach, written by models/correlation/PageLoadReachWriter): the
 // backend entry spans each page load reached, kept current by the correlation step as calls and spans
-// arrive in any order, and the same rows when the v5 step backfills an older cache.
+// arrive in any order, and the same rows when the v5 step backfills an older cache; the v9 step's
+// page_load_reach_traces (how the writer and the delete trigger find a page load's rows) and its
+// checkpoint after migrating.
 
 #include "DemoGenerator.h"
+#include "PageLoadReachTraces.h"
 #include "RecordFactory.h"
+#include "Schema.h"
+#include "SchemaMigrations.h"
 #include "Store.h"
 #include "StoreWriter.h"
 
@@ -121,7 +126,8 @@ private slots:
         std::filesystem::copy_file(path, old);
         {
             Database db(old, Database::Mode::ReadWrite);
-            db.exec("DROP TRIGGER page_load_reach_gone; DROP TABLE page_load_reach; PRAGMA user_version = 4");
+            db.exec("DROP TRIGGER page_load_reach_gone; DROP TABLE page_load_reach; DROP TABLE "
+                    "page_load_reach_traces; PRAGMA user_version = 4");
         }
         {
             Database migrated = store::openForWriting(old);
@@ -132,12 +138,87 @@ private slots:
         Database db = store::openForWriting(old);
         const std::int64_t id = db.queryInt("SELECT page_load_id FROM page_load_reach LIMIT 1");
         auto del = db.prepare("DELETE FROM page_loads WHERE id = ?1");
+        const std::int64_t before =
+            db.queryInt("SELECT count(*) FROM page_load_reach WHERE page_load_id = " + std::to_string(id));
+        QVERIFY(before > 0);
         del.bind(1, id);
         del.run();
         auto left = db.prepare("SELECT count(*) FROM page_load_reach WHERE page_load_id = ?1");
         left.bind(1, id);
         QVERIFY(left.step());
         QCOMPARE(left.int64(0), std::int64_t(0));
+        QCOMPARE(db.queryInt("SELECT count(*) FROM page_load_reach_traces WHERE page_load_id = " +
+                             std::to_string(id)),
+                 0);
+        // ... and only its own: every other page load keeps its rows, and each of its traces.
+        QCOMPARE(db.queryInt("SELECT count(*) FROM page_load_reach"), std::int64_t(written.size()) - before);
+        QCOMPARE(db.queryInt("SELECT count(*) FROM (SELECT DISTINCT page_load_id, trace FROM page_load_reach "
+                             "EXCEPT SELECT page_load_id, trace FROM page_load_reach_traces)"),
+                 0);
+    }
+
+    void aV8CacheMigratesToReachTracesAndTruncatesTheWal()
+    {
+        const auto path = dbPath("v9.seam");
+        {
+            StoreWriter writer(path);
+            const auto source = writer.beginSource("demo", "test");
+            DemoOptions options;
+            options.sessions = 100;
+            DemoGenerator generator(options);
+            ImportReport report;
+            QVERIFY(generator.generateInto(*writer.sinkFor(source), report));
+            QVERIFY(writer.flush());
+            writer.finishSource(source, report);
+        }
+        const std::vector<Row> written = reachRows(path);
+        QVERIFY(written.size() > 500);
+        const auto old = dbPath("v8.seam");
+        std::filesystem::copy_file(path, old);
+        {
+            // The shape before the step: v5's index by page load and its trigger, v1's resources index.
+            Database db(old, Database::Mode::ReadWrite);
+            db.exec(R"sql(
+DROP TABLE page_load_reach_traces;
+DROP TRIGGER page_load_reach_gone;
+CREATE INDEX page_load_reach_by_page_load ON page_load_reach(page_load_id);
+CREATE TRIGGER page_load_reach_gone AFTER DELETE ON page_loads BEGIN
+    DELETE FROM page_load_reach WHERE page_load_id = old.id;
+END;
+DROP INDEX resources_by_page_load;
+CREATE INDEX resources_by_page_load ON resources(page_load_id, start_ns);
+)sql");
+            // The version just before the step (steps after it, if any, are guarded and run again).
+            for (const schema::MigrationStep& step : schema::migrationSteps())
+                if (step.apply == &schema::addPageLoadReachTraces)
+                    db.exec("PRAGMA user_version = " + std::to_string(step.toVersion - 1));
+        }
+        // A reader upgrades it (the writer's connection closes while the reader's stays open, so nothing
+        // but the step's own checkpoint empties the -wal).
+        Database reader = store::openForReading(old);
+        QCOMPARE(schema::schemaVersion(reader), schema::kSchemaVersion);
+        const std::string wal = old + "-wal";
+        QVERIFY(!std::filesystem::exists(wal) || std::filesystem::file_size(wal) == 0);
+        QCOMPARE(reachRows(old), written);
+        const auto objects = [](Database& db) {
+            auto st = db.prepare("SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master "
+                                 "WHERE name LIKE 'page_load_reach%' OR name = 'resources_by_page_load' "
+                                 "ORDER BY name");
+            QStringList out;
+            while (st.step())
+                out << QString::fromStdString(std::string(st.text(0)));
+            return out;
+        };
+        Database fresh = store::openForReading(path);
+        QCOMPARE(objects(reader), objects(fresh));
+        QCOMPARE(
+            reader.queryInt("SELECT count(*) FROM sqlite_master WHERE name = 'page_load_reach_by_page_load'"),
+            0);
+        QCOMPARE(reader.queryInt("SELECT count(*) FROM (SELECT * FROM page_load_reach_traces EXCEPT SELECT "
+                                 "DISTINCT page_load_id, trace FROM page_load_reach)"),
+                 0);
+        QCOMPARE(reader.queryInt("SELECT count(*) FROM page_load_reach_traces"),
+                 fresh.queryInt("SELECT count(*) FROM page_load_reach_traces"));
     }
 };
 
