@@ -2,6 +2,7 @@
 
 #include "Sqlite.h"
 
+#include <algorithm>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -12,6 +13,7 @@ namespace {
 constexpr int kKindServer = 2;
 constexpr int kKindConsumer = 5;
 constexpr int kStatusError = 2;
+constexpr TimeNs kHourNs = 3600LL * 1'000'000'000;
 
 struct TraceVerdict
 {
@@ -72,6 +74,115 @@ void judgeLoadsByReach(Database& db, const ReachCriteria& criteria, std::vector<
         while (calls.step())
             p.calls.emplace_back(calls.int64(0), affectedTraces.count(calls.int64(1)) > 0);
     }
+}
+
+bool judgeOperationByReach(Database& db, const ReachCriteria& criteria, std::vector<ImpactLoad>& loads,
+                           bool& entryOperation)
+{
+    entryOperation = false;
+    if (db.queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'page_load_reach'") != 1)
+        return false;
+    std::unordered_map<std::int64_t, std::size_t> indexOf;
+    indexOf.reserve(loads.size());
+    for (std::size_t i = 0; i < loads.size(); ++i)
+        indexOf.emplace(loads[i].id, i);
+    // An operation span in the window may sit in a request that started before it: look back as far
+    // as the service's longest entry span around then (rollups), an hour at most.
+    auto longest = db.prepare("SELECT coalesce(max(duration_max_ns), 0) FROM rollups WHERE service_id = ?1 "
+                              "AND operation_id = 0 AND bucket_ns >= ?2 AND bucket_ns < ?3");
+    TimeNs lead = 0;
+    for (const std::int64_t service : criteria.serviceIds) {
+        longest.reset();
+        longest.bind(1, service).bind(2, criteria.from - kHourNs).bind(3, criteria.to);
+        if (longest.step())
+            lead = std::max(lead, std::min(longest.int64(0), kHourNs));
+    }
+    struct Entry
+    {
+        std::int64_t spanId = 0;
+        TimeNs start = 0;
+        TimeNs duration = 0;
+        bool error = false;
+    };
+    std::unordered_map<std::int64_t, std::vector<Entry>> entriesOf;       // trace -> its entry spans
+    std::unordered_map<std::int64_t, std::set<std::size_t>> loadsOfTrace; // trace -> window page loads
+    auto st = db.prepare("SELECT page_load_id, trace, span_id, start_ns, duration_ns, error "
+                         "FROM page_load_reach WHERE service_id = ?1 AND start_ns >= ?2 AND start_ns < ?3");
+    for (const std::int64_t service : criteria.serviceIds) {
+        st.reset();
+        st.bind(1, service).bind(2, criteria.from - lead).bind(3, criteria.to);
+        while (st.step()) {
+            const auto it = indexOf.find(st.int64(0));
+            if (it == indexOf.end())
+                continue;
+            const std::int64_t trace = st.int64(1);
+            loadsOfTrace[trace].insert(it->second);
+            std::vector<Entry>& entries = entriesOf[trace];
+            const Entry e{st.int64(2), st.int64(3), st.int64(4), st.int64(5) != 0};
+            if (std::none_of(entries.begin(), entries.end(), [&](const Entry& x) { return x.spanId == e.spanId; }))
+                entries.push_back(e);
+        }
+    }
+    // The entry spans' operations, by primary key.
+    auto operationOf = db.prepare("SELECT operation_id FROM spans WHERE trace = ?1 AND span_id = ?2");
+    std::unordered_map<std::int64_t, TraceVerdict> verdicts;
+    for (const auto& [trace, entries] : entriesOf) {
+        TraceVerdict v;
+        for (const Entry& e : entries) {
+            if (e.start < criteria.from)
+                continue;
+            operationOf.reset();
+            operationOf.bind(1, trace).bind(2, e.spanId);
+            if (!operationOf.step() || !criteria.operationIds.count(operationOf.int64(0)))
+                continue;
+            v.reached = true;
+            v.affected = v.affected || e.error || (criteria.normalP99 > 0 && e.duration > criteria.normalP99);
+        }
+        entryOperation = entryOperation || v.reached;
+        verdicts.emplace(trace, v);
+    }
+    if (!entryOperation) {
+        // An inner operation: read the spans of the traces that reached the service, and no others.
+        auto spans = db.prepare("SELECT service_id, operation_id, start_ns, end_ns, status_code FROM spans "
+                                "WHERE trace = ?1");
+        for (auto& [trace, v] : verdicts) {
+            spans.reset();
+            spans.bind(1, trace);
+            while (spans.step()) {
+                if (!criteria.serviceIds.count(spans.int64(0)) || !criteria.operationIds.count(spans.int64(1)))
+                    continue;
+                const TimeNs start = spans.int64(2);
+                if (start < criteria.from || start >= criteria.to)
+                    continue;
+                v.reached = true;
+                v.affected = v.affected || spans.int64(4) == kStatusError ||
+                             (criteria.normalP99 > 0 && spans.int64(3) - start > criteria.normalP99);
+            }
+        }
+    }
+    std::unordered_set<std::int64_t> affectedTraces;
+    for (const auto& [trace, v] : verdicts) {
+        if (!v.reached)
+            continue;
+        if (v.affected)
+            affectedTraces.insert(trace);
+        for (const std::size_t i : loadsOfTrace[trace]) {
+            ImpactLoad& p = loads[i];
+            p.reached = true;
+            ++p.reachedTraces;
+            p.affected = p.affected || v.affected;
+        }
+    }
+    auto calls = callsStatement(db);
+    for (ImpactLoad& p : loads) {
+        if (!p.affected)
+            continue;
+        calls.reset();
+        calls.bind(1, p.id);
+        while (calls.step())
+            p.calls.emplace_back(calls.int64(0), affectedTraces.count(calls.int64(1)) > 0);
+    }
+    return true;
 }
 
 void judgeLoadsBySpans(Database& db, const ReachCriteria& criteria, std::vector<ImpactLoad>& loads)
