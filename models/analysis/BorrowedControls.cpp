@@ -8,7 +8,6 @@
 namespace seam {
 namespace {
 
-constexpr int kTopActivity = 4; ///< 4 and more
 /// A window shorter than this borrows slices this long: a minute's sessions are too few to be worth a
 /// query, and their activity is still counted over a comparable stretch.
 constexpr TimeNs kMinSliceNs = 60LL * 1'000'000'000;
@@ -25,7 +24,13 @@ struct Candidate
 
 int activityClass(int reachedTraces)
 {
-    return std::min(reachedTraces, kTopActivity);
+    // Widening classes: the chance to be hit grows with every call, and so (on a shop) does the chance
+    // to convert, so a wide top class (4 and more) would hold affected sessions busier than its
+    // controls. Beyond a few calls, sessions differ less per call.
+    for (const int lower : {15, 10, 7, 5})
+        if (reachedTraces >= lower)
+            return lower;
+    return std::max(0, reachedTraces);
 }
 
 BorrowedControls borrowControls(Database& db, const BorrowCriteria& criteria)

@@ -26,7 +26,8 @@ class Database;
 /// A conversion stratum: the route of the session's reference page load and its activity class.
 using Stratum = std::pair<std::string, int>;
 
-/// 1, 2, 3, 4 and more traces that reached the service: the activity classes of the strata.
+/// The activity classes of the strata, by the traces that reached the service: 0, 1, 2, 3, 4, 5-6,
+/// 7-9, 10-14, 15 and more (a class is named by its lowest count).
 int activityClass(int reachedTraces);
 
 struct BorrowCriteria
@@ -35,7 +36,7 @@ struct BorrowCriteria
     TimeNs from = 0; ///< the impact window
     TimeNs to = 0;
     std::int64_t normalP99 = 0;                     ///< ns; 0: only errors affect
-    std::set<std::int64_t> windowSessions;          ///< never borrowed (they are judged in the window)
+    std::set<std::int64_t> windowSessions;          ///< never borrowed (they are compared in the window)
     std::vector<std::pair<TimeNs, TimeNs>> avoided; ///< the service's incident windows
     std::map<Stratum, std::int64_t> wanted;         ///< stratum -> how many controls to borrow
     TimeNs maxDistance = 2LL * 3600 * 1'000'000'000; ///< how far from the window to look

@@ -294,11 +294,22 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
                           " strata have too few unaffected sessions in the window, and borrowing them from "
                           "around it needs page_load_reach and no --operation: compared within the window");
     } else if (control.thinStrata > 0) {
-        borrow.serviceIds = serviceIds;
+        // Every version of the service: a version (a deploy) often exists only in the window, and
+        // the sessions around it reached the service as it was there.
+        {
+            auto st = db.prepare("SELECT id FROM services WHERE name = ?1 AND is_browser = 0");
+            st.bindText(1, query.service);
+            while (st.step())
+                borrow.serviceIds.insert(st.int64(0));
+        }
         borrow.from = r.from;
         borrow.to = r.to;
         borrow.normalP99 = r.normalP99;
-        borrow.windowSessions = sessionsAll;
+        // The sessions compared in the window are never borrowed; one that only converts (or passes
+        // by without reaching the service) there still can be: leaving it out would drop exactly the
+        // sessions that were about to convert.
+        for (const auto& [session, ref] : comparable)
+            borrow.windowSessions.insert(session);
         borrow.avoided = incidents;
         const BorrowedControls found = borrowControls(db, borrow);
         for (const BorrowedSession& b : found.sessions)

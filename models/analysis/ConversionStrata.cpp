@@ -60,8 +60,8 @@ struct Controls
     std::int64_t borrowed() const { return before.n + after.n; }
 };
 
-/// Inverse-variance mean of differences, returned as its mean square error bound: estimate^2 +
-/// variance (the drift could be as large as measured, and is measured no better than its variance).
+/// Inverse-variance mean of differences, returned as the drift's squared size: the square of the
+/// estimate, but never less than its variance (a drift measured as 0 is only known to within that).
 struct DriftSum
 {
     double weighted = 0;
@@ -79,7 +79,7 @@ struct DriftSum
         if (weights <= 0)
             return std::nullopt;
         const double d = weighted / weights;
-        return d * d + 1 / weights;
+        return std::max(d * d, 1 / weights);
     }
 };
 
@@ -94,10 +94,11 @@ double driftVariance(const std::map<Stratum, Controls>& strata, bool binary)
         borrowed.add(c.after);
         allWindow.add(c.window);
         allBorrowed.add(borrowed);
-        if (c.window.n > 0 && borrowed.n > 0)
+        // Only strata with enough of both: a stratum of one or two sessions measures nothing but noise.
+        if (c.window.n >= kMinStratumControls && borrowed.n >= kMinStratumControls)
             windowVsBorrowed.add(c.window.mean() - borrowed.mean(),
                                  c.window.meanVariance(binary) + borrowed.meanVariance(binary));
-        if (c.before.n > 0 && c.after.n > 0)
+        if (c.before.n >= 2 && c.after.n >= 2)
             beforeVsAfter.add((c.before.mean() - c.after.mean()) / 2,
                               (c.before.meanVariance(binary) + c.after.meanVariance(binary)) / 4);
     }

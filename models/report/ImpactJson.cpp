@@ -68,6 +68,10 @@ QJsonObject impactJson(const ImpactResult& r)
         j[QStringLiteral("unaffected_rate")] = round(c.unaffectedRate, 1e6);
         j[QStringLiteral("lost")] = round(c.lost, 1e2);
         j[QStringLiteral("ci95")] = QJsonArray{round(c.ciLow, 1e2), round(c.ciHigh, 1e2)};
+        // What the interval allows one to say: a loss (all of it above 0), a gain, or nothing either way.
+        j[QStringLiteral("verdict")] = c.ciLow > 0    ? QStringLiteral("loss")
+                                       : c.ciHigh < 0 ? QStringLiteral("gain")
+                                                      : QStringLiteral("inconclusive");
         // How the unaffected group was built: the window's own, and sessions borrowed for thin strata.
         QJsonObject control;
         control[QStringLiteral("in_window")] = qint64(c.control.inWindow);
