@@ -176,14 +176,9 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
         criteria.to = r.to;
         criteria.normalP99 = r.normalP99;
         byReach = reachTableAnswers(db, criteria);
-        bool entryOperation = false;
         if (byReach)
             judgeLoadsByReach(db, criteria, loads);
-        else if (criteria.operation && judgeOperationByReach(db, criteria, loads, entryOperation)) {
-            if (!entryOperation)
-                r.notes.push_back("'" + query.operation + "' is not an entry operation of " + query.service +
-                                  " in the window: its spans were read in the traces that reached the service");
-        } else
+        else if (!criteria.operation || !judgeOperationByReach(db, criteria, loads))
             judgeLoadsBySpans(db, criteria, loads);
     }
 

@@ -76,10 +76,8 @@ void judgeLoadsByReach(Database& db, const ReachCriteria& criteria, std::vector<
     }
 }
 
-bool judgeOperationByReach(Database& db, const ReachCriteria& criteria, std::vector<ImpactLoad>& loads,
-                           bool& entryOperation)
+bool judgeOperationByReach(Database& db, const ReachCriteria& criteria, std::vector<ImpactLoad>& loads)
 {
-    entryOperation = false;
     if (db.queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'page_load_reach'") != 1)
         return false;
     std::unordered_map<std::int64_t, std::size_t> indexOf;
@@ -97,68 +95,40 @@ bool judgeOperationByReach(Database& db, const ReachCriteria& criteria, std::vec
         if (longest.step())
             lead = std::max(lead, std::min(longest.int64(0), kHourNs));
     }
-    struct Entry
-    {
-        std::int64_t spanId = 0;
-        TimeNs start = 0;
-        TimeNs duration = 0;
-        bool error = false;
-    };
-    std::unordered_map<std::int64_t, std::vector<Entry>> entriesOf;       // trace -> its entry spans
     std::unordered_map<std::int64_t, std::set<std::size_t>> loadsOfTrace; // trace -> window page loads
-    auto st = db.prepare("SELECT page_load_id, trace, span_id, start_ns, duration_ns, error "
-                         "FROM page_load_reach WHERE service_id = ?1 AND start_ns >= ?2 AND start_ns < ?3");
+    auto st = db.prepare("SELECT page_load_id, trace FROM page_load_reach "
+                         "WHERE service_id = ?1 AND start_ns >= ?2 AND start_ns < ?3");
     for (const std::int64_t service : criteria.serviceIds) {
         st.reset();
         st.bind(1, service).bind(2, criteria.from - lead).bind(3, criteria.to);
         while (st.step()) {
             const auto it = indexOf.find(st.int64(0));
-            if (it == indexOf.end())
-                continue;
-            const std::int64_t trace = st.int64(1);
-            loadsOfTrace[trace].insert(it->second);
-            std::vector<Entry>& entries = entriesOf[trace];
-            const Entry e{st.int64(2), st.int64(3), st.int64(4), st.int64(5) != 0};
-            if (std::none_of(entries.begin(), entries.end(), [&](const Entry& x) { return x.spanId == e.spanId; }))
-                entries.push_back(e);
+            if (it != indexOf.end())
+                loadsOfTrace[st.int64(1)].insert(it->second);
         }
     }
-    // The entry spans' operations, by primary key.
-    auto operationOf = db.prepare("SELECT operation_id FROM spans WHERE trace = ?1 AND span_id = ?2");
+    // The spans of just the traces that reached the service: an operation's name can be an entry span
+    // and a call out at once (a BFF's "GET /cart" serves and calls), so the entry spans alone would
+    // miss the calls.
     std::unordered_map<std::int64_t, TraceVerdict> verdicts;
-    for (const auto& [trace, entries] : entriesOf) {
+    auto spans = db.prepare("SELECT service_id, operation_id, start_ns, end_ns, status_code FROM spans "
+                            "WHERE trace = ?1");
+    for (const auto& reached : loadsOfTrace) {
+        const std::int64_t trace = reached.first;
         TraceVerdict v;
-        for (const Entry& e : entries) {
-            if (e.start < criteria.from)
+        spans.reset();
+        spans.bind(1, trace);
+        while (spans.step()) {
+            if (!criteria.serviceIds.count(spans.int64(0)) || !criteria.operationIds.count(spans.int64(1)))
                 continue;
-            operationOf.reset();
-            operationOf.bind(1, trace).bind(2, e.spanId);
-            if (!operationOf.step() || !criteria.operationIds.count(operationOf.int64(0)))
+            const TimeNs start = spans.int64(2);
+            if (start < criteria.from || start >= criteria.to)
                 continue;
             v.reached = true;
-            v.affected = v.affected || e.error || (criteria.normalP99 > 0 && e.duration > criteria.normalP99);
+            v.affected = v.affected || spans.int64(4) == kStatusError ||
+                         (criteria.normalP99 > 0 && spans.int64(3) - start > criteria.normalP99);
         }
-        entryOperation = entryOperation || v.reached;
         verdicts.emplace(trace, v);
-    }
-    if (!entryOperation) {
-        // An inner operation: read the spans of the traces that reached the service, and no others.
-        auto spans = db.prepare("SELECT service_id, operation_id, start_ns, end_ns, status_code FROM spans "
-                                "WHERE trace = ?1");
-        for (auto& [trace, v] : verdicts) {
-            spans.reset();
-            spans.bind(1, trace);
-            while (spans.step()) {
-                if (!criteria.serviceIds.count(spans.int64(0)) || !criteria.operationIds.count(spans.int64(1)))
-                    continue;
-                const TimeNs start = spans.int64(2);
-                if (start < criteria.from || start >= criteria.to)
-                    continue;
-                v.reached = true;
-                v.affected = v.affected || spans.int64(4) == kStatusError ||
-                             (criteria.normalP99 > 0 && spans.int64(3) - start > criteria.normalP99);
-            }
-        }
     }
     std::unordered_set<std::int64_t> affectedTraces;
     for (const auto& [trace, v] : verdicts) {

@@ -48,14 +48,11 @@ struct ReachCriteria
 bool reachTableAnswers(Database& db, const ReachCriteria& criteria);
 /// Sets reached, affected and calls of `loads` (the window's page loads) from page_load_reach.
 void judgeLoadsByReach(Database& db, const ReachCriteria& criteria, std::vector<ImpactLoad>& loads);
-/// For an operation (`criteria.operation`), from page_load_reach too: the service's entry spans that
-/// reached the window (from a little before it, so that an operation inside a long request counts),
-/// each one's operation read by the spans' primary key. When the operation is an entry operation there
-/// (some of those entry spans carry it), they are the verdict, as the operation's own latency normal
-/// counts them; otherwise (an inner operation: a query, a call out) the spans of just the traces that
-/// reached the service are read. Returns false when the table is missing. `entryOperation` says which.
-bool judgeOperationByReach(Database& db, const ReachCriteria& criteria, std::vector<ImpactLoad>& loads,
-                           bool& entryOperation);
+/// For an operation (`criteria.operation`, any span of it): page_load_reach gives the traces that reached
+/// the service in the window (from a little before it, so that an operation inside a long request
+/// counts), and only their spans are read, not those of every trace of the window's page loads.
+/// Returns false when the cache has no page_load_reach.
+bool judgeOperationByReach(Database& db, const ReachCriteria& criteria, std::vector<ImpactLoad>& loads);
 /// The same from the spans of every linked trace of `loads`.
 void judgeLoadsBySpans(Database& db, const ReachCriteria& criteria, std::vector<ImpactLoad>& loads);
 
