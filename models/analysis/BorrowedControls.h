@@ -35,10 +35,10 @@ struct BorrowCriteria
     std::set<std::int64_t> serviceIds;
     TimeNs from = 0; ///< the impact window
     TimeNs to = 0;
-    std::int64_t normalP99 = 0;                     ///< ns; 0: only errors affect
-    std::set<std::int64_t> windowSessions;          ///< never borrowed (they are compared in the window)
-    std::vector<std::pair<TimeNs, TimeNs>> avoided; ///< the service's incident windows
-    std::map<Stratum, std::int64_t> wanted;         ///< stratum -> how many controls to borrow
+    std::int64_t normalP99 = 0;                      ///< ns; 0: only errors affect
+    std::set<std::int64_t> windowSessions;           ///< never borrowed (they are compared in the window)
+    std::vector<std::pair<TimeNs, TimeNs>> avoided;  ///< the service's incident windows
+    std::map<Stratum, std::int64_t> wanted;          ///< stratum -> how many controls to borrow
     TimeNs maxDistance = 2LL * 3600 * 1'000'000'000; ///< how far from the window to look
 };
 

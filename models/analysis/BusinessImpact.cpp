@@ -271,8 +271,8 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
     // from just before and after the window (BorrowedControls.h).
     std::map<Stratum, std::int64_t> affectedIn, unaffectedIn;
     for (const auto& [session, ref] : comparable)
-        (sessionsAffected.count(session) ? affectedIn : unaffectedIn)[{ref.route, activityClass(ref.exposure)}] +=
-            1;
+        (sessionsAffected.count(session) ? affectedIn
+                                         : unaffectedIn)[{ref.route, activityClass(ref.exposure)}] += 1;
     ConversionControl control;
     BorrowCriteria borrow;
     for (const auto& [stratum, n] : affectedIn) {

@@ -41,8 +41,8 @@ struct ImpactCounts
 /// Where the unaffected sessions compared with came from (BorrowedControls.h).
 struct ConversionControl
 {
-    std::int64_t inWindow = 0;   ///< unaffected sessions of the window
-    std::int64_t borrowed = 0;   ///< from before and after it, for thin strata
+    std::int64_t inWindow = 0; ///< unaffected sessions of the window
+    std::int64_t borrowed = 0; ///< from before and after it, for thin strata
     std::int64_t borrowedBefore = 0;
     std::int64_t borrowedAfter = 0;
     TimeNs borrowedFrom = 0; ///< the borrowed sessions' reference page loads lie in [from, to]

@@ -6,11 +6,12 @@
 // incident with the busy sessions' higher conversion (the catalog deploy showed a negative loss). So
 // the comparison is stratified: each affected session is compared with the unaffected sessions of its
 // stratum (the route it entered the window's routes on, and how many of its traces reached the service
-// there, in classes: 1, 2, 3, 4, 5-6, 7-9, 10-14, 15+), and the estimate is the affected sessions' loss against their own strata
-// (direct standardisation to the affected group). A stratum whose unaffected sessions in the window are
-// too few also has sessions borrowed from just before and after the window (BorrowedControls.h); what
-// borrowing may get wrong (the periods differ) widens the interval: the drift between the window and
-// the borrowed periods, or between the periods before and after, measured on the data.
+// there, in classes: 1, 2, 3, 4, 5-6, 7-9, 10-14, 15+), and the estimate is the affected sessions' loss
+// against their own strata (direct standardisation to the affected group). A stratum whose unaffected
+// sessions in the window are too few also has sessions borrowed from just before and after the window
+// (BorrowedControls.h); what borrowing may get wrong (the periods differ) widens the interval: the
+// drift between the window and the borrowed periods, or between the periods before and after, as
+// measured on the data (the larger).
 
 #include <cstdint>
 #include <string>

@@ -78,7 +78,8 @@ void judgeLoadsByReach(Database& db, const ReachCriteria& criteria, std::vector<
 
 bool judgeOperationByReach(Database& db, const ReachCriteria& criteria, std::vector<ImpactLoad>& loads)
 {
-    if (db.queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'page_load_reach'") != 1)
+    if (db.queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'page_load_reach'") !=
+        1)
         return false;
     std::unordered_map<std::int64_t, std::size_t> indexOf;
     indexOf.reserve(loads.size());

@@ -44,7 +44,7 @@ QJsonObject impactJson(const ImpactResult& r)
     window[QStringLiteral("end_ns")] = qint64(r.to);
     window[QStringLiteral("normal_p99_ms")] =
         r.normalP99 > 0 ? QJsonValue(round(double(r.normalP99) / 1e6, 1e3)) : QJsonValue();
-    window[QStringLiteral("normal_from")] = r.normalP99 <= 0       ? QJsonValue()
+    window[QStringLiteral("normal_from")] = r.normalP99 <= 0     ? QJsonValue()
                                             : r.normalFromInside ? QStringLiteral("calm_inside")
                                                                  : QStringLiteral("around");
     o[QStringLiteral("window")] = window;

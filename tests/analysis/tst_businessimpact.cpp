@@ -356,8 +356,9 @@ private slots:
             window.push_back(l);
         }
         int operations = 0, reached = 0;
-        auto ops = db.prepare("SELECT o.service_id, o.id FROM operations o JOIN services v ON v.id = o.service_id "
-                              "WHERE v.is_browser = 0 ORDER BY o.id");
+        auto ops =
+            db.prepare("SELECT o.service_id, o.id FROM operations o JOIN services v ON v.id = o.service_id "
+                       "WHERE v.is_browser = 0 ORDER BY o.id");
         while (ops.step()) {
             c.serviceIds = {ops.int64(0)};
             c.operationIds = {ops.int64(1)};
@@ -366,7 +367,8 @@ private slots:
             judgeLoadsBySpans(db, c, bySpans);
             ++operations;
             for (std::size_t i = 0; i < byReach.size(); ++i) {
-                const std::string what = std::to_string(ops.int64(1)) + " load " + std::to_string(byReach[i].id);
+                const std::string what =
+                    std::to_string(ops.int64(1)) + " load " + std::to_string(byReach[i].id);
                 QVERIFY2(byReach[i].reached == bySpans[i].reached, what.c_str());
                 QVERIFY2(byReach[i].affected == bySpans[i].affected, what.c_str());
                 QVERIFY2(byReach[i].reachedTraces == bySpans[i].reachedTraces, what.c_str());

@@ -155,24 +155,26 @@ private slots:
         QVERIFY(c.control.borrowedBefore > 0 && c.control.borrowedAfter > 0);
         QCOMPARE(c.control.borrowed, c.control.borrowedBefore + c.control.borrowedAfter);
         QCOMPARE(c.unaffectedSessions, c.control.inWindow + c.control.borrowed);
-        QVERIFY(c.control.borrowedFrom >= m_from - 2 * 60 * kMinute && c.control.borrowedTo < m_to + 2 * 60 * kMinute);
+        QVERIFY(c.control.borrowedFrom >= m_from - 2 * 60 * kMinute &&
+                c.control.borrowedTo < m_to + 2 * 60 * kMinute);
         QVERIFY(c.control.driftSd > 0);
         QVERIFY(anyNoteHas(r, "borrowed"));
         const double truth = 0.15 * double(t.affected);
         QVERIFY2(c.ciLow <= truth && truth <= c.ciHigh,
                  qPrintable(QStringLiteral("%1 in [%2, %3]").arg(truth).arg(c.ciLow).arg(c.ciHigh)));
-        QVERIFY2(c.ciLow > 0, qPrintable(QStringLiteral("lost %1 [%2, %3], drift sd %4, %5 in window, %6 borrowed, "
-                                                         "%7 affected, rates %8 vs %9, %10")
-                                              .arg(c.lost)
-                                              .arg(c.ciLow)
-                                              .arg(c.ciHigh)
-                                              .arg(c.control.driftSd)
-                                              .arg(c.control.inWindow)
-                                              .arg(c.control.borrowed)
-                                              .arg(c.affectedSessions)
-                                              .arg(c.affectedRate)
-                                              .arg(c.unaffectedRate)
-                                              .arg(QString::fromStdString(r.notes.empty() ? "" : r.notes.back()))));
+        QVERIFY2(c.ciLow > 0,
+                 qPrintable(QStringLiteral("lost %1 [%2, %3], drift sd %4, %5 in window, %6 borrowed, "
+                                           "%7 affected, rates %8 vs %9, %10")
+                                .arg(c.lost)
+                                .arg(c.ciLow)
+                                .arg(c.ciHigh)
+                                .arg(c.control.driftSd)
+                                .arg(c.control.inWindow)
+                                .arg(c.control.borrowed)
+                                .arg(c.affectedSessions)
+                                .arg(c.affectedRate)
+                                .arg(c.unaffectedRate)
+                                .arg(QString::fromStdString(r.notes.empty() ? "" : r.notes.back()))));
         QVERIFY(r.revenue);
         QVERIFY2(r.revenue->ciLow > 0, qPrintable(QString::number(r.revenue->ciLow)));
 
@@ -253,7 +255,8 @@ private slots:
         q.to = kT0 + 12 * 60 * kMinute;
         const ImpactResult r = businessImpact(db, q);
         QVERIFY(r.normalFromInside);
-        QVERIFY2(r.normalP99 > 30'000'000 && r.normalP99 < 200'000'000, qPrintable(QString::number(r.normalP99)));
+        QVERIFY2(r.normalP99 > 30'000'000 && r.normalP99 < 200'000'000,
+                 qPrintable(QString::number(r.normalP99)));
         QVERIFY(anyNoteHas(r, "calm periods"));
         QCOMPARE(r.pageLoads.total, std::int64_t(960));
         QCOMPARE(r.pageLoads.affected, std::int64_t(slow));

@@ -49,9 +49,9 @@ inline RecordBatch impactSession(int i, bool affected, bool converts, TimeNs sta
             span(r.traceId, 0x42, 0, browserApp(), "HTTP POST", SpanKind::Client, r.start, 200));
         b.spans.push_back(span(r.traceId, 0x100, 0x42, backend("gateway"), "POST /api", SpanKind::Server,
                                r.start + 10'000'000, 150, fails ? StatusCode::Error : StatusCode::Unset));
-        SpanRecord x =
-            span(r.traceId, 0x101, 0x100, backend(service), "POST /" + service, SpanKind::Server,
-                 r.start + 20'000'000, service == "payments" ? paymentsMs : 60, fails ? StatusCode::Error : StatusCode::Unset);
+        SpanRecord x = span(r.traceId, 0x101, 0x100, backend(service), "POST /" + service, SpanKind::Server,
+                            r.start + 20'000'000, service == "payments" ? paymentsMs : 60,
+                            fails ? StatusCode::Error : StatusCode::Unset);
         x.attributesJson = attributes;
         b.spans.push_back(x);
     };
