@@ -49,7 +49,7 @@ class TestImpactControls : public QObject
 
     /// Sessions that make 1 or 4 payments calls (busy ones convert 80%, others 20%). In the window
     /// (one session a second) and in the earlier incident each call fails with probability `failure`,
-    /// so nearly every busy session of the window is affected; `around`: calm sessions every 2 s for 40
+    /// so nearly every busy session of the window is affected; `around`: calm sessions every 2 s for 25
     /// minutes either side. An affected session's conversion chance drops by `effect`.
     Thin thinCache(const char* name, double effect, double failure, bool around)
     {
@@ -77,12 +77,12 @@ class TestImpactControls : public QObject
             ++i;
         };
         if (around)
-            for (TimeNs s = m_from - 40 * kMinute; s < m_from; s += 2'000'000'000)
+            for (TimeNs s = m_from - 25 * kMinute; s < m_from; s += 2'000'000'000)
                 add(s);
         for (TimeNs s = m_from; s < m_to; s += 1'000'000'000)
             add(s);
         if (around)
-            for (TimeNs s = m_to; s < m_to + 40 * kMinute; s += 2'000'000'000)
+            for (TimeNs s = m_to; s < m_to + 25 * kMinute; s += 2'000'000'000)
                 add(s);
         [&] { QVERIFY(w.flush()); }();
         return t;
