@@ -181,6 +181,13 @@ int impactCommand(const QStringList& args)
                          .arg(QString::fromStdString(r.conversions->definition))
                          .arg(r.conversions->affectedRate, 0, 'f', 3)
                          .arg(r.conversions->unaffectedRate, 0, 'f', 3));
+        if (r.conversions)
+            writeOut(
+                QStringLiteral("controls   %1 unaffected in the window, %2 borrowed (%3 before, %4 after)\n")
+                    .arg(r.conversions->control.inWindow)
+                    .arg(r.conversions->control.borrowed)
+                    .arg(r.conversions->control.borrowedBefore)
+                    .arg(r.conversions->control.borrowedAfter));
         if (r.revenue)
             writeOut(QStringLiteral("revenue lost %1 [%2, %3] (%4)\n")
                          .arg(r.revenue->lost, 0, 'f', 2)

@@ -1,6 +1,7 @@
 #include "BusinessImpact.h"
 
 #include "Anomalies.h"
+#include "BorrowedControls.h"
 #include "ConversionStrata.h"
 #include "ImpactReach.h"
 #include "NormalBaseline.h"
@@ -20,6 +21,8 @@ constexpr TimeNs kHour = 3600LL * 1'000'000'000;
 constexpr TimeNs kActionReachNs = 1'000'000'000;
 /// Sessions per group (affected, unaffected) whose revenue is read.
 constexpr std::size_t kRevenueSample = 1500;
+/// A thin stratum borrows up to as many controls as it has affected sessions, at most this many.
+constexpr std::int64_t kMaxBorrowedPerStratum = 200;
 
 /// A fixed pseudo-random order of sessions (splitmix64): the same cache gives the same sample.
 std::uint64_t mix(std::uint64_t x)
@@ -35,7 +38,8 @@ struct Reference
 {
     TimeNs time = 0;
     std::string route;
-    int exposure = 0; ///< its traces that reached the service in the window
+    int exposure = 0; ///< its traces that reached the service in the window (borrowed: in its slice)
+    int side = 0;     ///< 0 in the window; borrowed: -1 before it, +1 after
 };
 
 } // namespace
@@ -103,6 +107,7 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
 
     // What is normal: p99 of the same spans in the two hours either side, without this window and
     // without the service's other incident windows.
+    std::vector<std::pair<TimeNs, TimeNs>> incidents; // the service's, around and in the window
     {
         BaselineQuery b;
         b.service = query.service;
@@ -114,10 +119,27 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
         o.service = query.service;
         o.from = b.from;
         o.to = b.to;
-        std::vector<std::pair<TimeNs, TimeNs>> exclude{{r.from, r.to}};
         for (const AnomalyWindow& w : detectAnomalies(db, o).windows)
-            exclude.emplace_back(w.start, w.end);
-        const NormalBaseline normal = normalBaseline(db, b, exclude);
+            incidents.emplace_back(w.start, w.end);
+        std::vector<std::pair<TimeNs, TimeNs>> exclude{{r.from, r.to}};
+        exclude.insert(exclude.end(), incidents.begin(), incidents.end());
+        NormalBaseline normal = normalBaseline(db, b, exclude);
+        if (!normal.enough) {
+            // A window over the whole capture has no outside: its calm periods (outside the service's
+            // incident windows) are the normal, as the anomaly detector's own band is.
+            b.from = r.from;
+            b.to = r.to;
+            const NormalBaseline inside = normalBaseline(db, b, incidents);
+            if (inside.enough) {
+                r.normalFromInside = true;
+                r.notes.push_back("too little traffic outside the window for a normal p99 (" +
+                                  std::to_string(normal.requests) +
+                                  " requests): the normal p99 is that of the window's calm periods "
+                                  "(outside the service's incident windows, " +
+                                  std::to_string(inside.requests) + " requests)");
+                normal = inside;
+            }
+        }
         if (normal.enough)
             r.normalP99 = normal.p99;
         else
@@ -128,6 +150,7 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
     // The window's page loads and whether each reached the service in the window and was affected there.
     std::vector<ImpactLoad> loads;
     std::map<std::int64_t, std::string> userOf; // session -> user id (non-empty)
+    bool byReach = false;                       // page_load_reach answered (borrowing needs it)
     {
         auto st = db.prepare(
             "SELECT p.id, coalesce(p.session_id, 0), p.route, p.trace, coalesce(s.user_id, ''), p.start_ns "
@@ -152,9 +175,10 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
         criteria.from = r.from;
         criteria.to = r.to;
         criteria.normalP99 = r.normalP99;
-        if (reachTableAnswers(db, criteria))
+        byReach = reachTableAnswers(db, criteria);
+        if (byReach)
             judgeLoadsByReach(db, criteria, loads);
-        else
+        else if (!criteria.operation || !judgeOperationByReach(db, criteria, loads))
             judgeLoadsBySpans(db, criteria, loads);
     }
 
@@ -243,35 +267,64 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
         Reference& ref = comparable.try_emplace(p.session, Reference{p.start, p.route, 0}).first->second;
         ref.exposure += p.reachedTraces;
     }
-    std::map<std::int64_t, Reference> control; // sessions outside the window, when the window has too few
-    std::int64_t unaffectedInWindow = 0;
+    // Strata whose unaffected sessions in the window are too few borrow sessions of the same stratum
+    // from just before and after the window (BorrowedControls.h).
+    std::map<Stratum, std::int64_t> affectedIn, unaffectedIn;
     for (const auto& [session, ref] : comparable)
-        unaffectedInWindow += sessionsAffected.count(session) ? 0 : 1;
-    const bool useControl = unaffectedInWindow < query.minGroupSessions;
-    if (useControl) {
-        // Nearly everyone on these routes was affected: the comparison group becomes the sessions on
-        // the same routes in as long a period just before and just after the window (their exposure
-        // in the window is unknown: strata by route only).
-        const TimeNs span = std::max<TimeNs>(r.to - r.from, 10LL * 60 * 1'000'000'000);
-        auto st = db.prepare("SELECT coalesce(session_id, 0), route, start_ns FROM page_loads "
-                             "WHERE start_ns >= ?1 AND start_ns < ?2 ORDER BY start_ns, id");
-        for (const auto& [a, b] : {std::pair{r.from - span, r.from}, std::pair{r.to, r.to + span}}) {
-            st.reset();
-            st.bind(1, a).bind(2, b);
-            while (st.step()) {
-                const std::int64_t session = st.int64(0);
-                const std::string route(st.text(1));
-                if (session && !comparable.count(session) && !control.count(session) && routes.count(route))
-                    control[session] = Reference{st.int64(2), route, 0};
-            }
+        (sessionsAffected.count(session) ? affectedIn
+                                         : unaffectedIn)[{ref.route, activityClass(ref.exposure)}] += 1;
+    ConversionControl control;
+    BorrowCriteria borrow;
+    for (const auto& [stratum, n] : affectedIn) {
+        const std::int64_t have = unaffectedIn.count(stratum) ? unaffectedIn.at(stratum) : 0;
+        const std::int64_t want = std::max(kFullStratumControls, std::min(n, kMaxBorrowedPerStratum));
+        if (have < kFullStratumControls) {
+            ++control.thinStrata;
+            borrow.wanted[stratum] = want - have;
         }
-        for (auto& [session, ref] : comparable)
-            ref.exposure = 0;
-        r.notes.push_back("only " + std::to_string(unaffectedInWindow) +
-                          " unaffected sessions on the window's routes: compared with " +
-                          std::to_string(control.size()) + " sessions on the same routes in the " +
-                          std::to_string((span + 30'000'000'000) / 60'000'000'000) +
-                          " minutes before and after the window");
+    }
+    std::map<std::int64_t, Reference> borrowed;
+    if (control.thinStrata > 0 && !byReach) {
+        r.notes.push_back(std::to_string(control.thinStrata) +
+                          " strata have too few unaffected sessions in the window, and borrowing them from "
+                          "around it needs page_load_reach and no --operation: compared within the window");
+    } else if (control.thinStrata > 0) {
+        // Every version of the service: a version (a deploy) often exists only in the window, and
+        // the sessions around it reached the service as it was there.
+        {
+            auto st = db.prepare("SELECT id FROM services WHERE name = ?1 AND is_browser = 0");
+            st.bindText(1, query.service);
+            while (st.step())
+                borrow.serviceIds.insert(st.int64(0));
+        }
+        borrow.from = r.from;
+        borrow.to = r.to;
+        borrow.normalP99 = r.normalP99;
+        // The sessions compared in the window are never borrowed; one that only converts (or passes
+        // by without reaching the service) there still can be: leaving it out would drop exactly the
+        // sessions that were about to convert.
+        for (const auto& [session, ref] : comparable)
+            borrow.windowSessions.insert(session);
+        borrow.avoided = incidents;
+        const BorrowedControls found = borrowControls(db, borrow);
+        for (const BorrowedSession& b : found.sessions)
+            borrowed[b.session] = Reference{b.reference, b.stratum.first, b.stratum.second, b.side};
+        control.borrowedBefore = found.before;
+        control.borrowedAfter = found.after;
+        control.borrowedFrom = found.earliest;
+        control.borrowedTo = found.latest;
+        const auto minutes = [](TimeNs ns) { return std::to_string((ns + 30'000'000'000) / 60'000'000'000); };
+        r.notes.push_back(
+            std::to_string(control.thinStrata) + " route x activity strata had fewer than " +
+            std::to_string(kFullStratumControls) + " unaffected sessions in the window: borrowed " +
+            std::to_string(found.before) + " unaffected sessions of the same strata from up to " +
+            (found.before ? minutes(r.from - found.earliest) : std::string("0")) +
+            " min before the window and " + std::to_string(found.after) + " from up to " +
+            (found.after ? minutes(found.latest - r.to) : std::string("0")) +
+            " min after it (outside the service's incident windows; " +
+            std::to_string(found.skippedAffected) + " affected there and " +
+            std::to_string(found.skippedIncident) +
+            " touching an incident window left out); the interval includes the drift between periods");
     }
     const ConversionDefinition& def = *query.conversion;
     Statement converted =
@@ -298,15 +351,17 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
         (affected ? c.affectedSessions : c.unaffectedSessions) += 1;
         (affected ? c.affectedConverted : c.unaffectedConverted) += yes ? 1 : 0;
         compared.push_back(s);
-        outcomes.push_back({affected, ref.route, ref.exposure, yes ? 1.0 : 0.0});
+        outcomes.push_back({affected, ref.route, ref.exposure, yes ? 1.0 : 0.0, ref.side});
         if (yes)
             convertedSessions[s] = ref.time;
     };
     for (const auto& [s, ref] : comparable)
-        if (!useControl || sessionsAffected.count(s))
-            count(s, ref, sessionsAffected.count(s) > 0);
-    for (const auto& [s, ref] : control)
+        count(s, ref, sessionsAffected.count(s) > 0);
+    for (const auto& [s, ref] : borrowed)
         count(s, ref, false);
+    control.borrowed = std::int64_t(borrowed.size());
+    control.inWindow = c.unaffectedSessions - control.borrowed;
+    c.control = control;
     if (c.affectedSessions < query.minGroupSessions || c.unaffectedSessions < query.minGroupSessions) {
         r.notes.push_back("too few sessions to compare conversion rates (" +
                           std::to_string(c.affectedSessions) + " affected, " +
@@ -320,6 +375,7 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
     c.lost = conversions.lost;
     c.ciLow = conversions.ciLow;
     c.ciHigh = conversions.ciHigh;
+    c.control.driftSd = conversions.driftSd;
     r.conversions = c;
     if (conversions.pooled > 0)
         r.notes.push_back(std::to_string(conversions.pooled) +

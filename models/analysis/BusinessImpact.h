@@ -38,6 +38,19 @@ struct ImpactCounts
     std::int64_t total = 0;    ///< all in the window
 };
 
+/// Where the unaffected sessions compared with came from (BorrowedControls.h).
+struct ConversionControl
+{
+    std::int64_t inWindow = 0; ///< unaffected sessions of the window
+    std::int64_t borrowed = 0; ///< from before and after it, for thin strata
+    std::int64_t borrowedBefore = 0;
+    std::int64_t borrowedAfter = 0;
+    TimeNs borrowedFrom = 0; ///< the borrowed sessions' reference page loads lie in [from, to]
+    TimeNs borrowedTo = 0;
+    std::int64_t thinStrata = 0; ///< strata with affected sessions and too few unaffected in the window
+    double driftSd = 0;          ///< the drift between periods added to the interval (a rate)
+};
+
 struct ConversionImpact
 {
     std::string definition;
@@ -54,6 +67,7 @@ struct ConversionImpact
     double lost = 0;
     double ciLow = 0;
     double ciHigh = 0;
+    ConversionControl control;
 };
 
 struct RevenueImpact
@@ -76,6 +90,8 @@ struct ImpactResult
     TimeNs from = 0;
     TimeNs to = 0;
     std::int64_t normalP99 = 0; ///< ns; 0 when unknown (then only errors make "affected")
+    /// The normal p99 comes from the calm periods inside the window (nothing outside it to take it from).
+    bool normalFromInside = false;
     ImpactCounts pageLoads;
     ImpactCounts sessions;
     std::optional<ImpactCounts> users; ///< unset when no session in the window has a user id

@@ -6,8 +6,12 @@
 // incident with the busy sessions' higher conversion (the catalog deploy showed a negative loss). So
 // the comparison is stratified: each affected session is compared with the unaffected sessions of its
 // stratum (the route it entered the window's routes on, and how many of its traces reached the service
-// there: 1, 2, 3, 4+), and the estimate is the affected sessions' loss against their own strata
-// (direct standardisation to the affected group).
+// there, in classes: 1, 2, 3, 4, 5-6, 7-9, 10-14, 15+), and the estimate is the affected sessions' loss
+// against their own strata (direct standardisation to the affected group). A stratum whose unaffected
+// sessions in the window are too few also has sessions borrowed from just before and after the window
+// (BorrowedControls.h); what borrowing may get wrong (the periods differ) widens the interval: the
+// drift between the window and the borrowed periods, or between the periods before and after, as
+// measured on the data (the larger).
 
 #include <cstdint>
 #include <string>
@@ -21,6 +25,7 @@ struct ComparedSession
     std::string route; ///< the route of its reference page load
     int exposure = 0;  ///< its traces that reached the service in the window (0 outside it)
     double value = 0;  ///< 1/0 converted, or its revenue
+    int side = 0;      ///< unaffected ones: 0 in the window, -1 borrowed from before it, +1 from after
 };
 
 struct StratifiedLoss
@@ -34,10 +39,17 @@ struct StratifiedLoss
     /// Affected sessions whose stratum had too few unaffected ones: compared with their route's, or
     /// with all unaffected sessions.
     std::int64_t pooled = 0;
+    /// Controls borrowed from outside the window (side != 0) that were compared with.
+    std::int64_t borrowedUsed = 0;
+    /// The standard deviation of the drift between periods added for borrowing (a rate, or a value
+    /// per session); 0 when nothing was borrowed.
+    double driftSd = 0;
 };
 
 /// Fewer unaffected sessions than this in a stratum: its affected sessions use the route's pool.
 constexpr std::int64_t kMinStratumControls = 5;
+/// Fewer unaffected sessions than this in a stratum inside the window: it borrows (BusinessImpact).
+constexpr std::int64_t kFullStratumControls = 20;
 
 /// `binary`: values are 0/1 and the variance uses the Agresti-Caffo adjustment (one success and one
 /// failure added per group), which keeps small strata with 0% or 100% from claiming certainty.

@@ -2,6 +2,7 @@
 
 #include "Sqlite.h"
 
+#include <algorithm>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -12,6 +13,7 @@ namespace {
 constexpr int kKindServer = 2;
 constexpr int kKindConsumer = 5;
 constexpr int kStatusError = 2;
+constexpr TimeNs kHourNs = 3600LL * 1'000'000'000;
 
 struct TraceVerdict
 {
@@ -72,6 +74,86 @@ void judgeLoadsByReach(Database& db, const ReachCriteria& criteria, std::vector<
         while (calls.step())
             p.calls.emplace_back(calls.int64(0), affectedTraces.count(calls.int64(1)) > 0);
     }
+}
+
+bool judgeOperationByReach(Database& db, const ReachCriteria& criteria, std::vector<ImpactLoad>& loads)
+{
+    if (db.queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'page_load_reach'") !=
+        1)
+        return false;
+    std::unordered_map<std::int64_t, std::size_t> indexOf;
+    indexOf.reserve(loads.size());
+    for (std::size_t i = 0; i < loads.size(); ++i)
+        indexOf.emplace(loads[i].id, i);
+    // An operation span in the window may sit in a request that started before it: look back as far
+    // as the service's longest entry span around then (rollups), an hour at most.
+    auto longest = db.prepare("SELECT coalesce(max(duration_max_ns), 0) FROM rollups WHERE service_id = ?1 "
+                              "AND operation_id = 0 AND bucket_ns >= ?2 AND bucket_ns < ?3");
+    TimeNs lead = 0;
+    for (const std::int64_t service : criteria.serviceIds) {
+        longest.reset();
+        longest.bind(1, service).bind(2, criteria.from - kHourNs).bind(3, criteria.to);
+        if (longest.step())
+            lead = std::max(lead, std::min(longest.int64(0), kHourNs));
+    }
+    std::unordered_map<std::int64_t, std::set<std::size_t>> loadsOfTrace; // trace -> window page loads
+    auto st = db.prepare("SELECT page_load_id, trace FROM page_load_reach "
+                         "WHERE service_id = ?1 AND start_ns >= ?2 AND start_ns < ?3");
+    for (const std::int64_t service : criteria.serviceIds) {
+        st.reset();
+        st.bind(1, service).bind(2, criteria.from - lead).bind(3, criteria.to);
+        while (st.step()) {
+            const auto it = indexOf.find(st.int64(0));
+            if (it != indexOf.end())
+                loadsOfTrace[st.int64(1)].insert(it->second);
+        }
+    }
+    // The spans of just the traces that reached the service: an operation's name can be an entry span
+    // and a call out at once (a BFF's "GET /cart" serves and calls), so the entry spans alone would
+    // miss the calls.
+    std::unordered_map<std::int64_t, TraceVerdict> verdicts;
+    auto spans = db.prepare("SELECT service_id, operation_id, start_ns, end_ns, status_code FROM spans "
+                            "WHERE trace = ?1");
+    for (const auto& reached : loadsOfTrace) {
+        const std::int64_t trace = reached.first;
+        TraceVerdict v;
+        spans.reset();
+        spans.bind(1, trace);
+        while (spans.step()) {
+            if (!criteria.serviceIds.count(spans.int64(0)) || !criteria.operationIds.count(spans.int64(1)))
+                continue;
+            const TimeNs start = spans.int64(2);
+            if (start < criteria.from || start >= criteria.to)
+                continue;
+            v.reached = true;
+            v.affected = v.affected || spans.int64(4) == kStatusError ||
+                         (criteria.normalP99 > 0 && spans.int64(3) - start > criteria.normalP99);
+        }
+        verdicts.emplace(trace, v);
+    }
+    std::unordered_set<std::int64_t> affectedTraces;
+    for (const auto& [trace, v] : verdicts) {
+        if (!v.reached)
+            continue;
+        if (v.affected)
+            affectedTraces.insert(trace);
+        for (const std::size_t i : loadsOfTrace[trace]) {
+            ImpactLoad& p = loads[i];
+            p.reached = true;
+            ++p.reachedTraces;
+            p.affected = p.affected || v.affected;
+        }
+    }
+    auto calls = callsStatement(db);
+    for (ImpactLoad& p : loads) {
+        if (!p.affected)
+            continue;
+        calls.reset();
+        calls.bind(1, p.id);
+        while (calls.step())
+            p.calls.emplace_back(calls.int64(0), affectedTraces.count(calls.int64(1)) > 0);
+    }
+    return true;
 }
 
 void judgeLoadsBySpans(Database& db, const ReachCriteria& criteria, std::vector<ImpactLoad>& loads)

@@ -2,9 +2,9 @@
 
 // Which page loads of an impact window (BusinessImpact) reached a service there, and which it affected:
 // from the page_load_reach rows the correlation step keeps (an index range scan over the window), or,
-// for an operation (any span of it, not only entry spans) and for caches without that table, from the
-// spans of every trace of the window's page loads. Both give the same answer for the service's entry
-// spans; tst_businessimpact checks them against plain SQL.
+// for caches without that table, from the spans of every trace of the window's page loads. Both give
+// the same answer for the service's entry spans and its operations (tst_businessimpact checks them
+// against each other and against plain SQL).
 
 #include "Ids.h"
 
@@ -48,6 +48,11 @@ struct ReachCriteria
 bool reachTableAnswers(Database& db, const ReachCriteria& criteria);
 /// Sets reached, affected and calls of `loads` (the window's page loads) from page_load_reach.
 void judgeLoadsByReach(Database& db, const ReachCriteria& criteria, std::vector<ImpactLoad>& loads);
+/// For an operation (`criteria.operation`, any span of it): page_load_reach gives the traces that reached
+/// the service in the window (from a little before it, so that an operation inside a long request
+/// counts), and only their spans are read, not those of every trace of the window's page loads.
+/// Returns false when the cache has no page_load_reach.
+bool judgeOperationByReach(Database& db, const ReachCriteria& criteria, std::vector<ImpactLoad>& loads);
 /// The same from the spans of every linked trace of `loads`.
 void judgeLoadsBySpans(Database& db, const ReachCriteria& criteria, std::vector<ImpactLoad>& loads);
 

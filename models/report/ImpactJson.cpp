@@ -44,6 +44,9 @@ QJsonObject impactJson(const ImpactResult& r)
     window[QStringLiteral("end_ns")] = qint64(r.to);
     window[QStringLiteral("normal_p99_ms")] =
         r.normalP99 > 0 ? QJsonValue(round(double(r.normalP99) / 1e6, 1e3)) : QJsonValue();
+    window[QStringLiteral("normal_from")] = r.normalP99 <= 0     ? QJsonValue()
+                                            : r.normalFromInside ? QStringLiteral("calm_inside")
+                                                                 : QStringLiteral("around");
     o[QStringLiteral("window")] = window;
     if (r.serviceFound && r.to > r.from) {
         o[QStringLiteral("page_loads")] = countsJson(r.pageLoads);
@@ -65,6 +68,25 @@ QJsonObject impactJson(const ImpactResult& r)
         j[QStringLiteral("unaffected_rate")] = round(c.unaffectedRate, 1e6);
         j[QStringLiteral("lost")] = round(c.lost, 1e2);
         j[QStringLiteral("ci95")] = QJsonArray{round(c.ciLow, 1e2), round(c.ciHigh, 1e2)};
+        // What the interval allows one to say: a loss (all of it above 0), a gain, or nothing either way.
+        j[QStringLiteral("verdict")] = c.ciLow > 0    ? QStringLiteral("loss")
+                                       : c.ciHigh < 0 ? QStringLiteral("gain")
+                                                      : QStringLiteral("inconclusive");
+        // How the unaffected group was built: the window's own, and sessions borrowed for thin strata.
+        QJsonObject control;
+        control[QStringLiteral("in_window")] = qint64(c.control.inWindow);
+        control[QStringLiteral("borrowed")] = qint64(c.control.borrowed);
+        control[QStringLiteral("borrowed_before")] = qint64(c.control.borrowedBefore);
+        control[QStringLiteral("borrowed_after")] = qint64(c.control.borrowedAfter);
+        control[QStringLiteral("thin_strata")] = qint64(c.control.thinStrata);
+        if (c.control.borrowed > 0) {
+            control[QStringLiteral("borrowed_from")] = isoTime(c.control.borrowedFrom);
+            control[QStringLiteral("borrowed_from_ns")] = qint64(c.control.borrowedFrom);
+            control[QStringLiteral("borrowed_to")] = isoTime(c.control.borrowedTo);
+            control[QStringLiteral("borrowed_to_ns")] = qint64(c.control.borrowedTo);
+            control[QStringLiteral("drift_sd")] = round(c.control.driftSd, 1e6);
+        }
+        j[QStringLiteral("control")] = control;
         o[QStringLiteral("conversions")] = j;
     }
     if (r.revenue) {

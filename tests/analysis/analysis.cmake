@@ -17,9 +17,13 @@ seam_add_qtest(tst_anomalies SOURCES analysis/tst_anomalies.cpp support/RollupFa
 seam_add_qtest(tst_normalbaseline SOURCES analysis/tst_normalbaseline.cpp support/RollupFactory.h LIBS seam_analysis)
 # Business impact of an incident window (models/analysis/BusinessImpact): counts against plain SQL on
 # the demo, seeded sessions with known lost conversions and revenue.
-seam_add_qtest(tst_businessimpact SOURCES analysis/tst_businessimpact.cpp support/RecordFactory.h
+seam_add_qtest(tst_businessimpact SOURCES analysis/tst_businessimpact.cpp support/ImpactSessions.h
                LIBS seam_analysis seam_demo seam_ingest)
 # Propagation health (analysis/PropagationHealth, `seam propagation`): the duplicate-traceparent setup is
 # backend_started_new_trace; missing backend, missing context.
 seam_add_qtest(tst_propagationhealth SOURCES analysis/tst_propagationhealth.cpp support/ImportTestUtil.h
                LIBS seam_importers seam_analysis)
+# Business impact on thin data (analysis/BorrowedControls, ConversionStrata): thin strata borrow
+# controls from around the window and the interval widens; a window over the whole capture.
+seam_add_qtest(tst_impactcontrols SOURCES analysis/tst_impactcontrols.cpp support/ImpactSessions.h
+               LIBS seam_analysis seam_ingest)

@@ -5,6 +5,7 @@
 // and only a wider window reads more.
 //
 // usage: bench_impact [--small FILE] [--large FILE] [--build FILE --sessions N] [--runs N]
+//                     [--service S] [--operation O]   (default: payments, its entry spans)
 //   --build writes a cache of N demo sessions and exits (scripts/build-impact-cache.sh);
 //   without --small/--large, both are written to a temporary folder (the large one takes minutes).
 
@@ -64,11 +65,12 @@ struct Timing
     std::int64_t reached = 0;
 };
 
-Timing measure(Database& db, TimeNs from, TimeNs to, int runs)
+Timing measure(Database& db, TimeNs from, TimeNs to, int runs, const QString& service,
+               const QString& operation)
 {
-    ImportReport unused;
     ImpactQuery q;
-    q.service = "payments";
+    q.service = service.toStdString();
+    q.operation = operation.toStdString();
     q.from = from;
     q.to = to;
     q.conversion = ConversionDefinition::parse("route:/checkout/confirmation");
@@ -107,7 +109,11 @@ int main(int argc, char** argv)
                                       QStringLiteral("N"), QStringLiteral("51000"));
     const QCommandLineOption runs(QStringLiteral("runs"), QStringLiteral("Runs per figure (median)."),
                                   QStringLiteral("N"), QStringLiteral("3"));
-    parser.addOptions({small, large, build, sessions, runs});
+    const QCommandLineOption service(QStringLiteral("service"), QStringLiteral("Service (payments)."),
+                                     QStringLiteral("S"), QStringLiteral("payments"));
+    const QCommandLineOption operation(QStringLiteral("operation"), QStringLiteral("Operation (none)."),
+                                       QStringLiteral("O"));
+    parser.addOptions({small, large, build, sessions, runs, service, operation});
     parser.addHelpOption();
     parser.process(app);
     if (parser.isSet(build)) {
@@ -145,8 +151,9 @@ int main(int argc, char** argv)
                                       {"24 h", start, start + 24 * 60 * kMinute}};
     std::vector<double> largeByWindow;
     for (const Window& w : windows) {
-        const Timing a = measure(dbs[0], w.from, w.to, n);
-        const Timing b = measure(dbs[1], w.from, w.to, n);
+        const QString sv = parser.value(service), op = parser.value(operation);
+        const Timing a = measure(dbs[0], w.from, w.to, n, sv, op);
+        const Timing b = measure(dbs[1], w.from, w.to, n, sv, op);
         std::printf("%-14s %9.1f ms %9.1f ms %11.2fx %12lld %10lld   (cpu %.1f / %.1f ms)\n", w.name,
                     a.wallMs, b.wallMs, b.wallMs / std::max(a.wallMs, 0.001), (long long)a.reached,
                     (long long)b.reached, a.cpuMs, b.cpuMs);
