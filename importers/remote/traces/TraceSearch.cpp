@@ -11,6 +11,7 @@
 #include <QUrlQuery>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <set>
 
 namespace seam::remote {
@@ -150,10 +151,16 @@ std::optional<std::vector<TempoSearchHit>> readTempoSearch(const QByteArray& bod
         }
         TempoSearchHit hit;
         hit.traceId = id.rightJustified(32, QLatin1Char('0')).toStdString();
-        // uint64 fields are JSON strings in protobuf JSON; tolerate numbers too.
-        const QJsonValue start = t.value(QStringLiteral("startTimeUnixNano"));
-        hit.startNs = start.isString() ? start.toString().toLongLong() : std::int64_t(start.toDouble());
-        hit.durationMs = std::int64_t(t.value(QStringLiteral("durationMs")).toDouble());
+        // uint64 fields are JSON strings in protobuf JSON; tolerate numbers too. A number the store
+        // could not mean (not finite, beyond int64: the year 2262) counts as unknown (0), never cast.
+        const auto whole = [](const QJsonValue& v) -> std::int64_t {
+            if (v.isString())
+                return v.toString().toLongLong();
+            const double d = v.toDouble();
+            return std::isfinite(d) && std::fabs(d) < 9.2e18 ? std::int64_t(d) : 0;
+        };
+        hit.startNs = whole(t.value(QStringLiteral("startTimeUnixNano")));
+        hit.durationMs = whole(t.value(QStringLiteral("durationMs")));
         hit.rootService = t.value(QStringLiteral("rootServiceName")).toString();
         hit.rootName = t.value(QStringLiteral("rootTraceName")).toString();
         hits.push_back(std::move(hit));
