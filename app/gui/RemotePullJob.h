@@ -30,7 +30,6 @@ struct RemotePullRequest
     std::optional<std::int64_t> pageLoad;    ///< Tempo/Jaeger: only this page load's calls
     std::optional<RemoteTraceSearch> search; ///< Tempo/Jaeger: the window's traces of a service
     QString filter; ///< ClickHouse: the page-load filter (empty: every page load of the window)
-    std::optional<std::int64_t> pageLoad; ///< Tempo/Jaeger: only this page load's calls
 };
 
 struct RemotePullOutcome
