@@ -354,7 +354,9 @@ void WhyPanel::updateStoreScope()
     scope.from = range->from;
     scope.to = range->to;
     scope.route = d->request.mode == WhyRequest::Mode::PageLoad ? d->route : QString();
-    scope.slowNs = d->slowThresholdNs;
+    // Whole milliseconds, as the comparison's filter and `seam why --slow-ms` say it: the threshold is
+    // one load's own duration, so a fraction of a ms decides on which side that load counts.
+    scope.slowNs = (d->slowThresholdNs + 999'999) / 1'000'000 * 1'000'000;
     m_store->setScope(scope);
 }
 
