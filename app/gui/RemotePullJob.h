@@ -27,9 +27,9 @@ struct RemotePullRequest
     QString user, password, token;
     std::int64_t fromNs = 0, toNs = 0; ///< the window (ClickHouse, Prometheus)
     std::optional<std::int64_t> maxPageLoads;
+    QString filter; ///< ClickHouse: the page-load filter (empty: every page load of the window)
     std::optional<std::int64_t> pageLoad;    ///< Tempo/Jaeger: only this page load's calls
     std::optional<RemoteTraceSearch> search; ///< Tempo/Jaeger: the window's traces of a service
-    QString filter; ///< ClickHouse: the page-load filter (empty: every page load of the window)
 };
 
 struct RemotePullOutcome
