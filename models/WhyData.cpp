@@ -60,6 +60,7 @@ void setComparison(Database& db, WhyData& data, const WhyOptions& o)
     const qint64 threshold = durationQuantile(db, o);
     if (threshold < 0)
         return;
+    data.slowThresholdNs = threshold;
     const QString ms = QString::number((threshold + 999'999) / 1'000'000);
     data.compareSelection = withFilterTerm(base, QStringLiteral("duration>%1ms").arg(ms));
     data.compareBaseline = withFilterTerm(base, QStringLiteral("duration<=%1ms").arg(ms));

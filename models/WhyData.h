@@ -55,6 +55,9 @@ struct WhyData
     /// approximated by one load-time threshold (the cohort's quantile), as the filter language has no
     /// per-route quantile.
     QString compareSelection, compareBaseline;
+    /// The load time that stands for "slow" in those filters (ns), -1 when none (failed loads, no
+    /// loads): the threshold the store-wide check counts with (WhyStoreSection).
+    qint64 slowThresholdNs = -1;
 
     bool tooLittleData() const
     {

@@ -4,6 +4,7 @@
 #include "PanelHeader.h"
 #include "WhyCauseTerm.h"
 #include "WhySideBars.h"
+#include "WhyStoreSection.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -114,7 +115,7 @@ WhyPanel::WhyPanel(const QString& cachePath, Investigation* investigation, QWidg
     : QWidget(parent), m_investigation(investigation), m_loader(new WhyLoader(cachePath, this)),
       m_header(makePanelHeader()), m_verdict(new QLabel), m_sides(new WhySideBars),
       m_cohortVerdict(new QLabel), m_causes(new QTreeWidget), m_criterion(new QComboBox),
-      m_compare(new QPushButton(tr("Compare"))), m_progress(new QProgressBar),
+      m_compare(new QPushButton(tr("Compare"))), m_progress(new QProgressBar), m_store(new WhyStoreSection),
       m_progressDelay(new QTimer(this))
 {
     m_criterion->addItem(tr("Slow loads"));
@@ -167,6 +168,7 @@ WhyPanel::WhyPanel(const QString& cachePath, Investigation* investigation, QWidg
     layout->addLayout(summary);
     layout->addWidget(m_cohortVerdict);
     layout->addWidget(m_causes, 1);
+    layout->addWidget(m_store);
 
     connect(m_progressDelay, &QTimer::timeout, this, [this] {
         if (m_loader->isLoading())
@@ -321,6 +323,41 @@ void WhyPanel::showData(std::shared_ptr<const WhyData> data)
     m_sides->setVisible(m_sides->hasValues());
     showCauses(d);
     m_compare->setEnabled(!d.compareSelection.isEmpty());
+    updateStoreScope();
+}
+
+void WhyPanel::updateStoreScope()
+{
+    // The store counts page-load terms only: it can be asked for a route (or all routes), a brushed
+    // range and a slow threshold, not for the filter language or failed loads.
+    const WhyData* d = m_data.get();
+    const auto& range = m_investigation->timeRange();
+    if (!d || !d->error.isEmpty() || (d->request.mode == WhyRequest::Mode::PageLoad && !d->pageLoadFound)) {
+        m_store->setScope(std::nullopt, tr("Across the store: nothing selected."));
+        return;
+    }
+    if (!range) {
+        m_store->setScope(std::nullopt, tr("Across the store: brush a time range to count it in the store."));
+        return;
+    }
+    if (d->cohortFailed || d->slowThresholdNs < 0) {
+        m_store->setScope(std::nullopt, tr("Across the store: only slow loads can be counted there."));
+        return;
+    }
+    if (d->request.mode == WhyRequest::Mode::Cohort && !d->cohortFilter.isEmpty()) {
+        m_store->setScope(
+            std::nullopt,
+            tr("Across the store: the filter cannot be asked of the store; clear it to count."));
+        return;
+    }
+    WhyStoreSection::Scope scope;
+    scope.from = range->from;
+    scope.to = range->to;
+    scope.route = d->request.mode == WhyRequest::Mode::PageLoad ? d->route : QString();
+    // Whole milliseconds, as the comparison's filter and `seam why --slow-ms` say it: the threshold is
+    // one load's own duration, so a fraction of a ms decides on which side that load counts.
+    scope.slowNs = (d->slowThresholdNs + 999'999) / 1'000'000 * 1'000'000;
+    m_store->setScope(scope);
 }
 
 void WhyPanel::showCauses(const WhyData& d)

@@ -17,6 +17,7 @@ class QTreeWidgetItem;
 namespace seam {
 
 class WhySideBars;
+class WhyStoreSection;
 
 /// "Why is this slow?" for what the Investigation focuses on:
 ///   - a selected page load: its critical path by side against the normal loads of its route (where
@@ -53,6 +54,8 @@ public:
     QComboBox* criterion() const { return m_criterion; }
     QPushButton* compareButton() const { return m_compare; }
     QProgressBar* progress() const { return m_progress; }
+    /// "Across the store": the terms' counts over the cache and its remote store, on demand.
+    WhyStoreSection* storeSection() const { return m_store; }
 
     /// The filter term a cause row applies ("" when none), by top-level and consequence row.
     static QString termOf(const QTreeWidgetItem* item);
@@ -72,6 +75,7 @@ private:
     void applyCause(QTreeWidgetItem* item);
     void compare();
     void setBusy(bool busy);
+    void updateStoreScope();
 
     Investigation* m_investigation;
     WhyLoader* m_loader;
@@ -84,6 +88,7 @@ private:
     QComboBox* m_criterion;
     QPushButton* m_compare;
     QProgressBar* m_progress;
+    WhyStoreSection* m_store;
     QTimer* m_progressDelay;
     bool m_stale = true; // the focus changed while hidden: read it when shown
 };

@@ -28,6 +28,8 @@
 #include "StoreQueries.h"
 #include "StoreWriter.h"
 #include "Theme.h"
+#include "WhyPanel.h"
+#include "WhyStoreCheck.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -395,6 +397,7 @@ void MainWindow::dropLinkedViews()
         return;
     saveLayout();
     m_pushDown->follow({}, nullptr);
+    m_whyStore->follow({}, nullptr);
     takeCentralWidget();
     m_summary->setParent(nullptr);
     delete m_linked;
@@ -428,6 +431,7 @@ void MainWindow::showLinkedViews(const QString& path)
         m_linked->restoreState(QSettings().value(kLinkedViewsKey).toByteArray());
     setCentralWidget(m_linked);
     m_pushDown->follow(path, m_investigation);
+    m_whyStore->follow(path, m_linked->why()->storeSection());
     updateActions();
     emit investigationOpened(path);
 }

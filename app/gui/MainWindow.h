@@ -20,6 +20,7 @@ class Investigation;
 class ExportActions;
 class InvestigationSummaryView;
 class LinkedViews;
+class WhyStoreCheck;
 class LiveController;
 class LiveStatusWidget;
 class RecentFiles;
@@ -134,6 +135,7 @@ private:
     std::vector<QAction*> m_zoomActions;
     BackgroundJob* m_job;
     RemoteChartPushDown* m_pushDown = nullptr;
+    WhyStoreCheck* m_whyStore = nullptr; // the Why? pane's "Across the store" check
     QLabel* m_status;
     QString m_cachePath;
     QString m_linkedPath; // the cache the linked views show (m_cachePath moves on first when switching)

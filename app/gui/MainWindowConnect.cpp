@@ -9,6 +9,7 @@
 #include "MainWindow.h"
 #include "RemoteChartPushDown.h"
 #include "RemotePullJob.h"
+#include "WhyStoreCheck.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -112,6 +113,12 @@ void MainWindow::createPushDown()
     };
     m_pushDown = new RemoteChartPushDown(this, std::move(hooks));
     connect(m_pushDown, &RemoteChartPushDown::finished, m_status, &QLabel::setText);
+    m_whyStore = new WhyStoreCheck(
+        [this](const QString& source, QString& user, QString& password) {
+            return m_pushDown->credentials(source, user, password,
+                                           tr("The Why? pane counts page loads across the store."));
+        },
+        this);
 }
 
 } // namespace seam

@@ -46,7 +46,18 @@ void RemoteChartPushDown::rememberCredentials(const QString& source, const QStri
         m_credentials.insert(source, {user, password});
 }
 
-bool RemoteChartPushDown::credentialsFor(const QString& source, Credentials& out)
+bool RemoteChartPushDown::credentials(const QString& source, QString& user, QString& password,
+                                      const QString& reason)
+{
+    Credentials c;
+    if (!credentialsFor(source, c, reason))
+        return false;
+    user = c.user;
+    password = c.password;
+    return true;
+}
+
+bool RemoteChartPushDown::credentialsFor(const QString& source, Credentials& out, const QString& reason)
 {
     QString error;
     const auto parsed = remote::ClickHouseSource::parse(source, error);
@@ -63,12 +74,11 @@ bool RemoteChartPushDown::credentialsFor(const QString& source, Credentials& out
     if (m_declined.contains(source))
         return false;
     bool ok = false;
-    const QString password = QInputDialog::getText(
-        m_window, tr("Service rates from ClickHouse"),
-        tr("The service charts reach beyond what this investigation holds. Password of %1 at %2 (kept "
-           "for this window only, never saved):")
-            .arg(parsed->user, parsed->host),
-        QLineEdit::Password, QString(), &ok);
+    const QString password =
+        QInputDialog::getText(m_window, tr("ClickHouse"),
+                              tr("%1 Password of %2 at %3 (kept for this window only, never saved):")
+                                  .arg(reason, parsed->user, parsed->host),
+                              QLineEdit::Password, QString(), &ok);
     if (!ok) {
         m_declined.insert(source);
         return false;
@@ -99,7 +109,9 @@ void RemoteChartPushDown::gapsLoaded(const RemoteRollupGaps& gaps)
         Credentials credentials;
         QString error;
         auto source = remote::ClickHouseSource::parse(name, error);
-        if (!source || !credentialsFor(name, credentials))
+        if (!source || !credentialsFor(name, credentials,
+                                       tr("The service charts reach beyond what this "
+                                          "investigation holds.")))
             continue;
         source->user = credentials.user;
         source->password = credentials.password;

@@ -39,6 +39,9 @@ public:
     void follow(const QString& cachePath, Investigation* investigation);
     /// Credentials typed for a store in this window session (Connect dialog), by its display URL.
     void rememberCredentials(const QString& source, const QString& user, const QString& password);
+    /// The credentials of a store for another push-down of this window (the Why? pane's store check):
+    /// remembered, from the environment, or asked once with `reason`; false when the user declined.
+    bool credentials(const QString& source, QString& user, QString& password, const QString& reason);
 
 signals:
     /// The selected load's chart range was checked: `stores` remote stores lack some of it.
@@ -52,7 +55,7 @@ private:
         QString user, password;
     };
     void gapsLoaded(const RemoteRollupGaps& gaps);
-    bool credentialsFor(const QString& source, Credentials& out);
+    bool credentialsFor(const QString& source, Credentials& out, const QString& reason);
 
     QWidget* m_window;
     Hooks m_hooks;

@@ -34,7 +34,20 @@ struct CohortCounts
 };
 
 /// The counts of the cache's page loads started in `ranges` (each [from, to)), slow when longer than
-/// `slowNs`. Throws SqliteError.
-CohortCounts localCohortCounts(Database& db, const std::vector<CoveredRange>& ranges, std::int64_t slowNs);
+/// `slowNs`, of one route when `route` is not empty. Throws SqliteError.
+CohortCounts localCohortCounts(Database& db, const std::vector<CoveredRange>& ranges, std::int64_t slowNs,
+                               const std::string& route = {});
+
+/// One term's evidence: its share among the slow loads against its share among the normal ones,
+/// tested as a 2x2 table (stats::categoryTest), q by Benjamini-Hochberg across all the terms.
+struct TermShare
+{
+    std::string field, value;
+    CohortCounts::Split loads;
+    double slowShare = 0, normalShare = 0, p = 1, q = 1;
+};
+
+/// Every term of `counts`, most significant first (q, then the wider share gap, then the name).
+std::vector<TermShare> cohortTermShares(const CohortCounts& counts);
 
 } // namespace seam

@@ -29,6 +29,16 @@ target_compile_definitions(tst_remotepushdown PRIVATE
     SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
     SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
 set_tests_properties(tst_remotepushdown PROPERTIES TIMEOUT 300)
+# The Why? pane's "Across the store" check (app/gui WhyStoreCheck) against the chdb engine: a narrow
+# pull, a wider brushed range, the pane's terms equal to `seam why --counts --remote` and the file import.
+seam_add_qtest(tst_whystorecheck SOURCES app/tst_whystorecheck.cpp support/ClickHouseEngine.cpp
+               support/ClickHouseEngine.h support/ExporterRows.cpp support/ExporterRows.h
+               LIBS seam_gui seam_importers LABELS remote)
+target_compile_definitions(tst_whystorecheck PRIVATE
+    SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
+    SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
+set_tests_properties(tst_whystorecheck PROPERTIES TIMEOUT 300)
+add_dependencies(tst_whystorecheck seam)
 # The "Why?" page-load counts pushed down to the chdb engine (ClickHouseCohortCounts, seam why --counts).
 seam_add_qtest(tst_clickhousewhy SOURCES importers/tst_clickhousewhy.cpp support/ClickHouseEngine.cpp
                support/ClickHouseEngine.h support/ExporterRows.cpp support/ExporterRows.h
