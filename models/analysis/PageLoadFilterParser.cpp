@@ -419,28 +419,9 @@ private:
         const int code = v.text.toInt(&ok);
         if (!ok || code < 100 || code > 999)
             return fail(v.offset, v.length, problem);
-        condition = std::string(kHttpStatusCondition) + sqlOperator(op) + " ?)";
+        condition = std::string(kHttpStatusCondition) + filter_tree::sqlComparison(op) + " ?)";
         m_values.emplace_back(std::int64_t(code));
         return true;
-    }
-
-    static const char* sqlOperator(Op op)
-    {
-        switch (op) {
-        case Op::Less:
-            return "<";
-        case Op::LessEqual:
-            return "<=";
-        case Op::Greater:
-            return ">";
-        case Op::GreaterEqual:
-            return ">=";
-        case Op::Exact:
-        case Op::Equal:
-        case Op::Substring:
-            break;
-        }
-        return "=";
     }
 
     Op readOperator()
@@ -490,7 +471,7 @@ private:
                             QStringLiteral("'%1' is not a number (e.g. 0.1)").arg(v.text));
             number = d;
         }
-        condition = std::string(field.column) + " " + sqlOperator(op) + " ?";
+        condition = std::string(field.column) + " " + filter_tree::sqlComparison(op) + " ?";
         std::visit([this](auto x) { m_values.emplace_back(x); }, number);
         return true;
     }

@@ -23,6 +23,27 @@ enum class Op
     Equal
 };
 
+/// The SQL comparison an operator stands for ("=" for the ones that are not comparisons); one home for
+/// the cache's SQL and the ClickHouse push-down.
+inline const char* sqlComparison(Op op)
+{
+    switch (op) {
+    case Op::Less:
+        return "<";
+    case Op::LessEqual:
+        return "<=";
+    case Op::Greater:
+        return ">";
+    case Op::GreaterEqual:
+        return ">=";
+    case Op::Exact:
+    case Op::Equal:
+    case Op::Substring:
+        break;
+    }
+    return "=";
+}
+
 /// One node of the parsed filter. A term carries its SQL condition and values; AND and OR carry
 /// children. `negated` is a leading '-'.
 struct Node

@@ -31,25 +31,6 @@ bool isAscii(const QString& text)
     return true;
 }
 
-const char* comparison(Op op)
-{
-    switch (op) {
-    case Op::Less:
-        return "<";
-    case Op::LessEqual:
-        return "<=";
-    case Op::Greater:
-        return ">";
-    case Op::GreaterEqual:
-        return ">=";
-    case Op::Exact:
-    case Op::Equal:
-    case Op::Substring:
-        break;
-    }
-    return "=";
-}
-
 class Translator
 {
 public:
@@ -180,7 +161,7 @@ private:
         } else if (n.field == QLatin1String("duration") && !n.values.empty() &&
                    std::holds_alternative<std::int64_t>(n.values.front())) {
             p.sql = QStringLiteral("load_duration %1 %2")
-                        .arg(QLatin1String(comparison(n.op)),
+                        .arg(QLatin1String(filter_tree::sqlComparison(n.op)),
                              param(QStringLiteral("Int64"),
                                    QString::number(std::get<std::int64_t>(n.values.front()))));
             p.exact = true;
