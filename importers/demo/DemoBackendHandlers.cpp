@@ -84,9 +84,11 @@ int DemoBackend::bff(Ctx& c, const BackendRequest& r)
 }
 
 namespace {
-bool failsAfterBadDeploy(DemoRandom& rng, bool badDeploy)
+/// The coin is drawn on a bad instance even when the deploy is harmless, so that a counterfactual run
+/// (DemoOptions::harmlessIncidents) draws exactly what the real one does.
+bool failsAfterBadDeploy(DemoRandom& rng, bool badDeploy, bool harmful)
 {
-    return badDeploy && rng.chance(DemoIncidents::kBadCatalogErrorRate);
+    return badDeploy && rng.chance(DemoIncidents::kBadCatalogErrorRate) && harmful;
 }
 constexpr std::string_view kCatalogNpe =
     "Cannot invoke \"com.shop.catalog.model.Price.amount()\" because the return value of "
@@ -113,7 +115,8 @@ int DemoBackend::catalogProduct(Ctx& c, int productId)
             c.rng.logNormalClamped(2.5, 0.5, 0.5, 200));
         redis(c, "SET", "product:" + id, c.rng.logNormalClamped(0.35, 0.4, 0.1, 20));
     }
-    if (failsAfterBadDeploy(c.rng, c.instance.badDeploy)) {
+    if (failsAfterBadDeploy(c.rng, c.instance.badDeploy,
+                            m_world.harms(m_world.incidents.catalogBadDeploy()))) {
         c.errorType = "java.lang.NullPointerException";
         c.errorMessage = kCatalogNpe;
         c.errorStack = kCatalogNpeStack;
@@ -127,7 +130,8 @@ int DemoBackend::catalogBatch(Ctx& c, int count)
     sql(c, "catalog", "SELECT", "products",
         "SELECT id, sku, name, list_price_cents, currency, image_url FROM products WHERE id = ANY($1)",
         c.rng.logNormalClamped(3.0 + 0.2 * count, 0.5, 0.5, 300));
-    if (failsAfterBadDeploy(c.rng, c.instance.badDeploy)) {
+    if (failsAfterBadDeploy(c.rng, c.instance.badDeploy,
+                            m_world.harms(m_world.incidents.catalogBadDeploy()))) {
         c.errorType = "java.lang.NullPointerException";
         c.errorMessage = kCatalogNpe;
         c.errorStack = kCatalogNpeStack;
@@ -139,7 +143,8 @@ int DemoBackend::catalogBatch(Ctx& c, int count)
 int DemoBackend::catalogFeatured(Ctx& c)
 {
     redis(c, "GET", "featured:home", c.rng.logNormalClamped(0.4, 0.4, 0.1, 20));
-    if (failsAfterBadDeploy(c.rng, c.instance.badDeploy)) {
+    if (failsAfterBadDeploy(c.rng, c.instance.badDeploy,
+                            m_world.harms(m_world.incidents.catalogBadDeploy()))) {
         c.errorType = "java.lang.NullPointerException";
         c.errorMessage = kCatalogNpe;
         c.errorStack = kCatalogNpeStack;
@@ -286,8 +291,12 @@ int DemoBackend::orderGet(Ctx& c)
 void DemoBackend::lockPaymentAccount(Ctx& c)
 {
     double durationMs = c.rng.logNormalClamped(1.8, 0.5, 0.4, 120);
-    if (m_world.incidents.paymentsDbLock().contains(c.now) && c.rng.chance(0.92))
-        durationMs = c.rng.uniform(1500, 4000); // waiting behind a long-running batch transaction
+    const Incident& lock = m_world.incidents.paymentsDbLock();
+    if (lock.contains(c.now) && c.rng.chance(0.92)) {
+        const double wait = c.rng.uniform(1500, 4000); // waiting behind a long-running batch transaction
+        if (m_world.harms(lock))
+            durationMs = wait;
+    }
     sql(c, "payments", "SELECT", "payment_accounts",
         "SELECT id, customer_id, balance_hold_cents, version FROM payment_accounts WHERE customer_id = $1 "
         "FOR "

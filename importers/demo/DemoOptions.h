@@ -3,6 +3,8 @@
 #include "Ids.h"
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace seam {
 
@@ -18,6 +20,11 @@ struct DemoOptions
     /// agents): the backend trace gets a fresh trace id and no parent. Recorded in the ground truth so
     /// inferred links can be scored.
     double stripPropagation = 0.0;
+    /// Incidents (ids, as in the ground truth) that happen without harm: every random draw is the same
+    /// as in the real run, but requests do not fail or wait. Generating the same seed with and without
+    /// this gives the incident's true cost, session by session (a counterfactual for tests of lost
+    /// conversions); sessions part only where the real run's harm changed what the user did.
+    std::vector<std::string> harmlessIncidents;
 };
 
 /// What a run generated.

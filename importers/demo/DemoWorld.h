@@ -7,6 +7,7 @@
 #include "DemoOptions.h"
 #include "DemoOtlp.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,13 @@ struct DemoWorld
     DemoChunk chunk;
     DemoStats stats;
     std::vector<StrippedFetch> stripped;
+
+    /// False for an incident the options make harmless (DemoOptions::harmlessIncidents).
+    bool harms(const Incident& incident) const
+    {
+        const auto& harmless = options.harmlessIncidents;
+        return std::find(harmless.begin(), harmless.end(), incident.id) == harmless.end();
+    }
 };
 
 /// Milliseconds (as the models think) to nanoseconds (as OTLP stores them).

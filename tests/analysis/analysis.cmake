@@ -27,3 +27,7 @@ seam_add_qtest(tst_propagationhealth SOURCES analysis/tst_propagationhealth.cpp 
 # controls from around the window and the interval widens; a window over the whole capture.
 seam_add_qtest(tst_impactcontrols SOURCES analysis/tst_impactcontrols.cpp support/ImpactSessions.h
                LIBS seam_analysis seam_ingest)
+# Lost conversions against the demo's true cost: the same seed generated with an incident made
+# harmless (DemoOptions::harmlessIncidents) gives what it cost; the impact interval must hold it.
+seam_add_qtest(tst_impacttruth SOURCES analysis/tst_impacttruth.cpp support/DemoCache.h
+               LIBS seam_analysis seam_demo seam_ingest)
