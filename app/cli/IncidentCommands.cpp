@@ -98,11 +98,16 @@ int impactCommand(const QStringList& args)
     const QCommandLineOption revenue(QStringLiteral("revenue-attribute"),
                                      QStringLiteral("Numeric span attribute carrying a conversion's value."),
                                      QStringLiteral("KEY"));
-    parser.addOptions({service, operation, version, from, to, conversion, revenue});
+    const QCommandLineOption horizon(
+        QStringLiteral("conversion-horizon"),
+        QStringLiteral("Minutes after a session's landmark within which a conversion counts (default: the "
+                       "time 95% of the data's conversions take from their session's start)."),
+        QStringLiteral("MIN"));
+    parser.addOptions({service, operation, version, from, to, conversion, revenue, horizon});
     bool helped = false;
     const QString synopsis = QStringLiteral(
         "seam impact --db CACHE --json --service S [--operation O] [--version V] [--from T --to T] "
-        "[--conversion QUERY] [--revenue-attribute KEY]");
+        "[--conversion QUERY] [--revenue-attribute KEY] [--conversion-horizon MIN]");
     if (!parseCommand(parser, args, synopsis, helped))
         return UsageOrFatal;
     if (helped)
@@ -121,6 +126,17 @@ int impactCommand(const QStringList& args)
     if (q.from.has_value() != q.to.has_value()) {
         writeErr(QStringLiteral("seam impact: give both --from and --to, or neither\n"));
         return UsageOrFatal;
+    }
+    if (parser.isSet(horizon)) {
+        bool ok = false;
+        const double minutes = parser.value(horizon).toDouble(&ok);
+        if (!ok || !(minutes > 0) || minutes > 7 * 24 * 60) {
+            writeErr(QStringLiteral("seam impact: --conversion-horizon: '%1' is not a number of minutes "
+                                    "between 0 and a week\n")
+                         .arg(parser.value(horizon)));
+            return UsageOrFatal;
+        }
+        q.conversionHorizon = TimeNs(minutes * 60e9);
     }
     if (parser.isSet(conversion)) {
         std::string error;
@@ -174,16 +190,18 @@ int impactCommand(const QStringList& args)
             line("users", *r.users);
         writeOut(QStringLiteral("failed actions %1 of %2\n").arg(r.failedActions).arg(r.actions));
         if (r.conversions)
-            writeOut(QStringLiteral("conversions lost %1 [%2, %3] (%4: %5 affected vs %6 unaffected)\n")
+            writeOut(QStringLiteral(
+                         "conversions lost %1 [%2, %3] (%4 within %7 min: %5 affected vs %6 unaffected)\n")
                          .arg(r.conversions->lost, 0, 'f', 1)
                          .arg(r.conversions->ciLow, 0, 'f', 1)
                          .arg(r.conversions->ciHigh, 0, 'f', 1)
                          .arg(QString::fromStdString(r.conversions->definition))
                          .arg(r.conversions->affectedRate, 0, 'f', 3)
-                         .arg(r.conversions->unaffectedRate, 0, 'f', 3));
+                         .arg(r.conversions->unaffectedRate, 0, 'f', 3)
+                         .arg(double(r.conversions->horizon) / 60e9, 0, 'f', 1));
         if (r.conversions)
             writeOut(
-                QStringLiteral("controls   %1 unaffected in the window, %2 borrowed (%3 before, %4 after)\n")
+                QStringLiteral("controls   %1 never hit in the window, %2 borrowed (%3 before, %4 after)\n")
                     .arg(r.conversions->control.inWindow)
                     .arg(r.conversions->control.borrowed)
                     .arg(r.conversions->control.borrowedBefore)

@@ -5,10 +5,12 @@
 // sessions leaves a handful of unaffected ones per (route, activity) stratum, and the strata then fall
 // back to the route's or everyone's controls, which brings back the busy-session bias the strata exist
 // to remove (ConversionStrata.h). So a thin stratum is filled with sessions of the same stratum from
-// slices of the window's length before and after it, nearest first: same route, same activity (their
-// traces that reached the service within their slice, from page_load_reach), never affected there
-// (no error, nothing above the normal p99), never touching the window or an incident window of the
-// service. ConversionStrata widens the interval by the drift between periods that borrowing adds.
+// slices of the window's length before and after it, nearest first, each at its landmark
+// (ConversionLandmarks.h): the k-th of its traces that reached the service within its slice (from
+// page_load_reach), on the stratum's route, not hit up to there (no error, nothing above the normal
+// p99; a later hit is the ordinary background the window's sessions would also have met), never
+// touching the window or an incident window of the service. ConversionStrata widens the interval by the drift
+// between periods that borrowing adds.
 
 #include "Ids.h"
 
@@ -23,7 +25,7 @@ namespace seam {
 
 class Database;
 
-/// A conversion stratum: the route of the session's reference page load and its activity class.
+/// A conversion stratum: the route of a landmark's page load and the class of its reach count.
 using Stratum = std::pair<std::string, int>;
 
 /// The activity classes of the strata, by the traces that reached the service: 0, 1, 2, 3, 4, 5-6,
@@ -35,9 +37,11 @@ struct BorrowCriteria
     std::set<std::int64_t> serviceIds;
     TimeNs from = 0; ///< the impact window
     TimeNs to = 0;
-    std::int64_t normalP99 = 0;                      ///< ns; 0: only errors affect
-    std::set<std::int64_t> windowSessions;           ///< never borrowed (they are compared in the window)
-    std::vector<std::pair<TimeNs, TimeNs>> avoided;  ///< the service's incident windows
+    std::int64_t normalP99 = 0;                     ///< ns; 0: only errors affect
+    std::set<std::int64_t> windowSessions;          ///< never borrowed (they are compared in the window)
+    std::vector<std::pair<TimeNs, TimeNs>> avoided; ///< every service's incident windows
+    TimeNs horizon = 0; ///< a landmark's follow-up: conversions counted within this after it
+    TimeNs dataEnd = 0; ///< the last page load of the data (a follow-up must end before)
     std::map<Stratum, std::int64_t> wanted;          ///< stratum -> how many controls to borrow
     TimeNs maxDistance = 2LL * 3600 * 1'000'000'000; ///< how far from the window to look
 };
@@ -45,7 +49,8 @@ struct BorrowCriteria
 struct BorrowedSession
 {
     std::int64_t session = 0;
-    TimeNs reference = 0; ///< its first page load on the stratum's route in its slice
+    TimeNs reference = 0; ///< its landmark: the reach of the service that starts the stratum's class
+    TimeNs loadStart = 0; ///< the start of that reach's page load
     Stratum stratum;
     int side = 0; ///< -1 before the window, +1 after
 };
@@ -58,7 +63,8 @@ struct BorrowedControls
     TimeNs earliest = 0; ///< the range the borrowed sessions' reference page loads span
     TimeNs latest = 0;
     std::int64_t skippedAffected = 0; ///< candidates the service affected in their own slice
-    std::int64_t skippedIncident = 0; ///< candidates with a page load in an incident window
+    /// Landmarks whose follow-up met the window or an incident window, or ran past the data's end.
+    std::int64_t skippedIncident = 0;
 };
 
 /// Reads page_load_reach and page_loads by start, slice by slice, until every wanted stratum is full or

@@ -2,6 +2,8 @@
 
 #include "Anomalies.h"
 #include "BorrowedControls.h"
+#include "ConversionDelays.h"
+#include "ConversionLandmarks.h"
 #include "ConversionStrata.h"
 #include "ImpactReach.h"
 #include "NormalBaseline.h"
@@ -32,15 +34,6 @@ std::uint64_t mix(std::uint64_t x)
     x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
     return x ^ (x >> 31);
 }
-
-/// A compared session's reference: its first page load on the window's routes.
-struct Reference
-{
-    TimeNs time = 0;
-    std::string route;
-    int exposure = 0; ///< its traces that reached the service in the window (borrowed: in its slice)
-    int side = 0;     ///< 0 in the window; borrowed: -1 before it, +1 after
-};
 
 } // namespace
 
@@ -251,44 +244,87 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
         return r;
     }
 
-    // Conversions: sessions of the window on the routes the service's traces served, affected ones
-    // against the others.
-    std::set<std::string> routes;
-    for (const ImpactLoad& p : loads)
-        if (p.reached)
-            routes.insert(p.route);
-    // Each compared session from its first page load on those routes in the period (the reference):
-    // it converted when a matching page load (or action) came at or after it.
-    std::map<std::int64_t, Reference> comparable;
-    for (const ImpactLoad& p : loads) {
-        if (!p.session || !routes.count(p.route))
-            continue;
-        // loads are in start order: the first one is the reference
-        Reference& ref = comparable.try_emplace(p.session, Reference{p.start, p.route, 0}).first->second;
-        ref.exposure += p.reachedTraces;
+    // Conversions: each session enters the comparison at a landmark (ConversionLandmarks.h): an affected
+    // one at its first harmful reach of the service, the others at their k-th reach, never hit. A
+    // conversion counts within the horizon after the landmark, the same stretch for every session
+    // compared (a session borrowed from near the data's end has less time to convert than one in the
+    // window otherwise).
+    const ConversionDefinition& def = *query.conversion;
+    const char* const timeColumn = def.kind == ConversionDefinition::Kind::Action ? "time_ns" : "start_ns";
+    const std::string conversionWhere =
+        std::string(def.kind == ConversionDefinition::Kind::Action ? "FROM actions WHERE name GLOB ?3"
+                    : def.kind == ConversionDefinition::Kind::Url  ? "FROM page_loads WHERE url GLOB ?3"
+                                                                   : "FROM page_loads WHERE route GLOB ?3") +
+        " AND session_id = ?1 AND " + timeColumn;
+    TimeNs horizon = query.conversionHorizon;
+    if (horizon <= 0) {
+        const ConversionDelays delays = conversionDelays(db, def, r.from - 2 * kHour, r.to + 2 * kHour);
+        horizon = delays.horizon;
+        r.notes.push_back(
+            delays.sample > 0
+                ? "conversions counted within " + minutesText(horizon) +
+                      " min of each compared session's landmark (95% of the " +
+                      std::to_string(delays.sample) +
+                      " conversions around the window came within that of their session's start)"
+                : "no conversion around the window to learn how long sessions take to convert: "
+                  "conversions counted within " +
+                      minutesText(horizon) + " min of each landmark");
     }
-    // Strata whose unaffected sessions in the window are too few borrow sessions of the same stratum
-    // from just before and after the window (BorrowedControls.h).
+    Statement convertedAfter =
+        db.prepare("SELECT 1 " + conversionWhere + " >= ?2 AND " + timeColumn + " <= ?4 LIMIT 1");
+    Statement convertedBefore = db.prepare("SELECT 1 " + conversionWhere + " < ?2 LIMIT 1");
+    const auto ask = [&](Statement& st, std::int64_t session, TimeNs at, bool within) {
+        st.reset();
+        st.bind(1, session).bind(2, at).bindText(3, def.pattern);
+        if (within)
+            st.bind(4, at + horizon);
+        return st.step();
+    };
+    const TimeNs dataEnd = db.queryInt("SELECT coalesce(max(start_ns), 0) FROM page_loads");
+    std::vector<Landmark> landmarks;
+    std::int64_t alreadyConverted = 0, cutShort = 0;
+    for (Landmark& l : conversionLandmarks(loads, horizon)) {
+        if (ask(convertedBefore, l.session, l.at, false)) {
+            alreadyConverted += l.affected ? 1 : 0;
+            continue; // nothing after it could be lost
+        }
+        if (l.at + horizon > dataEnd) {
+            cutShort += l.affected ? 1 : 0;
+            continue; // the data ends before its follow-up does
+        }
+        landmarks.push_back(std::move(l));
+    }
+    if (cutShort > 0)
+        r.notes.push_back(
+            std::to_string(cutShort) + " affected sessions were hit less than the conversion horizon (" +
+            std::to_string(horizon / 60'000'000'000) + " min) before the data ends: not compared");
+    // Every stratum also borrows sessions of the same stratum from just before and after the window,
+    // where the service was healthy (BorrowedControls.h). The window's own not-yet-hit sessions are
+    // exposed to the incident after their landmark (a later hit lowers their conversion, hiding part
+    // of the loss), and an incident that touches most sessions leaves few of them; what the two
+    // kinds of control disagree on widens the interval (ConversionStrata.h).
     std::map<Stratum, std::int64_t> affectedIn, unaffectedIn;
-    for (const auto& [session, ref] : comparable)
-        (sessionsAffected.count(session) ? affectedIn
-                                         : unaffectedIn)[{ref.route, activityClass(ref.exposure)}] += 1;
+    for (const Landmark& l : landmarks)
+        (l.affected ? affectedIn : unaffectedIn)[{l.route, activityClass(l.reaches)}] += 1;
     ConversionControl control;
     BorrowCriteria borrow;
     for (const auto& [stratum, n] : affectedIn) {
         const std::int64_t have = unaffectedIn.count(stratum) ? unaffectedIn.at(stratum) : 0;
         const std::int64_t want = std::max(kFullStratumControls, std::min(n, kMaxBorrowedPerStratum));
-        if (have < kFullStratumControls) {
+        if (have < kFullStratumControls)
             ++control.thinStrata;
-            borrow.wanted[stratum] = want - have;
-        }
+        borrow.wanted[stratum] = want;
     }
-    std::map<std::int64_t, Reference> borrowed;
-    if (control.thinStrata > 0 && !byReach) {
-        r.notes.push_back(std::to_string(control.thinStrata) +
-                          " strata have too few unaffected sessions in the window, and borrowing them from "
-                          "around it needs page_load_reach and no --operation: compared within the window");
-    } else if (control.thinStrata > 0) {
+    std::vector<Landmark> borrowed;
+    std::vector<int> borrowedSide;
+    if (!borrow.wanted.empty() && !byReach) {
+        r.notes.push_back(
+            "borrowing controls from around the window needs page_load_reach and no --operation: "
+            "compared within the window only (" +
+            std::to_string(control.thinStrata) +
+            " strata with few unaffected sessions; sessions hit after their landmark make the "
+            "loss look smaller)");
+    } else if (!borrow.wanted.empty()) {
         // Every version of the service: a version (a deploy) often exists only in the window, and
         // the sessions around it reached the service as it was there.
         {
@@ -299,69 +335,94 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
         }
         borrow.from = r.from;
         borrow.to = r.to;
+        borrow.horizon = horizon;
+        borrow.dataEnd = dataEnd;
         borrow.normalP99 = r.normalP99;
         // The sessions compared in the window are never borrowed; one that only converts (or passes
         // by without reaching the service) there still can be: leaving it out would drop exactly the
         // sessions that were about to convert.
-        for (const auto& [session, ref] : comparable)
-            borrow.windowSessions.insert(session);
-        borrow.avoided = incidents;
+        for (const Landmark& l : landmarks)
+            borrow.windowSessions.insert(l.session);
+        // Every service's incident windows: a session another incident hurt (the payments lock just
+        // before a catalog deploy) is no picture of a healthy shop.
+        {
+            AnomalyOptions o;
+            o.from = r.from - borrow.maxDistance;
+            o.to = r.to + borrow.maxDistance;
+            for (const AnomalyWindow& w : detectAnomalies(db, o).windows)
+                borrow.avoided.emplace_back(w.start, w.end);
+        }
         const BorrowedControls found = borrowControls(db, borrow);
-        for (const BorrowedSession& b : found.sessions)
-            borrowed[b.session] = Reference{b.reference, b.stratum.first, b.stratum.second, b.side};
-        control.borrowedBefore = found.before;
-        control.borrowedAfter = found.after;
-        control.borrowedFrom = found.earliest;
-        control.borrowedTo = found.latest;
-        const auto minutes = [](TimeNs ns) { return std::to_string((ns + 30'000'000'000) / 60'000'000'000); };
+        std::int64_t convertedEarlier = 0;
+        for (const BorrowedSession& b : found.sessions) {
+            if (ask(convertedBefore, b.session, b.reference, false)) {
+                ++convertedEarlier;
+                continue;
+            }
+            borrowed.push_back(
+                {b.session, b.reference, b.loadStart, b.stratum.first, b.stratum.second, false});
+            borrowedSide.push_back(b.side);
+            (b.side < 0 ? control.borrowedBefore : control.borrowedAfter) += 1;
+            control.borrowedFrom =
+                borrowed.size() == 1 ? b.reference : std::min(control.borrowedFrom, b.reference);
+            control.borrowedTo = std::max(control.borrowedTo, b.reference);
+        }
         r.notes.push_back(
-            std::to_string(control.thinStrata) + " route x activity strata had fewer than " +
-            std::to_string(kFullStratumControls) + " unaffected sessions in the window: borrowed " +
-            std::to_string(found.before) + " unaffected sessions of the same strata from up to " +
-            (found.before ? minutes(r.from - found.earliest) : std::string("0")) +
-            " min before the window and " + std::to_string(found.after) + " from up to " +
-            (found.after ? minutes(found.latest - r.to) : std::string("0")) +
+            "controls borrowed from where the service was healthy: " +
+            std::to_string(control.borrowedBefore) +
+            " sessions of the affected sessions' strata from up to " +
+            (control.borrowedBefore ? minutesText(r.from - control.borrowedFrom) : std::string("0")) +
+            " min before the window and " + std::to_string(control.borrowedAfter) + " from up to " +
+            (control.borrowedAfter ? minutesText(control.borrowedTo - r.to) : std::string("0")) +
             " min after it (outside the service's incident windows; " +
-            std::to_string(found.skippedAffected) + " affected there and " +
+            std::to_string(found.skippedAffected) + " affected there, " +
             std::to_string(found.skippedIncident) +
-            " touching an incident window left out); the interval includes the drift between periods");
+            " whose follow-up met an incident window or the data's end, and " +
+            std::to_string(convertedEarlier) +
+            " converted before their landmark left out); the interval includes the drift between periods");
     }
-    const ConversionDefinition& def = *query.conversion;
-    Statement converted =
-        def.kind == ConversionDefinition::Kind::Action
-            ? db.prepare(
-                  "SELECT time_ns FROM actions WHERE session_id = ?1 AND time_ns >= ?2 AND name GLOB ?3 "
-                  "ORDER BY time_ns LIMIT 1")
-        : def.kind == ConversionDefinition::Kind::Url
-            ? db.prepare(
-                  "SELECT start_ns FROM page_loads WHERE session_id = ?1 AND start_ns >= ?2 AND url GLOB ?3 "
-                  "ORDER BY start_ns LIMIT 1")
-            : db.prepare("SELECT start_ns FROM page_loads WHERE session_id = ?1 AND start_ns >= ?2 AND route "
-                         "GLOB ?3 "
-                         "ORDER BY start_ns LIMIT 1");
     ConversionImpact c;
     c.definition = def.text();
-    std::vector<std::int64_t> compared; // session ids, in the order of `outcomes`
+    c.horizon = horizon;
+    c.alreadyConverted = alreadyConverted;
+    std::vector<Landmark> compared; // in the order of `outcomes`
     std::vector<ComparedSession> outcomes;
-    std::map<std::int64_t, TimeNs> convertedSessions; // session -> reference time
-    const auto count = [&](std::int64_t s, const Reference& ref, bool affected) {
-        converted.reset();
-        converted.bind(1, s).bind(2, ref.time).bindText(3, def.pattern);
-        const bool yes = converted.step();
-        (affected ? c.affectedSessions : c.unaffectedSessions) += 1;
-        (affected ? c.affectedConverted : c.unaffectedConverted) += yes ? 1 : 0;
-        compared.push_back(s);
-        outcomes.push_back({affected, ref.route, ref.exposure, yes ? 1.0 : 0.0, ref.side});
-        if (yes)
-            convertedSessions[s] = ref.time;
+    std::set<std::int64_t> controlSessions;
+    const auto count = [&](const Landmark& l, int side) {
+        const bool yes = ask(convertedAfter, l.session, l.at, true);
+        if (l.affected) {
+            c.affectedSessions += 1;
+            c.affectedConverted += yes ? 1 : 0;
+        } else {
+            c.unaffectedSessions += 1;
+            c.unaffectedConverted += yes ? 1 : 0;
+            controlSessions.insert(l.session);
+        }
+        compared.push_back(l);
+        outcomes.push_back({l.affected, l.route, l.reaches, yes ? 1.0 : 0.0, side, l.weight});
     };
-    for (const auto& [s, ref] : comparable)
-        count(s, ref, sessionsAffected.count(s) > 0);
-    for (const auto& [s, ref] : borrowed)
-        count(s, ref, false);
+    // A stratum with enough borrowed controls compares with them alone: they met a healthy service
+    // after their landmark, as the affected sessions would have; the window's own controls only stand
+    // in where borrowing fell short.
+    std::map<Stratum, std::int64_t> borrowedIn;
+    for (const Landmark& l : borrowed)
+        borrowedIn[{l.route, activityClass(l.reaches)}] += 1;
+    for (const Landmark& l : landmarks) {
+        const auto b = borrowedIn.find({l.route, activityClass(l.reaches)});
+        if (!l.affected && b != borrowedIn.end() && b->second >= kFullStratumControls)
+            continue;
+        count(l, 0);
+    }
+    const std::int64_t inWindowControls = c.unaffectedSessions;
+    for (std::size_t i = 0; i < borrowed.size(); ++i)
+        count(borrowed[i], borrowedSide[i]);
+    c.distinctControlSessions = std::int64_t(controlSessions.size());
     control.borrowed = std::int64_t(borrowed.size());
-    control.inWindow = c.unaffectedSessions - control.borrowed;
+    control.inWindow = inWindowControls;
     c.control = control;
+    if (alreadyConverted > 0)
+        r.notes.push_back(std::to_string(alreadyConverted) +
+                          " affected sessions had converted before their first harm: not compared");
     if (c.affectedSessions < query.minGroupSessions || c.unaffectedSessions < query.minGroupSessions) {
         r.notes.push_back("too few sessions to compare conversion rates (" +
                           std::to_string(c.affectedSessions) + " affected, " +
@@ -408,7 +469,8 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
     {
         std::vector<std::pair<std::uint64_t, std::size_t>> order[2];
         for (std::size_t i = 0; i < outcomes.size(); ++i)
-            order[outcomes[i].affected ? 1 : 0].emplace_back(mix(std::uint64_t(compared[i])), i);
+            order[outcomes[i].affected ? 1 : 0].emplace_back(
+                mix(std::uint64_t(compared[i].session) ^ mix(std::uint64_t(compared[i].reaches))), i);
         for (auto& group : order) {
             std::sort(group.begin(), group.end());
             if (group.size() > kRevenueSample)
@@ -421,30 +483,39 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
             r.notes.push_back("revenue from a random sample of " + std::to_string(sample.size()) +
                               " of the " + std::to_string(outcomes.size()) + " compared sessions");
     }
-    std::map<std::int64_t, double> revenueOf;
+    // Revenue after a landmark: the spans of the page loads from the landmark's own page load on (an
+    // order's value sits on the call that placed it, in the page load whose reach may be the landmark).
+    std::map<std::pair<std::int64_t, TimeNs>, std::optional<double>> revenueOf;
     RevenueImpact rev;
     rev.attribute = query.revenueAttribute;
+    std::vector<ComparedSession> sampled;
     for (const std::size_t i : sample) {
-        const auto found = convertedSessions.find(compared[i]);
-        if (found == convertedSessions.end())
-            continue; // not converted: worth 0
-        const auto& [s, ref] = *found;
-        sessionTraces.reset();
-        sessionTraces.bind(1, s).bind(2, ref);
-        double sum = 0;
-        bool any = false;
-        while (sessionTraces.step()) {
-            values.reset();
-            values.bind(1, sessionTraces.int64(0)).bindText(2, path);
-            while (values.step()) {
-                if (values.columnType(0) == 1 || values.columnType(0) == 2) { // SQLITE_INTEGER, SQLITE_FLOAT
-                    sum += values.real(0);
-                    any = true;
+        sampled.push_back(outcomes[i]);
+        sampled.back().value = 0; // not converted: worth 0
+        if (outcomes[i].value == 0)
+            continue;
+        const Landmark& l = compared[i];
+        auto [it, fresh] = revenueOf.try_emplace({l.session, l.loadStart});
+        if (fresh) {
+            sessionTraces.reset();
+            sessionTraces.bind(1, l.session).bind(2, l.loadStart);
+            double sum = 0;
+            bool any = false;
+            while (sessionTraces.step()) {
+                values.reset();
+                values.bind(1, sessionTraces.int64(0)).bindText(2, path);
+                while (values.step()) {
+                    if (values.columnType(0) == 1 || values.columnType(0) == 2) { // SQLITE_INTEGER, FLOAT
+                        sum += values.real(0);
+                        any = true;
+                    }
                 }
             }
+            if (any)
+                it->second = sum;
         }
-        if (any) {
-            revenueOf[s] = sum;
+        if (it->second) {
+            sampled.back().value = *it->second;
             ++rev.valuedSessions;
         }
     }
@@ -452,12 +523,6 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
         r.notes.push_back("no numeric '" + query.revenueAttribute +
                           "' on the spans of the converted sessions: revenue not computed");
         return r;
-    }
-    std::vector<ComparedSession> sampled;
-    for (const std::size_t i : sample) {
-        const auto it = revenueOf.find(compared[i]);
-        sampled.push_back(outcomes[i]);
-        sampled.back().value = it == revenueOf.end() ? 0.0 : it->second;
     }
     const StratifiedLoss revenue = stratifiedLoss(sampled, false);
     // Per affected session from the sample, for all of them.

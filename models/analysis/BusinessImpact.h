@@ -27,6 +27,9 @@ struct ImpactQuery
     std::optional<TimeNs> to;
     std::optional<ConversionDefinition> conversion;
     std::string revenueAttribute; ///< e.g. "order.value"; empty: no revenue
+    /// A conversion counts within this after a session's landmark (ConversionLandmarks.h); 0: learnt
+    /// from the data (ConversionDelays.h).
+    TimeNs conversionHorizon = 0;
     /// Fewer sessions than this in either group (affected, unaffected) give no conversion verdict.
     std::int64_t minGroupSessions = 10;
 };
@@ -41,7 +44,7 @@ struct ImpactCounts
 /// Where the unaffected sessions compared with came from (BorrowedControls.h).
 struct ConversionControl
 {
-    std::int64_t inWindow = 0; ///< unaffected sessions of the window
+    std::int64_t inWindow = 0; ///< control landmarks of the window (ConversionLandmarks.h)
     std::int64_t borrowed = 0; ///< from before and after it, for thin strata
     std::int64_t borrowedBefore = 0;
     std::int64_t borrowedAfter = 0;
@@ -54,10 +57,17 @@ struct ConversionControl
 struct ConversionImpact
 {
     std::string definition;
-    std::int64_t affectedSessions = 0; ///< sessions with an affected page load in the window
-    std::int64_t affectedConverted = 0;
-    std::int64_t unaffectedSessions = 0; ///< the other sessions of the window on the same routes
-    std::int64_t unaffectedConverted = 0;
+    /// Sessions the window affected, compared from their first harm (ConversionLandmarks.h).
+    std::int64_t affectedSessions = 0;
+    std::int64_t affectedConverted = 0; ///< converted after their first harm
+    /// Affected sessions that had converted before their first harm: not compared.
+    std::int64_t alreadyConverted = 0;
+    /// Control landmarks: sessions not hit yet at their k-th reach of the service, one per class of k
+    /// they entered (a session may count in several), in the window and borrowed.
+    std::int64_t unaffectedSessions = 0;
+    std::int64_t unaffectedConverted = 0; ///< converted after their landmark
+    std::int64_t distinctControlSessions = 0;
+    TimeNs horizon = 0; ///< conversions counted within this after each landmark
     double affectedRate = 0;
     /// The rate the affected sessions would have had, as the unaffected sessions of their strata (route,
     /// traces that reached the service: ConversionStrata.h) converted.

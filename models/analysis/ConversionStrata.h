@@ -26,6 +26,7 @@ struct ComparedSession
     int exposure = 0;  ///< its traces that reached the service in the window (0 outside it)
     double value = 0;  ///< 1/0 converted, or its revenue
     int side = 0;      ///< unaffected ones: 0 in the window, -1 borrowed from before it, +1 from after
+    double weight = 1; ///< how many sessions it stands for (ConversionLandmarks.h); affected ones: 1
 };
 
 struct StratifiedLoss

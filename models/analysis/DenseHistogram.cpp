@@ -19,7 +19,8 @@ bool DenseHistogram::addEncoded(std::string_view bytes)
     std::uint64_t bucket = 0;
     while (!bytes.empty()) {
         std::uint64_t delta = 0, count = 0;
-        if (!readHistogramVarint(bytes, delta) || !readHistogramVarint(bytes, count) || bucket + delta >= kBuckets)
+        if (!readHistogramVarint(bytes, delta) || !readHistogramVarint(bytes, count) ||
+            bucket + delta >= kBuckets)
             return false;
         bucket += delta;
         m_counts[bucket] += count;

@@ -3,7 +3,9 @@
 #include "Sqlite.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -19,6 +21,35 @@ struct TraceVerdict
 {
     bool reached = false;
     bool affected = false;
+    TimeNs first = 0; ///< its earliest span of the service in the window
+};
+
+/// Keeps the earliest reach of each trace per page load, then hands each load its events in time order.
+class ReachEvents
+{
+public:
+    void add(std::size_t load, std::int64_t trace, TimeNs at)
+    {
+        const auto [it, fresh] = m_first.try_emplace({load, trace}, at);
+        if (!fresh)
+            it->second = std::min(it->second, at);
+    }
+    void fill(std::vector<ImpactLoad>& loads, const std::unordered_set<std::int64_t>& affectedTraces) const
+    {
+        for (const auto& [key, at] : m_first)
+            loads[key.first].reach.push_back({at, key.second, affectedTraces.count(key.second) > 0});
+        for (ImpactLoad& p : loads)
+            sortByTime(p.reach);
+    }
+    static void sortByTime(std::vector<ReachEvent>& events)
+    {
+        std::sort(events.begin(), events.end(), [](const ReachEvent& a, const ReachEvent& b) {
+            return std::tie(a.at, a.trace) < std::tie(b.at, b.trace);
+        });
+    }
+
+private:
+    std::map<std::pair<std::size_t, std::int64_t>, TimeNs> m_first;
 };
 
 Statement callsStatement(Database& db)
@@ -45,7 +76,8 @@ void judgeLoadsByReach(Database& db, const ReachCriteria& criteria, std::vector<
     // A trace's verdict is the same for every page load that links it (its spans in the window).
     std::unordered_set<std::int64_t> affectedTraces;
     std::set<std::pair<std::size_t, std::int64_t>> reachedBy; // (load, trace)
-    auto st = db.prepare("SELECT page_load_id, trace, duration_ns, error FROM page_load_reach "
+    ReachEvents events;
+    auto st = db.prepare("SELECT page_load_id, trace, duration_ns, error, start_ns FROM page_load_reach "
                          "WHERE service_id = ?1 AND start_ns >= ?2 AND start_ns < ?3");
     for (const std::int64_t service : criteria.serviceIds) {
         st.reset();
@@ -61,10 +93,12 @@ void judgeLoadsByReach(Database& db, const ReachCriteria& criteria, std::vector<
             ImpactLoad& p = loads[it->second];
             if (reachedBy.emplace(it->second, st.int64(1)).second)
                 ++p.reachedTraces;
+            events.add(it->second, st.int64(1), st.int64(4));
             p.reached = true;
             p.affected = p.affected || affected;
         }
     }
+    events.fill(loads, affectedTraces);
     auto calls = callsStatement(db);
     for (ImpactLoad& p : loads) {
         if (!p.affected)
@@ -125,6 +159,7 @@ bool judgeOperationByReach(Database& db, const ReachCriteria& criteria, std::vec
             const TimeNs start = spans.int64(2);
             if (start < criteria.from || start >= criteria.to)
                 continue;
+            v.first = v.reached ? std::min(v.first, start) : start;
             v.reached = true;
             v.affected = v.affected || spans.int64(4) == kStatusError ||
                          (criteria.normalP99 > 0 && spans.int64(3) - start > criteria.normalP99);
@@ -142,8 +177,11 @@ bool judgeOperationByReach(Database& db, const ReachCriteria& criteria, std::vec
             p.reached = true;
             ++p.reachedTraces;
             p.affected = p.affected || v.affected;
+            p.reach.push_back({v.first, trace, v.affected});
         }
     }
+    for (ImpactLoad& p : loads)
+        ReachEvents::sortByTime(p.reach);
     auto calls = callsStatement(db);
     for (ImpactLoad& p : loads) {
         if (!p.affected)
@@ -184,6 +222,7 @@ void judgeLoadsBySpans(Database& db, const ReachCriteria& criteria, std::vector<
             const TimeNs start = spans.int64(4);
             if (start < criteria.from || start >= criteria.to)
                 continue;
+            v.first = v.reached ? std::min(v.first, start) : start;
             v.reached = true;
             if (spans.int64(6) == kStatusError ||
                 (criteria.normalP99 > 0 && spans.int64(5) - start > criteria.normalP99))
@@ -194,24 +233,27 @@ void judgeLoadsBySpans(Database& db, const ReachCriteria& criteria, std::vector<
     };
     for (ImpactLoad& p : loads) {
         std::set<std::int64_t> reachedTraces;
+        const auto reached = [&](std::int64_t trace, const TraceVerdict& v) {
+            if (v.reached && reachedTraces.insert(trace).second)
+                p.reach.push_back({v.first, trace, v.affected});
+        };
         if (p.documentTrace) {
             const TraceVerdict v = judge(p.documentTrace);
             p.reached = p.reached || v.reached;
             p.affected = p.affected || v.affected;
-            if (v.reached)
-                reachedTraces.insert(p.documentTrace);
+            reached(p.documentTrace, v);
         }
         calls.reset();
         calls.bind(1, p.id);
         while (calls.step()) {
             const TraceVerdict v = judge(calls.int64(1));
-            if (v.reached)
-                reachedTraces.insert(calls.int64(1));
+            reached(calls.int64(1), v);
             p.reached = p.reached || v.reached;
             p.affected = p.affected || v.affected;
             p.calls.emplace_back(calls.int64(0), v.affected);
         }
         p.reachedTraces = int(reachedTraces.size());
+        ReachEvents::sortByTime(p.reach);
     }
 }
 

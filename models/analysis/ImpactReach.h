@@ -18,6 +18,15 @@ namespace seam {
 
 class Database;
 
+/// A trace of a page load that reached the service in the window: when it first did, and whether the
+/// service failed or was slow in it. A session's reach events in time order are its chances to be hit.
+struct ReachEvent
+{
+    TimeNs at = 0;
+    std::int64_t trace = 0;
+    bool affected = false;
+};
+
 struct ImpactLoad
 {
     std::int64_t id = 0;
@@ -30,6 +39,8 @@ struct ImpactLoad
     /// Its traces (calls, document) that reached the service in the window: how many chances it had to
     /// be affected, which the conversion comparison stratifies on.
     int reachedTraces = 0;
+    /// Those traces, in time order (reachedTraces of them).
+    std::vector<ReachEvent> reach;
     /// Linked calls: start, affected. Filled for affected page loads at least (the others' calls cannot be).
     std::vector<std::pair<TimeNs, bool>> calls;
 };

@@ -64,6 +64,11 @@ QJsonObject impactJson(const ImpactResult& r)
         j[QStringLiteral("affected_converted")] = qint64(c.affectedConverted);
         j[QStringLiteral("unaffected_sessions")] = qint64(c.unaffectedSessions);
         j[QStringLiteral("unaffected_converted")] = qint64(c.unaffectedConverted);
+        // Landmarks (ConversionLandmarks.h): affected sessions from their first harm, and not those that
+        // had converted by then; conversions within the horizon after it.
+        j[QStringLiteral("already_converted")] = qint64(c.alreadyConverted);
+        j[QStringLiteral("control_sessions")] = qint64(c.distinctControlSessions);
+        j[QStringLiteral("horizon_s")] = round(double(c.horizon) / 1e9, 1e1);
         j[QStringLiteral("affected_rate")] = round(c.affectedRate, 1e6);
         j[QStringLiteral("unaffected_rate")] = round(c.unaffectedRate, 1e6);
         j[QStringLiteral("lost")] = round(c.lost, 1e2);
@@ -72,7 +77,8 @@ QJsonObject impactJson(const ImpactResult& r)
         j[QStringLiteral("verdict")] = c.ciLow > 0    ? QStringLiteral("loss")
                                        : c.ciHigh < 0 ? QStringLiteral("gain")
                                                       : QStringLiteral("inconclusive");
-        // How the unaffected group was built: the window's own, and sessions borrowed for thin strata.
+        // How the unaffected group was built: the window's never-hit sessions, and sessions borrowed from
+        // healthy periods around it.
         QJsonObject control;
         control[QStringLiteral("in_window")] = qint64(c.control.inWindow);
         control[QStringLiteral("borrowed")] = qint64(c.control.borrowed);

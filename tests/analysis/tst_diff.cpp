@@ -282,7 +282,7 @@ private slots:
             QVERIFY(!n.significant);
         }
         o = routes(DiffWeight::Self);
-        o.minNodeLoads = 21; // the cache node is carried by 20 loads only
+        o.minNodeLoads = 21;                              // the cache node is carried by 20 loads only
         const DiffResult guarded = compareCohorts(db, o); // the node points into it: keep it alive
         const DiffNode* cache = findNode(guarded, "cache", "GET");
         QVERIFY(cache);

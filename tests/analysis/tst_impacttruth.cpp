@@ -60,9 +60,7 @@ class TestImpactTruth : public QObject
     QJsonObject m_truth;
     std::int64_t m_converted = 0; ///< sessions converted in the real run
 
-    /// `knownMiss`: what the estimate still gets wrong there (an expected failure that turns into a
-    /// test failure once it is fixed, so the fix is noticed and the mark removed).
-    void checkIncident(const char* id, const char* service, const char* version, const char* knownMiss)
+    void checkIncident(const char* id, const char* service, const char* version)
     {
         const QJsonObject incident = demoIncident(m_truth, id);
         QVERIFY(!incident.isEmpty());
@@ -88,8 +86,6 @@ class TestImpactTruth : public QObject
                                  .arg(c.ciHigh);
         qInfo().noquote() << said;
         QVERIFY2(truth > 0, qPrintable(said)); // the demo's incidents do cost conversions
-        if (knownMiss)
-            QEXPECT_FAIL("", knownMiss, Abort);
         QVERIFY2(c.ciLow <= truth && truth <= c.ciHigh && c.lost > 0, qPrintable(said));
     }
 
@@ -114,19 +110,8 @@ private slots:
         QCOMPARE(convertedSessions({"safari-hero-image"}), m_converted);
     }
 
-    // Issue 11, still open: activity counted over the whole window lets the harm shape the strata.
-    void catalogDeployLoss()
-    {
-        checkIncident("catalog-bad-deploy", "catalog", "2.8.0",
-                      "the catalog deploy's loss (19) reads as a gain: the interval holds it, the estimate "
-                      "is negative");
-    }
-    void paymentsLockLoss()
-    {
-        checkIncident("payments-db-lock", "payments", "",
-                      "the payments lock's loss (71) lies above the interval: borrowed controls from one "
-                      "side, and the window's few unaffected sessions were hit later");
-    }
+    void catalogDeployLoss() { checkIncident("catalog-bad-deploy", "catalog", "2.8.0"); }
+    void paymentsLockLoss() { checkIncident("payments-db-lock", "payments", ""); }
 };
 
 QTEST_GUILESS_MAIN(TestImpactTruth)

@@ -24,8 +24,8 @@ private slots:
     void childrenAreClippedToTheParentInAnyOrder()
     {
         // Children given out of start order, one reaching past the parent's end, one nested in another.
-        const std::vector<ParentedInterval> spans = {
-            {0, 100, -1}, {90, 130, 0}, {10, 50, 0}, {20, 30, 0}, {60, 70, 0}, {-20, 5, 0}};
+        const std::vector<ParentedInterval> spans = {{0, 100, -1}, {90, 130, 0}, {10, 50, 0},
+                                                     {20, 30, 0},  {60, 70, 0},  {-20, 5, 0}};
         const auto self = selfTimes(spans);
         // covered: [0,5] [10,50] [60,70] [90,100] = 5 + 40 + 10 + 10
         QCOMPARE(self[0], std::int64_t(100 - 65));

@@ -94,4 +94,24 @@ inline RecordBatch activitySession(int i, const std::vector<bool>& fails, bool c
     return b;
 }
 
+/// A session with one home page load at `at`, long after the sessions under test: the data goes on
+/// past them, as it does in a capture, so their conversions' follow-up is not cut short by its end.
+inline RecordBatch laterTraffic(TimeNs at)
+{
+    RecordBatch b;
+    SessionRecord s;
+    s.key = "later";
+    b.sessions.push_back(s);
+    PageLoadRecord p;
+    p.key = "later-home";
+    p.sessionKey = s.key;
+    p.app = browserApp();
+    p.url = "https://shop.example/";
+    p.route = "/";
+    p.start = at;
+    p.duration = 1'000'000'000;
+    b.pageLoads.push_back(p);
+    return b;
+}
+
 } // namespace seam::test
