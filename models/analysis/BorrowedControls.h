@@ -1,16 +1,15 @@
 #pragma once
 
-// Unaffected sessions from just before and after an impact window, for the conversion strata whose
-// control inside the window is too thin (BusinessImpact). An incident that touches most of a window's
-// sessions leaves a handful of unaffected ones per (route, activity) stratum, and the strata then fall
-// back to the route's or everyone's controls, which brings back the busy-session bias the strata exist
-// to remove (ConversionStrata.h). So a thin stratum is filled with sessions of the same stratum from
-// slices of the window's length before and after it, nearest first, each at its landmark
-// (ConversionLandmarks.h): the k-th of its traces that reached the service within its slice (from
-// page_load_reach), on the stratum's route, not hit up to there (no error, nothing above the normal
-// p99; a later hit is the ordinary background the window's sessions would also have met), never
-// touching the window or an incident window of the service. ConversionStrata widens the interval by the drift
-// between periods that borrowing adds.
+// Unaffected sessions from just before and after an impact window: the conversion comparison's first
+// choice of controls (BusinessImpact). Inside the window a session not hit yet may be hit later, and
+// one never hit may owe that to leaving early; around it the service was healthy. Each wanted stratum is
+// filled from slices of the window's length before and after it (each side on its own, so that the two
+// can be compared), nearest first, each session at its landmark (ConversionLandmarks.h): the k-th of
+// its traces that reached the service within its slice (from page_load_reach), on the stratum's route,
+// not hit up to there (no error, nothing above the normal p99; a later hit is the ordinary background
+// the window's sessions would also have met), its follow-up (the conversion horizon after the
+// landmark) clear of the window, of every incident window and of the data's end. ConversionStrata
+// widens the interval by the drift between periods that borrowing adds.
 
 #include "Ids.h"
 

@@ -3,15 +3,14 @@
 // Lost conversions (or revenue) of an incident's affected sessions, compared like with like. Sessions
 // that call a service more often are more often hit by its incident, and on a shop they are also the
 // ones further down the funnel: comparing all affected sessions with all unaffected ones credits the
-// incident with the busy sessions' higher conversion (the catalog deploy showed a negative loss). So
-// the comparison is stratified: each affected session is compared with the unaffected sessions of its
-// stratum (the route it entered the window's routes on, and how many of its traces reached the service
-// there, in classes: 1, 2, 3, 4, 5-6, 7-9, 10-14, 15+), and the estimate is the affected sessions' loss
-// against their own strata (direct standardisation to the affected group). A stratum whose unaffected
-// sessions in the window are too few also has sessions borrowed from just before and after the window
-// (BorrowedControls.h); what borrowing may get wrong (the periods differ) widens the interval: the
-// drift between the window and the borrowed periods, or between the periods before and after, as
-// measured on the data (the larger).
+// incident with the busy sessions' higher conversion. So the comparison is stratified on where each
+// session stood at its landmark (ConversionLandmarks.h: the route of that page load, and how many of
+// its traces had reached the service by then, in classes 1, 2, 3, 4, 5-6, 7-9, 10-14, 15+), and the
+// estimate is the affected sessions' loss against their own strata (direct standardisation to the
+// affected group). Controls carry weights (a never-hit session of the window stands for the sessions
+// not hit by then); controls borrowed from around the window (BorrowedControls.h) may differ from it in
+// ways nobody measured, so the interval widens by the drift between the window and the borrowed
+// periods, or between the periods before and after, as measured on the data (the larger).
 
 #include <cstdint>
 #include <string>

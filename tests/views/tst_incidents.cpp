@@ -319,12 +319,12 @@ private slots:
         p.start(QStringLiteral(SEAM_BINARY),
                 {QStringLiteral("impact"), QStringLiteral("--db"), QString::fromStdString(m_path),
                  QStringLiteral("--json"), QStringLiteral("--service"), QStringLiteral("payments"),
-                 QStringLiteral("--conversion"), QStringLiteral("route:/cart")});
+                 QStringLiteral("--conversion"), QStringLiteral("url:*/checkout/confirmation*")});
         QVERIFY(p.waitForFinished(120'000));
         const QJsonObject explicitJson = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
         QCOMPARE(
             explicitJson[QStringLiteral("conversions")].toObject()[QStringLiteral("definition")].toString(),
-            QStringLiteral("route:/cart"));
+            QStringLiteral("url:*/checkout/confirmation*"));
         for (const auto& n : explicitJson[QStringLiteral("notes")].toArray())
             QVERIFY(!n.toString().contains(QLatin1String("saved in the investigation")));
 
