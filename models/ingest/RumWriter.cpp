@@ -3,6 +3,7 @@
 #include "DatadogIds.h"
 #include "DimensionCache.h"
 #include "PendingRows.h"
+#include "ResourceKey.h"
 #include "SessionTracker.h"
 #include "Sqlite.h"
 #include "TextLimits.h"
@@ -232,9 +233,11 @@ void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, 
         } else if (r.traceIdLow64) {
             trace = m_datadog.traceForLow64(r.traceIdLow64); // 0: keep the low bits and wait
         }
-        if (r.mayHaveTwin && session && mergeIntoTwin(r, session, trace))
+        // Packed (schema v11, ResourceKey.h): bound as a blob that must outlive st.run() below.
+        const std::string key = resource_key::encode(r.key);
+        if (r.mayHaveTwin && session && mergeIntoTwin(r, key, session, trace))
             continue;
-        st.bindText(1, r.key);
+        st.bindBlob(1, key.data(), int(key.size()));
         if (page.id)
             st.bind(2, page.id);
         else
@@ -287,12 +290,13 @@ void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, 
     }
 }
 
-bool RumWriter::mergeIntoTwin(const ResourceRecord& r, std::int64_t session, std::int64_t trace)
+bool RumWriter::mergeIntoTwin(const ResourceRecord& r, const std::string& key, std::int64_t session,
+                              std::int64_t trace)
 {
     auto& find = m_st.resourceTwin;
     find.bind(1, session).bind(2, r.start).bindText(3, ingest::clip(r.url, 8192));
     find.bindText(4, r.type.empty() ? std::string_view("other") : std::string_view(r.type))
-        .bindText(5, r.key);
+        .bindBlob(5, key.data(), int(key.size()));
     if (trace)
         find.bind(6, trace);
     else

@@ -58,7 +58,9 @@ private:
                            const std::string& sessionKey, TimeNs start);
     /// Merges `r` into the one resource that is the same request reported by another instrumentation;
     /// false if there is none (or more than one).
-    bool mergeIntoTwin(const ResourceRecord& r, std::int64_t session, std::int64_t trace);
+    /// `key`: r.key packed (ResourceKey.h), as resources.key holds it.
+    bool mergeIntoTwin(const ResourceRecord& r, const std::string& key, std::int64_t session,
+                       std::int64_t trace);
     /// Sets a web vital on the page load and on the report of the source that measured it.
     bool applyVital(std::int64_t pageLoadId, std::string_view name, double value, std::string_view reportKey,
                     std::int64_t session);
