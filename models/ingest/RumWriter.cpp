@@ -218,6 +218,14 @@ void RumWriter::adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& ke
         applyVital(pageLoadId, name, value, key, m_dimensions.reportSessionId(sessionKey));
 }
 
+void RumWriter::bindKey(Statement& st, int index, const std::string& key, const std::string& packed)
+{
+    if (packed.empty())
+        st.bindText(index, key);
+    else
+        st.bindBlob(index, packed.data(), int(packed.size()));
+}
+
 void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result)
 {
     auto& st = m_st.resourceInsert;
@@ -233,11 +241,11 @@ void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, 
         } else if (r.traceIdLow64) {
             trace = m_datadog.traceForLow64(r.traceIdLow64); // 0: keep the low bits and wait
         }
-        // Packed (schema v11, ResourceKey.h): bound as a blob that must outlive st.run() below.
-        const std::string key = resource_key::encode(r.key);
-        if (r.mayHaveTwin && session && mergeIntoTwin(r, key, session, trace))
+        // Packed when it packs (schema v11, ResourceKey.h): bound without a copy, outlives st.run().
+        const std::string packed = resource_key::encode(r.key);
+        if (r.mayHaveTwin && session && mergeIntoTwin(r, packed, session, trace))
             continue;
-        st.bindBlob(1, key.data(), int(key.size()));
+        bindKey(st, 1, r.key, packed);
         if (page.id)
             st.bind(2, page.id);
         else
@@ -290,13 +298,13 @@ void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, 
     }
 }
 
-bool RumWriter::mergeIntoTwin(const ResourceRecord& r, const std::string& key, std::int64_t session,
+bool RumWriter::mergeIntoTwin(const ResourceRecord& r, const std::string& packed, std::int64_t session,
                               std::int64_t trace)
 {
     auto& find = m_st.resourceTwin;
     find.bind(1, session).bind(2, r.start).bindText(3, ingest::clip(r.url, 8192));
-    find.bindText(4, r.type.empty() ? std::string_view("other") : std::string_view(r.type))
-        .bindBlob(5, key.data(), int(key.size()));
+    find.bindText(4, r.type.empty() ? std::string_view("other") : std::string_view(r.type));
+    bindKey(find, 5, r.key, packed);
     if (trace)
         find.bind(6, trace);
     else

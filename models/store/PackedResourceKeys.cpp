@@ -43,7 +43,9 @@ END;
 void packResourceKeys(Database& db)
 {
     // resource_key() (ResourceKey.cpp, on every connection) packs a text key, leaves a packed one.
-    db.exec("UPDATE main.resources SET key = resource_key(key) WHERE typeof(key) = 'text'");
+    // A key without a packed form stays the text it is.
+    db.exec("UPDATE main.resources SET key = resource_key(key) WHERE typeof(key) = 'text' AND "
+            "typeof(resource_key(key)) = 'blob'");
     if (db.queryInt("SELECT count(*) FROM pragma_table_info('page_load_reach') WHERE name = 'span_id'") > 0)
         db.exec(kNarrowReach);
     // Always: a file whose version was set back (as PageLoadSortKeys explains) may have had the v10

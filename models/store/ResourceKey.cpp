@@ -8,7 +8,6 @@ namespace {
 
 enum Tag : char
 {
-    kText = 0,
     kOtel = 1,
     kDatadog = 2,
     kUuid = 3
@@ -96,14 +95,14 @@ void keyText(sqlite3_context* ctx, int, sqlite3_value** argv)
 {
     switch (sqlite3_value_type(argv[0])) {
     case SQLITE_BLOB: {
-        const std::string text = decode(bytesOf(argv[0]));
+        const std::string text = decode(bytesOf(argv[0])); // packed (v11)
         sqlite3_result_text(ctx, text.data(), int(text.size()), SQLITE_TRANSIENT);
         return;
     }
     case SQLITE_NULL:
         sqlite3_result_null(ctx);
         return;
-    default: // text (a cache before v11) or anything else: as it is
+    default: // a text key (any cache) or anything else: as it is
         sqlite3_result_value(ctx, argv[0]);
         return;
     }
@@ -118,9 +117,12 @@ void keyStored(sqlite3_context* ctx, int, sqlite3_value** argv)
         return;
     default: {
         const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
-        const std::string stored =
+        const std::string packed =
             encode(std::string_view(text ? text : "", std::size_t(sqlite3_value_bytes(argv[0]))));
-        sqlite3_result_blob(ctx, stored.data(), int(stored.size()), SQLITE_TRANSIENT);
+        if (packed.empty())
+            sqlite3_result_value(ctx, argv[0]); // no packed form: stored as the text
+        else
+            sqlite3_result_blob(ctx, packed.data(), int(packed.size()), SQLITE_TRANSIENT);
         return;
     }
     }
@@ -140,16 +142,13 @@ std::string encode(std::string_view text)
     out.clear();
     if (packUuid(text, out))
         return out;
-    out.clear();
-    out.push_back(kText);
-    out.append(text);
-    return out;
+    return {};
 }
 
-std::string decode(std::string_view stored, bool isText)
+std::string decode(std::string_view stored)
 {
-    if (isText || stored.empty())
-        return std::string(stored);
+    if (stored.empty())
+        return {};
     const std::string_view data = stored.substr(1);
     std::string out;
     switch (stored[0]) {
@@ -179,8 +178,6 @@ std::string decode(std::string_view stored, bool isText)
         }
         return out;
     }
-    case kText:
-        return std::string(data);
     default:
         break;
     }
