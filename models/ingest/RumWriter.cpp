@@ -218,7 +218,7 @@ void RumWriter::adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& ke
         applyVital(pageLoadId, name, value, key, m_dimensions.reportSessionId(sessionKey));
 }
 
-void RumWriter::bindKey(Statement& st, int index, const std::string& key, const std::string& packed)
+void RumWriter::bindKey(Statement& st, int index, std::string_view key, std::string_view packed)
 {
     if (packed.empty())
         st.bindText(index, key);
@@ -242,7 +242,8 @@ void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, 
             trace = m_datadog.traceForLow64(r.traceIdLow64); // 0: keep the low bits and wait
         }
         // Packed when it packs (schema v11, ResourceKey.h): bound without a copy, outlives st.run().
-        const std::string packed = resource_key::encode(r.key);
+        char buffer[resource_key::kMaxPacked];
+        const std::string_view packed(buffer, resource_key::pack(r.key, buffer));
         if (r.mayHaveTwin && session && mergeIntoTwin(r, packed, session, trace))
             continue;
         bindKey(st, 1, r.key, packed);
@@ -298,7 +299,7 @@ void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, 
     }
 }
 
-bool RumWriter::mergeIntoTwin(const ResourceRecord& r, const std::string& packed, std::int64_t session,
+bool RumWriter::mergeIntoTwin(const ResourceRecord& r, std::string_view packed, std::int64_t session,
                               std::int64_t trace)
 {
     auto& find = m_st.resourceTwin;

@@ -15,25 +15,30 @@ enum Tag : char
 
 constexpr char kHex[] = "0123456789abcdef";
 
-int nibble(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1; // upper case too: it would not come back the same
-}
+// Lower-case hex digit -> value, anything else (upper case too: it would not come back the same) -> 16.
+constexpr std::array<unsigned char, 256> kNibble = [] {
+    std::array<unsigned char, 256> t{};
+    for (auto& v : t)
+        v = 16;
+    for (int i = 0; i < 10; ++i)
+        t[std::size_t('0' + i)] = static_cast<unsigned char>(i);
+    for (int i = 0; i < 6; ++i)
+        t[std::size_t('a' + i)] = static_cast<unsigned char>(10 + i);
+    return t;
+}();
 
-// Appends the bytes of `digits` (lower-case hex, even length); false when one is not a digit.
-bool packHex(std::string_view digits, std::string& out)
+// Writes the bytes of `digits` (lower-case hex, even length) at `out`; false when one is not a digit.
+// The writer packs every resource key it writes: no allocation, one table look-up a digit.
+bool packHex(const char* digits, std::size_t count, char* out)
 {
-    for (std::size_t i = 0; i + 1 < digits.size(); i += 2) {
-        const int hi = nibble(digits[i]), lo = nibble(digits[i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        out.push_back(char(hi << 4 | lo));
+    unsigned bad = 0;
+    for (std::size_t i = 0; i + 1 < count; i += 2) {
+        const unsigned hi = kNibble[static_cast<unsigned char>(digits[i])];
+        const unsigned lo = kNibble[static_cast<unsigned char>(digits[i + 1])];
+        bad |= (hi | lo) & 16;
+        *out++ = char(hi << 4 | (lo & 15));
     }
-    return true;
+    return bad == 0;
 }
 
 void unpackHex(std::string_view bytes, std::string& out)
@@ -49,40 +54,7 @@ bool startsWith(std::string_view s, std::string_view prefix)
     return s.substr(0, prefix.size()) == prefix;
 }
 
-bool packOtel(std::string_view text, std::string& out)
-{
-    // otel:<32>:<16>
-    if (text.size() != 5 + 32 + 1 + 16 || !startsWith(text, "otel:") || text[37] != ':')
-        return false;
-    out.push_back(kOtel);
-    return packHex(text.substr(5, 32), out) && packHex(text.substr(38, 16), out);
-}
-
-bool packDatadog(std::string_view text, std::string& out)
-{
-    if (text.size() != 3 + 16 || !startsWith(text, "dd:"))
-        return false;
-    out.push_back(kDatadog);
-    return packHex(text.substr(3), out);
-}
-
 constexpr std::array<std::size_t, 5> kUuidGroups = {8, 4, 4, 4, 12};
-
-bool packUuid(std::string_view text, std::string& out)
-{
-    if (text.size() != 36)
-        return false;
-    out.push_back(kUuid);
-    std::size_t at = 0;
-    for (std::size_t g = 0; g < kUuidGroups.size(); ++g) {
-        if (g > 0 && text[at++] != '-')
-            return false;
-        if (!packHex(text.substr(at, kUuidGroups[g]), out))
-            return false;
-        at += kUuidGroups[g];
-    }
-    return true;
-}
 
 std::string_view bytesOf(sqlite3_value* v)
 {
@@ -130,19 +102,38 @@ void keyStored(sqlite3_context* ctx, int, sqlite3_value** argv)
 
 } // namespace
 
+std::size_t pack(std::string_view text, char* out)
+{
+    const char* t = text.data();
+    // otel:<32>:<16>
+    if (text.size() == 5 + 32 + 1 + 16 && startsWith(text, "otel:") && t[37] == ':') {
+        out[0] = kOtel;
+        return packHex(t + 5, 32, out + 1) && packHex(t + 38, 16, out + 17) ? 25 : 0;
+    }
+    if (text.size() == 3 + 16 && startsWith(text, "dd:")) {
+        out[0] = kDatadog;
+        return packHex(t + 3, 16, out + 1) ? 9 : 0;
+    }
+    if (text.size() == 36) {
+        out[0] = kUuid;
+        std::size_t at = 0, written = 1;
+        for (std::size_t g = 0; g < kUuidGroups.size(); ++g) {
+            if (g > 0 && t[at++] != '-')
+                return 0;
+            if (!packHex(t + at, kUuidGroups[g], out + written))
+                return 0;
+            at += kUuidGroups[g];
+            written += kUuidGroups[g] / 2;
+        }
+        return written;
+    }
+    return 0;
+}
+
 std::string encode(std::string_view text)
 {
-    std::string out;
-    out.reserve(25);
-    if (packOtel(text, out))
-        return out;
-    out.clear();
-    if (packDatadog(text, out))
-        return out;
-    out.clear();
-    if (packUuid(text, out))
-        return out;
-    return {};
+    char buffer[kMaxPacked];
+    return std::string(buffer, pack(text, buffer));
 }
 
 std::string decode(std::string_view stored)

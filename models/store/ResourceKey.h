@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -21,7 +22,12 @@ namespace seam::resource_key {
 /// lower-case in the packed forms; a key with an upper-case digit stays text, so that every key comes
 /// back exactly.
 ///
-/// The packed form of `text`, or "" when it has none (store the text).
+/// The longest packed form (an OTLP key).
+constexpr std::size_t kMaxPacked = 25;
+/// Writes the packed form of `text` at `out` (kMaxPacked bytes) and returns its size, or 0 when the
+/// key has none (store the text). What the writer calls for every resource: no allocation.
+std::size_t pack(std::string_view text, char* out);
+/// The same as a string ("" when it has none).
 std::string encode(std::string_view text);
 /// The key text of a packed form (what encode() returned).
 std::string decode(std::string_view packed);
