@@ -20,7 +20,7 @@ InferredLinkScore scoreInferredLinks(Database& db, const std::string& truthJson)
 
     InferredLinkScore score;
     score.stripped = truth.size();
-    auto st = db.prepare("SELECT r.key, lower(hex(t.trace_id)) FROM links l "
+    auto st = db.prepare("SELECT resource_key_text(r.key), lower(hex(t.trace_id)) FROM links l "
                          "JOIN resources r ON r.id = l.resource_id JOIN traces t ON t.id = l.trace "
                          "WHERE l.method = 'inferred'");
     while (st.step()) {

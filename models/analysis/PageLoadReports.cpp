@@ -72,7 +72,7 @@ std::vector<PageLoadCall> pageLoadCalls(Database& db, std::int64_t pageLoadId, i
         "JOIN resources m ON " +
         (merging ? "(m.id = c.id OR m.merged_into = c.id)" : "m.id = c.id") +
         " LEFT JOIN traces t ON t.id = m.trace ORDER BY c.start_ns, c.id, m.id <> c.id, " +
-        (merging ? "m.reporter, " : "") + "m.key");
+        (merging ? "m.reporter, " : "") + "resource_key_text(m.key)");
     st.bind(1, pageLoadId).bind(2, std::int64_t(limit));
     std::vector<PageLoadCall> out;
     while (st.step()) {

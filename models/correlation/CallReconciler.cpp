@@ -75,8 +75,9 @@ CallReconciler::CallReconciler(Database& db)
       m_offsets(db.prepare(
           "SELECT r.format, min(r.start_ns) - p.start_ns FROM page_load_reports r JOIN page_loads p "
           "ON p.id = r.page_load_id WHERE r.page_load_id = ?1 GROUP BY r.format")),
-      m_rows(db.prepare("SELECT id, coalesce(reporter, ''), type, coalesce(method, ''), url, start_ns, "
-                        "coalesce(trace, 0), merged_into, key FROM resources WHERE page_load_id = ?1")),
+      m_rows(db.prepare(
+          "SELECT id, coalesce(reporter, ''), type, coalesce(method, ''), url, start_ns, "
+          "coalesce(trace, 0), merged_into, resource_key_text(key) FROM resources WHERE page_load_id = ?1")),
       m_setMergedInto(db.prepare("UPDATE resources SET merged_into = ?2 WHERE id = ?1"))
 {}
 

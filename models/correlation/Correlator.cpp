@@ -226,7 +226,7 @@ void Correlator::addReach(std::int64_t trace, const std::vector<TraceSpan>& span
     // The entry spans as a service's rollups count them (server or consumer spans, or roots).
     for (const TraceSpan& s : spans)
         if ((s.kind == 2 || s.kind == 5 || s.parent == 0) && !service(s.service).browser)
-            m_reach.add(s.service, s.start, trace, s.id, s.end - s.start, s.status == 2);
+            m_reach.add(s.service, s.start, trace, s.end - s.start, s.status == 2);
 }
 
 void Correlator::refreshPageLoad(std::int64_t pageLoadId)

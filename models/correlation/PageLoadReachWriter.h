@@ -20,8 +20,10 @@ public:
 
     /// Starts collecting the rows of `pageLoadId`.
     void begin(std::int64_t pageLoadId);
-    void add(std::int64_t serviceId, std::int64_t startNs, std::int64_t trace, std::int64_t spanId,
-             std::int64_t durationNs, bool error);
+    /// One entry span. Spans of one service starting at the same time in one trace make one row
+    /// (schema v11: the table has no span_id), with the longest duration and the error of either.
+    void add(std::int64_t serviceId, std::int64_t startNs, std::int64_t trace, std::int64_t durationNs,
+             bool error);
     /// Writes what was collected since begin() in place of the page load's stored rows.
     void finish();
 
@@ -29,8 +31,8 @@ public:
     std::int64_t documentTrace(std::int64_t pageLoadId);
 
 private:
-    // service, start, trace, span, duration, error: the table's columns but the page load.
-    using Row = std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t, int>;
+    // service, start, trace, duration, error: the table's columns but the page load.
+    using Row = std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, int>;
 
     std::int64_t m_pageLoad = 0;
     std::vector<Row> m_rows;

@@ -3,6 +3,7 @@
 #include "DatadogIds.h"
 #include "DimensionCache.h"
 #include "PendingRows.h"
+#include "ResourceKey.h"
 #include "SessionTracker.h"
 #include "Sqlite.h"
 #include "TextLimits.h"
@@ -217,6 +218,14 @@ void RumWriter::adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& ke
         applyVital(pageLoadId, name, value, key, m_dimensions.reportSessionId(sessionKey));
 }
 
+void RumWriter::bindKey(Statement& st, int index, std::string_view key, std::string_view packed)
+{
+    if (packed.empty())
+        st.bindText(index, key);
+    else
+        st.bindBlob(index, packed.data(), int(packed.size()));
+}
+
 void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result)
 {
     auto& st = m_st.resourceInsert;
@@ -232,9 +241,12 @@ void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, 
         } else if (r.traceIdLow64) {
             trace = m_datadog.traceForLow64(r.traceIdLow64); // 0: keep the low bits and wait
         }
-        if (r.mayHaveTwin && session && mergeIntoTwin(r, session, trace))
+        // Packed when it packs (schema v11, ResourceKey.h): bound without a copy, outlives st.run().
+        char buffer[resource_key::kMaxPacked];
+        const std::string_view packed(buffer, resource_key::pack(r.key, buffer));
+        if (r.mayHaveTwin && session && mergeIntoTwin(r, packed, session, trace))
             continue;
-        st.bindText(1, r.key);
+        bindKey(st, 1, r.key, packed);
         if (page.id)
             st.bind(2, page.id);
         else
@@ -287,12 +299,13 @@ void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, 
     }
 }
 
-bool RumWriter::mergeIntoTwin(const ResourceRecord& r, std::int64_t session, std::int64_t trace)
+bool RumWriter::mergeIntoTwin(const ResourceRecord& r, std::string_view packed, std::int64_t session,
+                              std::int64_t trace)
 {
     auto& find = m_st.resourceTwin;
     find.bind(1, session).bind(2, r.start).bindText(3, ingest::clip(r.url, 8192));
-    find.bindText(4, r.type.empty() ? std::string_view("other") : std::string_view(r.type))
-        .bindText(5, r.key);
+    find.bindText(4, r.type.empty() ? std::string_view("other") : std::string_view(r.type));
+    bindKey(find, 5, r.key, packed);
     if (trace)
         find.bind(6, trace);
     else

@@ -58,7 +58,12 @@ private:
                            const std::string& sessionKey, TimeNs start);
     /// Merges `r` into the one resource that is the same request reported by another instrumentation;
     /// false if there is none (or more than one).
-    bool mergeIntoTwin(const ResourceRecord& r, std::int64_t session, std::int64_t trace);
+    /// `packed`: r.key packed (ResourceKey.h; "" when it stays text), as resources.key holds it.
+    bool mergeIntoTwin(const ResourceRecord& r, std::string_view packed, std::int64_t session,
+                       std::int64_t trace);
+    /// Binds a resource key as resources.key holds it (schema v11): `packed` when not empty, else the
+    /// text. Neither is copied: both outlive the statement's run.
+    static void bindKey(Statement& st, int index, std::string_view key, std::string_view packed);
     /// Sets a web vital on the page load and on the report of the source that measured it.
     bool applyVital(std::int64_t pageLoadId, std::string_view name, double value, std::string_view reportKey,
                     std::int64_t session);

@@ -165,7 +165,12 @@ ExtractResult extractInvestigation(const std::string& sourcePath, const std::str
         const int total = int(std::size(kCopies)) + 1;
         int done = 1;
         for (const Copy& c : kCopies) {
-            const auto [columns, select] = sharedColumns(target, c.table);
+            auto [columns, select] = sharedColumns(target, c.table);
+            // A source older than v11 (read where it lies, not migrated) has text keys: packed as the
+            // target holds them (resource_key() leaves a packed key as it is).
+            if (const auto at = select.find("x.\"key\"");
+                std::string_view(c.table) == "resources" && at != std::string::npos)
+                select.replace(at, 7, "resource_key(x.\"key\")");
             if (columns.empty()) { // an older source file without this table: nothing to copy
                 result.rows.emplace_back(c.table, 0);
                 continue;

@@ -206,9 +206,9 @@ QJsonObject StoreQueries::pageLoad(std::int64_t id)
     std::optional<Statement> callReports;
     if (merging)
         callReports = m_db.prepare(
-            "SELECT m.reporter, m.key, m.status, m.start_ns, m.duration_ns, lower(hex(mt.trace_id)), m.id "
-            "FROM resources m LEFT JOIN traces mt ON mt.id = m.trace WHERE m.id = ?1 OR m.merged_into = ?1 "
-            "ORDER BY m.merged_into IS NOT NULL, m.reporter, m.key");
+            "SELECT m.reporter, resource_key_text(m.key) AS k, m.status, m.start_ns, m.duration_ns, "
+            "lower(hex(mt.trace_id)), m.id FROM resources m LEFT JOIN traces mt ON mt.id = m.trace "
+            "WHERE m.id = ?1 OR m.merged_into = ?1 ORDER BY m.merged_into IS NOT NULL, m.reporter, k");
     rs.bind(1, id);
     while (rs.step()) {
         QJsonObject r;

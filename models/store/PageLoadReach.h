@@ -15,8 +15,8 @@ namespace schema {
 /// Called inside migrate()'s transaction.
 void addPageLoadReach(Database& db);
 /// Adds the rows of every page load to page_load_reach from the links, document traces and spans in
-/// the file (what the writer would have written): the step's backfill, and an extract's (its rows
-/// are derived, so an extract of an older file gets them too).
+/// the file (what the writer would have written) into today's table (v11, without span_id): an
+/// extract's (its rows are derived, so an extract of an older file gets them too).
 void fillPageLoadReach(Database& db);
 
 } // namespace schema

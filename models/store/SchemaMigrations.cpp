@@ -1,6 +1,7 @@
 #include "SchemaMigrations.h"
 
 #include "CallMergeSchema.h"
+#include "PackedResourceKeys.h"
 #include "PageLoadReach.h"
 #include "PageLoadReachTraces.h"
 #include "PageLoadSortKeys.h"
@@ -70,6 +71,9 @@ constexpr std::array kSteps = {
     // v10, the cache under 250 bytes a span (issue 15): page_load_reach's index by page load gives way to
     // page_load_reach_traces (PageLoadReachTraces.cpp).
     MigrationStep{10, &addPageLoadReachTraces},
+    // v11, the cache under 250 bytes a span (issue 15): resources' keys packed, page_load_reach without
+    // span_id (PackedResourceKeys.cpp).
+    MigrationStep{11, &packResourceKeys},
 };
 static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
 

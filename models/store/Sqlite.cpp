@@ -2,6 +2,7 @@
 
 #include "FileUri.h"
 #include "PayloadFunctions.h"
+#include "ResourceKey.h"
 
 #include <filesystem>
 #include <mutex>
@@ -84,6 +85,7 @@ Database::Database(const std::string& path, Mode mode) : m_path(path)
     sqlite3_extended_result_codes(m_db, 1);
     sqlite3_busy_timeout(m_db, 10000);
     payload::registerSqlFunctions(m_db);
+    resource_key::registerSqlFunctions(m_db);
 }
 
 Database::~Database()

@@ -17,3 +17,6 @@ seam_add_qtest(tst_payloadcodec SOURCES store/tst_payloadcodec.cpp support/Recor
 # The scan for bytes a JSON string escapes (store/JsonRuns.h), shared by the JSON writer and the payload
 # encoder: the same answers as the byte-by-byte rule.
 seam_add_qtest(tst_jsonruns SOURCES store/tst_jsonruns.cpp LIBS seam_store)
+# Schema v11: resource keys packed (store/ResourceKey) and back exactly, their SQL functions, the step
+# (store/PackedResourceKeys) on a v10 cache the writer made.
+seam_add_qtest(tst_resourcekey SOURCES store/tst_resourcekey.cpp LIBS seam_core seam_demo)
