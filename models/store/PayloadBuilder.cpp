@@ -46,6 +46,13 @@ std::string_view Builder::sanitized(std::string_view s)
         return s;
     std::size_t i = 0;
     for (;;) {
+        // ASCII runs eight bytes at a time: every key and most values are ASCII.
+        for (; i + 8 <= s.size(); i += 8) {
+            std::uint64_t v;
+            std::memcpy(&v, s.data() + i, 8);
+            if (v & 0x8080808080808080ull)
+                break;
+        }
         while (i < s.size() && std::uint8_t(s[i]) < 0x80)
             ++i;
         if (i == s.size())
