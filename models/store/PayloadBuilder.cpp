@@ -81,18 +81,32 @@ std::string_view Builder::sanitized(std::string_view s)
 
 void Builder::endValue()
 {
-    if (m_stack.empty())
+    if (m_depth == 0)
         return;
-    Frame& f = m_stack.back();
+    Frame& f = top();
     // The top level's shape is never compared (nothing follows it): no bookkeeping there.
     if (f.object && depth() > 1)
         m_valueSpans.emplace_back(f.valueAt, m_out.size());
     ++f.count;
 }
 
+Builder::Frame& Builder::push()
+{
+    if (m_depth == m_stack.size())
+        m_stack.emplace_back();
+    Frame& f = m_stack[m_depth++];
+    f.object = false;
+    f.count = 0;
+    f.context = 0;
+    f.valueAt = 0;
+    f.keys.clear();
+    f.valuesFrom = 0;
+    return f;
+}
+
 void Builder::beginObject()
 {
-    Frame& f = m_stack.emplace_back();
+    Frame& f = push();
     f.object = true;
     f.countAt = m_out.size();
     f.valuesFrom = m_valueSpans.size();
@@ -103,7 +117,7 @@ void Builder::key(std::string_view name)
 {
     name = sanitized(name);
     const int d = depth();
-    Frame& f = m_stack.back();
+    Frame& f = top();
     std::uint32_t id = 0;
     if (d <= kDictionaryDepth)
         id = m_dict.keyId(name);
@@ -126,31 +140,35 @@ void Builder::key(std::string_view name)
 void Builder::endObject()
 {
     const int d = depth();
-    Frame& f = m_stack.back();
+    Frame& f = top();
     // An object with the keys of the object before it (the next event of a list, the next link): its
-    // values only. Never the top level, which readers look members up in.
-    if (d > 1 && f.count > 0 && m_previousShape && f.keys == *m_previousShape) {
-        std::string onlyValues;
-        for (std::size_t i = f.valuesFrom; i < m_valueSpans.size(); ++i)
-            onlyValues.append(m_out, m_valueSpans[i].first, m_valueSpans[i].second - m_valueSpans[i].first);
-        m_out.resize(f.countAt);
-        m_out.push_back(char(Tag::SameKeys));
-        m_out.append(onlyValues);
+    // values only. Never the top level, which readers look members up in. The values move down over
+    // the keys, in place.
+    if (d > 1 && f.count > 0 && m_hasPreviousShape && f.keys == m_previousShape) {
+        std::size_t to = f.countAt;
+        m_out[to++] = char(Tag::SameKeys);
+        for (std::size_t i = f.valuesFrom; i < m_valueSpans.size(); ++i) {
+            const auto [first, last] = m_valueSpans[i];
+            std::memmove(m_out.data() + to, m_out.data() + first, last - first);
+            to += last - first;
+        }
+        m_out.resize(to);
     } else {
         insertCount(f.countAt, f.count);
     }
     if (d > 1) {
-        m_previousShape = std::move(f.keys);
+        m_previousShape.swap(f.keys); // f's buffer is reused by the next container at this depth
+        m_hasPreviousShape = true;
         m_valueSpans.resize(f.valuesFrom);
     }
-    m_stack.pop_back();
+    --m_depth;
     endValue();
 }
 
 void Builder::beginArray()
 {
     const std::uint32_t ctx = context();
-    Frame& f = m_stack.emplace_back();
+    Frame& f = push();
     f.countAt = m_out.size();
     f.context = ctx; // elements are values of the key the array is the value of
     m_out.push_back(char(Tag::Array));
@@ -158,8 +176,8 @@ void Builder::beginArray()
 
 void Builder::endArray()
 {
-    insertCount(m_stack.back().countAt, m_stack.back().count);
-    m_stack.pop_back();
+    insertCount(top().countAt, top().count);
+    --m_depth;
     endValue();
 }
 

@@ -78,21 +78,25 @@ private:
     void insertCount(std::size_t tagAt, std::uint64_t count);
     void integer(std::int64_t v);
     void addToShape(std::string_view key);
-    int depth() const { return int(m_stack.size()); }
-    std::uint32_t context() const { return m_stack.empty() ? 0 : m_stack.back().context; }
+    int depth() const { return int(m_depth); }
+    std::uint32_t context() const { return m_depth == 0 ? 0 : m_stack[m_depth - 1].context; }
+    Frame& top() { return m_stack[m_depth - 1]; }
+    Frame& push();
 
     KeyDictionary& m_dict;
     std::vector<std::uint32_t>& m_used;
     const bool m_sanitize;
     std::string m_out;
-    std::vector<Frame> m_stack;
+    std::vector<Frame> m_stack; // open containers are the first m_depth; the rest keep their buffers
+    std::size_t m_depth = 0;
     std::string m_scratch;                                          // a string with invalid UTF-8 fixed
     std::string m_arena;                                            // bytes of the string values kept
     std::vector<std::pair<std::uint32_t, std::uint32_t>> m_strings; // string values so far (arena
                                                                     // offset, size), for repeats
     std::optional<std::int64_t> m_previous;
     std::uint64_t m_shape = 1469598103934665603ull;
-    std::optional<std::string> m_previousShape; // key encodings of the last object completed
+    std::string m_previousShape; // key encodings of the last object completed (if any)
+    bool m_hasPreviousShape = false;
     std::vector<std::pair<std::size_t, std::size_t>> m_valueSpans; // members' values of open objects
 };
 
