@@ -31,6 +31,7 @@ public:
         m_stamped = m_report.read();
         m_inner.submit(std::move(batch));
     }
+    KeyDictionary* payloadDictionary() override { return m_inner.payloadDictionary(); }
 
 private:
     BatchSink& m_inner;

@@ -36,6 +36,7 @@ public:
         }
         m_inner->submit(std::move(batch));
     }
+    KeyDictionary* payloadDictionary() override { return m_inner->payloadDictionary(); }
 
 private:
     StoreWriter& m_writer;

@@ -10,43 +10,6 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-/// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not valid (overlong forms,
-/// surrogates and code points above U+10FFFF included).
-std::size_t utf8SequenceLength(std::string_view s, std::size_t i)
-{
-    const auto b0 = std::uint8_t(s[i]);
-    std::size_t len;
-    std::uint8_t lo = 0x80, hi = 0xbf; // allowed range of the second byte
-    if (b0 >= 0xc2 && b0 <= 0xdf) {
-        len = 2;
-    } else if (b0 >= 0xe0 && b0 <= 0xef) {
-        len = 3;
-        if (b0 == 0xe0)
-            lo = 0xa0;
-        else if (b0 == 0xed)
-            hi = 0x9f;
-    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-        len = 4;
-        if (b0 == 0xf0)
-            lo = 0x90;
-        else if (b0 == 0xf4)
-            hi = 0x8f;
-    } else {
-        return 0;
-    }
-    if (i + len > s.size())
-        return 0;
-    const auto b1 = std::uint8_t(s[i + 1]);
-    if (b1 < lo || b1 > hi)
-        return 0;
-    for (std::size_t k = 2; k < len; ++k) {
-        const auto b = std::uint8_t(s[i + k]);
-        if (b < 0x80 || b > 0xbf)
-            return 0;
-    }
-    return len;
-}
-
 } // namespace
 
 void JsonWriter::appendQuoted(std::string& out, std::string_view value)
@@ -61,7 +24,7 @@ void JsonWriter::appendQuoted(std::string& out, std::string_view value)
             break;
         const auto c = std::uint8_t(value[i]);
         if (c >= 0x80) {
-            if (const std::size_t len = utf8SequenceLength(value, i)) {
+            if (const std::size_t len = json::utf8SequenceLength(value, i)) {
                 i += len;
                 continue;
             }

@@ -38,6 +38,7 @@ public:
         }
         m_to.submit(std::move(batch));
     }
+    KeyDictionary* payloadDictionary() override { return m_to.payloadDictionary(); }
 
 private:
     BatchSink& m_to;

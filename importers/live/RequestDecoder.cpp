@@ -94,7 +94,8 @@ DecodeResult decodeRequest(ReceiverShared& shared, DecodeJob& job)
         break;
     }
 
-    CollectingSink sink;
+    // Spans come out encoded for the cache (no JSON text to write and read back on this thread).
+    CollectingSink sink(shared.writer.payloadDictionary());
     ImportReport report = importSource(*in, sink, nullptr, format, {}, &shared.memory);
     const std::string& inputError = in->error();
     if (!inputError.empty() && (inputError.find("exceeds the limit") != std::string::npos ||

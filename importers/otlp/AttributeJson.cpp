@@ -1,10 +1,12 @@
 #include "AttributeJson.h"
 
 #include "JsonWriter.h"
+#include "PayloadBuilder.h"
 #include "opentelemetry/proto/common/v1/common.pb.h"
 
 #include <charconv>
 #include <cmath>
+#include <type_traits>
 
 namespace seam {
 
@@ -33,7 +35,22 @@ void appendBase64(std::string& out, std::string_view bytes)
     }
 }
 
-void writeAnyValue(JsonWriter& w, const AnyValue& value, int depth)
+namespace {
+
+// One walk for both writers: JSON text, or the cache's binary payload written straight from the values.
+template<typename Writer> void anyValue(Writer& w, const AnyValue& value, int depth);
+
+template<typename Writer> void attributes(Writer& w, const OtlpAttributes& list, int depth)
+{
+    w.beginObject();
+    for (const KeyValue& kv : list) {
+        w.key(kv.key());
+        anyValue(w, kv.value(), depth);
+    }
+    w.endObject();
+}
+
+template<typename Writer> void anyValue(Writer& w, const AnyValue& value, int depth)
 {
     switch (value.value_case()) {
     case AnyValue::kStringValue:
@@ -48,14 +65,19 @@ void writeAnyValue(JsonWriter& w, const AnyValue& value, int depth)
     case AnyValue::kDoubleValue:
         w.number(value.double_value());
         return;
-    case AnyValue::kBytesValue: {
-        std::string& out = w.out();
-        w.string({}); // writes the separator and an empty string; the payload goes inside the quotes
-        out.pop_back();
-        appendBase64(out, value.bytes_value());
-        out.push_back('"');
+    case AnyValue::kBytesValue:
+        if constexpr (std::is_same_v<Writer, JsonWriter>) {
+            std::string& out = w.out();
+            w.string({}); // writes the separator and an empty string; the payload goes inside the quotes
+            out.pop_back();
+            appendBase64(out, value.bytes_value());
+            out.push_back('"');
+        } else {
+            std::string text;
+            appendBase64(text, value.bytes_value());
+            w.string(text);
+        }
         return;
-    }
     case AnyValue::kArrayValue:
         if (depth >= kMaxAttributeDepth) {
             w.string("<nested too deep>");
@@ -63,7 +85,7 @@ void writeAnyValue(JsonWriter& w, const AnyValue& value, int depth)
         }
         w.beginArray();
         for (const AnyValue& v : value.array_value().values())
-            writeAnyValue(w, v, depth + 1);
+            anyValue(w, v, depth + 1);
         w.endArray();
         return;
     case AnyValue::kKvlistValue:
@@ -71,7 +93,7 @@ void writeAnyValue(JsonWriter& w, const AnyValue& value, int depth)
             w.string("<nested too deep>");
             return;
         }
-        writeAttributes(w, value.kvlist_value().values(), depth + 1);
+        attributes(w, value.kvlist_value().values(), depth + 1);
         return;
     case AnyValue::VALUE_NOT_SET:
         break;
@@ -79,14 +101,26 @@ void writeAnyValue(JsonWriter& w, const AnyValue& value, int depth)
     w.null();
 }
 
-void writeAttributes(JsonWriter& w, const OtlpAttributes& attributes, int depth)
+} // namespace
+
+void writeAnyValue(JsonWriter& w, const AnyValue& value, int depth)
 {
-    w.beginObject();
-    for (const KeyValue& kv : attributes) {
-        w.key(kv.key());
-        writeAnyValue(w, kv.value(), depth);
-    }
-    w.endObject();
+    anyValue(w, value, depth);
+}
+
+void writeAnyValue(payload::Builder& w, const AnyValue& value, int depth)
+{
+    anyValue(w, value, depth);
+}
+
+void writeAttributes(JsonWriter& w, const OtlpAttributes& list, int depth)
+{
+    attributes(w, list, depth);
+}
+
+void writeAttributes(payload::Builder& w, const OtlpAttributes& list, int depth)
+{
+    attributes(w, list, depth);
 }
 
 void appendAttributesJson(std::string& out, const OtlpAttributes& attributes)

@@ -14,6 +14,9 @@ class KeyValue;
 namespace seam {
 
 class JsonWriter;
+namespace payload {
+class Builder;
+}
 
 using OtlpAttributes = google::protobuf::RepeatedPtrField<opentelemetry::proto::common::v1::KeyValue>;
 
@@ -25,6 +28,11 @@ constexpr int kMaxAttributeDepth = 16;
 void writeAnyValue(JsonWriter& w, const opentelemetry::proto::common::v1::AnyValue& value, int depth = 0);
 /// Writes {"key": value, ...} (always an object, possibly empty).
 void writeAttributes(JsonWriter& w, const OtlpAttributes& attributes, int depth = 0);
+/// The same values straight into a span payload's binary form (the bytes payload::encode() would make of
+/// the JSON above).
+void writeAnyValue(payload::Builder& w, const opentelemetry::proto::common::v1::AnyValue& value,
+                   int depth = 0);
+void writeAttributes(payload::Builder& w, const OtlpAttributes& attributes, int depth = 0);
 /// Appends the attribute object to `out`, or nothing when there are no attributes ("" = none).
 void appendAttributesJson(std::string& out, const OtlpAttributes& attributes);
 

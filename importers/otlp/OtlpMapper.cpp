@@ -5,9 +5,11 @@
 
 #include "AttributeJson.h"
 #include "JsonWriter.h"
+#include "KeyDictionary.h"
 #include "OtlpBrowser.h"
 #include "OtlpMapperRum.h"
 #include "OtlpMapperState.h"
+#include "PayloadBuilder.h"
 #include "opentelemetry/proto/logs/v1/logs.pb.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
 
@@ -67,11 +69,9 @@ const char* checkTime(std::uint64_t t)
     return nullptr;
 }
 
-void writeEvents(std::string& out, const Span& span)
+// Events and links for either writer: JSON text, or the cache's binary payload (see encodePayload).
+template<typename Writer> void writeEvents(Writer& w, const Span& span)
 {
-    if (span.events().empty())
-        return;
-    JsonWriter w(out);
     w.beginArray();
     for (const Span::Event& ev : span.events()) {
         w.beginObject();
@@ -89,11 +89,8 @@ void writeEvents(std::string& out, const Span& span)
     w.endArray();
 }
 
-void writeLinks(std::string& out, const Span& span)
+template<typename Writer> void writeLinks(Writer& w, const Span& span)
 {
-    if (span.links().empty())
-        return;
-    JsonWriter w(out);
     w.beginArray();
     for (const Span::Link& link : span.links()) {
         w.beginObject();
@@ -114,6 +111,69 @@ void writeLinks(std::string& out, const Span& span)
         w.endObject();
     }
     w.endArray();
+}
+
+/// The span's attributes, events and links as JSON text (sinks that keep records, not a cache).
+/// `instance`: the resource's members to add (backend spans), else nullptr.
+void writeJson(SpanRecord& rec, const Span& span, const otlp_mapping::ResourceInstance* instance)
+{
+    appendAttributesJson(rec.attributesJson, span.attributes());
+    if (instance)
+        addResourceInstance(rec.attributesJson, span.attributes(), instance->members);
+    if (!span.events().empty()) {
+        JsonWriter w(rec.eventsJson);
+        writeEvents(w, span);
+    }
+    if (!span.links().empty()) {
+        JsonWriter w(rec.linksJson);
+        writeLinks(w, span);
+    }
+}
+
+/// The same payload straight in the cache's binary form, with the dictionary of the cache the batch goes
+/// to: no JSON text written and read back (encodeSpanPayloads does that for records that come as JSON).
+/// The calls reach the dictionary in the order payload::encode() of writeJson's text would, so the
+/// bytes are the same.
+void encodePayload(SpanRecord& rec, const Span& span, const otlp_mapping::ResourceInstance* instance,
+                   KeyDictionary& dictionary, std::vector<std::uint32_t>& used)
+{
+    const auto lock = dictionary.lock();
+    {
+        payload::Builder b(dictionary, used);
+        // The span's members, then the resource's instance members it lacks (backend spans only).
+        bool open = false;
+        auto member = [&](const std::string& key, const AnyValue& value) {
+            if (!open) {
+                b.beginObject();
+                open = true;
+            }
+            b.key(key);
+            writeAnyValue(b, value);
+        };
+        for (const auto& kv : span.attributes())
+            member(kv.key(), kv.value());
+        if (instance)
+            for (std::size_t i = 0; i < instance->members.size(); ++i)
+                if (!findAttribute(span.attributes(), instance->members[i].first))
+                    member(instance->members[i].first, instance->values[i]);
+        if (open)
+            b.endObject();
+        rec.encoded.attributes = b.finish();
+    }
+    if (!span.events().empty()) {
+        payload::Builder b(dictionary, used);
+        writeEvents(b, span);
+        rec.encoded.events = b.finish();
+    }
+    if (!span.links().empty()) {
+        payload::Builder b(dictionary, used);
+        writeLinks(b, span);
+        rec.encoded.links = b.finish();
+    }
+    rec.encoded.scope = rec.scope.empty() ? 0 : dictionary.keyId(rec.scope);
+    if (rec.encoded.scope)
+        used.push_back(rec.encoded.scope);
+    rec.encoded.done = true;
 }
 
 } // namespace
@@ -141,14 +201,16 @@ void OtlpMapper::beginResource(const Resource& resource)
     s.service.version = findString(attrs, "service.version");
     s.service.environment = firstOf(attrs, {"deployment.environment.name", "deployment.environment"});
     s.resourceIsBrowser = findString(attrs, kBrowserSdkLanguageKey) == kBrowserSdkLanguage;
-    s.resourceInstance.clear();
+    s.resourceInstance.members.clear();
+    s.resourceInstance.values.clear();
     for (const std::string_view key : {"host.name", "service.instance.id", "k8s.pod.name", "container.id"})
         if (const AnyValue* v = findAttribute(attrs, key)) {
             std::string member;
             JsonWriter w(member);
             w.key(key);
             writeAnyValue(w, *v);
-            s.resourceInstance.emplace_back(std::string(key), std::move(member));
+            s.resourceInstance.members.emplace_back(std::string(key), std::move(member));
+            s.resourceInstance.values.push_back(*v);
         }
     s.resourceSessionId = findString(attrs, "session.id");
     s.resourceUserAgent = firstOf(attrs, {"user_agent.original", "http.user_agent", "browser.user_agent"});
@@ -231,12 +293,12 @@ void OtlpMapper::addSpan(const Span& span, std::string_view location)
         const int code = span.status().code();
         rec.statusCode = code >= 0 && code <= 2 ? StatusCode(code) : StatusCode::Unset;
         rec.statusMessage = span.status().message();
-        appendAttributesJson(rec.attributesJson, span.attributes());
-        if (!browser)
-            addResourceInstance(rec.attributesJson, span.attributes(), s.resourceInstance);
-        writeEvents(rec.eventsJson, span);
-        writeLinks(rec.linksJson, span);
         rec.scope = s.scopeName;
+        const otlp_mapping::ResourceInstance* instance = browser ? nullptr : &s.resourceInstance;
+        if (KeyDictionary* dictionary = m_out.payloadDictionary())
+            encodePayload(rec, span, instance, *dictionary, batch.encodedKeyIds);
+        else
+            writeJson(rec, span, instance);
     }
     if (browser) {
         OtlpMapperRum rum(s, batch);

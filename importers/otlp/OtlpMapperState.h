@@ -6,6 +6,7 @@
 
 #include "AttributeJson.h"
 #include "OtlpMapper.h"
+#include "opentelemetry/proto/common/v1/common.pb.h"
 
 #include <cstdint>
 #include <initializer_list>
@@ -37,6 +38,15 @@ inline std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 0xcbf29ce484222
     return h;
 }
 
+/// The resource's instance attributes (host.name, service.instance.id, k8s.pod.name, container.id), added
+/// to each backend span's attributes that lacks them: Seam keeps span attributes only, and "which
+/// instance" is a cause worth ranking.
+struct ResourceInstance
+{
+    std::vector<std::pair<std::string, std::string>> members; // key, JSON member text ("\"host.name\":...")
+    std::vector<opentelemetry::proto::common::v1::AnyValue> values; // the members' values
+};
+
 } // namespace otlp_mapping
 
 struct OtlpMapper::State
@@ -51,10 +61,7 @@ struct OtlpMapper::State
     std::string resourceAppVersion;
     std::string resourceBrowserBrands; // browser.brands joined, for sessions without a user agent
     std::string resourceBrowserPlatform;
-    /// The resource's instance attributes (host.name, service.instance.id, k8s.pod.name, container.id)
-    /// as JSON members ("\"host.name\":\"web-3\"" ...), added to each backend span's attributes that
-    /// lacks them: Seam keeps span attributes only, and "which instance" is a cause worth ranking.
-    std::vector<std::pair<std::string, std::string>> resourceInstance; // key, JSON member text
+    otlp_mapping::ResourceInstance resourceInstance;
     std::optional<bool> resourceBrowserMobile;
     std::uint64_t resourceHash = 0;
 

@@ -6,6 +6,8 @@
 
 namespace seam {
 
+class KeyDictionary;
+
 /// Where importers deliver normalized records. StoreWriter implements it; tests may collect batches.
 /// submit() may block to apply backpressure (a bounded queue), so memory stays flat in input size.
 class BatchSink
@@ -13,6 +15,10 @@ class BatchSink
 public:
     virtual ~BatchSink() = default;
     virtual void submit(RecordBatch&& batch) = 0;
+    /// The dictionary of the cache the batches end up in, when there is one: importers may then encode
+    /// span payloads themselves (SpanRecord::encoded, their ids in RecordBatch::encodedKeyIds) rather
+    /// than write JSON. Sinks that pass batches on pass this on too.
+    virtual KeyDictionary* payloadDictionary() { return nullptr; }
 };
 
 /// Accumulates records and hands a batch to the sink whenever it reaches `threshold` records.
@@ -27,6 +33,7 @@ public:
     BatchBuilder& operator=(const BatchBuilder&) = delete;
 
     RecordBatch& batch() { return m_batch; }
+    KeyDictionary* payloadDictionary() { return m_sink.payloadDictionary(); }
     /// Call after adding records; submits when the batch is full.
     void maybeFlush()
     {
@@ -48,11 +55,17 @@ private:
 };
 
 /// A sink that keeps every batch in memory (tests, small payloads).
+/// Given a cache's dictionary (the live receiver's), importers encode span payloads for that cache.
 class CollectingSink : public BatchSink
 {
 public:
+    explicit CollectingSink(KeyDictionary* dictionary = nullptr) : m_dictionary(dictionary) {}
     void submit(RecordBatch&& batch) override { batches.push_back(std::move(batch)); }
+    KeyDictionary* payloadDictionary() override { return m_dictionary; }
     std::vector<RecordBatch> batches;
+
+private:
+    KeyDictionary* m_dictionary;
 };
 
 } // namespace seam

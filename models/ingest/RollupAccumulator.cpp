@@ -1,9 +1,12 @@
 #include "RollupAccumulator.h"
 
 #include "Schema.h"
+#include "WriteStatements.h"
 
 #include <algorithm>
+#include <optional>
 #include <sqlite3.h>
+#include <vector>
 
 namespace seam {
 
@@ -33,20 +36,41 @@ void RollupAccumulator::flush(Database& db)
 {
     if (m_cells.empty())
         return;
-    Statement st = db.prepare(
-        "INSERT INTO rollups(service_id, operation_id, bucket_ns, requests, errors, duration_sum_ns, "
-        "duration_max_ns, histogram) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-        "ON CONFLICT(service_id, operation_id, bucket_ns) DO UPDATE SET "
-        "requests = requests + excluded.requests, errors = errors + excluded.errors, "
-        "duration_sum_ns = duration_sum_ns + excluded.duration_sum_ns, "
-        "duration_max_ns = max(duration_max_ns, excluded.duration_max_ns), "
-        "histogram = seam_histogram_merge(histogram, excluded.histogram)");
+    // Many cells a statement (the cells are distinct keys, so no row meets itself in one statement);
+    // the rest one at a time.
+    constexpr int kColumns = 8;
+    constexpr int kRows = 32;
+    auto prepare = [&](int rows) {
+        return db.prepare(manyRowsSql(
+            "INSERT INTO rollups(service_id, operation_id, bucket_ns, requests, errors, duration_sum_ns, "
+            "duration_max_ns, histogram)",
+            kColumns, rows,
+            " ON CONFLICT(service_id, operation_id, bucket_ns) DO UPDATE SET "
+            "requests = requests + excluded.requests, errors = errors + excluded.errors, "
+            "duration_sum_ns = duration_sum_ns + excluded.duration_sum_ns, "
+            "duration_max_ns = max(duration_max_ns, excluded.duration_max_ns), "
+            "histogram = seam_histogram_merge(histogram, excluded.histogram)"));
+    };
+    const std::size_t many = m_cells.size() / kRows * kRows;
+    std::optional<Statement> manyRows;
+    if (many)
+        manyRows.emplace(prepare(kRows));
+    Statement one = prepare(1);
+    std::vector<std::string> histograms(kRows); // bound as static blobs until their statement ran
+    std::size_t i = 0;
     for (const auto& [key, c] : m_cells) {
-        const std::string hist = c.histogram.encode();
-        st.bind(1, std::get<0>(key)).bind(2, std::get<1>(key)).bind(3, std::get<2>(key));
-        st.bind(4, c.requests).bind(5, c.errors).bind(6, c.sum).bind(7, c.max);
-        st.bindBlob(8, hist.data(), int(hist.size()));
-        st.run();
+        const bool full = i < many;
+        Statement& st = full ? *manyRows : one;
+        const int row = full ? int(i % kRows) : 0;
+        const int o = row * kColumns;
+        std::string& hist = histograms[std::size_t(row)];
+        hist = c.histogram.encode();
+        st.bind(o + 1, std::get<0>(key)).bind(o + 2, std::get<1>(key)).bind(o + 3, std::get<2>(key));
+        st.bind(o + 4, c.requests).bind(o + 5, c.errors).bind(o + 6, c.sum).bind(o + 7, c.max);
+        st.bindBlob(o + 8, hist.data(), int(hist.size()));
+        if (!full || row == kRows - 1)
+            st.run();
+        ++i;
     }
     m_cells.clear();
 }

@@ -48,6 +48,18 @@ void encodeSpanPayloads(RecordBatch& batch, KeyDictionary& dictionary)
     std::vector<std::uint32_t> used;     // one span's ids
     std::vector<std::uint32_t> distinct; // the batch's
     std::vector<bool> seen;              // by id
+    auto note = [&](std::uint32_t id) {
+        if (id >= seen.size())
+            seen.resize(std::max<std::size_t>(id + 1, seen.size() * 2));
+        if (!seen[id]) {
+            seen[id] = true;
+            distinct.push_back(id);
+        }
+    };
+    // Spans the importer encoded: their ids came with the batch.
+    for (const std::uint32_t id : batch.encodedKeyIds)
+        note(id);
+    std::vector<std::uint32_t>().swap(batch.encodedKeyIds);
     for (SpanRecord& s : batch.spans) {
         if (s.encoded.done)
             continue;
@@ -57,14 +69,8 @@ void encodeSpanPayloads(RecordBatch& batch, KeyDictionary& dictionary)
         std::string().swap(s.attributesJson);
         std::string().swap(s.eventsJson);
         std::string().swap(s.linksJson);
-        for (const std::uint32_t id : used) {
-            if (id >= seen.size())
-                seen.resize(std::max<std::size_t>(id + 1, seen.size() * 2));
-            if (!seen[id]) {
-                seen[id] = true;
-                distinct.push_back(id);
-            }
-        }
+        for (const std::uint32_t id : used)
+            note(id);
     }
     if (!distinct.empty())
         listKeys(distinct, dictionary, batch.payloadKeys);

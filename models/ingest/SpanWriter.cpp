@@ -24,21 +24,6 @@ void bindBlobOrNull(Statement& st, int index, const std::string& bytes)
 constexpr int kSpanColumns = 11;
 constexpr int kPayloadColumns = 6;
 
-std::string manyRows(const char* head, int columns, int rows)
-{
-    std::string sql = head;
-    sql += " VALUES ";
-    for (int r = 0; r < rows; ++r) {
-        sql += r ? ",(" : "(";
-        for (int c = 0; c < columns; ++c) {
-            sql += c ? ",?" : "?";
-            sql += std::to_string(r * columns + c + 1);
-        }
-        sql += ')';
-    }
-    return sql;
-}
-
 } // namespace
 
 SpanWriter::SpanWriter(Database& db, WriteStatements& statements, DimensionCache& dimensions,
@@ -48,12 +33,12 @@ SpanWriter::SpanWriter(Database& db, WriteStatements& statements, DimensionCache
       // Plain INSERT: rows of a trace created in this batch cannot exist yet, so a conflict is a bug
       // and must fail loudly rather than be skipped.
       m_spanInsertMany(
-          db.prepare(manyRows("INSERT INTO spans(trace, span_id, parent_span_id, service_id, "
-                              "operation_id, kind, start_ns, end_ns, status_code, payload, source_id)",
-                              kSpanColumns, kRowsPerInsert))),
+          db.prepare(manyRowsSql("INSERT INTO spans(trace, span_id, parent_span_id, service_id, "
+                                 "operation_id, kind, start_ns, end_ns, status_code, payload, source_id)",
+                                 kSpanColumns, kRowsPerInsert))),
       m_payloadInsertMany(db.prepare(
-          manyRows("INSERT INTO span_payloads(id, status_message, attributes, events, links, scope)",
-                   kPayloadColumns, kRowsPerInsert)))
+          manyRowsSql("INSERT INTO span_payloads(id, status_message, attributes, events, links, scope)",
+                      kPayloadColumns, kRowsPerInsert)))
 {}
 
 void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result)

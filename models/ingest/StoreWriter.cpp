@@ -28,6 +28,7 @@ class TaggingSink : public BatchSink
 public:
     TaggingSink(StoreWriter& writer, std::int64_t source) : m_writer(writer), m_source(source) {}
     void submit(RecordBatch&& batch) override { m_writer.submit(m_source, std::move(batch)); }
+    KeyDictionary* payloadDictionary() override { return m_writer.payloadDictionary(); }
 
 private:
     StoreWriter& m_writer;

@@ -117,6 +117,8 @@ public:
     std::uint64_t trySubmit(std::int64_t sourceId, RecordBatch& batch);
     /// A BatchSink that tags every batch with `sourceId` (what importers are given).
     std::unique_ptr<BatchSink> sinkFor(std::int64_t sourceId);
+    /// The cache's payload dictionary (BatchSink::payloadDictionary): importers may encode with it.
+    KeyDictionary* payloadDictionary() const { return m_keys.get(); }
 
     /// Waits until everything submitted so far is committed. Returns false if a commit failed.
     bool flush();

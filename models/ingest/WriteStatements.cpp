@@ -5,6 +5,22 @@
 
 namespace seam {
 
+std::string manyRowsSql(std::string_view head, int columns, int rows, std::string_view tail)
+{
+    std::string sql(head);
+    sql += " VALUES ";
+    for (int r = 0; r < rows; ++r) {
+        sql += r ? ",(" : "(";
+        for (int c = 0; c < columns; ++c) {
+            sql += c ? ",?" : "?";
+            sql += std::to_string(r * columns + c + 1);
+        }
+        sql += ')';
+    }
+    sql += tail;
+    return sql;
+}
+
 WriteStatements::WriteStatements(Database& db)
     : serviceUpsert(
           db.prepare("INSERT INTO services(name, namespace, version, environment, is_browser) VALUES "

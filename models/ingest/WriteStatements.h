@@ -3,10 +3,15 @@
 #include "Sqlite.h"
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace seam {
+
+/// `head` VALUES (?1, ..., ?columns), (...) ... for `rows` rows, then `tail`: one statement for many rows
+/// (SQLite's per-statement cost is a large share of a narrow row's).
+std::string manyRowsSql(std::string_view head, int columns, int rows, std::string_view tail = {});
 
 /// The write path's SQL, prepared once per writer connection: the hot loops bind and step, they never
 /// parse SQL. Grouped by what they write; the Datadog id statements live with their rule in DatadogIds.

@@ -1,7 +1,9 @@
 #pragma once
 
 // The binary form of span attributes, events and links (span_payloads since schema v8). The importers
-// produce compact JSON (importers/common/JsonWriter.h); the encoder turns it into a typed binary tree
+// produce compact JSON (importers/common/JsonWriter.h), or write this form directly from their parsed
+// values through payload::Builder (PayloadBuilder.h, the OTLP mapper when its sink names the cache's
+// dictionary); the encoder turns the JSON into the same typed binary tree
 // whose object keys and frequent string values are numbers in the cache's string dictionary
 // (KeyDictionary, table attribute_keys), and the decoder gives back exactly the JSON it was made from.
 // JSON that is not in the writer's compact form (whitespace, other escapes) is kept as it is, so the

@@ -1,12 +1,10 @@
 #include "JsonRuns.h"
 #include "KeyDictionary.h"
+#include "PayloadBuilder.h"
 #include "PayloadCodec.h"
 #include "PayloadFormat.h"
 
-#include <charconv>
-#include <cstring>
 #include <memory>
-#include <optional>
 
 namespace seam::payload {
 namespace {
@@ -16,32 +14,17 @@ namespace {
 struct NotCanonical
 {};
 
-// Nesting where keys still go to the dictionary: the attributes object (1), an event or link (2) and
-// its attributes (3). Deeper objects are values (kvlists) whose keys may be anything: written inline.
-constexpr int kDictionaryDepth = 3;
-constexpr int kMaxDepth = 64;
-constexpr std::size_t kMinHex = 16;
-constexpr std::size_t kMinRepeat = 8;
-constexpr std::size_t kRepeatWindow = 64;
-constexpr std::size_t kMinCompressed = 24;
-
+// Reads the JSON text and hands its values to the builder (PayloadBuilder.h), which writes the bytes.
 class Encoder
 {
 public:
-    Encoder(std::string_view json, KeyDictionary& dictionary, std::vector<std::uint32_t>& usedIds)
-        : m_in(json), m_dict(dictionary), m_used(usedIds)
-    {}
+    Encoder(std::string_view json, Builder& builder) : m_in(json), m_b(builder) {}
 
-    std::string run()
+    void run()
     {
-        m_out.reserve(m_in.size() / 2 + 16);
-        m_strings.reserve(16);
-        m_out.push_back(char(kBinary));
-        value(0, 0);
+        value(0);
         if (m_pos != m_in.size())
             throw NotCanonical{};
-        m_isObject = Tag(m_out[1]) == Tag::Object;
-        return std::move(m_out);
     }
 
 private:
@@ -64,9 +47,9 @@ private:
         m_pos += word.size();
     }
 
-    void value(int depth, std::uint32_t context)
+    void value(int depth)
     {
-        if (depth > kMaxDepth)
+        if (depth > Builder::kMaxDepth)
             throw NotCanonical{};
         const char c = peek();
         switch (c) {
@@ -74,22 +57,22 @@ private:
             object(depth + 1);
             return;
         case '[':
-            array(depth + 1, context);
+            array(depth + 1);
             return;
         case '"':
-            stringValue(context);
+            m_b.string(quoted());
             return;
         case 't':
             literal("true");
-            m_out.push_back(char(Tag::True));
+            m_b.boolean(true);
             return;
         case 'f':
             literal("false");
-            m_out.push_back(char(Tag::False));
+            m_b.boolean(false);
             return;
         case 'n':
             literal("null");
-            m_out.push_back(char(Tag::Null));
+            m_b.null();
             return;
         default:
             number();
@@ -99,36 +82,12 @@ private:
     void object(int depth)
     {
         expect('{');
-        const std::size_t countAt = m_out.size();
-        m_out.push_back(char(Tag::Object));
-        std::uint64_t count = 0;
-        std::string keys; // the members' key encodings, in order: the object's shape
-        const std::size_t valuesFrom = m_valueSpans.size(); // where each member's value is in m_out
+        m_b.beginObject();
         if (peek() != '}') {
             for (;;) {
-                const std::string_view key = quoted();
+                m_b.key(quoted());
                 expect(':');
-                std::uint32_t id = 0;
-                if (depth <= kDictionaryDepth)
-                    id = m_dict.keyId(key);
-                if (depth == 1)
-                    addToShape(key);
-                const std::size_t keyAt = m_out.size();
-                if (id != 0) {
-                    appendVarint(m_out, std::uint64_t(id) << 1);
-                    m_used.push_back(id);
-                } else {
-                    appendVarint(m_out, (std::uint64_t(key.size()) << 1) | 1);
-                    m_out.append(key);
-                }
-                // The top level's shape is never compared (nothing follows it): no bookkeeping there.
-                if (depth > 1)
-                    keys.append(m_out, keyAt, m_out.size() - keyAt);
-                const std::size_t valueAt = m_out.size();
-                value(depth, id);
-                if (depth > 1)
-                    m_valueSpans.emplace_back(valueAt, m_out.size());
-                ++count;
+                value(depth);
                 if (peek() == ',') {
                     ++m_pos;
                     continue;
@@ -137,35 +96,16 @@ private:
             }
         }
         expect('}');
-        // An object with the keys of the object before it (the next event of a list, the next link):
-        // its values only. Never the top level, which readers look members up in.
-        if (depth > 1 && count > 0 && m_previousShape && keys == *m_previousShape) {
-            std::string onlyValues;
-            for (std::size_t i = valuesFrom; i < m_valueSpans.size(); ++i)
-                onlyValues.append(m_out, m_valueSpans[i].first,
-                                  m_valueSpans[i].second - m_valueSpans[i].first);
-            m_out.resize(countAt);
-            m_out.push_back(char(Tag::SameKeys));
-            m_out.append(onlyValues);
-        } else {
-            insertCount(countAt, count);
-        }
-        if (depth > 1) {
-            m_previousShape = std::move(keys);
-            m_valueSpans.resize(valuesFrom);
-        }
+        m_b.endObject();
     }
 
-    void array(int depth, std::uint32_t context)
+    void array(int depth)
     {
         expect('[');
-        const std::size_t countAt = m_out.size();
-        m_out.push_back(char(Tag::Array));
-        std::uint64_t count = 0;
+        m_b.beginArray();
         if (peek() != ']') {
             for (;;) {
-                value(depth, context);
-                ++count;
+                value(depth);
                 if (peek() == ',') {
                     ++m_pos;
                     continue;
@@ -174,28 +114,7 @@ private:
             }
         }
         expect(']');
-        insertCount(countAt, count);
-    }
-
-    // The attribute set's keys in order: sets of one shape share a budget in the dictionary.
-    void addToShape(std::string_view key)
-    {
-        for (const char c : key)
-            m_shape = (m_shape ^ std::uint8_t(c)) * 1099511628211ull;
-        m_shape = (m_shape ^ 0xff) * 1099511628211ull;
-    }
-
-public:
-    bool isObject() const { return m_isObject; }
-    std::uint64_t shape() const { return m_shape; }
-
-private:
-    // The count goes after the tag, but is only known at the end: insert it there (a few bytes moved).
-    void insertCount(std::size_t tagAt, std::uint64_t count)
-    {
-        std::string varint;
-        appendVarint(varint, count);
-        m_out.insert(tagAt + 1, varint);
+        m_b.endArray();
     }
 
     // A JSON string in the writer's form, unescaped; anything else throws. Without escapes (nearly
@@ -277,52 +196,9 @@ private:
         }
     }
 
-    void stringValue(std::uint32_t context)
-    {
-        const std::string_view s = quoted();
-        const std::size_t index = m_strings.size();
-        if (s.size() >= kMinRepeat) {
-            const std::size_t from = index > kRepeatWindow ? index - kRepeatWindow : 0;
-            for (std::size_t i = from; i < index; ++i) {
-                if (m_strings[i] == s) {
-                    m_out.push_back(char(Tag::Repeat));
-                    appendVarint(m_out, i);
-                    m_strings.push_back(s);
-                    return;
-                }
-            }
-        }
-        if (const std::uint32_t id = m_dict.valueId(context, s)) {
-            m_out.push_back(char(Tag::Shared));
-            appendVarint(m_out, id);
-            m_used.push_back(id);
-        } else if (isLowerHex(s)) {
-            m_out.push_back(char(Tag::Hex));
-            appendVarint(m_out, s.size() / 2);
-            for (std::size_t i = 0; i < s.size(); i += 2)
-                m_out.push_back(char(hexDigit(s[i]) * 16 + hexDigit(s[i + 1])));
-        } else {
-            m_out.push_back(char(Tag::String));
-            appendVarint(m_out, s.size());
-            m_out.append(s);
-        }
-        m_strings.push_back(s);
-    }
-
-    static bool isLowerHex(std::string_view s)
-    {
-        if (s.size() < kMinHex || s.size() % 2 != 0)
-            return false;
-        for (const char c : s)
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-                return false;
-        return true;
-    }
-
     void number()
     {
         const std::size_t start = m_pos;
-        bool integral = true;
         if (m_pos < m_in.size() && m_in[m_pos] == '-')
             ++m_pos;
         if (m_pos >= m_in.size() || m_in[m_pos] < '0' || m_in[m_pos] > '9')
@@ -332,51 +208,18 @@ private:
         else
             digits();
         if (m_pos < m_in.size() && m_in[m_pos] == '.') {
-            integral = false;
             ++m_pos;
             if (digits() == 0)
                 throw NotCanonical{};
         }
         if (m_pos < m_in.size() && (m_in[m_pos] == 'e' || m_in[m_pos] == 'E')) {
-            integral = false;
             ++m_pos;
             if (m_pos < m_in.size() && (m_in[m_pos] == '+' || m_in[m_pos] == '-'))
                 ++m_pos;
             if (digits() == 0)
                 throw NotCanonical{};
         }
-        const std::string_view text = m_in.substr(start, m_pos - start);
-        const char* first = text.data();
-        const char* last = text.data() + text.size();
-        char buf[40];
-        if (integral) {
-            std::int64_t v = 0;
-            const auto r = std::from_chars(first, last, v);
-            if (r.ec == std::errc() && r.ptr == last) {
-                const auto w = std::to_chars(buf, buf + sizeof buf, v);
-                if (std::string_view(buf, std::size_t(w.ptr - buf)) == text) {
-                    integer(v);
-                    return;
-                }
-            }
-        } else {
-            double d = 0;
-            const auto r = std::from_chars(first, last, d);
-            if (r.ec == std::errc() && r.ptr == last) {
-                const auto w = std::to_chars(buf, buf + sizeof buf, d);
-                if (std::string_view(buf, std::size_t(w.ptr - buf)) == text) {
-                    m_out.push_back(char(Tag::Double));
-                    std::uint64_t bits;
-                    std::memcpy(&bits, &d, sizeof bits);
-                    for (int i = 0; i < 8; ++i)
-                        m_out.push_back(char(bits >> (8 * i)));
-                    return;
-                }
-            }
-        }
-        m_out.push_back(char(Tag::Literal));
-        appendVarint(m_out, text.size());
-        m_out.append(text);
+        m_b.numberText(m_in.substr(start, m_pos - start));
     }
 
     std::size_t digits()
@@ -387,35 +230,10 @@ private:
         return m_pos - start;
     }
 
-    void integer(std::int64_t v)
-    {
-        const std::uint64_t plain = zigzag(v);
-        if (m_previous) {
-            const std::uint64_t delta = zigzag(std::int64_t(std::uint64_t(v) - std::uint64_t(*m_previous)));
-            if (varintSize(delta) < varintSize(plain)) {
-                m_out.push_back(char(Tag::Delta));
-                appendVarint(m_out, delta);
-                m_previous = v;
-                return;
-            }
-        }
-        m_out.push_back(char(Tag::Integer));
-        appendVarint(m_out, plain);
-        m_previous = v;
-    }
-
     std::string_view m_in;
     std::size_t m_pos = 0;
-    KeyDictionary& m_dict;
-    std::vector<std::uint32_t>& m_used;
-    std::string m_out;
-    std::vector<std::string_view> m_strings;               // string values so far, for repeats
+    Builder& m_b;
     std::vector<std::unique_ptr<std::string>> m_unescaped; // the strings that had escapes
-    std::optional<std::int64_t> m_previous;
-    std::uint64_t m_shape = 1469598103934665603ull;
-    bool m_isObject = false;
-    std::optional<std::string> m_previousShape; // key encodings of the last object completed
-    std::vector<std::pair<std::size_t, std::size_t>> m_valueSpans; // members' values of open objects
 };
 
 } // namespace
@@ -426,33 +244,9 @@ std::string encode(std::string_view json, KeyDictionary& dictionary, std::vector
         return {};
     const std::size_t usedBefore = usedIds.size();
     try {
-        Encoder encoder(json, dictionary, usedIds);
-        std::string blob = encoder.run();
-        // A whole attribute set seen before (the same query, the same static span) is one id.
-        if (encoder.isObject()) {
-            if (const std::uint32_t id = dictionary.setId(encoder.shape(), blob)) {
-                usedIds.push_back(id);
-                std::string shared(1, char(kSharedSet));
-                appendVarint(shared, id);
-                return shared;
-            }
-        }
-        // Cold lists (events, links): deflated with the dictionary's preset when that is smaller.
-        if (Tag(blob[1]) == Tag::Array && blob.size() >= kMinCompressed) {
-            if (const std::uint32_t preset = dictionary.presetId()) {
-                std::string packed(1, char(kCompressed));
-                appendVarint(packed, preset);
-                if (dictionary.compressor().compress(dictionary.preset(), std::string_view(blob).substr(1),
-                                                     packed) &&
-                    packed.size() < blob.size()) {
-                    usedIds.push_back(preset);
-                    return packed;
-                }
-            } else {
-                dictionary.learn(blob);
-            }
-        }
-        return blob;
+        Builder builder(dictionary, usedIds, Builder::Strings::AsIs);
+        Encoder(json, builder).run();
+        return builder.finish();
     } catch (const NotCanonical&) {
         usedIds.resize(usedBefore);
         std::string raw;

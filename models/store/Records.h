@@ -263,6 +263,9 @@ struct RecordBatch
     /// The dictionary ids (and their strings) that the spans' encoded payloads use: the writer makes
     /// sure the cache has them before it writes the payloads.
     std::vector<std::pair<std::uint32_t, std::string>> payloadKeys;
+    /// Dictionary ids used by spans an importer encoded itself (BatchSink::payloadDictionary), duplicates
+    /// possible: encodeSpanPayloads lists them, with their strings, in payloadKeys.
+    std::vector<std::uint32_t> encodedKeyIds;
 
     std::size_t size() const
     {
@@ -296,6 +299,7 @@ struct RecordBatch
         spansRollUp = spansRollUp && other.spansRollUp;
         items += std::exchange(other.items, 0);
         move(payloadKeys, other.payloadKeys);
+        move(encodedKeyIds, other.encodedKeyIds);
     }
 };
 

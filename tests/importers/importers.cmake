@@ -35,3 +35,4 @@ seam_add_qtest(tst_receiver SOURCES importers/tst_receiver.cpp support/OtlpTestD
 seam_add_qtest(tst_requestpolicy SOURCES importers/tst_requestpolicy.cpp LIBS seam_live)
 seam_add_qtest(tst_receiverpolicy SOURCES importers/tst_receiverpolicy.cpp support/OtlpTestData.h LIBS seam_live)
 seam_add_qtest(tst_formatdetectorproperty SOURCES importers/tst_formatdetectorproperty.cpp support/OtlpRandomMessages.h LIBS seam_importers)
+seam_add_qtest(tst_otlppayloadencoding SOURCES importers/tst_otlppayloadencoding.cpp support/OtlpRandomMessages.h LIBS seam_importers)

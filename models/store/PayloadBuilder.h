@@ -1,0 +1,104 @@
+#pragma once
+
+// Writes one span payload (an attributes object, an events or links array) in the cache's binary form
+// (PayloadCodec.h) from a stream of calls shaped like importers/common/JsonWriter's, so an importer can
+// encode from its parsed values instead of writing JSON text for payload::encode() to read back. The
+// JSON encoder drives the same builder, so both give the same bytes for the same value: what
+// payload::encode(text) gives for the text JsonWriter would have written from the same calls.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace seam {
+
+class KeyDictionary;
+
+namespace payload {
+
+class Builder
+{
+public:
+    /// Whether strings arrive as JsonWriter takes them (any bytes: invalid UTF-8 becomes U+FFFD, as
+    /// JsonWriter writes it) or as the JSON encoder read them (kept as they are: the round trip of any
+    /// JSON text is exact).
+    enum class Strings
+    {
+        AsJsonWriter,
+        AsIs
+    };
+
+    /// The caller holds dictionary.lock() until finish(); ids the blob uses are appended to usedIds.
+    Builder(KeyDictionary& dictionary, std::vector<std::uint32_t>& usedIds,
+            Strings strings = Strings::AsJsonWriter);
+
+    // Callers keep the calls balanced, give a key() before each object member and nest at most
+    // kMaxDepth containers (the JSON encoder checks; importers cap attribute nesting well below).
+    void beginObject();
+    void endObject();
+    void beginArray();
+    void endArray();
+    void key(std::string_view name);
+    void string(std::string_view value);
+    void int64(std::int64_t value);
+    void uint64(std::uint64_t value);
+    /// NaN and infinities are null, as JsonWriter writes them.
+    void number(double value);
+    void boolean(bool value);
+    void null();
+    /// A JSON number literal as it stands in a text (the JSON encoder's numbers): shortest forms become
+    /// integers and doubles, anything else is kept as text.
+    void numberText(std::string_view text);
+
+    /// True once a value was written.
+    bool started() const { return m_out.size() > 1; }
+
+    /// The blob: the id of a shared attribute set, a compressed list, or the binary value; "" when
+    /// nothing was written (stored as NULL).
+    std::string finish();
+
+    static constexpr int kMaxDepth = 64;
+
+private:
+    struct Frame
+    {
+        bool object = false;
+        std::size_t countAt = 0;    // where the container's tag is in m_out
+        std::uint64_t count = 0;    // members or elements so far
+        std::uint32_t context = 0;  // the key id string values are shared under
+        std::size_t valueAt = 0;    // where the current member's value starts
+        std::string keys;           // object: the members' key encodings, in order (its shape)
+        std::size_t valuesFrom = 0; // object: its first entry in m_valueSpans
+    };
+
+    std::string_view sanitized(std::string_view s);
+    void endValue();
+    void insertCount(std::size_t tagAt, std::uint64_t count);
+    void integer(std::int64_t v);
+    void addToShape(std::string_view key);
+    int depth() const { return int(m_depth); }
+    std::uint32_t context() const { return m_depth == 0 ? 0 : m_stack[m_depth - 1].context; }
+    Frame& top() { return m_stack[m_depth - 1]; }
+    Frame& push();
+
+    KeyDictionary& m_dict;
+    std::vector<std::uint32_t>& m_used;
+    const bool m_sanitize;
+    std::string m_out;
+    std::vector<Frame> m_stack; // open containers are the first m_depth; the rest keep their buffers
+    std::size_t m_depth = 0;
+    std::string m_scratch;                                          // a string with invalid UTF-8 fixed
+    std::string m_arena;                                            // bytes of the string values kept
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> m_strings; // string values so far (arena
+                                                                    // offset, size), for repeats
+    std::optional<std::int64_t> m_previous;
+    std::uint64_t m_shape = 1469598103934665603ull;
+    std::string m_previousShape; // key encodings of the last object completed (if any)
+    bool m_hasPreviousShape = false;
+    std::vector<std::pair<std::size_t, std::size_t>> m_valueSpans; // members' values of open objects
+};
+
+} // namespace payload
+} // namespace seam
