@@ -17,3 +17,5 @@ seam_add_qtest(tst_payloadcodec SOURCES store/tst_payloadcodec.cpp support/Recor
 # The scan for bytes a JSON string escapes (store/JsonRuns.h), shared by the JSON writer and the payload
 # encoder: the same answers as the byte-by-byte rule.
 seam_add_qtest(tst_jsonruns SOURCES store/tst_jsonruns.cpp LIBS seam_store)
+# RecordBatch::append, the writer's merge of a commit's small batches: order kept, geometric growth.
+seam_add_qtest(tst_recordbatch SOURCES store/tst_recordbatch.cpp LIBS seam_store)
