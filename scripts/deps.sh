@@ -7,7 +7,7 @@ packages=(
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libqt6sql6-sqlite libgl-dev
     libsqlite3-dev sqlite3 zlib1g-dev libprotobuf-dev protobuf-compiler rapidjson-dev
-    clang libclang-rt-14-dev
+    clang libclang-rt-14-dev lld
 )
 # The package step (scripts/check-package.sh): CPack's dpkg-shlibdeps needs `file`; the installed
 # desktop entry and metainfo are validated.

@@ -3,6 +3,7 @@
 # (the demo's telemetry in every encoding, plus the public sample files). A crash, a sanitizer report,
 # a timeout or an out-of-memory is a failure; the input that caused it is kept in build/fuzz/findings.
 #   SEAM_FUZZ_SECONDS   time per target (default 12)
+#   SEAM_FUZZ_JOBS      targets run at once (default nproc)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # ccache keys on paths relative to the checkout, so a fresh clone elsewhere reuses earlier builds.
@@ -58,9 +59,11 @@ cp "$work/seeds/otlp-protobuf-traces"/* "$work/seeds/remote-tempo/"
 seed_from detect "$work/seeds/auto"
 
 mkdir -p build/fuzz/findings
-status=0
-for target in "$bin"/fuzz_*; do
-    [[ -f "$target" && -x "$target" ]] || continue
+# One target is one process on one core for a fixed wall time, so targets run side by side, one per core
+# (SEAM_FUZZ_JOBS, default nproc): each still gets its SEAM_FUZZ_SECONDS of a whole core, and the step
+# takes half the time on two cores. Each target's lines are kept and printed in order at the end.
+fuzz_one() { # fuzz_one TARGET: its report on stdout; exit status 1 on a problem
+    local target=$1 name format corpus seeds regressions
     name=$(basename "$target")
     format=${name#fuzz_}
     format=${format//_/-}
@@ -75,8 +78,7 @@ for target in "$bin"/fuzz_*; do
         "$target" "${regressions[@]}" > "$work/$name-regressions.log" 2>&1; then
         echo "!! $name fails on a regression input"
         tail -n 40 "$work/$name-regressions.log"
-        status=1
-        continue
+        return 1
     fi
     echo "== $name: ${seconds}s"
     if ! ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 \
@@ -86,9 +88,26 @@ for target in "$bin"/fuzz_*; do
         > "$work/$name.log" 2>&1; then
         echo "!! $name found a problem; input kept in build/fuzz/findings/"
         tail -n 40 "$work/$name.log"
-        status=1
-    else
-        grep -E "stat::number_of_executed_units|stat::peak_rss_mb|cov:" "$work/$name.log" | tail -n 3
+        return 1
     fi
+    grep -E "stat::number_of_executed_units|stat::peak_rss_mb|cov:" "$work/$name.log" | tail -n 3
+}
+
+parallel="${SEAM_FUZZ_JOBS:-$(nproc)}"
+names=()
+for target in "$bin"/fuzz_*; do
+    [[ -f "$target" && -x "$target" ]] || continue
+    name=$(basename "$target")
+    names+=("$name")
+    while (($(jobs -rp | wc -l) >= parallel)); do
+        wait -n || true
+    done
+    (fuzz_one "$target" > "$work/$name.out" 2>&1 || touch "$work/$name.failed") &
+done
+wait
+status=0
+for name in "${names[@]}"; do
+    cat "$work/$name.out"
+    [[ ! -e "$work/$name.failed" ]] || status=1
 done
 exit $status

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds Seam (Ninja + ccache, warnings as errors) and runs the whole test
 # suite with CTest; then builds and runs it again under AddressSanitizer + UndefinedBehaviorSanitizer.
-# Between the two, the first build's Debian package is installed, run and removed (check-package.sh).
+# While the second build compiles, the first build's Debian package is installed, run and removed
+# (check-package.sh).
 # Then every importer's libFuzzer target runs for a bounded time (scripts/run-fuzz.sh).
 # This is the README's test command and what CI runs. SEAM_SKIP_ASAN=1 skips the sanitizer pass,
 # SEAM_SKIP_PACKAGE=1 the package check, SEAM_SKIP_FUZZ=1 the fuzzers.
@@ -15,13 +16,31 @@ cmake --preset dev
 cmake --build --preset dev
 ctest --preset dev
 # The Debian package of that build installs with apt, runs and removes (SEAM_SKIP_PACKAGE=1 skips).
+# Packing, apt and dpkg's triggers mostly wait on the disk, so the check runs beside the sanitizer
+# build; its output follows once it is done, and it is done before any test runs again.
+package_pid=
 if [[ "${SEAM_SKIP_PACKAGE:-0}" != 1 ]]; then
-    scripts/check-package.sh build/dev
+    scripts/check-package.sh build/dev > build/dev/check-package.log 2>&1 &
+    package_pid=$!
 fi
+package_done() {
+    [[ -n "$package_pid" ]] || return 0
+    local status=0
+    wait "$package_pid" || status=$?
+    package_pid=
+    cat build/dev/check-package.log
+    [[ $status == 0 ]] || echo "!! scripts/check-package.sh failed (exit $status)"
+    return $status
+}
+# A failing sanitizer build still waits for apt to finish (and shows why the package check failed).
+trap 'package_done || true' EXIT
 
 if [[ "${SEAM_SKIP_ASAN:-0}" != 1 ]]; then
     cmake --preset asan
     cmake --build --preset asan
+fi
+package_done
+if [[ "${SEAM_SKIP_ASAN:-0}" != 1 ]]; then
     ctest --preset asan
 fi
 

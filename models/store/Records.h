@@ -281,8 +281,11 @@ struct RecordBatch
             if (to.empty()) {
                 to = std::move(from);
             } else {
-                to.reserve(to.size() + from.size());
-                std::move(from.begin(), from.end(), std::back_inserter(to));
+                // insert() grows the capacity geometrically; an exact reserve() here reallocated and
+                // moved every record already merged on each append: quadratic in a group commit of
+                // many small batches (a live receiver's requests, a writer draining its queue).
+                to.insert(to.end(), std::make_move_iterator(from.begin()),
+                          std::make_move_iterator(from.end()));
             }
             from.clear();
         };

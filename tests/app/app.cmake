@@ -1,6 +1,7 @@
 # app/: the command line (the real binary) and the main window.
 seam_add_qtest(tst_cli SOURCES app/tst_cli.cpp LIBS seam_core)
 add_dependencies(tst_cli seam)
+set_tests_properties(tst_cli PROPERTIES FIXTURES_REQUIRED demo_60-seed3) # tests/app/demofixtures.cmake
 # `seam serve` end to end (the real binary): ready line, SIGTERM drain, SIGKILL durability.
 seam_add_qtest(tst_serve SOURCES app/tst_serve.cpp support/OtlpTestData.h LIBS seam_importers seam_core Qt6::Network)
 add_dependencies(tst_serve seam)
@@ -14,11 +15,13 @@ add_dependencies(tst_querycommand seam)
 # Opening caches through the seam binary: exit codes and messages of import, stats and pageloads.
 seam_add_qtest(tst_cliopen SOURCES app/tst_cliopen.cpp support/CacheDamage.h LIBS seam_core)
 add_dependencies(tst_cliopen seam)
+set_tests_properties(tst_cliopen PROPERTIES FIXTURES_REQUIRED demo_60-seed3)
 # The main window on a damaged cache: open read-only, recover into a new investigation, or cancel.
 seam_add_qtest(tst_damagedcache SOURCES app/tst_damagedcache.cpp support/CacheDamage.h support/RecordFactory.h LIBS seam_gui)
 # `seam anomalies` and `seam impact` through the real binary: JSON contract and exit codes.
 seam_add_qtest(tst_incidentcommands SOURCES app/tst_incidentcommands.cpp LIBS Qt6::Core)
 add_dependencies(tst_incidentcommands seam)
+set_tests_properties(tst_incidentcommands PROPERTIES FIXTURES_REQUIRED demo_800-seed9)
 # The window chrome on a laptop screen: minimum size, panes reachable at 1366x768, pane focus keys
 # (F6, Ctrl+Tab, Alt+N), Tab out of the table, the Help pages, the landing text while the demo is made.
 seam_add_qtest(tst_windowchrome SOURCES app/tst_windowchrome.cpp LIBS seam_gui)

@@ -1,5 +1,8 @@
 // `seam diff` through the real binary on a small demo investigation: cohorts (JSON and folded),
 // two traces, and the errors (unknown trace, empty cohort, bad query, bad options) with exit code 2.
+
+#include "DemoFixture.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -69,9 +72,11 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         m_db = m_dir.filePath(QStringLiteral("demo.seam"));
-        const Run demo = seam({QStringLiteral("demo"), QStringLiteral("--db"), m_db,
-                               QStringLiteral("--sessions"), QStringLiteral("600")});
-        QCOMPARE(demo.exitCode, 0);
+        if (!copyDemoFixture(QStringLiteral("600"), m_db)) {
+            const Run demo = seam({QStringLiteral("demo"), QStringLiteral("--db"), m_db,
+                                   QStringLiteral("--sessions"), QStringLiteral("600")});
+            QCOMPARE(demo.exitCode, 0);
+        }
     }
 
     void cohortsJson()

@@ -163,7 +163,8 @@ private slots:
         }
         QCOMPARE(fileBytes(m_db), before);
         QVERIFY(!QFile::exists(attached));
-        QCOMPARE(query({QStringLiteral("PRAGMA user_version")}).firstRow()[0].toInt(), schema::kSchemaVersion);
+        QCOMPARE(query({QStringLiteral("PRAGMA user_version")}).firstRow()[0].toInt(),
+                 schema::kSchemaVersion);
 
         // Debian's SQLite hands out the tokenizer's address here unless told not to.
         const Result tokenizer = query({QStringLiteral("SELECT fts3_tokenizer('simple') AS p")});

@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <map>
+#include <optional>
 #include <random>
 
 using namespace seam;
@@ -322,14 +323,18 @@ private:
                 "json_set(span_attributes(pl.attributes), '$.\"user_agent.original\"', 'okhttp/4.12.0') "
                 "FROM traces t JOIN spans s ON s.trace = t.id AND s.parent_span_id = 0 "
                 "JOIN operations o ON o.id = s.operation_id JOIN services sv ON sv.id = s.service_id "
-                "JOIN span_payloads pl ON pl.id = s.payload WHERE lower(hex(t.trace_id)) = ?1");
+                "JOIN span_payloads pl ON pl.id = s.payload WHERE t.trace_id = ?1");
             const QJsonObject json = QJsonDocument::fromJson(QByteArray::fromStdString(m_truth)).object();
             std::mt19937_64 rng(11);
             std::uniform_int_distribution<TimeNs> offset(-1'500 * kMs, 1'500 * kMs);
             int n = 0;
             for (const QJsonValue& v : json.value(QStringLiteral("stripped_fetches")).toArray()) {
-                const std::string traceHex = v[QStringLiteral("backend_trace_id")].toString().toStdString();
-                st.bindText(1, traceHex); // bound without a copy: must outlive step()
+                // Looked up by the trace id's bytes (the unique index), not by hex(trace_id), which scanned
+                // every trace once per stripped call.
+                const std::optional<TraceId> id =
+                    TraceId::fromHex(v[QStringLiteral("backend_trace_id")].toString().toStdString());
+                QVERIFY2(id, "a stripped call without a backend trace id in the ground truth");
+                st.bindBlob(1, id->bytes.data(), 16); // bound without a copy: `id` outlives step()
                 if (st.step()) {
                     for (int copy = 0; copy < 2; ++copy) {
                         const TimeNs shift = offset(rng);

@@ -20,3 +20,5 @@ seam_add_qtest(tst_jsonruns SOURCES store/tst_jsonruns.cpp LIBS seam_store)
 # Schema v11: resource keys packed (store/ResourceKey) and back exactly, their SQL functions, the step
 # (store/PackedResourceKeys) on a v10 cache the writer made.
 seam_add_qtest(tst_resourcekey SOURCES store/tst_resourcekey.cpp LIBS seam_core seam_demo)
+# RecordBatch::append, the writer's merge of a commit's small batches: order kept, geometric growth.
+seam_add_qtest(tst_recordbatch SOURCES store/tst_recordbatch.cpp LIBS seam_store)
