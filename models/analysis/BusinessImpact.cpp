@@ -100,7 +100,8 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
 
     // What is normal: p99 of the same spans in the two hours either side, without this window and
     // without the service's other incident windows.
-    std::vector<std::pair<TimeNs, TimeNs>> incidents; // the service's, around and in the window
+    std::vector<std::pair<TimeNs, TimeNs>> incidents;    // the service's, around and in the window
+    std::vector<std::pair<TimeNs, TimeNs>> allIncidents; // every service's, within borrowing distance
     {
         BaselineQuery b;
         b.service = query.service;
@@ -108,12 +109,18 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
         b.operation = query.operation;
         b.from = r.from - 2 * kHour;
         b.to = r.to + 2 * kHour;
+        // Every service's windows around the window, once: the service's own are cut out of its normal
+        // p99, and all of them out of the periods conversions borrow controls from. Only the windows
+        // are needed, not which service started an incident (no trace is read).
         AnomalyOptions o;
-        o.service = query.service;
-        o.from = b.from;
-        o.to = b.to;
-        for (const AnomalyWindow& w : detectAnomalies(db, o).windows)
-            incidents.emplace_back(w.start, w.end);
+        o.from = std::min(b.from, r.from - BorrowCriteria{}.maxDistance);
+        o.to = std::max(b.to, r.to + BorrowCriteria{}.maxDistance);
+        o.rankOrigins = false;
+        for (const AnomalyWindow& w : detectAnomalies(db, o).windows) {
+            allIncidents.emplace_back(w.start, w.end);
+            if (w.service == query.service && w.start < b.to && w.end > b.from)
+                incidents.emplace_back(w.start, w.end);
+        }
         std::vector<std::pair<TimeNs, TimeNs>> exclude{{r.from, r.to}};
         exclude.insert(exclude.end(), incidents.begin(), incidents.end());
         NormalBaseline normal = normalBaseline(db, b, exclude);
@@ -270,21 +277,35 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
                   "conversions counted within " +
                       minutesText(horizon) + " min of each landmark");
     }
-    Statement convertedAfter =
-        db.prepare("SELECT 1 " + conversionWhere + " >= ?2 AND " + timeColumn + " <= ?4 LIMIT 1");
-    Statement convertedBefore = db.prepare("SELECT 1 " + conversionWhere + " < ?2 LIMIT 1");
-    const auto ask = [&](Statement& st, std::int64_t session, TimeNs at, bool within) {
-        st.reset();
-        st.bind(1, session).bind(2, at).bindText(3, def.pattern);
-        if (within)
-            st.bind(4, at + horizon);
-        return st.step();
+    // A session's conversion times, read once (a session enters at several landmarks): one index
+    // range by session instead of two queries per landmark.
+    Statement conversionsOf =
+        db.prepare("SELECT " + std::string(timeColumn) + " " + conversionWhere + " IS NOT NULL");
+    std::unordered_map<std::int64_t, std::vector<TimeNs>> conversionTimes;
+    const auto timesOf = [&](std::int64_t session) -> const std::vector<TimeNs>& {
+        auto [it, fresh] = conversionTimes.try_emplace(session);
+        if (fresh) {
+            conversionsOf.reset();
+            conversionsOf.bind(1, session).bindText(3, def.pattern);
+            while (conversionsOf.step())
+                it->second.push_back(conversionsOf.int64(0));
+        }
+        return it->second;
+    };
+    const auto convertedBefore = [&](std::int64_t session, TimeNs at) {
+        const auto& times = timesOf(session);
+        return std::any_of(times.begin(), times.end(), [&](TimeNs t) { return t < at; });
+    };
+    const auto convertedWithin = [&](std::int64_t session, TimeNs at) {
+        const auto& times = timesOf(session);
+        return std::any_of(times.begin(), times.end(),
+                           [&](TimeNs t) { return t >= at && t <= at + horizon; });
     };
     const TimeNs dataEnd = db.queryInt("SELECT coalesce(max(start_ns), 0) FROM page_loads");
     std::vector<Landmark> landmarks;
     std::int64_t alreadyConverted = 0, cutShort = 0;
     for (Landmark& l : conversionLandmarks(loads, horizon)) {
-        if (ask(convertedBefore, l.session, l.at, false)) {
+        if (convertedBefore(l.session, l.at)) {
             alreadyConverted += l.affected ? 1 : 0;
             continue; // nothing after it could be lost
         }
@@ -345,17 +366,11 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
             borrow.windowSessions.insert(l.session);
         // Every service's incident windows: a session another incident hurt (the payments lock just
         // before a catalog deploy) is no picture of a healthy shop.
-        {
-            AnomalyOptions o;
-            o.from = r.from - borrow.maxDistance;
-            o.to = r.to + borrow.maxDistance;
-            for (const AnomalyWindow& w : detectAnomalies(db, o).windows)
-                borrow.avoided.emplace_back(w.start, w.end);
-        }
+        borrow.avoided = allIncidents;
         const BorrowedControls found = borrowControls(db, borrow);
         std::int64_t convertedEarlier = 0;
         for (const BorrowedSession& b : found.sessions) {
-            if (ask(convertedBefore, b.session, b.reference, false)) {
+            if (convertedBefore(b.session, b.reference)) {
                 ++convertedEarlier;
                 continue;
             }
@@ -389,7 +404,7 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
     std::vector<ComparedSession> outcomes;
     std::set<std::int64_t> controlSessions;
     const auto count = [&](const Landmark& l, int side) {
-        const bool yes = ask(convertedAfter, l.session, l.at, true);
+        const bool yes = convertedWithin(l.session, l.at);
         if (l.affected) {
             c.affectedSessions += 1;
             c.affectedConverted += yes ? 1 : 0;

@@ -12,7 +12,7 @@ constexpr TimeNs kMinute = 60LL * 1'000'000'000;
 constexpr TimeNs kMinHorizon = 2 * kMinute;
 constexpr TimeNs kMaxHorizon = 120 * kMinute;
 constexpr TimeNs kUnknownHorizon = 10 * kMinute;
-constexpr int kMaxSample = 5000;
+constexpr int kMaxSample = 1000;
 
 } // namespace
 

@@ -22,7 +22,7 @@ struct ConversionDelays
     std::int64_t sample = 0; ///< conversions measured
 };
 
-/// Conversions (by `definition`) of sessions that started in [from, to), at most 5,000 of them, read by
+/// Conversions (by `definition`) of sessions that started in [from, to), at most 1,000 of them, read by
 /// the sessions' start index: cost grows with the range's traffic, not with the cache.
 ConversionDelays conversionDelays(Database& db, const ConversionDefinition& definition, TimeNs from,
                                   TimeNs to);
