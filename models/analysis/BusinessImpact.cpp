@@ -464,15 +464,16 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
         r.notes.push_back("the revenue attribute may not contain '\"'");
         return r;
     }
-    // Revenue per session: the attribute summed over the spans of the traces of the converted
-    // sessions' page loads from the session's reference time on (a conversion's value sits on the backend
-    // span that took the order, or on the browser's own spans). Other sessions are worth 0.
+    // Revenue per landmark: the attribute summed over the spans of the traces of the converted session's
+    // page loads from its landmark's page load to the end of its follow-up (a conversion's value sits on
+    // the backend span that took the order, or on the browser's own spans). Others are worth 0.
     const std::string& path = query.revenueAttribute;
     auto sessionTraces =
         db.prepare("SELECT p.trace FROM page_loads p WHERE p.session_id = ?1 AND p.start_ns >= ?2 AND "
-                   "p.trace IS NOT NULL "
+                   "p.start_ns <= ?3 AND p.trace IS NOT NULL "
                    "UNION SELECT l.trace FROM page_loads p JOIN resources r ON r.page_load_id = p.id "
-                   "JOIN links l ON l.resource_id = r.id WHERE p.session_id = ?1 AND p.start_ns >= ?2");
+                   "JOIN links l ON l.resource_id = r.id WHERE p.session_id = ?1 AND p.start_ns >= ?2 AND "
+                   "p.start_ns <= ?3");
     auto values = db.prepare(
         "SELECT span_attribute(pp.attributes, ?2) FROM spans s JOIN span_payloads pp ON pp.id = s.payload "
         "WHERE s.trace = ?1 AND span_attribute(pp.attributes, ?2) IS NOT NULL");
@@ -510,10 +511,10 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
         if (outcomes[i].value == 0)
             continue;
         const Landmark& l = compared[i];
-        auto [it, fresh] = revenueOf.try_emplace({l.session, l.loadStart});
+        auto [it, fresh] = revenueOf.try_emplace({l.session, l.at});
         if (fresh) {
             sessionTraces.reset();
-            sessionTraces.bind(1, l.session).bind(2, l.loadStart);
+            sessionTraces.bind(1, l.session).bind(2, l.loadStart).bind(3, l.at + horizon);
             double sum = 0;
             bool any = false;
             while (sessionTraces.step()) {

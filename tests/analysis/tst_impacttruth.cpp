@@ -10,6 +10,7 @@
 
 #include <QTemporaryDir>
 #include <QTest>
+#include <cstdlib>
 #include <set>
 
 using namespace seam;
@@ -19,7 +20,7 @@ namespace {
 
 constexpr int kSessions = 2000;
 
-/// Counts the sessions that reached a route, without writing anything.
+/// Counts the sessions that reached a route, and sums the orders' values, without writing anything.
 class ConversionCounter : public BatchSink
 {
 public:
@@ -29,14 +30,25 @@ public:
         for (const PageLoadRecord& p : batch.pageLoads)
             if (p.route == m_route)
                 converted.insert(p.sessionKey);
+        static const std::string key = "\"order.value\":";
+        for (const SpanRecord& span : batch.spans)
+            if (const auto at = span.attributesJson.find(key); at != std::string::npos)
+                revenue += std::strtod(span.attributesJson.c_str() + at + key.size(), nullptr);
     }
     std::set<std::string> converted;
+    double revenue = 0;
 
 private:
     std::string m_route;
 };
 
-std::int64_t convertedSessions(const std::vector<std::string>& harmless)
+struct Outcome
+{
+    std::int64_t converted = -1; ///< sessions
+    double revenue = 0;          ///< sum of the orders' values
+};
+
+Outcome outcome(const std::vector<std::string>& harmless)
 {
     DemoOptions options;
     options.sessions = kSessions;
@@ -45,8 +57,8 @@ std::int64_t convertedSessions(const std::vector<std::string>& harmless)
     DemoGenerator generator(options);
     ImportReport report;
     if (!generator.generateInto(counter, report))
-        return -1;
-    return std::int64_t(counter.converted.size());
+        return {};
+    return {std::int64_t(counter.converted.size()), counter.revenue};
 }
 
 } // namespace
@@ -58,15 +70,19 @@ class TestImpactTruth : public QObject
     QTemporaryDir m_dir;
     QString m_cache;
     QJsonObject m_truth;
-    std::int64_t m_converted = 0; ///< sessions converted in the real run
+    Outcome m_real; ///< the real run
 
-    void checkIncident(const char* id, const char* service, const char* version)
+    /// `revenueMiss`: what the revenue estimate still gets wrong there (an expected failure: once fixed
+    /// it turns into a test failure, so the fix is noticed and the mark removed).
+    void checkIncident(const char* id, const char* service, const char* version,
+                       const char* revenueMiss = nullptr)
     {
         const QJsonObject incident = demoIncident(m_truth, id);
         QVERIFY(!incident.isEmpty());
-        const std::int64_t counterfactual = convertedSessions({id});
-        QVERIFY(counterfactual > 0);
-        const double truth = double(counterfactual - m_converted);
+        const Outcome counterfactual = outcome({id});
+        QVERIFY(counterfactual.converted > 0);
+        const double truth = double(counterfactual.converted - m_real.converted);
+        const double revenueTruth = counterfactual.revenue - m_real.revenue;
 
         Database db = store::openForReading(m_cache.toStdString());
         ImpactQuery q;
@@ -75,6 +91,7 @@ class TestImpactTruth : public QObject
         q.from = incident[QStringLiteral("start_ns")].toVariant().toLongLong();
         q.to = incident[QStringLiteral("end_ns")].toVariant().toLongLong();
         q.conversion = ConversionDefinition::parse("route:/checkout/confirmation");
+        q.revenueAttribute = "order.value";
         const ImpactResult r = businessImpact(db, q);
         QVERIFY(r.conversions);
         const ConversionImpact& c = *r.conversions;
@@ -87,6 +104,19 @@ class TestImpactTruth : public QObject
         qInfo().noquote() << said;
         QVERIFY2(truth > 0, qPrintable(said)); // the demo's incidents do cost conversions
         QVERIFY2(c.ciLow <= truth && truth <= c.ciHigh && c.lost > 0, qPrintable(said));
+        // Revenue: the orders' values the incident cost, against the estimate's interval.
+        QVERIFY(r.revenue);
+        const QString revenueSaid = QStringLiteral("%1: true revenue loss %2, estimate %3 [%4, %5]")
+                                        .arg(QLatin1String(id))
+                                        .arg(revenueTruth, 0, 'f', 2)
+                                        .arg(r.revenue->lost, 0, 'f', 2)
+                                        .arg(r.revenue->ciLow, 0, 'f', 2)
+                                        .arg(r.revenue->ciHigh, 0, 'f', 2);
+        qInfo().noquote() << revenueSaid;
+        if (revenueMiss)
+            QEXPECT_FAIL("", revenueMiss, Abort);
+        QVERIFY2(r.revenue->ciLow <= revenueTruth && revenueTruth <= r.revenue->ciHigh,
+                 qPrintable(revenueSaid));
     }
 
 private slots:
@@ -96,21 +126,29 @@ private slots:
         m_cache = m_dir.filePath(QStringLiteral("demo.seam"));
         m_truth = writeDemoCache(m_cache, kSessions);
         QVERIFY(!m_truth.isEmpty());
-        m_converted = convertedSessions({});
-        QVERIFY(m_converted > 0);
+        m_real = outcome({});
+        QVERIFY(m_real.converted > 0 && m_real.revenue > 0);
         Database db = store::openForReading(m_cache.toStdString());
         QCOMPARE(db.queryInt("SELECT count(DISTINCT session_id) FROM page_loads WHERE route = "
                              "'/checkout/confirmation'"),
-                 m_converted); // the counting run is the cache's run
+                 m_real.converted); // the counting run is the cache's run
     }
 
     void harmlessRunDiffersOnlyByTheIncident()
     {
         // Making the Safari hero harmless changes no conversion: the browsers' draws are untouched.
-        QCOMPARE(convertedSessions({"safari-hero-image"}), m_converted);
+        const Outcome hero = outcome({"safari-hero-image"});
+        QCOMPARE(hero.converted, m_real.converted);
+        QCOMPARE(hero.revenue, m_real.revenue);
     }
 
-    void catalogDeployLoss() { checkIncident("catalog-bad-deploy", "catalog", "2.8.0"); }
+    void catalogDeployLoss()
+    {
+        // Issue 11, open: conversions come out right, the order values of the same sessions do not.
+        checkIncident("catalog-bad-deploy", "catalog", "2.8.0",
+                      "the catalog deploy's revenue loss (3,578) reads as a gain (-1,394 [-4,246, 1,457]) "
+                      "while its lost conversions are right: not yet explained");
+    }
     void paymentsLockLoss() { checkIncident("payments-db-lock", "payments", ""); }
 };
 
