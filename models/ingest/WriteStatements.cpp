@@ -110,10 +110,12 @@ WriteStatements::WriteStatements(Database& db)
                                 "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)")),
       // A twin: the same request reported by the other instrumentation of the same page, the one with
       // the trace id when this one has none and vice versa (or the same trace: a re-import). Starts
-      // within 50 ms; durations are not compared (a fetch span ends when the page has read the body).
+      // within 250 ms (a browser's span clock and its performance timeline part by tens of ms, more on
+      // a busy page: at 50 ms the e2e Faro page sometimes kept both); durations are not compared (a fetch
+      // span ends when the page has read the body); two candidates keep the record on its own.
       resourceTwin(db.prepare(
-          "SELECT id, trace FROM resources WHERE session_id = ?1 AND start_ns BETWEEN ?2 - 50000000 AND "
-          "?2 + 50000000 AND url = ?3 AND type = ?4 AND key <> ?5 AND (CASE WHEN ?6 IS NULL THEN trace "
+          "SELECT id, trace FROM resources WHERE session_id = ?1 AND start_ns BETWEEN ?2 - 250000000 AND "
+          "?2 + 250000000 AND url = ?3 AND type = ?4 AND key <> ?5 AND (CASE WHEN ?6 IS NULL THEN trace "
           "IS NOT NULL ELSE trace IS NULL OR trace = ?6 END) LIMIT 2")),
       resourceMerge(
           db.prepare("UPDATE resources SET method = coalesce(method, ?2), status = coalesce(status, ?3), "

@@ -153,7 +153,7 @@ private slots:
 
     // Faro reports a fetch twice: a performance entry (timings, no trace id) and an OTel fetch span
     // (trace id). The writer merges a record that may have a twin into the one resource of the other kind
-    // with the same session, type and URL that started within 50 ms, in either order; never two records
+    // with the same session, type and URL that started within 250 ms, in either order; never two records
     // of the same kind, and not when two candidates would fit.
     void twinResourcesMerge()
     {
