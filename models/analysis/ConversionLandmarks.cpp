@@ -1,5 +1,7 @@
 #include "ConversionLandmarks.h"
 
+#include "BorrowedControls.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -17,12 +19,6 @@ struct SessionReach
 };
 
 } // namespace
-
-const std::vector<int>& landmarkClassStarts()
-{
-    static const std::vector<int> starts{1, 2, 3, 4, 5, 7, 10, 15};
-    return starts;
-}
 
 /// A route's reaches with fewer than this in the window take the window's overall hit rate.
 constexpr std::int64_t kMinRouteReaches = 20;
@@ -55,7 +51,6 @@ std::vector<Landmark> conversionLandmarks(const std::vector<ImpactLoad>& loads, 
             bySession[p.session].push_back({e.at, e.trace, e.affected, &p});
     }
     std::vector<Landmark> out;
-    const std::vector<int>& starts = landmarkClassStarts();
     for (auto& [session, reaches] : bySession) {
         std::sort(reaches.begin(), reaches.end(), [](const SessionReach& a, const SessionReach& b) {
             return std::tie(a.at, a.trace) < std::tie(b.at, b.trace);
@@ -69,10 +64,12 @@ std::vector<Landmark> conversionLandmarks(const std::vector<ImpactLoad>& loads, 
                 firstHarm = i;
                 break;
             }
-        for (const int start : starts) {
-            const std::size_t i = std::size_t(start - 1);
-            if (firstHarm < reaches.size() || i >= reaches.size())
-                break; // a hit session is no control (ConversionLandmarks.h)
+        // A hit session is no control (ConversionLandmarks.h); the others stand at the first reach of
+        // every class of reach count they entered (activityClass, BorrowedControls.h).
+        for (std::size_t i = 0; firstHarm == reaches.size() && i < reaches.size(); ++i) {
+            const int start = int(i + 1);
+            if (activityClass(start) != start)
+                continue;
             double stayUnhit = 1;
             for (std::size_t j = i + 1; j < reaches.size() && reaches[j].at <= reaches[i].at + horizon; ++j)
                 stayUnhit *= 1 - hitRate(reaches[j].load->route);

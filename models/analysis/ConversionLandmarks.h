@@ -45,10 +45,6 @@ struct Landmark
 /// Above this a control's weight is capped: one session never stands for more than this many.
 constexpr double kMaxControlWeight = 20;
 
-/// The class a landmark's reach count falls in (BorrowedControls.h, activityClass), and the count that
-/// starts each class: 1, 2, 3, 4, 5, 7, 10, 15.
-const std::vector<int>& landmarkClassStarts();
-
 /// `loads`: the window's page loads, judged (ImpactReach.h). One affected landmark per affected session
 /// (its first harmful reach) and, for every session never hit, a control landmark at the first reach of
 /// every class it entered, weighted by its reaches within `horizon` after it.
