@@ -41,6 +41,7 @@ struct BackendRequest
     int productId = 0;
     std::string_view searchTerm;
     std::string_view context; // recommendations: "home", "product", "cart"
+    double orderValue = 0;    // checkout: the basket's value, on the order the call places
 };
 
 /// Where a call enters a service: the trace, the calling span (0 = none) and when it arrives.
@@ -125,7 +126,7 @@ private:
     int cartGet(Ctx& ctx);
     int cartAdd(Ctx& ctx, int productId);
     int checkoutSession(Ctx& ctx);
-    int checkoutPlace(Ctx& ctx);
+    int checkoutPlace(Ctx& ctx, double orderValue);
     int orderGet(Ctx& ctx);
     int paymentIntent(Ctx& ctx);
     int paymentCharge(Ctx& ctx);

@@ -78,7 +78,7 @@ int DemoBackend::bff(Ctx& c, const BackendRequest& r)
                              [&](Ctx& y) { return search(y, r.searchTerm); }));
     case Endpoint::ApiCheckout:
         return upstream(call(c, Service::Checkout, "POST", "/checkout", "/checkout",
-                             [&](Ctx& y) { return checkoutPlace(y); }));
+                             [&](Ctx& y) { return checkoutPlace(y, r.orderValue); }));
     }
     return 200;
 }
@@ -241,7 +241,7 @@ int DemoBackend::checkoutSession(Ctx& c)
     return status >= 500 ? 502 : 200;
 }
 
-int DemoBackend::checkoutPlace(Ctx& c)
+int DemoBackend::checkoutPlace(Ctx& c, double orderValue)
 {
     if (call(c, Service::Cart, "GET", "/cart", "/cart", [&](Ctx& y) { return cartGet(y); }) >= 500)
         return 502;
@@ -272,11 +272,9 @@ int DemoBackend::checkoutPlace(Ctx& c)
         "'placed')",
         c.rng.logNormalClamped(3.0, 0.5, 0.5, 300));
     log(c, kSeverityInfo, "order placed");
-    // The order's value (a conversion's revenue for `seam impact --revenue-attribute order.value`):
-    // derived from the span id already drawn, not from a new draw, so the rest of the demo is unchanged.
-    // 15.00 .. 314.99, skewed low like basket sizes.
-    const double u = double(c.span % 10007) / 10007.0;
-    c.values.emplace_back("order.value", std::round((15.0 + 300.0 * u * u) * 100.0) / 100.0);
+    // The order's value (a conversion's revenue for `seam impact --revenue-attribute order.value`): the
+    // session's basket (nextOrderValue), not a draw here, so the rest of the demo is unchanged.
+    c.values.emplace_back("order.value", orderValue);
     return 201;
 }
 

@@ -354,9 +354,12 @@ void DemoBrowser::userActions(const PageContext& page, const DocumentTimeline& d
             request.route = "/api/checkout";
             request.target = "/api/checkout";
             request.userAgent = b.userAgent;
+            request.orderValue = nextOrderValue(s);
             const FetchResult f = fetch(s, net, page.at(clickAt + rng.uniform(2, 15) * net.cpu), "POST",
                                         request, &trace, clickId);
             result.checkoutStatus = f.status;
+            if (f.status < 400)
+                ++s.ordersPlaced; // a retry after a failure carries the same basket
             if (f.status >= 400) {
                 const std::string message =
                     "Checkout failed: " + std::to_string(f.status) + " " + std::string(statusText(f.status));

@@ -22,8 +22,8 @@ std::string hex128(DemoRandom& rng)
 } // namespace
 
 DemoSession::DemoSession(int i, std::uint64_t seed, TimeNs start)
-    : index(i), rng(seed), sessionId(hex128(rng)), browser(pickBrowser(rng)), country(&pickCountry(rng)),
-      nextStart(start)
+    : index(i), basketSeed(seed ^ 0x6f72646572ULL), rng(seed), sessionId(hex128(rng)),
+      browser(pickBrowser(rng)), country(&pickCountry(rng)), nextStart(start)
 {
     if (rng.chance(0.55))
         userId = "u-" + std::to_string(rng.range(100000, 999999));
@@ -109,6 +109,13 @@ std::string_view pageRoute(Page page)
         return "/checkout/confirmation";
     }
     return "/";
+}
+
+double nextOrderValue(const DemoSession& s)
+{
+    std::uint64_t state = s.basketSeed + std::uint64_t(s.ordersPlaced);
+    const double u = double(splitMix64(state) >> 11) * 0x1.0p-53;
+    return std::round((15.0 + 300.0 * u * u) * 100.0) / 100.0;
 }
 
 } // namespace seam::demo

@@ -27,6 +27,10 @@ struct DemoSession
     DemoSession(int index, std::uint64_t seed, TimeNs start);
 
     int index;
+    /// Seeds the values of the session's orders. Not drawn from `rng`: an order keeps its value in a
+    /// counterfactual run (DemoOptions::harmlessIncidents) where the harm changed the draws before it,
+    /// so the revenue an incident cost is the value of the orders it prevented, not of re-drawn ones.
+    std::uint64_t basketSeed;
     DemoRandom rng;
     std::string sessionId; // 32 hex digits, as the OTel web session processor makes them
     std::string userId;    // empty: anonymous
@@ -43,7 +47,12 @@ struct DemoSession
     int productId = 0;
     std::string searchTerm;
     std::string previousUrl;
+    int ordersPlaced = 0; ///< POST /api/checkout calls so far (the n-th order's value is fixed)
 };
+
+/// The value of the session's next order: 15.00 .. 314.99, skewed low like basket sizes, a function
+/// of the session and of how many orders it placed before.
+double nextOrderValue(const DemoSession& s);
 
 /// What happened on a page, as far as the journey cares.
 struct PageResult
