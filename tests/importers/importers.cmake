@@ -30,7 +30,8 @@ seam_add_qtest(tst_demogenerator SOURCES importers/tst_demogenerator.cpp LIBS se
 seam_add_qtest(tst_writedemo SOURCES importers/tst_writedemo.cpp LIBS seam_demo)
 add_dependencies(tst_writedemo seam)
 # The live OTLP/HTTP receiver (importers/live): protocol, limits and hostile clients over loopback.
-seam_add_qtest(tst_receiver SOURCES importers/tst_receiver.cpp support/OtlpTestData.h LIBS seam_live)
+seam_add_qtest(tst_receiver SOURCES importers/tst_receiver.cpp support/ReceiverFixture.h support/OtlpTestData.h LIBS seam_live)
+seam_add_qtest(tst_receiverhttp SOURCES importers/tst_receiverhttp.cpp support/ReceiverFixture.h support/OtlpTestData.h LIBS seam_live)
 # The receiver's Origin/Host policy: the pure decision, and over loopback HTTP.
 seam_add_qtest(tst_requestpolicy SOURCES importers/tst_requestpolicy.cpp LIBS seam_live)
 seam_add_qtest(tst_receiverpolicy SOURCES importers/tst_receiverpolicy.cpp support/OtlpTestData.h LIBS seam_live)
