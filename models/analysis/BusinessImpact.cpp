@@ -469,14 +469,17 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
     }
     // Revenue per landmark: the attribute summed over the spans of the traces of the converted session's
     // page loads from its landmark's page load to the end of its follow-up (a conversion's value sits on
-    // the backend span that took the order, or on the browser's own spans). Others are worth 0.
+    // the backend span that took the order, on the document's spans, or on the browser's own span of a
+    // call, linked to a backend trace or not). Others are worth 0.
     const std::string& path = query.revenueAttribute;
-    auto sessionTraces =
-        db.prepare("SELECT p.trace FROM page_loads p WHERE p.session_id = ?1 AND p.start_ns >= ?2 AND "
-                   "p.start_ns <= ?3 AND p.trace IS NOT NULL "
-                   "UNION SELECT l.trace FROM page_loads p JOIN resources r ON r.page_load_id = p.id "
-                   "JOIN links l ON l.resource_id = r.id WHERE p.session_id = ?1 AND p.start_ns >= ?2 AND "
-                   "p.start_ns <= ?3");
+    auto sessionTraces = db.prepare(
+        "SELECT p.trace FROM page_loads p WHERE p.session_id = ?1 AND p.start_ns >= ?2 AND "
+        "p.start_ns <= ?3 AND p.trace IS NOT NULL "
+        "UNION SELECT r.trace FROM page_loads p JOIN resources r ON r.page_load_id = p.id "
+        "WHERE p.session_id = ?1 AND p.start_ns >= ?2 AND p.start_ns <= ?3 AND r.trace IS NOT NULL "
+        "UNION SELECT l.trace FROM page_loads p JOIN resources r ON r.page_load_id = p.id "
+        "JOIN links l ON l.resource_id = r.id WHERE p.session_id = ?1 AND p.start_ns >= ?2 AND "
+        "p.start_ns <= ?3");
     auto values = db.prepare(
         "SELECT span_attribute(pp.attributes, ?2) FROM spans s JOIN span_payloads pp ON pp.id = s.payload "
         "WHERE s.trace = ?1 AND span_attribute(pp.attributes, ?2) IS NOT NULL");

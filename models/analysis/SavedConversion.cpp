@@ -106,9 +106,11 @@ std::optional<ConversionSuggestion> suggestConversion(Database& db, int sampleTr
     if (tracesByAttribute.empty())
         return std::nullopt;
     const auto& [attribute, traces] = *tracesByAttribute.begin(); // the most specific name found
-    // Their sessions (links -> resources), and the route each session ended on.
-    auto sessionsOf = db.prepare("SELECT DISTINCT x.session_id FROM links l JOIN resources x ON x.id = "
-                                 "l.resource_id WHERE l.trace = ?1 AND x.session_id IS NOT NULL");
+    // Their sessions (the calls linked to the trace, or whose own trace it is: a browser span carrying
+    // the value), and the route each session ended on.
+    auto sessionsOf = db.prepare("SELECT x.session_id FROM links l JOIN resources x ON x.id = l.resource_id "
+                                 "WHERE l.trace = ?1 AND x.session_id IS NOT NULL UNION SELECT x.session_id "
+                                 "FROM resources x WHERE x.trace = ?1 AND x.session_id IS NOT NULL");
     auto lastRoute = db.prepare("SELECT route FROM page_loads WHERE session_id = ?1 AND route IS NOT NULL "
                                 "ORDER BY start_ns DESC LIMIT 1");
     std::set<std::int64_t> sessions;

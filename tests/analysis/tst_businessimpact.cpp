@@ -6,6 +6,7 @@
 #include "ImpactReach.h"
 #include "ImpactSessions.h"
 #include "RecordFactory.h"
+#include "SavedConversion.h"
 #include "Store.h"
 #include "StoreWriter.h"
 
@@ -177,6 +178,56 @@ private slots:
         QVERIFY(std::any_of(clicks.notes.begin(), clicks.notes.end(), [](const std::string& n) {
             return n.find("100 affected sessions had converted before their first harm") != std::string::npos;
         }));
+    }
+
+    void revenueOnTheBrowsersOwnSpan()
+    {
+        // The order's value on the browser's own fetch span, a call no backend trace answers (no link):
+        // the resource's own trace is the session's too. The seeded sessions otherwise, known loss 2000.
+        const std::string path = m_dir.filePath(QStringLiteral("browser-value.seam")).toStdString();
+        {
+            StoreWriter w(path);
+            RecordBatch normal;
+            for (int k = 0; k < 50; ++k)
+                normal.spans.push_back(span(traceId(k), 0x9, 0, backend("payments"), "POST /payments",
+                                            SpanKind::Server, kT0 + k * 10 * kSecond, 50 + 2 * k));
+            w.submit(0, std::move(normal));
+            for (int i = 0; i < 200; ++i) {
+                const bool affected = i < 100;
+                RecordBatch b =
+                    impactSession(i, affected, affected ? i < 20 : i < 160, m_from + i * 2 * kSecond);
+                const TraceId confirmation = traceId(5000 + i);
+                std::erase_if(b.spans, [&](const SpanRecord& x) {
+                    return x.traceId.bytes == confirmation.bytes && x.spanId != 0x42;
+                });
+                for (SpanRecord& x : b.spans)
+                    if (x.traceId.bytes == confirmation.bytes)
+                        x.attributesJson = R"({"order.value":50})";
+                w.submit(0, std::move(b));
+            }
+            w.submit(0, laterTraffic(m_to + 30 * kMinute));
+            QVERIFY(w.flush());
+        }
+        Database db = store::openForReading(path);
+        QCOMPARE(db.queryInt("SELECT count(*) FROM links l JOIN resources r ON r.id = l.resource_id WHERE "
+                             "r.url LIKE '%confirmation'"),
+                 std::int64_t(0));
+        ImpactQuery q;
+        q.service = "payments";
+        q.from = m_from;
+        q.to = m_to;
+        q.conversion = ConversionDefinition::parse("route:/checkout/confirmation");
+        q.revenueAttribute = "order.value";
+        const ImpactResult r = businessImpact(db, q);
+        QVERIFY(r.revenue);
+        QCOMPARE(r.revenue->valuedSessions, std::int64_t(80));
+        QVERIFY(qFuzzyCompare(r.revenue->lost, 2000.0));
+        // The suggested conversion finds the value there too, and the route those sessions end on.
+        const auto suggested = suggestConversion(db, 1000);
+        QVERIFY(suggested);
+        QCOMPARE(suggested->conversion.definition, std::string("route:/checkout/confirmation"));
+        QCOMPARE(suggested->conversion.revenueAttribute, std::string("order.value"));
+        QCOMPARE(suggested->sessions, std::int64_t(80));
     }
 
     void whatCannotBeComputedIsSaid()
