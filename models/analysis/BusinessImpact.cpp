@@ -487,7 +487,6 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
     // are sampled (a fixed pseudo-random subset of each, kRevenueSample sessions at most), which keeps
     // the per-session means unbiased; the interval is the sample's.
     std::vector<std::size_t> sample;
-    std::int64_t sampledAffected = 0;
     {
         std::vector<std::pair<std::uint64_t, std::size_t>> order[2];
         for (std::size_t i = 0; i < outcomes.size(); ++i)
@@ -500,7 +499,6 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
             for (const auto& [hash, i] : group)
                 sample.push_back(i);
         }
-        sampledAffected = std::int64_t(order[1].size());
         if (sample.size() < outcomes.size())
             r.notes.push_back("revenue from a random sample of " + std::to_string(sample.size()) +
                               " of the " + std::to_string(outcomes.size()) + " compared sessions");
@@ -546,14 +544,35 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
                           "' on the spans of the converted sessions: revenue not computed");
         return r;
     }
-    const StratifiedLoss revenue = stratifiedLoss(sampled, false);
-    // Per affected session from the sample, for all of them.
-    const double scale = double(c.affectedSessions) / double(std::max<std::int64_t>(1, sampledAffected));
-    rev.affectedPerSession = revenue.affectedMean;
-    rev.unaffectedPerSession = revenue.expectedMean;
-    rev.lost = revenue.lost * scale;
-    rev.ciLow = revenue.ciLow * scale;
-    rev.ciHigh = revenue.ciHigh * scale;
+    // Per session, as observed and as the strata expect (descriptive: the loss itself is counted per
+    // lost conversion, RevenueEstimate.h).
+    const StratifiedLoss perSession = stratifiedLoss(sampled, false);
+    rev.affectedPerSession = perSession.affectedMean;
+    rev.unaffectedPerSession = perSession.expectedMean;
+    std::vector<double> landmarkRevenue;
+    std::vector<bool> converted;
+    for (std::size_t k = 0; k < sample.size(); ++k) {
+        landmarkRevenue.push_back(sampled[k].value);
+        converted.push_back(outcomes[sample[k]].value > 0);
+    }
+    rev.estimate = estimateRevenue(sampled, landmarkRevenue, converted, c.lost, c.ciLow, c.ciHigh);
+    rev.lost = rev.estimate.lost;
+    rev.ciLow = rev.estimate.ciLow;
+    rev.ciHigh = rev.estimate.ciHigh;
+    const RevenueEstimate& e = rev.estimate;
+    r.notes.push_back("lost revenue = lost conversions x " + amountText(e.valuePerConversion) +
+                      " per conversion (the mean of " +
+                      (e.fromAffected
+                           ? std::to_string(e.affectedConverters) + " affected sessions' conversions"
+                           : "all " + std::to_string(e.affectedConverters + e.controlConverters) +
+                                 " compared conversions, too few affected ones") +
+                      ")");
+    if (e.affectedConverters >= 2 && e.controlConverters >= 2 && (e.spendLow > 0 || e.spendHigh < 0))
+        r.notes.push_back(
+            "converting affected sessions spent " + amountText(e.affectedPerConversion) +
+            " per conversion, the controls " + amountText(e.controlPerConversion) + " (difference " +
+            amountText(e.spendDifference) + " [" + amountText(e.spendLow) + ", " + amountText(e.spendHigh) +
+            "]): not counted in the loss (who was affected, or a cost beyond lost conversions)");
     r.revenue = rev;
     return r;
 }

@@ -7,6 +7,7 @@
 
 #include "ConversionDefinition.h"
 #include "Ids.h"
+#include "RevenueEstimate.h"
 
 #include <cstdint>
 #include <optional>
@@ -86,11 +87,11 @@ struct RevenueImpact
     std::int64_t valuedSessions = 0; ///< converted sessions whose spans carried the attribute
     double affectedPerSession = 0;   ///< mean value per session, affected
     double unaffectedPerSession = 0; ///< standardised to the affected sessions' strata
-    /// affectedSessions x (unaffected - affected mean value per session), stratified as conversions;
-    /// 95% normal interval from the strata's sample variances.
+    /// Lost conversions x the value of a conversion (RevenueEstimate.h); 95% interval from both.
     double lost = 0;
     double ciLow = 0;
     double ciHigh = 0;
+    RevenueEstimate estimate; ///< how `lost` was reached: value per conversion, spend difference
 };
 
 struct ImpactResult

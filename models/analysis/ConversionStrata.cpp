@@ -1,9 +1,11 @@
 #include "ConversionStrata.h"
 
 #include "BorrowedControls.h"
+#include "WeightedMoments.h"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -11,66 +13,18 @@
 namespace seam {
 namespace {
 
-/// Weighted moments of a group's values (weights from ConversionLandmarks.h; 1 for most sessions).
-struct Moments
-{
-    std::int64_t n = 0;
-    double sum = 0;  ///< of weights x values
-    double w = 0;    ///< of weights
-    double w2 = 0;   ///< of squared weights
-    double w2v = 0;  ///< of squared weights x values
-    double w2v2 = 0; ///< of squared weights x squared values
-
-    void add(double v, double weight = 1)
-    {
-        ++n;
-        sum += weight * v;
-        w += weight;
-        w2 += weight * weight;
-        w2v += weight * weight * v;
-        w2v2 += weight * weight * v * v;
-    }
-    void add(const Moments& o)
-    {
-        n += o.n;
-        sum += o.sum;
-        w += o.w;
-        w2 += o.w2;
-        w2v += o.w2v;
-        w2v2 += o.w2v2;
-    }
-    double mean() const { return w > 0 ? sum / w : 0.0; }
-    /// The sessions' worth in information: n when every weight is 1, fewer when weights differ.
-    double effectiveN() const { return w2 > 0 ? w * w / w2 : 0.0; }
-    /// Variance of the mean.
-    double meanVariance(bool binary) const
-    {
-        if (binary) {
-            const double ne = effectiveN();
-            const double p = (mean() * ne + 1) / (ne + 2);
-            return p * (1 - p) / (ne + 2);
-        }
-        if (n < 2)
-            return 0;
-        // Sum of w^2 (v - mean)^2 over (sum of w)^2, with the n / (n - 1) correction.
-        const double m = mean();
-        const double spread = std::max(0.0, w2v2 - 2 * m * w2v + m * m * w2);
-        return spread / (w * w) * double(n) / double(n - 1);
-    }
-};
-
 /// A pool of controls by where they come from.
 struct Controls
 {
-    Moments window, before, after;
+    WeightedMoments window, before, after;
 
     void add(const ComparedSession& s)
     {
         (s.side < 0 ? before : s.side > 0 ? after : window).add(s.value, s.weight);
     }
-    Moments all() const
+    WeightedMoments all() const
     {
-        Moments m = window;
+        WeightedMoments m = window;
         m.add(before);
         m.add(after);
         return m;
@@ -78,8 +32,7 @@ struct Controls
     std::int64_t borrowed() const { return before.n + after.n; }
 };
 
-/// Inverse-variance mean of differences, returned as the drift's squared size: the square of the
-/// estimate, but never less than its variance (a drift measured as 0 is only known to within that).
+/// Inverse-variance mean of differences: the drift's estimate and the variance of that estimate.
 struct DriftSum
 {
     double weighted = 0;
@@ -92,23 +45,27 @@ struct DriftSum
         weighted += difference / variance;
         weights += 1 / variance;
     }
-    std::optional<double> squared() const
-    {
-        if (weights <= 0)
-            return std::nullopt;
-        const double d = weighted / weights;
-        return std::max(d * d, 1 / weights);
-    }
+    bool measured() const { return weights > 0; }
+    double estimate() const { return weighted / weights; }
+    double variance() const { return 1 / weights; }
+    /// The squared drift beyond what the measurement's own noise explains (d^2 - var is unbiased for
+    /// the true squared drift; never below 0).
+    double excess() const { return std::max(0.0, estimate() * estimate() - variance()); }
 };
 
-/// The drift borrowing may bring in: the window's own controls against the borrowed ones of the same
-/// strata, and half the difference between before and after (the window lies between them); the larger.
+/// The drift borrowing may bring in, measured two ways: the window's own controls against the borrowed
+/// ones of the same strata, and half the difference between before and after (the window lies between
+/// them). The larger excess of either over its own noise, plus the noise of the better-measured one: a
+/// drift measured as 0 is only known to within that. With one measure this is max(d^2, variance); with
+/// two, a measure on a handful of sessions (a thin stratum's 6 window controls against 5 borrowed ones,
+/// variance 0.07) no longer sets a drift of 26 points for every borrowed session when the other measure
+/// knows it to within 3.
 double driftVariance(const std::map<Stratum, Controls>& strata, bool binary)
 {
     DriftSum windowVsBorrowed, beforeVsAfter;
-    Moments allWindow, allBorrowed;
+    WeightedMoments allWindow, allBorrowed;
     for (const auto& [stratum, c] : strata) {
-        Moments borrowed = c.before;
+        WeightedMoments borrowed = c.before;
         borrowed.add(c.after);
         allWindow.add(c.window);
         allBorrowed.add(borrowed);
@@ -120,9 +77,15 @@ double driftVariance(const std::map<Stratum, Controls>& strata, bool binary)
             beforeVsAfter.add((c.before.mean() - c.after.mean()) / 2,
                               (c.before.meanVariance(binary) + c.after.meanVariance(binary)) / 4);
     }
-    const std::optional<double> a = windowVsBorrowed.squared(), b = beforeVsAfter.squared();
-    if (a || b)
-        return std::max(a.value_or(0.0), b.value_or(0.0));
+    if (windowVsBorrowed.measured() || beforeVsAfter.measured()) {
+        double excess = 0, noise = std::numeric_limits<double>::infinity();
+        for (const DriftSum* m : {&windowVsBorrowed, &beforeVsAfter})
+            if (m->measured()) {
+                excess = std::max(excess, m->excess());
+                noise = std::min(noise, m->variance());
+            }
+        return excess + noise;
+    }
     // Nothing to measure it on: as uncertain as the borrowed sessions' own spread allows.
     if (allWindow.n > 0 && allBorrowed.n > 0) {
         const double d = allWindow.mean() - allBorrowed.mean();
@@ -149,7 +112,7 @@ StratifiedLoss stratifiedLoss(const std::vector<ComparedSession>& sessions, bool
         everyone.add(s);
     }
     // The affected sessions grouped by the controls they are compared with: (level, route, activity).
-    std::map<std::tuple<int, std::string, int>, Moments> groups;
+    std::map<std::tuple<int, std::string, int>, WeightedMoments> groups;
     StratifiedLoss r;
     for (const ComparedSession& s : sessions) {
         if (!s.affected)
@@ -177,7 +140,7 @@ StratifiedLoss stratifiedLoss(const std::vector<ComparedSession>& sessions, bool
         const Controls& controls = level == 2   ? byStratum.at({route, activity})
                                    : level == 1 ? byRoute.at(route)
                                                 : everyone;
-        const Moments all = controls.all();
+        const WeightedMoments all = controls.all();
         const double n = double(affected.n);
         expected += n * all.mean();
         observed += affected.sum;

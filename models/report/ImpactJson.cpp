@@ -104,6 +104,17 @@ QJsonObject impactJson(const ImpactResult& r)
         j[QStringLiteral("affected_per_session")] = round(v.affectedPerSession, 1e4);
         j[QStringLiteral("unaffected_per_session")] = round(v.unaffectedPerSession, 1e4);
         j[QStringLiteral("valued_sessions")] = qint64(v.valuedSessions);
+        const RevenueEstimate& e = v.estimate;
+        j[QStringLiteral("value_per_conversion")] = round(e.valuePerConversion, 1e2);
+        j[QStringLiteral("value_from")] = e.fromAffected ? QStringLiteral("affected") : QStringLiteral("all");
+        QJsonObject spend;
+        spend[QStringLiteral("affected_per_conversion")] = round(e.affectedPerConversion, 1e2);
+        spend[QStringLiteral("affected_conversions")] = qint64(e.affectedConverters);
+        spend[QStringLiteral("controls_per_conversion")] = round(e.controlPerConversion, 1e2);
+        spend[QStringLiteral("control_conversions")] = qint64(e.controlConverters);
+        spend[QStringLiteral("difference")] = round(e.spendDifference, 1e2);
+        spend[QStringLiteral("ci95")] = QJsonArray{round(e.spendLow, 1e2), round(e.spendHigh, 1e2)};
+        j[QStringLiteral("spend")] = spend;
         o[QStringLiteral("revenue")] = j;
     }
     QJsonArray notes;

@@ -29,5 +29,6 @@ seam_add_qtest(tst_impactcontrols SOURCES analysis/tst_impactcontrols.cpp suppor
                LIBS seam_analysis seam_ingest)
 # Lost conversions against the demo's true cost: the same seed generated with an incident made
 # harmless (DemoOptions::harmlessIncidents) gives what it cost; the impact interval must hold it.
+seam_add_qtest(tst_revenueestimate SOURCES analysis/tst_revenueestimate.cpp LIBS seam_analysis)
 seam_add_qtest(tst_impacttruth SOURCES analysis/tst_impacttruth.cpp support/DemoCache.h
                LIBS seam_analysis seam_demo seam_ingest)

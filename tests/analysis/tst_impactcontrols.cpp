@@ -140,6 +140,33 @@ private slots:
         QVERIFY(drift.ciHigh - drift.ciLow > borrowed.ciHigh - borrowed.ciLow);
     }
 
+    void aThinWindowStratumDoesNotSetTheDrift()
+    {
+        // Borrowed controls before and after agree (60% either side: the drift is known to be small);
+        // one more stratum has 6 window controls (50%) and 5 borrowed ones (60%): a measure that says
+        // nothing (variance 0.07). It must not set a drift of sqrt(0.07) = 26 points for every borrowed
+        // session (it did: seed 5's catalog deploy read [-116, 166] lost conversions).
+        std::vector<ComparedSession> s = planted(2);
+        for (int i = 0; i < 10; ++i)
+            s.push_back({true, "/cart", 1, i < 3 ? 1.0 : 0.0, 0});
+        for (int i = 0; i < 6; ++i)
+            s.push_back({false, "/cart", 1, i < 3 ? 1.0 : 0.0, 0});
+        for (int i = 0; i < 5; ++i)
+            s.push_back({false, "/cart", 1, i < 3 ? 1.0 : 0.0, i < 3 ? -1 : 1});
+        const StratifiedLoss r = stratifiedLoss(s, true);
+        QVERIFY2(r.driftSd > 0 && r.driftSd < 0.1, qPrintable(QString::number(r.driftSd)));
+        // Alone, the thin measure is all there is: it counts in full.
+        std::vector<ComparedSession> alone;
+        for (const ComparedSession& x : s)
+            if (x.route == "/cart")
+                alone.push_back(x);
+        for (ComparedSession& x : alone)
+            if (x.side == 1)
+                x.side = -1; // nothing after: no before-vs-after measure
+        QVERIFY2(stratifiedLoss(alone, true).driftSd > 0.2,
+                 qPrintable(QString::number(stratifiedLoss(alone, true).driftSd)));
+    }
+
     void thinStrataBorrowFromAroundTheWindow()
     {
         const Thin t = thinCache("thin.seam", 0.15, 0.9, true);

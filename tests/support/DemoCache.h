@@ -17,10 +17,11 @@
 namespace seam::test {
 
 /// Writes a demo of `sessions` sessions to `path`; returns its ground truth ({} on failure).
-inline QJsonObject writeDemoCache(const QString& path, int sessions)
+inline QJsonObject writeDemoCache(const QString& path, int sessions, std::uint64_t seed = 1)
 {
     DemoOptions options;
     options.sessions = sessions;
+    options.seed = seed;
     StoreWriter writer(path.toStdString());
     const auto source = writer.beginSource("demo", "test");
     auto sink = writer.sinkFor(source);
