@@ -103,8 +103,8 @@ BatchResult BatchWriter::write(const RecordBatch& batch, std::int64_t sourceId)
     }
     m_rollups.flush(m_db);
     timer.lap("rollups");
-    result.newLinks =
-        m_correlator.correlate(m_touches.traces, m_touches.tracesWithNewBackendSpans, m_touches.pageLoads);
+    result.newLinks = m_correlator.correlate(m_touches.traces, m_touches.tracesWithNewBackendSpans,
+                                             m_touches.pageLoads, m_touches.freshTraceSpans);
     timer.lap("correlation");
     const PageLoadReconciler::Result merged =
         m_reconciler.reconcile(m_touches.pageLoads, m_touches.reporters);

@@ -81,6 +81,8 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
                 continue;
             }
             m_pendingSpans.push_back(PendingSpan{&s, trace, service, operation, payload});
+            m_touches.freshTraceSpans.push_back({trace, std::int64_t(s.spanId), std::int64_t(s.parentSpanId),
+                                                 int(s.kind), s.start, s.end, service, int(s.statusCode)});
             if (m_pendingSpans.size() == std::size_t(kRowsPerInsert))
                 flushSpans(sourceId);
         } else {
@@ -128,6 +130,10 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
     flushSpans(sourceId);
     flushPayloads();
     updateTraces();
+    std::sort(m_touches.freshTraceSpans.begin(), m_touches.freshTraceSpans.end(),
+              [](const TraceSpanRow& a, const TraceSpanRow& b) {
+                  return a.trace != b.trace ? a.trace < b.trace : a.id < b.id;
+              });
 }
 
 void SpanWriter::flushSpans(std::int64_t sourceId)
