@@ -44,14 +44,13 @@ SpanWriter::SpanWriter(Database& db, WriteStatements& statements, DimensionCache
 void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result)
 {
     m_traceDeltas.clear();
-    // Traces whose rows this batch created (page loads may have, before the spans): none of their spans
-    // can be in the cache, so theirs go in many rows per statement without asking SQLite about each
-    // (SQLite's per-statement cost is a large share of a narrow row's), once de-duplicated here.
+    // Traces whose rows this batch or an earlier one of the group created (page loads may have, before
+    // the spans): none of their spans can be in the cache but those written since, so theirs go in many
+    // rows per statement without asking SQLite about each (SQLite's per-statement cost is a large share
+    // of a narrow row's), once de-duplicated here.
     auto& created = m_dimensions.newTraces();
-    m_freshTraces.clear();
     for (const auto& entry : created)
         m_freshTraces.insert(entry.first);
-    m_freshKeys.clear();
     m_pendingSpans.clear(); // what a failed batch left
     m_pendingPayloads.clear();
     auto& st = m_st.spanInsert;
@@ -130,6 +129,10 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
     flushSpans(sourceId);
     flushPayloads();
     updateTraces();
+}
+
+void SpanWriter::sortFreshTraceSpans()
+{
     std::sort(m_touches.freshTraceSpans.begin(), m_touches.freshTraceSpans.end(),
               [](const TraceSpanRow& a, const TraceSpanRow& b) {
                   return a.trace != b.trace ? a.trace < b.trace : a.id < b.id;

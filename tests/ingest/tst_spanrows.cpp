@@ -67,12 +67,19 @@ private:
         {
             sqlite3_trace_v2(db.handle(), SQLITE_TRACE_STMT, &SpanInsertCounter::onStatement, &counter);
         }
-        BatchResult write(const RecordBatch& batch)
+        BatchResult write(const RecordBatch& batch) { return writeGroup({&batch}); }
+        /// Batches written as one group (BatchWriter::writeRows() calls before one finish()).
+        BatchResult writeGroup(std::initializer_list<const RecordBatch*> batches)
         {
             BatchResult r;
             Transaction tx(db);
-            dimensions.newTraces().clear(); // as BatchWriter does for each batch
-            spans.writeSpans(batch, 1, r);
+            touches.startBatch(); // as BatchWriter does for each group
+            spans.startGroup();
+            for (const RecordBatch* batch : batches) {
+                dimensions.newTraces().clear(); // and for each batch
+                spans.writeSpans(*batch, 1, r);
+            }
+            spans.sortFreshTraceSpans();
             tx.commit();
             return r;
         }
@@ -129,6 +136,48 @@ private slots:
         QCOMPARE(w.db.queryInt("SELECT count(*) FROM spans s JOIN operations o ON o.id = s.operation_id "
                                "WHERE o.name = 'the second copy'"),
                  0);
+    }
+
+    void aTraceCreatedEarlierInTheGroupStaysFresh()
+    {
+        // Two batches of one transaction (a group commit): the second brings more spans of a trace the
+        // first created, and again one of its spans. They still go in many rows per statement, the copy
+        // is dropped in memory, and the correlation step gets every span of the trace, in the order the
+        // cache would give them back (span id as SQLite stores it: signed).
+        const std::string path = m_dir.filePath(QStringLiteral("group.seam")).toStdString();
+        Writer w(path);
+        const RecordBatch all = bigTrace(4, 64);
+        RecordBatch first, second;
+        first.spans.assign(all.spans.begin(), all.spans.begin() + 32);
+        second.spans.assign(all.spans.begin() + 32, all.spans.end());
+        second.spans.push_back(all.spans[5]);
+        SpanRecord high = all.spans[1];
+        high.spanId = 0x8000000000000001ULL; // negative as SQLite stores it: first in the trace's order
+        second.spans.push_back(high);
+        const BatchResult r = w.writeGroup({&first, &second});
+        QCOMPARE(r.newSpans, std::uint64_t(65));
+        QCOMPARE(r.duplicateSpans, std::uint64_t(1));
+        QCOMPARE(w.counter.statements, 2 + 1); // 32 rows, 32 rows, then the last one alone
+        QCOMPARE(w.db.queryInt("SELECT span_count FROM traces"), 65);
+        const auto& fresh = w.touches.freshTraceSpans;
+        QCOMPARE(fresh.size(), std::size_t(65));
+        Statement read = w.db.prepare("SELECT span_id, parent_span_id, kind, start_ns, end_ns, service_id, "
+                                      "status_code FROM spans WHERE trace = ?1");
+        read.bind(1, fresh[0].trace);
+        std::size_t i = 0;
+        while (read.step()) {
+            QVERIFY(i < fresh.size());
+            QCOMPARE(fresh[i].id, read.int64(0));
+            QCOMPARE(fresh[i].parent, read.int64(1));
+            QCOMPARE(std::int64_t(fresh[i].kind), read.int64(2));
+            QCOMPARE(fresh[i].start, read.int64(3));
+            QCOMPARE(fresh[i].end, read.int64(4));
+            QCOMPARE(fresh[i].service, read.int64(5));
+            QCOMPARE(std::int64_t(fresh[i].status), read.int64(6));
+            ++i;
+        }
+        QCOMPARE(i, fresh.size());
+        QCOMPARE(fresh[0].id, std::int64_t(0x8000000000000001ULL));
     }
 
     void spansOfKnownTracesAreCheckedOneByOne()
