@@ -61,7 +61,7 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
         const EncodedPayload& e = redone ? (*redone)[i] : s.encoded;
         m_touches.noteInferenceTime(s.start);
         const std::size_t before = created.size();
-        const std::int64_t trace = m_dimensions.traceRow(s.traceId);
+        const std::int64_t trace = m_dimensions.reserveTraceRow(s.traceId);
         if (created.size() != before)
             m_freshTraces.insert(trace);
         const std::int64_t service = m_dimensions.serviceId(s.service);
@@ -196,25 +196,47 @@ void SpanWriter::bindPayload(Statement& st, int offset, std::int64_t id, const S
 
 void SpanWriter::updateTraces()
 {
-    // Added to what the row has (SQL arithmetic), so spans of one trace may arrive in any number of
+    // A trace the batch's spans created is written once, with their figures (its id was reserved);
+    // one that has a row is added to (SQL arithmetic), so spans of one trace may arrive in any number of
     // batches.
+    const std::vector<DimensionCache::ReservedTrace> reserved = m_dimensions.takeReservedTraces();
+    for (const DimensionCache::ReservedTrace& r : reserved) {
+        auto& ins = m_st.traceInsertWithSpans;
+        const auto it = m_traceDeltas.find(r.row);
+        const TraceDelta d = it != m_traceDeltas.end() ? it->second : TraceDelta{};
+        bindTraceDelta(ins, r.row, d);
+        if (it == m_traceDeltas.end())
+            ins.bindNull(5).bindNull(6); // no span written (cannot happen: its first span is new)
+        ins.bindBlob(9, r.id.bytes.data(), 16).bind(10, r.id.low64());
+        ins.run();
+        if (it != m_traceDeltas.end())
+            m_traceDeltas.erase(it);
+        m_touches.traces.insert(r.row);
+        if (d.backendSpans)
+            m_touches.tracesWithNewBackendSpans.insert(r.row);
+    }
     auto& up = m_st.traceUpdate;
     for (const auto& [trace, d] : m_traceDeltas) {
-        up.bind(1, trace)
-            .bind(2, d.spans)
-            .bind(3, d.backendSpans)
-            .bind(4, d.errors)
-            .bind(5, d.start)
-            .bind(6, d.end);
-        if (d.rootService)
-            up.bind(7, d.rootService).bind(8, d.rootOperation);
-        else
-            up.bindNull(7).bindNull(8);
+        bindTraceDelta(up, trace, d);
         up.run();
         m_touches.traces.insert(trace);
         if (d.backendSpans)
             m_touches.tracesWithNewBackendSpans.insert(trace);
     }
+}
+
+void SpanWriter::bindTraceDelta(Statement& st, std::int64_t trace, const TraceDelta& d)
+{
+    st.bind(1, trace)
+        .bind(2, d.spans)
+        .bind(3, d.backendSpans)
+        .bind(4, d.errors)
+        .bind(5, d.start)
+        .bind(6, d.end);
+    if (d.rootService)
+        st.bind(7, d.rootService).bind(8, d.rootOperation);
+    else
+        st.bindNull(7).bindNull(8);
 }
 
 void SpanWriter::writeLogs(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result)

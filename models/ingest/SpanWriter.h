@@ -74,6 +74,8 @@ private:
     static constexpr int kRowsPerInsert = 32;
 
     void updateTraces();
+    /// traceUpdate's and traceInsertWithSpans' ?1-?8.
+    static void bindTraceDelta(Statement& st, std::int64_t trace, const TraceDelta& d);
     void flushSpans(std::int64_t sourceId);
     void flushPayloads();
     struct PendingPayload

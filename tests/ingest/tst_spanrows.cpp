@@ -26,11 +26,14 @@ namespace {
 struct SpanInsertCounter
 {
     int statements = 0;
+    int traceUpdates = 0; // statements that update a trace row
     static int onStatement(unsigned, void* self, void* stmt, void*)
     {
         const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(stmt));
         if (sql && (std::strstr(sql, "INTO spans(") != nullptr))
             ++static_cast<SpanInsertCounter*>(self)->statements;
+        if (sql && (std::strstr(sql, "UPDATE traces") != nullptr))
+            ++static_cast<SpanInsertCounter*>(self)->traceUpdates;
         return 0;
     }
 };
@@ -178,6 +181,57 @@ private slots:
         }
         QCOMPARE(i, fresh.size());
         QCOMPARE(fresh[0].id, std::int64_t(0x8000000000000001ULL));
+    }
+
+    void aTraceItsSpansCreateIsWrittenOnceWithTheirFigures()
+    {
+        const std::string path = m_dir.filePath(QStringLiteral("traces.seam")).toStdString();
+        {
+            Writer w(path);
+            RecordBatch b = bigTrace(5, 10);
+            b.spans[3].statusCode = StatusCode::Error;
+            w.write(b);
+            // Inserted with its figures, never updated.
+            QCOMPARE(w.counter.traceUpdates, 0);
+            QCOMPARE(w.db.queryInt("SELECT count(*) FROM traces"), 1);
+            QCOMPARE(w.db.queryInt("SELECT span_count FROM traces"), 10);
+            QCOMPARE(w.db.queryInt("SELECT backend_span_count FROM traces"), 10);
+            QCOMPARE(w.db.queryInt("SELECT error_count FROM traces"), 1);
+            QCOMPARE(w.db.queryInt("SELECT start_ns FROM traces"), kT0);
+            QCOMPARE(w.db.queryInt("SELECT end_ns FROM traces"), kT0 + 9 * 1'000'000LL + 2'000'000LL);
+            QCOMPARE(w.db.queryInt("SELECT root_operation_id IS NOT NULL FROM traces"), 1);
+            QCOMPARE(
+                w.db.queryInt("SELECT count(*) FROM traces INDEXED BY traces_by_start WHERE start_ns = " +
+                              std::to_string(kT0)),
+                1);
+        }
+        // More spans of it later: added to the row.
+        Writer w(path);
+        RecordBatch b = bigTrace(5, 12);
+        w.write(b);
+        QCOMPARE(w.counter.traceUpdates, 1);
+        QCOMPARE(w.db.queryInt("SELECT span_count FROM traces"), 12);
+        QCOMPARE(w.db.queryInt("SELECT error_count FROM traces"), 1);
+    }
+
+    void aReservedTraceRowKeepsItsId()
+    {
+        // A trace row written while another waits to be written (its id reserved) takes the next id.
+        const std::string path = m_dir.filePath(QStringLiteral("reserved.seam")).toStdString();
+        Writer w(path);
+        w.write(bigTrace(6, 1)); // row 1
+        Transaction tx(w.db);
+        const std::int64_t reserved = w.dimensions.reserveTraceRow(traceId(7));
+        const std::int64_t written = w.dimensions.traceRow(traceId(8));
+        QCOMPARE(reserved, std::int64_t(2));
+        QCOMPARE(written, std::int64_t(3));
+        QCOMPARE(w.dimensions.reserveTraceRow(traceId(7)), reserved); // asked again: the same id
+        const auto rows = w.dimensions.takeReservedTraces();
+        QCOMPARE(rows.size(), std::size_t(1));
+        QCOMPARE(rows[0].row, reserved);
+        QCOMPARE(w.db.queryInt("SELECT count(*) FROM traces WHERE id = 2"), 0); // not written yet
+        QCOMPARE(w.dimensions.traceRow(traceId(9)), std::int64_t(4));
+        tx.commit();
     }
 
     void spansOfKnownTracesAreCheckedOneByOne()
