@@ -88,23 +88,24 @@ bool Correlator::store(const Link& link)
 std::uint64_t Correlator::correlate(const std::unordered_set<std::int64_t>& touchedTraces,
                                     const std::unordered_set<std::int64_t>& tracesWithNewBackendSpans,
                                     std::unordered_set<std::int64_t>& touchedPageLoads,
-                                    std::span<const TraceSpanRow> written)
+                                    std::vector<TraceSpanRow>* written)
 {
     // Spans written in this transaction do not change while it links: each trace is read once, for its
     // calls' entry spans and again for its page loads' backend time and services.
     struct KeepTraces
     {
         Correlator& c;
-        KeepTraces(Correlator& owner, Spans written) : c(owner)
+        KeepTraces(Correlator& owner, std::vector<TraceSpan>* written) : c(owner)
         {
             c.m_keepTraces = true;
             c.m_written = written;
+            c.m_writtenSorted = false;
         }
         ~KeepTraces()
         {
             c.m_keepTraces = false;
             c.m_traces.clear();
-            c.m_written = {};
+            c.m_written = nullptr;
         }
     } keep(*this, written);
     // Set-based: the touched traces go into a temp table and two joins find everything to do, which
@@ -188,14 +189,20 @@ const Correlator::ServiceInfo& Correlator::service(std::int64_t id)
 
 Correlator::Spans Correlator::loadTrace(std::int64_t trace)
 {
-    if (m_keepTraces) {
+    if (m_keepTraces && m_written) {
         // The batch's own spans of a trace it created are all the trace has, in the order (span id)
         // the cache would give them back: reading them again cost as much as inserting them.
+        if (!m_writtenSorted) {
+            sortTraceSpanRows(*m_written);
+            m_writtenSorted = true;
+        }
         const auto [first, last] =
-            std::equal_range(m_written.begin(), m_written.end(), TraceSpan{.trace = trace},
+            std::equal_range(m_written->begin(), m_written->end(), TraceSpan{.trace = trace},
                              [](const TraceSpan& a, const TraceSpan& b) { return a.trace < b.trace; });
         if (first != last)
-            return {first, last};
+            return {&*first, std::size_t(last - first)};
+    }
+    if (m_keepTraces) {
         if (const auto it = m_traces.find(trace); it != m_traces.end())
             return it->second;
     }

@@ -49,12 +49,13 @@ public:
     /// Links resources of the given traces, then refreshes the page loads affected.
     /// `touchedPageLoads` gains the page loads whose links changed. Returns the number of new links.
     /// `tracesWithNewBackendSpans` (a subset) gained backend spans in this batch. `written`: every span
-    /// of the traces this batch created (none of theirs was in the cache before), sorted by (trace, id);
-    /// those traces are not read back from the cache. Other traces are.
+    /// of the traces this batch created (none of theirs was in the cache before), in any order (sorted
+    /// here the first time a trace is looked up: a batch without browser data never is); those traces
+    /// are not read back from the cache. Other traces are.
     std::uint64_t correlate(const std::unordered_set<std::int64_t>& touchedTraces,
                             const std::unordered_set<std::int64_t>& tracesWithNewBackendSpans,
                             std::unordered_set<std::int64_t>& touchedPageLoads,
-                            std::span<const TraceSpanRow> written = {});
+                            std::vector<TraceSpanRow>* written = nullptr);
 
     /// Recomputes linked_count, backend_ns and services of one page load, and its page_load_reach rows.
     void refreshPageLoad(std::int64_t pageLoadId);
@@ -107,7 +108,9 @@ private:
     std::vector<TraceSpan> m_traceSpans;
     bool m_keepTraces = false; // inside correlate(): m_traces holds what was read
     std::unordered_map<std::int64_t, std::vector<TraceSpan>> m_traces;
-    Spans m_written; // inside correlate(): the spans of the traces the batch created
+    std::vector<TraceSpan>* m_written =
+        nullptr; // inside correlate(): the batch's spans of the traces it created
+    bool m_writtenSorted = false;
     std::uint64_t m_traceReads = 0;
 };
 

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <vector>
 
 namespace seam {
 
@@ -15,5 +17,13 @@ struct TraceSpanRow
     std::int64_t start = 0, end = 0, service = 0;
     int status = 0;
 };
+
+/// In the order the cache gives a trace's spans back: by trace, then span id.
+inline void sortTraceSpanRows(std::vector<TraceSpanRow>& rows)
+{
+    std::sort(rows.begin(), rows.end(), [](const TraceSpanRow& a, const TraceSpanRow& b) {
+        return a.trace != b.trace ? a.trace < b.trace : a.id < b.id;
+    });
+}
 
 } // namespace seam

@@ -125,10 +125,9 @@ std::uint64_t BatchWriter::finish()
     StageTimer timer(m_profile);
     m_rollups.flush(m_db);
     timer.lap("rollups");
-    m_spans.sortFreshTraceSpans();
     const std::uint64_t newLinks =
         m_correlator.correlate(m_touches.traces, m_touches.tracesWithNewBackendSpans, m_touches.pageLoads,
-                               m_touches.freshTraceSpans);
+                               &m_touches.freshTraceSpans);
     timer.lap("correlation");
     const PageLoadReconciler::Result merged =
         m_reconciler.reconcile(m_touches.pageLoads, m_touches.reporters);

@@ -131,14 +131,6 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
     updateTraces();
 }
 
-void SpanWriter::sortFreshTraceSpans()
-{
-    std::sort(m_touches.freshTraceSpans.begin(), m_touches.freshTraceSpans.end(),
-              [](const TraceSpanRow& a, const TraceSpanRow& b) {
-                  return a.trace != b.trace ? a.trace < b.trace : a.id < b.id;
-              });
-}
-
 void SpanWriter::flushSpans(std::int64_t sourceId)
 {
     const bool full = m_pendingSpans.size() == std::size_t(kRowsPerInsert);

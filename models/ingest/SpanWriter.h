@@ -35,8 +35,6 @@ public:
         m_freshKeys.clear();
     }
     void writeSpans(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
-    /// Sorts WriteTouches::freshTraceSpans by (trace, span id), once the group's spans are written.
-    void sortFreshTraceSpans();
     void writeLogs(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
     /// The next payload id is read from the file again before the next payload.
     void forgetPayloadIds()

@@ -22,8 +22,8 @@ struct WriteTouches
     std::unordered_set<std::int64_t> tracesWithNewBackendSpans;
     std::unordered_set<std::int64_t> pageLoads;
     std::unordered_set<std::int64_t> sessions;
-    /// Every span written of the traces the batch created, sorted by (trace, span id) once the spans
-    /// are written: the correlation step takes them from here instead of reading them back.
+    /// Every span written of the traces the batch created, in the order written: the correlation step
+    /// takes them from here instead of reading them back.
     std::vector<TraceSpanRow> freshTraceSpans;
     /// Reporters (page_load_reports.format) of the page loads written; kept across batches. The
     /// reconciler starts looking for one navigation in two sources once two are known.

@@ -82,7 +82,6 @@ private:
                 dimensions.newTraces().clear(); // and for each batch
                 spans.writeSpans(*batch, 1, r);
             }
-            spans.sortFreshTraceSpans();
             tx.commit();
             return r;
         }
@@ -162,7 +161,8 @@ private slots:
         QCOMPARE(r.duplicateSpans, std::uint64_t(1));
         QCOMPARE(w.counter.statements, 2 + 1); // 32 rows, 32 rows, then the last one alone
         QCOMPARE(w.db.queryInt("SELECT span_count FROM traces"), 65);
-        const auto& fresh = w.touches.freshTraceSpans;
+        auto& fresh = w.touches.freshTraceSpans;
+        sortTraceSpanRows(fresh); // as the correlator does
         QCOMPARE(fresh.size(), std::size_t(65));
         Statement read = w.db.prepare("SELECT span_id, parent_span_id, kind, start_ns, end_ns, service_id, "
                                       "status_code FROM spans WHERE trace = ?1");
