@@ -87,20 +87,27 @@ bool Correlator::store(const Link& link)
 
 std::uint64_t Correlator::correlate(const std::unordered_set<std::int64_t>& touchedTraces,
                                     const std::unordered_set<std::int64_t>& tracesWithNewBackendSpans,
-                                    std::unordered_set<std::int64_t>& touchedPageLoads)
+                                    std::unordered_set<std::int64_t>& touchedPageLoads,
+                                    std::vector<TraceSpanRow>* written)
 {
     // Spans written in this transaction do not change while it links: each trace is read once, for its
     // calls' entry spans and again for its page loads' backend time and services.
     struct KeepTraces
     {
         Correlator& c;
-        explicit KeepTraces(Correlator& owner) : c(owner) { c.m_keepTraces = true; }
+        KeepTraces(Correlator& owner, std::vector<TraceSpan>* written) : c(owner)
+        {
+            c.m_keepTraces = true;
+            c.m_written = written;
+            c.m_writtenSorted = false;
+        }
         ~KeepTraces()
         {
             c.m_keepTraces = false;
             c.m_traces.clear();
+            c.m_written = nullptr;
         }
-    } keep(*this);
+    } keep(*this, written);
     // Set-based: the touched traces go into a temp table and two joins find everything to do, which
     // costs a fraction of a handful of point queries per trace.
     for (const std::int64_t trace : touchedTraces) {
@@ -180,8 +187,21 @@ const Correlator::ServiceInfo& Correlator::service(std::int64_t id)
     return m_services.emplace(id, std::move(info)).first->second;
 }
 
-const std::vector<Correlator::TraceSpan>& Correlator::loadTrace(std::int64_t trace)
+Correlator::Spans Correlator::loadTrace(std::int64_t trace)
 {
+    if (m_keepTraces && m_written) {
+        // The batch's own spans of a trace it created are all the trace has, in the order (span id)
+        // the cache would give them back: reading them again cost as much as inserting them.
+        if (!m_writtenSorted) {
+            sortTraceSpanRows(*m_written);
+            m_writtenSorted = true;
+        }
+        const auto [first, last] =
+            std::equal_range(m_written->begin(), m_written->end(), TraceSpan{.trace = trace},
+                             [](const TraceSpan& a, const TraceSpan& b) { return a.trace < b.trace; });
+        if (first != last)
+            return {&*first, std::size_t(last - first)};
+    }
     if (m_keepTraces) {
         if (const auto it = m_traces.find(trace); it != m_traces.end())
             return it->second;
@@ -190,7 +210,7 @@ const std::vector<Correlator::TraceSpan>& Correlator::loadTrace(std::int64_t tra
     m_traceSpans.clear();
     m_spansOfTrace.bind(1, trace);
     while (m_spansOfTrace.step())
-        m_traceSpans.push_back({m_spansOfTrace.int64(0), m_spansOfTrace.int64(1),
+        m_traceSpans.push_back({trace, m_spansOfTrace.int64(0), m_spansOfTrace.int64(1),
                                 int(m_spansOfTrace.int64(2)), m_spansOfTrace.int64(3),
                                 m_spansOfTrace.int64(4), m_spansOfTrace.int64(5),
                                 int(m_spansOfTrace.int64(6))});
@@ -221,7 +241,7 @@ Correlator::BackendEntry Correlator::backendEntry(std::int64_t trace, std::int64
     return best;
 }
 
-void Correlator::addReach(std::int64_t trace, const std::vector<TraceSpan>& spans)
+void Correlator::addReach(std::int64_t trace, Spans spans)
 {
     // The entry spans as a service's rollups count them (server or consumer spans, or roots).
     for (const TraceSpan& s : spans)
@@ -245,19 +265,19 @@ void Correlator::refreshPageLoad(std::int64_t pageLoadId)
     std::set<std::string> services;
     std::int64_t loaded = 0;
     m_reach.begin(pageLoadId);
-    const std::vector<TraceSpan>* spans = nullptr;
+    Spans spans;
     for (const auto& [trace, span] : links) {
         if (trace != loaded) {
-            spans = &loadTrace(trace);
+            spans = loadTrace(trace);
             loaded = trace;
-            addReach(trace, *spans);
-            for (const TraceSpan& s : *spans) {
+            addReach(trace, spans);
+            for (const TraceSpan& s : spans) {
                 const ServiceInfo& info = service(s.service);
                 if (!info.browser)
                     services.insert(info.name);
             }
         }
-        for (const TraceSpan& s : *spans)
+        for (const TraceSpan& s : spans)
             if (s.id == span)
                 intervals.emplace_back(s.start, s.end);
     }

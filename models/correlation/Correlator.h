@@ -2,9 +2,11 @@
 
 #include "PageLoadReachWriter.h"
 #include "Sqlite.h"
+#include "TraceSpanRow.h"
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -46,10 +48,14 @@ public:
 
     /// Links resources of the given traces, then refreshes the page loads affected.
     /// `touchedPageLoads` gains the page loads whose links changed. Returns the number of new links.
-    /// `tracesWithNewBackendSpans` (a subset) gained backend spans in this batch.
+    /// `tracesWithNewBackendSpans` (a subset) gained backend spans in this batch. `written`: every span
+    /// of the traces this batch created (none of theirs was in the cache before), in any order (sorted
+    /// here the first time a trace is looked up: a batch without browser data never is); those traces
+    /// are not read back from the cache. Other traces are.
     std::uint64_t correlate(const std::unordered_set<std::int64_t>& touchedTraces,
                             const std::unordered_set<std::int64_t>& tracesWithNewBackendSpans,
-                            std::unordered_set<std::int64_t>& touchedPageLoads);
+                            std::unordered_set<std::int64_t>& touchedPageLoads,
+                            std::vector<TraceSpanRow>* written = nullptr);
 
     /// Recomputes linked_count, backend_ns and services of one page load, and its page_load_reach rows.
     void refreshPageLoad(std::int64_t pageLoadId);
@@ -70,13 +76,8 @@ private:
         std::string name;
         bool browser = false;
     };
-    struct TraceSpan
-    {
-        std::int64_t id, parent;
-        int kind;
-        std::int64_t start, end, service;
-        int status;
-    };
+    using TraceSpan = TraceSpanRow;
+    using Spans = std::span<const TraceSpan>;
     struct BackendEntry
     {
         std::int64_t spanId = 0;
@@ -85,10 +86,10 @@ private:
 
     bool store(const Link& link);
     const ServiceInfo& service(std::int64_t id);
-    void addReach(std::int64_t trace, const std::vector<TraceSpan>& spans);
+    void addReach(std::int64_t trace, Spans spans);
     /// The spans of a trace; inside correlate() each trace is read once (linking a call and then
-    /// refreshing its page load both need them).
-    const std::vector<TraceSpan>& loadTrace(std::int64_t trace);
+    /// refreshing its page load both need them), and a trace the batch created comes from `m_written`.
+    Spans loadTrace(std::int64_t trace);
     BackendEntry backendEntry(std::int64_t trace, std::int64_t browserSpan);
 
     Database& m_db;
@@ -107,6 +108,9 @@ private:
     std::vector<TraceSpan> m_traceSpans;
     bool m_keepTraces = false; // inside correlate(): m_traces holds what was read
     std::unordered_map<std::int64_t, std::vector<TraceSpan>> m_traces;
+    std::vector<TraceSpan>* m_written =
+        nullptr; // inside correlate(): the batch's spans of the traces it created
+    bool m_writtenSorted = false;
     std::uint64_t m_traceReads = 0;
 };
 

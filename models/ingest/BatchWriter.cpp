@@ -40,6 +40,7 @@ void BatchWriter::invalidateCaches()
     m_dimensions.clear();
     m_rollups.clear();
     m_touches.startBatch();
+    m_groupOpen = false;
     m_seenDataVersion = -1;
 }
 
@@ -72,8 +73,19 @@ void BatchWriter::rolledBack()
 
 BatchResult BatchWriter::write(const RecordBatch& batch, std::int64_t sourceId)
 {
+    BatchResult result = writeRows(batch, sourceId);
+    result.newLinks += finish();
+    return result;
+}
+
+BatchResult BatchWriter::writeRows(const RecordBatch& batch, std::int64_t sourceId)
+{
     BatchResult result;
-    m_touches.startBatch();
+    if (!m_groupOpen) {
+        m_touches.startBatch();
+        m_spans.startGroup();
+        m_groupOpen = true;
+    }
     m_dimensions.newTraces().clear();
 
     StageTimer timer(m_profile);
@@ -101,10 +113,21 @@ BatchResult BatchWriter::write(const RecordBatch& batch, std::int64_t sourceId)
             RollupAccumulator::replace(replace, service, operation, row);
         }
     }
+    timer.lap("rollups");
+    return result;
+}
+
+std::uint64_t BatchWriter::finish()
+{
+    if (!m_groupOpen)
+        return 0;
+    m_groupOpen = false;
+    StageTimer timer(m_profile);
     m_rollups.flush(m_db);
     timer.lap("rollups");
-    result.newLinks =
-        m_correlator.correlate(m_touches.traces, m_touches.tracesWithNewBackendSpans, m_touches.pageLoads);
+    const std::uint64_t newLinks =
+        m_correlator.correlate(m_touches.traces, m_touches.tracesWithNewBackendSpans, m_touches.pageLoads,
+                               &m_touches.freshTraceSpans);
     timer.lap("correlation");
     const PageLoadReconciler::Result merged =
         m_reconciler.reconcile(m_touches.pageLoads, m_touches.reporters);
@@ -119,7 +142,7 @@ BatchResult BatchWriter::write(const RecordBatch& batch, std::int64_t sourceId)
     if (merged.sessionsMerged)
         m_sessions.forget(); // what it knows of the merged-away sessions' items is the visit's now
     timer.lap("counters");
-    return result;
+    return newLinks;
 }
 
 void BatchWriter::resolveDatadogIds()

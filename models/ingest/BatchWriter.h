@@ -52,7 +52,16 @@ public:
     /// range it had taken.
     void rolledBack();
 
+    /// writeRows() then finish(): one batch as a whole.
     BatchResult write(const RecordBatch& batch, std::int64_t sourceId);
+    /// Writes the rows of a batch; what runs over everything written (rollups, correlation, page-load
+    /// reconciliation, counters) waits for finish(). The batches written between two finish() calls
+    /// are written as one would be that held them all (a group commit's batches), without moving their
+    /// records into one. Call finish() before the transaction commits.
+    BatchResult writeRows(const RecordBatch& batch, std::int64_t sourceId);
+    /// The steps after the rows, over what the batches since the last finish() touched. Returns the new
+    /// links.
+    std::uint64_t finish();
     void invalidateCaches();
     /// Runs LinkInference over the time range written since the last call (widened back by
     /// kInferenceLookback so calls of page loads that started earlier are included). Returns the
@@ -72,6 +81,7 @@ private:
     WriteStatements m_st;
     Statement m_dataVersion;
     std::int64_t m_seenDataVersion = -1; // PRAGMA data_version at the start of the last transaction
+    bool m_groupOpen = false;            // rows written that finish() has not yet followed up
     // The inference range taken by inferLinks() in the open transaction, restored if it rolls back.
     TimeNs m_inferTakenFrom = std::numeric_limits<TimeNs>::max();
     TimeNs m_inferTakenTo = std::numeric_limits<TimeNs>::min();

@@ -4,6 +4,8 @@
 #include "TextLimits.h"
 #include "WriteStatements.h"
 
+#include <utility>
+
 namespace seam {
 namespace {
 
@@ -32,6 +34,7 @@ void DimensionCache::forgetMutable()
     m_services.clear();
     m_serviceIsBrowser.clear();
     m_lastServiceId = 0;
+    m_nextTraceRow = 0; // another connection may have written traces
     // Reconciliation folds page loads into others: a key's page load id can change.
     m_pageLoads.clear();
 }
@@ -44,6 +47,8 @@ void DimensionCache::clear()
     m_sessions.clear();
     m_pageLoads.clear();
     m_newTraces.clear();
+    m_reserved.clear();
+    m_reservedIds.clear();
 }
 
 std::int64_t DimensionCache::serviceId(const ServiceRef& service)
@@ -99,8 +104,20 @@ std::int64_t DimensionCache::operationId(std::int64_t service, std::string_view 
 
 std::int64_t DimensionCache::traceRow(const TraceId& id)
 {
+    return traceRow(id, false);
+}
+
+std::int64_t DimensionCache::reserveTraceRow(const TraceId& id)
+{
+    return traceRow(id, true);
+}
+
+std::int64_t DimensionCache::traceRow(const TraceId& id, bool reserve)
+{
     if (auto it = m_traces.find(id); it != m_traces.end())
         return it->second;
+    if (auto it = m_reservedIds.find(id); it != m_reservedIds.end())
+        return it->second; // the cache was emptied (its size limit) before the row was written
     auto& sel = m_st.traceSelect;
     sel.bindBlob(1, id.bytes.data(), 16);
     std::int64_t row = 0;
@@ -108,16 +125,37 @@ std::int64_t DimensionCache::traceRow(const TraceId& id)
         row = sel.int64(0);
     sel.reset();
     if (!row) {
-        auto& ins = m_st.traceInsert;
-        ins.bindBlob(1, id.bytes.data(), 16).bind(2, id.low64());
-        ins.run();
-        row = m_db.lastInsertRowId();
+        // Ids are taken in order from max(id) + 1 (read inside the write transaction, and again after
+        // another connection committed): a reserved row's id is known before the row is written, and a
+        // row written now never takes it.
+        if (reserve && m_nextTraceRow == 0)
+            m_nextTraceRow = m_db.queryInt("SELECT coalesce(max(id), 0) + 1 FROM traces");
+        if (reserve) {
+            row = m_nextTraceRow++;
+            m_reserved.push_back({row, id});
+            m_reservedIds.emplace(id, row);
+        } else {
+            auto& ins = m_st.traceInsert;
+            ins.bindBlob(1, id.bytes.data(), 16).bind(2, id.low64());
+            if (m_nextTraceRow)
+                ins.bind(3, m_nextTraceRow++);
+            else
+                ins.bindNull(3);
+            ins.run();
+            row = m_db.lastInsertRowId();
+        }
         m_newTraces.emplace_back(row, id.low64());
     }
     if (m_traces.size() > kCacheLimit)
         m_traces.clear();
     m_traces.emplace(id, row);
     return row;
+}
+
+std::vector<DimensionCache::ReservedTrace> DimensionCache::takeReservedTraces()
+{
+    m_reservedIds.clear();
+    return std::exchange(m_reserved, {});
 }
 
 std::pair<std::int64_t, std::int64_t> DimensionCache::sessionIds(const std::string& key)

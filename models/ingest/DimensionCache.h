@@ -44,6 +44,18 @@ public:
     /// Row id of the trace, creating the row (with no spans yet) when new; new rows are listed in
     /// newTraces().
     std::int64_t traceRow(const TraceId& id);
+    /// Like traceRow(), but a new row is only given its id (listed in newTraces() all the same): the
+    /// caller writes it with its figures, once, after takeReservedTraces() and before anything else
+    /// reads or writes traces (SpanWriter: a trace its spans create is written with their counts
+    /// rather than inserted empty and updated).
+    std::int64_t reserveTraceRow(const TraceId& id);
+    struct ReservedTrace
+    {
+        std::int64_t row;
+        TraceId id;
+    };
+    /// The rows reserved since the last call, to be written now.
+    std::vector<ReservedTrace> takeReservedTraces();
     /// Row id of the visit the session belongs to (a bare row is created when new); 0 for an empty key.
     /// A session merged into another source's session of the same visit gives that one.
     std::int64_t sessionId(const std::string& key) { return sessionIds(key).second; }
@@ -87,6 +99,10 @@ private:
     std::int64_t m_lastServiceId = 0;
     std::unordered_map<std::int64_t, NameMap> m_operations; // service -> operation name -> id
     std::unordered_map<TraceId, std::int64_t, TraceIdHash> m_traces;
+    std::vector<ReservedTrace> m_reserved;                                // not written yet
+    std::unordered_map<TraceId, std::int64_t, TraceIdHash> m_reservedIds; // the same, by id
+    std::int64_t m_nextTraceRow = 0; // 0: unknown (read max(id) + 1 at the next reservation)
+    std::int64_t traceRow(const TraceId& id, bool reserve);
     std::pair<std::int64_t, std::int64_t> sessionIds(const std::string& key);
 
     std::unordered_map<std::string, std::pair<std::int64_t, std::int64_t>> m_sessions; // key -> (id, visit)

@@ -44,14 +44,13 @@ SpanWriter::SpanWriter(Database& db, WriteStatements& statements, DimensionCache
 void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result)
 {
     m_traceDeltas.clear();
-    // Traces whose rows this batch created (page loads may have, before the spans): none of their spans
-    // can be in the cache, so theirs go in many rows per statement without asking SQLite about each
-    // (SQLite's per-statement cost is a large share of a narrow row's), once de-duplicated here.
+    // Traces whose rows this batch or an earlier one of the group created (page loads may have, before
+    // the spans): none of their spans can be in the cache but those written since, so theirs go in many
+    // rows per statement without asking SQLite about each (SQLite's per-statement cost is a large share
+    // of a narrow row's), once de-duplicated here.
     auto& created = m_dimensions.newTraces();
-    m_freshTraces.clear();
     for (const auto& entry : created)
         m_freshTraces.insert(entry.first);
-    m_freshKeys.clear();
     m_pendingSpans.clear(); // what a failed batch left
     m_pendingPayloads.clear();
     auto& st = m_st.spanInsert;
@@ -62,7 +61,7 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
         const EncodedPayload& e = redone ? (*redone)[i] : s.encoded;
         m_touches.noteInferenceTime(s.start);
         const std::size_t before = created.size();
-        const std::int64_t trace = m_dimensions.traceRow(s.traceId);
+        const std::int64_t trace = m_dimensions.reserveTraceRow(s.traceId);
         if (created.size() != before)
             m_freshTraces.insert(trace);
         const std::int64_t service = m_dimensions.serviceId(s.service);
@@ -81,6 +80,8 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
                 continue;
             }
             m_pendingSpans.push_back(PendingSpan{&s, trace, service, operation, payload});
+            m_touches.freshTraceSpans.push_back({trace, std::int64_t(s.spanId), std::int64_t(s.parentSpanId),
+                                                 int(s.kind), s.start, s.end, service, int(s.statusCode)});
             if (m_pendingSpans.size() == std::size_t(kRowsPerInsert))
                 flushSpans(sourceId);
         } else {
@@ -187,25 +188,47 @@ void SpanWriter::bindPayload(Statement& st, int offset, std::int64_t id, const S
 
 void SpanWriter::updateTraces()
 {
-    // Added to what the row has (SQL arithmetic), so spans of one trace may arrive in any number of
+    // A trace the batch's spans created is written once, with their figures (its id was reserved);
+    // one that has a row is added to (SQL arithmetic), so spans of one trace may arrive in any number of
     // batches.
+    const std::vector<DimensionCache::ReservedTrace> reserved = m_dimensions.takeReservedTraces();
+    for (const DimensionCache::ReservedTrace& r : reserved) {
+        auto& ins = m_st.traceInsertWithSpans;
+        const auto it = m_traceDeltas.find(r.row);
+        const TraceDelta d = it != m_traceDeltas.end() ? it->second : TraceDelta{};
+        bindTraceDelta(ins, r.row, d);
+        if (it == m_traceDeltas.end())
+            ins.bindNull(5).bindNull(6); // no span written (cannot happen: its first span is new)
+        ins.bindBlob(9, r.id.bytes.data(), 16).bind(10, r.id.low64());
+        ins.run();
+        if (it != m_traceDeltas.end())
+            m_traceDeltas.erase(it);
+        m_touches.traces.insert(r.row);
+        if (d.backendSpans)
+            m_touches.tracesWithNewBackendSpans.insert(r.row);
+    }
     auto& up = m_st.traceUpdate;
     for (const auto& [trace, d] : m_traceDeltas) {
-        up.bind(1, trace)
-            .bind(2, d.spans)
-            .bind(3, d.backendSpans)
-            .bind(4, d.errors)
-            .bind(5, d.start)
-            .bind(6, d.end);
-        if (d.rootService)
-            up.bind(7, d.rootService).bind(8, d.rootOperation);
-        else
-            up.bindNull(7).bindNull(8);
+        bindTraceDelta(up, trace, d);
         up.run();
         m_touches.traces.insert(trace);
         if (d.backendSpans)
             m_touches.tracesWithNewBackendSpans.insert(trace);
     }
+}
+
+void SpanWriter::bindTraceDelta(Statement& st, std::int64_t trace, const TraceDelta& d)
+{
+    st.bind(1, trace)
+        .bind(2, d.spans)
+        .bind(3, d.backendSpans)
+        .bind(4, d.errors)
+        .bind(5, d.start)
+        .bind(6, d.end);
+    if (d.rootService)
+        st.bind(7, d.rootService).bind(8, d.rootOperation);
+    else
+        st.bindNull(7).bindNull(8);
 }
 
 void SpanWriter::writeLogs(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result)

@@ -27,6 +27,13 @@ public:
     SpanWriter(Database& db, WriteStatements& statements, DimensionCache& dimensions,
                RollupAccumulator& rollups, WriteTouches& touches);
 
+    /// Spans of the traces created since startGroup() go in many rows per statement (see writeSpans())
+    /// and into WriteTouches::freshTraceSpans. Called with WriteTouches::startBatch().
+    void startGroup()
+    {
+        m_freshTraces.clear();
+        m_freshKeys.clear();
+    }
     void writeSpans(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
     void writeLogs(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
     /// The next payload id is read from the file again before the next payload.
@@ -65,6 +72,8 @@ private:
     static constexpr int kRowsPerInsert = 32;
 
     void updateTraces();
+    /// traceUpdate's and traceInsertWithSpans' ?1-?8.
+    static void bindTraceDelta(Statement& st, std::int64_t trace, const TraceDelta& d);
     void flushSpans(std::int64_t sourceId);
     void flushPayloads();
     struct PendingPayload
@@ -85,8 +94,8 @@ private:
     SpanPayloadKeys m_payloadKeys;
     Statement m_spanInsertMany;                             // kRowsPerInsert rows of spans of fresh traces
     Statement m_payloadInsertMany;                          // kRowsPerInsert payload rows
-    std::unordered_set<std::int64_t> m_freshTraces;         // created in this batch
-    std::unordered_set<FreshKey, FreshKeyHash> m_freshKeys; // their spans seen in this batch
+    std::unordered_set<std::int64_t> m_freshTraces;         // created since startGroup()
+    std::unordered_set<FreshKey, FreshKeyHash> m_freshKeys; // their spans seen since then
     std::vector<PendingSpan> m_pendingSpans;
     std::vector<PendingPayload> m_pendingPayloads;
     std::int64_t m_nextPayloadId = 0; // 0: read max(id) + 1 before the next payload

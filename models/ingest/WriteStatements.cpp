@@ -30,7 +30,13 @@ WriteStatements::WriteStatements(Database& db)
       operationUpsert(db.prepare("INSERT INTO operations(service_id, name) VALUES (?1, ?2) "
                                  "ON CONFLICT(service_id, name) DO UPDATE SET name = name RETURNING id")),
       traceSelect(db.prepare("SELECT id FROM traces WHERE trace_id = ?1")),
-      traceInsert(db.prepare("INSERT INTO traces(trace_id, trace_lo) VALUES (?1, ?2)")),
+      // ?3 NULL: SQLite picks the id.
+      traceInsert(db.prepare("INSERT INTO traces(trace_id, trace_lo, id) VALUES (?1, ?2, ?3)")),
+      traceInsertWithSpans(db.prepare(
+          "INSERT INTO traces(id, trace_id, trace_lo, span_count, backend_span_count, error_count, "
+          "start_ns, end_ns, root_service_id, root_operation_id) VALUES (?1, ?9, ?10, ?2, ?3, ?4, ?5, ?6, "
+          "?7, "
+          "?8)")),
       traceUpdate(db.prepare(
           "UPDATE traces SET span_count = span_count + ?2, backend_span_count = backend_span_count + ?3, "
           "error_count = error_count + ?4, start_ns = min(coalesce(start_ns, ?5), ?5), "

@@ -20,8 +20,10 @@ struct WriteStatements
     explicit WriteStatements(Database& db);
 
     // Dimensions and spans.
-    Statement serviceUpsert, operationUpsert, traceSelect, traceInsert, traceUpdate, spanInsert,
-        payloadInsert;
+    // traceInsertWithSpans: a reserved trace row (DimensionCache) with its first spans' figures, bound
+    // as traceUpdate's ?1-?8, the id's bytes ?9 and low 64 bits ?10.
+    Statement serviceUpsert, operationUpsert, traceSelect, traceInsert, traceInsertWithSpans, traceUpdate,
+        spanInsert, payloadInsert;
     // Sessions and page loads.
     Statement sessionUpsert, sessionSelect, sessionInsertBare, sessionExtend;
     // reportInsert / reportUpdate write one source's report of a page load (page_load_reports).

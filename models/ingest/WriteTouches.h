@@ -1,14 +1,16 @@
 #pragma once
 
 #include "Records.h"
+#include "TraceSpanRow.h"
 
 #include <algorithm>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <set>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 namespace seam {
 
@@ -20,6 +22,9 @@ struct WriteTouches
     std::unordered_set<std::int64_t> tracesWithNewBackendSpans;
     std::unordered_set<std::int64_t> pageLoads;
     std::unordered_set<std::int64_t> sessions;
+    /// Every span written of the traces the batch created, in the order written: the correlation step
+    /// takes them from here instead of reading them back.
+    std::vector<TraceSpanRow> freshTraceSpans;
     /// Reporters (page_load_reports.format) of the page loads written; kept across batches. The
     /// reconciler starts looking for one navigation in two sources once two are known.
     std::set<std::string, std::less<>> reporters;
@@ -35,6 +40,7 @@ struct WriteTouches
         tracesWithNewBackendSpans.clear();
         pageLoads.clear();
         sessions.clear();
+        freshTraceSpans.clear();
     }
     void noteInferenceTime(TimeNs t)
     {

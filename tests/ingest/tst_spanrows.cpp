@@ -26,11 +26,14 @@ namespace {
 struct SpanInsertCounter
 {
     int statements = 0;
+    int traceUpdates = 0; // statements that update a trace row
     static int onStatement(unsigned, void* self, void* stmt, void*)
     {
         const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(stmt));
         if (sql && (std::strstr(sql, "INTO spans(") != nullptr))
             ++static_cast<SpanInsertCounter*>(self)->statements;
+        if (sql && (std::strstr(sql, "UPDATE traces") != nullptr))
+            ++static_cast<SpanInsertCounter*>(self)->traceUpdates;
         return 0;
     }
 };
@@ -67,12 +70,18 @@ private:
         {
             sqlite3_trace_v2(db.handle(), SQLITE_TRACE_STMT, &SpanInsertCounter::onStatement, &counter);
         }
-        BatchResult write(const RecordBatch& batch)
+        BatchResult write(const RecordBatch& batch) { return writeGroup({&batch}); }
+        /// Batches written as one group (BatchWriter::writeRows() calls before one finish()).
+        BatchResult writeGroup(std::initializer_list<const RecordBatch*> batches)
         {
             BatchResult r;
             Transaction tx(db);
-            dimensions.newTraces().clear(); // as BatchWriter does for each batch
-            spans.writeSpans(batch, 1, r);
+            touches.startBatch(); // as BatchWriter does for each group
+            spans.startGroup();
+            for (const RecordBatch* batch : batches) {
+                dimensions.newTraces().clear(); // and for each batch
+                spans.writeSpans(*batch, 1, r);
+            }
             tx.commit();
             return r;
         }
@@ -129,6 +138,100 @@ private slots:
         QCOMPARE(w.db.queryInt("SELECT count(*) FROM spans s JOIN operations o ON o.id = s.operation_id "
                                "WHERE o.name = 'the second copy'"),
                  0);
+    }
+
+    void aTraceCreatedEarlierInTheGroupStaysFresh()
+    {
+        // Two batches of one transaction (a group commit): the second brings more spans of a trace the
+        // first created, and again one of its spans. They still go in many rows per statement, the copy
+        // is dropped in memory, and the correlation step gets every span of the trace, in the order the
+        // cache would give them back (span id as SQLite stores it: signed).
+        const std::string path = m_dir.filePath(QStringLiteral("group.seam")).toStdString();
+        Writer w(path);
+        const RecordBatch all = bigTrace(4, 64);
+        RecordBatch first, second;
+        first.spans.assign(all.spans.begin(), all.spans.begin() + 32);
+        second.spans.assign(all.spans.begin() + 32, all.spans.end());
+        second.spans.push_back(all.spans[5]);
+        SpanRecord high = all.spans[1];
+        high.spanId = 0x8000000000000001ULL; // negative as SQLite stores it: first in the trace's order
+        second.spans.push_back(high);
+        const BatchResult r = w.writeGroup({&first, &second});
+        QCOMPARE(r.newSpans, std::uint64_t(65));
+        QCOMPARE(r.duplicateSpans, std::uint64_t(1));
+        QCOMPARE(w.counter.statements, 2 + 1); // 32 rows, 32 rows, then the last one alone
+        QCOMPARE(w.db.queryInt("SELECT span_count FROM traces"), 65);
+        auto& fresh = w.touches.freshTraceSpans;
+        sortTraceSpanRows(fresh); // as the correlator does
+        QCOMPARE(fresh.size(), std::size_t(65));
+        Statement read = w.db.prepare("SELECT span_id, parent_span_id, kind, start_ns, end_ns, service_id, "
+                                      "status_code FROM spans WHERE trace = ?1");
+        read.bind(1, fresh[0].trace);
+        std::size_t i = 0;
+        while (read.step()) {
+            QVERIFY(i < fresh.size());
+            QCOMPARE(fresh[i].id, read.int64(0));
+            QCOMPARE(fresh[i].parent, read.int64(1));
+            QCOMPARE(std::int64_t(fresh[i].kind), read.int64(2));
+            QCOMPARE(fresh[i].start, read.int64(3));
+            QCOMPARE(fresh[i].end, read.int64(4));
+            QCOMPARE(fresh[i].service, read.int64(5));
+            QCOMPARE(std::int64_t(fresh[i].status), read.int64(6));
+            ++i;
+        }
+        QCOMPARE(i, fresh.size());
+        QCOMPARE(fresh[0].id, std::int64_t(0x8000000000000001ULL));
+    }
+
+    void aTraceItsSpansCreateIsWrittenOnceWithTheirFigures()
+    {
+        const std::string path = m_dir.filePath(QStringLiteral("traces.seam")).toStdString();
+        {
+            Writer w(path);
+            RecordBatch b = bigTrace(5, 10);
+            b.spans[3].statusCode = StatusCode::Error;
+            w.write(b);
+            // Inserted with its figures, never updated.
+            QCOMPARE(w.counter.traceUpdates, 0);
+            QCOMPARE(w.db.queryInt("SELECT count(*) FROM traces"), 1);
+            QCOMPARE(w.db.queryInt("SELECT span_count FROM traces"), 10);
+            QCOMPARE(w.db.queryInt("SELECT backend_span_count FROM traces"), 10);
+            QCOMPARE(w.db.queryInt("SELECT error_count FROM traces"), 1);
+            QCOMPARE(w.db.queryInt("SELECT start_ns FROM traces"), kT0);
+            QCOMPARE(w.db.queryInt("SELECT end_ns FROM traces"), kT0 + 9 * 1'000'000LL + 2'000'000LL);
+            QCOMPARE(w.db.queryInt("SELECT root_operation_id IS NOT NULL FROM traces"), 1);
+            QCOMPARE(
+                w.db.queryInt("SELECT count(*) FROM traces INDEXED BY traces_by_start WHERE start_ns = " +
+                              std::to_string(kT0)),
+                1);
+        }
+        // More spans of it later: added to the row.
+        Writer w(path);
+        RecordBatch b = bigTrace(5, 12);
+        w.write(b);
+        QCOMPARE(w.counter.traceUpdates, 1);
+        QCOMPARE(w.db.queryInt("SELECT span_count FROM traces"), 12);
+        QCOMPARE(w.db.queryInt("SELECT error_count FROM traces"), 1);
+    }
+
+    void aReservedTraceRowKeepsItsId()
+    {
+        // A trace row written while another waits to be written (its id reserved) takes the next id.
+        const std::string path = m_dir.filePath(QStringLiteral("reserved.seam")).toStdString();
+        Writer w(path);
+        w.write(bigTrace(6, 1)); // row 1
+        Transaction tx(w.db);
+        const std::int64_t reserved = w.dimensions.reserveTraceRow(traceId(7));
+        const std::int64_t written = w.dimensions.traceRow(traceId(8));
+        QCOMPARE(reserved, std::int64_t(2));
+        QCOMPARE(written, std::int64_t(3));
+        QCOMPARE(w.dimensions.reserveTraceRow(traceId(7)), reserved); // asked again: the same id
+        const auto rows = w.dimensions.takeReservedTraces();
+        QCOMPARE(rows.size(), std::size_t(1));
+        QCOMPARE(rows[0].row, reserved);
+        QCOMPARE(w.db.queryInt("SELECT count(*) FROM traces WHERE id = 2"), 0); // not written yet
+        QCOMPARE(w.dimensions.traceRow(traceId(9)), std::int64_t(4));
+        tx.commit();
     }
 
     void spansOfKnownTracesAreCheckedOneByOne()
