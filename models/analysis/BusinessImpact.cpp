@@ -5,6 +5,7 @@
 #include "ConversionDelays.h"
 #include "ConversionLandmarks.h"
 #include "ConversionStrata.h"
+#include "ConversionTimes.h"
 #include "ImpactReach.h"
 #include "NormalBaseline.h"
 #include "Sqlite.h"
@@ -13,7 +14,6 @@
 #include <cmath>
 #include <map>
 #include <set>
-#include <unordered_map>
 
 namespace seam {
 namespace {
@@ -28,6 +28,9 @@ constexpr std::size_t kRevenueSample = 1500;
 /// slices right next to the window, which other incidents and the data's edges leave thin and odd: the
 /// demo's catalog deploy read 7.7 lost conversions instead of the true 19 (now 10.8 [-4.8, 26.5]).
 constexpr std::int64_t kMaxBorrowedPerStratum = 100000;
+/// Conversions are read by time from this long before the compared sessions' landmarks: a session with
+/// a page load before that is read on its own (ConversionTimes.h). The demo's sessions last minutes.
+constexpr TimeNs kConversionLookBack = kHour / 2;
 
 /// A fixed pseudo-random order of sessions (splitmix64): the same cache gives the same sample.
 std::uint64_t mix(std::uint64_t x)
@@ -260,12 +263,6 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
     // compared (a session borrowed from near the data's end has less time to convert than one in the
     // window otherwise).
     const ConversionDefinition& def = *query.conversion;
-    const char* const timeColumn = def.kind == ConversionDefinition::Kind::Action ? "time_ns" : "start_ns";
-    const std::string conversionWhere =
-        std::string(def.kind == ConversionDefinition::Kind::Action ? "FROM actions WHERE name GLOB ?3"
-                    : def.kind == ConversionDefinition::Kind::Url  ? "FROM page_loads WHERE url GLOB ?3"
-                                                                   : "FROM page_loads WHERE route GLOB ?3") +
-        " AND session_id = ?1 AND " + timeColumn;
     TimeNs horizon = query.conversionHorizon;
     if (horizon <= 0) {
         const ConversionDelays delays = conversionDelays(db, def, r.from - 2 * kHour, r.to + 2 * kHour);
@@ -280,29 +277,22 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
                   "conversions counted within " +
                       minutesText(horizon) + " min of each landmark");
     }
-    // A session's conversion times, read once (a session enters at several landmarks): one index
-    // range by session instead of two queries per landmark.
-    Statement conversionsOf =
-        db.prepare("SELECT " + std::string(timeColumn) + " " + conversionWhere + " IS NOT NULL");
-    std::unordered_map<std::int64_t, std::vector<TimeNs>> conversionTimes;
-    const auto timesOf = [&](std::int64_t session) -> const std::vector<TimeNs>& {
-        auto [it, fresh] = conversionTimes.try_emplace(session);
-        if (fresh) {
-            conversionsOf.reset();
-            conversionsOf.bind(1, session).bindText(3, def.pattern);
-            while (conversionsOf.step())
-                it->second.push_back(conversionsOf.int64(0));
-        }
-        return it->second;
-    };
+    // A session's conversion times, read once (a session enters at several landmarks), for the
+    // window's sessions at once: from a while before the window (a session that started earlier is
+    // read on its own) to the end of their follow-up (ConversionTimes.h).
+    ConversionTimes conversionTimes(db, def);
+    {
+        std::vector<std::int64_t> reachedSessions;
+        for (const ImpactLoad& p : loads)
+            if (p.session && !p.reach.empty())
+                reachedSessions.push_back(p.session);
+        conversionTimes.prefetch(reachedSessions, r.from - kConversionLookBack, r.to + horizon);
+    }
     const auto convertedBefore = [&](std::int64_t session, TimeNs at) {
-        const auto& times = timesOf(session);
-        return std::any_of(times.begin(), times.end(), [&](TimeNs t) { return t < at; });
+        return conversionTimes.before(session, at);
     };
     const auto convertedWithin = [&](std::int64_t session, TimeNs at) {
-        const auto& times = timesOf(session);
-        return std::any_of(times.begin(), times.end(),
-                           [&](TimeNs t) { return t >= at && t <= at + horizon; });
+        return conversionTimes.within(session, at, horizon);
     };
     const TimeNs dataEnd = db.queryInt("SELECT coalesce(max(start_ns), 0) FROM page_loads");
     std::vector<Landmark> landmarks;
@@ -371,6 +361,13 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
         // before a catalog deploy) is no picture of a healthy shop.
         borrow.avoided = allIncidents;
         const BorrowedControls found = borrowControls(db, borrow);
+        if (!found.sessions.empty()) {
+            std::vector<std::int64_t> borrowedSessions;
+            for (const BorrowedSession& b : found.sessions)
+                borrowedSessions.push_back(b.session);
+            conversionTimes.prefetch(borrowedSessions, found.earliest - kConversionLookBack,
+                                     found.latest + horizon);
+        }
         std::int64_t convertedEarlier = 0;
         for (const BorrowedSession& b : found.sessions) {
             if (convertedBefore(b.session, b.reference)) {
