@@ -169,8 +169,8 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
             p.session = st.int64(1);
             p.route = std::string(st.text(2));
             p.documentTrace = st.isNull(3) ? 0 : st.int64(3);
-            if (p.session && !st.text(4).empty())
-                userOf[p.session] = std::string(st.text(4));
+            if (p.session && !st.text(4).empty()) // the session's, on each of its page loads
+                userOf.try_emplace(p.session, st.text(4));
             p.start = st.int64(5);
             loads.push_back(std::move(p));
         }
