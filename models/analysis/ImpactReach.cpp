@@ -3,7 +3,6 @@
 #include "Sqlite.h"
 
 #include <algorithm>
-#include <map>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -28,11 +27,13 @@ struct TraceVerdict
 class ReachEvents
 {
 public:
-    void add(std::size_t load, std::int64_t trace, TimeNs at)
+    /// True when the trace is new to the page load.
+    bool add(std::size_t load, std::int64_t trace, TimeNs at)
     {
         const auto [it, fresh] = m_first.try_emplace({load, trace}, at);
         if (!fresh)
             it->second = std::min(it->second, at);
+        return fresh;
     }
     void fill(std::vector<ImpactLoad>& loads, const std::unordered_set<std::int64_t>& affectedTraces) const
     {
@@ -49,7 +50,15 @@ public:
     }
 
 private:
-    std::map<std::pair<std::size_t, std::int64_t>, TimeNs> m_first;
+    struct KeyHash
+    {
+        std::size_t operator()(const std::pair<std::size_t, std::int64_t>& k) const
+        {
+            return std::hash<std::int64_t>()(k.second) * 31 + k.first;
+        }
+    };
+    /// Hashed (a day's window holds tens of thousands of reaches): each load's events are sorted after.
+    std::unordered_map<std::pair<std::size_t, std::int64_t>, TimeNs, KeyHash> m_first;
 };
 
 Statement callsStatement(Database& db)
@@ -75,7 +84,6 @@ void judgeLoadsByReach(Database& db, const ReachCriteria& criteria, std::vector<
         indexOf.emplace(loads[i].id, i);
     // A trace's verdict is the same for every page load that links it (its spans in the window).
     std::unordered_set<std::int64_t> affectedTraces;
-    std::set<std::pair<std::size_t, std::int64_t>> reachedBy; // (load, trace)
     ReachEvents events;
     auto st = db.prepare("SELECT page_load_id, trace, duration_ns, error, start_ns FROM page_load_reach "
                          "WHERE service_id = ?1 AND start_ns >= ?2 AND start_ns < ?3");
@@ -91,9 +99,8 @@ void judgeLoadsByReach(Database& db, const ReachCriteria& criteria, std::vector<
             if (it == indexOf.end())
                 continue; // a page load that started before the window (or after: clock skew)
             ImpactLoad& p = loads[it->second];
-            if (reachedBy.emplace(it->second, st.int64(1)).second)
+            if (events.add(it->second, st.int64(1), st.int64(4)))
                 ++p.reachedTraces;
-            events.add(it->second, st.int64(1), st.int64(4));
             p.reached = true;
             p.affected = p.affected || affected;
         }
