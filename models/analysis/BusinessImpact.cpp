@@ -14,6 +14,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace seam {
@@ -156,8 +157,8 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
 
     // The window's page loads and whether each reached the service in the window and was affected there.
     std::vector<ImpactLoad> loads;
-    std::map<std::int64_t, std::string> userOf; // session -> user id (non-empty)
-    bool byReach = false;                       // page_load_reach answered (borrowing needs it)
+    std::unordered_map<std::int64_t, std::string> userOf; // session -> user id (non-empty)
+    bool byReach = false;                                 // page_load_reach answered (borrowing needs it)
     {
         auto st = db.prepare(
             "SELECT p.id, coalesce(p.session_id, 0), p.route, p.trace, coalesce(s.user_id, ''), p.start_ns "

@@ -23,6 +23,7 @@ ConversionTimes::ConversionTimes(Database& db, const ConversionDefinition& defin
         m_byRoute = db.prepare("SELECT session_id, start_ns FROM page_loads WHERE route = ?1 AND start_ns >= "
                                "?2 AND start_ns <= ?3");
         m_earlier = db.prepare("SELECT 1 FROM page_loads WHERE session_id = ?1 AND start_ns < ?2 LIMIT 1");
+        m_anyEarlier = db.prepare("SELECT 1 FROM page_loads WHERE start_ns < ?1 LIMIT 1");
     }
 }
 
@@ -30,15 +31,22 @@ void ConversionTimes::prefetch(const std::vector<std::int64_t>& sessions, TimeNs
 {
     if (!m_byRoute || to < from)
         return;
-    // The sessions that started in the range: nothing of theirs before it.
+    // The sessions that started in the range: nothing of theirs before it. When the data starts in the
+    // range (a window from its start), that is every session.
+    m_anyEarlier->reset();
+    m_anyEarlier->bind(1, from);
+    const bool dataBefore = m_anyEarlier->step();
     std::unordered_map<std::int64_t, Known> fresh;
     for (const std::int64_t session : sessions) {
         if (m_known.count(session) || fresh.count(session))
             continue;
-        m_earlier->reset();
-        m_earlier->bind(1, session).bind(2, from);
-        if (!m_earlier->step())
-            fresh[session].until = to;
+        if (dataBefore) {
+            m_earlier->reset();
+            m_earlier->bind(1, session).bind(2, from);
+            if (m_earlier->step())
+                continue;
+        }
+        fresh[session].until = to;
     }
     if (fresh.empty())
         return;

@@ -48,8 +48,9 @@ private:
 
     ConversionDefinition m_definition;
     Statement m_bySession;
-    std::optional<Statement> m_byRoute; ///< a route without glob characters: by page_loads_by_route
-    std::optional<Statement> m_earlier; ///< a page load of the session before a time
+    std::optional<Statement> m_byRoute;    ///< a route without glob characters: by page_loads_by_route
+    std::optional<Statement> m_earlier;    ///< a page load of the session before a time
+    std::optional<Statement> m_anyEarlier; ///< any page load before a time
     std::unordered_map<std::int64_t, Known> m_known;
 };
 
