@@ -31,3 +31,7 @@ seam_add_qtest(tst_impactcontrols SOURCES analysis/tst_impactcontrols.cpp suppor
 # harmless (DemoOptions::harmlessIncidents) gives what it cost; the impact interval must hold it.
 seam_add_qtest(tst_impacttruth SOURCES analysis/tst_impacttruth.cpp support/DemoCache.h
                LIBS seam_analysis seam_demo seam_ingest)
+# Conversion times read for many sessions in one range (analysis/ConversionTimes) answer as one query
+# per session does: ranges that cut sessions, moments past the range, definitions it cannot serve.
+seam_add_qtest(tst_conversiontimes SOURCES analysis/tst_conversiontimes.cpp support/DemoCache.h
+               LIBS seam_analysis seam_demo seam_ingest)
