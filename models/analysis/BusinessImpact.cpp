@@ -161,46 +161,7 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
     std::unordered_map<std::int64_t, std::string> userOf; // session -> user id (non-empty)
     bool byReach = false;                                 // page_load_reach answered (borrowing needs it)
     {
-        auto st = db.prepare(
-            "SELECT p.id, coalesce(p.session_id, 0), p.route, p.trace, p.start_ns "
-            "FROM page_loads p WHERE p.start_ns >= ?1 AND p.start_ns < ?2 ORDER BY p.start_ns, p.id");
-        st.bind(1, r.from).bind(2, r.to);
-        std::unordered_set<std::int64_t> sessions;
-        while (st.step()) {
-            ImpactLoad p;
-            p.id = st.int64(0);
-            p.session = st.int64(1);
-            p.route = std::string(st.text(2));
-            p.documentTrace = st.isNull(3) ? 0 : st.int64(3);
-            p.start = st.int64(4);
-            if (p.session)
-                sessions.insert(p.session);
-            loads.push_back(std::move(p));
-        }
-        // Their users: the sessions that started up to an hour before the window from one range of
-        // sessions_by_start, any other by its id. Joined to each page load, a session was read again for
-        // every one of its page loads (a quarter of the window's reading).
-        auto started = db.prepare("SELECT id, coalesce(user_id, '') FROM sessions WHERE start_ns >= ?1 AND "
-                                  "start_ns < ?2");
-        started.bind(1, r.from - kHour).bind(2, r.to);
-        std::unordered_set<std::int64_t> known;
-        while (started.step()) {
-            const std::int64_t session = started.int64(0);
-            if (!sessions.count(session))
-                continue;
-            known.insert(session);
-            if (!started.text(1).empty())
-                userOf.emplace(session, std::string(started.text(1)));
-        }
-        auto user = db.prepare("SELECT coalesce(user_id, '') FROM sessions WHERE id = ?1");
-        for (const std::int64_t session : sessions) {
-            if (known.count(session))
-                continue;
-            user.reset();
-            user.bind(1, session);
-            if (user.step() && !user.text(0).empty())
-                userOf.emplace(session, std::string(user.text(0)));
-        }
+        loads = windowLoads(db, r.from, r.to, userOf);
         ReachCriteria criteria;
         criteria.serviceIds = serviceIds;
         criteria.operationIds = operationIds;
