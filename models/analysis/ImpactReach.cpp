@@ -3,7 +3,6 @@
 #include "Sqlite.h"
 
 #include <algorithm>
-#include <map>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -28,11 +27,13 @@ struct TraceVerdict
 class ReachEvents
 {
 public:
-    void add(std::size_t load, std::int64_t trace, TimeNs at)
+    /// True when the trace is new to the page load.
+    bool add(std::size_t load, std::int64_t trace, TimeNs at)
     {
         const auto [it, fresh] = m_first.try_emplace({load, trace}, at);
         if (!fresh)
             it->second = std::min(it->second, at);
+        return fresh;
     }
     void fill(std::vector<ImpactLoad>& loads, const std::unordered_set<std::int64_t>& affectedTraces) const
     {
@@ -49,7 +50,15 @@ public:
     }
 
 private:
-    std::map<std::pair<std::size_t, std::int64_t>, TimeNs> m_first;
+    struct KeyHash
+    {
+        std::size_t operator()(const std::pair<std::size_t, std::int64_t>& k) const
+        {
+            return std::hash<std::int64_t>()(k.second) * 31 + k.first;
+        }
+    };
+    /// Hashed (a day's window holds tens of thousands of reaches): each load's events are sorted after.
+    std::unordered_map<std::pair<std::size_t, std::int64_t>, TimeNs, KeyHash> m_first;
 };
 
 Statement callsStatement(Database& db)
@@ -59,6 +68,53 @@ Statement callsStatement(Database& db)
 }
 
 } // namespace
+
+std::vector<ImpactLoad> windowLoads(Database& db, TimeNs from, TimeNs to,
+                                    std::unordered_map<std::int64_t, std::string>& userOf)
+{
+    std::vector<ImpactLoad> loads;
+    auto st =
+        db.prepare("SELECT p.id, coalesce(p.session_id, 0), p.route, p.trace, p.start_ns "
+                   "FROM page_loads p WHERE p.start_ns >= ?1 AND p.start_ns < ?2 ORDER BY p.start_ns, p.id");
+    st.bind(1, from).bind(2, to);
+    std::unordered_set<std::int64_t> sessions;
+    while (st.step()) {
+        ImpactLoad p;
+        p.id = st.int64(0);
+        p.session = st.int64(1);
+        p.route = std::string(st.text(2));
+        p.documentTrace = st.isNull(3) ? 0 : st.int64(3);
+        p.start = st.int64(4);
+        if (p.session)
+            sessions.insert(p.session);
+        loads.push_back(std::move(p));
+    }
+    // Their users: the sessions that started up to an hour before the window from one range of
+    // sessions_by_start, any other by its id. Joined to each page load, a session was read again for
+    // every one of its page loads (a quarter of the window's reading).
+    auto started =
+        db.prepare("SELECT id, coalesce(user_id, '') FROM sessions WHERE start_ns >= ?1 AND start_ns < ?2");
+    started.bind(1, from - kHourNs).bind(2, to);
+    std::unordered_set<std::int64_t> known;
+    while (started.step()) {
+        const std::int64_t session = started.int64(0);
+        if (!sessions.count(session))
+            continue;
+        known.insert(session);
+        if (!started.text(1).empty())
+            userOf.emplace(session, std::string(started.text(1)));
+    }
+    auto user = db.prepare("SELECT coalesce(user_id, '') FROM sessions WHERE id = ?1");
+    for (const std::int64_t session : sessions) {
+        if (known.count(session))
+            continue;
+        user.reset();
+        user.bind(1, session);
+        if (user.step() && !user.text(0).empty())
+            userOf.emplace(session, std::string(user.text(0)));
+    }
+    return loads;
+}
 
 bool reachTableAnswers(Database& db, const ReachCriteria& criteria)
 {
@@ -75,7 +131,6 @@ void judgeLoadsByReach(Database& db, const ReachCriteria& criteria, std::vector<
         indexOf.emplace(loads[i].id, i);
     // A trace's verdict is the same for every page load that links it (its spans in the window).
     std::unordered_set<std::int64_t> affectedTraces;
-    std::set<std::pair<std::size_t, std::int64_t>> reachedBy; // (load, trace)
     ReachEvents events;
     auto st = db.prepare("SELECT page_load_id, trace, duration_ns, error, start_ns FROM page_load_reach "
                          "WHERE service_id = ?1 AND start_ns >= ?2 AND start_ns < ?3");
@@ -91,9 +146,8 @@ void judgeLoadsByReach(Database& db, const ReachCriteria& criteria, std::vector<
             if (it == indexOf.end())
                 continue; // a page load that started before the window (or after: clock skew)
             ImpactLoad& p = loads[it->second];
-            if (reachedBy.emplace(it->second, st.int64(1)).second)
+            if (events.add(it->second, st.int64(1), st.int64(4)))
                 ++p.reachedTraces;
-            events.add(it->second, st.int64(1), st.int64(4));
             p.reached = true;
             p.affected = p.affected || affected;
         }

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -55,6 +56,10 @@ struct ReachCriteria
     std::int64_t normalP99 = 0; ///< ns; 0: only errors affect
 };
 
+/// The page loads that started in [from, to), by start (not judged yet), and into `userOf` the user id of
+/// each of their sessions that has one. Throws SqliteError.
+std::vector<ImpactLoad> windowLoads(Database& db, TimeNs from, TimeNs to,
+                                    std::unordered_map<std::int64_t, std::string>& userOf);
 /// True when the cache has page_load_reach (schema step PageLoadReach) and it answers `criteria`.
 bool reachTableAnswers(Database& db, const ReachCriteria& criteria);
 /// Sets reached, affected and calls of `loads` (the window's page loads) from page_load_reach.

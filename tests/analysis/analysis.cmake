@@ -32,3 +32,7 @@ seam_add_qtest(tst_impactcontrols SOURCES analysis/tst_impactcontrols.cpp suppor
 seam_add_qtest(tst_revenueestimate SOURCES analysis/tst_revenueestimate.cpp LIBS seam_analysis)
 seam_add_qtest(tst_impacttruth SOURCES analysis/tst_impacttruth.cpp support/DemoCache.h
                LIBS seam_analysis seam_demo seam_ingest)
+# Conversion times read for many sessions in one range (analysis/ConversionTimes) answer as one query
+# per session does: ranges that cut sessions, moments past the range, definitions it cannot serve.
+seam_add_qtest(tst_conversiontimes SOURCES analysis/tst_conversiontimes.cpp support/DemoCache.h
+               LIBS seam_analysis seam_demo seam_ingest)
