@@ -347,9 +347,11 @@ std::string stringAt(const rapidjson::Value& v, std::string_view dotted)
     return {};
 }
 
-std::optional<double> numberAt(const rapidjson::Value& v, std::string_view dotted)
+namespace {
+
+/// A number, or a string that is one whole (leading spaces allowed); finite only.
+std::optional<double> numberOf(const rapidjson::Value* x)
 {
-    const rapidjson::Value* x = path(v, dotted);
     if (!x)
         return std::nullopt;
     if (x->IsNumber()) {
@@ -367,6 +369,46 @@ std::optional<double> numberAt(const rapidjson::Value& v, std::string_view dotte
             return d;
     }
     return std::nullopt;
+}
+
+} // namespace
+
+std::optional<double> numberAt(const rapidjson::Value& v, std::string_view dotted)
+{
+    return numberOf(path(v, dotted));
+}
+
+namespace {
+
+void collectNumericLeaves(const rapidjson::Value& v, const std::string& prefix, int depth, std::size_t max,
+                          std::vector<std::pair<std::string, double>>& out)
+{
+    for (auto m = v.MemberBegin(); m != v.MemberEnd() && out.size() < max; ++m) {
+        std::string key = prefix;
+        if (!key.empty())
+            key += '.';
+        key.append(m->name.GetString(), m->name.GetStringLength());
+        if (key.size() > 256)
+            continue;
+        if (m->value.IsObject()) {
+            if (depth < 4)
+                collectNumericLeaves(m->value, key, depth + 1, max, out);
+        } else if (m->value.IsNumber() || m->value.IsString()) {
+            if (const auto d = numberOf(&m->value))
+                out.emplace_back(std::move(key), *d);
+        }
+    }
+}
+
+} // namespace
+
+std::vector<std::pair<std::string, double>> numericLeaves(const rapidjson::Value& object,
+                                                          std::size_t maxLeaves)
+{
+    std::vector<std::pair<std::string, double>> out;
+    if (object.IsObject())
+        collectNumericLeaves(object, std::string(), 1, maxLeaves, out);
+    return out;
 }
 
 std::optional<std::int64_t> int64At(const rapidjson::Value& v, std::string_view dotted)

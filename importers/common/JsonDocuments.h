@@ -59,6 +59,11 @@ std::string stringAt(const rapidjson::Value& v, std::string_view dotted);
 /// A numeric member, also accepting numeric strings; nullopt when absent or not a number.
 std::optional<double> numberAt(const rapidjson::Value& v, std::string_view dotted);
 std::optional<std::int64_t> int64At(const rapidjson::Value& v, std::string_view dotted);
+/// The numeric leaves of an object (numbers, and strings that are whole numbers as numberAt reads
+/// them), as dotted paths ({"order": {"value": 129.5}} -> "order.value"), at most `maxLeaves`, four
+/// levels deep, keys of 256 bytes: a RUM event's custom attributes, where a conversion's value may sit.
+std::vector<std::pair<std::string, double>> numericLeaves(const rapidjson::Value& object,
+                                                          std::size_t maxLeaves = 64);
 /// Cuts `s` to at most `max` bytes without splitting a UTF-8 sequence.
 std::string clipUtf8(std::string s, std::size_t max);
 

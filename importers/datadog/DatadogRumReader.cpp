@@ -376,6 +376,10 @@ private:
                 r.frustration.append(t.GetString(), std::min<std::size_t>(t.GetStringLength(), 64));
             }
         }
+        // Custom attributes (DD_RUM.addAction(name, context), merged with the global context): where a
+        // purchase action carries its value.
+        if (const rapidjson::Value* context = member(e, "context"))
+            r.values = numericLeaves(*context);
         m_out.batch().actions.push_back(std::move(r));
         return true;
     }

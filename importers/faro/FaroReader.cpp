@@ -465,6 +465,9 @@ private:
         if (a.name.empty()) {
             a.type = "custom";
             a.name = name;
+            // faro.api.pushEvent(name, attributes): attribute values are strings; the numeric ones are
+            // where a purchase event carries its value.
+            a.values = numericLeaves(attrs);
         }
         m_out.batch().actions.push_back(std::move(a));
         return true;

@@ -8,6 +8,7 @@
 #include "ConversionTimes.h"
 #include "ImpactReach.h"
 #include "NormalBaseline.h"
+#include "SessionRevenue.h"
 #include "Sqlite.h"
 
 #include <algorithm>
@@ -476,22 +477,9 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
         r.notes.push_back("the revenue attribute may not contain '\"'");
         return r;
     }
-    // Revenue per landmark: the attribute summed over the spans of the traces of the converted session's
-    // page loads from its landmark's page load to the end of its follow-up (a conversion's value sits on
-    // the backend span that took the order, on the document's spans, or on the browser's own span of a
-    // call, linked to a backend trace or not). Others are worth 0.
-    const std::string& path = query.revenueAttribute;
-    auto sessionTraces = db.prepare(
-        "SELECT p.trace FROM page_loads p WHERE p.session_id = ?1 AND p.start_ns >= ?2 AND "
-        "p.start_ns <= ?3 AND p.trace IS NOT NULL "
-        "UNION SELECT r.trace FROM page_loads p JOIN resources r ON r.page_load_id = p.id "
-        "WHERE p.session_id = ?1 AND p.start_ns >= ?2 AND p.start_ns <= ?3 AND r.trace IS NOT NULL "
-        "UNION SELECT l.trace FROM page_loads p JOIN resources r ON r.page_load_id = p.id "
-        "JOIN links l ON l.resource_id = r.id WHERE p.session_id = ?1 AND p.start_ns >= ?2 AND "
-        "p.start_ns <= ?3");
-    auto values = db.prepare(
-        "SELECT span_attribute(pp.attributes, ?2) FROM spans s JOIN span_payloads pp ON pp.id = s.payload "
-        "WHERE s.trace = ?1 AND span_attribute(pp.attributes, ?2) IS NOT NULL");
+    // Revenue per landmark: what the converted session's conversions were worth from its landmark's page
+    // load to the end of its follow-up (SessionRevenue.h). Others are worth 0.
+    SessionRevenue worth(db, query.revenueAttribute);
     // Reading a session's value reads every span of its traces: over a long window the compared groups
     // are sampled (a fixed pseudo-random subset of each, kRevenueSample sessions at most), which keeps
     // the per-session means unbiased; the interval is the sample's.
@@ -525,24 +513,8 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
             continue;
         const Landmark& l = compared[i];
         auto [it, fresh] = revenueOf.try_emplace({l.session, l.at});
-        if (fresh) {
-            sessionTraces.reset();
-            sessionTraces.bind(1, l.session).bind(2, l.loadStart).bind(3, l.at + horizon);
-            double sum = 0;
-            bool any = false;
-            while (sessionTraces.step()) {
-                values.reset();
-                values.bind(1, sessionTraces.int64(0)).bindText(2, path);
-                while (values.step()) {
-                    if (values.columnType(0) == 1 || values.columnType(0) == 2) { // SQLITE_INTEGER, FLOAT
-                        sum += values.real(0);
-                        any = true;
-                    }
-                }
-            }
-            if (any)
-                it->second = sum;
-        }
+        if (fresh)
+            it->second = worth.of(l.session, l.loadStart, l.at + horizon);
         if (it->second) {
             sampled.back().value = *it->second;
             ++rev.valuedSessions;
@@ -550,7 +522,7 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
     }
     if (rev.valuedSessions == 0) {
         r.notes.push_back("no numeric '" + query.revenueAttribute +
-                          "' on the spans of the converted sessions: revenue not computed");
+                          "' on the spans or actions of the converted sessions: revenue not computed");
         return r;
     }
     // Per session, as observed and as the strata expect (descriptive: the loss itself is counted per

@@ -408,6 +408,14 @@ void RumWriter::writeRumEvents(const RecordBatch& batch, std::int64_t sourceId, 
             .bindTextOrNull(9, ingest::clip(a.name, 1024));
         st.bindTextOrNull(10, a.frustration).bind(11, sourceId);
         st.run();
+        if (!a.values.empty() && m_db.changes() > 0) { // a new action (a re-import adds nothing)
+            const std::int64_t id = m_db.lastInsertRowId();
+            auto& value = m_st.actionValueInsert;
+            for (const auto& [key, v] : a.values) {
+                value.bind(1, id).bindText(2, ingest::clip(key, 256)).bind(3, v);
+                value.run();
+            }
+        }
         after(page, session, PendingRows::Kind::Actions, a.pageLoadKey, a.time);
     }
     for (const LongTaskRecord& t : batch.longTasks) {

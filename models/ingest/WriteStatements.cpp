@@ -141,6 +141,8 @@ WriteStatements::WriteStatements(Database& db)
                               "page_load_by_time, session_id, "
                               "time_ns, duration_ns, type, name, frustration, source_id) "
                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")),
+      actionValueInsert(
+          db.prepare("INSERT OR REPLACE INTO action_values(action_id, key, value) VALUES (?1, ?2, ?3)")),
       longTaskInsert(db.prepare("INSERT OR IGNORE INTO long_tasks(key, page_load_id, page_load_key, "
                                 "page_load_by_time, session_id, "
                                 "time_ns, duration_ns, source_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")),

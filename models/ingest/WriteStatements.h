@@ -30,7 +30,8 @@ struct WriteStatements
     Statement pageLoadSelect, pageLoadInsert, pageLoadUpdate, reportInsert, reportUpdate, pageLoadAt,
         pageLoadBefore, nextPageLoadStart;
     // What happens on a page.
-    Statement resourceInsert, resourceTwin, resourceMerge, errorInsert, actionInsert, longTaskInsert;
+    Statement resourceInsert, resourceTwin, resourceMerge, errorInsert, actionInsert, actionValueInsert,
+        longTaskInsert;
     Statement pendingVitalInsert, pendingVitalsByKey, pendingVitalsBySession, logInsert;
     // Derived counters.
     Statement pageLoadCounters, sessionCounters;

@@ -207,6 +207,9 @@ struct ActionRecord
     std::string type; // click, tap, scroll, custom, ...
     std::string name;
     std::string frustration; // comma-separated: rage_click, dead_click, error_click
+    /// Numeric custom attributes (Datadog `context`, Faro event `attributes`), dotted keys: what a
+    /// conversion's value may be read from (action_values).
+    std::vector<std::pair<std::string, double>> values;
 };
 
 struct LongTaskRecord

@@ -1,5 +1,6 @@
 #include "SchemaMigrations.h"
 
+#include "ActionValues.h"
 #include "CallMergeSchema.h"
 #include "PackedResourceKeys.h"
 #include "PageLoadReach.h"
@@ -74,6 +75,9 @@ constexpr std::array kSteps = {
     // v11, the cache under 250 bytes a span (issue 15): resources' keys packed, page_load_reach without
     // span_id (PackedResourceKeys.cpp).
     MigrationStep{11, &packResourceKeys},
+    // v12, revenue carried by the browser (issue 11): numeric custom attributes of user actions
+    // (ActionValues.cpp).
+    MigrationStep{12, &addActionValues},
 };
 static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
 

@@ -222,6 +222,43 @@ private slots:
         QVERIFY(r.revenue);
         QCOMPARE(r.revenue->valuedSessions, std::int64_t(80));
         QVERIFY(qFuzzyCompare(r.revenue->lost, 2000.0));
+        // Or on a RUM action alone (a Datadog action's context, a Faro event's attributes): no span
+        // carries it.
+        const std::string onAction = m_dir.filePath(QStringLiteral("action-value.seam")).toStdString();
+        {
+            StoreWriter w(onAction);
+            RecordBatch normal;
+            for (int k = 0; k < 50; ++k)
+                normal.spans.push_back(span(traceId(k), 0x9, 0, backend("payments"), "POST /payments",
+                                            SpanKind::Server, kT0 + k * 10 * kSecond, 50 + 2 * k));
+            w.submit(0, std::move(normal));
+            for (int i = 0; i < 200; ++i) {
+                const bool affected = i < 100;
+                const bool converts = affected ? i < 20 : i < 160;
+                RecordBatch b = impactSession(i, affected, converts, m_from + i * 2 * kSecond);
+                for (SpanRecord& x : b.spans)
+                    x.attributesJson = "{}";
+                if (converts) {
+                    ActionRecord a;
+                    a.key = "purchase-" + std::to_string(i);
+                    a.pageLoadKey = "confirmation-" + std::to_string(i);
+                    a.sessionKey = "s" + std::to_string(i);
+                    a.time = m_from + i * 2 * kSecond + 61 * kSecond;
+                    a.type = "custom";
+                    a.name = "purchase";
+                    a.values = {{"order.value", 50}, {"order.items", 2}};
+                    b.actions.push_back(a);
+                }
+                w.submit(0, std::move(b));
+            }
+            w.submit(0, laterTraffic(m_to + 30 * kMinute));
+            QVERIFY(w.flush());
+        }
+        Database actions = store::openForReading(onAction);
+        const ImpactResult viaActions = businessImpact(actions, q);
+        QVERIFY(viaActions.revenue);
+        QCOMPARE(viaActions.revenue->valuedSessions, std::int64_t(80));
+        QVERIFY(qFuzzyCompare(viaActions.revenue->lost, 2000.0));
         // The suggested conversion finds the value there too, and the route those sessions end on.
         const auto suggested = suggestConversion(db, 1000);
         QVERIFY(suggested);

@@ -90,4 +90,7 @@ export function checkDatadogCache(cache, { sessionId, viewId }) {
           'the uncaught error with its type and stack', errors);
     const actions = query(cache, 'SELECT type, name FROM actions');
     check(actions.some((a) => a.type === 'click' && /buy/i.test(a.name || '')), 'the click on Buy', actions);
+    const values = query(cache, `SELECT a.type, a.name, v.key, v.value FROM action_values v JOIN actions a ON a.id = v.action_id`);
+    check(values.length === 1 && values[0].type === 'custom' && values[0].name === 'purchase' && values[0].key === 'order.value' &&
+          values[0].value === 129.5, 'the custom purchase action keeps its numeric context (order.value 129.5)', values);
 }

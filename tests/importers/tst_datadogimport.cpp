@@ -47,6 +47,7 @@ private slots:
     void crossFormatLinks_data();
     void crossFormatLinks();
     void idempotentReimport();
+    void actionContextValues();
     void gzipIntake(); // and zlib
     void badInput();
     void hugeStringAndDeepNesting();
@@ -158,6 +159,40 @@ void TestDatadogImport::idempotentReimport()
     QCOMPARE(rows(db, snapshot), before);
 }
 
+void TestDatadogImport::actionContextValues()
+{
+    // DD_RUM.addAction("purchase", {order: {value: 129.5, items: "3", currency: "EUR"}}) with a global
+    // context property: the numeric leaves are kept as the action's values (what `seam impact
+    // --revenue-attribute order.value` reads when no span carries it); a re-import adds none.
+    const QString file = m_dir.filePath(QStringLiteral("purchase.ndjson"));
+    {
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(
+            R"({"type":"view","date":1709287200000,"session":{"id":"s1"},"view":{"id":"v1","url":"https://shop.example/checkout"}})"
+            "\n"
+            R"({"type":"action","date":1709287201000,"session":{"id":"s1"},"view":{"id":"v1"},"action":{"id":"a1","type":"custom","target":{"name":"purchase"}},"context":{"order":{"value":129.5,"items":"3","currency":"EUR"},"plan":{"tier":2}}})"
+            "\n"
+            R"({"type":"action","date":1709287202000,"session":{"id":"s1"},"view":{"id":"v1"},"action":{"id":"a2","type":"click","target":{"name":"Back"}}})"
+            "\n");
+    }
+    const std::string cache = cachePath("purchase.seam");
+    importIntoCache(cache, {file});
+    const char* values =
+        "SELECT a.name || ':' || v.key || '=' || v.value FROM action_values v JOIN actions a ON "
+        "a.id = v.action_id ORDER BY v.key";
+    const QStringList expected{QStringLiteral("purchase:order.items=3.0"),
+                               QStringLiteral("purchase:order.value=129.5"),
+                               QStringLiteral("purchase:plan.tier=2.0")};
+    {
+        Database db = store::openForReading(cache);
+        QCOMPARE(rows(db, values), expected);
+    }
+    importIntoCache(cache, {file});
+    Database db = store::openForReading(cache);
+    QCOMPARE(rows(db, values), expected);
+}
+
 void TestDatadogImport::gzipIntake()
 {
     // The intake body is usually gzip: InputSource inflates transparently, detection sees the JSON.
@@ -262,7 +297,8 @@ void TestDatadogImport::lineEndsDoNotMoveColumns()
 {
     // A line cut short is reported where its document ends, whatever blanks and line break follow it
     // (NDJSON lines are parsed in place now, trailing blanks included).
-    const std::string good = R"({"type":"long_task","date":1709287200000,"long_task":{"id":"lt","duration":1}})";
+    const std::string good =
+        R"({"type":"long_task","date":1709287200000,"long_task":{"id":"lt","duration":1}})";
     for (const std::string eol : {"\n", "\r\n", "  \t\r\n"}) {
         const ImportReport r =
             importBytes(good + eol + R"({"type":"action","date":)" + eol + good + eol, "datadog-rum");

@@ -161,6 +161,9 @@ void TestFaroImport::shopNdjson()
                                     "shop.example.com/cart\"}||0000000000000000")}));
     QCOMPARE(rows(db, "SELECT type, name, time_ns FROM actions"),
              QStringList{QStringLiteral("custom|add_to_cart|1709287205000000000")});
+    // A custom event's attributes are strings: the numeric ones are the action's values (where a
+    // purchase event carries what it was worth).
+    QCOMPARE(rows(db, "SELECT key, value FROM action_values"), QStringList{QStringLiteral("sku|4711.0")});
     QCOMPARE(rows(db, "SELECT sv.name, o.name, s.kind FROM spans s JOIN services sv ON sv.id = s.service_id "
                       "JOIN operations o ON o.id = s.operation_id"),
              QStringList{QStringLiteral("shop-frontend|HTTP GET|3")});

@@ -195,7 +195,7 @@ END;
                 .bind(3, first.int64(2))
                 .bind(4, first.int64(3));
             twin.run();
-            QVERIFY(schema::kSchemaVersion == 11);
+            QVERIFY(schema::kSchemaVersion >= 11); // later steps run after it on the same cache
             for (const schema::MigrationStep& step : schema::migrationSteps())
                 if (step.apply == &schema::packResourceKeys)
                     db.exec("PRAGMA user_version = " + std::to_string(step.toVersion - 1));
