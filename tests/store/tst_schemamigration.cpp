@@ -349,6 +349,26 @@ private slots:
                  traces);
     }
 
+    void aV11CacheGainsActionValues()
+    {
+        // A v11 cache (its actions written, no action_values) opened for writing gains the table and its
+        // trigger; its actions stay; a deleted action takes its values along.
+        const auto file = path("v11.seam");
+        {
+            Database db = store::openForWriting(file);
+            db.exec("INSERT INTO actions(id, key, session_id, time_ns, type, name) VALUES (7, 'a7', NULL, 5, "
+                    "'custom', 'purchase')");
+            db.exec("DROP TRIGGER action_values_gone; DROP TABLE action_values; PRAGMA user_version = 11");
+        }
+        Database db = store::openForWriting(file);
+        QCOMPARE(schema::schemaVersion(db), schema::kSchemaVersion);
+        QCOMPARE(db.queryInt("SELECT count(*) FROM actions"), 1);
+        db.exec("INSERT INTO action_values VALUES (7, 'order.value', 129.5), (7, 'order.items', 2)");
+        QCOMPARE(db.queryInt("SELECT count(*) FROM action_values"), 2);
+        db.exec("DELETE FROM actions WHERE id = 7");
+        QCOMPARE(db.queryInt("SELECT count(*) FROM action_values"), 0);
+    }
+
     void aFailingStepLeavesTheV1FileAsItWas()
     {
         // A v1 file that already has a table the step creates (someone's experiment): the step fails
