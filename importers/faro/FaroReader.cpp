@@ -21,7 +21,6 @@ using namespace faro;
 constexpr std::size_t kMaxUrlBytes = 8192;
 constexpr std::size_t kMaxStackFrames = 200;
 constexpr std::size_t kMaxRememberedKeys = 100000;
-
 constexpr std::string_view kFaroKeys[] = {"meta", "logs", "exceptions", "measurements", "events", "traces"};
 
 /// A sink that forwards the OTLP reader's batches to ours. Faro's tracing reports each fetch/XHR both as
@@ -438,8 +437,8 @@ private:
             return false;
         }
         static const rapidjson::Value kNoAttributes(rapidjson::kObjectType);
-        const rapidjson::Value* attrsPtr = member(item, "attributes");
-        const rapidjson::Value& attrs = attrsPtr && attrsPtr->IsObject() ? *attrsPtr : kNoAttributes;
+        const rapidjson::Value* given = member(item, "attributes");
+        const rapidjson::Value& attrs = given && given->IsObject() ? *given : kNoAttributes;
         if (name == "faro.performance.navigation")
             return navigation(attrs, t);
         if (name == "faro.performance.resource")
@@ -465,9 +464,7 @@ private:
         if (a.name.empty()) {
             a.type = "custom";
             a.name = name;
-            // faro.api.pushEvent(name, attributes): attribute values are strings; the numeric ones are
-            // where a purchase event carries its value.
-            a.values = numericLeaves(attrs);
+            a.values = numericLeaves(attrs); // pushEvent(name, {value: "129.5"}): a purchase's worth
         }
         m_out.batch().actions.push_back(std::move(a));
         return true;
