@@ -16,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <filesystem>
+#include <functional>
 #include <random>
 #include <set>
 
@@ -74,6 +75,42 @@ class TestBusinessImpact : public QObject
         return path;
     }
 
+    /// The seeded sessions (see initTestCase), each batch given to `reshape` (session number, whether it
+    /// converts) before it is written: the same known loss with the value carried elsewhere.
+    std::string seededCache(const char* name,
+                            const std::function<void(int, bool, RecordBatch&)>& reshape = {})
+    {
+        const std::string path = m_dir.filePath(QString::fromLatin1(name)).toStdString();
+        StoreWriter w(path);
+        RecordBatch normal; // normal payments traffic before the window (50-150 ms)
+        for (int k = 0; k < 50; ++k)
+            normal.spans.push_back(span(traceId(k), 0x9, 0, backend("payments"), "POST /payments",
+                                        SpanKind::Server, kT0 + k * 10 * kSecond, 50 + 2 * k));
+        w.submit(0, std::move(normal));
+        for (int i = 0; i < 200; ++i) {
+            const bool affected = i < 100;
+            const bool converts = affected ? i < 20 : i < 160;
+            RecordBatch b = impactSession(i, affected, converts, m_from + i * 2 * kSecond);
+            if (reshape)
+                reshape(i, converts, b);
+            w.submit(0, std::move(b));
+        }
+        w.submit(0, laterTraffic(m_to + 30 * kMinute));
+        [&] { QVERIFY(w.flush()); }();
+        return path;
+    }
+
+    ImpactQuery seededQuery() const
+    {
+        ImpactQuery q;
+        q.service = "payments";
+        q.from = m_from;
+        q.to = m_to;
+        q.conversion = ConversionDefinition::parse("route:/checkout/confirmation");
+        q.revenueAttribute = "order.value";
+        return q;
+    }
+
 private slots:
     void lostConversionsCompareLikeWithLike()
     {
@@ -113,31 +150,13 @@ private slots:
         // 200 sessions in the window: 0..99 affected (payments fails), 20 of them convert; 100..199
         // unaffected, 60 of them convert. Known: rates 0.2 vs 0.6, lost 100 x 0.4 = 40 conversions,
         // revenue 10 vs 30 per session, lost 2000. Normal payments traffic before the window (50-150 ms).
-        m_seeded = m_dir.filePath(QStringLiteral("seeded.seam")).toStdString();
-        StoreWriter w(m_seeded);
-        RecordBatch normal;
-        for (int k = 0; k < 50; ++k)
-            normal.spans.push_back(span(traceId(k), 0x9, 0, backend("payments"), "POST /payments",
-                                        SpanKind::Server, kT0 + k * 10 * kSecond, 50 + 2 * k));
-        w.submit(0, std::move(normal));
-        for (int i = 0; i < 200; ++i) {
-            const bool affected = i < 100;
-            const bool converts = affected ? i < 20 : i < 160;
-            w.submit(0, impactSession(i, affected, converts, m_from + i * 2 * kSecond));
-        }
-        w.submit(0, laterTraffic(m_to + 30 * kMinute));
-        QVERIFY(w.flush());
+        m_seeded = seededCache("seeded.seam");
     }
 
     void seededLostConversionsAndRevenue()
     {
         Database db = store::openForReading(m_seeded);
-        ImpactQuery q;
-        q.service = "payments";
-        q.from = m_from;
-        q.to = m_to;
-        q.conversion = ConversionDefinition::parse("route:/checkout/confirmation");
-        q.revenueAttribute = "order.value";
+        ImpactQuery q = seededQuery();
         const ImpactResult r = businessImpact(db, q);
         QVERIFY(r.serviceFound);
         QCOMPARE(r.pageLoads.total, std::int64_t(280));
@@ -184,76 +203,42 @@ private slots:
     {
         // The order's value on the browser's own fetch span, a call no backend trace answers (no link):
         // the resource's own trace is the session's too. The seeded sessions otherwise, known loss 2000.
-        const std::string path = m_dir.filePath(QStringLiteral("browser-value.seam")).toStdString();
-        {
-            StoreWriter w(path);
-            RecordBatch normal;
-            for (int k = 0; k < 50; ++k)
-                normal.spans.push_back(span(traceId(k), 0x9, 0, backend("payments"), "POST /payments",
-                                            SpanKind::Server, kT0 + k * 10 * kSecond, 50 + 2 * k));
-            w.submit(0, std::move(normal));
-            for (int i = 0; i < 200; ++i) {
-                const bool affected = i < 100;
-                RecordBatch b =
-                    impactSession(i, affected, affected ? i < 20 : i < 160, m_from + i * 2 * kSecond);
-                const TraceId confirmation = traceId(5000 + i);
-                std::erase_if(b.spans, [&](const SpanRecord& x) {
-                    return x.traceId.bytes == confirmation.bytes && x.spanId != 0x42;
-                });
-                for (SpanRecord& x : b.spans)
-                    if (x.traceId.bytes == confirmation.bytes)
-                        x.attributesJson = R"({"order.value":50})";
-                w.submit(0, std::move(b));
-            }
-            w.submit(0, laterTraffic(m_to + 30 * kMinute));
-            QVERIFY(w.flush());
-        }
+        const std::string path = seededCache("browser-value.seam", [](int i, bool, RecordBatch& b) {
+            const TraceId confirmation = traceId(5000 + i);
+            std::erase_if(b.spans, [&](const SpanRecord& x) {
+                return x.traceId.bytes == confirmation.bytes && x.spanId != 0x42;
+            });
+            for (SpanRecord& x : b.spans)
+                if (x.traceId.bytes == confirmation.bytes)
+                    x.attributesJson = R"({"order.value":50})";
+        });
         Database db = store::openForReading(path);
         QCOMPARE(db.queryInt("SELECT count(*) FROM links l JOIN resources r ON r.id = l.resource_id WHERE "
                              "r.url LIKE '%confirmation'"),
                  std::int64_t(0));
-        ImpactQuery q;
-        q.service = "payments";
-        q.from = m_from;
-        q.to = m_to;
-        q.conversion = ConversionDefinition::parse("route:/checkout/confirmation");
-        q.revenueAttribute = "order.value";
+        const ImpactQuery q = seededQuery();
         const ImpactResult r = businessImpact(db, q);
         QVERIFY(r.revenue);
         QCOMPARE(r.revenue->valuedSessions, std::int64_t(80));
         QVERIFY(qFuzzyCompare(r.revenue->lost, 2000.0));
         // Or on a RUM action alone (a Datadog action's context, a Faro event's attributes): no span
         // carries it.
-        const std::string onAction = m_dir.filePath(QStringLiteral("action-value.seam")).toStdString();
-        {
-            StoreWriter w(onAction);
-            RecordBatch normal;
-            for (int k = 0; k < 50; ++k)
-                normal.spans.push_back(span(traceId(k), 0x9, 0, backend("payments"), "POST /payments",
-                                            SpanKind::Server, kT0 + k * 10 * kSecond, 50 + 2 * k));
-            w.submit(0, std::move(normal));
-            for (int i = 0; i < 200; ++i) {
-                const bool affected = i < 100;
-                const bool converts = affected ? i < 20 : i < 160;
-                RecordBatch b = impactSession(i, affected, converts, m_from + i * 2 * kSecond);
+        const std::string onAction =
+            seededCache("action-value.seam", [&](int i, bool converts, RecordBatch& b) {
                 for (SpanRecord& x : b.spans)
                     x.attributesJson = "{}";
-                if (converts) {
-                    ActionRecord a;
-                    a.key = "purchase-" + std::to_string(i);
-                    a.pageLoadKey = "confirmation-" + std::to_string(i);
-                    a.sessionKey = "s" + std::to_string(i);
-                    a.time = m_from + i * 2 * kSecond + 61 * kSecond;
-                    a.type = "custom";
-                    a.name = "purchase";
-                    a.values = {{"order.value", 50}, {"order.items", 2}};
-                    b.actions.push_back(a);
-                }
-                w.submit(0, std::move(b));
-            }
-            w.submit(0, laterTraffic(m_to + 30 * kMinute));
-            QVERIFY(w.flush());
-        }
+                if (!converts)
+                    return;
+                ActionRecord a;
+                a.key = "purchase-" + std::to_string(i);
+                a.pageLoadKey = "confirmation-" + std::to_string(i);
+                a.sessionKey = "s" + std::to_string(i);
+                a.time = m_from + i * 2 * kSecond + 61 * kSecond;
+                a.type = "custom";
+                a.name = "purchase";
+                a.values = {{"order.value", 50}, {"order.items", 2}};
+                b.actions.push_back(a);
+            });
         Database actions = store::openForReading(onAction);
         const ImpactResult viaActions = businessImpact(actions, q);
         QVERIFY(viaActions.revenue);

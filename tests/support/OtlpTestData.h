@@ -79,10 +79,11 @@ inline otlp::collector::logs::v1::ExportLogsServiceRequest logs(int count)
     return req;
 }
 
-inline std::string gzip(std::string_view data)
+/// gzip, fast by default; Z_BEST_COMPRESSION makes a bomb (small on the wire, huge inflated).
+inline std::string gzip(std::string_view data, int level = Z_BEST_SPEED)
 {
     z_stream zs{};
-    deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+    deflateInit2(&zs, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
     std::string out(deflateBound(&zs, uLong(data.size())) + 64, '\0');
     zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
     zs.avail_in = uInt(data.size());

@@ -106,22 +106,6 @@ inline QByteArray request(const QByteArray& method, const QByteArray& path, cons
     return r;
 }
 
-/// gzip at the best ratio (a bomb: small on the wire, huge inflated).
-inline QByteArray gzipBest(const std::string& data)
-{
-    z_stream zs{};
-    deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY);
-    std::string out(deflateBound(&zs, uLong(data.size())) + 64, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    zs.avail_in = uInt(data.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = uInt(out.size());
-    deflate(&zs, Z_FINISH);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return QByteArray::fromStdString(out);
-}
-
 inline QByteArray tracesProto(int spans, const std::string& service = "svc")
 {
     return QByteArray::fromStdString(traces(spans, service).SerializeAsString());

@@ -3,7 +3,7 @@
 // the bad catalog deploy a product page puts catalog first with a line per version. The data and the
 // panel, driven through the Investigation as the main window drives it.
 
-#include "DemoGenerator.h"
+#include "DemoCache.h"
 #include "Format.h"
 #include "Investigation.h"
 #include "ServiceRatesData.h"
@@ -22,6 +22,23 @@
 #include <QTest>
 
 using namespace seam;
+using namespace seam::test;
+
+namespace {
+
+/// The backend traces a page load's calls are linked to, as the main window selects them.
+std::vector<qint64> linkedTraces(Database& db, qint64 pageLoad)
+{
+    auto st = db.prepare("SELECT DISTINCT l.trace FROM links l JOIN resources x ON x.id = l.resource_id "
+                         "WHERE x.page_load_id = ?1");
+    st.bind(1, pageLoad);
+    std::vector<qint64> out;
+    while (st.step())
+        out.push_back(st.int64(0));
+    return out;
+}
+
+} // namespace
 
 class TestServiceRatesDemo : public QObject
 {
@@ -33,25 +50,10 @@ private slots:
     void demoPaymentsLockPutsPaymentsFirst()
     {
         const std::string path = m_dir.filePath(QStringLiteral("demo.seam")).toStdString();
-        DemoOptions options;
-        options.seed = 1;
-        options.sessions = 1000; // payments then has the 50 requests around a load a verdict needs
-        QJsonObject truth;
-        {
-            StoreWriter writer(path);
-            const auto source = writer.beginSource("demo", "test");
-            auto sink = writer.sinkFor(source);
-            DemoGenerator generator(options);
-            ImportReport report;
-            QVERIFY(generator.generateInto(*sink, report));
-            QVERIFY(writer.flush());
-            writer.finishSource(source, report);
-            truth = QJsonDocument::fromJson(QByteArray::fromStdString(generator.groundTruthJson())).object();
-        }
-        QJsonObject incident;
-        for (const auto& v : truth[QStringLiteral("incidents")].toArray())
-            if (v.toObject()[QStringLiteral("id")].toString() == QLatin1String("payments-db-lock"))
-                incident = v.toObject();
+        // 1,000 sessions: payments then has the 50 requests around a load a verdict needs.
+        const QJsonObject truth = writeDemoCache(QString::fromStdString(path), 1000);
+        QVERIFY(!truth.isEmpty());
+        const QJsonObject incident = demoIncident(truth, "payments-db-lock");
         QVERIFY(!incident.isEmpty());
         Database db = store::openForReading(path);
         auto st = db.prepare("SELECT id FROM page_loads WHERE route = '/checkout' AND start_ns >= ?1 AND "
@@ -62,12 +64,7 @@ private slots:
         while (st.step()) {
             ServiceRatesRequest r;
             r.pageLoadId = st.int64(0);
-            auto tr =
-                db.prepare("SELECT DISTINCT l.trace FROM links l JOIN resources x ON x.id = l.resource_id "
-                           "WHERE x.page_load_id = ?1");
-            tr.bind(1, r.pageLoadId);
-            while (tr.step())
-                r.traces.push_back(tr.int64(0));
+            r.traces = linkedTraces(db, r.pageLoadId);
             QVERIFY(!r.traces.empty());
             QElapsedTimer timer;
             timer.start();
@@ -105,11 +102,7 @@ private slots:
                 QVERIFY(other.step());
                 ServiceRatesRequest r2;
                 r2.pageLoadId = other.int64(0);
-                auto tr2 = db.prepare("SELECT DISTINCT l.trace FROM links l JOIN resources x ON "
-                                      "x.id = l.resource_id WHERE x.page_load_id = ?1");
-                tr2.bind(1, r2.pageLoadId);
-                while (tr2.step())
-                    r2.traces.push_back(tr2.int64(0));
+                r2.traces = linkedTraces(db, r2.pageLoadId);
                 const ServiceRatesData d2 = ServiceRatesData::load(db, r2);
                 QVERIFY(d2.loadStart - d.loadStart >= 20'000'000'000LL &&
                         d2.loadStart - d.loadStart < 40'000'000'000LL);
@@ -147,10 +140,7 @@ private slots:
         QVERIFY(checked > 0);
 
         // The bad catalog deploy: product pages during it put catalog first, with both versions shown.
-        QJsonObject deploy;
-        for (const auto& v : truth[QStringLiteral("incidents")].toArray())
-            if (v.toObject()[QStringLiteral("id")].toString() == QLatin1String("catalog-bad-deploy"))
-                deploy = v.toObject();
+        const QJsonObject deploy = demoIncident(truth, "catalog-bad-deploy");
         QVERIFY(!deploy.isEmpty());
         auto pl = db.prepare(
             "SELECT p.id FROM page_loads p WHERE p.route = '/product/:id' AND p.start_ns >= ?1 AND "
@@ -160,11 +150,7 @@ private slots:
         QVERIFY(pl.step());
         ServiceRatesRequest r;
         r.pageLoadId = pl.int64(0);
-        auto tr = db.prepare("SELECT DISTINCT l.trace FROM links l JOIN resources x ON x.id = l.resource_id "
-                             "WHERE x.page_load_id = ?1");
-        tr.bind(1, r.pageLoadId);
-        while (tr.step())
-            r.traces.push_back(tr.int64(0));
+        r.traces = linkedTraces(db, r.pageLoadId);
         const ServiceRatesData d = ServiceRatesData::load(db, r);
         QVERIFY(!d.services.empty());
         QVERIFY2(d.services[0].name == QLatin1String("catalog") && d.services[0].misbehaving,

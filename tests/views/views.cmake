@@ -5,7 +5,7 @@ seam_add_qtest(tst_flamegraphview SOURCES views/tst_flamegraphview.cpp LIBS seam
 seam_add_qtest(tst_pageloadscatter SOURCES views/tst_pageloadscatter.cpp LIBS seam_views seam_ingest)
 # Per-service error rate and latency around the selected page load: data (models/ServiceRatesData) and panel.
 seam_add_qtest(tst_servicerates SOURCES views/tst_servicerates.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
-seam_add_qtest(tst_serviceratesdemo SOURCES views/tst_serviceratesdemo.cpp LIBS seam_views seam_importers)
+seam_add_qtest(tst_serviceratesdemo SOURCES views/tst_serviceratesdemo.cpp support/DemoCache.h LIBS seam_views seam_importers)
 # The session journey strip: its data (models/SessionJourney), loader, view and panel.
 seam_add_qtest(tst_sessionjourney SOURCES views/tst_sessionjourney.cpp support/RecordFactory.h LIBS seam_views seam_ingest)
 # Span and error details: models/SpanDetails, models/ErrorListModel, views/SpanDetailsPanel and
