@@ -30,8 +30,16 @@ seam_add_qtest(tst_impactcontrols SOURCES analysis/tst_impactcontrols.cpp suppor
 # Lost conversions against the demo's true cost: the same seed generated with an incident made
 # harmless (DemoOptions::harmlessIncidents) gives what it cost; the impact interval must hold it.
 seam_add_qtest(tst_revenueestimate SOURCES analysis/tst_revenueestimate.cpp LIBS seam_analysis)
-seam_add_qtest(tst_impacttruth SOURCES analysis/tst_impacttruth.cpp support/DemoCache.h
+# One entry per seed: each generates its demo four or five times (the cache, the real run, one harmless
+# run per incident), about 80 s under the sanitizers; side by side under ctest -j.
+seam_add_qtest(tst_impacttruth NO_TEST SOURCES analysis/tst_impacttruth.cpp support/DemoCache.h
                LIBS seam_analysis seam_demo seam_ingest)
+add_test(NAME tst_impacttruth_seed1 COMMAND tst_impacttruth harmlessRunDiffersOnlyByTheIncident
+         orderValuesAreTheSessions "catalogDeployLoss:seed 1" "paymentsLockLoss:seed 1")
+add_test(NAME tst_impacttruth_seed5 COMMAND tst_impacttruth "catalogDeployLoss:seed 5"
+         "paymentsLockLoss:seed 5")
+seam_test_properties(tst_impacttruth_seed1)
+seam_test_properties(tst_impacttruth_seed5)
 # Conversion times read for many sessions in one range (analysis/ConversionTimes) answer as one query
 # per session does: ranges that cut sessions, moments past the range, definitions it cannot serve.
 seam_add_qtest(tst_conversiontimes SOURCES analysis/tst_conversiontimes.cpp support/DemoCache.h
