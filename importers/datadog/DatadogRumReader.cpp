@@ -233,6 +233,13 @@ private:
         p.version = int64At(e, "_dd.document_version").value_or(0);
         if (p.version < 0)
             p.version = 0;
+        // The view's context (setViewContextProperty, merged with the global context): where a shop may
+        // put an order's value on its confirmation page. The SDK drops an empty context, so a full view
+        // without one has none; an update without one leaves it as it was.
+        if (const rapidjson::Value* context = member(e, "context"); context && context->IsObject())
+            p.values = numericLeaves(*context);
+        else if (!partial)
+            p.values.emplace();
 
         if (m_views.size() >= DatadogRumReader::kMaxRememberedViews)
             m_views.clear();
@@ -260,6 +267,8 @@ private:
                 take(merged.inp, p.inp, TimeNs(-1));
                 if (merged.sessionKey.empty())
                     merged.sessionKey = p.sessionKey;
+                if (p.values)
+                    merged.values = std::move(p.values);
                 p = std::move(merged);
             }
         } else if (it != m_views.end() && p.version < it->second.version) {

@@ -72,11 +72,62 @@ void saveConversion(Database& db, const SavedConversion& conversion)
     tx.commit();
 }
 
+namespace {
+
+/// The route most of `sessions` ended on, as the suggested conversion with `attribute` as its value.
+std::optional<ConversionSuggestion> suggestionFrom(Database& db, const std::set<std::int64_t>& sessions,
+                                                   int attribute)
+{
+    auto lastRoute = db.prepare("SELECT route FROM page_loads WHERE session_id = ?1 AND route IS NOT NULL "
+                                "ORDER BY start_ns DESC LIMIT 1");
+    std::map<std::string, std::int64_t> endings;
+    for (const std::int64_t s : sessions) {
+        lastRoute.reset();
+        lastRoute.bind(1, s);
+        if (lastRoute.step())
+            ++endings[std::string(lastRoute.text(0))];
+    }
+    if (endings.empty())
+        return std::nullopt;
+    const auto best = std::max_element(endings.begin(), endings.end(), [](const auto& a, const auto& b) {
+        return a.second < b.second || (a.second == b.second && a.first > b.first);
+    });
+    ConversionSuggestion s;
+    s.conversion.definition = "route:" + best->first;
+    s.conversion.revenueAttribute = kValueAttributes[attribute];
+    s.sessions = std::int64_t(sessions.size());
+    s.endingThere = best->second;
+    return s;
+}
+
+/// When no span carries a value: the sessions whose RUM SDK reported one (a Datadog view's or action's
+/// context, a Faro event's attributes), the most specific attribute name first, at most `limit`.
+std::optional<ConversionSuggestion> suggestFromRumValues(Database& db, int limit)
+{
+    auto sessionsWith = db.prepare(
+        "SELECT p.session_id FROM page_load_values v JOIN page_loads p ON p.id = v.page_load_id WHERE "
+        "v.key = ?1 AND p.session_id IS NOT NULL UNION SELECT a.session_id FROM action_values v JOIN actions "
+        "a "
+        "ON a.id = v.action_id WHERE v.key = ?1 AND a.session_id IS NOT NULL LIMIT ?2");
+    for (int a = 0; a < int(std::size(kValueAttributes)); ++a) {
+        sessionsWith.reset();
+        sessionsWith.bindText(1, kValueAttributes[a]).bind(2, limit);
+        std::set<std::int64_t> sessions;
+        while (sessionsWith.step())
+            sessions.insert(sessionsWith.int64(0));
+        if (!sessions.empty())
+            return suggestionFrom(db, sessions, a);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 std::optional<ConversionSuggestion> suggestConversion(Database& db, int sampleTraces)
 {
-    const std::int64_t maxId = db.queryInt("SELECT coalesce(max(id), 0) FROM traces");
-    if (maxId <= 0 || sampleTraces <= 0)
+    if (sampleTraces <= 0)
         return std::nullopt;
+    const std::int64_t maxId = db.queryInt("SELECT coalesce(max(id), 0) FROM traces");
     const std::int64_t stride = std::max<std::int64_t>(1, maxId / sampleTraces);
     // Per candidate attribute, the sampled traces carrying it (spans by their primary key).
     auto attrs = db.prepare(
@@ -104,15 +155,13 @@ std::optional<ConversionSuggestion> suggestConversion(Database& db, int sampleTr
             tracesByAttribute[a].push_back(id);
     }
     if (tracesByAttribute.empty())
-        return std::nullopt;
+        return suggestFromRumValues(db, sampleTraces);
     const auto& [attribute, traces] = *tracesByAttribute.begin(); // the most specific name found
     // Their sessions (the calls linked to the trace, or whose own trace it is: a browser span carrying
     // the value), and the route each session ended on.
     auto sessionsOf = db.prepare("SELECT x.session_id FROM links l JOIN resources x ON x.id = l.resource_id "
                                  "WHERE l.trace = ?1 AND x.session_id IS NOT NULL UNION SELECT x.session_id "
                                  "FROM resources x WHERE x.trace = ?1 AND x.session_id IS NOT NULL");
-    auto lastRoute = db.prepare("SELECT route FROM page_loads WHERE session_id = ?1 AND route IS NOT NULL "
-                                "ORDER BY start_ns DESC LIMIT 1");
     std::set<std::int64_t> sessions;
     for (const std::int64_t t : traces) {
         sessionsOf.reset();
@@ -120,24 +169,7 @@ std::optional<ConversionSuggestion> suggestConversion(Database& db, int sampleTr
         while (sessionsOf.step())
             sessions.insert(sessionsOf.int64(0));
     }
-    std::map<std::string, std::int64_t> endings;
-    for (const std::int64_t s : sessions) {
-        lastRoute.reset();
-        lastRoute.bind(1, s);
-        if (lastRoute.step())
-            ++endings[std::string(lastRoute.text(0))];
-    }
-    if (endings.empty())
-        return std::nullopt;
-    const auto best = std::max_element(endings.begin(), endings.end(), [](const auto& a, const auto& b) {
-        return a.second < b.second || (a.second == b.second && a.first > b.first);
-    });
-    ConversionSuggestion s;
-    s.conversion.definition = "route:" + best->first;
-    s.conversion.revenueAttribute = kValueAttributes[attribute];
-    s.sessions = std::int64_t(sessions.size());
-    s.endingThere = best->second;
-    return s;
+    return suggestionFrom(db, sessions, attribute);
 }
 
 } // namespace seam

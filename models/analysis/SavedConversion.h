@@ -31,7 +31,9 @@ void saveConversion(Database& db, const SavedConversion& conversion);
 
 /// A guess for a cache without a saved definition, from an evenly strided sample of at most
 /// `sampleTraces` traces: the first of the usual value attributes (order.value, order.total, ...) their
-/// spans carry, and the route most sessions of those traces ended on. nullopt when nothing carries one.
+/// spans carry, and the route most sessions of those traces ended on. When no span carries one, the
+/// first that the browser's RUM SDK reported (page_load_values, action_values) for at most
+/// `sampleTraces` sessions. nullopt when nothing carries one.
 struct ConversionSuggestion
 {
     SavedConversion conversion;

@@ -15,9 +15,13 @@ SessionRevenue::SessionRevenue(Database& db, std::string attribute)
       m_spanValues(db.prepare(
           "SELECT span_attribute(pp.attributes, ?2) FROM spans s JOIN span_payloads pp ON pp.id = s.payload "
           "WHERE s.trace = ?1 AND span_attribute(pp.attributes, ?2) IS NOT NULL")),
-      m_actionValues(
-          db.prepare("SELECT v.value FROM actions a JOIN action_values v ON v.action_id = a.id AND "
-                     "v.key = ?2 WHERE a.session_id = ?1 AND a.time_ns >= ?3 AND a.time_ns <= ?4"))
+      m_rumValues(db.prepare(
+          "SELECT v.value FROM page_loads p JOIN page_load_values v ON v.page_load_id = p.id AND v.key = ?2 "
+          "WHERE p.session_id = ?1 AND p.start_ns >= ?3 AND p.start_ns <= ?4 "
+          "UNION ALL SELECT v.value FROM actions a JOIN action_values v ON v.action_id = a.id AND v.key = ?2 "
+          "WHERE a.session_id = ?1 AND a.time_ns >= ?3 AND a.time_ns <= ?4 AND NOT EXISTS (SELECT 1 FROM "
+          "page_load_values pv WHERE pv.page_load_id = a.page_load_id AND pv.key = ?2 AND pv.value = "
+          "v.value)"))
 {}
 
 std::optional<double> SessionRevenue::of(std::int64_t session, TimeNs from, TimeNs to)
@@ -39,10 +43,10 @@ std::optional<double> SessionRevenue::of(std::int64_t session, TimeNs from, Time
     }
     if (any)
         return sum;
-    m_actionValues.reset();
-    m_actionValues.bind(1, session).bindText(2, m_attribute).bind(3, from).bind(4, to);
-    while (m_actionValues.step()) {
-        sum += m_actionValues.real(0);
+    m_rumValues.reset();
+    m_rumValues.bind(1, session).bindText(2, m_attribute).bind(3, from).bind(4, to);
+    while (m_rumValues.step()) {
+        sum += m_rumValues.real(0);
         any = true;
     }
     return any ? std::optional<double>(sum) : std::nullopt;

@@ -4,10 +4,11 @@
 // `order.value`) summed over the spans of the traces of the session's page loads that started in the
 // stretch (their document traces, their calls' own browser spans, linked or not, and the backend traces
 // linked to them: a conversion's value sits on the backend span that took the order, on the document's
-// spans or on the browser's span of the call). When no span carries it, over the user actions of the
-// session in the stretch (action_values: a Datadog RUM action's `context`, a Faro event's attributes),
-// so a value only the browser's RUM SDK reported counts too; spans win so that a value reported on both
-// sides counts once.
+// spans or on the browser's span of the call). When no span carries it, over what the browser's RUM SDK
+// reported in the stretch: the page loads' values (page_load_values: a Datadog view's context) and the
+// user actions' (action_values: a Datadog action's context, a Faro event's attributes). Spans win, so a
+// value reported on both sides counts once; and an action that carries its view's value (the Datadog SDK
+// copies a view's context onto every event of the view) does not count it again.
 
 #include "Ids.h"
 #include "Sqlite.h"
@@ -30,7 +31,7 @@ private:
     std::string m_attribute;
     Statement m_traces;
     Statement m_spanValues;
-    Statement m_actionValues;
+    Statement m_rumValues;
 };
 
 } // namespace seam

@@ -99,6 +99,11 @@ PageLoadReconciler::PageLoadReconciler(Database& db, Correlator& correlator)
       m_moveReports(
           db.prepare("UPDATE page_load_reports SET page_load_id = ?2, matched_by = coalesce(matched_by, "
                      "?3) WHERE page_load_id = ?1")),
+      // A value one source gave (a Datadog view's context) survives the fold; the kept page load's own
+      // value of the same key wins.
+      m_moveValues(
+          db.prepare("INSERT OR IGNORE INTO page_load_values(page_load_id, key, value) SELECT ?2, key, "
+                     "value FROM page_load_values WHERE page_load_id = ?1")),
       m_deletePageLoad(db.prepare("DELETE FROM page_loads WHERE id = ?1 RETURNING session_id")),
       m_canonical(db.prepare(canonicalSql())), m_calls(db), m_sessions(db)
 {
@@ -314,6 +319,7 @@ void PageLoadReconciler::fold(std::int64_t from, std::int64_t into, const char* 
     m_moveReports.bind(1, from).bind(2, into).bindText(3, method).run();
     for (Statement& st : m_moveChildren)
         st.bind(1, from).bind(2, into).run();
+    m_moveValues.bind(1, from).bind(2, into).run();
     m_deletePageLoad.bind(1, from);
     if (m_deletePageLoad.step() && !m_deletePageLoad.isNull(0))
         result.sessions.push_back(m_deletePageLoad.int64(0));

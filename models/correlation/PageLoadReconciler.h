@@ -103,7 +103,7 @@ private:
     /// The first and last reporter (by name) the file held when last read; unset until read.
     std::optional<std::set<std::string>> m_cacheReporters;
     Statement m_reporterRange, m_facts, m_reportersOf, m_sharedTraces, m_byUrlTime, m_sessionInfo,
-        m_clockDifference, m_reportCount, m_moveReports, m_deletePageLoad, m_canonical;
+        m_clockDifference, m_reportCount, m_moveReports, m_moveValues, m_deletePageLoad, m_canonical;
     Statement m_moveChildren[4];
     CallReconciler m_calls;
     SessionMerger m_sessions;

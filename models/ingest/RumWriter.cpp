@@ -101,6 +101,8 @@ void RumWriter::writePageLoads(const RecordBatch& batch, std::int64_t sourceId, 
         }
         rep.run();
 
+        if (p.values) // a newer version of the view carries its whole context: replace
+            writePageLoadValues(id, *p.values, existing != 0);
         m_dimensions.notePageLoad(p.key, id);
         m_touches.pageLoads.insert(id);
         if (session) {
@@ -115,6 +117,15 @@ void RumWriter::writePageLoads(const RecordBatch& batch, std::int64_t sourceId, 
             adoptIntoPageLoad(id, p.key, session, p.sessionKey, p.start);
         }
     }
+}
+
+void RumWriter::writePageLoadValues(std::int64_t pageLoadId,
+                                    const std::vector<std::pair<std::string, double>>& values, bool replace)
+{
+    if (replace)
+        m_st.pageLoadValuesClear.bind(1, pageLoadId).run();
+    for (const auto& [key, v] : values)
+        m_st.pageLoadValueInsert.bind(1, pageLoadId).bindText(2, ingest::clip(key, 256)).bind(3, v).run();
 }
 
 void RumWriter::bindPageLoad(Statement& st, const PageLoadRecord& p, std::int64_t id, const PageLoadRow& row,

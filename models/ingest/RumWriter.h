@@ -54,6 +54,9 @@ private:
     /// the source with `withSource`).
     static void bindPageLoad(Statement& st, const PageLoadRecord& p, std::int64_t id, const PageLoadRow& row,
                              bool withSource);
+    /// The page load's numeric custom attributes (page_load_values); `replace` drops the ones it had.
+    void writePageLoadValues(std::int64_t pageLoadId,
+                             const std::vector<std::pair<std::string, double>>& values, bool replace);
     void adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& key, std::int64_t sessionId,
                            const std::string& sessionKey, TimeNs start);
     /// Merges `r` into the one resource that is the same request reported by another instrumentation;

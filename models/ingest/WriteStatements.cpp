@@ -107,6 +107,9 @@ WriteStatements::WriteStatements(Database& db)
                                 "ORDER BY start_ns DESC LIMIT 1")),
       nextPageLoadStart(
           db.prepare("SELECT min(start_ns) FROM page_loads WHERE session_id = ?1 AND start_ns > ?2")),
+      pageLoadValuesClear(db.prepare("DELETE FROM page_load_values WHERE page_load_id = ?1")),
+      pageLoadValueInsert(db.prepare(
+          "INSERT OR REPLACE INTO page_load_values(page_load_id, key, value) VALUES (?1, ?2, ?3)")),
       resourceInsert(db.prepare("INSERT OR IGNORE INTO resources(key, page_load_id, page_load_key, "
                                 "page_load_by_time, session_id, type, "
                                 "method, url, status, start_ns, duration_ns, transfer_size, dns_ns, "

@@ -28,7 +28,7 @@ struct WriteStatements
     Statement sessionUpsert, sessionSelect, sessionInsertBare, sessionExtend;
     // reportInsert / reportUpdate write one source's report of a page load (page_load_reports).
     Statement pageLoadSelect, pageLoadInsert, pageLoadUpdate, reportInsert, reportUpdate, pageLoadAt,
-        pageLoadBefore, nextPageLoadStart;
+        pageLoadBefore, nextPageLoadStart, pageLoadValuesClear, pageLoadValueInsert;
     // What happens on a page.
     Statement resourceInsert, resourceTwin, resourceMerge, errorInsert, actionInsert, actionValueInsert,
         longTaskInsert;

@@ -136,6 +136,10 @@ struct PageLoadRecord
     /// Which kind of instrumentation reported it (page_load_reports.format, the filter's `source:`):
     /// "otel", "datadog", "faro" or "har". Decides whose value wins when several report one navigation.
     std::string reporter;
+    /// Numeric custom attributes of the page (a Datadog view's `context`), dotted keys: where a
+    /// conversion's value may sit (page_load_values). nullopt: this report says nothing about them and
+    /// leaves the page load's values as they are; a vector (even empty) replaces them.
+    std::optional<std::vector<std::pair<std::string, double>>> values;
 };
 
 /// How the browser's propagated trace id was obtained; also the link method when it matches.

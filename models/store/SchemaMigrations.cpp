@@ -6,6 +6,7 @@
 #include "PageLoadReach.h"
 #include "PageLoadReachTraces.h"
 #include "PageLoadSortKeys.h"
+#include "PageLoadValues.h"
 #include "PayloadMigration.h"
 #include "RollupCoverage.h"
 #include "Schema.h"
@@ -78,6 +79,9 @@ constexpr std::array kSteps = {
     // v12, revenue carried by the browser (issue 11): numeric custom attributes of user actions
     // (ActionValues.cpp).
     MigrationStep{12, &addActionValues},
+    // v13, revenue carried by the browser (issue 11): numeric custom attributes of a page load, a
+    // Datadog view's context (PageLoadValues.cpp).
+    MigrationStep{13, &addPageLoadValues},
 };
 static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
 

@@ -244,6 +244,42 @@ private slots:
         QVERIFY(viaActions.revenue);
         QCOMPARE(viaActions.revenue->valuedSessions, std::int64_t(80));
         QVERIFY(qFuzzyCompare(viaActions.revenue->lost, 2000.0));
+        // Or on the confirmation page's own values (a Datadog view's context), which the SDK copies onto
+        // every event of the view: a click and the purchase action carry the same value, counted once.
+        const std::string onView = seededCache("view-value.seam", [&](int i, bool converts, RecordBatch& b) {
+            for (SpanRecord& x : b.spans)
+                x.attributesJson = "{}";
+            if (!converts)
+                return;
+            const std::string page = "confirmation-" + std::to_string(i);
+            for (PageLoadRecord& p : b.pageLoads)
+                if (p.key == page)
+                    p.values = {{{"order.value", 50}}};
+            for (const char* name : {"purchase", "Back"}) {
+                ActionRecord a;
+                a.key = std::string(name) + std::to_string(i);
+                a.pageLoadKey = page;
+                a.sessionKey = "s" + std::to_string(i);
+                a.time = m_from + i * 2 * kSecond + 61 * kSecond;
+                a.type = "custom";
+                a.name = name;
+                a.values = {{"order.value", 50}};
+                b.actions.push_back(a);
+            }
+        });
+        Database views = store::openForReading(onView);
+        QCOMPARE(views.queryInt("SELECT count(*) FROM page_load_values"), std::int64_t(80));
+        const ImpactResult viaViews = businessImpact(views, q);
+        QVERIFY(viaViews.revenue);
+        QCOMPARE(viaViews.revenue->valuedSessions, std::int64_t(80));
+        QVERIFY2(qFuzzyCompare(viaViews.revenue->lost, 2000.0),
+                 qPrintable(QString::number(viaViews.revenue->lost)));
+        // With no span carrying it, the suggested conversion finds the value in what the browser reported.
+        const auto fromRum = suggestConversion(views, 1000);
+        QVERIFY(fromRum);
+        QCOMPARE(fromRum->conversion.definition, std::string("route:/checkout/confirmation"));
+        QCOMPARE(fromRum->conversion.revenueAttribute, std::string("order.value"));
+        QCOMPARE(fromRum->sessions, std::int64_t(80));
         // The suggested conversion finds the value there too, and the route those sessions end on.
         const auto suggested = suggestConversion(db, 1000);
         QVERIFY(suggested);

@@ -10,6 +10,9 @@
 #include "Sqlite.h"
 #include "StoreWriter.h"
 
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 #include <algorithm>
@@ -157,6 +160,46 @@ private slots:
         } while (std::next_permutation(files.begin(), files.end()));
         QCOMPARE(run, 24);
         QCOMPARE(reference.size(), 3);
+    }
+
+    void aViewsValuesSurviveTheFold()
+    {
+        // The Datadog checkout view carries an order's value in its context: whichever page load the
+        // fold keeps, the value stays on the one page load of the navigation (in every import order).
+        QTemporaryDir dir;
+        QFile in(fixture("datadog-rum.ndjson"));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        const QString valued = dir.filePath(QStringLiteral("datadog-valued.ndjson"));
+        QFile out(valued);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        int views = 0;
+        for (const QByteArray& line : in.readAll().split('\n')) {
+            if (line.trimmed().isEmpty())
+                continue;
+            QJsonObject event = QJsonDocument::fromJson(line).object();
+            if (event[QStringLiteral("type")].toString() == QLatin1String("view") &&
+                event[QStringLiteral("view")].toObject()[QStringLiteral("url")].toString().endsWith(
+                    QLatin1String("/checkout"))) {
+                event[QStringLiteral("context")] =
+                    QJsonObject{{QStringLiteral("order"), QJsonObject{{QStringLiteral("value"), 88.5}}}};
+                ++views;
+            }
+            out.write(QJsonDocument(event).toJson(QJsonDocument::Compact) + '\n');
+        }
+        out.close();
+        QVERIFY(views > 0);
+        for (const bool datadogFirst : {true, false}) {
+            QStringList order = {fixture("otel-web.json"), fixture("faro.ndjson"), fixture("page.har")};
+            order.insert(datadogFirst ? 0 : 3, valued);
+            const std::string cache =
+                dir.filePath(QStringLiteral("v%1.seam").arg(int(datadogFirst))).toStdString();
+            importIntoCache(cache, order);
+            Database db(cache, Database::Mode::ReadOnly);
+            QCOMPARE(db.queryInt("SELECT count(*) FROM page_loads"), 3);
+            QCOMPARE(rows(db, "SELECT p.route, v.key, v.value FROM page_load_values v JOIN page_loads p ON "
+                              "p.id = v.page_load_id"),
+                     QStringList{QStringLiteral("/checkout|order.value|88.5")});
+        }
     }
 
     void recordedTogetherCapturesInEveryOrder()

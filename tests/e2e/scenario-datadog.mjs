@@ -90,7 +90,14 @@ export function checkDatadogCache(cache, { sessionId, viewId }) {
           'the uncaught error with its type and stack', errors);
     const actions = query(cache, 'SELECT type, name FROM actions');
     check(actions.some((a) => a.type === 'click' && /buy/i.test(a.name || '')), 'the click on Buy', actions);
-    const values = query(cache, `SELECT a.type, a.name, v.key, v.value FROM action_values v JOIN actions a ON a.id = v.action_id`);
-    check(values.length === 1 && values[0].type === 'custom' && values[0].name === 'purchase' && values[0].key === 'order.value' &&
+    const values = query(cache, `SELECT a.type, a.name, v.key, v.value FROM action_values v JOIN actions a ON a.id = v.action_id WHERE v.key = 'order.value'`);
+    check(values.length === 1 && values[0].type === 'custom' && values[0].name === 'purchase' &&
           values[0].value === 129.5, 'the custom purchase action keeps its numeric context (order.value 129.5)', values);
+    const viewValues = query(cache, `SELECT p.key AS view, v.key, v.value FROM page_load_values v JOIN page_loads p ON p.id = v.page_load_id`);
+    check(viewValues.some((v) => v.key === 'checkout.total' && v.value === 129.5) && viewValues.some((v) => v.key === 'checkout.items' && v.value === 2),
+          'the view keeps its numeric context (setViewContextProperty: checkout.total 129.5, checkout.items 2)', viewValues);
+    // The SDK copies the view's context onto the view's later events: what impact must not count twice.
+    const inherited = query(cache, `SELECT a.name, v.value FROM action_values v JOIN actions a ON a.id = v.action_id WHERE v.key = 'checkout.total'`);
+    check(inherited.some((v) => v.name === 'purchase') && inherited.every((v) => v.value === 129.5),
+          'the purchase action carries the view context too, with its value', inherited);
 }

@@ -48,6 +48,7 @@ private slots:
     void crossFormatLinks();
     void idempotentReimport();
     void actionContextValues();
+    void viewContextValues();
     void gzipIntake(); // and zlib
     void badInput();
     void hugeStringAndDeepNesting();
@@ -191,6 +192,55 @@ void TestDatadogImport::actionContextValues()
     importIntoCache(cache, {file});
     Database db = store::openForReading(cache);
     QCOMPARE(rows(db, values), expected);
+}
+
+void TestDatadogImport::viewContextValues()
+{
+    // setViewContextProperty("order", {value: ...}) on a confirmation page: each new version of the view
+    // carries its whole context, and the newest version's numeric leaves are the page load's values. An
+    // older version arriving late, an update without a context and a re-import change nothing; a later
+    // file's newer version replaces them; a view without a context has none.
+    auto write = [&](const char* name, const QByteArray& lines) {
+        const QString file = m_dir.filePath(QString::fromLatin1(name));
+        QFile f(file);
+        return f.open(QIODevice::WriteOnly) && f.write(lines) == lines.size() ? file : QString();
+    };
+    const QString first = write(
+        "views1.ndjson",
+        R"({"type":"view","date":1709287200000,"session":{"id":"s1"},"view":{"id":"v1","url":"https://shop.example/done"},"_dd":{"document_version":1},"context":{"order":{"value":100}}})"
+        "\n"
+        R"({"type":"view","date":1709287200000,"session":{"id":"s1"},"view":{"id":"v1","url":"https://shop.example/done"},"_dd":{"document_version":3},"context":{"order":{"value":140,"currency":"EUR"},"step":2}})"
+        "\n"
+        R"({"type":"view","date":1709287200000,"session":{"id":"s1"},"view":{"id":"v1","url":"https://shop.example/done"},"_dd":{"document_version":2},"context":{"order":{"value":999}}})"
+        "\n"
+        R"({"type":"view_update","date":1709287200000,"session":{"id":"s1"},"view":{"id":"v1","loading_time":2000000},"_dd":{"document_version":4}})"
+        "\n"
+        R"({"type":"view","date":1709287300000,"session":{"id":"s1"},"view":{"id":"v2","url":"https://shop.example/"},"_dd":{"document_version":1}})"
+        "\n");
+    const QString later = write(
+        "views2.ndjson",
+        R"({"type":"view","date":1709287200000,"session":{"id":"s1"},"view":{"id":"v1","url":"https://shop.example/done"},"_dd":{"document_version":5},"context":{"order":{"value":150}}})"
+        "\n");
+    QVERIFY(!first.isEmpty() && !later.isEmpty());
+    const std::string cache = cachePath("views.seam");
+    const char* values =
+        "SELECT p.key || ':' || v.key || '=' || v.value FROM page_load_values v JOIN page_loads "
+        "p ON p.id = v.page_load_id ORDER BY p.key, v.key";
+    importIntoCache(cache, {first});
+    const QStringList newest{QStringLiteral("v1:order.value=140.0"), QStringLiteral("v1:step=2.0")};
+    {
+        Database db = store::openForReading(cache);
+        QCOMPARE(rows(db, values), newest);
+        QCOMPARE(db.queryInt("SELECT version FROM page_loads WHERE key = 'v1'"), 4); // the update was taken
+    }
+    importIntoCache(cache, {first});
+    {
+        Database db = store::openForReading(cache);
+        QCOMPARE(rows(db, values), newest);
+    }
+    importIntoCache(cache, {later});
+    Database db = store::openForReading(cache);
+    QCOMPARE(rows(db, values), QStringList{QStringLiteral("v1:order.value=150.0")});
 }
 
 void TestDatadogImport::gzipIntake()

@@ -369,6 +369,27 @@ private slots:
         QCOMPARE(db.queryInt("SELECT count(*) FROM action_values"), 0);
     }
 
+    void aV12CacheGainsPageLoadValues()
+    {
+        // A v12 cache (a page load written, no page_load_values) opened for writing gains the table and
+        // its trigger; its page load stays; a deleted page load takes its values along.
+        const auto file = path("v12.seam");
+        {
+            Database db = store::openForWriting(file);
+            db.exec("INSERT INTO page_loads(id, key, url, route, start_ns) VALUES (3, 'v3', 'https://x/a', "
+                    "'/a', 5)");
+            db.exec(
+                "DROP TRIGGER page_load_values_gone; DROP TABLE page_load_values; PRAGMA user_version = 12");
+        }
+        Database db = store::openForWriting(file);
+        QCOMPARE(schema::schemaVersion(db), schema::kSchemaVersion);
+        QCOMPARE(db.queryInt("SELECT count(*) FROM page_loads"), 1);
+        db.exec("INSERT INTO page_load_values VALUES (3, 'order.value', 129.5)");
+        QCOMPARE(db.queryInt("SELECT count(*) FROM page_load_values"), 1);
+        db.exec("DELETE FROM page_loads WHERE id = 3");
+        QCOMPARE(db.queryInt("SELECT count(*) FROM page_load_values"), 0);
+    }
+
     void aFailingStepLeavesTheV1FileAsItWas()
     {
         // A v1 file that already has a table the step creates (someone's experiment): the step fails

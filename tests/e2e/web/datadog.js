@@ -3,8 +3,8 @@
 // to this page's own origin carry W3C traceparent and x-datadog-* headers (allowedTracingUrls), so the
 // OpenTelemetry-instrumented backend continues the SDK's 64-bit trace ids and seam links the RUM
 // resources to the backend spans by `_dd.trace_id`. The page fetches /api/items and /api/fail, throws
-// an uncaught error, and sets window.e2eDone; the driver clicks #buy (a click, and a custom "purchase"
-// action whose context carries order.value) and leaves the page, which makes
+// an uncaught error, and sets window.e2eDone; the driver clicks #buy (a click, the view's context gains
+// checkout.total, and a custom "purchase" action whose context carries order.value) and leaves the page, which makes
 // the SDK flush its last view update.
 
 import { datadogRum } from '@datadog/browser-rum';
@@ -47,7 +47,9 @@ window.addEventListener('load', async () => {
         const fail = await fetch('/api/fail');
         await fail.text();
         document.getElementById('buy').addEventListener('click', () => {
-            // A conversion with its value, as shops report one to Datadog: a custom action's context.
+            // A conversion with its value, as shops report one to Datadog: the view's context (which the
+            // SDK copies onto the view's later events) and a custom action's context.
+            datadogRum.setViewContextProperty('checkout', { total: 129.5, items: 2 });
             datadogRum.addAction('purchase', { order: { value: 129.5, currency: 'EUR' } });
             status.textContent = 'bought';
         });
