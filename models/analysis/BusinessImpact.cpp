@@ -522,7 +522,7 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
     }
     if (rev.valuedSessions == 0) {
         r.notes.push_back("no numeric '" + query.revenueAttribute +
-                          "' on the spans or actions of the converted sessions: revenue not computed");
+                          "' on the spans, page loads or actions of the converted sessions: revenue not computed");
         return r;
     }
     // Per session, as observed and as the strata expect (descriptive: the loss itself is counted per
