@@ -8,13 +8,34 @@
 #include "Store.h"
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <sqlite3.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#ifdef __linux__
+#include <pthread.h>
+#endif
 
 namespace seam {
 namespace {
+
+/// Names the calling thread (top, perf and /proc/PID/task show it): profiles tell the writer from the
+/// threads that feed it.
+void nameThread(const char* name)
+{
+#ifdef __linux__
+    pthread_setname_np(pthread_self(), name);
+#else
+    (void)name;
+#endif
+}
+
+double secondsSince(std::chrono::steady_clock::time_point t)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
 
 std::int64_t nowNs()
 {
@@ -328,6 +349,7 @@ bool StoreWriter::release(std::deque<Job>& jobs, std::size_t records)
 
 void StoreWriter::checkpointLoop()
 {
+    nameThread("seam-checkpoint");
     std::unique_lock lock(m_checkpointMutex);
     for (;;) {
         m_checkpointWake.wait(
@@ -372,17 +394,32 @@ void StoreWriter::checkpointLoop()
 
 void StoreWriter::run()
 {
+    nameThread("seam-writer");
     BatchWriter writer(*m_db);
     std::deque<Job> jobs;
+    // SEAM_PROFILE_WRITER=1: how the writer's time splits between transactions and waiting for work,
+    // and how many records a transaction carries (a receiver's small requests vs a file's batches).
+    const bool profile = std::getenv("SEAM_PROFILE_WRITER") != nullptr;
+    std::uint64_t transactions = 0, transactionRecords = 0;
+    double transactionSeconds = 0, idleSeconds = 0;
     for (;;) {
         std::uint64_t lastSequence = 0;
         std::size_t queued = 0; // records (at least 1 per job) leaving the queue
         bool moreQueued = false;
         {
             std::unique_lock lock(m_mutex);
+            const auto idleFrom = std::chrono::steady_clock::now();
             m_wake.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
-            if (m_queue.empty() && m_stopping)
+            idleSeconds += secondsSince(idleFrom);
+            if (m_queue.empty() && m_stopping) {
+                if (profile)
+                    std::fprintf(
+                        stderr, "writer: %llu transactions, %.0f records each, %.2f s in them, %.2f s idle\n",
+                        (unsigned long long)transactions,
+                        transactions ? double(transactionRecords) / double(transactions) : 0.0,
+                        transactionSeconds, idleSeconds);
                 return;
+            }
             // Group commit: take queued batches up to the limit; a task job runs on its own.
             std::size_t records = 0;
             while (!m_queue.empty()) {
@@ -415,8 +452,13 @@ void StoreWriter::run()
         }
 
         CommitInfo info;
-        if (!jobs.empty())
+        if (!jobs.empty()) {
+            const auto from = std::chrono::steady_clock::now();
             commitJobs(writer, jobs, info);
+            transactionSeconds += secondsSince(from);
+            ++transactions;
+            transactionRecords += info.records;
+        }
         info.sequence = lastSequence;
         const bool handedOver = release(jobs, queued);
 
