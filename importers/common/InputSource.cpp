@@ -38,6 +38,16 @@ std::unique_ptr<InputSource> InputSource::fromBuffer(std::string_view bytes, std
     std::unique_ptr<InputSource> src(new InputSource);
     src->m_name = std::move(name);
     src->m_memory.assign(bytes);
+    src->m_input = src->m_memory;
+    src->m_rawSize = bytes.size();
+    return src;
+}
+
+std::unique_ptr<InputSource> InputSource::fromView(std::string_view bytes, std::string name)
+{
+    std::unique_ptr<InputSource> src(new InputSource);
+    src->m_name = std::move(name);
+    src->m_input = bytes;
     src->m_rawSize = bytes.size();
     return src;
 }
@@ -62,8 +72,8 @@ std::size_t InputSource::readRaw(char* out, std::size_t n)
         if (got < n && std::ferror(m_file))
             m_error = std::string("read error: ") + std::strerror(errno);
     } else {
-        got = std::min(n, m_memory.size() - m_memoryPos);
-        std::memcpy(out, m_memory.data() + m_memoryPos, got);
+        got = std::min(n, m_input.size() - m_memoryPos);
+        std::memcpy(out, m_input.data() + m_memoryPos, got);
         m_memoryPos += got;
     }
     m_rawOffset += got;
@@ -138,6 +148,8 @@ bool InputSource::inflateMore()
 
 bool InputSource::fill(std::size_t want)
 {
+    if (m_whole)
+        return m_input.size() - m_pos >= want;
     if (m_pos > 0 && m_pos >= m_buffer.size() / 2) {
         m_buffer.erase(0, m_pos);
         m_pos = 0;
@@ -154,6 +166,18 @@ bool InputSource::fill(std::size_t want)
                 m_compression = Compression::Gzip;
             else if (isZlibHeader(b0, b1))
                 m_compression = Compression::Zlib;
+            if (m_compression == Compression::None && !m_file) {
+                // Memory that needs no inflating: all of it is there, read in place.
+                m_whole = true;
+                m_memoryPos = m_input.size();
+                m_rawOffset = m_decoded = m_input.size();
+                m_eof = m_rawEof = true;
+                if (m_maxBytes && m_decoded > m_maxBytes) {
+                    m_error = "input exceeds the limit of " + std::to_string(m_maxBytes) + " bytes";
+                    m_input = m_input.substr(0, std::size_t(m_maxBytes));
+                }
+                return m_input.size() - m_pos >= want;
+            }
             if (m_compression != Compression::None) {
                 m_inflater = std::make_unique<Inflater>();
                 const int windowBits = m_compression == Compression::Gzip ? 16 + MAX_WBITS : MAX_WBITS;
@@ -196,11 +220,12 @@ std::size_t InputSource::read(char* out, std::size_t n)
 {
     std::size_t done = 0;
     while (done < n) {
-        if (m_pos == m_buffer.size() && !fill(std::min<std::size_t>(n - done, kChunk)) &&
-            m_pos == m_buffer.size())
+        if (m_pos == decoded().size() && !fill(std::min<std::size_t>(n - done, kChunk)) &&
+            m_pos == decoded().size())
             break;
-        const std::size_t take = std::min(n - done, m_buffer.size() - m_pos);
-        std::memcpy(out + done, m_buffer.data() + m_pos, take);
+        const std::string_view bytes = decoded();
+        const std::size_t take = std::min(n - done, bytes.size() - m_pos);
+        std::memcpy(out + done, bytes.data() + m_pos, take);
         m_pos += take;
         done += take;
     }
@@ -211,16 +236,17 @@ std::size_t InputSource::read(char* out, std::size_t n)
 std::string_view InputSource::peek(std::size_t n)
 {
     fill(n);
-    return std::string_view(m_buffer).substr(m_pos, std::min(n, m_buffer.size() - m_pos));
+    const std::string_view bytes = decoded();
+    return bytes.substr(m_pos, std::min(n, bytes.size() - m_pos));
 }
 
 std::uint64_t InputSource::skip(std::uint64_t n)
 {
     std::uint64_t done = 0;
     while (done < n) {
-        if (m_pos == m_buffer.size() && !fill(1) && m_pos == m_buffer.size())
+        if (m_pos == decoded().size() && !fill(1) && m_pos == decoded().size())
             break;
-        const std::size_t take = std::size_t(std::min<std::uint64_t>(n - done, m_buffer.size() - m_pos));
+        const std::size_t take = std::size_t(std::min<std::uint64_t>(n - done, decoded().size() - m_pos));
         m_pos += take;
         done += take;
     }
@@ -230,7 +256,7 @@ std::uint64_t InputSource::skip(std::uint64_t n)
 
 bool InputSource::atEnd()
 {
-    return m_pos == m_buffer.size() && !fill(1);
+    return m_pos == decoded().size() && !fill(1);
 }
 
 } // namespace seam

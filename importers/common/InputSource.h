@@ -19,8 +19,11 @@ public:
 
     /// Opens a file. On failure, error() says why and the source is empty.
     static std::unique_ptr<InputSource> openFile(const std::string& path);
-    /// Wraps a buffer (live requests, tests). The bytes are copied.
+    /// Wraps a buffer (tests, small inputs). The bytes are copied.
     static std::unique_ptr<InputSource> fromBuffer(std::string_view bytes, std::string name = "<buffer>");
+    /// Wraps bytes the caller keeps alive and unchanged for the source's lifetime (the live receiver's
+    /// request bodies): not copied. Uncompressed, peek() returns views into them.
+    static std::unique_ptr<InputSource> fromView(std::string_view bytes, std::string name = "<buffer>");
 
     ~InputSource();
     InputSource(const InputSource&) = delete;
@@ -64,12 +67,19 @@ private:
     InputSource() = default;
     bool fill(std::size_t want);
     std::size_t readRaw(char* out, std::size_t n);
+    /// The decoded bytes held, consumed or not: m_buffer, or the whole input when it is memory that
+    /// needs no inflating.
+    std::string_view decoded() const { return m_whole ? m_input : std::string_view(m_buffer); }
     bool inflateMore();
 
     std::string m_name;
     std::FILE* m_file = nullptr;
-    std::string m_memory; // in-memory input
+    std::string m_memory;     // the copy fromBuffer() makes
+    std::string_view m_input; // in-memory input (m_memory or the caller's bytes)
     std::size_t m_memoryPos = 0;
+    // Uncompressed in-memory input is its own decoded bytes: read in place rather than copied chunk by
+    // chunk into m_buffer (a live request's body was copied twice before a byte was parsed).
+    bool m_whole = false;
     std::uint64_t m_rawOffset = 0;
     std::uint64_t m_rawSize = 0;
 
@@ -78,7 +88,7 @@ private:
     struct Inflater;
     std::unique_ptr<Inflater> m_inflater;
 
-    std::string m_buffer; // decoded bytes not yet consumed: [m_pos, size())
+    std::string m_buffer; // decoded bytes not yet consumed: [m_pos, size()) of decoded()
     std::size_t m_pos = 0;
     std::uint64_t m_offset = 0;
     std::uint64_t m_decoded = 0;

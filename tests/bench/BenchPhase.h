@@ -19,6 +19,7 @@ struct PhaseResult
     std::uint64_t items = 0;
     std::uint64_t rejected = 0;
     long peakRssKb = 0;
+    double cpuSeconds = 0; // CPU the phase's threads spent, where the phase measures it
 };
 
 inline double now()

@@ -1,10 +1,13 @@
-// bench_receiver: the live receiver over loopback. The demo investigation's OTLP chunks (about 2,000
+// bench_receiver: the live receiver over loopback. The demo investigation's OTLP chunks (about 1,000
 // spans each, protobuf, optionally gzip) are posted by N concurrent keep-alive clients to an in-process
 // LiveReceiver writing a fresh cache. Clients honour 503 (wait, then retry the same request).
 // Prints accepted spans/s, request latency p50/p99, busy (503) and failed counts, peak RSS, and checks
 // that the cache holds exactly what was acknowledged. Beside it, in the same run, the same payloads are
 // imported from files (the `seam import` path, in a child process) and the receiver's rate is given as a
-// share of that file-import rate.
+// share of that file-import rate. Each phase also prints the CPU its threads spent (and how long they
+// waited for a CPU), the bytes the process wrote, and the receiver's share by CPU per span: on a shared
+// machine the wall-clock share swings by 2x between runs, the CPU share by a few percent. With
+// SEAM_PROFILE_WRITER=1 each writer prints its transactions, records per transaction and stage times.
 //
 // Usage: bench_receiver [--clients N] [--sessions N] [--seconds S] [--gzip] [--queue RECORDS] [--keep DIR]
 //                       [--target PORT] [--seed N]
@@ -19,6 +22,7 @@
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreWriter.h"
+#include "ThreadCpu.h"
 #include "opentelemetry/proto/logs/v1/logs.pb.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
 
@@ -36,6 +40,7 @@
 #include <mutex>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <string>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -81,6 +86,7 @@ struct Shared
     std::mutex latencyMutex;
     std::vector<double> latenciesMs;
     Clock::time_point deadline;
+    double clientCpuSeconds = 0; // the clients' own CPU (latencyMutex): they are gone when it is read
     bool gzip = false;
     quint16 port = 0;
 };
@@ -142,8 +148,16 @@ int connectTo(quint16 port)
     return fd;
 }
 
+double threadCpuSeconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
+
 void client(Shared& s)
 {
+    pthread_setname_np(pthread_self(), "bench-client");
     int fd = connectTo(s.port);
     std::string carry;
     std::vector<double> latencies;
@@ -195,6 +209,7 @@ void client(Shared& s)
         ::close(fd);
     std::lock_guard lock(s.latencyMutex);
     s.latenciesMs.insert(s.latenciesMs.end(), latencies.begin(), latencies.end());
+    s.clientCpuSeconds += threadCpuSeconds();
 }
 
 double percentile(std::vector<double>& v, double q)
@@ -307,16 +322,28 @@ int main(int argc, char** argv)
             fileImport = bench::inChild([&] {
                 const std::string fileDb = (dir / "file.seam").string();
                 const double t0 = bench::now();
+                const bench::ThreadTimes cpu0 = bench::threadTimes();
+                const std::uint64_t written0 = bench::bytesWritten();
+                std::map<std::string, bench::ThreadTime> cpu;
+                std::uint64_t written = 0;
                 {
                     StoreWriter writer(fileDb);
                     ImportRunner runner(writer);
                     runner.importFile(spansFile);
                     runner.importFile(logsFile);
+                    // Before the writer's thread ends (its final checkpoint is not counted).
+                    cpu = bench::cpuByName(cpu0, bench::threadTimes());
+                    written = bench::bytesWritten() - written0;
                 }
                 bench::PhaseResult r;
                 r.seconds = bench::now() - t0;
                 Database cache = store::openForReading(fileDb);
                 r.items = std::uint64_t(cache.queryInt("SELECT count(*) FROM spans"));
+                for (const auto& [_, t] : cpu)
+                    r.cpuSeconds += t.cpu;
+                bench::printCpu("file import", cpu, r.seconds, r.items);
+                std::printf("  file import wrote %.1f MB\n", double(written) / 1e6);
+                std::fflush(stdout);
                 return r;
             });
             for (const char* suffix : {"", "-wal", "-shm"})
@@ -335,6 +362,7 @@ int main(int argc, char** argv)
     s.payloads = &payloads;
     s.gzip = gzip;
     double elapsed = 0;
+    double receiverCpu = 0; // seconds, every thread of the receiver and the clients
     LiveStats stats;
     // Runs the clients to completion; `waitFor` blocks until they are joined (an event loop when the
     // receiver lives in this process).
@@ -372,6 +400,8 @@ int main(int argc, char** argv)
             return 2;
         }
         s.port = receiver.port();
+        const bench::ThreadTimes cpu0 = bench::threadTimes();
+        const std::uint64_t written0 = bench::bytesWritten();
         runClients([](std::atomic<bool>& done) {
             QTimer poll;
             QObject::connect(&poll, &QTimer::timeout, [&] {
@@ -381,8 +411,16 @@ int main(int argc, char** argv)
             poll.start(20);
             QCoreApplication::exec();
         });
+        // Before stop(): it ends the decoder and network threads.
+        std::map<std::string, bench::ThreadTime> cpu = bench::cpuByName(cpu0, bench::threadTimes());
+        cpu["bench-client"].cpu += s.clientCpuSeconds;
+        for (const auto& [_, t] : cpu)
+            receiverCpu += t.cpu;
         receiver.stop();
         stats = receiver.stats();
+        bench::printCpu("receiver", cpu, elapsed, s.ackedSpans);
+        std::printf("  receiver wrote %.1f MB (the clients' requests included)\n",
+                    double(bench::bytesWritten() - written0) / 1e6);
     }
 
     std::uint64_t cachedSpans = 0, cachedLogs = 0;
@@ -429,6 +467,14 @@ int main(int argc, char** argv)
             double(fileImport.peakRssKb) / 1024.0);
         std::printf("  receiver reaches %.0f%% of the file-import rate (target >= 90%%)\n",
                     100.0 * liveRate / fileRate);
+        // Wall rates on a shared 2-core machine swing by 2x from run to run; CPU per span does not, and
+        // on a machine whose cores are all busy it is what the rate comes down to.
+        if (fileImport.cpuSeconds > 0 && receiverCpu > 0 && s.ackedSpans > 0)
+            std::printf("  by CPU: receiver %.1f us per span, file import %.1f us per span: %.0f%%\n",
+                        1e6 * receiverCpu / double(s.ackedSpans),
+                        1e6 * fileImport.cpuSeconds / double(fileImport.items),
+                        100.0 * (fileImport.cpuSeconds / double(fileImport.items)) /
+                            (receiverCpu / double(s.ackedSpans)));
     }
     if (keep.empty())
         fs::remove_all(dir);

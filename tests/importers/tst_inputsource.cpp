@@ -1,5 +1,5 @@
-#include "InputSource.h"
 #include "ImportFormats.h"
+#include "InputSource.h"
 #include "OtlpTestData.h"
 
 #include <QByteArray>
@@ -67,6 +67,41 @@ private slots:
         QVERIFY(in->atEnd());
         QVERIFY(in->error().empty());
         QVERIFY(!in->isGzip());
+    }
+
+    void viewReadInPlace()
+    {
+        // The live receiver's bodies: uncompressed bytes are offered where they are, never copied
+        // (peek() points into the caller's bytes, past what one chunk would hold).
+        std::string body(InputSource::kChunk * 3 + 17, 'a');
+        body[InputSource::kChunk * 2] = 'b';
+        auto in = InputSource::fromView(body, "request 1");
+        const std::string_view head = in->peek(4);
+        QCOMPARE(static_cast<const void*>(head.data()), static_cast<const void*>(body.data()));
+        QCOMPARE(in->skip(InputSource::kChunk * 2), std::uint64_t(InputSource::kChunk * 2));
+        const std::string_view later = in->peek(InputSource::kChunk);
+        QCOMPARE(static_cast<const void*>(later.data()),
+                 static_cast<const void*>(body.data() + InputSource::kChunk * 2));
+        QCOMPARE(later.size(), InputSource::kChunk);
+        QCOMPARE(later.front(), 'b');
+        QCOMPARE(in->offset(), std::uint64_t(InputSource::kChunk * 2));
+        QCOMPARE(readAll(*in), body.substr(InputSource::kChunk * 2));
+        QVERIFY(in->atEnd());
+        QVERIFY(in->error().empty());
+        QCOMPARE(in->rawOffset(), std::uint64_t(body.size()));
+
+        // The body limit still holds; a compressed view is still inflated.
+        auto big = InputSource::fromView(body);
+        big->setMaxBytes(1000);
+        QCOMPARE(readAll(*big).size(), std::size_t(1000));
+        QVERIFY2(big->error().find("exceeds the limit of 1000") != std::string::npos, big->error().c_str());
+        const std::string gz = test::gzip("compressed body");
+        auto inflated = InputSource::fromView(gz);
+        QCOMPARE(readAll(*inflated), std::string("compressed body"));
+        QVERIFY(inflated->isGzip());
+        auto empty = InputSource::fromView({});
+        QVERIFY(empty->atEnd());
+        QCOMPARE(empty->peek(4).size(), std::size_t(0));
     }
 
     void gzipTransparent()
