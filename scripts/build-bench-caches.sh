@@ -4,7 +4,7 @@
 #
 #   demo caches   DIR/why-<N>.seam, the demo investigation with N sessions at its usual density (~67
 #                 sessions a minute: 2,000 sessions = 30 min, ~9.8k page loads, 419k spans; 50,000 =
-#                 12.5 h, ~254k page loads, 10.8M spans, ~6.6 GiB, about 12 minutes to write on 2
+#                 12.5 h, ~254k page loads, 10.8M spans, ~2.7 GB (schema v11+), about 12 minutes to write on 2
 #                 cores). Read by bench_why, bench_impact, bench_clicktoviews and bench_anomalies.
 #   table caches  DIR/pageloads-<N>.seam, N page loads and their sessions only (1M: ~400 MiB, ~1-2 min).
 #                 Read by bench_pageloadtable.
