@@ -73,7 +73,8 @@ std::size_t InputSource::readRaw(char* out, std::size_t n)
             m_error = std::string("read error: ") + std::strerror(errno);
     } else {
         got = std::min(n, m_input.size() - m_memoryPos);
-        std::memcpy(out, m_input.data() + m_memoryPos, got);
+        if (got) // an empty view's data() may be null, which memcpy must not see even for 0 bytes
+            std::memcpy(out, m_input.data() + m_memoryPos, got);
         m_memoryPos += got;
     }
     m_rawOffset += got;
