@@ -521,8 +521,9 @@ ImpactResult businessImpact(Database& db, const ImpactQuery& query)
         }
     }
     if (rev.valuedSessions == 0) {
-        r.notes.push_back("no numeric '" + query.revenueAttribute +
-                          "' on the spans, page loads or actions of the converted sessions: revenue not computed");
+        r.notes.push_back(
+            "no numeric '" + query.revenueAttribute +
+            "' on the spans, page loads or actions of the converted sessions: revenue not computed");
         return r;
     }
     // Per session, as observed and as the strata expect (descriptive: the loss itself is counted per
