@@ -100,16 +100,7 @@ class TestBusinessImpact : public QObject
         return path;
     }
 
-    ImpactQuery seededQuery() const
-    {
-        ImpactQuery q;
-        q.service = "payments";
-        q.from = m_from;
-        q.to = m_to;
-        q.conversion = ConversionDefinition::parse("route:/checkout/confirmation");
-        q.revenueAttribute = "order.value";
-        return q;
-    }
+    ImpactQuery seededQuery() const { return paymentsImpactQuery(m_from, m_to); }
 
 private slots:
     void lostConversionsCompareLikeWithLike()
@@ -342,12 +333,7 @@ private slots:
         }
         QVERIFY(to > from);
         Database db = store::openForReading(path);
-        ImpactQuery q;
-        q.service = "payments";
-        q.from = from;
-        q.to = to;
-        q.conversion = ConversionDefinition::parse("route:/checkout/confirmation");
-        q.revenueAttribute = "order.value";
+        const ImpactQuery q = paymentsImpactQuery(from, to);
         const ImpactResult r = businessImpact(db, q);
         QVERIFY(r.normalP99 > 0 && r.normalP99 < 1'000'000'000); // the lock is 1.5-4 s: not normal
 

@@ -88,16 +88,7 @@ class TestImpactControls : public QObject
         return t;
     }
 
-    ImpactQuery query() const
-    {
-        ImpactQuery q;
-        q.service = "payments";
-        q.from = m_from;
-        q.to = m_to;
-        q.conversion = ConversionDefinition::parse("route:/checkout/confirmation");
-        q.revenueAttribute = "order.value";
-        return q;
-    }
+    ImpactQuery query() const { return paymentsImpactQuery(m_from, m_to); }
 
     static std::vector<ComparedSession> planted(int controlSide)
     {

@@ -3,6 +3,7 @@
 // Sessions for business-impact tests (tst_businessimpact, tst_impactcontrols): a shop session whose
 // checkout call reaches gateway -> payments, failing when affected, and converting when asked.
 
+#include "BusinessImpact.h"
 #include "RecordFactory.h"
 
 #include <string>
@@ -112,6 +113,19 @@ inline RecordBatch laterTraffic(TimeNs at)
     p.duration = 1'000'000'000;
     b.pageLoads.push_back(p);
     return b;
+}
+
+/// What the impact tests ask of these sessions: the payments service over [from, to], converting on
+/// /checkout/confirmation, worth `order.value`.
+inline ImpactQuery paymentsImpactQuery(TimeNs from, TimeNs to)
+{
+    ImpactQuery q;
+    q.service = "payments";
+    q.from = from;
+    q.to = to;
+    q.conversion = ConversionDefinition::parse("route:/checkout/confirmation");
+    q.revenueAttribute = "order.value";
+    return q;
 }
 
 } // namespace seam::test
