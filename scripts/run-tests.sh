@@ -12,6 +12,20 @@ cd "$(dirname "$0")/.."
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 
 scripts/deps.sh
+
+# The build folders of a full run take about 16 GiB (2026-12-06: dev 7.7, asan 6.2, fuzz 0.7, the
+# remote tests' node modules 0.5). A disk that fills up half-way shows up as a linker crash (lld dies
+# of SIGBUS when it cannot grow the output it maps), so check first; what is already built counts.
+need_gib="${SEAM_NEED_DISK_GIB:-18}"
+free_kib=$(df -Pk . | awk 'NR == 2 { print $4 }')
+built_kib=$(du -sk build 2>/dev/null | cut -f1 || true)
+if (( free_kib + ${built_kib:-0} < need_gib * 1024 * 1024 )); then
+    echo "!! $(df -P . | awk 'NR == 2 { print $6 }') has $((free_kib / 1024 / 1024)) GiB free and" \
+        "build/ holds $((${built_kib:-0} / 1024 / 1024)) GiB: a full test run needs about $need_gib GiB" \
+        "(SEAM_NEED_DISK_GIB overrides)" >&2
+    exit 1
+fi
+
 cmake --preset dev
 cmake --build --preset dev
 ctest --preset dev

@@ -135,11 +135,12 @@ void writeJson(SpanRecord& rec, const Span& span, const otlp_mapping::ResourceIn
 /// The calls reach the dictionary in the order payload::encode() of writeJson's text would, so the
 /// bytes are the same.
 void encodePayload(SpanRecord& rec, const Span& span, const otlp_mapping::ResourceInstance* instance,
-                   KeyDictionary& dictionary, std::vector<std::uint32_t>& used)
+                   KeyDictionary& dictionary, std::vector<std::uint32_t>& used,
+                   payload::Builder::Buffers& buffers)
 {
     const auto lock = dictionary.lock();
     {
-        payload::Builder b(dictionary, used);
+        payload::Builder b(dictionary, used, payload::Builder::Strings::AsJsonWriter, &buffers);
         // The span's members, then the resource's instance members it lacks (backend spans only).
         bool open = false;
         auto member = [&](const std::string& key, const AnyValue& value) {
@@ -161,12 +162,12 @@ void encodePayload(SpanRecord& rec, const Span& span, const otlp_mapping::Resour
         rec.encoded.attributes = b.finish();
     }
     if (!span.events().empty()) {
-        payload::Builder b(dictionary, used);
+        payload::Builder b(dictionary, used, payload::Builder::Strings::AsJsonWriter, &buffers);
         writeEvents(b, span);
         rec.encoded.events = b.finish();
     }
     if (!span.links().empty()) {
-        payload::Builder b(dictionary, used);
+        payload::Builder b(dictionary, used, payload::Builder::Strings::AsJsonWriter, &buffers);
         writeLinks(b, span);
         rec.encoded.links = b.finish();
     }
@@ -296,7 +297,7 @@ void OtlpMapper::addSpan(const Span& span, std::string_view location)
         rec.scope = s.scopeName;
         const otlp_mapping::ResourceInstance* instance = browser ? nullptr : &s.resourceInstance;
         if (KeyDictionary* dictionary = m_out.payloadDictionary())
-            encodePayload(rec, span, instance, *dictionary, batch.encodedKeyIds);
+            encodePayload(rec, span, instance, *dictionary, batch.encodedKeyIds, s.payloadBuffers);
         else
             writeJson(rec, span, instance);
     }

@@ -6,6 +6,7 @@
 
 #include "AttributeJson.h"
 #include "OtlpMapper.h"
+#include "PayloadBuilder.h"
 #include "opentelemetry/proto/common/v1/common.pb.h"
 
 #include <cstdint>
@@ -87,6 +88,9 @@ struct OtlpMapper::State
     std::unordered_set<DocKey, DocKeyHash> documentLoads;
 
     std::string reason; // reused for reject messages
+
+    /// Lent to each span's payload builders: their working buffers are allocated once, not per span.
+    payload::Builder::Buffers payloadBuffers;
 };
 
 } // namespace seam

@@ -3,6 +3,7 @@
 #include "Ids.h"
 #include "SpanTree.h"
 #include "Sqlite.h"
+#include "TraceLookup.h"
 
 #include <algorithm>
 #include <limits>
@@ -111,12 +112,12 @@ std::optional<TraceSpans> readTraceSpans(Database& db, const std::string& hex)
     const auto id = TraceId::fromHex(hex);
     if (!id || !id->isValid())
         return std::nullopt;
-    Statement q =
-        db.prepare("SELECT s.span_id, s.parent_span_id, s.start_ns, s.end_ns, s.kind, sv.name, o.name "
-                   "FROM spans s JOIN traces t ON t.id = s.trace JOIN services sv ON sv.id = "
-                   "s.service_id JOIN operations o ON o.id = s.operation_id WHERE t.trace_id = ?1 "
-                   "ORDER BY s.start_ns, s.span_id");
-    q.bindBlob(1, id->bytes.data(), 16);
+    Statement q = db.prepare(
+        "SELECT s.span_id, s.parent_span_id, s.start_ns, s.end_ns, s.kind, sv.name, o.name "
+        "FROM spans s JOIN traces t ON t.id = s.trace JOIN services sv ON sv.id = "
+        "s.service_id JOIN operations o ON o.id = s.operation_id WHERE t.trace_lo = ?2 AND t.trace_id = ?1 "
+        "ORDER BY s.start_ns, s.span_id");
+    trace_lookup::bind(q, 1, 2, *id);
     TraceSpans out;
     out.label = id->hex();
     std::unordered_map<std::string, std::int32_t> index;

@@ -44,6 +44,8 @@ Correlator::Correlator(Database& db)
       m_linksOfPageLoad(
           db.prepare("SELECT l.trace, l.span_id, coalesce(r.merged_into, r.id) FROM resources r "
                      "JOIN links l ON l.resource_id = r.id WHERE r.page_load_id = ?1")),
+      m_hasBrowserData(
+          db.prepare("SELECT EXISTS (SELECT 1 FROM resources) OR EXISTS (SELECT 1 FROM page_loads)")),
       m_updatePageLoad(db.prepare("UPDATE page_loads SET linked_count = ?2, backend_ns = ?3, services = ?4 "
                                   "WHERE id = ?1")),
       m_reach(db)
@@ -108,6 +110,27 @@ std::uint64_t Correlator::correlate(const std::unordered_set<std::int64_t>& touc
             c.m_written = nullptr;
         }
     } keep(*this, written);
+    std::uint64_t added = 0;
+    // Without resources and page loads (backend data only, so far) there is nothing to link or refresh:
+    // filling the temp table would be ~5% of such an import's writing. This transaction holds the write
+    // lock, so no other connection adds any meanwhile.
+    const bool browserData = m_hasBrowserData.step() && m_hasBrowserData.int64(0) != 0;
+    m_hasBrowserData.reset();
+    if (browserData)
+        added = linkTouched(touchedTraces, tracesWithNewBackendSpans, touchedPageLoads);
+
+    // Their page_load_reach rows are written together at the end, sorted (see PageLoadReachWriter).
+    DiscardUnflushed guard{m_reach};
+    for (const std::int64_t pageLoad : touchedPageLoads)
+        refresh(pageLoad);
+    m_reach.flush();
+    return added;
+}
+
+std::uint64_t Correlator::linkTouched(const std::unordered_set<std::int64_t>& touchedTraces,
+                                      const std::unordered_set<std::int64_t>& tracesWithNewBackendSpans,
+                                      std::unordered_set<std::int64_t>& touchedPageLoads)
+{
     // Set-based: the touched traces go into a temp table and two joins find everything to do, which
     // costs a fraction of a handful of point queries per trace.
     for (const std::int64_t trace : touchedTraces) {
@@ -166,9 +189,6 @@ std::uint64_t Correlator::correlate(const std::unordered_set<std::int64_t>& touc
         touchedPageLoads.insert(m_pageLoadsOfGrownTraces.int64(0));
     m_pageLoadsOfGrownTraces.reset();
     m_clearTouched.run();
-
-    for (const std::int64_t pageLoad : touchedPageLoads)
-        refreshPageLoad(pageLoad);
     return added;
 }
 
@@ -250,6 +270,13 @@ void Correlator::addReach(std::int64_t trace, Spans spans)
 }
 
 void Correlator::refreshPageLoad(std::int64_t pageLoadId)
+{
+    DiscardUnflushed guard{m_reach};
+    refresh(pageLoadId);
+    m_reach.flush();
+}
+
+void Correlator::refresh(std::int64_t pageLoadId)
 {
     std::vector<std::pair<std::int64_t, std::int64_t>> links; // (trace, span)
     std::set<std::int64_t> calls;

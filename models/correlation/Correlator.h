@@ -84,6 +84,19 @@ private:
         bool direct = false;
     };
 
+    /// A failed refresh leaves nothing queued for the next transaction (no-op after a flush).
+    struct DiscardUnflushed
+    {
+        PageLoadReachWriter& reach;
+        ~DiscardUnflushed() { reach.discard(); }
+    };
+
+    /// correlate()'s linking: the candidates of the touched traces, and the page loads of traces that grew.
+    std::uint64_t linkTouched(const std::unordered_set<std::int64_t>& touchedTraces,
+                              const std::unordered_set<std::int64_t>& tracesWithNewBackendSpans,
+                              std::unordered_set<std::int64_t>& touchedPageLoads);
+    /// refreshPageLoad() but the page load's new page_load_reach rows wait for m_reach.flush().
+    void refresh(std::int64_t pageLoadId);
     bool store(const Link& link);
     const ServiceInfo& service(std::int64_t id);
     void addReach(std::int64_t trace, Spans spans);
@@ -102,6 +115,7 @@ private:
     Statement m_serviceInfo;
     Statement m_upsertLink;
     Statement m_linksOfPageLoad;
+    Statement m_hasBrowserData;
     Statement m_updatePageLoad;
     PageLoadReachWriter m_reach;
     std::unordered_map<std::int64_t, ServiceInfo> m_services; // see invalidateCaches()

@@ -1,5 +1,7 @@
 #include "PageLoadReachWriter.h"
 
+#include "ManyRowsSql.h"
+
 #include <algorithm>
 #include <iterator>
 
@@ -18,11 +20,18 @@ PageLoadReachWriter::PageLoadReachWriter(Database& db)
       m_delete(db.prepare("DELETE FROM page_load_reach WHERE service_id = ?1 AND start_ns = ?2 AND "
                           "page_load_id = ?3 AND trace = ?4")),
       // OR REPLACE: a row whose duration or error changed is deleted above and written again here.
-      m_insert(db.prepare("INSERT OR REPLACE INTO page_load_reach(service_id, start_ns, page_load_id, trace, "
-                          "duration_ns, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")),
-      m_deleteTraces(db.prepare("DELETE FROM page_load_reach_traces WHERE page_load_id = ?1")),
+      m_insert(db.prepare(manyRowsSql("INSERT OR REPLACE INTO page_load_reach(service_id, start_ns, "
+                                      "page_load_id, trace, duration_ns, error)",
+                                      6, 1))),
+      m_insertMany(db.prepare(manyRowsSql("INSERT OR REPLACE INTO page_load_reach(service_id, start_ns, "
+                                          "page_load_id, trace, duration_ns, error)",
+                                          6, kRowsPerInsert))),
+      m_selectTraces(db.prepare("SELECT trace FROM page_load_reach_traces WHERE page_load_id = ?1")),
+      m_deleteTrace(db.prepare("DELETE FROM page_load_reach_traces WHERE page_load_id = ?1 AND trace = ?2")),
       m_insertTrace(
-          db.prepare("INSERT OR IGNORE INTO page_load_reach_traces(page_load_id, trace) VALUES (?1, ?2)")),
+          db.prepare(manyRowsSql("INSERT OR IGNORE INTO page_load_reach_traces(page_load_id, trace)", 2, 1))),
+      m_insertTraceMany(db.prepare(manyRowsSql(
+          "INSERT OR IGNORE INTO page_load_reach_traces(page_load_id, trace)", 2, kRowsPerInsert))),
       m_documentTrace(db.prepare("SELECT coalesce(trace, 0) FROM page_loads WHERE id = ?1"))
 {}
 
@@ -77,25 +86,51 @@ void PageLoadReachWriter::finish()
         m_delete.bind(1, service).bind(2, start).bind(3, m_pageLoad).bind(4, trace);
         m_delete.run();
     }
-    for (const auto& [service, start, trace, duration, error] : added) {
-        m_insert.bind(1, service).bind(2, start).bind(3, m_pageLoad).bind(4, trace);
-        m_insert.bind(5, duration).bind(6, std::int64_t(error));
-        m_insert.run();
-    }
+    for (const auto& [service, start, trace, duration, error] : added)
+        m_queuedRows.emplace_back(service, start, m_pageLoad, trace, duration, error);
     // The traces row set follows the rows: every trace with a row, none without (the rows are sorted by
-    // service first, so collect and sort the traces).
+    // service first, so collect and sort the traces). Only the difference is written.
     std::vector<std::int64_t> traces;
     traces.reserve(m_rows.size());
     for (const Row& r : m_rows)
         traces.push_back(std::get<2>(r));
     std::sort(traces.begin(), traces.end());
     traces.erase(std::unique(traces.begin(), traces.end()), traces.end());
-    m_deleteTraces.bind(1, m_pageLoad);
-    m_deleteTraces.run();
-    for (const std::int64_t trace : traces) {
-        m_insertTrace.bind(1, m_pageLoad).bind(2, trace);
-        m_insertTrace.run();
+    m_storedTraces.clear();
+    m_selectTraces.bind(1, m_pageLoad);
+    while (m_selectTraces.step())
+        m_storedTraces.push_back(m_selectTraces.int64(0));
+    m_selectTraces.reset();
+    std::sort(m_storedTraces.begin(), m_storedTraces.end());
+    std::vector<std::int64_t> tracesGone;
+    std::set_difference(m_storedTraces.begin(), m_storedTraces.end(), traces.begin(), traces.end(),
+                        std::back_inserter(tracesGone));
+    for (const std::int64_t trace : tracesGone) {
+        m_deleteTrace.bind(1, m_pageLoad).bind(2, trace);
+        m_deleteTrace.run();
     }
+    for (const std::int64_t trace : traces)
+        if (!std::binary_search(m_storedTraces.begin(), m_storedTraces.end(), trace))
+            m_queuedTraces.emplace_back(m_pageLoad, trace);
+}
+
+void PageLoadReachWriter::flush()
+{
+    // Keys are distinct: each page load's rows were merged by key, and page loads differ.
+    std::sort(m_queuedRows.begin(), m_queuedRows.end());
+    runManyRows(m_insertMany, m_insert, m_queuedRows.size(), kRowsPerInsert, 6,
+                [this](Statement& st, int o, std::size_t row) {
+                    const auto& [service, start, pageLoad, trace, duration, error] = m_queuedRows[row];
+                    st.bind(o + 1, service).bind(o + 2, start).bind(o + 3, pageLoad).bind(o + 4, trace);
+                    st.bind(o + 5, duration).bind(o + 6, std::int64_t(error));
+                });
+    m_queuedRows.clear();
+    std::sort(m_queuedTraces.begin(), m_queuedTraces.end());
+    runManyRows(m_insertTraceMany, m_insertTrace, m_queuedTraces.size(), kRowsPerInsert, 2,
+                [this](Statement& st, int o, std::size_t row) {
+                    st.bind(o + 1, m_queuedTraces[row].first).bind(o + 2, m_queuedTraces[row].second);
+                });
+    m_queuedTraces.clear();
 }
 
 std::int64_t PageLoadReachWriter::documentTrace(std::int64_t pageLoadId)

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 namespace seam {
@@ -24,8 +25,18 @@ public:
     /// (schema v11: the table has no span_id), with the longest duration and the error of either.
     void add(std::int64_t serviceId, std::int64_t startNs, std::int64_t trace, std::int64_t durationNs,
              bool error);
-    /// Writes what was collected since begin() in place of the page load's stored rows.
+    /// Compares what was collected since begin() with the page load's stored rows: removes the rows that
+    /// went away now, and queues the new ones for flush().
     void finish();
+    /// Writes the queued rows of every page load finished since the last flush, in key order and many
+    /// rows per statement (a page load's dozen rows one statement each cost twice as much).
+    void flush();
+    /// Drops what flush() would write (the transaction failed).
+    void discard()
+    {
+        m_queuedRows.clear();
+        m_queuedTraces.clear();
+    }
 
     /// The document trace of the page load (0: none), which its links may not name.
     std::int64_t documentTrace(std::int64_t pageLoadId);
@@ -34,14 +45,24 @@ private:
     // service, start, trace, duration, error: the table's columns but the page load.
     using Row = std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, int>;
 
+    // A queued page_load_reach row: the key's order (service, start, page load, trace), then the rest.
+    using QueuedRow = std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t, int>;
+    static constexpr int kRowsPerInsert = 32;
+
     std::int64_t m_pageLoad = 0;
     std::vector<Row> m_rows;
     std::vector<Row> m_stored;
+    std::vector<std::int64_t> m_storedTraces;
+    std::vector<QueuedRow> m_queuedRows;
+    std::vector<std::pair<std::int64_t, std::int64_t>> m_queuedTraces; // (page load, trace)
     Statement m_select;
     Statement m_delete;
     Statement m_insert;
-    Statement m_deleteTraces;
+    Statement m_insertMany;
+    Statement m_selectTraces;
+    Statement m_deleteTrace;
     Statement m_insertTrace;
+    Statement m_insertTraceMany;
     Statement m_documentTrace;
 };
 

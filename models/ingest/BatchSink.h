@@ -37,8 +37,13 @@ public:
     /// Call after adding records; submits when the batch is full.
     void maybeFlush()
     {
-        if (m_batch.size() >= m_threshold)
+        if (m_batch.size() >= m_threshold) {
+            const std::size_t spans = m_batch.spans.size();
             flush();
+            // More is coming, likely as many spans again: room for them now rather than moving every
+            // span record (~450 bytes) each time the vector doubles.
+            m_batch.spans.reserve(spans);
+        }
     }
     void flush()
     {

@@ -2,6 +2,7 @@
 
 #include "Sqlite.h"
 #include "TextLimits.h"
+#include "TraceLookup.h"
 #include "WriteStatements.h"
 
 #include <utility>
@@ -119,7 +120,7 @@ std::int64_t DimensionCache::traceRow(const TraceId& id, bool reserve)
     if (auto it = m_reservedIds.find(id); it != m_reservedIds.end())
         return it->second; // the cache was emptied (its size limit) before the row was written
     auto& sel = m_st.traceSelect;
-    sel.bindBlob(1, id.bytes.data(), 16);
+    trace_lookup::bind(sel, 1, 2, id);
     std::int64_t row = 0;
     if (sel.step())
         row = sel.int64(0);

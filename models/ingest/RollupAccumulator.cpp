@@ -57,8 +57,16 @@ void RollupAccumulator::flush(Database& db)
         manyRows.emplace(prepare(kRows));
     Statement one = prepare(1);
     std::vector<std::string> histograms(kRows); // bound as static blobs until their statement ran
+    // In key order: each (service, operation) gets its new buckets at the end of its range of the
+    // table's B-tree.
+    std::vector<const std::pair<const Key, Cell>*> sorted;
+    sorted.reserve(m_cells.size());
+    for (const auto& cell : m_cells)
+        sorted.push_back(&cell);
+    std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
     std::size_t i = 0;
-    for (const auto& [key, c] : m_cells) {
+    for (const auto* cell : sorted) {
+        const auto& [key, c] = *cell;
         const bool full = i < many;
         Statement& st = full ? *manyRows : one;
         const int row = full ? int(i % kRows) : 0;

@@ -4,8 +4,8 @@
 #include "Records.h"
 #include "Sqlite.h"
 
-#include <map>
 #include <tuple>
+#include <unordered_map>
 
 namespace seam {
 
@@ -36,9 +36,21 @@ private:
         std::int64_t requests = 0, errors = 0, sum = 0, max = 0;
         LatencyHistogram histogram;
     };
+    using Key = std::tuple<std::int64_t, std::int64_t, std::int64_t>; // service, operation, bucket
+    struct KeyHash
+    {
+        std::size_t operator()(const Key& k) const noexcept
+        {
+            const std::uint64_t h = (std::uint64_t(std::get<0>(k)) * 0x9e3779b97f4a7c15ULL) ^
+                                    (std::uint64_t(std::get<1>(k)) * 0xc2b2ae3d27d4eb4fULL) ^
+                                    std::uint64_t(std::get<2>(k));
+            return std::size_t(h ^ (h >> 29));
+        }
+    };
     void addTo(std::int64_t serviceId, std::int64_t operationId, std::int64_t bucket, TimeNs duration,
                bool error);
-    std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t>, Cell> m_cells;
+    // Hashed while spans come (~10 spans a cell on the demo data), sorted by key when written.
+    std::unordered_map<Key, Cell, KeyHash> m_cells;
 };
 
 } // namespace seam

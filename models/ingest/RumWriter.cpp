@@ -495,8 +495,26 @@ void RumWriter::writeVitals(const RecordBatch& batch)
 void RumWriter::refreshCounters()
 {
     m_sessions.flushExtents();
-    for (const std::int64_t pageLoad : m_touches.pageLoads)
-        m_st.pageLoadCounters.bind(1, pageLoad).run();
+    // Computed, then written only when they changed: the row and its error-count index are rewritten by
+    // any UPDATE that sets them, and most touched page loads (a link, a vital, one more resource of
+    // another page load's session) keep their counts.
+    for (const std::int64_t pageLoad : m_touches.pageLoads) {
+        Statement& get = m_st.pageLoadCounters;
+        get.bind(1, pageLoad);
+        if (!get.step()) {
+            get.reset(); // merged away since
+            continue;
+        }
+        const std::int64_t network = get.int64(0), errors = get.int64(1) + network, calls = get.int64(2);
+        const bool same = network == get.int64(3) && errors == get.int64(4) && calls == get.int64(5);
+        get.reset();
+        if (!same)
+            m_st.pageLoadCountersUpdate.bind(1, pageLoad)
+                .bind(2, network)
+                .bind(3, errors)
+                .bind(4, calls)
+                .run();
+    }
     for (const std::int64_t session : m_touches.sessions)
         m_st.sessionCounters.bind(1, session).run();
 }

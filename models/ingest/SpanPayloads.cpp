@@ -47,12 +47,13 @@ void encodeSpanPayloads(RecordBatch& batch, KeyDictionary& dictionary)
 {
     std::vector<std::uint32_t> used;     // one span's ids
     std::vector<std::uint32_t> distinct; // the batch's
-    std::vector<bool> seen;              // by id
+    // By id; bytes, not std::vector<bool>: a batch of OTLP spans brings ~25 ids a span, nearly all seen.
+    std::vector<std::uint8_t> seen(4096);
     auto note = [&](std::uint32_t id) {
-        if (id >= seen.size())
+        if (id >= seen.size()) [[unlikely]]
             seen.resize(std::max<std::size_t>(id + 1, seen.size() * 2));
         if (!seen[id]) {
-            seen[id] = true;
+            seen[id] = 1;
             distinct.push_back(id);
         }
     };
@@ -78,8 +79,8 @@ void encodeSpanPayloads(RecordBatch& batch, KeyDictionary& dictionary)
 
 SpanPayloadKeys::SpanPayloadKeys(Database& db)
     : m_db(db), m_dictionary(KeyDictionary::forCache(db.path(), db)),
-      m_insert(std::make_unique<Statement>(
-          db.prepare("INSERT INTO attribute_keys(id, key) VALUES (?1, ?2) ON CONFLICT(id) DO NOTHING"))),
+      m_insert(std::make_unique<Statement>(db.prepare(
+          "INSERT INTO attribute_keys(id, key, owner) VALUES (?1, ?2, ?3) ON CONFLICT(id) DO NOTHING"))),
       m_select(std::make_unique<Statement>(db.prepare("SELECT key FROM attribute_keys WHERE id = ?1")))
 {}
 
@@ -87,9 +88,23 @@ SpanPayloadKeys::~SpanPayloadKeys() = default;
 
 bool SpanPayloadKeys::writeKeys(const std::vector<std::pair<std::uint32_t, std::string>>& keys)
 {
+    // What each new string was shared under (the dictionary's budgets, restored from it next time).
+    m_owners.clear();
+    {
+        auto lock = m_dictionary->lock();
+        for (const auto& entry : keys)
+            if (!m_confirmed.count(entry.first))
+                m_owners.push_back(m_dictionary->owner(entry.first));
+    }
+    std::size_t next = 0;
     for (const auto& [id, key] : keys) {
         if (m_confirmed.count(id))
             continue;
+        const std::optional<std::int64_t> owner = m_owners[next++];
+        if (owner)
+            m_insert->bind(3, *owner);
+        else
+            m_insert->bindNull(3);
         m_insert->bind(1, id);
         // Shared attribute sets and compression presets are bytes; keys, scopes and values are text.
         if (!key.empty() && (key[0] == '\x01' || key[0] == '\x03'))

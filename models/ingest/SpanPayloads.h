@@ -43,7 +43,8 @@ private:
     std::shared_ptr<KeyDictionary> m_dictionary;
     std::unique_ptr<Statement> m_insert;
     std::unique_ptr<Statement> m_select;
-    std::unordered_set<std::uint32_t> m_confirmed; // ids known to be in the file with our string
+    std::unordered_set<std::uint32_t> m_confirmed;     // ids known to be in the file with our string
+    std::vector<std::optional<std::int64_t>> m_owners; // writeKeys' working list
 };
 
 } // namespace seam

@@ -74,8 +74,12 @@ private:
     void updateTraces();
     /// traceUpdate's and traceInsertWithSpans' ?1-?8.
     static void bindTraceDelta(Statement& st, std::int64_t trace, const TraceDelta& d);
+    /// Writes the batch's spans of fresh traces, sorted by key.
     void flushSpans(std::int64_t sourceId);
+    void flushSpanRows(std::size_t first, std::size_t count, std::int64_t sourceId);
     void flushPayloads();
+    /// After a many-row OR IGNORE of rows known to be new: throws unless every row went in.
+    void requireAll(const char* table);
     struct PendingPayload
     {
         std::int64_t id;

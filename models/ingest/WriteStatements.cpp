@@ -5,22 +5,6 @@
 
 namespace seam {
 
-std::string manyRowsSql(std::string_view head, int columns, int rows, std::string_view tail)
-{
-    std::string sql(head);
-    sql += " VALUES ";
-    for (int r = 0; r < rows; ++r) {
-        sql += r ? ",(" : "(";
-        for (int c = 0; c < columns; ++c) {
-            sql += c ? ",?" : "?";
-            sql += std::to_string(r * columns + c + 1);
-        }
-        sql += ')';
-    }
-    sql += tail;
-    return sql;
-}
-
 WriteStatements::WriteStatements(Database& db)
     : serviceUpsert(
           db.prepare("INSERT INTO services(name, namespace, version, environment, is_browser) VALUES "
@@ -29,7 +13,7 @@ WriteStatements::WriteStatements(Database& db)
                      "is_browser = max(is_browser, excluded.is_browser) RETURNING id, is_browser")),
       operationUpsert(db.prepare("INSERT INTO operations(service_id, name) VALUES (?1, ?2) "
                                  "ON CONFLICT(service_id, name) DO UPDATE SET name = name RETURNING id")),
-      traceSelect(db.prepare("SELECT id FROM traces WHERE trace_id = ?1")),
+      traceSelect(db.prepare("SELECT id FROM traces WHERE trace_lo = ?2 AND trace_id = ?1")),
       // ?3 NULL: SQLite picks the id.
       traceInsert(db.prepare("INSERT INTO traces(trace_id, trace_lo, id) VALUES (?1, ?2, ?3)")),
       traceInsertWithSpans(db.prepare(
@@ -160,8 +144,9 @@ WriteStatements::WriteStatements(Database& db)
       logInsert(db.prepare(
           "INSERT OR IGNORE INTO logs(fingerprint, time_ns, service_id, severity, severity_text, body, "
           "attributes, trace, span_id, source_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")),
-      pageLoadCounters(
-          db.prepare("UPDATE page_loads SET " + schema::pageLoadCountersSet("?1") + " WHERE id = ?1")),
+      pageLoadCounters(db.prepare(schema::pageLoadCountersSelect("?1"))),
+      pageLoadCountersUpdate(db.prepare("UPDATE page_loads SET network_error_count = ?2, error_count = ?3, "
+                                        "resource_count = ?4 WHERE id = ?1")),
       sessionCounters(db.prepare(
           "UPDATE sessions SET page_load_count = (SELECT count(*) FROM page_loads WHERE session_id = "
           "?1), "

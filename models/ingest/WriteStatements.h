@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ManyRowsSql.h"
 #include "Sqlite.h"
 
 #include <string>
@@ -8,10 +9,6 @@
 #include <vector>
 
 namespace seam {
-
-/// `head` VALUES (?1, ..., ?columns), (...) ... for `rows` rows, then `tail`: one statement for many rows
-/// (SQLite's per-statement cost is a large share of a narrow row's).
-std::string manyRowsSql(std::string_view head, int columns, int rows, std::string_view tail = {});
 
 /// The write path's SQL, prepared once per writer connection: the hot loops bind and step, they never
 /// parse SQL. Grouped by what they write; the Datadog id statements live with their rule in DatadogIds.
@@ -33,8 +30,9 @@ struct WriteStatements
     Statement resourceInsert, resourceTwin, resourceMerge, errorInsert, actionInsert, actionValueInsert,
         longTaskInsert;
     Statement pendingVitalInsert, pendingVitalsByKey, pendingVitalsBySession, logInsert;
-    // Derived counters.
-    Statement pageLoadCounters, sessionCounters;
+    // Derived counters. pageLoadCounters reads a page load's counters (schema::pageLoadCountersSelect);
+    // pageLoadCountersUpdate writes them (?2-?4: network errors, errors, calls) when they changed.
+    Statement pageLoadCounters, pageLoadCountersUpdate, sessionCounters;
     /// Items that named a page load before it arrived (indexes match PendingRows::Kind 0-3: resources,
     /// rum_errors, actions, long_tasks), by key and by session and time.
     Statement adoptByKey[4], adoptByTime[4];

@@ -11,6 +11,7 @@
 #include "QtText.h"
 #include "ServiceSeries.h"
 #include "SpanTree.h"
+#include "TraceLookup.h"
 #include "TraceServices.h"
 
 #include <QJsonDocument>
@@ -354,9 +355,9 @@ QJsonObject StoreQueries::trace(const std::string& traceIdHex)
     const auto id = traceIdArg(traceIdHex);
     if (!id)
         return {};
-    auto t =
-        m_db.prepare("SELECT id, start_ns, end_ns, span_count, error_count FROM traces WHERE trace_id = ?1");
-    t.bindBlob(1, id->bytes.data(), 16);
+    auto t = m_db.prepare("SELECT id, start_ns, end_ns, span_count, error_count FROM traces "
+                          "WHERE trace_lo = ?2 AND trace_id = ?1");
+    trace_lookup::bind(t, 1, 2, *id);
     if (!t.step() || t.int64(3) == 0)
         return {};
     QJsonObject out;
@@ -436,8 +437,8 @@ bool StoreQueries::foldedStacks(const std::string& traceIdHex,
     auto st =
         m_db.prepare("SELECT s.span_id, s.parent_span_id, v.name, o.name, s.start_ns, s.end_ns FROM spans s "
                      "JOIN traces t ON t.id = s.trace JOIN services v ON v.id = s.service_id "
-                     "JOIN operations o ON o.id = s.operation_id WHERE t.trace_id = ?1");
-    st.bindBlob(1, id->bytes.data(), 16);
+                     "JOIN operations o ON o.id = s.operation_id WHERE t.trace_lo = ?2 AND t.trace_id = ?1");
+    trace_lookup::bind(st, 1, 2, *id);
     std::vector<TreeSpan> spans;
     std::vector<std::string> frames;
     while (st.step()) {

@@ -2,6 +2,7 @@
 
 #include "Ids.h"
 #include "Sqlite.h"
+#include "TraceLookup.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -101,8 +102,9 @@ std::vector<std::int64_t> tracesOfTraceId(Database& db, const std::string& hex)
     const auto id = TraceId::fromHex(hex);
     if (!id || !id->isValid())
         return {};
-    Statement q = db.prepare("SELECT id FROM traces WHERE trace_id = ?1 AND span_count > 0");
-    q.bindBlob(1, id->bytes.data(), 16);
+    Statement q =
+        db.prepare("SELECT id FROM traces WHERE trace_lo = ?2 AND trace_id = ?1 AND span_count > 0");
+    trace_lookup::bind(q, 1, 2, *id);
     return q.step() ? std::vector<std::int64_t>{q.int64(0)} : std::vector<std::int64_t>{};
 }
 

@@ -36,17 +36,19 @@ void migrateToCallMerging(Database& db)
     db.exec(kCallMergeDdl);
 }
 
-std::string pageLoadCountersSet(const std::string& id)
+std::string pageLoadCountersSelect(const std::string& id)
 {
     // A failed call counts once, whichever of its reports said it failed. Rows written before the step
     // (no reporter) were never merged: those keep the older rule, one per trace, else method, URL, second.
+    // The partial indexes are named: without statistics SQLite picks resources_by_page_load for both and
+    // reads every resource row of the page load, where these read only the few failed or merged ones.
     const std::string failed = "(r.status >= 500 OR r.status = 0)";
     const std::string failedCalls =
         "SELECT count(DISTINCT CASE WHEN r.merged_into IS NOT NULL THEN r.merged_into WHEN r.reporter IS NOT "
         "NULL "
         "OR EXISTS (SELECT 1 FROM resources m WHERE m.merged_into = r.id) THEN r.id ELSE 'v3 ' || "
         "coalesce(r.trace, coalesce(r.method, '') || ' ' || r.url || ' ' || (r.start_ns / 1000000000)) END) "
-        "FROM resources r WHERE r.page_load_id = " +
+        "FROM resources r INDEXED BY resources_failed_calls WHERE r.page_load_id = " +
         id + " AND " + failed;
     // An SDK's error event about a failed call (Datadog/Faro source 'network') is that call when it names it.
     const std::string networkEvents =
@@ -57,10 +59,13 @@ std::string pageLoadCountersSet(const std::string& id)
                                  ") - (SELECT count(*) FROM rum_errors WHERE page_load_id = " + id +
                                  " AND source = 'network')";
     const std::string network = "(" + failedCalls + ") + (" + networkEvents + ")";
-    return "network_error_count = " + network + ", error_count = " + jsErrors + " + " + network +
-           // Both counts index-only: all the page load's rows, less the reports merged into another row.
-           ", resource_count = (SELECT count(*) FROM resources WHERE page_load_id = " + id +
-           ") - (SELECT count(*) FROM resources WHERE page_load_id = " + id + " AND merged_into IS NOT NULL)";
+    // Both counts index-only: all the page load's rows, less the reports merged into another row.
+    const std::string calls = "(SELECT count(*) FROM resources WHERE page_load_id = " + id +
+                              ") - (SELECT count(*) FROM resources INDEXED BY resources_merged_by_page_load "
+                              "WHERE page_load_id = " +
+                              id + " AND merged_into IS NOT NULL)";
+    return "SELECT " + network + ", " + jsErrors + ", " + calls +
+           ", network_error_count, error_count, resource_count FROM page_loads WHERE id = " + id;
 }
 
 bool hasCallMerging(Database& db)

@@ -13,11 +13,12 @@ namespace schema {
 /// (it only adds), so it can take any place at the end of the migration list.
 void migrateToCallMerging(Database& db);
 
-/// The SET clause of a page load's counters on a cache with the step: resource_count counts calls (a
-/// call reported by several sources once), network_error_count the failed calls (HTTP >= 500 or no
-/// response) and the SDKs' network error events naming no such call, error_count JS + network. `id` is
-/// the SQL expression of the page load's id.
-std::string pageLoadCountersSet(const std::string& id);
+/// A page load's counters on a cache with the step, as they should be and as stored: SELECT network,
+/// js, calls, network_error_count, error_count, resource_count of the page load `id` (an SQL expression;
+/// no row when there is no such page load). resource_count counts calls (a call reported by several
+/// sources once), network_error_count the failed calls (HTTP >= 500 or no response) and the SDKs'
+/// network error events naming no such call, error_count JS + network.
+std::string pageLoadCountersSelect(const std::string& id);
 
 /// Whether the cache has the step's columns (readers open older files read-only as they are).
 bool hasCallMerging(Database& db);

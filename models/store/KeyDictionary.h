@@ -3,8 +3,10 @@
 #include "PayloadCompression.h"
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -43,7 +45,9 @@ public:
     std::unique_lock<std::mutex> lock() { return std::unique_lock(m_mutex); }
 
     /// The id of `key`, assigned if new (0 when the dictionary is full: the caller writes it inline).
-    Id keyId(std::string_view key);
+    Id keyId(std::string_view key) { return keyId(key, hash(key)); }
+    /// The same with `key`'s hash (hash(key)) already known.
+    Id keyId(std::string_view key, std::uint64_t keyHash);
     /// The id of `value` as a value of the key `context` (0 = array element / no key), or 0 when it
     /// should stay inline: too short or long to pay, or the key has shown too many distinct values
     /// (URLs with ids, SQL with literals) for sharing to pay.
@@ -61,21 +65,79 @@ public:
     const std::string& text(Id id) const;
     /// The string of `id`, or nullptr if unknown (a decoder's lookup).
     const std::string* find(Id id) const;
+    /// What `id` was shared under (`attribute_keys.owner`, schema v15): the key's id for a value, the
+    /// shape for an attribute set; nullopt for keys, scopes, presets and strings of older files.
+    std::optional<std::int64_t> owner(Id id) const;
 
     std::size_t size() const { return m_strings.size(); }
 
+    /// The hash the dictionary files its strings under: not stable across builds, never stored. Eight
+    /// bytes a step (keys and values are mostly 10 to 40 bytes), then a multiply-xorshift finaliser.
+    static std::uint64_t hash(std::string_view s)
+    {
+        constexpr std::uint64_t k = 0x9e3779b97f4a7c15ull;
+        const char* p = s.data();
+        std::size_t n = s.size();
+        std::uint64_t h = (n + 1) * 0xc2b2ae3d27d4eb4full;
+        auto step = [&h](std::uint64_t w) {
+            h = (h ^ w) * k;
+            h = h << 31 | h >> 33;
+        };
+        if (n >= 8) {
+            for (; n > 8; p += 8, n -= 8)
+                step(load64(p));
+            step(load64(p + n - 8)); // the last eight bytes (overlapping the step before if n < 8)
+        } else if (n >= 4) {
+            step(std::uint64_t(load32(p)) << 32 | load32(p + n - 4));
+        } else if (n > 0) {
+            step(std::uint64_t(std::uint8_t(p[0])) << 16 | std::uint64_t(std::uint8_t(p[n / 2])) << 8 |
+                 std::uint8_t(p[n - 1]));
+        }
+        h ^= h >> 32;
+        h *= 0xff51afd7ed558ccdull;
+        h ^= h >> 29;
+        return h;
+    }
+
 private:
-    Id add(std::string_view text);
+    static std::uint64_t load64(const char* p)
+    {
+        std::uint64_t v;
+        std::memcpy(&v, p, 8);
+        return v;
+    }
+    static std::uint32_t load32(const char* p)
+    {
+        std::uint32_t v;
+        std::memcpy(&v, p, 4);
+        return v;
+    }
+    Id add(std::string_view text, std::uint64_t textHash, std::optional<std::int64_t> owner = std::nullopt);
+    /// The id of the string `s` whose hash is `h`, 0 if it has none.
+    Id lookup(std::string_view s, std::uint64_t h) const;
+    /// Files `id` (whose string is new to the index) under `h`.
+    void index(std::uint64_t h, Id id);
 
     mutable std::mutex m_mutex;
     std::vector<std::string> m_strings; // index id - 1
     std::vector<bool> m_present;        // false for ids the file skipped
-    struct Hash
+    std::vector<std::int64_t> m_owners; // index id - 1: what a shared string was shared under
+    std::vector<bool> m_owned;          // whether m_owners holds one
+    // String -> id: open addressing (linear probing), each slot holding the id, 32 bits of the string's
+    // hash and where its bytes are in m_bytes (a copy of every indexed string, end to end), so a probe
+    // compares strings only when the hashes agree, and then reads one place. Every payload looks up a
+    // few dozen keys and values: std::unordered_map walked a node and a string per lookup, each a
+    // likely cache miss.
+    struct Slot
     {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+        std::uint32_t hash = 0;
+        Id id = 0; // 0 = empty
+        std::uint32_t at = 0;
+        std::uint32_t size = 0;
     };
-    std::unordered_map<std::string, Id, Hash, std::equal_to<>> m_ids;
+    std::vector<Slot> m_slots; // size a power of two, at most half full
+    std::string m_bytes;
+    std::size_t m_indexed = 0;
     std::unordered_map<Id, std::uint32_t> m_distinctValues;          // per key context: values given ids
     std::unordered_map<std::uint64_t, std::uint32_t> m_distinctSets; // per shape: sets given ids
     Id m_presetId = 0;

@@ -2,6 +2,7 @@
 
 #include "Ids.h"
 #include "Sqlite.h"
+#include "TraceLookup.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -37,8 +38,8 @@ std::int64_t traceRow(Database& db, const std::string& hex)
     const auto id = TraceId::fromHex(hex);
     if (!id)
         return 0;
-    Statement st = db.prepare("SELECT id FROM traces WHERE trace_id = ?1");
-    st.bindBlob(1, id->bytes.data(), 16);
+    Statement st = db.prepare("SELECT id FROM traces WHERE trace_lo = ?2 AND trace_id = ?1");
+    trace_lookup::bind(st, 1, 2, *id);
     return st.step() ? st.int64(0) : 0;
 }
 

@@ -3,6 +3,7 @@
 #include "Ids.h"
 #include "Schema.h"
 #include "Sqlite.h"
+#include "TraceLookup.h"
 
 #include <algorithm>
 #include <array>
@@ -205,8 +206,8 @@ Target checkTarget(Database& db, const Target& target)
     case TargetKind::Trace: {
         const TraceId id = parseTrace(t.traceId);
         t.traceId = id.hex();
-        Statement st = db.prepare("SELECT 1 FROM traces WHERE trace_id = ?");
-        st.bindBlob(1, id.bytes.data(), int(id.bytes.size()));
+        Statement st = db.prepare("SELECT 1 FROM traces WHERE trace_lo = ?2 AND trace_id = ?1");
+        trace_lookup::bind(st, 1, 2, id);
         if (!st.step())
             throw TargetError("no trace " + t.traceId);
         break;
@@ -219,8 +220,10 @@ Target checkTarget(Database& db, const Target& target)
         t.traceId = trace.hex();
         t.spanId = spanIdHex(*span);
         Statement st = db.prepare(
-            "SELECT 1 FROM spans s JOIN traces t ON t.id = s.trace WHERE t.trace_id = ? AND s.span_id = ?");
-        st.bindBlob(1, trace.bytes.data(), int(trace.bytes.size())).bind(2, *span);
+            "SELECT 1 FROM spans s JOIN traces t ON t.id = s.trace WHERE t.trace_lo = ?3 AND t.trace_id = ?1 "
+            "AND s.span_id = ?2");
+        trace_lookup::bind(st, 1, 3, trace);
+        st.bind(2, *span);
         if (!st.step())
             throw TargetError("no span " + t.spanId + " in trace " + t.traceId);
         break;

@@ -32,11 +32,20 @@ bool isLowerHex(std::string_view s)
 
 } // namespace
 
-Builder::Builder(KeyDictionary& dictionary, std::vector<std::uint32_t>& usedIds, Strings strings)
-    : m_dict(dictionary), m_used(usedIds), m_sanitize(strings == Strings::AsJsonWriter)
+Builder::Builder(KeyDictionary& dictionary, std::vector<std::uint32_t>& usedIds, Strings strings,
+                 Buffers* buffers)
+    : m_dict(dictionary), m_used(usedIds), m_sanitize(strings == Strings::AsJsonWriter),
+      m_b(buffers ? *buffers : m_own)
 {
-    m_out.reserve(128);
-    m_out.push_back(char(kBinary));
+    // A lent buffer keeps what the previous payload left: only the contents go.
+    m_b.out.clear();
+    m_b.strings.clear();
+    m_b.arena.clear();
+    m_b.valueSpans.clear();
+    m_b.previousShape.clear();
+    if (!buffers)
+        m_b.out.reserve(128);
+    m_b.out.push_back(char(kBinary));
 }
 
 // JsonWriter writes a byte that starts no valid UTF-8 sequence as U+FFFD: the same string here.
@@ -62,21 +71,21 @@ std::string_view Builder::sanitized(std::string_view s)
             break;
         i += len;
     }
-    m_scratch.assign(s.substr(0, i));
+    m_b.scratch.assign(s.substr(0, i));
     while (i < s.size()) {
         const auto c = std::uint8_t(s[i]);
         if (c < 0x80) {
-            m_scratch.push_back(char(c));
+            m_b.scratch.push_back(char(c));
             ++i;
         } else if (const std::size_t len = json::utf8SequenceLength(s, i)) {
-            m_scratch.append(s.substr(i, len));
+            m_b.scratch.append(s.substr(i, len));
             i += len;
         } else {
-            m_scratch.append("\xef\xbf\xbd");
+            m_b.scratch.append("\xef\xbf\xbd");
             ++i;
         }
     }
-    return m_scratch;
+    return m_b.scratch;
 }
 
 void Builder::endValue()
@@ -86,15 +95,15 @@ void Builder::endValue()
     Frame& f = top();
     // The top level's shape is never compared (nothing follows it): no bookkeeping there.
     if (f.object && depth() > 1)
-        m_valueSpans.emplace_back(f.valueAt, m_out.size());
+        m_b.valueSpans.emplace_back(f.valueAt, m_b.out.size());
     ++f.count;
 }
 
 Builder::Frame& Builder::push()
 {
-    if (m_depth == m_stack.size())
-        m_stack.emplace_back();
-    Frame& f = m_stack[m_depth++];
+    if (m_depth == m_b.stack.size())
+        m_b.stack.emplace_back();
+    Frame& f = m_b.stack[m_depth++];
     f.object = false;
     f.count = 0;
     f.context = 0;
@@ -108,9 +117,9 @@ void Builder::beginObject()
 {
     Frame& f = push();
     f.object = true;
-    f.countAt = m_out.size();
-    f.valuesFrom = m_valueSpans.size();
-    m_out.push_back(char(Tag::Object));
+    f.countAt = m_b.out.size();
+    f.valuesFrom = m_b.valueSpans.size();
+    m_b.out.push_back(char(Tag::Object));
 }
 
 void Builder::key(std::string_view name)
@@ -119,22 +128,26 @@ void Builder::key(std::string_view name)
     const int d = depth();
     Frame& f = top();
     std::uint32_t id = 0;
-    if (d <= kDictionaryDepth)
+    if (d == 1) {
+        // The attribute set's keys: the hash files the key in the dictionary and goes into the shape.
+        const std::uint64_t h = KeyDictionary::hash(name);
+        id = m_dict.keyId(name, h);
+        addToShape(h);
+    } else if (d <= kDictionaryDepth) {
         id = m_dict.keyId(name);
-    if (d == 1)
-        addToShape(name);
-    const std::size_t keyAt = m_out.size();
+    }
+    const std::size_t keyAt = m_b.out.size();
     if (id != 0) {
-        appendVarint(m_out, std::uint64_t(id) << 1);
+        appendVarint(m_b.out, std::uint64_t(id) << 1);
         m_used.push_back(id);
     } else {
-        appendVarint(m_out, (std::uint64_t(name.size()) << 1) | 1);
-        m_out.append(name);
+        appendVarint(m_b.out, (std::uint64_t(name.size()) << 1) | 1);
+        m_b.out.append(name);
     }
     if (d > 1)
-        f.keys.append(m_out, keyAt, m_out.size() - keyAt);
+        f.keys.append(m_b.out, keyAt, m_b.out.size() - keyAt);
     f.context = id;
-    f.valueAt = m_out.size();
+    f.valueAt = m_b.out.size();
 }
 
 void Builder::endObject()
@@ -144,22 +157,22 @@ void Builder::endObject()
     // An object with the keys of the object before it (the next event of a list, the next link): its
     // values only. Never the top level, which readers look members up in. The values move down over
     // the keys, in place.
-    if (d > 1 && f.count > 0 && m_hasPreviousShape && f.keys == m_previousShape) {
+    if (d > 1 && f.count > 0 && m_hasPreviousShape && f.keys == m_b.previousShape) {
         std::size_t to = f.countAt;
-        m_out[to++] = char(Tag::SameKeys);
-        for (std::size_t i = f.valuesFrom; i < m_valueSpans.size(); ++i) {
-            const auto [first, last] = m_valueSpans[i];
-            std::memmove(m_out.data() + to, m_out.data() + first, last - first);
+        m_b.out[to++] = char(Tag::SameKeys);
+        for (std::size_t i = f.valuesFrom; i < m_b.valueSpans.size(); ++i) {
+            const auto [first, last] = m_b.valueSpans[i];
+            std::memmove(m_b.out.data() + to, m_b.out.data() + first, last - first);
             to += last - first;
         }
-        m_out.resize(to);
+        m_b.out.resize(to);
     } else {
         insertCount(f.countAt, f.count);
     }
     if (d > 1) {
-        m_previousShape.swap(f.keys); // f's buffer is reused by the next container at this depth
+        m_b.previousShape.swap(f.keys); // f's buffer is reused by the next container at this depth
         m_hasPreviousShape = true;
-        m_valueSpans.resize(f.valuesFrom);
+        m_b.valueSpans.resize(f.valuesFrom);
     }
     --m_depth;
     endValue();
@@ -169,9 +182,9 @@ void Builder::beginArray()
 {
     const std::uint32_t ctx = context();
     Frame& f = push();
-    f.countAt = m_out.size();
+    f.countAt = m_b.out.size();
     f.context = ctx; // elements are values of the key the array is the value of
-    m_out.push_back(char(Tag::Array));
+    m_b.out.push_back(char(Tag::Array));
 }
 
 void Builder::endArray()
@@ -191,54 +204,53 @@ void Builder::insertCount(std::size_t tagAt, std::uint64_t count)
         count >>= 7;
     }
     varint[n++] = char(count);
-    m_out.insert(tagAt + 1, varint, n);
+    m_b.out.insert(tagAt + 1, varint, n);
 }
 
-// The attribute set's keys in order: sets of one shape share a budget in the dictionary.
-void Builder::addToShape(std::string_view key)
+// The attribute set's keys in order: sets of one shape share a budget in the dictionary. The shape is
+// a key of that in-memory budget only (never stored), so it is made of the keys' hashes, not their bytes.
+void Builder::addToShape(std::uint64_t keyHash)
 {
-    for (const char c : key)
-        m_shape = (m_shape ^ std::uint8_t(c)) * 1099511628211ull;
-    m_shape = (m_shape ^ 0xff) * 1099511628211ull;
+    m_shape = ((m_shape << 23 | m_shape >> 41) ^ keyHash) * 0x9e3779b97f4a7c15ull;
 }
 
 void Builder::string(std::string_view s)
 {
     s = sanitized(s);
-    const std::size_t index = m_strings.size();
+    const std::size_t index = m_b.strings.size();
     if (s.size() >= kMinRepeat) {
         const std::size_t from = index > kRepeatWindow ? index - kRepeatWindow : 0;
         for (std::size_t i = from; i < index; ++i) {
-            const auto [at, size] = m_strings[i];
-            if (size == s.size() && std::memcmp(m_arena.data() + at, s.data(), size) == 0) {
-                m_out.push_back(char(Tag::Repeat));
-                appendVarint(m_out, i);
-                m_strings.emplace_back(at, size);
+            const auto [at, size] = m_b.strings[i];
+            if (size == s.size() && std::memcmp(m_b.arena.data() + at, s.data(), size) == 0) {
+                m_b.out.push_back(char(Tag::Repeat));
+                appendVarint(m_b.out, i);
+                m_b.strings.emplace_back(at, size);
                 endValue();
                 return;
             }
         }
     }
     if (const std::uint32_t id = m_dict.valueId(context(), s)) {
-        m_out.push_back(char(Tag::Shared));
-        appendVarint(m_out, id);
+        m_b.out.push_back(char(Tag::Shared));
+        appendVarint(m_b.out, id);
         m_used.push_back(id);
     } else if (isLowerHex(s)) {
-        m_out.push_back(char(Tag::Hex));
-        appendVarint(m_out, s.size() / 2);
+        m_b.out.push_back(char(Tag::Hex));
+        appendVarint(m_b.out, s.size() / 2);
         for (std::size_t i = 0; i < s.size(); i += 2)
-            m_out.push_back(char(hexDigit(s[i]) * 16 + hexDigit(s[i + 1])));
+            m_b.out.push_back(char(hexDigit(s[i]) * 16 + hexDigit(s[i + 1])));
     } else {
-        m_out.push_back(char(Tag::String));
-        appendVarint(m_out, s.size());
-        m_out.append(s);
+        m_b.out.push_back(char(Tag::String));
+        appendVarint(m_b.out, s.size());
+        m_b.out.append(s);
     }
     // Only strings long enough to be repeated need their bytes; every string counts for the index.
     if (s.size() >= kMinRepeat) {
-        m_strings.emplace_back(std::uint32_t(m_arena.size()), std::uint32_t(s.size()));
-        m_arena.append(s);
+        m_b.strings.emplace_back(std::uint32_t(m_b.arena.size()), std::uint32_t(s.size()));
+        m_b.arena.append(s);
     } else {
-        m_strings.emplace_back(0, std::uint32_t(s.size()));
+        m_b.strings.emplace_back(0, std::uint32_t(s.size()));
     }
     endValue();
 }
@@ -249,14 +261,14 @@ void Builder::integer(std::int64_t v)
     if (m_previous) {
         const std::uint64_t delta = zigzag(std::int64_t(std::uint64_t(v) - std::uint64_t(*m_previous)));
         if (varintSize(delta) < varintSize(plain)) {
-            m_out.push_back(char(Tag::Delta));
-            appendVarint(m_out, delta);
+            m_b.out.push_back(char(Tag::Delta));
+            appendVarint(m_b.out, delta);
             m_previous = v;
             return;
         }
     }
-    m_out.push_back(char(Tag::Integer));
-    appendVarint(m_out, plain);
+    m_b.out.push_back(char(Tag::Integer));
+    appendVarint(m_b.out, plain);
     m_previous = v;
 }
 
@@ -311,31 +323,31 @@ void Builder::numberText(std::string_view text)
         if (r.ec == std::errc() && r.ptr == last) {
             const auto w = std::to_chars(buf, buf + sizeof buf, d);
             if (std::string_view(buf, std::size_t(w.ptr - buf)) == text) {
-                m_out.push_back(char(Tag::Double));
+                m_b.out.push_back(char(Tag::Double));
                 std::uint64_t bits;
                 std::memcpy(&bits, &d, sizeof bits);
                 for (int i = 0; i < 8; ++i)
-                    m_out.push_back(char(bits >> (8 * i)));
+                    m_b.out.push_back(char(bits >> (8 * i)));
                 endValue();
                 return;
             }
         }
     }
-    m_out.push_back(char(Tag::Literal));
-    appendVarint(m_out, text.size());
-    m_out.append(text);
+    m_b.out.push_back(char(Tag::Literal));
+    appendVarint(m_b.out, text.size());
+    m_b.out.append(text);
     endValue();
 }
 
 void Builder::boolean(bool value)
 {
-    m_out.push_back(char(value ? Tag::True : Tag::False));
+    m_b.out.push_back(char(value ? Tag::True : Tag::False));
     endValue();
 }
 
 void Builder::null()
 {
-    m_out.push_back(char(Tag::Null));
+    m_b.out.push_back(char(Tag::Null));
     endValue();
 }
 
@@ -343,7 +355,9 @@ std::string Builder::finish()
 {
     if (!started())
         return {};
-    std::string blob = std::move(m_out);
+    // Lent buffers stay with the lender: the blob is a copy of the exact size.
+    const std::string_view blob = m_b.out;
+    auto result = [&] { return &m_b == &m_own ? std::move(m_b.out) : std::string(blob); };
     // A whole attribute set seen before (the same query, the same static span) is one id.
     if (Tag(blob[1]) == Tag::Object) {
         if (const std::uint32_t id = m_dict.setId(m_shape, blob)) {
@@ -358,7 +372,7 @@ std::string Builder::finish()
         if (const std::uint32_t preset = m_dict.presetId()) {
             std::string packed(1, char(kCompressed));
             appendVarint(packed, preset);
-            if (m_dict.compressor().compress(m_dict.preset(), std::string_view(blob).substr(1), packed) &&
+            if (m_dict.compressor().compress(m_dict.preset(), blob.substr(1), packed) &&
                 packed.size() < blob.size()) {
                 m_used.push_back(preset);
                 return packed;
@@ -367,7 +381,7 @@ std::string Builder::finish()
             m_dict.learn(blob);
         }
     }
-    return blob;
+    return result();
 }
 
 } // namespace seam::payload

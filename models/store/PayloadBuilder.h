@@ -30,9 +30,36 @@ public:
         AsIs
     };
 
+    struct Frame
+    {
+        bool object = false;
+        std::size_t countAt = 0;    // where the container's tag is in out
+        std::uint64_t count = 0;    // members or elements so far
+        std::uint32_t context = 0;  // the key id string values are shared under
+        std::size_t valueAt = 0;    // where the current member's value starts
+        std::string keys;           // object: the members' key encodings, in order (its shape)
+        std::size_t valuesFrom = 0; // object: its first entry in valueSpans
+    };
+    /// What a builder writes into while it works. A caller that encodes one payload after another
+    /// (the OTLP mapper, per span) keeps one and lends it to each builder, so a payload costs no
+    /// allocations but its blob; a builder without one uses its own.
+    struct Buffers
+    {
+        std::string out;
+        std::vector<Frame> stack; // open containers are the first `depth`; the rest keep their buffers
+        std::string scratch;      // a string with invalid UTF-8 fixed
+        std::string arena;        // bytes of the string values kept
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> strings; // string values so far (arena
+                                                                      // offset, size), for repeats
+        std::string previousShape; // key encodings of the last object completed (if any)
+        std::vector<std::pair<std::size_t, std::size_t>> valueSpans; // members' values of open objects
+    };
+
     /// The caller holds dictionary.lock() until finish(); ids the blob uses are appended to usedIds.
     Builder(KeyDictionary& dictionary, std::vector<std::uint32_t>& usedIds,
-            Strings strings = Strings::AsJsonWriter);
+            Strings strings = Strings::AsJsonWriter, Buffers* buffers = nullptr);
+    Builder(const Builder&) = delete;
+    Builder& operator=(const Builder&) = delete;
 
     // Callers keep the calls balanced, give a key() before each object member and nest at most
     // kMaxDepth containers (the JSON encoder checks; importers cap attribute nesting well below).
@@ -53,7 +80,7 @@ public:
     void numberText(std::string_view text);
 
     /// True once a value was written.
-    bool started() const { return m_out.size() > 1; }
+    bool started() const { return m_b.out.size() > 1; }
 
     /// The blob: the id of a shared attribute set, a compressed list, or the binary value; "" when
     /// nothing was written (stored as NULL).
@@ -62,42 +89,25 @@ public:
     static constexpr int kMaxDepth = 64;
 
 private:
-    struct Frame
-    {
-        bool object = false;
-        std::size_t countAt = 0;    // where the container's tag is in m_out
-        std::uint64_t count = 0;    // members or elements so far
-        std::uint32_t context = 0;  // the key id string values are shared under
-        std::size_t valueAt = 0;    // where the current member's value starts
-        std::string keys;           // object: the members' key encodings, in order (its shape)
-        std::size_t valuesFrom = 0; // object: its first entry in m_valueSpans
-    };
-
     std::string_view sanitized(std::string_view s);
     void endValue();
     void insertCount(std::size_t tagAt, std::uint64_t count);
     void integer(std::int64_t v);
-    void addToShape(std::string_view key);
+    void addToShape(std::uint64_t keyHash);
     int depth() const { return int(m_depth); }
-    std::uint32_t context() const { return m_depth == 0 ? 0 : m_stack[m_depth - 1].context; }
-    Frame& top() { return m_stack[m_depth - 1]; }
+    std::uint32_t context() const { return m_depth == 0 ? 0 : m_b.stack[m_depth - 1].context; }
+    Frame& top() { return m_b.stack[m_depth - 1]; }
     Frame& push();
 
     KeyDictionary& m_dict;
     std::vector<std::uint32_t>& m_used;
     const bool m_sanitize;
-    std::string m_out;
-    std::vector<Frame> m_stack; // open containers are the first m_depth; the rest keep their buffers
+    Buffers m_own;
+    Buffers& m_b;
     std::size_t m_depth = 0;
-    std::string m_scratch;                                          // a string with invalid UTF-8 fixed
-    std::string m_arena;                                            // bytes of the string values kept
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> m_strings; // string values so far (arena
-                                                                    // offset, size), for repeats
     std::optional<std::int64_t> m_previous;
     std::uint64_t m_shape = 1469598103934665603ull;
-    std::string m_previousShape; // key encodings of the last object completed (if any)
     bool m_hasPreviousShape = false;
-    std::vector<std::pair<std::size_t, std::size_t>> m_valueSpans; // members' values of open objects
 };
 
 } // namespace payload

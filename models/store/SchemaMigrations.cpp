@@ -1,6 +1,7 @@
 #include "SchemaMigrations.h"
 
 #include "ActionValues.h"
+#include "AttributeKeyOwners.h"
 #include "CallMergeSchema.h"
 #include "PackedResourceKeys.h"
 #include "PageLoadReach.h"
@@ -12,6 +13,7 @@
 #include "Schema.h"
 #include "SortKeysByWriter.h"
 #include "Sqlite.h"
+#include "TraceLookup.h"
 
 #include <array>
 
@@ -82,6 +84,12 @@ constexpr std::array kSteps = {
     // v13, revenue carried by the browser (issue 11): numeric custom attributes of a page load, a
     // Datadog view's context (PageLoadValues.cpp).
     MigrationStep{13, &addPageLoadValues},
+    // v14, the writer at 10M spans (issue 15): traces found through traces_by_lo, trace_id's own index
+    // gone (TraceLookup.cpp).
+    MigrationStep{14, &lookUpTracesByLowBits},
+    // v15, re-imports that no longer grow the dictionary (issue 15): what each shared string was shared
+    // under (AttributeKeyOwners.cpp).
+    MigrationStep{15, &addAttributeKeyOwners},
 };
 static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
 

@@ -3,6 +3,7 @@
 #include "FileUri.h"
 #include "PayloadFunctions.h"
 #include "ResourceKey.h"
+#include "TraceLookup.h"
 
 #include <filesystem>
 #include <mutex>
@@ -86,6 +87,7 @@ Database::Database(const std::string& path, Mode mode) : m_path(path)
     sqlite3_busy_timeout(m_db, 10000);
     payload::registerSqlFunctions(m_db);
     resource_key::registerSqlFunctions(m_db);
+    trace_lookup::registerSqlFunctions(m_db);
 }
 
 Database::~Database()

@@ -6,6 +6,7 @@
 #include "ImportTestUtil.h"
 #include "PropagationHealth.h"
 #include "Sqlite.h"
+#include "TestPaths.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -21,7 +22,7 @@ namespace {
 
 QString fixture(const char* name)
 {
-    return QStringLiteral(SEAM_TEST_DATA "/reconcile/") + QLatin1String(name);
+    return (seam::test::dataDir() + QStringLiteral("/reconcile/")) + QLatin1String(name);
 }
 
 const PropagationGroup* find(const std::vector<PropagationGroup>& groups, const char* version,
@@ -145,7 +146,7 @@ private slots:
         importIntoCache(cache.toStdString(),
                         {fixture("dup-traceparent-web.json"), fixture("dup-traceparent-backend.json")});
         QProcess p;
-        p.start(QStringLiteral(SEAM_BINARY),
+        p.start(seam::test::seamBinary(),
                 {QStringLiteral("propagation"), QStringLiteral("--db"), cache, QStringLiteral("--json")});
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 0);

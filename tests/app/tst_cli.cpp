@@ -4,6 +4,7 @@
 #include "DemoFixture.h"
 #include "Sqlite.h"
 #include "Store.h"
+#include "TestPaths.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -31,7 +32,7 @@ class TestCli : public QObject
     static Result seam(const QStringList& args, int timeoutMs = 120000)
     {
         QProcess p;
-        p.start(QStringLiteral(SEAM_BINARY), args);
+        p.start(seam::test::seamBinary(), args);
         if (!p.waitForFinished(timeoutMs)) {
             p.kill();
             p.waitForFinished();
@@ -303,8 +304,8 @@ private slots:
         // A big demo import, SIGKILLed part-way: the cache must open and hold whole batches only.
         const QString db = path("killed.seam");
         QProcess p;
-        p.start(QStringLiteral(SEAM_BINARY), {QStringLiteral("demo"), QStringLiteral("--db"), db,
-                                              QStringLiteral("--sessions"), QStringLiteral("3000")});
+        p.start(seam::test::seamBinary(), {QStringLiteral("demo"), QStringLiteral("--db"), db,
+                                           QStringLiteral("--sessions"), QStringLiteral("3000")});
         QVERIFY(p.waitForStarted());
         // Wait until something is committed, then kill without warning.
         // Wait until batches are committed (WAL size is no sign: uncommitted pages spill there too).
@@ -333,8 +334,8 @@ private slots:
     {
         const QString db = path("interrupted.seam");
         QProcess p;
-        p.start(QStringLiteral(SEAM_BINARY), {QStringLiteral("demo"), QStringLiteral("--db"), db,
-                                              QStringLiteral("--sessions"), QStringLiteral("3000")});
+        p.start(seam::test::seamBinary(), {QStringLiteral("demo"), QStringLiteral("--db"), db,
+                                           QStringLiteral("--sessions"), QStringLiteral("3000")});
         QVERIFY(p.waitForStarted());
         // Wait until batches are committed (WAL size is no sign: uncommitted pages spill there too).
         QTRY_VERIFY_WITH_TIMEOUT(committedSpans(db) > 0, 60000);

@@ -9,6 +9,7 @@
 #include "RecordFactory.h"
 #include "Sqlite.h"
 #include "StoreWriter.h"
+#include "TestPaths.h"
 
 #include <QDir>
 #include <QFile>
@@ -38,7 +39,7 @@ class TestCliBadFiles : public QObject
     static Result seam(const QStringList& args)
     {
         QProcess p;
-        p.start(QStringLiteral(SEAM_BINARY), args);
+        p.start(seam::test::seamBinary(), args);
         if (!p.waitForFinished(60000)) {
             p.kill();
             p.waitForFinished();

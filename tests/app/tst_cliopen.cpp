@@ -6,6 +6,7 @@
 #include "CacheDamage.h"
 #include "DemoFixture.h"
 #include "Sqlite.h"
+#include "TestPaths.h"
 
 #include <QDir>
 #include <QFile>
@@ -54,7 +55,7 @@ class TestCliOpen : public QObject
 
     static Result seam(const QStringList& args, const std::function<void()>& modifier = {})
     {
-        return run(QStringLiteral(SEAM_BINARY), args, modifier);
+        return run(seam::test::seamBinary(), args, modifier);
     }
 
     QString path(const char* name) const { return m_dir.filePath(QLatin1String(name)); }

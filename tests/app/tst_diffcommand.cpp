@@ -2,6 +2,7 @@
 // two traces, and the errors (unknown trace, empty cohort, bad query, bad options) with exit code 2.
 
 #include "DemoFixture.h"
+#include "TestPaths.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -19,10 +20,10 @@ struct Run
     QByteArray out, err;
 };
 
-Run seam(const QStringList& args)
+Run runSeam(const QStringList& args)
 {
     QProcess p;
-    p.start(QStringLiteral(SEAM_BINARY), args);
+    p.start(::seam::test::seamBinary(), args);
     p.waitForFinished(180'000);
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
             p.readAllStandardError()};
@@ -41,14 +42,14 @@ class TestDiffCommand : public QObject
 
     Run diff(const QStringList& rest) const
     {
-        return seam(QStringList{QStringLiteral("diff"), QStringLiteral("--db"), m_db} + rest);
+        return runSeam(QStringList{QStringLiteral("diff"), QStringLiteral("--db"), m_db} + rest);
     }
 
     QString checkoutTrace(const char* order) const
     {
         const Run list =
-            seam({QStringLiteral("pageloads"), QStringLiteral("--db"), m_db, QStringLiteral("--json"),
-                  QStringLiteral("--route"), QStringLiteral("/checkout")});
+            runSeam({QStringLiteral("pageloads"), QStringLiteral("--db"), m_db, QStringLiteral("--json"),
+                     QStringLiteral("--route"), QStringLiteral("/checkout")});
         if (list.exitCode != 0)
             return {};
         QJsonArray loads = QJsonDocument::fromJson(list.out).array();
@@ -73,8 +74,8 @@ private slots:
         QVERIFY(m_dir.isValid());
         m_db = m_dir.filePath(QStringLiteral("demo.seam"));
         if (!copyDemoFixture(QStringLiteral("600"), m_db)) {
-            const Run demo = seam({QStringLiteral("demo"), QStringLiteral("--db"), m_db,
-                                   QStringLiteral("--sessions"), QStringLiteral("600")});
+            const Run demo = runSeam({QStringLiteral("demo"), QStringLiteral("--db"), m_db,
+                                      QStringLiteral("--sessions"), QStringLiteral("600")});
             QCOMPARE(demo.exitCode, 0);
         }
     }

@@ -2,6 +2,7 @@
 // (README "JSON output"), on a small demo investigation.
 
 #include "DemoFixture.h"
+#include "TestPaths.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -29,7 +30,7 @@ class TestIncidentCommands : public QObject
     static Result seam(const QStringList& args)
     {
         QProcess p;
-        p.start(QStringLiteral(SEAM_BINARY), args);
+        p.start(seam::test::seamBinary(), args);
         if (!p.waitForFinished(120000)) {
             p.kill();
             p.waitForFinished();

@@ -5,6 +5,7 @@
 #include "Schema.h"
 #include "SchemaV1.h"
 #include "Sqlite.h"
+#include "TestPaths.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -35,7 +36,7 @@ class TestNoteCommands : public QObject
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("USER"), QStringLiteral("ana"));
         p.setProcessEnvironment(env);
-        p.start(QStringLiteral(SEAM_BINARY), args);
+        p.start(seam::test::seamBinary(), args);
         if (!p.waitForFinished(120000)) {
             p.kill();
             p.waitForFinished();

@@ -17,6 +17,7 @@
 #include "RecordFactory.h"
 #include "Sqlite.h"
 #include "StoreWriter.h"
+#include "TestPaths.h"
 
 #include <QLabel>
 #include <QMenuBar>
@@ -46,7 +47,7 @@ class TestNotesReview : public QObject
     bool note(const QStringList& args, const QString& text)
     {
         QProcess p;
-        p.start(QStringLiteral(SEAM_BINARY),
+        p.start(seam::test::seamBinary(),
                 QStringList{QStringLiteral("note"), QStringLiteral("--db"), m_cache, QStringLiteral("add")} +
                     args + QStringList{QStringLiteral("--text"), text});
         if (!p.waitForFinished(60000) || p.exitCode() != 0) {

@@ -4,6 +4,7 @@
 #include "RecordFactory.h"
 #include "Schema.h"
 #include "StoreWriter.h"
+#include "TestPaths.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -45,7 +46,7 @@ class TestQueryCommand : public QObject
         }
         if (!outFile.isEmpty())
             p.setStandardOutputFile(outFile);
-        p.start(QStringLiteral(SEAM_BINARY),
+        p.start(seam::test::seamBinary(),
                 QStringList{QStringLiteral("query"), QStringLiteral("--db"), m_db, QStringLiteral("--json")} +
                     args);
         if (!p.waitForFinished(120000)) {

@@ -6,6 +6,7 @@
 #include "CsvRecords.h"
 #include "DemoFixture.h"
 #include "Sqlite.h"
+#include "TestPaths.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -45,7 +46,7 @@ class TestReportCommands : public QObject
         return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
                 p.readAllStandardError()};
     }
-    static Result seam(const QStringList& args) { return run(QStringLiteral(SEAM_BINARY), args); }
+    static Result seam(const QStringList& args) { return run(seam::test::seamBinary(), args); }
 
     QString path(const char* name) const { return m_dir.filePath(QLatin1String(name)); }
 
@@ -307,8 +308,8 @@ private slots:
         env.insert(QStringLiteral("SOURCE_DATE_EPOCH"), QStringLiteral("1700000000"));
         stamped.setProcessEnvironment(env);
         const QString c = path("stamped.pdf");
-        stamped.start(QStringLiteral(SEAM_BINARY), {QStringLiteral("report"), QStringLiteral("--db"), m_demo,
-                                                    QStringLiteral("--out"), c, QStringLiteral("--stamp")});
+        stamped.start(seam::test::seamBinary(), {QStringLiteral("report"), QStringLiteral("--db"), m_demo,
+                                                 QStringLiteral("--out"), c, QStringLiteral("--stamp")});
         QVERIFY(stamped.waitForFinished(180000));
         QCOMPARE(stamped.exitCode(), 0);
         const QByteArray withTime = readAll(c);

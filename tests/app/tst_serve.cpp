@@ -5,6 +5,7 @@
 #include "OtlpTestData.h"
 #include "Sqlite.h"
 #include "Store.h"
+#include "TestPaths.h"
 
 #include <QElapsedTimer>
 #include <QProcess>
@@ -37,7 +38,7 @@ class TestServe : public QObject
     /// Starts `seam serve` and waits for its "listening on" line; returns the port (0 on failure).
     static quint16 start(QProcess& p, const QStringList& extra)
     {
-        p.start(QStringLiteral(SEAM_BINARY), QStringList{QStringLiteral("serve")} + extra);
+        p.start(seam::test::seamBinary(), QStringList{QStringLiteral("serve")} + extra);
         QElapsedTimer t;
         t.start();
         QByteArray out;
@@ -102,7 +103,7 @@ private slots:
     {
         auto run = [](const QStringList& args) {
             QProcess p;
-            p.start(QStringLiteral(SEAM_BINARY), QStringList{QStringLiteral("serve")} + args);
+            p.start(seam::test::seamBinary(), QStringList{QStringLiteral("serve")} + args);
             p.waitForFinished(10000);
             return std::make_pair(p.exitCode(), p.readAllStandardError());
         };

@@ -2,6 +2,7 @@
 // ground truth (CACHE.truth.json) says what the answers must be.
 
 #include "DemoFixture.h"
+#include "TestPaths.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -18,10 +19,10 @@ struct Run
     QByteArray out, err;
 };
 
-Run seam(const QStringList& args)
+Run runSeam(const QStringList& args)
 {
     QProcess p;
-    p.start(QStringLiteral(SEAM_BINARY), args);
+    p.start(::seam::test::seamBinary(), args);
     p.waitForFinished(180'000);
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
             p.readAllStandardError()};
@@ -51,8 +52,8 @@ private slots:
         QVERIFY(m_dir.isValid());
         m_db = m_dir.filePath(QStringLiteral("demo.seam"));
         if (!copyDemoFixture(QStringLiteral("600"), m_db)) {
-            const Run demo = seam({QStringLiteral("demo"), QStringLiteral("--db"), m_db,
-                                   QStringLiteral("--sessions"), QStringLiteral("600")});
+            const Run demo = runSeam({QStringLiteral("demo"), QStringLiteral("--db"), m_db,
+                                      QStringLiteral("--sessions"), QStringLiteral("600")});
             QCOMPARE(demo.exitCode, 0);
         }
         QFile truth(m_db + QStringLiteral(".truth.json"));
@@ -63,13 +64,13 @@ private slots:
 
     void criticalPathOfTheSlowestCheckoutIsTheLockedQuery()
     {
-        const Run list = seam({QStringLiteral("pageloads"), QStringLiteral("--db"), m_db,
-                               QStringLiteral("--json"), QStringLiteral("--slowest"), QStringLiteral("1"),
-                               QStringLiteral("--route"), QStringLiteral("/checkout")});
+        const Run list = runSeam({QStringLiteral("pageloads"), QStringLiteral("--db"), m_db,
+                                  QStringLiteral("--json"), QStringLiteral("--slowest"), QStringLiteral("1"),
+                                  QStringLiteral("--route"), QStringLiteral("/checkout")});
         QCOMPARE(list.exitCode, 0);
         const QJsonObject load = QJsonDocument::fromJson(list.out).array().at(0).toObject();
         const QString id = QString::number(qint64(load[QStringLiteral("id")].toDouble()));
-        const Run run = seam(
+        const Run run = runSeam(
             {QStringLiteral("critical-path"), QStringLiteral("--db"), m_db, id, QStringLiteral("--json")});
         QCOMPARE(run.exitCode, 0);
         const QJsonObject path = QJsonDocument::fromJson(run.out).object();
@@ -109,8 +110,9 @@ private slots:
 
     void whyJsonShapeAndTheLockedQuery()
     {
-        const Run run = seam({QStringLiteral("why"), QStringLiteral("--db"), m_db, QStringLiteral("--json"),
-                              QStringLiteral("--filter"), QStringLiteral("route:/checkout")});
+        const Run run =
+            runSeam({QStringLiteral("why"), QStringLiteral("--db"), m_db, QStringLiteral("--json"),
+                     QStringLiteral("--filter"), QStringLiteral("route:/checkout")});
         QCOMPARE(run.exitCode, 0);
         const QJsonObject why = QJsonDocument::fromJson(run.out).object();
         for (const char* group : {"selection", "baseline"}) {
@@ -146,27 +148,27 @@ private slots:
 
     void whyUsage()
     {
-        QCOMPARE(seam({QStringLiteral("why"), QStringLiteral("--db"), m_db, QStringLiteral("--errors"),
-                       QStringLiteral("--slower-than-quantile"), QStringLiteral("0.9")})
+        QCOMPARE(runSeam({QStringLiteral("why"), QStringLiteral("--db"), m_db, QStringLiteral("--errors"),
+                          QStringLiteral("--slower-than-quantile"), QStringLiteral("0.9")})
                      .exitCode,
                  2);
-        QCOMPARE(seam({QStringLiteral("why"), QStringLiteral("--db"), m_db,
-                       QStringLiteral("--slower-than-quantile"), QStringLiteral("1.5")})
+        QCOMPARE(runSeam({QStringLiteral("why"), QStringLiteral("--db"), m_db,
+                          QStringLiteral("--slower-than-quantile"), QStringLiteral("1.5")})
                      .exitCode,
                  2);
-        const Run bad = seam({QStringLiteral("why"), QStringLiteral("--db"), m_db, QStringLiteral("--filter"),
-                              QStringLiteral("duration>fast")});
+        const Run bad = runSeam({QStringLiteral("why"), QStringLiteral("--db"), m_db,
+                                 QStringLiteral("--filter"), QStringLiteral("duration>fast")});
         QCOMPARE(bad.exitCode, 2);
         QVERIFY(bad.err.contains("--filter"));
     }
 
     void criticalPathUsage()
     {
-        QCOMPARE(seam({QStringLiteral("critical-path"), QStringLiteral("--db"), m_db,
-                       QStringLiteral("999999999"), QStringLiteral("--json")})
+        QCOMPARE(runSeam({QStringLiteral("critical-path"), QStringLiteral("--db"), m_db,
+                          QStringLiteral("999999999"), QStringLiteral("--json")})
                      .exitCode,
                  2);
-        QCOMPARE(seam({QStringLiteral("critical-path"), QStringLiteral("--db"), m_db, QStringLiteral("x")})
+        QCOMPARE(runSeam({QStringLiteral("critical-path"), QStringLiteral("--db"), m_db, QStringLiteral("x")})
                      .exitCode,
                  2);
     }

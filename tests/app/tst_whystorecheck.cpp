@@ -18,6 +18,7 @@
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreWriter.h"
+#include "TestPaths.h"
 #include "WhyPanel.h"
 #include "WhyStoreCheck.h"
 #include "WhyStoreSection.h"
@@ -82,7 +83,7 @@ class TestWhyStoreCheck : public QObject
         env.insert(QStringLiteral("SEAM_CLICKHOUSE_PASSWORD"),
                    QString::fromLatin1(test::ClickHouseEngine::kPassword));
         p.setProcessEnvironment(env);
-        p.start(QStringLiteral(SEAM_BINARY),
+        p.start(seam::test::seamBinary(),
                 {QStringLiteral("why"), QStringLiteral("--db"), m_cache, QStringLiteral("--counts"),
                  QStringLiteral("--slow-ms"), QString::number(s.slowNs / 1'000'000), QStringLiteral("--from"),
                  QString::number(s.from), QStringLiteral("--to"), QString::number(s.to),

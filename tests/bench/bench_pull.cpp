@@ -25,6 +25,7 @@
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreWriter.h"
+#include "TestPaths.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -293,7 +294,7 @@ int main(int argc, char** argv)
         storeSpans = args[i + 1].toLongLong();
     // --skip-small-store: leave out the second engine (the 2-copy store) on a busy machine.
     const bool skipSmall = args.contains(QStringLiteral("--skip-small-store"));
-    const QString nodeDir = QStringLiteral(SEAM_REMOTE_NODE_DIR);
+    const QString nodeDir = seam::test::remoteNodeDir();
     const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
     // The front and chdb as the tests have them (one copier at a time: ClickHouseEngine's lock).
     bool skip = false;

@@ -6,7 +6,4 @@ add_executable(bench_pull ${CMAKE_CURRENT_LIST_DIR}/bench_pull.cpp ${CMAKE_CURRE
                           ${CMAKE_CURRENT_LIST_DIR}/../support/ClickHouseEngine.cpp
                           ${CMAKE_CURRENT_LIST_DIR}/../support/ExporterRows.cpp)
 target_include_directories(bench_pull PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../support)
-target_link_libraries(bench_pull PRIVATE seam_remote_clickhouse seam_importers seam_analysis Qt6::Core)
-target_compile_definitions(bench_pull PRIVATE
-    SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_LIST_DIR}/../importers/remote/clickhouse"
-    SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
+target_link_libraries(bench_pull PRIVATE seam_remote_clickhouse seam_importers seam_analysis seam_testpaths Qt6::Core)

@@ -10,6 +10,7 @@
 #include "Schema.h"
 #include "Sqlite.h"
 #include "StoreWriter.h"
+#include "TestPaths.h"
 #include "WaterfallData.h"
 
 #include <QJsonArray>
@@ -28,7 +29,7 @@ namespace {
 
 QString fixture(const char* name)
 {
-    return QStringLiteral(SEAM_TEST_DATA "/reconcile/") + QLatin1String(name);
+    return (seam::test::dataDir() + QStringLiteral("/reconcile/")) + QLatin1String(name);
 }
 
 const QStringList kVisit = {fixture("otel-web.json"), fixture("datadog-rum.ndjson"), fixture("faro.ndjson"),
@@ -39,7 +40,7 @@ const QStringList kFailed = {fixture("failed/otel-web.json"), fixture("failed/da
 QJsonObject seamJson(const QStringList& args)
 {
     QProcess p;
-    p.start(QStringLiteral(SEAM_BINARY), args);
+    p.start(seam::test::seamBinary(), args);
     if (!p.waitForFinished(60000) || p.exitCode() != 0)
         return {};
     return QJsonDocument::fromJson(p.readAllStandardOutput()).object();

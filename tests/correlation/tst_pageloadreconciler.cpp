@@ -9,6 +9,7 @@
 #include "Records.h"
 #include "Sqlite.h"
 #include "StoreWriter.h"
+#include "TestPaths.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -26,7 +27,7 @@ namespace {
 
 QString fixture(const char* name)
 {
-    return QStringLiteral(SEAM_TEST_DATA "/reconcile/") + QLatin1String(name);
+    return (seam::test::dataDir() + QStringLiteral("/reconcile/")) + QLatin1String(name);
 }
 
 const QStringList kBrowserFiles = {fixture("otel-web.json"), fixture("datadog-rum.ndjson"),
@@ -246,7 +247,7 @@ private slots:
         // A real Playwright HAR of ONE tab that navigated three times (one HAR page: goto /, a click to
         // /product, goto /checkout; tests/data/har/navigations) and the page's own OpenTelemetry spans of
         // those navigations: three page loads with two reports each, in either order.
-        const QString data = QStringLiteral(SEAM_TEST_DATA "/har/navigations/");
+        const QString data = (seam::test::dataDir() + QStringLiteral("/har/navigations/"));
         const QStringList files = {data + QLatin1String("page.har"), data + QLatin1String("otel-web.json")};
         QTemporaryDir dir;
         for (const QStringList& order : {files, QStringList{files[1], files[0]}}) {

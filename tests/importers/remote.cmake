@@ -5,9 +5,6 @@
 # skips with a reason when the registry cannot be reached.
 seam_add_qtest(tst_clickhousepull SOURCES importers/tst_clickhousepull.cpp support/ClickHouseEngine.cpp
                support/ClickHouseEngine.h support/ExporterRows.cpp support/ExporterRows.h LIBS seam_remote_clickhouse seam_importers seam_analysis LABELS remote)
-target_compile_definitions(tst_clickhousepull PRIVATE
-    SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
-    SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
 if(NOT SEAM_SANITIZE) # it installs the engine with npm on a fresh machine (the sanitizer limit is larger)
     set_tests_properties(tst_clickhousepull PROPERTIES TIMEOUT 600)
 endif()
@@ -27,33 +24,21 @@ seam_add_qtest(tst_prometheuspull SOURCES importers/tst_prometheuspull.cpp LIBS 
 seam_add_qtest(tst_remotepushdown SOURCES app/tst_remotepushdown.cpp support/ClickHouseEngine.cpp
                support/ClickHouseEngine.h support/ExporterRows.cpp support/ExporterRows.h
                LIBS seam_gui seam_importers LABELS remote)
-target_compile_definitions(tst_remotepushdown PRIVATE
-    SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
-    SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
 # The Why? pane's "Across the store" check (app/gui WhyStoreCheck) against the chdb engine: a narrow
 # pull, a wider brushed range, the pane's terms equal to `seam why --counts --remote` and the file import.
 seam_add_qtest(tst_whystorecheck SOURCES app/tst_whystorecheck.cpp support/ClickHouseEngine.cpp
                support/ClickHouseEngine.h support/ExporterRows.cpp support/ExporterRows.h
                LIBS seam_gui seam_importers LABELS remote)
-target_compile_definitions(tst_whystorecheck PRIVATE
-    SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
-    SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
 add_dependencies(tst_whystorecheck seam)
 # The "Why?" page-load counts pushed down to the chdb engine (ClickHouseCohortCounts, seam why --counts).
 seam_add_qtest(tst_clickhousewhy SOURCES importers/tst_clickhousewhy.cpp support/ClickHouseEngine.cpp
                support/ClickHouseEngine.h support/ExporterRows.cpp support/ExporterRows.h
                LIBS seam_remote_clickhouse seam_importers seam_analysis LABELS remote)
-target_compile_definitions(tst_clickhousewhy PRIVATE
-    SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
-    SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
 # File > Connect to a Store… driven with QTest against the chdb engine: the pull lands in the window, the
 # password is kept nowhere, Cancel stops a pull in progress.
 seam_add_qtest(tst_connectdialog SOURCES app/tst_connectdialog.cpp support/ClickHouseEngine.cpp
                support/ClickHouseEngine.h support/ExporterRows.cpp support/ExporterRows.h
                LIBS seam_gui seam_importers LABELS remote)
-target_compile_definitions(tst_connectdialog PRIVATE
-    SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
-    SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
 # The Prometheus matrix reader on hand-written answers, hostile numbers included (no server needed).
 seam_add_qtest(tst_prometheusmatrix SOURCES importers/tst_prometheusmatrix.cpp LIBS seam_remote_prometheus
                LABELS remote)
@@ -70,9 +55,6 @@ seam_add_qtest(tst_httpfetcher SOURCES importers/tst_httpfetcher.cpp support/Loo
 seam_add_qtest(tst_clickhousefilter SOURCES importers/tst_clickhousefilter.cpp support/ClickHouseEngine.cpp
                support/ClickHouseEngine.h support/ExporterRows.cpp support/ExporterRows.h support/CacheFacts.h
                LIBS seam_remote_clickhouse seam_importers seam_analysis LABELS remote)
-target_compile_definitions(tst_clickhousefilter PRIVATE
-    SEAM_CLICKHOUSE_FRONT_DIR="${CMAKE_CURRENT_SOURCE_DIR}/importers/remote/clickhouse"
-    SEAM_REMOTE_NODE_DIR="${CMAKE_SOURCE_DIR}/build/remote-node/clickhouse")
 # The filter's translation to ClickHouse on its own (no server): pushed, narrowing and local terms.
 seam_add_qtest(tst_clickhousefilterpushdown SOURCES importers/tst_clickhousefilterpushdown.cpp
                LIBS seam_remote_clickhouse LABELS remote)

@@ -13,6 +13,7 @@
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreWriter.h"
+#include "TestPaths.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -254,7 +255,7 @@ private slots:
                    QString::fromLatin1(test::ClickHouseEngine::kPassword));
         p.setProcessEnvironment(env);
         const QString filter = QStringLiteral("country:%1 browser:%2").arg(m_country, m_browser);
-        p.start(QStringLiteral(SEAM_BINARY),
+        p.start(seam::test::seamBinary(),
                 {QStringLiteral("pull"), QStringLiteral("--db"), cache, m_engine.url(false),
                  QStringLiteral("--from"), QString::number(m_from), QStringLiteral("--to"),
                  QString::number(m_to), QStringLiteral("--filter"), filter, QStringLiteral("--json")});
@@ -277,7 +278,7 @@ private slots:
         // A bad filter is a usage error that names the problem, before any query.
         QProcess bad;
         bad.setProcessEnvironment(env);
-        bad.start(QStringLiteral(SEAM_BINARY),
+        bad.start(seam::test::seamBinary(),
                   {QStringLiteral("pull"), QStringLiteral("--db"), newCache(), m_engine.url(false),
                    QStringLiteral("--from"), QString::number(m_from), QStringLiteral("--to"),
                    QString::number(m_to), QStringLiteral("--filter"), QStringLiteral("duration>fast")});

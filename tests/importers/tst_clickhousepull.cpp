@@ -16,6 +16,7 @@
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreWriter.h"
+#include "TestPaths.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
 
 #include <QDir>
@@ -249,7 +250,7 @@ void TestClickHousePull::theBinaryPullsAndKeepsNoSecret()
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("SEAM_CLICKHOUSE_PASSWORD"), QString::fromLatin1(kPassword));
     p.setProcessEnvironment(env);
-    p.start(QStringLiteral(SEAM_BINARY),
+    p.start(seam::test::seamBinary(),
             {QStringLiteral("pull"), QStringLiteral("--db"), cache,
              QStringLiteral("clickhouse://%1@127.0.0.1:%2/otel?table=otel_traces")
                  .arg(QString::fromLatin1(kUser))
@@ -353,7 +354,7 @@ QJsonObject TestClickHousePull::runSeam(const QStringList& args)
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("SEAM_CLICKHOUSE_PASSWORD"), QString::fromLatin1(kPassword));
     p.setProcessEnvironment(env);
-    p.start(QStringLiteral(SEAM_BINARY), args);
+    p.start(seam::test::seamBinary(), args);
     if (!p.waitForFinished(300000))
         return {};
     const QByteArray out = p.readAllStandardOutput();

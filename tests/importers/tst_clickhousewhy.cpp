@@ -14,6 +14,7 @@
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreWriter.h"
+#include "TestPaths.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -138,7 +139,7 @@ private slots:
         env.insert(QStringLiteral("SEAM_CLICKHOUSE_PASSWORD"),
                    QString::fromLatin1(test::ClickHouseEngine::kPassword));
         p.setProcessEnvironment(env);
-        p.start(QStringLiteral(SEAM_BINARY),
+        p.start(seam::test::seamBinary(),
                 {QStringLiteral("why"), QStringLiteral("--db"), cache, QStringLiteral("--counts"),
                  QStringLiteral("--slow-ms"), QString::number(double(m_slowNs) / 1e6, 'f', 6),
                  QStringLiteral("--from"), QString::number(m_from), QStringLiteral("--to"),

@@ -1,6 +1,7 @@
 #include "ImportFormats.h"
 #include "OtlpSniff.h"
 #include "RumImportTestUtil.h"
+#include "TestPaths.h"
 #include "datadog/DatadogRumReader.h"
 
 #include <QDir>
@@ -14,9 +15,9 @@ using namespace seam::rumtest;
 
 namespace {
 
-const QString kData = QStringLiteral(SEAM_TEST_DATA "/datadog-rum/");
-const QString kPublic = QStringLiteral(SEAM_PUBLIC_FIXTURES "/datadog-rum/");
-const QString kOtlpData = QStringLiteral(SEAM_TEST_DATA "/har/");
+const QString kData = (seam::test::dataDir() + QStringLiteral("/datadog-rum/"));
+const QString kPublic = (seam::test::publicFixturesDir() + QStringLiteral("/datadog-rum/"));
+const QString kOtlpData = (seam::test::dataDir() + QStringLiteral("/har/"));
 
 std::string readAll(const QString& path)
 {
@@ -359,11 +360,11 @@ void TestDatadogImport::lineEndsDoNotMoveColumns()
 
 void TestDatadogImport::cliImport()
 {
-    if (!QFile::exists(QStringLiteral(SEAM_BINARY)))
+    if (!QFile::exists(seam::test::seamBinary()))
         QSKIP("the seam executable is not built");
     const QString cache = m_dir.filePath(QStringLiteral("cli.seam"));
     QProcess p;
-    p.start(QStringLiteral(SEAM_BINARY),
+    p.start(seam::test::seamBinary(),
             {QStringLiteral("import"), QStringLiteral("--db"), cache, kData + QStringLiteral("shop.ndjson"),
              kData + QStringLiteral("shop-backend.json")});
     QVERIFY(p.waitForFinished(60000));

@@ -1,6 +1,7 @@
 #include "ImportFormats.h"
 #include "OtlpSniff.h"
 #include "RumImportTestUtil.h"
+#include "TestPaths.h"
 #include "faro/FaroReader.h"
 
 #include <QDir>
@@ -14,8 +15,8 @@ using namespace seam::rumtest;
 
 namespace {
 
-const QString kData = QStringLiteral(SEAM_TEST_DATA "/faro/");
-const QString kPublic = QStringLiteral(SEAM_PUBLIC_FIXTURES "/faro/");
+const QString kData = (seam::test::dataDir() + QStringLiteral("/faro/"));
+const QString kPublic = (seam::test::publicFixturesDir() + QStringLiteral("/faro/"));
 
 std::string readAll(const QString& path)
 {
@@ -349,11 +350,11 @@ void TestFaroImport::badInput()
 
 void TestFaroImport::cliImport()
 {
-    if (!QFile::exists(QStringLiteral(SEAM_BINARY)))
+    if (!QFile::exists(seam::test::seamBinary()))
         QSKIP("the seam executable is not built");
     const QString cache = m_dir.filePath(QStringLiteral("cli.seam"));
     QProcess p;
-    p.start(QStringLiteral(SEAM_BINARY),
+    p.start(seam::test::seamBinary(),
             {QStringLiteral("import"), QStringLiteral("--db"), cache, kData + QStringLiteral("shop.ndjson")});
     QVERIFY(p.waitForFinished(60000));
     const QString out = QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());

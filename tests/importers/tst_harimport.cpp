@@ -1,15 +1,15 @@
-#include "ImportFormats.h"
-#include "OtlpSniff.h"
-#include "ImportRunner.h"
-#include "Sqlite.h"
-#include "Store.h"
-#include "StoreWriter.h"
 #include "Base64.h"
 #include "HarFields.h"
 #include "HarMapper.h"
 #include "HarTestUtil.h"
+#include "ImportFormats.h"
+#include "ImportRunner.h"
 #include "IsoTime.h"
+#include "OtlpSniff.h"
 #include "Propagation.h"
+#include "Sqlite.h"
+#include "Store.h"
+#include "StoreWriter.h"
 #include "har/HarReader.h"
 
 #include <QElapsedTimer>
@@ -80,13 +80,13 @@ void TestHarImport::isoTimes()
 void TestHarImport::traceHeaders()
 {
     const auto tp = fromTraceParent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-                                         TraceIdSource::TraceparentHeader);
+                                    TraceIdSource::TraceparentHeader);
     QCOMPARE(tp.traceId.hex(), std::string("4bf92f3577b34da6a3ce929d0e0e4736"));
     QCOMPARE(spanIdHex(tp.spanId), std::string("00f067aa0ba902b7"));
     QCOMPARE(tp.low64, 0u);
     // The Datadog SDK's traceparent: only the low half means anything.
     const auto dd = fromTraceParent("00-0000000000000000d269b633813fc60c-1a2b3c4d5e6f7081-01",
-                                         TraceIdSource::TraceparentHeader);
+                                    TraceIdSource::TraceparentHeader);
     QVERIFY(!dd.traceId.isValid());
     QCOMPARE(dd.low64, 0xd269b633813fc60cull);
     QVERIFY(!fromTraceParent("junk", TraceIdSource::TraceparentHeader).found());
@@ -103,13 +103,11 @@ void TestHarImport::traceHeaders()
         traceParentFromServerTiming(
             R"(cache;desc="hit, really";dur=2.5, TraceParent;dur=0;desc="00-1f2e3d4c5b6a79880102030405060708-0102030405060708-01")"),
         std::optional<std::string>("00-1f2e3d4c5b6a79880102030405060708-0102030405060708-01"));
-    QCOMPARE(traceParentFromServerTiming("traceparent;desc=00-abc"),
-             std::optional<std::string>("00-abc"));
+    QCOMPARE(traceParentFromServerTiming("traceparent;desc=00-abc"), std::optional<std::string>("00-abc"));
     QVERIFY(!traceParentFromServerTiming("db;dur=53, app;dur=47.2"));
     QVERIFY(!traceParentFromServerTiming("traceparent"));
 
-    QCOMPARE(parseDecimalU64("15161918342891210252"),
-             std::optional<std::uint64_t>(15161918342891210252ull));
+    QCOMPARE(parseDecimalU64("15161918342891210252"), std::optional<std::uint64_t>(15161918342891210252ull));
     QVERIFY(!parseDecimalU64("18446744073709551616")); // 2^64
     QVERIFY(!parseDecimalU64("12a"));
 }
@@ -121,9 +119,8 @@ void TestHarImport::htmlMetaAndBase64()
              std::optional<std::string>(tp));
     QCOMPARE(traceParentFromHtml("<META CONTENT='" + tp + "' Name=TraceParent />"),
              std::optional<std::string>(tp));
-    QCOMPARE(
-        traceParentFromHtml("<meta charset=utf-8><meta\n name = \"traceparent\"\n content=" + tp + ">"),
-        std::optional<std::string>(tp));
+    QCOMPARE(traceParentFromHtml("<meta charset=utf-8><meta\n name = \"traceparent\"\n content=" + tp + ">"),
+             std::optional<std::string>(tp));
     QVERIFY(!traceParentFromHtml(R"(<meta name="description" content="traceparent">)"));
     QVERIFY(!traceParentFromHtml(R"(<meta name="traceparent">)"));
     QVERIFY(!traceParentFromHtml("<meta name=\"tracep"));
@@ -159,8 +156,9 @@ void TestHarImport::detection()
     QVERIFY2(zipped.report.clean(), qPrintable(rejects(zipped.report)));
     QCOMPARE(zipped.records.resources.size(), 9u);
     // The public fixtures, OTLP ones too.
-    if (QFile::exists(QStringLiteral(SEAM_PUBLIC_FIXTURES "/otlp/trace.json"))) {
-        auto in = InputSource::openFile(SEAM_PUBLIC_FIXTURES "/otlp/trace.json");
+    if (QFile::exists((seam::test::publicFixturesDir() + QStringLiteral("/otlp/trace.json")))) {
+        auto in = InputSource::openFile(
+            QString(seam::test::publicFixturesDir() + QStringLiteral("/otlp/trace.json")).toStdString());
         QCOMPARE(detectFormat(*in), std::string(formats::kOtlpJson));
         for (const char* name : {"issue-23-chrome51.har", "issue-61-chrome51.har", "multiple-pages.har",
                                  "not-valid.har", "not-json.har"}) {
@@ -430,11 +428,11 @@ void TestHarImport::crossFormatLinks()
 
 void TestHarImport::cliImport()
 {
-    if (!QFile::exists(QStringLiteral(SEAM_BINARY)))
+    if (!QFile::exists(seam::test::seamBinary()))
         QSKIP("the seam executable is not built");
     const QString cache = m_dir.filePath(QStringLiteral("cli.seam"));
     QProcess p;
-    p.start(QStringLiteral(SEAM_BINARY),
+    p.start(seam::test::seamBinary(),
             {QStringLiteral("import"), QStringLiteral("--db"), cache, kData + QStringLiteral("checkout.har"),
              kData + QStringLiteral("checkout-backend.json")});
     QVERIFY(p.waitForFinished(60000));

@@ -6,6 +6,7 @@
 
 #include "HarTestUtil.h"
 #include "IsoTime.h"
+#include "TestPaths.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -56,7 +57,7 @@ std::map<std::string, QStringList> entriesByPageLoad(const RecordBatch& b)
 
 QString fixture(const char* name)
 {
-    return QStringLiteral(SEAM_TEST_DATA "/har/navigations/") + QLatin1String(name);
+    return (seam::test::dataDir() + QStringLiteral("/har/navigations/")) + QLatin1String(name);
 }
 
 } // namespace

@@ -31,6 +31,7 @@
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreWriter.h"
+#include "TestPaths.h"
 
 #include <QDir>
 #include <QFile>
@@ -41,7 +42,7 @@ using namespace seam;
 
 namespace {
 
-const QString kCases = QStringLiteral(SEAM_TEST_DATA "/diff");
+const QString kCases = (seam::test::dataDir() + QStringLiteral("/diff"));
 
 struct Block
 {
@@ -212,11 +213,11 @@ void TestImportDiff::cases()
     QStringList paths;
     for (const QString& input : c.inputs) {
         if (input.startsWith(QLatin1String("public/"))) {
-            if (!QDir(QStringLiteral(SEAM_PUBLIC_FIXTURES)).exists())
+            if (!QDir(seam::test::publicFixturesDir()).exists())
                 QSKIP("the public fixtures are not present");
-            paths << QStringLiteral(SEAM_PUBLIC_FIXTURES) + input.mid(6);
+            paths << seam::test::publicFixturesDir() + input.mid(6);
         } else {
-            paths << QStringLiteral(SEAM_TEST_DATA "/") + input;
+            paths << (seam::test::dataDir() + QStringLiteral("/")) + input;
         }
         QVERIFY2(QFile::exists(paths.last()), qPrintable(QStringLiteral("no input ") + paths.last()));
     }

@@ -1,4 +1,5 @@
 #include "SpanImportTestUtil.h"
+#include "TestPaths.h"
 #include "jaeger/JaegerReader.h"
 
 #include <QProcess>
@@ -10,8 +11,8 @@ using namespace seam::test;
 
 namespace {
 
-const QString kData = QStringLiteral(SEAM_TEST_DATA "/jaeger/");
-const QString kPublic = QStringLiteral(SEAM_PUBLIC_FIXTURES "/jaeger/");
+const QString kData = (seam::test::dataDir() + QStringLiteral("/jaeger/"));
+const QString kPublic = (seam::test::publicFixturesDir() + QStringLiteral("/jaeger/"));
 
 /// One Jaeger span; `extra` is spliced into the object.
 std::string jspan(int n, const std::string& extra = {}, const std::string& process = R"("processID":"p1")")
@@ -435,12 +436,12 @@ void TestJaegerImport::reimportIsIdempotent()
 
 void TestJaegerImport::seamImport()
 {
-    if (!QFile::exists(QStringLiteral(SEAM_BINARY)))
+    if (!QFile::exists(seam::test::seamBinary()))
         QSKIP("the seam binary is not built");
     const QString cache = QString::fromStdString(newCache());
     QProcess p;
-    p.start(QStringLiteral(SEAM_BINARY), {QStringLiteral("import"), QStringLiteral("--db"), cache,
-                                          kData + QStringLiteral("checkout.json")});
+    p.start(seam::test::seamBinary(), {QStringLiteral("import"), QStringLiteral("--db"), cache,
+                                       kData + QStringLiteral("checkout.json")});
     QVERIFY(p.waitForFinished(60000));
     const QString out = QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
     QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0, qPrintable(out));

@@ -1,6 +1,7 @@
 #include "ImportFormats.h"
 #include "OtlpJsonToProto.h"
 #include "OtlpTestData.h"
+#include "TestPaths.h"
 
 #include <QFile>
 #include <QTest>
@@ -27,7 +28,7 @@ Result import(const std::string& bytes, std::string format = {})
 
 Result importFixture(const QString& relative)
 {
-    const QString path = QStringLiteral(SEAM_PUBLIC_FIXTURES) + QLatin1Char('/') + relative;
+    const QString path = seam::test::publicFixturesDir() + QLatin1Char('/') + relative;
     CollectingSink sink;
     Result r;
     r.report = importFile(path.toStdString(), sink);
@@ -99,7 +100,7 @@ private slots:
 
 void TestOtlpJson::requireFixtures()
 {
-    if (!QFile::exists(QStringLiteral(SEAM_PUBLIC_FIXTURES "/otlp/trace.json")))
+    if (!QFile::exists((seam::test::publicFixturesDir() + QStringLiteral("/otlp/trace.json"))))
         QSKIP("public fixtures are not present");
 }
 

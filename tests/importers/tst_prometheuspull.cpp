@@ -8,6 +8,7 @@
 #include "ImportTestUtil.h"
 #include "OtlpBrowser.h"
 #include "Store.h"
+#include "TestPaths.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
 
 #include <QDir>
@@ -239,7 +240,7 @@ void TestPrometheusPull::redSeriesBecomeTheSameRollups()
 {
     const QString cache = m_dir.filePath(QStringLiteral("prom.seam"));
     QProcess p;
-    p.start(QStringLiteral(SEAM_BINARY),
+    p.start(seam::test::seamBinary(),
             {QStringLiteral("pull"), QStringLiteral("--db"), cache,
              QStringLiteral("prometheus://127.0.0.1:%1?preset=spanmetrics").arg(m_port),
              QStringLiteral("--from"), QString::number(m_from), QStringLiteral("--to"), QString::number(m_to),
@@ -273,7 +274,7 @@ void TestPrometheusPull::redSeriesBecomeTheSameRollups()
 void TestPrometheusPull::refusalsNameTheServer()
 {
     QProcess p;
-    p.start(QStringLiteral(SEAM_BINARY),
+    p.start(seam::test::seamBinary(),
             {QStringLiteral("pull"), QStringLiteral("--db"), m_dir.filePath(QStringLiteral("bad.seam")),
              QStringLiteral("prometheus://127.0.0.1:%1?calls=no_such_metric_total").arg(m_port),
              QStringLiteral("--from"), QString::number(m_from), QStringLiteral("--to"),
@@ -281,7 +282,7 @@ void TestPrometheusPull::refusalsNameTheServer()
     QVERIFY(p.waitForFinished(60000));
     QCOMPARE(p.exitCode(), 2); // --to before --from
     QProcess bad;
-    bad.start(QStringLiteral(SEAM_BINARY),
+    bad.start(seam::test::seamBinary(),
               {QStringLiteral("pull"), QStringLiteral("--db"), m_dir.filePath(QStringLiteral("bad.seam")),
                QStringLiteral("prometheus://127.0.0.1:%1?calls=bad-name").arg(m_port),
                QStringLiteral("--from"), QString::number(m_from), QStringLiteral("--to"),
@@ -290,7 +291,7 @@ void TestPrometheusPull::refusalsNameTheServer()
     QCOMPARE(bad.exitCode(), 2);
     QVERIFY(bad.readAllStandardError().contains("not a metric or label name"));
     QProcess closed;
-    closed.start(QStringLiteral(SEAM_BINARY),
+    closed.start(seam::test::seamBinary(),
                  {QStringLiteral("pull"), QStringLiteral("--db"), m_dir.filePath(QStringLiteral("bad.seam")),
                   QStringLiteral("prometheus://127.0.0.1:9"), QStringLiteral("--from"),
                   QString::number(m_from), QStringLiteral("--to"), QString::number(m_to)});

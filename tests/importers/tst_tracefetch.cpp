@@ -9,6 +9,7 @@
 #include "ImportTestUtil.h"
 #include "LoopbackHttpServer.h"
 #include "OtlpJsonEncode.h"
+#include "TestPaths.h"
 #include "TraceFetch.h"
 #include "TraceStoreReplay.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
@@ -136,7 +137,7 @@ void TestTraceFetch::jaegerFillsTheMissingTraces()
 
 void TestTraceFetch::recordedJaegerSnapshot()
 {
-    QFile snapshot(QStringLiteral(SEAM_PUBLIC_FIXTURES "/jaeger/GetTrace.json"));
+    QFile snapshot((seam::test::publicFixturesDir() + QStringLiteral("/jaeger/GetTrace.json")));
     if (!snapshot.open(QIODevice::ReadOnly))
         QSKIP("the public fixtures (../shared/fixtures/public) are not here");
     const QByteArray recorded = snapshot.readAll();

@@ -10,6 +10,7 @@
 #include "LoopbackHttpServer.h"
 #include "OtlpJsonEncode.h"
 #include "Store.h"
+#include "TestPaths.h"
 #include "TraceSearch.h"
 #include "TraceSearchReplay.h"
 
@@ -167,7 +168,7 @@ void TestTraceSearch::queryText()
 
 void TestTraceSearch::recordedTempoAnswer()
 {
-    QFile file(QStringLiteral(SEAM_TEST_DATA "/tempo/search-response.txt"));
+    QFile file((seam::test::dataDir() + QStringLiteral("/tempo/search-response.txt")));
     QVERIFY(file.open(QIODevice::ReadOnly));
     QByteArray body;
     while (!file.atEnd()) {
@@ -333,7 +334,7 @@ void TestTraceSearch::recordedJaegerAnswer()
     // jaegertracing/jaeger's api/v3 FindTraces snapshot holds the same answer as its GetTrace snapshot
     // (one server span, its trace 00..01, no times): read through the search, the trace is counted and its
     // span refused for its missing start time, saying so (exit 1).
-    QFile snapshot(QStringLiteral(SEAM_PUBLIC_FIXTURES "/jaeger/GetTrace.json"));
+    QFile snapshot((seam::test::publicFixturesDir() + QStringLiteral("/jaeger/GetTrace.json")));
     if (!snapshot.open(QIODevice::ReadOnly))
         QSKIP("the public fixtures (../shared/fixtures/public) are not here");
     const QByteArray recorded = snapshot.readAll();

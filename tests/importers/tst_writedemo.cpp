@@ -4,6 +4,7 @@
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreWriter.h"
+#include "TestPaths.h"
 
 #include <QFile>
 #include <QProcess>
@@ -78,7 +79,7 @@ private slots:
 
         const QString theirs = m_dir.filePath(QStringLiteral("cli.seam"));
         QProcess seam;
-        seam.start(QStringLiteral(SEAM_BINARY),
+        seam.start(seam::test::seamBinary(),
                    {QStringLiteral("demo"), QStringLiteral("--db"), theirs, QStringLiteral("--seed"),
                     QStringLiteral("3"), QStringLiteral("--sessions"), QStringLiteral("60"),
                     QStringLiteral("--strip-propagation"), QStringLiteral("0.2")});

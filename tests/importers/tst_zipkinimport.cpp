@@ -1,4 +1,5 @@
 #include "SpanImportTestUtil.h"
+#include "TestPaths.h"
 #include "zipkin/ZipkinReader.h"
 
 #include <QDir>
@@ -11,8 +12,8 @@ using namespace seam::test;
 
 namespace {
 
-const QString kData = QStringLiteral(SEAM_TEST_DATA "/zipkin/");
-const QString kPublic = QStringLiteral(SEAM_PUBLIC_FIXTURES "/zipkin/");
+const QString kData = (seam::test::dataDir() + QStringLiteral("/zipkin/"));
+const QString kPublic = (seam::test::publicFixturesDir() + QStringLiteral("/zipkin/"));
 
 std::string zspan(int n, const std::string& extra = {})
 {
@@ -264,11 +265,11 @@ void TestZipkinImport::reimportIsIdempotent()
 
 void TestZipkinImport::seamImport()
 {
-    if (!QFile::exists(QStringLiteral(SEAM_BINARY)))
+    if (!QFile::exists(seam::test::seamBinary()))
         QSKIP("the seam binary is not built");
     const QString cache = QString::fromStdString(newCache());
     QProcess p;
-    p.start(QStringLiteral(SEAM_BINARY),
+    p.start(seam::test::seamBinary(),
             {QStringLiteral("import"), QStringLiteral("--db"), cache, kData + QStringLiteral("shared.json")});
     QVERIFY(p.waitForFinished(60000));
     const QString out = QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());

@@ -10,3 +10,6 @@ seam_add_qtest(tst_writerhousekeeping SOURCES ingest/tst_writerhousekeeping.cpp 
                LIBS seam_core)
 # SpanWriter: many rows per INSERT for traces a batch creates, one by one (OR IGNORE) for known ones.
 seam_add_qtest(tst_spanrows SOURCES ingest/tst_spanrows.cpp support/RecordFactory.h LIBS seam_core)
+# The payload dictionary's per-key budgets survive a reopened cache (schema v15, attribute_keys.owner).
+seam_add_qtest(tst_dictionarybudgets SOURCES ingest/tst_dictionarybudgets.cpp support/RecordFactory.h
+               LIBS seam_core)

@@ -5,6 +5,7 @@
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreWriter.h"
+#include "TestPaths.h"
 #include "WriteFailure.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 
@@ -150,6 +151,38 @@ private slots:
         QVERIFY(!outcome.report.cancelled);
     }
 
+    /// A cache that contradicts the writer's bookkeeping: a span row of a trace the writer is about to
+    /// create (left by hand-written SQL, a damaged extract). The writer inserts a new trace's spans many
+    /// rows a statement with OR IGNORE and checks the count (SpanWriter::requireAll): the row already
+    /// there fails the batch loudly instead of being skipped, the batch rolls back whole, and the row
+    /// stays as it was.
+    void rowsAlreadyInTheCacheFailTheBatch()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("hundred.pb"));
+        writeSpanFile(file, 100);
+        const QString cache = m_dir.filePath(QStringLiteral("contradicts.seam"));
+        {
+            Database db = store::openForWriting(cache.toStdString());
+            // traces is empty, so the file's first trace becomes row 1; its fourth span is 0x103.
+            db.exec("INSERT INTO spans(trace, span_id, parent_span_id, service_id, operation_id, kind, "
+                    "start_ns, end_ns, status_code) VALUES (1, 259, 0, 1, 1, 2, 10, 20, 0)");
+        }
+        ImportRunner::Outcome outcome;
+        {
+            StoreWriter writer(cache.toStdString());
+            outcome = ImportRunner(writer).importFile(file.toStdString());
+        }
+        QVERIFY(outcome.report.hasFatal());
+        QVERIFY2(QString::fromStdString(outcome.report.fatalMessage())
+                     .contains(QStringLiteral("new rows of spans were already in the cache")),
+                 outcome.report.fatalMessage().c_str());
+        QCOMPARE(outcome.report.accepted(), std::uint64_t(0));
+        QCOMPARE(queryInt(cache, "SELECT count(*) FROM spans"), 1);
+        QCOMPARE(queryInt(cache, "SELECT start_ns FROM spans WHERE trace = 1 AND span_id = 259"), 10);
+        QCOMPARE(queryInt(cache, "SELECT count(*) FROM traces"), 0);
+        QCOMPARE(queryInt(cache, "SELECT count(*) FROM span_payloads"), 0);
+    }
+
     /// Another program holds the write lock longer than the writer waits: nothing is read or written,
     /// and the outcome says the cache is locked.
     void lockedCacheStopsTheImport()
@@ -225,7 +258,7 @@ private slots:
 
         const QString cache = mountPoint + QStringLiteral("/cache.seam");
         QProcess p;
-        p.start(QStringLiteral(SEAM_BINARY),
+        p.start(seam::test::seamBinary(),
                 {QStringLiteral("import"), QStringLiteral("--json"), QStringLiteral("--db"), cache, m_file});
         QVERIFY(p.waitForFinished(60000));
         const QByteArray err = p.readAllStandardError();

@@ -2,6 +2,8 @@
 // read. Run with dash (no bash-isms) and -n: it names exactly the caches missing from its folder, reuses
 // the ones there, takes the old positional form, and prints bench commands that read its caches.
 
+#include "TestPaths.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -21,7 +23,7 @@ class TestBenchCachesScript : public QObject
 
     static Result run(const QStringList& args)
     {
-        const QString root = QDir(QStringLiteral(SEAM_TEST_DATA "/../..")).canonicalPath();
+        const QString root = QDir((seam::test::dataDir() + QStringLiteral("/../.."))).canonicalPath();
         const QString shell = QStandardPaths::findExecutable(QStringLiteral("dash")).isEmpty()
                                   ? QStringLiteral("sh")
                                   : QStringLiteral("dash");

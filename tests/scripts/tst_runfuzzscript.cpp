@@ -2,6 +2,8 @@
 // by bash, must give every format its own samples, stop on a folder that does not exist, and let only
 // the public samples of ../shared be absent. The fuzzers themselves are not built here.
 
+#include "TestPaths.h"
+
 #include <QDir>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -21,7 +23,7 @@ private:
     /// `work` and the public samples expected in `publicDir`.
     static Result run(const QString& work, const QString& publicDir, const QString& calls)
     {
-        const QString root = QDir(QStringLiteral(SEAM_TEST_DATA "/../..")).canonicalPath();
+        const QString root = QDir((seam::test::dataDir() + QStringLiteral("/../.."))).canonicalPath();
         const QString script =
             QStringLiteral("set -euo pipefail\n"
                            "work=\"$1\"; public=\"$2\"\n"

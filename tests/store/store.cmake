@@ -22,3 +22,6 @@ seam_add_qtest(tst_jsonruns SOURCES store/tst_jsonruns.cpp LIBS seam_store)
 seam_add_qtest(tst_resourcekey SOURCES store/tst_resourcekey.cpp LIBS seam_core seam_demo)
 # RecordBatch::append, the writer's merge of a commit's small batches: order kept, geometric growth.
 seam_add_qtest(tst_recordbatch SOURCES store/tst_recordbatch.cpp LIBS seam_store)
+# The payload string dictionary (store/KeyDictionary): the same ids and refusals as a plain map model
+# of its rules over a long random stream, seeding from a file's rows.
+seam_add_qtest(tst_keydictionary SOURCES store/tst_keydictionary.cpp LIBS seam_store)

@@ -35,7 +35,7 @@ private slots:
         m_db.exec(R"sql(
 DELETE FROM notes; DELETE FROM note_tags;
 INSERT OR IGNORE INTO services(id, name) VALUES (1, 'payments');
-INSERT OR IGNORE INTO traces(id, trace_id, trace_lo) VALUES (1, x'4bf92f3577b34da6a3ce929d0e0e4736', 1);
+INSERT OR IGNORE INTO traces(id, trace_id, trace_lo) VALUES (1, x'4bf92f3577b34da6a3ce929d0e0e4736', trace_lo(x'4bf92f3577b34da6a3ce929d0e0e4736'));
 INSERT OR IGNORE INTO spans VALUES (1, 11, 0, 1, 1, 2, 2000, 8000, 0, NULL, 1);
 INSERT OR IGNORE INTO sessions(id, key) VALUES (7, 's-7');
 INSERT OR IGNORE INTO page_loads(id, key, session_id, url, route, start_ns) VALUES (4711, 'pl', 7, 'u', '/r', 900);

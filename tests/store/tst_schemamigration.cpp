@@ -21,6 +21,13 @@ using namespace seam;
 
 namespace {
 
+/// The first column of the first row as text ("" when there is none).
+std::string queryText(Database& db, const std::string& sql)
+{
+    Statement st = db.prepare(sql);
+    return st.step() ? std::string(st.text(0)) : std::string();
+}
+
 /// A v1 cache with rows in the tables a review touches, as Seam 1 would have left it.
 void makeV1Cache(const std::string& path)
 {
@@ -36,7 +43,7 @@ INSERT INTO sources(id, kind, path, format, started_ns, status, accepted) VALUES
 INSERT INTO services(id, name, version) VALUES (1, 'payments', '1.2'), (2, 'gateway', '');
 INSERT INTO operations VALUES (1, 1, 'SELECT payment_accounts'), (2, 2, 'POST /api/checkout');
 INSERT INTO traces(id, trace_id, trace_lo, start_ns, end_ns, span_count) VALUES
-    (1, x'4bf92f3577b34da6a3ce929d0e0e4736', 1, 1000, 9000, 2);
+    (1, x'4bf92f3577b34da6a3ce929d0e0e4736', -6643211197081565386, 1000, 9000, 2);
 INSERT INTO spans VALUES (1, 10, 0, 2, 2, 2, 1000, 9000, 2, NULL, 1), (1, 11, 10, 1, 1, 3, 2000, 8000, 0, 1, 1);
 INSERT INTO span_payloads(id, attributes) VALUES (1, '{"db.system":"postgresql"}');
 INSERT INTO sessions(id, key, browser, start_ns) VALUES (7, 's-7', 'Safari', 500);
@@ -52,6 +59,18 @@ INSERT INTO notes(id, created_ns, kind, target_type, target_id, from_ns, to_ns, 
 )sql");
 }
 
+/// Writes into `db` (inside the caller's transaction) the schema Seam wrote at `version`: the v1 DDL
+/// and the steps up to that version.
+void writeSchemaAt(Database& db, int version)
+{
+    db.exec(testing::kSchemaV1Ddl);
+    for (const schema::MigrationStep& step : schema::migrationSteps())
+        if (step.toVersion <= version)
+            step.apply(db);
+    db.exec("PRAGMA application_id = " + std::to_string(schema::kApplicationId));
+    db.exec("PRAGMA user_version = " + std::to_string(version));
+}
+
 /// A v3 cache (the v1 DDL and the steps up to v3, as Seam wrote them) whose span payloads are JSON text
 /// in the shapes the importers write: backend and browser attributes, events with times, links, scopes,
 /// status messages, and values that need escapes or are not the writer's compact form.
@@ -60,17 +79,12 @@ void makeV3Cache(const std::string& path, int traces)
     Database db(path, Database::Mode::ReadWrite);
     db.exec("PRAGMA journal_mode = WAL");
     Transaction tx(db);
-    db.exec(testing::kSchemaV1Ddl);
-    for (const schema::MigrationStep& step : schema::migrationSteps())
-        if (step.toVersion <= 3)
-            step.apply(db);
-    db.exec("PRAGMA application_id = " + std::to_string(schema::kApplicationId));
-    db.exec("PRAGMA user_version = 3");
+    writeSchemaAt(db, 3);
     db.exec(
         "INSERT INTO services(id, name, version) VALUES (1, 'payments', '1.2'), (2, 'shop-web', '4.2.0')");
     db.exec("INSERT INTO operations VALUES (1, 1, 'SELECT payment_accounts'), (2, 2, 'fetch POST')");
     auto trace = db.prepare("INSERT INTO traces(id, trace_id, trace_lo, start_ns, end_ns, span_count) "
-                            "VALUES (?1, ?2, ?1, ?3, ?3 + 9000000, 3)");
+                            "VALUES (?1, ?2, trace_lo(?2), ?3, ?3 + 9000000, 3)");
     auto span = db.prepare("INSERT INTO spans VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?6 + 1000000, ?7, ?8, 1)");
     auto payload = db.prepare("INSERT INTO span_payloads VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     std::int64_t nextPayload = 1;
@@ -388,6 +402,80 @@ private slots:
         QCOMPARE(db.queryInt("SELECT count(*) FROM page_load_values"), 1);
         db.exec("DELETE FROM page_loads WHERE id = 3");
         QCOMPARE(db.queryInt("SELECT count(*) FROM page_load_values"), 0);
+    }
+
+    void aV13CacheFindsItsTracesByTheirLowBits()
+    {
+        // A v13 cache (traces with UNIQUE trace_id, the views, a user's own view over traces) opened for
+        // writing: traces rebuilt without trace_id's index, every row and id kept, the views back as they
+        // were, lookups through traces_by_lo (tst_concurrentwriters checks that writers add no trace
+        // twice).
+        const auto file = path("v13.seam");
+        {
+            Database db(file, Database::Mode::ReadWrite);
+            db.exec("PRAGMA journal_mode = WAL");
+            Transaction tx(db);
+            writeSchemaAt(db, 13);
+            db.exec(R"sql(
+INSERT INTO services(id, name, version) VALUES (1, 'payments', '1.2');
+INSERT INTO operations VALUES (1, 1, 'SELECT payment_accounts');
+INSERT INTO traces(id, trace_id, trace_lo, start_ns, end_ns, span_count, error_count) VALUES
+    (5, x'4bf92f3577b34da6a3ce929d0e0e4736', -6643211197081565386, 1000, 9000, 1, 1),
+    (9, x'00000000000000000000000000000010', 16, 2000, 3000, 0, 0);
+INSERT INTO spans VALUES (5, 10, 0, 1, 1, 2, 1000, 9000, 2, NULL, NULL);
+CREATE VIEW my_slow_traces AS SELECT lower(hex(trace_id)) AS id FROM traces WHERE end_ns - start_ns > 5000;
+)sql");
+            tx.commit();
+            QVERIFY(db.queryInt("SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'traces' AND name LIKE "
+                                "'sqlite_autoindex_%'") == 1);
+        }
+        Database db = store::openForWriting(file);
+        QCOMPARE(schema::schemaVersion(db), schema::kSchemaVersion);
+        QCOMPARE(db.queryInt("SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'traces' AND name LIKE "
+                             "'sqlite_autoindex_%'"),
+                 0);
+        // And the v15 step after it: the dictionary's owners.
+        QCOMPARE(db.queryInt("SELECT count(*) FROM pragma_table_info('attribute_keys') WHERE name = 'owner'"),
+                 1);
+        QCOMPARE(queryText(db, "SELECT group_concat(id || ':' || hex(trace_id) || ':' || trace_lo || ':' || "
+                               "coalesce(start_ns, '') || ':' || span_count || ':' || error_count, ' ') FROM "
+                               "(SELECT * FROM traces ORDER BY id)"),
+                 std::string("5:4BF92F3577B34DA6A3CE929D0E0E4736:-6643211197081565386:1000:1:1 "
+                             "9:00000000000000000000000000000010:16:2000:0:0"));
+        QCOMPARE(queryText(db, "SELECT id FROM my_slow_traces"),
+                 std::string("4bf92f3577b34da6a3ce929d0e0e4736"));
+        QCOMPARE(queryText(db, "SELECT trace_id FROM v_spans"),
+                 std::string("4bf92f3577b34da6a3ce929d0e0e4736"));
+        QCOMPARE(db.queryInt("SELECT count(*) FROM sqlite_schema WHERE name IN ('traces_by_lo', "
+                             "'traces_by_start', 'v_spans', 'v_links', 'span_attributes', 'my_slow_traces')"),
+                 6);
+        // trace_lo(): what the column holds, from a blob or from hex; NULL for what is not a trace id.
+        QCOMPARE(db.queryInt("SELECT trace_lo(x'4bf92f3577b34da6a3ce929d0e0e4736')"), -6643211197081565386LL);
+        QCOMPARE(db.queryInt("SELECT trace_lo('4BF92F3577B34DA6A3CE929D0E0E4736')"), -6643211197081565386LL);
+        QCOMPARE(db.queryInt("SELECT trace_lo('0000000000000010')"), 16);
+        QCOMPARE(db.queryInt("SELECT trace_lo('not hex') IS NULL AND trace_lo('10') IS NULL AND "
+                             "trace_lo(x'01') IS NULL"),
+                 1);
+        // The documented lookup goes through the index.
+        QString plan;
+        {
+            Statement st = db.prepare("EXPLAIN QUERY PLAN SELECT id FROM traces WHERE trace_lo = "
+                                      "trace_lo(x'4bf92f3577b34da6a3ce929d0e0e4736') AND trace_id = "
+                                      "x'4bf92f3577b34da6a3ce929d0e0e4736'");
+            while (st.step())
+                plan += QString::fromStdString(std::string(st.text(3)));
+        }
+        QVERIFY2(plan.contains(QLatin1String("traces_by_lo")), qPrintable(plan));
+        // Readers find a trace by its id (StoreQueries, notes).
+        StoreQueries queries(db);
+        QCOMPARE(queries.trace("4bf92f3577b34da6a3ce929d0e0e4736").value(QLatin1String("span_count")).toInt(),
+                 1);
+        notes::Note n;
+        n.target = {notes::TargetKind::Span, 0, "4bf92f3577b34da6a3ce929d0e0e4736", "000000000000000a"};
+        n.text = "the lock";
+        QVERIFY(notes::addNote(db, n) > 0);
+        n.target.spanId = "000000000000000b";
+        QVERIFY_THROWS_EXCEPTION(notes::TargetError, notes::addNote(db, n));
     }
 
     void aFailingStepLeavesTheV1FileAsItWas()

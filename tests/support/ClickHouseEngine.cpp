@@ -2,6 +2,7 @@
 
 #include "DemoGenerator.h"
 #include "ExporterRows.h"
+#include "TestPaths.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
 
 #include <QDir>
@@ -39,7 +40,7 @@ QString ClickHouseEngine::prepareNode(bool& skip)
         skip = true;
         return QStringLiteral("node and npm are needed to run the ClickHouse engine (chdb): not installed");
     }
-    const QString nodeDir = QStringLiteral(SEAM_REMOTE_NODE_DIR);
+    const QString nodeDir = seam::test::remoteNodeDir();
     QDir().mkpath(nodeDir);
     // Several remote tests run at once (ctest -j) and share this folder: one of them at a time copies
     // the front and installs chdb; the others wait here, so none starts node on a half-written script
@@ -50,7 +51,7 @@ QString ClickHouseEngine::prepareNode(bool& skip)
         return QStringLiteral("another test held %1/.prepare.lock for 15 minutes").arg(nodeDir);
     for (const char* f : {"front.mjs", "package.json", "otel_traces.sql"}) {
         const QString to = nodeDir + QLatin1Char('/') + QLatin1String(f);
-        const QString from = QStringLiteral(SEAM_CLICKHOUSE_FRONT_DIR "/") + QLatin1String(f);
+        const QString from = (seam::test::clickhouseFrontDir() + QStringLiteral("/")) + QLatin1String(f);
         QFile current(to), wanted(from);
         if (!wanted.open(QIODevice::ReadOnly))
             return QStringLiteral("cannot read ") + from;
@@ -84,7 +85,7 @@ QString ClickHouseEngine::start(const QString& dir, int sessions, bool& skip,
     if (QString error = prepareNode(skip); !error.isEmpty())
         return error;
     const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
-    const QString nodeDir = QStringLiteral(SEAM_REMOTE_NODE_DIR);
+    const QString nodeDir = seam::test::remoteNodeDir();
 
     DemoOptions options;
     options.seed = 11;

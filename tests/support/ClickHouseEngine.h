@@ -3,8 +3,7 @@
 // A real ClickHouse engine for tests: the npm package chdb behind tests/importers/remote/clickhouse/
 // front.mjs on loopback (an HTTP-interface look-alike), holding the exporter's otel_traces filled with
 // the demo's telemetry as the clickhouseexporter writes it; the same telemetry as OTLP protobuf files
-// for a file import to compare with. Needs SEAM_CLICKHOUSE_FRONT_DIR and SEAM_REMOTE_NODE_DIR defined
-// for the test target (tests/importers/remote.cmake).
+// for a file import to compare with. The front's and chdb's folders come from TestPaths.h.
 
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
 
@@ -33,7 +32,7 @@ public:
     /// `extra` telemetry goes into both the store and the files, next to the demo.
     QString start(const QString& dir, int sessions, bool& skip,
                   const std::vector<opentelemetry::proto::trace::v1::TracesData>& extra = {});
-    /// Copies the front into SEAM_REMOTE_NODE_DIR and installs chdb there when missing, one test at a
+    /// Copies the front into test::remoteNodeDir() and installs chdb there when missing, one test at a
     /// time (a lock file). Returns an error, or empty; `skip` as for start().
     static QString prepareNode(bool& skip);
 

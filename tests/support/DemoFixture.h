@@ -4,6 +4,8 @@
 // twice. Each test copies the file; none shares a writable one. Outside namespace seam: the CLI tests
 // call their own helper seam().
 
+#include "TestPaths.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
@@ -19,7 +21,7 @@ inline bool copyDemoFixture(const QString& name, const QString& to)
     const QString truth = from + QLatin1String(".truth.json");
     const QFileInfo cache(from);
     if (!cache.exists() || !QFileInfo::exists(truth) || QFileInfo::exists(from + QLatin1String("-wal")) ||
-        cache.lastModified() < QFileInfo(QStringLiteral(SEAM_BINARY)).lastModified())
+        cache.lastModified() < QFileInfo(seam::test::seamBinary()).lastModified())
         return false;
     const QString toTruth = to + QLatin1String(".truth.json");
     QFile::remove(to);

@@ -4,11 +4,12 @@
 // import bytes or files, read records and rows back, build small HAR documents.
 
 #include "ImportFormats.h"
-#include "ImportTestUtil.h"
 #include "ImportRunner.h"
+#include "ImportTestUtil.h"
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreWriter.h"
+#include "TestPaths.h"
 
 #include <QString>
 #include <QStringList>
@@ -20,8 +21,8 @@ using importtest::importIntoCache;
 using importtest::rejects;
 using importtest::rows;
 
-inline const QString kData = QStringLiteral(SEAM_TEST_DATA "/har/");
-inline const QString kPublic = QStringLiteral(SEAM_PUBLIC_FIXTURES "/har/");
+inline const QString kData = (seam::test::dataDir() + QStringLiteral("/har/"));
+inline const QString kPublic = (seam::test::publicFixturesDir() + QStringLiteral("/har/"));
 constexpr TimeNs kCheckoutStart = 1709287200000000000; // 2024-03-01T10:00:00Z
 
 struct Result

@@ -7,6 +7,7 @@
 #include "DemoGenerator.h"
 #include "ImportTestUtil.h"
 #include "OtlpBrowser.h"
+#include "TestPaths.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
 
 #include <QDir>
@@ -113,7 +114,7 @@ inline SeamRun runSeam(const QStringList& args,
 {
     QProcess p;
     p.setProcessEnvironment(env);
-    p.start(QStringLiteral(SEAM_BINARY), args);
+    p.start(seam::test::seamBinary(), args);
     SeamRun r;
     if (!p.waitForFinished(120000)) {
         p.kill();

@@ -18,6 +18,7 @@
 #include "SavedConversion.h"
 #include "Store.h"
 #include "StoreWriter.h"
+#include "TestPaths.h"
 
 #include <QDialogButtonBox>
 #include <QJsonArray>
@@ -303,7 +304,7 @@ private slots:
         }
         // `seam impact` without --conversion uses it and says so.
         QProcess p;
-        p.start(QStringLiteral(SEAM_BINARY),
+        p.start(seam::test::seamBinary(),
                 {QStringLiteral("impact"), QStringLiteral("--db"), QString::fromStdString(m_path),
                  QStringLiteral("--json"), QStringLiteral("--service"), QStringLiteral("payments")});
         QVERIFY(p.waitForFinished(120'000));
@@ -316,7 +317,7 @@ private slots:
         QVERIFY(json[QStringLiteral("notes")].toArray().first().toString().contains(
             QLatin1String("saved in the investigation")));
         // An explicit --conversion wins, without the note.
-        p.start(QStringLiteral(SEAM_BINARY),
+        p.start(seam::test::seamBinary(),
                 {QStringLiteral("impact"), QStringLiteral("--db"), QString::fromStdString(m_path),
                  QStringLiteral("--json"), QStringLiteral("--service"), QStringLiteral("payments"),
                  QStringLiteral("--conversion"), QStringLiteral("url:*/checkout/confirmation*")});

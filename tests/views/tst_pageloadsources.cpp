@@ -7,6 +7,7 @@
 #include "PageLoadReports.h"
 #include "PageLoadSourcesPanel.h"
 #include "Sqlite.h"
+#include "TestPaths.h"
 
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -18,7 +19,7 @@ namespace {
 
 QString fixture(const char* name)
 {
-    return QStringLiteral(SEAM_TEST_DATA "/reconcile/") + QLatin1String(name);
+    return (seam::test::dataDir() + QStringLiteral("/reconcile/")) + QLatin1String(name);
 }
 
 /// The row of `table` whose first column contains `text`; -1 when none.
