@@ -12,6 +12,7 @@
 // --backend-only drops the browser's spans: an APM-only dump, no RUM to derive.
 // --input reuses a file an earlier run kept (--keep) instead of generating one; --only runs one phase
 // (decode, read, insert, import) in this process, e.g. under `valgrind --tool=callgrind`.
+// --page-writes counts the pages the import writes (WAL frames, checkpoint copies) per B-tree.
 
 #include "BatchSink.h"
 #include "BenchPhase.h"
@@ -19,6 +20,7 @@
 #include "ImportFormats.h"
 #include "ImportRunner.h"
 #include "InputSource.h"
+#include "PageWriteCounter.h"
 #include "Sqlite.h"
 #include "StoreWriter.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
@@ -108,6 +110,7 @@ int main(int argc, char** argv)
     std::string dir;
     std::string input;
     std::string only;
+    bool pageWrites = false;
     bool backendOnly = false;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--backend-only"))
@@ -118,12 +121,14 @@ int main(int argc, char** argv)
             dir = argv[++i];
         else if (!std::strcmp(argv[i], "--input") && i + 1 < argc)
             input = argv[++i];
+        else if (!std::strcmp(argv[i], "--page-writes"))
+            pageWrites = true;
         else if (!std::strcmp(argv[i], "--only") && i + 1 < argc)
             only = argv[++i];
         else {
             std::fprintf(stderr,
                          "usage: bench_import [--spans N] [--backend-only] [--keep DIR] [--input FILE] "
-                         "[--only decode|read|insert|import]\n");
+                         "[--only decode|read|insert|import] [--page-writes]\n");
             return 2;
         }
     }
@@ -231,6 +236,8 @@ int main(int argc, char** argv)
         const std::string db = dir + "/import.seam";
         for (const char* suffix : {"", "-wal", "-shm"})
             fs::remove(db + suffix);
+        if (pageWrites)
+            installPageWriteCounter();
         const double t0 = now();
         std::uint64_t accepted = 0;
         {
@@ -238,7 +245,10 @@ int main(int argc, char** argv)
             ImportRunner runner(writer);
             accepted = runner.importFile(file).report.accepted();
         } // includes the final commit and WAL checkpoint
-        return PhaseResult{now() - t0, accepted, 0};
+        const double seconds = now() - t0;
+        if (pageWrites)
+            std::fputs(pageWriteReport(db).c_str(), stderr);
+        return PhaseResult{seconds, accepted, 0};
     });
 
     std::printf("\n");

@@ -10,7 +10,8 @@
 // SEAM_PROFILE_WRITER=1 each writer prints its transactions, records per transaction and stage times.
 //
 // Usage: bench_receiver [--clients N] [--sessions N] [--seconds S] [--gzip] [--queue RECORDS] [--keep DIR]
-//                       [--target PORT] [--seed N]
+//                       [--target PORT] [--seed N] [--page-writes]
+// (--page-writes: the pages each side writes, per B-tree: WAL frames and checkpoint copies.)
 // (--queue: the writer's queue bound; small values show 503 + Retry-After backpressure.
 //  --target: post to a receiver already listening on 127.0.0.1:PORT, e.g. `seam serve` or the GUI's
 //  Live mode, instead of an in-process one; its cache is not checked.)
@@ -19,6 +20,7 @@
 #include "DemoGenerator.h"
 #include "ImportRunner.h"
 #include "LiveReceiver.h"
+#include "PageWriteCounter.h"
 #include "Sqlite.h"
 #include "Store.h"
 #include "StoreWriter.h"
@@ -231,6 +233,7 @@ int main(int argc, char** argv)
     bool gzip = false;
     std::size_t queue = StoreWriter::Options{}.maxQueuedRecords;
     std::string keep;
+    bool pageWrites = false;
     int target = 0;
     std::uint64_t seed = DemoOptions{}.seed;
     for (int i = 1; i < argc; ++i) {
@@ -245,6 +248,8 @@ int main(int argc, char** argv)
             queue = std::size_t(std::max(1, std::atoi(argv[++i])));
         else if (a == "--seed" && i + 1 < argc)
             seed = std::strtoull(argv[++i], nullptr, 10);
+        else if (a == "--page-writes")
+            pageWrites = true;
         else if (a == "--gzip")
             gzip = true;
         else if (a == "--keep" && i + 1 < argc)
@@ -256,11 +261,13 @@ int main(int argc, char** argv)
             std::fprintf(
                 stderr,
                 "usage: bench_receiver [--clients N] [--sessions N] [--seconds S] [--gzip] [--queue RECORDS] "
-                "[--keep DIR] [--target PORT] [--seed N]\n");
+                "[--keep DIR] [--target PORT] [--seed N] [--page-writes]\n");
             return 2;
         }
     }
 
+    if (pageWrites)
+        bench::installPageWriteCounter(); // before any connection: the file import's child inherits it
     // Payloads: the demo's chunks, serialized once up front (not timed).
     std::vector<Payload> payloads;
     std::uint64_t totalSpans = 0, totalLogs = 0, totalBytes = 0;
@@ -343,6 +350,8 @@ int main(int argc, char** argv)
                     r.cpuSeconds += t.cpu;
                 bench::printCpu("file import", cpu, r.seconds, r.items);
                 std::printf("  file import wrote %.1f MB\n", double(written) / 1e6);
+                if (pageWrites)
+                    std::printf("  file import %s", bench::pageWriteReport(fileDb).c_str());
                 std::fflush(stdout);
                 return r;
             });
@@ -422,6 +431,8 @@ int main(int argc, char** argv)
         std::printf("  receiver wrote %.1f MB (the clients' requests included)\n",
                     double(bench::bytesWritten() - written0) / 1e6);
     }
+    if (pageWrites && !target)
+        std::printf("  receiver %s", bench::pageWriteReport(db).c_str());
 
     std::uint64_t cachedSpans = 0, cachedLogs = 0;
     if (!target) {
