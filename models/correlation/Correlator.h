@@ -62,13 +62,20 @@ public:
 
     static const char* methodName(int idSource);
 
-    /// Forgets the services it read: after a rollback (ids may be gone) or when another connection may
-    /// have changed a service's browser flag.
-    void invalidateCaches() { m_services.clear(); }
+    /// Forgets the services and traces it read: after a rollback (ids and spans may be gone), when
+    /// another connection may have written (a service's browser flag, a trace's spans) and after a
+    /// task ran its own SQL.
+    void invalidateCaches()
+    {
+        m_services.clear();
+        m_traces.clear();
+    }
 
     /// How many times the spans of a trace were read from the cache (what correlate() saves by reading
     /// each trace once per call).
     std::uint64_t traceReads() const { return m_traceReads; }
+    /// How many page loads it refreshed (linked_count, backend_ns, services, reach rows).
+    std::uint64_t refreshes() const { return m_refreshes; }
 
 private:
     struct ServiceInfo
@@ -121,11 +128,15 @@ private:
     std::unordered_map<std::int64_t, ServiceInfo> m_services; // see invalidateCaches()
     std::vector<TraceSpan> m_traceSpans;
     bool m_keepTraces = false; // inside correlate(): m_traces holds what was read
+    /// Spans of traces read by correlate(), kept across its calls (see there); dropped whole past
+    /// kCachedTraces (about 8 MiB at the demo's ~10 spans per trace).
     std::unordered_map<std::int64_t, std::vector<TraceSpan>> m_traces;
+    static constexpr std::size_t kCachedTraces = 16384;
     std::vector<TraceSpan>* m_written =
         nullptr; // inside correlate(): the batch's spans of the traces it created
     bool m_writtenSorted = false;
     std::uint64_t m_traceReads = 0;
+    std::uint64_t m_refreshes = 0;
 };
 
 } // namespace seam

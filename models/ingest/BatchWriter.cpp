@@ -3,6 +3,7 @@
 #include "LinkInference.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 
@@ -20,8 +21,11 @@ BatchWriter::BatchWriter(Database& db)
 
 BatchWriter::~BatchWriter()
 {
-    if (m_profile)
-        m_profile->print(stderr);
+    if (!m_profile)
+        return;
+    m_profile->print(stderr);
+    std::fprintf(stderr, "  correlation read %llu traces' spans, refreshed %llu page loads\n",
+                 (unsigned long long)m_correlator.traceReads(), (unsigned long long)m_correlator.refreshes());
 }
 
 void BatchWriter::forgetWhatOthersChange()

@@ -63,6 +63,9 @@ public:
     /// links.
     std::uint64_t finish();
     void invalidateCaches();
+    /// A task ran its own SQL on this connection (StoreWriter::runInTransaction): what it may have
+    /// changed is forgotten as if another connection had written it.
+    void taskRan() { forgetWhatOthersChange(); }
     /// Runs LinkInference over the time range written since the last call (widened back by
     /// kInferenceLookback so calls of page loads that started earlier are included). Returns the
     /// links written.

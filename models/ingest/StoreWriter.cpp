@@ -573,6 +573,7 @@ void StoreWriter::applyJobs(BatchWriter& writer, std::deque<Job>& jobs, CommitIn
         }
         if (job.task) {
             job.task(*m_db);
+            writer.taskRan();
             continue;
         }
         // The batches of a transaction are written as one (BatchWriter::writeRows(), then finish()

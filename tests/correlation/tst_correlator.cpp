@@ -267,6 +267,87 @@ private slots:
         QCOMPARE(db.queryInt("SELECT backend_ns FROM page_loads"), 1'700'000'000);
         QCOMPARE(db.queryInt("SELECT services = 'gateway,payments' FROM page_loads"), 1);
     }
+
+    // The traces one correlate() read serve the next ones (a page load refreshed again when more of its
+    // calls arrive): a trace is read again only once it got new spans.
+    void tracesStayReadAcrossCorrelations()
+    {
+        const auto path = dbPath("kept.seam");
+        {
+            StoreWriter w(path);
+            RecordBatch b = browserBatch(11, traceId(11), 0x42, kT0);
+            RecordBatch back = backendBatch(traceId(11), 0x42, kT0);
+            for (auto& s : back.spans)
+                b.spans.push_back(s);
+            w.submit(0, std::move(b));
+            QVERIFY(w.flush());
+        }
+        Database db = store::openForWriting(path);
+        const std::int64_t trace = db.queryInt("SELECT id FROM traces");
+        const std::int64_t pageLoad = db.queryInt("SELECT id FROM page_loads");
+        Correlator correlator(db);
+        std::unordered_set<std::int64_t> pageLoads{pageLoad};
+        correlator.correlate({}, {}, pageLoads);
+        QCOMPARE(correlator.traceReads(), std::uint64_t(1));
+        correlator.correlate({}, {}, pageLoads);
+        QCOMPARE(correlator.traceReads(), std::uint64_t(1));
+        // A span the trace gets later comes with the trace among the touched ones: read again.
+        const auto reachRows = [&] {
+            return db.queryInt("SELECT count(*) FROM page_load_reach WHERE page_load_id = " +
+                               std::to_string(pageLoad));
+        };
+        QCOMPARE(reachRows(), 2); // the gateway's and the payments' server spans
+        db.exec(
+            "INSERT INTO spans(trace, span_id, parent_span_id, service_id, operation_id, kind, start_ns, "
+            "end_ns, status_code) SELECT trace, 0x103, 0x100, service_id, operation_id, 2, start_ns + 1000, "
+            "end_ns, status_code FROM spans WHERE span_id = 0x100");
+        correlator.correlate({}, {}, pageLoads);
+        QCOMPARE(correlator.traceReads(), std::uint64_t(1));
+        QCOMPARE(reachRows(), 2); // not touched: what was read stands (only the writer adds spans)
+        correlator.correlate({trace}, {trace}, pageLoads);
+        QCOMPARE(correlator.traceReads(), std::uint64_t(2));
+        QCOMPARE(reachRows(), 3);
+    }
+
+    // Another writer on the same cache adds spans to a trace this writer has read: when this writer
+    // next refreshes the page load, it reads them (what it kept is dropped once another connection
+    // committed), instead of writing back the services it knew.
+    void spansAnotherWriterAddsAreSeen()
+    {
+        const auto path = dbPath("two-writers.seam");
+        RecordBatch back = backendBatch(traceId(12), 0x42, kT0);
+        StoreWriter first(path);
+        RecordBatch b = browserBatch(12, traceId(12), 0x42, kT0);
+        b.spans.push_back(back.spans[0]); // the gateway only
+        first.submit(0, std::move(b));
+        QVERIFY(first.flush());
+        {
+            StoreWriter second(path);
+            RecordBatch rest;
+            rest.spans.assign(back.spans.begin() + 1, back.spans.end());
+            second.submit(0, std::move(rest));
+            QVERIFY(second.flush());
+        }
+        {
+            Database db = store::openForReading(path);
+            QCOMPARE(db.queryInt("SELECT services = 'gateway,payments' FROM page_loads"), 1);
+        }
+        // A later call of the same page load (no trace of its own) makes the first writer refresh it.
+        RecordBatch later;
+        ResourceRecord r;
+        r.key = "fetch-12b";
+        r.sessionKey = "session-12";
+        r.type = "fetch";
+        r.url = "https://shop.example/api/cart";
+        r.start = kT0 + 500'000'000;
+        r.duration = 100'000'000;
+        later.resources.push_back(r);
+        first.submit(0, std::move(later));
+        QVERIFY(first.flush());
+        Database db = store::openForReading(path);
+        QCOMPARE(db.queryInt("SELECT resource_count FROM page_loads"), 2);
+        QCOMPARE(db.queryInt("SELECT services = 'gateway,payments' FROM page_loads"), 1);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCorrelator)
