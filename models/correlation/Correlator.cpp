@@ -100,8 +100,10 @@ std::uint64_t Correlator::correlate(const std::unordered_set<std::int64_t>& touc
     // got spans in this batch is touched: those are read again.
     for (const std::int64_t trace : touchedTraces)
         m_traces.erase(trace);
-    if (m_traces.size() > kCachedTraces)
+    if (m_traces.size() > kCachedTraces) {
         m_traces.clear();
+        ++m_traceCacheOverflows;
+    }
     struct KeepTraces
     {
         Correlator& c;

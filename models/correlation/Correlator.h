@@ -69,6 +69,7 @@ public:
     {
         m_services.clear();
         m_traces.clear();
+        ++m_invalidations;
     }
 
     /// How many times the spans of a trace were read from the cache (what correlate() saves by reading
@@ -76,6 +77,9 @@ public:
     std::uint64_t traceReads() const { return m_traceReads; }
     /// How many page loads it refreshed (linked_count, backend_ns, services, reach rows).
     std::uint64_t refreshes() const { return m_refreshes; }
+    /// How often the kept traces were dropped whole: past their bound, and by invalidateCaches().
+    std::uint64_t traceCacheOverflows() const { return m_traceCacheOverflows; }
+    std::uint64_t invalidations() const { return m_invalidations; }
 
 private:
     struct ServiceInfo
@@ -137,6 +141,8 @@ private:
     bool m_writtenSorted = false;
     std::uint64_t m_traceReads = 0;
     std::uint64_t m_refreshes = 0;
+    std::uint64_t m_traceCacheOverflows = 0;
+    std::uint64_t m_invalidations = 0;
 };
 
 } // namespace seam

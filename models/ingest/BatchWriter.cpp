@@ -24,8 +24,12 @@ BatchWriter::~BatchWriter()
     if (!m_profile)
         return;
     m_profile->print(stderr);
-    std::fprintf(stderr, "  correlation read %llu traces' spans, refreshed %llu page loads\n",
-                 (unsigned long long)m_correlator.traceReads(), (unsigned long long)m_correlator.refreshes());
+    std::fprintf(stderr,
+                 "  correlation read %llu traces' spans, refreshed %llu page loads; kept traces dropped %llu "
+                 "times when full, %llu invalidated\n",
+                 (unsigned long long)m_correlator.traceReads(), (unsigned long long)m_correlator.refreshes(),
+                 (unsigned long long)m_correlator.traceCacheOverflows(),
+                 (unsigned long long)m_correlator.invalidations());
 }
 
 void BatchWriter::forgetWhatOthersChange()
