@@ -72,8 +72,8 @@ public:
         ++m_invalidations;
     }
 
-    /// How many times the spans of a trace were read from the cache (what correlate() saves by reading
-    /// each trace once per call).
+    /// How many times the spans of a trace were read from the cache (what correlate() saves by keeping
+    /// the traces it read, within a call and across calls).
     std::uint64_t traceReads() const { return m_traceReads; }
     /// How many page loads it refreshed (linked_count, backend_ns, services, reach rows).
     std::uint64_t refreshes() const { return m_refreshes; }
@@ -131,7 +131,7 @@ private:
     PageLoadReachWriter m_reach;
     std::unordered_map<std::int64_t, ServiceInfo> m_services; // see invalidateCaches()
     std::vector<TraceSpan> m_traceSpans;
-    bool m_keepTraces = false; // inside correlate(): m_traces holds what was read
+    bool m_keepTraces = false; // inside correlate(): what loadTrace() reads is kept in m_traces
     /// Spans of traces read by correlate(), kept across its calls (see there); dropped whole past
     /// kCachedTraces (about 8 MiB at the demo's ~10 spans per trace).
     std::unordered_map<std::int64_t, std::vector<TraceSpan>> m_traces;

@@ -35,19 +35,24 @@ private:
         QVERIFY(!st.step());
     }
 
+    /// A page load, its call and the call's backend trace (gateway -> payments), in one batch of its
+    /// own writer, committed (flush) before the writer closes. Returns whether it committed.
+    static bool writeLinkedPageLoad(const std::string& path, int n)
+    {
+        StoreWriter w(path);
+        RecordBatch b = browserBatch(n, traceId(n), 0x42, kT0);
+        RecordBatch back = backendBatch(traceId(n), 0x42, kT0);
+        for (auto& s : back.spans)
+            b.spans.push_back(s);
+        w.submit(0, std::move(b));
+        return w.flush();
+    }
+
 private slots:
     void linksSameTraceInOneBatch()
     {
         const auto path = dbPath("same.seam");
-        {
-            StoreWriter w(path);
-            RecordBatch b = browserBatch(1, traceId(1), 0x42, kT0);
-            RecordBatch back = backendBatch(traceId(1), 0x42, kT0);
-            for (auto& s : back.spans)
-                b.spans.push_back(s);
-            w.submit(0, std::move(b));
-            QVERIFY(w.flush());
-        }
+        QVERIFY(writeLinkedPageLoad(path, 1));
         expectLinked(path, "trace", 1.0);
     }
 
@@ -241,15 +246,7 @@ private slots:
     void eachTraceIsReadOncePerBatch()
     {
         const auto path = dbPath("read-once.seam");
-        {
-            StoreWriter w(path);
-            RecordBatch b = browserBatch(10, traceId(10), 0x42, kT0);
-            RecordBatch back = backendBatch(traceId(10), 0x42, kT0);
-            for (auto& s : back.spans)
-                b.spans.push_back(s);
-            w.submit(0, std::move(b));
-            QVERIFY(w.flush());
-        }
+        QVERIFY(writeLinkedPageLoad(path, 10));
         expectLinked(path, "trace", 1.0);
         Database db = store::openForWriting(path);
         db.exec(
@@ -273,15 +270,7 @@ private slots:
     void tracesStayReadAcrossCorrelations()
     {
         const auto path = dbPath("kept.seam");
-        {
-            StoreWriter w(path);
-            RecordBatch b = browserBatch(11, traceId(11), 0x42, kT0);
-            RecordBatch back = backendBatch(traceId(11), 0x42, kT0);
-            for (auto& s : back.spans)
-                b.spans.push_back(s);
-            w.submit(0, std::move(b));
-            QVERIFY(w.flush());
-        }
+        QVERIFY(writeLinkedPageLoad(path, 11));
         Database db = store::openForWriting(path);
         const std::int64_t trace = db.queryInt("SELECT id FROM traces");
         const std::int64_t pageLoad = db.queryInt("SELECT id FROM page_loads");
