@@ -114,6 +114,18 @@ std::string normalizedBrowserName(std::string_view name)
     return {};
 }
 
+/// The failure texts browsers give a request the page cancelled: Chromium's net error, Firefox's
+/// nsresult, WebKit's "cancelled" / "Load request cancelled" (as Playwright's HAR records them).
+bool isCancellation(std::string_view failure)
+{
+    if (failure == "net::ERR_ABORTED" || failure == "NS_BINDING_ABORTED")
+        return true;
+    for (std::size_t i = 0; i + 6 <= failure.size(); ++i)
+        if (text::equalsIgnoreCase(failure.substr(i, 6), "cancel"))
+            return true;
+    return false;
+}
+
 std::string majorVersion(std::string_view version)
 {
     return std::string(version.substr(0, version.find_first_not_of("0123456789")));
@@ -206,12 +218,18 @@ void Mapper::entry(const JsonValue& v, std::uint64_t index, const std::string& l
     // Status: 0 for requests that failed (Chrome _error, Playwright _failureText, status 0).
     if (response) {
         const auto status = intOf(*response, "status");
-        const bool failed = !stringOf(*response, "_error").empty() ||
-                            !stringOf(*response, "_failureText").empty() || !stringOf(v, "_error").empty();
-        if (status && *status > 0 && *status < 1000 && !failed)
+        std::string_view failure = stringOf(*response, "_error");
+        if (failure.empty())
+            failure = stringOf(*response, "_failureText");
+        if (failure.empty())
+            failure = stringOf(v, "_error");
+        if (status && *status > 0 && *status < 1000 && failure.empty())
             r.statusCode = int(*status);
         // A failed request has no status (0, or -1 in Playwright's HAR); a status 0 alone is unknown.
-        r.failed = failed && (!status || *status <= 0);
+        // Cancelled is not failed: the page itself dropped the request (it navigated away while a beacon
+        // was in flight, or an AbortController fired), which DevTools shows as "(canceled)"; counting it
+        // as a network error would blame the network for the user's click.
+        r.failed = !failure.empty() && !isCancellation(failure) && (!status || *status <= 0);
     }
 
     // Phases (HAR: ms, -1 = not applicable; ssl is part of connect), as durations like the OTLP path.

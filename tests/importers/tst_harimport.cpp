@@ -48,6 +48,8 @@ private slots:
     void entriesBeforePages();
     void manyEntriesBeforePagesSpill();
     void documentEntry();
+    void failedAndCancelled_data();
+    void failedAndCancelled();
     void emptyPagesSkipped();
     void mapperOnItsOwn();
     void idempotentReimport();
@@ -334,6 +336,51 @@ void TestHarImport::documentEntry()
     QCOMPARE(r.records.pageLoads.size(), 1u);
     QCOMPARE(r.records.pageLoads[0].url, std::string("https://shop.example.com/home"));
     QCOMPARE(r.records.pageLoads[0].ttfb, TimeNs(20000000 + 9000000));
+}
+
+void TestHarImport::failedAndCancelled_data()
+{
+    QTest::addColumn<QString>("response"); // the response object's members after "status"
+    QTest::addColumn<QString>("entryError");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<bool>("failed");
+    QTest::newRow("ok") << QString() << QString() << 200 << false;
+    QTest::newRow("refused, Chrome _error")
+        << R"(,"_error":"net::ERR_CONNECTION_REFUSED")" << QString() << 0 << true;
+    QTest::newRow("failed, Playwright -1")
+        << R"(,"_failureText":"net::ERR_FAILED")" << QString() << -1 << true;
+    QTest::newRow("entry-level _error")
+        << QString() << R"(,"_error":"net::ERR_NAME_NOT_RESOLVED")" << 0 << true;
+    // Cancelled by the page (navigation while a beacon was in flight, AbortController): not failed.
+    QTest::newRow("aborted, Chromium") << R"(,"_failureText":"net::ERR_ABORTED")" << QString() << -1 << false;
+    QTest::newRow("aborted, Firefox")
+        << R"(,"_failureText":"NS_BINDING_ABORTED")" << QString() << -1 << false;
+    QTest::newRow("cancelled, WebKit")
+        << R"(,"_failureText":"Load request cancelled")" << QString() << -1 << false;
+    // A status with a failure text (the response came, then the transfer broke): neither ok nor failed.
+    QTest::newRow("aborted after 200")
+        << R"(,"_failureText":"net::ERR_ABORTED")" << QString() << 200 << false;
+    QTest::newRow("status 0 alone") << QString() << QString() << 0 << false;
+}
+
+void TestHarImport::failedAndCancelled()
+{
+    QFETCH(QString, response);
+    QFETCH(QString, entryError);
+    QFETCH(int, status);
+    QFETCH(bool, failed);
+    const std::string e = R"({"pageref":"p1","startedDateTime":"2024-03-01T10:00:00.100Z","time":10,)"
+                          R"("request":{"method":"POST","url":"https://a.example/api","headers":[]},)"
+                          R"("response":{"status":)" +
+                          std::to_string(status) + response.toStdString() +
+                          R"(,"headers":[]},"timings":{"send":1,"wait":8,"receive":1})" +
+                          entryError.toStdString() + "}";
+    const Result r = importBytes(harDoc(e));
+    QVERIFY2(r.report.clean(), qPrintable(rejects(r.report)));
+    QCOMPARE(r.records.resources.size(), 1u);
+    const ResourceRecord& res = r.records.resources[0];
+    QCOMPARE(res.failed, failed);
+    QCOMPARE(res.statusCode, response.isEmpty() && entryError.isEmpty() && status > 0 ? status : 0);
 }
 
 // Playwright records the blank page a persistent browser context opens with: no entries, no title, no
