@@ -1,6 +1,7 @@
 #include "CallReconciler.h"
 
 #include "PageLoadReconciler.h"
+#include "ResourceKey.h"
 
 #include <algorithm>
 #include <cctype>
@@ -36,6 +37,7 @@ struct Row
     std::int64_t start = 0; // in the canonical clock
     std::int64_t trace = 0;
     std::optional<std::int64_t> mergedInto;
+    bool packedKey = false; ///< `key` holds the stored bytes until decoded
     int group = -1;
 };
 
@@ -75,9 +77,10 @@ CallReconciler::CallReconciler(Database& db)
       m_offsets(db.prepare(
           "SELECT r.format, min(r.start_ns) - p.start_ns FROM page_load_reports r JOIN page_loads p "
           "ON p.id = r.page_load_id WHERE r.page_load_id = ?1 GROUP BY r.format")),
-      m_rows(db.prepare(
-          "SELECT id, coalesce(reporter, ''), type, coalesce(method, ''), url, start_ns, "
-          "coalesce(trace, 0), merged_into, resource_key_text(key) FROM resources WHERE page_load_id = ?1")),
+      m_rows(db.prepare("SELECT id, coalesce(reporter, ''), type, coalesce(method, ''), url, start_ns, "
+                        "coalesce(trace, 0), merged_into, key, typeof(key) = 'blob' FROM resources WHERE "
+                        "page_load_id = ?1")),
+      m_traceOfRow(db.prepare("SELECT trace_id FROM traces WHERE id = ?1")),
       m_setMergedInto(db.prepare("UPDATE resources SET merged_into = ?2 WHERE id = ?1"))
 {}
 
@@ -137,12 +140,25 @@ bool CallReconciler::reconcile(std::int64_t pageLoad)
             r.mergedInto = m_rows.int64(7);
             wasMerged = true;
         }
-        r.key = std::string(m_rows.text(8));
+        r.key = std::string(m_rows.blob(8));
+        r.packedKey = m_rows.int64(9) != 0;
         rows.push_back(std::move(r));
     }
     m_rows.reset();
     if (!wasMerged && offsets.size() < 2)
         return false; // one source's page load: nothing to merge, nothing to undo
+    // The keys as text (the last tie-break below): their order does not depend on the traces' row ids,
+    // so neither does the grouping on the order files were imported in.
+    for (Row& r : rows)
+        if (r.packedKey)
+            r.key = resource_key::decode(r.key, [this](std::int64_t row) -> std::optional<TraceId> {
+                m_traceOfRow.bind(1, row);
+                std::optional<TraceId> id;
+                if (m_traceOfRow.step())
+                    id = TraceId::fromBytes(m_traceOfRow.blob(0));
+                m_traceOfRow.reset();
+                return id;
+            });
 
     // Reporter order, then time: the grouping depends on what was reported, not on the order of imports.
     std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {

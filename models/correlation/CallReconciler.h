@@ -43,7 +43,7 @@ public:
 
 private:
     Database& m_db;
-    Statement m_offsets, m_rows, m_setMergedInto;
+    Statement m_offsets, m_rows, m_traceOfRow, m_setMergedInto;
 };
 
 } // namespace seam

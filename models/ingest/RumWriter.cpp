@@ -11,6 +11,7 @@
 #include "WriteTouches.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -229,6 +230,13 @@ void RumWriter::adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& ke
         applyVital(pageLoadId, name, value, key, m_dimensions.reportSessionId(sessionKey));
 }
 
+std::size_t RumWriter::packKey(std::string_view key, char* out)
+{
+    if (const auto otel = resource_key::parseOtel(key))
+        return resource_key::packTraceRow(m_dimensions.traceRow(otel->trace), otel->span, out);
+    return resource_key::packStandalone(key, out);
+}
+
 void RumWriter::bindKey(Statement& st, int index, std::string_view key, std::string_view packed)
 {
     if (packed.empty())
@@ -252,9 +260,10 @@ void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, 
         } else if (r.traceIdLow64) {
             trace = m_datadog.traceForLow64(r.traceIdLow64); // 0: keep the low bits and wait
         }
-        // Packed when it packs (schema v11, ResourceKey.h): bound without a copy, outlives st.run().
+        // Packed when it packs (ResourceKey.h): bound without a copy, outlives st.run(). An OTLP key
+        // names its trace by row (schema v16), created here when new, so that keys follow arrival.
         char buffer[resource_key::kMaxPacked];
-        const std::string_view packed(buffer, resource_key::pack(r.key, buffer));
+        const std::string_view packed(buffer, packKey(r.key, buffer));
         if (r.mayHaveTwin && session && mergeIntoTwin(r, packed, session, trace))
             continue;
         bindKey(st, 1, r.key, packed);
@@ -411,7 +420,8 @@ void RumWriter::writeRumEvents(const RecordBatch& batch, std::int64_t sourceId, 
         const std::int64_t session = m_dimensions.sessionId(a.sessionKey);
         const PageRef page = m_dimensions.resolvePage(a.pageLoadKey, session, a.time);
         auto& st = m_st.actionInsert;
-        st.bindText(1, a.key);
+        char packed[resource_key::kMaxPacked]; // packed as resources.key is (ResourceKey.h, v16)
+        bindKey(st, 1, a.key, std::string_view(packed, packKey(a.key, packed)));
         bindPage(st, page, a.pageLoadKey, session);
         st.bind(6, a.time)
             .bindNonNegative(7, a.duration)
@@ -435,7 +445,8 @@ void RumWriter::writeRumEvents(const RecordBatch& batch, std::int64_t sourceId, 
         const std::int64_t session = m_dimensions.sessionId(t.sessionKey);
         const PageRef page = m_dimensions.resolvePage(t.pageLoadKey, session, t.time);
         auto& st = m_st.longTaskInsert;
-        st.bindText(1, t.key);
+        char packed[resource_key::kMaxPacked];
+        bindKey(st, 1, t.key, std::string_view(packed, packKey(t.key, packed)));
         bindPage(st, page, t.pageLoadKey, session);
         st.bind(6, t.time).bind(7, std::max<TimeNs>(t.duration, 0)).bind(8, sourceId);
         st.run();

@@ -64,6 +64,9 @@ private:
     /// `packed`: r.key packed (ResourceKey.h; "" when it stays text), as resources.key holds it.
     bool mergeIntoTwin(const ResourceRecord& r, std::string_view packed, std::int64_t session,
                        std::int64_t trace);
+    /// Writes r.key's packed form at `out` (kMaxPacked bytes) and returns its size, 0 when it stays text.
+    /// An OTLP key names its trace's row, created when new (ResourceKey.h, schema v16).
+    std::size_t packKey(std::string_view key, char* out);
     /// Binds a resource key as resources.key holds it (schema v11): `packed` when not empty, else the
     /// text. Neither is copied: both outlive the statement's run.
     static void bindKey(Statement& st, int index, std::string_view key, std::string_view packed);

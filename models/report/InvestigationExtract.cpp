@@ -7,6 +7,7 @@
 #include "Schema.h"
 #include "Sqlite.h"
 #include "Store.h"
+#include "TraceRowKeys.h"
 
 #include <iterator>
 
@@ -56,9 +57,14 @@ const Copy kCopies[] = {
     {"actions", "x.page_load_id IN (SELECT id FROM temp.x_page_loads)"},
     {"long_tasks", "x.page_load_id IN (SELECT id FROM temp.x_page_loads)"},
     {"links", "x.resource_id IN (SELECT id FROM main.resources)"},
+    // Rows keep their ids: the OTLP keys of resources, long tasks and actions name their trace by id
+    // (schema v16), so those traces come too.
     {"traces",
      "x.id IN (SELECT trace FROM main.page_loads WHERE trace IS NOT NULL UNION "
-     "SELECT trace FROM main.resources WHERE trace IS NOT NULL UNION SELECT trace FROM main.links)"},
+     "SELECT trace FROM main.resources WHERE trace IS NOT NULL UNION SELECT trace FROM main.links UNION "
+     "SELECT resource_key_trace(key) FROM main.resources WHERE typeof(key) = 'blob' UNION "
+     "SELECT resource_key_trace(key) FROM main.long_tasks WHERE typeof(key) = 'blob' UNION "
+     "SELECT resource_key_trace(key) FROM main.actions WHERE typeof(key) = 'blob')"},
     {"spans", "x.trace IN (SELECT id FROM main.traces)"},
     {"span_payloads", "x.id IN (SELECT payload FROM main.spans WHERE payload IS NOT NULL)"},
     // The strings the payloads' bytes refer to (schema v8): all of them, the table is small.
@@ -165,12 +171,7 @@ ExtractResult extractInvestigation(const std::string& sourcePath, const std::str
         const int total = int(std::size(kCopies)) + 1;
         int done = 1;
         for (const Copy& c : kCopies) {
-            auto [columns, select] = sharedColumns(target, c.table);
-            // A source older than v11 (read where it lies, not migrated) has text keys: packed as the
-            // target holds them (resource_key() leaves a packed key as it is).
-            if (const auto at = select.find("x.\"key\"");
-                std::string_view(c.table) == "resources" && at != std::string::npos)
-                select.replace(at, 7, "resource_key(x.\"key\")");
+            const auto [columns, select] = sharedColumns(target, c.table);
             if (columns.empty()) { // an older source file without this table: nothing to copy
                 result.rows.emplace_back(c.table, 0);
                 continue;
@@ -188,6 +189,9 @@ ExtractResult extractInvestigation(const std::string& sourcePath, const std::str
             if (options.progress)
                 options.progress(c.table, ++done, total);
         }
+        // A source older than v16 (read where it lies, not migrated) has its keys in older forms: in
+        // today's, naming the copied traces (a trace that was not copied gets a row).
+        schema::packKeysByTraceRow(target);
         // Derived rows (what impact reads), from what was copied: also when the source predates them.
         schema::fillPageLoadReach(target);
         schema::fillPageLoadReachTraces(target);

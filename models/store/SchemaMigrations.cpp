@@ -4,6 +4,7 @@
 #include "AttributeKeyOwners.h"
 #include "CallMergeSchema.h"
 #include "PackedResourceKeys.h"
+#include "TraceRowKeys.h"
 #include "PageLoadReach.h"
 #include "PageLoadReachTraces.h"
 #include "PageLoadSortKeys.h"
@@ -90,6 +91,9 @@ constexpr std::array kSteps = {
     // v15, re-imports that no longer grow the dictionary (issue 15): what each shared string was shared
     // under (AttributeKeyOwners.cpp).
     MigrationStep{15, &addAttributeKeyOwners},
+    // v16, the writer at 10M spans (issue 15): OTLP resource keys name their trace by row, in arrival
+    // order (TraceRowKeys.cpp).
+    MigrationStep{16, &packKeysByTraceRow},
 };
 static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
 

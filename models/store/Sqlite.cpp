@@ -86,27 +86,37 @@ Database::Database(const std::string& path, Mode mode) : m_path(path)
     sqlite3_extended_result_codes(m_db, 1);
     sqlite3_busy_timeout(m_db, 10000);
     payload::registerSqlFunctions(m_db);
-    resource_key::registerSqlFunctions(m_db);
+    m_keyLookups = resource_key::registerSqlFunctions(m_db);
     trace_lookup::registerSqlFunctions(m_db);
 }
 
+Database::Database() = default;
+
 Database::~Database()
 {
+    close();
+}
+
+void Database::close()
+{
+    m_keyLookups.reset(); // its statements first: a connection with statements left closes later
     if (m_db)
         sqlite3_close_v2(m_db);
+    m_db = nullptr;
 }
 
 Database::Database(Database&& other) noexcept
-    : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path))
+    : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path)),
+      m_keyLookups(std::move(other.m_keyLookups))
 {}
 
 Database& Database::operator=(Database&& other) noexcept
 {
     if (this != &other) {
-        if (m_db)
-            sqlite3_close_v2(m_db);
+        close();
         m_db = std::exchange(other.m_db, nullptr);
         m_path = std::move(other.m_path);
+        m_keyLookups = std::move(other.m_keyLookups);
     }
     return *this;
 }

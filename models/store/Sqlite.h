@@ -5,6 +5,7 @@
 // value, and readers need their own connections per thread anyway.
 
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -27,6 +28,10 @@ private:
 
 class Statement;
 
+namespace resource_key {
+class Lookups;
+}
+
 class Database
 {
 public:
@@ -39,7 +44,7 @@ public:
         Immutable
     };
 
-    Database() = default;
+    Database();
     /// Opens (creating when ReadWrite) the file. Throws SqliteError. An error that says the file is
     /// damaged (SQLITE_CORRUPT, SQLITE_NOTADB), here or from any statement, names the file.
     Database(const std::string& path, Mode mode);
@@ -63,8 +68,12 @@ public:
     std::string errorMessage() const;
 
 private:
+    void close();
+
     sqlite3* m_db = nullptr;
     std::string m_path;
+    /// The statements resource_key()'s SQL functions prepare on this connection (ResourceKey.h).
+    std::unique_ptr<resource_key::Lookups> m_keyLookups;
 };
 
 class Statement

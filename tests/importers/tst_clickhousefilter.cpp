@@ -102,9 +102,11 @@ class TestClickHouseFilter : public QObject
             "p.error_count, p.resource_count, p.linked_count, p.backend_ns, p.services, s.key, s.browser, "
             "s.country FROM page_loads p LEFT JOIN sessions s ON s.id = p.session_id "
             "WHERE p.id IN matched ORDER BY p.key");
-        add("SELECT 'resource', r.key, r.url, r.status, r.start_ns, r.duration_ns FROM resources r "
-            "WHERE r.page_load_id IN matched ORDER BY r.key");
-        add("SELECT 'link', r.key, lower(hex(t.trace_id)), l.method FROM links l JOIN resources r ON r.id = "
+        add("SELECT 'resource', resource_key_text(r.key) AS k, r.url, r.status, r.start_ns, r.duration_ns "
+            "FROM "
+            "resources r WHERE r.page_load_id IN matched ORDER BY k");
+        add("SELECT 'link', resource_key_text(r.key), lower(hex(t.trace_id)), l.method FROM links l JOIN "
+            "resources r ON r.id = "
             "l.resource_id JOIN traces t ON t.id = l.trace WHERE r.page_load_id IN matched ORDER BY 2, 3");
         add("SELECT 'span', lower(hex(t.trace_id)), printf('%016x', s.span_id), s.start_ns, s.end_ns, "
             "s.status_code FROM spans s JOIN traces t ON t.id = s.trace WHERE s.trace IN (SELECT l.trace "

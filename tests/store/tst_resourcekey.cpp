@@ -46,6 +46,15 @@ std::vector<std::pair<std::int64_t, std::string>> keys(Database& db)
     return out;
 }
 
+QStringList textRows(Database& db, const char* sql)
+{
+    auto st = db.prepare(sql);
+    QStringList out;
+    while (st.step())
+        out << QString::fromStdString(std::string(st.text(0)));
+    return out;
+}
+
 QStringList objects(Database& db)
 {
     auto st = db.prepare("SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master "
@@ -70,10 +79,12 @@ private slots:
     void everyFormComesBackExactly_data()
     {
         QTest::addColumn<QByteArray>("key");
-        QTest::addColumn<int>("size"); // of the packed form, 0: none (stored as the text)
-        QTest::newRow("otel") << QByteArray("otel:4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7") << 25;
+        QTest::addColumn<int>("size"); // of the packed form in a cache holding its trace, 0: none (text)
+        QTest::newRow("otel") << QByteArray("otel:4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7") << 17;
         QTest::newRow("otel zeros") << QByteArray("otel:00000000000000000000000000000000:0000000000000000")
-                                    << 25;
+                                    << 17;
+        QTest::newRow("otel span ff")
+            << QByteArray("otel:ffffffffffffffffffffffffffffffff:ffffffffffffffff") << 17;
         QTest::newRow("datadog hash") << QByteArray("dd:0123456789abcdef") << 9;
         QTest::newRow("uuid") << QByteArray("5b2f7b4e-91c1-4e5a-8f0e-3a6c2d1b9e7f") << 17;
         // No packed form: stored as the text.
@@ -99,16 +110,39 @@ private slots:
         QFETCH(QByteArray, key);
         QFETCH(int, size);
         const std::string text = key.toStdString();
-        const std::string packed = resource_key::encode(text);
+        const auto otel = resource_key::parseOtel(text);
+        const std::int64_t traceRow = 1000 + QTest::currentDataTag()[0]; // any row id: not arrival-bound
+        std::string packed(resource_key::kMaxPacked, '\0');
+        if (otel) {
+            packed.resize(resource_key::packTraceRow(traceRow, otel->span, packed.data()));
+            QCOMPARE(resource_key::traceRowOf(packed), traceRow);
+            QCOMPARE(resource_key::decode(packed,
+                                          [&](std::int64_t row) -> std::optional<TraceId> {
+                                              return row == traceRow ? std::optional<TraceId>(otel->trace)
+                                                                     : std::nullopt;
+                                          }),
+                     text);
+        } else {
+            packed.resize(resource_key::packStandalone(text, packed.data()));
+            QCOMPARE(resource_key::traceRowOf(packed), std::int64_t(0));
+            if (size)
+                QCOMPARE(resource_key::decodeStandalone(packed), text);
+        }
         QCOMPARE(int(packed.size()), size);
-        if (size)
-            QCOMPARE(resource_key::decode(packed), text);
 
-        // The SQL functions agree with the C++ ones, and packing twice changes nothing.
-        Database db(":memory:", Database::Mode::ReadWrite);
+        // The SQL functions agree with the C++ ones in a cache that holds the trace, and packing twice
+        // changes nothing.
+        Database db = store::openForWriting(dbPath("forms.seam"));
+        db.exec("DELETE FROM traces");
+        if (otel) {
+            auto trace =
+                db.prepare("INSERT INTO traces(id, trace_id, trace_lo) VALUES (?1, ?2, trace_lo(?2))");
+            trace.bind(1, traceRow).bindBlob(2, otel->trace.bytes.data(), 16);
+            trace.run();
+        }
         auto st = db.prepare("SELECT resource_key(?1), resource_key_text(resource_key(?1)), "
                              "resource_key(resource_key(?1)) = resource_key(?1), resource_key_text(?1), "
-                             "typeof(resource_key(?1))");
+                             "typeof(resource_key(?1)), coalesce(resource_key_trace(resource_key(?1)), 0)");
         st.bindText(1, text);
         QVERIFY(st.step());
         QCOMPARE(std::string(st.blob(0)), size ? packed : text);
@@ -116,12 +150,116 @@ private slots:
         QCOMPARE(st.int64(2), std::int64_t(1));
         QCOMPARE(std::string(st.text(3)), text); // a text key (any cache) as it is
         QCOMPARE(std::string(st.text(4)), std::string(size ? "blob" : "text"));
+        QCOMPARE(st.int64(5), otel ? traceRow : 0);
+        st.reset();
+        if (otel) {
+            // Without its trace the cache holds no such key: resource_key() gives the text back, which
+            // matches no packed key; the v11-v15 form still reads.
+            db.exec("DELETE FROM traces");
+            QVERIFY(st.step());
+            QCOMPARE(std::string(st.text(4)), std::string("text"));
+            st.reset();
+            std::string v11(1, '\x01');
+            v11.append(reinterpret_cast<const char*>(otel->trace.bytes.data()), 16);
+            v11.append(packed.substr(9));
+            QCOMPARE(resource_key::decodeStandalone(v11), text);
+        }
     }
 
     void nullStaysNull()
     {
         Database db(":memory:", Database::Mode::ReadWrite);
-        QCOMPARE(db.queryInt("SELECT resource_key_text(NULL) IS NULL AND resource_key(NULL) IS NULL"), 1);
+        QCOMPARE(db.queryInt("SELECT resource_key_text(NULL) IS NULL AND resource_key(NULL) IS NULL AND "
+                             "resource_key_trace(NULL) IS NULL"),
+                 1);
+        // A connection without a traces table (any SQLite file): OTLP keys stay text, nothing fails.
+        QCOMPARE(db.queryInt(
+                     "SELECT typeof(resource_key('otel:4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7'))"
+                     " = 'text'"),
+                 1);
+    }
+
+    void aV15CacheNamesTracesByRow()
+    {
+        const auto path = dbPath("v16.seam");
+        {
+            StoreWriter writer(path);
+            const auto source = writer.beginSource("demo", "test");
+            DemoOptions options;
+            options.sessions = 60;
+            DemoGenerator generator(options);
+            ImportReport report;
+            QVERIFY(generator.generateInto(*writer.sinkFor(source), report));
+            QVERIFY(writer.flush());
+            writer.finishSource(source, report);
+        }
+        std::vector<std::pair<std::int64_t, std::string>> written;
+        QStringList events; // long tasks' and actions' keys
+        std::int64_t traces = 0;
+        const char* eventKeys = "SELECT 'task ' || resource_key_text(key) FROM long_tasks UNION ALL SELECT "
+                                "'action ' || resource_key_text(key) FROM actions ORDER BY 1";
+        {
+            Database fresh = store::openForReading(path);
+            written = keys(fresh);
+            events = textRows(fresh, eventKeys);
+            traces = fresh.queryInt("SELECT count(*) FROM traces");
+            QCOMPARE(fresh.queryInt("SELECT count(*) FROM long_tasks WHERE length(key) <> 17"), 0);
+            QCOMPARE(fresh.queryInt("SELECT count(*) FROM actions WHERE length(key) <> 17"), 0);
+        }
+        QVERIFY(events.size() > 50);
+        QVERIFY(events.front().startsWith(QLatin1String("action otel:")));
+        QVERIFY(written.size() > 500);
+        const auto old = dbPath("v15.seam");
+        std::filesystem::copy_file(path, old);
+        {
+            // What the v11-v15 writer left: the trace id itself in the key (0x01), and one OTLP key as
+            // text whose trace the cache does not hold (an upper-case one stays text: it does not pack).
+            Database db(old, Database::Mode::ReadWrite);
+            db.exec("UPDATE long_tasks SET key = resource_key_text(key)");
+            db.exec("UPDATE actions SET key = resource_key_text(key)");
+            db.exec("INSERT INTO actions(key, time_ns) VALUES ('5b2f7b4e-91c1-4e5a-8f0e-3a6c2d1b9e7f', 1)");
+            db.exec("UPDATE resources SET key = CAST(x'01' || (SELECT trace_id FROM traces WHERE id = "
+                    "resource_key_trace(key)) || substr(key, 10, 8) AS BLOB)");
+            db.exec("INSERT INTO resources(key, type, url, start_ns) VALUES "
+                    "('otel:0123456789abcdef0123456789abcdef:00000000000000a1', 'fetch', 'https://x/a', 1), "
+                    "('otel:0123456789ABCDEF0123456789ABCDEF:00000000000000a2', 'fetch', 'https://x/b', 2)");
+            QCOMPARE(db.queryInt("SELECT count(*) FROM resources WHERE length(key) = 25"),
+                     std::int64_t(written.size()));
+            db.exec("PRAGMA user_version = 15");
+        }
+        Database migrated = store::openForWriting(old);
+        QCOMPARE(schema::schemaVersion(migrated), schema::kSchemaVersion);
+        auto after = keys(migrated);
+        QCOMPARE(after.size(), written.size() + 2);
+        QCOMPARE(after.back().second, std::string("otel:0123456789ABCDEF0123456789ABCDEF:00000000000000a2"));
+        QCOMPARE(after[after.size() - 2].second,
+                 std::string("otel:0123456789abcdef0123456789abcdef:00000000000000a1"));
+        after.resize(written.size());
+        QCOMPARE(after, written);
+        events << QStringLiteral("action 5b2f7b4e-91c1-4e5a-8f0e-3a6c2d1b9e7f");
+        events.sort();
+        QCOMPARE(textRows(migrated, eventKeys), events);
+        QCOMPARE(migrated.queryInt("SELECT count(*) FROM long_tasks WHERE length(key) <> 17"), 0);
+        QCOMPARE(migrated.queryInt("SELECT count(*) FROM actions WHERE typeof(key) <> 'blob'"), 0);
+        // Every key that packs names its trace by row; the trace the cache lacked got one, without spans.
+        QCOMPARE(
+            migrated.queryInt("SELECT count(*) FROM resources WHERE typeof(key) = 'blob' AND (length(key) "
+                              "<> 17 OR resource_key_trace(key) NOT IN (SELECT id FROM traces))"),
+            0);
+        QCOMPARE(migrated.queryInt("SELECT count(*) FROM traces"), traces + 1);
+        QCOMPARE(
+            migrated.queryInt("SELECT span_count FROM traces WHERE trace_lo = trace_lo(x'0123456789abcdef0"
+                              "123456789abcdef') AND trace_id = x'0123456789abcdef0123456789abcdef'"),
+            0);
+        QCOMPARE(migrated.queryInt("SELECT count(*) FROM resources WHERE key = "
+                                   "resource_key('otel:0123456789abcdef0123456789abcdef:00000000000000a1')"),
+                 1);
+        // The keys follow arrival: in the writer's own order of resources (their row ids), each key's
+        // trace row is never far below the highest before it (the demo's batches interleave sessions).
+        QVERIFY(
+            migrated.queryInt("SELECT count(*) FROM resources a JOIN resources b ON b.id = a.id + 1 WHERE "
+                              "resource_key_trace(b.key) < resource_key_trace(a.key) - 1000") <
+            std::int64_t(written.size() / 20));
     }
 
     void aV10CacheMigratesToPackedKeysAndNarrowReach()
@@ -144,8 +282,11 @@ private slots:
         QVERIFY(written.size() > 1000);
         QVERIFY(reach.size() > 500);
         QCOMPARE(fresh.queryInt("SELECT count(*) FROM resources WHERE typeof(key) <> 'blob'"), 0);
-        // The demo's keys are all OTLP keys: 25 bytes each.
-        QCOMPARE(fresh.queryInt("SELECT count(*) FROM resources WHERE length(key) <> 25"), 0);
+        // The demo's keys are all OTLP keys: 17 bytes each, naming a trace the cache holds.
+        QCOMPARE(fresh.queryInt("SELECT count(*) FROM resources WHERE length(key) <> 17"), 0);
+        QCOMPARE(fresh.queryInt("SELECT count(*) FROM resources WHERE resource_key_trace(key) NOT IN "
+                                "(SELECT id FROM traces)"),
+                 0);
 
         const auto old = dbPath("v10.seam");
         std::filesystem::copy_file(path, old);

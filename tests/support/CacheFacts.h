@@ -26,8 +26,11 @@ inline QStringList cacheFacts(const QString& cache)
         "SELECT key, route, start_ns, duration_ns, ttfb_ns, lcp_ns, error_count, resource_count, "
         "linked_count, backend_ns, services FROM page_loads ORDER BY key");
     add("sessions", "SELECT key FROM sessions ORDER BY key");
-    add("resources", "SELECT key, url, status, start_ns, duration_ns FROM resources ORDER BY key");
-    add("links", "SELECT r.key, lower(hex(t.trace_id)), l.method FROM links l JOIN resources r ON r.id = "
+    // Keys as text: an OTLP key's stored form names its trace by row id, which follows arrival order.
+    add("resources", "SELECT resource_key_text(key) AS k, url, status, start_ns, duration_ns FROM resources "
+                     "ORDER BY k");
+    add("links", "SELECT resource_key_text(r.key), lower(hex(t.trace_id)), l.method FROM links l JOIN "
+                 "resources r ON r.id = "
                  "l.resource_id "
                  "JOIN traces t ON t.id = l.trace ORDER BY 1, 2");
     add("linked spans",
