@@ -70,7 +70,30 @@ private slots:
         StoreWriter w(m_db.toStdString());
         w.submit(0, browserBatch(0, traceId(0), 0x42, kT0));
         w.submit(0, backendBatch(traceId(0), 0x42, kT0));
+        // An image of that page load with an OTLP key, stored naming its trace's row (ResourceKey.h).
+        RecordBatch image;
+        ResourceRecord r;
+        r.key = "otel:" + traceId(0).hex() + ":00000000000000a7";
+        r.sessionKey = "session-0";
+        r.type = "image";
+        r.url = "https://shop.example/logo.png";
+        r.start = kT0 + 100'000'000;
+        image.resources.push_back(r);
+        w.submit(0, std::move(image));
         QVERIFY(w.flush());
+    }
+
+    /// The key functions read the traces table from inside a statement: under the guard's authorizer too.
+    void resourceKeysReadAndFound()
+    {
+        const std::string key = "otel:" + traceId(0).hex() + ":00000000000000a7";
+        const Result r = query({QString::fromStdString(
+            "SELECT resource_key_text(key), length(key), resource_key_trace(key) = (SELECT id FROM traces), "
+            "(SELECT url FROM resources WHERE key = resource_key('" +
+            key + "')) FROM resources WHERE type = 'image'")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.firstRow(), QJsonArray({QString::fromStdString(key), 17, 1,
+                                           QStringLiteral("https://shop.example/logo.png")}));
     }
 
     void printsColumnsAndRows()
