@@ -26,15 +26,16 @@ std::optional<std::int64_t> optionalInt(Statement& st, int col)
 std::vector<PageLoadReport> pageLoadReports(Database& db, std::int64_t pageLoadId)
 {
     std::vector<PageLoadReport> out;
-    auto st =
-        db.prepare(std::string("SELECT r.source_id, s.path, r.format, r.key, r.start_ns, r.duration_ns, "
-                               "r.ttfb_ns, r.fcp_ns, r.lcp_ns, r.inp_ns, r.cls, lower(hex(t.trace_id)), "
-                               "r.matched_by, r.key = p.key FROM page_load_reports r "
-                               "JOIN page_loads p ON p.id = r.page_load_id "
-                               "LEFT JOIN sources s ON s.id = r.source_id "
-                               "LEFT JOIN traces t ON t.id = r.trace WHERE r.page_load_id = ?1 "
-                               "ORDER BY r.key = p.key DESC, ") +
-                   formatOrder("r.format") + ", r.key");
+    auto st = db.prepare(
+        std::string(
+            "SELECT r.source_id, s.path, r.format, resource_key_text(r.key), r.start_ns, r.duration_ns, "
+            "r.ttfb_ns, r.fcp_ns, r.lcp_ns, r.inp_ns, r.cls, lower(hex(t.trace_id)), "
+            "r.matched_by, r.key = p.key FROM page_load_reports r "
+            "JOIN page_loads p ON p.id = r.page_load_id "
+            "LEFT JOIN sources s ON s.id = r.source_id "
+            "LEFT JOIN traces t ON t.id = r.trace WHERE r.page_load_id = ?1 "
+            "ORDER BY r.key = p.key DESC, ") +
+        formatOrder("r.format") + ", resource_key_text(r.key)");
     st.bind(1, pageLoadId);
     while (st.step()) {
         PageLoadReport r;

@@ -9,7 +9,9 @@
 namespace seam {
 namespace {
 
-// The reporters in canonicalOrder(); anything else sorts between the SDKs and HAR.
+// The reporters in canonicalOrder(); anything else sorts between the SDKs and HAR. Reports of one
+// format go by their key's text: an OTLP key's stored form names its trace by row id (schema v16), whose
+// order depends on the order files were imported in.
 constexpr std::string_view kReporterOrder[] = {"otel", "datadog", "faro"};
 constexpr int kUnknownReporterOrder = 3;
 constexpr int kHarOrder = 4;
@@ -20,7 +22,7 @@ std::string orderSql()
     for (int i = 0; i < int(std::size(kReporterOrder)); ++i)
         sql += " WHEN '" + std::string(kReporterOrder[i]) + "' THEN " + std::to_string(i);
     sql += " WHEN 'har' THEN " + std::to_string(kHarOrder) + " ELSE " +
-           std::to_string(kUnknownReporterOrder) + " END, key";
+           std::to_string(kUnknownReporterOrder) + " END, resource_key_text(key)";
     return sql;
 }
 

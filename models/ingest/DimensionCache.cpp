@@ -1,5 +1,6 @@
 #include "DimensionCache.h"
 
+#include "ResourceKey.h"
 #include "Sqlite.h"
 #include "TextLimits.h"
 #include "TraceLookup.h"
@@ -117,14 +118,7 @@ std::int64_t DimensionCache::traceRow(const TraceId& id, bool reserve)
 {
     if (auto it = m_traces.find(id); it != m_traces.end())
         return it->second;
-    if (auto it = m_reservedIds.find(id); it != m_reservedIds.end())
-        return it->second; // the cache was emptied (its size limit) before the row was written
-    auto& sel = m_st.traceSelect;
-    trace_lookup::bind(sel, 1, 2, id);
-    std::int64_t row = 0;
-    if (sel.step())
-        row = sel.int64(0);
-    sel.reset();
+    std::int64_t row = findTraceRow(id);
     if (!row) {
         // Ids are taken in order from max(id) + 1 (read inside the write transaction, and again after
         // another connection committed): a reserved row's id is known before the row is written, and a
@@ -183,12 +177,49 @@ std::pair<std::int64_t, std::int64_t> DimensionCache::sessionIds(const std::stri
     return {id, visit};
 }
 
+std::int64_t DimensionCache::findTraceRow(const TraceId& id)
+{
+    if (auto it = m_traces.find(id); it != m_traces.end())
+        return it->second;
+    if (auto it = m_reservedIds.find(id); it != m_reservedIds.end())
+        return it->second; // the cache was emptied (its size limit) before the row was written
+    auto& sel = m_st.traceSelect;
+    trace_lookup::bind(sel, 1, 2, id);
+    const std::int64_t row = sel.step() ? sel.int64(0) : 0;
+    sel.reset();
+    return row;
+}
+
+std::optional<DimensionCache::StoredKey> DimensionCache::storedPageLoadKey(std::string_view key, bool create,
+                                                                           char* buffer)
+{
+    const auto otel = resource_key::parseOtel(key);
+    if (!otel)
+        return StoredKey{key, false};
+    const std::int64_t row = create ? traceRow(otel->trace) : findTraceRow(otel->trace);
+    if (!row)
+        return std::nullopt;
+    return StoredKey{std::string_view(buffer, resource_key::packTraceRow(row, otel->span, buffer)), true};
+}
+
+void DimensionCache::bindStoredKey(Statement& st, int index, const StoredKey& key)
+{
+    if (key.packed)
+        st.bindBlob(index, key.bytes.data(), int(key.bytes.size()));
+    else
+        st.bindText(index, key.bytes);
+}
+
 std::int64_t DimensionCache::pageLoadIdByKey(const std::string& key)
 {
     if (auto it = m_pageLoads.find(key); it != m_pageLoads.end())
         return it->second;
+    char buffer[resource_key::kMaxPacked];
+    const auto stored = storedPageLoadKey(key, false, buffer);
+    if (!stored)
+        return 0; // an OTLP key of a trace the cache does not hold: no such page load (yet)
     auto& sel = m_st.pageLoadSelect;
-    sel.bindText(1, key);
+    bindStoredKey(sel, 1, *stored);
     std::int64_t id = 0;
     if (sel.step())
         id = sel.int64(0);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -12,6 +13,8 @@
 #include <vector>
 
 namespace seam {
+
+class Statement;
 
 class Database;
 struct WriteStatements;
@@ -62,6 +65,18 @@ public:
     /// The session as its source named it, even when merged: what a page-load report keeps.
     std::int64_t reportSessionId(const std::string& key) { return sessionIds(key).first; }
     std::int64_t pageLoadIdByKey(const std::string& key);
+    /// The form `page_loads.key` and `page_load_reports.key` hold a page-load key in (schema v16): an
+    /// OTLP key `otel:<trace>:<span>` names its trace by row (ResourceKey.h), any other key is its text.
+    /// With `create`, a new trace gets its row (a page load being written); without, an OTLP key whose
+    /// trace the cache lacks gives nullopt: no page load has that key.
+    struct StoredKey
+    {
+        std::string_view bytes; ///< into the caller's buffer or the key itself
+        bool packed = false;
+    };
+    std::optional<StoredKey> storedPageLoadKey(std::string_view key, bool create, char* buffer);
+    /// Binds a stored key (neither it nor the buffer it points into is copied).
+    static void bindStoredKey(Statement& st, int index, const StoredKey& key);
     /// The session's page load at `time` (the latest that started at or before it), 0 if none.
     std::int64_t pageLoadAt(std::int64_t sessionId, TimeNs time);
     PageRef resolvePage(const std::string& pageLoadKey, std::int64_t sessionId, TimeNs time);
@@ -103,6 +118,8 @@ private:
     std::unordered_map<TraceId, std::int64_t, TraceIdHash> m_reservedIds; // the same, by id
     std::int64_t m_nextTraceRow = 0; // 0: unknown (read max(id) + 1 at the next reservation)
     std::int64_t traceRow(const TraceId& id, bool reserve);
+    /// The row of a trace the cache holds (or this writer reserved), 0 when none: creates nothing.
+    std::int64_t findTraceRow(const TraceId& id);
     std::pair<std::int64_t, std::int64_t> sessionIds(const std::string& key);
 
     std::unordered_map<std::string, std::pair<std::int64_t, std::int64_t>> m_sessions; // key -> (id, visit)

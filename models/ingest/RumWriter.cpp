@@ -66,9 +66,12 @@ void RumWriter::writePageLoads(const RecordBatch& batch, std::int64_t sourceId, 
         const std::string_view route = p.route.empty() ? ingest::urlPath(p.url) : std::string_view(p.route);
 
         // The key names a report; its page load may hold other sources' reports of the same navigation.
+        // Stored naming its trace by row when it is an OTLP key (schema v16), the row created when new.
+        char keyBuffer[resource_key::kMaxPacked];
+        const DimensionCache::StoredKey key = *m_dimensions.storedPageLoadKey(p.key, true, keyBuffer);
         std::int64_t existing = 0, existingVersion = 0, report = 0;
         auto& sel = m_st.pageLoadSelect;
-        sel.bindText(1, p.key);
+        DimensionCache::bindStoredKey(sel, 1, key);
         if (sel.step()) {
             existing = sel.int64(0);
             existingVersion = sel.int64(1);
@@ -85,7 +88,7 @@ void RumWriter::writePageLoads(const RecordBatch& batch, std::int64_t sourceId, 
         if (existing) {
             bindPageLoad(m_st.pageLoadUpdate, p, existing, row, false);
         } else {
-            m_st.pageLoadInsert.bindText(1, p.key);
+            DimensionCache::bindStoredKey(m_st.pageLoadInsert, 1, key);
             bindPageLoad(m_st.pageLoadInsert, p, 0, row, true);
             m_st.pageLoadInsert.bindText(17, reporter); // its sort_sources: the report's format
         }
@@ -96,7 +99,8 @@ void RumWriter::writePageLoads(const RecordBatch& batch, std::int64_t sourceId, 
         reportRow.session = reportSession;
         bindPageLoad(rep, p, existing ? report : id, reportRow, !existing);
         if (!existing) {
-            rep.bindText(17, p.key).bindText(18, reporter);
+            DimensionCache::bindStoredKey(rep, 17, key);
+            rep.bindText(18, reporter);
             if (!m_touches.reporters.contains(reporter))
                 m_touches.reporters.emplace(reporter);
         }
@@ -458,6 +462,11 @@ bool RumWriter::applyVital(std::int64_t pageLoadId, std::string_view name, doubl
                            std::string_view reportKey, std::int64_t session)
 {
     const std::string column = name == "cls" ? "cls" : std::string(name) + "_ns";
+    // The report's key as page_load_reports holds it (an OTLP key of a trace the cache lacks names no
+    // report: its text matches nothing, as before v16).
+    char keyBuffer[resource_key::kMaxPacked];
+    const auto storedKey =
+        reportKey.empty() ? std::nullopt : m_dimensions.storedPageLoadKey(reportKey, false, keyBuffer);
     for (std::size_t c = 0; c < m_st.vitalUpdate.size(); ++c) {
         if (m_st.vitalUpdate[c].first != column)
             continue;
@@ -470,7 +479,10 @@ bool RumWriter::applyVital(std::int64_t pageLoadId, std::string_view name, doubl
             else
                 st->bind(2, std::int64_t(value * 1e6)); // ms -> ns
             if (st == &m_st.reportVitalUpdate[c]) {
-                st->bindTextOrNull(3, reportKey);
+                if (storedKey)
+                    DimensionCache::bindStoredKey(*st, 3, *storedKey);
+                else
+                    st->bindTextOrNull(3, reportKey);
                 if (session)
                     st->bind(4, session);
                 else

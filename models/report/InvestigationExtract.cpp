@@ -57,11 +57,13 @@ const Copy kCopies[] = {
     {"actions", "x.page_load_id IN (SELECT id FROM temp.x_page_loads)"},
     {"long_tasks", "x.page_load_id IN (SELECT id FROM temp.x_page_loads)"},
     {"links", "x.resource_id IN (SELECT id FROM main.resources)"},
-    // Rows keep their ids: the OTLP keys of resources, long tasks and actions name their trace by id
-    // (schema v16), so those traces come too.
+    // Rows keep their ids: the OTLP keys of page loads and their reports, resources, long tasks and
+    // actions name their trace by id (schema v16), so those traces come too.
     {"traces",
      "x.id IN (SELECT trace FROM main.page_loads WHERE trace IS NOT NULL UNION "
      "SELECT trace FROM main.resources WHERE trace IS NOT NULL UNION SELECT trace FROM main.links UNION "
+     "SELECT resource_key_trace(key) FROM main.page_loads WHERE typeof(key) = 'blob' UNION "
+     "SELECT resource_key_trace(key) FROM main.page_load_reports WHERE typeof(key) = 'blob' UNION "
      "SELECT resource_key_trace(key) FROM main.resources WHERE typeof(key) = 'blob' UNION "
      "SELECT resource_key_trace(key) FROM main.long_tasks WHERE typeof(key) = 'blob' UNION "
      "SELECT resource_key_trace(key) FROM main.actions WHERE typeof(key) = 'blob')"},

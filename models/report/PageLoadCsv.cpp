@@ -37,7 +37,8 @@ std::int64_t writePageLoadsCsv(Database& db, const PageLoadFilter& filter, std::
                                const std::function<void(const std::string&)>& out)
 {
     std::string sql =
-        "SELECT p.id, p.key, p.url, p.route, p.start_ns, p.duration_ns, p.ttfb_ns, p.fcp_ns, p.lcp_ns, "
+        "SELECT p.id, resource_key_text(p.key), p.url, p.route, p.start_ns, p.duration_ns, p.ttfb_ns, "
+        "p.fcp_ns, p.lcp_ns, "
         "p.cls, p.inp_ns, p.error_count, p.resource_count, p.linked_count, p.backend_ns, p.services, "
         "s.key, s.user_id, s.browser, s.browser_version, s.os, s.device, s.country, s.app_version "
         "FROM page_loads p LEFT JOIN sessions s ON s.id = p.session_id WHERE (" +

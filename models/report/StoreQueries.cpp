@@ -24,7 +24,8 @@ namespace seam {
 namespace {
 
 const std::string kPageLoadColumns =
-    "p.id, p.key, p.url, p.route, p.start_ns, p.duration_ns, p.ttfb_ns, p.fcp_ns, p.lcp_ns, p.cls, p.inp_ns, "
+    "p.id, resource_key_text(p.key), p.url, p.route, p.start_ns, p.duration_ns, p.ttfb_ns, p.fcp_ns, "
+    "p.lcp_ns, p.cls, p.inp_ns, "
     "p.error_count, p.resource_count, p.linked_count, p.backend_ns, p.services, "
     "s.id, s.key, s.user_id, s.browser, s.browser_version, s.os, s.device, s.country, s.app_version, "
     "lower(hex(t.trace_id)), v.name, v.version, " +

@@ -10,12 +10,13 @@
 namespace seam::schema {
 namespace {
 
-void packTable(Database& db, const std::string& table)
+void packTable(Database& db, const std::string& table, bool standalone)
 {
     // The forms that need no trace (Datadog's): as resource_key() stores them.
-    db.exec("UPDATE main." + table +
-            " SET key = resource_key(key) WHERE typeof(key) = 'text' AND key NOT "
-            "LIKE 'otel:%' AND typeof(resource_key(key)) = 'blob'");
+    if (standalone)
+        db.exec("UPDATE main." + table +
+                " SET key = resource_key(key) WHERE typeof(key) = 'text' AND key NOT "
+                "LIKE 'otel:%' AND typeof(resource_key(key)) = 'blob'");
     // The keys to rewrite, read first: the UPDATEs below move them within the index being read.
     struct Rewrite
     {
@@ -59,7 +60,12 @@ void packTable(Database& db, const std::string& table)
 void packKeysByTraceRow(Database& db)
 {
     for (const char* table : {"resources", "long_tasks", "actions"})
-        packTable(db, table);
+        packTable(db, table, true);
+    // A page load's key also names it in other rows until it arrives (`page_load_key`, pending vitals):
+    // those stay text, the writer packs the key it looks up. Only the OTLP form, which is what puts
+    // the keys in arrival order; Datadog's view ids stay text.
+    for (const char* table : {"page_loads", "page_load_reports"})
+        packTable(db, table, false);
 }
 
 } // namespace seam::schema

@@ -30,7 +30,8 @@ using Row = std::tuple<std::string, TimeNs, std::string, std::int64_t, std::int6
 std::vector<Row> reachRows(const std::string& path)
 {
     Database db = store::openForReading(path);
-    auto st = db.prepare("SELECT v.name, r.start_ns, p.key, r.duration_ns, r.error FROM page_load_reach r "
+    auto st = db.prepare("SELECT v.name, r.start_ns, resource_key_text(p.key), r.duration_ns, r.error FROM "
+                         "page_load_reach r "
                          "JOIN services v ON v.id = r.service_id JOIN page_loads p ON p.id = r.page_load_id "
                          "ORDER BY 1, 2, 3, 4");
     std::vector<Row> rows;

@@ -38,12 +38,13 @@ const QStringList kBrowserFiles = {fixture("otel-web.json"), fixture("datadog-ru
 QStringList summary(const std::string& cache)
 {
     Database db(cache, Database::Mode::ReadOnly);
-    return rows(db,
-                "SELECT p.url, p.key, p.duration_ns, p.ttfb_ns, p.lcp_ns, p.resource_count, p.error_count, "
-                "(SELECT group_concat(format) FROM (SELECT format FROM page_load_reports "
-                "WHERE page_load_id = p.id ORDER BY format)), "
-                "(SELECT count(*) FROM page_load_reports WHERE page_load_id = p.id) "
-                "FROM page_loads p ORDER BY p.start_ns");
+    return rows(
+        db, "SELECT p.url, resource_key_text(p.key), p.duration_ns, p.ttfb_ns, p.lcp_ns, p.resource_count, "
+            "p.error_count, "
+            "(SELECT group_concat(format) FROM (SELECT format FROM page_load_reports "
+            "WHERE page_load_id = p.id ORDER BY format)), "
+            "(SELECT count(*) FROM page_load_reports WHERE page_load_id = p.id) "
+            "FROM page_loads p ORDER BY p.start_ns");
 }
 
 std::int64_t count(const std::string& cache, const char* sql)

@@ -98,10 +98,11 @@ class TestClickHouseFilter : public QObject
                 text.replace(at, 7, ids);
             out << importtest::rows(db, text.c_str());
         };
-        add("SELECT 'load', p.key, p.route, p.url, p.start_ns, p.duration_ns, p.ttfb_ns, p.lcp_ns, "
+        add("SELECT 'load', resource_key_text(p.key) AS k, p.route, p.url, p.start_ns, p.duration_ns, "
+            "p.ttfb_ns, p.lcp_ns, "
             "p.error_count, p.resource_count, p.linked_count, p.backend_ns, p.services, s.key, s.browser, "
             "s.country FROM page_loads p LEFT JOIN sessions s ON s.id = p.session_id "
-            "WHERE p.id IN matched ORDER BY p.key");
+            "WHERE p.id IN matched ORDER BY k");
         add("SELECT 'resource', resource_key_text(r.key) AS k, r.url, r.status, r.start_ns, r.duration_ns "
             "FROM "
             "resources r WHERE r.page_load_id IN matched ORDER BY k");

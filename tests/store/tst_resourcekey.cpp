@@ -27,7 +27,8 @@ using ReachRow =
 /// page_load_reach with the page load by key: service, start, page load, trace, duration, error.
 std::vector<ReachRow> reachRows(Database& db)
 {
-    auto st = db.prepare("SELECT r.service_id, r.start_ns, p.key, r.trace, r.duration_ns, r.error FROM "
+    auto st = db.prepare("SELECT r.service_id, r.start_ns, resource_key_text(p.key), r.trace, r.duration_ns, "
+                         "r.error FROM "
                          "page_load_reach r JOIN page_loads p ON p.id = r.page_load_id ORDER BY 1, 2, 3, 4");
     std::vector<ReachRow> rows;
     while (st.step())
@@ -179,6 +180,60 @@ private slots:
                  1);
     }
 
+    /// A page load's OTLP key is stored naming its trace's row; what named it before it arrived (a call,
+    /// a web vital) still finds it by the key's text, and a re-import adds nothing.
+    void otlpPageLoadKeysFindTheirItems()
+    {
+        const std::string path = dbPath("pageload-keys.seam");
+        const std::string trace = "0af7651916cd43dd8448eb211c80319c";
+        const std::string key = "otel:" + trace + ":b7ad6b7169203331";
+        const TimeNs t0 = 1'700'000'000'000'000'000;
+        auto pageLoad = [&] {
+            RecordBatch b;
+            PageLoadRecord p;
+            p.key = key;
+            p.sessionKey = "s1";
+            p.url = "https://shop.example/";
+            p.start = t0;
+            p.duration = 900'000'000;
+            p.reporter = "otel";
+            b.pageLoads.push_back(p);
+            return b;
+        };
+        {
+            StoreWriter writer(path);
+            RecordBatch early;
+            ResourceRecord r;
+            r.key = "har:call-1";
+            r.pageLoadKey = key;
+            r.sessionKey = "s1";
+            r.type = "fetch";
+            r.url = "https://shop.example/api";
+            r.start = t0 + 100'000'000;
+            early.resources.push_back(r);
+            early.vitals.push_back(VitalRecord{key, "s1", t0 + 200'000'000, "lcp", 750});
+            writer.submit(0, std::move(early));
+            QVERIFY(writer.flush());
+            writer.submit(0, pageLoad());
+            QVERIFY(writer.flush());
+            writer.submit(0, pageLoad()); // the same again: a re-import
+            QVERIFY(writer.flush());
+        }
+        Database db = store::openForReading(path);
+        QCOMPARE(
+            textRows(
+                db,
+                "SELECT resource_key_text(p.key) || ' ' || length(p.key) || ' ' || p.lcp_ns || ' ' || "
+                "(SELECT count(*) FROM resources r WHERE r.page_load_id = p.id) || ' ' || "
+                "(SELECT r.lcp_ns FROM page_load_reports r WHERE r.page_load_id = p.id) FROM page_loads p"),
+            QStringList{QString::fromStdString(key + " 17 750000000 1 750000000")});
+        QCOMPARE(db.queryInt("SELECT count(*) FROM page_load_reports"), 1);
+        QCOMPARE(
+            db.queryInt(
+                "SELECT count(*) FROM traces WHERE id = (SELECT resource_key_trace(key) FROM page_loads)"),
+            1);
+    }
+
     void aV15CacheNamesTracesByRow()
     {
         const auto path = dbPath("v16.seam");
@@ -196,8 +251,11 @@ private slots:
         std::vector<std::pair<std::int64_t, std::string>> written;
         QStringList events; // long tasks' and actions' keys
         std::int64_t traces = 0;
-        const char* eventKeys = "SELECT 'task ' || resource_key_text(key) FROM long_tasks UNION ALL SELECT "
-                                "'action ' || resource_key_text(key) FROM actions ORDER BY 1";
+        const char* eventKeys =
+            "SELECT 'task ' || resource_key_text(key) FROM long_tasks UNION ALL SELECT "
+            "'action ' || resource_key_text(key) FROM actions UNION ALL SELECT 'load ' || "
+            "resource_key_text(key) FROM page_loads UNION ALL SELECT 'report ' || "
+            "resource_key_text(key) FROM page_load_reports ORDER BY 1";
         {
             Database fresh = store::openForReading(path);
             written = keys(fresh);
@@ -205,6 +263,7 @@ private slots:
             traces = fresh.queryInt("SELECT count(*) FROM traces");
             QCOMPARE(fresh.queryInt("SELECT count(*) FROM long_tasks WHERE length(key) <> 17"), 0);
             QCOMPARE(fresh.queryInt("SELECT count(*) FROM actions WHERE length(key) <> 17"), 0);
+            QCOMPARE(fresh.queryInt("SELECT count(*) FROM page_loads WHERE length(key) <> 17"), 0);
         }
         QVERIFY(events.size() > 50);
         QVERIFY(events.front().startsWith(QLatin1String("action otel:")));
@@ -216,6 +275,8 @@ private slots:
             // text whose trace the cache does not hold (an upper-case one stays text: it does not pack).
             Database db(old, Database::Mode::ReadWrite);
             db.exec("UPDATE long_tasks SET key = resource_key_text(key)");
+            db.exec("UPDATE page_loads SET key = resource_key_text(key)");
+            db.exec("UPDATE page_load_reports SET key = resource_key_text(key)");
             db.exec("UPDATE actions SET key = resource_key_text(key)");
             db.exec("INSERT INTO actions(key, time_ns) VALUES ('5b2f7b4e-91c1-4e5a-8f0e-3a6c2d1b9e7f', 1)");
             db.exec("UPDATE resources SET key = CAST(x'01' || (SELECT trace_id FROM traces WHERE id = "
@@ -241,6 +302,10 @@ private slots:
         QCOMPARE(textRows(migrated, eventKeys), events);
         QCOMPARE(migrated.queryInt("SELECT count(*) FROM long_tasks WHERE length(key) <> 17"), 0);
         QCOMPARE(migrated.queryInt("SELECT count(*) FROM actions WHERE typeof(key) <> 'blob'"), 0);
+        QCOMPARE(migrated.queryInt("SELECT count(*) FROM page_loads WHERE length(key) <> 17"), 0);
+        QCOMPARE(migrated.queryInt("SELECT count(*) FROM page_load_reports r JOIN page_loads p ON p.id = "
+                                   "r.page_load_id WHERE r.key <> p.key"),
+                 0);
         // Every key that packs names its trace by row; the trace the cache lacked got one, without spans.
         QCOMPARE(
             migrated.queryInt("SELECT count(*) FROM resources WHERE typeof(key) = 'blob' AND (length(key) "
@@ -296,6 +361,8 @@ private slots:
             Database db(old, Database::Mode::ReadWrite);
             db.exec(R"sql(
 UPDATE resources SET key = resource_key_text(key);
+UPDATE page_loads SET key = resource_key_text(key);
+UPDATE page_load_reports SET key = resource_key_text(key);
 DROP TRIGGER page_load_reach_gone;
 ALTER TABLE page_load_reach RENAME TO reach_v11;
 CREATE TABLE page_load_reach (
@@ -327,7 +394,8 @@ END;
             // The first row as reachRows orders them gets a twin span (span id 1).
             auto first = db.prepare(
                 "SELECT r.service_id, r.start_ns, r.page_load_id, r.trace FROM page_load_reach r JOIN "
-                "page_loads p ON p.id = r.page_load_id ORDER BY r.service_id, r.start_ns, p.key, r.trace "
+                "page_loads p ON p.id = r.page_load_id ORDER BY r.service_id, r.start_ns, "
+                "resource_key_text(p.key), r.trace "
                 "LIMIT 1");
             QVERIFY(first.step());
             auto twin = db.prepare("INSERT INTO page_load_reach VALUES (?1, ?2, ?3, ?4, 1, 9e18, 1)");

@@ -23,8 +23,8 @@ inline QStringList cacheFacts(const QString& cache)
                    .arg(qHash(rows.join(QLatin1Char('\n'))));
     };
     add("page loads",
-        "SELECT key, route, start_ns, duration_ns, ttfb_ns, lcp_ns, error_count, resource_count, "
-        "linked_count, backend_ns, services FROM page_loads ORDER BY key");
+        "SELECT resource_key_text(key) AS k, route, start_ns, duration_ns, ttfb_ns, lcp_ns, error_count, "
+        "resource_count, linked_count, backend_ns, services FROM page_loads ORDER BY k");
     add("sessions", "SELECT key FROM sessions ORDER BY key");
     // Keys as text: an OTLP key's stored form names its trace by row id, which follows arrival order.
     add("resources", "SELECT resource_key_text(key) AS k, url, status, start_ns, duration_ns FROM resources "
