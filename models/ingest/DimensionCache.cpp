@@ -190,12 +190,15 @@ std::int64_t DimensionCache::findTraceRow(const TraceId& id)
     return row;
 }
 
-std::optional<DimensionCache::StoredKey> DimensionCache::storedPageLoadKey(std::string_view key, bool create,
-                                                                           char* buffer)
+std::optional<DimensionCache::StoredKey> DimensionCache::storedKey(std::string_view key, KeyForms forms,
+                                                                   bool create, char* buffer)
 {
     const auto otel = resource_key::parseOtel(key);
-    if (!otel)
-        return StoredKey{key, false};
+    if (!otel) {
+        const std::size_t size =
+            forms == KeyForms::OtlpAndDatadog ? resource_key::packStandalone(key, buffer) : 0;
+        return size ? StoredKey{std::string_view(buffer, size), true} : StoredKey{key, false};
+    }
     const std::int64_t row = create ? traceRow(otel->trace) : findTraceRow(otel->trace);
     if (!row)
         return std::nullopt;
@@ -215,7 +218,7 @@ std::int64_t DimensionCache::pageLoadIdByKey(const std::string& key)
     if (auto it = m_pageLoads.find(key); it != m_pageLoads.end())
         return it->second;
     char buffer[resource_key::kMaxPacked];
-    const auto stored = storedPageLoadKey(key, false, buffer);
+    const auto stored = storedKey(key, KeyForms::Otlp, false, buffer);
     if (!stored)
         return 0; // an OTLP key of a trace the cache does not hold: no such page load (yet)
     auto& sel = m_st.pageLoadSelect;

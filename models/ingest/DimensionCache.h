@@ -65,16 +65,22 @@ public:
     /// The session as its source named it, even when merged: what a page-load report keeps.
     std::int64_t reportSessionId(const std::string& key) { return sessionIds(key).first; }
     std::int64_t pageLoadIdByKey(const std::string& key);
-    /// The form `page_loads.key` and `page_load_reports.key` hold a page-load key in (schema v16): an
-    /// OTLP key `otel:<trace>:<span>` names its trace by row (ResourceKey.h), any other key is its text.
-    /// With `create`, a new trace gets its row (a page load being written); without, an OTLP key whose
-    /// trace the cache lacks gives nullopt: no page load has that key.
+    /// The form a record's key is stored in (schema v16, ResourceKey.h): an OTLP key
+    /// `otel:<trace>:<span>` names its trace by row; Datadog's forms are packed where the table packs
+    /// them (resources, long tasks, actions; page loads and their reports keep them as text); any other
+    /// key is its text. With `create`, a new trace gets its row (a record being written); without, an
+    /// OTLP key whose trace the cache lacks gives nullopt: no row has that key.
     struct StoredKey
     {
-        std::string_view bytes; ///< into the caller's buffer or the key itself
+        std::string_view bytes; ///< into the caller's buffer (kMaxPacked bytes) or the key itself
         bool packed = false;
     };
-    std::optional<StoredKey> storedPageLoadKey(std::string_view key, bool create, char* buffer);
+    enum class KeyForms
+    {
+        Otlp,          ///< page_loads, page_load_reports
+        OtlpAndDatadog ///< resources, long_tasks, actions
+    };
+    std::optional<StoredKey> storedKey(std::string_view key, KeyForms forms, bool create, char* buffer);
     /// Binds a stored key (neither it nor the buffer it points into is copied).
     static void bindStoredKey(Statement& st, int index, const StoredKey& key);
     /// The session's page load at `time` (the latest that started at or before it), 0 if none.

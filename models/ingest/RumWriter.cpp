@@ -68,7 +68,8 @@ void RumWriter::writePageLoads(const RecordBatch& batch, std::int64_t sourceId, 
         // The key names a report; its page load may hold other sources' reports of the same navigation.
         // Stored naming its trace by row when it is an OTLP key (schema v16), the row created when new.
         char keyBuffer[resource_key::kMaxPacked];
-        const DimensionCache::StoredKey key = *m_dimensions.storedPageLoadKey(p.key, true, keyBuffer);
+        const DimensionCache::StoredKey key =
+            *m_dimensions.storedKey(p.key, DimensionCache::KeyForms::Otlp, true, keyBuffer);
         std::int64_t existing = 0, existingVersion = 0, report = 0;
         auto& sel = m_st.pageLoadSelect;
         DimensionCache::bindStoredKey(sel, 1, key);
@@ -234,19 +235,9 @@ void RumWriter::adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& ke
         applyVital(pageLoadId, name, value, key, m_dimensions.reportSessionId(sessionKey));
 }
 
-std::size_t RumWriter::packKey(std::string_view key, char* out)
+DimensionCache::StoredKey RumWriter::storedKey(std::string_view key, char* buffer)
 {
-    if (const auto otel = resource_key::parseOtel(key))
-        return resource_key::packTraceRow(m_dimensions.traceRow(otel->trace), otel->span, out);
-    return resource_key::packStandalone(key, out);
-}
-
-void RumWriter::bindKey(Statement& st, int index, std::string_view key, std::string_view packed)
-{
-    if (packed.empty())
-        st.bindText(index, key);
-    else
-        st.bindBlob(index, packed.data(), int(packed.size()));
+    return *m_dimensions.storedKey(key, DimensionCache::KeyForms::OtlpAndDatadog, true, buffer);
 }
 
 void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result)
@@ -267,10 +258,10 @@ void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, 
         // Packed when it packs (ResourceKey.h): bound without a copy, outlives st.run(). An OTLP key
         // names its trace by row (schema v16), created here when new, so that keys follow arrival.
         char buffer[resource_key::kMaxPacked];
-        const std::string_view packed(buffer, packKey(r.key, buffer));
-        if (r.mayHaveTwin && session && mergeIntoTwin(r, packed, session, trace))
+        const DimensionCache::StoredKey key = storedKey(r.key, buffer);
+        if (r.mayHaveTwin && session && mergeIntoTwin(r, key, session, trace))
             continue;
-        bindKey(st, 1, r.key, packed);
+        DimensionCache::bindStoredKey(st, 1, key);
         if (page.id)
             st.bind(2, page.id);
         else
@@ -323,13 +314,13 @@ void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, 
     }
 }
 
-bool RumWriter::mergeIntoTwin(const ResourceRecord& r, std::string_view packed, std::int64_t session,
-                              std::int64_t trace)
+bool RumWriter::mergeIntoTwin(const ResourceRecord& r, const DimensionCache::StoredKey& key,
+                              std::int64_t session, std::int64_t trace)
 {
     auto& find = m_st.resourceTwin;
     find.bind(1, session).bind(2, r.start).bindText(3, ingest::clip(r.url, 8192));
     find.bindText(4, r.type.empty() ? std::string_view("other") : std::string_view(r.type));
-    bindKey(find, 5, r.key, packed);
+    DimensionCache::bindStoredKey(find, 5, key);
     if (trace)
         find.bind(6, trace);
     else
@@ -424,8 +415,8 @@ void RumWriter::writeRumEvents(const RecordBatch& batch, std::int64_t sourceId, 
         const std::int64_t session = m_dimensions.sessionId(a.sessionKey);
         const PageRef page = m_dimensions.resolvePage(a.pageLoadKey, session, a.time);
         auto& st = m_st.actionInsert;
-        char packed[resource_key::kMaxPacked]; // packed as resources.key is (ResourceKey.h, v16)
-        bindKey(st, 1, a.key, std::string_view(packed, packKey(a.key, packed)));
+        char buffer[resource_key::kMaxPacked]; // packed as resources.key is (ResourceKey.h, v16)
+        DimensionCache::bindStoredKey(st, 1, storedKey(a.key, buffer));
         bindPage(st, page, a.pageLoadKey, session);
         st.bind(6, a.time)
             .bindNonNegative(7, a.duration)
@@ -449,8 +440,8 @@ void RumWriter::writeRumEvents(const RecordBatch& batch, std::int64_t sourceId, 
         const std::int64_t session = m_dimensions.sessionId(t.sessionKey);
         const PageRef page = m_dimensions.resolvePage(t.pageLoadKey, session, t.time);
         auto& st = m_st.longTaskInsert;
-        char packed[resource_key::kMaxPacked];
-        bindKey(st, 1, t.key, std::string_view(packed, packKey(t.key, packed)));
+        char buffer[resource_key::kMaxPacked];
+        DimensionCache::bindStoredKey(st, 1, storedKey(t.key, buffer));
         bindPage(st, page, t.pageLoadKey, session);
         st.bind(6, t.time).bind(7, std::max<TimeNs>(t.duration, 0)).bind(8, sourceId);
         st.run();
@@ -466,7 +457,9 @@ bool RumWriter::applyVital(std::int64_t pageLoadId, std::string_view name, doubl
     // report: its text matches nothing, as before v16).
     char keyBuffer[resource_key::kMaxPacked];
     const auto storedKey =
-        reportKey.empty() ? std::nullopt : m_dimensions.storedPageLoadKey(reportKey, false, keyBuffer);
+        reportKey.empty()
+            ? std::nullopt
+            : m_dimensions.storedKey(reportKey, DimensionCache::KeyForms::Otlp, false, keyBuffer);
     for (std::size_t c = 0; c < m_st.vitalUpdate.size(); ++c) {
         if (m_st.vitalUpdate[c].first != column)
             continue;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "BatchResult.h"
+#include "DimensionCache.h"
 #include "Records.h"
 
 #include <cstdint>
@@ -11,7 +12,6 @@ namespace seam {
 
 class Database;
 class DatadogIds;
-class DimensionCache;
 class PendingRows;
 class SessionTracker;
 class Statement;
@@ -61,15 +61,13 @@ private:
                            const std::string& sessionKey, TimeNs start);
     /// Merges `r` into the one resource that is the same request reported by another instrumentation;
     /// false if there is none (or more than one).
-    /// `packed`: r.key packed (ResourceKey.h; "" when it stays text), as resources.key holds it.
-    bool mergeIntoTwin(const ResourceRecord& r, std::string_view packed, std::int64_t session,
+    /// `key`: r.key as resources.key holds it (storedKey()).
+    bool mergeIntoTwin(const ResourceRecord& r, const DimensionCache::StoredKey& key, std::int64_t session,
                        std::int64_t trace);
-    /// Writes r.key's packed form at `out` (kMaxPacked bytes) and returns its size, 0 when it stays text.
-    /// An OTLP key names its trace's row, created when new (ResourceKey.h, schema v16).
-    std::size_t packKey(std::string_view key, char* out);
-    /// Binds a resource key as resources.key holds it (schema v11): `packed` when not empty, else the
-    /// text. Neither is copied: both outlive the statement's run.
-    static void bindKey(Statement& st, int index, std::string_view key, std::string_view packed);
+    /// A resource's, long task's or action's key as its table holds it (DimensionCache::storedKey): an
+    /// OTLP key names its trace's row, created when new. `buffer`: kMaxPacked bytes that outlive the
+    /// statement's run (nothing is copied).
+    DimensionCache::StoredKey storedKey(std::string_view key, char* buffer);
     /// Sets a web vital on the page load and on the report of the source that measured it.
     bool applyVital(std::int64_t pageLoadId, std::string_view name, double value, std::string_view reportKey,
                     std::int64_t session);

@@ -2,7 +2,7 @@
 // comes back exactly from its packed form, the SQL functions `seam query` users read keys with, and the
 // step that packs a v10 cache's keys and narrows its page_load_reach, against a cache the writer made.
 
-#include "DemoGenerator.h"
+#include "DemoCache.h"
 #include "PackedResourceKeys.h"
 #include "ResourceKey.h"
 #include "Schema.h"
@@ -237,17 +237,7 @@ private slots:
     void aV15CacheNamesTracesByRow()
     {
         const auto path = dbPath("v16.seam");
-        {
-            StoreWriter writer(path);
-            const auto source = writer.beginSource("demo", "test");
-            DemoOptions options;
-            options.sessions = 60;
-            DemoGenerator generator(options);
-            ImportReport report;
-            QVERIFY(generator.generateInto(*writer.sinkFor(source), report));
-            QVERIFY(writer.flush());
-            writer.finishSource(source, report);
-        }
+        QVERIFY(!test::writeDemoCache(QString::fromStdString(path), 60).isEmpty());
         std::vector<std::pair<std::int64_t, std::string>> written;
         QStringList events; // long tasks' and actions' keys
         std::int64_t traces = 0;
@@ -330,17 +320,7 @@ private slots:
     void aV10CacheMigratesToPackedKeysAndNarrowReach()
     {
         const auto path = dbPath("v11.seam");
-        {
-            StoreWriter writer(path);
-            const auto source = writer.beginSource("demo", "test");
-            DemoOptions options;
-            options.sessions = 100;
-            DemoGenerator generator(options);
-            ImportReport report;
-            QVERIFY(generator.generateInto(*writer.sinkFor(source), report));
-            QVERIFY(writer.flush());
-            writer.finishSource(source, report);
-        }
+        QVERIFY(!test::writeDemoCache(QString::fromStdString(path), 100).isEmpty());
         Database fresh = store::openForReading(path);
         const auto written = keys(fresh);
         const auto reach = reachRows(fresh);
