@@ -47,7 +47,8 @@ Correlator::Correlator(Database& db)
       m_hasBrowserData(
           db.prepare("SELECT EXISTS (SELECT 1 FROM resources) OR EXISTS (SELECT 1 FROM page_loads)")),
       m_updatePageLoad(db.prepare("UPDATE page_loads SET linked_count = ?2, backend_ns = ?3, services = ?4 "
-                                  "WHERE id = ?1")),
+                                  "WHERE id = ?1 AND (linked_count IS NOT ?2 OR backend_ns IS NOT ?3 OR "
+                                  "services IS NOT ?4)")),
       m_reach(db)
 {}
 

@@ -127,6 +127,8 @@ private:
     Statement m_upsertLink;
     Statement m_linksOfPageLoad;
     Statement m_hasBrowserData;
+    // A refresh's results, written only when one changed: an UPDATE rewrites the index entries of the
+    // columns it sets (page_loads_by_backend, page_loads_by_services), equal or not.
     Statement m_updatePageLoad;
     PageLoadReachWriter m_reach;
     std::unordered_map<std::int64_t, ServiceInfo> m_services; // see invalidateCaches()

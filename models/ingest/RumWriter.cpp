@@ -87,13 +87,18 @@ void RumWriter::writePageLoads(const RecordBatch& batch, std::int64_t sourceId, 
         const PageLoadRow row{session, app, route, trace, sourceId};
         const std::string_view reporter = p.reporter.empty() ? std::string_view("other") : p.reporter;
         if (existing) {
-            bindPageLoad(m_st.pageLoadUpdate, p, existing, row, false);
+            // Each of the three binds what it uses: parameters a statement lacks are ignored by SQLite.
+            for (Statement* st :
+                 {&m_st.pageLoadPlaceUpdate, &m_st.pageLoadTimingsUpdate, &m_st.pageLoadRestUpdate}) {
+                bindPageLoad(*st, p, existing, row, false);
+                st->run();
+            }
         } else {
             DimensionCache::bindStoredKey(m_st.pageLoadInsert, 1, key);
             bindPageLoad(m_st.pageLoadInsert, p, 0, row, true);
             m_st.pageLoadInsert.bindText(17, reporter); // its sort_sources: the report's format
+            m_st.pageLoadInsert.run();
         }
-        (existing ? m_st.pageLoadUpdate : m_st.pageLoadInsert).run();
         const std::int64_t id = existing ? existing : m_db.lastInsertRowId();
         Statement& rep = existing ? m_st.reportUpdate : m_st.reportInsert;
         PageLoadRow reportRow = row;
@@ -522,14 +527,13 @@ void RumWriter::refreshCounters()
             continue;
         }
         const std::int64_t network = get.int64(0), errors = get.int64(1) + network, calls = get.int64(2);
-        const bool same = network == get.int64(3) && errors == get.int64(4) && calls == get.int64(5);
+        const bool sameCounts = network == get.int64(3) && calls == get.int64(5);
+        const bool sameErrors = errors == get.int64(4);
         get.reset();
-        if (!same)
-            m_st.pageLoadCountersUpdate.bind(1, pageLoad)
-                .bind(2, network)
-                .bind(3, errors)
-                .bind(4, calls)
-                .run();
+        if (!sameCounts)
+            m_st.pageLoadCountsUpdate.bind(1, pageLoad).bind(2, network).bind(3, calls).run();
+        if (!sameErrors)
+            m_st.pageLoadErrorCountUpdate.bind(1, pageLoad).bind(2, errors).run();
     }
     for (const std::int64_t session : m_touches.sessions)
         m_st.sessionCounters.bind(1, session).run();

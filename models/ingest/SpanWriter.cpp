@@ -60,16 +60,33 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
     auto& st = m_st.spanInsert;
     // Normally the producer's bytes as they are; re-encoded only when the file's dictionary disagrees.
     const std::optional<std::vector<EncodedPayload>> redone = m_payloadKeys.prepare(batch);
+    struct
+    {
+        TraceId traceId;
+        std::int64_t trace = 0, service = 0, operation = 0;
+        const std::string* operationName = nullptr; // of the span these are the answers for
+    } last;
     for (std::size_t i = 0; i < batch.spans.size(); ++i) {
         const SpanRecord& s = batch.spans[i];
         const EncodedPayload& e = redone ? (*redone)[i] : s.encoded;
         m_touches.noteInferenceTime(s.start);
-        const std::size_t before = created.size();
-        const std::int64_t trace = m_dimensions.reserveTraceRow(s.traceId);
-        if (created.size() != before)
-            m_freshTraces.insert(trace);
+        // Spans come grouped by trace and operation more often than not (a trace's spans end together;
+        // an SDK exports a span kind's spans together): the previous span's answers are reused (the
+        // service's, DimensionCache reuses).
+        if (!last.trace || s.traceId != last.traceId) {
+            const std::size_t before = created.size();
+            last.trace = m_dimensions.reserveTraceRow(s.traceId);
+            last.traceId = s.traceId;
+            if (created.size() != before)
+                m_freshTraces.insert(last.trace);
+        }
         const std::int64_t service = m_dimensions.serviceId(s.service);
-        const std::int64_t operation = m_dimensions.operationId(service, s.name);
+        if (service != last.service || !last.operationName || s.name != *last.operationName) {
+            last.service = service;
+            last.operation = m_dimensions.operationId(service, s.name);
+            last.operationName = &s.name;
+        }
+        const std::int64_t trace = last.trace, operation = last.operation;
         // The next payload id is known (read inside this transaction, which holds the write lock, and
         // again whenever another connection committed since), so the span row can carry it without a
         // second update, and the payload is only written when the span is new.
@@ -79,7 +96,7 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
             m_nextPayloadId = m_db.queryInt("SELECT coalesce(max(id), 0) + 1 FROM span_payloads");
         const std::int64_t payload = hasPayload ? m_nextPayloadId : 0;
         if (m_freshTraces.count(trace)) {
-            if (!m_freshKeys.insert(FreshKey{trace, s.spanId}).second) {
+            if (!m_freshKeys.insert(trace, s.spanId)) {
                 ++result.duplicateSpans; // twice in this batch: the first one stays, as OR IGNORE would
                 continue;
             }

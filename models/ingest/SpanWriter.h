@@ -2,6 +2,7 @@
 
 #include "BatchResult.h"
 #include "Records.h"
+#include "SpanKeySet.h"
 #include "SpanPayloads.h"
 #include "Sqlite.h"
 
@@ -55,19 +56,6 @@ private:
         const SpanRecord* span = nullptr;
         std::int64_t trace = 0, service = 0, operation = 0, payload = 0; // payload 0: none
     };
-    struct FreshKey
-    {
-        std::int64_t trace = 0;
-        SpanId spanId = 0;
-        bool operator==(const FreshKey&) const = default;
-    };
-    struct FreshKeyHash
-    {
-        std::size_t operator()(const FreshKey& k) const noexcept
-        {
-            return std::hash<std::uint64_t>{}(std::uint64_t(k.trace) * 0x9e3779b97f4a7c15ULL ^ k.spanId);
-        }
-    };
     /// Rows per multi-row INSERT (spans: 11 parameters a row, payloads 6).
     static constexpr int kRowsPerInsert = 32;
 
@@ -96,10 +84,10 @@ private:
     WriteTouches& m_touches;
     std::unordered_map<std::int64_t, TraceDelta> m_traceDeltas; // per batch
     SpanPayloadKeys m_payloadKeys;
-    Statement m_spanInsertMany;                             // kRowsPerInsert rows of spans of fresh traces
-    Statement m_payloadInsertMany;                          // kRowsPerInsert payload rows
-    std::unordered_set<std::int64_t> m_freshTraces;         // created since startGroup()
-    std::unordered_set<FreshKey, FreshKeyHash> m_freshKeys; // their spans seen since then
+    Statement m_spanInsertMany;                     // kRowsPerInsert rows of spans of fresh traces
+    Statement m_payloadInsertMany;                  // kRowsPerInsert payload rows
+    std::unordered_set<std::int64_t> m_freshTraces; // created since startGroup()
+    SpanKeySet m_freshKeys;                         // their spans seen since then
     std::vector<PendingSpan> m_pendingSpans;
     std::vector<PendingPayload> m_pendingPayloads;
     std::int64_t m_nextPayloadId = 0; // 0: read max(id) + 1 before the next payload

@@ -6,6 +6,7 @@
 #include "SpanPayloads.h"
 #include "Sqlite.h"
 #include "Store.h"
+#include "WriterTurns.h"
 
 #include <chrono>
 #include <cstdio>
@@ -305,11 +306,8 @@ WriteFailure StoreWriter::lastFailure() const
 int StoreWriter::waitWhileBusy(void* self, int)
 {
     // Runs on the thread using the writer's connection (the writer thread, or the destructor's).
-    const auto* writer = static_cast<const StoreWriter*>(self);
-    if (std::chrono::steady_clock::now() >= writer->m_busyDeadline)
-        return 0;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    return 1;
+    auto* writer = static_cast<StoreWriter*>(self);
+    return WriterTurns::waitForLock(writer->m_lastLockWait, writer->m_busyDeadline);
 }
 
 bool StoreWriter::failed() const
@@ -410,6 +408,7 @@ void StoreWriter::run()
 {
     nameThread("seam-writer");
     BatchWriter writer(*m_db);
+    WriterTurns turns(*m_db, m_lastLockWait);
     std::deque<Job> jobs;
     // SEAM_PROFILE_WRITER=1: time in transactions and idle, records per transaction.
     const bool profile = std::getenv("SEAM_PROFILE_WRITER") != nullptr;
@@ -495,10 +494,9 @@ void StoreWriter::run()
         m_checkpointWake.notify_one();
         if (callback)
             callback(info);
-        // Let another program's writer, waiting for the lock, take its turn before this one goes on
-        // (its busy handler polls every millisecond).
-        if (moreQueued)
-            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        // Let another program's writer, waiting for the lock, take its turn before this one goes on.
+        if (moreQueued && turns.pauseAfterCommit())
+            std::this_thread::sleep_for(WriterTurns::kPause);
     }
 }
 

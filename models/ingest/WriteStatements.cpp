@@ -64,14 +64,22 @@ WriteStatements::WriteStatements(Database& db)
           "(SELECT browser FROM sessions WHERE id = ?2), (SELECT country FROM sessions WHERE id = ?2), "
           "coalesce((SELECT app_version FROM sessions WHERE id = ?2), "
           "(SELECT version FROM services WHERE id = ?3)), ?17)")),
-      pageLoadUpdate(db.prepare(
+      // A newer version of a page load, bound like pageLoadInsert but ?1 is the row's id, in three
+      // statements: an UPDATE rewrites the index entry of every column it sets, changed or not (only the
+      // table row is left alone when equal), so the place (session, app, URL, route, start) and the
+      // sorted timings are written only when they changed, and the unindexed rest (version) on its own.
+      pageLoadPlaceUpdate(db.prepare(
           "UPDATE page_loads SET session_id = coalesce(?2, session_id), app_service_id = ?3, url = ?4, "
-          "route = ?5, start_ns = ?6, duration_ns = coalesce(?7, duration_ns), ttfb_ns = coalesce(?8, "
-          "ttfb_ns), "
-          "fcp_ns = coalesce(?9, fcp_ns), lcp_ns = coalesce(?10, lcp_ns), cls = coalesce(?11, cls), "
-          "inp_ns = coalesce(?12, inp_ns), trace = coalesce(?13, trace), span_id = coalesce(?14, "
-          "span_id), "
-          "version = ?15 WHERE id = ?1")),
+          "route = ?5, start_ns = ?6 WHERE id = ?1 AND (session_id IS NOT coalesce(?2, session_id) OR "
+          "app_service_id IS NOT ?3 OR url IS NOT ?4 OR route IS NOT ?5 OR start_ns IS NOT ?6)")),
+      pageLoadTimingsUpdate(db.prepare(
+          "UPDATE page_loads SET duration_ns = coalesce(?7, duration_ns), ttfb_ns = coalesce(?8, ttfb_ns), "
+          "lcp_ns = coalesce(?10, lcp_ns), trace = coalesce(?13, trace) WHERE id = ?1 AND "
+          "(duration_ns IS NOT coalesce(?7, duration_ns) OR ttfb_ns IS NOT coalesce(?8, ttfb_ns) OR "
+          "lcp_ns IS NOT coalesce(?10, lcp_ns) OR trace IS NOT coalesce(?13, trace))")),
+      pageLoadRestUpdate(db.prepare(
+          "UPDATE page_loads SET fcp_ns = coalesce(?9, fcp_ns), cls = coalesce(?11, cls), "
+          "inp_ns = coalesce(?12, inp_ns), span_id = coalesce(?14, span_id), version = ?15 WHERE id = ?1")),
       // Binds like pageLoadInsert (?1 is the page load's id instead of the key), then key and format.
       reportInsert(db.prepare(
           "INSERT INTO page_load_reports(page_load_id, session_id, app_service_id, url, route, start_ns, "
@@ -145,8 +153,11 @@ WriteStatements::WriteStatements(Database& db)
           "INSERT OR IGNORE INTO logs(fingerprint, time_ns, service_id, severity, severity_text, body, "
           "attributes, trace, span_id, source_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")),
       pageLoadCounters(db.prepare(schema::pageLoadCountersSelect("?1"))),
-      pageLoadCountersUpdate(db.prepare("UPDATE page_loads SET network_error_count = ?2, error_count = ?3, "
-                                        "resource_count = ?4 WHERE id = ?1")),
+      // Two statements for the reason of pageLoadPlaceUpdate: error_count is sorted (page_loads_by_errors),
+      // the others are not, and a page load's calls change far more often than its errors.
+      pageLoadCountsUpdate(
+          db.prepare("UPDATE page_loads SET network_error_count = ?2, resource_count = ?3 WHERE id = ?1")),
+      pageLoadErrorCountUpdate(db.prepare("UPDATE page_loads SET error_count = ?2 WHERE id = ?1")),
       sessionCounters(db.prepare(
           "UPDATE sessions SET page_load_count = (SELECT count(*) FROM page_loads WHERE session_id = "
           "?1), "
@@ -168,8 +179,8 @@ WriteStatements::WriteStatements(Database& db)
                        "page_load_by_time = 1) AND page_load_id IS NOT ?1");
     }
     for (const char* column : {"ttfb_ns", "fcp_ns", "lcp_ns", "inp_ns", "cls"}) {
-        vitalUpdate.emplace_back(
-            column, db.prepare(std::string("UPDATE page_loads SET ") + column + " = ?2 WHERE id = ?1"));
+        vitalUpdate.emplace_back(column, db.prepare(std::string("UPDATE page_loads SET ") + column +
+                                                    " = ?2 WHERE id = ?1 AND " + column + " IS NOT ?2"));
         reportVitalUpdate.push_back(db.prepare(std::string("UPDATE page_load_reports SET ") + column +
                                                " = ?2 WHERE page_load_id = ?1 AND (key = ?3 OR (?3 IS NULL "
                                                "AND session_id IS ?4))"));

@@ -24,19 +24,22 @@ struct WriteStatements
     // Sessions and page loads.
     Statement sessionUpsert, sessionSelect, sessionInsertBare, sessionExtend;
     // reportInsert / reportUpdate write one source's report of a page load (page_load_reports).
-    Statement pageLoadSelect, pageLoadInsert, pageLoadUpdate, reportInsert, reportUpdate, pageLoadAt,
-        pageLoadBefore, nextPageLoadStart, pageLoadValuesClear, pageLoadValueInsert;
+    Statement pageLoadSelect, pageLoadInsert, pageLoadPlaceUpdate, pageLoadTimingsUpdate, pageLoadRestUpdate,
+        reportInsert, reportUpdate, pageLoadAt, pageLoadBefore, nextPageLoadStart, pageLoadValuesClear,
+        pageLoadValueInsert;
     // What happens on a page.
     Statement resourceInsert, resourceTwin, resourceMerge, errorInsert, actionInsert, actionValueInsert,
         longTaskInsert;
     Statement pendingVitalInsert, pendingVitalsByKey, pendingVitalsBySession, logInsert;
     // Derived counters. pageLoadCounters reads a page load's counters (schema::pageLoadCountersSelect);
-    // pageLoadCountersUpdate writes them (?2-?4: network errors, errors, calls) when they changed.
-    Statement pageLoadCounters, pageLoadCountersUpdate, sessionCounters;
+    // pageLoadCountsUpdate (?2 network errors, ?3 calls) and pageLoadErrorCountUpdate (?2) write them
+    // when they changed.
+    Statement pageLoadCounters, pageLoadCountsUpdate, pageLoadErrorCountUpdate, sessionCounters;
     /// Items that named a page load before it arrived (indexes match PendingRows::Kind 0-3: resources,
     /// rum_errors, actions, long_tasks), by key and by session and time.
     Statement adoptByKey[4], adoptByTime[4];
-    /// (column, UPDATE page_loads SET column = ?2 WHERE id = ?1) per web vital Seam keeps.
+    /// (column, UPDATE page_loads SET column = ?2 WHERE id = ?1 AND column IS NOT ?2) per web vital Seam
+    /// keeps (an equal value leaves the column's index alone).
     std::vector<std::pair<std::string, Statement>> vitalUpdate;
     /// The same per report: (column, UPDATE page_load_reports ... WHERE page_load_id = ?1 AND (key = ?3 OR
     /// (?3 IS NULL AND session_id IS ?4)), same order as vitalUpdate.

@@ -7,6 +7,7 @@
 #include "Store.h"
 #include "StoreWriter.h"
 #include "TestPaths.h"
+#include "WriterTurns.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 
 #include <QFile>
@@ -250,6 +251,36 @@ class TestConcurrentWriters : public QObject
 
 private slots:
     void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    /// A writer alone pauses between back-to-back transactions at most once per WriterTurns::kAlone; once
+    /// another connection commits (or the writer had to wait for the lock) it pauses after every commit,
+    /// for WriterTurns::kContendedFor.
+    void aWriterPausesForOthersOnlyWhenThereAreOthers()
+    {
+        const std::string path = m_dir.filePath(QStringLiteral("pauses.seam")).toStdString();
+        Database db = store::openForWriting(path);
+        Database other = store::openForWriting(path);
+        std::atomic<std::int64_t> lockWait{0};
+        WriterTurns turns(db, lockWait);
+        int pauses = 0;
+        for (int i = 0; i < 200; ++i)
+            pauses += turns.pauseAfterCommit() ? 1 : 0;
+        QVERIFY2(pauses <= 1, qPrintable(QString::number(pauses))); // 200 calls take far less than 100 ms
+        std::this_thread::sleep_for(WriterTurns::kAlone + std::chrono::milliseconds(20));
+        QVERIFY(turns.pauseAfterCommit());
+        QVERIFY(!turns.pauseAfterCommit());
+
+        other.exec("INSERT INTO notes(created_ns, title) VALUES (1, 'another writer')");
+        QVERIFY(turns.pauseAfterCommit());
+        QVERIFY(turns.pauseAfterCommit()); // still contended: every commit
+
+        WriterTurns waited(db, lockWait);
+        QVERIFY(!waited.pauseAfterCommit());
+        QCOMPARE(WriterTurns::waitForLock(lockWait, std::chrono::steady_clock::now()),
+                 0); // past its deadline
+        QVERIFY(waited.pauseAfterCommit());
+        QVERIFY(waited.pauseAfterCommit());
+    }
 
     /// Two writers taking turns, each commit seen by the other only through the file: every cache one
     /// keeps (next payload id, pending counts, session tracking, services) must notice the other's work.

@@ -6,6 +6,7 @@
 #include "DimensionCache.h"
 #include "RecordFactory.h"
 #include "RollupAccumulator.h"
+#include "SpanKeySet.h"
 #include "SpanWriter.h"
 #include "Sqlite.h"
 #include "Store.h"
@@ -15,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <cstring>
+#include <random>
+#include <set>
 #include <sqlite3.h>
 
 using namespace seam;
@@ -251,6 +254,26 @@ private slots:
         QCOMPARE(w.db.queryInt("SELECT span_count FROM traces"), 71);
         QCOMPARE(w.db.queryInt("SELECT count(*) FROM span_payloads"), 36); // span 70 brings one
         QCOMPARE(w.db.queryInt("SELECT count(DISTINCT payload) FROM spans WHERE payload IS NOT NULL"), 36);
+    }
+
+    // The set that de-duplicates spans of fresh traces answers as a std::set would, through growth and
+    // many clears (pairs that differ in one half only, repeats, a group far larger than the last).
+    void spanKeySetAnswersAsAStdSet()
+    {
+        SpanKeySet set;
+        std::set<std::pair<std::int64_t, std::uint64_t>> reference;
+        std::mt19937_64 random(7);
+        for (int group = 0; group < 60; ++group) {
+            set.clear();
+            reference.clear();
+            const int inserts = group % 10 == 9 ? 20'000 : 300;
+            for (int i = 0; i < inserts; ++i) {
+                const std::int64_t trace = std::int64_t(random() % 50);
+                const std::uint64_t span = random() % 400;
+                QCOMPARE(set.insert(trace, span), reference.emplace(trace, span).second);
+            }
+            QCOMPARE(set.size(), reference.size());
+        }
     }
 };
 
