@@ -3,6 +3,7 @@
 #include "FileUri.h"
 #include "PayloadFunctions.h"
 #include "ResourceKey.h"
+#include "SqliteAllocator.h"
 #include "TraceLookup.h"
 
 #include <filesystem>
@@ -36,7 +37,11 @@ void configureLibraryOnce()
 {
     // Memory statistics make every SQLite allocation take a global mutex; Seam never reads them.
     static std::once_flag once;
-    std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+    std::call_once(once, [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        if (sqlite_allocator::enabled())
+            sqlite3_config(SQLITE_CONFIG_MALLOC, &sqlite_allocator::methods());
+    });
 }
 
 } // namespace

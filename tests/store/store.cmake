@@ -25,3 +25,6 @@ seam_add_qtest(tst_recordbatch SOURCES store/tst_recordbatch.cpp LIBS seam_store
 # The payload string dictionary (store/KeyDictionary): the same ids and refusals as a plain map model
 # of its rules over a long random stream, seeding from a file's rows.
 seam_add_qtest(tst_keydictionary SOURCES store/tst_keydictionary.cpp LIBS seam_store)
+# The allocator SQLite is given (Debian's SQLite has no lookaside pool): bytes kept through realloc,
+# reuse, frees on another thread, and SQLite using it.
+seam_add_qtest(tst_sqliteallocator SOURCES store/tst_sqliteallocator.cpp LIBS seam_store)
