@@ -99,9 +99,12 @@ std::uint64_t Correlator::correlate(const std::unordered_set<std::int64_t>& touc
     // live receiver's, one per few requests) is refreshed in each, and read its older traces again every
     // time (3x the file import's reads on the same data). Only this writer adds spans, and a trace that
     // got spans in this batch is touched: those are read again.
-    for (const std::int64_t trace : touchedTraces)
+    for (const std::int64_t trace : touchedTraces) {
         m_traces.erase(trace);
+        m_olderTraces.erase(trace);
+    }
     if (m_traces.size() > kCachedTraces) {
+        m_olderTraces = std::move(m_traces);
         m_traces.clear();
         ++m_traceCacheOverflows;
     }
@@ -238,6 +241,8 @@ Correlator::Spans Correlator::loadTrace(std::int64_t trace)
     }
     if (m_keepTraces) {
         if (const auto it = m_traces.find(trace); it != m_traces.end())
+            return it->second;
+        if (const auto it = m_olderTraces.find(trace); it != m_olderTraces.end())
             return it->second;
     }
     ++m_traceReads;

@@ -25,7 +25,8 @@ BatchWriter::~BatchWriter()
         return;
     m_profile->print(stderr);
     std::fprintf(stderr,
-                 "  correlation read %llu traces' spans, refreshed %llu page loads; kept traces dropped %llu "
+                 "  correlation read %llu traces' spans, refreshed %llu page loads; kept traces aged (older "
+                 "half dropped) %llu "
                  "times when full, %llu invalidated\n",
                  (unsigned long long)m_correlator.traceReads(), (unsigned long long)m_correlator.refreshes(),
                  (unsigned long long)m_correlator.traceCacheOverflows(),

@@ -86,10 +86,11 @@ StoreWriter::StoreWriter(const std::string& path, Options options)
     m_keys = KeyDictionary::forCache(path, *m_db);
     // Checkpoints (copying committed WAL pages into the database file) run on their own connection
     // and thread, so the second core does them while the writer goes on; the writer never does.
-    // The writer's own automatic checkpoint stays as a backstop: it runs between transactions, when
-    // the background one has already copied nearly everything, and completes, which lets the next
-    // transaction rewind the WAL; without it the WAL of a long import grows without bound.
-    m_db->exec("PRAGMA wal_autocheckpoint = 16384");
+    // The writer's own automatic checkpoint stays as a backstop: it runs between transactions and
+    // completes, which lets the next transaction rewind the WAL; without it the WAL of a long import
+    // grows without bound. At 16,384 pages (128 MiB) it fired before the background one had caught up
+    // and the writer copied pages itself: 6.8% of its time on the 10M-span mix, 95 s against 91 s.
+    m_db->exec("PRAGMA wal_autocheckpoint = 65536");
     // Other writers on the file hold its write lock one transaction at a time: poll for it every
     // millisecond (SQLite's own timeout backs off to 100 ms and would miss the short gap between two
     // transactions of a busy writer) until the transaction's deadline.
