@@ -64,7 +64,6 @@ void* allocate(int n)
             t_lists.bytes -= capacity;
             return p;
         }
-        t_drain.armed = true; // constructs the thread's Drain, so that the lists are emptied at its end
     }
     char* raw = static_cast<char*>(std::malloc(kHeader + capacity));
     if (!raw)
@@ -81,6 +80,8 @@ void release(void* p)
     const std::size_t capacity = std::size_t(capacityOf(p));
     if (capacity <= kLargest && !t_lists.draining && t_lists.bytes + capacity <= kCachedBytes) {
         void*& head = t_lists.head[capacity / kClassBytes - 1];
+        if (!head) // constructs the thread's Drain (once), which empties the lists when the thread ends
+            t_drain.armed = true;
         *static_cast<void**>(p) = head;
         head = p;
         t_lists.bytes += capacity;
