@@ -40,10 +40,15 @@ Correlator::Correlator(Database& db)
                      "trace = excluded.trace, span_id = excluded.span_id, method = excluded.method, "
                      "confidence = excluded.confidence, created_ns = excluded.created_ns "
                      "WHERE excluded.confidence > links.confidence")),
-      // With the call each link belongs to: a call several sources reported and linked counts once.
-      m_linksOfPageLoad(
-          db.prepare("SELECT l.trace, l.span_id, coalesce(r.merged_into, r.id) FROM resources r "
-                     "JOIN links l ON l.resource_id = r.id WHERE r.page_load_id = ?1")),
+      // The resources' side from the index alone: their rows are scattered among other sessions' (a
+      // page read each, cold on a large cache). The calls that several sources reported and linked
+      // count once: the few merged rows name theirs, through their own partial index.
+      m_linksOfPageLoad(db.prepare("SELECT l.trace, l.span_id, r.id FROM resources r INDEXED BY "
+                                   "resources_by_page_load JOIN links l ON l.resource_id = r.id "
+                                   "WHERE r.page_load_id = ?1")),
+      m_mergedOfPageLoad(db.prepare("SELECT id, merged_into FROM resources INDEXED BY "
+                                    "resources_merged_by_page_load WHERE page_load_id = ?1 AND "
+                                    "merged_into IS NOT NULL")),
       m_hasBrowserData(
           db.prepare("SELECT EXISTS (SELECT 1 FROM resources) OR EXISTS (SELECT 1 FROM page_loads)")),
       m_updatePageLoad(db.prepare("UPDATE page_loads SET linked_count = ?2, backend_ns = ?3, services = ?4 "
@@ -99,15 +104,9 @@ std::uint64_t Correlator::correlate(const std::unordered_set<std::int64_t>& touc
     // live receiver's, one per few requests) is refreshed in each, and read its older traces again every
     // time (3x the file import's reads on the same data). Only this writer adds spans, and a trace that
     // got spans in this batch is touched: those are read again.
-    for (const std::int64_t trace : touchedTraces) {
+    for (const std::int64_t trace : touchedTraces)
         m_traces.erase(trace);
-        m_olderTraces.erase(trace);
-    }
-    if (m_traces.size() > kCachedTraces) {
-        m_olderTraces = std::move(m_traces);
-        m_traces.clear();
-        ++m_traceCacheOverflows;
-    }
+    m_traces.ageIfFull();
     struct KeepTraces
     {
         Correlator& c;
@@ -222,6 +221,10 @@ const Correlator::ServiceInfo& Correlator::service(std::int64_t id)
 
 Correlator::Spans Correlator::loadTrace(std::int64_t trace)
 {
+    // Found first: put() would replace a vector whose spans a caller may still hold.
+    if (m_keepTraces)
+        if (const std::vector<TraceSpan>* kept = m_traces.find(trace))
+            return *kept;
     if (m_keepTraces && m_written) {
         // The batch's own spans of a trace it created are all the trace has, in the order (span id)
         // the cache would give them back: reading them again cost as much as inserting them.
@@ -235,15 +238,8 @@ Correlator::Spans Correlator::loadTrace(std::int64_t trace)
         if (first != last) {
             // Kept for the next transactions (a page load is refreshed again when more of its calls
             // arrive), where the batch is gone.
-            const auto kept = m_traces.try_emplace(trace, first, last).first;
-            return kept->second;
+            return m_traces.put(trace, std::vector<TraceSpan>(first, last));
         }
-    }
-    if (m_keepTraces) {
-        if (const auto it = m_traces.find(trace); it != m_traces.end())
-            return it->second;
-        if (const auto it = m_olderTraces.find(trace); it != m_olderTraces.end())
-            return it->second;
     }
     ++m_traceReads;
     m_traceSpans.clear();
@@ -256,7 +252,7 @@ Correlator::Spans Correlator::loadTrace(std::int64_t trace)
     m_spansOfTrace.reset();
     if (!m_keepTraces)
         return m_traceSpans;
-    return m_traces.emplace(trace, m_traceSpans).first->second;
+    return m_traces.put(trace, m_traceSpans);
 }
 
 Correlator::BackendEntry Correlator::backendEntry(std::int64_t trace, std::int64_t browserSpan)
@@ -299,10 +295,19 @@ void Correlator::refresh(std::int64_t pageLoadId)
 {
     std::vector<std::pair<std::int64_t, std::int64_t>> links; // (trace, span)
     std::set<std::int64_t> calls;
+    m_mergedCalls.clear();
+    m_mergedOfPageLoad.bind(1, pageLoadId);
+    while (m_mergedOfPageLoad.step())
+        m_mergedCalls.emplace_back(m_mergedOfPageLoad.int64(0), m_mergedOfPageLoad.int64(1));
+    m_mergedOfPageLoad.reset();
+    std::sort(m_mergedCalls.begin(), m_mergedCalls.end());
     m_linksOfPageLoad.bind(1, pageLoadId);
     while (m_linksOfPageLoad.step()) {
         links.emplace_back(m_linksOfPageLoad.int64(0), m_linksOfPageLoad.int64(1));
-        calls.insert(m_linksOfPageLoad.int64(2));
+        const std::int64_t resource = m_linksOfPageLoad.int64(2);
+        const auto merged = std::lower_bound(m_mergedCalls.begin(), m_mergedCalls.end(),
+                                             std::pair{resource, std::int64_t(0)});
+        calls.insert(merged != m_mergedCalls.end() && merged->first == resource ? merged->second : resource);
     }
     m_linksOfPageLoad.reset();
     ++m_refreshes;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "PageLoadReachWriter.h"
+#include "RecentCache.h"
 #include "Sqlite.h"
 #include "TraceSpanRow.h"
 
@@ -10,6 +11,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace seam {
@@ -69,9 +71,13 @@ public:
     {
         m_services.clear();
         m_traces.clear();
-        m_olderTraces.clear();
+        m_reach.forgetStored();
         ++m_invalidations;
     }
+
+    /// Page loads were merged or deleted (their page_load_reach rows with them): forgets what it keeps
+    /// of their stored rows.
+    void forgetPageLoads() { m_reach.forgetStored(); }
 
     /// How many times the spans of a trace were read from the cache (what correlate() saves by keeping
     /// the traces it read, within a call and across calls).
@@ -79,7 +85,9 @@ public:
     /// How many page loads it refreshed (linked_count, backend_ns, services, reach rows).
     std::uint64_t refreshes() const { return m_refreshes; }
     /// How often the kept traces reached their bound (the older half was dropped).
-    std::uint64_t traceCacheOverflows() const { return m_traceCacheOverflows; }
+    std::uint64_t traceCacheOverflows() const { return m_traces.agings(); }
+    /// How many refreshes read the page load's stored page_load_reach rows back from the cache.
+    std::uint64_t storedReachReads() const { return m_reach.storedReads(); }
     std::uint64_t invalidations() const { return m_invalidations; }
 
 private:
@@ -127,6 +135,8 @@ private:
     Statement m_serviceInfo;
     Statement m_upsertLink;
     Statement m_linksOfPageLoad;
+    Statement m_mergedOfPageLoad;
+    std::vector<std::pair<std::int64_t, std::int64_t>> m_mergedCalls; // refresh(): (resource, merged into)
     Statement m_hasBrowserData;
     // A refresh's results, written only when one changed: an UPDATE rewrites the index entries of the
     // columns it sets (page_loads_by_backend, page_loads_by_services), equal or not.
@@ -135,18 +145,15 @@ private:
     std::unordered_map<std::int64_t, ServiceInfo> m_services; // see invalidateCaches()
     std::vector<TraceSpan> m_traceSpans;
     bool m_keepTraces = false; // inside correlate(): what loadTrace() reads is kept in m_traces
-    /// Spans of traces read by correlate(), kept across its calls (see there) in two generations: past
-    /// kCachedTraces the newer becomes the older and the older is dropped, so the traces read last
-    /// stay (at most 2 x kCachedTraces, about 16 MiB at the demo's ~10 spans per trace). Dropping all
-    /// at once made the 10M-span mix read 395k traces again where the 1M mix read 6k.
-    std::unordered_map<std::int64_t, std::vector<TraceSpan>> m_traces, m_olderTraces;
-    static constexpr std::size_t kCachedTraces = 16384;
+    /// Spans of traces read by correlate(), kept across its calls (see there): at most 2 x 16,384
+    /// traces, about 16 MiB at the demo's ~10 spans per trace. Aged only at the start of correlate(),
+    /// which hands out spans into it.
+    RecentCache<std::int64_t, std::vector<TraceSpan>> m_traces{16384};
     std::vector<TraceSpan>* m_written =
         nullptr; // inside correlate(): the batch's spans of the traces it created
     bool m_writtenSorted = false;
     std::uint64_t m_traceReads = 0;
     std::uint64_t m_refreshes = 0;
-    std::uint64_t m_traceCacheOverflows = 0;
     std::uint64_t m_invalidations = 0;
 };
 

@@ -66,16 +66,19 @@ void PageLoadReachWriter::finish()
         }
     }
     m_rows.swap(merged);
-    m_stored.clear();
-    m_select.bind(1, m_pageLoad);
-    while (m_select.step())
-        m_stored.emplace_back(m_select.int64(0), m_select.int64(1), m_select.int64(2), m_select.int64(3),
-                              int(m_select.int64(4)));
-    m_select.reset();
-    std::sort(m_stored.begin(), m_stored.end());
-    m_stored.erase(std::unique(m_stored.begin(), m_stored.end()), m_stored.end());
-    if (m_stored == m_rows)
-        return;
+    m_recent.ageIfFull();
+    if (const Stored* kept = m_recent.find(m_pageLoad)) {
+        if (kept->rows == m_rows)
+            return;
+        m_stored = kept->rows;
+        m_storedTraces = kept->traces;
+    } else {
+        readStored();
+        if (m_stored == m_rows) {
+            m_recent.put(m_pageLoad, Stored{m_stored, m_storedTraces});
+            return;
+        }
+    }
     // Only the difference is written: a refresh that brought one more span of a trace inserts one row.
     std::vector<Row> gone, added;
     std::set_difference(m_stored.begin(), m_stored.end(), m_rows.begin(), m_rows.end(),
@@ -96,12 +99,6 @@ void PageLoadReachWriter::finish()
         traces.push_back(std::get<2>(r));
     std::sort(traces.begin(), traces.end());
     traces.erase(std::unique(traces.begin(), traces.end()), traces.end());
-    m_storedTraces.clear();
-    m_selectTraces.bind(1, m_pageLoad);
-    while (m_selectTraces.step())
-        m_storedTraces.push_back(m_selectTraces.int64(0));
-    m_selectTraces.reset();
-    std::sort(m_storedTraces.begin(), m_storedTraces.end());
     std::vector<std::int64_t> tracesGone;
     std::set_difference(m_storedTraces.begin(), m_storedTraces.end(), traces.begin(), traces.end(),
                         std::back_inserter(tracesGone));
@@ -112,6 +109,27 @@ void PageLoadReachWriter::finish()
     for (const std::int64_t trace : traces)
         if (!std::binary_search(m_storedTraces.begin(), m_storedTraces.end(), trace))
             m_queuedTraces.emplace_back(m_pageLoad, trace);
+    // What the page load has once flush() ran (a failed flush rolls back, and discard() forgets).
+    m_recent.put(m_pageLoad, Stored{m_rows, std::move(traces)});
+}
+
+void PageLoadReachWriter::readStored()
+{
+    ++m_storedReads;
+    m_stored.clear();
+    m_select.bind(1, m_pageLoad);
+    while (m_select.step())
+        m_stored.emplace_back(m_select.int64(0), m_select.int64(1), m_select.int64(2), m_select.int64(3),
+                              int(m_select.int64(4)));
+    m_select.reset();
+    std::sort(m_stored.begin(), m_stored.end());
+    m_stored.erase(std::unique(m_stored.begin(), m_stored.end()), m_stored.end());
+    m_storedTraces.clear();
+    m_selectTraces.bind(1, m_pageLoad);
+    while (m_selectTraces.step())
+        m_storedTraces.push_back(m_selectTraces.int64(0));
+    m_selectTraces.reset();
+    std::sort(m_storedTraces.begin(), m_storedTraces.end());
 }
 
 void PageLoadReachWriter::flush()

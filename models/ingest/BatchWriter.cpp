@@ -24,13 +24,14 @@ BatchWriter::~BatchWriter()
     if (!m_profile)
         return;
     m_profile->print(stderr);
-    std::fprintf(stderr,
-                 "  correlation read %llu traces' spans, refreshed %llu page loads; kept traces aged (older "
-                 "half dropped) %llu "
-                 "times when full, %llu invalidated\n",
-                 (unsigned long long)m_correlator.traceReads(), (unsigned long long)m_correlator.refreshes(),
-                 (unsigned long long)m_correlator.traceCacheOverflows(),
-                 (unsigned long long)m_correlator.invalidations());
+    std::fprintf(
+        stderr,
+        "  correlation read %llu traces' spans, refreshed %llu page loads (%llu read their stored "
+        "reach rows); kept traces aged (older half dropped) %llu times when full, %llu invalidated\n",
+        (unsigned long long)m_correlator.traceReads(), (unsigned long long)m_correlator.refreshes(),
+        (unsigned long long)m_correlator.storedReachReads(),
+        (unsigned long long)m_correlator.traceCacheOverflows(),
+        (unsigned long long)m_correlator.invalidations());
 }
 
 void BatchWriter::forgetWhatOthersChange()
@@ -140,8 +141,10 @@ std::uint64_t BatchWriter::finish()
     timer.lap("correlation");
     const PageLoadReconciler::Result merged =
         m_reconciler.reconcile(m_touches.pageLoads, m_touches.reporters);
-    if (merged.merged)
+    if (merged.merged) {
         m_dimensions.forgetPageLoads();
+        m_correlator.forgetPageLoads(); // the merged-away page loads' reach rows went with them
+    }
     if (merged.sessionsMerged)
         m_dimensions.forgetSessions();
     m_touches.pageLoads.insert(merged.survivors.begin(), merged.survivors.end());
