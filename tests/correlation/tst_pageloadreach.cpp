@@ -75,6 +75,32 @@ private slots:
                                    {"payments", kT0 + 320'000'000, "page-1", 1'600'000'000, 1}}));
     }
 
+    void rowsAnotherConnectionChangedAreReadAgain()
+    {
+        // The writer keeps what it stored for the page loads it refreshed last and compares a refresh
+        // with that: when another connection changed the rows meanwhile (here: deleted them), the next
+        // refresh must read them again and write back everything, not only what is new.
+        const auto path = dbPath("other.seam");
+        StoreWriter w(path);
+        w.submit(0, browserBatch(5, traceId(5), 0x42, kT0));
+        RecordBatch back = backendBatch(traceId(5), 0x42, kT0);
+        RecordBatch payments;
+        payments.spans.assign(back.spans.begin() + 1, back.spans.end());
+        back.spans.resize(1);
+        w.submit(0, std::move(back));
+        QVERIFY(w.flush());
+        QCOMPARE(reachRows(path).size(), std::size_t(1));
+        {
+            Database other = store::openForWriting(path);
+            other.exec("DELETE FROM page_load_reach; DELETE FROM page_load_reach_traces");
+        }
+        w.submit(0, std::move(payments));
+        QVERIFY(w.flush());
+        QCOMPARE(reachRows(path),
+                 (std::vector<Row>{{"gateway", kT0 + 310'000'000, "page-5", 1'700'000'000, 0},
+                                   {"payments", kT0 + 320'000'000, "page-5", 1'600'000'000, 0}}));
+    }
+
     void entrySpansOfOneServiceAndStartShareARow()
     {
         // Two SERVER spans of gateway starting at the same nanosecond in one trace (schema v11: the row
