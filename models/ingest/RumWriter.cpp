@@ -21,7 +21,7 @@ RumWriter::RumWriter(Database& db, WriteStatements& statements, DimensionCache& 
                      PendingRows& pending, SessionTracker& sessions, DatadogIds& datadog,
                      WriteTouches& touches)
     : m_db(db), m_st(statements), m_dimensions(dimensions), m_pending(pending), m_sessions(sessions),
-      m_datadog(datadog), m_touches(touches)
+      m_datadog(datadog), m_touches(touches), m_vitals(db)
 {}
 
 void RumWriter::writeSessions(const RecordBatch& batch)
@@ -236,8 +236,14 @@ void RumWriter::adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& ke
             bySession.reset();
         }
     }
+    m_vitalRun.clear();
+    const std::int64_t reportSession = vitals.empty() ? 0 : m_dimensions.reportSessionId(sessionKey);
     for (const auto& [name, value] : vitals)
-        applyVital(pageLoadId, name, value, key, m_dimensions.reportSessionId(sessionKey));
+        if (VitalWriter::kept(name))
+            m_vitalRun.push_back({pageLoadId, name, value, key, reportSession});
+    m_vitals.write(m_vitalRun, m_dimensions);
+    if (!m_vitalRun.empty())
+        m_touches.pageLoads.insert(pageLoadId);
 }
 
 DimensionCache::StoredKey RumWriter::storedKey(std::string_view key, char* buffer)
@@ -454,53 +460,18 @@ void RumWriter::writeRumEvents(const RecordBatch& batch, std::int64_t sourceId, 
     }
 }
 
-bool RumWriter::applyVital(std::int64_t pageLoadId, std::string_view name, double value,
-                           std::string_view reportKey, std::int64_t session)
-{
-    const std::string column = name == "cls" ? "cls" : std::string(name) + "_ns";
-    // The report's key as page_load_reports holds it (an OTLP key of a trace the cache lacks names no
-    // report: its text matches nothing, as before v16).
-    char keyBuffer[resource_key::kMaxPacked];
-    const auto storedKey =
-        reportKey.empty()
-            ? std::nullopt
-            : m_dimensions.storedKey(reportKey, DimensionCache::KeyForms::Otlp, false, keyBuffer);
-    for (std::size_t c = 0; c < m_st.vitalUpdate.size(); ++c) {
-        if (m_st.vitalUpdate[c].first != column)
-            continue;
-        // The page load and the report of the source that measured it (named by key, else the report
-        // of the vital's session): a merged page load's canonical value is chosen among its reports.
-        for (Statement* st : {&m_st.vitalUpdate[c].second, &m_st.reportVitalUpdate[c]}) {
-            st->bind(1, pageLoadId);
-            if (name == "cls")
-                st->bind(2, value);
-            else
-                st->bind(2, std::int64_t(value * 1e6)); // ms -> ns
-            if (st == &m_st.reportVitalUpdate[c]) {
-                if (storedKey)
-                    DimensionCache::bindStoredKey(*st, 3, *storedKey);
-                else
-                    st->bindTextOrNull(3, reportKey);
-                if (session)
-                    st->bind(4, session);
-                else
-                    st->bindNull(4);
-            }
-            st->run();
-        }
-        m_touches.pageLoads.insert(pageLoadId);
-        return true;
-    }
-    return false; // a vital Seam does not keep (e.g. a custom one)
-}
-
 void RumWriter::writeVitals(const RecordBatch& batch)
 {
+    m_vitalRun.clear();
     for (const VitalRecord& v : batch.vitals) {
         const std::int64_t session = m_dimensions.sessionId(v.sessionKey);
         const PageRef page = m_dimensions.resolvePage(v.pageLoadKey, session, v.time);
         if (page.id) {
-            applyVital(page.id, v.name, v.value, v.pageLoadKey, m_dimensions.reportSessionId(v.sessionKey));
+            if (VitalWriter::kept(v.name)) {
+                m_vitalRun.push_back(
+                    {page.id, v.name, v.value, v.pageLoadKey, m_dimensions.reportSessionId(v.sessionKey)});
+                m_touches.pageLoads.insert(page.id);
+            }
             continue;
         }
         auto& st = m_st.pendingVitalInsert;
@@ -511,6 +482,7 @@ void RumWriter::writeVitals(const RecordBatch& batch)
         st.bind(5, v.value).run();
         m_pending.add(PendingRows::Kind::Vitals);
     }
+    m_vitals.write(m_vitalRun, m_dimensions);
 }
 
 void RumWriter::refreshCounters()

@@ -3,6 +3,7 @@
 #include "BatchResult.h"
 #include "DimensionCache.h"
 #include "Records.h"
+#include "VitalWriter.h"
 
 #include <cstdint>
 #include <string>
@@ -68,9 +69,6 @@ private:
     /// OTLP key names its trace's row, created when new. `buffer`: kMaxPacked bytes that outlive the
     /// statement's run (nothing is copied).
     DimensionCache::StoredKey storedKey(std::string_view key, char* buffer);
-    /// Sets a web vital on the page load and on the report of the source that measured it.
-    bool applyVital(std::int64_t pageLoadId, std::string_view name, double value, std::string_view reportKey,
-                    std::int64_t session);
 
     Database& m_db;
     WriteStatements& m_st;
@@ -79,6 +77,8 @@ private:
     SessionTracker& m_sessions;
     DatadogIds& m_datadog;
     WriteTouches& m_touches;
+    VitalWriter m_vitals;
+    std::vector<VitalWriter::Vital> m_vitalRun; // writeVitals(), adoptIntoPageLoad(): reused
 };
 
 } // namespace seam

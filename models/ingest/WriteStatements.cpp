@@ -178,13 +178,6 @@ WriteStatements::WriteStatements(Database& db)
                        " < ?4 AND page_load_key IS NULL AND (page_load_id IS NULL OR "
                        "page_load_by_time = 1) AND page_load_id IS NOT ?1");
     }
-    for (const char* column : {"ttfb_ns", "fcp_ns", "lcp_ns", "inp_ns", "cls"}) {
-        vitalUpdate.emplace_back(column, db.prepare(std::string("UPDATE page_loads SET ") + column +
-                                                    " = ?2 WHERE id = ?1 AND " + column + " IS NOT ?2"));
-        reportVitalUpdate.push_back(db.prepare(std::string("UPDATE page_load_reports SET ") + column +
-                                               " = ?2 WHERE page_load_id = ?1 AND (key = ?3 OR (?3 IS NULL "
-                                               "AND session_id IS ?4))"));
-    }
 }
 
 } // namespace seam

@@ -38,12 +38,6 @@ struct WriteStatements
     /// Items that named a page load before it arrived (indexes match PendingRows::Kind 0-3: resources,
     /// rum_errors, actions, long_tasks), by key and by session and time.
     Statement adoptByKey[4], adoptByTime[4];
-    /// (column, UPDATE page_loads SET column = ?2 WHERE id = ?1 AND column IS NOT ?2) per web vital Seam
-    /// keeps (an equal value leaves the column's index alone).
-    std::vector<std::pair<std::string, Statement>> vitalUpdate;
-    /// The same per report: (column, UPDATE page_load_reports ... WHERE page_load_id = ?1 AND (key = ?3 OR
-    /// (?3 IS NULL AND session_id IS ?4)), same order as vitalUpdate.
-    std::vector<Statement> reportVitalUpdate;
 };
 
 } // namespace seam

@@ -13,3 +13,5 @@ seam_add_qtest(tst_spanrows SOURCES ingest/tst_spanrows.cpp support/RecordFactor
 # The payload dictionary's per-key budgets survive a reopened cache (schema v15, attribute_keys.owner).
 seam_add_qtest(tst_dictionarybudgets SOURCES ingest/tst_dictionarybudgets.cpp support/RecordFactory.h
                LIBS seam_core)
+# Web vitals: one UPDATE per page load and report for the vitals that come together (VitalWriter).
+seam_add_qtest(tst_vitals SOURCES ingest/tst_vitals.cpp support/RecordFactory.h LIBS seam_core)
