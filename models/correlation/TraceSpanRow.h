@@ -18,12 +18,17 @@ struct TraceSpanRow
     int status = 0;
 };
 
-/// In the order the cache gives a trace's spans back: by trace, then span id.
+/// The order the cache gives a trace's spans back in: by trace, then span id.
+inline bool traceSpanRowBefore(const TraceSpanRow& a, const TraceSpanRow& b)
+{
+    return a.trace != b.trace ? a.trace < b.trace : a.id < b.id;
+}
+
 inline void sortTraceSpanRows(std::vector<TraceSpanRow>& rows)
 {
-    std::sort(rows.begin(), rows.end(), [](const TraceSpanRow& a, const TraceSpanRow& b) {
-        return a.trace != b.trace ? a.trace < b.trace : a.id < b.id;
-    });
+    // The span writer hands them over sorted (SpanWriter::flushSpans).
+    if (!std::is_sorted(rows.begin(), rows.end(), traceSpanRowBefore))
+        std::sort(rows.begin(), rows.end(), traceSpanRowBefore);
 }
 
 } // namespace seam
