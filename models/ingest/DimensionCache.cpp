@@ -116,8 +116,8 @@ std::int64_t DimensionCache::reserveTraceRow(const TraceId& id)
 
 std::int64_t DimensionCache::traceRow(const TraceId& id, bool reserve)
 {
-    if (auto it = m_traces.find(id); it != m_traces.end())
-        return it->second;
+    if (const std::int64_t kept = m_traces.find(id))
+        return kept;
     std::int64_t row = findTraceRow(id);
     if (!row) {
         // Ids are taken in order from max(id) + 1 (read inside the write transaction, and again after
@@ -141,9 +141,7 @@ std::int64_t DimensionCache::traceRow(const TraceId& id, bool reserve)
         }
         m_newTraces.emplace_back(row, id.low64());
     }
-    if (m_traces.size() > kCacheLimit)
-        m_traces.clear();
-    m_traces.emplace(id, row);
+    m_traces.insert(id, row);
     return row;
 }
 
@@ -179,8 +177,8 @@ std::pair<std::int64_t, std::int64_t> DimensionCache::sessionIds(const std::stri
 
 std::int64_t DimensionCache::findTraceRow(const TraceId& id)
 {
-    if (auto it = m_traces.find(id); it != m_traces.end())
-        return it->second;
+    if (const std::int64_t kept = m_traces.find(id))
+        return kept;
     if (auto it = m_reservedIds.find(id); it != m_reservedIds.end())
         return it->second; // the cache was emptied (its size limit) before the row was written
     auto& sel = m_st.traceSelect;

@@ -2,6 +2,7 @@
 
 #include "Ids.h"
 #include "Records.h"
+#include "TraceRowMap.h"
 
 #include <cstdint>
 #include <functional>
@@ -119,7 +120,7 @@ private:
     ServiceRef m_lastService;
     std::int64_t m_lastServiceId = 0;
     std::unordered_map<std::int64_t, NameMap> m_operations; // service -> operation name -> id
-    std::unordered_map<TraceId, std::int64_t, TraceIdHash> m_traces;
+    TraceRowMap m_traces;
     std::vector<ReservedTrace> m_reserved;                                // not written yet
     std::unordered_map<TraceId, std::int64_t, TraceIdHash> m_reservedIds; // the same, by id
     std::int64_t m_nextTraceRow = 0; // 0: unknown (read max(id) + 1 at the next reservation)

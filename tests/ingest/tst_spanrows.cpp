@@ -10,12 +10,14 @@
 #include "SpanWriter.h"
 #include "Sqlite.h"
 #include "Store.h"
+#include "TraceRowMap.h"
 #include "WriteStatements.h"
 #include "WriteTouches.h"
 
 #include <QTemporaryDir>
 #include <QTest>
 #include <cstring>
+#include <map>
 #include <random>
 #include <set>
 #include <sqlite3.h>
@@ -274,6 +276,53 @@ private slots:
             }
             QCOMPARE(set.size(), reference.size());
         }
+    }
+
+    void traceRowMapAnswersAsAStdMap()
+    {
+        // DimensionCache's trace id -> row map: random ids, 64-bit ones (high half 0) and small counted
+        // ones, found again, replaced, and forgotten by clear() and when full.
+        TraceRowMap map;
+        std::map<TraceId, std::int64_t> reference;
+        std::mt19937_64 random(11);
+        const auto someId = [&]() {
+            switch (random() % 3) {
+            case 0:
+                return TraceId::fromHalves(random(), random());
+            case 1:
+                return TraceId::fromHalves(0, random() % 5000);
+            default:
+                return traceId(int(random() % 5000) + 1);
+            }
+        };
+        for (int round = 0; round < 8; ++round) {
+            for (int i = 0; i < 30'000; ++i) {
+                const TraceId id = someId();
+                if (random() % 2) {
+                    const std::int64_t row = std::int64_t(random() % 1'000'000) + 1;
+                    map.insert(id, row);
+                    reference[id] = row;
+                } else {
+                    const auto it = reference.find(id);
+                    QCOMPARE(map.find(id), it == reference.end() ? 0 : it->second);
+                }
+            }
+            QCOMPARE(map.size(), reference.size());
+            if (round % 3 == 2) {
+                map.clear();
+                reference.clear();
+                QCOMPARE(map.find(someId()), std::int64_t(0));
+            }
+        }
+        // Full: the next insert starts again from nothing.
+        TraceRowMap full;
+        for (std::size_t i = 0; i < TraceRowMap::kCapacity; ++i)
+            full.insert(TraceId::fromHalves(1, i), std::int64_t(i) + 1);
+        QCOMPARE(full.find(TraceId::fromHalves(1, 77)), std::int64_t(78));
+        full.insert(TraceId::fromHalves(2, 0), 5);
+        QCOMPARE(full.size(), std::size_t(1));
+        QCOMPARE(full.find(TraceId::fromHalves(1, 77)), std::int64_t(0));
+        QCOMPARE(full.find(TraceId::fromHalves(2, 0)), std::int64_t(5));
     }
 };
 
