@@ -29,7 +29,9 @@ std::string serviceKey(const ServiceRef& s)
 
 } // namespace
 
-DimensionCache::DimensionCache(Database& db, WriteStatements& statements) : m_db(db), m_st(statements) {}
+DimensionCache::DimensionCache(Database& db, WriteStatements& statements)
+    : m_db(db), m_st(statements), m_traceLows(db)
+{}
 
 void DimensionCache::forgetMutable()
 {
@@ -37,6 +39,7 @@ void DimensionCache::forgetMutable()
     m_serviceIsBrowser.clear();
     m_lastServiceId = 0;
     m_nextTraceRow = 0; // another connection may have written traces
+    m_traceLows.markStale();
     // Reconciliation folds page loads into others: a key's page load id can change.
     m_pageLoads.clear();
 }
@@ -51,6 +54,7 @@ void DimensionCache::clear()
     m_newTraces.clear();
     m_reserved.clear();
     m_reservedIds.clear();
+    m_traceLows.reset();
 }
 
 std::int64_t DimensionCache::serviceId(const ServiceRef& service)
@@ -140,6 +144,7 @@ std::int64_t DimensionCache::traceRow(const TraceId& id, bool reserve)
             row = m_db.lastInsertRowId();
         }
         m_newTraces.emplace_back(row, id.low64());
+        m_traceLows.add(id.low64());
     }
     m_traces.insert(id, row);
     return row;
@@ -181,6 +186,8 @@ std::int64_t DimensionCache::findTraceRow(const TraceId& id)
         return kept;
     if (auto it = m_reservedIds.find(id); it != m_reservedIds.end())
         return it->second; // the cache was emptied (its size limit) before the row was written
+    if (!m_traceLows.mayContain(id.low64()))
+        return 0;
     auto& sel = m_st.traceSelect;
     trace_lookup::bind(sel, 1, 2, id);
     const std::int64_t row = sel.step() ? sel.int64(0) : 0;

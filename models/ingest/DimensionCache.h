@@ -2,6 +2,7 @@
 
 #include "Ids.h"
 #include "Records.h"
+#include "TraceLowFilter.h"
 #include "TraceRowMap.h"
 
 #include <cstdint>
@@ -121,7 +122,8 @@ private:
     std::int64_t m_lastServiceId = 0;
     std::unordered_map<std::int64_t, NameMap> m_operations; // service -> operation name -> id
     TraceRowMap m_traces;
-    std::vector<ReservedTrace> m_reserved;                                // not written yet
+    TraceLowFilter m_traceLows;            // which trace ids the cache cannot have: their look-up is skipped
+    std::vector<ReservedTrace> m_reserved; // not written yet
     std::unordered_map<TraceId, std::int64_t, TraceIdHash> m_reservedIds; // the same, by id
     std::int64_t m_nextTraceRow = 0; // 0: unknown (read max(id) + 1 at the next reservation)
     std::int64_t traceRow(const TraceId& id, bool reserve);

@@ -15,3 +15,5 @@ seam_add_qtest(tst_dictionarybudgets SOURCES ingest/tst_dictionarybudgets.cpp su
                LIBS seam_core)
 # Web vitals: one UPDATE per page load and report for the vitals that come together (VitalWriter).
 seam_add_qtest(tst_vitals SOURCES ingest/tst_vitals.cpp support/RecordFactory.h LIBS seam_core)
+# The writer's filter of trace ids the cache cannot have (DimensionCache skips their look-up).
+seam_add_qtest(tst_tracelowfilter SOURCES ingest/tst_tracelowfilter.cpp support/RecordFactory.h LIBS seam_core)
