@@ -24,6 +24,9 @@ BatchWriter::~BatchWriter()
     if (!m_profile)
         return;
     m_profile->print(stderr);
+    std::fprintf(stderr, "  trace ids looked up %llu times, %llu of them answered by the filter (no row)\n",
+                 (unsigned long long)m_dimensions.traceLookups(),
+                 (unsigned long long)m_dimensions.traceLookupsSkipped());
     std::fprintf(
         stderr,
         "  correlation read %llu traces' spans, refreshed %llu page loads (%llu read their stored "

@@ -186,8 +186,11 @@ std::int64_t DimensionCache::findTraceRow(const TraceId& id)
         return kept;
     if (auto it = m_reservedIds.find(id); it != m_reservedIds.end())
         return it->second; // the cache was emptied (its size limit) before the row was written
-    if (!m_traceLows.mayContain(id.low64()))
+    ++m_traceLookups;
+    if (!m_traceLows.mayContain(id.low64())) {
+        ++m_traceLookupsSkipped;
         return 0;
+    }
     auto& sel = m_st.traceSelect;
     trace_lookup::bind(sel, 1, 2, id);
     const std::int64_t row = sel.step() ? sel.int64(0) : 0;

@@ -98,6 +98,9 @@ public:
 
     /// Trace rows created since the caller last cleared the list: (row, low 64 bits of the id).
     std::vector<std::pair<std::int64_t, std::uint64_t>>& newTraces() { return m_newTraces; }
+    /// Trace ids looked up in the cache (not kept in memory), and how many of those the filter answered.
+    std::uint64_t traceLookups() const { return m_traceLookups; }
+    std::uint64_t traceLookupsSkipped() const { return m_traceLookupsSkipped; }
 
     void forgetMutable();
     /// Page loads were merged (PageLoadReconciler): keys may now name another id.
@@ -134,6 +137,7 @@ private:
     std::unordered_map<std::string, std::pair<std::int64_t, std::int64_t>> m_sessions; // key -> (id, visit)
     std::unordered_map<std::string, std::int64_t> m_pageLoads;
     std::vector<std::pair<std::int64_t, std::uint64_t>> m_newTraces;
+    std::uint64_t m_traceLookups = 0, m_traceLookupsSkipped = 0;
 };
 
 } // namespace seam
