@@ -55,10 +55,10 @@ private:
     // service, start, trace, duration, error: the table's columns but the page load.
     using Row = std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, int>;
 
-    // A queued page_load_reach row: the key's order (service, start, page load, trace), then the rest.
     /// The page load's rows and traces as the cache file has them, into m_stored and m_storedTraces.
     void readStored();
 
+    // A queued page_load_reach row: the key's order (service, start, page load, trace), then the rest.
     using QueuedRow = std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t, int>;
     static constexpr int kRowsPerInsert = 32;
 
