@@ -30,9 +30,10 @@ BatchWriter::~BatchWriter()
     std::fprintf(
         stderr,
         "  correlation read %llu traces' spans, refreshed %llu page loads (%llu read their stored "
-        "reach rows); kept traces aged (older half dropped) %llu times when full, %llu invalidated\n",
+        "reach rows, %llu counted again); kept traces aged (older half dropped) %llu times when full, "
+        "%llu invalidated\n",
         (unsigned long long)m_correlator.traceReads(), (unsigned long long)m_correlator.refreshes(),
-        (unsigned long long)m_correlator.storedReachReads(),
+        (unsigned long long)m_correlator.storedReachReads(), (unsigned long long)m_rum.pageLoadsCounted(),
         (unsigned long long)m_correlator.traceCacheOverflows(),
         (unsigned long long)m_correlator.invalidations());
 }
@@ -150,7 +151,8 @@ std::uint64_t BatchWriter::finish()
     }
     if (merged.sessionsMerged)
         m_dimensions.forgetSessions();
-    m_touches.pageLoads.insert(merged.survivors.begin(), merged.survivors.end());
+    for (const std::int64_t survivor : merged.survivors)
+        m_touches.notePageLoadRows(survivor);
     m_touches.sessions.insert(merged.sessions.begin(), merged.sessions.end());
     timer.lap("page-load reconciliation");
     m_rum.refreshCounters();
@@ -169,7 +171,8 @@ void BatchWriter::resolveDatadogIds()
         for (const auto& [row, low] : fresh) {
             pageLoads.clear();
             const std::int64_t adopted = m_datadog.adoptWaiting(row, low, &pageLoads);
-            m_touches.pageLoads.insert(pageLoads.begin(), pageLoads.end());
+            for (const std::int64_t pageLoad : pageLoads)
+                m_touches.notePageLoadRows(pageLoad);
             if (adopted) {
                 m_pending.remove(PendingRows::Kind::TraceLow64, adopted);
                 m_touches.traces.insert(row);

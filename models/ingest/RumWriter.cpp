@@ -115,7 +115,7 @@ void RumWriter::writePageLoads(const RecordBatch& batch, std::int64_t sourceId, 
         if (p.values) // a newer version of the view carries its whole context: replace
             writePageLoadValues(id, *p.values, existing != 0);
         m_dimensions.notePageLoad(p.key, id);
-        m_touches.pageLoads.insert(id);
+        m_touches.notePageLoadRows(id);
         if (session) {
             m_touches.sessions.insert(session);
             m_sessions.extend(session, p.start);
@@ -218,7 +218,7 @@ void RumWriter::adoptIntoPageLoad(std::int64_t pageLoadId, const std::string& ke
         auto& before = m_st.pageLoadBefore;
         before.bind(1, session).bind(2, start);
         if (before.step())
-            m_touches.pageLoads.insert(before.int64(0));
+            m_touches.notePageLoadRows(before.int64(0));
         before.reset();
         if (m_sessions.mayHaveItemsAfter(session, start)) {
             for (auto& st : m_st.adoptByTime) {
@@ -317,7 +317,7 @@ void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, 
         if (trace)
             m_touches.traces.insert(trace);
         if (page.id)
-            m_touches.pageLoads.insert(page.id);
+            m_touches.notePageLoadRows(page.id);
         if (session) {
             m_sessions.extend(session, r.start);
             m_sessions.noteItem(session, r.start);
@@ -336,11 +336,12 @@ bool RumWriter::mergeIntoTwin(const ResourceRecord& r, const DimensionCache::Sto
         find.bind(6, trace);
     else
         find.bindNull(6);
-    std::int64_t twin = 0;
+    std::int64_t twin = 0, twinPageLoad = 0;
     int found = 0;
     while (find.step()) {
         ++found;
         twin = find.int64(0);
+        twinPageLoad = find.isNull(1) ? 0 : find.int64(1);
     }
     find.reset();
     if (found != 1)
@@ -364,6 +365,9 @@ bool RumWriter::mergeIntoTwin(const ResourceRecord& r, const DimensionCache::Sto
         up.bindNull(12);
     up.bind(13, int(r.traceIdSource));
     up.run();
+    // The twin may gain a status (a failed call) or a trace id: its page load is counted again.
+    if (twinPageLoad)
+        m_touches.notePageLoadRows(twinPageLoad);
     if (trace)
         m_touches.traces.insert(trace);
     return true;
@@ -393,7 +397,7 @@ void RumWriter::writeRumEvents(const RecordBatch& batch, std::int64_t sourceId, 
             m_pending.add(kind);
         ++result.newRecords;
         if (page.id)
-            m_touches.pageLoads.insert(page.id);
+            m_touches.notePageLoadRows(page.id);
         if (session)
             m_touches.sessions.insert(session);
     };
@@ -491,7 +495,8 @@ void RumWriter::refreshCounters()
     // Computed, then written only when they changed: the row and its error-count index are rewritten by
     // any UPDATE that sets them, and most touched page loads (a link, a vital, one more resource of
     // another page load's session) keep their counts.
-    for (const std::int64_t pageLoad : m_touches.pageLoads) {
+    m_pageLoadsCounted += m_touches.pageLoadsToCount.size();
+    for (const std::int64_t pageLoad : m_touches.pageLoadsToCount) {
         Statement& get = m_st.pageLoadCounters;
         get.bind(1, pageLoad);
         if (!get.step()) {

@@ -40,8 +40,11 @@ public:
     /// JS errors, actions and long tasks.
     void writeRumEvents(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
     void writeVitals(const RecordBatch& batch);
-    /// Session extents and the counters of the page loads and sessions the batch touched.
+    /// Session extents, the counters of the page loads whose RUM rows the batch changed
+    /// (WriteTouches::pageLoadsToCount) and of the sessions it touched.
     void refreshCounters();
+    /// How many page loads refreshCounters() counted again (SEAM_PROFILE_WRITER).
+    std::uint64_t pageLoadsCounted() const { return m_pageLoadsCounted; }
 
 private:
     /// What a page-load row refers to, resolved once for the page load and its report.
@@ -79,6 +82,7 @@ private:
     WriteTouches& m_touches;
     VitalWriter m_vitals;
     std::vector<VitalWriter::Vital> m_vitalRun; // writeVitals(), adoptIntoPageLoad(): reused
+    std::uint64_t m_pageLoadsCounted = 0;
 };
 
 } // namespace seam

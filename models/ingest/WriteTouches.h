@@ -21,6 +21,10 @@ struct WriteTouches
     std::unordered_set<std::int64_t> traces;
     std::unordered_set<std::int64_t> tracesWithNewBackendSpans;
     std::unordered_set<std::int64_t> pageLoads;
+    /// The touched page loads whose counters (calls, failed calls, errors) may have changed: RUM rows
+    /// written, moved to them, merged into one of theirs, or given a trace id. A subset of pageLoads: a
+    /// link, a vital or new backend spans of a linked trace change none of the counts.
+    std::unordered_set<std::int64_t> pageLoadsToCount;
     std::unordered_set<std::int64_t> sessions;
     /// Every span written of the traces the batch created, in the order written: the correlation step
     /// takes them from here instead of reading them back.
@@ -39,8 +43,15 @@ struct WriteTouches
         traces.clear();
         tracesWithNewBackendSpans.clear();
         pageLoads.clear();
+        pageLoadsToCount.clear();
         sessions.clear();
         freshTraceSpans.clear();
+    }
+    /// A page load whose RUM rows changed: refreshed and counted again.
+    void notePageLoadRows(std::int64_t pageLoad)
+    {
+        pageLoads.insert(pageLoad);
+        pageLoadsToCount.insert(pageLoad);
     }
     void noteInferenceTime(TimeNs t)
     {

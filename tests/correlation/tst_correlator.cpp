@@ -241,6 +241,54 @@ private slots:
         QCOMPARE(snapshot(), expected);
     }
 
+    // A merge can fail a call: the span (trace id, no status) came first, its performance entry says 503
+    // in a later batch that links nothing. The page load's failed-call count follows the merged row.
+    void twinMergeCountsAFailedCall()
+    {
+        const auto path = dbPath("twin-failed.seam");
+        auto call = [](const char* key, TimeNs start) {
+            ResourceRecord r;
+            r.key = key;
+            r.sessionKey = "session-1";
+            r.type = "fetch";
+            r.url = "https://shop.example/api/pay";
+            r.start = start;
+            r.duration = 40'000'000;
+            r.mayHaveTwin = true;
+            return r;
+        };
+        const TimeNs t = kT0 + 1'000'000'000;
+        {
+            StoreWriter w(path);
+            RecordBatch b = browserBatch(1, traceId(1), 0x42, kT0);
+            b.resources.clear();
+            b.spans.clear();
+            ResourceRecord span = call("span-a", t);
+            span.traceId = traceId(7);
+            span.spanId = 0x42;
+            span.traceIdSource = TraceIdSource::SameTrace;
+            b.resources.push_back(span);
+            w.submit(0, std::move(b));
+            QVERIFY(w.flush());
+        }
+        auto counts = [&] {
+            Database db = store::openForReading(path);
+            return std::pair(db.queryInt("SELECT resource_count FROM page_loads"),
+                             db.queryInt("SELECT network_error_count FROM page_loads"));
+        };
+        QCOMPARE(counts(), std::pair(std::int64_t(1), std::int64_t(0)));
+        {
+            StoreWriter w(path);
+            RecordBatch later;
+            ResourceRecord entry = call("perf-a", t + 1'000'000);
+            entry.statusCode = 503;
+            later.resources.push_back(entry);
+            w.submit(0, std::move(later));
+            QVERIFY(w.flush());
+        }
+        QCOMPARE(counts(), std::pair(std::int64_t(1), std::int64_t(1)));
+    }
+
     // Linking a call reads its trace's spans (the entry span), and refreshing its page load reads them
     // again (backend time, services): within one correlate() the second read comes from memory.
     void eachTraceIsReadOncePerBatch()
