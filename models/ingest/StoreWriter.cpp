@@ -6,31 +6,16 @@
 #include "SpanPayloads.h"
 #include "Sqlite.h"
 #include "Store.h"
+#include "StoreWriterJob.h"
 #include "WriterTurns.h"
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <sqlite3.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
-#ifdef __linux__
-#include <pthread.h>
-#endif
 
 namespace seam {
 namespace {
-
-/// Names the calling thread (top, perf, /proc/PID/task): profiles tell the writer from its feeders.
-void nameThread(const char* name)
-{
-#ifdef __linux__
-    pthread_setname_np(pthread_self(), name);
-#else
-    (void)name;
-#endif
-}
 
 double secondsSince(std::chrono::steady_clock::time_point t)
 {
@@ -59,23 +44,7 @@ private:
 /// Records from which a queued batch is written on its own rather than appended to the one before.
 constexpr std::size_t kWrittenAlone = 4096;
 
-/// Records freed between two malloc_trim() calls (BatchBuilder's batch). A trim hands free pages back,
-/// which the next batches fault in again: after each of a live receiver's small transactions it cost
-/// 0.4 s of CPU on 835k spans (bench_receiver --sessions 4000), for memory taken right back.
-constexpr std::size_t kTrimEveryRecords = 20'000;
-
 } // namespace
-
-struct StoreWriter::Job
-{
-    std::uint64_t sequence = 0;
-    std::int64_t sourceId = 0;
-    RecordBatch batch;
-    std::function<void(Database&)> task; // set for non-batch jobs
-    bool infer = false;                  // a task that runs BatchWriter::inferLinks()
-    std::uint64_t* inferred = nullptr;   // where it reports the links written
-    bool* committed = nullptr;           // a task's waiter learns here whether it committed
-};
 
 StoreWriter::StoreWriter(const std::string& path) : StoreWriter(path, Options{}) {}
 
@@ -323,91 +292,9 @@ int StoreWriter::lastErrorCode() const
     return m_lastFailure.code;
 }
 
-bool StoreWriter::release(std::deque<Job>& jobs, std::size_t records)
-{
-    if (jobs.empty())
-        return false;
-    // Task jobs point at their waiters' stack: those waiters return as soon as the commit is published,
-    // so what a task captured is not touched again; only batches travel.
-    {
-        std::lock_guard lock(m_checkpointMutex);
-        // Behind (the previous group not taken yet: a long checkpoint): the writer frees this group
-        // itself, so at most one spent group waits and peak memory stays what the queue bound allows.
-        if (m_spent.empty()) {
-            for (Job& job : jobs)
-                m_spent.push_back(std::move(job));
-            m_spentRecords += records;
-            jobs.clear();
-        }
-    }
-    if (jobs.empty()) {
-        m_checkpointWake.notify_one();
-        return true;
-    }
-    jobs.clear();
-    if (m_options.onReleased)
-        m_options.onReleased(records);
-    return false;
-}
-
-void StoreWriter::checkpointLoop()
-{
-    nameThread("seam-checkpoint");
-    [[maybe_unused]] std::size_t freedSinceTrim = 0;
-    std::unique_lock lock(m_checkpointMutex);
-    for (;;) {
-        m_checkpointWake.wait(
-            lock, [&] { return m_checkpointStop || m_commitsSinceCheckpoint >= 4 || !m_spent.empty(); });
-        if (!m_spent.empty()) {
-            std::deque<Job> spent;
-            spent.swap(m_spent);
-            const std::size_t records = m_spentRecords;
-            m_spentRecords = 0;
-            lock.unlock();
-            spent.clear();
-#ifdef __GLIBC__
-            // Freed on this thread, the batches' memory goes to free lists the reader does not take
-            // from first, and the process holds more: peak RSS on 1M demo spans 274 MiB when the writer
-            // frees, 302 MiB here without a trim, 287 MiB with it. Trimmed once a batch's worth is free
-            // (each transaction of a file import), or when nothing else is queued (the stream paused).
-            freedSinceTrim += records;
-            const bool idle = [&] {
-                std::lock_guard queue(m_mutex);
-                return m_queuedRecords <= records;
-            }();
-            if (freedSinceTrim >= kTrimEveryRecords || idle) {
-                malloc_trim(0);
-                freedSinceTrim = 0;
-            }
-#endif
-            {
-                // Only now is their memory back: the queue bound counts batches until they are freed.
-                std::lock_guard queue(m_mutex);
-                m_queuedRecords -= std::min(records, m_queuedRecords);
-            }
-            m_progress.notify_all();
-            if (m_options.onReleased)
-                m_options.onReleased(records);
-            lock.lock();
-            continue;
-        }
-        if (m_checkpointStop)
-            return;
-        m_commitsSinceCheckpoint = 0;
-        lock.unlock();
-        try {
-            // PASSIVE: copies what it can without ever blocking the writer or readers.
-            m_checkpointDb->exec("PRAGMA wal_checkpoint(PASSIVE)");
-        } catch (const SqliteError&) {
-            // Busy or I/O trouble: the next round (or the final one on close) catches up.
-        }
-        lock.lock();
-    }
-}
-
 void StoreWriter::run()
 {
-    nameThread("seam-writer");
+    store_writer::nameThread("seam-writer");
     BatchWriter writer(*m_db);
     WriterTurns turns(*m_db, m_lastLockWait);
     std::deque<Job> jobs;
