@@ -40,9 +40,10 @@ public:
         if (m_batch.size() >= m_threshold) {
             const std::size_t spans = m_batch.spans.size();
             flush();
-            // More is coming, likely as many spans again: room for them now rather than moving every
-            // span record (~450 bytes) each time the vector doubles.
-            m_batch.spans.reserve(spans);
+            // More is coming, likely about as many spans again: room for them now rather than moving
+            // every span record (~450 bytes) each time the vector doubles; with a quarter more, since a
+            // batch one span larger than the last would move them all once.
+            m_batch.spans.reserve(spans + spans / 4);
         }
     }
     void flush()
