@@ -115,9 +115,9 @@ WriteStatements::WriteStatements(Database& db)
       // a busy page: at 50 ms the e2e Faro page sometimes kept both); durations are not compared (a fetch
       // span ends when the page has read the body); two candidates keep the record on its own.
       resourceTwin(db.prepare(
-          "SELECT id, page_load_id FROM resources WHERE session_id = ?1 AND start_ns BETWEEN ?2 - 250000000 AND "
-          "?2 + 250000000 AND url = ?3 AND type = ?4 AND key <> ?5 AND (CASE WHEN ?6 IS NULL THEN trace "
-          "IS NOT NULL ELSE trace IS NULL OR trace = ?6 END) LIMIT 2")),
+          "SELECT id, page_load_id FROM resources WHERE session_id = ?1 AND "
+          "start_ns BETWEEN ?2 - 250000000 AND ?2 + 250000000 AND url = ?3 AND type = ?4 AND key <> ?5 "
+          "AND (CASE WHEN ?6 IS NULL THEN trace IS NOT NULL ELSE trace IS NULL OR trace = ?6 END) LIMIT 2")),
       resourceMerge(
           db.prepare("UPDATE resources SET method = coalesce(method, ?2), status = coalesce(status, ?3), "
                      "duration_ns = coalesce(duration_ns, ?4), transfer_size = coalesce(transfer_size, ?5), "
