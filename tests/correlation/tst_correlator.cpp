@@ -48,6 +48,20 @@ private:
         return w.flush();
     }
 
+    /// A 40 ms fetch of session-1 that may have a twin (browserBatch's session).
+    static ResourceRecord twinCandidate(const char* key, const char* url, TimeNs start)
+    {
+        ResourceRecord r;
+        r.key = key;
+        r.sessionKey = "session-1";
+        r.type = "fetch";
+        r.url = url;
+        r.start = start;
+        r.duration = 40'000'000;
+        r.mayHaveTwin = true;
+        return r;
+    }
+
 private slots:
     void linksSameTraceInOneBatch()
     {
@@ -164,16 +178,9 @@ private slots:
     {
         const auto path = dbPath("twins.seam");
         auto perf = [](const char* key, TimeNs start) {
-            ResourceRecord r;
-            r.key = key;
-            r.sessionKey = "session-1";
-            r.type = "fetch";
-            r.url = "https://shop.example/api/checkout";
+            ResourceRecord r = twinCandidate(key, "https://shop.example/api/checkout", start);
             r.statusCode = 200;
-            r.start = start;
-            r.duration = 40'000'000;
             r.ttfbNs = 30'000'000;
-            r.mayHaveTwin = true;
             return r;
         };
         auto traced = [&](const char* key, TimeNs start, int trace) {
@@ -247,15 +254,7 @@ private slots:
     {
         const auto path = dbPath("twin-failed.seam");
         auto call = [](const char* key, TimeNs start) {
-            ResourceRecord r;
-            r.key = key;
-            r.sessionKey = "session-1";
-            r.type = "fetch";
-            r.url = "https://shop.example/api/pay";
-            r.start = start;
-            r.duration = 40'000'000;
-            r.mayHaveTwin = true;
-            return r;
+            return twinCandidate(key, "https://shop.example/api/pay", start);
         };
         const TimeNs t = kT0 + 1'000'000'000;
         {
