@@ -119,6 +119,9 @@ void Builder::beginObject()
     f.object = true;
     f.countAt = m_b.out.size();
     f.valuesFrom = m_b.valueSpans.size();
+    f.hasShapeBefore = m_hasPreviousShape && depth() > 1;
+    if (f.hasShapeBefore)
+        f.shapeBefore.assign(m_b.previousShape);
     m_b.out.push_back(char(Tag::Object));
 }
 
@@ -154,10 +157,12 @@ void Builder::endObject()
 {
     const int d = depth();
     Frame& f = top();
-    // An object with the keys of the object before it (the next event of a list, the next link): its
-    // values only. Never the top level, which readers look members up in. The values move down over
-    // the keys, in place.
-    if (d > 1 && f.count > 0 && m_hasPreviousShape && f.keys == m_b.previousShape) {
+    // An object with the keys of the object completed before it began (the next event of a list, the
+    // next link): its values only. Not the shape of an object inside it, which completes first but
+    // which a reader only meets after it needs the keys ({"a":{"a":1}} as a value once encoded so).
+    // Never the top level, which readers look members up in. The values move down over the keys, in
+    // place.
+    if (d > 1 && f.count > 0 && f.hasShapeBefore && f.keys == f.shapeBefore) {
         std::size_t to = f.countAt;
         m_b.out[to++] = char(Tag::SameKeys);
         for (std::size_t i = f.valuesFrom; i < m_b.valueSpans.size(); ++i) {

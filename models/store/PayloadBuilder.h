@@ -39,6 +39,10 @@ public:
         std::size_t valueAt = 0;    // where the current member's value starts
         std::string keys;           // object: the members' key encodings, in order (its shape)
         std::size_t valuesFrom = 0; // object: its first entry in valueSpans
+        // Object below the top: the shape of the last object completed before this one began, the
+        // only one a reader knows when it meets tag 13 (objects inside this one complete before it).
+        std::string shapeBefore;
+        bool hasShapeBefore = false;
     };
     /// What a builder writes into while it works. A caller that encodes one payload after another
     /// (the OTLP mapper, per span) keeps one and lends it to each builder, so a payload costs no

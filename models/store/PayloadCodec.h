@@ -28,7 +28,7 @@
 //   11 array: varint count + values
 //   12 object: varint count + members; a member is a key then a value; a key is a varint k:
 //      k even: dictionary id k / 2; k odd: (k - 1) / 2 bytes of key text follow
-//   13 object with the keys, in order, of the last object completed before it (not at the top level):
+//   13 object with the keys, in order, of the last object completed before it began (not at the top level):
 //      its values only (a list of events or links)
 // Varints are unsigned LEB128 (at most 10 bytes). Strings 7-10 each count as one string for tag 9.
 

@@ -33,6 +33,9 @@ const char* const kPayloads[] = {
     R"([])",
     R"({"a":1,"a":2,"":"empty key","x":"0123456789ABCDEF0123"})",
     R"({"i":9223372036854775807,"j":-9223372036854775808,"d":-1.5e-7,"h":"abc"})",
+    // Objects inside objects with the same keys (fuzz_payload, 2026-12-07: once decoded wrong).
+    R"({"a":{"b":{"b":[]}}})",
+    R"([{"k":{"k":1}},{"k":{"k":{"k":2}}},{"k":3}])",
     // Not the writer's form: kept as text, still exact.
     R"({ "a" : 1 })",
     R"({"u":"\u00e9"})",
@@ -83,7 +86,7 @@ private slots:
             binary += blob[0] != 0 ? 1 : 0;
         }
         // Every payload in the writer's form is binary; the others are kept as text.
-        QCOMPARE(binary, 11);
+        QCOMPARE(binary, 13);
     }
 
     void typicalPayloadsShrink()
@@ -122,7 +125,19 @@ private slots:
         const std::string three = encoded(dictionary, threeEvents);
         // The third event: tag 13, a difference (2 bytes), a short string (3); with keys it would be 9.
         QVERIFY2(three.size() - two.size() == 6, std::to_string(three.size() - two.size()).c_str());
-        for (const auto& [blob, json] : {std::pair{first, set}, {two, twoEvents}, {three, threeEvents}}) {
+        // Events with attributes: the next event still repeats no keys (its attributes, which complete
+        // before it, do not hide the event before it).
+        const std::string withAttributes =
+            R"([{"t":1,"name":"a","attributes":{"k":"v"}},{"t":2,"name":"b","attributes":{"k":"w"}}])";
+        const std::string eventWithAttributes = encoded(dictionary, withAttributes);
+        const std::string oneEvent = encoded(dictionary, R"([{"t":1,"name":"a","attributes":{"k":"v"}}])");
+        // Tag 13, a difference (2 bytes), a short string (3), the attributes (6); with keys it would be 16.
+        QVERIFY2(eventWithAttributes.size() - oneEvent.size() == 12,
+                 std::to_string(eventWithAttributes.size() - oneEvent.size()).c_str());
+        for (const auto& [blob, json] : {std::pair{first, set},
+                                         {two, twoEvents},
+                                         {three, threeEvents},
+                                         {eventWithAttributes, withAttributes}}) {
             std::string back;
             QVERIFY(payload::decode(blob, keys.lookup(), back));
             QCOMPARE(back, json);
@@ -232,7 +247,7 @@ private slots:
             "WITH x AS MATERIALIZED (SELECT p.attributes AS b, span_attributes(p.attributes) AS a FROM "
             "span_payloads p WHERE json_valid(span_attributes(p.attributes)) AND "
             "json_type(span_attributes(p.attributes)) = 'object') ";
-        QCOMPARE(db.queryInt(objects + "SELECT count(*) FROM x, json_each(x.a) j"), 32);
+        QCOMPARE(db.queryInt(objects + "SELECT count(*) FROM x, json_each(x.a) j"), 33);
         const auto mismatches = db.queryInt(
             objects + "SELECT count(*) FROM x, json_each(x.a) j WHERE span_attribute(x.b, j.key) IS NOT "
                       "json_extract(x.a, '$.\"' || j.key || '\"') OR typeof(span_attribute(x.b, j.key)) <> "
