@@ -314,10 +314,12 @@ void StoreWriter::run()
             if (m_queue.empty() && m_stopping) {
                 if (profile)
                     std::fprintf(
-                        stderr, "writer: %llu transactions, %.0f records each, %.2f s in them, %.2f s idle\n",
+                        stderr,
+                        "writer: %llu transactions, %.0f records each, %.2f s in them (%.2f s committing), "
+                        "%.2f s idle\n",
                         (unsigned long long)transactions,
                         transactions ? double(transactionRecords) / double(transactions) : 0.0,
-                        transactionSeconds, idleSeconds);
+                        transactionSeconds, m_commitSeconds, idleSeconds);
                 return;
             }
             // Group commit: take queued batches up to the limit; a task job runs on its own.
@@ -400,7 +402,9 @@ void StoreWriter::commitJobs(BatchWriter& writer, std::deque<Job>& jobs, CommitI
             Transaction tx(*m_db);
             writer.beginTransaction();
             applyJobs(writer, jobs, info, bySource);
+            const auto committing = std::chrono::steady_clock::now();
             tx.commit();
+            m_commitSeconds += secondsSince(committing);
             writer.committed();
             break;
         } catch (const std::exception& e) {

@@ -175,6 +175,7 @@ private:
     std::unordered_map<std::int64_t, SourceState> m_sources;
     std::chrono::steady_clock::time_point m_busyDeadline; // the busy handler gives up here
     std::atomic<std::int64_t> m_lastLockWait{0};          // when it last ran (WriterTurns)
+    double m_commitSeconds = 0;                           // writer thread only (SEAM_PROFILE_WRITER)
     std::function<void(const CommitInfo&)> m_callback;
     std::thread m_thread;
 

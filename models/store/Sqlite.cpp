@@ -5,6 +5,7 @@
 #include "ResourceKey.h"
 #include "SqliteAllocator.h"
 #include "TraceLookup.h"
+#include "WalWriteBatching.h"
 
 #include <filesystem>
 #include <mutex>
@@ -81,7 +82,9 @@ Database::Database(const std::string& path, Mode mode) : m_path(path)
         flags |= SQLITE_OPEN_URI;
         name = fileUri(path, nullptr);
     }
-    const int rc = sqlite3_open_v2(name.c_str(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    // A writer's commits go through the WAL write batching (WalWriteBatching.h); readers write no log.
+    const char* vfs = mode == Mode::ReadWrite ? sqlite_vfs::walWriteBatchingName() : nullptr;
+    const int rc = sqlite3_open_v2(name.c_str(), &m_db, flags | SQLITE_OPEN_NOMUTEX, vfs);
     if (rc != SQLITE_OK) {
         std::string msg = "cannot open " + path + ": " + (m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc));
         sqlite3_close(m_db);

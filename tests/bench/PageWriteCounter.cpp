@@ -14,8 +14,15 @@ namespace seam::bench {
 namespace {
 
 // A WAL frame is a 24-byte header (page number first, big-endian) followed by the page; SQLite writes
-// the two with separate xWrite calls (wal.c, walWriteOneFrame).
+// the two with separate xWrite calls (wal.c, walWriteOneFrame), Seam's writers many frames at once.
 constexpr int kWalFrameHeader = 24;
+constexpr int kWalHeader = 32;
+
+std::uint32_t bigEndian32(const unsigned char* b)
+{
+    return std::uint32_t(b[0]) << 24 | std::uint32_t(b[1]) << 16 | std::uint32_t(b[2]) << 8 |
+           std::uint32_t(b[3]);
+}
 
 struct Counts
 {
@@ -63,12 +70,22 @@ int xRead(sqlite3_file* f, void* p, int n, sqlite3_int64 off)
 int xWrite(sqlite3_file* f, const void* p, int n, sqlite3_int64 off)
 {
     ShimFile* s = shim(f);
-    if (s->kind == Kind::Wal && n == kWalFrameHeader) {
-        const auto* b = static_cast<const unsigned char*>(p);
-        const std::uint32_t page = std::uint32_t(b[0]) << 24 | std::uint32_t(b[1]) << 16 |
-                                   std::uint32_t(b[2]) << 8 | std::uint32_t(b[3]);
+    const auto* b = static_cast<const unsigned char*>(p);
+    if (s->kind == Kind::Wal) {
+        // Seam's writers batch a commit's frames into a few large writes (models/store/WalWriteBatching):
+        // every frame header that starts in the write counts. The log's header gives the frame size.
+        if (off == 0 && n >= kWalHeader)
+            s->pageSize = int(bigEndian32(b + 8) == 1 ? 65536 : bigEndian32(b + 8));
         std::lock_guard lock(counts().mutex);
-        ++counts().walFrames[page];
+        if (s->pageSize == 0) {
+            if (n == kWalFrameHeader)
+                ++counts().walFrames[bigEndian32(b)];
+        } else {
+            const sqlite3_int64 frame = kWalFrameHeader + s->pageSize;
+            const sqlite3_int64 first = off <= kWalHeader ? 0 : (off - kWalHeader + frame - 1) / frame;
+            for (sqlite3_int64 at = kWalHeader + first * frame; at + 4 <= off + n; at += frame)
+                ++counts().walFrames[bigEndian32(b + (at - off))];
+        }
     } else if (s->kind == Kind::Database && off > 0 && n >= 512) {
         // Page-sized writes past the header page are a checkpoint's copies.
         std::lock_guard lock(counts().mutex);

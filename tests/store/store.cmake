@@ -28,3 +28,6 @@ seam_add_qtest(tst_keydictionary SOURCES store/tst_keydictionary.cpp LIBS seam_s
 # The allocator SQLite is given (Debian's SQLite has no lookaside pool): bytes kept through realloc,
 # reuse, frees on another thread, and SQLite using it.
 seam_add_qtest(tst_sqliteallocator SOURCES store/tst_sqliteallocator.cpp LIBS seam_store)
+# The WAL write batching of writers (store/WalWriteBatching): a commit in a few writes, each commit
+# seen at once by another connection and kept through SIGKILL, rollbacks and truncating checkpoints.
+seam_add_qtest(tst_walwritebatching SOURCES store/tst_walwritebatching.cpp LIBS seam_store)

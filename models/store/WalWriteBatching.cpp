@@ -1,0 +1,293 @@
+#include "WalWriteBatching.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <sqlite3.h>
+#include <string>
+
+namespace seam::sqlite_vfs {
+namespace {
+
+// wal.c writes each frame with two xWrite calls (walWriteOneFrame: the 24-byte header, then the page),
+// so a commit of N dirty pages costs 2N system calls. This shim keeps a WAL file's appends in memory
+// and hands them to the real file in a few large writes once the transaction's commit frame is complete
+// (a frame whose header has a non-zero "database size after commit"), from inside SQLite's write of it:
+// before SQLite publishes the frames in the wal-index, so no connection ever looks for a frame that is
+// not in the file, and before the commit returns, so a committed transaction survives SIGKILL as
+// before. A failed write fails that commit. Anything else that looks at the file (a read, a sync, its
+// size, a truncation, a write elsewhere, closing) first writes out what is held. Frames a rolled-back
+// transaction spilled stay held until then; SQLite ignores them in the file as it always has (they are
+// past the last commit, and the next transaction writes over them).
+// Format: a 32-byte WAL header (page size at bytes 8-11), then frames of 24 + page size bytes.
+constexpr int kWalHeader = 32;
+constexpr int kFrameHeader = 24;
+constexpr std::size_t kMaxWrite = std::size_t(64) << 10;
+constexpr std::size_t kMaxHeld = std::size_t(4) << 20; // a huge transaction still writes as it goes
+
+sqlite3_vfs* g_real = nullptr;
+sqlite3_vfs g_vfs;
+
+struct File
+{
+    sqlite3_file base;
+    bool wal = false;
+    std::int64_t frameSize = 0; // 24 + page size, once known
+    std::string held;           // appends not yet written, from offset heldFrom
+    sqlite3_int64 heldFrom = 0;
+    sqlite3_int64 commitEnd = 0; // where the held commit frame ends (0: none held)
+    sqlite3_file* real() { return reinterpret_cast<sqlite3_file*>(this + 1); }
+};
+static_assert(sizeof(File) % 8 == 0, "the real file follows, 8-byte aligned as SQLite allocates it");
+
+File* file(sqlite3_file* f)
+{
+    return reinterpret_cast<File*>(f);
+}
+
+std::uint32_t bigEndian32(const unsigned char* b)
+{
+    return std::uint32_t(b[0]) << 24 | std::uint32_t(b[1]) << 16 | std::uint32_t(b[2]) << 8 | b[3];
+}
+
+// The frame size from a WAL header; 0 if it is not one.
+std::int64_t frameSizeOf(const unsigned char* header)
+{
+    const std::uint32_t magic = bigEndian32(header);
+    if (magic != 0x377f0682 && magic != 0x377f0683)
+        return 0;
+    std::uint32_t page = bigEndian32(header + 8);
+    if (page == 1)
+        page = 65536; // how a 64 KiB page is written
+    if (page < 512 || page > 65536 || (page & (page - 1)) != 0)
+        return 0;
+    return kFrameHeader + std::int64_t(page);
+}
+
+int writeHeld(File* f)
+{
+    f->commitEnd = 0;
+    if (f->held.empty())
+        return SQLITE_OK;
+    // The unix VFS writes at most 128 KiB - 1 per call (os_unix.c, seekAndWriteFd masks the length).
+    int rc = SQLITE_OK;
+    for (std::size_t done = 0; done < f->held.size() && rc == SQLITE_OK; done += kMaxWrite) {
+        const std::size_t n = std::min(kMaxWrite, f->held.size() - done);
+        rc = f->real()->pMethods->xWrite(f->real(), f->held.data() + done, int(n),
+                                         f->heldFrom + sqlite3_int64(done));
+    }
+    f->held.clear();
+    if (f->held.capacity() > kMaxHeld * 2)
+        std::string().swap(f->held);
+    return rc;
+}
+
+int xWrite(sqlite3_file* sf, const void* p, int n, sqlite3_int64 off)
+{
+    File* f = file(sf);
+    if (!f->wal)
+        return f->real()->pMethods->xWrite(f->real(), p, n, off);
+    const auto* b = static_cast<const unsigned char*>(p);
+    if (!f->held.empty() && off != f->heldFrom + sqlite3_int64(f->held.size())) {
+        if (const int rc = writeHeld(f); rc != SQLITE_OK)
+            return rc;
+    }
+    if (off == 0 && n >= kWalHeader) {
+        f->frameSize = frameSizeOf(b); // a new log (or a restarted one)
+    } else if (f->frameSize == 0) {
+        // A log this handle did not start: its header is in the file.
+        if (const int rc = writeHeld(f); rc != SQLITE_OK)
+            return rc;
+        unsigned char header[kWalHeader];
+        if (f->real()->pMethods->xRead(f->real(), header, kWalHeader, 0) == SQLITE_OK)
+            f->frameSize = frameSizeOf(header);
+    }
+    if (f->frameSize == 0) // not a log this shim understands: written as it comes
+        return f->real()->pMethods->xWrite(f->real(), p, n, off);
+    if (f->held.empty())
+        f->heldFrom = off;
+    f->held.append(static_cast<const char*>(p), std::size_t(n));
+    // The frame headers that start in this write: a commit frame's ends the transaction.
+    const std::int64_t fs = f->frameSize;
+    const std::int64_t first = off <= kWalHeader ? 0 : (off - kWalHeader + fs - 1) / fs;
+    for (std::int64_t at = kWalHeader + first * fs; at + 8 <= off + n; at += fs)
+        if (bigEndian32(b + (at - off) + 4) != 0)
+            f->commitEnd = at + fs;
+    const sqlite3_int64 heldTo = f->heldFrom + sqlite3_int64(f->held.size());
+    if ((f->commitEnd != 0 && heldTo >= f->commitEnd) || f->held.size() >= kMaxHeld)
+        return writeHeld(f);
+    return SQLITE_OK;
+}
+
+// The calls that look at the file write out what is held first.
+int xClose(sqlite3_file* sf)
+{
+    File* f = file(sf);
+    const int held = writeHeld(f);
+    const int rc = f->real()->pMethods->xClose(f->real());
+    f->~File();
+    return held != SQLITE_OK ? held : rc;
+}
+int xRead(sqlite3_file* sf, void* p, int n, sqlite3_int64 off)
+{
+    File* f = file(sf);
+    if (const int rc = writeHeld(f); rc != SQLITE_OK)
+        return rc;
+    return f->real()->pMethods->xRead(f->real(), p, n, off);
+}
+int xTruncate(sqlite3_file* sf, sqlite3_int64 size)
+{
+    File* f = file(sf);
+    if (const int rc = writeHeld(f); rc != SQLITE_OK)
+        return rc;
+    return f->real()->pMethods->xTruncate(f->real(), size);
+}
+int xSync(sqlite3_file* sf, int flags)
+{
+    File* f = file(sf);
+    if (const int rc = writeHeld(f); rc != SQLITE_OK)
+        return rc;
+    return f->real()->pMethods->xSync(f->real(), flags);
+}
+int xFileSize(sqlite3_file* sf, sqlite3_int64* size)
+{
+    File* f = file(sf);
+    if (const int rc = writeHeld(f); rc != SQLITE_OK)
+        return rc;
+    return f->real()->pMethods->xFileSize(f->real(), size);
+}
+int xFileControl(sqlite3_file* sf, int op, void* arg)
+{
+    File* f = file(sf);
+    if (const int rc = writeHeld(f); rc != SQLITE_OK)
+        return rc;
+    return f->real()->pMethods->xFileControl(f->real(), op, arg);
+}
+
+// The rest pass through.
+int xLock(sqlite3_file* f, int l)
+{
+    return file(f)->real()->pMethods->xLock(file(f)->real(), l);
+}
+int xUnlock(sqlite3_file* f, int l)
+{
+    return file(f)->real()->pMethods->xUnlock(file(f)->real(), l);
+}
+int xCheckReservedLock(sqlite3_file* f, int* out)
+{
+    return file(f)->real()->pMethods->xCheckReservedLock(file(f)->real(), out);
+}
+int xSectorSize(sqlite3_file* f)
+{
+    return file(f)->real()->pMethods->xSectorSize(file(f)->real());
+}
+int xDeviceCharacteristics(sqlite3_file* f)
+{
+    return file(f)->real()->pMethods->xDeviceCharacteristics(file(f)->real());
+}
+int xShmMap(sqlite3_file* f, int region, int size, int extend, void volatile** out)
+{
+    return file(f)->real()->pMethods->xShmMap(file(f)->real(), region, size, extend, out);
+}
+int xShmLock(sqlite3_file* f, int offset, int n, int flags)
+{
+    return file(f)->real()->pMethods->xShmLock(file(f)->real(), offset, n, flags);
+}
+void xShmBarrier(sqlite3_file* f)
+{
+    file(f)->real()->pMethods->xShmBarrier(file(f)->real());
+}
+int xShmUnmap(sqlite3_file* f, int deleteFlag)
+{
+    return file(f)->real()->pMethods->xShmUnmap(file(f)->real(), deleteFlag);
+}
+int xFetch(sqlite3_file* f, sqlite3_int64 off, int n, void** out)
+{
+    return file(f)->real()->pMethods->xFetch(file(f)->real(), off, n, out);
+}
+int xUnfetch(sqlite3_file* f, sqlite3_int64 off, void* p)
+{
+    return file(f)->real()->pMethods->xUnfetch(file(f)->real(), off, p);
+}
+
+const sqlite3_io_methods kMethods = {3,
+                                     xClose,
+                                     xRead,
+                                     xWrite,
+                                     xTruncate,
+                                     xSync,
+                                     xFileSize,
+                                     xLock,
+                                     xUnlock,
+                                     xCheckReservedLock,
+                                     xFileControl,
+                                     xSectorSize,
+                                     xDeviceCharacteristics,
+                                     xShmMap,
+                                     xShmLock,
+                                     xShmBarrier,
+                                     xShmUnmap,
+                                     xFetch,
+                                     xUnfetch};
+
+int xOpen(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* sf, int flags, int* outFlags)
+{
+    File* f = new (sf) File;
+    f->base.pMethods = nullptr;
+    f->wal = (flags & SQLITE_OPEN_WAL) != 0;
+    const int rc = g_real->xOpen(g_real, name, f->real(), flags, outFlags);
+    // SQLite calls xClose only when pMethods is set: set it only when the real file opened.
+    if (f->real()->pMethods)
+        f->base.pMethods = &kMethods;
+    else
+        f->~File();
+    return rc;
+}
+
+} // namespace
+
+const char* walWriteBatchingName()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        g_real = sqlite3_vfs_find(nullptr);
+        g_vfs = *g_real;
+        g_vfs.zName = "seam-wal-batching";
+        g_vfs.szOsFile = int(sizeof(File)) + g_real->szOsFile;
+        g_vfs.pAppData = nullptr;
+        g_vfs.xOpen = xOpen;
+        // The real VFS's own methods get g_real back, never this one (they read its pAppData).
+        g_vfs.xDelete = [](sqlite3_vfs*, const char* n, int d) { return g_real->xDelete(g_real, n, d); };
+        g_vfs.xAccess = [](sqlite3_vfs*, const char* n, int fl, int* o) {
+            return g_real->xAccess(g_real, n, fl, o);
+        };
+        g_vfs.xFullPathname = [](sqlite3_vfs*, const char* n, int m, char* o) {
+            return g_real->xFullPathname(g_real, n, m, o);
+        };
+        g_vfs.xDlOpen = [](sqlite3_vfs*, const char* n) { return g_real->xDlOpen(g_real, n); };
+        g_vfs.xDlError = [](sqlite3_vfs*, int n, char* m) { g_real->xDlError(g_real, n, m); };
+        g_vfs.xDlSym = [](sqlite3_vfs*, void* h, const char* s) { return g_real->xDlSym(g_real, h, s); };
+        g_vfs.xDlClose = [](sqlite3_vfs*, void* h) { g_real->xDlClose(g_real, h); };
+        g_vfs.xRandomness = [](sqlite3_vfs*, int n, char* o) { return g_real->xRandomness(g_real, n, o); };
+        g_vfs.xSleep = [](sqlite3_vfs*, int us) { return g_real->xSleep(g_real, us); };
+        g_vfs.xCurrentTime = [](sqlite3_vfs*, double* t) { return g_real->xCurrentTime(g_real, t); };
+        g_vfs.xGetLastError = [](sqlite3_vfs*, int n, char* o) {
+            return g_real->xGetLastError(g_real, n, o);
+        };
+        g_vfs.xCurrentTimeInt64 = [](sqlite3_vfs*, sqlite3_int64* t) {
+            return g_real->xCurrentTimeInt64(g_real, t);
+        };
+        g_vfs.xSetSystemCall = [](sqlite3_vfs*, const char* n, sqlite3_syscall_ptr p) {
+            return g_real->xSetSystemCall(g_real, n, p);
+        };
+        g_vfs.xGetSystemCall = [](sqlite3_vfs*, const char* n) { return g_real->xGetSystemCall(g_real, n); };
+        g_vfs.xNextSystemCall = [](sqlite3_vfs*, const char* n) {
+            return g_real->xNextSystemCall(g_real, n);
+        };
+        sqlite3_vfs_register(&g_vfs, 0);
+    });
+    return g_vfs.zName;
+}
+
+} // namespace seam::sqlite_vfs
