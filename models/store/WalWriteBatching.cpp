@@ -1,5 +1,7 @@
 #include "WalWriteBatching.h"
 
+#include "VfsShim.h"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -26,20 +28,18 @@ constexpr int kFrameHeader = 24;
 constexpr std::size_t kMaxWrite = std::size_t(64) << 10;
 constexpr std::size_t kMaxHeld = std::size_t(4) << 20; // a huge transaction still writes as it goes
 
-sqlite3_vfs* g_real = nullptr;
 sqlite3_vfs g_vfs;
 
 struct File
 {
-    sqlite3_file base;
+    ShimFile shim; // first: SQLite's handle and the real file
     bool wal = false;
     std::int64_t frameSize = 0; // 24 + page size, once known
     std::string held;           // appends not yet written, from offset heldFrom
     sqlite3_int64 heldFrom = 0;
     sqlite3_int64 commitEnd = 0; // where the held commit frame ends (0: none held)
-    sqlite3_file* real() { return reinterpret_cast<sqlite3_file*>(this + 1); }
+    sqlite3_file* real() { return shim.real; }
 };
-static_assert(sizeof(File) % 8 == 0, "the real file follows, 8-byte aligned as SQLite allocates it");
 
 File* file(sqlite3_file* f)
 {
@@ -165,82 +165,24 @@ int xFileControl(sqlite3_file* sf, int op, void* arg)
     return f->real()->pMethods->xFileControl(f->real(), op, arg);
 }
 
-// The rest pass through.
-int xLock(sqlite3_file* f, int l)
-{
-    return file(f)->real()->pMethods->xLock(file(f)->real(), l);
-}
-int xUnlock(sqlite3_file* f, int l)
-{
-    return file(f)->real()->pMethods->xUnlock(file(f)->real(), l);
-}
-int xCheckReservedLock(sqlite3_file* f, int* out)
-{
-    return file(f)->real()->pMethods->xCheckReservedLock(file(f)->real(), out);
-}
-int xSectorSize(sqlite3_file* f)
-{
-    return file(f)->real()->pMethods->xSectorSize(file(f)->real());
-}
-int xDeviceCharacteristics(sqlite3_file* f)
-{
-    return file(f)->real()->pMethods->xDeviceCharacteristics(file(f)->real());
-}
-int xShmMap(sqlite3_file* f, int region, int size, int extend, void volatile** out)
-{
-    return file(f)->real()->pMethods->xShmMap(file(f)->real(), region, size, extend, out);
-}
-int xShmLock(sqlite3_file* f, int offset, int n, int flags)
-{
-    return file(f)->real()->pMethods->xShmLock(file(f)->real(), offset, n, flags);
-}
-void xShmBarrier(sqlite3_file* f)
-{
-    file(f)->real()->pMethods->xShmBarrier(file(f)->real());
-}
-int xShmUnmap(sqlite3_file* f, int deleteFlag)
-{
-    return file(f)->real()->pMethods->xShmUnmap(file(f)->real(), deleteFlag);
-}
-int xFetch(sqlite3_file* f, sqlite3_int64 off, int n, void** out)
-{
-    return file(f)->real()->pMethods->xFetch(file(f)->real(), off, n, out);
-}
-int xUnfetch(sqlite3_file* f, sqlite3_int64 off, void* p)
-{
-    return file(f)->real()->pMethods->xUnfetch(file(f)->real(), off, p);
-}
+const sqlite3_io_methods kMethods = [] {
+    sqlite3_io_methods m = passThroughMethods();
+    m.xClose = xClose;
+    m.xRead = xRead;
+    m.xWrite = xWrite;
+    m.xTruncate = xTruncate;
+    m.xSync = xSync;
+    m.xFileSize = xFileSize;
+    m.xFileControl = xFileControl;
+    return m;
+}();
 
-const sqlite3_io_methods kMethods = {3,
-                                     xClose,
-                                     xRead,
-                                     xWrite,
-                                     xTruncate,
-                                     xSync,
-                                     xFileSize,
-                                     xLock,
-                                     xUnlock,
-                                     xCheckReservedLock,
-                                     xFileControl,
-                                     xSectorSize,
-                                     xDeviceCharacteristics,
-                                     xShmMap,
-                                     xShmLock,
-                                     xShmBarrier,
-                                     xShmUnmap,
-                                     xFetch,
-                                     xUnfetch};
-
-int xOpen(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* sf, int flags, int* outFlags)
+int xOpen(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* sf, int flags, int* outFlags)
 {
     File* f = new (sf) File;
-    f->base.pMethods = nullptr;
     f->wal = (flags & SQLITE_OPEN_WAL) != 0;
-    const int rc = g_real->xOpen(g_real, name, f->real(), flags, outFlags);
-    // SQLite calls xClose only when pMethods is set: set it only when the real file opened.
-    if (f->real()->pMethods)
-        f->base.pMethods = &kMethods;
-    else
+    const int rc = openRealFile(vfs, name, &f->shim, flags, outFlags, &kMethods);
+    if (!f->shim.base.pMethods) // not opened: SQLite will not call xClose
         f->~File();
     return rc;
 }
@@ -251,40 +193,7 @@ const char* walWriteBatchingName()
 {
     static std::once_flag once;
     std::call_once(once, [] {
-        g_real = sqlite3_vfs_find(nullptr);
-        g_vfs = *g_real;
-        g_vfs.zName = "seam-wal-batching";
-        g_vfs.szOsFile = int(sizeof(File)) + g_real->szOsFile;
-        g_vfs.pAppData = nullptr;
-        g_vfs.xOpen = xOpen;
-        // The real VFS's own methods get g_real back, never this one (they read its pAppData).
-        g_vfs.xDelete = [](sqlite3_vfs*, const char* n, int d) { return g_real->xDelete(g_real, n, d); };
-        g_vfs.xAccess = [](sqlite3_vfs*, const char* n, int fl, int* o) {
-            return g_real->xAccess(g_real, n, fl, o);
-        };
-        g_vfs.xFullPathname = [](sqlite3_vfs*, const char* n, int m, char* o) {
-            return g_real->xFullPathname(g_real, n, m, o);
-        };
-        g_vfs.xDlOpen = [](sqlite3_vfs*, const char* n) { return g_real->xDlOpen(g_real, n); };
-        g_vfs.xDlError = [](sqlite3_vfs*, int n, char* m) { g_real->xDlError(g_real, n, m); };
-        g_vfs.xDlSym = [](sqlite3_vfs*, void* h, const char* s) { return g_real->xDlSym(g_real, h, s); };
-        g_vfs.xDlClose = [](sqlite3_vfs*, void* h) { g_real->xDlClose(g_real, h); };
-        g_vfs.xRandomness = [](sqlite3_vfs*, int n, char* o) { return g_real->xRandomness(g_real, n, o); };
-        g_vfs.xSleep = [](sqlite3_vfs*, int us) { return g_real->xSleep(g_real, us); };
-        g_vfs.xCurrentTime = [](sqlite3_vfs*, double* t) { return g_real->xCurrentTime(g_real, t); };
-        g_vfs.xGetLastError = [](sqlite3_vfs*, int n, char* o) {
-            return g_real->xGetLastError(g_real, n, o);
-        };
-        g_vfs.xCurrentTimeInt64 = [](sqlite3_vfs*, sqlite3_int64* t) {
-            return g_real->xCurrentTimeInt64(g_real, t);
-        };
-        g_vfs.xSetSystemCall = [](sqlite3_vfs*, const char* n, sqlite3_syscall_ptr p) {
-            return g_real->xSetSystemCall(g_real, n, p);
-        };
-        g_vfs.xGetSystemCall = [](sqlite3_vfs*, const char* n) { return g_real->xGetSystemCall(g_real, n); };
-        g_vfs.xNextSystemCall = [](sqlite3_vfs*, const char* n) {
-            return g_real->xNextSystemCall(g_real, n);
-        };
+        g_vfs = passThroughVfs(sqlite3_vfs_find(nullptr), "seam-wal-batching", int(sizeof(File)), xOpen);
         sqlite3_vfs_register(&g_vfs, 0);
     });
     return g_vfs.zName;

@@ -1,5 +1,7 @@
 #include "PageWriteCounter.h"
 
+#include "VfsShim.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -46,30 +48,22 @@ enum class Kind
     Other
 };
 
-struct ShimFile
+struct CountedFile
 {
-    sqlite3_file base;
+    sqlite_vfs::ShimFile shim; // first: SQLite's handle and the real file
     Kind kind;
     int pageSize;
-    sqlite3_file* real() { return reinterpret_cast<sqlite3_file*>(this + 1); }
+    sqlite3_file* real() { return shim.real; }
 };
 
-ShimFile* shim(sqlite3_file* f)
+CountedFile* counted(sqlite3_file* f)
 {
-    return reinterpret_cast<ShimFile*>(f);
+    return reinterpret_cast<CountedFile*>(f);
 }
 
-int xClose(sqlite3_file* f)
-{
-    return shim(f)->real()->pMethods->xClose(shim(f)->real());
-}
-int xRead(sqlite3_file* f, void* p, int n, sqlite3_int64 off)
-{
-    return shim(f)->real()->pMethods->xRead(shim(f)->real(), p, n, off);
-}
 int xWrite(sqlite3_file* f, const void* p, int n, sqlite3_int64 off)
 {
-    ShimFile* s = shim(f);
+    CountedFile* s = counted(f);
     const auto* b = static_cast<const unsigned char*>(p);
     if (s->kind == Kind::Wal) {
         // Seam's writers batch a commit's frames into a few large writes (models/store/WalWriteBatching):
@@ -93,100 +87,21 @@ int xWrite(sqlite3_file* f, const void* p, int n, sqlite3_int64 off)
     }
     return s->real()->pMethods->xWrite(s->real(), p, n, off);
 }
-int xTruncate(sqlite3_file* f, sqlite3_int64 size)
-{
-    return shim(f)->real()->pMethods->xTruncate(shim(f)->real(), size);
-}
-int xSync(sqlite3_file* f, int flags)
-{
-    return shim(f)->real()->pMethods->xSync(shim(f)->real(), flags);
-}
-int xFileSize(sqlite3_file* f, sqlite3_int64* size)
-{
-    return shim(f)->real()->pMethods->xFileSize(shim(f)->real(), size);
-}
-int xLock(sqlite3_file* f, int l)
-{
-    return shim(f)->real()->pMethods->xLock(shim(f)->real(), l);
-}
-int xUnlock(sqlite3_file* f, int l)
-{
-    return shim(f)->real()->pMethods->xUnlock(shim(f)->real(), l);
-}
-int xCheckReservedLock(sqlite3_file* f, int* out)
-{
-    return shim(f)->real()->pMethods->xCheckReservedLock(shim(f)->real(), out);
-}
-int xFileControl(sqlite3_file* f, int op, void* arg)
-{
-    return shim(f)->real()->pMethods->xFileControl(shim(f)->real(), op, arg);
-}
-int xSectorSize(sqlite3_file* f)
-{
-    return shim(f)->real()->pMethods->xSectorSize(shim(f)->real());
-}
-int xDeviceCharacteristics(sqlite3_file* f)
-{
-    return shim(f)->real()->pMethods->xDeviceCharacteristics(shim(f)->real());
-}
-int xShmMap(sqlite3_file* f, int region, int size, int extend, void volatile** out)
-{
-    return shim(f)->real()->pMethods->xShmMap(shim(f)->real(), region, size, extend, out);
-}
-int xShmLock(sqlite3_file* f, int offset, int n, int flags)
-{
-    return shim(f)->real()->pMethods->xShmLock(shim(f)->real(), offset, n, flags);
-}
-void xShmBarrier(sqlite3_file* f)
-{
-    shim(f)->real()->pMethods->xShmBarrier(shim(f)->real());
-}
-int xShmUnmap(sqlite3_file* f, int deleteFlag)
-{
-    return shim(f)->real()->pMethods->xShmUnmap(shim(f)->real(), deleteFlag);
-}
-int xFetch(sqlite3_file* f, sqlite3_int64 off, int n, void** out)
-{
-    return shim(f)->real()->pMethods->xFetch(shim(f)->real(), off, n, out);
-}
-int xUnfetch(sqlite3_file* f, sqlite3_int64 off, void* p)
-{
-    return shim(f)->real()->pMethods->xUnfetch(shim(f)->real(), off, p);
-}
 
-const sqlite3_io_methods kMethods = {3,
-                                     xClose,
-                                     xRead,
-                                     xWrite,
-                                     xTruncate,
-                                     xSync,
-                                     xFileSize,
-                                     xLock,
-                                     xUnlock,
-                                     xCheckReservedLock,
-                                     xFileControl,
-                                     xSectorSize,
-                                     xDeviceCharacteristics,
-                                     xShmMap,
-                                     xShmLock,
-                                     xShmBarrier,
-                                     xShmUnmap,
-                                     xFetch,
-                                     xUnfetch};
+const sqlite3_io_methods kMethods = [] {
+    sqlite3_io_methods m = sqlite_vfs::passThroughMethods();
+    m.xWrite = xWrite;
+    return m;
+}();
 
-int xOpen(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int* outFlags)
+int xOpen(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* f, int flags, int* outFlags)
 {
-    ShimFile* s = shim(f);
-    s->base.pMethods = nullptr;
+    CountedFile* s = counted(f);
     s->kind = (flags & SQLITE_OPEN_MAIN_DB) ? Kind::Database
               : (flags & SQLITE_OPEN_WAL)   ? Kind::Wal
                                             : Kind::Other;
     s->pageSize = 0;
-    const int rc = g_real->xOpen(g_real, name, s->real(), flags, outFlags);
-    // SQLite calls xClose only when pMethods is set: set it only when the real file opened.
-    if (s->real()->pMethods)
-        s->base.pMethods = &kMethods;
-    return rc;
+    return sqlite_vfs::openRealFile(vfs, name, &s->shim, flags, outFlags, &kMethods);
 }
 
 sqlite3_vfs g_shim;
@@ -196,35 +111,7 @@ sqlite3_vfs g_shim;
 void installPageWriteCounter()
 {
     g_real = sqlite3_vfs_find(nullptr);
-    g_shim = *g_real;
-    g_shim.zName = "seam-page-write-counter";
-    g_shim.szOsFile = int(sizeof(ShimFile)) + g_real->szOsFile;
-    g_shim.xOpen = xOpen;
-    // The real VFS's own methods get g_real back, never the shim (they read its pAppData).
-    g_shim.xDelete = [](sqlite3_vfs*, const char* n, int d) { return g_real->xDelete(g_real, n, d); };
-    g_shim.xAccess = [](sqlite3_vfs*, const char* n, int f, int* o) {
-        return g_real->xAccess(g_real, n, f, o);
-    };
-    g_shim.xFullPathname = [](sqlite3_vfs*, const char* n, int m, char* o) {
-        return g_real->xFullPathname(g_real, n, m, o);
-    };
-    g_shim.xDlOpen = [](sqlite3_vfs*, const char* n) { return g_real->xDlOpen(g_real, n); };
-    g_shim.xDlError = [](sqlite3_vfs*, int n, char* m) { g_real->xDlError(g_real, n, m); };
-    g_shim.xDlSym = [](sqlite3_vfs*, void* h, const char* s) { return g_real->xDlSym(g_real, h, s); };
-    g_shim.xDlClose = [](sqlite3_vfs*, void* h) { g_real->xDlClose(g_real, h); };
-    g_shim.xRandomness = [](sqlite3_vfs*, int n, char* o) { return g_real->xRandomness(g_real, n, o); };
-    g_shim.xSleep = [](sqlite3_vfs*, int us) { return g_real->xSleep(g_real, us); };
-    g_shim.xCurrentTime = [](sqlite3_vfs*, double* t) { return g_real->xCurrentTime(g_real, t); };
-    g_shim.xGetLastError = [](sqlite3_vfs*, int n, char* o) { return g_real->xGetLastError(g_real, n, o); };
-    g_shim.xCurrentTimeInt64 = [](sqlite3_vfs*, sqlite3_int64* t) {
-        return g_real->xCurrentTimeInt64(g_real, t);
-    };
-    g_shim.xSetSystemCall = [](sqlite3_vfs*, const char* n, sqlite3_syscall_ptr p) {
-        return g_real->xSetSystemCall(g_real, n, p);
-    };
-    g_shim.xGetSystemCall = [](sqlite3_vfs*, const char* n) { return g_real->xGetSystemCall(g_real, n); };
-    g_shim.xNextSystemCall = [](sqlite3_vfs*, const char* n) { return g_real->xNextSystemCall(g_real, n); };
-    g_shim.pAppData = nullptr;
+    g_shim = sqlite_vfs::passThroughVfs(g_real, "seam-page-write-counter", int(sizeof(CountedFile)), xOpen);
     sqlite3_vfs_register(&g_shim, 1);
 }
 
