@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <string_view>
 #include <unordered_map>
@@ -31,7 +32,21 @@ struct Counts
     std::mutex mutex;
     std::unordered_map<std::uint32_t, std::uint64_t> walFrames;    // page -> frames appended
     std::unordered_map<std::uint32_t, std::uint64_t> checkpointed; // page -> copies into the file
+    std::unordered_map<std::uint32_t, std::uint64_t> writerReads;  // page -> misses of the writer's cache
+    std::unordered_map<std::int64_t, std::uint32_t> walFramePage;  // frame index -> page, this log
 };
+
+// Only the writer thread's reads count: they are its page cache's misses, which is what a big import
+// waits on; readers' and the checkpointer's reads are other work.
+bool onWriterThread()
+{
+    thread_local const bool writer = [] {
+        char name[16] = {};
+        pthread_getname_np(pthread_self(), name, sizeof name);
+        return std::string_view(name) == "seam-writer";
+    }();
+    return writer;
+}
 
 Counts& counts()
 {
@@ -68,17 +83,22 @@ int xWrite(sqlite3_file* f, const void* p, int n, sqlite3_int64 off)
     if (s->kind == Kind::Wal) {
         // Seam's writers batch a commit's frames into a few large writes (models/store/WalWriteBatching):
         // every frame header that starts in the write counts. The log's header gives the frame size.
-        if (off == 0 && n >= kWalHeader)
-            s->pageSize = int(bigEndian32(b + 8) == 1 ? 65536 : bigEndian32(b + 8));
         std::lock_guard lock(counts().mutex);
+        if (off == 0 && n >= kWalHeader) {
+            s->pageSize = int(bigEndian32(b + 8) == 1 ? 65536 : bigEndian32(b + 8));
+            counts().walFramePage.clear(); // the log restarts
+        }
         if (s->pageSize == 0) {
             if (n == kWalFrameHeader)
                 ++counts().walFrames[bigEndian32(b)];
         } else {
             const sqlite3_int64 frame = kWalFrameHeader + s->pageSize;
             const sqlite3_int64 first = off <= kWalHeader ? 0 : (off - kWalHeader + frame - 1) / frame;
-            for (sqlite3_int64 at = kWalHeader + first * frame; at + 4 <= off + n; at += frame)
-                ++counts().walFrames[bigEndian32(b + (at - off))];
+            for (sqlite3_int64 at = kWalHeader + first * frame; at + 4 <= off + n; at += frame) {
+                const std::uint32_t page = bigEndian32(b + (at - off));
+                ++counts().walFrames[page];
+                counts().walFramePage[(at - kWalHeader) / frame] = page;
+            }
         }
     } else if (s->kind == Kind::Database && off > 0 && n >= 512) {
         // Page-sized writes past the header page are a checkpoint's copies.
@@ -88,8 +108,27 @@ int xWrite(sqlite3_file* f, const void* p, int n, sqlite3_int64 off)
     return s->real()->pMethods->xWrite(s->real(), p, n, off);
 }
 
+int xRead(sqlite3_file* f, void* p, int n, sqlite3_int64 off)
+{
+    CountedFile* s = counted(f);
+    if (n >= 512 && onWriterThread()) {
+        std::lock_guard lock(counts().mutex);
+        if (s->kind == Kind::Database && off % n == 0) {
+            ++counts().writerReads[std::uint32_t(off / n) + 1];
+        } else if (s->kind == Kind::Wal && s->pageSize > 0 && n == s->pageSize) {
+            // wal.c reads a frame's page at its offset past the frame header.
+            const sqlite3_int64 frame = kWalFrameHeader + s->pageSize;
+            const auto it = counts().walFramePage.find((off - kWalHeader - kWalFrameHeader) / frame);
+            if (it != counts().walFramePage.end())
+                ++counts().writerReads[it->second];
+        }
+    }
+    return s->real()->pMethods->xRead(s->real(), p, n, off);
+}
+
 const sqlite3_io_methods kMethods = [] {
     sqlite3_io_methods m = sqlite_vfs::passThroughMethods();
+    m.xRead = xRead;
     m.xWrite = xWrite;
     return m;
 }();
@@ -119,7 +158,7 @@ std::string pageWriteReport(const std::string& database)
 {
     struct Row
     {
-        std::uint64_t wal = 0, checkpoint = 0, pages = 0;
+        std::uint64_t wal = 0, checkpoint = 0, pages = 0, reads = 0;
     };
     std::map<std::string, Row> rows;
     std::unordered_map<std::uint32_t, std::string> owner;
@@ -142,7 +181,7 @@ std::string pageWriteReport(const std::string& database)
     }
     sqlite3_close(db);
 
-    std::uint64_t walTotal = 0, checkpointTotal = 0;
+    std::uint64_t walTotal = 0, checkpointTotal = 0, readTotal = 0;
     {
         std::lock_guard lock(counts().mutex);
         const auto nameOf = [&](std::uint32_t page) -> std::string {
@@ -153,6 +192,10 @@ std::string pageWriteReport(const std::string& database)
             rows[nameOf(page)].wal += n;
             walTotal += n;
         }
+        for (const auto& [page, n] : counts().writerReads) {
+            rows[nameOf(page)].reads += n;
+            readTotal += n;
+        }
         for (const auto& [page, n] : counts().checkpointed) {
             rows[nameOf(page)].checkpoint += n;
             checkpointTotal += n;
@@ -162,19 +205,22 @@ std::string pageWriteReport(const std::string& database)
     std::sort(sorted.begin(), sorted.end(),
               [](const auto& a, const auto& b) { return a.second.wal > b.second.wal; });
     char line[256];
-    std::snprintf(line, sizeof line, "page writes: %llu WAL frames, %llu checkpoint copies\n",
-                  (unsigned long long)walTotal, (unsigned long long)checkpointTotal);
+    std::snprintf(
+        line, sizeof line,
+        "page writes: %llu WAL frames, %llu checkpoint copies; the writer's page-cache misses: %llu "
+        "page reads\n",
+        (unsigned long long)walTotal, (unsigned long long)checkpointTotal, (unsigned long long)readTotal);
     out += line;
-    std::snprintf(line, sizeof line, "  %-36s %10s %6s %10s %10s %8s\n", "B-tree", "WAL frames", "share",
-                  "checkpoint", "pages now", "frames/page");
+    std::snprintf(line, sizeof line, "  %-36s %10s %6s %10s %10s %8s %12s\n", "B-tree", "WAL frames", "share",
+                  "checkpoint", "pages now", "frames/page", "writer reads");
     out += line;
     for (const auto& [name, r] : sorted) {
-        if (r.wal < walTotal / 500)
+        if (r.wal < walTotal / 500 && r.reads < readTotal / 500)
             continue; // under 0.2%: noise in this table
-        std::snprintf(line, sizeof line, "  %-36s %10llu %5.1f%% %10llu %10llu %8.1f\n", name.c_str(),
+        std::snprintf(line, sizeof line, "  %-36s %10llu %5.1f%% %10llu %10llu %8.1f %12llu\n", name.c_str(),
                       (unsigned long long)r.wal, walTotal ? 100.0 * double(r.wal) / double(walTotal) : 0.0,
                       (unsigned long long)r.checkpoint, (unsigned long long)r.pages,
-                      r.pages ? double(r.wal) / double(r.pages) : 0.0);
+                      r.pages ? double(r.wal) / double(r.pages) : 0.0, (unsigned long long)r.reads);
         out += line;
     }
     return out;
