@@ -94,8 +94,6 @@ constexpr std::array kSteps = {
     // v16, the writer at 10M spans (issue 15): OTLP resource keys name their trace by row, in arrival
     // order (TraceRowKeys.cpp).
     MigrationStep{16, &packKeysByTraceRow},
-    // v17, the writer at 10M spans (issue 15): traces_by_lo grouped by arrival (TraceLookup.cpp).
-    MigrationStep{17, &keyTraceLookupByArrival},
 };
 static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
 

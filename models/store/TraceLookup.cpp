@@ -102,28 +102,5 @@ void lookUpTracesByLowBits(Database& db)
         db.exec(view.second);
 }
 
-void keyTraceLookupByArrival(Database& db)
-{
-    // The index grouped by arrival: ids are given in arrival order, so a transaction's new traces all
-    // land in the last group's part of the index (a few hundred pages at most) instead of all over it.
-    db.exec("DROP INDEX IF EXISTS traces_by_lo");
-    db.exec("CREATE INDEX traces_by_lo ON traces(id >> " + std::to_string(trace_lookup::kArrivalGroupBits) +
-            ", trace_lo)");
-    // "trace_lo = ?" walks the groups (a skip-scan: one seek per group) only when the planner knows
-    // that groups are large; without statistics it would scan the whole index. So the index gets its
-    // statistics row: the table's default size estimate (2^20 rows, what SQLite assumes without any),
-    // a group's rows, one row per (group, trace_lo). ANALYZE of the schema table creates sqlite_stat1
-    // (it cannot be created by hand) and, run again, loads the row into this connection; every other
-    // connection loads it with the schema. A user's ANALYZE replaces it with measured figures, which
-    // keep the skip-scan as long as groups hold 18 rows or more on average.
-    db.exec("ANALYZE sqlite_schema");
-    Statement stat =
-        db.prepare("INSERT INTO sqlite_stat1(tbl, idx, stat) VALUES ('traces', 'traces_by_lo', ?1)");
-    db.exec("DELETE FROM sqlite_stat1 WHERE idx = 'traces_by_lo'");
-    stat.bindText(1, "1048576 " + std::to_string(1 << trace_lookup::kArrivalGroupBits) + " 1");
-    stat.run();
-    db.exec("ANALYZE sqlite_schema");
-}
-
 } // namespace schema
 } // namespace seam

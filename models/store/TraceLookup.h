@@ -18,13 +18,6 @@ namespace trace_lookup {
 /// (the low bits find the index entries, the full id picks the row) and binds the id with this.
 void bind(Statement& st, int idParam, int loParam, const TraceId& id);
 
-/// Since schema v17 `traces_by_lo` is keyed (id >> kArrivalGroupBits, trace_lo): traces grouped by
-/// arrival, 65,536 to a group, random low bits only within a group. With random keys alone every write
-/// transaction rewrote most of the index (at 10M spans, 145 page writes per page it ended with: 27% of
-/// what an import wrote). The statements above stay as they are: SQLite finds trace_lo in each group
-/// (a skip-scan, one seek per group: 16 at a million traces).
-constexpr int kArrivalGroupBits = 16;
-
 /// `trace_lo(id)`, on every connection (`seam query` too): the value `traces.trace_lo` holds for a trace
 /// id given as a 16-byte blob or as 32 (or 16) hex digits, so that a hand-written query finds a trace
 /// through the index: `WHERE trace_lo = trace_lo(x'4bf9...') AND trace_id = x'4bf9...'`. NULL for
@@ -40,11 +33,6 @@ namespace schema {
 /// before inserting it, inside the write transaction. Views are dropped and put back around the
 /// rebuild (a rename checks every view against the schema). Called inside migrate()'s transaction.
 void lookUpTracesByLowBits(Database& db);
-
-/// Schema step v17 (issue 15): `traces_by_lo` rebuilt on (id >> kArrivalGroupBits, trace_lo), with the
-/// sqlite_stat1 row that lets SQLite's planner use it for "trace_lo = ?" (trace_lookup above). Called
-/// inside migrate()'s transaction; running it again rebuilds the same index.
-void keyTraceLookupByArrival(Database& db);
 
 } // namespace schema
 } // namespace seam

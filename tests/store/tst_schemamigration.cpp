@@ -12,7 +12,6 @@
 #include "StateTable.h"
 #include "Store.h"
 #include "StoreQueries.h"
-#include "TraceLookup.h"
 
 #include <QJsonDocument>
 #include <QTemporaryDir>
@@ -479,89 +478,6 @@ CREATE VIEW my_slow_traces AS SELECT lower(hex(trace_id)) AS id FROM traces WHER
         QVERIFY(notes::addNote(db, n) > 0);
         n.target.spanId = "000000000000000b";
         QVERIFY_THROWS_EXCEPTION(notes::TargetError, notes::addNote(db, n));
-    }
-
-    void aV16CacheGroupsItsTraceLookupByArrival()
-    {
-        // A v16 cache with traces in three arrival groups of traces_by_lo (ids 65,536 apart) opened for
-        // writing: the index is rebuilt on (id >> 16, trace_lo) with its statistics row, every connection
-        // (the migrating one, a new reader) finds a trace through it with one seek per group rather
-        // than a scan, and a user's ANALYZE keeps it so.
-        const auto file = path("v16.seam");
-        constexpr std::int64_t kGroup = std::int64_t(1) << 16;
-        {
-            Database db(file, Database::Mode::ReadWrite);
-            db.exec("PRAGMA journal_mode = WAL");
-            Transaction tx(db);
-            writeSchemaAt(db, 16);
-            Statement insert =
-                db.prepare("INSERT INTO traces(id, trace_id, trace_lo, span_count) VALUES (?1, ?2, ?3, 1)");
-            for (std::int64_t i = 0; i < 600; ++i) {
-                const std::int64_t id = 1 + (i % 3) * kGroup + i; // three groups
-                TraceId t; // random-looking low bits, as SDKs make them
-                const std::uint64_t bits = std::uint64_t(i + 1) * 0x9E3779B97F4A7C15ULL;
-                for (std::size_t b = 0; b < 8; ++b) {
-                    t.bytes[b] = std::uint8_t(i >> (8 * (b % 2)));
-                    t.bytes[8 + b] = std::uint8_t(bits >> (8 * b));
-                }
-                insert.bind(1, id).bindBlob(2, t.bytes.data(), int(t.bytes.size())).bind(3, t.low64());
-                insert.run();
-            }
-            tx.commit();
-        }
-        const auto planOf = [](Database& db, const std::string& sql) {
-            QString plan;
-            Statement st = db.prepare("EXPLAIN QUERY PLAN " + sql);
-            while (st.step())
-                plan += QString::fromStdString(std::string(st.text(3)));
-            return plan;
-        };
-        const std::string lookup = "SELECT id FROM traces WHERE trace_lo = ?2 AND trace_id = ?1";
-        const auto findsEvery = [&](Database& db) {
-            Statement all = db.prepare("SELECT id, trace_id FROM traces");
-            Statement find = db.prepare(lookup);
-            int found = 0;
-            while (all.step()) {
-                const TraceId t = *TraceId::fromBytes(all.blob(1));
-                trace_lookup::bind(find, 1, 2, t);
-                found += find.step() && find.int64(0) == all.int64(0);
-                find.reset();
-            }
-            return found;
-        };
-        {
-            Database db = store::openForWriting(file);
-            QCOMPARE(schema::schemaVersion(db), schema::kSchemaVersion);
-            QVERIFY(
-                queryText(db, "SELECT sql FROM sqlite_schema WHERE name = 'traces_by_lo'").find("id >> 16") !=
-                std::string::npos);
-            QCOMPARE(queryText(db, "SELECT stat FROM sqlite_stat1 WHERE idx = 'traces_by_lo'"),
-                     std::string("1048576 65536 1"));
-            const QString plan = planOf(db, lookup);
-            QVERIFY2(plan.contains(QLatin1String("SEARCH traces USING INDEX traces_by_lo (ANY(")),
-                     qPrintable(plan));
-            QCOMPARE(findsEvery(db), 600);
-        }
-        {
-            Database reader = store::openForReading(file);
-            QVERIFY2(
-                planOf(reader, "SELECT id FROM traces WHERE trace_lo = 5").contains(QLatin1String("SEARCH")),
-                qPrintable(planOf(reader, "SELECT id FROM traces WHERE trace_lo = 5")));
-            QCOMPARE(findsEvery(reader), 600);
-            StoreQueries queries(reader);
-            QVERIFY(!queries
-                         .trace(queryText(reader,
-                                          "SELECT lower(hex(trace_id)) FROM traces ORDER BY id DESC LIMIT 1"))
-                         .isEmpty());
-        }
-        {
-            Database db = store::openForWriting(file);
-            db.exec("ANALYZE");
-            QCOMPARE(queryText(db, "SELECT stat FROM sqlite_stat1 WHERE idx = 'traces_by_lo'"),
-                     std::string("600 200 1"));
-            QVERIFY2(planOf(db, lookup).contains(QLatin1String("SEARCH")), qPrintable(planOf(db, lookup)));
-            QCOMPARE(findsEvery(db), 600);
-        }
     }
 
     void aFailingStepLeavesTheV1FileAsItWas()
