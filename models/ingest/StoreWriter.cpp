@@ -316,10 +316,10 @@ void StoreWriter::run()
                     std::fprintf(
                         stderr,
                         "writer: %llu transactions, %.0f records each, %.2f s in them (%.2f s committing), "
-                        "%.2f s idle\n",
+                        "%.2f s idle, %.2f s CPU\n",
                         (unsigned long long)transactions,
                         transactions ? double(transactionRecords) / double(transactions) : 0.0,
-                        transactionSeconds, m_commitSeconds, idleSeconds);
+                        transactionSeconds, m_commitSeconds, idleSeconds, store_writer::threadCpuSeconds());
                 return;
             }
             // Group commit: take queued batches up to the limit; a task job runs on its own.

@@ -6,6 +6,9 @@
 #include "StoreWriterJob.h"
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -33,6 +36,13 @@ void store_writer::nameThread(const char* name)
 #else
     (void)name;
 #endif
+}
+
+double store_writer::threadCpuSeconds()
+{
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
 }
 
 bool StoreWriter::release(std::deque<Job>& jobs, std::size_t records)
@@ -104,6 +114,8 @@ void StoreWriter::checkpointLoop()
             continue;
         }
         if (m_checkpointStop) {
+            if (std::getenv("SEAM_PROFILE_WRITER"))
+                std::fprintf(stderr, "checkpoint thread: %.2f s CPU\n", store_writer::threadCpuSeconds());
 #ifdef __GLIBC__
             if (trimDue)
                 malloc_trim(0); // the writer closes: what its batches held goes back too

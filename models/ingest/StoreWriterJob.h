@@ -26,6 +26,9 @@ namespace store_writer {
 
 /// Names the calling thread (top, perf, /proc/PID/task): profiles tell the writer from its feeders.
 void nameThread(const char* name);
+/// CPU time the calling thread has used (SEAM_PROFILE_WRITER): on a shared machine steadier than its
+/// wall time.
+double threadCpuSeconds();
 
 } // namespace store_writer
 } // namespace seam

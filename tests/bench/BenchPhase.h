@@ -27,6 +27,15 @@ inline double now()
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+/// User and system CPU time of this process so far, every thread included.
+inline double processCpuSeconds()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 /// Runs `phase` (returning a PhaseResult) in a child process; returns its result with the child's peak RSS.
 template<typename Fn> PhaseResult inChild(Fn phase)
 {
