@@ -1,6 +1,7 @@
 #include "WalWriteBatching.h"
 
 #include "VfsShim.h"
+#include "WalFormat.h"
 
 #include <algorithm>
 #include <cstddef>
@@ -22,9 +23,7 @@ namespace {
 // size, a truncation, a write elsewhere, closing) first writes out what is held. Frames a rolled-back
 // transaction spilled stay held until then; SQLite ignores them in the file as it always has (they are
 // past the last commit, and the next transaction writes over them).
-// Format: a 32-byte WAL header (page size at bytes 8-11), then frames of 24 + page size bytes.
-constexpr int kWalHeader = 32;
-constexpr int kFrameHeader = 24;
+// The log's format: WalFormat.h.
 constexpr std::size_t kMaxWrite = std::size_t(64) << 10;
 constexpr std::size_t kMaxHeld = std::size_t(4) << 20; // a huge transaction still writes as it goes
 
@@ -44,25 +43,6 @@ struct File
 File* file(sqlite3_file* f)
 {
     return reinterpret_cast<File*>(f);
-}
-
-std::uint32_t bigEndian32(const unsigned char* b)
-{
-    return std::uint32_t(b[0]) << 24 | std::uint32_t(b[1]) << 16 | std::uint32_t(b[2]) << 8 | b[3];
-}
-
-// The frame size from a WAL header; 0 if it is not one.
-std::int64_t frameSizeOf(const unsigned char* header)
-{
-    const std::uint32_t magic = bigEndian32(header);
-    if (magic != 0x377f0682 && magic != 0x377f0683)
-        return 0;
-    std::uint32_t page = bigEndian32(header + 8);
-    if (page == 1)
-        page = 65536; // how a 64 KiB page is written
-    if (page < 512 || page > 65536 || (page & (page - 1)) != 0)
-        return 0;
-    return kFrameHeader + std::int64_t(page);
 }
 
 int writeHeld(File* f)
@@ -93,15 +73,15 @@ int xWrite(sqlite3_file* sf, const void* p, int n, sqlite3_int64 off)
         if (const int rc = writeHeld(f); rc != SQLITE_OK)
             return rc;
     }
-    if (off == 0 && n >= kWalHeader) {
-        f->frameSize = frameSizeOf(b); // a new log (or a restarted one)
+    if (off == 0 && n >= wal_format::kHeader) {
+        f->frameSize = wal_format::frameSizeOf(b); // a new log (or a restarted one)
     } else if (f->frameSize == 0) {
         // A log this handle did not start: its header is in the file.
         if (const int rc = writeHeld(f); rc != SQLITE_OK)
             return rc;
-        unsigned char header[kWalHeader];
-        if (f->real()->pMethods->xRead(f->real(), header, kWalHeader, 0) == SQLITE_OK)
-            f->frameSize = frameSizeOf(header);
+        unsigned char header[wal_format::kHeader];
+        if (f->real()->pMethods->xRead(f->real(), header, wal_format::kHeader, 0) == SQLITE_OK)
+            f->frameSize = wal_format::frameSizeOf(header);
     }
     if (f->frameSize == 0) // not a log this shim understands: written as it comes
         return f->real()->pMethods->xWrite(f->real(), p, n, off);
@@ -109,11 +89,10 @@ int xWrite(sqlite3_file* sf, const void* p, int n, sqlite3_int64 off)
         f->heldFrom = off;
     f->held.append(static_cast<const char*>(p), std::size_t(n));
     // The frame headers that start in this write: a commit frame's ends the transaction.
-    const std::int64_t fs = f->frameSize;
-    const std::int64_t first = off <= kWalHeader ? 0 : (off - kWalHeader + fs - 1) / fs;
-    for (std::int64_t at = kWalHeader + first * fs; at + 8 <= off + n; at += fs)
-        if (bigEndian32(b + (at - off) + 4) != 0)
-            f->commitEnd = at + fs;
+    wal_format::forEachFrameStart(off, n, f->frameSize, 8, [&](std::int64_t at) {
+        if (wal_format::bigEndian32(b + (at - off) + 4) != 0)
+            f->commitEnd = at + f->frameSize;
+    });
     const sqlite3_int64 heldTo = f->heldFrom + sqlite3_int64(f->held.size());
     if ((f->commitEnd != 0 && heldTo >= f->commitEnd) || f->held.size() >= kMaxHeld)
         return writeHeld(f);

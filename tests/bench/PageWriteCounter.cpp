@@ -1,6 +1,7 @@
 #include "PageWriteCounter.h"
 
 #include "VfsShim.h"
+#include "WalFormat.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -16,16 +17,7 @@
 namespace seam::bench {
 namespace {
 
-// A WAL frame is a 24-byte header (page number first, big-endian) followed by the page; SQLite writes
-// the two with separate xWrite calls (wal.c, walWriteOneFrame), Seam's writers many frames at once.
-constexpr int kWalFrameHeader = 24;
-constexpr int kWalHeader = 32;
-
-std::uint32_t bigEndian32(const unsigned char* b)
-{
-    return std::uint32_t(b[0]) << 24 | std::uint32_t(b[1]) << 16 | std::uint32_t(b[2]) << 8 |
-           std::uint32_t(b[3]);
-}
+using wal_format::bigEndian32;
 
 struct Counts
 {
@@ -67,7 +59,7 @@ struct CountedFile
 {
     sqlite_vfs::ShimFile shim; // first: SQLite's handle and the real file
     Kind kind;
-    int pageSize;
+    std::int64_t frameSize; // 24 + page size, from the log's header; 0 until seen
     sqlite3_file* real() { return shim.real; }
 };
 
@@ -84,21 +76,19 @@ int xWrite(sqlite3_file* f, const void* p, int n, sqlite3_int64 off)
         // Seam's writers batch a commit's frames into a few large writes (models/store/WalWriteBatching):
         // every frame header that starts in the write counts. The log's header gives the frame size.
         std::lock_guard lock(counts().mutex);
-        if (off == 0 && n >= kWalHeader) {
-            s->pageSize = int(bigEndian32(b + 8) == 1 ? 65536 : bigEndian32(b + 8));
+        if (off == 0 && n >= wal_format::kHeader) {
+            s->frameSize = wal_format::frameSizeOf(b);
             counts().walFramePage.clear(); // the log restarts
         }
-        if (s->pageSize == 0) {
-            if (n == kWalFrameHeader)
+        if (s->frameSize == 0) {
+            if (n == wal_format::kFrameHeader) // SQLite's own two writes per frame
                 ++counts().walFrames[bigEndian32(b)];
         } else {
-            const sqlite3_int64 frame = kWalFrameHeader + s->pageSize;
-            const sqlite3_int64 first = off <= kWalHeader ? 0 : (off - kWalHeader + frame - 1) / frame;
-            for (sqlite3_int64 at = kWalHeader + first * frame; at + 4 <= off + n; at += frame) {
+            wal_format::forEachFrameStart(off, n, s->frameSize, 4, [&](std::int64_t at) {
                 const std::uint32_t page = bigEndian32(b + (at - off));
                 ++counts().walFrames[page];
-                counts().walFramePage[(at - kWalHeader) / frame] = page;
-            }
+                counts().walFramePage[(at - wal_format::kHeader) / s->frameSize] = page;
+            });
         }
     } else if (s->kind == Kind::Database && off > 0 && n >= 512) {
         // Page-sized writes past the header page are a checkpoint's copies.
@@ -115,10 +105,10 @@ int xRead(sqlite3_file* f, void* p, int n, sqlite3_int64 off)
         std::lock_guard lock(counts().mutex);
         if (s->kind == Kind::Database && off % n == 0) {
             ++counts().writerReads[std::uint32_t(off / n) + 1];
-        } else if (s->kind == Kind::Wal && s->pageSize > 0 && n == s->pageSize) {
+        } else if (s->kind == Kind::Wal && s->frameSize > 0 && n == s->frameSize - wal_format::kFrameHeader) {
             // wal.c reads a frame's page at its offset past the frame header.
-            const sqlite3_int64 frame = kWalFrameHeader + s->pageSize;
-            const auto it = counts().walFramePage.find((off - kWalHeader - kWalFrameHeader) / frame);
+            const auto it = counts().walFramePage.find(
+                (off - wal_format::kHeader - wal_format::kFrameHeader) / s->frameSize);
             if (it != counts().walFramePage.end())
                 ++counts().writerReads[it->second];
         }
@@ -139,7 +129,7 @@ int xOpen(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* f, int flags, i
     s->kind = (flags & SQLITE_OPEN_MAIN_DB) ? Kind::Database
               : (flags & SQLITE_OPEN_WAL)   ? Kind::Wal
                                             : Kind::Other;
-    s->pageSize = 0;
+    s->frameSize = 0;
     return sqlite_vfs::openRealFile(vfs, name, &s->shim, flags, outFlags, &kMethods);
 }
 
