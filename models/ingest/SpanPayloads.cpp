@@ -2,6 +2,7 @@
 
 #include "KeyDictionary.h"
 #include "PayloadCodec.h"
+#include "PayloadFormat.h"
 #include "Sqlite.h"
 
 #include <algorithm>
@@ -106,8 +107,7 @@ bool SpanPayloadKeys::writeKeys(const std::vector<std::pair<std::uint32_t, std::
         else
             m_insert->bindNull(3);
         m_insert->bind(1, id);
-        // Shared attribute sets and compression presets are bytes; keys, scopes and values are text.
-        if (!key.empty() && (key[0] == '\x01' || key[0] == '\x03'))
+        if (payload::isBinaryDictionaryString(key))
             m_insert->bindBlob(2, key.data(), int(key.size()));
         else
             m_insert->bindText(2, key);

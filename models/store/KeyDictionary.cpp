@@ -1,5 +1,6 @@
 #include "KeyDictionary.h"
 
+#include "PayloadFormat.h"
 #include "Sqlite.h"
 
 #include <climits>
@@ -21,6 +22,11 @@ constexpr std::uint32_t kMaxSetsPerShape = 256;
 constexpr std::size_t kMinSharedSet = 6;
 constexpr std::size_t kMaxSharedSet = 1024;
 constexpr std::size_t kMaxIndexed = 64 * 1024;
+// Lists with the same names and keys differ in few ways (fetch spans: with or without a TLS handshake):
+// a few thousand shapes is plenty, and bounds what an input of ever-new lists can add.
+constexpr std::size_t kMaxShapes = 4096;
+constexpr std::size_t kMaxShape = 2048;
+constexpr std::size_t kMaxShapesSeen = 1u << 16;
 // A preset of 1 KiB halves event lists; larger ones gain little more and cost more per blob (deflate
 // hashes the whole preset each time). Made from the last KiB of the first 4 KiB of payloads seen.
 constexpr std::size_t kPresetSize = 1024;
@@ -73,6 +79,8 @@ void KeyDictionary::reseed(Database& db)
     m_distinctSets.clear();
     m_presetId = 0;
     m_learnt.clear();
+    m_shapes = 0;
+    m_shapesSeen.clear();
     // Since v15 each shared string says what it was shared under, so the budgets carry on from where
     // the processes that wrote the file left them (a file of an older version: they start at zero).
     const bool owners =
@@ -108,6 +116,8 @@ void KeyDictionary::reseed(Database& db)
         if (m_strings[std::size_t(id) - 1].size() > 1 &&
             m_strings[std::size_t(id) - 1][0] == payload::kPresetMarker)
             m_presetId = Id(id);
+        if (text.size() > 1 && text[0] == payload::kShapeMarker)
+            ++m_shapes;
     }
 }
 
@@ -220,6 +230,25 @@ void KeyDictionary::learn(std::string_view blob)
     preset.append(m_learnt, m_learnt.size() - kPresetSize, kPresetSize);
     m_presetId = add(preset, hash(preset));
     std::string().swap(m_learnt);
+}
+
+KeyDictionary::Id KeyDictionary::shapeId(std::string_view markedShape)
+{
+    if (markedShape.size() > kMaxShape)
+        return 0;
+    const std::uint64_t h = hash(markedShape);
+    if (const Id id = lookup(markedShape, h))
+        return id;
+    if (m_shapes >= kMaxShapes)
+        return 0;
+    if (m_shapesSeen.insert(h).second) {
+        if (m_shapesSeen.size() > kMaxShapesSeen)
+            m_shapesSeen.clear(); // lists that never repeat: start counting again
+        return 0;
+    }
+    m_shapesSeen.erase(h);
+    ++m_shapes;
+    return add(markedShape, h);
 }
 
 const std::string* KeyDictionary::find(Id id) const

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace seam {
@@ -60,6 +61,10 @@ public:
     Id presetId() const { return m_presetId; }
     std::string_view preset() const { return std::string_view(text(m_presetId)).substr(1); }
     void learn(std::string_view blob);
+    /// The id of a list's shape (kShapeMarker, then the shape: PayloadShape.h), or 0 when it should not
+    /// be used: too large, too many shapes, or seen for the first time (a list that never repeats, an
+    /// exception's message and stack, stays out of the dictionary every reader loads).
+    Id shapeId(std::string_view markedShape);
     payload::PresetCompressor& compressor() { return m_compressor; }
     /// The string of `id` (for the batch's key list); empty if unknown.
     const std::string& text(Id id) const;
@@ -141,7 +146,9 @@ private:
     std::unordered_map<Id, std::uint32_t> m_distinctValues;          // per key context: values given ids
     std::unordered_map<std::uint64_t, std::uint32_t> m_distinctSets; // per shape: sets given ids
     Id m_presetId = 0;
-    std::string m_learnt; // payloads offered to learn() while there is no preset
+    std::size_t m_shapes = 0;                       // shapes in the dictionary
+    std::unordered_set<std::uint64_t> m_shapesSeen; // hashes of shapes seen once, not filed yet
+    std::string m_learnt;                           // payloads offered to learn() while there is no preset
     payload::PresetCompressor m_compressor;
 };
 

@@ -57,6 +57,8 @@ public:
                                                                       // offset, size), for repeats
         std::string previousShape; // key encodings of the last object completed (if any)
         std::vector<std::pair<std::size_t, std::size_t>> valueSpans; // members' values of open objects
+        std::string shape;   // a list's shape, behind the dictionary's marker (PayloadShape.h)
+        std::string numbers; // and its numbers
     };
 
     /// The caller holds dictionary.lock() until finish(); ids the blob uses are appended to usedIds.
@@ -86,8 +88,8 @@ public:
     /// True once a value was written.
     bool started() const { return m_b.out.size() > 1; }
 
-    /// The blob: the id of a shared attribute set, a compressed list, or the binary value; "" when
-    /// nothing was written (stored as NULL).
+    /// The blob: the id of a shared attribute set, a list by shape, a compressed list, or the binary value;
+    /// "" when nothing was written (stored as NULL).
     std::string finish();
 
     static constexpr int kMaxDepth = 64;

@@ -1,6 +1,7 @@
 #include "PayloadCodec.h"
 #include "PayloadCompression.h"
 #include "PayloadFormat.h"
+#include "PayloadShape.h"
 
 #include <charconv>
 #include <cstring>
@@ -270,12 +271,16 @@ bool fail(std::string* error, const char* why)
     return false;
 }
 
-// A shared attribute set (header 0x02, an id) stands for the 0x01 blob the dictionary holds under it.
+// A shared attribute set (header 0x02, an id) stands for the 0x01 blob the dictionary holds under it;
+// a compressed list (0x03) and a list by shape (0x04) for the 0x01 blob they are made from.
 bool resolveShared(std::string_view& blob, const Lookup& lookup, std::string& holder, std::string* error)
 {
-    if (blob.empty() || (std::uint8_t(blob[0]) != kSharedSet && std::uint8_t(blob[0]) != kCompressed))
+    if (blob.empty())
         return true;
-    const bool compressed = std::uint8_t(blob[0]) == kCompressed;
+    const auto header = std::uint8_t(blob[0]);
+    if (header != kSharedSet && header != kCompressed && header != kShaped)
+        return true;
+    const bool compressed = header == kCompressed;
     std::uint64_t id = 0;
     int shift = 0;
     std::size_t i = 1;
@@ -294,6 +299,17 @@ bool resolveShared(std::string_view& blob, const Lookup& lookup, std::string& ho
         holder.assign(1, char(kBinary));
         if (!inflateWithPreset(std::string_view(*preset).substr(1), blob.substr(i + 1), kMaxOutput, holder))
             return fail(error, "bad compressed payload");
+        blob = holder;
+        return true;
+    }
+    if (header == kShaped) {
+        // header, shape id, the numbers: joined behind a 0x01 header.
+        const std::string* shape = id <= 0xffffffffu ? lookup(std::uint32_t(id)) : nullptr;
+        if (!shape || shape->empty() || (*shape)[0] != kShapeMarker)
+            return fail(error, "unknown list shape");
+        holder.assign(1, char(kBinary));
+        if (!joinShape(std::string_view(*shape).substr(1), blob.substr(i + 1), holder))
+            return fail(error, "numbers that do not fit the list's shape");
         blob = holder;
         return true;
     }

@@ -12,6 +12,16 @@ constexpr std::uint8_t kRawJson = 0x00;
 constexpr std::uint8_t kBinary = 0x01;
 constexpr std::uint8_t kSharedSet = 0x02;
 constexpr std::uint8_t kCompressed = 0x03;
+constexpr std::uint8_t kShaped = 0x04;
+/// A list's shape in the dictionary (PayloadShape.h): this byte, then the shape.
+constexpr char kShapeMarker = '\x04';
+
+/// Whether a dictionary string is bytes (a shared attribute set, a compression preset, a list shape),
+/// stored as a BLOB; keys, scopes and values are text.
+inline bool isBinaryDictionaryString(std::string_view s)
+{
+    return !s.empty() && (s[0] == '\x01' || s[0] == '\x03' || s[0] == kShapeMarker);
+}
 
 enum class Tag : std::uint8_t
 {

@@ -2,6 +2,7 @@
 
 #include "KeyDictionary.h"
 #include "PayloadCodec.h"
+#include "PayloadFormat.h"
 #include "Sqlite.h"
 
 #include <algorithm>
@@ -101,7 +102,7 @@ void migrateToBinaryPayloads(Database& db)
         for (const std::uint32_t id : used) {
             const std::string& text = dictionary.text(id);
             key.bind(1, id);
-            if (!text.empty() && (text[0] == '\x01' || text[0] == '\x03')) // a shared set, a preset: bytes
+            if (payload::isBinaryDictionaryString(text))
                 key.bindBlob(2, text.data(), int(text.size()));
             else
                 key.bindText(2, text);

@@ -10,7 +10,7 @@ class Database;
 /// and adds a step to SchemaMigrations.cpp. The version lives in PRAGMA user_version.
 namespace schema {
 
-constexpr int kSchemaVersion = 16;
+constexpr int kSchemaVersion = 17;
 /// Readers (store::openForReading) accept every version from this one up to kSchemaVersion: a step only
 /// ever adds tables and columns, so what a reader of the old tables reads is still there. Readers of
 /// the added ones (notes' author and tags, investigation_state) ask schemaVersion() first.

@@ -4,7 +4,6 @@
 #include "AttributeKeyOwners.h"
 #include "CallMergeSchema.h"
 #include "PackedResourceKeys.h"
-#include "TraceRowKeys.h"
 #include "PageLoadReach.h"
 #include "PageLoadReachTraces.h"
 #include "PageLoadSortKeys.h"
@@ -15,6 +14,7 @@
 #include "SortKeysByWriter.h"
 #include "Sqlite.h"
 #include "TraceLookup.h"
+#include "TraceRowKeys.h"
 
 #include <array>
 
@@ -53,6 +53,11 @@ void toVersion2(Database& db)
 {
     db.exec(kToV2);
 }
+
+// v17, events by shape (issue 15): span payloads may be lists stored by shape (header 0x04,
+// PayloadShape.h). Nothing to change in the file: its payloads stay as they are and read as before. The
+// version says that a Seam which cannot read the new form must not open the file.
+void allowListsByShape(Database&) {}
 
 // v3, one navigation with several reports: page_load_reports and the page load's error split
 // (Schema.cpp, migrateToReconciliation, which also gives every existing page load its own report).
@@ -94,6 +99,8 @@ constexpr std::array kSteps = {
     // v16, the writer at 10M spans (issue 15): OTLP resource keys name their trace by row, in arrival
     // order (TraceRowKeys.cpp).
     MigrationStep{16, &packKeysByTraceRow},
+    // v17, events by shape instead of deflated (issue 15): a new payload header only.
+    MigrationStep{17, &allowListsByShape},
 };
 static_assert(kSteps.back().toVersion == kSchemaVersion, "every version needs its step");
 

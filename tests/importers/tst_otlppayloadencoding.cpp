@@ -26,7 +26,8 @@ private:
     static constexpr std::uint64_t kSeed = 20261206;
 
     // What the random messages lack: instance attributes on the resource (added to backend spans),
-    // invalid UTF-8 (JsonWriter writes U+FFFD), non-finite and integral doubles, huge integers.
+    // invalid UTF-8 (JsonWriter writes U+FFFD), non-finite and integral doubles, huge integers, event
+    // lists that repeat but for their times and values (stored by shape).
     static void addEdges(test::Choices& c, pb::trace::v1::TracesData& data)
     {
         for (auto& rs : *data.mutable_resource_spans()) {
@@ -46,6 +47,21 @@ private:
                         auto* kv = span.add_attributes();
                         kv->set_key(c.percent(50) ? "host.name" : std::string("bad\xff key", 8));
                         kv->mutable_value()->set_string_value(std::string("caf\xc3 \xe9\xed\xa0\x80x", 10));
+                    }
+                    if (c.percent(10)) {
+                        span.clear_events();
+                        const std::uint64_t start = span.start_time_unix_nano();
+                        for (const char* name :
+                             {"fetchStart", "requestStart", "responseStart", "responseEnd"}) {
+                            auto* e = span.add_events();
+                            e->set_name(name);
+                            e->set_time_unix_nano(start + c.below(1000000000));
+                        }
+                        if (c.percent(50)) {
+                            auto* kv = span.mutable_events(3)->add_attributes();
+                            kv->set_key("http.response_content_length");
+                            kv->mutable_value()->set_int_value(std::int64_t(c.below(100000)));
+                        }
                     }
                     if (c.percent(10)) {
                         auto* kv = span.add_attributes();
@@ -107,7 +123,7 @@ private slots:
         // preset come into play once enough payloads went through.
         KeyDictionary viaJson;
         KeyDictionary direct;
-        std::size_t spans = 0, withEvents = 0, compressed = 0, shared = 0, instance = 0;
+        std::size_t spans = 0, withEvents = 0, compressed = 0, shaped = 0, shared = 0, instance = 0;
         for (int i = 0; i < kMessages; ++i) {
             const test::RandomOtlp m = test::randomOtlp(choices);
             if (m.logs)
@@ -146,15 +162,19 @@ private slots:
                 ++spans;
                 withEvents += !eb.events.empty();
                 compressed += !eb.events.empty() && eb.events[0] == '\x03';
+                shaped += !eb.events.empty() && eb.events[0] == '\x04';
                 shared += !eb.attributes.empty() && eb.attributes[0] == '\x02';
                 instance += json[k].attributesJson.find("\"host.name\"") != std::string::npos;
             }
         }
-        qInfo("%zu spans, %zu with events (%zu compressed), %zu shared attribute sets, %zu with host.name",
-              spans, withEvents, compressed, shared, instance);
+        qInfo(
+            "%zu spans, %zu with events (%zu compressed, %zu by shape), %zu shared attribute sets, %zu with "
+            "host.name",
+            spans, withEvents, compressed, shaped, shared, instance);
         // The property covered what it is about.
         QVERIFY(spans > 1000);
         QVERIFY(compressed > 0);
+        QVERIFY(shaped > 0);
         QVERIFY(shared > 0);
         QVERIFY(instance > 0);
     }

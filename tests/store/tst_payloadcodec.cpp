@@ -5,6 +5,8 @@
 
 #include "KeyDictionary.h"
 #include "PayloadCodec.h"
+#include "PayloadFormat.h"
+#include "PayloadShape.h"
 #include "RecordFactory.h"
 #include "Sqlite.h"
 #include "Store.h"
@@ -149,6 +151,109 @@ private slots:
         QCOMPARE(dictionary.size() - before, std::size_t(1 + 256)); // the key, 256 sets
     }
 
+    void listsThatDifferInTheirNumbersAloneAreStoredByShape()
+    {
+        KeyDictionary dictionary;
+        MapLookup keys{dictionary};
+        const auto fetch = [](std::int64_t t0, int step, const char* lcp) {
+            std::string json = "[";
+            const char* names[] = {"fetchStart",   "domainLookupStart", "connectStart",
+                                   "requestStart", "responseStart",     "responseEnd"};
+            for (int i = 0; i < 6; ++i)
+                json += (i ? "," : "") + std::string("{\"t\":") + std::to_string(t0 + i * step) +
+                        ",\"name\":\"" + names[i] + "\"}";
+            // A double among the numbers (web vitals carry theirs as event attributes).
+            json += ",{\"t\":" + std::to_string(t0 + 9 * step) +
+                    ",\"name\":\"browser.web_vital\",\"attributes\":{\"value\":" + lcp + "}}]";
+            return json;
+        };
+        const std::string a = fetch(1795165407882436233, 1500000, "307.25");
+        const std::string b = fetch(1795165409000000000, 23456789, "1890.5");
+        const std::string c = fetch(1795165411000000000, -777, "0.125"); // times out of order
+        const std::string first = encoded(dictionary, a);
+        QVERIFY(first[0] != char(payload::kShaped)); // seen once: not filed
+        const std::string second = encoded(dictionary, b);
+        const std::string third = encoded(dictionary, c);
+        const std::string again = encoded(dictionary, a);
+        QCOMPARE(int(second[0]), int(payload::kShaped));
+        QCOMPARE(int(third[0]), int(payload::kShaped));
+        QCOMPARE(int(again[0]), int(payload::kShaped));
+        QCOMPARE(second.substr(0, 2), third.substr(0, 2)); // one shape id
+        // Header, id, the times (first whole, then differences) and the double: no structure.
+        QVERIFY2(again.size() < 9 + 7 * 5 + 8, std::to_string(again.size()).c_str());
+        for (const auto& [blob, json] : {std::pair{first, a}, {second, b}, {third, c}, {again, a}}) {
+            std::string back, error;
+            QVERIFY2(payload::decode(blob, keys.lookup(), back, &error), error.c_str());
+            QCOMPARE(back, json);
+        }
+        // Another list of names is another shape; attribute sets are never stored by shape.
+        const std::string other =
+            R"([{"t":1,"name":"a"},{"t":2,"name":"b"},{"t":3,"name":"c"},{"t":4,"name":"d"}])";
+        encoded(dictionary, other);
+        const std::string otherShaped = encoded(dictionary, other);
+        QCOMPARE(int(otherShaped[0]), int(payload::kShaped));
+        QVERIFY(otherShaped.substr(0, 2) != second.substr(0, 2));
+        const std::string set = R"({"n":1,"m":2,"name":"a long enough attribute set"})";
+        QVERIFY(encoded(dictionary, set)[0] != char(payload::kShaped));
+        QVERIFY(encoded(dictionary, set)[0] != char(payload::kShaped));
+
+        // Numbers that do not fit their shape are refused, leaving nothing behind.
+        std::string out, error;
+        const auto refused = [&](const std::string& bytes) {
+            out.clear();
+            error.clear();
+            return !payload::decode(bytes, keys.lookup(), out, &error) && !error.empty() && out.empty();
+        };
+        QVERIFY(refused(second.substr(0, second.size() - 1)));    // a number cut short
+        QVERIFY(refused(second + std::string(1, '\x05')));        // a number too many
+        QVERIFY(refused(second.substr(0, 2)));                    // no numbers at all
+        QVERIFY(refused(std::string("\x04\xff\xff\x7f\x02", 5))); // a shape the dictionary lacks
+        std::string keyAsShape("\x04", 1);                        // the id of a key, not of a shape
+        keyAsShape.push_back(char(dictionary.keyId("name")));
+        QVERIFY(refused(keyAsShape + std::string("\x02", 1)));
+        QVERIFY(refused(std::string("\x04", 1))); // no id
+
+        // Splitting and joining give the value back, for every value of the writer's form.
+        for (const char* json : kPayloads) {
+            KeyDictionary fresh;
+            const std::string blob = encoded(fresh, json);
+            if (blob[0] != char(payload::kBinary))
+                continue;
+            std::string shape, numbers, joined;
+            QVERIFY2(payload::splitShape(std::string_view(blob).substr(1), shape, numbers), json);
+            QVERIFY2(payload::joinShape(shape, numbers, joined), json);
+            QCOMPARE(joined, blob.substr(1));
+            QVERIFY(!payload::joinShape(shape, numbers + "x", joined));
+        }
+    }
+
+    void listsThatNeverRepeatStayOutOfTheDictionary()
+    {
+        KeyDictionary dictionary;
+        const auto shapes = [&] {
+            std::size_t n = 0;
+            for (std::uint32_t id = 1; id <= dictionary.size(); ++id)
+                n += dictionary.text(id).starts_with(payload::kShapeMarker);
+            return n;
+        };
+        // Exceptions with their messages: every list a new shape, none seen twice.
+        for (int i = 0; i < 3000; ++i)
+            encoded(dictionary, "[{\"t\":1,\"name\":\"exception\",\"attributes\":{\"exception.message\":"
+                                "\"order " +
+                                    std::to_string(i) +
+                                    " not found, an error long enough to be kept inline\"}}]");
+        QCOMPARE(shapes(), std::size_t(0));
+        // Shapes that repeat are filed up to a bound (4,096), whatever the input.
+        for (int i = 0; i < 5000; ++i) {
+            const std::string list = "[{\"t\":1,\"name\":\"event " + std::to_string(i) +
+                                     "\"},{\"t\":2,\"name\":\"two\"},{\"t\":3,\"name\":\"three\"},"
+                                     "{\"t\":4,\"name\":\"four\"}]";
+            encoded(dictionary, list);
+            encoded(dictionary, list);
+        }
+        QCOMPARE(shapes(), std::size_t(4096));
+    }
+
     void highCardinalityValuesStayInline()
     {
         // URLs with ids: past 2048 distinct values a key's values (and past 256 its sets) stop entering the
@@ -261,6 +366,42 @@ private slots:
         auto ev = db.prepare("SELECT events FROM v_spans WHERE span_id = printf('%016x', 100)");
         QVERIFY(ev.step());
         QCOMPARE(std::string(ev.text(0)), std::string(kPayloads[5]));
+    }
+
+    void listsByShapeGoThroughTheCache()
+    {
+        const auto file = path("shapes.seam");
+        std::vector<std::string> lists;
+        {
+            StoreWriter w(file);
+            const auto source = w.beginSource("file", "test");
+            RecordBatch b;
+            for (int n = 0; n < 3; ++n) {
+                SpanRecord s =
+                    span(traceId(7), SpanId(10 + n), 0, backend("web"), "GET", SpanKind::Client, kT0 + n, 5);
+                s.eventsJson = "[{\"t\":" + std::to_string(kT0 + n) +
+                               ",\"name\":\"fetchStart\"},{\"t\":" + std::to_string(kT0 + 7 * n + 3) +
+                               ",\"name\":\"requestStart\"},{\"t\":" + std::to_string(kT0 + 9 * n + 4) +
+                               ",\"name\":\"responseEnd\"}]";
+                lists.push_back(s.eventsJson);
+                b.spans.push_back(std::move(s));
+            }
+            w.submit(source, std::move(b));
+            QVERIFY(w.flush());
+        }
+        Database db = store::openForReading(file);
+        // The first list is seen once when it is stored; the two after it are its shape's id and times.
+        QCOMPARE(db.queryInt("SELECT count(*) FROM span_payloads WHERE substr(events, 1, 1) = x'04'"), 2);
+        QCOMPARE(db.queryInt("SELECT count(*) FROM attribute_keys WHERE typeof(key) = 'blob' AND "
+                             "substr(key, 1, 1) = x'04'"),
+                 1);
+        auto q =
+            db.prepare("SELECT span_events(p.events) FROM spans s JOIN span_payloads p ON p.id = s.payload "
+                       "ORDER BY s.span_id");
+        for (const std::string& json : lists) {
+            QVERIFY(q.step());
+            QCOMPARE(std::string(q.text(0)), json);
+        }
     }
 
     void aWriterWhoseIdsTheFileGaveAwayRemapsThem()
