@@ -97,7 +97,9 @@ BatchResult BatchWriter::writeRows(const RecordBatch& batch, std::int64_t source
     BatchResult result;
     if (!m_groupOpen) {
         m_touches.startBatch();
+        m_dimensions.startGroup();
         m_spans.startGroup();
+        m_rum.startGroup();
         m_groupOpen = true;
     }
     m_dimensions.newTraces().clear();

@@ -52,6 +52,7 @@ void DimensionCache::clear()
     m_sessions.clear();
     m_pageLoads.clear();
     m_newTraces.clear();
+    m_createdInGroup.clear();
     m_reserved.clear();
     m_reservedIds.clear();
     m_traceLows.reset();
@@ -144,6 +145,7 @@ std::int64_t DimensionCache::traceRow(const TraceId& id, bool reserve)
             row = m_db.lastInsertRowId();
         }
         m_newTraces.emplace_back(row, id.low64());
+        m_createdInGroup.insert(row);
         m_traceLows.add(id.low64());
     }
     m_traces.insert(id, row);

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -96,6 +97,13 @@ public:
     }
     void notePageLoad(const std::string& key, std::int64_t id) { m_pageLoads[key] = id; }
 
+    /// Whether the trace row was created (or reserved) since startGroup(): none of its spans or
+    /// resources can be in the cache but those this writer wrote since (SpanWriter, RumWriter write
+    /// theirs many rows a statement).
+    bool createdInGroup(std::int64_t row) const { return m_createdInGroup.count(row) != 0; }
+    /// A write group (the batches of one transaction) begins.
+    void startGroup() { m_createdInGroup.clear(); }
+
     /// Trace rows created since the caller last cleared the list: (row, low 64 bits of the id).
     std::vector<std::pair<std::int64_t, std::uint64_t>>& newTraces() { return m_newTraces; }
     /// Trace ids looked up in the cache (not kept in memory), and how many of those the filter answered.
@@ -137,6 +145,7 @@ private:
     std::unordered_map<std::string, std::pair<std::int64_t, std::int64_t>> m_sessions; // key -> (id, visit)
     std::unordered_map<std::string, std::int64_t> m_pageLoads;
     std::vector<std::pair<std::int64_t, std::uint64_t>> m_newTraces;
+    std::unordered_set<std::int64_t> m_createdInGroup;
     std::uint64_t m_traceLookups = 0, m_traceLookupsSkipped = 0;
 };
 

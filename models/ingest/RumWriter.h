@@ -3,8 +3,11 @@
 #include "BatchResult.h"
 #include "DimensionCache.h"
 #include "Records.h"
+#include "ResourceKey.h"
+#include "SpanKeySet.h"
 #include "VitalWriter.h"
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -36,7 +39,11 @@ public:
     void writeSessions(const RecordBatch& batch);
     /// Page loads adopt the items that arrived before them.
     void writePageLoads(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
+    /// Resources (RumResources.cpp). Those whose key names a trace the write group created go in many
+    /// rows a statement.
     void writeResources(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
+    /// A write group (the batches of one transaction) begins: called with DimensionCache::startGroup().
+    void startGroup() { m_freshResourceKeys.clear(); }
     /// JS errors, actions and long tasks.
     void writeRumEvents(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
     void writeVitals(const RecordBatch& batch);
@@ -68,6 +75,26 @@ private:
     /// `key`: r.key as resources.key holds it (storedKey()).
     bool mergeIntoTwin(const ResourceRecord& r, const DimensionCache::StoredKey& key, std::int64_t session,
                        std::int64_t trace);
+    /// A resource whose row cannot be in the cache yet, waiting to go in with others in one statement.
+    struct FreshResource
+    {
+        const ResourceRecord* record = nullptr;
+        std::int64_t session = 0;
+        PageRef page;
+        std::int64_t trace = 0;
+        std::array<char, resource_key::kMaxPacked> key{}; // its stored key (packed)
+        std::uint8_t keySize = 0;
+    };
+    /// Writes the waiting fresh resources: one statement when there are kResourceRowsPerInsert of them.
+    void flushFreshResources(std::int64_t sourceId, BatchResult& result);
+    void requireResourceRows(int rows);
+    /// Binds a resource row's columns at `at` + 1 ... `at` + WriteStatements::kResourceColumns.
+    static void bindResource(Statement& st, int at, const ResourceRecord& r,
+                             const DimensionCache::StoredKey& key, std::int64_t session, const PageRef& page,
+                             std::int64_t trace, std::int64_t sourceId);
+    /// What a new resource row changes besides itself: counts, pending items, touched traces and page loads.
+    void noteResourceWritten(const ResourceRecord& r, const PageRef& page, std::int64_t session,
+                             std::int64_t trace, BatchResult& result);
     /// A resource's, long task's or action's key as its table holds it (DimensionCache::storedKey): an
     /// OTLP key names its trace's row, created when new. `buffer`: kMaxPacked bytes that outlive the
     /// statement's run (nothing is copied).
@@ -83,6 +110,8 @@ private:
     VitalWriter m_vitals;
     std::vector<VitalWriter::Vital> m_vitalRun; // writeVitals(), adoptIntoPageLoad(): reused
     std::uint64_t m_pageLoadsCounted = 0;
+    std::vector<FreshResource> m_freshResources;
+    SpanKeySet m_freshResourceKeys; // (trace row, span) of the fresh resources since startGroup()
 };
 
 } // namespace seam

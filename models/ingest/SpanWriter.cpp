@@ -49,12 +49,9 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
 {
     m_traceDeltas.clear();
     // Traces whose rows this batch or an earlier one of the group created (page loads may have, before
-    // the spans): none of their spans can be in the cache but those written since, so theirs go in many
-    // rows per statement without asking SQLite about each (SQLite's per-statement cost is a large share
-    // of a narrow row's), once de-duplicated here.
-    auto& created = m_dimensions.newTraces();
-    for (const auto& entry : created)
-        m_freshTraces.insert(entry.first);
+    // the spans; DimensionCache::createdInGroup): none of their spans can be in the cache but those
+    // written since, so theirs go in many rows per statement without asking SQLite about each (SQLite's
+    // per-statement cost is a large share of a narrow row's), once de-duplicated here.
     m_pendingSpans.clear(); // what a failed batch left
     m_pendingPayloads.clear();
     auto& st = m_st.spanInsert;
@@ -64,6 +61,7 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
     {
         TraceId traceId;
         std::int64_t trace = 0, service = 0, operation = 0;
+        bool fresh = false;                         // the trace was created in this group
         const std::string* operationName = nullptr; // of the span these are the answers for
     } last;
     for (std::size_t i = 0; i < batch.spans.size(); ++i) {
@@ -74,11 +72,9 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
         // an SDK exports a span kind's spans together): the previous span's answers are reused (the
         // service's, DimensionCache reuses).
         if (!last.trace || s.traceId != last.traceId) {
-            const std::size_t before = created.size();
             last.trace = m_dimensions.reserveTraceRow(s.traceId);
             last.traceId = s.traceId;
-            if (created.size() != before)
-                m_freshTraces.insert(last.trace);
+            last.fresh = m_dimensions.createdInGroup(last.trace);
         }
         const std::int64_t service = m_dimensions.serviceId(s.service);
         if (service != last.service || !last.operationName || s.name != *last.operationName) {
@@ -95,7 +91,7 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
         if (hasPayload && m_nextPayloadId == 0)
             m_nextPayloadId = m_db.queryInt("SELECT coalesce(max(id), 0) + 1 FROM span_payloads");
         const std::int64_t payload = hasPayload ? m_nextPayloadId : 0;
-        if (m_freshTraces.count(trace)) {
+        if (last.fresh) {
             if (!m_freshKeys.insert(trace, s.spanId)) {
                 ++result.duplicateSpans; // twice in this batch: the first one stays, as OR IGNORE would
                 continue;

@@ -30,11 +30,7 @@ public:
 
     /// Spans of the traces created since startGroup() go in many rows per statement (see writeSpans())
     /// and into WriteTouches::freshTraceSpans. Called with WriteTouches::startBatch().
-    void startGroup()
-    {
-        m_freshTraces.clear();
-        m_freshKeys.clear();
-    }
+    void startGroup() { m_freshKeys.clear(); }
     void writeSpans(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
     void writeLogs(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result);
     /// The next payload id is read from the file again before the next payload.
@@ -84,10 +80,9 @@ private:
     WriteTouches& m_touches;
     std::unordered_map<std::int64_t, TraceDelta> m_traceDeltas; // per batch
     SpanPayloadKeys m_payloadKeys;
-    Statement m_spanInsertMany;                     // kRowsPerInsert rows of spans of fresh traces
-    Statement m_payloadInsertMany;                  // kRowsPerInsert payload rows
-    std::unordered_set<std::int64_t> m_freshTraces; // created since startGroup()
-    SpanKeySet m_freshKeys;                         // their spans seen since then
+    Statement m_spanInsertMany;    // kRowsPerInsert rows of spans of fresh traces
+    Statement m_payloadInsertMany; // kRowsPerInsert payload rows
+    SpanKeySet m_freshKeys; // spans of traces created in the group (DimensionCache) seen since it began
     std::vector<PendingSpan> m_pendingSpans;
     std::vector<PendingPayload> m_pendingPayloads;
     std::int64_t m_nextPayloadId = 0; // 0: read max(id) + 1 before the next payload

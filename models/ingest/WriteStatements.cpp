@@ -4,6 +4,14 @@
 #include "Schema.h"
 
 namespace seam {
+namespace {
+
+constexpr const char* kResourceInsert =
+    "INSERT OR IGNORE INTO resources(key, page_load_id, page_load_key, page_load_by_time, session_id, type, "
+    "method, url, status, start_ns, duration_ns, transfer_size, dns_ns, connect_ns, ssl_ns, ttfb_ns, "
+    "download_ns, trace, trace_lo, span_id, id_source, source_id, reporter)";
+
+} // namespace
 
 WriteStatements::WriteStatements(Database& db)
     : serviceUpsert(
@@ -102,13 +110,8 @@ WriteStatements::WriteStatements(Database& db)
       pageLoadValuesClear(db.prepare("DELETE FROM page_load_values WHERE page_load_id = ?1")),
       pageLoadValueInsert(db.prepare(
           "INSERT OR REPLACE INTO page_load_values(page_load_id, key, value) VALUES (?1, ?2, ?3)")),
-      resourceInsert(db.prepare("INSERT OR IGNORE INTO resources(key, page_load_id, page_load_key, "
-                                "page_load_by_time, session_id, type, "
-                                "method, url, status, start_ns, duration_ns, transfer_size, dns_ns, "
-                                "connect_ns, ssl_ns, ttfb_ns, "
-                                "download_ns, trace, trace_lo, span_id, id_source, source_id, reporter) "
-                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                                "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)")),
+      resourceInsert(db.prepare(manyRowsSql(kResourceInsert, kResourceColumns, 1))),
+      resourceInsertMany(db.prepare(manyRowsSql(kResourceInsert, kResourceColumns, kResourceRowsPerInsert))),
       // A twin: the same request reported by the other instrumentation of the same page, the one with
       // the trace id when this one has none and vice versa (or the same trace: a re-import). Starts
       // within 250 ms (a browser's span clock and its performance timeline part by tens of ms, more on

@@ -27,9 +27,12 @@ struct WriteStatements
     Statement pageLoadSelect, pageLoadInsert, pageLoadPlaceUpdate, pageLoadTimingsUpdate, pageLoadRestUpdate,
         reportInsert, reportUpdate, pageLoadAt, pageLoadBefore, nextPageLoadStart, pageLoadValuesClear,
         pageLoadValueInsert;
-    // What happens on a page.
-    Statement resourceInsert, resourceTwin, resourceMerge, errorInsert, actionInsert, actionValueInsert,
-        longTaskInsert;
+    // What happens on a page. resourceInsertMany: kResourceRowsPerInsert rows of resourceInsert's
+    // kResourceColumns columns.
+    static constexpr int kResourceColumns = 23;
+    static constexpr int kResourceRowsPerInsert = 16;
+    Statement resourceInsert, resourceInsertMany, resourceTwin, resourceMerge, errorInsert, actionInsert,
+        actionValueInsert, longTaskInsert;
     Statement pendingVitalInsert, pendingVitalsByKey, pendingVitalsBySession, logInsert;
     // Derived counters. pageLoadCounters reads a page load's counters (schema::pageLoadCountersSelect);
     // pageLoadCountsUpdate (?2 network errors, ?3 calls) and pageLoadErrorCountUpdate (?2) write them

@@ -15,6 +15,8 @@
 //   0x02  varint id: a whole attribute set shared through the dictionary (a 0x01 blob stored there)
 //   0x03  varint id of a preset (a dictionary string: 0x03 then its bytes), then the raw deflate stream
 //         (RFC 1951, primed with the preset) of one value: cold lists (events, links)
+//   0x04  varint id of a list's shape (a dictionary string: 0x04 then the shape), then its numbers
+//         (PayloadShape.h): lists that repeat but for their numbers, such as fetch spans' timing events
 // Value = tag byte, then:
 //   0 null, 1 false, 2 true
 //   3 integer: zigzag varint

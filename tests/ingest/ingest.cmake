@@ -17,3 +17,5 @@ seam_add_qtest(tst_dictionarybudgets SOURCES ingest/tst_dictionarybudgets.cpp su
 seam_add_qtest(tst_vitals SOURCES ingest/tst_vitals.cpp support/RecordFactory.h LIBS seam_core)
 # The writer's filter of trace ids the cache cannot have (DimensionCache skips their look-up).
 seam_add_qtest(tst_tracelowfilter SOURCES ingest/tst_tracelowfilter.cpp support/RecordFactory.h LIBS seam_core)
+# RumWriter: resources of traces the write group created go in many rows per INSERT; others one by one.
+seam_add_qtest(tst_resourcerows SOURCES ingest/tst_resourcerows.cpp support/RecordFactory.h LIBS seam_core)
