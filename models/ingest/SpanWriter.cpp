@@ -25,6 +25,7 @@ void bindBlobOrNull(Statement& st, int index, const std::string& bytes)
 
 constexpr int kSpanColumns = 11;
 constexpr int kPayloadColumns = 6;
+constexpr int kTraceColumns = 10; // traceInsertWithSpans: ?1 id, ?2-?8 the figures, ?9 trace id, ?10 low bits
 
 } // namespace
 
@@ -42,7 +43,13 @@ SpanWriter::SpanWriter(Database& db, WriteStatements& statements, DimensionCache
                                  kSpanColumns, kRowsPerInsert))),
       m_payloadInsertMany(db.prepare(manyRowsSql(
           "INSERT OR IGNORE INTO span_payloads(id, status_message, attributes, events, links, scope)",
-          kPayloadColumns, kRowsPerInsert)))
+          kPayloadColumns, kRowsPerInsert))),
+      // The columns in traceInsertWithSpans's parameter order.
+      m_traceInsertMany(
+          db.prepare(manyRowsSql("INSERT OR IGNORE INTO traces(id, span_count, backend_span_count, "
+                                 "error_count, start_ns, end_ns, root_service_id, "
+                                 "root_operation_id, trace_id, trace_lo)",
+                                 kTraceColumns, kRowsPerInsert)))
 {}
 
 void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result)
@@ -241,21 +248,31 @@ void SpanWriter::updateTraces()
     // A trace the batch's spans created is written once, with their figures (its id was reserved);
     // one that has a row is added to (SQL arithmetic), so spans of one trace may arrive in any number of
     // batches.
+    // New rows, kRowsPerInsert to a statement while that many remain (their ids were reserved, so none
+    // can exist: OR IGNORE and the count checked, as for spans).
     const std::vector<DimensionCache::ReservedTrace> reserved = m_dimensions.takeReservedTraces();
-    for (const DimensionCache::ReservedTrace& r : reserved) {
-        auto& ins = m_st.traceInsertWithSpans;
-        const auto it = m_traceDeltas.find(r.row);
-        const TraceDelta d = it != m_traceDeltas.end() ? it->second : TraceDelta{};
-        bindTraceDelta(ins, r.row, d);
-        if (it == m_traceDeltas.end())
-            ins.bindNull(5).bindNull(6); // no span written (cannot happen: its first span is new)
-        ins.bindBlob(9, r.id.bytes.data(), 16).bind(10, r.id.low64());
+    for (std::size_t i = 0; i < reserved.size();) {
+        const bool many = reserved.size() - i >= std::size_t(kRowsPerInsert);
+        Statement& ins = many ? m_traceInsertMany : m_st.traceInsertWithSpans;
+        for (int k = 0, rows = many ? kRowsPerInsert : 1; k < rows; ++k, ++i) {
+            const DimensionCache::ReservedTrace& r = reserved[i];
+            const int at = k * kTraceColumns;
+            const auto it = m_traceDeltas.find(r.row);
+            const TraceDelta d = it != m_traceDeltas.end() ? it->second : TraceDelta{};
+            bindTraceDelta(ins, r.row, d, at);
+            if (it == m_traceDeltas.end())
+                ins.bindNull(at + 5).bindNull(at +
+                                              6); // no span written (cannot happen: its first span is new)
+            ins.bindBlob(at + 9, r.id.bytes.data(), 16).bind(at + 10, r.id.low64());
+            if (it != m_traceDeltas.end())
+                m_traceDeltas.erase(it);
+            m_touches.traces.insert(r.row);
+            if (d.backendSpans)
+                m_touches.tracesWithNewBackendSpans.insert(r.row);
+        }
         ins.run();
-        if (it != m_traceDeltas.end())
-            m_traceDeltas.erase(it);
-        m_touches.traces.insert(r.row);
-        if (d.backendSpans)
-            m_touches.tracesWithNewBackendSpans.insert(r.row);
+        if (many)
+            requireAll("traces");
     }
     auto& up = m_st.traceUpdate;
     for (const auto& [trace, d] : m_traceDeltas) {
@@ -267,18 +284,18 @@ void SpanWriter::updateTraces()
     }
 }
 
-void SpanWriter::bindTraceDelta(Statement& st, std::int64_t trace, const TraceDelta& d)
+void SpanWriter::bindTraceDelta(Statement& st, std::int64_t trace, const TraceDelta& d, int offset)
 {
-    st.bind(1, trace)
-        .bind(2, d.spans)
-        .bind(3, d.backendSpans)
-        .bind(4, d.errors)
-        .bind(5, d.start)
-        .bind(6, d.end);
+    st.bind(offset + 1, trace)
+        .bind(offset + 2, d.spans)
+        .bind(offset + 3, d.backendSpans)
+        .bind(offset + 4, d.errors)
+        .bind(offset + 5, d.start)
+        .bind(offset + 6, d.end);
     if (d.rootService)
-        st.bind(7, d.rootService).bind(8, d.rootOperation);
+        st.bind(offset + 7, d.rootService).bind(offset + 8, d.rootOperation);
     else
-        st.bindNull(7).bindNull(8);
+        st.bindNull(offset + 7).bindNull(offset + 8);
 }
 
 void SpanWriter::writeLogs(const RecordBatch& batch, std::int64_t sourceId, BatchResult& result)

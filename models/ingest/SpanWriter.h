@@ -57,7 +57,8 @@ private:
 
     void updateTraces();
     /// traceUpdate's and traceInsertWithSpans' ?1-?8.
-    static void bindTraceDelta(Statement& st, std::int64_t trace, const TraceDelta& d);
+    /// Binds ?1 to ?8 (after `offset`) of traceUpdate and traceInsertWithSpans.
+    static void bindTraceDelta(Statement& st, std::int64_t trace, const TraceDelta& d, int offset = 0);
     /// Writes the batch's spans of fresh traces, sorted by key.
     void flushSpans(std::int64_t sourceId);
     void flushSpanRows(std::size_t first, std::size_t count, std::int64_t sourceId);
@@ -82,6 +83,7 @@ private:
     SpanPayloadKeys m_payloadKeys;
     Statement m_spanInsertMany;    // kRowsPerInsert rows of spans of fresh traces
     Statement m_payloadInsertMany; // kRowsPerInsert payload rows
+    Statement m_traceInsertMany;   // kRowsPerInsert rows of traceInsertWithSpans
     SpanKeySet m_freshKeys; // spans of traces created in the group (DimensionCache) seen since it began
     std::vector<PendingSpan> m_pendingSpans;
     std::vector<PendingPayload> m_pendingPayloads;
