@@ -3,6 +3,7 @@
 
 #include "DatadogIds.h"
 #include "DimensionCache.h"
+#include "ManyRowsSql.h"
 #include "PendingRows.h"
 #include "ResourceKey.h"
 #include "RumWriter.h"
@@ -13,7 +14,6 @@
 #include "WriteTouches.h"
 
 #include <cstring>
-#include <sqlite3.h>
 
 namespace seam {
 
@@ -69,37 +69,19 @@ void RumWriter::writeResources(const RecordBatch& batch, std::int64_t sourceId, 
 
 void RumWriter::flushFreshResources(std::int64_t sourceId, BatchResult& result)
 {
-    const std::size_t n = m_freshResources.size();
-    if (n == 0)
-        return;
-    const bool full = n == std::size_t(WriteStatements::kResourceRowsPerInsert);
-    Statement& st = full ? m_st.resourceInsertMany : m_st.resourceInsert;
-    for (std::size_t i = 0; i < n; ++i) {
-        const FreshResource& f = m_freshResources[i];
-        const DimensionCache::StoredKey key{std::string_view(f.key.data(), f.keySize), true};
-        bindResource(st, full ? int(i) * WriteStatements::kResourceColumns : 0, *f.record, key, f.session,
-                     f.page, f.trace, sourceId);
-        if (!full) {
-            st.run();
-            requireResourceRows(1);
-        }
-    }
-    if (full) {
-        st.run();
-        requireResourceRows(int(n));
-    }
+    // Single rows go through resourceInsert, OR IGNORE too: every count is checked.
+    runManyRows(
+        m_st.resourceInsertMany, m_st.resourceInsert, m_freshResources.size(),
+        WriteStatements::kResourceRowsPerInsert, WriteStatements::kResourceColumns,
+        [&](Statement& st, int at, std::size_t i) {
+            const FreshResource& f = m_freshResources[i];
+            const DimensionCache::StoredKey key{std::string_view(f.key.data(), f.keySize), true};
+            bindResource(st, at, *f.record, key, f.session, f.page, f.trace, sourceId);
+        },
+        [&](int rows) { requireRowsWritten(m_db, rows, "resources"); });
     for (const FreshResource& f : m_freshResources)
         noteResourceWritten(*f.record, f.page, f.session, f.trace, result);
     m_freshResources.clear();
-}
-
-void RumWriter::requireResourceRows(int rows)
-{
-    // OR IGNORE, so that SQLite keeps no statement journal (a statement that may abort half-way makes it
-    // copy every page it touches first), and the count checked: a fresh key already there is a bug.
-    if (m_db.changes() != rows)
-        throw SqliteError("UNIQUE constraint failed: new rows of resources were already in the cache",
-                          SQLITE_CONSTRAINT);
 }
 
 void RumWriter::bindResource(Statement& st, int at, const ResourceRecord& r,

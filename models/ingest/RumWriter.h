@@ -87,7 +87,6 @@ private:
     };
     /// Writes the waiting fresh resources: one statement when there are kResourceRowsPerInsert of them.
     void flushFreshResources(std::int64_t sourceId, BatchResult& result);
-    void requireResourceRows(int rows);
     /// Binds a resource row's columns at `at` + 1 ... `at` + WriteStatements::kResourceColumns.
     static void bindResource(Statement& st, int at, const ResourceRecord& r,
                              const DimensionCache::StoredKey& key, std::int64_t session, const PageRef& page,

@@ -34,7 +34,7 @@ SpanWriter::SpanWriter(Database& db, WriteStatements& statements, DimensionCache
     : m_db(db), m_st(statements), m_dimensions(dimensions), m_rollups(rollups), m_touches(touches),
       m_payloadKeys(db),
       // Rows of a trace created in this batch cannot exist yet, so a conflict is a bug and must fail
-      // loudly rather than be skipped: OR IGNORE all the same, and the count checked (requireAll). A
+      // loudly rather than be skipped: OR IGNORE all the same, and the count checked (requireRowsWritten). A
       // statement that may abort half-way makes SQLite copy every page it touches into a statement
       // journal first (~8% of the writer's instructions on backend spans); one that ignores does not.
       m_spanInsertMany(
@@ -199,7 +199,7 @@ void SpanWriter::flushSpanRows(std::size_t first, std::size_t count, std::int64_
     }
     if (full) {
         m_spanInsertMany.run();
-        requireAll("spans");
+        requireRowsWritten(m_db, kRowsPerInsert, "spans");
     }
 }
 
@@ -215,17 +215,9 @@ void SpanWriter::flushPayloads()
     }
     if (full) {
         m_payloadInsertMany.run();
-        requireAll("span_payloads");
+        requireRowsWritten(m_db, kRowsPerInsert, "span_payloads");
     }
     m_pendingPayloads.clear();
-}
-
-void SpanWriter::requireAll(const char* table)
-{
-    if (m_db.changes() != kRowsPerInsert)
-        throw SqliteError(std::string("UNIQUE constraint failed: new rows of ") + table +
-                              " were already in the cache",
-                          SQLITE_CONSTRAINT);
 }
 
 void SpanWriter::bindPayload(Statement& st, int offset, std::int64_t id, const SpanRecord& s,
@@ -251,28 +243,25 @@ void SpanWriter::updateTraces()
     // New rows, kRowsPerInsert to a statement while that many remain (their ids were reserved, so none
     // can exist: OR IGNORE and the count checked, as for spans).
     const std::vector<DimensionCache::ReservedTrace> reserved = m_dimensions.takeReservedTraces();
-    for (std::size_t i = 0; i < reserved.size();) {
-        const bool many = reserved.size() - i >= std::size_t(kRowsPerInsert);
-        Statement& ins = many ? m_traceInsertMany : m_st.traceInsertWithSpans;
-        for (int k = 0, rows = many ? kRowsPerInsert : 1; k < rows; ++k, ++i) {
+    runManyRows(
+        m_traceInsertMany, m_st.traceInsertWithSpans, reserved.size(), kRowsPerInsert, kTraceColumns,
+        [&](Statement& ins, int at, std::size_t i) {
             const DimensionCache::ReservedTrace& r = reserved[i];
-            const int at = k * kTraceColumns;
             const auto it = m_traceDeltas.find(r.row);
-            const TraceDelta d = it != m_traceDeltas.end() ? it->second : TraceDelta{};
-            bindTraceDelta(ins, r.row, d, at);
-            if (it == m_traceDeltas.end())
-                ins.bindNull(at + 5).bindNull(at +
-                                              6); // no span written (cannot happen: its first span is new)
+            const bool spans = it != m_traceDeltas.end(); // always: its first span is new
+            bindTraceDelta(ins, r.row, spans ? it->second : TraceDelta{}, at);
+            if (!spans)
+                ins.bindNull(at + 5).bindNull(at + 6);
             ins.bindBlob(at + 9, r.id.bytes.data(), 16).bind(at + 10, r.id.low64());
-            if (it != m_traceDeltas.end())
-                m_traceDeltas.erase(it);
-            m_touches.traces.insert(r.row);
-            if (d.backendSpans)
+        },
+        [&](int rows) { requireRowsWritten(m_db, rows, "traces"); });
+    for (const DimensionCache::ReservedTrace& r : reserved) {
+        m_touches.traces.insert(r.row);
+        if (const auto it = m_traceDeltas.find(r.row); it != m_traceDeltas.end()) {
+            if (it->second.backendSpans)
                 m_touches.tracesWithNewBackendSpans.insert(r.row);
+            m_traceDeltas.erase(it);
         }
-        ins.run();
-        if (many)
-            requireAll("traces");
     }
     auto& up = m_st.traceUpdate;
     for (const auto& [trace, d] : m_traceDeltas) {

@@ -63,8 +63,6 @@ private:
     void flushSpans(std::int64_t sourceId);
     void flushSpanRows(std::size_t first, std::size_t count, std::int64_t sourceId);
     void flushPayloads();
-    /// After a many-row OR IGNORE of rows known to be new: throws unless every row went in.
-    void requireAll(const char* table);
     struct PendingPayload
     {
         std::int64_t id;

@@ -1,5 +1,7 @@
 #include "ManyRowsSql.h"
 
+#include <sqlite3.h>
+
 namespace seam {
 
 std::string manyRowsSql(std::string_view head, int columns, int rows, std::string_view tail)
@@ -16,6 +18,14 @@ std::string manyRowsSql(std::string_view head, int columns, int rows, std::strin
     }
     sql += tail;
     return sql;
+}
+
+void requireRowsWritten(Database& db, int rows, const char* table)
+{
+    if (db.changes() != rows)
+        throw SqliteError(std::string("UNIQUE constraint failed: new rows of ") + table +
+                              " were already in the cache",
+                          SQLITE_CONSTRAINT);
 }
 
 } // namespace seam
