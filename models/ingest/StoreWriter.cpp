@@ -354,14 +354,15 @@ void StoreWriter::run()
         }
 
         CommitInfo info;
+        Growth growth;
         if (!jobs.empty()) {
             const auto from = std::chrono::steady_clock::now();
-            commitJobs(writer, jobs, info);
+            commitJobs(writer, jobs, info, growth);
             transactionSeconds += secondsSince(from);
             ++transactions;
             transactionRecords += info.records;
         }
-        info.sequence = lastSequence;
+        info.sequence = std::max(lastSequence, growth.lastSequence);
         const bool handedOver = release(jobs, queued);
 
         std::function<void(const CommitInfo&)> callback;
@@ -370,6 +371,7 @@ void StoreWriter::run()
             if (!handedOver)
                 m_queuedRecords -= std::min(queued, m_queuedRecords);
             m_committed = info.sequence;
+            moreQueued = moreQueued || (growth.lastSequence != 0 && !m_queue.empty());
             if (info.failed) {
                 m_failed = true;
                 m_lastFailure = WriteFailure{info.errorCode, info.error};
@@ -390,7 +392,7 @@ void StoreWriter::run()
     }
 }
 
-void StoreWriter::commitJobs(BatchWriter& writer, std::deque<Job>& jobs, CommitInfo& info)
+void StoreWriter::commitJobs(BatchWriter& writer, std::deque<Job>& jobs, CommitInfo& info, Growth& growth)
 {
     const auto deadline = std::chrono::steady_clock::now() + m_options.lockTimeout;
     std::unordered_map<std::int64_t, SourceCommits> bySource;
@@ -399,9 +401,14 @@ void StoreWriter::commitJobs(BatchWriter& writer, std::deque<Job>& jobs, CommitI
         bySource.clear();
         m_busyDeadline = deadline;
         try {
+            const auto began = std::chrono::steady_clock::now();
             Transaction tx(*m_db);
+            if (m_transactionsBegun++ % 16 == 0)
+                sizePageCache();
             writer.beginTransaction();
             applyJobs(writer, jobs, info, bySource);
+            grow(writer, jobs, info, bySource, growth, began);
+            info.newLinks += writer.finish();
             const auto committing = std::chrono::steady_clock::now();
             tx.commit();
             m_commitSeconds += secondsSince(committing);
@@ -413,8 +420,10 @@ void StoreWriter::commitJobs(BatchWriter& writer, std::deque<Job>& jobs, CommitI
             const auto* sqlite = dynamic_cast<const SqliteError*>(&e);
             const int code = sqlite ? sqlite->code() : 0;
             // Another writer holds the lock (or SQLite could not wait for it): the whole transaction
-            // is tried again until the deadline.
-            if (WriteFailure::isBusy(code) && std::chrono::steady_clock::now() < deadline) {
+            // is tried again until the deadline. Not once it grew: the batches it took are freed (the
+            // lock is taken at BEGIN IMMEDIATE, before any batch is written, so that is not expected).
+            if (WriteFailure::isBusy(code) && growth.lastSequence == 0 &&
+                std::chrono::steady_clock::now() < deadline) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(1));
                 continue;
             }
@@ -437,10 +446,12 @@ void StoreWriter::commitJobs(BatchWriter& writer, std::deque<Job>& jobs, CommitI
                 *job.committed = true;
         return;
     }
-    for (const Job& job : jobs) {
-        if (job.task)
-            continue;
-        SourceCommits& c = m_sources[job.sourceId].commits;
+    std::vector<std::int64_t> failedSources = growth.sources;
+    for (const Job& job : jobs)
+        if (!job.task)
+            failedSources.push_back(job.sourceId);
+    for (const std::int64_t source : failedSources) {
+        SourceCommits& c = m_sources[source].commits;
         if (!c.failed) {
             c.failed = true;
             c.failure = WriteFailure{info.errorCode, info.error};
@@ -466,25 +477,31 @@ void StoreWriter::applyJobs(BatchWriter& writer, std::deque<Job>& jobs, CommitIn
             writer.taskRan();
             continue;
         }
-        // The batches of a transaction are written as one (BatchWriter::writeRows(), then finish()
-        // once): the writer's per-batch work (correlation, rollups, session extents) runs once a
-        // commit. Small batches of one source (a live receiver's requests) are also appended into one,
-        // which saves their per-batch row work; a large one (a file reader's) is not: moving its records
-        // cost more than that (1M backend spans: 0.55 s of the writer's wall time, cold memory). A
-        // retried transaction finds them merged already (the others left empty).
-        while (i + 1 < jobs.size() && !jobs[i + 1].task && !jobs[i + 1].infer &&
-               jobs[i + 1].sourceId == job.sourceId && jobs[i + 1].batch.size() < kWrittenAlone)
-            job.batch.append(std::move(jobs[++i].batch));
-        info.records += job.batch.size();
-        SourceCommits& c = bySource[job.sourceId];
-        c.items += job.batch.items;
-        c.records += job.batch.size();
-        const BatchResult r = writer.writeRows(job.batch, job.sourceId);
-        info.newSpans += r.newSpans;
-        info.newPageLoads += r.newPageLoads;
-        info.newLinks += r.newLinks;
+        writeBatch(writer, jobs, i, info, bySource);
     }
-    info.newLinks += writer.finish();
+}
+
+void StoreWriter::writeBatch(BatchWriter& writer, std::deque<Job>& jobs, std::size_t& i, CommitInfo& info,
+                             std::unordered_map<std::int64_t, SourceCommits>& bySource)
+{
+    // The batches of a transaction are written as one (BatchWriter::writeRows(), then finish() once):
+    // the writer's per-batch work (correlation, rollups, session extents) runs once a commit. Small
+    // batches of one source (a live receiver's requests) are also appended into one, which saves their
+    // per-batch row work; a large one (a file reader's) is not: moving its records cost more than that
+    // (1M backend spans: 0.55 s of the writer's wall time, cold memory). A retried transaction finds
+    // them merged already (the others left empty).
+    Job& job = jobs[i];
+    while (i + 1 < jobs.size() && !jobs[i + 1].task && !jobs[i + 1].infer &&
+           jobs[i + 1].sourceId == job.sourceId && jobs[i + 1].batch.size() < kWrittenAlone)
+        job.batch.append(std::move(jobs[++i].batch));
+    info.records += job.batch.size();
+    SourceCommits& c = bySource[job.sourceId];
+    c.items += job.batch.items;
+    c.records += job.batch.size();
+    const BatchResult r = writer.writeRows(job.batch, job.sourceId);
+    info.newSpans += r.newSpans;
+    info.newPageLoads += r.newPageLoads;
+    info.newLinks += r.newLinks;
 }
 
 } // namespace seam

@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 namespace seam {
 
@@ -68,6 +69,14 @@ public:
         // 60k (twice the transactions), 86.0 s / 374 MiB at 100k, 90.4 s / 472 MiB at 150k.
         std::size_t maxQueuedRecords = 100'000;
         std::size_t groupCommitRecords = 60'000;
+        /// A file import's transaction (its source stops on failure) goes on taking the batches queued
+        /// behind its first group, freeing each once written, until it holds this many records or has
+        /// run for importTransactionTime. Fewer, larger transactions rewrite the pages of the indexes
+        /// with random keys less often (10M-span mix: see README, *Transactions of a file import*); the
+        /// queue bound still bounds memory. A live source's transaction takes one group (its clients
+        /// wait for the commit). At most groupCommitRecords: no growth.
+        std::size_t importTransactionRecords = 200'000;
+        std::chrono::milliseconds importTransactionTime{2'000};
         /// Match calls without trace ids to backend traces (LinkInference) when a source finishes.
         bool inferLinks = true;
         /// How long a transaction waits for another program's write lock on the cache before it fails
@@ -149,10 +158,29 @@ private:
         bool stopOnFailure = false;
     };
     void run();
-    /// One transaction over `jobs`, retried while the cache is busy; fills `info`.
-    void commitJobs(BatchWriter& writer, std::deque<Job>& jobs, CommitInfo& info);
+    /// Batches a file import's transaction took from the queue after its first group (grow()): already
+    /// written and freed, committed with the rest.
+    struct Growth
+    {
+        std::uint64_t lastSequence = 0; // 0: the transaction did not grow
+        std::vector<std::int64_t> sources;
+    };
+    /// One transaction over `jobs` (and what grow() adds), retried while the cache is busy until a batch
+    /// was freed; fills `info` and `growth`.
+    void commitJobs(BatchWriter& writer, std::deque<Job>& jobs, CommitInfo& info, Growth& growth);
+    /// Writes `jobs` (not finished: see BatchWriter::finish()).
     void applyJobs(BatchWriter& writer, std::deque<Job>& jobs, CommitInfo& info,
                    std::unordered_map<std::int64_t, SourceCommits>& bySource);
+    /// Takes and writes more queued batches of file imports into the open transaction (Options::
+    /// importTransactionRecords), handing each to the housekeeping thread once written.
+    void grow(BatchWriter& writer, const std::deque<Job>& jobs, CommitInfo& info,
+              std::unordered_map<std::int64_t, SourceCommits>& bySource, Growth& growth,
+              std::chrono::steady_clock::time_point began);
+    /// Sets the writer's page cache from the file's size (every few transactions).
+    void sizePageCache();
+    /// Writes one job's batch (and the small batches of its source queued right behind it).
+    void writeBatch(BatchWriter& writer, std::deque<Job>& jobs, std::size_t& i, CommitInfo& info,
+                    std::unordered_map<std::int64_t, SourceCommits>& bySource);
     static int waitWhileBusy(void* self, int attempts);
     std::uint64_t enqueue(std::unique_lock<std::mutex>& lock, std::int64_t sourceId, RecordBatch& batch,
                           std::size_t records);
@@ -176,6 +204,8 @@ private:
     std::chrono::steady_clock::time_point m_busyDeadline; // the busy handler gives up here
     std::atomic<std::int64_t> m_lastLockWait{0};          // when it last ran (WriterTurns)
     double m_commitSeconds = 0;                           // writer thread only (SEAM_PROFILE_WRITER)
+    std::uint64_t m_transactionsBegun = 0;                // writer thread only
+    std::int64_t m_pageCacheKib = 0;                      // writer thread only (sizePageCache())
     std::function<void(const CommitInfo&)> m_callback;
     std::thread m_thread;
 

@@ -19,3 +19,7 @@ seam_add_qtest(tst_vitals SOURCES ingest/tst_vitals.cpp support/RecordFactory.h 
 seam_add_qtest(tst_tracelowfilter SOURCES ingest/tst_tracelowfilter.cpp support/RecordFactory.h LIBS seam_core)
 # RumWriter: resources of traces the write group created go in many rows per INSERT; others one by one.
 seam_add_qtest(tst_resourcerows SOURCES ingest/tst_resourcerows.cpp support/RecordFactory.h LIBS seam_core)
+# StoreWriter: a file import's transaction grows past its first group (freeing what it wrote); a live one
+# does not; a grown transaction that fails stops the import.
+seam_add_qtest(tst_importtransactions SOURCES ingest/tst_importtransactions.cpp support/RecordFactory.h
+               LIBS seam_core)

@@ -133,6 +133,7 @@ private slots:
         // One batch a transaction, as in the probe: a writer slower than the reader (a loaded machine)
         // would otherwise group the queued batches, and the first group would not fit the cap.
         options.groupCommitRecords = 1;
+        options.importTransactionRecords = 1; // nor grow a transaction with the batches queued behind
         ImportRunner::Outcome outcome;
         {
             StoreWriter writer(cache.toStdString(), options);
