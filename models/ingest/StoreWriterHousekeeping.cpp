@@ -14,6 +14,7 @@
 #endif
 #ifdef __linux__
 #include <pthread.h>
+#include <sys/resource.h>
 #endif
 
 namespace seam {
@@ -26,6 +27,18 @@ namespace {
 /// peak RSS 206-245 against 298-302 MiB); after each of a live receiver's small transactions it cost
 /// 0.4 s of CPU on 835k spans.
 constexpr auto kTrimWhenQuietFor = std::chrono::seconds(1);
+
+/// Lowers the calling thread's scheduling priority (Linux: a nice value per thread). The housekeeping
+/// thread's work can wait while the writer, which bounds an import, wants a core: on the 10M-span mix,
+/// alternated, the import took 69.6 and 69.5 s with the checkpoints at nice 10 against 73.0 and 72.4 s
+/// at 0, and in a faster hour 63.6 s against 65.8 and 66.3 s, with as much checkpointed (the thread's
+/// CPU 7.1-7.6 s against 7.7-8.4 s). It still gets its share when contended, and an idle core.
+void yieldToTheWriter()
+{
+#ifdef __linux__
+    setpriority(PRIO_PROCESS, 0, 10); // on Linux `0` names this thread only
+#endif
+}
 
 } // namespace
 
@@ -75,6 +88,7 @@ bool StoreWriter::release(std::deque<Job>& jobs, std::size_t records)
 void StoreWriter::checkpointLoop()
 {
     store_writer::nameThread("seam-checkpoint");
+    yieldToTheWriter();
     [[maybe_unused]] bool trimDue = false; // batches freed since the last trim
     std::unique_lock lock(m_checkpointMutex);
     for (;;) {

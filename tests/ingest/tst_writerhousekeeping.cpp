@@ -6,6 +6,9 @@
 #include "Store.h"
 #include "StoreWriter.h"
 
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 #include <atomic>
@@ -67,6 +70,45 @@ private slots:
         // What was handed over was committed first.
         Database db = store::openForReading(path);
         QCOMPARE(db.queryInt("SELECT count(*) FROM traces"), 20);
+    }
+
+    /// The housekeeping thread runs at a lower priority than the writer, which bounds an import.
+    void checkpointsYieldToTheWriter()
+    {
+#ifdef __linux__
+        const std::string path = m_dir.filePath(QStringLiteral("nice.seam")).toStdString();
+        StoreWriter writer(path);
+        writer.submit(0, backendBatch(traceId(1), 0x42, kT0));
+        QVERIFY(writer.flush());
+        QTRY_COMPARE(niceOf("seam-checkpoint"), 10);
+        QCOMPARE(niceOf("seam-writer"), niceOf(nullptr));
+#else
+        QSKIP("thread priorities are checked on Linux");
+#endif
+    }
+
+private:
+    /// The nice value of this process's thread named `name` (the main thread's for nullptr), -100 if none.
+    static int niceOf(const char* name)
+    {
+        const QDir tasks(QStringLiteral("/proc/self/task"));
+        for (const QString& tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            if (name) {
+                QFile comm(tasks.filePath(tid + QStringLiteral("/comm")));
+                if (!comm.open(QIODevice::ReadOnly) || comm.readAll().trimmed() != QByteArray(name))
+                    continue;
+            } else if (tid != QString::number(QCoreApplication::applicationPid())) {
+                continue;
+            }
+            QFile stat(tasks.filePath(tid + QStringLiteral("/stat")));
+            if (!stat.open(QIODevice::ReadOnly))
+                return -100;
+            // After the command in parentheses: state is field 3, nice field 19.
+            const QByteArray text = stat.readAll();
+            const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+            return fields.size() > 16 ? fields[16].toInt() : -100;
+        }
+        return -100;
     }
 };
 
