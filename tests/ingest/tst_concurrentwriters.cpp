@@ -220,8 +220,7 @@ StoreWriter::Options smallCommits()
 {
     StoreWriter::Options options;
     options.groupCommitRecords = 150; // many small transactions: the writers interleave often
-    options.importTransactionRecords = 150;
-    options.inferLinks = false; // id-based links only: the comparison is exact
+    options.inferLinks = false;       // id-based links only: the comparison is exact
     return options;
 }
 

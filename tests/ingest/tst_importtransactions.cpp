@@ -60,6 +60,14 @@ struct Commits
 {
     std::mutex mutex;
     std::vector<CommitInfo> all;
+    /// Records every commit `writer` reports (on its thread).
+    void follow(StoreWriter& writer)
+    {
+        writer.setCommitCallback([this](const CommitInfo& c) {
+            std::lock_guard lock(mutex);
+            all.push_back(c);
+        });
+    }
     std::size_t largest()
     {
         std::lock_guard lock(mutex);
@@ -107,10 +115,7 @@ private slots:
         Commits commits;
         {
             StoreWriter writer(path, smallQueue());
-            writer.setCommitCallback([&](const CommitInfo& c) {
-                std::lock_guard lock(commits.mutex);
-                commits.all.push_back(c);
-            });
+            commits.follow(writer);
             const std::int64_t source =
                 writer.beginSource("file", "spans.json", StoreWriter::OnFailure::StopSource);
             QVERIFY(source > 0);
@@ -132,10 +137,7 @@ private slots:
         Commits commits;
         {
             StoreWriter writer(path, smallQueue());
-            writer.setCommitCallback([&](const CommitInfo& c) {
-                std::lock_guard lock(commits.mutex);
-                commits.all.push_back(c);
-            });
+            commits.follow(writer);
             // A live stream keeps writing after a failure: its clients wait for each commit.
             const std::int64_t source = writer.beginSource("live", "127.0.0.1:4318");
             importBehindLock(writer, path, source);
@@ -160,10 +162,7 @@ private slots:
         std::int64_t source = 0;
         {
             StoreWriter writer(path, smallQueue());
-            writer.setCommitCallback([&](const CommitInfo& c) {
-                std::lock_guard lock(commits.mutex);
-                commits.all.push_back(c);
-            });
+            commits.follow(writer);
             source = writer.beginSource("file", "spans.json", StoreWriter::OnFailure::StopSource);
             QVERIFY(source > 0);
             importBehindLock(writer, path, source);
