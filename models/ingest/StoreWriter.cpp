@@ -100,8 +100,14 @@ std::uint64_t StoreWriter::submit(std::int64_t sourceId, RecordBatch&& batch)
     const std::size_t n = std::max<std::size_t>(batch.size(), 1);
     std::unique_lock lock(m_mutex);
     // A batch larger than the whole queue still goes in when the queue is empty.
-    m_progress.wait(
-        lock, [&] { return m_queuedRecords == 0 || m_queuedRecords + n <= m_options.maxQueuedRecords; });
+    const auto room = [&] {
+        return m_queuedRecords == 0 || m_queuedRecords + n <= m_options.maxQueuedRecords;
+    };
+    if (!room()) {
+        const auto from = std::chrono::steady_clock::now();
+        m_progress.wait(lock, room);
+        m_roomWaitSeconds += secondsSince(from);
+    }
     return enqueue(lock, sourceId, batch, n);
 }
 
@@ -239,6 +245,7 @@ bool StoreWriter::flush()
 {
     std::unique_lock lock(m_mutex);
     const std::uint64_t target = m_nextSequence - 1;
+    const CommitWaiter waiter(*this);
     m_progress.wait(lock, [&] { return m_committed.load() >= target; });
     return !m_failed;
 }
@@ -246,6 +253,7 @@ bool StoreWriter::flush()
 bool StoreWriter::waitCommitted(std::uint64_t sequence, std::chrono::milliseconds timeout)
 {
     std::unique_lock lock(m_mutex);
+    const CommitWaiter waiter(*this);
     return m_progress.wait_for(lock, timeout, [&] { return m_committed.load() >= sequence; });
 }
 
@@ -315,11 +323,13 @@ void StoreWriter::run()
                 if (profile)
                     std::fprintf(
                         stderr,
-                        "writer: %llu transactions, %.0f records each, %.2f s in them (%.2f s committing), "
-                        "%.2f s idle, %.2f s CPU\n",
+                        "writer: %llu transactions, %.0f records each, %.2f s in them (%.2f s committing, "
+                        "%.2f s waiting for batches), %.2f s idle, %.2f s CPU; submitters waited %.2f s for "
+                        "room\n",
                         (unsigned long long)transactions,
                         transactions ? double(transactionRecords) / double(transactions) : 0.0,
-                        transactionSeconds, m_commitSeconds, idleSeconds, store_writer::threadCpuSeconds());
+                        transactionSeconds, m_commitSeconds, m_growthWaitSeconds, idleSeconds,
+                        store_writer::threadCpuSeconds(), m_roomWaitSeconds);
                 return;
             }
             // Group commit: take queued batches up to the limit; a task job runs on its own.

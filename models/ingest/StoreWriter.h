@@ -184,6 +184,20 @@ private:
     static int waitWhileBusy(void* self, int attempts);
     std::uint64_t enqueue(std::unique_lock<std::mutex>& lock, std::int64_t sourceId, RecordBatch& batch,
                           std::size_t records);
+    /// A thread waiting for a commit (flush(), waitCommitted()), counted while it waits (made and
+    /// destroyed under m_mutex): a file import's transaction waiting for more batches commits at once.
+    struct CommitWaiter
+    {
+        explicit CommitWaiter(StoreWriter& writer) : writer(writer)
+        {
+            ++writer.m_commitWaiters;
+            writer.m_wake.notify_one();
+        }
+        ~CommitWaiter() { --writer.m_commitWaiters; }
+        CommitWaiter(const CommitWaiter&) = delete;
+        CommitWaiter& operator=(const CommitWaiter&) = delete;
+        StoreWriter& writer;
+    };
 
     std::string m_path;
     Options m_options;
@@ -198,14 +212,17 @@ private:
     std::uint64_t m_nextSequence = 1;
     std::atomic<std::uint64_t> m_committed{0};
     bool m_stopping = false;
+    int m_commitWaiters = 0; // threads in flush() or waitCommitted(): a growing transaction stops waiting
     bool m_failed = false;
     WriteFailure m_lastFailure;
     std::unordered_map<std::int64_t, SourceState> m_sources;
     std::chrono::steady_clock::time_point m_busyDeadline; // the busy handler gives up here
     std::atomic<std::int64_t> m_lastLockWait{0};          // when it last ran (WriterTurns)
     double m_commitSeconds = 0;                           // writer thread only (SEAM_PROFILE_WRITER)
-    std::uint64_t m_transactionsBegun = 0;                // writer thread only
-    std::int64_t m_pageCacheKib = 0;                      // writer thread only (sizePageCache())
+    double m_growthWaitSeconds = 0;        // writer thread only: a grown transaction waiting for batches
+    double m_roomWaitSeconds = 0;          // under m_mutex: submitters waiting for room in the queue
+    std::uint64_t m_transactionsBegun = 0; // writer thread only
+    std::int64_t m_pageCacheKib = 0;       // writer thread only (sizePageCache())
     std::function<void(const CommitInfo&)> m_callback;
     std::thread m_thread;
 

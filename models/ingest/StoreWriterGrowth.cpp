@@ -36,7 +36,16 @@ void StoreWriter::grow(BatchWriter& writer, const std::deque<Job>& jobs, CommitI
         std::size_t records = 0, queued = 0;
         {
             // Only from the front, so what commits is still everything submitted up to a sequence.
-            std::lock_guard lock(m_mutex);
+            std::unique_lock lock(m_mutex);
+            // The reader shares the two cores with the writer and falls behind now and then: an empty
+            // queue is waited on (until the transaction's time is up) rather than committed, since the
+            // import goes on. Someone waiting for a commit (the import's end flushes) or the writer
+            // stopping ends the wait; a task or a live batch in the queue ends the growth below.
+            const auto waitFrom = std::chrono::steady_clock::now();
+            m_wake.wait_until(lock, began + m_options.importTransactionTime,
+                              [&] { return m_stopping || m_commitWaiters > 0 || !m_queue.empty(); });
+            m_growthWaitSeconds +=
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - waitFrom).count();
             while (!m_queue.empty()) {
                 Job& next = m_queue.front();
                 if (next.task || next.infer || !fileImport(next.sourceId))

@@ -1,7 +1,8 @@
 // How large the writer's transactions grow (StoreWriter::Options::importTransactionRecords): a file
 // import's transaction goes on taking the batches queued behind its first group, freeing each once
 // written, so it can hold more than the queue bound; a live source's takes one group; a grown
-// transaction that fails takes every batch it wrote with it and stops the import.
+// transaction that fails takes every batch it wrote with it and stops the import. A file import whose
+// reader falls behind waits for its next batch rather than committing, until someone waits for a commit.
 
 #include "RecordFactory.h"
 #include "Sqlite.h"
@@ -129,6 +130,38 @@ private slots:
         Database db = store::openForReading(path);
         QCOMPARE(db.queryInt("SELECT count(*) FROM spans"), kBatches * 3);
         QCOMPARE(db.queryInt("SELECT count(*) FROM traces"), kBatches);
+    }
+
+    void slowReaderStillFillsTheTransaction()
+    {
+        // The reader falls behind the writer: a batch of 3 spans every 5 ms, which the writer writes in
+        // well under a millisecond, so the queue is empty most of the time. The transaction waits for the
+        // next batch instead of committing each on its own, and the import's end (flush) ends the wait at
+        // once.
+        const std::string path = m_dir.filePath(QStringLiteral("slow.seam")).toStdString();
+        Commits commits;
+        {
+            StoreWriter writer(path, smallQueue());
+            commits.follow(writer);
+            const std::int64_t source =
+                writer.beginSource("file", "spans.json", StoreWriter::OnFailure::StopSource);
+            QVERIFY(source > 0);
+            for (int i = 0; i < kBatches; ++i) {
+                writer.submit(source, batchOf(i));
+                std::this_thread::sleep_for(std::chrono::milliseconds(5)); // the writer needs < 1 ms
+            }
+            const auto flushed = std::chrono::steady_clock::now();
+            QVERIFY(writer.flush());
+            // The transaction may wait a minute (smallQueue()); a flush must not wait for that.
+            const auto waited = std::chrono::steady_clock::now() - flushed;
+            QVERIFY2(waited < std::chrono::seconds(30),
+                     QByteArray::number(
+                         qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(waited).count())));
+            QCOMPARE(writer.sourceCommits(source).records, std::uint64_t(kBatches * 3));
+        }
+        QVERIFY2(commits.largest() > kQueueBound, QByteArray::number(qulonglong(commits.largest())));
+        Database db = store::openForReading(path);
+        QCOMPARE(db.queryInt("SELECT count(*) FROM spans"), kBatches * 3);
     }
 
     void liveTransactionsTakeOneGroup()
