@@ -42,6 +42,12 @@ RecordBatch batchOf(int i)
     return backendBatch(traceId(100 + i), 0x42, kT0 + i * 1'000'000'000LL);
 }
 
+/// A file import's source: it stops on failure, so its transactions grow.
+std::int64_t beginFileImport(StoreWriter& writer)
+{
+    return writer.beginSource("file", "spans.json", StoreWriter::OnFailure::StopSource);
+}
+
 /// Holds the cache's write lock (another connection's BEGIN IMMEDIATE) until released, so the writer
 /// waits at its BEGIN with its first group taken while the queue fills up behind it.
 class LockHolder
@@ -117,8 +123,7 @@ private slots:
         {
             StoreWriter writer(path, smallQueue());
             commits.follow(writer);
-            const std::int64_t source =
-                writer.beginSource("file", "spans.json", StoreWriter::OnFailure::StopSource);
+            const std::int64_t source = beginFileImport(writer);
             QVERIFY(source > 0);
             importBehindLock(writer, path, source);
             QVERIFY(writer.flush());
@@ -143,8 +148,7 @@ private slots:
         {
             StoreWriter writer(path, smallQueue());
             commits.follow(writer);
-            const std::int64_t source =
-                writer.beginSource("file", "spans.json", StoreWriter::OnFailure::StopSource);
+            const std::int64_t source = beginFileImport(writer);
             QVERIFY(source > 0);
             for (int i = 0; i < kBatches; ++i) {
                 writer.submit(source, batchOf(i));
@@ -196,7 +200,7 @@ private slots:
         {
             StoreWriter writer(path, smallQueue());
             commits.follow(writer);
-            source = writer.beginSource("file", "spans.json", StoreWriter::OnFailure::StopSource);
+            source = beginFileImport(writer);
             QVERIFY(source > 0);
             importBehindLock(writer, path, source);
             QVERIFY(!writer.flush());
