@@ -6,12 +6,15 @@
 //             statement, 50k-row transactions) - the "floor" DESIGN.md §8 describes;
 //   import  - the real thing: `seam import` path (reader -> writer thread -> spans, traces, RUM,
 //             rollups, correlation).
+//   schema  - the schema's floor: the import's rows copied by SQLite alone into an empty cache with the
+//             same tables and indexes, 200k rows a transaction (SchemaFloor.h); what the writer adds
+//             over it is its look-ups, updates and correlation.
 // Each phase runs in its own child process so peak RSS is per phase.
 //
 // Usage: bench_import [--spans N] [--backend-only] [--keep DIR] [--input FILE] [--only PHASE]
 // --backend-only drops the browser's spans: an APM-only dump, no RUM to derive.
 // --input reuses a file an earlier run kept (--keep) instead of generating one; --only runs one phase
-// (decode, read, insert, import) in this process, e.g. under `valgrind --tool=callgrind`.
+// (decode, read, insert, import, schema) in this process, e.g. under `valgrind --tool=callgrind`.
 // --page-writes counts the pages the import writes (WAL frames, checkpoint copies) per B-tree.
 
 #include "BatchSink.h"
@@ -21,6 +24,7 @@
 #include "ImportRunner.h"
 #include "InputSource.h"
 #include "PageWriteCounter.h"
+#include "SchemaFloor.h"
 #include "Sqlite.h"
 #include "StoreWriter.h"
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
@@ -133,7 +137,7 @@ int main(int argc, char** argv)
         else {
             std::fprintf(stderr,
                          "usage: bench_import [--spans N] [--backend-only] [--keep DIR] [--input FILE] "
-                         "[--only decode|read|insert|import] [--page-writes]\n");
+                         "[--only decode|read|insert|import|schema] [--page-writes]\n");
             return 2;
         }
     }
@@ -258,12 +262,31 @@ int main(int argc, char** argv)
             std::fputs(pageWriteReport(db).c_str(), stderr);
         return r;
     });
+    // Needs the import's cache: this run's, or with --only schema one an earlier run kept (--keep).
+    const PhaseResult schemaFloor = phase("schema", [&] {
+        const std::string db = dir + "/import.seam";
+        if (!fs::exists(db)) {
+            std::fprintf(stderr, "schema: %s does not exist (run the import phase first)\n", db.c_str());
+            return PhaseResult{1, 0, 0, 0};
+        }
+        const SchemaFloor floor = measureSchemaFloor(db, dir + "/schema-floor.seam");
+        for (std::size_t i = 0; i < floor.tables.size() && i < 8; ++i) {
+            const TableFloor& t = floor.tables[i];
+            std::fprintf(stderr, "  schema floor %-24s %10llu rows %7.2f s %7.2f us a row\n", t.name.c_str(),
+                         static_cast<unsigned long long>(t.rows), t.seconds,
+                         1e6 * t.seconds / double(t.rows));
+        }
+        for (const char* suffix : {"", "-wal", "-shm"})
+            fs::remove(dir + "/schema-floor.seam" + suffix);
+        return PhaseResult{floor.seconds, floor.rows, 0};
+    });
 
     std::printf("\n");
     report("decode", decode, "spans");
     report("read", readMap, "spans");
     report("insert", insert, "rows");
     report("import", import, "spans");
+    report("schema", schemaFloor, "rows");
     const double floorRate =
         std::min(double(readMap.items) / readMap.seconds, double(insert.items) / insert.seconds);
     const double importRate = double(import.items) / import.seconds;
@@ -272,6 +295,11 @@ int main(int argc, char** argv)
     std::printf("import reaches %.0f%% of the floor; target >= 300000 spans/s and >= %d%% (%s)\n",
                 100.0 * importRate / floorRate, backendOnly ? 60 : 50,
                 backendOnly ? "backend only" : "demo mix");
+    if (import.items && schemaFloor.items)
+        std::printf("the import takes %.2fx the schema floor (SQLite writing its %llu rows and their indexes "
+                    "alone: %.2f s)\n",
+                    import.seconds / schemaFloor.seconds, static_cast<unsigned long long>(schemaFloor.items),
+                    schemaFloor.seconds);
     if (!keep)
         fs::remove_all(dir);
     return 0;
