@@ -98,7 +98,6 @@ BatchResult BatchWriter::writeRows(const RecordBatch& batch, std::int64_t source
     if (!m_groupOpen) {
         m_touches.startBatch();
         m_dimensions.startGroup();
-        m_spans.startGroup();
         m_rum.startGroup();
         m_groupOpen = true;
     }

@@ -9,8 +9,10 @@
 #include "WriteTouches.h"
 
 #include <algorithm>
+#include <limits>
 #include <sqlite3.h>
 #include <string>
+#include <tuple>
 
 namespace seam {
 namespace {
@@ -90,77 +92,140 @@ void SpanWriter::writeSpans(const RecordBatch& batch, std::int64_t sourceId, Bat
             last.operationName = &s.name;
         }
         const std::int64_t trace = last.trace, operation = last.operation;
+        const bool hasPayload = !s.statusMessage.empty() || !e.attributes.empty() || !e.events.empty() ||
+                                !e.links.empty() || e.scope != 0;
+        if (last.fresh) {
+            // Sorted, de-duplicated and counted with the batch's other spans of fresh traces (flushSpans).
+            m_pendingSpans.push_back(
+                PendingSpan{&s, &e, trace, std::int64_t(s.spanId), service, operation, 0, i, hasPayload});
+            continue;
+        }
         // The next payload id is known (read inside this transaction, which holds the write lock, and
         // again whenever another connection committed since), so the span row can carry it without a
         // second update, and the payload is only written when the span is new.
-        const bool hasPayload = !s.statusMessage.empty() || !e.attributes.empty() || !e.events.empty() ||
-                                !e.links.empty() || e.scope != 0;
-        if (hasPayload && m_nextPayloadId == 0)
-            m_nextPayloadId = m_db.queryInt("SELECT coalesce(max(id), 0) + 1 FROM span_payloads");
-        const std::int64_t payload = hasPayload ? m_nextPayloadId : 0;
-        if (last.fresh) {
-            if (!m_freshKeys.insert(trace, s.spanId)) {
-                ++result.duplicateSpans; // twice in this batch: the first one stays, as OR IGNORE would
-                continue;
-            }
-            m_pendingSpans.push_back(PendingSpan{&s, trace, service, operation, payload});
-        } else {
-            st.bind(1, trace).bind(2, s.spanId).bind(3, s.parentSpanId).bind(4, service).bind(5, operation);
-            st.bind(6, int(s.kind)).bind(7, s.start).bind(8, s.end).bind(9, int(s.statusCode));
-            if (hasPayload)
-                st.bind(10, payload);
-            else
-                st.bindNull(10);
-            st.bind(11, sourceId);
-            st.run();
-            if (m_db.changes() == 0) {
-                ++result.duplicateSpans;
-                continue;
-            }
+        const std::int64_t payload = hasPayload ? nextPayloadId() : 0;
+        st.bind(1, trace).bind(2, s.spanId).bind(3, s.parentSpanId).bind(4, service).bind(5, operation);
+        st.bind(6, int(s.kind)).bind(7, s.start).bind(8, s.end).bind(9, int(s.statusCode));
+        if (hasPayload)
+            st.bind(10, payload);
+        else
+            st.bindNull(10);
+        st.bind(11, sourceId);
+        st.run();
+        if (m_db.changes() == 0) {
+            ++result.duplicateSpans;
+            continue;
         }
-        if (hasPayload) {
-            ++m_nextPayloadId;
-            m_pendingPayloads.push_back({payload, &s, &e});
-            if (m_pendingPayloads.size() == std::size_t(kRowsPerInsert))
-                flushPayloads();
-        }
-        ++result.newSpans;
-        ++result.newRecords;
-        const bool error = s.statusCode == StatusCode::Error;
-        const bool browser = m_dimensions.isBrowser(service);
-        TraceDelta& d = m_traceDeltas[trace];
-        if (d.spans == 0) {
-            d.start = s.start;
-            d.end = s.end;
-        }
-        ++d.spans;
-        d.backendSpans += browser ? 0 : 1;
-        d.errors += error ? 1 : 0;
-        d.start = std::min(d.start, s.start);
-        d.end = std::max(d.end, s.end);
-        if (s.parentSpanId == 0) {
-            d.rootService = service;
-            d.rootOperation = operation;
-        }
-        const bool entry = s.kind == SpanKind::Server || s.kind == SpanKind::Consumer || s.parentSpanId == 0;
-        if (batch.spansRollUp)
-            m_rollups.add(service, operation, s.start, s.end - s.start, error, entry);
+        if (hasPayload)
+            queuePayload(payload, s, e);
+        count(s, trace, service, operation, i, batch.spansRollUp, result);
     }
-    flushSpans(sourceId);
+    flushSpans(sourceId, batch.spansRollUp, result);
     flushPayloads();
     updateTraces();
 }
 
-void SpanWriter::flushSpans(std::int64_t sourceId)
+std::int64_t SpanWriter::nextPayloadId()
+{
+    if (m_nextPayloadId == 0)
+        m_nextPayloadId = m_db.queryInt("SELECT coalesce(max(id), 0) + 1 FROM span_payloads");
+    return m_nextPayloadId;
+}
+
+void SpanWriter::queuePayload(std::int64_t id, const SpanRecord& s, const EncodedPayload& e)
+{
+    m_nextPayloadId = id + 1;
+    m_pendingPayloads.push_back({id, &s, &e});
+    if (m_pendingPayloads.size() == std::size_t(kRowsPerInsert))
+        flushPayloads();
+}
+
+void SpanWriter::count(const SpanRecord& s, std::int64_t trace, std::int64_t service, std::int64_t operation,
+                       std::size_t at, bool rollUp, BatchResult& result)
+{
+    ++result.newSpans;
+    ++result.newRecords;
+    const bool error = s.statusCode == StatusCode::Error;
+    const bool browser = m_dimensions.isBrowser(service);
+    TraceDelta& d = m_traceDeltas[trace];
+    if (d.spans == 0) {
+        d.start = s.start;
+        d.end = s.end;
+    }
+    ++d.spans;
+    d.backendSpans += browser ? 0 : 1;
+    d.errors += error ? 1 : 0;
+    d.start = std::min(d.start, s.start);
+    d.end = std::max(d.end, s.end);
+    if (s.parentSpanId == 0 && (!d.rootService || at >= d.rootAt)) {
+        d.rootService = service;
+        d.rootOperation = operation;
+        d.rootAt = at;
+    }
+    const bool entry = s.kind == SpanKind::Server || s.kind == SpanKind::Consumer || s.parentSpanId == 0;
+    if (rollUp)
+        m_rollups.add(service, operation, s.start, s.end - s.start, error, entry);
+}
+
+std::uint64_t SpanWriter::dropCopies()
+{
+    // The group's earlier batches wrote theirs into freshTraceSpans, sorted the same way. A trace this
+    // batch created has a higher row than any of them (rows are handed out in order), so only the
+    // traces of earlier batches are looked up there: one search a trace, not a hash probe a span (at
+    // 200k spans a group, each probe was a cache miss: 6% of the writer's time on backend spans).
+    const std::vector<TraceSpanRow>& earlier = m_touches.freshTraceSpans;
+    const std::int64_t lastEarlier =
+        earlier.empty() ? std::numeric_limits<std::int64_t>::min() : earlier.back().trace;
+    std::size_t kept = 0;
+    std::uint64_t dropped = 0;
+    for (std::size_t first = 0; first < m_pendingSpans.size();) {
+        const std::int64_t trace = m_pendingSpans[first].trace;
+        std::size_t end = first + 1;
+        while (end < m_pendingSpans.size() && m_pendingSpans[end].trace == trace)
+            ++end;
+        auto seen = earlier.end(), seenEnd = earlier.end();
+        if (trace <= lastEarlier)
+            std::tie(seen, seenEnd) = std::equal_range(
+                earlier.begin(), earlier.end(), TraceSpanRow{.trace = trace},
+                [](const TraceSpanRow& a, const TraceSpanRow& b) { return a.trace < b.trace; });
+        for (std::size_t i = first; i < end; ++i) {
+            const PendingSpan& p = m_pendingSpans[i];
+            while (seen != seenEnd && seen->id < p.spanId)
+                ++seen;
+            const bool copy = (i > first && m_pendingSpans[i - 1].spanId == p.spanId) ||
+                              (seen != seenEnd && seen->id == p.spanId);
+            if (copy)
+                ++dropped; // the first stays, as INSERT OR IGNORE would keep it
+            else
+                m_pendingSpans[kept++] = p;
+        }
+        first = end;
+    }
+    m_pendingSpans.resize(kept);
+    return dropped;
+}
+
+void SpanWriter::flushSpans(std::int64_t sourceId, bool rollUp, BatchResult& result)
 {
     // In key order: the batch's fresh traces have the highest ids of the table, so sorted rows are
     // appended at the end of the clustered B-tree (SQLite seeks from the last page and splits it cheaply)
     // instead of landing in the middle of the batch's traces, where each split redistributes three
-    // pages. (trace, span_id) is unique here (duplicates were dropped above).
+    // pages. Copies of one span sort together, the first of the batch first.
     std::sort(m_pendingSpans.begin(), m_pendingSpans.end(), [](const PendingSpan& a, const PendingSpan& b) {
-        return a.trace != b.trace ? a.trace < b.trace
-                                  : std::int64_t(a.span->spanId) < std::int64_t(b.span->spanId);
+        return a.trace != b.trace     ? a.trace < b.trace
+               : a.spanId != b.spanId ? a.spanId < b.spanId
+                                      : a.at < b.at;
     });
+    // Copies of one span that was read twice (dropped here) would make the statements below write fewer
+    // rows than they hold, which requireRowsWritten() takes for a bug.
+    result.duplicateSpans += dropCopies();
+    for (PendingSpan& p : m_pendingSpans) {
+        if (p.hasPayload) {
+            p.payload = nextPayloadId();
+            queuePayload(p.payload, *p.span, *p.encoded);
+        }
+        count(*p.span, p.trace, p.service, p.operation, p.at, rollUp, result);
+    }
     for (std::size_t first = 0; first < m_pendingSpans.size(); first += kRowsPerInsert)
         flushSpanRows(first, std::min(m_pendingSpans.size() - first, std::size_t(kRowsPerInsert)), sourceId);
     // For the correlator, which wants them in this order: the batch's rows, sorted already, are merged
@@ -169,8 +234,8 @@ void SpanWriter::flushSpans(std::int64_t sourceId)
     const std::size_t before = fresh.size();
     for (const PendingSpan& p : m_pendingSpans) {
         const SpanRecord& s = *p.span;
-        fresh.push_back({p.trace, std::int64_t(s.spanId), std::int64_t(s.parentSpanId), int(s.kind), s.start,
-                         s.end, p.service, int(s.statusCode)});
+        fresh.push_back({p.trace, p.spanId, std::int64_t(s.parentSpanId), int(s.kind), s.start, s.end,
+                         p.service, int(s.statusCode)});
     }
     std::inplace_merge(fresh.begin(), fresh.begin() + std::ptrdiff_t(before), fresh.end(),
                        traceSpanRowBefore);

@@ -82,7 +82,6 @@ private:
             BatchResult r;
             Transaction tx(db);
             touches.startBatch(); // as BatchWriter does for each group
-            spans.startGroup();
             for (const RecordBatch* batch : batches) {
                 dimensions.newTraces().clear(); // and for each batch
                 spans.writeSpans(*batch, 1, r);
@@ -139,7 +138,9 @@ private slots:
         QCOMPARE(w.db.queryInt("SELECT span_count FROM traces"), 40);
         QCOMPARE(w.db.queryInt("SELECT count(*) FROM span_payloads"), 20);
         // The first copy stays (as INSERT OR IGNORE keeps it).
-        QCOMPARE(w.db.queryInt("SELECT count(*) FROM span_payloads WHERE attributes LIKE '%copy%'"), 0);
+        QCOMPARE(w.db.queryInt(
+                     "SELECT count(*) FROM span_payloads WHERE span_attributes(attributes) LIKE '%copy%'"),
+                 0);
         QCOMPARE(w.db.queryInt("SELECT count(*) FROM spans s JOIN operations o ON o.id = s.operation_id "
                                "WHERE o.name = 'the second copy'"),
                  0);
@@ -186,6 +187,73 @@ private slots:
         }
         QCOMPARE(i, fresh.size());
         QCOMPARE(fresh[0].id, std::int64_t(0x8000000000000001ULL));
+    }
+
+    void copiesAcrossTheGroupsBatchesAreDroppedAsASetWould()
+    {
+        // Five batches of one group, shuffled spans of 120 traces, many sent twice or more, within a batch
+        // and across batches; traces appear first in any batch. Each (trace, span) is written once, its
+        // first copy's payload kept, and every count agrees with a std::set fed the same spans in order.
+        const std::string path = m_dir.filePath(QStringLiteral("copies.seam")).toStdString();
+        Writer w(path);
+        std::mt19937 random(7);
+        std::vector<RecordBatch> batches(5);
+        std::set<std::pair<int, int>> seen;
+        std::map<int, int> spansOfTrace;
+        std::uint64_t copies = 0, payloads = 0;
+        for (RecordBatch& b : batches) {
+            for (int k = 0; k < 400; ++k) {
+                const int t = int(random() % 120), id = int(random() % 12);
+                SpanRecord s = span(traceId(100 + t), SpanId(0x2000 + id), id ? SpanId(0x2000) : 0,
+                                    backend("api"), "op", SpanKind::Server, kT0 + id * 1'000'000LL, 2);
+                const bool first = seen.insert({t, id}).second;
+                s.attributesJson = first ? "{\"copy\":\"first\"}" : "{\"copy\":\"later\"}";
+                copies += first ? 0 : 1;
+                payloads += first ? 1 : 0;
+                spansOfTrace[t] += first ? 1 : 0;
+                b.spans.push_back(std::move(s));
+            }
+        }
+        const BatchResult r = w.writeGroup({&batches[0], &batches[1], &batches[2], &batches[3], &batches[4]});
+        QCOMPARE(r.newSpans, std::uint64_t(seen.size()));
+        QCOMPARE(r.duplicateSpans, copies);
+        QCOMPARE(w.db.queryInt("SELECT count(*) FROM spans"), std::int64_t(seen.size()));
+        QCOMPARE(w.db.queryInt("SELECT count(*) FROM span_payloads"), std::int64_t(payloads));
+        QCOMPARE(w.db.queryInt(
+                     "SELECT count(*) FROM span_payloads WHERE span_attributes(attributes) LIKE '%later%'"),
+                 0);
+        QCOMPARE(w.db.queryInt("SELECT count(*) FROM spans s JOIN operations o ON o.id = s.operation_id "
+                               "WHERE o.name = 'later'"),
+                 0);
+        QCOMPARE(w.db.queryInt("SELECT count(*) FROM spans s JOIN span_payloads p ON p.id = s.payload "
+                               "WHERE span_attributes(p.attributes) LIKE '%first%'"),
+                 std::int64_t(payloads));
+        QCOMPARE(w.db.queryInt("SELECT count(*) FROM traces"), std::int64_t(spansOfTrace.size()));
+        QCOMPARE(w.db.queryInt("SELECT sum(span_count) FROM traces"), std::int64_t(seen.size()));
+        QCOMPARE(w.db.queryInt("SELECT count(*) FROM traces t WHERE span_count != "
+                               "(SELECT count(*) FROM spans s WHERE s.trace = t.id)"),
+                 0);
+        QCOMPARE(w.touches.freshTraceSpans.size(), seen.size());
+        QVERIFY(std::is_sorted(w.touches.freshTraceSpans.begin(), w.touches.freshTraceSpans.end(),
+                               traceSpanRowBefore));
+    }
+
+    void theLastRootOfABatchNamesTheTrace()
+    {
+        // Two root spans of a new trace: the one later in the batch names the trace's root operation,
+        // although its span id sorts first (the rows are written in key order).
+        const std::string path = m_dir.filePath(QStringLiteral("roots.seam")).toStdString();
+        Writer w(path);
+        RecordBatch b;
+        b.spans.push_back(
+            span(traceId(300), SpanId(0x9000), 0, backend("api"), "early root", SpanKind::Server, kT0, 2));
+        b.spans.push_back(
+            span(traceId(300), SpanId(0x10), 0, backend("api"), "late root", SpanKind::Server, kT0, 2));
+        w.write(b);
+        QCOMPARE(
+            w.db.queryInt("SELECT count(*) FROM traces t JOIN operations o ON o.id = t.root_operation_id "
+                          "WHERE o.name = 'late root'"),
+            1);
     }
 
     void aTraceItsSpansCreateIsWrittenOnceWithTheirFigures()
