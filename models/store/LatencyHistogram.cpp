@@ -1,5 +1,6 @@
 #include "LatencyHistogram.h"
 
+#include <algorithm>
 #include <bit>
 
 namespace seam {
@@ -25,16 +26,27 @@ std::int64_t LatencyHistogram::bucketValue(int bucket)
     return std::int64_t(lo + width / 2);
 }
 
+std::uint64_t& LatencyHistogram::countOf(int bucket)
+{
+    if (m_buckets.empty() || m_buckets.back().first < bucket) // decoding and merging go up in order
+        return m_buckets.emplace_back(bucket, 0).second;
+    auto it = std::lower_bound(m_buckets.begin(), m_buckets.end(), bucket,
+                               [](const std::pair<int, std::uint64_t>& e, int b) { return e.first < b; });
+    if (it->first != bucket)
+        it = m_buckets.insert(it, {bucket, 0});
+    return it->second;
+}
+
 void LatencyHistogram::add(std::int64_t ns, std::uint64_t count)
 {
-    m_buckets[bucketOf(ns)] += count;
+    countOf(bucketOf(ns)) += count;
     m_total += count;
 }
 
 void LatencyHistogram::merge(const LatencyHistogram& other)
 {
     for (const auto& [b, c] : other.m_buckets)
-        m_buckets[b] += c;
+        countOf(b) += c;
     m_total += other.m_total;
 }
 
@@ -69,7 +81,6 @@ void putVarint(std::string& out, std::uint64_t v)
     }
     out.push_back(char(v));
 }
-
 
 } // namespace
 
@@ -114,7 +125,7 @@ bool LatencyHistogram::mergeEncoded(std::string_view bytes)
         if (!readHistogramVarint(bytes, delta) || !readHistogramVarint(bytes, count) || bucket + delta > 1024)
             return false;
         bucket += delta;
-        m_buckets[int(bucket)] += count;
+        countOf(int(bucket)) += count;
         m_total += count;
     }
     return true;

@@ -1,9 +1,10 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace seam {
 
@@ -31,7 +32,12 @@ public:
     bool mergeEncoded(std::string_view bytes);
 
 private:
-    std::map<int, std::uint64_t> m_buckets;
+    std::uint64_t& countOf(int bucket);
+
+    // (bucket, count) in bucket order, as a std::map would hold them, but in one block: the writer adds
+    // every span to its rollup cell's histogram, and a map's nodes, scattered, missed the cache at each
+    // step down the tree (2% of the writer's time on 10M spans).
+    std::vector<std::pair<int, std::uint64_t>> m_buckets;
     std::uint64_t m_total = 0;
 };
 
