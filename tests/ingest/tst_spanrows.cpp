@@ -326,8 +326,9 @@ private slots:
         QCOMPARE(w.db.queryInt("SELECT count(DISTINCT payload) FROM spans WHERE payload IS NOT NULL"), 36);
     }
 
-    // The set that de-duplicates resources of fresh traces (RumWriter) answers as a std::set would, through growth and
-    // many clears (pairs that differ in one half only, repeats, a group far larger than the last).
+    // The set that de-duplicates resources of fresh traces (RumWriter) answers as a std::set would,
+    // through growth and many clears (pairs that differ in one half only, repeats, a group far larger
+    // than the last).
     void spanKeySetAnswersAsAStdSet()
     {
         SpanKeySet set;
