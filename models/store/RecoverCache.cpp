@@ -16,14 +16,6 @@ namespace {
 constexpr std::int64_t kRowsPerCommit = 20'000;
 constexpr std::uint64_t kSignBit = std::uint64_t(1) << 63;
 
-std::string quoted(const std::string& name)
-{
-    std::string q = "\"";
-    for (const char c : name)
-        q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-}
-
 struct Column
 {
     std::string name;
@@ -59,7 +51,7 @@ public:
                 keys.push_back(c);
             if (std::find(srcNames.begin(), srcNames.end(), c.name) == srcNames.end())
                 continue; // a column the source does not have: the new schema's default
-            names += (m_columns ? ", " : "") + quoted(c.name);
+            names += (m_columns ? ", " : "") + quotedIdentifier(c.name);
             params += (m_columns ? ", ?" : "?") + std::to_string(m_columns + 1);
             ++m_columns;
         }
@@ -73,7 +65,7 @@ public:
         std::vector<std::string> key;
         if (withoutRowid) {
             for (const Column& c : keys)
-                key.push_back(quoted(c.name));
+                key.push_back(quotedIdentifier(c.name));
             m_integerKey = !keys.empty() && keys.front().type == "INTEGER";
         } else {
             key.push_back("rowid");
@@ -83,8 +75,8 @@ public:
         std::string keyList;
         for (std::size_t i = 0; i < key.size(); ++i)
             keyList += (i ? ", " : "") + key[i];
-        const std::string select =
-            "SELECT " + keyList + (m_columns ? ", " + names : std::string()) + " FROM " + quoted(table);
+        const std::string select = "SELECT " + keyList + (m_columns ? ", " + names : std::string()) +
+                                   " FROM " + quotedIdentifier(table);
         const std::string order = " ORDER BY " + keyList;
         m_all = src.prepare(select + order);
         if (m_integerKey) {
@@ -92,8 +84,8 @@ public:
             m_probe = src.prepare(select + " WHERE " + key.front() + " >= ?1" + order + " LIMIT 1");
         }
         if (m_columns)
-            m_insert = dst.prepare("INSERT OR IGNORE INTO " + quoted(table) + " (" + names + ") VALUES (" +
-                                   params + ")");
+            m_insert = dst.prepare("INSERT OR IGNORE INTO " + quotedIdentifier(table) + " (" + names +
+                                   ") VALUES (" + params + ")");
     }
 
     TableRecovery run()

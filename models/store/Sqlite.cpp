@@ -47,6 +47,14 @@ void configureLibraryOnce()
 
 } // namespace
 
+std::string quotedIdentifier(std::string_view name)
+{
+    std::string q = "\"";
+    for (const char c : name)
+        q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+}
+
 // "file://" + an empty authority keeps a path starting with "//" a path.
 std::string fileUri(const std::string& path, const char* query)
 {

@@ -16,6 +16,10 @@ struct sqlite3_stmt;
 
 namespace seam {
 
+/// `name` as an SQL identifier in double quotes, embedded quotes doubled: for table, column and view
+/// names read from a cache's schema, which cannot be bound as parameters.
+std::string quotedIdentifier(std::string_view name);
+
 class SqliteError : public std::runtime_error
 {
 public:

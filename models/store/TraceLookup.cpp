@@ -91,12 +91,8 @@ void lookUpTracesByLowBits(Database& db)
         while (st.step())
             views.emplace_back(std::string(st.text(0)), std::string(st.text(1)));
     }
-    for (const auto& view : views) {
-        std::string quoted;
-        for (const char c : view.first)
-            quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-        db.exec("DROP VIEW \"" + quoted + "\"");
-    }
+    for (const auto& view : views)
+        db.exec("DROP VIEW " + quotedIdentifier(view.first));
     db.exec(kTraces);
     for (const auto& view : views)
         db.exec(view.second);

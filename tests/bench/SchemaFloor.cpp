@@ -10,14 +10,6 @@
 namespace seam::bench {
 namespace {
 
-std::string quoted(const std::string& name)
-{
-    std::string q = "\"";
-    for (const char c : name)
-        q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-}
-
 struct Table
 {
     std::string name;
@@ -40,9 +32,9 @@ std::vector<Table> tablesOf(Database& db)
         columns.bindText(1, t.name);
         while (columns.step()) {
             const std::string column(columns.text(0));
-            t.columns += (t.columns.empty() ? "" : ", ") + quoted(column);
+            t.columns += (t.columns.empty() ? "" : ", ") + quotedIdentifier(column);
             if (withoutRowid && columns.int64(1) == 1)
-                t.key = quoted(column);
+                t.key = quotedIdentifier(column);
         }
         columns.reset();
         tables.push_back(std::move(t));
@@ -62,12 +54,13 @@ std::int64_t pageCacheKib(const std::string& cache)
 
 TableFloor copyTable(Database& db, const Table& t, std::uint64_t rowsPerTransaction)
 {
-    TableFloor floor{t.name, std::uint64_t(db.queryInt("SELECT count(*) FROM src." + quoted(t.name))), 0};
+    TableFloor floor{t.name,
+                     std::uint64_t(db.queryInt("SELECT count(*) FROM src." + quotedIdentifier(t.name))), 0};
     if (floor.rows == 0)
         return floor;
-    const std::string from = " FROM src." + quoted(t.name);
+    const std::string from = " FROM src." + quotedIdentifier(t.name);
     const std::string insert =
-        "INSERT INTO main." + quoted(t.name) + "(" + t.columns + ") SELECT " + t.columns + from;
+        "INSERT INTO main." + quotedIdentifier(t.name) + "(" + t.columns + ") SELECT " + t.columns + from;
     auto bounds =
         db.prepare("SELECT min(" + t.key + "), max(" + t.key + "), typeof(min(" + t.key + "))" + from);
     bounds.step();
