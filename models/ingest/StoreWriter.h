@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace seam {
@@ -79,6 +80,10 @@ public:
         std::chrono::milliseconds importTransactionTime{2'000};
         /// Match calls without trace ids to backend traces (LinkInference) when a source finishes.
         bool inferLinks = true;
+        /// A file import (OnFailure::StopSource) into a cache without page loads drops the page-load
+        /// table's sort indexes, which only readers use, and builds them once when its finishSource()
+        /// runs (store/ReaderSortIndexes.h; README, *Bulk imports*). Readers meanwhile sort without them.
+        bool deferReaderIndexes = true;
         /// How long a transaction waits for another program's write lock on the cache before it fails
         /// ("locked by another program"). Another writer holds it for one of its transactions at a time.
         std::chrono::milliseconds lockTimeout{60'000};
@@ -107,7 +112,8 @@ public:
     const std::string& path() const { return m_path; }
 
     /// Records the start of an import; returns the source id to tag its batches with, or 0 when the
-    /// cache cannot be written (lastFailure() says why).
+    /// cache cannot be written (lastFailure() says why). A file import may defer indexes until its
+    /// finishSource() (Options::deferReaderIndexes).
     std::int64_t beginSource(const std::string& kind, const std::string& path,
                              OnFailure onFailure = OnFailure::KeepWriting);
     /// What of the source's batches is committed so far (call flush() first for the final figures).
@@ -115,7 +121,8 @@ public:
     /// True once a batch of the source failed to commit.
     bool sourceFailed(std::int64_t sourceId) const;
     /// Records the outcome (counts, rejects, status) once the source's batches are all submitted, after
-    /// inferring links for what it brought (see inferLinks()).
+    /// inferring links for what it brought (see inferLinks()); the last of the imports that deferred
+    /// indexes builds them in the same transaction.
     void finishSource(std::int64_t sourceId, const ImportReport& report);
     /// Matches the calls without trace ids written since the last time to backend traces (LinkInference)
     /// and waits for it. Inference wants both sides present, so it runs when a source has settled
@@ -232,6 +239,12 @@ private:
     /// thread then takes them off the queue's count).
     bool release(std::deque<Job>& jobs, std::size_t records);
     void checkpointLoop();
+    /// Queues a transaction that builds the reader sort indexes the cache lacks (without waiting for it).
+    void queueIndexRestore();
+    /// Writer thread only: the file imports that dropped the reader sort indexes and have not finished.
+    std::unordered_set<std::int64_t> m_sourcesDeferringIndexes;
+    std::atomic<bool> m_indexesDeferred{false}; // an import of this writer dropped them
+
     std::unique_ptr<Database> m_checkpointDb;
     std::mutex m_checkpointMutex;
     std::condition_variable m_checkpointWake;

@@ -23,3 +23,6 @@ seam_add_qtest(tst_resourcerows SOURCES ingest/tst_resourcerows.cpp support/Reco
 # does not; a grown transaction that fails stops the import.
 seam_add_qtest(tst_importtransactions SOURCES ingest/tst_importtransactions.cpp support/RecordFactory.h
                LIBS seam_core)
+# A file import into a cache without page loads builds the page-load table's sort indexes once, at its
+# end; a live source keeps them; an import that never finished leaves them to the next writer.
+seam_add_qtest(tst_deferredindexes SOURCES ingest/tst_deferredindexes.cpp support/RecordFactory.h LIBS seam_core)
