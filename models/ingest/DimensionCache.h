@@ -53,7 +53,8 @@ public:
     /// Like traceRow(), but a new row is only given its id (listed in newTraces() all the same): the
     /// caller writes it with its figures, once, after takeReservedTraces() and before anything else
     /// reads or writes traces (SpanWriter: a trace its spans create is written with their counts
-    /// rather than inserted empty and updated).
+    /// rather than inserted empty and updated; RumWriter's page loads, written before the batch's spans,
+    /// reserve theirs for SpanWriter::updateTraces() to write).
     std::int64_t reserveTraceRow(const TraceId& id);
     struct ReservedTrace
     {

@@ -62,7 +62,10 @@ void RumWriter::writePageLoads(const RecordBatch& batch, std::int64_t sourceId, 
         const std::int64_t session = m_dimensions.sessionId(p.sessionKey);
         const std::int64_t reportSession = m_dimensions.reportSessionId(p.sessionKey);
         const std::int64_t app = m_dimensions.serviceId(p.app);
-        const std::int64_t trace = p.traceId.isValid() ? m_dimensions.traceRow(p.traceId) : 0;
+        // Reserved, not inserted: writeSpans() follows in the same batch and writes the row once, with
+        // the figures of its spans (the document's trace usually brings some), instead of an empty row now
+        // and an UPDATE of it and of its place in traces_by_start then.
+        const std::int64_t trace = p.traceId.isValid() ? m_dimensions.reserveTraceRow(p.traceId) : 0;
         const std::string_view route = p.route.empty() ? ingest::urlPath(p.url) : std::string_view(p.route);
 
         // The key names a report; its page load may hold other sources' reports of the same navigation.

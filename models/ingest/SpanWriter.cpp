@@ -313,7 +313,7 @@ void SpanWriter::updateTraces()
         [&](Statement& ins, int at, std::size_t i) {
             const DimensionCache::ReservedTrace& r = reserved[i];
             const auto it = m_traceDeltas.find(r.row);
-            const bool spans = it != m_traceDeltas.end(); // always: its first span is new
+            const bool spans = it != m_traceDeltas.end(); // not for a page load's trace without spans
             bindTraceDelta(ins, r.row, spans ? it->second : TraceDelta{}, at);
             if (!spans)
                 ins.bindNull(at + 5).bindNull(at + 6);
