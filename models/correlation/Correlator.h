@@ -50,7 +50,9 @@ public:
 
     /// Links resources of the given traces, then refreshes the page loads affected.
     /// `touchedPageLoads` gains the page loads whose links changed. Returns the number of new links.
-    /// `tracesWithNewBackendSpans` (a subset) gained backend spans in this batch. `written`: every span
+    /// `tracesWithNewBackendSpans` (a subset) gained backend spans in this batch: the page loads of
+    /// their links and documents are refreshed (WriteTouches says which traces the writer lists there;
+    /// page loads of the others must be in `touchedPageLoads` already). `written`: every span
     /// of the traces this batch created (none of theirs was in the cache before), in any order (sorted
     /// here the first time a trace is looked up: a batch without browser data never is); those traces
     /// are not read back from the cache. Other traces are.

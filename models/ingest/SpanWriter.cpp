@@ -320,20 +320,18 @@ void SpanWriter::updateTraces()
             ins.bindBlob(at + 9, r.id.bytes.data(), 16).bind(at + 10, r.id.low64());
         },
         [&](int rows) { requireRowsWritten(m_db, rows, "traces"); });
+    // A new row is touched, but its backend spans are not "new backend spans of a linked trace"
+    // (WriteTouches::tracesWithNewBackendSpans): it has no links the correlator does not make now.
     for (const DimensionCache::ReservedTrace& r : reserved) {
         m_touches.traces.insert(r.row);
-        if (const auto it = m_traceDeltas.find(r.row); it != m_traceDeltas.end()) {
-            if (it->second.backendSpans)
-                m_touches.tracesWithNewBackendSpans.insert(r.row);
-            m_traceDeltas.erase(it);
-        }
+        m_traceDeltas.erase(r.row);
     }
     auto& up = m_st.traceUpdate;
     for (const auto& [trace, d] : m_traceDeltas) {
         bindTraceDelta(up, trace, d);
         up.run();
         m_touches.traces.insert(trace);
-        if (d.backendSpans)
+        if (d.backendSpans && !m_dimensions.createdInGroup(trace))
             m_touches.tracesWithNewBackendSpans.insert(trace);
     }
 }

@@ -19,6 +19,10 @@ namespace seam {
 struct WriteTouches
 {
     std::unordered_set<std::int64_t> traces;
+    /// Touched traces that had a row before this transaction and gained backend spans in it: the page
+    /// loads of their links and of their documents need their backend figures again. A trace created
+    /// in the transaction is not one: its links are the ones the correlator makes now (whose page loads
+    /// it touches), and a page load naming it as its document was written in the transaction (touched).
     std::unordered_set<std::int64_t> tracesWithNewBackendSpans;
     std::unordered_set<std::int64_t> pageLoads;
     /// The touched page loads whose counters (calls, failed calls, errors) may have changed: RUM rows

@@ -384,6 +384,46 @@ private slots:
         QCOMPARE(db.queryInt("SELECT resource_count FROM page_loads"), 2);
         QCOMPARE(db.queryInt("SELECT services = 'gateway,payments' FROM page_loads"), 1);
     }
+
+    // One transaction, two batches: the first brings a page load (its document's trace and its call's
+    // trace both new), the second the backend spans of both. Traces created in the transaction are not
+    // "grown" traces (WriteTouches::tracesWithNewBackendSpans): the page load is refreshed because it
+    // was written, and sees both traces' spans.
+    void tracesCreatedInTheTransactionReachThePageLoadWrittenInIt()
+    {
+        const auto path = dbPath("one-transaction.seam");
+        StoreWriter w(path);
+        int commits = 0;
+        w.setCommitCallback([&](const CommitInfo& c) { commits += c.records > 0 ? 1 : 0; });
+        // File imports: a transaction goes on taking their queued batches (StoreWriter::grow()).
+        const std::int64_t rum = w.beginSource("file", "rum.json", StoreWriter::OnFailure::StopSource);
+        const std::int64_t apm = w.beginSource("file", "apm.json", StoreWriter::OnFailure::StopSource);
+        RecordBatch page = browserBatch(13, traceId(13), 0x42, kT0);
+        page.pageLoads[0].traceId = traceId(14); // its document's trace, rendered by the gateway
+        page.pageLoads[0].spanId = 0x7;
+        RecordBatch backend = backendBatch(traceId(13), 0x42, kT0);
+        RecordBatch document = backendBatch(traceId(14), 0x7, kT0 - 400'000'000);
+        backend.append(std::move(document));
+        {
+            Database holder(path, Database::Mode::ReadWrite); // the writer waits at BEGIN meanwhile
+            holder.exec("BEGIN IMMEDIATE");
+            w.submit(rum, std::move(page));
+            w.submit(apm, std::move(backend));
+            holder.exec("COMMIT");
+        }
+        QVERIFY(w.flush());
+        QCOMPARE(commits, 1);
+        Database db = store::openForReading(path);
+        QCOMPARE(db.queryInt("SELECT linked_count FROM page_loads"), 1);
+        QCOMPARE(db.queryInt("SELECT services = 'gateway,payments' FROM page_loads"), 1);
+        QCOMPARE(db.queryInt("SELECT backend_ns FROM page_loads"), 1'700'000'000);
+        // The document's entry spans (gateway and payments servers) are among the page load's reach.
+        QCOMPARE(db.queryInt("SELECT count(*) FROM page_load_reach r JOIN traces t ON t.id = r.trace "
+                             "WHERE t.trace_id = x'" +
+                             traceId(14).hex() + "'"),
+                 2);
+        QCOMPARE(db.queryInt("SELECT count(DISTINCT trace) FROM page_load_reach"), 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCorrelator)
