@@ -6,6 +6,7 @@
 
 #include <QTemporaryDir>
 #include <QTest>
+#include <atomic>
 
 using namespace seam;
 using namespace seam::test;
@@ -392,27 +393,31 @@ private slots:
     void tracesCreatedInTheTransactionReachThePageLoadWrittenInIt()
     {
         const auto path = dbPath("one-transaction.seam");
-        StoreWriter w(path);
-        int commits = 0;
-        w.setCommitCallback([&](const CommitInfo& c) { commits += c.records > 0 ? 1 : 0; });
-        // File imports: a transaction goes on taking their queued batches (StoreWriter::grow()).
-        const std::int64_t rum = w.beginSource("file", "rum.json", StoreWriter::OnFailure::StopSource);
-        const std::int64_t apm = w.beginSource("file", "apm.json", StoreWriter::OnFailure::StopSource);
-        RecordBatch page = browserBatch(13, traceId(13), 0x42, kT0);
-        page.pageLoads[0].traceId = traceId(14); // its document's trace, rendered by the gateway
-        page.pageLoads[0].spanId = 0x7;
-        RecordBatch backend = backendBatch(traceId(13), 0x42, kT0);
-        RecordBatch document = backendBatch(traceId(14), 0x7, kT0 - 400'000'000);
-        backend.append(std::move(document));
+        std::atomic<int> commits{0};
         {
-            Database holder(path, Database::Mode::ReadWrite); // the writer waits at BEGIN meanwhile
-            holder.exec("BEGIN IMMEDIATE");
-            w.submit(rum, std::move(page));
-            w.submit(apm, std::move(backend));
-            holder.exec("COMMIT");
+            StoreWriter w(path);
+            // Called after a commit is announced (a flush() may return first): counted once the writer
+            // has stopped.
+            w.setCommitCallback([&](const CommitInfo& c) { commits += c.records > 0 ? 1 : 0; });
+            // File imports: a transaction goes on taking their queued batches (StoreWriter::grow()).
+            const std::int64_t rum = w.beginSource("file", "rum.json", StoreWriter::OnFailure::StopSource);
+            const std::int64_t apm = w.beginSource("file", "apm.json", StoreWriter::OnFailure::StopSource);
+            RecordBatch page = browserBatch(13, traceId(13), 0x42, kT0);
+            page.pageLoads[0].traceId = traceId(14); // its document's trace, rendered by the gateway
+            page.pageLoads[0].spanId = 0x7;
+            RecordBatch backend = backendBatch(traceId(13), 0x42, kT0);
+            RecordBatch document = backendBatch(traceId(14), 0x7, kT0 - 400'000'000);
+            backend.append(std::move(document));
+            {
+                Database holder(path, Database::Mode::ReadWrite); // the writer waits at BEGIN meanwhile
+                holder.exec("BEGIN IMMEDIATE");
+                w.submit(rum, std::move(page));
+                w.submit(apm, std::move(backend));
+                holder.exec("COMMIT");
+            }
+            QVERIFY(w.flush());
         }
-        QVERIFY(w.flush());
-        QCOMPARE(commits, 1);
+        QCOMPARE(commits.load(), 1);
         Database db = store::openForReading(path);
         QCOMPARE(db.queryInt("SELECT linked_count FROM page_loads"), 1);
         QCOMPARE(db.queryInt("SELECT services = 'gateway,payments' FROM page_loads"), 1);
