@@ -183,8 +183,8 @@ std::int64_t StoreWriter::beginSource(const std::string& kind, const std::string
         st.run();
         id = db.lastInsertRowId();
         // A bulk load: building the indexes once at the end costs less than keeping them current (10M-span
-        // mix: 2.3 s to build, 7-9 s of the writer's time saved; README, *Bulk imports*). Only into a cache
-        // without page loads (or while another file import of this writer defers them): building them
+        // mix: 2.3 s to build, about 6 s of the writer's time saved; README, *Bulk imports*). Only into a
+        // cache without page loads (or while another file import of this writer defers them): building them
         // again over a large table for a small import would cost more than it saves.
         if (bulk && (!m_sourcesDeferringIndexes.empty() ||
                      db.queryInt("SELECT NOT EXISTS (SELECT 1 FROM page_loads)") != 0)) {

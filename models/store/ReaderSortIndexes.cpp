@@ -8,7 +8,7 @@
 namespace seam::store {
 namespace {
 
-// tst_readersortindexes checks that these are, word for word, what a new cache's schema creates.
+// tst_deferredindexes checks that these are, word for word, what a new cache's schema creates.
 constexpr std::array kIndexes{
     IndexDefinition{"page_loads_by_duration",
                     "CREATE INDEX page_loads_by_duration ON page_loads(duration_ns)"},

@@ -42,6 +42,12 @@ void submitPageLoads(StoreWriter& writer, std::int64_t source, int first, int co
     }
 }
 
+/// What ImportRunner begins for a file: a source that stops on failure (a bulk load).
+std::int64_t beginFileImport(StoreWriter& writer, const char* path)
+{
+    return writer.beginSource("file", path, StoreWriter::OnFailure::StopSource);
+}
+
 ImportReport doneReport()
 {
     return ImportReport{};
@@ -77,8 +83,7 @@ private slots:
         QTemporaryDir dir;
         const std::string path = dir.filePath(QStringLiteral("bulk.seam")).toStdString();
         StoreWriter writer(path, noInference());
-        const std::int64_t source =
-            writer.beginSource("file", "dump.json", StoreWriter::OnFailure::StopSource);
+        const std::int64_t source = beginFileImport(writer, "dump.json");
         QVERIFY(source != 0);
         submitPageLoads(writer, source, 0, 40);
         QVERIFY(writer.flush());
@@ -118,10 +123,10 @@ private slots:
         QTemporaryDir dir;
         const std::string path = dir.filePath(QStringLiteral("second.seam")).toStdString();
         StoreWriter writer(path, noInference());
-        const std::int64_t first = writer.beginSource("file", "a.json", StoreWriter::OnFailure::StopSource);
+        const std::int64_t first = beginFileImport(writer, "a.json");
         submitPageLoads(writer, first, 0, 5);
         writer.finishSource(first, doneReport());
-        const std::int64_t second = writer.beginSource("file", "b.json", StoreWriter::OnFailure::StopSource);
+        const std::int64_t second = beginFileImport(writer, "b.json");
         submitPageLoads(writer, second, 5, 5);
         QVERIFY(writer.flush());
         QCOMPARE(missingIndexes(path), 0);
@@ -134,11 +139,11 @@ private slots:
         QTemporaryDir dir;
         const std::string path = dir.filePath(QStringLiteral("two.seam")).toStdString();
         StoreWriter writer(path, noInference());
-        const std::int64_t a = writer.beginSource("file", "a.json", StoreWriter::OnFailure::StopSource);
+        const std::int64_t a = beginFileImport(writer, "a.json");
         submitPageLoads(writer, a, 0, 5);
         QVERIFY(writer.flush());
         // The first defers them; the second starts while they are gone (its cache has page loads now).
-        const std::int64_t b = writer.beginSource("file", "b.json", StoreWriter::OnFailure::StopSource);
+        const std::int64_t b = beginFileImport(writer, "b.json");
         submitPageLoads(writer, b, 5, 5);
         writer.finishSource(a, doneReport());
         QVERIFY(missingIndexes(path) > 0);
@@ -152,8 +157,7 @@ private slots:
         const std::string path = dir.filePath(QStringLiteral("closed.seam")).toStdString();
         {
             StoreWriter writer(path, noInference());
-            const std::int64_t source =
-                writer.beginSource("file", "dump.json", StoreWriter::OnFailure::StopSource);
+            const std::int64_t source = beginFileImport(writer, "dump.json");
             submitPageLoads(writer, source, 0, 10);
             QVERIFY(writer.flush());
             QVERIFY(missingIndexes(path) > 0);
